@@ -1,0 +1,72 @@
+import { Router } from 'express';
+import { z } from 'zod';
+import type { CameraService } from '../../cameras/service.ts';
+import { CAMERA_ID_RE } from '../../cameras/types.ts';
+import { parseBody } from '../errors.ts';
+import { requireRole } from '../auth.ts';
+
+/** rtsp(s)://host[:port]/path — credentials inside the URL are moved to username/password. */
+const rtspUrl = z.string().trim().max(2000).superRefine((s, ctx) => {
+  let u: URL;
+  try {
+    u = new URL(s);
+  } catch {
+    ctx.addIssue({ code: 'custom', message: `not a valid URL: "${s.replace(/\/\/[^@/]*@/, '//***@')}"` });
+    return;
+  }
+  if (u.protocol !== 'rtsp:' && u.protocol !== 'rtsps:') {
+    ctx.addIssue({ code: 'custom', message: `must be an rtsp:// or rtsps:// URL (got ${u.protocol.replace(':', '')})` });
+  } else if (!u.hostname) {
+    ctx.addIssue({ code: 'custom', message: 'has no host' });
+  }
+});
+
+const createSchema = z.strictObject({
+  id: z.string().regex(CAMERA_ID_RE, 'lowercase letters, digits, - and _, at most 63').optional(),
+  name: z.string().trim().min(1, 'is required').max(100),
+  url: rtspUrl,
+  subUrl: rtspUrl.nullable().optional(),
+  username: z.string().max(128).optional(),
+  password: z.string().max(128).optional(),
+  enabled: z.boolean().optional(),
+});
+const patchSchema = createSchema.omit({ id: true }).partial();
+
+function splitCredentials<T extends { url?: string; username?: string; password?: string }>(body: T): T {
+  if (!body.url) return body;
+  const u = new URL(body.url);
+  if (!u.username) return body;
+  const out = { ...body };
+  out.username ??= decodeURIComponent(u.username);
+  out.password ??= decodeURIComponent(u.password);
+  u.username = '';
+  u.password = '';
+  out.url = u.toString();
+  return out;
+}
+
+export function camerasRouter(cameras: CameraService): Router {
+  const r = Router();
+  r.get('/', (_req, res) => {
+    res.json(cameras.list().map((c) => cameras.view(c)));
+  });
+  r.get('/:id', (req, res) => {
+    res.json(cameras.view(cameras.require(req.params.id)));
+  });
+  r.post('/', requireRole('admin'), (req, res) => {
+    const body = splitCredentials(parseBody(createSchema, req.body));
+    const cam = cameras.create(body);
+    res.status(201).location(`/api/cameras/${cam.id}`).json(cameras.view(cam));
+  });
+  r.patch('/:id', requireRole('admin'), (req, res) => {
+    const id = String(req.params.id);
+    cameras.require(id);
+    const body = splitCredentials(parseBody(patchSchema, req.body));
+    res.json(cameras.view(cameras.update(id, body)));
+  });
+  r.delete('/:id', requireRole('admin'), async (req, res) => {
+    await cameras.remove(String(req.params.id));
+    res.status(204).end();
+  });
+  return r;
+}

@@ -1,0 +1,35 @@
+import { Router } from 'express';
+import type { CameraService } from '../../cameras/service.ts';
+import type { EventBus } from '../../events/bus.ts';
+
+/** Server-Sent Events: camera states and changes pushed to the console as they happen. */
+export function eventsRouter(cameras: CameraService, bus: EventBus, heartbeatMs = 15_000): Router {
+  const r = Router();
+  r.get('/', (req, res) => {
+    res.writeHead(200, {
+      'Content-Type': 'text/event-stream; charset=utf-8',
+      'Cache-Control': 'no-cache, no-transform',
+      Connection: 'keep-alive',
+      'X-Accel-Buffering': 'no',
+    });
+    const send = (event: string, data: unknown) => res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+    res.write('retry: 2000\n\n');
+    send('hello', { cameras: cameras.list().map((c) => cameras.view(c)), user: req.user });
+
+    const pushCamera = (id: string) => {
+      const c = cameras.get(id);
+      if (c) send('camera', cameras.view(c));
+    };
+    const offState = bus.on('camera.state', ({ cameraId }) => pushCamera(cameraId));
+    const offChanged = bus.on('camera.changed', ({ cameraId, removed }) =>
+      removed ? send('camera-removed', { id: cameraId }) : pushCamera(cameraId),
+    );
+    const beat = setInterval(() => res.write(`: ${Date.now()}\n\n`), heartbeatMs);
+    req.on('close', () => {
+      clearInterval(beat);
+      offState();
+      offChanged();
+    });
+  });
+  return r;
+}

@@ -1,0 +1,79 @@
+import type { Db } from './db.ts';
+
+export interface Segment {
+  id: number;
+  cameraId: string;
+  path: string; // relative to the recordings dir
+  startMs: number;
+  endMs: number;
+  bytes: number;
+  codec: string | null;
+}
+
+interface Row {
+  id: number;
+  camera_id: string;
+  path: string;
+  start_ms: number;
+  end_ms: number;
+  bytes: number;
+  codec: string | null;
+}
+const toSegment = (r: Row): Segment => ({
+  id: r.id,
+  cameraId: r.camera_id,
+  path: r.path,
+  startMs: r.start_ms,
+  endMs: r.end_ms,
+  bytes: r.bytes,
+  codec: r.codec,
+});
+
+/** Index of recorded segments: one row per file, exact wall-clock start and end. */
+export class SegmentRepo {
+  constructor(private readonly db: Db) {}
+
+  insert(s: Omit<Segment, 'id'>): Segment {
+    const info = this.db
+      .prepare(
+        `INSERT INTO segments (camera_id, path, start_ms, end_ms, bytes, codec, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT(path) DO UPDATE SET start_ms = excluded.start_ms, end_ms = excluded.end_ms,
+           bytes = excluded.bytes, codec = excluded.codec`,
+      )
+      .run(s.cameraId, s.path, Math.round(s.startMs), Math.round(s.endMs), s.bytes, s.codec, Date.now());
+    return { ...s, id: Number(info.lastInsertRowid) };
+  }
+
+  /** Segments overlapping [fromMs, toMs), in time order. */
+  range(cameraId: string, fromMs: number, toMs: number): Segment[] {
+    return (
+      this.db
+        .prepare(
+          `SELECT * FROM segments WHERE camera_id = ? AND end_ms > ? AND start_ms < ? ORDER BY start_ms`,
+        )
+        .all(cameraId, fromMs, toMs) as Row[]
+    ).map(toSegment);
+  }
+
+  latest(cameraId: string): Segment | undefined {
+    const r = this.db
+      .prepare(`SELECT * FROM segments WHERE camera_id = ? ORDER BY start_ms DESC LIMIT 1`)
+      .get(cameraId) as Row | undefined;
+    return r && toSegment(r);
+  }
+
+  byPath(path: string): Segment | undefined {
+    const r = this.db.prepare(`SELECT * FROM segments WHERE path = ?`).get(path) as Row | undefined;
+    return r && toSegment(r);
+  }
+
+  count(cameraId?: string): number {
+    const r = (
+      cameraId
+        ? this.db.prepare(`SELECT COUNT(*) AS n FROM segments WHERE camera_id = ?`).get(cameraId)
+        : this.db.prepare(`SELECT COUNT(*) AS n FROM segments`).get()
+    ) as { n: number };
+    return r.n;
+  }
+}

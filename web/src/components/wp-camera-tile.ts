@@ -1,0 +1,221 @@
+import { LitElement, css, html, nothing } from 'lit';
+import { customElement, property, state } from 'lit/decorators.js';
+import type { PlayerState } from '../controllers/hls-controller';
+import { LocalizeController } from '../controllers/localize-controller';
+import type { Camera } from '../data/types';
+import { formatDateTime, hasKey, t } from '../i18n';
+import './wp-clock';
+import './wp-hls-video';
+import './wp-status-badge';
+
+/** Translated offline reason ("authentication failed" → 认证失败). */
+export function reasonText(reason: string | null): string {
+  const key = `reason.${reason ?? 'unknown'}`;
+  return hasKey(key) ? t(key) : (reason ?? t('reason.unknown'));
+}
+
+/**
+ * One camera on the wall: live video (only while the camera is online), name, status badge, clock.
+ * Offline cameras show their reason in large type. Fires `tile-activate` / `tile-focus` ({id}).
+ */
+@customElement('wp-camera-tile')
+export class WpCameraTile extends LitElement {
+  @property({ attribute: false }) camera?: Camera;
+  @property({ type: Number }) epoch = 0;
+  /** Use the large player style (single camera view): no click handling. */
+  @property({ type: Boolean }) large = false;
+
+  @state() private playerState: PlayerState = 'idle';
+  private readonly l10n = new LocalizeController(this);
+
+  static override styles = css`
+    :host {
+      display: block;
+      position: relative;
+      container-type: size;
+      background: #000;
+      border: 2px solid var(--wp-border);
+      border-radius: 4px;
+      overflow: hidden;
+      cursor: pointer;
+      min-width: 0;
+      min-height: 0;
+    }
+    :host([large]) {
+      cursor: default;
+    }
+    :host(:focus-visible) {
+      outline: 3px solid var(--wp-accent);
+      outline-offset: -3px;
+    }
+    :host([data-status='offline']) {
+      border-color: var(--wp-offline);
+    }
+    :host([data-status='starting']) {
+      border-color: color-mix(in srgb, var(--wp-starting) 60%, transparent);
+    }
+    wp-hls-video {
+      position: absolute;
+      inset: 0;
+    }
+    .bar {
+      position: absolute;
+      left: 0;
+      right: 0;
+      display: flex;
+      align-items: center;
+      justify-content: space-between;
+      gap: 0.5em;
+      padding: 0.35em 0.55em;
+      font-size: clamp(11px, 3.4cqw, 26px);
+      pointer-events: none;
+      text-shadow: 0 1px 2px #000;
+    }
+    .top {
+      top: 0;
+      background: linear-gradient(rgb(0 0 0 / 0.75), transparent);
+    }
+    .bottom {
+      bottom: 0;
+      justify-content: flex-end;
+      background: linear-gradient(transparent, rgb(0 0 0 / 0.7));
+    }
+    .name {
+      font-weight: 700;
+      overflow: hidden;
+      text-overflow: ellipsis;
+      white-space: nowrap;
+    }
+    .overlay {
+      position: absolute;
+      inset: 0;
+      display: flex;
+      flex-direction: column;
+      align-items: center;
+      justify-content: center;
+      gap: 0.3em;
+      text-align: center;
+      padding: 12% 6% 10%;
+      font-size: clamp(12px, 4cqw, 34px);
+      pointer-events: none;
+    }
+    .overlay.offline {
+      background: repeating-linear-gradient(135deg, #2a0b0b 0 14px, #1e0707 14px 28px);
+      color: #fff;
+    }
+    .overlay.offline .big {
+      font-size: 1.7em;
+      font-weight: 800;
+      color: var(--wp-offline);
+      text-shadow: 0 0 8px rgb(0 0 0);
+    }
+    .overlay.offline .reason {
+      font-size: 1.15em;
+      font-weight: 700;
+    }
+    .overlay .detail {
+      font-size: 0.6em;
+      color: var(--wp-text-muted);
+      max-width: 100%;
+      overflow: hidden;
+      text-overflow: ellipsis;
+      display: -webkit-box;
+      -webkit-line-clamp: 2;
+      -webkit-box-orient: vertical;
+    }
+    .overlay.disabled {
+      background: #111419;
+      color: var(--wp-disabled);
+    }
+    .overlay.soft {
+      color: var(--wp-starting);
+      background: rgb(0 0 0 / 0.35);
+      font-size: clamp(11px, 3.2cqw, 26px);
+    }
+    .overlay.empty {
+      color: #3a4352;
+      cursor: default;
+    }
+  `;
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    if (!this.large) {
+      if (!this.hasAttribute('tabindex')) this.tabIndex = 0;
+      this.addEventListener('click', this.onClick);
+      this.addEventListener('dblclick', this.onDblClick);
+      this.addEventListener('keydown', this.onKey);
+    }
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.removeEventListener('click', this.onClick);
+    this.removeEventListener('dblclick', this.onDblClick);
+    this.removeEventListener('keydown', this.onKey);
+  }
+
+  protected override updated(): void {
+    const status = this.camera?.status ?? 'empty';
+    if (this.dataset.status !== status) this.dataset.status = status;
+  }
+
+  private fire(name: 'tile-activate' | 'tile-focus'): void {
+    if (!this.camera) return;
+    this.dispatchEvent(new CustomEvent(name, { detail: { id: this.camera.id }, bubbles: true, composed: true }));
+  }
+
+  private readonly onClick = () => this.fire('tile-activate');
+  private readonly onDblClick = () => this.fire('tile-focus');
+  private readonly onKey = (e: KeyboardEvent) => {
+    if (e.key === 'Enter') this.fire('tile-activate');
+  };
+
+  private renderOverlay(cam: Camera) {
+    switch (cam.status) {
+      case 'offline':
+        return html`<div class="overlay offline" role="alert">
+          <div class="big">⚠ ${t('status.offline')}</div>
+          <div class="reason" data-testid="tile-reason">${reasonText(cam.statusReason)}</div>
+          <div class="since">${t('tile.since', { time: formatDateTime(cam.statusSince) })}</div>
+          ${cam.statusDetail ? html`<div class="detail">${cam.statusDetail}</div>` : nothing}
+        </div>`;
+      case 'disabled':
+        return html`<div class="overlay disabled">${t('tile.disabled')}</div>`;
+      case 'starting':
+        return html`<div class="overlay soft">${t('tile.connecting')}</div>`;
+      default:
+        return this.playerState === 'retrying'
+          ? html`<div class="overlay soft">${t('tile.playerError')}</div>`
+          : this.playerState === 'loading'
+            ? html`<div class="overlay soft">${t('tile.connecting')}</div>`
+            : nothing;
+    }
+  }
+
+  override render() {
+    const cam = this.camera;
+    if (!cam) return html`<div class="overlay empty">${t('tile.empty')}</div>`;
+    const playing = cam.enabled && cam.status === 'online';
+    return html`
+      <wp-hls-video
+        .src=${playing ? cam.hlsUrl : null}
+        .epoch=${this.epoch}
+        .videoTestId=${this.large ? 'camera-video' : 'tile-video'}
+        @player-state=${(e: CustomEvent<{ state: PlayerState }>) => (this.playerState = e.detail.state)}
+      ></wp-hls-video>
+      ${this.renderOverlay(cam)}
+      <div class="bar top">
+        <span class="name" title=${cam.name}>${cam.name}</span>
+        <wp-status-badge data-testid="status-badge" data-status=${cam.status} .status=${cam.status}></wp-status-badge>
+      </div>
+      <div class="bar bottom"><wp-clock with-date></wp-clock></div>
+    `;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'wp-camera-tile': WpCameraTile;
+  }
+}

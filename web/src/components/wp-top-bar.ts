@@ -1,0 +1,103 @@
+import { LitElement, css, html, nothing } from 'lit';
+import { customElement, property } from 'lit/decorators.js';
+import { LocalizeController } from '../controllers/localize-controller';
+import type { ConnectionState } from '../data/cameras';
+import type { User } from '../data/types';
+import { t } from '../i18n';
+import { sharedStyles } from '../styles/shared';
+import './wp-connection-indicator';
+import './wp-language-switch';
+
+/** Product name, navigation, user + role, language, logout. Fires `wp-logout`. */
+@customElement('wp-top-bar')
+export class WpTopBar extends LitElement {
+  @property({ attribute: false }) user: User | null = null;
+  /** Name of the active route, for highlighting the nav link. */
+  @property() active = '';
+  @property() connection: ConnectionState = 'reconnecting';
+
+  private readonly l10n = new LocalizeController(this);
+
+  static override styles = [
+    sharedStyles,
+    css`
+      :host {
+        display: flex;
+        align-items: center;
+        gap: 1.2em;
+        padding: 0.45em 1em;
+        background: var(--wp-surface);
+        border-bottom: 1px solid var(--wp-border);
+      }
+      .brand {
+        font-weight: 800;
+        font-size: 1.15em;
+        letter-spacing: 0.02em;
+        white-space: nowrap;
+      }
+      .brand span {
+        color: var(--wp-online);
+        margin-left: 0.3em;
+      }
+      nav {
+        display: flex;
+        gap: 0.3em;
+      }
+      nav a {
+        color: var(--wp-text-muted);
+        text-decoration: none;
+        padding: 0.35em 0.8em;
+        border-radius: var(--wp-radius);
+        font-weight: 600;
+      }
+      nav a:hover {
+        color: var(--wp-text);
+      }
+      nav a[aria-current='page'] {
+        color: var(--wp-text);
+        background: var(--wp-surface-2);
+        box-shadow: inset 0 -2px 0 var(--wp-accent);
+      }
+      .spacer {
+        flex: 1;
+      }
+      .user {
+        white-space: nowrap;
+      }
+      .role {
+        color: var(--wp-text-muted);
+        font-size: 0.85em;
+        margin-left: 0.3em;
+      }
+    `,
+  ];
+
+  override render() {
+    const u = this.user;
+    const cur = (name: string) => (this.active === name ? 'page' : nothing);
+    return html`
+      <div class="brand">${t('app.name')}<span>${t('app.subtitle')}</span></div>
+      <nav>
+        <a href="/wall" data-testid="nav-wall" aria-current=${cur('wall')}>${t('nav.wall')}</a>
+        <a href="/cameras" data-testid="nav-cameras" aria-current=${cur('cameras')}>${t('nav.cameras')}</a>
+      </nav>
+      <div class="spacer"></div>
+      <wp-connection-indicator data-testid="connection-indicator" data-state=${this.connection} .state=${this.connection}></wp-connection-indicator>
+      ${u
+        ? html`<div class="user" data-testid="current-user">
+            ${u.username}<span class="role">${t(`role.${u.role}`)}</span>
+          </div>`
+        : nothing}
+      <wp-language-switch></wp-language-switch>
+      <button type="button" data-testid="logout" @click=${() => this.dispatchEvent(new CustomEvent('wp-logout', { bubbles: true, composed: true }))}>
+        ${t('nav.logout')}
+      </button>
+    `;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'wp-top-bar': WpTopBar;
+  }
+}

@@ -1,0 +1,196 @@
+import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import type Hls from 'hls.js';
+import type { ErrorData } from 'hls.js';
+import workerPath from 'hls.js/dist/hls.worker.js?url';
+
+/**
+ * Plays a live HLS stream into the host's <video>. hls.js is imported lazily (its own chunk) the first
+ * time something has to play, is destroyed when the source goes away or the host leaves the DOM, and
+ * recovers by itself: recoverMediaError() for decoder trouble, a full reload with exponential backoff for
+ * network errors, and a watchdog for a picture that stopped advancing (server restarted, playlist reset).
+ */
+export type PlayerState = 'idle' | 'loading' | 'playing' | 'retrying';
+
+type HlsModule = typeof import('hls.js/light');
+let hlsModule: Promise<HlsModule> | undefined;
+const loadHls = () => (hlsModule ??= import('hls.js/light'));
+
+const BACKOFF_MS = [1000, 2000, 4000, 8000];
+const MAX_BACKOFF_MS = 15_000;
+/** Live video that has not advanced for this long is reloaded. */
+const STALL_MS = 10_000;
+const WATCH_INTERVAL_MS = 2000;
+
+export class HlsController implements ReactiveController {
+  state: PlayerState = 'idle';
+  private url: string | null = null;
+  private hls: Hls | null = null;
+  private video: HTMLVideoElement | null = null;
+  private generation = 0;
+  private attempt = 0;
+  private retryTimer: ReturnType<typeof setTimeout> | undefined;
+  private watchTimer: ReturnType<typeof setInterval> | undefined;
+  private lastTime = -1;
+  private lastProgressAt = 0;
+  private lastMediaRecoverAt = 0;
+
+  constructor(
+    private readonly host: ReactiveControllerHost & HTMLElement,
+    private readonly getVideo: () => HTMLVideoElement | null,
+  ) {
+    host.addController(this);
+  }
+
+  /** Play `url` (null stops). Calling again with the same url is a no-op. */
+  setSource(url: string | null): void {
+    if (url === this.url) return;
+    this.url = url;
+    this.attempt = 0;
+    if (url && this.host.isConnected) void this.attach();
+    else this.teardown('idle');
+  }
+
+  /** Skip the backoff wait of a failed player (e.g. the event stream just reconnected). */
+  retryNow(): void {
+    if (!this.url || this.state !== 'retrying') return;
+    this.attempt = 0;
+    void this.attach();
+  }
+
+  hostConnected(): void {
+    if (this.url && !this.hls && this.state === 'idle') void this.attach();
+  }
+
+  hostDisconnected(): void {
+    // A keyed list may move the element (disconnect + connect in one task): keep playing then.
+    queueMicrotask(() => {
+      if (!this.host.isConnected) this.teardown('idle');
+    });
+  }
+
+  private setState(state: PlayerState): void {
+    if (state === this.state) return;
+    this.state = state;
+    this.host.requestUpdate();
+  }
+
+  private teardown(state: PlayerState): void {
+    this.generation++;
+    clearTimeout(this.retryTimer);
+    clearInterval(this.watchTimer);
+    this.watchTimer = undefined;
+    if (this.hls) {
+      this.hls.destroy();
+      this.hls = null;
+    }
+    const video = this.video;
+    if (video) {
+      video.removeAttribute('src');
+      try {
+        video.load();
+      } catch {
+        // ignore
+      }
+    }
+    this.video = null;
+    this.setState(state);
+  }
+
+  private async attach(): Promise<void> {
+    const url = this.url;
+    if (!url) return;
+    this.teardown('loading');
+    const gen = this.generation;
+    await this.host.updateComplete;
+    const video = this.getVideo();
+    if (gen !== this.generation || !video) return;
+    this.video = video;
+    video.muted = true;
+    video.playsInline = true;
+    video.autoplay = true;
+
+    let mod: HlsModule;
+    try {
+      mod = await loadHls();
+    } catch {
+      hlsModule = undefined; // chunk failed to load (server restarting): try again later
+      if (gen === this.generation) this.scheduleRetry();
+      return;
+    }
+    if (gen !== this.generation) return;
+    const HlsClass = mod.default;
+
+    if (!HlsClass.isSupported()) {
+      if (video.canPlayType('application/vnd.apple.mpegurl')) {
+        video.src = url; // Safari: native HLS
+        video.addEventListener('error', () => gen === this.generation && this.scheduleRetry(), { once: true });
+        this.startWatch(gen);
+        void video.play().catch(() => {});
+      }
+      return;
+    }
+
+    const hls = new HlsClass({
+      workerPath,
+      enableWorker: true,
+      lowLatencyMode: false,
+      // 1 s segments: stay ~2 segments behind the live edge, never more than 5.
+      liveSyncDurationCount: 2,
+      liveMaxLatencyDurationCount: 5,
+      maxLiveSyncPlaybackRate: 1.2,
+      maxBufferLength: 6,
+      maxMaxBufferLength: 10,
+      backBufferLength: 4,
+      capLevelToPlayerSize: true,
+    });
+    this.hls = hls;
+    const { Events, ErrorTypes } = HlsClass;
+    hls.on(Events.MANIFEST_PARSED, () => {
+      void video.play().catch(() => {});
+    });
+    hls.on(Events.ERROR, (_evt, data: ErrorData) => {
+      if (gen !== this.generation || !data.fatal) return;
+      if (data.type === ErrorTypes.MEDIA_ERROR && Date.now() - this.lastMediaRecoverAt > 10_000) {
+        this.lastMediaRecoverAt = Date.now();
+        hls.recoverMediaError();
+        return;
+      }
+      this.scheduleRetry();
+    });
+    hls.loadSource(url);
+    hls.attachMedia(video);
+    this.startWatch(gen);
+  }
+
+  /** Mark playing as soon as currentTime advances; reload when it stops advancing for STALL_MS. */
+  private startWatch(gen: number): void {
+    const video = this.video;
+    if (!video) return;
+    this.lastTime = -1;
+    this.lastProgressAt = Date.now();
+    const onTime = () => {
+      if (gen !== this.generation) return video.removeEventListener('timeupdate', onTime);
+      if (video.currentTime === this.lastTime) return;
+      if (this.lastTime >= 0 && video.currentTime > this.lastTime) {
+        this.attempt = 0;
+        this.setState('playing');
+      }
+      this.lastTime = video.currentTime;
+      this.lastProgressAt = Date.now();
+    };
+    video.addEventListener('timeupdate', onTime);
+    clearInterval(this.watchTimer);
+    this.watchTimer = setInterval(() => {
+      if (gen !== this.generation) return;
+      if (video.paused && video.readyState >= 2) void video.play().catch(() => {});
+      if (Date.now() - this.lastProgressAt > STALL_MS) this.scheduleRetry();
+    }, WATCH_INTERVAL_MS);
+  }
+
+  private scheduleRetry(): void {
+    const base = BACKOFF_MS[this.attempt] ?? MAX_BACKOFF_MS;
+    this.attempt++;
+    this.teardown('retrying');
+    this.retryTimer = setTimeout(() => void this.attach(), Math.round(base * (1 + Math.random() * 0.3)));
+  }
+}

@@ -1,0 +1,24 @@
+import { ApiError } from '../data/api';
+import { t } from './index';
+
+/** A readable, translated message for a failed request. Validation messages come from the server. */
+export function errorMessage(err: unknown): string {
+  if (err instanceof ApiError) {
+    if (err.isNetwork) return t('error.network');
+    switch (err.code) {
+      case 'forbidden':
+        return t('error.forbidden');
+      case 'read_only':
+        return t('error.read_only');
+      case 'not_found':
+        return t('error.not_found');
+      case 'conflict':
+      case 'exists':
+      case 'already_exists':
+        return err.message && err.message !== err.code ? err.message : t('error.conflict');
+      default:
+        return err.message || t('error.generic', { message: err.code });
+    }
+  }
+  return t('error.generic', { message: err instanceof Error ? err.message : String(err) });
+}

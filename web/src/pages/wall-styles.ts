@@ -1,0 +1,107 @@
+import { css } from 'lit';
+
+/** Styles of <wp-wall-page> (kept apart to keep the page file short). */
+export const wallStyles = css`
+  :host {
+    display: flex;
+    flex-direction: column;
+    height: 100%;
+    min-height: 0;
+    background: #000;
+  }
+  :host([kiosk]) {
+    position: fixed;
+    inset: 0;
+    z-index: 10;
+  }
+  :host([kiosk][idle]) {
+    cursor: none;
+  }
+  .toolbar {
+    display: flex;
+    align-items: center;
+    gap: 1em;
+    padding: 0.45em 1em;
+    background: var(--wp-surface);
+    border-bottom: 1px solid var(--wp-border);
+    flex-wrap: wrap;
+  }
+  .pager {
+    display: inline-flex;
+    align-items: center;
+    gap: 0.5em;
+    font-variant-numeric: tabular-nums;
+  }
+  .summary {
+    color: var(--wp-online);
+    font-weight: 600;
+  }
+  .summary.bad {
+    color: var(--wp-offline);
+  }
+  .spacer {
+    flex: 1;
+  }
+  .area {
+    flex: 1;
+    min-height: 0;
+    display: grid;
+    place-items: center;
+    container-type: size;
+    padding: 4px;
+  }
+  :host([kiosk]) .area {
+    padding: 0;
+  }
+  .grid {
+    --g: 4px;
+    --w: min(100cqw, (100cqh - (var(--n) - 1) * var(--g)) * 16 / 9 + (var(--n) - 1) * var(--g));
+    width: var(--w);
+    height: calc((var(--w) - (var(--n) - 1) * var(--g)) * 9 / 16 + (var(--n) - 1) * var(--g));
+    display: grid;
+    gap: var(--g);
+    grid-template-columns: repeat(var(--n), minmax(0, 1fr));
+    grid-template-rows: repeat(var(--n), minmax(0, 1fr));
+  }
+  :host([kiosk]) .grid {
+    --g: 2px;
+  }
+  .empty {
+    flex: 1;
+    display: grid;
+    place-items: center;
+    color: var(--wp-text-muted);
+    font-size: 1.4em;
+  }
+  .kiosk-controls {
+    position: absolute;
+    top: 0;
+    left: 0;
+    right: 0;
+    z-index: 2;
+    opacity: 0;
+    pointer-events: none;
+    transition: opacity 0.3s;
+  }
+  .kiosk-controls .toolbar {
+    background: rgb(20 26 35 / 0.92);
+  }
+  .kiosk-controls.show {
+    opacity: 1;
+    pointer-events: auto;
+  }
+  .kiosk-conn {
+    position: absolute;
+    left: 8px;
+    bottom: 8px;
+    z-index: 3;
+    padding: 3px 6px;
+    border-radius: 999px;
+    background: rgb(0 0 0 / 0.55);
+    opacity: 0.6;
+  }
+  .kiosk-conn.show,
+  .kiosk-conn[state='reconnecting'] {
+    opacity: 1;
+  }
+`;

@@ -1,0 +1,160 @@
+import { LitElement, css, html, nothing } from 'lit';
+import { customElement, property } from 'lit/decorators.js';
+import { LocalizeController } from '../controllers/localize-controller';
+import { StoreController } from '../controllers/store-controller';
+import { cameras } from '../data/cameras';
+import type { Camera } from '../data/types';
+import { formatDateTime, t } from '../i18n';
+import { sharedStyles } from '../styles/shared';
+import { reasonText } from '../components/wp-camera-tile';
+import { iconBack } from '../components/icons';
+import '../components/wp-camera-tile';
+
+/** Single camera: a large player and the camera's details. Fires `wp-back`. */
+@customElement('wp-camera-page')
+export class WpCameraPage extends LitElement {
+  @property() cameraId = '';
+
+  private readonly store = new StoreController(this, cameras);
+  private readonly l10n = new LocalizeController(this);
+
+  static override styles = [
+    sharedStyles,
+    css`
+      :host {
+        display: flex;
+        flex-direction: column;
+        height: 100%;
+        min-height: 0;
+      }
+      header {
+        display: flex;
+        align-items: center;
+        gap: 1em;
+        padding: 0.6em 1em;
+        border-bottom: 1px solid var(--wp-border);
+        background: var(--wp-surface);
+      }
+      h1 {
+        margin: 0;
+        font-size: 1.3em;
+      }
+      main {
+        flex: 1;
+        min-height: 0;
+        display: grid;
+        grid-template-columns: minmax(0, 1fr) 20em;
+        grid-template-rows: minmax(0, 1fr);
+        gap: 1em;
+        padding: 1em;
+      }
+      .player {
+        min-height: 0;
+        display: grid;
+        place-items: center;
+        container-type: size;
+      }
+      wp-camera-tile {
+        width: min(100cqw, 100cqh * 16 / 9);
+        aspect-ratio: 16 / 9;
+      }
+      aside {
+        background: var(--wp-surface);
+        border: 1px solid var(--wp-border);
+        border-radius: 8px;
+        padding: 1em;
+        overflow: auto;
+      }
+      h2 {
+        margin: 0 0 0.8em;
+        font-size: 1em;
+        color: var(--wp-text-muted);
+      }
+      dl {
+        margin: 0;
+        display: grid;
+        grid-template-columns: auto 1fr;
+        gap: 0.55em 1em;
+      }
+      dt {
+        color: var(--wp-text-muted);
+        white-space: nowrap;
+      }
+      dd {
+        margin: 0;
+        word-break: break-all;
+      }
+      .mono {
+        font-family: var(--wp-mono);
+        font-size: 0.9em;
+      }
+      .bad {
+        color: #ffb4b4;
+        font-weight: 700;
+      }
+      .missing {
+        padding: 2em;
+        font-size: 1.2em;
+      }
+      @media (max-width: 900px) {
+        main {
+          grid-template-columns: 1fr;
+          grid-template-rows: minmax(12em, 1fr) auto;
+        }
+      }
+    `,
+  ];
+
+  private back(): void {
+    this.dispatchEvent(new CustomEvent('wp-back', { bubbles: true, composed: true }));
+  }
+
+  private info(c: Camera) {
+    const none = t('camera.none');
+    return html`<dl data-testid="camera-info">
+      <dt>${t('camera.id')}</dt><dd class="mono">${c.id}</dd>
+      <dt>${t('camera.name')}</dt><dd>${c.name}</dd>
+      <dt>${t('camera.status')}</dt><dd>${t(`status.${c.status}`)}</dd>
+      ${c.status === 'offline'
+        ? html`<dt>${t('camera.reason')}</dt><dd class="bad">${reasonText(c.statusReason)}</dd>
+            <dt>${t('camera.detail')}</dt><dd class="mono">${c.statusDetail ?? none}</dd>`
+        : nothing}
+      <dt>${t('camera.since')}</dt><dd class="mono">${formatDateTime(c.statusSince)}</dd>
+      <dt>${t('camera.url')}</dt><dd class="mono">${c.url}</dd>
+      <dt>${t('camera.subUrl')}</dt><dd class="mono">${c.subUrl ?? none}</dd>
+      <dt>${t('camera.credentials')}</dt><dd>${c.hasCredentials ? t('cameras.credentialsSaved') : t('cameras.noCredentials')}</dd>
+      <dt>${t('camera.enabled')}</dt><dd>${c.enabled ? t('camera.yes') : t('camera.no')}</dd>
+      <dt>${t('camera.origin')}</dt><dd>${t(`origin.${c.origin}`)}</dd>
+    </dl>`;
+  }
+
+  override render() {
+    const { cameras: list, loaded, epoch } = this.store.value;
+    const cam = list.find((c) => c.id === this.cameraId);
+    return html`
+      <header>
+        <button type="button" data-testid="back-button" @click=${this.back}>${iconBack} ${t('camera.back')}</button>
+        <h1 data-testid="camera-title">${cam?.name ?? this.cameraId}</h1>
+      </header>
+      ${cam
+        ? html`<main>
+            <div class="player">
+              <wp-camera-tile large data-testid="camera-player" data-camera-id=${cam.id} .camera=${cam} .epoch=${epoch}></wp-camera-tile>
+            </div>
+            <aside>
+              <h2>${t('camera.info')}</h2>
+              ${this.info(cam)}
+            </aside>
+          </main>`
+        : loaded
+          ? html`<div class="missing muted">${t('camera.notFound', { id: this.cameraId })}</div>`
+          : nothing}
+    `;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'wp-camera-page': WpCameraPage;
+  }
+}

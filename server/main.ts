@@ -1,0 +1,241 @@
+/**
+ * Watchpost server. main() is an ordered list of start steps; each step either succeeds or stops
+ * the process with one clear message.
+ */
+import { createServer, type Server } from 'node:http';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync, accessSync, constants } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { loadConfig, ConfigError, type LoadedConfig } from './config/load.ts';
+import type { WatchpostConfig } from './config/schema.ts';
+import type { CameraConfig } from './cameras/types.ts';
+import { CameraService } from './cameras/service.ts';
+import { EventBus } from './events/bus.ts';
+import { checkFfmpeg } from './media/ffmpeg-check.ts';
+import { MediaManager } from './media/manager.ts';
+import { demoCameras, demoClipsReady } from './demo/demo-cameras.ts';
+import { openDb, type Db } from './store/db.ts';
+import { CameraRepo } from './store/cameras.ts';
+import { SegmentRepo } from './store/segments.ts';
+import { SessionRepo } from './store/sessions.ts';
+import { UserRepo } from './store/users.ts';
+import { SecretBox } from './store/secret-box.ts';
+import { FailureLimiter } from './auth/rate-limit.ts';
+import { generatePassword, hashPassword } from './auth/password.ts';
+import { createApp } from './http/app.ts';
+import { createLogger } from './util/log.ts';
+
+const log = createLogger('main');
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const VERSION = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
+
+interface Args {
+  config?: string;
+  validateOnly: boolean;
+}
+
+function parseArgs(argv: string[]): Args {
+  const args: Args = { validateOnly: false };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === '--config') args.config = argv[++i];
+    else if (a.startsWith('--config=')) args.config = a.slice('--config='.length);
+    else if (a === '--validate-config') args.validateOnly = true;
+    else if (a === '--help' || a === '-h') {
+      process.stdout.write('usage: watchpost [--config watchpost.yml] [--validate-config]\n');
+      process.exit(0);
+    } else fail(`unknown argument: ${a} (see --help)`);
+  }
+  if (args.validateOnly && args.config === undefined && !existsSync('watchpost.yml')) {
+    fail('--validate-config needs --config PATH or ./watchpost.yml');
+  }
+  return args;
+}
+
+function fail(message: string, code = 2): never {
+  process.stderr.write(`watchpost: ${message}\n`);
+  process.exit(code);
+}
+
+function stepConfig(args: Args): LoadedConfig {
+  try {
+    return loadConfig(args.config);
+  } catch (e) {
+    if (e instanceof ConfigError) fail(`${e.message}\n  ${e.problems.join('\n  ')}`);
+    throw e;
+  }
+}
+
+interface Paths {
+  dataDir: string;
+  recordingsDir: string;
+  liveDir: string;
+  dbFile: string;
+}
+
+/** Live HLS goes to tmpfs when there is one: it is rewritten every second and never kept. */
+function stepPaths(cfg: WatchpostConfig): Paths {
+  const dataDir = resolve(cfg.storage.dataDir);
+  const recordingsDir = resolve(cfg.storage.recordingsDir ?? dataDir);
+  let liveDir = cfg.storage.liveDir ? resolve(cfg.storage.liveDir) : join(dataDir, '.live');
+  if (!cfg.storage.liveDir) {
+    try {
+      accessSync('/dev/shm', constants.W_OK);
+      liveDir = join('/dev/shm', `watchpost-${createHash('sha1').update(dataDir).digest('hex').slice(0, 10)}`);
+    } catch {
+      /* no tmpfs: keep it in the data dir */
+    }
+  }
+  for (const d of [dataDir, recordingsDir]) mkdirSync(d, { recursive: true });
+  rmSync(liveDir, { recursive: true, force: true });
+  mkdirSync(liveDir, { recursive: true });
+  return { dataDir, recordingsDir, liveDir, dbFile: join(dataDir, 'watchpost.db') };
+}
+
+/** First start with no users: create admin with WATCHPOST_ADMIN_PASSWORD or a generated password. */
+async function stepAdmin(users: UserRepo, dataDir: string): Promise<void> {
+  const hintFile = join(dataDir, 'initial-admin-password.txt');
+  if (users.count() > 0) {
+    if (existsSync(hintFile)) {
+      process.stdout.write(`\n  Admin login: user "admin", password in ${hintFile}\n\n`);
+    }
+    return;
+  }
+  const fromEnv = process.env.WATCHPOST_ADMIN_PASSWORD;
+  const password = fromEnv || generatePassword();
+  users.create('admin', await hashPassword(password), 'admin');
+  log.info('created the first user "admin"', { passwordFrom: fromEnv ? 'WATCHPOST_ADMIN_PASSWORD' : 'generated' });
+  if (!fromEnv) {
+    writeFileSync(hintFile, password + '\n', { mode: 0o600 });
+    process.stdout.write(
+      `\n  ==========================================================\n` +
+        `   First start: created user "admin" with password: ${password}\n` +
+        `   (also kept in ${hintFile} — delete it once noted)\n` +
+        `  ==========================================================\n\n`,
+    );
+  }
+}
+
+function stepCameras(cfg: WatchpostConfig): CameraConfig[] {
+  const fixed: CameraConfig[] = cfg.cameras.map((c) => ({
+    id: c.id,
+    name: c.name,
+    enabled: c.enabled,
+    origin: 'config',
+    retentionDays: c.retentionDays,
+    source: { url: c.url ?? resolve(c.file!), subUrl: c.subUrl, username: c.username, password: c.password },
+  }));
+  if (cfg.demo) {
+    if (!demoClipsReady(ROOT)) {
+      log.warn('demo clips are not prepared; run `npm run prepare` (or npm install). Starting without demo cameras.');
+    } else {
+      fixed.push(...demoCameras(ROOT).filter((d) => !fixed.some((c) => c.id === d.id)));
+    }
+  }
+  return fixed;
+}
+
+function listen(server: Server, port: number, host: string): Promise<number> {
+  return new Promise((resolveListen, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      const addr = server.address();
+      resolveListen(typeof addr === 'object' && addr ? addr.port : port);
+    });
+  });
+}
+
+async function main(): Promise<void> {
+  const args = parseArgs(process.argv.slice(2));
+  const { config: cfg, file } = stepConfig(args);
+  if (args.validateOnly) {
+    process.stdout.write(`config OK: ${file} (${cfg.cameras.length} cameras)\n`);
+    return;
+  }
+  log.info('starting Watchpost', { version: VERSION, config: file ?? '(none: demo defaults)', demo: cfg.demo });
+
+  let ff: Awaited<ReturnType<typeof checkFfmpeg>>;
+  try {
+    ff = await checkFfmpeg(cfg.media.ffmpegPath);
+  } catch (e) {
+    fail((e as Error).message, 3);
+  }
+  log.info('ffmpeg found', { path: ff.ffmpegPath, version: ff.version });
+
+  const paths = stepPaths(cfg);
+  let db: Db;
+  try {
+    db = openDb(paths.dbFile);
+  } catch (e) {
+    fail(`cannot open the database ${paths.dbFile}: ${(e as Error).message}`);
+  }
+  const users = new UserRepo(db);
+  await stepAdmin(users, paths.dataDir);
+
+  const bus = new EventBus();
+  const segments = new SegmentRepo(db);
+  const media = new MediaManager({
+    ffmpegPath: ff.ffmpegPath,
+    ffprobePath: ff.ffprobePath,
+    recordingsDir: paths.recordingsDir,
+    liveDir: paths.liveDir,
+    segmentSeconds: cfg.storage.segmentSeconds,
+    hlsSegmentSeconds: cfg.media.hlsSegmentSeconds,
+    hlsListSize: cfg.media.hlsListSize,
+    stallSegments: cfg.media.stallSegments,
+    rtspTimeoutSeconds: cfg.media.rtspTimeoutSeconds,
+    segments,
+    bus,
+  });
+  const box = SecretBox.fromKeyFile(join(paths.dataDir, 'secret.key'));
+  const cameras = new CameraService(new CameraRepo(db, box), media, bus, stepCameras(cfg));
+
+  const sessionTtlMs = cfg.server.sessionHours * 3600_000;
+  const sessions = new SessionRepo(db, sessionTtlMs);
+  const app = createApp({
+    version: VERSION,
+    cameras,
+    bus,
+    users,
+    sessions,
+    limiter: new FailureLimiter({ user: 5, ip: 20 }, 5 * 60_000),
+    sessionTtlMs,
+    liveDir: (id) => media.liveDir(id),
+    webDist: join(ROOT, 'web', 'dist'),
+  });
+  const server = createServer(app);
+  server.keepAliveTimeout = 65_000;
+  let port: number;
+  try {
+    port = await listen(server, cfg.server.port, cfg.server.host);
+  } catch (e) {
+    fail(`cannot listen on ${cfg.server.host}:${cfg.server.port}: ${(e as Error).message}`);
+  }
+  cameras.startAll();
+  const purge = setInterval(() => sessions.purgeExpired(), 3600_000);
+  purge.unref();
+  log.info('listening', { url: `http://localhost:${port}/`, cameras: cameras.list().length });
+  process.stdout.write(`Watchpost ${VERSION} is up: http://localhost:${port}/\n`);
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info('shutting down', { signal });
+    const force = setTimeout(() => process.exit(1), 10_000);
+    force.unref();
+    server.close();
+    server.closeAllConnections();
+    await media.stopAll();
+    db.close();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+}
+
+main().catch((e: unknown) => {
+  log.error('start-up failed', { err: e });
+  process.exit(1);
+});

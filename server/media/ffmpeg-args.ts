@@ -1,0 +1,160 @@
+/**
+ * Pure builders for ffmpeg command lines (data in, argv out), one per pipeline kind, from named presets
+ * in the spirit of go2rtc. Nothing here touches the file system or spawns anything.
+ *
+ * Pipeline kinds:
+ *  - main:   one RTSP/file input → live HLS + recording segments (camera without a sub-stream)
+ *  - record: main stream → recording segments only (camera with a sub-stream)
+ *  - live:   sub-stream → live HLS only
+ *
+ * Codec policy (video only: audio is not recorded nor streamed):
+ *  - live HLS: stream copy when the source is H.264 (every browser plays it); anything else, H.265 included,
+ *    is transcoded to H.264 with a 1-segment GOP so HLS can cut on time.
+ *  - recording: stream copy when the codec fits fragmented MP4 and is worth keeping as is (h264, hevc);
+ *    anything else (MJPEG, MPEG-4 part 2, …) is transcoded to H.264 with a 1 s GOP (fast seeking).
+ */
+import { join } from 'node:path';
+import { isFileSource, urlWithCredentials, type CameraSource } from '../cameras/types.ts';
+
+/** Codecs recorded as is (stream copy into fragmented MP4). */
+export const RECORD_COPY_CODECS: readonly string[] = ['h264', 'hevc'];
+/** Codecs sent to HLS as is. */
+export const LIVE_COPY_CODECS: readonly string[] = ['h264'];
+/** Frame rate assumed when the probe could not tell. */
+export const DEFAULT_FPS = 25;
+
+export interface InputOptions {
+  rtspTimeoutSeconds: number;
+  /**
+   * Cap ffmpeg's stream analysis (default: up to 5 s; ~3 s on a typical camera). Set it only when a probe
+   * with the same cap found the size: a camera that sends its SPS rarely would otherwise fail to start.
+   */
+  analyzeSeconds?: number;
+}
+
+export interface VideoInfo {
+  /** ffprobe codec_name of the source's first video stream, e.g. 'h264', 'hevc', 'mpeg4' */
+  codec: string;
+  fps?: number;
+}
+
+export interface HlsOutputOptions {
+  /** Directory for index.m3u8 and seg_<n>.ts */
+  dir: string;
+  segmentSeconds: number;
+  listSize: number;
+}
+
+export interface RecordOutputOptions {
+  /** Directory ffmpeg writes segments to (renamed into date folders once finished). */
+  stagingDir: string;
+  /** Unique per run, [a-z0-9] only: segment files are `<runTag>-000000.mp4`, … */
+  runTag: string;
+  segmentSeconds: number;
+}
+
+/** Named presets: the building blocks of every command line. */
+export const PRESETS = {
+  global: ['-hide_banner', '-nostdin', '-nostats', '-loglevel', 'warning', '-progress', 'pipe:1'],
+  rtspTcp: (timeoutSeconds: number) => [
+    '-rtsp_transport', 'tcp',
+    '-timeout', String(Math.round(timeoutSeconds * 1_000_000)),
+    '-fflags', '+genpts',
+  ],
+  fileLoop: ['-re', '-stream_loop', '-1'],
+  firstVideo: ['-map', '0:v:0'],
+  copy: ['-c:v', 'copy'],
+  h264Live: (gop: number) => [
+    '-c:v', 'libx264', '-preset', 'veryfast', '-tune', 'zerolatency',
+    '-g', String(gop), '-keyint_min', String(gop), '-sc_threshold', '0', '-pix_fmt', 'yuv420p',
+  ],
+  h264Record: (gop: number) => [
+    '-c:v', 'libx264', '-preset', 'veryfast',
+    '-g', String(gop), '-keyint_min', String(gop), '-sc_threshold', '0', '-pix_fmt', 'yuv420p',
+  ],
+  hlsFlags: 'delete_segments+independent_segments+program_date_time+temp_file+omit_endlist',
+  /** fragmented MP4 stays playable when ffmpeg is killed; flush_packets puts each fragment on disk at once */
+  fmp4Options: 'movflags=+frag_keyframe+empty_moov+default_base_moof:flush_packets=1',
+} as const;
+
+/** Escape a literal path for ffmpeg's %d / strftime filename patterns. */
+export const escapePattern = (p: string): string => p.replace(/%/g, '%%');
+
+/** GOP (frames) covering `seconds` at `fps`, at least 1. */
+export function gopFrames(fps: number | undefined, seconds: number): number {
+  const f = fps && Number.isFinite(fps) && fps > 0 ? fps : DEFAULT_FPS;
+  return Math.max(1, Math.round(f * seconds));
+}
+
+export const liveCopies = (codec: string): boolean => LIVE_COPY_CODECS.includes(codec);
+export const recordCopies = (codec: string): boolean => RECORD_COPY_CODECS.includes(codec);
+/** The codec that ends up in recording files. */
+export const recordedCodec = (codec: string): string => (recordCopies(codec) ? codec : 'h264');
+
+/** Input side: RTSP over TCP with a socket timeout, or a local file looped in real time. */
+export function inputArgs(source: Pick<CameraSource, 'url' | 'username' | 'password'>, opts: InputOptions): string[] {
+  if (isFileSource(source.url)) return [...PRESETS.fileLoop, '-i', source.url];
+  const url = urlWithCredentials(source.url, source.username, source.password);
+  const rtsp = /^rtsps?:\/\//i.test(source.url) ? PRESETS.rtspTcp(opts.rtspTimeoutSeconds) : [];
+  const analyze = opts.analyzeSeconds ? ['-analyzeduration', String(Math.round(opts.analyzeSeconds * 1_000_000))] : [];
+  return [...rtsp, ...analyze, '-i', url];
+}
+
+/** Live HLS output: <dir>/index.m3u8 + seg_<epoch-based n>.ts, a sliding window of `listSize` segments. */
+export function liveHlsArgs(video: VideoInfo, o: HlsOutputOptions): string[] {
+  const codec = liveCopies(video.codec) ? PRESETS.copy : PRESETS.h264Live(gopFrames(video.fps, o.segmentSeconds));
+  return [
+    ...PRESETS.firstVideo,
+    ...codec,
+    '-f', 'hls',
+    '-hls_time', String(o.segmentSeconds),
+    '-hls_list_size', String(o.listSize),
+    '-hls_flags', PRESETS.hlsFlags,
+    '-hls_start_number_source', 'epoch',
+    '-hls_segment_filename', join(escapePattern(o.dir), 'seg_%d.ts'),
+    join(o.dir, 'index.m3u8'),
+  ];
+}
+
+/** Recording output: fragmented-MP4 segments, each listed as `file,start,end` on fd 3 once finished. */
+export function recordArgs(video: VideoInfo, o: RecordOutputOptions): string[] {
+  if (!/^[a-z0-9]+$/.test(o.runTag)) throw new Error(`invalid run tag: ${o.runTag}`);
+  const codec = recordCopies(video.codec) ? PRESETS.copy : PRESETS.h264Record(gopFrames(video.fps, 1));
+  return [
+    ...PRESETS.firstVideo,
+    ...codec,
+    '-f', 'segment',
+    '-segment_time', String(o.segmentSeconds),
+    '-segment_format', 'mp4',
+    '-segment_format_options', PRESETS.fmp4Options,
+    '-reset_timestamps', '1',
+    '-segment_list', 'pipe:3',
+    '-segment_list_type', 'csv',
+    join(escapePattern(o.stagingDir), `${o.runTag}-%06d.mp4`),
+  ];
+}
+
+export interface MainPipelineSpec {
+  source: CameraSource;
+  input: InputOptions;
+  video: VideoInfo;
+  hls: HlsOutputOptions;
+  record: RecordOutputOptions;
+}
+
+/** One input, two outputs: live HLS and recording (camera without a sub-stream). */
+export function buildMainPipelineArgs(s: MainPipelineSpec): string[] {
+  return [...PRESETS.global, ...inputArgs(s.source, s.input), ...liveHlsArgs(s.video, s.hls), ...recordArgs(s.video, s.record)];
+}
+
+/** Recording only, from the main stream (camera with a sub-stream). */
+export function buildRecordPipelineArgs(s: Omit<MainPipelineSpec, 'hls'>): string[] {
+  return [...PRESETS.global, ...inputArgs(s.source, s.input), ...recordArgs(s.video, s.record)];
+}
+
+/** Live HLS only, from the sub-stream (same credentials as the main stream). */
+export function buildLivePipelineArgs(s: Omit<MainPipelineSpec, 'record'>): string[] {
+  if (!s.source.subUrl) throw new Error('buildLivePipelineArgs needs a source with subUrl');
+  const sub = { url: s.source.subUrl, username: s.source.username, password: s.source.password };
+  return [...PRESETS.global, ...inputArgs(sub, s.input), ...liveHlsArgs(s.video, s.hls)];
+}

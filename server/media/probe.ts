@@ -1,0 +1,140 @@
+/**
+ * ffprobe helpers.
+ *  - probeSource: the video codec/size/rate of a camera source before a pipeline starts, with a hard timeout.
+ *    It spawns ffprobe itself: fluent-ffmpeg's ffprobe() gives no handle on the child, so a hung camera could
+ *    not be killed at the deadline.
+ *  - probeDuration: duration of a local recording file, through fluent-ffmpeg (no deadline needed).
+ */
+import { spawn } from 'node:child_process';
+import Ffmpeg from 'fluent-ffmpeg';
+import { isFileSource } from '../cameras/types.ts';
+import { classifyText, cleanLine, isNoise, redactLine, type Classified } from './classify.ts';
+
+export interface ProbeOk {
+  ok: true;
+  codec: string;
+  width?: number;
+  height?: number;
+  fps?: number;
+}
+export interface ProbeFailed extends Classified {
+  ok: false;
+}
+export type ProbeResult = ProbeOk | ProbeFailed;
+
+export interface ProbeOptions {
+  ffprobePath: string;
+  /** URL as ffmpeg needs it (credentials included): never logged, never returned */
+  url: string;
+  rtspTimeoutSeconds: number;
+  /** hard deadline; default rtspTimeoutSeconds + 5 s */
+  timeoutMs?: number;
+  /** extra strings to redact from the detail (the password) */
+  secrets?: readonly string[];
+  /** abort = kill ffprobe (the result is then an 'error' nobody should use) */
+  signal?: AbortSignal;
+}
+
+/** "30000/1001" → 29.97; undefined for 0/0 or garbage. */
+export function parseRate(rate: string | undefined): number | undefined {
+  if (!rate) return undefined;
+  const [n, d] = rate.split('/').map(Number);
+  const v = d === undefined ? n : n !== undefined && d ? n / d : NaN;
+  return v !== undefined && Number.isFinite(v) && v > 0 && v < 1000 ? v : undefined;
+}
+
+/** Analysis cap of the probe; a source whose size is found within it can start ffmpeg with the same cap. */
+export const PROBE_ANALYZE_SECONDS = 1;
+
+export function probeArgs(url: string, rtspTimeoutSeconds: number): string[] {
+  const net = /^rtsps?:\/\//i.test(url)
+    ? ['-rtsp_transport', 'tcp', '-timeout', String(rtspTimeoutSeconds * 1_000_000)]
+    : [];
+  return [
+    '-v', 'error', ...net,
+    // the codec is in the SDP; one second of analysis is enough for size and rate
+    '-analyzeduration', String(PROBE_ANALYZE_SECONDS * 1_000_000),
+    '-select_streams', 'v:0',
+    '-show_entries', 'stream=codec_name,width,height,avg_frame_rate,r_frame_rate',
+    '-of', 'json',
+    url,
+  ];
+}
+
+interface ProbeJson {
+  streams?: { codec_name?: string; width?: number; height?: number; avg_frame_rate?: string; r_frame_rate?: string }[];
+}
+
+export function probeSource(o: ProbeOptions): Promise<ProbeResult> {
+  const isFile = isFileSource(o.url);
+  const timeoutMs = o.timeoutMs ?? o.rtspTimeoutSeconds * 1000 + 5000;
+  return new Promise((resolve) => {
+    const child = spawn(o.ffprobePath, probeArgs(o.url, o.rtspTimeoutSeconds), { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      child.kill('SIGKILL');
+    }, timeoutMs);
+    const abort = () => child.kill('SIGKILL');
+    o.signal?.addEventListener('abort', abort, { once: true });
+    child.on('close', () => o.signal?.removeEventListener('abort', abort));
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => {
+      if (err.length < 64_000) err += d.toString();
+    });
+    child.on('error', (e) => {
+      clearTimeout(timer);
+      resolve({ ok: false, reason: 'error', detail: `cannot run ffprobe: ${e.message}` });
+    });
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      const stderr = redactLine(err, o.secrets);
+      if (timedOut) {
+        resolve({
+          ok: false,
+          reason: isFile ? 'error' : 'unreachable',
+          detail: `no answer within ${Math.round(timeoutMs / 1000)} s`,
+        });
+        return;
+      }
+      let json: ProbeJson = {};
+      try {
+        json = JSON.parse(out || '{}') as ProbeJson;
+      } catch {
+        /* classified below */
+      }
+      const s = json.streams?.[0];
+      if (code === 0 && s?.codec_name) {
+        const fps = parseRate(s.avg_frame_rate) ?? parseRate(s.r_frame_rate);
+        resolve({ ok: true, codec: s.codec_name, width: s.width, height: s.height, fps });
+        return;
+      }
+      if (code === 0) {
+        resolve({ ok: false, reason: 'no video', detail: 'the source has no video stream' });
+        return;
+      }
+      const known = classifyText(stderr, { isFile });
+      if (known) {
+        resolve({ ok: false, ...known });
+        return;
+      }
+      const last = stderr.split('\n').filter((l) => l.trim() && !isNoise(l)).pop();
+      resolve({ ok: false, reason: 'error', detail: last ? cleanLine(last).slice(0, 200) : `ffprobe exited with ${code}` });
+    });
+  });
+}
+
+/** Duration (seconds) of a local media file, or undefined when it has no readable frames. */
+export function probeDuration(ffprobePath: string, file: string): Promise<number | undefined> {
+  return new Promise((resolve) => {
+    Ffmpeg(file)
+      .setFfprobePath(ffprobePath)
+      .ffprobe((err: unknown, data) => {
+        if (err || !data) return resolve(undefined);
+        const d = Number(data.format?.duration ?? data.streams?.[0]?.duration);
+        resolve(Number.isFinite(d) && d > 0 ? d : undefined);
+      });
+  });
+}

@@ -1,0 +1,168 @@
+import { describe, expect, it } from 'vitest';
+import {
+  buildLivePipelineArgs,
+  buildMainPipelineArgs,
+  buildRecordPipelineArgs,
+  gopFrames,
+  inputArgs,
+  recordArgs,
+  recordedCodec,
+} from '../../server/media/ffmpeg-args.ts';
+
+const GLOBAL = ['-hide_banner', '-nostdin', '-nostats', '-loglevel', 'warning', '-progress', 'pipe:1'];
+const HLS = (dir: string) => [
+  '-f', 'hls',
+  '-hls_time', '1',
+  '-hls_list_size', '6',
+  '-hls_flags', 'delete_segments+independent_segments+program_date_time+temp_file+omit_endlist',
+  '-hls_start_number_source', 'epoch',
+  '-hls_segment_filename', `${dir}/seg_%d.ts`,
+  `${dir}/index.m3u8`,
+];
+const REC = (dir: string, seg = '10') => [
+  '-f', 'segment',
+  '-segment_time', seg,
+  '-segment_format', 'mp4',
+  '-segment_format_options', 'movflags=+frag_keyframe+empty_moov+default_base_moof:flush_packets=1',
+  '-reset_timestamps', '1',
+  '-segment_list', 'pipe:3',
+  '-segment_list_type', 'csv',
+  `${dir}/lq3x8k2a-%06d.mp4`,
+];
+const input = { rtspTimeoutSeconds: 5 };
+const hls = { dir: '/live/lobby', segmentSeconds: 1, listSize: 6 };
+const record = { stagingDir: '/rec/lobby/.incoming', runTag: 'lq3x8k2a', segmentSeconds: 10 };
+const h264 = { codec: 'h264', fps: 10 };
+
+describe('buildMainPipelineArgs', () => {
+  it('RTSP, H.264, no sub-stream: one input, HLS copy + recording copy', () => {
+    const args = buildMainPipelineArgs({ source: { url: 'rtsp://10.0.0.5:554/stream1' }, input, video: h264, hls, record });
+    expect(args).toEqual([
+      ...GLOBAL,
+      '-rtsp_transport', 'tcp', '-timeout', '5000000', '-fflags', '+genpts',
+      '-i', 'rtsp://10.0.0.5:554/stream1',
+      '-map', '0:v:0', '-c:v', 'copy', ...HLS('/live/lobby'),
+      '-map', '0:v:0', '-c:v', 'copy', ...REC('/rec/lobby/.incoming'),
+    ]);
+  });
+
+  it('credentials go into the input URL only, percent-encoded', () => {
+    const args = buildMainPipelineArgs({
+      source: { url: 'rtsp://10.0.0.5:554/stream1', username: 'admin', password: 'p@ss:w/rd' },
+      input, video: h264, hls, record,
+    });
+    const i = args.indexOf('-i');
+    expect(args[i + 1]).toBe('rtsp://admin:p%40ss%3Aw%2Frd@10.0.0.5:554/stream1');
+    expect(args.filter((a) => a.includes('admin'))).toHaveLength(1);
+  });
+
+  it('file source (demo): looped in real time, no RTSP options, no -ss/-copyts', () => {
+    const args = buildMainPipelineArgs({ source: { url: '/data/demo/lobby.mp4' }, input, video: h264, hls, record });
+    expect(args).toEqual([
+      ...GLOBAL,
+      '-re', '-stream_loop', '-1', '-i', '/data/demo/lobby.mp4',
+      '-map', '0:v:0', '-c:v', 'copy', ...HLS('/live/lobby'),
+      '-map', '0:v:0', '-c:v', 'copy', ...REC('/rec/lobby/.incoming'),
+    ]);
+    expect(args).not.toContain('-ss');
+    expect(args).not.toContain('-copyts');
+  });
+
+  it('H.265: live transcoded to H.264 with a 1-segment GOP, recording kept as HEVC', () => {
+    const args = buildMainPipelineArgs({ source: { url: 'rtsp://cam/h265' }, input, video: { codec: 'hevc', fps: 25 }, hls, record });
+    expect(args).toEqual([
+      ...GLOBAL,
+      '-rtsp_transport', 'tcp', '-timeout', '5000000', '-fflags', '+genpts', '-i', 'rtsp://cam/h265',
+      '-map', '0:v:0',
+      '-c:v', 'libx264', '-preset', 'veryfast', '-tune', 'zerolatency',
+      '-g', '25', '-keyint_min', '25', '-sc_threshold', '0', '-pix_fmt', 'yuv420p',
+      ...HLS('/live/lobby'),
+      '-map', '0:v:0', '-c:v', 'copy', ...REC('/rec/lobby/.incoming'),
+    ]);
+    expect(recordedCodec('hevc')).toBe('hevc');
+  });
+
+  it('MPEG-4 part 2: both outputs transcoded (live zerolatency, recording 1 s GOP)', () => {
+    const args = buildMainPipelineArgs({ source: { url: 'rtsp://cam/mp4v' }, input, video: { codec: 'mpeg4', fps: 15 }, hls, record });
+    expect(args).toEqual([
+      ...GLOBAL,
+      '-rtsp_transport', 'tcp', '-timeout', '5000000', '-fflags', '+genpts', '-i', 'rtsp://cam/mp4v',
+      '-map', '0:v:0',
+      '-c:v', 'libx264', '-preset', 'veryfast', '-tune', 'zerolatency',
+      '-g', '15', '-keyint_min', '15', '-sc_threshold', '0', '-pix_fmt', 'yuv420p',
+      ...HLS('/live/lobby'),
+      '-map', '0:v:0',
+      '-c:v', 'libx264', '-preset', 'veryfast',
+      '-g', '15', '-keyint_min', '15', '-sc_threshold', '0', '-pix_fmt', 'yuv420p',
+      ...REC('/rec/lobby/.incoming'),
+    ]);
+    expect(recordedCodec('mpeg4')).toBe('h264');
+  });
+});
+
+describe('sub-stream cameras: record + live pipelines', () => {
+  const source = { url: 'rtsp://10.0.0.5/main', subUrl: 'rtsp://10.0.0.5/sub', username: 'op', password: 'secret' };
+
+  it('record pipeline: main stream, recording only', () => {
+    expect(buildRecordPipelineArgs({ source, input, video: h264, record: { ...record, segmentSeconds: 3 } })).toEqual([
+      ...GLOBAL,
+      '-rtsp_transport', 'tcp', '-timeout', '5000000', '-fflags', '+genpts',
+      '-i', 'rtsp://op:secret@10.0.0.5/main',
+      '-map', '0:v:0', '-c:v', 'copy', ...REC('/rec/lobby/.incoming', '3'),
+    ]);
+  });
+
+  it('live pipeline: sub-stream with the same credentials, HLS only', () => {
+    expect(buildLivePipelineArgs({ source, input, video: h264, hls })).toEqual([
+      ...GLOBAL,
+      '-rtsp_transport', 'tcp', '-timeout', '5000000', '-fflags', '+genpts',
+      '-i', 'rtsp://op:secret@10.0.0.5/sub',
+      '-map', '0:v:0', '-c:v', 'copy', ...HLS('/live/lobby'),
+    ]);
+  });
+
+  it('live pipeline without subUrl is a programming error', () => {
+    expect(() => buildLivePipelineArgs({ source: { url: 'rtsp://x/main' }, input, video: h264, hls })).toThrow(/subUrl/);
+  });
+});
+
+describe('building blocks', () => {
+  it('inputArgs: rtsps uses the RTSP options, the timeout is in microseconds', () => {
+    expect(inputArgs({ url: 'rtsps://h/s' }, { rtspTimeoutSeconds: 12 })).toEqual([
+      '-rtsp_transport', 'tcp', '-timeout', '12000000', '-fflags', '+genpts', '-i', 'rtsps://h/s',
+    ]);
+  });
+
+  it('inputArgs: analysis cap (set when the probe found the size within it) goes before -i', () => {
+    expect(inputArgs({ url: 'rtsp://h/s' }, { rtspTimeoutSeconds: 5, analyzeSeconds: 1 })).toEqual([
+      '-rtsp_transport', 'tcp', '-timeout', '5000000', '-fflags', '+genpts', '-analyzeduration', '1000000', '-i', 'rtsp://h/s',
+    ]);
+  });
+
+  it('inputArgs: file:// URLs are files; a username on a file is ignored', () => {
+    expect(inputArgs({ url: 'file:///d/a.mp4', username: 'u', password: 'p' }, input)).toEqual([
+      '-re', '-stream_loop', '-1', '-i', 'file:///d/a.mp4',
+    ]);
+  });
+
+  it('% in directories is escaped in ffmpeg filename patterns only', () => {
+    const args = buildMainPipelineArgs({
+      source: { url: 'rtsp://h/s' }, input, video: h264,
+      hls: { ...hls, dir: '/live/50%' }, record: { ...record, stagingDir: '/rec/50%/.incoming' },
+    });
+    expect(args).toContain('/live/50%%/seg_%d.ts');
+    expect(args).toContain('/live/50%/index.m3u8');
+    expect(args).toContain('/rec/50%%/.incoming/lq3x8k2a-%06d.mp4');
+  });
+
+  it('run tags are plain [a-z0-9]', () => {
+    expect(() => recordArgs(h264, { ...record, runTag: 'a-%d' })).toThrow(/run tag/);
+  });
+
+  it('gopFrames: fps × seconds, default 25 fps, at least 1', () => {
+    expect(gopFrames(10, 1)).toBe(10);
+    expect(gopFrames(29.97, 1)).toBe(30);
+    expect(gopFrames(undefined, 2)).toBe(50);
+    expect(gopFrames(10, 0.05)).toBe(1);
+  });
+});

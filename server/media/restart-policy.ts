@@ -57,6 +57,9 @@ export class RestartPolicy {
 }
 
 /** Keeps the recent intervals between updates of one output (HLS playlist or recording segments). */
+/** Longest wait for a second update once an output has produced its first one. */
+export const FIRST_INTERVAL_MAX_MS = 10_000;
+
 export class OutputClock {
   private last: number | undefined;
   private gaps: number[] = [];
@@ -85,7 +88,10 @@ export class OutputClock {
   deadline(stallSegments: number, firstDeadline: number): number {
     if (this.last === undefined) return firstDeadline;
     const next = this.last + stallSegments * Math.max(this.nominalMs, ...this.gaps);
-    // one update only: the real interval is still unknown (it can be a long GOP), keep the start-up allowance
-    return this.gaps.length ? next : Math.max(next, firstDeadline);
+    if (this.gaps.length) return next;
+    // one update only: the real interval is still unknown (it can be a long GOP), so allow more than N
+    // nominal intervals, but a camera that froze right after its first segment must still be noticed:
+    // at most FIRST_INTERVAL_MAX_MS after that update (or the start-up allowance, if that is sooner).
+    return Math.max(next, Math.min(firstDeadline, this.last + FIRST_INTERVAL_MAX_MS));
   }
 }

@@ -105,8 +105,10 @@ describe('OutputClock', () => {
     const c = new OutputClock(1000);
     expect(c.deadline(3, 99_999)).toBe(99_999);
     c.tick(10_000);
-    // a single update: the interval is unknown yet, the start-up allowance still holds
+    // a single update: the interval is unknown yet, the start-up allowance still holds…
     expect(c.deadline(3, 20_000)).toBe(20_000);
+    // …but never more than 10 s after that first update (a camera that froze right after it)
+    expect(c.deadline(3, 99_999)).toBe(20_000);
     c.tick(11_000);
     expect(c.deadline(3, 20_000)).toBe(14_000);
     c.tick(11_050); // the same playlist rewrite seen twice

@@ -8,25 +8,10 @@
  * proxy for everything but loopback, so nothing leaves 127.0.0.1.
  */
 import { join } from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
+import { launchChromium } from '../test/support/browser.ts';
 import { sleep } from './stats.ts';
 
-export const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--autoplay-policy=no-user-gesture-required',
-  '--disable-domain-reliability',
-  '--disable-client-side-phishing-detection',
-  '--no-default-browser-check',
-  // safety belt: anything not on loopback goes to a closed local port and fails
-  '--proxy-server=http://127.0.0.1:9',
-  '--proxy-bypass-list=127.0.0.1;localhost',
-];
 
 export interface HlsJsResult {
   /** Date.now() − playingDate, ms, one per sample */
@@ -62,9 +47,7 @@ interface PageGlobal {
   __bench?: { hls: HlsLike; video: VideoLike; errors: string[]; waiting: number };
 }
 
-export async function launchChromium(): Promise<Browser> {
-  return chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS, timeout: 30_000 });
-}
+export { launchChromium };
 
 export async function measureHlsJs(opts: {
   browser: Browser;

@@ -7,14 +7,14 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startWatchpost } from '../support/server.ts';
+import { launchChromium } from '../support/browser.ts';
 
 type Watchpost = Awaited<ReturnType<typeof startWatchpost>>;
 
 const ROOT = resolve(fileURLToPath(new URL('.', import.meta.url)), '../..');
-const CHROMIUM = '/usr/bin/chromium';
 
 /** Build web/dist when it is missing or older than a source file (the server serves web/dist). */
 function ensureConsoleBuilt(): void {
@@ -57,19 +57,7 @@ describe('web console', () => {
   beforeAll(async () => {
     ensureConsoleBuilt();
     wp = await startWatchpost();
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-        '--autoplay-policy=no-user-gesture-required',
-      ],
-    });
+    browser = await launchChromium();
     context = await browser.newContext({ viewport: { width: 1280, height: 720 }, locale: 'en-US' });
     page = await context.newPage();
     page.on('pageerror', (e) => pageErrors.push(e.message));

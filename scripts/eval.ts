@@ -1,0 +1,98 @@
+/**
+ * Evaluation: build the scenario clips (test/support/scenarios.ts, cached in .cache/scenarios),
+ * run the same pipeline as `npm run analyze` on each, and score alarms against ground truth:
+ * event-level precision, recall and detection delay (alarm start − (event start + dwell)).
+ *
+ *   npm run eval                       # table on stdout, then one JSON line with the totals
+ *   npm run eval -- --fps 2 --only exit-van,walk-through --json
+ */
+import { parseArgs } from 'node:util';
+import { pathToFileURL } from 'node:url';
+import type { Detector } from '../server/analytics/detector.ts';
+import { scoreAlarms, type AlarmLine, type EvalResult } from '../server/analytics/evaluate.ts';
+import { analyzeVideo } from '../server/analytics/pipeline.ts';
+import { ensureScenarios, type Scenario } from '../test/support/scenarios.ts';
+
+export interface ScenarioResult {
+  name: string;
+  alarms: AlarmLine[];
+  result: EvalResult;
+  frames: number;
+  wallMs: number;
+}
+
+export interface EvalSummary {
+  fps: number;
+  scenarios: ScenarioResult[];
+  total: Omit<EvalResult, 'matches' | 'unmatched'>;
+}
+
+const r2 = (n: number) => Math.round(n * 100) / 100;
+
+export async function runEval(detector: Detector, opts: { fps?: number; only?: string[] } = {}): Promise<EvalSummary> {
+  const fps = opts.fps ?? 5;
+  const scenarios: Scenario[] = await ensureScenarios(opts.only);
+  const out: ScenarioResult[] = [];
+  const allTruth = [];
+  const allAlarms: AlarmLine[] = [];
+  for (const s of scenarios) {
+    const res = await analyzeVideo(s.video, s.zones, detector, { fps });
+    const alarms = res.alarms.map((a) => ({ type: a.type, zone: a.zone, start: r2(a.start), end: r2(a.end ?? a.start) }));
+    out.push({ name: s.name, alarms, result: scoreAlarms(s.truth, alarms), frames: res.frames, wallMs: res.wallMs });
+    // zone names are unique per scenario only: prefix them for the totals
+    allTruth.push(...s.truth.map((t) => ({ ...t, zone: `${s.name}/${t.zone}` })));
+    allAlarms.push(...alarms.map((a) => ({ ...a, zone: `${s.name}/${a.zone}` })));
+  }
+  const { matches: _m, unmatched: _u, ...total } = scoreAlarms(allTruth, allAlarms);
+  return { fps, scenarios: out, total };
+}
+
+export function formatTable(s: EvalSummary): string {
+  const rows = [['scenario', 'truth', 'alarms', 'TP', 'FP', 'FN', 'delay s', 'frames/s']];
+  for (const r of s.scenarios) {
+    const x = r.result;
+    rows.push([
+      r.name,
+      String(x.matches.length),
+      String(r.alarms.length),
+      String(x.truePositives),
+      String(x.falsePositives),
+      String(x.falseNegatives),
+      x.delays.map((d) => d.toFixed(1)).join(',') || '-',
+      ((r.frames * 1000) / r.wallMs).toFixed(1),
+    ]);
+  }
+  const t = s.total;
+  rows.push(['TOTAL', '', '', String(t.truePositives), String(t.falsePositives), String(t.falseNegatives), t.meanDelay === undefined ? '-' : `mean ${t.meanDelay.toFixed(1)}`, '']);
+  const w = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
+  const lines = rows.map((r) => r.map((c, i) => (i === 0 ? c.padEnd(w[i]!) : c.padStart(w[i]!))).join('  '));
+  lines.splice(1, 0, w.map((n) => '-'.repeat(n)).join('  '));
+  lines.push(`precision ${t.precision.toFixed(2)}  recall ${t.recall.toFixed(2)}  delay mean ${t.meanDelay?.toFixed(2) ?? '-'} s, max ${t.maxDelay?.toFixed(2) ?? '-'} s (at ${s.fps} fps)`);
+  for (const r of s.scenarios) for (const a of r.alarms) lines.push(`  ${r.name}: ${a.type} ${a.zone} ${a.start}–${a.end} s`);
+  return lines.join('\n');
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: { fps: { type: 'string', default: '5' }, only: { type: 'string' }, json: { type: 'boolean', default: false } },
+  });
+  process.env.WATCHPOST_LOG_LEVEL ??= 'warn';
+  const { Detector } = await import('../server/analytics/detector.ts');
+  const detector = await Detector.load();
+  const summary = await runEval(detector, { fps: Number(values.fps), only: values.only?.split(',') });
+  await detector.dispose();
+  if (!values.json) process.stdout.write(formatTable(summary) + '\n');
+  const json = {
+    fps: summary.fps,
+    ...summary.total,
+    scenarios: summary.scenarios.map((r) => ({ name: r.name, alarms: r.alarms, tp: r.result.truePositives, fp: r.result.falsePositives, fn: r.result.falseNegatives, delays: r.result.delays })),
+  };
+  process.stdout.write(JSON.stringify(json) + '\n');
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  main().catch((e: unknown) => {
+    process.stderr.write(`eval: ${(e as Error).message}\n`);
+    process.exit(1);
+  });
+}

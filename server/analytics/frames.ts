@@ -1,0 +1,290 @@
+/**
+ * Decoded frames from a file or a live stream through ffmpeg:
+ *   [-re] [-skip_frame nokey] -i INPUT -vf fps=N,scale=W:H,showinfo -f rawvideo -pix_fmt bgr24 pipe:1
+ *
+ * Frames are BGR24, by default already scaled to the detector's letterbox content size (so the
+ * detector only copies), each stamped with its presentation time in video seconds, read from
+ * showinfo's pts_time on stderr and paired with the raw frames by order.
+ *
+ * Bounded: at most `maxQueue` decoded frames are held. 'block' (files, default without realtime)
+ * pauses the pipe so ffmpeg stalls and decodes only as fast as the consumer; 'drop-oldest' (live,
+ * default with realtime) keeps reading and discards the oldest frame, counted in stats.dropped.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createLogger } from '../util/log.ts';
+import { INPUT_SIZE } from './preprocess.ts';
+
+export interface Frame {
+  data: Buffer;
+  width: number;
+  height: number;
+  order: 'bgr';
+  sourceWidth: number;
+  sourceHeight: number;
+  /** presentation time in video seconds */
+  t: number;
+  /** frame number in this stream (0-based, counts dropped frames too) */
+  index: number;
+  /** Date.now() when the frame was read */
+  receivedAt: number;
+}
+
+export interface FrameSourceOptions {
+  input: string;
+  /** analysis rate; default 5. In keyframe mode it is a maximum (frames closer than 1/fps are skipped). */
+  fps?: number;
+  /** decode only key frames (-skip_frame nokey), for live streams with short GOPs */
+  keyframesOnly?: boolean;
+  /** output size; default: the source letterboxed into `letterboxTo` (416) keeping aspect */
+  width?: number;
+  height?: number;
+  letterboxTo?: number;
+  /** read a file at its native rate (-re); live inputs are real time anyway */
+  realtime?: boolean;
+  /** default 'drop-oldest' when realtime or not a file, else 'block' */
+  overflow?: 'block' | 'drop-oldest';
+  maxQueue?: number;
+  ffmpegPath?: string;
+  /** extra input options (before -i); rtsp:// gets -rtsp_transport tcp unless given here */
+  inputArgs?: string[];
+  /** decoder threads (default 1: inference needs the other core) */
+  threads?: number;
+}
+
+export interface FrameStats {
+  /** frames handed to the queue */
+  frames: number;
+  /** frames discarded by 'drop-oldest' because the consumer was behind */
+  dropped: number;
+}
+
+const log = createLogger('analytics');
+
+/** ffmpeg could not open/decode the input; `frames` = how many frames came out before that. */
+export class FrameSourceError extends Error {
+  constructor(
+    message: string,
+    readonly frames: number,
+  ) {
+    super(message);
+    this.name = 'FrameSourceError';
+  }
+}
+/** raw bytes held without a matching showinfo line before we give up (a few 4K frames) */
+const MAX_UNPARSED = 128 << 20;
+const isUrl = (s: string) => /^[a-z][a-z0-9+.-]*:\/\//i.test(s);
+
+/** The ffmpeg argument list (pure; exported for tests). */
+export function frameArgs(o: FrameSourceOptions): string[] {
+  const args = ['-hide_banner', '-nostdin', '-nostats', '-loglevel', 'info'];
+  if (o.realtime && !isUrl(o.input)) args.push('-re');
+  if (o.input.startsWith('rtsp://') && !(o.inputArgs ?? []).includes('-rtsp_transport')) args.push('-rtsp_transport', 'tcp');
+  args.push(...(o.inputArgs ?? []));
+  args.push('-threads', String(o.threads ?? 1));
+  if (o.keyframesOnly) args.push('-skip_frame', 'nokey');
+  args.push('-i', o.input, '-an', '-sn', '-dn');
+  const filters: string[] = [];
+  if (!o.keyframesOnly) filters.push(`fps=${o.fps ?? 5}`);
+  if (o.width && o.height) filters.push(`scale=${o.width}:${o.height}`);
+  else {
+    const s = o.letterboxTo ?? INPUT_SIZE;
+    filters.push(`scale=${s}:${s}:force_original_aspect_ratio=decrease`);
+  }
+  filters.push('showinfo=checksum=0');
+  args.push('-vf', filters.join(','), '-fps_mode', 'passthrough', '-f', 'rawvideo', '-pix_fmt', 'bgr24', 'pipe:1');
+  return args;
+}
+
+const SHOWINFO = /Parsed_showinfo.*\bn:\s*(\d+).*\bpts_time:\s*(-?[\d.]+|NOPTS).*\bs:(\d+)x(\d+)/;
+const INPUT_VIDEO = /^\s*Stream #0:\d+.*: Video: .*?, (\d{2,5})x(\d{2,5})/;
+
+export class FrameSource implements AsyncIterable<Frame> {
+  readonly stats: FrameStats = { frames: 0, dropped: 0 };
+  private child: ChildProcess | undefined;
+  private readonly queue: Frame[] = [];
+  private readonly times: { t: number; w: number; h: number }[] = [];
+  private chunks: Buffer[] = [];
+  private buffered = 0;
+  private src: { w: number; h: number } | undefined;
+  private waiter: (() => void) | undefined;
+  private done = false;
+  private closed = false;
+  private error: Error | undefined;
+  private readonly tail: string[] = [];
+  private lastEmitT = Number.NEGATIVE_INFINITY;
+  private decoded = 0;
+  private readonly overflow: 'block' | 'drop-oldest';
+  private readonly maxQueue: number;
+
+  constructor(private readonly o: FrameSourceOptions) {
+    this.overflow = o.overflow ?? (o.realtime || isUrl(o.input) ? 'drop-oldest' : 'block');
+    this.maxQueue = Math.max(1, o.maxQueue ?? (this.overflow === 'block' ? 4 : 2));
+  }
+
+  start(): this {
+    if (this.child) return this;
+    const bin = this.o.ffmpegPath ?? process.env.FFMPEG_PATH ?? 'ffmpeg';
+    const child = spawn(bin, frameArgs(this.o), { stdio: ['ignore', 'pipe', 'pipe'] });
+    this.child = child;
+    let line = '';
+    child.stderr!.setEncoding('utf8');
+    child.stderr!.on('data', (s: string) => {
+      line += s;
+      let i: number;
+      while ((i = line.indexOf('\n')) >= 0) {
+        this.onLine(line.slice(0, i));
+        line = line.slice(i + 1);
+      }
+    });
+    child.stdout!.on('data', (b: Buffer) => this.onData(b));
+    child.on('error', (e) => this.finish(new FrameSourceError(`cannot run ffmpeg (${bin}): ${e.message}`, this.decoded)));
+    child.on('close', (code, signal) => {
+      if (line) this.onLine(line);
+      this.drain();
+      if (code !== 0 && !this.closed) {
+        const why = this.tail.filter((l) => !l.includes('Parsed_showinfo')).slice(-3).join(' | ');
+        this.finish(new FrameSourceError(`ffmpeg exited with ${code ?? signal} reading ${this.o.input}: ${why}`, this.decoded));
+      } else this.finish();
+    });
+    return this;
+  }
+
+  private onLine(l: string): void {
+    const m = SHOWINFO.exec(l);
+    if (m) {
+      const t = m[2] === 'NOPTS' ? Number.NaN : Number(m[2]);
+      this.times.push({ t, w: Number(m[3]), h: Number(m[4]) });
+      this.drain();
+      return;
+    }
+    if (!this.src) {
+      const v = INPUT_VIDEO.exec(l);
+      if (v) this.src = { w: Number(v[1]), h: Number(v[2]) };
+    }
+    if (l.trim() && !l.includes('Parsed_showinfo')) {
+      this.tail.push(l.trim());
+      if (this.tail.length > 20) this.tail.shift();
+    }
+  }
+
+  private onData(b: Buffer): void {
+    this.chunks.push(b);
+    this.buffered += b.length;
+    this.drain();
+    if (this.buffered > MAX_UNPARSED) {
+      this.finish(new FrameSourceError(`ffmpeg output for ${this.o.input} has no frame info (showinfo): giving up`, this.decoded));
+      this.close();
+    }
+  }
+
+  /** Cut complete frames out of the byte stream once their showinfo line (size, time) is known. */
+  private drain(): void {
+    while (this.times.length > 0) {
+      const meta = this.times[0]!;
+      const size = meta.w * meta.h * 3;
+      if (this.buffered < size) break;
+      this.times.shift();
+      const data = this.take(size);
+      const index = this.decoded++;
+      const minGap = this.o.keyframesOnly && this.o.fps ? 1 / this.o.fps - 1e-6 : 0;
+      const t = Number.isFinite(meta.t) ? meta.t : index / (this.o.fps ?? 5);
+      if (minGap > 0 && t - this.lastEmitT < minGap) continue;
+      this.lastEmitT = t;
+      const src = this.src ?? { w: meta.w, h: meta.h };
+      this.push({ data, width: meta.w, height: meta.h, order: 'bgr', sourceWidth: src.w, sourceHeight: src.h, t, index, receivedAt: Date.now() });
+    }
+  }
+
+  private take(size: number): Buffer {
+    const first = this.chunks[0]!;
+    if (first.length === size) {
+      this.chunks.shift();
+      this.buffered -= size;
+      return first;
+    }
+    const out = Buffer.allocUnsafe(size);
+    let off = 0;
+    while (off < size) {
+      const c = this.chunks[0]!;
+      const n = Math.min(c.length, size - off);
+      c.copy(out, off, 0, n);
+      off += n;
+      if (n === c.length) this.chunks.shift();
+      else this.chunks[0] = c.subarray(n);
+    }
+    this.buffered -= size;
+    return out;
+  }
+
+  private push(f: Frame): void {
+    if (this.closed) return;
+    this.queue.push(f);
+    this.stats.frames++;
+    if (this.queue.length > this.maxQueue && this.overflow === 'drop-oldest') {
+      this.queue.shift();
+      this.stats.dropped++;
+    }
+    if (this.overflow === 'block' && this.queue.length >= this.maxQueue) this.child?.stdout?.pause();
+    this.wake();
+  }
+
+  private wake(): void {
+    const w = this.waiter;
+    this.waiter = undefined;
+    w?.();
+  }
+
+  private finish(err?: Error): void {
+    if (this.done) return;
+    this.done = true;
+    if (err && !this.closed) {
+      this.error = err;
+      log.warn('frame source failed', { input: this.o.input, error: err.message });
+    }
+    this.wake();
+  }
+
+  /** Next frame, or null at the end of the input; throws if ffmpeg failed. */
+  async next(): Promise<Frame | null> {
+    while (true) {
+      const f = this.queue.shift();
+      if (f) {
+        if (this.overflow === 'block' && this.queue.length < this.maxQueue) this.child?.stdout?.resume();
+        return f;
+      }
+      if (this.done || this.closed) {
+        if (this.error) throw this.error;
+        return null;
+      }
+      await new Promise<void>((r) => (this.waiter = r));
+    }
+  }
+
+  async *[Symbol.asyncIterator](): AsyncIterator<Frame> {
+    if (!this.child) this.start();
+    try {
+      for (let f = await this.next(); f; f = await this.next()) yield f;
+    } finally {
+      this.close();
+    }
+  }
+
+  /** Stop ffmpeg and drop queued frames. Safe to call twice. */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.queue.length = 0;
+    const c = this.child;
+    if (c && c.exitCode === null && c.signalCode === null) {
+      c.kill('SIGTERM');
+      const timer = setTimeout(() => c.kill('SIGKILL'), 2000);
+      timer.unref();
+      c.once('close', () => clearTimeout(timer));
+    }
+    this.wake();
+  }
+}
+
+export function openFrames(o: FrameSourceOptions): FrameSource {
+  return new FrameSource(o).start();
+}

@@ -1,0 +1,187 @@
+/**
+ * Detection zones: polygons in normalised image coordinates (0..1, x right, y down).
+ *
+ * kind 'loitering': a person whose feet (box bottom-centre) stay inside ≥ dwellSeconds (default 60).
+ * kind 'exit': a fire passage/exit that must stay clear; an obstruction overlapping it for
+ * ≥ dwellSeconds (default 30) raises "blocked_exit".
+ * classes: COCO class names the zone cares about (defaults in rules.ts); activeHours: local
+ * time-of-day window ("22:00"–"06:00" wraps midnight), only applied when the caller passes a wall
+ * clock (live); offline analysis of a file has none and treats zones as always active.
+ *
+ * parseZones()/parseZonesFile() throw ZoneValidationError whose message names the offending path,
+ * ready for an HTTP 400 (see server/util/errors.ts badRequest()).
+ */
+import { z } from 'zod';
+import type { Box } from './postprocess.ts';
+
+export type Point = [number, number];
+
+const point = z.tuple([z.number(), z.number()]).refine(([x, y]) => x >= 0 && x <= 1 && y >= 0 && y <= 1, {
+  message: 'point must be inside 0..1 (normalised image coordinates)',
+});
+const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'time must be HH:MM (00:00–23:59)');
+
+export const zoneSchema = z
+  .object({
+    name: z.string().trim().min(1, 'name must not be empty').max(80),
+    kind: z.enum(['loitering', 'exit']),
+    polygon: z.array(point).min(3, 'polygon needs at least 3 points'),
+    dwellSeconds: z.number().positive().max(86_400).optional(),
+    classes: z.array(z.string().min(1)).min(1).optional(),
+    activeHours: z.object({ from: hhmm, to: hhmm }).strict().optional(),
+  })
+  .strict()
+  .superRefine((zone, ctx) => {
+    const problem = polygonProblem(zone.polygon);
+    if (problem) ctx.addIssue({ code: 'custom', path: ['polygon'], message: problem });
+  });
+
+export type Zone = z.infer<typeof zoneSchema>;
+
+export const zonesFileSchema = z
+  .object({ zones: z.array(zoneSchema) })
+  .strict()
+  .superRefine((f, ctx) => {
+    const seen = new Set<string>();
+    f.zones.forEach((zn, i) => {
+      if (seen.has(zn.name)) ctx.addIssue({ code: 'custom', path: ['zones', i, 'name'], message: `duplicate zone name "${zn.name}"` });
+      seen.add(zn.name);
+    });
+  });
+
+export class ZoneValidationError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ZoneValidationError';
+  }
+}
+
+function explain(err: z.ZodError): string {
+  return err.issues
+    .map((i) => {
+      const path = i.path.length ? i.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('').replace(/^\./, '') : '(root)';
+      return `${path}: ${i.message}`;
+    })
+    .join('; ');
+}
+
+export function parseZone(input: unknown): Zone {
+  const r = zoneSchema.safeParse(input);
+  if (!r.success) throw new ZoneValidationError(`invalid zone: ${explain(r.error)}`);
+  return r.data;
+}
+
+export function parseZonesFile(input: unknown): Zone[] {
+  const r = zonesFileSchema.safeParse(input);
+  if (!r.success) throw new ZoneValidationError(`invalid zones: ${explain(r.error)}`);
+  return r.data.zones;
+}
+
+function cross(o: Point, a: Point, b: Point): number {
+  return (a[0] - o[0]) * (b[1] - o[1]) - (a[1] - o[1]) * (b[0] - o[0]);
+}
+
+function onSegment(p: Point, q: Point, r: Point): boolean {
+  return Math.min(p[0], r[0]) <= q[0] && q[0] <= Math.max(p[0], r[0]) && Math.min(p[1], r[1]) <= q[1] && q[1] <= Math.max(p[1], r[1]);
+}
+
+/** Do segments p1p2 and p3p4 touch or cross (collinear overlap included)? */
+export function segmentsIntersect(p1: Point, p2: Point, p3: Point, p4: Point): boolean {
+  const d1 = cross(p3, p4, p1);
+  const d2 = cross(p3, p4, p2);
+  const d3 = cross(p1, p2, p3);
+  const d4 = cross(p1, p2, p4);
+  if (((d1 > 0 && d2 < 0) || (d1 < 0 && d2 > 0)) && ((d3 > 0 && d4 < 0) || (d3 < 0 && d4 > 0))) return true;
+  if (d1 === 0 && onSegment(p3, p1, p4)) return true;
+  if (d2 === 0 && onSegment(p3, p2, p4)) return true;
+  if (d3 === 0 && onSegment(p1, p3, p2)) return true;
+  if (d4 === 0 && onSegment(p1, p4, p2)) return true;
+  return false;
+}
+
+export function polygonArea(poly: readonly Point[]): number {
+  let a = 0;
+  for (let i = 0, j = poly.length - 1; i < poly.length; j = i++) a += poly[j]![0] * poly[i]![1] - poly[i]![0] * poly[j]![1];
+  return Math.abs(a) / 2;
+}
+
+/** Why a polygon is unusable, or undefined if it is fine (simple, non-degenerate). */
+export function polygonProblem(poly: readonly Point[]): string | undefined {
+  const n = poly.length;
+  if (n < 3) return 'polygon needs at least 3 points';
+  for (let i = 0; i < n; i++) {
+    const a = poly[i]!;
+    const b = poly[(i + 1) % n]!;
+    if (a[0] === b[0] && a[1] === b[1]) return `points ${i} and ${(i + 1) % n} are the same`;
+  }
+  for (let i = 0; i < n; i++) {
+    for (let j = i + 1; j < n; j++) {
+      if (j === i + 1 || (i === 0 && j === n - 1)) continue; // adjacent edges share a vertex
+      if (segmentsIntersect(poly[i]!, poly[(i + 1) % n]!, poly[j]!, poly[(j + 1) % n]!)) {
+        return `polygon edges ${i}–${(i + 1) % n} and ${j}–${(j + 1) % n} cross (self-intersecting)`;
+      }
+    }
+  }
+  if (polygonArea(poly) < 1e-6) return 'polygon has no area';
+  return undefined;
+}
+
+/** Even-odd ray casting; points exactly on an edge may go either way. */
+export function pointInPolygon(x: number, y: number, poly: readonly Point[]): boolean {
+  let inside = false;
+  for (let i = 0, j = poly.length - 1; i < poly.length; j = i++) {
+    const [xi, yi] = poly[i]!;
+    const [xj, yj] = poly[j]!;
+    if (yi > y !== yj > y && x < ((xj - xi) * (y - yi)) / (yj - yi) + xi) inside = !inside;
+  }
+  return inside;
+}
+
+/** Polygon ∩ axis-aligned rectangle (Sutherland–Hodgman, valid for concave subject polygons). */
+function clipToRect(poly: readonly Point[], r: Box): Point[] {
+  let out: Point[] = poly.map((p) => [p[0], p[1]]);
+  const edges: [(p: Point) => boolean, (a: Point, b: Point) => Point][] = [
+    [(p) => p[0] >= r.x1, (a, b) => [r.x1, a[1] + ((b[1] - a[1]) * (r.x1 - a[0])) / (b[0] - a[0])]],
+    [(p) => p[0] <= r.x2, (a, b) => [r.x2, a[1] + ((b[1] - a[1]) * (r.x2 - a[0])) / (b[0] - a[0])]],
+    [(p) => p[1] >= r.y1, (a, b) => [a[0] + ((b[0] - a[0]) * (r.y1 - a[1])) / (b[1] - a[1]), r.y1]],
+    [(p) => p[1] <= r.y2, (a, b) => [a[0] + ((b[0] - a[0]) * (r.y2 - a[1])) / (b[1] - a[1]), r.y2]],
+  ];
+  for (const [inside, cut] of edges) {
+    const src = out;
+    out = [];
+    for (let i = 0; i < src.length; i++) {
+      const cur = src[i]!;
+      const prev = src[(i + src.length - 1) % src.length]!;
+      if (inside(cur)) {
+        if (!inside(prev)) out.push(cut(prev, cur));
+        out.push(cur);
+      } else if (inside(prev)) out.push(cut(prev, cur));
+    }
+    if (out.length === 0) break;
+  }
+  return out;
+}
+
+/** Fraction (0..1) of the box's area that lies inside the polygon; box in the polygon's units. */
+export function boxOverlapFraction(box: Box, poly: readonly Point[]): number {
+  const area = (box.x2 - box.x1) * (box.y2 - box.y1);
+  if (!(area > 0)) return 0;
+  const clipped = clipToRect(poly, box);
+  return clipped.length < 3 ? 0 : Math.min(1, polygonArea(clipped) / area);
+}
+
+/** Box in pixels → box in normalised 0..1 coordinates of a width×height image. */
+export function normaliseBox(b: Box, width: number, height: number): Box {
+  return { x1: b.x1 / width, y1: b.y1 / height, x2: b.x2 / width, y2: b.y2 / height };
+}
+
+/** Is the wall-clock time inside the zone's activeHours (always true without activeHours)? */
+export function zoneActiveAt(zone: Pick<Zone, 'activeHours'>, when: Date): boolean {
+  if (!zone.activeHours) return true;
+  const toMin = (s: string) => Number(s.slice(0, 2)) * 60 + Number(s.slice(3, 5));
+  const from = toMin(zone.activeHours.from);
+  const to = toMin(zone.activeHours.to);
+  const now = when.getHours() * 60 + when.getMinutes();
+  if (from === to) return true;
+  return from < to ? now >= from && now < to : now >= from || now < to;
+}

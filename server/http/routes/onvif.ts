@@ -1,0 +1,65 @@
+import { Router } from 'express';
+import { z } from 'zod';
+import { CAMERA_ID_RE } from '../../cameras/types.ts';
+import type { CameraService } from '../../cameras/service.ts';
+import type { OnvifService } from '../../onvif/service.ts';
+import { parseBody } from '../errors.ts';
+import { requireRole } from '../auth.ts';
+
+const xaddr = z.string().trim().min(1, 'is required').max(500).superRefine((s, ctx) => {
+  let u: URL;
+  try {
+    u = new URL(s);
+  } catch {
+    ctx.addIssue({ code: 'custom', message: 'not a valid URL (e.g. http://192.168.1.64/onvif/device_service)' });
+    return;
+  }
+  if (u.protocol !== 'http:' && u.protocol !== 'https:') ctx.addIssue({ code: 'custom', message: 'must be an http:// or https:// URL' });
+  else if (u.username || u.password) ctx.addIssue({ code: 'custom', message: 'put the credentials in username and password, not in the URL' });
+});
+const token = z.string().regex(/^[A-Za-z0-9_.:-]{1,64}$/, 'not a valid profile token');
+
+const probeSchema = z.strictObject({
+  xaddr,
+  username: z.string().max(128).default(''),
+  password: z.string().max(128).default(''),
+  mainProfile: token.optional(),
+  subProfile: token.nullable().optional(),
+  urn: z.string().max(200).optional(),
+});
+const onboardSchema = probeSchema.extend({
+  name: z.string().trim().max(100).optional(),
+  id: z.string().regex(CAMERA_ID_RE, 'lowercase letters, digits, - and _, at most 63').optional(),
+  enabled: z.boolean().optional(),
+});
+
+/**
+ * /api/onvif: probe a device, onboard it, snapshots and thumbnails of any camera, PTZ presets.
+ * Credentials are accepted, used and stored encrypted; never returned.
+ */
+export function onvifRouter(onvif: OnvifService, cameras: CameraService): Router {
+  const r = Router();
+  r.post('/probe', requireRole('admin'), async (req, res) => {
+    res.set('Cache-Control', 'no-store').json(await onvif.probe(parseBody(probeSchema, req.body)));
+  });
+  r.post('/cameras', requireRole('admin'), async (req, res) => {
+    const cam = await onvif.onboard(parseBody(onboardSchema, req.body));
+    res.status(201).location(`/api/cameras/${cam.id}`).json(cameras.view(cam));
+  });
+  r.get('/cameras/:id/snapshot', async (req, res) => {
+    const jpeg = await onvif.snapshot(String(req.params.id));
+    res.set({ 'Content-Type': 'image/jpeg', 'Cache-Control': 'no-store' }).send(jpeg);
+  });
+  r.get('/cameras/:id/thumbnail', async (req, res) => {
+    const jpeg = await onvif.thumbnail(String(req.params.id));
+    res.set({ 'Content-Type': 'image/jpeg', 'Cache-Control': 'private, max-age=30' }).send(jpeg);
+  });
+  r.get('/cameras/:id/presets', async (req, res) => {
+    res.json({ presets: await onvif.presets(String(req.params.id)) });
+  });
+  r.post('/cameras/:id/presets/:token/goto', requireRole('operator', 'supervisor', 'admin'), async (req, res) => {
+    await onvif.gotoPreset(String(req.params.id), String(req.params.token));
+    res.status(204).end();
+  });
+  return r;
+}

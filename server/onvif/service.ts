@@ -1,0 +1,255 @@
+/**
+ * ONVIF for the rest of Watchpost: discovery on request, onboarding (probe + add the camera with its main and sub
+ * streams), snapshots and thumbnails, PTZ presets. Credentials live only in the camera's (encrypted) source.
+ */
+import type { CameraService, CameraView } from '../cameras/service.ts';
+import { urlWithCredentials, type CameraConfig, type CameraOnvifView } from '../cameras/types.ts';
+import type { EventBus } from '../events/bus.ts';
+import { AppError, badRequest, conflict } from '../util/errors.ts';
+import { createLogger } from '../util/log.ts';
+import { OnvifClient, type Preset } from './client.ts';
+import { probeNetwork, type FoundDevice } from './discovery.ts';
+import { toAppError } from './errors.ts';
+import { probeDevice, type ProbeInput, type ProbeResult } from './probe.ts';
+import type { OnvifRecord, OnvifRepo } from './repo.ts';
+import { fetchSnapshot, makeThumbnail } from './snapshot.ts';
+import { Stills } from './stills.ts';
+import { setDefaultRequestTimeout, withDeadline } from './soap-guard.ts';
+
+const log = createLogger('onvif');
+
+export interface OnvifSettings {
+  discoveryWaitMs: number;
+  requestTimeoutMs: number;
+  onboardTimeoutMs: number;
+  clockWarnMs: number;
+  thumbnailTtlMs: number;
+}
+
+export interface OnvifDeps {
+  cameras: CameraService;
+  repo: OnvifRepo;
+  bus: EventBus;
+  ffmpegPath: string;
+  liveDir: (cameraId: string) => string;
+  settings: OnvifSettings;
+}
+
+export interface DiscoveredDevice extends FoundDevice {
+  /** Id of the camera already onboarded from this device, or null. */
+  alreadyAdded: string | null;
+}
+
+export type ProbeView = Omit<ProbeResult, 'snapshotUri' | 'mediaXaddr' | 'ptzXaddr'> & {
+  clockWarning: boolean;
+  alreadyAdded: string | null;
+  /** data:image/jpeg;base64 thumbnail, or null with thumbnailError. */
+  thumbnail: string | null;
+  thumbnailError: string | null;
+};
+
+export interface OnboardInput extends ProbeInput {
+  name?: string;
+  id?: string;
+  enabled?: boolean;
+  urn?: string;
+}
+
+/** Compare XAddrs by scheme, host, port and path. */
+export function sameXaddr(a: string, b: string): boolean {
+  try {
+    const x = new URL(a);
+    const y = new URL(b);
+    return x.protocol === y.protocol && x.host === y.host && x.pathname.replace(/\/+$/, '') === y.pathname.replace(/\/+$/, '');
+  } catch {
+    return a === b;
+  }
+}
+
+export class OnvifService {
+  private readonly records = new Map<string, OnvifRecord>();
+  private readonly stills: Stills;
+
+  constructor(private readonly d: OnvifDeps) {
+    setDefaultRequestTimeout(d.settings.requestTimeoutMs);
+    this.stills = new Stills(d.ffmpegPath, d.liveDir, d.settings.thumbnailTtlMs);
+    for (const r of d.repo.list()) this.records.set(r.cameraId, r);
+    d.bus.on('camera.changed', ({ cameraId, removed }) => {
+      this.stills.forget(cameraId);
+      if (removed) this.records.delete(cameraId);
+    });
+    d.cameras.addViewExtra((c) => this.viewExtra(c));
+  }
+
+  private clockWarning(offset: number | null): boolean {
+    return offset !== null && Math.abs(offset) > this.d.settings.clockWarnMs;
+  }
+
+  viewExtra(c: CameraConfig): Pick<CameraView, 'onvif' | 'clockOffsetMs' | 'thumbnailUrl'> {
+    const r = this.records.get(c.id);
+    const onvif: CameraOnvifView | null = r
+      ? {
+          xaddr: r.xaddr,
+          manufacturer: r.manufacturer,
+          model: r.model,
+          firmware: r.firmware,
+          mainProfile: r.mainToken,
+          subProfile: r.subToken,
+          ptz: r.capabilities.ptz,
+          snapshot: r.capabilities.snapshot,
+          clockOffsetMs: r.clockOffsetMs,
+          clockWarning: this.clockWarning(r.clockOffsetMs),
+        }
+      : null;
+    return { onvif, clockOffsetMs: r?.clockOffsetMs ?? null, thumbnailUrl: `/api/onvif/cameras/${encodeURIComponent(c.id)}/thumbnail` };
+  }
+
+  private addedFrom(urn: string | undefined, xaddr: string): string | null {
+    for (const r of this.records.values()) {
+      if ((urn && r.urn === urn) || sameXaddr(r.xaddr, xaddr)) return r.cameraId;
+    }
+    return null;
+  }
+
+  async discover(): Promise<{ devices: DiscoveredDevice[]; durationMs: number }> {
+    const t0 = Date.now();
+    let found: FoundDevice[];
+    try {
+      found = await probeNetwork(this.d.settings.discoveryWaitMs);
+    } catch (e) {
+      throw new AppError(503, 'discovery_failed', `discovery could not run: ${(e as Error).message}`);
+    }
+    const devices = found.map((f) => ({ ...f, alreadyAdded: this.addedFrom(f.urn, f.xaddr) }));
+    const durationMs = Date.now() - t0;
+    log.info('discovery finished', { devices: devices.length, durationMs });
+    return { devices, durationMs };
+  }
+
+  private async runProbe(input: ProbeInput): Promise<ProbeResult> {
+    const { onboardTimeoutMs: totalMs, requestTimeoutMs } = this.d.settings;
+    try {
+      return await probeDevice(input, { totalMs, requestTimeoutMs });
+    } catch (e) {
+      const err = toAppError(e);
+      log.warn('onvif probe failed', { xaddr: input.xaddr, code: err.code, reason: err.message });
+      throw err;
+    }
+  }
+
+  async probe(input: ProbeInput & { urn?: string }): Promise<ProbeView> {
+    const r = await this.runProbe(input);
+    let thumbnail: string | null = null;
+    let thumbnailError: string | null = null;
+    try {
+      const still = r.snapshotUri
+        ? await fetchSnapshot(r.snapshotUri, input.username, input.password, 4000)
+        : await this.stills.grab(urlWithCredentials(r.sub?.uri ?? r.main.uri, input.username, input.password));
+      thumbnail = `data:image/jpeg;base64,${(await makeThumbnail(still)).toString('base64')}`;
+    } catch (e) {
+      thumbnailError = toAppError(e).message;
+    }
+    const { snapshotUri: _s, mediaXaddr: _m, ptzXaddr: _p, ...rest } = r;
+    return {
+      ...rest,
+      clockWarning: this.clockWarning(r.clockOffsetMs),
+      alreadyAdded: this.addedFrom(input.urn, input.xaddr),
+      thumbnail,
+      thumbnailError,
+    };
+  }
+
+  async onboard(input: OnboardInput): Promise<CameraConfig> {
+    const before = this.addedFrom(input.urn, input.xaddr);
+    if (before) throw conflict(`this camera is already added as "${before}"`, 'exists');
+    const r = await this.runProbe(input);
+    const meanwhile = this.addedFrom(input.urn, input.xaddr);
+    if (meanwhile) throw conflict(`this camera is already added as "${meanwhile}"`, 'exists');
+    const name = input.name?.trim() || `${r.device.manufacturer} ${r.device.model}`.trim() || new URL(r.xaddr).hostname;
+    const cam = this.d.cameras.create({
+      id: input.id,
+      name: name.slice(0, 100),
+      url: r.main.uri,
+      subUrl: r.sub?.uri ?? null,
+      username: input.username || undefined,
+      password: input.password || undefined,
+      enabled: input.enabled,
+    });
+    const rec: OnvifRecord = {
+      cameraId: cam.id,
+      xaddr: r.xaddr,
+      urn: input.urn ?? null,
+      ...r.device,
+      mediaXaddr: r.mediaXaddr,
+      ptzXaddr: r.ptzXaddr,
+      mainToken: r.main.token,
+      subToken: r.sub?.token ?? null,
+      snapshotUri: r.snapshotUri,
+      capabilities: r.capabilities,
+      clockOffsetMs: r.clockOffsetMs,
+      clockCheckedAt: Date.now(),
+    };
+    try {
+      this.d.repo.save(rec);
+    } catch (e) {
+      await this.d.cameras.remove(cam.id).catch(() => undefined);
+      throw e;
+    }
+    this.records.set(cam.id, rec);
+    this.d.bus.emit('camera.changed', { cameraId: cam.id });
+    log.info('camera onboarded over ONVIF', {
+      camera: cam.id,
+      xaddr: r.xaddr,
+      model: `${r.device.manufacturer} ${r.device.model}`,
+      main: r.main.token,
+      sub: r.sub?.token ?? null,
+      clockOffsetMs: r.clockOffsetMs,
+      durationMs: r.durationMs,
+    });
+    if (this.clockWarning(r.clockOffsetMs)) {
+      log.warn('camera clock is off', { camera: cam.id, clockOffsetMs: r.clockOffsetMs });
+    }
+    return cam;
+  }
+
+  snapshot(cameraId: string): Promise<Buffer> {
+    return this.stills.snapshot(this.d.cameras.require(cameraId), this.records.get(cameraId)?.snapshotUri ?? null);
+  }
+
+  thumbnail(cameraId: string): Promise<Buffer> {
+    return this.stills.thumbnail(this.d.cameras.require(cameraId), this.records.get(cameraId)?.snapshotUri ?? null);
+  }
+
+  private ptzTarget(cameraId: string): { client: OnvifClient; rec: OnvifRecord & { ptzXaddr: string; mainToken: string } } {
+    const cam = this.d.cameras.require(cameraId);
+    const rec = this.records.get(cameraId);
+    if (!rec?.ptzXaddr || !rec.mainToken) throw conflict(`camera "${cameraId}" has no ONVIF PTZ`, 'no_ptz');
+    const client = new OnvifClient(rec.xaddr, cam.source.username ?? '', cam.source.password ?? '', rec.clockOffsetMs ?? 0);
+    return { client, rec: rec as OnvifRecord & { ptzXaddr: string; mainToken: string } };
+  }
+
+  async presets(cameraId: string): Promise<Preset[]> {
+    const { client, rec } = this.ptzTarget(cameraId);
+    try {
+      return await withDeadline(this.d.settings.requestTimeoutMs * 2, async () => {
+        await client.readClock().catch(() => null); // the clock may have drifted since onboarding
+        return client.ptz(rec.ptzXaddr).presets(rec.mainToken);
+      });
+    } catch (e) {
+      throw toAppError(e);
+    }
+  }
+
+  async gotoPreset(cameraId: string, presetToken: string): Promise<void> {
+    if (!/^[A-Za-z0-9_.:-]{1,64}$/.test(presetToken)) throw badRequest('preset: not a valid preset token');
+    const { client, rec } = this.ptzTarget(cameraId);
+    try {
+      await withDeadline(this.d.settings.requestTimeoutMs * 2, async () => {
+        await client.readClock().catch(() => null);
+        await client.ptz(rec.ptzXaddr).gotoPreset(rec.mainToken, presetToken);
+      });
+    } catch (e) {
+      throw toAppError(e);
+    }
+    log.info('ptz preset', { camera: cameraId, preset: presetToken });
+  }
+}

@@ -1,0 +1,93 @@
+/** ONVIF discovery, onboarding and PTZ presets (docs/onvif.md). */
+import { api, ApiError } from './api';
+import type { Camera } from './types';
+import { hasKey, t } from '../i18n';
+
+export interface DiscoveredDevice {
+  urn: string;
+  name: string;
+  manufacturer: string;
+  model: string;
+  xaddr: string;
+  xaddrs: string[];
+  address: string;
+  location: string;
+  alreadyAdded: string | null;
+}
+
+export interface DiscoveryResult {
+  devices: DiscoveredDevice[];
+  durationMs: number;
+}
+
+export interface OnvifProfile {
+  token: string;
+  name: string;
+  encoding: string | null;
+  width: number | null;
+  height: number | null;
+  fps: number | null;
+  bitrateKbps: number | null;
+}
+
+export interface ProbeResult {
+  xaddr: string;
+  device: { manufacturer: string; model: string; firmware: string; serial: string; hardwareId: string };
+  profiles: OnvifProfile[];
+  main: { token: string; uri: string };
+  sub: { token: string; uri: string } | null;
+  capabilities: { ptz: boolean; snapshot: boolean; events: boolean; imaging: boolean };
+  clockOffsetMs: number | null;
+  clockWarning: boolean;
+  alreadyAdded: string | null;
+  thumbnail: string | null;
+  thumbnailError: string | null;
+  durationMs: number;
+}
+
+export interface Credentials {
+  xaddr: string;
+  username: string;
+  password: string;
+  urn?: string;
+}
+
+export interface OnboardInput extends Credentials {
+  name?: string;
+  mainProfile?: string;
+  subProfile?: string | null;
+}
+
+export interface Preset {
+  token: string;
+  name: string;
+}
+
+export const discoverCameras = (): Promise<DiscoveryResult> => api<DiscoveryResult>('POST', '/api/discovery');
+
+export const probeCamera = (input: Credentials): Promise<ProbeResult> => api<ProbeResult>('POST', '/api/onvif/probe', { body: input });
+
+/** The new camera also arrives on the live event stream. */
+export const onboardCamera = (input: OnboardInput): Promise<Camera> => api<Camera>('POST', '/api/onvif/cameras', { body: input });
+
+export async function listPresets(cameraId: string): Promise<Preset[]> {
+  return (await api<{ presets: Preset[] }>('GET', `/api/onvif/cameras/${encodeURIComponent(cameraId)}/presets`)).presets;
+}
+
+export const gotoPreset = (cameraId: string, token: string): Promise<void> =>
+  api<void>('POST', `/api/onvif/cameras/${encodeURIComponent(cameraId)}/presets/${encodeURIComponent(token)}/goto`);
+
+/** "±12.3 s" */
+export function formatOffset(ms: number | null): string {
+  if (ms === null) return t('onboard.clockUnknown');
+  const s = ms / 1000;
+  return `${s >= 0 ? '+' : '−'}${Math.abs(s).toFixed(Math.abs(s) < 10 ? 1 : 0)} s`;
+}
+
+/** A translated headline for ONVIF errors, with the server's detail. */
+export function onvifError(err: unknown): string | null {
+  if (!(err instanceof ApiError) || !err.code.startsWith('onvif_')) return null;
+  const key = `error.${err.code}`;
+  if (!hasKey(key)) return null;
+  return err.code === 'onvif_auth_failed' ? t(key) : `${t(key)} (${err.message})`;
+}

@@ -12,7 +12,11 @@
  * 3. total frames/s on the machine: the same pipeline in 1 process × 2 threads, and in 2 processes
  *    × 1 thread started together (run() blocks the JS thread, so parallel pipelines need processes
  *    or workers);
- * 4. cameras at 2 fps = best total frames/s ÷ 2 (inference-bound; live decoding of each camera's
+ * 4. the same with the detector in worker threads (DetectorWorker, what the server uses): bare infer
+ *    round trip, end to end per frame with 1 worker, and total frames/s of 1 and 2 pipelines (cameras)
+ *    sharing 1 and 2 workers in one process; each with the main thread's event-loop delay p99
+ *    (monitorEventLoopDelay) next to the in-process end-to-end run's;
+ * 5. cameras at 2 fps = best total frames/s ÷ 2 (inference-bound; live decoding of each camera's
  *    stream comes on top, see docs/detection.md).
  * Prints a table and writes bench/results/detect-<timestamp>.json.
  */
@@ -20,6 +24,7 @@ import { spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { Detector as DetectorT } from '../server/analytics/detector.ts';
@@ -27,6 +32,7 @@ import { mean, summarize, type Summary } from './stats.ts';
 
 process.env.WATCHPOST_LOG_LEVEL ??= 'warn';
 const { Detector } = await import('../server/analytics/detector.ts');
+const { DetectorWorker } = await import('../server/analytics/detector-worker.ts');
 const { openFrames } = await import('../server/analytics/frames.ts');
 const { CameraAnalyzer } = await import('../server/analytics/pipeline.ts');
 const { allocTensor, letterbox } = await import('../server/analytics/preprocess.ts');
@@ -48,6 +54,18 @@ interface E2E {
   postMs: number;
   trackRulesMs: number;
   waitDecodeMs: number;
+  /** main thread event-loop delay p99 / max during the run */
+  loopP99Ms: number;
+  loopMaxMs: number;
+}
+
+function loopMonitor(): () => { loopP99Ms: number; loopMaxMs: number } {
+  const h = monitorEventLoopDelay({ resolution: 1 });
+  h.enable();
+  return () => {
+    h.disable();
+    return { loopP99Ms: h.percentile(99) / 1e6, loopMaxMs: h.max / 1e6 };
+  };
 }
 
 async function bare(det: DetectorT, n: number): Promise<Summary & { mean: number }> {
@@ -74,6 +92,7 @@ async function endToEnd(det: DetectorT, n: number): Promise<E2E> {
   let wait = 0;
   let proc = 0;
   let frames = 0;
+  const loop = loopMonitor();
   const t0 = performance.now();
   while (frames < n) {
     const a = performance.now();
@@ -86,6 +105,7 @@ async function endToEnd(det: DetectorT, n: number): Promise<E2E> {
     frames++;
   }
   const wallMs = performance.now() - t0;
+  const delay = loop();
   src.close();
   const d = (k: 'preMs' | 'inferMs' | 'postMs') => (det.stats[k] - s0[k]) / frames;
   const runs = frames;
@@ -99,7 +119,30 @@ async function endToEnd(det: DetectorT, n: number): Promise<E2E> {
     postMs: d('postMs'),
     trackRulesMs: proc / runs - d('preMs') - d('inferMs') - d('postMs'),
     waitDecodeMs: wait / runs,
+    ...delay,
   };
+}
+
+/** `lanes` pipelines (cameras, each its own ffmpeg + analyzer) sharing one detector, n frames each. */
+async function lanes(det: DetectorT, count: number, n: number): Promise<{ lanes: number; totalFps: number; loopP99Ms: number; loopMaxMs: number }> {
+  const runs = Array.from({ length: count }, () => ({ analyzer: new CameraAnalyzer(det, ZONES), src: openFrames({ input: VIDEO, fps: 5 }) }));
+  await Promise.all(runs.map(async (r) => { for (let i = 0; i < 3; i++) await r.analyzer.process((await r.src.next())!); }));
+  const loop = loopMonitor();
+  const t0 = performance.now();
+  const done = await Promise.all(
+    runs.map(async (r) => {
+      let k = 0;
+      for (; k < n; k++) {
+        const f = await r.src.next();
+        if (!f) break;
+        await r.analyzer.process(f);
+      }
+      r.src.close();
+      return k;
+    }),
+  );
+  const wallMs = performance.now() - t0;
+  return { lanes: count, totalFps: (done.reduce((a, b) => a + b, 0) * 1000) / wallMs, ...loop() };
 }
 
 /** Child mode: load, report ready, wait for "go" on stdin, run, print the E2E JSON. */
@@ -152,9 +195,18 @@ async function main(): Promise<void> {
   await det1.dispose();
   const bare1 = (bare1a.mean + bare1b.mean) / 2; // before and after: the box is shared
   const overhead = e2e.msPerFrame / bare1 - 1;
+  // the detector in worker threads
+  const w1 = await DetectorWorker.start({ workers: 1 });
+  const bareW = await bare(w1, n);
+  const e2eW = await endToEnd(w1, n);
+  const w1l2 = await lanes(w1, 2, n);
+  await w1.dispose();
+  const w2 = await DetectorWorker.start({ workers: 2 });
+  const w2l2 = await lanes(w2, 2, n);
+  await w2.dispose();
   const oneByTwo = await parallel(1, 2, n);
   const twoByOne = await parallel(2, 1, n);
-  const best = Math.max(oneByTwo.totalFps, twoByOne.totalFps, e2e.fps);
+  const best = Math.max(oneByTwo.totalFps, twoByOne.totalFps, e2e.fps, w1l2.totalFps, w2l2.totalFps);
   const cameras = Math.floor(best / 2);
 
   const f = (x: number, d = 1) => x.toFixed(d);
@@ -165,6 +217,12 @@ async function main(): Promise<void> {
     ['  letterbox / infer / decode+NMS / track+rules', `${f(e2e.preMs, 2)} / ${f(e2e.inferMs)} / ${f(e2e.postMs, 2)} / ${f(e2e.trackRulesMs, 2)} ms`],
     ['  waiting for ffmpeg decode', `${f(e2e.waitDecodeMs, 2)} ms`],
     ['pipeline overhead over bare inference (goal ≤ 30 %)', `${f(overhead * 100)} %`],
+    ['  main event-loop delay p99 / max, in process', `${f(e2e.loopP99Ms)} / ${f(e2e.loopMaxMs)} ms`],
+    ['worker: bare infer round trip (mean / p95)', `${f(bareW.mean)} / ${f(bareW.p95 ?? NaN)} ms`],
+    ['worker: end to end per frame, 1 worker', `${f(e2eW.msPerFrame)} ms (${f(e2eW.fps)} frames/s)`],
+    ['  main event-loop delay p99 / max, worker', `${f(e2eW.loopP99Ms)} / ${f(e2eW.loopMaxMs)} ms`],
+    ['worker: total, 2 cameras on 1 worker', `${f(w1l2.totalFps)} frames/s (loop p99 ${f(w1l2.loopP99Ms)} ms)`],
+    ['worker: total, 2 cameras on 2 workers', `${f(w2l2.totalFps)} frames/s (loop p99 ${f(w2l2.loopP99Ms)} ms)`],
     ['total, 1 process × 2 threads', `${f(oneByTwo.totalFps)} frames/s`],
     ['total, 2 processes × 1 thread', `${f(twoByOne.totalFps)} frames/s`],
     ['best total on this machine (goal ≥ 40)', `${f(best)} frames/s`],
@@ -181,6 +239,7 @@ async function main(): Promise<void> {
     bare: { threads1: { ...bare1a, meanBoth: bare1, after: bare1b }, threads2: bare2 },
     endToEnd: e2e,
     overhead,
+    worker: { bare: bareW, endToEnd: e2eW, twoCamerasOneWorker: w1l2, twoCamerasTwoWorkers: w2l2 },
     total: { oneProcessTwoThreads: oneByTwo, twoProcessesOneThread: twoByOne, best },
     camerasAt2fps: cameras,
     goals: { overheadMax: 0.3, overheadOk: overhead <= 0.3, totalFpsMin: 40, totalFpsOk: best >= 40 },

@@ -1,7 +1,9 @@
 /**
  * Offline analysis: run the detection pipeline over a video file as fast as the CPU allows.
  *
- *   npm run analyze -- VIDEO --zones ZONES.json [--json] [--fps 5] [--keyframes] [--threads 1]
+ *   npm run analyze -- VIDEO --zones ZONES.json [--json] [--fps 5] [--keyframes] [--threads 1] [--in-process]
+ *
+ * Inference runs in a detector worker thread (as in the server); --in-process keeps it on the main thread.
  *
  * ZONES.json: {"zones":[{"name":"door","kind":"loitering"|"exit","polygon":[[x,y],…],"dwellSeconds":n}]}
  * with x,y normalised 0..1. With --json, stdout carries only one line per alarm:
@@ -13,7 +15,7 @@ import { accessSync, constants, readFileSync, statSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { parseZonesFile, type Zone } from '../server/analytics/zones.ts';
 
-const USAGE = 'usage: npm run analyze -- VIDEO --zones ZONES.json [--json] [--fps N] [--keyframes] [--threads N]';
+const USAGE = 'usage: npm run analyze -- VIDEO --zones ZONES.json [--json] [--fps N] [--keyframes] [--threads N] [--in-process]';
 
 class InputError extends Error {}
 
@@ -24,6 +26,7 @@ interface Cli {
   fps: number;
   keyframes: boolean;
   threads: number;
+  inProcess: boolean;
 }
 
 function parseCli(argv: string[]): Cli {
@@ -38,6 +41,7 @@ function parseCli(argv: string[]): Cli {
         fps: { type: 'string', default: '5' },
         keyframes: { type: 'boolean', default: false },
         threads: { type: 'string', default: '1' },
+        'in-process': { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -81,7 +85,7 @@ function parseCli(argv: string[]): Cli {
     throw new InputError(`${values.zones}: ${(e as Error).message}`);
   }
   if (zones.length === 0) throw new InputError(`${values.zones}: no zones defined`);
-  return { video, zones, json: values.json, fps, keyframes: values.keyframes, threads };
+  return { video, zones, json: values.json, fps, keyframes: values.keyframes, threads, inProcess: values['in-process'] };
 }
 
 const r2 = (n: number) => Math.round(n * 100) / 100;
@@ -97,10 +101,10 @@ async function main(): Promise<number> {
   }
   // the structured logger writes info lines to stdout: keep stdout for results only
   process.env.WATCHPOST_LOG_LEVEL ??= 'warn';
-  const { Detector } = await import('../server/analytics/detector.ts');
+  const { getDetector } = await import('../server/analytics/detector.ts');
   const { analyzeVideo } = await import('../server/analytics/pipeline.ts');
   const { FrameSourceError } = await import('../server/analytics/frames.ts');
-  const detector = await Detector.load({ intraOpNumThreads: cli.threads });
+  const detector = await getDetector({ intraOpNumThreads: cli.threads, workers: cli.inProcess ? 0 : 1 });
   const err = (s: string) => process.stderr.write(s + '\n');
   err(`analyze: ${cli.video}, ${cli.zones.length} zone(s), ${cli.fps} fps${cli.keyframes ? ' (key frames only)' : ''}`);
   const run = analyzeVideo(cli.video, cli.zones, detector, {

@@ -5,9 +5,13 @@
  * loaded only after its sha256 matches models/yolox_nano.json; a missing or corrupt file is a plain
  * Error that says what to do.
  *
- * Threads: intraOpNumThreads defaults to 1. onnxruntime-node's run() executes synchronously on the
- * JS thread (the async API only defers it with setImmediate), so that thread is busy for the whole
- * inference anyway; a second intra-op thread bought ~0 % on this 2-core box shared with ffmpeg
+ * Where it runs: `Detector.load()` is the in-process detector (class InProcessDetector). onnxruntime-node's
+ * run() executes synchronously on the calling JS thread (the async API only defers it with setImmediate),
+ * so in-process it blocks the event loop ~17–21 ms a frame. The server and the CLIs use getDetector(),
+ * which by default returns a DetectorWorker (detector-worker.ts): the same interface (the `Detector`
+ * type below), with the session in worker_threads, so the main thread only copies frames over.
+ *
+ * Threads: intraOpNumThreads defaults to 1: run() keeps its JS thread busy for the whole inference anyway; a second intra-op thread bought ~0 % on this 2-core box shared with ffmpeg
  * (bench/detect.ts measures both), and ORT pool threads spin-wait between ops, burning the core
  * that ffmpeg decoders need. Scale out with one detector per worker/process instead (the bench's
  * "2 × 1 thread" row). Spinning is disabled when more than one thread is asked for.
@@ -21,6 +25,7 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as ort from 'onnxruntime-node';
 import { createLogger } from '../util/log.ts';
+import { DetectorWorker } from './detector-worker.ts';
 import { postprocess, type Detection } from './postprocess.ts';
 import { allocTensor, letterbox, type PixelOrder } from './preprocess.ts';
 
@@ -70,6 +75,31 @@ export interface DetectorStats {
   postMs: number;
 }
 
+/**
+ * What callers (CameraAnalyzer, the live scheduler, analyze, eval, bench) use: implemented in process
+ * (InProcessDetector, `Detector.load()`) and off the main thread (DetectorWorker). The name `Detector` is
+ * both this type and the in-process class's value, so `det: Detector = await Detector.load()` keeps working.
+ */
+export interface Detector {
+  readonly classNames: readonly string[];
+  readonly inputSize: number;
+  readonly manifest: ModelManifest;
+  /** onnxruntime intra-op threads per session */
+  readonly threads: number;
+  readonly stats: DetectorStats;
+  /** detect() calls waiting or running; a live caller should skip frames while this is ≥ parallelism. */
+  readonly pending: number;
+  /** frames that are analysed at the same time (number of workers; 1 in process) */
+  readonly parallelism: number;
+  /** where session.run() executes */
+  readonly where: 'main-thread' | 'worker';
+  classId(name: string): number;
+  detect(img: ImageInput, opts?: DetectOptions): Promise<Detection[]>;
+  /** Bare session.run on an already letterboxed [1,3,S,S] tensor (for the benchmark). */
+  infer(tensor: Float32Array): Promise<Float32Array>;
+  dispose(): Promise<void>;
+}
+
 const log = createLogger('analytics');
 
 function readManifest(path: string): ModelManifest {
@@ -103,7 +133,9 @@ export function loadVerifiedModel(manifestPath = DEFAULT_MANIFEST): { manifest: 
   return { manifest, bytes, path };
 }
 
-export class Detector {
+export class InProcessDetector implements Detector {
+  readonly parallelism = 1;
+  readonly where = 'main-thread' as const;
   readonly classNames: readonly string[];
   readonly inputSize: number;
   readonly stats: DetectorStats = { runs: 0, preMs: 0, inferMs: 0, postMs: 0 };
@@ -122,7 +154,7 @@ export class Detector {
     this.tensor = allocTensor(this.inputSize);
   }
 
-  static async load(opts: DetectorOptions = {}): Promise<Detector> {
+  static async load(opts: DetectorOptions = {}): Promise<InProcessDetector> {
     const { manifest, bytes, path } = loadVerifiedModel(opts.manifestPath ?? DEFAULT_MANIFEST);
     const threads = Math.max(1, Math.floor(opts.intraOpNumThreads ?? 1));
     const options: ort.InferenceSession.SessionOptions = {
@@ -135,7 +167,7 @@ export class Detector {
     if (threads > 1) options.extra = { session: { intra_op: { allow_spinning: '0' } } };
     const session = await ort.InferenceSession.create(bytes, options);
     log.info('detector loaded', { model: path, threads, classes: manifest.classes.length });
-    return new Detector(session, manifest, threads, {
+    return new InProcessDetector(session, manifest, threads, {
       scoreThreshold: opts.scoreThreshold ?? 0.3,
       nmsIou: opts.nmsIou ?? manifest.output.nmsIou ?? 0.45,
     });
@@ -214,17 +246,27 @@ export class Detector {
   }
 }
 
+/** `Detector.load()`: the in-process detector (value side of the `Detector` name). */
+export const Detector = InProcessDetector;
+
+export interface SharedDetectorOptions extends DetectorOptions {
+  /** worker threads running a session each; 0 = in process on the main thread. Default 1. */
+  workers?: number;
+}
+
 const shared = new Map<string, Promise<Detector>>();
 
 /**
  * The process-wide detector for this manifest: loaded once, the first caller's options win (a
- * failed load is not cached, the next call retries).
+ * failed load is not cached, the next call retries). By default off the main thread (one worker);
+ * `workers: 0` keeps it in process.
  */
-export function getDetector(opts: DetectorOptions = {}): Promise<Detector> {
+export function getDetector(opts: SharedDetectorOptions = {}): Promise<Detector> {
   const key = resolve(opts.manifestPath ?? DEFAULT_MANIFEST);
   let p = shared.get(key);
   if (!p) {
-    p = Detector.load(opts);
+    const workers = Math.max(0, Math.floor(opts.workers ?? 1));
+    p = workers === 0 ? InProcessDetector.load(opts) : DetectorWorker.start({ ...opts, workers });
     shared.set(key, p);
     p.catch(() => shared.delete(key));
   }

@@ -1,0 +1,160 @@
+/** SQLite storage of alarms (table `alarms`) and per-camera zones (table `camera_zones`). */
+import type { Zone } from '../analytics/zones.ts';
+import type { Db } from '../store/db.ts';
+import type { AlarmKind, AlarmStatus, AlarmView } from './types.ts';
+
+interface Row {
+  id: number;
+  camera_id: string;
+  zone: string;
+  kind: AlarmKind;
+  status: AlarmStatus;
+  since_ms: number;
+  start_ms: number;
+  end_ms: number | null;
+  recording_ms: number;
+  score: number;
+  track_ids: string;
+  snapshot: string | null;
+  ack_ms: number | null;
+  ack_by: string | null;
+  ack_note: string | null;
+  dispatch_ms: number | null;
+  dispatch_by: string | null;
+  dispatch_to: string | null;
+  dispatch_note: string | null;
+  resolve_ms: number | null;
+  resolve_by: string | null;
+  resolve_note: string | null;
+}
+
+const note = (n: string | null) => (n ? { note: n } : {});
+
+function toView(r: Row): AlarmView {
+  return {
+    id: r.id,
+    cameraId: r.camera_id,
+    zone: r.zone,
+    kind: r.kind,
+    status: r.status,
+    sinceMs: r.since_ms,
+    startMs: r.start_ms,
+    endMs: r.end_ms,
+    recordingMs: r.recording_ms,
+    score: r.score,
+    trackIds: JSON.parse(r.track_ids) as number[],
+    snapshotUrl: r.snapshot ? `/api/alarms/${r.id}/snapshot.jpg` : null,
+    ack: r.ack_ms !== null ? { at: r.ack_ms, by: r.ack_by ?? '', ...note(r.ack_note) } : null,
+    dispatch: r.dispatch_ms !== null ? { at: r.dispatch_ms, by: r.dispatch_by ?? '', to: r.dispatch_to ?? '', ...note(r.dispatch_note) } : null,
+    resolve: r.resolve_ms !== null ? { at: r.resolve_ms, by: r.resolve_by ?? '', ...note(r.resolve_note) } : null,
+    ackAfterMs: r.ack_ms !== null ? r.ack_ms - r.start_ms : null,
+    resolveAfterMs: r.resolve_ms !== null ? r.resolve_ms - r.start_ms : null,
+  };
+}
+
+export interface NewAlarm {
+  cameraId: string;
+  zone: string;
+  kind: AlarmKind;
+  sinceMs: number;
+  startMs: number;
+  recordingMs: number;
+  score: number;
+  trackIds: number[];
+}
+
+export class AlarmRepo {
+  constructor(private readonly db: Db) {}
+
+  insert(a: NewAlarm): number {
+    const info = this.db
+      .prepare(
+        `INSERT INTO alarms (camera_id, zone, kind, status, since_ms, start_ms, recording_ms, score, track_ids)
+         VALUES (?, ?, ?, 'open', ?, ?, ?, ?, ?)`,
+      )
+      .run(a.cameraId, a.zone, a.kind, a.sinceMs, a.startMs, a.recordingMs, a.score, JSON.stringify(a.trackIds));
+    return Number(info.lastInsertRowid);
+  }
+
+  setSnapshot(id: number, file: string): void {
+    this.db.prepare('UPDATE alarms SET snapshot = ? WHERE id = ?').run(file, id);
+  }
+
+  snapshotFile(id: number): string | undefined {
+    const r = this.db.prepare('SELECT snapshot FROM alarms WHERE id = ?').get(id) as { snapshot: string | null } | undefined;
+    return r?.snapshot ?? undefined;
+  }
+
+  end(id: number, endMs: number, score: number, trackIds: number[]): void {
+    this.db.prepare('UPDATE alarms SET end_ms = ?, score = MAX(score, ?), track_ids = ? WHERE id = ?').run(endMs, score, JSON.stringify(trackIds), id);
+  }
+
+  /** Alarms still marked as holding from a previous run: end them at their start (the server stopped watching). */
+  closeDangling(): number {
+    return this.db.prepare('UPDATE alarms SET end_ms = start_ms WHERE end_ms IS NULL').run().changes;
+  }
+
+  get(id: number): AlarmView | undefined {
+    const r = this.db.prepare('SELECT * FROM alarms WHERE id = ?').get(id) as Row | undefined;
+    return r ? toView(r) : undefined;
+  }
+
+  /** Open (not resolved) first, newest first. */
+  list(o: { status: 'open' | 'all'; cameraId?: string; limit: number }): AlarmView[] {
+    const where: string[] = [];
+    const args: unknown[] = [];
+    if (o.status === 'open') where.push("status != 'resolved'");
+    if (o.cameraId) {
+      where.push('camera_id = ?');
+      args.push(o.cameraId);
+    }
+    const sql = `SELECT * FROM alarms ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+      ORDER BY (status = 'resolved'), start_ms DESC, id DESC LIMIT ?`;
+    return (this.db.prepare(sql).all(...args, o.limit) as Row[]).map(toView);
+  }
+
+  openCameraIds(): Set<string> {
+    const rows = this.db.prepare("SELECT DISTINCT camera_id FROM alarms WHERE status != 'resolved'").all() as { camera_id: string }[];
+    return new Set(rows.map((r) => r.camera_id));
+  }
+
+  /** One workflow step, only from the expected status (the WHERE makes it atomic); false when the status did not match. */
+  step(id: number, from: readonly AlarmStatus[], to: AlarmStatus, cols: Record<string, string | number | null>): boolean {
+    const names = Object.keys(cols);
+    const sql = `UPDATE alarms SET status = ?, ${names.map((n) => `${n} = ?`).join(', ')}
+      WHERE id = ? AND status IN (${from.map(() => '?').join(', ')})`;
+    return this.db.prepare(sql).run(to, ...names.map((n) => cols[n]), id, ...from).changes === 1;
+  }
+}
+
+export class ZoneRepo {
+  constructor(private readonly db: Db) {}
+
+  get(cameraId: string): { zones: Zone[]; updatedAt: number | null; updatedBy: string | null } {
+    const r = this.db.prepare('SELECT zones, updated_at, updated_by FROM camera_zones WHERE camera_id = ?').get(cameraId) as
+      | { zones: string; updated_at: number; updated_by: string | null }
+      | undefined;
+    if (!r) return { zones: [], updatedAt: null, updatedBy: null };
+    return { zones: JSON.parse(r.zones) as Zone[], updatedAt: r.updated_at, updatedBy: r.updated_by };
+  }
+
+  set(cameraId: string, zones: Zone[], by: string): void {
+    this.db
+      .prepare(
+        `INSERT INTO camera_zones (camera_id, zones, updated_at, updated_by) VALUES (?, ?, ?, ?)
+         ON CONFLICT(camera_id) DO UPDATE SET zones = excluded.zones, updated_at = excluded.updated_at, updated_by = excluded.updated_by`,
+      )
+      .run(cameraId, JSON.stringify(zones), Date.now(), by);
+  }
+
+  /** Every camera that has at least one zone. */
+  all(): Map<string, Zone[]> {
+    const rows = this.db.prepare('SELECT camera_id, zones FROM camera_zones').all() as { camera_id: string; zones: string }[];
+    const m = new Map<string, Zone[]>();
+    for (const r of rows) {
+      const z = JSON.parse(r.zones) as Zone[];
+      if (z.length) m.set(r.camera_id, z);
+    }
+    return m;
+  }
+}

@@ -1,0 +1,254 @@
+/**
+ * Live analytics: a frame tap per camera that has zones, one scheduler sharing the detector, rule events
+ * turned into alarms (with an annotated snapshot). A missing or corrupt model disables analytics with a
+ * reason (logged once); live view, recording, zones and the alarm queue keep working.
+ */
+import type { CameraConfig } from '../../cameras/types.ts';
+import type { EventBus } from '../../events/bus.ts';
+import { annotateFrame } from '../../alarms/annotate.ts';
+import type { ZoneRepo } from '../../alarms/repo.ts';
+import type { AlarmService } from '../../alarms/service.ts';
+import { createLogger } from '../../util/log.ts';
+import { getDetector, type Detector } from '../detector.ts';
+import type { Frame } from '../frames.ts';
+import { CameraAnalyzer, type StepResult } from '../pipeline.ts';
+import type { RuleEvent } from '../rules.ts';
+import type { Zone } from '../zones.ts';
+import { Scheduler, type Lane } from './scheduler.ts';
+import { CameraTap } from './tap.ts';
+
+const log = createLogger('alarms');
+
+export interface AnalyticsSettings {
+  enabled: boolean;
+  fps: number;
+  keyframesOnly: boolean;
+  threads: number;
+  /** detector worker threads; 0 = inference on the main thread (default 1) */
+  workers?: number;
+  modelManifest?: string;
+}
+
+export interface LiveAnalyticsOptions {
+  cameras: { list(): CameraConfig[]; get(id: string): CameraConfig | undefined };
+  zones: ZoneRepo;
+  alarms: AlarmService;
+  bus: EventBus;
+  liveDir: (cameraId: string) => string;
+  ffmpegPath?: string;
+  settings: AnalyticsSettings;
+}
+
+export interface CameraAnalyticsStatus {
+  cameraId: string;
+  zones: number;
+  state: 'waiting' | 'running' | 'retrying' | 'stopped';
+  analysedFps: number;
+  analysed: number;
+  dropped: number;
+  lastFrameAt: number | null;
+  error?: string;
+}
+
+export interface AnalyticsStatus {
+  enabled: boolean;
+  reason?: string;
+  fps: number;
+  keyframesOnly: boolean;
+  threads: number;
+  /** where inference runs */
+  inference: 'main-thread' | 'worker';
+  workers: number;
+  detector?: { runs: number; inferMsAvg: number };
+  cameras: CameraAnalyticsStatus[];
+}
+
+interface Watch {
+  tap: CameraTap;
+  zones: Zone[];
+  key: string;
+  /** epoch ms of video time 0 (receivedAt − t), from the newest frame */
+  offsetMs: number;
+}
+
+export class LiveAnalytics {
+  private detector: Detector | undefined;
+  private reason: string | undefined;
+  private readonly watches = new Map<string, Watch>();
+  private scheduler: Scheduler;
+  /** rule alarm id → stored alarm id */
+  private readonly ids = new Map<number, number>();
+  private offBus: (() => void) | undefined;
+
+  constructor(private readonly o: LiveAnalyticsOptions) {
+    this.scheduler = new Scheduler((lane, frame, step) => this.onStep(lane, frame, step), log);
+    if (!o.settings.enabled) this.reason = 'analytics are disabled in the configuration (analytics.enabled: false)';
+  }
+
+  get enabled(): boolean {
+    return this.detector !== undefined;
+  }
+
+  /** Load the model (a failure disables analytics, logged once) and start watching cameras with zones. */
+  async start(): Promise<void> {
+    if (!this.o.settings.enabled) {
+      log.info('live analytics disabled by configuration');
+      return;
+    }
+    try {
+      this.detector = await getDetector({
+        manifestPath: this.o.settings.modelManifest,
+        intraOpNumThreads: this.o.settings.threads,
+        workers: this.o.settings.workers ?? 1,
+      });
+    } catch (e) {
+      this.reason = `detection model unavailable: ${(e as Error).message}`;
+      log.error('live analytics disabled: the detection model could not be loaded (live view and recording keep working)', {
+        reason: (e as Error).message,
+      });
+      return;
+    }
+    if (this.detector.parallelism > 1) this.scheduler = new Scheduler((lane, frame, step) => this.onStep(lane, frame, step), log, this.detector.parallelism);
+    this.scheduler.start();
+    this.offBus = this.o.bus.on('camera.changed', () => this.sync());
+    this.sync();
+  }
+
+  /** Start/stop/restart taps to match: enabled cameras with ≥ 1 zone. */
+  sync(): void {
+    if (!this.detector) return;
+    const zonesByCamera = this.o.zones.all();
+    const wanted = new Map<string, Zone[]>();
+    for (const c of this.o.cameras.list()) {
+      const z = zonesByCamera.get(c.id);
+      if (c.enabled && z?.length) wanted.set(c.id, z);
+    }
+    for (const [id, w] of this.watches) {
+      const z = wanted.get(id);
+      if (!z) this.unwatch(id, w);
+      else if (JSON.stringify(z) !== w.key) this.rezone(id, w, z);
+    }
+    for (const [id, z] of wanted) if (!this.watches.has(id)) this.watch(id, z);
+  }
+
+  private watch(cameraId: string, zones: Zone[]): void {
+    const detector = this.detector!;
+    this.scheduler.add(cameraId, new CameraAnalyzer(detector, zones));
+    const tap = new CameraTap({
+      cameraId,
+      liveDir: this.o.liveDir(cameraId),
+      fps: this.o.settings.fps,
+      keyframesOnly: this.o.settings.keyframesOnly,
+      ffmpegPath: this.o.ffmpegPath,
+      log,
+      onFrame: (f) => this.scheduler.offer(cameraId, f),
+    });
+    this.watches.set(cameraId, { tap, zones, key: JSON.stringify(zones), offsetMs: Date.now() });
+    tap.start();
+    log.info('analysing camera', { camera: cameraId, zones: zones.length, fps: this.o.settings.fps, keyframesOnly: this.o.settings.keyframesOnly });
+  }
+
+  private rezone(cameraId: string, w: Watch, zones: Zone[]): void {
+    const lane = this.scheduler.lane(cameraId);
+    const closing = lane?.analyzer.finish() ?? [];
+    this.scheduler.add(cameraId, new CameraAnalyzer(this.detector!, zones));
+    w.zones = zones;
+    w.key = JSON.stringify(zones);
+    void this.handle(cameraId, w, closing);
+    log.info('zones changed: analysis restarted', { camera: cameraId, zones: zones.length });
+  }
+
+  private unwatch(cameraId: string, w: Watch): void {
+    const lane = this.scheduler.remove(cameraId);
+    this.watches.delete(cameraId);
+    void this.handle(cameraId, w, lane?.analyzer.finish() ?? []);
+    void w.tap.stop();
+    log.info('stopped analysing camera', { camera: cameraId });
+  }
+
+  private async onStep(lane: Lane, frame: Frame, step: StepResult): Promise<void> {
+    const w = this.watches.get(lane.cameraId);
+    if (!w) return;
+    w.offsetMs = frame.receivedAt - frame.t * 1000;
+    if (step.events.length) await this.handle(lane.cameraId, w, step.events, frame, step);
+  }
+
+  private async handle(cameraId: string, w: Watch, events: RuleEvent[], frame?: Frame, step?: StepResult): Promise<void> {
+    const wall = (t: number) => Math.round(w.offsetMs + t * 1000);
+    for (const { kind, alarm } of events) {
+      if (kind === 'end') {
+        const id = this.ids.get(alarm.id);
+        this.ids.delete(alarm.id);
+        if (id !== undefined) this.o.alarms.ended(id, wall(alarm.end ?? alarm.start), alarm.score, alarm.trackIds);
+        continue;
+      }
+      const zone = w.zones.find((z) => z.name === alarm.zone);
+      let jpeg: Buffer | undefined;
+      if (frame && step && zone) {
+        try {
+          jpeg = await annotateFrame(frame, {
+            polygon: zone.polygon,
+            zoneName: zone.name,
+            label: `${alarm.type} ${new Date(wall(alarm.start)).toISOString().slice(0, 19).replace('T', ' ')} UTC`,
+            tracks: step.tracks,
+            alarmTrackIds: new Set(alarm.trackIds),
+          });
+        } catch (e) {
+          log.warn('cannot annotate the alarm snapshot', { camera: cameraId, err: e });
+        }
+      }
+      const v = this.o.alarms.raise({
+        cameraId,
+        zone: alarm.zone,
+        kind: alarm.type,
+        sinceMs: wall(alarm.since),
+        startMs: wall(alarm.start),
+        score: alarm.score,
+        trackIds: alarm.trackIds,
+        jpeg,
+      });
+      this.ids.set(alarm.id, v.id);
+    }
+  }
+
+  status(): AnalyticsStatus {
+    const s = this.o.settings;
+    const base = {
+      fps: s.fps,
+      keyframesOnly: s.keyframesOnly,
+      threads: s.threads,
+      inference: this.detector?.where ?? ((s.workers ?? 1) > 0 ? 'worker' : 'main-thread'),
+      workers: this.detector?.where === 'worker' ? this.detector.parallelism : (s.workers ?? 1),
+    };
+    if (!this.detector) return { enabled: false, reason: this.reason ?? 'analytics are starting', ...base, cameras: [] };
+    const st = this.detector.stats;
+    const cameras: CameraAnalyticsStatus[] = [];
+    for (const [id, w] of this.watches) {
+      const lane = this.scheduler.lane(id);
+      const error = lane?.lastError ?? w.tap.lastError;
+      cameras.push({
+        cameraId: id,
+        zones: w.zones.length,
+        state: w.tap.state,
+        analysedFps: lane ? this.scheduler.fps(lane) : 0,
+        analysed: lane?.analysed ?? 0,
+        dropped: (lane?.dropped ?? 0) + w.tap.dropped,
+        lastFrameAt: lane?.lastFrameAt ?? null,
+        ...(error ? { error } : {}),
+      });
+    }
+    return {
+      enabled: true,
+      ...base,
+      detector: { runs: st.runs, inferMsAvg: st.runs ? Math.round((st.inferMs / st.runs) * 10) / 10 : 0 },
+      cameras,
+    };
+  }
+
+  async stop(): Promise<void> {
+    this.offBus?.();
+    await Promise.all([...this.watches.values()].map((w) => w.tap.stop()));
+    this.watches.clear();
+    await this.scheduler.stop();
+  }
+}

@@ -1,0 +1,58 @@
+/**
+ * Alarms: GET /api/alarms?status=open|all&camera=… · GET /api/alarms/:id · GET /api/alarms/:id/snapshot.jpg ·
+ * POST /api/alarms/:id/ack {note?} · POST /api/alarms/:id/dispatch {to, note?} · POST /api/alarms/:id/resolve {note?}
+ * (operator, supervisor, admin). A step out of order is a 409.
+ */
+import { Router } from 'express';
+import { existsSync } from 'node:fs';
+import { z } from 'zod';
+import type { AlarmService } from '../../alarms/service.ts';
+import { badRequest, notFound } from '../../util/errors.ts';
+import { requireRole } from '../auth.ts';
+import { parseBody } from '../errors.ts';
+
+const note = z.string().trim().max(2000).optional();
+const ackSchema = z.strictObject({ note });
+const dispatchSchema = z.strictObject({ to: z.string().trim().min(1, 'to: who is sent must not be empty').max(200), note });
+const resolveSchema = z.strictObject({ note });
+
+function alarmId(raw: unknown): number {
+  const id = Number(raw);
+  if (!Number.isInteger(id) || id <= 0) throw notFound(`no alarm ${String(raw)}`);
+  return id;
+}
+
+export function alarmsRouter(alarms: AlarmService): Router {
+  const r = Router();
+  const handle = requireRole('operator', 'supervisor', 'admin');
+
+  r.get('/', (req, res) => {
+    const status = String(req.query.status ?? 'open');
+    if (status !== 'open' && status !== 'all') throw badRequest('status must be open or all');
+    const camera = typeof req.query.camera === 'string' && req.query.camera ? req.query.camera : undefined;
+    res.set('Cache-Control', 'no-store').json({ alarms: alarms.list(status, camera) });
+  });
+  r.get('/:id', (req, res) => {
+    res.set('Cache-Control', 'no-store').json(alarms.require(alarmId(req.params.id)));
+  });
+  r.get('/:id/snapshot.jpg', (req, res) => {
+    const id = alarmId(req.params.id);
+    alarms.require(id);
+    const p = alarms.snapshotPath(id);
+    if (!p || !existsSync(p)) throw notFound(`alarm ${id} has no snapshot`);
+    res.set({ 'Content-Type': 'image/jpeg', 'Cache-Control': 'private, max-age=86400' }).sendFile(p);
+  });
+  r.post('/:id/ack', handle, (req, res) => {
+    const b = parseBody(ackSchema, req.body ?? {});
+    res.json(alarms.acknowledge(alarmId(req.params.id), req.user!.username, b.note || undefined));
+  });
+  r.post('/:id/dispatch', handle, (req, res) => {
+    const b = parseBody(dispatchSchema, req.body);
+    res.json(alarms.dispatch(alarmId(req.params.id), req.user!.username, b.to, b.note || undefined));
+  });
+  r.post('/:id/resolve', handle, (req, res) => {
+    const b = parseBody(resolveSchema, req.body ?? {});
+    res.json(alarms.resolve(alarmId(req.params.id), req.user!.username, b.note || undefined));
+  });
+  return r;
+}

@@ -1,0 +1,73 @@
+import { describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { AlarmService } from '../../server/alarms/service.ts';
+import { ZoneRepo } from '../../server/alarms/repo.ts';
+import type { AlarmView } from '../../server/alarms/types.ts';
+import { EventBus } from '../../server/events/bus.ts';
+import { openDb } from '../../server/store/db.ts';
+import { AppError } from '../../server/util/errors.ts';
+
+function setup() {
+  const dir = mkdtempSync(join(tmpdir(), 'wp-alarms-'));
+  const db = openDb(':memory:');
+  const bus = new EventBus();
+  let now = 1_000_000;
+  const events: [string, AlarmView][] = [];
+  bus.on('alarm.raised', (a) => events.push(['raised', a]));
+  bus.on('alarm.updated', (a) => events.push(['updated', a]));
+  const alarms = new AlarmService({ db, bus, dataDir: dir, cameraName: (id) => `Cam ${id}`, now: () => now });
+  return { alarms, db, events, dir, tick: (ms: number) => (now += ms), done: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+const input = { cameraId: 'c1', zone: 'lawn', kind: 'loitering' as const, sinceMs: 990_000, startMs: 1_000_000, score: 0.8, trackIds: [3] };
+
+describe('AlarmService', () => {
+  it('keeps the workflow in order with users, times and response times', () => {
+    const s = setup();
+    const a = s.alarms.raise({ ...input, jpeg: Buffer.from([0xff, 0xd8, 0xff]) });
+    expect(a).toMatchObject({ status: 'open', cameraName: 'Cam c1', recordingMs: 985_000, snapshotUrl: `/api/alarms/${a.id}/snapshot.jpg` });
+    expect(s.alarms.snapshotPath(a.id)).toMatch(/alarm-\d+\.jpg$/);
+    expect(s.alarms.openAlarmCameraIds()).toEqual(new Set(['c1']));
+    expect(() => s.alarms.resolve(a.id, 'op')).toThrow(AppError);
+    expect(() => s.alarms.dispatch(a.id, 'op', 'guard')).toThrow(/needs acknowledged/);
+    s.tick(12_000);
+    expect(s.alarms.acknowledge(a.id, 'op', 'seen')).toMatchObject({ status: 'acknowledged', ack: { by: 'op', at: 1_012_000, note: 'seen' }, ackAfterMs: 12_000 });
+    expect(() => s.alarms.acknowledge(a.id, 'op2')).toThrow(/it is acknowledged/);
+    s.tick(5_000);
+    expect(s.alarms.dispatch(a.id, 'sup', 'guard 2')).toMatchObject({ status: 'dispatched', dispatch: { by: 'sup', to: 'guard 2' } });
+    s.tick(60_000);
+    const r = s.alarms.resolve(a.id, 'op', 'ok');
+    expect(r).toMatchObject({ status: 'resolved', resolveAfterMs: 77_000, resolve: { by: 'op', note: 'ok' } });
+    expect(s.alarms.openAlarmCameraIds().size).toBe(0);
+    expect(s.events.map(([k, v]) => `${k}:${v.status}`)).toEqual(['raised:open', 'updated:acknowledged', 'updated:dispatched', 'updated:resolved']);
+    s.done();
+  });
+
+  it('lists open first, newest first; ends alarms; survives a restart', () => {
+    const s = setup();
+    const a = s.alarms.raise(input);
+    const b = s.alarms.raise({ ...input, cameraId: 'c2', startMs: 1_100_000 });
+    const c = s.alarms.raise({ ...input, startMs: 1_200_000 });
+    s.alarms.acknowledge(c.id, 'op');
+    s.alarms.resolve(c.id, 'op');
+    s.alarms.ended(a.id, 1_050_000, 0.9, [3, 4]);
+    expect(s.alarms.list('all').map((x) => x.id)).toEqual([b.id, a.id, c.id]);
+    expect(s.alarms.list('open', 'c1').map((x) => x.id)).toEqual([a.id]);
+    expect(s.alarms.get(a.id)).toMatchObject({ endMs: 1_050_000, score: 0.9, trackIds: [3, 4] });
+    const again = new AlarmService({ db: s.db, bus: new EventBus(), dataDir: s.dir });
+    expect(again.get(b.id)?.endMs).toBe(1_100_000); // left holding by the previous run
+    s.done();
+  });
+
+  it('stores zones per camera', () => {
+    const db = openDb(':memory:');
+    const z = new ZoneRepo(db);
+    expect(z.get('c1').zones).toEqual([]);
+    z.set('c1', [{ name: 'a', kind: 'exit', polygon: [[0, 0], [1, 0], [1, 1]] }], 'admin');
+    z.set('c2', [], 'admin');
+    expect(z.get('c1')).toMatchObject({ zones: [{ name: 'a' }], updatedBy: 'admin' });
+    expect([...z.all().keys()]).toEqual(['c1']);
+  });
+});

@@ -1,0 +1,26 @@
+/** Detection zones of a camera (normalised polygons) and the still they are drawn on. */
+import { api } from './api';
+
+export type ZoneKind = 'loitering' | 'exit';
+
+export interface Zone {
+  name: string;
+  kind: ZoneKind;
+  polygon: [number, number][];
+  dwellSeconds?: number;
+  classes?: string[];
+  activeHours?: { from: string; to: string };
+}
+
+export interface CameraZones {
+  cameraId: string;
+  zones: Zone[];
+  updatedAt: number | null;
+  updatedBy: string | null;
+}
+
+const base = (id: string) => `/api/cameras/${encodeURIComponent(id)}`;
+export const fetchZones = (id: string) => api<CameraZones>('GET', `${base(id)}/zones`);
+export const saveZones = (id: string, zones: Zone[]) => api<CameraZones>('PUT', `${base(id)}/zones`, { body: { zones } });
+/** A fresh still of the live view (the server caches it ~2 s). */
+export const snapshotUrl = (id: string) => `${base(id)}/snapshot.jpg?t=${Date.now()}`;

@@ -1,0 +1,238 @@
+import { LitElement, css, html, nothing } from 'lit';
+import { customElement, state } from 'lit/decorators.js';
+import { repeat } from 'lit/directives/repeat.js';
+import { LocalizeController } from '../controllers/localize-controller';
+import { StoreController } from '../controllers/store-controller';
+import {
+  acknowledgeAlarm,
+  alarms,
+  dispatchAlarm,
+  fetchAnalyticsStatus,
+  refreshAlarms,
+  resolveAlarm,
+  type Alarm,
+  type AnalyticsStatus,
+} from '../data/alarms';
+import { formatDateTime, getLang, t } from '../i18n';
+import { sharedStyles } from '../styles/shared';
+
+/** "3 min 05 s" / "1 h 02 min" (response times, ages). */
+export function formatDuration(ms: number): string {
+  const s = Math.max(0, Math.round(ms / 1000));
+  const zh = getLang() === 'zh-CN';
+  const [h, m, sec] = [Math.floor(s / 3600), Math.floor((s % 3600) / 60), s % 60];
+  if (h) return zh ? `${h} 小时 ${m} 分` : `${h} h ${String(m).padStart(2, '0')} min`;
+  if (m) return zh ? `${m} 分 ${sec} 秒` : `${m} min ${String(sec).padStart(2, '0')} s`;
+  return zh ? `${sec} 秒` : `${sec} s`;
+}
+
+/** The alarm queue: open first, newest first; acknowledge → dispatch → resolve with notes; response times. */
+@customElement('wp-alarms-page')
+export class WpAlarmsPage extends LitElement {
+  private readonly store = new StoreController(this, alarms);
+  private readonly l10n = new LocalizeController(this);
+  @state() private showAll = false;
+  @state() private status: AnalyticsStatus | undefined;
+  @state() private busy = new Set<number>();
+  @state() private errors = new Map<number, string>();
+  private tick: ReturnType<typeof setInterval> | undefined;
+
+  static override styles = [
+    sharedStyles,
+    css`
+      :host {
+        display: block;
+        overflow: auto;
+        padding: 1em 1.4em;
+      }
+      header {
+        display: flex;
+        align-items: center;
+        gap: 1em;
+        flex-wrap: wrap;
+      }
+      h1 {
+        font-size: 1.4em;
+        margin: 0;
+      }
+      .banner {
+        padding: 0.4em 0.8em;
+        border-radius: var(--wp-radius);
+        background: var(--wp-surface-2);
+      }
+      .banner.off {
+        color: var(--wp-starting);
+      }
+      ul {
+        list-style: none;
+        padding: 0;
+        display: flex;
+        flex-direction: column;
+        gap: 0.7em;
+      }
+      li {
+        display: grid;
+        grid-template-columns: 12em 1fr;
+        gap: 1em;
+        background: var(--wp-surface);
+        border: 1px solid var(--wp-border);
+        border-left: 6px solid var(--wp-offline, #e53935);
+        border-radius: var(--wp-radius);
+        padding: 0.7em;
+      }
+      li[data-status='acknowledged'],
+      li[data-status='dispatched'] {
+        border-left-color: var(--wp-starting);
+      }
+      li[data-status='resolved'] {
+        border-left-color: var(--wp-online);
+        opacity: 0.8;
+      }
+      img {
+        width: 100%;
+        border-radius: 3px;
+        background: #000;
+      }
+      .head {
+        display: flex;
+        gap: 0.8em;
+        align-items: baseline;
+        flex-wrap: wrap;
+      }
+      .kind {
+        font-weight: 700;
+      }
+      .state {
+        padding: 0.1em 0.5em;
+        border-radius: 3px;
+        background: var(--wp-surface-2);
+        font-size: 0.9em;
+      }
+      .muted {
+        color: var(--wp-text-muted);
+      }
+      .steps {
+        margin: 0.3em 0;
+        font-size: 0.92em;
+      }
+      .row {
+        display: flex;
+        gap: 0.4em;
+        flex-wrap: wrap;
+        margin-top: 0.4em;
+      }
+      input {
+        font: inherit;
+        padding: 0.3em 0.5em;
+        background: var(--wp-surface-2);
+        color: var(--wp-text);
+        border: 1px solid var(--wp-border);
+        border-radius: var(--wp-radius);
+      }
+      .err {
+        color: var(--wp-offline, #e53935);
+      }
+    `,
+  ];
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    void refreshAlarms();
+    fetchAnalyticsStatus()
+      .then((s) => (this.status = s))
+      .catch(() => undefined);
+    this.tick = setInterval(() => this.requestUpdate(), 5000);
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    clearInterval(this.tick);
+  }
+
+  private field(a: Alarm, name: string): string {
+    return this.renderRoot.querySelector<HTMLInputElement>(`[data-alarm-id="${a.id}"] [name="${name}"]`)?.value ?? '';
+  }
+
+  private async run(a: Alarm, fn: () => Promise<unknown>) {
+    this.busy = new Set([...this.busy, a.id]);
+    const errors = new Map(this.errors);
+    errors.delete(a.id);
+    try {
+      await fn();
+    } catch (e) {
+      errors.set(a.id, (e as Error).message);
+    }
+    this.errors = errors;
+    this.busy = new Set([...this.busy].filter((x) => x !== a.id));
+  }
+
+  private renderSteps(a: Alarm) {
+    const after = (ms: number | null) => (ms === null ? '' : formatDuration(ms));
+    return html`<div class="steps" data-testid="alarm-steps">
+      ${a.ack ? html`<div data-testid="step-ack">${t('alarms.ackBy', { user: a.ack.by, time: formatDateTime(a.ack.at), after: after(a.ackAfterMs) })}${a.ack.note ? ` — ${a.ack.note}` : ''}</div>` : nothing}
+      ${a.dispatch ? html`<div data-testid="step-dispatch">${t('alarms.dispatchBy', { user: a.dispatch.by, to: a.dispatch.to ?? '', time: formatDateTime(a.dispatch.at) })}${a.dispatch.note ? ` — ${a.dispatch.note}` : ''}</div>` : nothing}
+      ${a.resolve ? html`<div data-testid="step-resolve">${t('alarms.resolveBy', { user: a.resolve.by, time: formatDateTime(a.resolve.at), after: after(a.resolveAfterMs) })}${a.resolve.note ? ` — ${a.resolve.note}` : ''}</div>` : nothing}
+    </div>`;
+  }
+
+  private renderActions(a: Alarm) {
+    const busy = this.busy.has(a.id);
+    const note = html`<input name="note" placeholder=${t('alarms.note')} data-testid="alarm-note" />`;
+    if (a.status === 'open') {
+      return html`<div class="row">${note}<button class="primary" data-testid="alarm-ack" ?disabled=${busy} @click=${() => this.run(a, () => acknowledgeAlarm(a.id, this.field(a, 'note')))}>${t('alarms.ack')}</button></div>`;
+    }
+    if (a.status === 'resolved') return nothing;
+    return html`<div class="row">
+      ${note}
+      ${a.status === 'acknowledged'
+        ? html`<input name="to" placeholder=${t('alarms.to')} data-testid="alarm-to" />
+            <button data-testid="alarm-dispatch" ?disabled=${busy} @click=${() => this.run(a, () => dispatchAlarm(a.id, this.field(a, 'to'), this.field(a, 'note')))}>${t('alarms.dispatch')}</button>`
+        : nothing}
+      <button class="primary" data-testid="alarm-resolve" ?disabled=${busy} @click=${() => this.run(a, () => resolveAlarm(a.id, this.field(a, 'note')))}>${t('alarms.resolve')}</button>
+    </div>`;
+  }
+
+  private renderAlarm(a: Alarm) {
+    const now = Date.now();
+    return html`<li data-testid="alarm-item" data-alarm-id=${a.id} data-status=${a.status}>
+      ${a.snapshotUrl ? html`<a href=${a.snapshotUrl} target="_blank"><img src=${a.snapshotUrl} alt=${t('alarms.snapshot')} loading="lazy" /></a>` : html`<div></div>`}
+      <div>
+        <div class="head">
+          <span class="kind">${t(`alarms.kind.${a.kind}`)}</span>
+          <strong>${a.cameraName ?? a.cameraId}</strong>
+          <span>${t('alarms.zone', { zone: a.zone })}</span>
+          <span class="state" data-testid="alarm-state">${t(`alarms.status.${a.status}`)}</span>
+          <span class="muted">${formatDateTime(a.startMs)} · ${t('alarms.age', { age: formatDuration(now - a.startMs) })}${a.endMs === null ? ` · ${t('alarms.ongoing')}` : ''}</span>
+          <a href=${`/review/${encodeURIComponent(a.cameraId)}?t=${a.recordingMs}`}>${t('alarms.recording')}</a>
+        </div>
+        ${this.renderSteps(a)} ${this.renderActions(a)}
+        ${this.errors.has(a.id) ? html`<div class="err" data-testid="alarm-error">${this.errors.get(a.id)}</div>` : nothing}
+      </div>
+    </li>`;
+  }
+
+  override render() {
+    const list = this.store.value.list.filter((a) => this.showAll || a.status !== 'resolved');
+    const st = this.status;
+    return html`
+      <header>
+        <h1>${t('alarms.title')}</h1>
+        <label><input type="checkbox" data-testid="alarms-show-all" .checked=${this.showAll} @change=${(e: Event) => (this.showAll = (e.target as HTMLInputElement).checked)} /> ${t('alarms.showAll')}</label>
+        ${st
+          ? html`<span class="banner ${st.enabled ? '' : 'off'}" data-testid="analytics-status">
+              ${st.enabled ? t('alarms.analyticsOn', { n: st.cameras.length, fps: st.fps }) : t('alarms.analyticsOff', { reason: st.reason ?? '' })}
+            </span>`
+          : nothing}
+      </header>
+      ${list.length
+        ? html`<ul data-testid="alarm-list">${repeat(list, (a) => a.id, (a) => this.renderAlarm(a))}</ul>`
+        : html`<p class="muted" data-testid="alarms-empty">${t('alarms.none')}</p>`}
+    `;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'wp-alarms-page': WpAlarmsPage;
+  }
+}

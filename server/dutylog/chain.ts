@@ -1,0 +1,87 @@
+/**
+ * The duty log's hash chain. Each entry's hash is sha256 over the previous entry's hash and the entry's
+ * canonical content (JSON with sorted keys, no whitespace), so changing, removing or reordering any entry
+ * breaks every later link. Pure functions: used by the log, the API and scripts/verify-log.ts.
+ */
+import { createHash } from 'node:crypto';
+
+export const GENESIS_HASH = '0'.repeat(64);
+
+export const LOG_CATEGORIES = ['anomaly', 'dispatch', 'equipment_fault', 'visitor', 'other', 'patrol', 'handover', 'review'] as const;
+export type LogCategory = (typeof LOG_CATEGORIES)[number];
+/** Categories an operator may choose for a hand-written entry. */
+export const MANUAL_CATEGORIES = ['anomaly', 'dispatch', 'equipment_fault', 'visitor', 'other'] as const;
+
+/** The content an entry's hash covers (everything but the hashes themselves). */
+export interface LogContent {
+  seq: number;
+  ts: number;
+  cameraId: string | null;
+  category: string;
+  kind: string;
+  text: string;
+  authorId: number | null;
+  authorName: string;
+  refSeq: number | null;
+  data: Record<string, unknown>;
+}
+
+export interface LogEntry extends LogContent {
+  prevHash: string;
+  hash: string;
+}
+
+/** JSON with object keys sorted at every level; undefined members dropped. */
+export function canonicalJson(value: unknown): string {
+  if (value === null || typeof value !== 'object') return JSON.stringify(value ?? null);
+  if (Array.isArray(value)) return `[${value.map((v) => canonicalJson(v)).join(',')}]`;
+  const obj = value as Record<string, unknown>;
+  const keys = Object.keys(obj).filter((k) => obj[k] !== undefined).sort();
+  return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson(obj[k])}`).join(',')}}`;
+}
+
+export function entryHash(prevHash: string, c: LogContent): string {
+  const content: LogContent = {
+    seq: c.seq,
+    ts: c.ts,
+    cameraId: c.cameraId,
+    category: c.category,
+    kind: c.kind,
+    text: c.text,
+    authorId: c.authorId,
+    authorName: c.authorName,
+    refSeq: c.refSeq,
+    data: c.data,
+  };
+  return createHash('sha256').update(prevHash).update('\n').update(canonicalJson(content)).digest('hex');
+}
+
+export interface VerifyResult {
+  ok: boolean;
+  entries: number;
+  /** The first broken link, when not ok. */
+  broken?: { seq: number; reason: string };
+  lastHash: string;
+}
+
+/** Walk entries in seq order and report the first broken link. */
+export function verifyChain(entries: Iterable<LogEntry>): VerifyResult {
+  let prev = GENESIS_HASH;
+  let expectSeq = 1;
+  let n = 0;
+  for (const e of entries) {
+    n++;
+    if (e.seq !== expectSeq) {
+      return { ok: false, entries: n, broken: { seq: expectSeq, reason: `entry ${expectSeq} is missing (next is ${e.seq})` }, lastHash: prev };
+    }
+    if (e.prevHash !== prev) {
+      return { ok: false, entries: n, broken: { seq: e.seq, reason: 'previous-hash link does not match the entry before' }, lastHash: prev };
+    }
+    if (entryHash(prev, e) !== e.hash) {
+      return { ok: false, entries: n, broken: { seq: e.seq, reason: 'content does not match its hash (entry was altered)' }, lastHash: prev };
+    }
+    prev = e.hash;
+    expectSeq++;
+  }
+  return { ok: true, entries: n, lastHash: prev };
+}

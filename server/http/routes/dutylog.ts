@@ -1,0 +1,85 @@
+/**
+ * The duty log (监控记录) and shift handovers. Append-only: there is no route that edits or deletes an
+ * entry (PUT/PATCH/DELETE answer 405 append_only); a correction is a new entry referencing the old one.
+ */
+import { Router } from 'express';
+import { z } from 'zod';
+import { MANUAL_CATEGORIES } from '../../dutylog/chain.ts';
+import type { Patrol } from '../../patrol/index.ts';
+import { AppError, notFound } from '../../util/errors.ts';
+import { requireRole } from '../auth.ts';
+import { parseBody } from '../errors.ts';
+import { actor, intParam, msQuery } from './patrol.ts';
+
+const entrySchema = z.strictObject({
+  category: z.enum(MANUAL_CATEGORIES),
+  text: z.string().trim().min(1, 'is required').max(4000),
+  cameraId: z.string().max(63).nullable().optional(),
+});
+const correctionSchema = z.strictObject({ text: z.string().trim().min(1, 'is required').max(4000) });
+
+const appendOnly = () => {
+  throw new AppError(405, 'append_only', 'the duty log is append-only: entries cannot be changed or deleted; add a correction instead');
+};
+
+export function dutyLogRouter(patrol: Patrol): Router {
+  const r = Router();
+  const writer = requireRole('operator', 'supervisor', 'admin');
+  const duty = patrol.log;
+
+  r.get('/', (req, res) => {
+    res.json(
+      duty.list({
+        from: req.query.from ? msQuery(req.query.from, 'from', 0) : undefined,
+        to: req.query.to ? msQuery(req.query.to, 'to', 0) : undefined,
+        cameraId: typeof req.query.camera === 'string' ? req.query.camera : undefined,
+        category: typeof req.query.category === 'string' ? req.query.category : undefined,
+        beforeSeq: req.query.before ? msQuery(req.query.before, 'before', 0) : undefined,
+        limit: req.query.limit ? Number(req.query.limit) || 200 : 200,
+      }),
+    );
+  });
+  r.get('/verify', (_req, res) => res.json(duty.verify()));
+  r.get('/:seq', (req, res) => {
+    const e = duty.get(intParam(req.params.seq, 'entry'));
+    if (!e) throw notFound('no such entry');
+    res.json({ ...e, corrections: duty.corrections(e.seq) });
+  });
+  r.post('/', writer, (req, res) => {
+    const body = parseBody(entrySchema, req.body);
+    if (body.cameraId && !patrol.cameras.name(body.cameraId)) throw new AppError(400, 'unknown_camera', `cameraId: no camera "${body.cameraId}"`);
+    const u = actor(req);
+    res.status(201).json(duty.append({ category: body.category, kind: 'manual', text: body.text, cameraId: body.cameraId ?? null, author: { id: u.id, name: u.username } }));
+  });
+  r.post('/:seq/corrections', writer, (req, res) => {
+    const old = duty.get(intParam(req.params.seq, 'entry'));
+    if (!old) throw notFound('no such entry');
+    const { text } = parseBody(correctionSchema, req.body);
+    const u = actor(req);
+    res.status(201).json(
+      duty.append({ category: old.category as (typeof MANUAL_CATEGORIES)[number], kind: 'correction', text, cameraId: old.cameraId, refSeq: old.seq, author: { id: u.id, name: u.username } }),
+    );
+  });
+  r.put('/:seq', appendOnly);
+  r.patch('/:seq', appendOnly);
+  r.delete('/:seq', appendOnly);
+  r.delete('/', appendOnly);
+  return r;
+}
+
+export function handoverRouter(patrol: Patrol): Router {
+  const r = Router();
+  const writer = requireRole('operator', 'supervisor', 'admin');
+  r.get('/draft', (_req, res) => res.json({ openItems: patrol.handover.openItems(), latest: patrol.handover.latest() ?? null }));
+  r.get('/', (_req, res) => res.json(patrol.handover.list()));
+  r.get('/:id', (req, res) => res.json(patrol.handover.get(intParam(req.params.id, 'handover'))));
+  r.post('/', writer, (req, res) => {
+    const { notes } = parseBody(z.strictObject({ notes: z.string().max(8000) }), req.body);
+    res.status(201).json(patrol.handover.create(actor(req), notes));
+  });
+  r.post('/:id/ack', writer, (req, res) => {
+    const { note } = parseBody(z.strictObject({ note: z.string().max(4000).default('') }), req.body ?? {});
+    res.json(patrol.handover.acknowledge(actor(req), intParam(req.params.id, 'handover'), note));
+  });
+  return r;
+}

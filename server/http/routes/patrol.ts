@@ -1,0 +1,159 @@
+/** Patrol routes, due rounds, doing rounds, spot-checks and compliance (docs/patrol.md). */
+import { Router, type Request } from 'express';
+import { existsSync } from 'node:fs';
+import { z } from 'zod';
+import type { Patrol } from '../../patrol/index.ts';
+import { HHMM_RE } from '../../patrol/schedule.ts';
+import type { Actor, RouteInput } from '../../patrol/types.ts';
+import { AppError, badRequest, notFound } from '../../util/errors.ts';
+import { requireRole } from '../auth.ts';
+import { parseBody } from '../errors.ts';
+
+const hhmm = z.string().regex(HHMM_RE, 'must be HH:MM (24 h)');
+const routeSchema = z.strictObject({
+  name: z.string().trim().min(1, 'is required').max(100),
+  post: z.string().trim().max(100).default(''),
+  intervalMin: z.number().int().min(1).max(1440),
+  activeFrom: hhmm.default('00:00'),
+  activeTo: hhmm.default('00:00'),
+  graceMin: z.number().int().min(0).max(1440).default(10),
+  enabled: z.boolean().default(true),
+  stops: z
+    .array(
+      z.strictObject({
+        cameraId: z.string().min(1),
+        preset: z.string().max(64).nullable().default(null),
+        minDwellS: z.number().int().min(1).max(3600).default(10),
+        checklist: z.array(z.string().trim().min(1).max(200)).max(20).default([]),
+      }),
+    )
+    .min(1, 'a route needs at least one stop')
+    .max(64),
+});
+const confirmSchema = z.strictObject({
+  outcome: z.enum(['normal', 'anomaly', 'not_verifiable']),
+  note: z.string().max(2000).optional(),
+  checks: z.array(z.boolean()).max(20).optional(),
+  dispatch: z.boolean().optional(),
+});
+const reasonSchema = z.strictObject({ reason: z.string().max(2000) });
+const spotSchema = z.strictObject({ verdict: z.enum(['agree', 'disagree']), note: z.string().max(2000).default('') });
+
+export const actor = (req: Request): Actor => ({ id: req.user!.id, username: req.user!.username, role: req.user!.role });
+
+export function intParam(v: unknown, what: string): number {
+  const n = typeof v === 'string' && /^\d{1,12}$/.test(v) ? Number(v) : NaN;
+  if (!Number.isInteger(n)) throw notFound(`no such ${what}: ${String(v)}`);
+  return n;
+}
+
+/** Optional epoch-ms query parameter. */
+export function msQuery(v: unknown, what: string, fallback: number): number {
+  if (v === undefined || v === '') return fallback;
+  const n = Number(v);
+  if (!Number.isFinite(n) || n < 0) throw badRequest(`${what}: must be epoch milliseconds`);
+  return n;
+}
+
+export interface PatrolRouterDeps {
+  patrol: Patrol;
+  snapshotPath: (file: string) => string | undefined;
+  footage: Router;
+}
+
+export function patrolRouter({ patrol, snapshotPath, footage }: PatrolRouterDeps): Router {
+  const r = Router();
+  const doer = requireRole('operator', 'supervisor', 'admin');
+  const boss = requireRole('supervisor', 'admin');
+  const viewer = requireRole('supervisor', 'admin', 'investigator');
+
+  const checkCameras = (input: RouteInput) => {
+    const bad = input.stops.filter((s) => patrol.cameras.name(s.cameraId) === undefined).map((s) => s.cameraId);
+    if (bad.length) throw new AppError(400, 'unknown_camera', `stops: no camera ${bad.map((b) => `"${b}"`).join(', ')}`);
+  };
+
+  r.get('/routes', (req, res) => res.json(patrol.routes.list(req.query.all === '1')));
+  r.get('/routes/:id', (req, res) => {
+    const route = patrol.routes.get(intParam(req.params.id, 'route'));
+    if (!route) throw notFound('no such route');
+    res.json(route);
+  });
+  r.post('/routes', boss, (req, res) => {
+    const input = parseBody(routeSchema, req.body);
+    checkCameras(input);
+    res.status(201).json(patrol.routes.create(input));
+  });
+  r.put('/routes/:id', boss, (req, res) => {
+    const id = intParam(req.params.id, 'route');
+    if (!patrol.routes.get(id)) throw notFound('no such route');
+    const input = parseBody(routeSchema, req.body);
+    checkCameras(input);
+    res.json(patrol.routes.update(id, input));
+  });
+
+  r.get('/shifts', (_req, res) => res.json(patrol.compliance.shiftList));
+  r.get('/due', (_req, res) => res.json({ now: patrol.clock.now(), items: patrol.compliance.due() }));
+
+  r.get('/rounds/current', (req, res) => res.json({ round: patrol.rounds.current(actor(req)) ?? null, now: patrol.clock.now() }));
+  r.get('/rounds', (req, res) => {
+    const me = actor(req);
+    const now = patrol.clock.now();
+    const list = patrol.roundRepo.list({
+      from: msQuery(req.query.from, 'from', now - 7 * 24 * 3600_000),
+      to: msQuery(req.query.to, 'to', now + 1),
+      userId: me.role === 'operator' ? me.id : req.query.user ? Number(req.query.user) : undefined,
+      routeId: req.query.route ? Number(req.query.route) : undefined,
+      limit: 500,
+    });
+    res.json(list);
+  });
+  r.get('/rounds/:id', (req, res) => {
+    const me = actor(req);
+    const round = patrol.rounds.require(intParam(req.params.id, 'round'));
+    if (me.role === 'operator' && round.userId !== me.id) throw new AppError(403, 'forbidden', `round ${round.id} belongs to ${round.username}`);
+    const route = patrol.routes.get(round.routeId);
+    res.json({ ...round, grade: route ? patrol.compliance.grade(route, round.slotMs, round) : undefined, spotChecks: patrol.roundRepo.spotChecks(round.id) });
+  });
+  r.post('/rounds', doer, (req, res) => {
+    const { routeId } = parseBody(z.strictObject({ routeId: z.number().int().positive() }), req.body);
+    res.status(201).json(patrol.rounds.start(actor(req), routeId));
+  });
+  r.post('/rounds/:id/stops/:idx/confirm', doer, async (req, res) => {
+    const body = parseBody(confirmSchema, req.body);
+    res.json(await patrol.rounds.confirm(actor(req), intParam(req.params.id, 'round'), intParam(req.params.idx, 'stop'), body));
+  });
+  r.post('/rounds/:id/stops/:idx/skip', doer, (req, res) => {
+    const { reason } = parseBody(reasonSchema, req.body);
+    res.json(patrol.rounds.skip(actor(req), intParam(req.params.id, 'round'), intParam(req.params.idx, 'stop'), reason));
+  });
+  r.post('/rounds/:id/abandon', doer, (req, res) => {
+    const { reason } = parseBody(reasonSchema, req.body);
+    res.json(patrol.rounds.abandon(actor(req), intParam(req.params.id, 'round'), reason));
+  });
+  r.post('/rounds/:id/stops/:idx/spot-check', boss, (req, res) => {
+    const { verdict, note } = parseBody(spotSchema, req.body);
+    res.status(201).json(patrol.review.spotCheck(actor(req), intParam(req.params.id, 'round'), intParam(req.params.idx, 'stop'), verdict, note));
+  });
+  r.get('/rounds/:id/stops/:idx/snapshot.jpg', (req, res, next) => {
+    const me = actor(req);
+    const round = patrol.rounds.require(intParam(req.params.id, 'round'));
+    if (me.role === 'operator' && round.userId !== me.id) throw new AppError(403, 'forbidden', 'not your round');
+    const file = patrol.roundRepo.snapshotFile(round.id, intParam(req.params.idx, 'stop'));
+    const p = file ? snapshotPath(file) : undefined;
+    if (!p || !existsSync(p)) throw notFound('this stop has no snapshot');
+    res.sendFile(p, { headers: { 'Content-Type': 'image/jpeg', 'Cache-Control': 'private, max-age=3600' } }, (err) => {
+      if (err && !res.headersSent) next(notFound('snapshot gone'));
+    });
+  });
+
+  r.get('/compliance', viewer, (req, res) => {
+    const now = patrol.clock.now();
+    const to = msQuery(req.query.to, 'to', now);
+    const from = msQuery(req.query.from, 'from', to - 24 * 3600_000);
+    if (to <= from || to - from > 62 * 24 * 3600_000) throw badRequest('from/to: a range of at most 62 days');
+    res.json(patrol.compliance.compliance(from, to));
+  });
+
+  r.use('/footage', viewer, footage);
+  return r;
+}

@@ -1,0 +1,57 @@
+/** Wires the patrol and duty-log domain together (one object for main.ts and the routers). */
+import type { Db } from '../store/db.ts';
+import { DutyLog } from '../dutylog/log.ts';
+import { HandoverService, type HandoverDeps } from '../dutylog/handover.ts';
+import type { AlarmSource } from './alarms.ts';
+import { noAlarms } from './alarms.ts';
+import type { Clock } from './clock.ts';
+import { ComplianceService, DEFAULT_SHIFTS, type Shift } from './compliance.ts';
+import { ReviewService } from './review.ts';
+import { RoundRepo } from './rounds-repo.ts';
+import { RoundService, type PatrolCameras, type SnapshotTaker } from './rounds.ts';
+import { RouteRepo } from './routes-repo.ts';
+
+export interface PatrolOptions {
+  db: Db;
+  clock: Clock;
+  cameras: PatrolCameras;
+  cameraList: HandoverDeps['cameras'];
+  snapshots: SnapshotTaker;
+  alarms?: AlarmSource;
+  shifts?: Shift[];
+  liveLatencyMs?: number;
+}
+
+export interface Patrol {
+  clock: Clock;
+  log: DutyLog;
+  routes: RouteRepo;
+  roundRepo: RoundRepo;
+  rounds: RoundService;
+  compliance: ComplianceService;
+  review: ReviewService;
+  handover: HandoverService;
+  cameras: PatrolCameras;
+}
+
+export function createPatrol(o: PatrolOptions): Patrol {
+  const alarms = o.alarms ?? noAlarms;
+  const log = new DutyLog(o.db, o.clock);
+  const routes = new RouteRepo(o.db, o.clock);
+  const roundRepo = new RoundRepo(o.db);
+  const compliance = new ComplianceService(routes, roundRepo, o.clock, o.shifts ?? DEFAULT_SHIFTS);
+  return {
+    clock: o.clock,
+    log,
+    routes,
+    roundRepo,
+    compliance,
+    cameras: o.cameras,
+    rounds: new RoundService({
+      routes, rounds: roundRepo, log, clock: o.clock, cameras: o.cameras, alarms, snapshots: o.snapshots,
+      liveLatencyMs: o.liveLatencyMs ?? 3000,
+    }),
+    review: new ReviewService(roundRepo, log, o.clock),
+    handover: new HandoverService({ db: o.db, log, clock: o.clock, alarms, compliance, cameras: o.cameraList }),
+  };
+}

@@ -1,0 +1,227 @@
+/**
+ * Doing a round: start it for the route's current slot, view each stop for at least its minimum dwell
+ * (enforced here, not only in the console), record the outcome, and close the round. Every anomaly and
+ * every finished round becomes a duty-log entry.
+ */
+import type { DutyLog } from '../dutylog/log.ts';
+import { AppError, conflict, forbidden, notFound } from '../util/errors.ts';
+import { createLogger } from '../util/log.ts';
+import type { AlarmSource } from './alarms.ts';
+import type { Clock } from './clock.ts';
+import type { RouteRepo } from './routes-repo.ts';
+import type { NewStop, RoundRepo } from './rounds-repo.ts';
+import { currentSlot } from './schedule.ts';
+import type { Actor, Round, RoundStop } from './types.ts';
+
+const log = createLogger('patrol');
+
+/** What patrol needs to know about cameras. */
+export interface PatrolCameras {
+  name(id: string): string | undefined;
+  /** Online and delivering video (offline, stalled, starting or disabled = false). */
+  online(id: string): boolean;
+}
+
+/** Grabs the current frame of a camera's live video; resolves to a stored file name or null. */
+export interface SnapshotTaker {
+  take(cameraId: string, fileStem: string): Promise<{ file: string; sha256: string } | null>;
+}
+
+export interface StopConfirm {
+  outcome: 'normal' | 'anomaly' | 'not_verifiable';
+  note?: string;
+  checks?: boolean[];
+  /** Ask for an alarm / dispatch for an anomaly. */
+  dispatch?: boolean;
+}
+
+export interface RoundsDeps {
+  routes: RouteRepo;
+  rounds: RoundRepo;
+  log: DutyLog;
+  clock: Clock;
+  cameras: PatrolCameras;
+  alarms: AlarmSource;
+  snapshots: SnapshotTaker;
+  /** How far live video on screen lags the wall clock (HLS latency). */
+  liveLatencyMs: number;
+}
+
+export class RoundService {
+  constructor(private readonly d: RoundsDeps) {}
+
+  require(id: number): Round {
+    const r = this.d.rounds.get(id);
+    if (!r) throw notFound(`no round ${id}`);
+    return r;
+  }
+
+  current(user: Actor): Round | undefined {
+    return this.d.rounds.inProgressOf(user.id);
+  }
+
+  start(user: Actor, routeId: number): Round {
+    const { routes, rounds, clock, cameras, alarms } = this.d;
+    const route = routes.get(routeId);
+    if (!route || !route.enabled) throw notFound(`no active route ${routeId}`);
+    const mine = rounds.inProgressOf(user.id);
+    if (mine) {
+      if (mine.routeId === routeId) return mine;
+      throw conflict(`finish or abandon your round ${mine.id} (${mine.routeName}) first`, 'round_in_progress');
+    }
+    const now = clock.now();
+    const slot = currentSlot(route, now);
+    if (slot === undefined) throw conflict(`route "${route.name}" is not due now (outside its active hours)`, 'not_due');
+    const existing = rounds.bySlot(routeId, slot);
+    if (existing) {
+      throw conflict(`this round was already ${existing.status === 'in_progress' ? 'started' : 'done'} by ${existing.username}`, 'round_exists');
+    }
+    const missing = route.stops.filter((s) => cameras.name(s.cameraId) === undefined).map((s) => s.cameraId);
+    if (missing.length) {
+      throw new AppError(409, 'camera_deleted', `camera ${missing.map((m) => `"${m}"`).join(', ')} no longer exists; a supervisor must edit route "${route.name}"`);
+    }
+    const open = alarms.openAlarmCameraIds();
+    const stops: NewStop[] = route.stops.map((s) => ({
+      cameraId: s.cameraId,
+      cameraName: cameras.name(s.cameraId)!,
+      preset: s.preset,
+      minDwellS: s.minDwellS,
+      checklist: s.checklist,
+      alarm: open.has(s.cameraId),
+    }));
+    stops.sort((a, b) => Number(b.alarm) - Number(a.alarm)); // stable: alarmed cameras first
+    const id = rounds.create({ routeId, routeName: route.name, slotMs: slot, userId: user.id, username: user.username, startedMs: now }, stops);
+    log.info('round started', { round: id, route: routeId, user: user.username, slot: new Date(slot).toISOString() });
+    return this.require(id);
+  }
+
+  /** The round, its stop, checked to be the caller's current stop. */
+  private open(user: Actor, roundId: number, idx: number): { round: Round; stop: RoundStop } {
+    const round = this.require(roundId);
+    if (round.userId !== user.id) throw forbidden(`round ${roundId} belongs to ${round.username}`);
+    if (round.status !== 'in_progress') throw conflict(`round ${roundId} is ${round.status}`, 'round_closed');
+    const stop = round.stops[idx];
+    if (!stop) throw notFound(`round ${roundId} has no stop ${idx}`);
+    if (round.currentIdx !== idx) throw conflict(`stop ${idx} is not the current stop (current: ${round.currentIdx})`, 'wrong_stop');
+    return { round, stop };
+  }
+
+  async confirm(user: Actor, roundId: number, idx: number, body: StopConfirm): Promise<Round> {
+    const { round, stop } = this.open(user, roundId, idx);
+    const { cameras, clock } = this.d;
+    const camOk = cameras.name(stop.cameraId) !== undefined && cameras.online(stop.cameraId);
+    let outcome = body.outcome;
+    if (!camOk && outcome === 'normal') outcome = 'not_verifiable'; // never "normal" without a picture
+    if (camOk && outcome === 'not_verifiable') {
+      throw conflict(`camera "${stop.cameraName}" is online: choose normal or anomaly`, 'camera_online');
+    }
+    if (outcome !== 'not_verifiable') {
+      const watched = clock.now() - (stop.viewStartedMs ?? clock.now());
+      const need = stop.minDwellS * 1000;
+      if (watched < need) {
+        throw conflict(`watch this camera ${Math.ceil((need - watched) / 1000)} s more (minimum ${stop.minDwellS} s)`, 'dwell_not_met');
+      }
+    }
+    if (outcome === 'anomaly' && !body.note?.trim()) throw new AppError(400, 'invalid_request', 'note: describe the anomaly');
+    if (body.checks && body.checks.length !== stop.checklist.length) {
+      throw new AppError(400, 'invalid_request', `checks: expected ${stop.checklist.length} answers`);
+    }
+    const shot = outcome === 'anomaly' && camOk ? await this.d.snapshots.take(stop.cameraId, `r${roundId}-s${idx}`) : null;
+    return this.finish(user, round.id, idx, { outcome, note: body.note?.trim() || null, checks: body.checks ?? null, dispatch: Boolean(body.dispatch) && outcome === 'anomaly', shot });
+  }
+
+  skip(user: Actor, roundId: number, idx: number, reason: string): Round {
+    this.open(user, roundId, idx);
+    if (!reason.trim()) throw new AppError(400, 'invalid_request', 'reason: skipping a stop needs a reason');
+    return this.finish(user, roundId, idx, { outcome: 'skipped', note: reason.trim(), checks: null, dispatch: false, shot: null });
+  }
+
+  private finish(
+    user: Actor,
+    roundId: number,
+    idx: number,
+    r: { outcome: RoundStop['outcome'] & string; note: string | null; checks: boolean[] | null; dispatch: boolean; shot: { file: string; sha256: string } | null },
+  ): Round {
+    const { rounds, clock, log: duty } = this.d;
+    // re-check after the (async) snapshot: a double click must not record a stop twice
+    const { round, stop } = this.open(user, roundId, idx);
+    const now = clock.now();
+    const started = stop.viewStartedMs ?? now;
+    const lag = this.d.liveLatencyMs;
+    let logSeq: number | null = null;
+    if (r.outcome === 'anomaly') {
+      logSeq = duty.append({
+        category: 'anomaly',
+        kind: 'round_anomaly',
+        text: r.note ?? '',
+        cameraId: stop.cameraId,
+        author: { id: user.id, name: user.username },
+        data: { roundId, stop: idx, route: round.routeName, snapshot: r.shot?.file ?? null, snapshotSha256: r.shot?.sha256 ?? null, dispatch: r.dispatch },
+      }).seq;
+      if (r.dispatch) {
+        duty.append({
+          category: 'dispatch',
+          kind: 'dispatch_request',
+          text: `dispatch requested: ${r.note ?? ''}`,
+          cameraId: stop.cameraId,
+          author: { id: user.id, name: user.username },
+          refSeq: logSeq,
+          data: { roundId, stop: idx },
+        });
+        this.d.alarms.raiseFromPatrol?.({ cameraId: stop.cameraId, text: r.note ?? '', roundId, stop: idx, logSeq });
+      }
+    }
+    const last = idx === round.stops.length - 1;
+    rounds.finishStop(roundId, idx, {
+      viewEndedMs: now,
+      outcome: r.outcome,
+      note: r.note,
+      checks: r.checks,
+      snapshot: r.shot?.file ?? null,
+      recFromMs: r.outcome === 'skipped' ? null : started - lag,
+      recToMs: r.outcome === 'skipped' ? null : now - lag,
+      userId: user.id,
+      dispatch: r.dispatch,
+      logSeq,
+    }, last ? null : now);
+    if (last) this.close(roundId, 'completed', null, user);
+    return this.require(roundId);
+  }
+
+  abandon(user: Actor, roundId: number, reason: string): Round {
+    const round = this.require(roundId);
+    if (round.userId !== user.id) throw forbidden(`round ${roundId} belongs to ${round.username}`);
+    if (round.status !== 'in_progress') throw conflict(`round ${roundId} is ${round.status}`, 'round_closed');
+    if (!reason.trim()) throw new AppError(400, 'invalid_request', 'reason: abandoning a round needs a reason');
+    this.close(roundId, 'abandoned', reason.trim(), user);
+    return this.require(roundId);
+  }
+
+  /** Close the round and seal a summary of every stop in the duty log. */
+  private close(roundId: number, status: 'completed' | 'abandoned', reason: string | null, user: Actor): void {
+    const round = this.require(roundId);
+    const now = this.d.clock.now();
+    const counts: Record<string, number> = {};
+    for (const s of round.stops) counts[s.outcome ?? 'not_done'] = (counts[s.outcome ?? 'not_done'] ?? 0) + 1;
+    const summary = Object.entries(counts).map(([k, n]) => `${k} ${n}`).join(', ');
+    const entry = this.d.log.append({
+      category: 'patrol',
+      kind: status === 'completed' ? 'round_completed' : 'round_abandoned',
+      text: `${round.routeName}: round ${status}${reason ? ` (${reason})` : ''} — ${summary}`,
+      author: { id: user.id, name: user.username },
+      data: {
+        roundId,
+        routeId: round.routeId,
+        slotMs: round.slotMs,
+        startedMs: round.startedMs,
+        endedMs: now,
+        stops: round.stops.map((s) => ({
+          idx: s.idx, cameraId: s.cameraId, outcome: s.outcome, viewStartedMs: s.viewStartedMs, viewEndedMs: s.viewEndedMs,
+          recFromMs: s.recFromMs, recToMs: s.recToMs, note: s.note, checks: s.checks, logSeq: s.logSeq,
+        })),
+      },
+    });
+    this.d.rounds.end(roundId, status, now, reason, entry.seq);
+    log.info(`round ${status}`, { round: roundId, user: user.username, summary });
+  }
+}

@@ -1,0 +1,87 @@
+/** Patrol domain types shared by the store, services and routes. */
+import type { Grade, Schedule } from './schedule.ts';
+
+export interface RouteStop {
+  cameraId: string;
+  /** PTZ preset (later); stored and shown, not driven yet. */
+  preset: string | null;
+  minDwellS: number;
+  checklist: string[];
+}
+
+export interface PatrolRoute extends Schedule {
+  id: number;
+  name: string;
+  /** The post or role the route belongs to ("control room", "gate post"). */
+  post: string;
+  stops: RouteStop[];
+  enabled: boolean;
+  createdMs: number;
+  updatedMs: number;
+}
+
+export type RouteInput = Omit<PatrolRoute, 'id' | 'createdMs' | 'updatedMs'>;
+
+export type StopOutcome = 'normal' | 'anomaly' | 'not_verifiable' | 'skipped';
+export type RoundStatus = 'in_progress' | 'completed' | 'abandoned';
+
+export interface RoundStop {
+  idx: number;
+  cameraId: string;
+  cameraName: string;
+  preset: string | null;
+  minDwellS: number;
+  checklist: string[];
+  /** The camera had open alarms when the round started (moved to the front). */
+  alarm: boolean;
+  viewStartedMs: number | null;
+  viewEndedMs: number | null;
+  dwellMs: number | null;
+  outcome: StopOutcome | null;
+  note: string | null;
+  /** Checklist answers, same order as checklist. */
+  checks: boolean[] | null;
+  hasSnapshot: boolean;
+  /** The recording time range that was on screen while viewing. */
+  recFromMs: number | null;
+  recToMs: number | null;
+  userId: number | null;
+  dispatch: boolean;
+  logSeq: number | null;
+}
+
+export interface SpotCheck {
+  id: number;
+  idx: number;
+  userId: number;
+  username: string;
+  verdict: 'agree' | 'disagree';
+  note: string;
+  createdMs: number;
+  logSeq: number | null;
+}
+
+export interface Round {
+  id: number;
+  routeId: number;
+  routeName: string;
+  slotMs: number;
+  userId: number;
+  username: string;
+  status: RoundStatus;
+  startedMs: number;
+  endedMs: number | null;
+  abandonReason: string | null;
+  logSeq: number | null;
+  stops: RoundStop[];
+  /** Index of the stop being viewed; null when the round is over. */
+  currentIdx: number | null;
+  grade?: Grade;
+  spotChecks?: SpotCheck[];
+}
+
+export interface Actor {
+  id: number;
+  username: string;
+  role: string;
+}

@@ -1,0 +1,74 @@
+import Database from 'better-sqlite3';
+import { describe, expect, it } from 'vitest';
+import { migrate } from '../../server/store/db.ts';
+import { DutyLog, verifyDb } from '../../server/dutylog/log.ts';
+import { canonicalJson, entryHash, GENESIS_HASH, verifyChain } from '../../server/dutylog/chain.ts';
+import { ManualClock } from '../../server/patrol/clock.ts';
+
+function setup() {
+  const db = new Database(':memory:');
+  migrate(db);
+  const clock = new ManualClock(Date.UTC(2025, 2, 10, 8));
+  const log = new DutyLog(db, clock);
+  const author = { id: 1, name: 'op1' };
+  for (let i = 1; i <= 5; i++) {
+    log.append({ category: 'other', kind: 'manual', text: `entry ${i} 正常`, author, data: { i, nested: { b: 1, a: [2, 1] } } });
+    clock.advance(1000);
+  }
+  return { db, log, clock };
+}
+
+describe('duty log hash chain', () => {
+  it('canonical JSON sorts keys at every level', () => {
+    expect(canonicalJson({ b: 1, a: { d: [3, { z: 1, y: 2 }], c: null } })).toBe('{"a":{"c":null,"d":[3,{"y":2,"z":1}]},"b":1}');
+  });
+
+  it('links each entry to the previous hash', () => {
+    const { log } = setup();
+    const all = log.list().reverse();
+    expect(all[0]!.prevHash).toBe(GENESIS_HASH);
+    for (let i = 1; i < all.length; i++) expect(all[i]!.prevHash).toBe(all[i - 1]!.hash);
+    expect(entryHash(all[1]!.prevHash, all[1]!)).toBe(all[1]!.hash);
+    expect(log.verify()).toMatchObject({ ok: true, entries: 5, triggers: true });
+  });
+
+  it('the database refuses UPDATE and DELETE', () => {
+    const { db } = setup();
+    expect(() => db.prepare("UPDATE duty_log SET text = 'x' WHERE seq = 2").run()).toThrow(/append-only/);
+    expect(() => db.prepare('DELETE FROM duty_log WHERE seq = 5').run()).toThrow(/append-only/);
+  });
+
+  it('verify finds the first altered entry even after the triggers were dropped', () => {
+    const { db } = setup();
+    db.exec('DROP TRIGGER duty_log_no_update; DROP TRIGGER duty_log_no_delete');
+    db.prepare("UPDATE duty_log SET text = 'nothing happened' WHERE seq = 3").run();
+    const r = verifyDb(db);
+    expect(r).toMatchObject({ ok: false, triggers: false, broken: { seq: 3 } });
+    expect(r.broken!.reason).toMatch(/altered/);
+  });
+
+  it('verify finds a deleted entry and a re-hashed forgery', () => {
+    const { db, log } = setup();
+    db.exec('DROP TRIGGER duty_log_no_delete');
+    db.prepare('DELETE FROM duty_log WHERE seq = 2').run();
+    expect(verifyDb(db).broken).toMatchObject({ seq: 2 });
+
+    // a forger who recomputes entry 4's own hash still breaks entry 5's link
+    const { log: log2 } = setup();
+    const entries = log2.list().reverse();
+    const forged = entries.map((e) => ({ ...e }));
+    forged[3]!.text = 'forged';
+    forged[3]!.hash = entryHash(forged[3]!.prevHash, forged[3]!);
+    expect(verifyChain(forged)).toMatchObject({ ok: false, broken: { seq: 5 } });
+    void log;
+  });
+
+  it('a correction is a new entry referencing the old one', () => {
+    const { log } = setup();
+    const c = log.append({ category: 'other', kind: 'correction', text: 'entry 2 meant gate B', refSeq: 2, author: { id: 1, name: 'op1' } });
+    expect(c.seq).toBe(6);
+    expect(log.corrections(2).map((e) => e.seq)).toEqual([6]);
+    expect(() => log.append({ category: 'other', kind: 'correction', text: 'x', refSeq: 99, author: { id: 1, name: 'op1' } })).toThrow();
+    expect(log.verify().ok).toBe(true);
+  });
+});

@@ -1,0 +1,125 @@
+import Database from 'better-sqlite3';
+import { describe, expect, it } from 'vitest';
+import { migrate } from '../../server/store/db.ts';
+import { createPatrol } from '../../server/patrol/index.ts';
+import { ManualClock } from '../../server/patrol/clock.ts';
+import { UserRepo } from '../../server/store/users.ts';
+
+const at = (d: string) => new Date(d).getTime();
+
+function setup(opts: { alarms?: string[] } = {}) {
+  const db = new Database(':memory:');
+  migrate(db);
+  const users = new UserRepo(db);
+  const op = { ...users.create('op1', 'x', 'operator'), role: 'operator' };
+  const op2 = { ...users.create('op2', 'x', 'operator'), role: 'operator' };
+  const clock = new ManualClock(at('2025-03-10T07:00'));
+  const online = new Set(['a', 'b', 'c']);
+  const names: Record<string, string> = { a: 'Gate', b: 'Lobby', c: 'Garage' };
+  const p = createPatrol({
+    db,
+    clock,
+    cameras: { name: (id) => names[id], online: (id) => online.has(id) },
+    cameraList: () => Object.entries(names).map(([id, name]) => ({ id, name, status: online.has(id) ? 'online' : 'offline', statusReason: null, statusSince: null })),
+    snapshots: { take: async () => ({ file: 'snap.jpg', sha256: 'f'.repeat(64) }) },
+    alarms: { openAlarmCameraIds: () => new Set(opts.alarms ?? []) },
+  });
+  const stop = (cameraId: string) => ({ cameraId, preset: null, minDwellS: 10, checklist: ['fire exit clear'] });
+  const route = p.routes.create({
+    name: 'Key areas', post: 'control room', intervalMin: 60, activeFrom: '08:00', activeTo: '20:00', graceMin: 10,
+    enabled: true, stops: [stop('a'), stop('b'), stop('c')],
+  });
+  return { db, p, clock, op, op2, route, online, names };
+}
+
+describe('rounds with an injected clock', () => {
+  it('enforces the dwell, records times, grades on time', async () => {
+    const { p, clock, op, route, online } = setup();
+    clock.set(at('2025-03-10T08:03'));
+    const r = p.rounds.start(op, route.id);
+    expect(r.slotMs).toBe(at('2025-03-10T08:00'));
+    expect(r.currentIdx).toBe(0);
+    clock.advance(5_000);
+    await expect(p.rounds.confirm(op, r.id, 0, { outcome: 'normal' })).rejects.toMatchObject({ status: 409, code: 'dwell_not_met' });
+    clock.advance(5_000);
+    let cur = await p.rounds.confirm(op, r.id, 0, { outcome: 'normal', checks: [true] });
+    expect(cur.stops[0]).toMatchObject({ outcome: 'normal', dwellMs: 10_000, recFromMs: at('2025-03-10T08:03') - 3000 });
+    await expect(p.rounds.confirm(op, r.id, 0, { outcome: 'normal' })).rejects.toMatchObject({ code: 'wrong_stop' });
+    clock.advance(12_000);
+    cur = await p.rounds.confirm(op, r.id, 1, { outcome: 'anomaly', note: 'door propped open', dispatch: true });
+    expect(cur.stops[1]).toMatchObject({ outcome: 'anomaly', hasSnapshot: true, dispatch: true });
+    online.delete('c');
+    clock.advance(1_000); // offline camera: no dwell needed, never "normal"
+    cur = await p.rounds.confirm(op, r.id, 2, { outcome: 'normal' });
+    expect(cur.stops[2]!.outcome).toBe('not_verifiable');
+    expect(cur.status).toBe('completed');
+    expect(p.compliance.grade(route, cur.slotMs, cur)).toBe('on_time');
+    const kinds = p.log.list().map((e) => e.kind).reverse();
+    expect(kinds).toEqual(['round_anomaly', 'dispatch_request', 'round_completed']);
+    expect(p.log.verify().ok).toBe(true);
+  });
+
+  it("refuses someone else's round, a second round for the slot, not-verifiable on an online camera", async () => {
+    const { p, clock, op, op2, route } = setup();
+    clock.set(at('2025-03-10T09:00'));
+    const r = p.rounds.start(op, route.id);
+    expect(p.rounds.start(op, route.id).id).toBe(r.id); // resuming is fine
+    expect(() => p.rounds.start(op2, route.id)).toThrow(expect.objectContaining({ code: 'round_exists' }));
+    clock.advance(20_000);
+    await expect(p.rounds.confirm(op2, r.id, 0, { outcome: 'normal' })).rejects.toMatchObject({ status: 403 });
+    await expect(p.rounds.confirm(op, r.id, 0, { outcome: 'not_verifiable' })).rejects.toMatchObject({ code: 'camera_online' });
+    expect(() => p.rounds.skip(op, r.id, 0, ' ')).toThrow(expect.objectContaining({ status: 400 }));
+    const skipped = p.rounds.skip(op, r.id, 0, 'PTZ being serviced');
+    expect(skipped.stops[0]).toMatchObject({ outcome: 'skipped', note: 'PTZ being serviced' });
+  });
+
+  it('a round for a deleted camera is refused; not due outside active hours', () => {
+    const { p, clock, op, route, names } = setup();
+    clock.set(at('2025-03-10T21:00'));
+    expect(() => p.rounds.start(op, route.id)).toThrow(expect.objectContaining({ code: 'not_due' }));
+    clock.set(at('2025-03-10T10:00'));
+    delete names.b;
+    expect(() => p.rounds.start(op, route.id)).toThrow(expect.objectContaining({ status: 409, code: 'camera_deleted' }));
+  });
+
+  it('grades late and missed rounds and logs missed ones once', async () => {
+    const { p, clock, op, route } = setup();
+    clock.set(at('2025-03-10T10:25')); // 10:00 slot, grace until 10:10
+    const r = p.rounds.start(op, route.id);
+    for (let i = 0; i < 3; i++) {
+      clock.advance(10_000);
+      await p.rounds.confirm(op, r.id, i, { outcome: 'normal' });
+    }
+    clock.set(at('2025-03-10T12:30'));
+    const c = p.compliance.compliance(at('2025-03-10T08:00'), at('2025-03-10T13:00'));
+    expect(c.slots.map((s) => s.grade)).toEqual(['missed', 'missed', 'late', 'missed', 'pending']);
+    expect(c.total).toMatchObject({ due: 4, late: 1, missed: 3, compliance: 0 });
+    expect(c.byOperator.op1).toMatchObject({ due: 1, late: 1 });
+    expect(p.compliance.logMissed(p.log)).toBe(3);
+    expect(p.compliance.logMissed(p.log)).toBe(0);
+    expect(p.compliance.due()[0]).toMatchObject({ state: 'overdue', slotMs: at('2025-03-10T12:00') });
+  });
+
+  it('moves cameras with open alarms to the front, flagged', () => {
+    const { p, clock, op, route } = setup({ alarms: ['c'] });
+    clock.set(at('2025-03-10T08:01'));
+    const r = p.rounds.start(op, route.id);
+    expect(r.stops.map((s) => [s.cameraId, s.alarm])).toEqual([['c', true], ['a', false], ['b', false]]);
+  });
+
+  it('handover lists open items and needs another operator to acknowledge', () => {
+    const { p, clock, op, op2, online } = setup({ alarms: ['a'] });
+    clock.set(at('2025-03-10T11:30'));
+    online.delete('b');
+    const h = p.handover.create(op, 'Gate barrier sticks; watch it.');
+    expect(h.openItems.alarms).toEqual([{ cameraId: 'a', cameraName: 'Gate' }]);
+    expect(h.openItems.offlineCameras.map((c) => c.cameraId)).toEqual(['b']);
+    expect(h.openItems.missedRounds.length).toBe(3);
+    expect(() => p.handover.create(op2, 'again')).toThrow(expect.objectContaining({ code: 'handover_pending' }));
+    expect(() => p.handover.acknowledge(op, h.id)).toThrow(expect.objectContaining({ status: 403 }));
+    const acked = p.handover.acknowledge(op2, h.id, 'noted');
+    expect(acked.ackUsername).toBe('op2');
+    expect(p.log.get(acked.ackLogSeq!)!.refSeq).toBe(h.logSeq);
+    expect(p.log.verify().ok).toBe(true);
+  });
+});

@@ -1,0 +1,161 @@
+/** Patrol rounds, routes, compliance, handovers and reports (docs/patrol.md). All fetching lives here. */
+import { api } from './api';
+
+export type StopOutcome = 'normal' | 'anomaly' | 'not_verifiable' | 'skipped';
+export type Grade = 'on_time' | 'late' | 'incomplete' | 'missed' | 'pending';
+
+export interface RoundStop {
+  idx: number;
+  cameraId: string;
+  cameraName: string;
+  minDwellS: number;
+  checklist: string[];
+  alarm: boolean;
+  viewStartedMs: number | null;
+  viewEndedMs: number | null;
+  dwellMs: number | null;
+  outcome: StopOutcome | null;
+  note: string | null;
+  checks: boolean[] | null;
+  hasSnapshot: boolean;
+  recFromMs: number | null;
+  recToMs: number | null;
+  dispatch: boolean;
+}
+
+export interface SpotCheck {
+  id: number;
+  idx: number;
+  username: string;
+  verdict: 'agree' | 'disagree';
+  note: string;
+  createdMs: number;
+}
+
+export interface Round {
+  id: number;
+  routeId: number;
+  routeName: string;
+  slotMs: number;
+  username: string;
+  status: 'in_progress' | 'completed' | 'abandoned';
+  startedMs: number;
+  endedMs: number | null;
+  stops: RoundStop[];
+  currentIdx: number | null;
+  grade?: Grade;
+  spotChecks?: SpotCheck[];
+}
+
+export interface DueItem {
+  routeId: number;
+  routeName: string;
+  post: string;
+  stops: number;
+  slotMs: number | null;
+  dueBy: number | null;
+  windowEnd: number | null;
+  nextSlotMs: number | null;
+  state: 'due' | 'overdue' | 'in_progress' | 'done' | 'not_active';
+  roundId: number | null;
+  username: string | null;
+}
+
+export interface Tally {
+  due: number;
+  on_time: number;
+  late: number;
+  incomplete: number;
+  missed: number;
+  compliance: number | null;
+}
+
+export interface GradedSlot {
+  routeId: number;
+  routeName: string;
+  slotMs: number;
+  grade: Grade;
+  roundId: number | null;
+  username: string | null;
+  shift: string;
+  day: string;
+}
+
+export interface Compliance {
+  total: Tally;
+  byRoute: Record<string, Tally & { routeName: string }>;
+  byOperator: Record<string, Tally>;
+  byShift: Record<string, Tally>;
+  byDay: Record<string, Tally>;
+  slots: GradedSlot[];
+}
+
+/** Server time minus local time, from the last answer that carried `now` (countdowns use server time). */
+let clockOffset = 0;
+export const serverNow = (): number => Date.now() + clockOffset;
+
+export async function fetchDue(): Promise<DueItem[]> {
+  const r = await api<{ now: number; items: DueItem[] }>('GET', '/api/patrol/due');
+  clockOffset = r.now - Date.now();
+  return r.items;
+}
+
+export async function fetchCurrentRound(): Promise<Round | null> {
+  const r = await api<{ now: number; round: Round | null }>('GET', '/api/patrol/rounds/current');
+  clockOffset = r.now - Date.now();
+  return r.round;
+}
+
+export const startRound = (routeId: number) => api<Round>('POST', '/api/patrol/rounds', { body: { routeId } });
+export const fetchRound = (id: number) => api<Round>('GET', `/api/patrol/rounds/${id}`);
+
+export function confirmStop(
+  round: number,
+  idx: number,
+  body: { outcome: 'normal' | 'anomaly' | 'not_verifiable'; note?: string; checks?: boolean[]; dispatch?: boolean },
+): Promise<Round> {
+  return api<Round>('POST', `/api/patrol/rounds/${round}/stops/${idx}/confirm`, { body });
+}
+
+export const skipStop = (round: number, idx: number, reason: string) =>
+  api<Round>('POST', `/api/patrol/rounds/${round}/stops/${idx}/skip`, { body: { reason } });
+export const abandonRound = (round: number, reason: string) => api<Round>('POST', `/api/patrol/rounds/${round}/abandon`, { body: { reason } });
+export const spotCheck = (round: number, idx: number, verdict: 'agree' | 'disagree', note: string) =>
+  api<Round>('POST', `/api/patrol/rounds/${round}/stops/${idx}/spot-check`, { body: { verdict, note } });
+
+export function fetchCompliance(from: number, to: number): Promise<Compliance> {
+  return api<Compliance>('GET', `/api/patrol/compliance?from=${Math.round(from)}&to=${Math.round(to)}`);
+}
+
+export const snapshotUrl = (round: number, idx: number) => `/api/patrol/rounds/${round}/stops/${idx}/snapshot.jpg`;
+
+export function footageUrl(cameraId: string, from: number, to: number): string {
+  return `/api/patrol/footage/${encodeURIComponent(cameraId)}/index.m3u8?from=${Math.round(from)}&to=${Math.round(to)}`;
+}
+
+export function reportUrl(kind: 'daily' | 'shift', format: 'csv' | 'html', date: string, shift?: string): string {
+  const q = new URLSearchParams({ date, format });
+  if (shift) q.set('shift', shift);
+  return `/api/reports/${kind}?${q.toString()}`;
+}
+
+export interface OpenItems {
+  alarms: { cameraId: string; cameraName: string }[];
+  offlineCameras: { cameraId: string; cameraName: string; reason: string | null }[];
+  missedRounds: { routeId: number; routeName: string; slotMs: number }[];
+}
+
+export interface Handover {
+  id: number;
+  createdMs: number;
+  fromUserId: number;
+  fromUsername: string;
+  notes: string;
+  openItems: OpenItems;
+  ackUsername: string | null;
+  ackMs: number | null;
+}
+
+export const fetchHandoverDraft = () => api<{ openItems: OpenItems; latest: Handover | null }>('GET', '/api/handovers/draft');
+export const createHandover = (notes: string) => api<Handover>('POST', '/api/handovers', { body: { notes } });
+export const ackHandover = (id: number, note: string) => api<Handover>('POST', `/api/handovers/${id}/ack`, { body: { note } });

@@ -1,0 +1,167 @@
+import { LitElement, css, html, nothing } from 'lit';
+import { customElement, property, state } from 'lit/decorators.js';
+import { LocalizeController } from '../controllers/localize-controller';
+import { StoreController } from '../controllers/store-controller';
+import { cameras } from '../data/cameras';
+import { abandonRound, confirmStop, serverNow, skipStop, type Round } from '../data/patrol';
+import { t } from '../i18n';
+import { errorMessage } from '../i18n/errors';
+import { sharedStyles } from '../styles/shared';
+import '../components/wp-camera-tile';
+
+type Mode = 'idle' | 'anomaly' | 'skip' | 'abandon';
+
+/**
+ * Full-screen stepper of a round in progress: the stop's live video large, its checklist, the minimum-dwell
+ * countdown (the server enforces it too) and the outcome buttons. Fires `round-changed` ({round}).
+ */
+@customElement('wp-round-stepper')
+export class WpRoundStepper extends LitElement {
+  @property({ attribute: false }) round!: Round;
+  @state() private mode: Mode = 'idle';
+  @state() private busy = false;
+  @state() private error = '';
+  @state() private checks: boolean[] = [];
+  @state() private now = serverNow();
+  private timer: ReturnType<typeof setInterval> | undefined;
+  private readonly cams = new StoreController(this, cameras);
+  private readonly l10n = new LocalizeController(this);
+
+  static override styles = [
+    sharedStyles,
+    css`
+      :host {
+        position: fixed;
+        inset: 0;
+        z-index: 50;
+        background: var(--wp-bg);
+        display: grid;
+        grid-template: auto minmax(0, 1fr) / minmax(0, 1fr) 22em;
+      }
+      header {
+        grid-column: 1 / -1;
+        display: flex;
+        gap: 1em;
+        align-items: center;
+        padding: 0.6em 1em;
+        background: var(--wp-surface);
+        border-bottom: 1px solid var(--wp-border);
+      }
+      h1 { margin: 0; font-size: 1.25em; flex: 1; }
+      .player { padding: 1em; min-height: 0; display: grid; place-items: center; container-type: size; }
+      wp-camera-tile { width: min(100cqw, 100cqh * 16 / 9); aspect-ratio: 16 / 9; }
+      aside { padding: 1em; border-left: 1px solid var(--wp-border); background: var(--wp-surface); overflow: auto; display: flex; flex-direction: column; gap: 0.8em; }
+      .alarm { color: #fff; background: var(--wp-offline); border-radius: 4px; padding: 0.1em 0.5em; font-weight: 700; }
+      .dwell { font-size: 1.2em; font-weight: 700; }
+      .dwell.ready { color: var(--wp-online); }
+      .offline { color: #ffd2d2; font-weight: 700; }
+      label { display: flex; gap: 0.5em; align-items: center; }
+      textarea { font: inherit; color: var(--wp-text); background: var(--wp-bg); border: 1px solid var(--wp-border); border-radius: var(--wp-radius); padding: 0.5em; min-height: 5em; width: 100%; }
+      .buttons { display: flex; flex-wrap: wrap; gap: 0.5em; }
+      .big { font-size: 1.1em; padding: 0.6em 1.2em; }
+    `,
+  ];
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    this.timer = setInterval(() => (this.now = serverNow()), 250);
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    clearInterval(this.timer);
+  }
+
+  private get stop() {
+    return this.round.currentIdx === null ? undefined : this.round.stops[this.round.currentIdx];
+  }
+
+  private async act(fn: () => Promise<Round>): Promise<void> {
+    this.busy = true;
+    this.error = '';
+    try {
+      const round = await fn();
+      this.mode = 'idle';
+      this.checks = [];
+      this.dispatchEvent(new CustomEvent('round-changed', { detail: { round } }));
+    } catch (e) {
+      this.error = errorMessage(e);
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  private text(name: string): string {
+    return (this.renderRoot.querySelector(`[name="${name}"]`) as HTMLTextAreaElement | null)?.value.trim() ?? '';
+  }
+
+  private actions(idx: number, online: boolean, ready: boolean) {
+    const r = this.round;
+    const checks = () => this.stop!.checklist.map((_c, i) => this.checks[i] ?? false);
+    if (this.mode === 'anomaly') {
+      return html`<textarea name="note" data-testid="step-note" placeholder=${t('step.note')}></textarea>
+        <label><input type="checkbox" name="dispatch" data-testid="step-dispatch" /> ${t('step.dispatch')}</label>
+        <div class="buttons">
+          <button class="primary" data-testid="step-confirm-anomaly" ?disabled=${this.busy}
+            @click=${() => this.act(() => confirmStop(r.id, idx, { outcome: 'anomaly', note: this.text('note'), checks: checks(),
+              dispatch: (this.renderRoot.querySelector('[name="dispatch"]') as HTMLInputElement).checked }))}>${t('step.confirmAnomaly')}</button>
+          <button @click=${() => (this.mode = 'idle')}>${t('step.cancel')}</button>
+        </div>`;
+    }
+    if (this.mode === 'skip' || this.mode === 'abandon') {
+      const skip = this.mode === 'skip';
+      return html`<textarea name="reason" data-testid="step-reason" placeholder=${t(skip ? 'step.skipReason' : 'step.abandonReason')}></textarea>
+        <div class="buttons">
+          <button class="danger" data-testid="step-confirm-reason" ?disabled=${this.busy}
+            @click=${() => this.act(() => (skip ? skipStop(r.id, idx, this.text('reason')) : abandonRound(r.id, this.text('reason'))))}>
+            ${t(skip ? 'step.confirmSkip' : 'step.abandon')}</button>
+          <button @click=${() => (this.mode = 'idle')}>${t('step.cancel')}</button>
+        </div>`;
+    }
+    return html`<div class="buttons">
+        ${online
+          ? html`<button class="primary big" data-testid="step-normal" ?disabled=${!ready || this.busy}
+                @click=${() => this.act(() => confirmStop(r.id, idx, { outcome: 'normal', checks: checks() }))}>${t('step.normal')}</button>
+              <button class="danger big" data-testid="step-anomaly" ?disabled=${!ready || this.busy} @click=${() => (this.mode = 'anomaly')}>${t('step.anomaly')}</button>`
+          : html`<button class="primary big" data-testid="step-not-verifiable" ?disabled=${this.busy}
+              @click=${() => this.act(() => confirmStop(r.id, idx, { outcome: 'not_verifiable' }))}>${t('step.notVerifiable')}</button>`}
+      </div>
+      <div class="buttons">
+        <button data-testid="step-skip" @click=${() => (this.mode = 'skip')}>${t('step.skip')}</button>
+        <button data-testid="step-abandon" @click=${() => (this.mode = 'abandon')}>${t('step.abandon')}</button>
+      </div>`;
+  }
+
+  override render() {
+    const r = this.round;
+    const s = this.stop;
+    if (!s) return nothing;
+    const cam = this.cams.value.cameras.find((c) => c.id === s.cameraId);
+    const online = cam?.status === 'online';
+    const left = Math.max(0, Math.ceil((s.minDwellS * 1000 - (this.now - (s.viewStartedMs ?? this.now))) / 1000));
+    return html`
+      <header>
+        <h1 data-testid="step-title">${r.routeName} · ${t('step.of', { n: s.idx + 1, total: r.stops.length })} · ${s.cameraName}</h1>
+        ${s.alarm ? html`<span class="alarm" data-testid="step-alarm">${t('step.alarm')}</span>` : nothing}
+      </header>
+      <div class="player">
+        ${cam ? html`<wp-camera-tile large data-testid="step-player" .camera=${cam} .epoch=${this.cams.value.epoch}></wp-camera-tile>` : nothing}
+      </div>
+      <aside data-testid="stepper" data-stop=${s.idx} data-camera-id=${s.cameraId}>
+        ${online
+          ? html`<div class="dwell ${left ? '' : 'ready'}" data-testid="step-dwell">${left ? t('step.watch', { s: left }) : t('step.ready')}</div>`
+          : html`<div class="offline" data-testid="step-offline">${t('step.offline')}</div>`}
+        ${s.checklist.map((c, i) => html`<label><input type="checkbox" .checked=${this.checks[i] ?? false}
+          @change=${(e: Event) => { const next = [...this.checks]; next[i] = (e.target as HTMLInputElement).checked; this.checks = next; }} /> ${c}</label>`)}
+        ${this.actions(s.idx, online, left === 0)}
+        ${this.error ? html`<div class="error" data-testid="step-error">${this.error}</div>` : nothing}
+      </aside>
+    `;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'wp-round-stepper': WpRoundStepper;
+  }
+}

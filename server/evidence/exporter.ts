@@ -1,0 +1,219 @@
+/**
+ * Evidence exports: validates a request, evidence-locks the range, queues the job and builds the bundles one
+ * at a time (a remux is I/O heavy; two at once only slow each other down). Every step is audited:
+ * `export.create`, then `export.done` or `export.failed`; downloads are audited by the HTTP layer.
+ */
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import type { AuditActor, AuditLog } from '../audit/log.ts';
+import type { EventBus } from '../events/bus.ts';
+import type { LockRepo } from '../retention/locks.ts';
+import type { Db } from '../store/db.ts';
+import type { SegmentRepo } from '../store/segments.ts';
+import { AppError, badRequest, notFound } from '../util/errors.ts';
+import { createLogger } from '../util/log.ts';
+import { buildBundle, type BundleCamera, type BundleDeps, type BundleRequest } from './bundle.ts';
+import { ExportRepo, type ExportJob } from './jobs.ts';
+import { checkRange, noFootage } from './range.ts';
+import { RemuxError } from './remux.ts';
+
+const log = createLogger('evidence');
+export const MAX_EXPORT_MS = 24 * 3600_000;
+export const MAX_EXPORT_CAMERAS = 4;
+
+export interface ExportUser {
+  id: number | null;
+  username: string;
+  role: string;
+  ip?: string | null;
+}
+
+export interface ExportInput {
+  cameraIds: string[];
+  fromMs: number;
+  toMs: number;
+  reason: string;
+  caseRef?: string | null;
+}
+
+export interface ExporterDeps {
+  db: Db;
+  segments: SegmentRepo;
+  locks: LockRepo;
+  audit: AuditLog;
+  bus?: EventBus;
+  bundle: BundleDeps;
+  /** the camera as the user may see it; undefined = unknown or not visible (404) */
+  camera: (id: string, user: ExportUser) => BundleCamera | undefined;
+  maxRangeMs?: number;
+  now?: () => number;
+}
+
+const actorOf = (u: ExportUser): AuditActor => ({ id: u.id, username: u.username, role: u.role, ip: u.ip ?? null });
+
+export function newExportId(now: number): string {
+  const d = new Date(now).toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
+  return `exp-${d.toLowerCase()}-${randomBytes(3).toString('hex')}`;
+}
+
+export class Exporter {
+  readonly repo: ExportRepo;
+  private readonly queue: { job: ExportJob; req: BundleRequest; actor: AuditActor }[] = [];
+  private running: { id: string; abort: AbortController } | undefined;
+  private readonly live = new Map<string, number>();
+  private readonly now: () => number;
+
+  constructor(private readonly d: ExporterDeps) {
+    this.repo = new ExportRepo(d.db);
+    this.now = d.now ?? Date.now;
+    mkdirSync(d.bundle.outDir, { recursive: true });
+  }
+
+  /** After a restart: unfinished jobs are failed and temporary files removed. */
+  recover(): void {
+    for (const j of this.repo.unfinished()) {
+      this.repo.fail(j.id, 'interrupted', 'the server stopped while the export was being made; request it again');
+      this.d.audit.record({ action: 'export.failed', actor: { username: 'system' }, target: j.id, detail: { code: 'interrupted' } });
+    }
+    for (const f of readdirSync(this.d.bundle.outDir)) {
+      if (/^\..+\.(partial|work)$/.test(f)) rmSync(join(this.d.bundle.outDir, f), { recursive: true, force: true });
+    }
+  }
+
+  /** Validate, lock and queue. Throws 4xx AppErrors for bad requests. */
+  request(input: ExportInput, user: ExportUser): ExportJob {
+    const now = this.now();
+    const ids = [...new Set(input.cameraIds)];
+    if (!ids.length) throw badRequest('cameras: pick at least one camera');
+    if (ids.length > MAX_EXPORT_CAMERAS) throw badRequest(`cameras: at most ${MAX_EXPORT_CAMERAS} per export`);
+    checkRange(input.fromMs, input.toMs, { now, maxMs: this.d.maxRangeMs ?? MAX_EXPORT_MS });
+    const reason = input.reason.trim();
+    if (reason.length < 3) throw badRequest('reason: say why this footage is exported (at least 3 characters)');
+    const cameras: BundleRequest['cameras'] = [];
+    for (const id of ids) {
+      const camera = this.d.camera(id, user);
+      if (!camera) throw notFound(`no camera "${id}"`);
+      const segments = this.d.segments
+        .range(id, input.fromMs, input.toMs)
+        .filter((s) => existsSync(join(this.d.bundle.recordingsDir, s.path)));
+      if (!segments.length) throw noFootage(id, input.fromMs, input.toMs);
+      const codecs = new Set(segments.map((s) => s.codec).filter(Boolean));
+      if (codecs.size > 1) {
+        throw new AppError(422, 'mixed_codecs', `camera "${id}" changed codec (${[...codecs].join(', ')}) within the range; export the parts separately`);
+      }
+      cameras.push({ camera, segments });
+    }
+    const id = newExportId(now);
+    const job = this.repo.insert(
+      { id, cameraIds: ids, fromMs: input.fromMs, toMs: input.toMs, caseRef: input.caseRef?.trim() || null, reason, userId: user.id, username: user.username, role: user.role },
+      now,
+    );
+    const lockIds = ids.map(
+      (cameraId) =>
+        this.d.locks.create({ cameraId, startMs: input.fromMs, endMs: input.toMs, reason: `export ${id}: ${reason}`, caseRef: job.caseRef, exportId: id, createdBy: user.username }, now).id,
+    );
+    const actor = actorOf(user);
+    this.d.audit.record({
+      action: 'export.create',
+      actor,
+      cameraId: ids.length === 1 ? ids[0] : null,
+      target: id,
+      atMs: input.fromMs,
+      detail: { cameras: ids, from: new Date(input.fromMs).toISOString(), to: new Date(input.toMs).toISOString(), reason, case: job.caseRef, locks: lockIds },
+    });
+    const req: BundleRequest = {
+      exportId: id,
+      fromMs: input.fromMs,
+      toMs: input.toMs,
+      reason,
+      caseRef: job.caseRef,
+      user: { id: user.id, username: user.username, role: user.role },
+      createdAt: now,
+      cameras,
+    };
+    this.queue.push({ job, req, actor });
+    this.emit(id, 'queued', 0);
+    queueMicrotask(() => void this.pump());
+    return job;
+  }
+
+  /** The job with live progress. */
+  get(id: string): ExportJob | undefined {
+    const j = this.repo.get(id);
+    if (!j) return undefined;
+    const p = this.live.get(id);
+    return p !== undefined && j.status === 'running' ? { ...j, progress: p } : j;
+  }
+
+  bundlePath(job: ExportJob): string | undefined {
+    if (job.status !== 'done' || !job.file) return undefined;
+    const p = join(this.d.bundle.outDir, job.file);
+    return existsSync(p) ? p : undefined;
+  }
+
+  /** Cancel the running job and drop queued ones (shutdown). */
+  stop(): void {
+    this.queue.length = 0;
+    this.running?.abort.abort();
+  }
+
+  get busy(): boolean {
+    return this.running !== undefined || this.queue.length > 0;
+  }
+
+  private emit(id: string, status: ExportJob['status'], progress: number): void {
+    this.d.bus?.emit('export.progress', { id, status, progress });
+  }
+
+  private async pump(): Promise<void> {
+    if (this.running) return;
+    const next = this.queue.shift();
+    if (!next) return;
+    const { job, req, actor } = next;
+    const abort = new AbortController();
+    this.running = { id: job.id, abort };
+    this.repo.setRunning(job.id);
+    this.emit(job.id, 'running', 0);
+    let lastSaved = 0;
+    const started = Date.now();
+    try {
+      const r = await buildBundle(req, this.d.bundle, (f) => {
+        this.live.set(job.id, f);
+        if (f - lastSaved >= 0.05) {
+          lastSaved = f;
+          this.repo.setProgress(job.id, f);
+          this.emit(job.id, 'running', f);
+        }
+      }, abort.signal);
+      this.repo.finish(job.id, { file: r.fileName, bytes: r.bytes, sha256: r.manifestSha256 });
+      this.emit(job.id, 'done', 1);
+      log.info('export done', { id: job.id, bytes: r.bytes, ms: Date.now() - started });
+      this.d.audit.record({
+        action: 'export.done',
+        actor,
+        cameraId: job.cameraIds.length === 1 ? job.cameraIds[0] : null,
+        target: job.id,
+        atMs: job.fromMs,
+        detail: {
+          file: r.fileName,
+          bytes: r.bytes,
+          manifestSha256: r.manifestSha256,
+          items: r.manifest.items.map((i) => ({ camera: i.camera.id, start: i.actual.start, end: i.actual.end, sha256: i.sha256, segments: i.segments.length })),
+        },
+      });
+    } catch (err) {
+      const code = err instanceof RemuxError ? err.code : 'export_failed';
+      const message = err instanceof Error ? err.message : String(err);
+      this.repo.fail(job.id, code, message);
+      this.emit(job.id, 'failed', this.live.get(job.id) ?? 0);
+      log.warn('export failed', { id: job.id, code, err });
+      this.d.audit.record({ action: 'export.failed', actor, target: job.id, cameraId: job.cameraIds.length === 1 ? job.cameraIds[0] : null, detail: { code, message } });
+    } finally {
+      this.live.delete(job.id);
+      this.running = undefined;
+      void this.pump();
+    }
+  }
+}
+

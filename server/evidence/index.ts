@@ -1,0 +1,162 @@
+/**
+ * Recording review, retention, evidence export and the audit trail, assembled in one place for main.ts and
+ * app.ts. `start()` reconciles the recording index with the disk, then starts retention; `stop()` closes open
+ * viewing sessions in the audit trail and cancels a running export.
+ */
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Router } from 'express';
+import { AuditLog } from '../audit/log.ts';
+import { ViewTracker } from '../audit/views.ts';
+import type { CameraService } from '../cameras/service.ts';
+import type { EventBus } from '../events/bus.ts';
+import { auditRouter } from '../http/routes/audit.ts';
+import { exportsRouter } from '../http/routes/exports.ts';
+import { locksRouter } from '../http/routes/locks.ts';
+import { reviewRouter } from '../http/routes/review.ts';
+import { TimelineService } from '../record/timeline.ts';
+import { LockRepo } from '../retention/locks.ts';
+import { ffprobeInfo, reconcile } from '../retention/reconcile.ts';
+import { Retention } from '../retention/retention.ts';
+import type { Db } from '../store/db.ts';
+import type { SegmentRepo } from '../store/segments.ts';
+import type { UserRepo } from '../store/users.ts';
+import { createLogger } from '../util/log.ts';
+import { cameraAccess, type CameraAccess } from './access.ts';
+import { Exporter } from './exporter.ts';
+import { SigningKey } from './keys.ts';
+
+const log = createLogger('evidence');
+
+export interface EvidenceOptions {
+  db: Db;
+  segments: SegmentRepo;
+  bus: EventBus;
+  cameras: CameraService;
+  users: UserRepo;
+  dataDir: string;
+  recordingsDir: string;
+  /** default <dataDir>/.exports */
+  exportsDir?: string;
+  ffmpegPath: string;
+  ffprobePath: string;
+  version: string;
+  storage: { retentionDays: number; diskQuotaGb: number; lowDiskPercent: number };
+  /** a viewer idle for this long has stopped watching (default 20 s) */
+  viewIdleMs?: number;
+}
+
+export interface Evidence {
+  audit: AuditLog;
+  views: ViewTracker;
+  locks: LockRepo;
+  retention: Retention;
+  timeline: TimelineService;
+  key: SigningKey;
+  exporter: Exporter;
+  access: CameraAccess;
+  users: UserRepo;
+  /** the /api routes: timeline, playback, storage, exports, locks, audit */
+  router(): Router;
+  /** audit the start (and a changed config file), reconcile the index, start retention */
+  start(configFile?: string): Promise<void>;
+  stop(): void;
+}
+
+export function createEvidence(o: EvidenceOptions): Evidence {
+  const audit = new AuditLog(o.db);
+  const views = new ViewTracker(audit, { idleMs: o.viewIdleMs });
+  const locks = new LockRepo(o.db);
+  const key = SigningKey.loadOrCreate(o.dataDir);
+  const access = cameraAccess(o.cameras, o.segments);
+  const retention = new Retention({
+    db: o.db,
+    recordingsDir: o.recordingsDir,
+    bus: o.bus,
+    audit,
+    defaultDays: o.storage.retentionDays,
+    cameraDays: (id) => o.cameras.get(id)?.retentionDays,
+    quotaBytes: Math.round(o.storage.diskQuotaGb * 1024 ** 3),
+    lowDiskPercent: o.storage.lowDiskPercent,
+  });
+  const timeline = new TimelineService(o.db, locks);
+  const exporter = new Exporter({
+    db: o.db,
+    segments: o.segments,
+    locks,
+    audit,
+    bus: o.bus,
+    bundle: {
+      ffmpegPath: o.ffmpegPath,
+      ffprobePath: o.ffprobePath,
+      recordingsDir: o.recordingsDir,
+      outDir: o.exportsDir ?? join(o.dataDir, '.exports'),
+      key,
+      version: o.version,
+    },
+    camera: (id, user) => access.describe(user, id),
+  });
+  timeline.addSource({
+    kind: 'export',
+    list: (cameraId, from, to) =>
+      exporter.repo.forCamera(cameraId, from, to).map((j) => ({
+        kind: 'export',
+        id: j.id,
+        at: j.fromMs,
+        end: j.toMs,
+        label: `${j.id}: ${j.reason}${j.caseRef ? ` (${j.caseRef})` : ''}`,
+        severity: 'info' as const,
+      })),
+  });
+
+  return {
+    audit,
+    views,
+    locks,
+    retention,
+    timeline,
+    key,
+    exporter,
+    access,
+    users: o.users,
+    router() {
+      const r = Router();
+      r.use(reviewRouter({ db: o.db, segments: o.segments, timeline, views, access, retention, recordingsDir: o.recordingsDir }));
+      r.use(exportsRouter({ exporter, audit, key }));
+      r.use(locksRouter({ locks, audit, access }));
+      r.use(auditRouter(audit));
+      return r;
+    },
+    async start(configFile) {
+      const configSha256 = configFile && existsSync(configFile) ? createHash('sha256').update(readFileSync(configFile)).digest('hex') : null;
+      const previous = audit.query({ action: 'system.start', limit: 1 }).entries[0];
+      audit.record({
+        action: 'system.start',
+        actor: { username: 'system' },
+        detail: { version: o.version, config: configFile ?? null, configSha256, signingKey: key.fingerprint },
+      });
+      const before = previous?.detail.configSha256 ?? null;
+      if (previous && before !== configSha256) {
+        audit.record({ action: 'config.changed', actor: { username: 'system' }, target: configFile ?? null, detail: { before, after: configSha256 } });
+      }
+      exporter.recover();
+      views.start();
+      try {
+        const report = await reconcile({ db: o.db, segments: o.segments, recordingsDir: o.recordingsDir, probe: ffprobeInfo(o.ffprobePath) });
+        if (report.indexed || report.removed || report.missing) {
+          audit.record({ action: 'recordings.reconciled', actor: { username: 'system' }, detail: { ...report } });
+        }
+      } catch (err) {
+        log.error('could not reconcile the recording index', { err });
+      }
+      retention.start();
+    },
+    stop() {
+      retention.stop();
+      views.stopAll();
+      exporter.stop();
+      audit.record({ action: 'system.stop', actor: { username: 'system' } });
+    },
+  };
+}

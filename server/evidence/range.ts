@@ -1,0 +1,53 @@
+/** Parsing and checking of footage time ranges (exports, locks, timeline, playback): clear 4xx errors. */
+import { AppError, badRequest } from '../util/errors.ts';
+
+/** Epoch ms or an ISO 8601 date-time (with zone) → ms; undefined when absent. */
+export function parseTime(v: unknown, name: string): number | undefined {
+  if (v === undefined || v === null || v === '') return undefined;
+  if (typeof v === 'number') {
+    if (Number.isFinite(v)) return Math.round(v);
+  } else if (typeof v === 'string') {
+    const s = v.trim();
+    if (/^\d{1,15}$/.test(s)) return Number(s);
+    if (/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:?\d{2})$/.test(s)) {
+      const ms = Date.parse(s);
+      if (Number.isFinite(ms)) return ms;
+    }
+  }
+  throw badRequest(`${name}: expected epoch milliseconds or an ISO 8601 time with a zone, e.g. 2025-01-31T08:00:00Z`, 'invalid_time');
+}
+
+export function requireTime(v: unknown, name: string): number {
+  const t = parseTime(v, name);
+  if (t === undefined) throw badRequest(`${name} is required`, 'invalid_time');
+  return t;
+}
+
+const fmt = (ms: number) => new Date(ms).toISOString();
+
+export interface RangeRules {
+  now: number;
+  maxMs: number;
+  /** allow the end to be in the future by this much (client clocks) */
+  slackMs?: number;
+}
+
+/** from < to, not in the future, not longer than maxMs. */
+export function checkRange(fromMs: number, toMs: number, r: RangeRules): void {
+  if (toMs <= fromMs) {
+    throw badRequest(`the end (${fmt(toMs)}) is not after the start (${fmt(fromMs)})`, 'invalid_range');
+  }
+  const slack = r.slackMs ?? 2000;
+  if (fromMs > r.now + slack) {
+    throw badRequest(`the range starts in the future (${fmt(fromMs)}; now is ${fmt(r.now)})`, 'range_in_future');
+  }
+  if (toMs > r.now + slack) {
+    throw badRequest(`the range ends in the future (${fmt(toMs)}; now is ${fmt(r.now)}): footage exists only up to now`, 'range_in_future');
+  }
+  if (toMs - fromMs > r.maxMs) {
+    throw badRequest(`the range is ${Math.round((toMs - fromMs) / 60_000)} min long; at most ${Math.round(r.maxMs / 60_000)} min`, 'range_too_long');
+  }
+}
+
+export const noFootage = (cameraId: string, fromMs: number, toMs: number) =>
+  new AppError(422, 'no_footage', `camera "${cameraId}" has no recordings between ${fmt(fromMs)} and ${fmt(toMs)}`);

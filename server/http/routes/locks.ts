@@ -1,0 +1,106 @@
+/**
+ * Evidence locks (mounted at /api):
+ *   GET    /locks?camera&active=1       any logged-in user (the timeline shows them)
+ *   POST   /locks                       investigator|supervisor|admin → 201 lock
+ *   DELETE /locks/:id  {"reason"}       supervisor|admin → 200 released lock (the row stays)
+ * Both changes are audited (`lock.create`, `lock.release`); a refused release is audited as `lock.denied`.
+ */
+import { Router } from 'express';
+import { z } from 'zod';
+import { actorOf } from '../../audit/http.ts';
+import type { AuditLog } from '../../audit/log.ts';
+import type { CameraAccess } from '../../evidence/access.ts';
+import { checkRange, requireTime } from '../../evidence/range.ts';
+import type { EvidenceLock, LockRepo } from '../../retention/locks.ts';
+import { forbidden, notFound } from '../../util/errors.ts';
+import { requireRole } from '../auth.ts';
+import { parseBody } from '../errors.ts';
+
+export interface LocksDeps {
+  locks: LockRepo;
+  audit: AuditLog;
+  access: CameraAccess;
+}
+
+const MAX_LOCK_MS = 366 * 86_400_000;
+const createSchema = z.strictObject({
+  camera: z.string().min(1).max(64),
+  from: z.union([z.string(), z.number()]),
+  to: z.union([z.string(), z.number()]),
+  reason: z.string().trim().min(3, 'say why this footage must be kept (at least 3 characters)').max(500),
+  caseRef: z.string().trim().max(100).nullable().optional(),
+});
+const releaseSchema = z.strictObject({
+  reason: z.string().trim().min(3, 'say why the lock is released (at least 3 characters)').max(500),
+});
+
+export function lockView(l: EvidenceLock) {
+  return {
+    id: l.id,
+    camera: l.cameraId,
+    from: l.startMs,
+    to: l.endMs,
+    reason: l.reason,
+    caseRef: l.caseRef,
+    exportId: l.exportId,
+    createdBy: l.createdBy,
+    createdAt: l.createdAt,
+    active: l.releasedAt === null,
+    releasedAt: l.releasedAt,
+    releasedBy: l.releasedBy,
+    releaseReason: l.releaseReason,
+  };
+}
+
+export function locksRouter(d: LocksDeps): Router {
+  const r = Router();
+
+  r.get('/locks', (req, res) => {
+    const camera = typeof req.query.camera === 'string' ? req.query.camera : undefined;
+    const list = d.locks
+      .list({ cameraId: camera, active: req.query.active === '1' || req.query.active === 'true' })
+      .filter((l) => d.access.canSee(req.user!, l.cameraId));
+    res.set('Cache-Control', 'no-store').json(list.map(lockView));
+  });
+
+  r.post('/locks', requireRole('investigator', 'supervisor', 'admin'), (req, res) => {
+    const b = parseBody(createSchema, req.body);
+    if (!d.access.canSee(req.user!, b.camera)) throw notFound(`no camera "${b.camera}"`);
+    const from = requireTime(b.from, 'from');
+    const to = requireTime(b.to, 'to');
+    checkRange(from, to, { now: Date.now(), maxMs: MAX_LOCK_MS });
+    const lock = d.locks.create({ cameraId: b.camera, startMs: from, endMs: to, reason: b.reason, caseRef: b.caseRef ?? null, createdBy: req.user!.username });
+    d.audit.record({
+      action: 'lock.create',
+      actor: actorOf(req),
+      cameraId: lock.cameraId,
+      target: String(lock.id),
+      atMs: lock.startMs,
+      detail: { from: new Date(from).toISOString(), to: new Date(to).toISOString(), reason: lock.reason, case: lock.caseRef },
+    });
+    res.status(201).location(`/api/locks/${lock.id}`).json(lockView(lock));
+  });
+
+  r.delete('/locks/:id', (req, res) => {
+    const id = Number(req.params.id);
+    const lock = Number.isInteger(id) ? d.locks.get(id) : undefined;
+    if (!lock || !d.access.canSee(req.user!, lock.cameraId)) throw notFound('no such lock');
+    if (req.user!.role !== 'supervisor' && req.user!.role !== 'admin') {
+      d.audit.record({ action: 'lock.denied', actor: actorOf(req), cameraId: lock.cameraId, target: String(id), atMs: lock.startMs });
+      throw forbidden('releasing an evidence lock needs a supervisor or an administrator');
+    }
+    const b = parseBody(releaseSchema, req.body);
+    const released = d.locks.release(id, req.user!.username, b.reason);
+    if (!released) throw notFound('this lock is already released');
+    d.audit.record({
+      action: 'lock.release',
+      actor: actorOf(req),
+      cameraId: released.cameraId,
+      target: String(id),
+      atMs: released.startMs,
+      detail: { reason: b.reason, lockReason: released.reason, from: new Date(released.startMs).toISOString(), to: new Date(released.endMs).toISOString(), exportId: released.exportId },
+    });
+    res.json(lockView(released));
+  });
+  return r;
+}

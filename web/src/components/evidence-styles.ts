@@ -1,0 +1,110 @@
+import { css } from 'lit';
+
+/** Shared look of the evidence dialogs (export, lock). */
+export const dialogStyles = css`
+  dialog {
+    background: var(--wp-surface);
+    color: var(--wp-text);
+    border: 1px solid var(--wp-border);
+    border-radius: 8px;
+    padding: 1.4em;
+    width: min(38em, 94vw);
+  }
+  dialog::backdrop {
+    background: rgb(0 0 0 / 0.6);
+  }
+  h2 {
+    margin: 0 0 0.9em;
+    font-size: 1.15em;
+  }
+  form {
+    display: grid;
+    grid-template-columns: 1fr 1fr;
+    gap: 0.8em 1em;
+  }
+  label {
+    display: grid;
+    gap: 0.3em;
+    font-size: 0.9em;
+    color: var(--wp-text-muted);
+  }
+  .wide {
+    grid-column: 1 / -1;
+  }
+  input[type='datetime-local'],
+  textarea,
+  select {
+    font: inherit;
+    color: var(--wp-text);
+    background: var(--wp-bg);
+    border: 1px solid var(--wp-border);
+    border-radius: var(--wp-radius);
+    padding: 0.45em 0.6em;
+    width: 100%;
+  }
+  textarea {
+    min-height: 4em;
+    resize: vertical;
+  }
+  .cams {
+    display: flex;
+    flex-wrap: wrap;
+    gap: 0.4em 1.2em;
+    color: var(--wp-text);
+  }
+  .cams label {
+    display: flex;
+    align-items: center;
+    gap: 0.4em;
+    color: var(--wp-text);
+  }
+  .actions {
+    grid-column: 1 / -1;
+    display: flex;
+    justify-content: flex-end;
+    gap: 0.6em;
+    margin-top: 0.4em;
+  }
+  progress {
+    width: 100%;
+    height: 1.1em;
+  }
+  .mono {
+    font-family: var(--wp-mono);
+    font-size: 0.85em;
+    word-break: break-all;
+  }
+  .ok {
+    color: var(--wp-online);
+    font-weight: 700;
+  }
+  .hint {
+    color: var(--wp-text-muted);
+    font-size: 0.85em;
+  }
+`;
+
+const pad = (n: number) => String(n).padStart(2, '0');
+
+/** ms → value of an <input type="datetime-local" step="1"> (local time). */
+export function toLocalInput(ms: number): string {
+  const d = new Date(ms);
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
+}
+
+/** Value of a datetime-local input (local time) → ms, NaN when empty or invalid. */
+export function fromLocalInput(v: string): number {
+  return v ? new Date(v).getTime() : NaN;
+}
+
+export function formatBytes(n: number): string {
+  if (n < 1024) return `${n} B`;
+  const u = ['KB', 'MB', 'GB', 'TB'];
+  let v = n / 1024;
+  let i = 0;
+  while (v >= 1024 && i < u.length - 1) {
+    v /= 1024;
+    i++;
+  }
+  return `${v.toFixed(v < 10 ? 1 : 0)} ${u[i]}`;
+}

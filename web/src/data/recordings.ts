@@ -1,0 +1,118 @@
+/** Recorded footage: timeline, playback URLs, evidence locks and the storage state (docs/api.md, "Recordings"). */
+import { api } from './api';
+import { Store } from './store';
+
+export interface TimelineMarker {
+  kind: string;
+  id: string;
+  at: number;
+  end?: number;
+  label: string;
+  severity?: 'info' | 'warning' | 'alarm';
+  href?: string;
+}
+
+export interface TimelineLock {
+  id: number;
+  start: number;
+  end: number;
+  reason: string;
+  caseRef: string | null;
+  createdBy: string;
+}
+
+export interface Timeline {
+  cameraId: string;
+  from: number;
+  to: number;
+  ranges: { start: number; end: number }[];
+  gaps: { start: number; end: number; reason: 'no_recording' | 'missing' }[];
+  locks: TimelineLock[];
+  markers: TimelineMarker[];
+  latest: number | null;
+}
+
+export interface EvidenceLock {
+  id: number;
+  camera: string;
+  from: number;
+  to: number;
+  reason: string;
+  caseRef: string | null;
+  exportId: string | null;
+  createdBy: string;
+  createdAt: number;
+  active: boolean;
+  releasedAt: number | null;
+  releasedBy: string | null;
+  releaseReason: string | null;
+}
+
+export interface StorageStatus {
+  recordingsBytes: number;
+  segments: number;
+  lockedBytes: number;
+  quotaBytes: number;
+  totalBytes: number;
+  freeBytes: number;
+  freePercent: number;
+  lowDiskPercent: number;
+  low: boolean;
+  quotaBlockedByLocks: boolean;
+  lastPassAt: number | null;
+}
+
+const enc = encodeURIComponent;
+
+export function fetchTimeline(cameraId: string, from: number, to: number, signal?: AbortSignal): Promise<Timeline> {
+  return api<Timeline>('GET', `/api/cameras/${enc(cameraId)}/timeline?from=${from}&to=${to}`, { signal });
+}
+
+/** The recorded-footage playlist (at most 6 h). */
+export function vodUrl(cameraId: string, from: number, to: number): string {
+  return `/api/cameras/${enc(cameraId)}/vod.m3u8?from=${Math.floor(from)}&to=${Math.ceil(to)}`;
+}
+
+/** Console link to a camera's footage at a time (alarms, duty log and patrol stops link here). */
+export function reviewPath(cameraId: string, at: number): string {
+  return `/review/${enc(cameraId)}?t=${Math.round(at)}`;
+}
+
+export function listLocks(cameraId?: string, active = false): Promise<EvidenceLock[]> {
+  const q = new URLSearchParams();
+  if (cameraId) q.set('camera', cameraId);
+  if (active) q.set('active', '1');
+  return api<EvidenceLock[]>('GET', `/api/locks?${q.toString()}`);
+}
+
+export function createLock(body: { camera: string; from: number; to: number; reason: string; caseRef?: string | null }): Promise<EvidenceLock> {
+  return api<EvidenceLock>('POST', '/api/locks', { body });
+}
+
+export function releaseLock(id: number, reason: string): Promise<EvidenceLock> {
+  return api<EvidenceLock>('DELETE', `/api/locks/${id}`, { body: { reason } });
+}
+
+/** Storage state, polled while someone is logged in (the top bar shows the low-disk alarm). */
+export const storage = new Store<StorageStatus | null>(null);
+let timer: ReturnType<typeof setInterval> | undefined;
+
+async function pollStorage(): Promise<void> {
+  try {
+    storage.set(await api<StorageStatus>('GET', '/api/storage'));
+  } catch {
+    // keep the last known state; the connection indicator shows a server that is away
+  }
+}
+
+export function startStoragePolling(intervalMs = 30_000): void {
+  if (timer) return;
+  void pollStorage();
+  timer = setInterval(() => void pollStorage(), intervalMs);
+}
+
+export function stopStoragePolling(): void {
+  clearInterval(timer);
+  timer = undefined;
+  storage.set(null);
+}

@@ -25,6 +25,16 @@ import { FailureLimiter } from './auth/rate-limit.ts';
 import { generatePassword, hashPassword } from './auth/password.ts';
 import { createApp } from './http/app.ts';
 import { createLogger } from './util/log.ts';
+import { createEvidence } from './evidence/index.ts';
+import { OnvifRepo } from './onvif/repo.ts';
+import { OnvifService } from './onvif/service.ts';
+import { createPatrol } from './patrol/index.ts';
+import { systemClock } from './patrol/clock.ts';
+import { FfmpegSnapshots } from './patrol/snapshot.ts';
+import { watchCameraStates } from './dutylog/camera-watch.ts';
+import { AlarmService } from './alarms/service.ts';
+import { ZoneRepo } from './alarms/repo.ts';
+import { LiveAnalytics } from './analytics/live/service.ts';
 
 const log = createLogger('main');
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -190,6 +200,80 @@ async function main(): Promise<void> {
   });
   const box = SecretBox.fromKeyFile(join(paths.dataDir, 'secret.key'));
   const cameras = new CameraService(new CameraRepo(db, box), media, bus, stepCameras(cfg));
+  const onvif = new OnvifService({
+    cameras,
+    repo: new OnvifRepo(db),
+    bus,
+    ffmpegPath: ff.ffmpegPath,
+    liveDir: (id) => media.liveDir(id),
+    settings: {
+      discoveryWaitMs: cfg.onvif.discoveryWaitMs,
+      requestTimeoutMs: cfg.onvif.requestTimeoutMs,
+      onboardTimeoutMs: cfg.onvif.onboardTimeoutMs,
+      clockWarnMs: cfg.onvif.clockWarnSeconds * 1000,
+      thumbnailTtlMs: 30_000,
+    },
+  });
+
+  const alarms = new AlarmService({ db, bus, dataDir: paths.dataDir, cameraName: (id) => cameras.get(id)?.name });
+  const zones = new ZoneRepo(db);
+  const analytics = new LiveAnalytics({
+    cameras,
+    zones,
+    alarms,
+    bus,
+    liveDir: (id) => media.liveDir(id),
+    ffmpegPath: ff.ffmpegPath,
+    settings: cfg.analytics,
+  });
+
+  const snapshots = new FfmpegSnapshots(ff.ffmpegPath, paths.dataDir, (id) => media.liveDir(id));
+  const patrol = createPatrol({
+    db,
+    clock: systemClock,
+    cameras: {
+      name: (id) => cameras.get(id)?.name,
+      online: (id) => {
+        const c = cameras.get(id);
+        return c !== undefined && cameras.view(c).status === 'online';
+      },
+    },
+    cameraList: () => cameras.list().map((c) => cameras.view(c)),
+    snapshots,
+    alarms,
+    shifts: cfg.patrol.shifts,
+    liveLatencyMs: cfg.patrol.liveLatencySeconds * 1000,
+  });
+  const stopCameraWatch = watchCameraStates(bus, patrol.log, {
+    debounceMs: cfg.patrol.cameraDebounceSeconds * 1000,
+    cameraName: (id) => cameras.get(id)?.name,
+  });
+  const stopMissedCheck = patrol.compliance.startScheduler(patrol.log);
+
+  const evidence = createEvidence({
+    db,
+    segments,
+    bus,
+    cameras,
+    users,
+    dataDir: paths.dataDir,
+    recordingsDir: paths.recordingsDir,
+    exportsDir: cfg.storage.exportsDir ? resolve(cfg.storage.exportsDir) : undefined,
+    ffmpegPath: ff.ffmpegPath,
+    ffprobePath: ff.ffprobePath,
+    version: VERSION,
+    storage: cfg.storage,
+    viewIdleMs: cfg.audit.viewIdleSeconds * 1000,
+  });
+  // alarms as markers on the recording timeline (the newest 1000 of the camera, filtered to the window)
+  evidence.timeline.addSource({
+    kind: 'alarm',
+    list: (cameraId, from, to) =>
+      alarms
+        .list('all', cameraId, 1000)
+        .filter((a) => a.sinceMs < to && (a.endMs ?? Date.now()) > from)
+        .map((a) => ({ kind: 'alarm', id: String(a.id), at: a.recordingMs, end: a.endMs ?? undefined, label: `${a.kind} · ${a.zone}`, severity: 'alarm' as const, href: '/alarms' })),
+  });
 
   const sessionTtlMs = cfg.server.sessionHours * 3600_000;
   const sessions = new SessionRepo(db, sessionTtlMs);
@@ -202,7 +286,12 @@ async function main(): Promise<void> {
     limiter: new FailureLimiter({ user: 5, ip: 20 }, 5 * 60_000),
     sessionTtlMs,
     liveDir: (id) => media.liveDir(id),
+    mainLiveDir: (id) => media.mainLiveDir(id),
     webDist: join(ROOT, 'web', 'dist'),
+    onvif,
+    evidence,
+    alarms: { service: alarms, analytics, zones, ffmpegPath: ff.ffmpegPath },
+    patrol: { patrol, db, segments, recordingsDir: paths.recordingsDir, snapshotPath: (f) => snapshots.path(f) },
   });
   const server = createServer(app);
   server.keepAliveTimeout = 65_000;
@@ -213,6 +302,12 @@ async function main(): Promise<void> {
     fail(`cannot listen on ${cfg.server.host}:${cfg.server.port}: ${(e as Error).message}`);
   }
   cameras.startAll();
+  void evidence.start(file);
+  void analytics.start();
+  if (cfg.onvif.discoverOnStart) {
+    // opt-in only: never probe the network unasked
+    void onvif.discover().catch((err: unknown) => log.warn('start-up discovery failed', { err }));
+  }
   const purge = setInterval(() => sessions.purgeExpired(), 3600_000);
   purge.unref();
   log.info('listening', { url: `http://localhost:${port}/`, cameras: cameras.list().length });
@@ -227,6 +322,10 @@ async function main(): Promise<void> {
     force.unref();
     server.close();
     server.closeAllConnections();
+    stopCameraWatch();
+    stopMissedCheck();
+    evidence.stop();
+    await analytics.stop();
     await media.stopAll();
     db.close();
     process.exit(0);

@@ -3,7 +3,7 @@ import type { EventBus } from '../events/bus.ts';
 import type { CameraRepo } from '../store/cameras.ts';
 import { conflict, notFound } from '../util/errors.ts';
 import { createLogger } from '../util/log.ts';
-import { CAMERA_ID_RE, stripCredentials, type CameraConfig, type CameraState } from './types.ts';
+import { CAMERA_ID_RE, stripCredentials, type CameraConfig, type CameraOnvifView, type CameraState } from './types.ts';
 
 const log = createLogger('cameras');
 
@@ -12,6 +12,8 @@ export interface MediaControl {
   apply(camera: CameraConfig): void;
   remove(cameraId: string): Promise<void>;
   state(cameraId: string): CameraState | undefined;
+  /** Set when the main stream has its own live HLS (camera with a sub-stream, H.264 main stream). */
+  mainLiveDir?(cameraId: string): string | undefined;
 }
 
 export interface CameraInput {
@@ -34,11 +36,20 @@ export interface CameraView {
   statusDetail: string | null;
   statusSince: number | null;
   hlsUrl: string;
+  /** Live HLS of the main stream (single-camera view); equals hlsUrl for a camera without a sub-stream. */
+  hlsMainUrl: string;
   url: string;
   subUrl: string | null;
   hasCredentials: boolean;
   origin: CameraConfig['origin'];
+  /** Added through addViewExtra by server/onvif (absent when that module is not mounted). */
+  onvif?: CameraOnvifView | null;
+  clockOffsetMs?: number | null;
+  thumbnailUrl?: string;
 }
+
+/** Extra view fields computed by another module (ONVIF info, thumbnails). */
+export type ViewExtra = (c: CameraConfig) => Partial<Pick<CameraView, 'onvif' | 'clockOffsetMs' | 'thumbnailUrl'>>;
 
 /**
  * The set of cameras: fixed ones (config file, demo) and ones added in the console (database).
@@ -46,6 +57,7 @@ export interface CameraView {
  */
 export class CameraService {
   private readonly cameras = new Map<string, CameraConfig>();
+  private readonly viewExtras: ViewExtra[] = [];
 
   constructor(
     private readonly repo: CameraRepo,
@@ -81,7 +93,17 @@ export class CameraService {
     return c;
   }
 
+  addViewExtra(fn: ViewExtra): void {
+    this.viewExtras.push(fn);
+  }
+
   view(c: CameraConfig): CameraView {
+    const v = this.baseView(c);
+    for (const fn of this.viewExtras) Object.assign(v, fn(c));
+    return v;
+  }
+
+  private baseView(c: CameraConfig): CameraView {
     const st = this.media.state(c.id) ?? (c.enabled ? { status: 'starting' as const, since: Date.now() } : { status: 'disabled' as const, since: Date.now() });
     return {
       id: c.id,
@@ -92,6 +114,9 @@ export class CameraService {
       statusDetail: st.detail ?? null,
       statusSince: st.since ?? null,
       hlsUrl: `/hls/${encodeURIComponent(c.id)}/index.m3u8`,
+      hlsMainUrl: this.media.mainLiveDir?.(c.id)
+        ? `/hls/${encodeURIComponent(c.id)}/main/index.m3u8`
+        : `/hls/${encodeURIComponent(c.id)}/index.m3u8`,
       url: stripCredentials(c.source.url),
       subUrl: c.source.subUrl ? stripCredentials(c.source.subUrl) : null,
       hasCredentials: Boolean(c.source.username),

@@ -24,6 +24,22 @@ export interface CameraConfig {
   retentionDays?: number;
 }
 
+/** ONVIF facts shown with a camera onboarded over ONVIF (server/onvif). Never holds credentials. */
+export interface CameraOnvifView {
+  xaddr: string;
+  manufacturer: string;
+  model: string;
+  firmware: string;
+  mainProfile: string | null;
+  subProfile: string | null;
+  ptz: boolean;
+  snapshot: boolean;
+  /** Device clock minus server clock (ms) when onboarded; null when the device does not tell. */
+  clockOffsetMs: number | null;
+  /** |clockOffsetMs| is over the warning threshold (5 s). */
+  clockWarning: boolean;
+}
+
 export interface CameraState {
   status: CameraStatus;
   /** Set when status is offline. */

@@ -43,6 +43,17 @@ export const configSchema = z.strictObject({
       /** Total disk quota for recordings in GB; 0 = no quota. */
       diskQuotaGb: z.number().min(0).default(0),
       segmentSeconds: z.number().int().min(2).max(300).default(10),
+      /** Low-disk alarm when free space on the recordings disk falls under this percentage (0 = off). */
+      lowDiskPercent: z.number().min(0).max(99).default(10),
+      /** Where evidence export bundles are written; default <dataDir>/.exports. */
+      exportsDir: z.string().optional(),
+    })
+    .prefault({}),
+  /** Audit trail (docs/evidence.md). */
+  audit: z
+    .strictObject({
+      /** A viewer whose player sent no request for this long has stopped watching. */
+      viewIdleSeconds: z.number().min(1).max(600).default(20),
     })
     .prefault({}),
   media: z
@@ -54,6 +65,58 @@ export const configSchema = z.strictObject({
       stallSegments: z.number().int().min(2).max(20).default(3),
       /** Network timeout for RTSP reads, seconds. */
       rtspTimeoutSeconds: z.number().int().min(1).max(60).default(5),
+    })
+    .prefault({}),
+  /** Patrol rounds and the duty log (docs/patrol.md). */
+  patrol: z
+    .strictObject({
+      /** Shifts for compliance, reports and handovers; a shift may run past midnight. */
+      shifts: z
+        .array(
+          z.strictObject({
+            id: z.string().regex(/^[a-z0-9_-]{1,32}$/, 'lowercase letters, digits, - and _'),
+            name: z.string().min(1).max(50),
+            start: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be HH:MM'),
+            end: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be HH:MM'),
+          }),
+        )
+        .min(1)
+        .optional(),
+      /** How far live video lags the wall clock: the recorded range of a stop is shifted by this. */
+      liveLatencySeconds: z.number().min(0).max(30).default(3),
+      /** A camera must stay offline (or back online) this long before the duty log records it. */
+      cameraDebounceSeconds: z.number().min(0).max(3600).default(30),
+    })
+    .prefault({}),
+  /** ONVIF discovery and onboarding (docs/onvif.md). Discovery runs only when an admin asks, unless opted in here. */
+  onvif: z
+    .strictObject({
+      /** Send one WS-Discovery probe at start-up and log what answers (default off: never probe unasked). */
+      discoverOnStart: z.boolean().default(false),
+      /** How long a discovery listens for answers. */
+      discoveryWaitMs: z.number().int().min(1500).max(10_000).default(2000),
+      /** Timeout of one SOAP request to a camera. */
+      requestTimeoutMs: z.number().int().min(500).max(30_000).default(3000),
+      /** Budget of a whole probe / onboarding. */
+      onboardTimeoutMs: z.number().int().min(1000).max(60_000).default(8000),
+      /** Warn when a camera's clock is off by more than this. */
+      clockWarnSeconds: z.number().min(1).max(3600).default(5),
+    })
+    .prefault({}),
+  /** Live detection on cameras with zones (docs/detection.md). A missing/corrupt model disables it, video keeps working. */
+  analytics: z
+    .strictObject({
+      enabled: z.boolean().default(true),
+      /** Frames analysed per second per camera (a maximum in key-frame mode). */
+      fps: z.number().min(0.2).max(10).default(2),
+      /** Decode only key frames of the live stream (cheap; needs a 1–2 s GOP). */
+      keyframesOnly: z.boolean().default(false),
+      /** onnxruntime intra-op threads. */
+      threads: z.number().int().min(1).max(8).default(1),
+      /** Detector worker threads (one onnxruntime session each); 0 = inference on the main thread. */
+      workers: z.number().int().min(0).max(8).default(1),
+      /** Model manifest (default models/yolox_nano.json). */
+      modelManifest: z.string().min(1).optional(),
     })
     .prefault({}),
   /** Start the built-in demo cameras (from the pedestrian clip). Default: only when no config file. */

@@ -1,11 +1,20 @@
 import { EventEmitter } from 'node:events';
 import type { CameraState } from '../cameras/types.ts';
+import type { AlarmView } from '../alarms/types.ts';
 
 /** Typed in-process event bus: domains publish, http/sse subscribes. */
 export interface BusEvents {
   'camera.state': { cameraId: string; state: CameraState; previous?: CameraState };
   'camera.changed': { cameraId: string; removed?: boolean };
   'segment.indexed': { cameraId: string; path: string; startMs: number; endMs: number };
+  /** Recordings (issue E): low-disk alarm and its end, retention deletions, export progress. */
+  'storage.low': { freeBytes: number; totalBytes: number; freePercent: number; thresholdPercent: number };
+  'storage.ok': { freeBytes: number; totalBytes: number; freePercent: number; thresholdPercent: number };
+  'retention.deleted': { cameraId: string; reason: 'age' | 'quota'; count: number; bytes: number };
+  'export.progress': { id: string; status: 'queued' | 'running' | 'done' | 'failed'; progress: number };
+  /** Alarms (issue C): raised by live analytics; updated on end, ack, dispatch, resolve. */
+  'alarm.raised': AlarmView;
+  'alarm.updated': AlarmView;
 }
 
 export class EventBus {

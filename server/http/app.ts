@@ -12,6 +12,25 @@ import { healthRouter } from './routes/health.ts';
 import { hlsRouter } from './routes/hls.ts';
 import { sessionRouter } from './routes/session.ts';
 import { consoleRouter } from './static.ts';
+import type { Evidence } from '../evidence/index.ts';
+import { auditChanges, auditLiveViews, auditLogins } from '../audit/http.ts';
+import { alarmsRouter } from './routes/alarms.ts';
+import { analyticsRouter } from './routes/analytics.ts';
+import { zonesRouter } from './routes/zones.ts';
+import type { AlarmService } from '../alarms/service.ts';
+import type { ZoneRepo } from '../alarms/repo.ts';
+import type { LiveAnalytics } from '../analytics/live/service.ts';
+import { discoveryRouter } from './routes/discovery.ts';
+import { onvifRouter } from './routes/onvif.ts';
+import type { OnvifService } from '../onvif/service.ts';
+import { patrolRouter } from './routes/patrol.ts';
+import { footageRouter } from './routes/patrol-footage.ts';
+import { dutyLogRouter, handoverRouter } from './routes/dutylog.ts';
+import { reportsRouter } from './routes/reports.ts';
+import { usersRouter } from './routes/users.ts';
+import type { Patrol } from '../patrol/index.ts';
+import type { SegmentRepo } from '../store/segments.ts';
+import type { Db } from '../store/db.ts';
 
 export interface AppDeps {
   version: string;
@@ -22,7 +41,23 @@ export interface AppDeps {
   limiter: FailureLimiter;
   sessionTtlMs: number;
   liveDir: (cameraId: string) => string;
+  /** The main stream's live HLS dir for the single-camera view, when the camera has a sub-stream. */
+  mainLiveDir?: (cameraId: string) => string | undefined;
   webDist: string;
+  /** Live detection zones, alarms and their handling (issue C). */
+  alarms?: { service: AlarmService; analytics: LiveAnalytics; zones: ZoneRepo; ffmpegPath: string };
+  /** ONVIF discovery, onboarding, snapshots, PTZ presets (issue B). */
+  onvif?: OnvifService;
+  /** Recording review, retention, evidence export, audit trail (issue E). */
+  evidence?: Evidence;
+  /** Patrol rounds, duty log, handovers, reports, users (issue D). */
+  patrol?: {
+    patrol: Patrol;
+    db: Db;
+    segments: SegmentRepo;
+    recordingsDir: string;
+    snapshotPath: (file: string) => string | undefined;
+  };
 }
 
 /** The HTTP surface. One router per resource; everything but health and login needs a session. */
@@ -39,15 +74,49 @@ export function createApp(d: AppDeps): Express {
 
   const json = express.json({ limit: '256kb' });
   app.use('/api/health', healthRouter(d.cameras, d.version));
+  if (d.evidence) app.use('/api/session', json, auditLogins(d.evidence.audit, d.users));
   app.use('/api/session', json, sessionRouter({ ...d, ttlMs: d.sessionTtlMs }));
 
   const auth = requireSession(d.sessions);
   app.use('/api', auth);
+  if (d.evidence) app.use('/api', auditChanges(d.evidence.audit));
+  if (d.alarms) {
+    const a = d.alarms;
+    const onvif = d.onvif;
+    app.use(
+      '/api/cameras',
+      json,
+      zonesRouter({
+        cameras: d.cameras,
+        zones: a.zones,
+        changed: () => a.analytics.sync(),
+        liveDir: d.liveDir,
+        ffmpegPath: a.ffmpegPath,
+        snapshot: onvif ? (id) => onvif.snapshot(id) : undefined,
+      }),
+    );
+    app.use('/api/alarms', json, alarmsRouter(a.service));
+    app.use('/api/analytics', analyticsRouter(a.analytics));
+  }
   app.use('/api/cameras', json, camerasRouter(d.cameras));
   app.use('/api/events', eventsRouter(d.cameras, d.bus));
+  if (d.patrol) {
+    const p = d.patrol;
+    const footage = footageRouter(p.segments, p.db, p.recordingsDir);
+    app.use('/api/patrol', json, patrolRouter({ patrol: p.patrol, snapshotPath: p.snapshotPath, footage }));
+    app.use('/api/dutylog', json, dutyLogRouter(p.patrol));
+    app.use('/api/handovers', json, handoverRouter(p.patrol));
+    app.use('/api/reports', reportsRouter(p.patrol));
+    app.use('/api/users', json, usersRouter(d.users, p.db));
+  }
+  if (d.onvif) {
+    app.use('/api/discovery', discoveryRouter(d.onvif));
+    app.use('/api/onvif', json, onvifRouter(d.onvif, d.cameras));
+  }
+  if (d.evidence) app.use('/api', json, d.evidence.router());
   app.use('/api', apiNotFound);
 
-  app.use('/hls', auth, hlsRouter(d.cameras, d.liveDir));
+  app.use('/hls', auth, ...(d.evidence ? [auditLiveViews(d.evidence.views)] : []), hlsRouter(d.cameras, d.liveDir, d.mainLiveDir));
   app.use(consoleRouter(d.webDist));
   app.use(errorHandler);
   return app;

@@ -4,7 +4,8 @@
  *
  * Pipeline kinds:
  *  - main:   one RTSP/file input → live HLS + recording segments (camera without a sub-stream)
- *  - record: main stream → recording segments only (camera with a sub-stream)
+ *  - record: main stream → recording segments (camera with a sub-stream), plus the main stream's live
+ *            HLS in <liveDir>/main/ for the single-camera view when the main stream is H.264
  *  - live:   sub-stream → live HLS only
  *
  * Codec policy (video only: audio is not recorded nor streamed):
@@ -147,9 +148,14 @@ export function buildMainPipelineArgs(s: MainPipelineSpec): string[] {
   return [...PRESETS.global, ...inputArgs(s.source, s.input), ...liveHlsArgs(s.video, s.hls), ...recordArgs(s.video, s.record)];
 }
 
-/** Recording only, from the main stream (camera with a sub-stream). */
-export function buildRecordPipelineArgs(s: Omit<MainPipelineSpec, 'hls'>): string[] {
-  return [...PRESETS.global, ...inputArgs(s.source, s.input), ...recordArgs(s.video, s.record)];
+/**
+ * Recording from the main stream (camera with a sub-stream). With `hls`, also the main stream's own live
+ * HLS for the single-camera view; the supervisor asks for it only when the main stream is copied (H.264),
+ * never at the price of transcoding a full-resolution stream.
+ */
+export function buildRecordPipelineArgs(s: Omit<MainPipelineSpec, 'hls'> & { hls?: HlsOutputOptions }): string[] {
+  const live = s.hls ? liveHlsArgs(s.video, s.hls) : [];
+  return [...PRESETS.global, ...inputArgs(s.source, s.input), ...live, ...recordArgs(s.video, s.record)];
 }
 
 /** Live HLS only, from the sub-stream (same credentials as the main stream). */

@@ -3,6 +3,7 @@
  * work is serialised per camera on a promise chain so a quick succession of changes never runs two pipelines
  * for one camera at once.
  */
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { CAMERA_ID_RE, type CameraConfig, type CameraState } from '../cameras/types.ts';
 import { CameraStateMachine } from '../cameras/state.ts';
@@ -10,7 +11,7 @@ import type { EventBus } from '../events/bus.ts';
 import type { SegmentRepo } from '../store/segments.ts';
 import { createLogger, type Logger } from '../util/log.ts';
 import { RecorderIndex } from './recorder-index.ts';
-import { Supervisor, type MediaSettings } from './supervisor.ts';
+import { MAIN_LIVE_SUBDIR, Supervisor, type MediaSettings } from './supervisor.ts';
 
 export interface MediaOptions {
   ffmpegPath: string;
@@ -130,6 +131,17 @@ export class MediaManager {
   /** Directory holding index.m3u8 for this camera's live view. */
   liveDir(cameraId: string): string {
     return join(this.opts.liveDir, cameraId);
+  }
+
+  /**
+   * Directory with the main stream's own live HLS, for the single-camera view, when the camera has a
+   * sub-stream (wall tiles play the sub-stream) and its main stream is H.264; otherwise undefined.
+   */
+  mainLiveDir(cameraId: string): string | undefined {
+    const cam = this.cams.get(cameraId);
+    if (!cam?.config.source.subUrl) return undefined;
+    const dir = join(this.liveDir(cameraId), MAIN_LIVE_SUBDIR);
+    return existsSync(join(dir, 'index.m3u8')) ? dir : undefined;
   }
 
   /** pids of this camera's running ffmpeg processes (diagnostics, tests). */

@@ -8,7 +8,8 @@
  * RestartPolicy's delay. Camera state: offline (reason of the failing pipeline) while any pipeline is down,
  * online once all produce, starting until then after a start.
  */
-import { mkdirSync, rmSync } from 'node:fs';
+import { mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { isFileSource, urlWithCredentials, type CameraConfig } from '../cameras/types.ts';
 import type { CameraStateMachine } from '../cameras/state.ts';
 import type { Logger } from '../util/log.ts';
@@ -67,6 +68,17 @@ interface Slot {
 }
 
 const STALL_CHECK_MS = 500;
+
+/** Sub-folder of a camera's live dir with the main stream's HLS (cameras with a sub-stream). */
+export const MAIN_LIVE_SUBDIR = 'main';
+
+/** Empty a live HLS folder of a previous run's playlist and segments (not the other pipeline's sub-folder). */
+function resetHlsDir(dir: string): void {
+  mkdirSync(dir, { recursive: true });
+  for (const f of readdirSync(dir)) {
+    if (/^(index\.m3u8|seg_\d+\.ts)/.test(f)) rmSync(join(dir, f), { force: true });
+  }
+}
 
 export class Supervisor {
   private readonly slots: Slot[];
@@ -135,17 +147,18 @@ export class Supervisor {
     const hls = { dir: liveDir, segmentSeconds: settings.hlsSegmentSeconds, listSize: settings.hlsListSize };
     const runTag = Date.now().toString(36);
     const record = { stagingDir: index.stagingDir, runTag, segmentSeconds: settings.segmentSeconds };
-    const withHls = slot.kind !== 'record';
+    // with a sub-stream, the record pipeline also serves the main stream live (single-camera view),
+    // but only when that costs no transcode
+    const mainHls = slot.kind === 'record' && liveCopies(video.codec) ? { ...hls, dir: join(liveDir, MAIN_LIVE_SUBDIR) } : undefined;
+    const hlsDir = slot.kind === 'record' ? mainHls?.dir : liveDir;
+    const withHls = hlsDir !== undefined;
     const withRec = slot.kind !== 'live';
-    if (withHls) {
-      rmSync(liveDir, { recursive: true, force: true });
-      mkdirSync(liveDir, { recursive: true });
-    }
+    if (hlsDir) resetHlsDir(hlsDir);
     const args =
       slot.kind === 'main'
         ? buildMainPipelineArgs({ source: camera.source, input, video, hls, record })
         : slot.kind === 'record'
-          ? buildRecordPipelineArgs({ source: camera.source, input, video, record })
+          ? buildRecordPipelineArgs({ source: camera.source, input, video, record, hls: mainHls })
           : buildLivePipelineArgs({ source: camera.source, input, video, hls });
     const run = withRec ? index.beginRun(runTag, recordedCodec(video.codec)) : undefined;
     slot.run = run;
@@ -158,7 +171,7 @@ export class Supervisor {
       kind: slot.kind,
       ffmpegPath: settings.ffmpegPath,
       args,
-      hlsDir: withHls ? liveDir : undefined,
+      hlsDir,
       isFile: isFileSource(slot.kind === 'live' ? camera.source.subUrl! : camera.source.url),
       secrets: this.secrets,
       log: this.o.log,

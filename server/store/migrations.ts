@@ -47,4 +47,238 @@ export const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX segments_camera_time ON segments(camera_id, start_ms);
   `,
+  // 2 (issue D): patrol routes, rounds and stops, spot-checks, handovers, the hash-chained duty log
+  `
+  CREATE TABLE patrol_routes (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    name TEXT NOT NULL,
+    post TEXT NOT NULL DEFAULT '',
+    interval_min INTEGER NOT NULL,
+    active_from TEXT NOT NULL,
+    active_to TEXT NOT NULL,
+    grace_min INTEGER NOT NULL,
+    stops_json TEXT NOT NULL,
+    enabled INTEGER NOT NULL DEFAULT 1,
+    created_ms INTEGER NOT NULL,
+    updated_ms INTEGER NOT NULL
+  );
+  CREATE TABLE patrol_rounds (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    route_id INTEGER NOT NULL REFERENCES patrol_routes(id),
+    route_name TEXT NOT NULL,
+    slot_ms INTEGER NOT NULL,
+    user_id INTEGER NOT NULL REFERENCES users(id),
+    username TEXT NOT NULL,
+    status TEXT NOT NULL CHECK (status IN ('in_progress','completed','abandoned')),
+    started_ms INTEGER NOT NULL,
+    ended_ms INTEGER,
+    abandon_reason TEXT,
+    log_seq INTEGER,
+    UNIQUE (route_id, slot_ms)
+  );
+  CREATE INDEX patrol_rounds_user ON patrol_rounds(user_id, status);
+  CREATE TABLE patrol_stops (
+    round_id INTEGER NOT NULL REFERENCES patrol_rounds(id),
+    idx INTEGER NOT NULL,
+    camera_id TEXT NOT NULL,
+    camera_name TEXT NOT NULL,
+    preset TEXT,
+    min_dwell_s INTEGER NOT NULL,
+    checklist_json TEXT NOT NULL,
+    alarm_flag INTEGER NOT NULL DEFAULT 0,
+    view_started_ms INTEGER,
+    view_ended_ms INTEGER,
+    outcome TEXT CHECK (outcome IN ('normal','anomaly','not_verifiable','skipped')),
+    note TEXT,
+    checks_json TEXT,
+    snapshot TEXT,
+    rec_from_ms INTEGER,
+    rec_to_ms INTEGER,
+    user_id INTEGER,
+    dispatch INTEGER NOT NULL DEFAULT 0,
+    log_seq INTEGER,
+    PRIMARY KEY (round_id, idx)
+  );
+  CREATE TABLE patrol_spot_checks (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    round_id INTEGER NOT NULL REFERENCES patrol_rounds(id),
+    idx INTEGER NOT NULL,
+    user_id INTEGER NOT NULL,
+    username TEXT NOT NULL,
+    verdict TEXT NOT NULL CHECK (verdict IN ('agree','disagree')),
+    note TEXT NOT NULL DEFAULT '',
+    created_ms INTEGER NOT NULL,
+    log_seq INTEGER
+  );
+  CREATE TABLE patrol_missed (
+    route_id INTEGER NOT NULL,
+    slot_ms INTEGER NOT NULL,
+    log_seq INTEGER,
+    PRIMARY KEY (route_id, slot_ms)
+  );
+  CREATE TABLE handovers (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    created_ms INTEGER NOT NULL,
+    from_user_id INTEGER NOT NULL,
+    from_username TEXT NOT NULL,
+    notes TEXT NOT NULL,
+    open_items_json TEXT NOT NULL,
+    log_seq INTEGER NOT NULL,
+    ack_user_id INTEGER,
+    ack_username TEXT,
+    ack_ms INTEGER,
+    ack_log_seq INTEGER
+  );
+  CREATE TABLE duty_log (
+    seq INTEGER PRIMARY KEY,
+    ts_ms INTEGER NOT NULL,
+    camera_id TEXT,
+    category TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    text TEXT NOT NULL,
+    author_id INTEGER,
+    author_name TEXT NOT NULL,
+    ref_seq INTEGER,
+    data_json TEXT NOT NULL DEFAULT '{}',
+    prev_hash TEXT NOT NULL,
+    hash TEXT NOT NULL UNIQUE
+  );
+  CREATE INDEX duty_log_time ON duty_log(ts_ms);
+  CREATE TRIGGER duty_log_no_update BEFORE UPDATE ON duty_log
+    BEGIN SELECT RAISE(ABORT, 'duty_log is append-only: entries cannot be changed'); END;
+  CREATE TRIGGER duty_log_no_delete BEFORE DELETE ON duty_log
+    BEGIN SELECT RAISE(ABORT, 'duty_log is append-only: entries cannot be deleted'); END;
+  `,
+  // (issue B): ONVIF facts of onboarded cameras; the row goes with its camera
+  `
+  CREATE TABLE camera_onvif (
+    camera_id TEXT PRIMARY KEY REFERENCES cameras(id) ON DELETE CASCADE,
+    xaddr TEXT NOT NULL,
+    urn TEXT,
+    manufacturer TEXT NOT NULL DEFAULT '',
+    model TEXT NOT NULL DEFAULT '',
+    firmware TEXT NOT NULL DEFAULT '',
+    serial TEXT NOT NULL DEFAULT '',
+    hardware_id TEXT NOT NULL DEFAULT '',
+    media_xaddr TEXT,
+    ptz_xaddr TEXT,
+    main_token TEXT,
+    sub_token TEXT,
+    snapshot_uri TEXT,
+    capabilities_json TEXT NOT NULL DEFAULT '{}',
+    clock_offset_ms INTEGER,
+    clock_checked_at INTEGER,
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL
+  );
+  CREATE INDEX camera_onvif_urn ON camera_onvif(urn);
+  `,
+  // (issue E): audit trail (append-only, hash-chained), evidence locks, export jobs, recording gaps
+  `
+  CREATE TABLE audit_log (
+    id INTEGER PRIMARY KEY,
+    at_ms INTEGER NOT NULL,
+    actor_id INTEGER,
+    actor TEXT,
+    role TEXT,
+    ip TEXT,
+    action TEXT NOT NULL,
+    camera_id TEXT,
+    target TEXT,
+    footage_ms INTEGER,
+    detail TEXT NOT NULL DEFAULT '{}',
+    prev_hash TEXT NOT NULL,
+    hash TEXT NOT NULL UNIQUE
+  );
+  CREATE INDEX audit_log_time ON audit_log(at_ms);
+  CREATE INDEX audit_log_action ON audit_log(action, at_ms);
+  CREATE INDEX audit_log_camera ON audit_log(camera_id, at_ms);
+  CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+    BEGIN SELECT RAISE(ABORT, 'audit_log is append-only: entries cannot be changed'); END;
+  CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+    BEGIN SELECT RAISE(ABORT, 'audit_log is append-only: entries cannot be deleted'); END;
+  CREATE TABLE evidence_locks (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    camera_id TEXT NOT NULL,
+    start_ms INTEGER NOT NULL,
+    end_ms INTEGER NOT NULL,
+    reason TEXT NOT NULL,
+    case_ref TEXT,
+    export_id TEXT,
+    created_by TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    released_at INTEGER,
+    released_by TEXT,
+    release_reason TEXT,
+    CHECK (end_ms > start_ms)
+  );
+  CREATE INDEX evidence_locks_camera ON evidence_locks(camera_id, start_ms);
+  CREATE TABLE exports (
+    id TEXT PRIMARY KEY,
+    camera_ids TEXT NOT NULL,
+    from_ms INTEGER NOT NULL,
+    to_ms INTEGER NOT NULL,
+    case_ref TEXT,
+    reason TEXT NOT NULL,
+    user_id INTEGER,
+    username TEXT NOT NULL,
+    role TEXT NOT NULL,
+    status TEXT NOT NULL CHECK (status IN ('queued','running','done','failed')),
+    progress REAL NOT NULL DEFAULT 0,
+    file TEXT,
+    bytes INTEGER,
+    sha256 TEXT,
+    error_code TEXT,
+    error TEXT,
+    created_at INTEGER NOT NULL,
+    finished_at INTEGER
+  );
+  CREATE INDEX exports_created ON exports(created_at);
+  CREATE TABLE recording_gaps (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    camera_id TEXT NOT NULL,
+    start_ms INTEGER NOT NULL,
+    end_ms INTEGER NOT NULL,
+    reason TEXT NOT NULL,
+    path TEXT,
+    detected_at INTEGER NOT NULL
+  );
+  CREATE INDEX recording_gaps_camera ON recording_gaps(camera_id, start_ms);
+  CREATE INDEX segments_start ON segments(start_ms);
+  `,
+  // alarms (issue C): per-camera detection zones; alarms raised by live analytics and their handling
+  `
+  CREATE TABLE camera_zones (
+    camera_id TEXT PRIMARY KEY,
+    zones TEXT NOT NULL,
+    updated_at INTEGER NOT NULL,
+    updated_by TEXT
+  );
+  CREATE TABLE alarms (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    camera_id TEXT NOT NULL,
+    zone TEXT NOT NULL,
+    kind TEXT NOT NULL CHECK (kind IN ('loitering','blocked_exit')),
+    status TEXT NOT NULL CHECK (status IN ('open','acknowledged','dispatched','resolved')),
+    since_ms INTEGER NOT NULL,
+    start_ms INTEGER NOT NULL,
+    end_ms INTEGER,
+    recording_ms INTEGER NOT NULL,
+    score REAL NOT NULL,
+    track_ids TEXT NOT NULL DEFAULT '[]',
+    snapshot TEXT,
+    ack_ms INTEGER,
+    ack_by TEXT,
+    ack_note TEXT,
+    dispatch_ms INTEGER,
+    dispatch_by TEXT,
+    dispatch_to TEXT,
+    dispatch_note TEXT,
+    resolve_ms INTEGER,
+    resolve_by TEXT,
+    resolve_note TEXT
+  );
+  CREATE INDEX alarms_status ON alarms(status, start_ms);
+  CREATE INDEX alarms_camera ON alarms(camera_id, start_ms);
+  `,
 ];

@@ -117,7 +117,13 @@ describe('HTTP API against the real server', () => {
   it('lists cameras with status and hlsUrl; the config camera goes online and plays HLS', async () => {
     const cams = await json(await api('/api/cameras'));
     expect(cams).toHaveLength(1);
-    expect(cams[0]).toMatchObject({ id: 'gate', name: '东门 Gate', hlsUrl: '/hls/gate/index.m3u8', origin: 'config' });
+    expect(cams[0]).toMatchObject({
+      id: 'gate',
+      name: '东门 Gate',
+      hlsUrl: '/hls/gate/index.m3u8',
+      hlsMainUrl: '/hls/gate/index.m3u8', // no sub-stream: tiles and the single view play the same
+      origin: 'config',
+    });
     expect(cams[0]).toHaveProperty('statusReason');
     await waitFor('gate online', async () => {
       const c = await json(await api('/api/cameras/gate'));
@@ -147,6 +153,8 @@ describe('HTTP API against the real server', () => {
       '/hls/nope/index.m3u8',
       '/hls/gate/index.m3u8%00',
       '/hls/gate/seg_1.ts.bak',
+      '/hls/gate/main/index.m3u8', // no sub-stream, so no separate main-stream playlist
+      '/hls/gate/main/..%2f..%2fwatchpost.db',
     ]) {
       const r = await api(p);
       expect(r.status, p).toBe(404);

@@ -260,14 +260,25 @@ describe('media pipelines', () => {
     await waitState(r, 'dock', (s) => s.status === 'online', 25_000, 'online after SIGCONT');
   });
 
-  it('sub-stream camera: live from the sub-stream, recording from the main stream', async () => {
-    const srv = await server({ mounts: ['main', 'sub'] });
+  it('sub-stream camera: wall tiles get the sub-stream, the single view and recording the main stream', async () => {
+    const main = await server({ mounts: ['main'] }); // 640x360
+    const sub = await server({ mounts: ['sub'], width: 320, height: 180 });
     const r = rig();
-    r.manager.apply(cam('hall', { url: srv.url('main'), subUrl: srv.url('sub') }));
+    r.manager.apply(cam('hall', { url: main.url('main'), subUrl: sub.url('sub') }));
     await waitState(r, 'hall', (s) => s.status === 'online', 15_000, 'online');
     expect(r.manager.pids('hall')).toHaveLength(2);
-    await waitFor('playlist', () => existsSync(join(r.manager.liveDir('hall'), 'index.m3u8')), 10_000);
+    const firstSegment = (dir: string) =>
+      readFileSync(join(dir, 'index.m3u8'), 'utf8').match(/^seg_\d+\.ts$/m)?.[0];
+    const tileDir = r.manager.liveDir('hall');
+    await waitFor('tile playlist', () => existsSync(join(tileDir, 'index.m3u8')) && firstSegment(tileDir), 10_000);
+    expect(ffprobe(join(tileDir, firstSegment(tileDir)!)).streams[0]?.width).toBe(320);
+    const mainDir = await waitFor('main playlist', () => r.manager.mainLiveDir('hall'), 10_000);
+    await waitFor('main segment', () => firstSegment(mainDir), 10_000);
+    expect(ffprobe(join(mainDir, firstSegment(mainDir)!)).streams[0]?.width).toBe(640);
     await waitFor('2 segments', () => r.segments.count('hall') >= 2, 15_000);
+    expect(ffprobe(join(r.opts.recordingsDir, r.segments.latest('hall')!.path)).streams[0]?.width).toBe(640);
+    // a camera without a sub-stream has no separate main-stream playlist
+    expect(r.manager.mainLiveDir('nope')).toBeUndefined();
   });
 
   it('an ffmpeg killed with SIGKILL: partial segment salvaged; files left by a crash are recovered', async () => {

@@ -112,6 +112,17 @@ describe('sub-stream cameras: record + live pipelines', () => {
     ]);
   });
 
+  it('record pipeline with the main stream\'s own live HLS (single-camera view)', () => {
+    const mainHls = { ...hls, dir: '/live/lobby/main' };
+    expect(buildRecordPipelineArgs({ source, input, video: h264, record, hls: mainHls })).toEqual([
+      ...GLOBAL,
+      '-rtsp_transport', 'tcp', '-timeout', '5000000', '-fflags', '+genpts',
+      '-i', 'rtsp://op:secret@10.0.0.5/main',
+      '-map', '0:v:0', '-c:v', 'copy', ...HLS('/live/lobby/main'),
+      '-map', '0:v:0', '-c:v', 'copy', ...REC('/rec/lobby/.incoming'),
+    ]);
+  });
+
   it('live pipeline: sub-stream with the same credentials, HLS only', () => {
     expect(buildLivePipelineArgs({ source, input, video: h264, hls })).toEqual([
       ...GLOBAL,

@@ -6,6 +6,13 @@ export type Route =
   | { name: 'wall'; kiosk: boolean; layout?: Layout; page: number; cycle: number }
   | { name: 'camera'; id: string }
   | { name: 'cameras' }
+  | { name: 'rounds' }
+  | { name: 'dutylog' }
+  | { name: 'handover' }
+  | { name: 'compliance' }
+  | { name: 'alarms' }
+  | { name: 'review'; camera: string; t?: number }
+  | { name: 'audit' }
   | { name: 'notfound' };
 
 export function parseRoute(loc: { pathname: string; search: string }): Route {
@@ -22,6 +29,16 @@ export function parseRoute(loc: { pathname: string; search: string }): Route {
   const cam = /^\/camera\/([^/]+)$/.exec(path);
   if (cam?.[1]) return { name: 'camera', id: decodeURIComponent(cam[1]) };
   if (path === '/cameras') return { name: 'cameras' };
+  if (path === '/alarms') return { name: 'alarms' };
+  const review = /^\/review(?:\/([^/]+))?$/.exec(path);
+  if (review) {
+    const t = Number(q.get('t'));
+    return { name: 'review', camera: review[1] ? decodeURIComponent(review[1]) : '', t: q.get('t') && Number.isFinite(t) ? t : undefined };
+  }
+  if (path === '/audit') return { name: 'audit' };
+  if (path === '/rounds' || path === '/dutylog' || path === '/handover' || path === '/compliance') {
+    return { name: path.slice(1) as 'rounds' | 'dutylog' | 'handover' | 'compliance' };
+  }
   return { name: 'notfound' };
 }
 

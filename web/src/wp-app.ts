@@ -12,6 +12,13 @@ import './pages/wp-camera-page';
 import './pages/wp-cameras-page';
 import './pages/wp-login-page';
 import './pages/wp-wall-page';
+import './pages/wp-rounds-page';
+import './pages/wp-dutylog-page';
+import './pages/wp-handover-page';
+import './pages/wp-compliance-page';
+import './pages/wp-alarms-page';
+import './pages/wp-review-page';
+import './pages/wp-audit-page';
 
 /** Root element: routing (History API), session gate, top bar. */
 @customElement('wp-app')
@@ -126,6 +133,20 @@ export class WpApp extends LitElement {
         return html`<wp-camera-page .cameraId=${r.id}></wp-camera-page>`;
       case 'cameras':
         return html`<wp-cameras-page .user=${user}></wp-cameras-page>`;
+      case 'rounds':
+        return html`<wp-rounds-page></wp-rounds-page>`;
+      case 'dutylog':
+        return html`<wp-dutylog-page></wp-dutylog-page>`;
+      case 'handover':
+        return html`<wp-handover-page .user=${user}></wp-handover-page>`;
+      case 'compliance':
+        return html`<wp-compliance-page></wp-compliance-page>`;
+      case 'review':
+        return html`<wp-review-page .cameraId=${r.camera} .at=${r.t} .user=${user}></wp-review-page>`;
+      case 'audit':
+        return html`<wp-audit-page></wp-audit-page>`;
+      case 'alarms':
+        return html`<wp-alarms-page></wp-alarms-page>`;
       default:
         return nothing;
     }

@@ -2,7 +2,7 @@ import { Router } from 'express';
 import type { CameraService } from '../../cameras/service.ts';
 import type { EventBus } from '../../events/bus.ts';
 
-/** Server-Sent Events: camera states and changes pushed to the console as they happen. */
+/** Server-Sent Events: camera states and changes, alarms (raised / updated) pushed to the console as they happen. */
 export function eventsRouter(cameras: CameraService, bus: EventBus, heartbeatMs = 15_000): Router {
   const r = Router();
   r.get('/', (req, res) => {
@@ -24,11 +24,15 @@ export function eventsRouter(cameras: CameraService, bus: EventBus, heartbeatMs 
     const offChanged = bus.on('camera.changed', ({ cameraId, removed }) =>
       removed ? send('camera-removed', { id: cameraId }) : pushCamera(cameraId),
     );
+    const offAlarmRaised = bus.on('alarm.raised', (a) => send('alarm', { ...a, raised: true }));
+    const offAlarmUpdated = bus.on('alarm.updated', (a) => send('alarm', a));
     const beat = setInterval(() => res.write(`: ${Date.now()}\n\n`), heartbeatMs);
     req.on('close', () => {
       clearInterval(beat);
       offState();
       offChanged();
+      offAlarmRaised();
+      offAlarmUpdated();
     });
   });
   return r;

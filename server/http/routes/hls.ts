@@ -10,13 +10,20 @@ const FILE_RE = /^(index\.m3u8|seg_\d{1,20}\.ts)$/;
  * Live HLS files. Only exact camera ids and plain file names are served: anything else
  * (encoded slashes, dots, other names) is a 404, so no path ever leaves the camera's live dir.
  */
-export function hlsRouter(cameras: CameraService, liveDir: (cameraId: string) => string): Router {
+export function hlsRouter(
+  cameras: CameraService,
+  liveDir: (cameraId: string) => string,
+  mainLiveDir: (cameraId: string) => string | undefined = () => undefined,
+): Router {
   const r = Router();
-  r.get('/:cameraId/:file', (req, res, next) => {
-    const { cameraId, file } = req.params;
+  // /hls/:camera/:file is what the wall tiles play (the sub-stream when there is one);
+  // /hls/:camera/main/:file is the main stream, for the single-camera view
+  r.get(['/:cameraId/:file', '/:cameraId/main/:file'], (req, res, next) => {
+    const { cameraId, file } = req.params as { cameraId: string; file: string };
     if (!CAMERA_ID_RE.test(cameraId) || !FILE_RE.test(file) || !cameras.get(cameraId)) return next(notFound());
-    const dir = liveDir(cameraId);
-    if (!existsSync(`${dir}/${file}`)) {
+    const main = req.path.startsWith(`/${cameraId}/main/`);
+    const dir = main ? mainLiveDir(cameraId) : liveDir(cameraId);
+    if (!dir || !existsSync(`${dir}/${file}`)) {
       return next(notFound(file === 'index.m3u8' ? 'camera has no live stream right now' : 'segment gone'));
     }
     const playlist = file.endsWith('.m3u8');

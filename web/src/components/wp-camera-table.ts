@@ -7,6 +7,7 @@ import { t } from '../i18n';
 import { sharedStyles } from '../styles/shared';
 import { reasonText } from './wp-camera-tile';
 import './wp-status-badge';
+import './wp-camera-thumb';
 
 /**
  * Camera list for the management page. Admin controls only when `admin`; config-file cameras are
@@ -103,6 +104,7 @@ export class WpCameraTable extends LitElement {
     const editable = this.admin && c.origin !== 'config';
     const busy = this.busy.has(c.id);
     return html`<tr data-testid="camera-row" data-camera-id=${c.id}>
+      <td class="thumb"><wp-camera-thumb .camera=${c}></wp-camera-thumb></td>
       <td class="name">
         <a href=${`/camera/${encodeURIComponent(c.id)}`}>${c.name}</a>
         <div class="id">${c.id}</div>
@@ -150,6 +152,7 @@ export class WpCameraTable extends LitElement {
     return html`<table>
       <thead>
         <tr>
+          <th></th>
           <th>${t('camera.name')}</th>
           <th>${t('camera.status')}</th>
           <th>${t('camera.url')}</th>

@@ -24,6 +24,8 @@ export class WpCameraTile extends LitElement {
   @property({ type: Number }) epoch = 0;
   /** Use the large player style (single camera view): no click handling. */
   @property({ type: Boolean }) large = false;
+  /** The camera has an alarm that is not resolved: red frame. */
+  @property({ type: Boolean, reflect: true }) alarm = false;
 
   @state() private playerState: PlayerState = 'idle';
   private readonly l10n = new LocalizeController(this);
@@ -50,6 +52,10 @@ export class WpCameraTile extends LitElement {
     }
     :host([data-status='offline']) {
       border-color: var(--wp-offline);
+    }
+    :host([alarm]) {
+      border: 4px solid var(--wp-offline, #e53935);
+      box-shadow: 0 0 12px var(--wp-offline, #e53935);
     }
     :host([data-status='starting']) {
       border-color: color-mix(in srgb, var(--wp-starting) 60%, transparent);
@@ -199,7 +205,7 @@ export class WpCameraTile extends LitElement {
     const playing = cam.enabled && cam.status === 'online';
     return html`
       <wp-hls-video
-        .src=${playing ? cam.hlsUrl : null}
+        .src=${playing ? (this.large ? (cam.hlsMainUrl ?? cam.hlsUrl) : cam.hlsUrl) : null}
         .epoch=${this.epoch}
         .videoTestId=${this.large ? 'camera-video' : 'tile-video'}
         @player-state=${(e: CustomEvent<{ state: PlayerState }>) => (this.playerState = e.detail.state)}

@@ -7,6 +7,7 @@ import { t } from '../i18n';
 import { sharedStyles } from '../styles/shared';
 import './wp-connection-indicator';
 import './wp-language-switch';
+import './wp-storage-alarm';
 
 /** Product name, navigation, user + role, language, logout. Fires `wp-logout`. */
 @customElement('wp-top-bar')
@@ -80,8 +81,20 @@ export class WpTopBar extends LitElement {
       <nav>
         <a href="/wall" data-testid="nav-wall" aria-current=${cur('wall')}>${t('nav.wall')}</a>
         <a href="/cameras" data-testid="nav-cameras" aria-current=${cur('cameras')}>${t('nav.cameras')}</a>
+        <a href="/alarms" data-testid="nav-alarms" aria-current=${cur('alarms')}>${t('nav.alarms')}</a>
+        <a href="/rounds" data-testid="nav-rounds" aria-current=${cur('rounds')}>${t('nav.rounds')}</a>
+        <a href="/dutylog" data-testid="nav-dutylog" aria-current=${cur('dutylog')}>${t('nav.dutylog')}</a>
+        <a href="/handover" data-testid="nav-handover" aria-current=${cur('handover')}>${t('nav.handover')}</a>
+        ${u && u.role !== 'operator'
+          ? html`<a href="/compliance" data-testid="nav-compliance" aria-current=${cur('compliance')}>${t('nav.compliance')}</a>`
+          : nothing}
+        <a href="/review" data-testid="nav-review" aria-current=${cur('review')}>${t('nav.review')}</a>
+        ${u && (u.role === 'supervisor' || u.role === 'admin')
+          ? html`<a href="/audit" data-testid="nav-audit" aria-current=${cur('audit')}>${t('nav.audit')}</a>`
+          : nothing}
       </nav>
       <div class="spacer"></div>
+      <wp-storage-alarm></wp-storage-alarm>
       <wp-connection-indicator data-testid="connection-indicator" data-state=${this.connection} .state=${this.connection}></wp-connection-indicator>
       ${u
         ? html`<div class="user" data-testid="current-user">

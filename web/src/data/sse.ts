@@ -21,6 +21,15 @@ export interface SseConnection {
   reconnectNow(): void;
 }
 
+type SseTap = (name: string, data: unknown) => void;
+const taps = new Set<SseTap>();
+
+/** See every event of every stream (data modules other than the camera list, e.g. alarms). */
+export function onSseEvent(fn: SseTap): () => void {
+  taps.add(fn);
+  return () => taps.delete(fn);
+}
+
 const BACKOFF_MS = [500, 1000, 2000, 4000];
 const MAX_BACKOFF_MS = 5000;
 /** The server sends a comment every 15 s; silence for longer than this means the link is dead. */
@@ -71,6 +80,7 @@ export function connectSse(url: string, handlers: SseHandlers): SseConnection {
       await readStream(res.body, ctl.signal, (name, data) => {
         attempt = 0; // a working stream resets the backoff
         handlers.onEvent(name, data);
+        for (const fn of [...taps]) fn(name, data);
       }, kickWatchdog);
     } catch {
       // network error, abort by watchdog or close(): handled below

@@ -19,10 +19,29 @@ export interface Camera {
   statusDetail: string | null;
   statusSince: number;
   hlsUrl: string;
+  /** Main stream for the single-camera view (tiles play hlsUrl, the sub-stream when there is one). */
+  hlsMainUrl?: string;
   url: string;
   subUrl: string | null;
   hasCredentials: boolean;
   origin: 'config' | 'db' | 'demo';
+  /** ONVIF facts of a camera onboarded over ONVIF (docs/onvif.md); null otherwise. */
+  onvif?: CameraOnvif | null;
+  clockOffsetMs?: number | null;
+  thumbnailUrl?: string;
+}
+
+export interface CameraOnvif {
+  xaddr: string;
+  manufacturer: string;
+  model: string;
+  firmware: string;
+  mainProfile: string | null;
+  subProfile: string | null;
+  ptz: boolean;
+  snapshot: boolean;
+  clockOffsetMs: number | null;
+  clockWarning: boolean;
 }
 
 /** Body of POST /api/cameras and PATCH /api/cameras/:id. */

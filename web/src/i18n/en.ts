@@ -1,3 +1,8 @@
+import { onvifEn } from './onvif-en';
+import { alarmsEn } from './alarms-en';
+import { patrolEn } from './patrol-en';
+import { evidenceEn } from './evidence-en';
+
 /** English message table. Keys are shared with zh-CN (which must translate every key). */
 export const en = {
   'app.name': 'Watchpost',
@@ -113,6 +118,10 @@ export const en = {
   'error.conflict': 'A camera with this id already exists.',
   'error.not_found': 'Not found.',
   'error.generic': 'Error: {message}',
+  ...patrolEn,
+  ...onvifEn,
+  ...alarmsEn,
+  ...evidenceEn,
 };
 
 export type MessageKey = keyof typeof en;

@@ -1,4 +1,8 @@
 import type { MessageKey } from './en';
+import { alarmsZhCN } from './alarms-zh-CN';
+import { onvifZhCN } from './onvif-zh-CN';
+import { patrolZhCN } from './patrol-zh-CN';
+import { evidenceZhCN } from './evidence-zh-CN';
 
 /** 简体中文消息表。 */
 export const zhCN: Record<MessageKey, string> = {
@@ -115,4 +119,8 @@ export const zhCN: Record<MessageKey, string> = {
   'error.conflict': '已存在相同编号的摄像机。',
   'error.not_found': '未找到。',
   'error.generic': '错误：{message}',
+  ...patrolZhCN,
+  ...onvifZhCN,
+  ...alarmsZhCN,
+  ...evidenceZhCN,
 };

@@ -1,5 +1,5 @@
 import { LitElement, css, html, nothing } from 'lit';
-import { customElement, property } from 'lit/decorators.js';
+import { customElement, property, state } from 'lit/decorators.js';
 import { LocalizeController } from '../controllers/localize-controller';
 import { StoreController } from '../controllers/store-controller';
 import { cameras } from '../data/cameras';
@@ -9,11 +9,16 @@ import { sharedStyles } from '../styles/shared';
 import { reasonText } from '../components/wp-camera-tile';
 import { iconBack } from '../components/icons';
 import '../components/wp-camera-tile';
+import '../components/wp-ptz-presets';
+import '../components/wp-zone-editor';
+import { formatOffset } from '../data/onvif';
 
 /** Single camera: a large player and the camera's details. Fires `wp-back`. */
 @customElement('wp-camera-page')
 export class WpCameraPage extends LitElement {
   @property() cameraId = '';
+  /** Show the detection-zone editor instead of the player. */
+  @state() private editZones = false;
 
   private readonly store = new StoreController(this, cameras);
   private readonly l10n = new LocalizeController(this);
@@ -26,6 +31,11 @@ export class WpCameraPage extends LitElement {
         flex-direction: column;
         height: 100%;
         min-height: 0;
+      }
+      .zones {
+        flex: 1;
+        overflow: auto;
+        padding: 1em;
       }
       header {
         display: flex;
@@ -125,6 +135,13 @@ export class WpCameraPage extends LitElement {
       <dt>${t('camera.credentials')}</dt><dd>${c.hasCredentials ? t('cameras.credentialsSaved') : t('cameras.noCredentials')}</dd>
       <dt>${t('camera.enabled')}</dt><dd>${c.enabled ? t('camera.yes') : t('camera.no')}</dd>
       <dt>${t('camera.origin')}</dt><dd>${t(`origin.${c.origin}`)}</dd>
+      ${c.onvif
+        ? html`<dt>${t('camera.onvif')}</dt><dd>${c.onvif.manufacturer} ${c.onvif.model}</dd>
+            <dt>${t('camera.clockOffset')}</dt>
+            <dd class=${c.onvif.clockWarning ? 'bad' : ''} data-testid="camera-clock">${c.onvif.clockWarning
+              ? `⚠ ${t('camera.clockWarn', { offset: formatOffset(c.onvif.clockOffsetMs) })}`
+              : formatOffset(c.onvif.clockOffsetMs)}</dd>`
+        : nothing}
     </dl>`;
   }
 
@@ -135,8 +152,15 @@ export class WpCameraPage extends LitElement {
       <header>
         <button type="button" data-testid="back-button" @click=${this.back}>${iconBack} ${t('camera.back')}</button>
         <h1 data-testid="camera-title">${cam?.name ?? this.cameraId}</h1>
+        ${cam
+          ? html`<button type="button" data-testid="zones-toggle" aria-pressed=${this.editZones ? 'true' : 'false'} @click=${() => (this.editZones = !this.editZones)}>
+              ${t('zones.edit')}
+            </button>`
+          : nothing}
       </header>
-      ${cam
+      ${cam && this.editZones
+        ? html`<div class="zones"><wp-zone-editor .cameraId=${cam.id}></wp-zone-editor></div>`
+        : cam
         ? html`<main>
             <div class="player">
               <wp-camera-tile large data-testid="camera-player" data-camera-id=${cam.id} .camera=${cam} .epoch=${epoch}></wp-camera-tile>
@@ -144,6 +168,7 @@ export class WpCameraPage extends LitElement {
             <aside>
               <h2>${t('camera.info')}</h2>
               ${this.info(cam)}
+              ${cam.onvif?.ptz ? html`<wp-ptz-presets .cameraId=${cam.id}></wp-ptz-presets>` : nothing}
             </aside>
           </main>`
         : loaded

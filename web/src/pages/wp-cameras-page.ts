@@ -12,6 +12,7 @@ import { iconPlus } from '../components/icons';
 import '../components/wp-camera-form';
 import '../components/wp-camera-table';
 import '../components/wp-confirm-dialog';
+import '../components/wp-discovery-panel';
 
 /** Camera management: list, add, edit, enable/disable, delete (admins only; the server enforces it too). */
 @customElement('wp-cameras-page')
@@ -25,6 +26,7 @@ export class WpCamerasPage extends LitElement {
   @state() private busy: ReadonlySet<string> = new Set();
   @state() private deleteId: string | null = null;
   @state() private pageError: string | null = null;
+  @state() private discovering = false;
 
   private readonly store = new StoreController(this, cameras);
   private readonly l10n = new LocalizeController(this);
@@ -50,6 +52,7 @@ export class WpCamerasPage extends LitElement {
         flex: 1;
       }
       wp-camera-form,
+      wp-discovery-panel,
       .error,
       .note {
         margin-bottom: 1em;
@@ -122,10 +125,16 @@ export class WpCamerasPage extends LitElement {
     return html`
       <header>
         <h1>${t('cameras.title')}</h1>
+        ${admin && !this.discovering
+          ? html`<button type="button" data-testid="open-discovery" @click=${() => (this.discovering = true)}>${t('discovery.open')}</button>`
+          : nothing}
         ${admin && this.editing !== 'add'
           ? html`<button type="button" class="primary" data-testid="add-camera" @click=${() => this.openForm('add')}>${iconPlus} ${t('cameras.add')}</button>`
           : nothing}
       </header>
+      ${admin && this.discovering
+        ? html`<wp-discovery-panel @close=${() => (this.discovering = false)}></wp-discovery-panel>`
+        : nothing}
       ${admin ? nothing : html`<p class="note muted" data-testid="admin-only-note">${t('cameras.adminOnly')}</p>`}
       ${this.pageError ? html`<div class="error" role="alert" data-testid="page-error">${this.pageError}</div>` : nothing}
       ${admin && (this.editing === 'add' || editCam)

@@ -12,6 +12,8 @@ import { sharedStyles } from '../styles/shared';
 import { wallStyles } from './wall-styles';
 import { iconExitFullscreen, iconFullscreen } from '../components/icons';
 import '../components/wp-camera-tile';
+import '../components/wp-alarm-popup';
+import { alarms, openAlarmCameras } from '../data/alarms';
 import '../components/wp-connection-indicator';
 import '../components/wp-layout-picker';
 
@@ -36,6 +38,7 @@ export class WpWallPage extends LitElement {
   @state() private active = true;
 
   private readonly store = new StoreController(this, cameras);
+  private readonly alarmStore = new StoreController(this, alarms);
   private readonly l10n = new LocalizeController(this);
   private idleTimer: ReturnType<typeof setTimeout> | undefined;
   private cycleTimer: ReturnType<typeof setInterval> | undefined;
@@ -150,6 +153,7 @@ export class WpWallPage extends LitElement {
 
   private renderGrid(slots: (Camera | undefined)[], n: number) {
     const epoch = this.store.value.epoch;
+    const alarmed = openAlarmCameras(this.alarmStore.value);
     return html`<div class="area">
       <div class="grid" style=${`--n:${n}`} data-testid="wall-grid" data-layout=${n * n}>
         ${repeat(
@@ -160,6 +164,7 @@ export class WpWallPage extends LitElement {
             data-camera-id=${c?.id ?? ''}
             .camera=${c}
             .epoch=${epoch}
+            ?alarm=${!!c && alarmed.has(c.id)}
             @tile-activate=${this.onTileActivate}
             @tile-focus=${this.onTileFocus}
           ></wp-camera-tile>`,
@@ -208,6 +213,7 @@ export class WpWallPage extends LitElement {
     return html`
       ${this.kiosk ? html`<div class="kiosk-controls ${this.active ? 'show' : ''}">${controls}</div>` : controls}
       ${loaded && !list.length ? html`<div class="empty">${t('wall.noCameras')}</div>` : this.renderGrid(slots, n)}
+      <wp-alarm-popup></wp-alarm-popup>
       ${this.kiosk
         ? html`<wp-connection-indicator
             class="kiosk-conn ${this.active ? 'show' : ''}"

@@ -31,6 +31,7 @@ import { OnvifService } from './onvif/service.ts';
 import { createPatrol } from './patrol/index.ts';
 import { systemClock } from './patrol/clock.ts';
 import { FfmpegSnapshots } from './patrol/snapshot.ts';
+import { watchAlarms } from './dutylog/alarm-watch.ts';
 import { watchCameraStates } from './dutylog/camera-watch.ts';
 import { AlarmService } from './alarms/service.ts';
 import { ZoneRepo } from './alarms/repo.ts';
@@ -249,6 +250,7 @@ async function main(): Promise<void> {
     cameraName: (id) => cameras.get(id)?.name,
   });
   const stopMissedCheck = patrol.compliance.startScheduler(patrol.log);
+  const stopAlarmWatch = watchAlarms(bus, patrol.log);
 
   const evidence = createEvidence({
     db,
@@ -324,6 +326,7 @@ async function main(): Promise<void> {
     server.closeAllConnections();
     stopCameraWatch();
     stopMissedCheck();
+    stopAlarmWatch();
     evidence.stop();
     await analytics.stop();
     await media.stopAll();

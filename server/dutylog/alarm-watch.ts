@@ -1,0 +1,58 @@
+/**
+ * Automatic duty-log entries for detection alarms: raised (anomaly), dispatched (dispatch) and resolved,
+ * so the monitoring record shows every alarm and how it was handled, in order, on the hash chain.
+ */
+import type { AlarmView } from '../alarms/types.ts';
+import type { EventBus } from '../events/bus.ts';
+import type { DutyLog } from './log.ts';
+import { SYSTEM_AUTHOR } from './log.ts';
+
+const KIND_TEXT: Record<AlarmView['kind'], string> = {
+  loitering: 'loitering / 人员逗留',
+  blocked_exit: 'blocked exit / 消防通道堵塞',
+};
+
+export function watchAlarms(bus: EventBus, duty: DutyLog): () => void {
+  // the last step written per alarm, so a repeated update event writes nothing new
+  const written = new Map<number, AlarmView['status']>();
+  const where = (a: AlarmView) => `${a.cameraName ?? a.cameraId}, zone ${a.zone}`;
+  const base = (a: AlarmView) => ({ cameraId: a.cameraId, data: { alarmId: a.id, kind: a.kind, zone: a.zone } });
+
+  const offRaised = bus.on('alarm.raised', (a) => {
+    written.set(a.id, 'open');
+    duty.append({
+      ...base(a),
+      category: 'anomaly',
+      kind: 'alarm',
+      text: `Alarm #${a.id}: ${KIND_TEXT[a.kind]} — ${where(a)}`,
+      author: SYSTEM_AUTHOR,
+    });
+  });
+  const offUpdated = bus.on('alarm.updated', (a) => {
+    const last = written.get(a.id);
+    if (last === a.status) return;
+    written.set(a.id, a.status);
+    if (a.status === 'dispatched' && a.dispatch) {
+      duty.append({
+        ...base(a),
+        category: 'dispatch',
+        kind: 'alarm_dispatch',
+        text: `Alarm #${a.id} (${where(a)}): dispatched to ${a.dispatch.to}${a.dispatch.note ? ` — ${a.dispatch.note}` : ''}`,
+        author: { id: null, name: a.dispatch.by },
+      });
+    } else if (a.status === 'resolved' && a.resolve) {
+      duty.append({
+        ...base(a),
+        category: 'anomaly',
+        kind: 'alarm_resolved',
+        text: `Alarm #${a.id} (${where(a)}): resolved${a.resolve.note ? ` — ${a.resolve.note}` : ''}`,
+        author: { id: null, name: a.resolve.by },
+      });
+    }
+    if (a.status === 'resolved') written.delete(a.id);
+  });
+  return () => {
+    offRaised();
+    offUpdated();
+  };
+}

@@ -1,0 +1,61 @@
+import Database from 'better-sqlite3';
+import { describe, expect, it } from 'vitest';
+import { migrate } from '../../server/store/db.ts';
+import { DutyLog } from '../../server/dutylog/log.ts';
+import { watchAlarms } from '../../server/dutylog/alarm-watch.ts';
+import { EventBus } from '../../server/events/bus.ts';
+import { ManualClock } from '../../server/patrol/clock.ts';
+import type { AlarmView } from '../../server/alarms/types.ts';
+
+const base: AlarmView = {
+  id: 7,
+  cameraId: 'gate',
+  cameraName: '东门 Gate',
+  zone: 'fire exit',
+  kind: 'blocked_exit',
+  status: 'open',
+  sinceMs: 1000,
+  startMs: 31_000,
+  endMs: null,
+  recordingMs: 1000,
+  score: 0.8,
+  trackIds: [3],
+  snapshotUrl: null,
+  ack: null,
+  dispatch: null,
+  resolve: null,
+  ackAfterMs: null,
+  resolveAfterMs: null,
+};
+
+describe('duty log entries for alarms', () => {
+  it('records raised, dispatched and resolved alarms once each, on the hash chain', () => {
+    const db = new Database(':memory:');
+    migrate(db);
+    const log = new DutyLog(db, new ManualClock(Date.UTC(2026, 10, 23, 8)));
+    const bus = new EventBus();
+    const stop = watchAlarms(bus, log);
+
+    bus.emit('alarm.raised', base);
+    const ack = { at: 40_000, by: 'op1' };
+    bus.emit('alarm.updated', { ...base, status: 'acknowledged', ack });
+    const dispatch = { at: 50_000, by: 'op1', to: 'guard Li / 李保安', note: 'move the e-bike' };
+    bus.emit('alarm.updated', { ...base, status: 'dispatched', ack, dispatch });
+    bus.emit('alarm.updated', { ...base, status: 'dispatched', ack, dispatch }); // repeated event
+    bus.emit('alarm.updated', { ...base, status: 'resolved', ack, dispatch, resolve: { at: 90_000, by: 'op2', note: 'exit clear' } });
+    stop();
+    bus.emit('alarm.raised', { ...base, id: 8 }); // after stop: nothing
+
+    const entries = log.list({}).sort((a, b) => a.seq - b.seq);
+    expect(entries.map((e) => [e.category, e.kind, e.authorName])).toEqual([
+      ['anomaly', 'alarm', 'system'],
+      ['dispatch', 'alarm_dispatch', 'op1'],
+      ['anomaly', 'alarm_resolved', 'op2'],
+    ]);
+    expect(entries[0]!.text).toContain('东门 Gate');
+    expect(entries[0]!.text).toContain('fire exit');
+    expect(entries[1]!.text).toContain('guard Li / 李保安');
+    expect(entries.every((e) => e.cameraId === 'gate' && e.data.alarmId === 7)).toBe(true);
+    expect(log.verify().ok).toBe(true);
+  });
+});

@@ -51,8 +51,9 @@ export function buildReport(p: Patrol, title: string, from: number, to: number):
     byRoute: c.byRoute,
     byOperator: c.byOperator,
     rounds: c.slots,
-    anomalies: entries.filter((e) => e.category === 'anomaly'),
-    alarms: entries.filter((e) => e.kind === 'alarm' || e.category === 'dispatch'),
+    anomalies: entries.filter((e) => e.category === 'anomaly' && !e.kind.startsWith('alarm')),
+    // detection alarms and their handling (raised, dispatched, resolved) and manual dispatch entries
+    alarms: entries.filter((e) => e.kind.startsWith('alarm') || e.category === 'dispatch'),
     faults: entries.filter((e) => e.category === 'equipment_fault'),
     handovers: entries.filter((e) => e.category === 'handover'),
   };

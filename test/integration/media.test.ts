@@ -247,7 +247,13 @@ describe('media pipelines', () => {
     const r = rig({ rtspTimeoutSeconds: 30 });
     r.manager.apply(cam('dock', { url: srv.url() }));
     await waitState(r, 'dock', (s) => s.status === 'online', 15_000, 'online');
-    await waitFor('HLS running', () => existsSync(join(r.manager.liveDir('dock'), 'index.m3u8')), 10_000);
+    // a few segments first, so the supervisor knows the real segment interval
+    const playlist = join(r.manager.liveDir('dock'), 'index.m3u8');
+    await waitFor(
+      'HLS running with 3 segments',
+      () => existsSync(playlist) && (readFileSync(playlist, 'utf8').match(/^seg_\d+\.ts$/gm) ?? []).length >= 3,
+      15_000,
+    );
     const frozenAt = Date.now();
     srv.process.kill('SIGSTOP');
     const off = await waitState(r, 'dock', (s) => s.status === 'offline', 15_000, 'offline');

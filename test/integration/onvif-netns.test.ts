@@ -148,13 +148,23 @@ describe.skipIf(!NS.ok)('ONVIF discovery and onboarding in a network namespace',
       expect(s.status).toBe(200);
       expect(s.body.length).toBeGreaterThan(1000);
     }
-    // Gate East: live HLS from the sub mount, recording from the main mount
+    // Gate East: the wall tile's live HLS from the sub mount; recording and the single-camera view's
+    // HLS (<live>/main/) from the main mount
     const ffmpeg = site.ns.commandLines().filter((a) => /ffmpeg$/.test(a[0] ?? ''));
     const reads = (mount: string) => ffmpeg.filter((a) => a.some((x) => x.endsWith(`:8554/${mount}`)));
     expect(reads('sub1').length).toBe(1);
-    expect(reads('sub1')[0]!.some((x) => x.endsWith('index.m3u8'))).toBe(true);
+    expect(reads('sub1')[0]!.some((x) => x.endsWith('/gate-east/index.m3u8'))).toBe(true);
     expect(reads('main1').length).toBe(1);
-    expect(reads('main1')[0]!.some((x) => x.endsWith('index.m3u8'))).toBe(false);
+    expect(reads('main1')[0]!.some((x) => x.endsWith('/gate-east/main/index.m3u8'))).toBe(true);
+    expect(reads('main1')[0]!.some((x) => x.endsWith('/gate-east/index.m3u8'))).toBe(false);
+    const gate = (await site.request('GET', '/api/cameras/gate-east')).json();
+    expect(gate.hlsMainUrl).toBe('/hls/gate-east/main/index.m3u8');
+    const main = await waitFor('main-stream playlist', async () => {
+      const r = await site.request('GET', gate.hlsMainUrl);
+      return r.status === 200 && r.text().includes('.ts') ? r.text() : undefined;
+    });
+    const mainSeg = main.split('\n').find((l) => l.endsWith('.ts'))!;
+    expect((await site.request('GET', `/hls/gate-east/main/${mainSeg}`)).status).toBe(200);
   });
 
   it('thumbnails: the ONVIF snapshot for Gate East, a grabbed frame for Car Park', async () => {

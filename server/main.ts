@@ -33,6 +33,7 @@ import { systemClock } from './patrol/clock.ts';
 import { FfmpegSnapshots } from './patrol/snapshot.ts';
 import { watchAlarms } from './dutylog/alarm-watch.ts';
 import { watchCameraStates } from './dutylog/camera-watch.ts';
+import { entryFootageMs } from './dutylog/log.ts';
 import { AlarmService } from './alarms/service.ts';
 import { ZoneRepo } from './alarms/repo.ts';
 import { LiveAnalytics } from './analytics/live/service.ts';
@@ -267,14 +268,35 @@ async function main(): Promise<void> {
     storage: cfg.storage,
     viewIdleMs: cfg.audit.viewIdleSeconds * 1000,
   });
-  // alarms as markers on the recording timeline (the newest 1000 of the camera, filtered to the window)
+  // alarms, patrol stops and duty-log entries as markers on the recording timeline (range queries per camera)
   evidence.timeline.addSource({
     kind: 'alarm',
     list: (cameraId, from, to) =>
       alarms
-        .list('all', cameraId, 1000)
-        .filter((a) => a.sinceMs < to && (a.endMs ?? Date.now()) > from)
+        .between(cameraId, from, to)
         .map((a) => ({ kind: 'alarm', id: String(a.id), at: a.recordingMs, end: a.endMs ?? undefined, label: `${a.kind} · ${a.zone}`, severity: 'alarm' as const, href: '/alarms' })),
+  });
+  const SLACK_MS = 5 * 60_000; // footage times lie before the view / entry times: live latency, offline debounce
+  evidence.timeline.addSource({
+    kind: 'patrol-stop',
+    list: (cameraId, from, to) =>
+      patrol.roundRepo.stopsForCamera(cameraId, from, to + SLACK_MS).flatMap((s) => {
+        const at = s.recFromMs ?? s.viewStartedMs ?? 0;
+        const end = s.recToMs ?? s.viewEndedMs ?? at;
+        if (at >= to || end < from) return [];
+        const label = `${s.routeName} #${s.roundId} · ${s.idx + 1}. ${s.outcome ?? ''} · ${s.username}${s.note ? ` · ${s.note}` : ''}`;
+        return [{ kind: 'patrol-stop', id: `${s.roundId}:${s.idx}`, at, end, label, severity: s.outcome === 'anomaly' ? ('warning' as const) : ('info' as const) }];
+      }),
+  });
+  evidence.timeline.addSource({
+    kind: 'duty-log',
+    list: (cameraId, from, to) =>
+      patrol.log.forCamera(cameraId, from, to + SLACK_MS).flatMap((e) => {
+        const at = entryFootageMs(e);
+        if (at < from || at >= to) return [];
+        const severity = e.category === 'anomaly' || e.category === 'dispatch' ? ('warning' as const) : ('info' as const);
+        return [{ kind: 'duty-log', id: String(e.seq), at, label: `#${e.seq} ${e.text}`, severity, href: '/dutylog' }];
+      }),
   });
 
   const sessionTtlMs = cfg.server.sessionHours * 3600_000;
@@ -293,7 +315,7 @@ async function main(): Promise<void> {
     onvif,
     evidence,
     alarms: { service: alarms, analytics, zones, ffmpegPath: ff.ffmpegPath },
-    patrol: { patrol, db, segments, recordingsDir: paths.recordingsDir, snapshotPath: (f) => snapshots.path(f) },
+    patrol: { patrol, db, snapshotPath: (f) => snapshots.path(f) },
   });
   const server = createServer(app);
   server.keepAliveTimeout = 65_000;

@@ -113,6 +113,21 @@ export class AlarmRepo {
     return (this.db.prepare(sql).all(...args, o.limit) as Row[]).map(toView);
   }
 
+  /**
+   * A camera's alarms whose footage overlaps [fromMs, toMs): from `recording_ms` (the pre-roll) to `end_ms`
+   * (still holding: open-ended), oldest first. Uses the (camera_id, start_ms) index: `start_ms` is never
+   * before `recording_ms`, and an alarm is raised at most `maxRaiseAfterMs` after it began.
+   */
+  between(cameraId: string, fromMs: number, toMs: number, limit = 1000, maxRaiseAfterMs = 3600_000): AlarmView[] {
+    const rows = this.db
+      .prepare(
+        `SELECT * FROM alarms WHERE camera_id = ? AND start_ms < ? AND recording_ms < ? AND (end_ms IS NULL OR end_ms > ?)
+         ORDER BY start_ms, id LIMIT ?`,
+      )
+      .all(cameraId, toMs + maxRaiseAfterMs, toMs, fromMs, limit) as Row[];
+    return rows.map(toView);
+  }
+
   openCameraIds(): Set<string> {
     const rows = this.db.prepare("SELECT DISTINCT camera_id FROM alarms WHERE status != 'resolved'").all() as { camera_id: string }[];
     return new Set(rows.map((r) => r.camera_id));

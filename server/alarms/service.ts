@@ -82,6 +82,11 @@ export class AlarmService {
     return this.repo.list({ status, cameraId, limit }).map((v) => this.view(v));
   }
 
+  /** A camera's alarms whose footage overlaps [fromMs, toMs) (review timeline markers), oldest first. */
+  between(cameraId: string, fromMs: number, toMs: number): AlarmView[] {
+    return this.repo.between(cameraId, fromMs, toMs).map((v) => this.view(v));
+  }
+
   snapshotPath(id: number): string | undefined {
     const f = this.repo.snapshotFile(id);
     return f && /^alarm-\d+\.jpg$/.test(f) ? join(this.snapshotDir, f) : undefined;

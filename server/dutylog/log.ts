@@ -68,6 +68,18 @@ export interface LogQuery {
   beforeSeq?: number;
 }
 
+/**
+ * The footage time an entry is about: when a camera went offline or came back (`data.since`), else when it
+ * was written. The console opens `/review/<camera>?t=` here and the review timeline puts the marker here.
+ */
+export function entryFootageMs(e: Pick<LogEntry, 'ts' | 'kind' | 'data'>): number {
+  const since = e.data.since;
+  if ((e.kind === 'camera_offline' || e.kind === 'camera_online') && typeof since === 'number' && Number.isFinite(since) && since <= e.ts) {
+    return since;
+  }
+  return e.ts;
+}
+
 /** Author of entries the system writes by itself (camera offline/online, missed rounds). */
 export const SYSTEM_AUTHOR = { id: null, name: 'system' } as const;
 
@@ -152,6 +164,14 @@ export class DutyLog {
     const sql = `SELECT * FROM duty_log ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY seq DESC LIMIT ?`;
     args.push(Math.min(Math.max(q.limit ?? 200, 1), 5000));
     return (this.db.prepare(sql).all(...args) as Row[]).map(toEntry);
+  }
+
+  /** A camera's entries written in [fromMs, toMs), oldest first (review timeline markers; index duty_log_camera). */
+  forCamera(cameraId: string, fromMs: number, toMs: number, limit = 1000): LogEntry[] {
+    const rows = this.db
+      .prepare('SELECT * FROM duty_log WHERE camera_id = ? AND ts_ms >= ? AND ts_ms < ? ORDER BY ts_ms, seq LIMIT ?')
+      .all(cameraId, fromMs, toMs, limit) as Row[];
+    return rows.map(toEntry);
   }
 
   /** Corrections that reference `seq`. */

@@ -24,12 +24,10 @@ import { discoveryRouter } from './routes/discovery.ts';
 import { onvifRouter } from './routes/onvif.ts';
 import type { OnvifService } from '../onvif/service.ts';
 import { patrolRouter } from './routes/patrol.ts';
-import { footageRouter } from './routes/patrol-footage.ts';
 import { dutyLogRouter, handoverRouter } from './routes/dutylog.ts';
 import { reportsRouter } from './routes/reports.ts';
 import { usersRouter } from './routes/users.ts';
 import type { Patrol } from '../patrol/index.ts';
-import type { SegmentRepo } from '../store/segments.ts';
 import type { Db } from '../store/db.ts';
 
 export interface AppDeps {
@@ -54,8 +52,6 @@ export interface AppDeps {
   patrol?: {
     patrol: Patrol;
     db: Db;
-    segments: SegmentRepo;
-    recordingsDir: string;
     snapshotPath: (file: string) => string | undefined;
   };
 }
@@ -102,8 +98,7 @@ export function createApp(d: AppDeps): Express {
   app.use('/api/events', eventsRouter(d.cameras, d.bus));
   if (d.patrol) {
     const p = d.patrol;
-    const footage = footageRouter(p.segments, p.db, p.recordingsDir);
-    app.use('/api/patrol', json, patrolRouter({ patrol: p.patrol, snapshotPath: p.snapshotPath, footage }));
+    app.use('/api/patrol', json, patrolRouter({ patrol: p.patrol, snapshotPath: p.snapshotPath }));
     app.use('/api/dutylog', json, dutyLogRouter(p.patrol));
     app.use('/api/handovers', json, handoverRouter(p.patrol));
     app.use('/api/reports', reportsRouter(p.patrol));

@@ -80,6 +80,13 @@ export interface StopResult {
   logSeq: number | null;
 }
 
+/** A stop with the round it belongs to (review markers). */
+export interface CameraStop extends RoundStop {
+  roundId: number;
+  routeName: string;
+  username: string;
+}
+
 export interface RoundFilter {
   from?: number;
   to?: number;
@@ -157,6 +164,21 @@ export class RoundRepo {
     const sql = `SELECT * FROM patrol_rounds ${where.length ? `WHERE ${where.join(' AND ')}` : ''}${statusSql} ORDER BY slot_ms DESC, id DESC LIMIT ?`;
     args.push(Math.min(f.limit ?? 500, 5000));
     return (this.db.prepare(sql).all(...args) as RoundRow[]).map((r) => this.assemble(r));
+  }
+
+  /**
+   * A camera's finished stops viewed during [fromMs, toMs), oldest first, with their round (review timeline
+   * markers; index patrol_stops_camera).
+   */
+  stopsForCamera(cameraId: string, fromMs: number, toMs: number, limit = 1000): CameraStop[] {
+    const rows = this.db
+      .prepare(
+        `SELECT s.*, r.route_name, r.username FROM patrol_stops s JOIN patrol_rounds r ON r.id = s.round_id
+         WHERE s.camera_id = ? AND s.view_started_ms < ? AND s.view_ended_ms > ? AND s.outcome IS NOT NULL
+         ORDER BY s.view_started_ms, s.round_id LIMIT ?`,
+      )
+      .all(cameraId, toMs, fromMs, limit) as (StopRow & { route_name: string; username: string })[];
+    return rows.map((r) => ({ ...toStop(r), roundId: r.round_id, routeName: r.route_name, username: r.username }));
   }
 
   create(r: { routeId: number; routeName: string; slotMs: number; userId: number; username: string; startedMs: number }, stops: NewStop[]): number {

@@ -281,4 +281,9 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX alarms_status ON alarms(status, start_ms);
   CREATE INDEX alarms_camera ON alarms(camera_id, start_ms);
   `,
+  // review markers (issue E): duty-log entries and patrol stops of one camera by time
+  `
+  CREATE INDEX duty_log_camera ON duty_log(camera_id, ts_ms);
+  CREATE INDEX patrol_stops_camera ON patrol_stops(camera_id, view_started_ms);
+  `,
 ];

@@ -2,7 +2,7 @@
  * Browser e2e of alarms in Debian's Chromium against the real server, model and ffmpeg: a looped scenario
  * clip with a person loitering, a zone set over the API; the wall shows the pop-up (and beeps through
  * WebAudio) with a red tile frame, and the operator acknowledges, dispatches and resolves the alarm from
- * the alarm page. Only 127.0.0.1 is contacted.
+ * the alarm page, which links the alarm to its footage. Only 127.0.0.1 is contacted.
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
@@ -85,6 +85,9 @@ describe('alarms in the console', () => {
     const item = page.locator(`[data-testid="alarm-item"][data-alarm-id="${id}"]`);
     await item.waitFor();
     expect(await item.locator('img').count()).toBe(1);
+    // "Footage" opens the review at the alarm's recording time (its pre-roll)
+    const alarm = (await (await fetch(`${wp.url}/api/alarms/${id}`, { headers: { cookie } })).json()) as { recordingMs: number };
+    expect(await item.locator('[data-testid="alarm-footage"]').getAttribute('href')).toBe(`/review/walk?t=${alarm.recordingMs}`);
     await item.locator('[data-testid="alarm-note"]').fill('seen on camera');
     await item.locator('[data-testid="alarm-ack"]').click();
     await expect.poll(() => item.locator('[data-testid="alarm-state"]').textContent()).toBe('Acknowledged');

@@ -144,6 +144,21 @@ describe('video patrol in the console', () => {
     await expect
       .poll(() => video.evaluate((v) => (v as unknown as { currentTime: number }).currentTime), { timeout: 30_000, interval: 300 })
       .toBeGreaterThan(0.5);
+    // exactly the stop's window: it starts at its recorded start and pauses at its end
+    const player = tid(page, 'footage');
+    const win = await player.evaluate((el) => {
+      const p = el as unknown as { from: number; to: number; wallTime: number | null };
+      return { from: p.from, to: p.to, wall: p.wallTime };
+    });
+    expect(win.wall).toBeGreaterThanOrEqual(win.from - 1000);
+    await expect.poll(() => video.evaluate((v) => (v as unknown as { paused: boolean }).paused), { timeout: 15_000 }).toBe(true);
+    const endWall = (await player.evaluate((el) => (el as unknown as { wallTime: number | null }).wallTime))!;
+    expect(Math.abs(endWall - win.to)).toBeLessThan(1000);
+    // the replay is a recorded viewing like any other: in the audit trail, by the supervisor
+    await expect
+      .poll(async () => ((await apiCall('admin', 'GET', '/api/audit?action=recording.view.start&camera=cam-a')).body.entries as { actor: string }[]).map((e) => e.actor))
+      .toContain('sup');
+    expect(await tid(page, 'stop-footage').first().getAttribute('href')).toMatch(/^\/review\/cam-a\?t=\d+$/);
     await tid(page, 'spot-agree').first().click();
     await expect.poll(() => tid(page, 'spot-verdict').count()).toBe(1);
   });

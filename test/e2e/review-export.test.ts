@@ -3,7 +3,8 @@
  * the GStreamer RTSP test camera: an audit-trail row (an evidence lock, as an alarm would be) → "Footage" →
  * the review page plays the recording from that time (hls.js VOD) with the timeline → export the range with a
  * case and reason → progress → download → the bundle verifies; a second camera plays in sync and goes into the
- * same bundle. Only 127.0.0.1 is contacted.
+ * same bundle; a duty-log entry's "Footage" link opens the review at the entry's time, with its marker on the
+ * timeline. Only 127.0.0.1 is contacted.
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
@@ -22,6 +23,7 @@ let browser: Browser;
 let page: Page;
 let cookie = '';
 let lockFrom = 0;
+let logEntry: { seq: number; ts: number } = { seq: 0, ts: 0 };
 const pageErrors: string[] = [];
 
 /** Build web/dist when it is missing or older than a source file (the server serves web/dist). */
@@ -76,6 +78,10 @@ beforeAll(async () => {
   lockFrom = start + 3000;
   const lock = await api('/api/locks', { method: 'POST', json: { camera: 'gate', from: lockFrom, to: lockFrom + 8000, reason: 'Alarm: loitering at the east gate' } });
   expect(lock.status).toBe(201);
+  // a duty-log entry about the camera, written while it records: its "Footage" link opens the review there
+  const entry = await api('/api/dutylog', { method: 'POST', json: { category: 'visitor', text: 'courier at the east gate', cameraId: 'gate' } });
+  expect(entry.status).toBe(201);
+  logEntry = (await entry.json()) as { seq: number; ts: number };
 
   browser = await chromium.launch({
     executablePath: '/usr/bin/chromium',
@@ -173,6 +179,32 @@ describe('recording review and export in the browser', () => {
     expect(v.manifest!.items.map((i) => i.camera.id)).toEqual(['gate', 'side']);
     for (const item of v.manifest!.items) expect(item.actual.startMs).toBeLessThanOrEqual(lockFrom);
     await dialog.locator('[data-testid="export-close"]').click();
+    expect(pageErrors).toEqual([]);
+  });
+  it('jumps from a duty-log entry to the footage at its time, with the entry on the timeline', async () => {
+    await page.goto(`${wp.url}/dutylog`);
+    const row = page.locator(`[data-testid="log-row"][data-seq="${logEntry.seq}"]`);
+    await row.waitFor({ timeout: 15_000 });
+    await row.locator('[data-testid="log-footage"]').click();
+    await page.waitForURL(/\/review\/gate\?t=\d+/);
+    expect(new URL(page.url()).searchParams.get('t')).toBe(String(logEntry.ts));
+
+    const player = page.locator('wp-recorded-player').first();
+    const wall = () => player.evaluate((el) => (el as unknown as { wallTime: number | null }).wallTime);
+    const video = player.locator('video');
+    await expect.poll(() => video.evaluate((v) => !(v as unknown as { paused: boolean }).paused && (v as unknown as { currentTime: number }).currentTime > 0), { timeout: 20_000 }).toBe(true);
+    // the player starts at the entry's time (within a few seconds) and plays on from there
+    const w0 = (await wall())!;
+    expect(Math.abs(w0 - logEntry.ts)).toBeLessThan(4000);
+    await expect.poll(async () => (await wall())! - w0, { timeout: 10_000 }).toBeGreaterThan(1000);
+    // the timeline cursor follows, and the entry is a marker
+    const tl = page.locator('[data-testid="review-timeline"]');
+    const playhead = Number(await tl.evaluate((el) => (el as unknown as { playhead: number | null }).playhead));
+    expect(Math.abs(playhead - logEntry.ts)).toBeLessThan(8000);
+    await expect.poll(() => tl.evaluate((el) => (el as unknown as { data: { markers: { kind: string; id: string }[] } | null }).data?.markers ?? [])).toEqual(
+      expect.arrayContaining([expect.objectContaining({ kind: 'duty-log', id: String(logEntry.seq) })]),
+    );
+    expect(await tl.evaluate((el) => el.shadowRoot!.querySelectorAll('line.marker').length)).toBeGreaterThan(0);
     expect(pageErrors).toEqual([]);
   });
 });

@@ -150,7 +150,21 @@ describe('patrol API', () => {
     const c = await api('op1', 'POST', `/api/dutylog/${e.body.seq}/corrections`, { text: 'courier at west gate' });
     expect(c.body).toMatchObject({ refSeq: e.body.seq, kind: 'correction' });
     expect((await api('op1', 'POST', '/api/dutylog', { category: 'patrol', text: 'x' })).status).toBe(400);
-    await waitFor('offline entry', async () => (await api('op1', 'GET', '/api/dutylog?camera=dead')).body.find((x: Json) => x.kind === 'camera_offline'));
+    const offline = await waitFor('offline entry', async () => (await api('op1', 'GET', '/api/dutylog?camera=dead')).body.find((x: Json) => x.kind === 'camera_offline'));
+
+    // patrol stops and duty-log entries are markers on the camera's review timeline, at their footage time
+    const win = `from=${Date.now() - 600_000}&to=${Date.now() + 1000}`;
+    const gate = (await api('op1', 'GET', `/api/cameras/gate/timeline?${win}`)).body.markers;
+    expect(gate).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ kind: 'patrol-stop', id: `${roundId}:0`, at: stopRange.from, end: stopRange.to, severity: 'info' }),
+        expect.objectContaining({ kind: 'patrol-stop', id: `${roundId}:2`, severity: 'warning' }),
+        expect.objectContaining({ kind: 'duty-log', id: String(e.body.seq), at: e.body.ts, href: '/dutylog' }),
+      ]),
+    );
+    expect(gate.some((m: Json) => m.kind === 'patrol-stop' && m.id === `${roundId}:1`)).toBe(false); // stop 1 was the dead camera
+    const dead = (await api('op1', 'GET', `/api/cameras/dead/timeline?${win}`)).body.markers;
+    expect(dead).toEqual(expect.arrayContaining([expect.objectContaining({ kind: 'duty-log', id: String(offline.seq), at: offline.data.since })]));
     const kinds = (await api('sup', 'GET', '/api/dutylog')).body.map((x: Json) => x.kind);
     expect(kinds).toEqual(expect.arrayContaining(['round_anomaly', 'dispatch_request', 'round_completed', 'manual', 'correction']));
     expect((await api('sup', 'GET', '/api/dutylog/verify')).body).toMatchObject({ ok: true, triggers: true });
@@ -160,20 +174,22 @@ describe('patrol API', () => {
     expect((await api('op1', 'GET', '/api/patrol/compliance')).status).toBe(403);
     const comp = await api('sup', 'GET', '/api/patrol/compliance');
     expect(comp.body.slots.find((s: Json) => s.roundId === roundId)).toMatchObject({ username: 'op1' });
-    const url = `/api/patrol/footage/gate/index.m3u8?from=${stopRange.from}&to=${stopRange.to}`;
+    // the spot-check plays the stop's exact window over the evidence VOD route: audited like any recorded viewing
+    const url = `/api/cameras/gate/vod.m3u8?from=${stopRange.from}&to=${stopRange.to}`;
     const pl = await waitFor('recording covers the stop', async () => {
       const r = await api('sup', 'GET', url);
       return r.status === 200 ? (r.body as string) : undefined;
     });
-    expect(pl).toContain('#EXT-X-MAP:URI="seg/');
+    expect(pl).toContain('#EXT-X-MAP:URI="/api/recordings/');
+    expect(pl).toContain('#EXT-X-PROGRAM-DATE-TIME:');
     expect(pl).toContain('#EXT-X-ENDLIST');
-    const seg = /^seg\/\d+\.mp4$/m.exec(pl)![0];
-    const range = /#EXT-X-BYTERANGE:(\d+)@(\d+)/.exec(pl)!;
-    const part = await fetch(`${wp.url}/api/patrol/footage/gate/${seg}`, {
-      headers: { cookie: cookies.sup!, range: `bytes=${range[2]}-${Number(range[2]) + 7}` },
-    });
-    expect(part.status).toBe(206);
+    const media = /^\/api\/recordings\/\d+\/media\.mp4$/m.exec(pl)![0];
+    const part = await fetch(`${wp.url}${media}`, { headers: { cookie: cookies.sup! } });
+    expect(part.status).toBe(200);
     expect(Buffer.from(await part.arrayBuffer()).toString('latin1', 4, 8)).toBe('moof');
+    expect((await api('sup', 'GET', '/api/patrol/footage/gate/index.m3u8?from=1&to=2')).status).toBe(404); // the old duplicate route is gone
+    const audit = await api('admin', 'GET', '/api/audit?action=recording.view.start&camera=gate');
+    expect(audit.body.entries.find((e: Json) => e.actor === 'sup')).toMatchObject({ cameraId: 'gate', footageMs: expect.any(Number) });
     expect((await api('op1', 'POST', `/api/patrol/rounds/${roundId}/stops/0/spot-check`, { verdict: 'agree' })).status).toBe(403);
     const sc = await api('sup', 'POST', `/api/patrol/rounds/${roundId}/stops/0/spot-check`, { verdict: 'disagree', note: 'picture was black' });
     expect(sc.status).toBe(201);

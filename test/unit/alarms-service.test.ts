@@ -45,6 +45,20 @@ describe('AlarmService', () => {
     s.done();
   });
 
+  it('finds a camera\'s alarms by footage time range (review markers)', () => {
+    const s = setup();
+    const a = s.alarms.raise(input); // footage 985_000 … still holding
+    const b = s.alarms.raise({ ...input, sinceMs: 2_000_000, startMs: 2_010_000 }); // footage from 1_995_000
+    s.alarms.raise({ ...input, cameraId: 'c2' });
+    s.alarms.ended(a.id, 1_050_000, 0.9, [3]);
+    expect(s.alarms.between('c1', 0, 3_000_000).map((x) => x.id)).toEqual([a.id, b.id]);
+    expect(s.alarms.between('c1', 1_040_000, 1_996_000).map((x) => x.id)).toEqual([a.id, b.id]);
+    expect(s.alarms.between('c1', 1_050_000, 1_995_000)).toEqual([]); // a ended at 1_050_000, b's footage starts at 1_995_000
+    expect(s.alarms.between('c1', 5_000_000, 6_000_000).map((x) => x.id)).toEqual([b.id]); // still holding
+    expect(s.alarms.between('c1', 0, 3_000_000)[0]).toMatchObject({ cameraName: 'Cam c1' });
+    s.done();
+  });
+
   it('lists open first, newest first; ends alarms; survives a restart', () => {
     const s = setup();
     const a = s.alarms.raise(input);

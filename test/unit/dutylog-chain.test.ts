@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { migrate } from '../../server/store/db.ts';
-import { DutyLog, verifyDb } from '../../server/dutylog/log.ts';
+import { DutyLog, entryFootageMs, verifyDb } from '../../server/dutylog/log.ts';
 import { canonicalJson, entryHash, GENESIS_HASH, verifyChain } from '../../server/dutylog/chain.ts';
 import { ManualClock } from '../../server/patrol/clock.ts';
 
@@ -70,5 +70,13 @@ describe('duty log hash chain', () => {
     expect(log.corrections(2).map((e) => e.seq)).toEqual([6]);
     expect(() => log.append({ category: 'other', kind: 'correction', text: 'x', refSeq: 99, author: { id: 1, name: 'op1' } })).toThrow();
     expect(log.verify().ok).toBe(true);
+  });
+
+  it('an entry\'s footage time: when a camera went offline / came back, else when it was written', () => {
+    const base = { ts: 100_000, data: {} };
+    expect(entryFootageMs({ ...base, kind: 'manual' })).toBe(100_000);
+    expect(entryFootageMs({ ...base, kind: 'camera_offline', data: { since: 70_000 } })).toBe(70_000);
+    expect(entryFootageMs({ ...base, kind: 'camera_online', data: { since: 'x' } })).toBe(100_000);
+    expect(entryFootageMs({ ...base, kind: 'manual', data: { since: 70_000 } })).toBe(100_000);
   });
 });

@@ -57,6 +57,16 @@ describe('rounds with an injected clock', () => {
     const kinds = p.log.list().map((e) => e.kind).reverse();
     expect(kinds).toEqual(['round_anomaly', 'dispatch_request', 'round_completed']);
     expect(p.log.verify().ok).toBe(true);
+
+    // review markers: a camera's stops and duty-log entries by time range
+    const t0 = at('2025-03-10T08:03');
+    expect(p.roundRepo.stopsForCamera('b', t0, t0 + 3600_000)).toEqual([
+      expect.objectContaining({ roundId: r.id, idx: 1, routeName: 'Key areas', username: 'op1', outcome: 'anomaly', recFromMs: t0 + 10_000 - 3000 }),
+    ]);
+    expect(p.roundRepo.stopsForCamera('b', t0 + 22_000, t0 + 3600_000)).toEqual([]); // viewed t0+10 s … t0+22 s
+    expect(p.roundRepo.stopsForCamera('a', t0 - 60_000, t0 + 1).map((s) => s.idx)).toEqual([0]);
+    expect(p.log.forCamera('b', t0, t0 + 3600_000).map((e) => e.kind)).toEqual(['round_anomaly', 'dispatch_request']);
+    expect(p.log.forCamera('b', t0 + 23_000, t0 + 3600_000)).toEqual([]);
   });
 
   it("refuses someone else's round, a second round for the slot, not-verifiable on an online camera", async () => {

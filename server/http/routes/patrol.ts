@@ -58,10 +58,9 @@ export function msQuery(v: unknown, what: string, fallback: number): number {
 export interface PatrolRouterDeps {
   patrol: Patrol;
   snapshotPath: (file: string) => string | undefined;
-  footage: Router;
 }
 
-export function patrolRouter({ patrol, snapshotPath, footage }: PatrolRouterDeps): Router {
+export function patrolRouter({ patrol, snapshotPath }: PatrolRouterDeps): Router {
   const r = Router();
   const doer = requireRole('operator', 'supervisor', 'admin');
   const boss = requireRole('supervisor', 'admin');
@@ -154,6 +153,5 @@ export function patrolRouter({ patrol, snapshotPath, footage }: PatrolRouterDeps
     res.json(patrol.compliance.compliance(from, to));
   });
 
-  r.use('/footage', viewer, footage);
   return r;
 }

@@ -1,12 +1,22 @@
 import { LitElement, css, html, type PropertyValues } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import type Hls from 'hls.js';
+import type { Fragment } from 'hls.js';
+import { vodUrl } from '../data/recordings';
 
-/** Plays recorded footage (an HLS VOD playlist) with controls; hls.js loads lazily. */
+/**
+ * Plays an exact window of a camera's recorded footage (the evidence VOD playlist, so the viewing is audited
+ * like any recorded playback) with controls: starts at `from` and pauses at `to` (wall-clock ms), positioned
+ * by each segment's PROGRAM-DATE-TIME. hls.js loads lazily.
+ */
 @customElement('wp-footage-player')
 export class WpFootagePlayer extends LitElement {
-  @property() src: string | null = null;
+  @property() cameraId = '';
+  @property({ type: Number }) from = 0;
+  @property({ type: Number }) to = 0;
   private hls: Hls | null = null;
+  private frags: { start: number; dur: number; pdt: number }[] = [];
+  private generation = 0;
 
   static override styles = css`
     :host {
@@ -21,32 +31,77 @@ export class WpFootagePlayer extends LitElement {
     }
   `;
 
+  private get video(): HTMLVideoElement | null {
+    return this.renderRoot.querySelector('video');
+  }
+
+  /** Wall-clock ms of the picture being shown, or null. */
+  get wallTime(): number | null {
+    const v = this.video;
+    if (!v || !this.frags.length) return null;
+    const p = v.currentTime;
+    const f = this.frags.find((x) => p >= x.start && p < x.start + x.dur) ?? this.frags[this.frags.length - 1]!;
+    return f.pdt + (Math.min(p, f.start + f.dur) - f.start) * 1000;
+  }
+
+  private position(ms: number): number {
+    const f = this.frags.find((x) => ms < x.pdt + x.dur * 1000) ?? this.frags[this.frags.length - 1];
+    return f ? f.start + Math.max(0, Math.min(ms - f.pdt, f.dur * 1000)) / 1000 : 0;
+  }
+
   protected override async updated(changed: PropertyValues<this>): Promise<void> {
-    if (!changed.has('src')) return;
-    this.hls?.destroy();
-    this.hls = null;
-    const video = this.renderRoot.querySelector('video');
-    if (!video || !this.src) return;
+    if (!changed.has('cameraId') && !changed.has('from') && !changed.has('to')) return;
+    const gen = ++this.generation;
+    this.destroy();
+    const video = this.video;
+    if (!video || !this.cameraId || !(this.to > this.from)) return;
+    const src = vodUrl(this.cameraId, this.from, this.to);
     const { default: HlsCtor } = await import('hls.js/light');
+    if (gen !== this.generation) return;
     if (!HlsCtor.isSupported()) {
-      video.src = this.src;
+      video.src = src;
       return;
     }
-    const hls = new HlsCtor({ enableWorker: false });
+    const hls = new HlsCtor({ enableWorker: false, autoStartLoad: false });
     this.hls = hls;
-    hls.loadSource(this.src);
+    hls.on(HlsCtor.Events.LEVEL_LOADED, (_e, data) => {
+      this.frags = data.details.fragments.map((f: Fragment) => ({ start: f.start, dur: f.duration, pdt: f.programDateTime ?? 0 }));
+      const pos = this.position(this.from);
+      hls.startLoad(pos);
+      video.currentTime = pos;
+      void video.play().catch(() => undefined);
+    });
+    hls.loadSource(src);
     hls.attachMedia(video);
-    hls.on(HlsCtor.Events.MANIFEST_PARSED, () => void video.play().catch(() => undefined));
+  }
+
+  private readonly onTime = () => {
+    const v = this.video;
+    const ms = this.wallTime;
+    if (v && ms !== null && !v.paused && ms >= this.to) v.pause();
+  };
+
+  /** Play again from the start once the end of the window was reached. */
+  private readonly onPlay = () => {
+    const v = this.video;
+    const ms = this.wallTime;
+    if (v && ms !== null && ms >= this.to - 100) v.currentTime = this.position(this.from);
+  };
+
+  private destroy(): void {
+    this.hls?.destroy();
+    this.hls = null;
+    this.frags = [];
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
-    this.hls?.destroy();
-    this.hls = null;
+    this.generation++;
+    this.destroy();
   }
 
   override render() {
-    return html`<video data-testid="footage-video" controls muted playsinline></video>`;
+    return html`<video data-testid="footage-video" controls muted playsinline @timeupdate=${this.onTime} @play=${this.onPlay}></video>`;
   }
 }
 

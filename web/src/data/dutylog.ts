@@ -10,7 +10,20 @@ export interface LogEntry {
   text: string;
   authorName: string;
   refSeq: number | null;
+  data: Record<string, unknown>;
   hash: string;
+}
+
+/**
+ * The footage time an entry is about (same rule as the server's review markers): when a camera went offline
+ * or came back, else when the entry was written.
+ */
+export function entryFootageMs(e: Pick<LogEntry, 'ts' | 'kind' | 'data'>): number {
+  const since = e.data?.since;
+  if ((e.kind === 'camera_offline' || e.kind === 'camera_online') && typeof since === 'number' && Number.isFinite(since) && since <= e.ts) {
+    return since;
+  }
+  return e.ts;
 }
 
 export const MANUAL_CATEGORIES = ['anomaly', 'dispatch', 'equipment_fault', 'visitor', 'other'] as const;

@@ -129,10 +129,6 @@ export function fetchCompliance(from: number, to: number): Promise<Compliance> {
 
 export const snapshotUrl = (round: number, idx: number) => `/api/patrol/rounds/${round}/stops/${idx}/snapshot.jpg`;
 
-export function footageUrl(cameraId: string, from: number, to: number): string {
-  return `/api/patrol/footage/${encodeURIComponent(cameraId)}/index.m3u8?from=${Math.round(from)}&to=${Math.round(to)}`;
-}
-
 export function reportUrl(kind: 'daily' | 'shift', format: 'csv' | 'html', date: string, shift?: string): string {
   const q = new URLSearchParams({ date, format });
   if (shift) q.set('shift', shift);

@@ -24,7 +24,7 @@ export const alarmsEn = {
   'alarms.ackBy': 'Acknowledged by {user} at {time} (after {after})',
   'alarms.dispatchBy': 'Dispatched to {to} by {user} at {time}',
   'alarms.resolveBy': 'Resolved by {user} at {time} (after {after})',
-  'alarms.recording': 'Open recording',
+  'alarms.recording': 'Footage',
   'alarms.snapshot': 'Alarm snapshot',
 
   'popup.title': 'Alarm',

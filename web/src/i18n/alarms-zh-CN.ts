@@ -26,7 +26,7 @@ export const alarmsZhCN: Record<keyof typeof alarmsEn, string> = {
   'alarms.ackBy': '{user} 于 {time} 确认（用时 {after}）',
   'alarms.dispatchBy': '{user} 于 {time} 派往 {to}',
   'alarms.resolveBy': '{user} 于 {time} 处理完毕（用时 {after}）',
-  'alarms.recording': '查看录像',
+  'alarms.recording': '录像',
   'alarms.snapshot': '报警截图',
 
   'popup.title': '报警',

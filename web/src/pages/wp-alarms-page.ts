@@ -13,6 +13,7 @@ import {
   type Alarm,
   type AnalyticsStatus,
 } from '../data/alarms';
+import { reviewPath } from '../data/recordings';
 import { formatDateTime, getLang, t } from '../i18n';
 import { sharedStyles } from '../styles/shared';
 
@@ -203,7 +204,7 @@ export class WpAlarmsPage extends LitElement {
           <span>${t('alarms.zone', { zone: a.zone })}</span>
           <span class="state" data-testid="alarm-state">${t(`alarms.status.${a.status}`)}</span>
           <span class="muted">${formatDateTime(a.startMs)} · ${t('alarms.age', { age: formatDuration(now - a.startMs) })}${a.endMs === null ? ` · ${t('alarms.ongoing')}` : ''}</span>
-          <a href=${`/review/${encodeURIComponent(a.cameraId)}?t=${a.recordingMs}`}>${t('alarms.recording')}</a>
+          <a data-testid="alarm-footage" href=${reviewPath(a.cameraId, a.recordingMs)}>${t('alarms.recording')}</a>
         </div>
         ${this.renderSteps(a)} ${this.renderActions(a)}
         ${this.errors.has(a.id) ? html`<div class="err" data-testid="alarm-error">${this.errors.get(a.id)}</div>` : nothing}

@@ -2,8 +2,9 @@ import { LitElement, css, html, nothing } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
 import { LocalizeController } from '../controllers/localize-controller';
 import {
-  fetchCompliance, fetchRound, footageUrl, reportUrl, serverNow, snapshotUrl, spotCheck, type Compliance, type Round, type Tally,
+  fetchCompliance, fetchRound, reportUrl, serverNow, snapshotUrl, spotCheck, type Compliance, type Round, type Tally,
 } from '../data/patrol';
+import { reviewPath } from '../data/recordings';
 import { formatDateTime, t } from '../i18n';
 import { errorMessage } from '../i18n/errors';
 import { sharedStyles } from '../styles/shared';
@@ -21,7 +22,7 @@ export class WpCompliancePage extends LitElement {
   @state() private hours: number = 24;
   @state() private data: Compliance | null = null;
   @state() private round: Round | null = null;
-  @state() private replay: { idx: number; src: string } | null = null;
+  @state() private replay: { idx: number; cameraId: string; from: number; to: number } | null = null;
   @state() private error = '';
   private readonly l10n = new LocalizeController(this);
 
@@ -100,7 +101,8 @@ export class WpCompliancePage extends LitElement {
               ? t('round.viewed', { from: formatDateTime(s.viewStartedMs, false), to: formatDateTime(s.viewEndedMs, false), s: Math.round((s.dwellMs ?? 0) / 1000) })
               : ''}</td>
             <td>${s.recFromMs && s.recToMs
-              ? html`<button data-testid="replay-stop" @click=${() => (this.replay = { idx: s.idx, src: footageUrl(s.cameraId, s.recFromMs!, s.recToMs!) })}>${t('round.replay')}</button>`
+              ? html`<button data-testid="replay-stop" @click=${() => (this.replay = { idx: s.idx, cameraId: s.cameraId, from: s.recFromMs!, to: s.recToMs! })}>${t('round.replay')}</button>
+                  <a data-testid="stop-footage" href=${reviewPath(s.cameraId, s.recFromMs)}>${t('round.footage')}</a>`
               : nothing}</td>
             <td>${checks.map((c) => html`<div data-testid="spot-verdict">${c.username}: ${t(c.verdict === 'agree' ? 'round.agree' : 'round.disagree')} ${c.note}</div>`)}
               ${s.outcome ? html`<textarea name="spot-note-${s.idx}" placeholder=${t('round.spotNote')}></textarea>
@@ -109,7 +111,9 @@ export class WpCompliancePage extends LitElement {
           </tr>`;
         })}
       </table>
-      ${this.replay ? html`<wp-footage-player data-testid="footage" .src=${this.replay.src}></wp-footage-player>` : nothing}
+      ${this.replay
+        ? html`<wp-footage-player data-testid="footage" .cameraId=${this.replay.cameraId} .from=${this.replay.from} .to=${this.replay.to}></wp-footage-player>`
+        : nothing}
     </section>`;
   }
 

@@ -3,7 +3,8 @@ import { customElement, state } from 'lit/decorators.js';
 import { LocalizeController } from '../controllers/localize-controller';
 import { StoreController } from '../controllers/store-controller';
 import { cameras } from '../data/cameras';
-import { appendLog, correctLog, fetchLog, MANUAL_CATEGORIES, verifyLog, type LogEntry, type ManualCategory } from '../data/dutylog';
+import { appendLog, correctLog, entryFootageMs, fetchLog, MANUAL_CATEGORIES, verifyLog, type LogEntry, type ManualCategory } from '../data/dutylog';
+import { reviewPath } from '../data/recordings';
 import { formatDateTime, hasKey, t } from '../i18n';
 import { errorMessage } from '../i18n/errors';
 import { sharedStyles } from '../styles/shared';
@@ -95,7 +96,9 @@ export class WpDutylogPage extends LitElement {
         ${this.entries.map(
           (e) => html`<tr data-testid="log-row" data-kind=${e.kind} data-seq=${e.seq}>
             <td class="mono">${e.seq}</td><td class="mono">${formatDateTime(e.ts)}</td><td>${catText(e.category)}</td>
-            <td>${e.cameraId ?? ''}</td>
+            <td>${e.cameraId ?? ''}${e.cameraId
+              ? html` <a data-testid="log-footage" href=${reviewPath(e.cameraId, entryFootageMs(e))}>${t('log.footage')}</a>`
+              : nothing}</td>
             <td>${e.refSeq ? html`<span class="muted">${t('log.corrects', { seq: e.refSeq })} · </span>` : nothing}${e.text}
               ${this.correcting === e.seq
                 ? html`<div><input type="text" name="correction" placeholder=${t('log.correction')} />

@@ -14,6 +14,7 @@ export class WpLanguageSwitch extends LitElement {
     css`
       :host {
         display: inline-flex;
+        white-space: nowrap;
       }
       button {
         padding: 0.3em 0.6em;

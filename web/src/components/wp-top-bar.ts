@@ -24,8 +24,9 @@ export class WpTopBar extends LitElement {
     css`
       :host {
         display: flex;
+        flex-wrap: wrap;
         align-items: center;
-        gap: 1.2em;
+        gap: 0.3em 1em;
         padding: 0.45em 1em;
         background: var(--wp-surface);
         border-bottom: 1px solid var(--wp-border);
@@ -42,12 +43,14 @@ export class WpTopBar extends LitElement {
       }
       nav {
         display: flex;
-        gap: 0.3em;
+        flex-wrap: wrap;
+        gap: 0.2em;
       }
       nav a {
         color: var(--wp-text-muted);
         text-decoration: none;
-        padding: 0.35em 0.8em;
+        white-space: nowrap;
+        padding: 0.35em 0.65em;
         border-radius: var(--wp-radius);
         font-weight: 600;
       }
@@ -58,6 +61,10 @@ export class WpTopBar extends LitElement {
         color: var(--wp-text);
         background: var(--wp-surface-2);
         box-shadow: inset 0 -2px 0 var(--wp-accent);
+      }
+      button,
+      .user {
+        white-space: nowrap;
       }
       .spacer {
         flex: 1;

@@ -15,6 +15,7 @@ import { EventBus } from './events/bus.ts';
 import { checkFfmpeg } from './media/ffmpeg-check.ts';
 import { MediaManager } from './media/manager.ts';
 import { demoCameras, demoClipsReady } from './demo/demo-cameras.ts';
+import { seedDemoRoute } from './demo/demo-route.ts';
 import { openDb, type Db } from './store/db.ts';
 import { CameraRepo } from './store/cameras.ts';
 import { SegmentRepo } from './store/segments.ts';
@@ -246,6 +247,10 @@ async function main(): Promise<void> {
     shifts: cfg.patrol.shifts,
     liveLatencyMs: cfg.patrol.liveLatencySeconds * 1000,
   });
+  if (cfg.demo) {
+    const seeded = seedDemoRoute(patrol.routes, demoCameras(ROOT).map((d) => d.id).filter((id) => cameras.get(id) !== undefined));
+    if (seeded) log.info('demo: created patrol route', { id: seeded.id, name: seeded.name });
+  }
   const stopCameraWatch = watchCameraStates(bus, patrol.log, {
     debounceMs: cfg.patrol.cameraDebounceSeconds * 1000,
     cameraName: (id) => cameras.get(id)?.name,

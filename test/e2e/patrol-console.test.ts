@@ -163,6 +163,35 @@ describe('video patrol in the console', () => {
     await expect.poll(() => tid(page, 'spot-verdict').count()).toBe(1);
   });
 
+  it('a supervisor creates a 2-stop route in the editor; it is due on the rounds page (operators see no editor)', async () => {
+    const op = await pageAs('op2');
+    await op.goto(`${wp.url}/rounds`);
+    await tid(op, 'due-item').first().waitFor({ timeout: 15_000 });
+    expect(await tid(op, 'new-route').count()).toBe(0);
+    expect(await tid(op, 'edit-route').count()).toBe(0);
+
+    const page = await pageAs('sup');
+    await page.goto(`${wp.url}/rounds`);
+    await tid(page, 'new-route').click({ timeout: 15_000 });
+    await tid(page, 'route-name').fill('Editor route');
+    await tid(page, 'route-save').click(); // no camera picked yet: the server's 400 is shown inline
+    await expect.poll(() => tid(page, 'route-error').textContent()).toMatch(/cameraId/);
+    await tid(page, 'route-stop-camera').first().selectOption('cam-a');
+    await tid(page, 'route-stop-checklist').first().fill('Gate closed\nNo loiterers');
+    await tid(page, 'route-add-stop').click();
+    await tid(page, 'route-stop-camera').nth(1).selectOption('cam-b');
+    await tid(page, 'route-stop-dwell').nth(1).fill('5');
+    await tid(page, 'route-save').click();
+    const item = page.locator('[data-testid="due-item"]', { hasText: 'Editor route' });
+    await expect.poll(() => item.getAttribute('data-state'), { timeout: 15_000 }).toBe('due');
+    expect(await item.textContent()).toContain('2 stops');
+    const routes = (await apiCall('sup', 'GET', '/api/patrol/routes')).body as unknown as { name: string; stops: unknown[] }[];
+    expect(routes.find((r) => r.name === 'Editor route')?.stops).toEqual([
+      { cameraId: 'cam-a', preset: null, minDwellS: 10, checklist: ['Gate closed', 'No loiterers'] },
+      { cameraId: 'cam-b', preset: null, minDwellS: 5, checklist: [] },
+    ]);
+  });
+
   it('the duty log holds it all; a direct DB edit is caught by verify-log', async () => {
     const page = await pageAs('sup');
     await page.goto(`${wp.url}/dutylog`);

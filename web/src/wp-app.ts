@@ -134,7 +134,7 @@ export class WpApp extends LitElement {
       case 'cameras':
         return html`<wp-cameras-page .user=${user}></wp-cameras-page>`;
       case 'rounds':
-        return html`<wp-rounds-page></wp-rounds-page>`;
+        return html`<wp-rounds-page .user=${user}></wp-rounds-page>`;
       case 'dutylog':
         return html`<wp-dutylog-page></wp-dutylog-page>`;
       case 'handover':

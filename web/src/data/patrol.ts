@@ -90,6 +90,40 @@ export interface Compliance {
   slots: GradedSlot[];
 }
 
+export interface RouteStopInput {
+  cameraId: string;
+  preset?: string | null;
+  minDwellS: number;
+  checklist: string[];
+}
+
+/** Body of POST/PUT /api/patrol/routes (docs/patrol.md). */
+export interface RouteInput {
+  name: string;
+  post: string;
+  intervalMin: number;
+  activeFrom: string;
+  activeTo: string;
+  graceMin: number;
+  enabled: boolean;
+  stops: RouteStopInput[];
+}
+
+export interface PatrolRoute extends RouteInput {
+  id: number;
+  stops: (RouteStopInput & { preset: string | null })[];
+  createdMs: number;
+  updatedMs: number;
+}
+
+/** Who may create and edit routes (the server enforces it too). */
+export const canEditRoutes = (role: string | undefined): boolean => role === 'supervisor' || role === 'admin';
+
+export const fetchRoutes = (all = true) => api<PatrolRoute[]>('GET', `/api/patrol/routes${all ? '?all=1' : ''}`);
+export const fetchRoute = (id: number) => api<PatrolRoute>('GET', `/api/patrol/routes/${id}`);
+export const createRoute = (input: RouteInput) => api<PatrolRoute>('POST', '/api/patrol/routes', { body: input });
+export const updateRoute = (id: number, input: RouteInput) => api<PatrolRoute>('PUT', `/api/patrol/routes/${id}`, { body: input });
+
 /** Server time minus local time, from the last answer that carried `now` (countdowns use server time). */
 let clockOffset = 0;
 export const serverNow = (): number => Date.now() + clockOffset;

@@ -1,10 +1,23 @@
 import { LitElement, css, html, nothing } from 'lit';
-import { customElement, state } from 'lit/decorators.js';
+import { customElement, property, state } from 'lit/decorators.js';
 import { LocalizeController } from '../controllers/localize-controller';
-import { fetchCurrentRound, fetchDue, serverNow, startRound, type DueItem, type Round } from '../data/patrol';
+import {
+  canEditRoutes,
+  fetchCurrentRound,
+  fetchDue,
+  fetchRoute,
+  fetchRoutes,
+  serverNow,
+  startRound,
+  type DueItem,
+  type PatrolRoute,
+  type Round,
+} from '../data/patrol';
+import type { User } from '../data/types';
 import { formatDateTime, t } from '../i18n';
 import { errorMessage } from '../i18n/errors';
 import { sharedStyles } from '../styles/shared';
+import '../components/wp-route-editor';
 import './wp-round-stepper';
 
 const mmss = (ms: number) => {
@@ -14,10 +27,19 @@ const mmss = (ms: number) => {
   return `${h ? `${h}:` : ''}${String(m).padStart(h ? 2 : 1, '0')}:${String(s % 60).padStart(2, '0')}`;
 };
 
-/** Due rounds with a countdown; "Start round" opens the stepper. A round in progress comes back after a reload. */
+/**
+ * Due rounds with a countdown; "Start round" opens the stepper. A round in progress comes back after a reload.
+ * Supervisors and admins create and edit routes here (wp-route-editor).
+ */
 @customElement('wp-rounds-page')
 export class WpRoundsPage extends LitElement {
+  @property({ attribute: false }) user: User | null = null;
   @state() private items: DueItem[] = [];
+  /** Disabled routes (not in the due list), for supervisors to edit. */
+  @state() private disabled: PatrolRoute[] = [];
+  /** The editor: 'new', a route being edited, or closed. */
+  @state() private editing: PatrolRoute | 'new' | null = null;
+  @state() private notice = '';
   @state() private round: Round | null = null;
   @state() private finished: Round | null = null;
   @state() private error = '';
@@ -30,7 +52,9 @@ export class WpRoundsPage extends LitElement {
     sharedStyles,
     css`
       :host { display: block; padding: 1em 1.5em; overflow: auto; }
-      h1 { font-size: 1.3em; margin: 0 0 0.8em; }
+      h1 { font-size: 1.3em; margin: 0; }
+      h2 { font-size: 1.1em; margin: 1.2em 0 0.6em; }
+      .head { display: flex; align-items: center; justify-content: space-between; gap: 1em; margin: 0 0 0.8em; }
       ul { list-style: none; margin: 0; padding: 0; display: grid; gap: 0.6em; }
       li { display: flex; align-items: center; gap: 1em; padding: 0.8em 1em; background: var(--wp-surface); border: 1px solid var(--wp-border); border-radius: 8px; }
       li[data-state='overdue'] { border-color: var(--wp-offline); }
@@ -60,6 +84,7 @@ export class WpRoundsPage extends LitElement {
       const [items, round] = await Promise.all([fetchDue(), fetchCurrentRound()]);
       this.items = items;
       this.round = round;
+      this.disabled = canEditRoutes(this.user?.role) ? (await fetchRoutes(true)).filter((r) => !r.enabled) : [];
       this.error = '';
     } catch (e) {
       this.error = errorMessage(e);
@@ -73,6 +98,21 @@ export class WpRoundsPage extends LitElement {
     } catch (e) {
       this.error = errorMessage(e);
     }
+  }
+
+  private async edit(routeId: number): Promise<void> {
+    try {
+      this.editing = await fetchRoute(routeId);
+      this.notice = '';
+    } catch (e) {
+      this.error = errorMessage(e);
+    }
+  }
+
+  private onRouteSaved(e: CustomEvent<{ route: PatrolRoute }>): void {
+    this.editing = null;
+    this.notice = t('route.saved', { name: e.detail.route.name });
+    void this.load();
   }
 
   private onRoundChanged(e: CustomEvent<{ round: Round }>): void {
@@ -95,14 +135,27 @@ export class WpRoundsPage extends LitElement {
     if (this.round) {
       return html`<wp-round-stepper .round=${this.round} @round-changed=${this.onRoundChanged}></wp-round-stepper>`;
     }
+    const boss = canEditRoutes(this.user?.role);
     return html`
-      <h1>${t('rounds.title')}</h1>
+      <div class="head">
+        <h1>${t('rounds.title')}</h1>
+        ${boss && !this.editing
+          ? html`<button class="primary" data-testid="new-route" @click=${() => ((this.editing = 'new'), (this.notice = ''))}>${t('rounds.newRoute')}</button>`
+          : nothing}
+      </div>
+      ${this.editing
+        ? html`<wp-route-editor .route=${this.editing === 'new' ? undefined : this.editing}
+            @route-saved=${this.onRouteSaved} @cancel=${() => (this.editing = null)}></wp-route-editor>`
+        : nothing}
+      ${this.notice ? html`<p class="muted" data-testid="route-notice">${this.notice}</p>` : nothing}
       ${this.finished
         ? html`<div class="done" data-testid="round-done">${t('step.done')}: ${this.finished.routeName} —
             ${this.finished.stops.map((s) => t(`outcome.${s.outcome ?? 'pending'}`)).join(' · ')}</div>`
         : nothing}
       ${this.error ? html`<p class="error" data-testid="rounds-error">${this.error}</p>` : nothing}
-      ${this.items.length === 0 ? html`<p class="muted">${t('rounds.none')}</p>` : nothing}
+      ${this.items.length === 0 && this.disabled.length === 0
+        ? html`<p class="muted" data-testid="rounds-none">${t(boss ? 'rounds.none' : 'rounds.noneOperator')}</p>`
+        : nothing}
       <ul>
         ${this.items.map(
           (i) => html`<li data-testid="due-item" data-route-id=${i.routeId} data-state=${i.state}>
@@ -112,9 +165,21 @@ export class WpRoundsPage extends LitElement {
             ${i.state === 'due' || i.state === 'overdue'
               ? html`<button class="primary" data-testid="start-round" @click=${() => this.start(i.routeId)}>${t('rounds.start')}</button>`
               : nothing}
+            ${boss ? html`<button data-testid="edit-route" @click=${() => this.edit(i.routeId)}>${t('rounds.edit')}</button>` : nothing}
           </li>`,
         )}
       </ul>
+      ${this.disabled.length
+        ? html`<h2>${t('rounds.disabled')}</h2>
+            <ul>
+              ${this.disabled.map(
+                (r) => html`<li data-testid="disabled-route" data-route-id=${r.id}>
+                  <span class="name">${r.name}<span class="muted"> · ${r.post} · ${t('rounds.stops', { n: r.stops.length })}</span></span>
+                  <button data-testid="edit-route" @click=${() => this.edit(r.id)}>${t('rounds.edit')}</button>
+                </li>`,
+              )}
+            </ul>`
+        : nothing}
     `;
   }
 }

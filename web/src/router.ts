@@ -13,6 +13,7 @@ export type Route =
   | { name: 'alarms' }
   | { name: 'review'; camera: string; t?: number }
   | { name: 'audit' }
+  | { name: 'users' }
   | { name: 'notfound' };
 
 export function parseRoute(loc: { pathname: string; search: string }): Route {
@@ -36,6 +37,7 @@ export function parseRoute(loc: { pathname: string; search: string }): Route {
     return { name: 'review', camera: review[1] ? decodeURIComponent(review[1]) : '', t: q.get('t') && Number.isFinite(t) ? t : undefined };
   }
   if (path === '/audit') return { name: 'audit' };
+  if (path === '/users') return { name: 'users' };
   if (path === '/rounds' || path === '/dutylog' || path === '/handover' || path === '/compliance') {
     return { name: path.slice(1) as 'rounds' | 'dutylog' | 'handover' | 'compliance' };
   }

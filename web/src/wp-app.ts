@@ -19,6 +19,7 @@ import './pages/wp-compliance-page';
 import './pages/wp-alarms-page';
 import './pages/wp-review-page';
 import './pages/wp-audit-page';
+import './pages/wp-users-page';
 
 /** Root element: routing (History API), session gate, top bar. */
 @customElement('wp-app')
@@ -145,6 +146,8 @@ export class WpApp extends LitElement {
         return html`<wp-review-page .cameraId=${r.camera} .at=${r.t} .user=${user}></wp-review-page>`;
       case 'audit':
         return html`<wp-audit-page></wp-audit-page>`;
+      case 'users':
+        return html`<wp-users-page></wp-users-page>`;
       case 'alarms':
         return html`<wp-alarms-page></wp-alarms-page>`;
       default:

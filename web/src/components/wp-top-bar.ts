@@ -99,6 +99,9 @@ export class WpTopBar extends LitElement {
         ${u && (u.role === 'supervisor' || u.role === 'admin')
           ? html`<a href="/audit" data-testid="nav-audit" aria-current=${cur('audit')}>${t('nav.audit')}</a>`
           : nothing}
+        ${u?.role === 'admin'
+          ? html`<a href="/users" data-testid="nav-users" aria-current=${cur('users')}>${t('nav.users')}</a>`
+          : nothing}
       </nav>
       <div class="spacer"></div>
       <wp-storage-alarm></wp-storage-alarm>

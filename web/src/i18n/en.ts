@@ -2,6 +2,7 @@ import { onvifEn } from './onvif-en';
 import { alarmsEn } from './alarms-en';
 import { patrolEn } from './patrol-en';
 import { evidenceEn } from './evidence-en';
+import { usersEn } from './users-en';
 
 /** English message table. Keys are shared with zh-CN (which must translate every key). */
 export const en = {
@@ -122,6 +123,7 @@ export const en = {
   ...onvifEn,
   ...alarmsEn,
   ...evidenceEn,
+  ...usersEn,
 };
 
 export type MessageKey = keyof typeof en;

@@ -3,6 +3,7 @@ import { alarmsZhCN } from './alarms-zh-CN';
 import { onvifZhCN } from './onvif-zh-CN';
 import { patrolZhCN } from './patrol-zh-CN';
 import { evidenceZhCN } from './evidence-zh-CN';
+import { usersZhCN } from './users-zh-CN';
 
 /** 简体中文消息表。 */
 export const zhCN: Record<MessageKey, string> = {
@@ -123,4 +124,5 @@ export const zhCN: Record<MessageKey, string> = {
   ...onvifZhCN,
   ...alarmsZhCN,
   ...evidenceZhCN,
+  ...usersZhCN,
 };

@@ -6,6 +6,7 @@ import { createUser, fetchUsers, ROLES, type UserRow } from '../data/users';
 import { formatDateTime, t } from '../i18n';
 import { errorMessage } from '../i18n/errors';
 import { sharedStyles } from '../styles/shared';
+import { pageStyles } from '../styles/page';
 
 /** User management for administrators: the list of users and a form to create one with a role. */
 @customElement('wp-users-page')
@@ -21,52 +22,8 @@ export class WpUsersPage extends LitElement {
 
   static override styles = [
     sharedStyles,
+    pageStyles,
     css`
-      :host {
-        display: flex;
-        flex-direction: column;
-        gap: 0.8em;
-        height: 100%;
-        min-height: 0;
-        padding: 0.8em 1em;
-        overflow: auto;
-      }
-      h1 {
-        margin: 0;
-        font-size: 1.3em;
-      }
-      form {
-        display: flex;
-        flex-wrap: wrap;
-        gap: 0.6em;
-        align-items: end;
-      }
-      label {
-        display: grid;
-        gap: 0.2em;
-        font-size: 0.85em;
-        color: var(--wp-text-muted);
-      }
-      input,
-      select {
-        font: inherit;
-        color: var(--wp-text);
-        background: var(--wp-bg);
-        border: 1px solid var(--wp-border);
-        border-radius: var(--wp-radius);
-        padding: 0.35em 0.5em;
-      }
-      table {
-        border-collapse: collapse;
-        width: 100%;
-        font-size: 0.9em;
-      }
-      th,
-      td {
-        text-align: left;
-        padding: 0.35em 0.5em;
-        border-bottom: 1px solid var(--wp-border);
-      }
       th {
         color: var(--wp-text-muted);
         font-weight: 600;

@@ -4,26 +4,11 @@
  * WebAudio) with a red tile frame, and the operator acknowledges, dispatches and resolves the alarm from
  * the alarm page, which links the alarm to its footage. Only 127.0.0.1 is contacted.
  */
-import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../support/browser.ts';
 import { ensureScenarios, type Scenario } from '../support/scenarios.ts';
-import { login, REPO_ROOT, startWatchpost, type Watchpost } from '../support/server.ts';
-
-function ensureConsoleBuilt(): void {
-  const index = join(REPO_ROOT, 'web/dist/index.html');
-  const newest = (dir: string): number =>
-    readdirSync(dir, { withFileTypes: true }).reduce((max, e) => {
-      const p = join(dir, e.name);
-      return Math.max(max, e.isDirectory() ? newest(p) : statSync(p).mtimeMs);
-    }, 0);
-  const srcTime = Math.max(newest(join(REPO_ROOT, 'web/src')), statSync(join(REPO_ROOT, 'web/index.html')).mtimeMs);
-  if (existsSync(index) && statSync(index).mtimeMs >= srcTime) return;
-  execFileSync(process.execPath, [join(REPO_ROOT, 'node_modules/vite/bin/vite.js'), 'build', '--config', 'web/vite.config.ts'], { cwd: REPO_ROOT, stdio: 'pipe' });
-}
+import { login, startWatchpost, type Watchpost } from '../support/server.ts';
 
 describe('alarms in the console', () => {
   let scenario: Scenario;
@@ -37,7 +22,6 @@ describe('alarms in the console', () => {
     fetch(`${wp.url}/api/cameras/walk/zones`, { method: 'PUT', headers: { cookie, 'content-type': 'application/json' }, body: JSON.stringify({ zones }) });
 
   beforeAll(async () => {
-    ensureConsoleBuilt();
     [scenario] = (await ensureScenarios(['loiter-walkway'])) as [Scenario];
     wp = await startWatchpost({
       configYaml: ['server: {host: 127.0.0.1}', 'demo: false', 'analytics: {fps: 2}', 'cameras:', `  - {id: walk, name: "Walkway", file: "${scenario.video}"}`].join('\n'),

@@ -3,34 +3,12 @@
  * login → live wall (4 tiles whose videos advance) → single camera → kiosk wall that reconnects by
  * itself after a server restart and survives a reload. Only 127.0.0.1 is contacted.
  */
-import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startWatchpost } from '../support/server.ts';
 import { launchChromium } from '../support/browser.ts';
 
 type Watchpost = Awaited<ReturnType<typeof startWatchpost>>;
-
-const ROOT = resolve(fileURLToPath(new URL('.', import.meta.url)), '../..');
-
-/** Build web/dist when it is missing or older than a source file (the server serves web/dist). */
-function ensureConsoleBuilt(): void {
-  const index = join(ROOT, 'web/dist/index.html');
-  const newest = (dir: string): number =>
-    readdirSync(dir, { withFileTypes: true }).reduce((max, e) => {
-      const p = join(dir, e.name);
-      return Math.max(max, e.isDirectory() ? newest(p) : statSync(p).mtimeMs);
-    }, 0);
-  const srcTime = Math.max(newest(join(ROOT, 'web/src')), statSync(join(ROOT, 'web/index.html')).mtimeMs);
-  if (existsSync(index) && statSync(index).mtimeMs >= srcTime) return;
-  execFileSync(process.execPath, [join(ROOT, 'node_modules/vite/bin/vite.js'), 'build', '--config', 'web/vite.config.ts'], {
-    cwd: ROOT,
-    stdio: 'pipe',
-  });
-}
 
 /** currentTime of every <video> matched by `videos`. */
 function currentTimes(videos: Locator): Promise<number[]> {
@@ -55,7 +33,6 @@ describe('web console', () => {
   const pageErrors: string[] = [];
 
   beforeAll(async () => {
-    ensureConsoleBuilt();
     wp = await startWatchpost();
     browser = await launchChromium();
     context = await browser.newContext({ viewport: { width: 1280, height: 720 }, locale: 'en-US' });

@@ -4,29 +4,14 @@
  * multicast never reaches the host's network. An admin discovers the cameras, gets "authentication failed" for a
  * wrong password, adds one with the right credentials, sees it live on the wall and moves it to a PTZ preset.
  */
-import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
 import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { netnsSupport } from '../support/netns.ts';
-import { REPO_ROOT } from '../support/server.ts';
 import { startOnvifSite, type OnvifSite } from '../support/virtual-onvif/site.ts';
 
 const NS = netnsSupport();
 if (!NS.ok) console.warn(`SKIPPED onvif-console e2e: ${NS.reason}`);
 const PW = 'e2e-cam-pw-3';
-
-function ensureConsoleBuilt(): void {
-  const index = join(REPO_ROOT, 'web/dist/index.html');
-  const newest = (dir: string): number =>
-    readdirSync(dir, { withFileTypes: true }).reduce((max, e) => {
-      const p = join(dir, e.name);
-      return Math.max(max, e.isDirectory() ? newest(p) : statSync(p).mtimeMs);
-    }, 0);
-  if (existsSync(index) && statSync(index).mtimeMs >= newest(join(REPO_ROOT, 'web/src'))) return;
-  execFileSync(process.execPath, [join(REPO_ROOT, 'node_modules/vite/bin/vite.js'), 'build', '--config', 'web/vite.config.ts'], { cwd: REPO_ROOT, stdio: 'pipe' });
-}
 
 async function advancing(page: Page, videos: Locator): Promise<number> {
   const times = () => videos.evaluateAll((els) => els.map((v) => (v as unknown as { currentTime: number }).currentTime));
@@ -43,7 +28,6 @@ describe.skipIf(!NS.ok)('ONVIF onboarding in the console', () => {
   const pageErrors: string[] = [];
 
   beforeAll(async () => {
-    ensureConsoleBuilt();
     site = await startOnvifSite({
       rtspUser: 'admin',
       rtspPassword: PW,

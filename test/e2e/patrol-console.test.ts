@@ -5,25 +5,13 @@
  * stop's recorded footage and records a spot-check; a direct DB edit of the duty log is caught by verify-log.
  */
 import Database from 'better-sqlite3';
-import { execFile, execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../support/browser.ts';
 import { freePort, startRtspServer, type RtspServer } from '../support/rtsp.ts';
 import { login, REPO_ROOT, startWatchpost, type Watchpost } from '../support/server.ts';
-
-function ensureConsoleBuilt(): void {
-  const index = join(REPO_ROOT, 'web/dist/index.html');
-  const newest = (dir: string): number =>
-    readdirSync(dir, { withFileTypes: true }).reduce((max, e) => {
-      const p = join(dir, e.name);
-      return Math.max(max, e.isDirectory() ? newest(p) : statSync(p).mtimeMs);
-    }, 0);
-  if (existsSync(index) && statSync(index).mtimeMs >= newest(join(REPO_ROOT, 'web/src'))) return;
-  execFileSync(process.execPath, [join(REPO_ROOT, 'node_modules/vite/bin/vite.js'), 'build', '--config', 'web/vite.config.ts'], { cwd: REPO_ROOT, stdio: 'pipe' });
-}
 
 let rtsp: RtspServer;
 let wp: Watchpost;
@@ -54,7 +42,6 @@ async function pageAs(who: string): Promise<Page> {
 const tid = (page: Page, id: string) => page.locator(`[data-testid="${id}"]`);
 
 beforeAll(async () => {
-  ensureConsoleBuilt();
   rtsp = await startRtspServer({ width: 320, height: 240, fps: 10, mounts: ['a', 'b'] });
   wp = await startWatchpost({
     configYaml: [

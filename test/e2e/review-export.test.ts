@@ -7,14 +7,14 @@
  * timeline. Only 127.0.0.1 is contacted.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyBundle } from '../../server/evidence/verify.ts';
 import { startRtspServer, type RtspServer } from '../support/rtsp.ts';
-import { REPO_ROOT, login, startWatchpost, type Watchpost } from '../support/server.ts';
+import { login, startWatchpost, type Watchpost } from '../support/server.ts';
 
 const tmp = mkdtempSync(join(tmpdir(), 'wp-review-e2e-'));
 let rtsp: RtspServer;
@@ -25,18 +25,6 @@ let cookie = '';
 let lockFrom = 0;
 let logEntry: { seq: number; ts: number } = { seq: 0, ts: 0 };
 const pageErrors: string[] = [];
-
-/** Build web/dist when it is missing or older than a source file (the server serves web/dist). */
-function ensureConsoleBuilt(): void {
-  const newest = (dir: string): number =>
-    readdirSync(dir, { withFileTypes: true }).reduce((max, e) => {
-      const p = join(dir, e.name);
-      return Math.max(max, e.isDirectory() ? newest(p) : statSync(p).mtimeMs);
-    }, 0);
-  const index = join(REPO_ROOT, 'web/dist/index.html');
-  if (existsSync(index) && statSync(index).mtimeMs >= newest(join(REPO_ROOT, 'web/src'))) return;
-  execFileSync(process.execPath, [join(REPO_ROOT, 'node_modules/vite/bin/vite.js'), 'build', '--config', 'web/vite.config.ts'], { cwd: REPO_ROOT, stdio: 'pipe' });
-}
 
 const pad = (n: number) => String(n).padStart(2, '0');
 const localInput = (ms: number) => {
@@ -52,7 +40,6 @@ async function api(path: string, init: RequestInit & { json?: unknown } = {}): P
 }
 
 beforeAll(async () => {
-  ensureConsoleBuilt();
   rtsp = await startRtspServer({ width: 320, height: 240, fps: 10, mounts: ['cam', 'side'] });
   wp = await startWatchpost({
     configYaml: [

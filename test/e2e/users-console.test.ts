@@ -3,25 +3,10 @@
  * an administrator creates an operator on /users (validation and duplicate names are shown inline), the
  * operator logs in and has no Users link. Only 127.0.0.1 is contacted.
  */
-import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../support/browser.ts';
-import { REPO_ROOT, startWatchpost, type Watchpost } from '../support/server.ts';
-
-function ensureConsoleBuilt(): void {
-  const index = join(REPO_ROOT, 'web/dist/index.html');
-  const newest = (dir: string): number =>
-    readdirSync(dir, { withFileTypes: true }).reduce((max, e) => {
-      const p = join(dir, e.name);
-      return Math.max(max, e.isDirectory() ? newest(p) : statSync(p).mtimeMs);
-    }, 0);
-  const srcTime = Math.max(newest(join(REPO_ROOT, 'web/src')), statSync(join(REPO_ROOT, 'web/index.html')).mtimeMs);
-  if (existsSync(index) && statSync(index).mtimeMs >= srcTime) return;
-  execFileSync(process.execPath, [join(REPO_ROOT, 'node_modules/vite/bin/vite.js'), 'build', '--config', 'web/vite.config.ts'], { cwd: REPO_ROOT, stdio: 'pipe' });
-}
+import { startWatchpost, type Watchpost } from '../support/server.ts';
 
 describe('users page in the console', () => {
   let wp: Watchpost;
@@ -39,7 +24,6 @@ describe('users page in the console', () => {
   };
 
   beforeAll(async () => {
-    ensureConsoleBuilt();
     wp = await startWatchpost({ configYaml: 'cameras: []' });
     browser = await launchChromium();
     const context = await browser.newContext({ viewport: { width: 1280, height: 720 }, locale: 'en-US' });

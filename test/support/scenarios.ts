@@ -56,6 +56,8 @@ export interface Paste {
 
 export interface Recipe {
   name: string;
+  /** scenario category for per-category scoring (e.g. 'static', 'pacing', 'night'); default 'basic' */
+  category?: string;
   /** segment of vtest.avi, seconds */
   from: number;
   to: number;

@@ -1,5 +1,5 @@
 /** Alarm domain types shared by the store, the service, http and the bus. */
-export type AlarmKind = 'loitering' | 'blocked_exit';
+export type AlarmKind = 'loitering' | 'blocked_exit' | 'camera_tamper';
 /** open → acknowledged → (dispatched) → resolved */
 export type AlarmStatus = 'open' | 'acknowledged' | 'dispatched' | 'resolved';
 

@@ -286,4 +286,51 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX duty_log_camera ON duty_log(camera_id, ts_ms);
   CREATE INDEX patrol_stops_camera ON patrol_stops(camera_id, view_started_ms);
   `,
+  // alarm handling (issue H, helper H-handling): kind camera_tamper (SQLite cannot alter a CHECK: rebuild);
+  // outcome on resolve, per-zone priority (1 high, 2 normal, 3 low), episode occurrences, last_seen_ms
+  // (last time the condition was confirmed; restart continuity), reopened_ms (last re-open of a resolved alarm)
+  `
+  CREATE TABLE alarms_h (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    camera_id TEXT NOT NULL,
+    zone TEXT NOT NULL,
+    kind TEXT NOT NULL CHECK (kind IN ('loitering','blocked_exit','camera_tamper')),
+    status TEXT NOT NULL CHECK (status IN ('open','acknowledged','dispatched','resolved')),
+    since_ms INTEGER NOT NULL,
+    start_ms INTEGER NOT NULL,
+    end_ms INTEGER,
+    recording_ms INTEGER NOT NULL,
+    score REAL NOT NULL,
+    track_ids TEXT NOT NULL DEFAULT '[]',
+    snapshot TEXT,
+    ack_ms INTEGER,
+    ack_by TEXT,
+    ack_note TEXT,
+    dispatch_ms INTEGER,
+    dispatch_by TEXT,
+    dispatch_to TEXT,
+    dispatch_note TEXT,
+    resolve_ms INTEGER,
+    resolve_by TEXT,
+    resolve_note TEXT,
+    outcome TEXT CHECK (outcome IS NULL OR outcome IN ('genuine','false_alarm','test')),
+    outcome_note TEXT,
+    priority INTEGER NOT NULL DEFAULT 2 CHECK (priority IN (1, 2, 3)),
+    occurrences INTEGER NOT NULL DEFAULT 1 CHECK (occurrences >= 1),
+    last_seen_ms INTEGER,
+    reopened_ms INTEGER
+  );
+  INSERT INTO alarms_h (id, camera_id, zone, kind, status, since_ms, start_ms, end_ms, recording_ms, score, track_ids,
+    snapshot, ack_ms, ack_by, ack_note, dispatch_ms, dispatch_by, dispatch_to, dispatch_note, resolve_ms, resolve_by,
+    resolve_note, priority, last_seen_ms)
+  SELECT id, camera_id, zone, kind, status, since_ms, start_ms, end_ms, recording_ms, score, track_ids,
+    snapshot, ack_ms, ack_by, ack_note, dispatch_ms, dispatch_by, dispatch_to, dispatch_note, resolve_ms, resolve_by,
+    resolve_note, CASE kind WHEN 'blocked_exit' THEN 1 ELSE 2 END, COALESCE(end_ms, start_ms)
+  FROM alarms;
+  DROP TABLE alarms;
+  ALTER TABLE alarms_h RENAME TO alarms;
+  CREATE INDEX alarms_status ON alarms(status, start_ms);
+  CREATE INDEX alarms_camera ON alarms(camera_id, start_ms);
+  CREATE INDEX alarms_episode ON alarms(camera_id, zone, kind, start_ms);
+  `,
 ];

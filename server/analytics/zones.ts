@@ -29,12 +29,42 @@ export const zoneSchema = z
     dwellSeconds: z.number().positive().max(86_400).optional(),
     classes: z.array(z.string().min(1)).min(1).optional(),
     activeHours: z.object({ from: hhmm, to: hhmm }).strict().optional(),
+    /** areas where no object counts for this zone (same normalised polygons); optional */
+    masks: z.array(z.array(point).min(3, 'mask needs at least 3 points')).max(16).optional(),
   })
   .strict()
   .superRefine((zone, ctx) => {
     const problem = polygonProblem(zone.polygon);
     if (problem) ctx.addIssue({ code: 'custom', path: ['polygon'], message: problem });
+    zone.masks?.forEach((m, i) => {
+      const p = polygonProblem(m);
+      if (p) ctx.addIssue({ code: 'custom', path: ['masks', i], message: p.replace('polygon', 'mask') });
+    });
+    if (!problem && zone.masks?.length && maskCoversZone(zone.polygon, zone.masks)) {
+      ctx.addIssue({ code: 'custom', path: ['masks'], message: 'masks cover the whole zone: nothing in it could ever count' });
+    }
   });
+
+/** Whether the masks leave no part of the polygon uncovered (checked on a 40×40 grid of sample points). */
+export function maskCoversZone(poly: readonly Point[], masks: readonly (readonly Point[])[]): boolean {
+  const xs = poly.map((p) => p[0]);
+  const ys = poly.map((p) => p[1]);
+  const [x0, x1, y0, y1] = [Math.min(...xs), Math.max(...xs), Math.min(...ys), Math.max(...ys)];
+  const n = 40;
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < n; j++) {
+      const x = x0 + ((i + 0.5) / n) * (x1 - x0);
+      const y = y0 + ((j + 0.5) / n) * (y1 - y0);
+      if (pointInPolygon(x, y, poly) && !masks.some((m) => pointInPolygon(x, y, m))) return false;
+    }
+  }
+  return true;
+}
+
+/** Whether a point (normalised) lies in one of the zone's masks. */
+export function inMask(zone: Pick<Zone, 'masks'>, x: number, y: number): boolean {
+  return zone.masks?.some((m) => pointInPolygon(x, y, m)) ?? false;
+}
 
 export type Zone = z.infer<typeof zoneSchema>;
 

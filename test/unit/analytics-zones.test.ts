@@ -76,3 +76,19 @@ describe('geometry', () => {
     expect(zoneActiveAt({}, new Date())).toBe(true);
   });
 });
+
+describe('zone masks (issue 11)', async () => {
+  const { parseZonesFile, ZoneValidationError, inMask } = await import('../../server/analytics/zones.ts');
+  const poly: [number, number][] = [[0.2, 0.2], [0.6, 0.2], [0.6, 0.6], [0.2, 0.6]];
+  it('accepts a partial mask and old files without masks', () => {
+    const [z] = parseZonesFile({ zones: [{ name: 'a', kind: 'loitering', polygon: poly, masks: [[[0.2, 0.2], [0.3, 0.2], [0.3, 0.3]]] }] });
+    expect(inMask(z!, 0.22, 0.21)).toBe(true);
+    expect(inMask(z!, 0.5, 0.5)).toBe(false);
+    expect(parseZonesFile({ zones: [{ name: 'b', kind: 'exit', polygon: poly }] })[0]!.masks).toBeUndefined();
+  });
+  it('rejects a mask that covers the whole zone', () => {
+    const all: [number, number][] = [[0.1, 0.1], [0.7, 0.1], [0.7, 0.7], [0.1, 0.7]];
+    expect(() => parseZonesFile({ zones: [{ name: 'a', kind: 'loitering', polygon: poly, masks: [all] }] })).toThrow(ZoneValidationError);
+    expect(() => parseZonesFile({ zones: [{ name: 'a', kind: 'loitering', polygon: poly, masks: [all] }] })).toThrow(/masks cover the whole zone/);
+  });
+});

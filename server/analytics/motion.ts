@@ -1,0 +1,109 @@
+/**
+ * Cheap motion detector on the analysis frames (the idea Frigate uses to gate detection: only
+ * what changes is interesting). The BGR frame is downscaled to a grey grid of CELL×CELL-pixel
+ * cells (mean of each cell, so sensor noise averages out), compared with a slow-adapting
+ * background (running average, alpha per update); a cell is "moving" when it differs by more than
+ * `threshold` grey levels. A global change (light switched, auto-exposure, IR cut) moves the mean
+ * of every cell: the per-frame median difference is subtracted first, so a brightness ramp does
+ * not light up the whole picture.
+ *
+ * Boxes handed to motionIn() are in source pixels (what the detector returns).
+ */
+import type { Box } from './postprocess.ts';
+import type { Frame } from './frames.ts';
+
+export interface MotionOptions {
+  /** cell size in analysis-frame pixels */
+  cell?: number;
+  /** grey levels above the background (after the global offset) that count as motion */
+  threshold?: number;
+  /** background adaptation per update (0..1) */
+  alpha?: number;
+}
+
+export class MotionDetector {
+  private bg: Float32Array | undefined;
+  private cur = new Float32Array(0);
+  mask = new Uint8Array(0);
+  gw = 0;
+  gh = 0;
+  private sx = 1;
+  private sy = 1;
+  private readonly cell: number;
+  private readonly threshold: number;
+  private readonly alpha: number;
+
+  constructor(opts: MotionOptions = {}) {
+    this.cell = opts.cell ?? 8;
+    this.threshold = opts.threshold ?? 14;
+    this.alpha = opts.alpha ?? 0.05;
+  }
+
+  /** Feed one frame; returns the fraction of moving cells. */
+  update(frame: Frame): number {
+    const c = this.cell;
+    const gw = Math.max(1, Math.floor(frame.width / c));
+    const gh = Math.max(1, Math.floor(frame.height / c));
+    if (gw !== this.gw || gh !== this.gh) {
+      this.gw = gw;
+      this.gh = gh;
+      this.bg = undefined;
+      this.cur = new Float32Array(gw * gh);
+      this.mask = new Uint8Array(gw * gh);
+    }
+    this.sx = gw / frame.sourceWidth;
+    this.sy = gh / frame.sourceHeight;
+    const d = frame.data;
+    const row = frame.width * 3;
+    const cur = this.cur;
+    cur.fill(0);
+    // sample every other pixel in each direction: a quarter of the pixels is plenty for a cell mean
+    for (let y = 0; y < gh * c; y += 2) {
+      const gy = (y / c) | 0;
+      let o = y * row;
+      for (let x = 0; x < gw * c; x += 2, o += 6) cur[gy * gw + ((x / c) | 0)]! += d[o]! * 0.114 + d[o + 1]! * 0.587 + d[o + 2]! * 0.299;
+    }
+    const per = 4 / (c * c);
+    for (let i = 0; i < cur.length; i++) cur[i]! *= per;
+    if (!this.bg) {
+      this.bg = Float32Array.from(cur);
+      this.mask.fill(0);
+      return 0;
+    }
+    const bg = this.bg;
+    const diff = new Float32Array(cur.length);
+    for (let i = 0; i < cur.length; i++) diff[i] = cur[i]! - bg[i]!;
+    const offset = median(diff);
+    let moving = 0;
+    for (let i = 0; i < cur.length; i++) {
+      const m = Math.abs(diff[i]! - offset) > this.threshold ? 1 : 0;
+      this.mask[i] = m;
+      moving += m;
+      // the background follows slowly; the global offset is followed at once (light changes)
+      bg[i] = bg[i]! + offset + this.alpha * (diff[i]! - offset);
+    }
+    return moving / cur.length;
+  }
+
+  /** Fraction of the box's cells (box in source px) that moved on the last update. */
+  motionIn(b: Box): number {
+    if (!this.gw) return 0;
+    const x1 = Math.max(0, Math.floor(b.x1 * this.sx));
+    const x2 = Math.min(this.gw - 1, Math.floor(b.x2 * this.sx));
+    const y1 = Math.max(0, Math.floor(b.y1 * this.sy));
+    const y2 = Math.min(this.gh - 1, Math.floor(b.y2 * this.sy));
+    let n = 0;
+    let m = 0;
+    for (let y = y1; y <= y2; y++) for (let x = x1; x <= x2; x++, n++) m += this.mask[y * this.gw + x]!;
+    return n ? m / n : 0;
+  }
+
+  reset(): void {
+    this.bg = undefined;
+  }
+}
+
+function median(a: Float32Array): number {
+  const s = Float32Array.from(a).sort();
+  return s.length ? s[s.length >> 1]! : 0;
+}

@@ -10,6 +10,7 @@ import { SYSTEM_AUTHOR } from './log.ts';
 const KIND_TEXT: Record<AlarmView['kind'], string> = {
   loitering: 'loitering / 人员逗留',
   blocked_exit: 'blocked exit / 消防通道堵塞',
+  camera_tamper: 'camera tamper / 摄像机遮挡或移位',
 };
 
 export function watchAlarms(bus: EventBus, duty: DutyLog): () => void {

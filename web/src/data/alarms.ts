@@ -6,7 +6,7 @@ import { api } from './api';
 import { onSseEvent } from './sse';
 import { Store } from './store';
 
-export type AlarmKind = 'loitering' | 'blocked_exit';
+export type AlarmKind = 'loitering' | 'blocked_exit' | 'camera_tamper';
 export type AlarmStatus = 'open' | 'acknowledged' | 'dispatched' | 'resolved';
 
 export interface AlarmStep {

@@ -9,6 +9,7 @@ export const alarmsEn = {
   'alarms.analyticsOn': 'Analytics on: {n} cameras analysed at {fps} fps',
   'alarms.kind.loitering': 'Loitering',
   'alarms.kind.blocked_exit': 'Blocked fire exit',
+  'alarms.kind.camera_tamper': 'Camera tampered',
   'alarms.status.open': 'Open',
   'alarms.status.acknowledged': 'Acknowledged',
   'alarms.status.dispatched': 'Dispatched',

@@ -11,6 +11,7 @@ export const alarmsZhCN: Record<keyof typeof alarmsEn, string> = {
   'alarms.analyticsOn': '智能分析运行中：{n} 路摄像机，每秒 {fps} 帧',
   'alarms.kind.loitering': '徘徊逗留',
   'alarms.kind.blocked_exit': '消防通道堵塞',
+  'alarms.kind.camera_tamper': '摄像机被遮挡或移位',
   'alarms.status.open': '待处理',
   'alarms.status.acknowledged': '已确认',
   'alarms.status.dispatched': '已派警',

@@ -10,6 +10,7 @@
 import { createHash } from 'node:crypto';
 import type { Db } from '../store/db.ts';
 import { createLogger } from '../util/log.ts';
+import { wellFormed, wellFormedDeep } from '../integrity/text.ts';
 
 const log = createLogger('audit');
 export const GENESIS_HASH = '0'.repeat(64);
@@ -101,7 +102,8 @@ const toEntry = (r: Row): AuditEntry => ({
   hash: r.hash,
 });
 
-const clip = (s: string | null | undefined, n: number) => (s == null ? null : String(s).slice(0, n));
+// clipped first, then made well-formed: a cut can split a surrogate pair
+const clip = (s: string | null | undefined, n: number) => (s == null ? null : wellFormed(String(s).slice(0, n)));
 
 export class AuditLog {
   private readonly insertTx: (i: AuditInput) => Row;
@@ -121,11 +123,11 @@ export class AuditLog {
         actor: clip(i.actor?.username, 100),
         role: clip(i.actor?.role, 20),
         ip: clip(i.actor?.ip, 64),
-        action: i.action.slice(0, 64),
+        action: wellFormed(i.action.slice(0, 64)),
         camera_id: clip(i.cameraId, 64),
         target: clip(i.target, 200),
         footage_ms: i.atMs == null ? null : Math.round(i.atMs),
-        detail: JSON.stringify(i.detail ?? {}),
+        detail: JSON.stringify(wellFormedDeep(i.detail ?? {})),
       };
       const prevHash = prev?.hash ?? GENESIS_HASH;
       const row: Row = { ...base, prev_hash: prevHash, hash: rowHash(prevHash, base) };

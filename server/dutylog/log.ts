@@ -5,6 +5,7 @@
 import type { Db } from '../store/db.ts';
 import type { Clock } from '../patrol/clock.ts';
 import { createLogger } from '../util/log.ts';
+import { wellFormed, wellFormedDeep, wellFormedOrNull } from '../integrity/text.ts';
 import { GENESIS_HASH, entryHash, verifyChain, type LogEntry, type LogCategory, type VerifyResult } from './chain.ts';
 
 const log = createLogger('dutylog');
@@ -101,14 +102,15 @@ export class DutyLog {
         const content = {
           seq: (head?.seq ?? 0) + 1,
           ts: this.clock.now(),
-          cameraId: input.cameraId ?? null,
-          category: input.category,
-          kind: input.kind,
-          text: input.text,
+          // hashed in the form SQLite stores: lone surrogates become U+FFFD (server/integrity/text.ts)
+          cameraId: wellFormedOrNull(input.cameraId ?? null),
+          category: wellFormed(input.category),
+          kind: wellFormed(input.kind),
+          text: wellFormed(input.text),
           authorId: input.author.id,
-          authorName: input.author.name,
+          authorName: wellFormed(input.author.name),
           refSeq: input.refSeq ?? null,
-          data: JSON.parse(JSON.stringify(input.data ?? {})) as Record<string, unknown>,
+          data: wellFormedDeep(JSON.parse(JSON.stringify(input.data ?? {})) as Record<string, unknown>),
         };
         const prevHash = head?.hash ?? GENESIS_HASH;
         const hash = entryHash(prevHash, content);

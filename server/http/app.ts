@@ -11,6 +11,7 @@ import { eventsRouter } from './routes/events.ts';
 import { healthRouter } from './routes/health.ts';
 import { hlsRouter } from './routes/hls.ts';
 import { sessionRouter } from './routes/session.ts';
+import { refuseLoneSurrogates } from '../integrity/text.ts';
 import { consoleRouter } from './static.ts';
 import type { Evidence } from '../evidence/index.ts';
 import { auditChanges, auditLiveViews, auditLogins } from '../audit/http.ts';
@@ -68,10 +69,13 @@ export function createApp(d: AppDeps): Express {
     next();
   });
 
-  const json = express.json({ limit: '256kb' });
+  // login bodies are stored sanitised (a failed-login name is always audited); everything a logged-in
+  // person sends is refused with 400 invalid_text when it has a lone surrogate (server/integrity/text.ts)
+  const loginJson = express.json({ limit: '256kb' });
+  const json = [loginJson, refuseLoneSurrogates];
   app.use('/api/health', healthRouter(d.cameras, d.version));
-  if (d.evidence) app.use('/api/session', json, auditLogins(d.evidence.audit, d.users));
-  app.use('/api/session', json, sessionRouter({ ...d, ttlMs: d.sessionTtlMs }));
+  if (d.evidence) app.use('/api/session', loginJson, auditLogins(d.evidence.audit, d.users));
+  app.use('/api/session', loginJson, sessionRouter({ ...d, ttlMs: d.sessionTtlMs }));
 
   const auth = requireSession(d.sessions);
   app.use('/api', auth);

@@ -1,0 +1,45 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { openDb } from '../../server/store/db.ts';
+import { AuditLog } from '../../server/audit/log.ts';
+import { DutyLog } from '../../server/dutylog/log.ts';
+import { ManualClock } from '../../server/patrol/clock.ts';
+import { findLoneSurrogate, wellFormed } from '../../server/integrity/text.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'wp-text-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('lone surrogates in hash-chained records (issue F point 1)', () => {
+  it('replaces only unpaired surrogates; pairs and CJK stay', () => {
+    expect(wellFormed('a\udc00b\ud800')).toBe('a\ufffdb\ufffd');
+    expect(wellFormed('东门 😀 ok')).toBe('东门 😀 ok');
+    expect(findLoneSurrogate({ a: ['x', { b: 'y\ud800' }] })).toBe('a.1.b');
+    expect(findLoneSurrogate({ a: '监控 😀' })).toBeUndefined();
+  });
+
+  it('a failed-login name with a lone surrogate is stored and the audit chain still verifies after reopening', () => {
+    const file = join(dir, 'audit.db');
+    const db = openDb(file);
+    const audit = new AuditLog(db);
+    audit.record({ action: 'login.failed', actor: { username: '\udc00evil', ip: '127.0.0.1' }, detail: { note: 'x\ud800' } });
+    audit.record({ action: 'login', actor: { username: 'admin' } });
+    db.close();
+    const again = new AuditLog(openDb(file));
+    expect(again.verify()).toMatchObject({ ok: true, count: 2 });
+    expect(again.query({}).entries[1]!.actor).toBe('\ufffdevil');
+  });
+
+  it('a duty-log entry with a lone surrogate is hashed as stored: the chain verifies after reopening', () => {
+    const file = join(dir, 'duty.db');
+    const db = openDb(file);
+    const log = new DutyLog(db, new ManualClock(Date.UTC(2026, 11, 2, 8)));
+    log.append({ category: 'other', kind: 'manual', text: 'lone \ud800 surrogate', author: { id: null, name: 'op\udc00' }, data: { k: '\udc01' } });
+    log.append({ category: 'other', kind: 'manual', text: '正常记录', author: { id: null, name: 'op' } });
+    db.close();
+    const reopened = new DutyLog(openDb(file), new ManualClock(0));
+    expect(reopened.verify()).toMatchObject({ ok: true, entries: 2 });
+    expect(reopened.get(1)!.text).toBe('lone \ufffd surrogate');
+  });
+});

@@ -4,9 +4,10 @@
  *   npm run verify-export -- BUNDLE.zip [--key sha256:… | --key public-key.pem] [--json]
  *
  * Checks the archive structure, the CRC-32 and sha256 of every file, the manifest and the Ed25519 signature,
- * and prints one line per check. Exit status: 0 all checks passed, 1 a check failed, 2 usage or I/O error.
- * Without --key the bundle's own public key is used and its fingerprint printed: compare it with the one
- * the Watchpost console shows, or pin it with --key.
+ * and prints one line per check. Exit status: 0 all checks passed against a pinned key (--key) that matches,
+ * 1 a check failed, 2 usage or I/O error, 3 all checks passed but no key was pinned: the signature was only
+ * checked against the key inside the bundle (anyone can re-sign a bundle with their own key). The fingerprint
+ * is printed: compare it with the one the Watchpost console shows, or pin it with --key.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { verifyBundle } from '../server/evidence/verify.ts';
@@ -40,7 +41,9 @@ async function main(): Promise<void> {
   }
   const r = await verifyBundle(file, { expectKey: key });
   if (json) {
-    process.stdout.write(JSON.stringify({ ok: r.ok, fingerprint: r.fingerprint ?? null, checks: r.checks }, null, 2) + '\n');
+    process.stdout.write(
+      JSON.stringify({ ok: r.ok, keyPinned: Boolean(key), fingerprint: r.fingerprint ?? null, checks: r.checks }, null, 2) + '\n',
+    );
   } else {
     for (const c of r.checks) process.stdout.write(`${c.ok ? 'OK  ' : 'FAIL'}  ${c.name}: ${c.detail}\n`);
     const m = r.manifest;
@@ -51,12 +54,17 @@ async function main(): Promise<void> {
     }
     const failed = r.checks.filter((c) => !c.ok).length;
     process.stdout.write(
-      r.ok
-        ? `\nVERIFIED: all ${r.checks.length} checks passed. Signed by ${r.fingerprint}${key ? ' (the expected key)' : ' — compare with the fingerprint shown in the Watchpost console'}.\n`
-        : `\nNOT VERIFIED: ${failed} of ${r.checks.length} checks failed. Do not rely on this bundle.\n`,
+      !r.ok
+        ? `\nNOT VERIFIED: ${failed} of ${r.checks.length} checks failed. Do not rely on this bundle.\n`
+        : key
+          ? `\nVERIFIED: all ${r.checks.length} checks passed. Signed by ${r.fingerprint} (the expected key).\n`
+          : `\nSIGNATURE NOT PINNED: all ${r.checks.length} checks passed, but the signature was checked against the key inside the bundle only.\n` +
+            `Signed by ${r.fingerprint}\n` +
+            `Compare this fingerprint with the one the Watchpost console shows (GET /api/evidence/public-key), then pin it:\n` +
+            `  npm run verify-export -- ${file} --key ${r.fingerprint}\n`,
     );
   }
-  process.exit(r.ok ? 0 : 1);
+  process.exit(!r.ok ? 1 : key ? 0 : 3);
 }
 
 main().catch((e: unknown) => {

@@ -1,17 +1,29 @@
 /** Parsing and checking of footage time ranges (exports, locks, timeline, playback): clear 4xx errors. */
 import { AppError, badRequest } from '../util/errors.ts';
 
+/** Times outside [1970-01-01, 9999-12-31] are refused (`time_out_of_range`): they cannot be footage times. */
+export const MIN_TIME_MS = 0;
+export const MAX_TIME_MS = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
+
+function inRange(ms: number, name: string): number {
+  if (!Number.isFinite(ms) || ms < MIN_TIME_MS || ms > MAX_TIME_MS) {
+    throw badRequest(`${name}: out of range (expected a time between 1970-01-01 and 9999-12-31)`, 'time_out_of_range');
+  }
+  return ms;
+}
+
 /** Epoch ms or an ISO 8601 date-time (with zone) → ms; undefined when absent. */
 export function parseTime(v: unknown, name: string): number | undefined {
   if (v === undefined || v === null || v === '') return undefined;
   if (typeof v === 'number') {
-    if (Number.isFinite(v)) return Math.round(v);
+    if (Number.isFinite(v)) return inRange(Math.round(v), name);
+    throw badRequest(`${name}: out of range (not a finite number)`, 'time_out_of_range');
   } else if (typeof v === 'string') {
     const s = v.trim();
-    if (/^\d{1,15}$/.test(s)) return Number(s);
+    if (/^\d{1,15}$/.test(s)) return inRange(Number(s), name);
     if (/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:?\d{2})$/.test(s)) {
       const ms = Date.parse(s);
-      if (Number.isFinite(ms)) return ms;
+      if (Number.isFinite(ms)) return inRange(ms, name);
     }
   }
   throw badRequest(`${name}: expected epoch milliseconds or an ISO 8601 time with a zone, e.g. 2025-01-31T08:00:00Z`, 'invalid_time');

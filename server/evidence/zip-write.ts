@@ -35,7 +35,7 @@ export class ZipWriter {
 
   /** Create `path` (it must not exist). `mtimeMs` is stamped on every entry. */
   static async create(path: string, mtimeMs = Date.now()): Promise<ZipWriter> {
-    return new ZipWriter(path, await open(path, 'wx', 0o644), mtimeMs);
+    return new ZipWriter(path, await open(path, 'wx', 0o600), mtimeMs);
   }
 
   /**
@@ -60,6 +60,7 @@ export class ZipWriter {
     if (localHeaderLength(name, size, 0, true) !== ALIGN) return undefined;
     if (!(await canInsertRange(fallocatePath, dirname(path)))) return undefined;
     const fh = await open(path, 'r+');
+    await fh.chmod(0o600); // issue F: export bundles are readable by the server's user only
     const zip = new ZipWriter(path, fh, mtimeMs);
     try {
       const [{ sha256, crc }] = await Promise.all([hashRange(path, 0, size, onBytes), fh.datasync()]);

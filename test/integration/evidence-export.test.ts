@@ -7,7 +7,7 @@
  */
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -89,6 +89,8 @@ describe('evidence export', () => {
       ['investigator', { ...base, from: recordingFrom - 3600_000, to: recordingFrom - 3000_000 }, 422, 'no_footage'],
       ['investigator', { ...base, cameras: ['back-door'], from: now - 20_000, to: now - 10_000 }, 404, 'not_found'],
       ['investigator', { ...base, from: 'yesterday', to: now }, 400, 'invalid_time'],
+      ['investigator', { ...base, from: 1e300, to: now }, 400, 'time_out_of_range'],
+      ['investigator', { ...base, from: now - 20_000, to: -1e300 }, 400, 'time_out_of_range'],
       ['investigator', { ...base, reason: '', from: now - 20_000, to: now - 10_000 }, 400, 'invalid_request'],
       ['operator', { ...base, from: now - 20_000, to: now - 10_000 }, 403, 'forbidden'],
     ];
@@ -125,6 +127,10 @@ describe('evidence export', () => {
     expect(dl.headers.get('content-disposition')).toContain(`watchpost-${jobId}.zip`);
     bundle = join(tmp, 'bundle.zip');
     writeFileSync(bundle, Buffer.from(await dl.arrayBuffer()));
+    // the bundle in the exports dir is readable by the server's user only
+    const zips = readdirSync(join(wp.dataDir, '.exports')).filter((f) => f.endsWith('.zip'));
+    expect(zips.length).toBeGreaterThan(0);
+    for (const f of zips) expect(statSync(join(wp.dataDir, '.exports', f)).mode & 0o777).toBe(0o600);
     const key: Json = await (await api('operator', '/api/evidence/public-key')).json();
     const v = await verifyBundle(bundle, { expectKey: key.fingerprint });
     expect(v.checks.filter((c) => !c.ok)).toEqual([]);
@@ -159,8 +165,18 @@ describe('evidence export', () => {
   it('verify-export passes the bundle and fails it after one flipped byte', async () => {
     const script = join(REPO_ROOT, 'scripts', 'verify-export.ts');
     const tsx = join(REPO_ROOT, 'node_modules', '.bin', 'tsx');
-    const ok = await run(tsx, [script, bundle]);
+    const key: Json = await (await api('operator', '/api/evidence/public-key')).json();
+    const ok = await run(tsx, [script, bundle, '--key', key.fingerprint]);
     expect(ok.stdout).toMatch(/VERIFIED: all \d+ checks passed/);
+    // without a pinned key: the signature only checks against the bundle's own key → exit 3, fingerprint printed
+    const unpinned = await run(tsx, [script, bundle]).then(
+      (r) => ({ code: 0, stdout: r.stdout }),
+      (e: { code: number; stdout: string }) => e,
+    );
+    expect(unpinned.code).toBe(3);
+    expect(unpinned.stdout).toMatch(/key inside the bundle only/);
+    expect(unpinned.stdout).toContain(key.fingerprint);
+    expect(unpinned.stdout).not.toMatch(/^VERIFIED/m);
     const buf = readFileSync(bundle);
     buf[Math.floor(buf.length / 2)]! ^= 0x10;
     const flipped = join(tmp, 'flipped.zip');
@@ -182,6 +198,8 @@ describe('evidence export', () => {
     expect(denied.status).toBe(403);
     const manual = await api('investigator', '/api/locks', { method: 'POST', json: { camera: 'gate', from: recordingFrom, to: recordingFrom + 5000, reason: 'keep the approach' } });
     expect(manual.status).toBe(201);
+    const huge = await api('investigator', '/api/locks', { method: 'POST', json: { camera: 'gate', from: 1e300, to: recordingFrom + 5000, reason: 'out of range' } });
+    expect([huge.status, ((await huge.json()) as Json).error?.code]).toEqual([400, 'time_out_of_range']);
     const noReason = await api('supervisor', `/api/locks/${lock.id}`, { method: 'DELETE', json: {} });
     expect(noReason.status).toBe(400);
     const released = await api('supervisor', `/api/locks/${lock.id}`, { method: 'DELETE', json: { reason: 'case closed' } });

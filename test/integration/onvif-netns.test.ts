@@ -5,11 +5,19 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import sharp from 'sharp';
+import { needCapability } from '../support/capability.ts';
 import { netnsSupport } from '../support/netns.ts';
 import { startOnvifSite, type OnvifSite } from '../support/virtual-onvif/site.ts';
 
 const NS = netnsSupport();
-if (!NS.ok) console.warn(`SKIPPED onvif-netns: ${NS.reason}`);
+// outside CI: skipped with the reason printed; in CI (CI=true): the suite fails instead
+let run = true;
+let capabilityError: Error | undefined;
+try {
+  run = needCapability('onvif-netns: a network namespace', NS.ok, NS.reason);
+} catch (e) {
+  capabilityError = e as Error;
+}
 
 const PW = 'cam-pw-7&<x>';
 let site: OnvifSite;
@@ -25,8 +33,9 @@ async function waitFor<T>(what: string, fn: () => Promise<T | undefined>, ms = 3
   throw new Error(`timed out waiting for ${what}`);
 }
 
-describe.skipIf(!NS.ok)('ONVIF discovery and onboarding in a network namespace', () => {
+describe.skipIf(!run)('ONVIF discovery and onboarding in a network namespace', () => {
   beforeAll(async () => {
+    if (capabilityError) throw capabilityError;
     site = await startOnvifSite({
       rtspUser: 'admin',
       rtspPassword: PW,

@@ -52,6 +52,8 @@ export function msQuery(v: unknown, what: string, fallback: number): number {
   if (v === undefined || v === '') return fallback;
   const n = Number(v);
   if (!Number.isFinite(n) || n < 0) throw badRequest(`${what}: must be epoch milliseconds`);
+  // issue F: out-of-range times are a 400, never a 500 from new Date(…).toISOString()
+  if (n > 253402300799999) throw badRequest(`${what}: out of range (expected a time before 9999-12-31)`, 'time_out_of_range');
   return n;
 }
 

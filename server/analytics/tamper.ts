@@ -1,0 +1,218 @@
+/**
+ * Camera tamper: the view covered, blacked out, badly blurred or turned away, against the camera's
+ * reference view. Works on a 64×48 grey image (any frame size; ~0.1 ms), so it can run on every camera.
+ *
+ *  - reference: learned once the picture has been stable for `learnSeconds` (consecutive frames correlate),
+ *    then followed slowly (τ 10 min) while the view is normal;
+ *  - dark: mean < 20 and std < 10 (lens covered, blacked out, signal lost to black);
+ *  - flat: std < 25 % of the reference's (covered with something, sprayed);
+ *  - blurred: Laplacian variance < 20 % of the reference's (defocused, smeared);
+ *  - turned away: gradient-structure correlation with the reference < 0.35 while the picture itself is
+ *    stable (a new, steady view — not a person walking close to the lens).
+ * A condition held for `holdSeconds` raises one tamper alarm; it ends after `clearSeconds` of normal view.
+ */
+import type { Frame } from './frames.ts';
+
+export type TamperReason = 'dark' | 'covered' | 'blurred' | 'turned';
+export const TAMPER_TEXT: Record<TamperReason, string> = {
+  dark: 'view blacked out',
+  covered: 'view covered',
+  blurred: 'view badly blurred',
+  turned: 'camera turned away',
+};
+export interface TamperEvent {
+  kind: 'start' | 'end';
+  reason: TamperReason;
+  /** video seconds the condition was first seen / last held */
+  since: number;
+  at: number;
+}
+export interface TamperOptions {
+  learnSeconds?: number;
+  holdSeconds?: number;
+  clearSeconds?: number;
+}
+export const TW = 64;
+export const TH = 48;
+const DEF = { learnSeconds: 4, holdSeconds: 8, clearSeconds: 5 };
+
+/** A BGR (or grey, channels 1) image → 64×48 grey (area average). */
+export function tinyGrey(data: Uint8Array, width: number, height: number, channels = 3): Float32Array {
+  const out = new Float32Array(TW * TH);
+  const cnt = new Float32Array(TW * TH);
+  for (let y = 0; y < height; y++) {
+    const ty = Math.min(TH - 1, Math.floor((y * TH) / height));
+    for (let x = 0; x < width; x++) {
+      const tx = Math.min(TW - 1, Math.floor((x * TW) / width));
+      const o = (y * width + x) * channels;
+      const v = channels === 1 ? data[o]! : 0.114 * data[o]! + 0.587 * data[o + 1]! + 0.299 * data[o + 2]!;
+      out[ty * TW + tx]! += v;
+      cnt[ty * TW + tx]! += 1;
+    }
+  }
+  for (let i = 0; i < out.length; i++) out[i] = out[i]! / Math.max(1, cnt[i]!);
+  return out;
+}
+
+interface Stats {
+  mean: number;
+  std: number;
+  lap: number;
+  gx: Float32Array;
+}
+
+function stats(g: Float32Array): Stats {
+  let s = 0;
+  let s2 = 0;
+  for (const v of g) {
+    s += v;
+    s2 += v * v;
+  }
+  const mean = s / g.length;
+  const std = Math.sqrt(Math.max(0, s2 / g.length - mean * mean));
+  let l = 0;
+  let l2 = 0;
+  let n = 0;
+  const gx = new Float32Array(g.length * 2);
+  for (let y = 1; y < TH - 1; y++) {
+    for (let x = 1; x < TW - 1; x++) {
+      const i = y * TW + x;
+      const lap = g[i - 1]! + g[i + 1]! + g[i - TW]! + g[i + TW]! - 4 * g[i]!;
+      l += lap;
+      l2 += lap * lap;
+      n++;
+      gx[i * 2] = g[i + 1]! - g[i - 1]!;
+      gx[i * 2 + 1] = g[i + TW]! - g[i - TW]!;
+    }
+  }
+  return { mean, std, lap: l2 / n - (l / n) ** 2, gx };
+}
+
+/** Normalised correlation of two vectors (0 when either is flat). */
+function ncc(a: Float32Array, b: Float32Array): number {
+  let sa = 0, sb = 0, saa = 0, sbb = 0, sab = 0;
+  const n = a.length;
+  for (let i = 0; i < n; i++) {
+    const x = a[i]!, y = b[i]!;
+    sa += x;
+    sb += y;
+    saa += x * x;
+    sbb += y * y;
+    sab += x * y;
+  }
+  const cov = sab / n - (sa / n) * (sb / n);
+  const va = saa / n - (sa / n) ** 2;
+  const vb = sbb / n - (sb / n) ** 2;
+  return va > 1e-6 && vb > 1e-6 ? cov / Math.sqrt(va * vb) : 0;
+}
+
+export class TamperDetector {
+  private readonly o: typeof DEF;
+  private ref: Float32Array | undefined;
+  private refStats: Stats | undefined;
+  private prev: Float32Array | undefined;
+  private stableSince: number | undefined;
+  private lastT: number | undefined;
+  private cand: { reason: TamperReason; since: number } | undefined;
+  private open: { reason: TamperReason; since: number; last: number } | undefined;
+  readonly stats = { frames: 0, ms: 0 };
+  /** what the last frame looked like (for status / tests) */
+  last: { reason: TamperReason | undefined; corr: number; lapRatio: number; stdRatio: number } | undefined;
+
+  constructor(opts: TamperOptions = {}) {
+    const defined = Object.fromEntries(Object.entries(opts).filter(([, v]) => v !== undefined));
+    this.o = { ...DEF, ...defined };
+  }
+
+  get state(): 'learning' | 'ready' | 'tampered' {
+    return this.open ? 'tampered' : this.ref ? 'ready' : 'learning';
+  }
+
+  get reference(): Float32Array | undefined {
+    return this.ref;
+  }
+
+  relearn(): void {
+    this.ref = undefined;
+    this.refStats = undefined;
+    this.stableSince = undefined;
+  }
+
+  updateFrame(f: Pick<Frame, 'data' | 'width' | 'height' | 't'>): TamperEvent[] {
+    return this.update(tinyGrey(f.data, f.width, f.height), f.t);
+  }
+
+  /** One 64×48 grey image at video time t (seconds). */
+  update(g: Float32Array, t: number): TamperEvent[] {
+    const t0 = performance.now();
+    const dt = this.lastT === undefined ? 0 : Math.max(0, t - this.lastT);
+    this.lastT = t;
+    const s = stats(g);
+    const stable = this.prev ? ncc(g, this.prev) > 0.9 || (s.std < 10 && Math.abs(s.mean - mean(this.prev)) < 10) : false;
+    this.prev = g;
+    let reason: TamperReason | undefined;
+    let corr = 1;
+    let lapRatio = 1;
+    let stdRatio = 1;
+    if (!this.ref || !this.refStats) {
+      this.stableSince = stable && s.std > 10 ? (this.stableSince ?? t) : undefined;
+      if (this.stableSince !== undefined && t - this.stableSince >= this.o.learnSeconds) {
+        this.ref = new Float32Array(g);
+        this.refStats = s;
+      }
+    } else {
+      const r = this.refStats;
+      corr = ncc(s.gx, r.gx);
+      lapRatio = s.lap / Math.max(1e-3, r.lap);
+      stdRatio = s.std / Math.max(1e-3, r.std);
+      if (s.mean < 20 && s.std < 10) reason = 'dark';
+      else if (stdRatio < 0.25) reason = 'covered';
+      else if (lapRatio < 0.2) reason = 'blurred';
+      else if (corr < 0.35 && stable) reason = 'turned';
+      else if (!reason && corr > 0.6 && !this.open) {
+        // follow slow changes of a normal view
+        const b = 1 - Math.exp(-dt / 600);
+        for (let i = 0; i < g.length; i++) this.ref[i] = this.ref[i]! + (g[i]! - this.ref[i]!) * b;
+        if (b > 0) this.refStats = stats(this.ref);
+      }
+    }
+    this.last = { reason, corr, lapRatio, stdRatio };
+    const out = this.step(reason, t);
+    this.stats.frames++;
+    this.stats.ms += performance.now() - t0;
+    return out;
+  }
+
+  private step(reason: TamperReason | undefined, t: number): TamperEvent[] {
+    const out: TamperEvent[] = [];
+    if (reason) {
+      if (!this.cand) this.cand = { reason, since: t };
+      else this.cand.reason = reason;
+      if (this.open) this.open.last = t;
+      else if (t - this.cand.since >= this.o.holdSeconds) {
+        this.open = { reason, since: this.cand.since, last: t };
+        out.push({ kind: 'start', reason, since: this.cand.since, at: t });
+      }
+    } else {
+      this.cand = undefined;
+      if (this.open && t - this.open.last >= this.o.clearSeconds) {
+        out.push({ kind: 'end', reason: this.open.reason, since: this.open.since, at: this.open.last });
+        this.open = undefined;
+      }
+    }
+    return out;
+  }
+
+  finish(): TamperEvent[] {
+    if (!this.open) return [];
+    const e: TamperEvent = { kind: 'end', reason: this.open.reason, since: this.open.since, at: this.open.last };
+    this.open = undefined;
+    return [e];
+  }
+}
+
+function mean(a: Float32Array): number {
+  let s = 0;
+  for (const v of a) s += v;
+  return s / a.length;
+}

@@ -7,6 +7,7 @@
 import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { netnsSupport } from '../support/netns.ts';
+import { needCapability } from '../support/capability.ts';
 import { startOnvifSite, type OnvifSite } from '../support/virtual-onvif/site.ts';
 
 const NS = netnsSupport();
@@ -21,13 +22,14 @@ async function advancing(page: Page, videos: Locator): Promise<number> {
   return after.filter((t, i) => before[i] !== undefined && t > before[i]! + 0.3).length;
 }
 
-describe.skipIf(!NS.ok)('ONVIF onboarding in the console', () => {
+describe('ONVIF onboarding in the console', () => {
   let site: OnvifSite;
   let browser: Browser;
   let page: Page;
   const pageErrors: string[] = [];
 
   beforeAll(async () => {
+    needCapability('onvif-console: a network namespace', NS.ok, NS.reason);
     site = await startOnvifSite({
       rtspUser: 'admin',
       rtspPassword: PW,

@@ -92,9 +92,8 @@ describe('export onto a full disk', () => {
     expect(total).toBeGreaterThan(3 << 20);
   });
 
-  it('fails cleanly with disk_full and leaves nothing behind', async (ctx) => {
-    // in CI (CI=true) a missing tmpfs fails the test; elsewhere it is skipped with the reason
-    if (!needCapability('evidence-diskfull: mount a tmpfs', mounted, mountError)) ctx.skip(`cannot mount a tmpfs here: ${mountError}`);
+  it('fails cleanly with disk_full and leaves nothing behind', async () => {
+    needCapability('evidence-diskfull: mount a tmpfs', mounted, mountError);
     const job = exporter.request({ cameraIds: ['gate'], fromMs: T, toMs: T + 20_000, reason: 'disk full test' }, { id: 1, username: 'inv', role: 'investigator' });
     const j = await waitJob(job.id);
     expect(j).toMatchObject({ status: 'failed', errorCode: 'disk_full' });
@@ -103,9 +102,8 @@ describe('export onto a full disk', () => {
     expect(exporter.bundlePath(j)).toBeUndefined();
   });
 
-  it('still exports what fits, into the same directory', async (ctx) => {
-    // in CI (CI=true) a missing tmpfs fails the test; elsewhere it is skipped with the reason
-    if (!needCapability('evidence-diskfull: mount a tmpfs', mounted, mountError)) ctx.skip(`cannot mount a tmpfs here: ${mountError}`);
+  it('still exports what fits, into the same directory', async () => {
+    needCapability('evidence-diskfull: mount a tmpfs', mounted, mountError);
     const job = exporter.request({ cameraIds: ['gate'], fromMs: T + 4000, toMs: T + 5000, reason: 'small export' }, { id: 1, username: 'inv', role: 'investigator' });
     const j = await waitJob(job.id);
     expect(j.status, j.error ?? '').toBe('done');

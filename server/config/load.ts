@@ -79,7 +79,7 @@ export function parseConfig(text: string, file = 'watchpost.yml'): WatchpostConf
 
 /**
  * Load the config: --config PATH, else ./watchpost.yml if present, else defaults (demo mode).
- * Environment overrides: WATCHPOST_PORT, WATCHPOST_DATA_DIR.
+ * Environment overrides: WATCHPOST_PORT, WATCHPOST_DATA_DIR, WATCHPOST_KEYS_DIR.
  */
 export function loadConfig(explicitPath?: string, env: NodeJS.ProcessEnv = process.env): LoadedConfig {
   let file: string | undefined;
@@ -104,5 +104,6 @@ export function loadConfig(explicitPath?: string, env: NodeJS.ProcessEnv = proce
     config.server.port = port;
   }
   if (env.WATCHPOST_DATA_DIR) config.storage.dataDir = env.WATCHPOST_DATA_DIR;
+  if (env.WATCHPOST_KEYS_DIR) config.storage.keysDir = env.WATCHPOST_KEYS_DIR;
   return { config, file };
 }

@@ -47,6 +47,12 @@ export const configSchema = z.strictObject({
       lowDiskPercent: z.number().min(0).max(99).default(10),
       /** Where evidence export bundles are written; default <dataDir>/.exports. */
       exportsDir: z.string().optional(),
+      /** Signing and secret keys; default the data dir. Put them on another disk or a removable key store. */
+      keysDir: z.string().optional(),
+      /** Signed checkpoints of the chains, appended as JSON lines; default <dataDir>/checkpoints. Another disk is best. */
+      checkpointsDir: z.string().optional(),
+      /** A checkpoint is signed at most this often while there are new entries (and at shutdown). */
+      checkpointSeconds: z.number().int().min(1).max(60).default(60),
     })
     .prefault({}),
   /** Audit trail (docs/evidence.md). */

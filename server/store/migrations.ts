@@ -333,4 +333,56 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX alarms_camera ON alarms(camera_id, start_ms);
   CREATE INDEX alarms_episode ON alarms(camera_id, zone, kind, start_ms);
   `,
+  // integrity (issue F): signed checkpoints of the hash chains (duty log, audit trail, per-camera recordings);
+  // recordings sealed when written (sha256 per segment, chained per camera); tombstones keep the seal of a
+  // segment whose row was deleted (retention, reconcile) so the chain stays checkable and a deletion explains itself
+  `
+  CREATE TABLE checkpoints (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    log TEXT NOT NULL,
+    seq INTEGER NOT NULL,
+    head_hash TEXT NOT NULL,
+    count INTEGER NOT NULL,
+    time_ms INTEGER NOT NULL,
+    key_fp TEXT NOT NULL,
+    from_seq INTEGER NOT NULL,
+    digest TEXT NOT NULL,
+    sig TEXT NOT NULL,
+    hash TEXT NOT NULL UNIQUE
+  );
+  CREATE INDEX checkpoints_log ON checkpoints(log, seq);
+  CREATE TRIGGER checkpoints_no_update BEFORE UPDATE ON checkpoints
+    BEGIN SELECT RAISE(ABORT, 'checkpoints are append-only'); END;
+  CREATE TRIGGER checkpoints_no_delete BEFORE DELETE ON checkpoints
+    BEGIN SELECT RAISE(ABORT, 'checkpoints are append-only'); END;
+  ALTER TABLE segments ADD COLUMN sha256 TEXT;
+  ALTER TABLE segments ADD COLUMN seal_seq INTEGER;
+  ALTER TABLE segments ADD COLUMN seal_hash TEXT;
+  ALTER TABLE segments ADD COLUMN origin TEXT NOT NULL DEFAULT 'recorder';
+  CREATE UNIQUE INDEX segments_seal ON segments(camera_id, seal_seq);
+  CREATE TABLE segment_tombstones (
+    segment_id INTEGER PRIMARY KEY,
+    camera_id TEXT NOT NULL,
+    path TEXT NOT NULL,
+    start_ms INTEGER NOT NULL,
+    end_ms INTEGER NOT NULL,
+    bytes INTEGER NOT NULL,
+    sha256 TEXT NOT NULL,
+    seal_seq INTEGER NOT NULL,
+    seal_hash TEXT NOT NULL,
+    deleted_ms INTEGER NOT NULL,
+    reason TEXT NOT NULL
+  );
+  CREATE UNIQUE INDEX segment_tombstones_seal ON segment_tombstones(camera_id, seal_seq);
+  CREATE TRIGGER segment_tombstones_no_update BEFORE UPDATE ON segment_tombstones
+    BEGIN SELECT RAISE(ABORT, 'segment tombstones are append-only'); END;
+  CREATE TRIGGER segment_tombstones_no_delete BEFORE DELETE ON segment_tombstones
+    BEGIN SELECT RAISE(ABORT, 'segment tombstones are append-only'); END;
+  CREATE TRIGGER segments_tombstone AFTER DELETE ON segments WHEN OLD.seal_seq IS NOT NULL
+    BEGIN
+      INSERT OR IGNORE INTO segment_tombstones (segment_id, camera_id, path, start_ms, end_ms, bytes, sha256, seal_seq, seal_hash, deleted_ms, reason)
+      VALUES (OLD.id, OLD.camera_id, OLD.path, OLD.start_ms, OLD.end_ms, OLD.bytes, OLD.sha256, OLD.seal_seq, OLD.seal_hash,
+        CAST(unixepoch('subsec') * 1000 AS INTEGER), 'unexplained');
+    END;
+  `,
 ];

@@ -45,6 +45,12 @@ export const configSchema = z.strictObject({
       segmentSeconds: z.number().int().min(2).max(300).default(10),
       /** Low-disk alarm when free space on the recordings disk falls under this percentage (0 = off). */
       lowDiskPercent: z.number().min(0).max(99).default(10),
+      /** Free-space floor, even with no quota: retention deletes the oldest footage to keep this percentage free… */
+      minFreePercent: z.number().min(0).max(50).default(5),
+      /** …and at least this many GB (capped at a fifth of the disk). */
+      minFreeGb: z.number().min(0).default(2),
+      /** When evidence locks alone exceed the quota or the floor, each camera's newest footage of this many hours is kept. */
+      minKeepHours: z.number().min(0).max(24 * 365).default(24),
       /** Where evidence export bundles are written; default <dataDir>/.exports. */
       exportsDir: z.string().optional(),
       /** Signing and secret keys; default the data dir. Put them on another disk or a removable key store. */

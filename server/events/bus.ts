@@ -1,6 +1,9 @@
 import { EventEmitter } from 'node:events';
 import type { CameraState } from '../cameras/types.ts';
 import type { AlarmView } from '../alarms/types.ts';
+import { createLogger } from '../util/log.ts';
+
+const log = createLogger('bus');
 
 /** Typed in-process event bus: domains publish, http/sse subscribes. */
 export interface BusEvents {
@@ -10,7 +13,13 @@ export interface BusEvents {
   /** Recordings (issue E): low-disk alarm and its end, retention deletions, export progress. */
   'storage.low': { freeBytes: number; totalBytes: number; freePercent: number; thresholdPercent: number };
   'storage.ok': { freeBytes: number; totalBytes: number; freePercent: number; thresholdPercent: number };
-  'retention.deleted': { cameraId: string; reason: 'age' | 'quota'; count: number; bytes: number };
+  'retention.deleted': { cameraId: string; reason: 'age' | 'quota' | 'disk'; count: number; bytes: number };
+  /** Full disk (issue F point 4): a write failed for lack of space; the disk is full; space is back; the quota or the
+   *  free-space floor cannot be met because of evidence locks (once per transition). */
+  'storage.write_failed': { what: string; code: string | null; atMs: number };
+  'storage.full': { since: number; freeBytes: number; totalBytes: number };
+  'storage.space_back': { fromMs: number; toMs: number; freeBytes: number; totalBytes: number };
+  'storage.quota_blocked': { blocked: boolean; limit: 'quota' | 'floor'; lockedBytes: number; limitBytes: number };
   'export.progress': { id: string; status: 'queued' | 'running' | 'done' | 'failed'; progress: number };
   /** Alarms (issue C): raised by live analytics; updated on end, ack, dispatch, resolve. */
   'alarm.raised': AlarmView;
@@ -22,8 +31,17 @@ export class EventBus {
   constructor() {
     this.ee.setMaxListeners(1000);
   }
+  /** A listener that throws (a full disk under a duty-log write, …) is logged; the others still run and the emitter
+   *  (a timer, an ffmpeg callback) never sees the error. */
   emit<K extends keyof BusEvents>(name: K, payload: BusEvents[K]): void {
-    this.ee.emit(name, payload);
+    for (const fn of this.ee.listeners(name) as ((p: BusEvents[K]) => unknown)[]) {
+      try {
+        const r = fn(payload);
+        if (r instanceof Promise) r.catch((err: unknown) => log.error('event listener failed', { event: name, err }));
+      } catch (err) {
+        log.error('event listener failed', { event: name, err });
+      }
+    }
   }
   on<K extends keyof BusEvents>(name: K, fn: (payload: BusEvents[K]) => void): () => void {
     this.ee.on(name, fn);

@@ -96,6 +96,11 @@ export async function reconcile(o: ReconcileOptions): Promise<ReconcileReport> {
   const cams = new Set([...indexedCams, ...dirs(o.recordingsDir).filter((d) => CAMERA_ID_RE.test(d))]);
   const pathsOf = o.db.prepare('SELECT id, path, start_ms, end_ms FROM segments WHERE camera_id = ?');
   const dropRow = o.db.prepare('DELETE FROM segments WHERE id = ?');
+  // a sealed row says why it went (the AFTER DELETE trigger would otherwise record it as 'unexplained')
+  const tombstone = o.db.prepare(
+    `INSERT OR IGNORE INTO segment_tombstones (segment_id, camera_id, path, start_ms, end_ms, bytes, sha256, seal_seq, seal_hash, deleted_ms, reason)
+     SELECT id, camera_id, path, start_ms, end_ms, bytes, sha256, seal_seq, seal_hash, ?, 'reconcile:missing' FROM segments WHERE id = ? AND seal_seq IS NOT NULL`,
+  );
   const addGap = o.db.prepare(
     `INSERT INTO recording_gaps (camera_id, start_ms, end_ms, reason, path, detected_at) VALUES (?, ?, ?, 'missing', ?, ?)`,
   );
@@ -111,6 +116,7 @@ export async function reconcile(o: ReconcileOptions): Promise<ReconcileReport> {
     if (missing.length) {
       o.db.transaction(() => {
         for (const r of missing) {
+          tombstone.run(started, r.id);
           dropRow.run(r.id);
           addGap.run(cam, r.start_ms, r.end_ms, r.path, started);
         }

@@ -1,23 +1,31 @@
 /**
- * Retention: keeps recordings within their age limit and the disk quota, and raises the low-disk alarm.
+ * Retention: keeps recordings within their age limit, the disk quota and the free-space floor, and raises the
+ * storage alarms (low disk, disk full, quota blocked by evidence locks).
  *
- * Each pass (every minute, and on demand):
- *  1. age — per camera, segments that ended more than `retentionDays` (the camera's, else storage.retentionDays)
- *     ago are deleted;
- *  2. quota — while the indexed recordings exceed storage.diskQuotaGb, the oldest segments of any camera go;
- *  3. disk — free space under storage.lowDiskPercent raises `storage.low` (log, bus, audit, console), and
- *     `storage.ok` when it is back.
- * A segment overlapping an active evidence lock is never deleted (the check is inside the DELETE statement, so
- * a lock taken while a pass runs wins). Only files that are in the index are deleted — never `.incoming/`.
- * Every pass that deleted something writes one `retention.delete` audit entry per camera and reason.
+ * Each pass (every minute, every 10 s while the disk is full or under the floor, and right after a write failed
+ * for lack of space):
+ *  1. age — per camera, segments that ended more than `retentionDays` ago are deleted; alarm and patrol
+ *     snapshots older than storage.retentionDays too;
+ *  2. quota — while recordings + export bundles + snapshots exceed storage.diskQuotaGb, the oldest segments go;
+ *  3. floor — while free space is under the floor (storage.minFreePercent / minFreeGb, even with no quota),
+ *     the oldest segments go;
+ *  4. alarms — `storage.low` / `storage.ok`, `storage.full` / `storage.space_back`, `storage.quota_blocked`.
+ * When the quota or the floor cannot be met even by deleting every unlocked segment (locked evidence alone is
+ * over it), the newest `minKeepHours` of each camera are kept and "quota blocked by evidence locks" is raised.
+ * A segment overlapping an active evidence lock is never deleted. Files go first, then their rows in one
+ * transaction (with a tombstone naming the reason), so this works on a completely full disk; rows whose
+ * transaction failed are retried at the start of the next pass. Only indexed files are deleted — never `.incoming/`.
+ * Export bundles are never deleted here (only by DELETE /api/exports/:id).
  */
-import { rmdirSync, statfsSync, unlinkSync } from 'node:fs';
+import { statfsSync, unlinkSync } from 'node:fs';
 import { dirname, join, resolve, sep } from 'node:path';
-import type { AuditLog } from '../audit/log.ts';
-import type { EventBus } from '../events/bus.ts';
+import type { AuditInput, AuditLog } from '../audit/log.ts';
+import type { BusEvents, EventBus } from '../events/bus.ts';
 import type { Db } from '../store/db.ts';
 import { createLogger } from '../util/log.ts';
 import { segmentLockedSql } from './locks.ts';
+import { deleteOldFiles, floorBytes, fullBytes, listFiles, removeEmptyDirs, sumBytes } from './space.ts';
+import { StorageAlarms } from './storage-alarms.ts';
 
 const log = createLogger('retention');
 const DAY_MS = 86_400_000;
@@ -39,7 +47,18 @@ export interface RetentionOptions {
   /** 0 = no quota */
   quotaBytes: number;
   lowDiskPercent: number;
+  /** free-space floor (storage.minFreePercent, default 5; storage.minFreeGb, default 2) */
+  minFreePercent?: number;
+  minFreeGb?: number;
+  /** newest footage of each camera kept when locks block the quota or the floor (storage.minKeepHours, default 24) */
+  minKeepHours?: number;
+  /** export bundles (count toward the quota, never deleted here); default <recordingsDir>/.exports */
+  exportsDir?: string;
+  /** alarm and patrol snapshots (count toward the quota, deleted after retentionDays); default under recordingsDir */
+  snapshotDirs?: string[];
   intervalMs?: number;
+  /** pass interval while the disk is full or under the floor (default 10 s) */
+  urgentIntervalMs?: number;
   now?: () => number;
   disk?: (dir: string) => DiskSpace;
 }
@@ -48,19 +67,32 @@ export interface StorageStatus {
   recordingsBytes: number;
   segments: number;
   lockedBytes: number;
+  exportsBytes: number;
+  snapshotsBytes: number;
+  /** recordings + export bundles + snapshots: what the quota is measured against */
+  usedBytes: number;
   quotaBytes: number;
   totalBytes: number;
   freeBytes: number;
   freePercent: number;
   lowDiskPercent: number;
   low: boolean;
-  /** locked evidence alone is over the quota: nothing more can be deleted */
+  /** bytes that must stay free (the floor) */
+  minFreeBytes: number;
+  belowFloor: boolean;
+  /** the disk is full (writes fail); since when */
+  diskFull: boolean;
+  diskFullSince: number | null;
+  minKeepHours: number;
+  /** locked evidence alone is over the quota or the floor: only footage older than minKeepHours can go */
   quotaBlockedByLocks: boolean;
   lastPassAt: number | null;
 }
 
+type Reason = 'age' | 'quota' | 'disk';
+
 export interface PassReport {
-  deleted: { cameraId: string; reason: 'age' | 'quota'; count: number; bytes: number; fromMs: number; toMs: number }[];
+  deleted: { cameraId: string; reason: Reason; count: number; bytes: number; fromMs: number; toMs: number }[];
   status: StorageStatus;
 }
 
@@ -80,143 +112,211 @@ export function statDisk(dir: string): DiskSpace {
 
 export class Retention {
   private timer: NodeJS.Timeout | undefined;
-  private low = false;
-  private blocked = false;
+  private soon: NodeJS.Timeout | undefined;
   private lastPassAt: number | null = null;
   private cached: { at: number; status: StorageStatus } | undefined;
+  /** files already unlinked whose rows could not be deleted yet (the transaction failed: disk full) */
+  private pending: { row: SegRow; reason: Reason }[] = [];
+  private readonly alarms: StorageAlarms;
   private readonly now: () => number;
   private readonly root: string;
+  private readonly exportsDir: string;
+  private readonly snapshotDirs: string[];
+  private readonly offBus: () => void;
 
   constructor(private readonly o: RetentionOptions) {
     this.now = o.now ?? Date.now;
     this.root = resolve(o.recordingsDir);
+    this.exportsDir = o.exportsDir ?? join(this.root, '.exports');
+    this.snapshotDirs = o.snapshotDirs ?? [join(this.root, 'alarms', 'snapshots'), join(this.root, 'patrol', 'snapshots')];
+    this.alarms = new StorageAlarms({ bus: o.bus, audit: (i) => this.audit(i), now: this.now, dir: o.recordingsDir });
+    // a write that failed for lack of space: note it and free space now rather than within a minute
+    this.offBus = o.bus?.on('storage.write_failed', (e) => this.writeFailed(e)) ?? (() => {});
   }
 
   start(): void {
     if (this.timer) return;
-    const tick = () => {
-      try {
-        this.runOnce();
-      } catch (err) {
-        log.error('retention pass failed', { err });
-      }
-    };
-    tick();
-    this.timer = setInterval(tick, this.o.intervalMs ?? 60_000);
+    this.tick();
+    this.timer = setInterval(() => this.tick(), this.o.intervalMs ?? 60_000);
     this.timer.unref();
   }
 
   stop(): void {
     clearInterval(this.timer);
-    this.timer = undefined;
+    clearTimeout(this.soon);
+    this.timer = this.soon = undefined;
+    this.offBus();
+  }
+
+  /** A write failed for lack of space (reported on the bus by the writers). */
+  writeFailed(e: BusEvents['storage.write_failed']): void {
+    this.alarms.full(false, false, this.disk()); // refresh the disk figures the alarm reports
+    this.alarms.writeFailed(e.atMs);
+    this.cached = undefined;
+    this.schedule(1000);
+  }
+
+  private tick(): void {
+    try {
+      const { status } = this.runOnce();
+      if (status.diskFull || status.belowFloor) this.schedule(this.o.urgentIntervalMs ?? 10_000);
+    } catch (err) {
+      log.error('retention pass failed', { err });
+      this.schedule(this.o.urgentIntervalMs ?? 10_000);
+    }
+  }
+
+  private schedule(ms: number): void {
+    if (this.soon || !this.timer) return;
+    this.soon = setTimeout(() => {
+      this.soon = undefined;
+      this.tick();
+    }, ms);
+    this.soon.unref();
   }
 
   runOnce(): PassReport {
     const deleted: PassReport['deleted'] = [];
     const now = this.now();
+    if (!this.flushPending()) return { deleted, status: this.finish(now, deleted) };
     const cams = this.o.db.prepare('SELECT DISTINCT camera_id FROM segments').all() as { camera_id: string }[];
     for (const { camera_id } of cams) {
       const days = this.o.cameraDays?.(camera_id) ?? this.o.defaultDays;
-      const cutoff = now - days * DAY_MS;
       const pick = this.o.db.prepare(
         `SELECT s.* FROM segments s WHERE s.camera_id = ? AND s.end_ms <= ? AND NOT ${segmentLockedSql('s')}
          ORDER BY s.start_ms LIMIT ${BATCH}`,
       );
-      for (;;) {
-        const rows = pick.all(camera_id, cutoff) as SegRow[];
-        if (!rows.length) break;
-        this.collect(deleted, 'age', this.deleteRows(rows));
-        if (rows.length < BATCH) break;
+      if (!this.drain(deleted, 'age', () => pick.all(camera_id, now - days * DAY_MS) as SegRow[], () => false)) {
+        return { deleted, status: this.finish(now, deleted) };
       }
     }
-    if (this.o.quotaBytes > 0) this.enforceQuota(deleted);
+    for (const d of this.snapshotDirs) {
+      const gone = deleteOldFiles(d, now - this.o.defaultDays * DAY_MS);
+      if (gone.count) log.info('deleted old snapshots', { dir: d, ...gone });
+    }
+    const blocked = { quota: false, floor: false };
+    if (this.o.quotaBytes > 0) {
+      let over = this.usage().usedBytes - this.o.quotaBytes;
+      if (over > 0) blocked.quota = this.makeRoom(deleted, 'quota', over, (freed) => (over -= freed) <= 0);
+      if (this.pending.length) return { deleted, status: this.finish(now, deleted) };
+    }
+    const disk = this.disk();
+    let need = floorBytes(disk.totalBytes, this.floor()) - disk.freeBytes;
+    if (disk.totalBytes > 0 && need > 0) blocked.floor = this.makeRoom(deleted, 'disk', need, (freed) => (need -= freed) <= 0);
+    this.alarms.blocked(blocked, this.lockedBytes(), this.o.quotaBytes, floorBytes(disk.totalBytes, this.floor()));
+    return { deleted, status: this.finish(now, deleted) };
+  }
+
+  private finish(now: number, deleted: PassReport['deleted']): StorageStatus {
     this.lastPassAt = now;
     const status = this.status(0);
-    this.alarm(status);
+    this.alarms.update(status);
     for (const d of deleted) {
       log.info('deleted old recordings', { camera: d.cameraId, reason: d.reason, count: d.count, bytes: d.bytes });
-      this.o.audit?.record({
+      this.audit({
         action: 'retention.delete',
         actor: { username: 'system' },
         cameraId: d.cameraId,
         atMs: d.fromMs,
-        detail: {
-          reason: d.reason,
-          segments: d.count,
-          bytes: d.bytes,
-          from: new Date(d.fromMs).toISOString(),
-          to: new Date(d.toMs).toISOString(),
-        },
+        detail: { reason: d.reason, segments: d.count, bytes: d.bytes, from: new Date(d.fromMs).toISOString(), to: new Date(d.toMs).toISOString() },
       });
       this.o.bus?.emit('retention.deleted', { cameraId: d.cameraId, reason: d.reason, count: d.count, bytes: d.bytes });
     }
-    return { deleted, status };
+    return status;
   }
 
-  private enforceQuota(deleted: PassReport['deleted']): void {
-    const total = () => (this.o.db.prepare('SELECT COALESCE(SUM(bytes), 0) AS n FROM segments').get() as { n: number }).n;
-    let used = total();
+  /**
+   * Delete the oldest unlocked segments until `done(freedBytes)` says enough. If even every unlocked segment
+   * would not free `need` bytes, locks block the limit: keep each camera's newest minKeepHours. Returns blocked.
+   */
+  private makeRoom(deleted: PassReport['deleted'], reason: Reason, need: number, done: (freed: number) => boolean): boolean {
+    const unlocked = (this.o.db.prepare(`SELECT COALESCE(SUM(s.bytes), 0) AS b FROM segments s WHERE NOT ${segmentLockedSql('s')}`).get() as { b: number }).b;
+    const blocked = unlocked < need;
+    const keepMs = blocked ? (this.o.minKeepHours ?? 24) * 3600_000 : 0;
     const pick = this.o.db.prepare(
-      `SELECT s.* FROM segments s WHERE NOT ${segmentLockedSql('s')} ORDER BY s.start_ms LIMIT ${BATCH}`,
+      `WITH newest AS (SELECT camera_id, MAX(end_ms) AS e FROM segments GROUP BY camera_id)
+       SELECT s.* FROM segments s JOIN newest n ON n.camera_id = s.camera_id
+       WHERE NOT ${segmentLockedSql('s')} AND s.end_ms <= n.e - ? ORDER BY s.start_ms LIMIT ${BATCH}`,
     );
-    let blocked = false;
-    while (used > this.o.quotaBytes) {
-      const rows = pick.all() as SegRow[];
-      if (!rows.length) {
-        blocked = true;
-        break;
-      }
-      // only as many as needed, oldest first
+    this.drain(deleted, reason, () => pick.all(keepMs) as SegRow[], done);
+    return blocked;
+  }
+
+  /** Delete batches from `pick` until it is empty or `done`; false when the index could not be updated. */
+  private drain(deleted: PassReport['deleted'], reason: Reason, pick: () => SegRow[], done: (freed: number) => boolean): boolean {
+    const skip = new Set<number>();
+    for (;;) {
+      const rows = pick().filter((r) => !skip.has(r.id));
+      if (!rows.length) return true;
       const take: SegRow[] = [];
-      let over = used - this.o.quotaBytes;
+      let enough = false;
       for (const r of rows) {
-        if (over <= 0) break;
         take.push(r);
-        over -= r.bytes;
+        if ((enough = done(r.bytes))) break;
       }
-      const gone = this.deleteRows(take);
-      this.collect(deleted, 'quota', gone);
-      if (!gone.length) {
-        blocked = true;
-        break;
-      }
-      used = total();
-    }
-    if (blocked !== this.blocked) {
-      this.blocked = blocked;
-      if (blocked) {
-        log.warn('recordings exceed the disk quota but everything left is evidence-locked', { quotaBytes: this.o.quotaBytes, usedBytes: used });
-        this.o.audit?.record({ action: 'storage.quota_locked', actor: { username: 'system' }, detail: { quotaBytes: this.o.quotaBytes, usedBytes: used } });
-      }
+      const gone = this.deleteSegments(take, reason, skip);
+      this.collect(deleted, reason, gone);
+      if (this.pending.length) return false; // the rows could not be deleted: stop, retry next pass
+      if (enough || rows.length < BATCH) return true;
     }
   }
 
-  /** Delete index rows that are still unlocked, then their files. Returns the rows actually deleted. */
-  private deleteRows(rows: SegRow[]): SegRow[] {
-    const del = this.o.db.prepare(`DELETE FROM segments WHERE id = ? AND NOT ${segmentLockedSql('segments')}`);
-    const gone = this.o.db.transaction((rs: SegRow[]) => rs.filter((r) => del.run(r.id).changes > 0))(rows);
+  /**
+   * Files first (that frees the space the transaction needs on a full disk), then the rows in one transaction,
+   * each with its tombstone. A row locked meanwhile, or whose file cannot be deleted, is skipped.
+   */
+  private deleteSegments(rows: SegRow[], reason: Reason, skip: Set<number>): SegRow[] {
+    const unlocked = this.o.db.prepare(`SELECT 1 FROM segments s WHERE s.id = ? AND NOT ${segmentLockedSql('s')}`);
+    const gone: SegRow[] = [];
     const dirs = new Set<string>();
-    for (const r of gone) {
+    for (const r of rows) {
+      skip.add(r.id);
+      if (!unlocked.get(r.id)) continue;
       const file = this.safePath(r.path);
-      if (!file) {
-        log.warn('index row with an unsafe path; file left alone', { path: r.path });
-        continue;
+      if (!file) log.warn('index row with an unsafe path; file left alone', { path: r.path });
+      else {
+        try {
+          unlinkSync(file);
+          dirs.add(dirname(file));
+        } catch (err) {
+          if ((err as NodeJS.ErrnoException).code !== 'ENOENT') {
+            log.warn('could not delete recording; kept in the index', { file, err });
+            continue;
+          }
+        }
       }
-      try {
-        unlinkSync(file);
-        dirs.add(dirname(file));
-      } catch (err) {
-        if ((err as NodeJS.ErrnoException).code !== 'ENOENT') log.warn('could not delete recording', { file, err });
-      }
+      gone.push(r);
+      this.pending.push({ row: r, reason });
     }
-    for (const d of dirs) {
-      try {
-        rmdirSync(d); // the day folder, once empty
-      } catch {
-        /* not empty */
-      }
-    }
+    this.flushPending();
+    removeEmptyDirs(dirs);
     return gone;
+  }
+
+  /** Delete the rows of already-deleted files, with their tombstones, in one transaction. */
+  private flushPending(): boolean {
+    if (!this.pending.length) return true;
+    const db = this.o.db;
+    const tomb = db.prepare(
+      `INSERT OR IGNORE INTO segment_tombstones (segment_id, camera_id, path, start_ms, end_ms, bytes, sha256, seal_seq, seal_hash, deleted_ms, reason)
+       SELECT id, camera_id, path, start_ms, end_ms, bytes, sha256, seal_seq, seal_hash, ?, ? FROM segments WHERE id = ? AND seal_seq IS NOT NULL`,
+    );
+    const del = db.prepare('DELETE FROM segments WHERE id = ?');
+    const now = this.now();
+    try {
+      db.transaction(() => {
+        for (const p of this.pending) {
+          tomb.run(now, `retention:${p.reason}`, p.row.id);
+          del.run(p.row.id);
+        }
+      })();
+      this.pending = [];
+      return true;
+    } catch (err) {
+      log.warn('recording files deleted but their index rows could not be (disk full?); retried next pass', { rows: this.pending.length, err });
+      this.alarms.writeFailed(now);
+      return false;
+    }
   }
 
   private safePath(rel: string): string | undefined {
@@ -225,7 +325,7 @@ export class Retention {
     return abs.startsWith(this.root + sep) ? abs : undefined;
   }
 
-  private collect(out: PassReport['deleted'], reason: 'age' | 'quota', rows: SegRow[]): void {
+  private collect(out: PassReport['deleted'], reason: Reason, rows: SegRow[]): void {
     for (const r of rows) {
       let d = out.find((x) => x.cameraId === r.camera_id && x.reason === reason);
       if (!d) out.push((d = { cameraId: r.camera_id, reason, count: 0, bytes: 0, fromMs: r.start_ms, toMs: r.end_ms }));
@@ -234,6 +334,38 @@ export class Retention {
       d.fromMs = Math.min(d.fromMs, r.start_ms);
       d.toMs = Math.max(d.toMs, r.end_ms);
     }
+  }
+
+  private audit(i: AuditInput): void {
+    try {
+      this.o.audit?.record(i);
+    } catch (err) {
+      log.warn('could not write the audit entry (disk full?)', { action: i.action, err });
+    }
+  }
+
+  private floor() {
+    return { minFreePercent: this.o.minFreePercent ?? 5, minFreeGb: this.o.minFreeGb ?? 2 };
+  }
+
+  private disk(): DiskSpace {
+    try {
+      return (this.o.disk ?? statDisk)(this.o.recordingsDir);
+    } catch (err) {
+      log.warn('cannot read free disk space', { dir: this.o.recordingsDir, err });
+      return { totalBytes: 0, freeBytes: 0 };
+    }
+  }
+
+  private lockedBytes(): number {
+    return (this.o.db.prepare(`SELECT COALESCE(SUM(s.bytes), 0) AS b FROM segments s WHERE ${segmentLockedSql('s')}`).get() as { b: number }).b;
+  }
+
+  private usage() {
+    const all = this.o.db.prepare('SELECT COUNT(*) AS n, COALESCE(SUM(bytes), 0) AS b FROM segments').get() as { n: number; b: number };
+    const exportsBytes = sumBytes(listFiles(this.exportsDir));
+    const snapshotsBytes = this.snapshotDirs.reduce((n, d) => n + sumBytes(listFiles(d)), 0);
+    return { segments: all.n, recordingsBytes: all.b, exportsBytes, snapshotsBytes, usedBytes: all.b + exportsBytes + snapshotsBytes };
   }
 
   /** Storage state; cached for `maxAgeMs` (the console polls it). */
@@ -246,38 +378,27 @@ export class Retention {
   }
 
   private computeStatus(): StorageStatus {
-    const db = this.o.db;
-    const all = db.prepare('SELECT COUNT(*) AS n, COALESCE(SUM(bytes), 0) AS b FROM segments').get() as { n: number; b: number };
-    const locked = db.prepare(`SELECT COALESCE(SUM(s.bytes), 0) AS b FROM segments s WHERE ${segmentLockedSql('s')}`).get() as { b: number };
-    let disk: DiskSpace = { totalBytes: 0, freeBytes: 0 };
-    try {
-      disk = (this.o.disk ?? statDisk)(this.o.recordingsDir);
-    } catch (err) {
-      log.warn('cannot read free disk space', { dir: this.o.recordingsDir, err });
-    }
+    const u = this.usage();
+    const disk = this.disk();
     const freePercent = disk.totalBytes > 0 ? (disk.freeBytes / disk.totalBytes) * 100 : 100;
+    const minFreeBytes = floorBytes(disk.totalBytes, this.floor());
+    const full = this.alarms.full(disk.totalBytes > 0 && disk.freeBytes < fullBytes(disk.totalBytes), disk.freeBytes >= minFreeBytes, disk);
     return {
-      recordingsBytes: all.b,
-      segments: all.n,
-      lockedBytes: locked.b,
+      ...u,
+      lockedBytes: this.lockedBytes(),
       quotaBytes: this.o.quotaBytes,
       totalBytes: disk.totalBytes,
       freeBytes: disk.freeBytes,
       freePercent: Math.round(freePercent * 10) / 10,
       lowDiskPercent: this.o.lowDiskPercent,
       low: disk.totalBytes > 0 && freePercent < this.o.lowDiskPercent,
-      quotaBlockedByLocks: this.blocked,
+      minFreeBytes,
+      belowFloor: disk.totalBytes > 0 && disk.freeBytes < minFreeBytes,
+      diskFull: full.full,
+      diskFullSince: full.since,
+      minKeepHours: this.o.minKeepHours ?? 24,
+      quotaBlockedByLocks: this.alarms.isBlocked,
       lastPassAt: this.lastPassAt,
     };
-  }
-
-  private alarm(s: StorageStatus): void {
-    if (s.low === this.low) return;
-    this.low = s.low;
-    const detail = { freeBytes: s.freeBytes, totalBytes: s.totalBytes, freePercent: s.freePercent, thresholdPercent: s.lowDiskPercent };
-    if (s.low) log.warn('low disk space for recordings', { dir: this.o.recordingsDir, ...detail });
-    else log.info('disk space back above the threshold', detail);
-    this.o.bus?.emit(s.low ? 'storage.low' : 'storage.ok', detail);
-    this.o.audit?.record({ action: s.low ? 'storage.low' : 'storage.ok', actor: { username: 'system' }, detail });
   }
 }

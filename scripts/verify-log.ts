@@ -1,57 +1,111 @@
 /**
- * npm run verify-log [-- --db PATH | --data-dir DIR | --config watchpost.yml]
- * Walks the duty log's hash chain and reports the first broken link. Exit 0 intact, 1 broken, 2 cannot check.
- * Opens the database read-only; never changes it.
+ * npm run verify-log [-- --db PATH | --data-dir DIR | --config watchpost.yml] [--keys DIR] [--checkpoints DIR] [--json]
+ * Walks the duty log's and the audit trail's hash chains and checks them against the signed checkpoints
+ * (the database's table and the JSON-lines files outside it): rows deleted at the end, a row rewritten and
+ * re-hashed, the database rolled back to an older copy. Entries after the newest checkpoint are "not yet sealed".
+ * Exit 0 intact, 1 broken, 2 cannot check. Opens the database read-only; never changes it.
  */
 import Database from 'better-sqlite3';
-import { existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { verifyDb } from '../server/dutylog/log.ts';
+import { createPrivateKey, createPublicKey } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { loadConfig } from '../server/config/load.ts';
+import { fingerprint, KEY_FILE } from '../server/evidence/keys.ts';
+import { verifyAudit, verifyDutyLog } from '../server/integrity/chains.ts';
+import { CheckpointStore } from '../server/integrity/checkpoints.ts';
+import { sealSummary, type VerifyKey } from '../server/integrity/seal-check.ts';
+import type { Db } from '../server/store/db.ts';
 
-function dbPath(argv: string[]): string {
-  const arg = (name: string) => {
-    const i = argv.indexOf(name);
-    return i >= 0 ? argv[i + 1] : argv.find((a) => a.startsWith(`${name}=`))?.slice(name.length + 1);
+export interface Places {
+  db: string;
+  keysDir: string;
+  checkpointsDir: string;
+  /** a public key PEM given with --key (else the site key in keysDir) */
+  keyFile?: string;
+}
+
+export function arg(argv: string[], name: string): string | undefined {
+  const i = argv.indexOf(name);
+  return i >= 0 ? argv[i + 1] : argv.find((a) => a.startsWith(`${name}=`))?.slice(name.length + 1);
+}
+
+/** Where the database, keys and checkpoints are: flags first, then the config (like the server). */
+export function places(argv: string[]): Places {
+  const db = arg(argv, '--db');
+  let dataDir: string;
+  let keysDir: string | undefined;
+  let cpDir: string | undefined;
+  if (db) dataDir = dirname(resolve(db));
+  else {
+    const dir = arg(argv, '--data-dir') ?? process.env.WATCHPOST_DATA_DIR;
+    const cfgFile = arg(argv, '--config') ?? (existsSync('watchpost.yml') ? 'watchpost.yml' : undefined);
+    const cfg = cfgFile ? loadConfig(cfgFile).config : undefined;
+    dataDir = resolve(dir ?? cfg?.storage.dataDir ?? './recordings');
+    keysDir = cfg?.storage.keysDir;
+    cpDir = cfg?.storage.checkpointsDir;
+  }
+  return {
+    db: db ? resolve(db) : join(dataDir, 'watchpost.db'),
+    keysDir: resolve(arg(argv, '--keys') ?? process.env.WATCHPOST_KEYS_DIR ?? keysDir ?? dataDir),
+    checkpointsDir: resolve(arg(argv, '--checkpoints') ?? cpDir ?? join(dataDir, 'checkpoints')),
+    keyFile: arg(argv, '--key'),
   };
-  const db = arg('--db');
-  if (db) return resolve(db);
-  const dir = arg('--data-dir') ?? process.env.WATCHPOST_DATA_DIR;
-  if (dir) return join(resolve(dir), 'watchpost.db');
-  const cfg = arg('--config') ?? (existsSync('watchpost.yml') ? 'watchpost.yml' : undefined);
-  return join(resolve(cfg ? loadConfig(cfg).config.storage.dataDir : './recordings'), 'watchpost.db');
+}
+
+/** The site's public key: from --key PUBLIC.pem, or derived from the private key in the keys dir. */
+export function verifyKey(p: Places): VerifyKey {
+  const file = p.keyFile ? resolve(p.keyFile) : join(p.keysDir, KEY_FILE);
+  if (!existsSync(file)) throw new Error(`no key at ${file}: give the site's public key with --key PUBLIC.pem, or --keys DIR`);
+  const pem = readFileSync(file);
+  const publicKey = pem.includes('PRIVATE KEY') ? createPublicKey(createPrivateKey(pem)) : createPublicKey(pem);
+  if (publicKey.asymmetricKeyType !== 'ed25519') throw new Error(`${file} is not an Ed25519 key`);
+  return { publicKey, fingerprint: fingerprint(publicKey) };
+}
+
+export function openReadOnly(file: string): Db {
+  if (!existsSync(file)) throw new Error(`no database at ${file} (use --db PATH or --data-dir DIR)`);
+  const db = new Database(file, { readonly: true, fileMustExist: true });
+  const has = (t: string) => db.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?`).get(t);
+  if (!has('duty_log') || !has('checkpoints')) {
+    db.close();
+    throw new Error(`${file} is not a Watchpost database of this version (no duty log or checkpoints table)`);
+  }
+  return db;
 }
 
 function main(): number {
-  let file: string;
+  const argv = process.argv.slice(2);
+  let db: Db;
+  let key: VerifyKey;
+  let p: Places;
   try {
-    file = dbPath(process.argv.slice(2));
+    p = places(argv);
+    key = verifyKey(p);
+    db = openReadOnly(p.db);
   } catch (e) {
     process.stderr.write(`verify-log: ${(e as Error).message}\n`);
     return 2;
   }
-  if (!existsSync(file)) {
-    process.stderr.write(`verify-log: no database at ${file} (use --db PATH or --data-dir DIR)\n`);
-    return 2;
-  }
-  const db = new Database(file, { readonly: true, fileMustExist: true });
   try {
-    const hasTable = db.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'duty_log'`).get();
-    if (!hasTable) {
-      process.stderr.write(`verify-log: ${file} has no duty log yet\n`);
-      return 2;
+    const store = new CheckpointStore(db, p.checkpointsDir);
+    const duty = verifyDutyLog(db, store, key);
+    const audit = verifyAudit(db, store, key);
+    const ok = duty.ok && duty.triggers && audit.ok;
+    if (argv.includes('--json')) {
+      process.stdout.write(JSON.stringify({ ok, key: key.fingerprint, checkpointsDir: p.checkpointsDir, dutyLog: duty, audit }, null, 2) + '\n');
+      return ok ? 0 : 1;
     }
-    const r = verifyDb(db);
-    if (!r.triggers) process.stdout.write('WARNING: the append-only triggers of duty_log are missing (someone removed them)\n');
-    if (r.ok) {
-      process.stdout.write(`duty log OK: ${r.entries} entries, chain intact, head ${r.lastHash}\n`);
-      return r.triggers ? 0 : 1;
-    }
-    process.stdout.write(`duty log BROKEN at entry ${r.broken!.seq}: ${r.broken!.reason}\n`);
-    return 1;
+    const out = (s: string) => process.stdout.write(s + '\n');
+    out(`key ${key.fingerprint}; checkpoints in ${p.checkpointsDir}`);
+    if (!duty.triggers) out('WARNING: the append-only triggers of duty_log are missing (someone removed them)');
+    if (duty.ok) out(`duty log OK: ${duty.entries} entries, chain intact, head ${duty.lastHash}; ${sealSummary(duty.seal)}`);
+    else out(`duty log BROKEN at entry ${duty.broken!.seq}: ${duty.broken!.reason}`);
+    if (audit.ok) out(`audit trail OK: ${audit.count} entries, chain intact, head ${audit.head}; ${sealSummary(audit.seal)}`);
+    else out(`audit trail BROKEN at entry ${audit.firstBad}: ${audit.reason ?? 'hash or link does not match (entry altered or removed)'}`);
+    return ok ? 0 : 1;
   } finally {
     db.close();
   }
 }
 
-process.exitCode = main();
+if (process.argv[1] && resolve(process.argv[1]).endsWith('verify-log.ts')) process.exitCode = main();

@@ -3,7 +3,7 @@
  * the process with one clear message.
  */
 import { createServer, type Server } from 'node:http';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync, accessSync, constants } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync, accessSync, chmodSync, constants } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -38,6 +38,7 @@ import { entryFootageMs } from './dutylog/log.ts';
 import { AlarmService } from './alarms/service.ts';
 import { ZoneRepo } from './alarms/repo.ts';
 import { LiveAnalytics } from './analytics/live/service.ts';
+import { KeyMissingError, createIntegrity, loadSiteKey, type Integrity } from './integrity/index.ts';
 
 const log = createLogger('main');
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -85,6 +86,8 @@ interface Paths {
   recordingsDir: string;
   liveDir: string;
   dbFile: string;
+  keysDir: string;
+  checkpointsDir: string;
 }
 
 /** Live HLS goes to tmpfs when there is one: it is rewritten every second and never kept. */
@@ -100,10 +103,43 @@ function stepPaths(cfg: WatchpostConfig): Paths {
       /* no tmpfs: keep it in the data dir */
     }
   }
-  for (const d of [dataDir, recordingsDir]) mkdirSync(d, { recursive: true });
+  // monitoring content is confidential: only the service user reads the data, recordings, keys and live HLS
+  for (const d of [dataDir, recordingsDir]) {
+    mkdirSync(d, { recursive: true, mode: 0o700 });
+    tighten(d, 0o700);
+  }
   rmSync(liveDir, { recursive: true, force: true });
-  mkdirSync(liveDir, { recursive: true });
-  return { dataDir, recordingsDir, liveDir, dbFile: join(dataDir, 'watchpost.db') };
+  mkdirSync(liveDir, { recursive: true, mode: 0o700 });
+  const keysDir = resolve(cfg.storage.keysDir ?? dataDir);
+  const checkpointsDir = resolve(cfg.storage.checkpointsDir ?? join(dataDir, 'checkpoints'));
+  return { dataDir, recordingsDir, liveDir, dbFile: join(dataDir, 'watchpost.db'), keysDir, checkpointsDir };
+}
+
+function tighten(path: string, mode: number): void {
+  try {
+    chmodSync(path, mode);
+  } catch (err) {
+    log.warn('cannot restrict file mode', { path, mode: mode.toString(8), err });
+  }
+}
+
+/** The site key (signing), the secret box (camera passwords) and the integrity service. */
+function stepIntegrity(cfg: WatchpostConfig, paths: Paths, db: Db): { integrity: Integrity; box: SecretBox } {
+  let key;
+  try {
+    key = loadSiteKey(db, paths.keysDir, paths.dataDir);
+  } catch (e) {
+    if (e instanceof KeyMissingError) fail(e.message);
+    throw e;
+  }
+  const secretFile = join(paths.keysDir, 'secret.key');
+  const straySecret = join(paths.dataDir, 'secret.key');
+  if (paths.keysDir !== paths.dataDir && !existsSync(secretFile) && existsSync(straySecret)) {
+    fail(`the camera secret key is in ${straySecret}, but storage.keysDir is ${paths.keysDir}: move the file there (keep mode 0600)`);
+  }
+  const box = SecretBox.fromKeyFile(secretFile);
+  const integrity = createIntegrity({ db, key, checkpointsDir: paths.checkpointsDir, intervalMs: cfg.storage.checkpointSeconds * 1000 });
+  return { integrity, box };
 }
 
 /** First start with no users: create admin with WATCHPOST_ADMIN_PASSWORD or a generated password. */
@@ -160,6 +196,7 @@ function listen(server: Server, port: number, host: string): Promise<number> {
 }
 
 async function main(): Promise<void> {
+  process.umask(0o077); // every file we or ffmpeg create: 0600, every directory 0700
   const args = parseArgs(process.argv.slice(2));
   const { config: cfg, file } = stepConfig(args);
   if (args.validateOnly) {
@@ -183,6 +220,8 @@ async function main(): Promise<void> {
   } catch (e) {
     fail(`cannot open the database ${paths.dbFile}: ${(e as Error).message}`);
   }
+  for (const f of [paths.dbFile, `${paths.dbFile}-wal`, `${paths.dbFile}-shm`]) if (existsSync(f)) tighten(f, 0o600);
+  const { integrity, box } = stepIntegrity(cfg, paths, db);
   const users = new UserRepo(db);
   await stepAdmin(users, paths.dataDir);
 
@@ -201,7 +240,6 @@ async function main(): Promise<void> {
     segments,
     bus,
   });
-  const box = SecretBox.fromKeyFile(join(paths.dataDir, 'secret.key'));
   const cameras = new CameraService(new CameraRepo(db, box), media, bus, stepCameras(cfg));
   const onvif = new OnvifService({
     cameras,
@@ -246,6 +284,7 @@ async function main(): Promise<void> {
     alarms,
     shifts: cfg.patrol.shifts,
     liveLatencyMs: cfg.patrol.liveLatencySeconds * 1000,
+    checkpoint: () => integrity.newestLogCheckpoint(),
   });
   if (cfg.demo) {
     const seeded = seedDemoRoute(patrol.routes, demoCameras(ROOT).map((d) => d.id).filter((id) => cameras.get(id) !== undefined));
@@ -271,6 +310,7 @@ async function main(): Promise<void> {
     ffprobePath: ff.ffprobePath,
     version: VERSION,
     storage: cfg.storage,
+    integrity,
     viewIdleMs: cfg.audit.viewIdleSeconds * 1000,
   });
   // alarms, patrol stops and duty-log entries as markers on the recording timeline (range queries per camera)
@@ -321,6 +361,7 @@ async function main(): Promise<void> {
     evidence,
     alarms: { service: alarms, analytics, zones, ffmpegPath: ff.ffmpegPath },
     patrol: { patrol, db, snapshotPath: (f) => snapshots.path(f) },
+    integrity,
   });
   const server = createServer(app);
   server.keepAliveTimeout = 65_000;
@@ -331,7 +372,7 @@ async function main(): Promise<void> {
     fail(`cannot listen on ${cfg.server.host}:${cfg.server.port}: ${(e as Error).message}`);
   }
   cameras.startAll();
-  void evidence.start(file);
+  void evidence.start(file).finally(() => integrity.checkpointer.start());
   void analytics.start();
   if (cfg.onvif.discoverOnStart) {
     // opt-in only: never probe the network unasked
@@ -357,6 +398,7 @@ async function main(): Promise<void> {
     evidence.stop();
     await analytics.stop();
     await media.stopAll();
+    integrity.checkpointer.stop(); // the last checkpoint covers everything written until now
     db.close();
     process.exit(0);
   };

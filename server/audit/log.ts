@@ -193,27 +193,39 @@ export class AuditLog {
   }
 
   /** Walk the hash chain. `firstBad` is the id of the first row whose hash or link does not match. */
-  verify(): { ok: boolean; count: number; head: string; firstBad?: number } {
-    let prev = GENESIS_HASH;
-    let count = 0;
-    let expectId = 1;
-    for (const raw of this.db.prepare('SELECT * FROM audit_log ORDER BY id').iterate()) {
-      const r = raw as Row;
-      const { prev_hash, hash, ...base } = r;
-      if (r.id !== expectId || prev_hash !== prev || rowHash(prev, base) !== hash) {
-        return { ok: false, count, head: prev, firstBad: r.id };
-      }
-      prev = hash;
-      count++;
-      expectId++;
-    }
-    return { ok: true, count, head: prev };
+  verify(): AuditVerifyResult {
+    return verifyAuditDb(this.db);
   }
 
   latest(): AuditEntry | undefined {
     const r = this.db.prepare('SELECT * FROM audit_log ORDER BY id DESC LIMIT 1').get() as Row | undefined;
     return r && toEntry(r);
   }
+}
+
+export interface AuditVerifyResult {
+  ok: boolean;
+  count: number;
+  head: string;
+  firstBad?: number;
+}
+
+/** Walk the audit trail's hash chain of a database (streams rows). */
+export function verifyAuditDb(db: Db): AuditVerifyResult {
+  let prev = GENESIS_HASH;
+  let count = 0;
+  let expectId = 1;
+  for (const raw of db.prepare('SELECT * FROM audit_log ORDER BY id').iterate()) {
+    const r = raw as Row;
+    const { prev_hash, hash, ...base } = r;
+    if (r.id !== expectId || prev_hash !== prev || rowHash(prev, base) !== hash) {
+      return { ok: false, count, head: prev, firstBad: r.id };
+    }
+    prev = hash;
+    count++;
+    expectId++;
+  }
+  return { ok: true, count, head: prev };
 }
 
 function escapeLike(s: string): string {

@@ -10,6 +10,7 @@ import type { ComplianceService } from '../patrol/compliance.ts';
 import type { Actor } from '../patrol/types.ts';
 import { AppError, conflict, forbidden, notFound } from '../util/errors.ts';
 import type { DutyLog } from './log.ts';
+import type { CheckpointRef } from '../patrol/index.ts';
 
 export interface OpenItems {
   alarms: { cameraId: string; cameraName: string }[];
@@ -29,6 +30,8 @@ export interface Handover {
   ackUsername: string | null;
   ackMs: number | null;
   ackLogSeq: number | null;
+  /** the newest signed checkpoint when the handover was written (also in its duty-log entry): a paper copy pins it */
+  checkpoint: CheckpointRef | null;
 }
 
 interface Row {
@@ -45,7 +48,7 @@ interface Row {
   ack_log_seq: number | null;
 }
 
-const toHandover = (r: Row): Handover => ({
+const toHandover = (r: Row, checkpoint: CheckpointRef | null): Handover => ({
   id: r.id,
   createdMs: r.created_ms,
   fromUserId: r.from_user_id,
@@ -57,6 +60,7 @@ const toHandover = (r: Row): Handover => ({
   ackUsername: r.ack_username,
   ackMs: r.ack_ms,
   ackLogSeq: r.ack_log_seq,
+  checkpoint,
 });
 
 export interface HandoverDeps {
@@ -66,6 +70,7 @@ export interface HandoverDeps {
   alarms: AlarmSource;
   compliance: ComplianceService;
   cameras: () => { id: string; name: string; status: string; statusReason: string | null; statusSince: number | null }[];
+  checkpoint?: () => CheckpointRef | null;
 }
 
 export class HandoverService {
@@ -91,17 +96,22 @@ export class HandoverService {
 
   latest(): Handover | undefined {
     const r = this.d.db.prepare('SELECT * FROM handovers ORDER BY id DESC LIMIT 1').get() as Row | undefined;
-    return r && toHandover(r);
+    return r && this.toHandover(r);
   }
 
   get(id: number): Handover {
     const r = this.d.db.prepare('SELECT * FROM handovers WHERE id = ?').get(id) as Row | undefined;
     if (!r) throw notFound(`no handover ${id}`);
-    return toHandover(r);
+    return this.toHandover(r);
   }
 
   list(limit = 50): Handover[] {
-    return (this.d.db.prepare('SELECT * FROM handovers ORDER BY id DESC LIMIT ?').all(limit) as Row[]).map(toHandover);
+    return (this.d.db.prepare('SELECT * FROM handovers ORDER BY id DESC LIMIT ?').all(limit) as Row[]).map((r) => this.toHandover(r));
+  }
+
+  private toHandover(r: Row): Handover {
+    const cp = this.d.log.get(r.log_seq)?.data.checkpoint;
+    return toHandover(r, cp && typeof cp === 'object' ? (cp as CheckpointRef) : null);
   }
 
   create(user: Actor, notes: string): Handover {
@@ -118,7 +128,7 @@ export class HandoverService {
         kind: 'handover',
         text: `Handover by ${user.username} (${counts}): ${notes.trim()}`,
         author: { id: user.id, name: user.username },
-        data: { notes: notes.trim(), openItems: items },
+        data: { notes: notes.trim(), openItems: items, checkpoint: this.d.checkpoint?.() ?? null },
       });
       const info = this.d.db
         .prepare(`INSERT INTO handovers (created_ms, from_user_id, from_username, notes, open_items_json, log_seq) VALUES (?, ?, ?, ?, ?, ?)`)

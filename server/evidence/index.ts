@@ -25,7 +25,8 @@ import type { UserRepo } from '../store/users.ts';
 import { createLogger } from '../util/log.ts';
 import { cameraAccess, type CameraAccess } from './access.ts';
 import { Exporter } from './exporter.ts';
-import { SigningKey } from './keys.ts';
+import type { SigningKey } from './keys.ts';
+import type { Integrity } from '../integrity/index.ts';
 
 const log = createLogger('evidence');
 
@@ -43,6 +44,8 @@ export interface EvidenceOptions {
   ffprobePath: string;
   version: string;
   storage: { retentionDays: number; diskQuotaGb: number; lowDiskPercent: number };
+  /** the site key and the checkpoints (server/integrity) */
+  integrity: Integrity;
   /** a viewer idle for this long has stopped watching (default 20 s) */
   viewIdleMs?: number;
 }
@@ -68,7 +71,7 @@ export function createEvidence(o: EvidenceOptions): Evidence {
   const audit = new AuditLog(o.db);
   const views = new ViewTracker(audit, { idleMs: o.viewIdleMs });
   const locks = new LockRepo(o.db);
-  const key = SigningKey.loadOrCreate(o.dataDir);
+  const key = o.integrity.key;
   const access = cameraAccess(o.cameras, o.segments);
   const retention = new Retention({
     db: o.db,
@@ -125,7 +128,7 @@ export function createEvidence(o: EvidenceOptions): Evidence {
       r.use(reviewRouter({ db: o.db, segments: o.segments, timeline, views, access, retention, recordingsDir: o.recordingsDir }));
       r.use(exportsRouter({ exporter, audit, key }));
       r.use(locksRouter({ locks, audit, access }));
-      r.use(auditRouter(audit));
+      r.use(auditRouter(audit, () => o.integrity.verifyAudit()));
       return r;
     },
     async start(configFile) {

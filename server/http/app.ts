@@ -30,6 +30,7 @@ import { reportsRouter } from './routes/reports.ts';
 import { usersRouter } from './routes/users.ts';
 import type { Patrol } from '../patrol/index.ts';
 import type { Db } from '../store/db.ts';
+import type { Integrity } from '../integrity/index.ts';
 
 export interface AppDeps {
   version: string;
@@ -55,6 +56,8 @@ export interface AppDeps {
     db: Db;
     snapshotPath: (file: string) => string | undefined;
   };
+  /** Site key and signed checkpoints (issue F). */
+  integrity: Integrity;
 }
 
 /** The HTTP surface. One router per resource; everything but health and login needs a session. */
@@ -103,7 +106,7 @@ export function createApp(d: AppDeps): Express {
   if (d.patrol) {
     const p = d.patrol;
     app.use('/api/patrol', json, patrolRouter({ patrol: p.patrol, snapshotPath: p.snapshotPath }));
-    app.use('/api/dutylog', json, dutyLogRouter(p.patrol));
+    app.use('/api/dutylog', json, dutyLogRouter(p.patrol, () => d.integrity.verifyDutyLog()));
     app.use('/api/handovers', json, handoverRouter(p.patrol));
     app.use('/api/reports', reportsRouter(p.patrol));
     app.use('/api/users', json, usersRouter(d.users, p.db));

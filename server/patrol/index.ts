@@ -20,6 +20,15 @@ export interface PatrolOptions {
   alarms?: AlarmSource;
   shifts?: Shift[];
   liveLatencyMs?: number;
+  /** the newest signed checkpoint of the duty log / audit trail, printed on reports and handovers (issue F) */
+  checkpoint?: () => CheckpointRef | null;
+}
+
+export interface CheckpointRef {
+  log: string;
+  seq: number;
+  time: number;
+  hash: string;
 }
 
 export interface Patrol {
@@ -32,6 +41,7 @@ export interface Patrol {
   review: ReviewService;
   handover: HandoverService;
   cameras: PatrolCameras;
+  checkpoint: () => CheckpointRef | null;
 }
 
 export function createPatrol(o: PatrolOptions): Patrol {
@@ -47,11 +57,12 @@ export function createPatrol(o: PatrolOptions): Patrol {
     roundRepo,
     compliance,
     cameras: o.cameras,
+    checkpoint: o.checkpoint ?? (() => null),
     rounds: new RoundService({
       routes, rounds: roundRepo, log, clock: o.clock, cameras: o.cameras, alarms, snapshots: o.snapshots,
       liveLatencyMs: o.liveLatencyMs ?? 3000,
     }),
     review: new ReviewService(roundRepo, log, o.clock),
-    handover: new HandoverService({ db: o.db, log, clock: o.clock, alarms, compliance, cameras: o.cameraList }),
+    handover: new HandoverService({ db: o.db, log, clock: o.clock, alarms, compliance, cameras: o.cameraList, checkpoint: o.checkpoint }),
   };
 }

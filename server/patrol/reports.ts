@@ -1,6 +1,6 @@
 /** Daily and per-shift reports: rounds with grades, compliance, anomalies, alarms, equipment faults, handovers. */
 import type { LogEntry } from '../dutylog/chain.ts';
-import type { Patrol } from './index.ts';
+import type { CheckpointRef, Patrol } from './index.ts';
 import type { GradedSlot, Shift } from './compliance.ts';
 import { parseHHMM, type Tally } from './schedule.ts';
 
@@ -17,6 +17,8 @@ export interface Report {
   alarms: LogEntry[];
   faults: LogEntry[];
   handovers: LogEntry[];
+  /** the newest signed checkpoint of the duty log / audit trail when the report was made: a paper copy pins it */
+  checkpoint: CheckpointRef | null;
 }
 
 /** [from, to) of a local date ("2025-01-31"), or of a shift that starts on that date. */
@@ -56,6 +58,7 @@ export function buildReport(p: Patrol, title: string, from: number, to: number):
     alarms: entries.filter((e) => e.kind.startsWith('alarm') || e.category === 'dispatch'),
     faults: entries.filter((e) => e.category === 'equipment_fault'),
     handovers: entries.filter((e) => e.category === 'handover'),
+    checkpoint: p.checkpoint(),
   };
 }
 
@@ -68,7 +71,8 @@ const csvCell = (v: unknown) => {
 const row = (...cells: unknown[]) => cells.map(csvCell).join(',');
 
 export function reportCsv(r: Report): string {
-  const out = [row('report', r.title), row('from', iso(r.from)), row('to', iso(r.to)), row('generated', iso(r.generatedMs)), ''];
+  const out = [row('report', r.title), row('from', iso(r.from)), row('to', iso(r.to)), row('generated', iso(r.generatedMs)),
+    row('checkpoint', r.checkpoint ? `${r.checkpoint.log}#${r.checkpoint.seq}` : '', r.checkpoint ? iso(r.checkpoint.time) : '', r.checkpoint?.hash ?? ''), ''];
   out.push(row('section', 'scope', 'due', 'on_time', 'late', 'incomplete', 'missed', 'compliance_percent'));
   const t = (scope: string, x: Tally) => row('compliance', scope, x.due, x.on_time, x.late, x.incomplete, x.missed, x.compliance ?? '');
   out.push(t('total', r.compliance));
@@ -102,6 +106,7 @@ td,th{border:1px solid #999;padding:3px 6px;text-align:left}h1{font-size:20px}h2
 <button onclick="print()">打印 Print</button>
 <h1 data-testid="report-title">${esc(r.title)}</h1>
 <p>${esc(local(r.from))} — ${esc(local(r.to))} · 生成 Generated ${esc(local(r.generatedMs))}</p>
+<p data-testid="report-checkpoint">签名检查点 Signed checkpoint: ${r.checkpoint ? `<code>${esc(r.checkpoint.hash)}</code> (${esc(r.checkpoint.log)} #${r.checkpoint.seq}, ${esc(local(r.checkpoint.time))})` : '— 尚无 none yet'}</p>
 <h2>合规率 Compliance</h2><table><tr><th></th><th>应巡 Due</th><th>准时 On time</th><th>迟到 Late</th><th>未完成 Incomplete</th><th>漏巡 Missed</th><th>%</th></tr>
 ${tally('合计 Total', r.compliance)}${Object.values(r.byRoute).map((x) => tally(x.routeName, x)).join('')}${Object.entries(r.byOperator).map(([u, x]) => tally(u, x)).join('')}</table>
 <h2>巡查 Rounds</h2><table><tr><th>路线 Route</th><th>应巡时间 Due</th><th>结果 Grade</th><th>值班员 Operator</th><th>班次 Shift</th></tr>

@@ -22,7 +22,8 @@ const appendOnly = () => {
   throw new AppError(405, 'append_only', 'the duty log is append-only: entries cannot be changed or deleted; add a correction instead');
 };
 
-export function dutyLogRouter(patrol: Patrol): Router {
+/** `verify` checks the chain's links, its triggers and its signed checkpoints (server/integrity/chains.ts). */
+export function dutyLogRouter(patrol: Patrol, verify: () => object = () => patrol.log.verify()): Router {
   const r = Router();
   const writer = requireRole('operator', 'supervisor', 'admin');
   const duty = patrol.log;
@@ -39,7 +40,7 @@ export function dutyLogRouter(patrol: Patrol): Router {
       }),
     );
   });
-  r.get('/verify', (_req, res) => res.json(duty.verify()));
+  r.get('/verify', (_req, res) => res.set('Cache-Control', 'no-store').json(verify()));
   r.get('/:seq', (req, res) => {
     const e = duty.get(intParam(req.params.seq, 'entry'));
     if (!e) throw notFound('no such entry');

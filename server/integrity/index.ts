@@ -1,0 +1,89 @@
+/**
+ * Integrity of the site's records, assembled once for main.ts: the site's Ed25519 key (loaded once, from
+ * `storage.keysDir` or the data dir), the checkpoint store and its schedule, and the verifications the API
+ * and the daily report / handover use.
+ */
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Db } from '../store/db.ts';
+import { KEY_FILE, SigningKey } from '../evidence/keys.ts';
+import { createLogger } from '../util/log.ts';
+import type { Checkpoint } from './checkpoint.ts';
+import { CheckpointStore, Checkpointer } from './checkpoints.ts';
+import { AUDIT_LOG, DUTY_LOG, chainSources, recordingsLog, sealReport, verifyAudit, verifyDutyLog } from './chains.ts';
+import type { SealReport } from './seal-check.ts';
+
+const log = createLogger('integrity');
+
+export class KeyMissingError extends Error {}
+
+/** How much was sealed with the site key so far (a missing key then is an error, never a silent new key). */
+export function sealedCount(db: Db): number {
+  const cp = (db.prepare('SELECT COUNT(*) AS n FROM checkpoints').get() as { n: number }).n;
+  const seg = (db.prepare('SELECT COUNT(*) AS n FROM segments WHERE seal_seq IS NOT NULL').get() as { n: number }).n;
+  return cp + seg;
+}
+
+/**
+ * Load the site key from `keysDir`, creating it only on a site that has sealed nothing yet. A key left in the
+ * data dir while keysDir points elsewhere is an error too (move it; do not fork the site's identity).
+ */
+export function loadSiteKey(db: Db, keysDir: string, dataDir: string): SigningKey {
+  mkdirSync(keysDir, { recursive: true, mode: 0o700 });
+  const file = join(keysDir, KEY_FILE);
+  if (!existsSync(file)) {
+    const stray = join(dataDir, KEY_FILE);
+    if (keysDir !== dataDir && existsSync(stray)) {
+      throw new KeyMissingError(`the signing key is in ${stray}, but storage.keysDir is ${keysDir}: move the file there (keep mode 0600)`);
+    }
+    const n = sealedCount(db);
+    if (n > 0) {
+      throw new KeyMissingError(
+        `the signing key ${file} is missing, but ${n} checkpoints and sealed segments were signed with it: ` +
+          `restore the key file from its backup (or point storage.keysDir / WATCHPOST_KEYS_DIR at it). ` +
+          `Watchpost will not create a new key, which would make every existing seal unverifiable.`,
+      );
+    }
+  }
+  return SigningKey.loadOrCreate(keysDir);
+}
+
+export interface IntegrityOptions {
+  db: Db;
+  key: SigningKey;
+  checkpointsDir: string;
+  intervalMs: number;
+  onSealed?: (c: Checkpoint) => void;
+}
+
+export interface Integrity {
+  key: SigningKey;
+  store: CheckpointStore;
+  checkpointer: Checkpointer;
+  verifyDutyLog(): ReturnType<typeof verifyDutyLog>;
+  verifyAudit(): ReturnType<typeof verifyAudit>;
+  recordings(cameraId: string): SealReport;
+  /** The newest checkpoint of the duty log or the audit trail: printed on the daily report and the handover. */
+  newestLogCheckpoint(): { log: string; seq: number; time: number; hash: string } | null;
+  /** Seal now (before an export, at shutdown). */
+  sealNow(): Checkpoint[];
+}
+
+export function createIntegrity(o: IntegrityOptions): Integrity {
+  const store = new CheckpointStore(o.db, o.checkpointsDir);
+  const checkpointer = new Checkpointer({ store, key: o.key, sources: () => chainSources(o.db), intervalMs: o.intervalMs, onSealed: o.onSealed });
+  log.info('checkpoints', { dir: o.checkpointsDir, everySeconds: o.intervalMs / 1000, key: o.key.fingerprint });
+  return {
+    key: o.key,
+    store,
+    checkpointer,
+    verifyDutyLog: () => verifyDutyLog(o.db, store, o.key),
+    verifyAudit: () => verifyAudit(o.db, store, o.key),
+    recordings: (cameraId) => sealReport(o.db, store, o.key, recordingsLog(cameraId)),
+    newestLogCheckpoint() {
+      const c = store.newestOf([DUTY_LOG, AUDIT_LOG]);
+      return c ? { log: c.log, seq: c.seq, time: c.time, hash: c.hash } : null;
+    },
+    sealNow: () => checkpointer.sealNow(),
+  };
+}

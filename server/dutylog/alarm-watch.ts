@@ -1,11 +1,13 @@
 /**
  * Automatic duty-log entries for detection alarms: raised (anomaly), dispatched (dispatch) and resolved,
  * so the monitoring record shows every alarm and how it was handled, in order, on the hash chain.
+ * Entries go through the duty writer: on a full disk they wait in memory instead of ending the process.
  */
 import type { AlarmView } from '../alarms/types.ts';
 import type { EventBus } from '../events/bus.ts';
 import type { DutyLog } from './log.ts';
 import { SYSTEM_AUTHOR } from './log.ts';
+import { dutyWriter } from './writer.ts';
 
 const KIND_TEXT: Record<AlarmView['kind'], string> = {
   loitering: 'loitering / 人员逗留',
@@ -16,12 +18,13 @@ const KIND_TEXT: Record<AlarmView['kind'], string> = {
 export function watchAlarms(bus: EventBus, duty: DutyLog): () => void {
   // the last step written per alarm, so a repeated update event writes nothing new
   const written = new Map<number, AlarmView['status']>();
+  const writer = dutyWriter(duty, bus);
   const where = (a: AlarmView) => `${a.cameraName ?? a.cameraId}, zone ${a.zone}`;
   const base = (a: AlarmView) => ({ cameraId: a.cameraId, data: { alarmId: a.id, kind: a.kind, zone: a.zone } });
 
   const offRaised = bus.on('alarm.raised', (a) => {
     written.set(a.id, 'open');
-    duty.append({
+    writer.append({
       ...base(a),
       category: 'anomaly',
       kind: 'alarm',
@@ -34,7 +37,7 @@ export function watchAlarms(bus: EventBus, duty: DutyLog): () => void {
     if (last === a.status) return;
     written.set(a.id, a.status);
     if (a.status === 'dispatched' && a.dispatch) {
-      duty.append({
+      writer.append({
         ...base(a),
         category: 'dispatch',
         kind: 'alarm_dispatch',
@@ -42,7 +45,7 @@ export function watchAlarms(bus: EventBus, duty: DutyLog): () => void {
         author: { id: null, name: a.dispatch.by },
       });
     } else if (a.status === 'resolved' && a.resolve) {
-      duty.append({
+      writer.append({
         ...base(a),
         category: 'anomaly',
         kind: 'alarm_resolved',

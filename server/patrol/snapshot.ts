@@ -39,7 +39,12 @@ export class FfmpegSnapshots implements SnapshotTaker {
       log.warn('no live segment for a snapshot', { camera: cameraId });
       return Promise.resolve(null);
     }
-    mkdirSync(this.dir, { recursive: true });
+    try {
+      mkdirSync(this.dir, { recursive: true });
+    } catch (err) {
+      log.warn('snapshot failed: cannot create the snapshot folder (disk full?)', { camera: cameraId, err });
+      return Promise.resolve(null);
+    }
     const file = `${fileStem.replace(/[^a-z0-9_-]/gi, '')}-${Date.now()}.jpg`;
     const out = join(this.dir, file);
     const args = ['-hide_banner', '-loglevel', 'error', '-nostdin', '-i', seg, '-frames:v', '1', '-q:v', '4', '-y', out];
@@ -49,7 +54,12 @@ export class FfmpegSnapshots implements SnapshotTaker {
           log.warn('snapshot failed', { camera: cameraId, err: err ?? undefined, stderr: String(stderr).slice(0, 300) });
           return resolve(null);
         }
-        resolve({ file, sha256: createHash('sha256').update(readFileSync(out)).digest('hex') });
+        try {
+          resolve({ file, sha256: createHash('sha256').update(readFileSync(out)).digest('hex') });
+        } catch (e) {
+          log.warn('snapshot failed: cannot read it back', { camera: cameraId, err: e });
+          resolve(null);
+        }
       });
     });
   }

@@ -8,6 +8,7 @@ import { logout, session } from './data/session';
 import { setLang, t, type Lang } from './i18n';
 import { parseRoute, type NavigateDetail, type Route } from './router';
 import './components/wp-top-bar';
+import './components/wp-storage-banner';
 import './pages/wp-camera-page';
 import './pages/wp-cameras-page';
 import './pages/wp-login-page';
@@ -171,6 +172,7 @@ export class WpApp extends LitElement {
       ${kiosk
         ? nothing
         : html`<wp-top-bar .user=${user} .active=${this.route.name} .connection=${this.cameras.value.connection}></wp-top-bar>`}
+      <wp-storage-banner></wp-storage-banner>
       <main>${this.renderPage()}</main>
     `;
   }

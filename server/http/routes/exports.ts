@@ -4,8 +4,11 @@
  *   GET  /exports                 investigators see their own, supervisors and admins all
  *   GET  /exports/:id             job with progress
  *   GET  /exports/:id/download    the bundle (.zip), audited
+ *   DELETE /exports/:id           investigator (own)|supervisor|admin: the bundle file is removed, the job stays
+ *                                 (marked deleted, from the `export.delete` audit entry); its evidence locks stay
  *   GET  /evidence/public-key     the signing key (any logged-in user)
  */
+import { unlinkSync } from 'node:fs';
 import { Router, type Request } from 'express';
 import { z } from 'zod';
 import { actorOf } from '../../audit/http.ts';
@@ -14,7 +17,8 @@ import type { Exporter } from '../../evidence/exporter.ts';
 import type { ExportJob } from '../../evidence/jobs.ts';
 import type { SigningKey } from '../../evidence/keys.ts';
 import { requireTime } from '../../evidence/range.ts';
-import { notFound, forbidden, conflict } from '../../util/errors.ts';
+import { AppError, notFound, forbidden, conflict } from '../../util/errors.ts';
+import { createLogger } from '../../util/log.ts';
 import { requireRole } from '../auth.ts';
 import { parseBody } from '../errors.ts';
 
@@ -24,6 +28,7 @@ export interface ExportsDeps {
   key: SigningKey;
 }
 
+const log = createLogger('evidence');
 export const EXPORT_ROLES = ['investigator', 'supervisor', 'admin'] as const;
 const SEE_ALL = new Set(['supervisor', 'admin']);
 
@@ -35,7 +40,20 @@ const createSchema = z.strictObject({
   caseRef: z.string().trim().max(100).nullable().optional(),
 });
 
-export function jobView(j: ExportJob) {
+export interface Deletion {
+  at: number;
+  by: string | null;
+}
+
+/** Bundles deleted through DELETE /exports/:id, by export id (the audit trail is the record). */
+function deletions(audit: AuditLog, id?: string): Map<string, Deletion> {
+  const out = new Map<string, Deletion>();
+  const { entries } = audit.query({ action: 'export.delete', text: id, limit: 1000 });
+  for (const e of entries) if (e.target && e.action === 'export.delete') out.set(e.target, { at: e.time, by: e.actor });
+  return out;
+}
+
+export function jobView(j: ExportJob, deleted: Deletion | null = null) {
   return {
     id: j.id,
     cameras: j.cameraIds,
@@ -51,7 +69,9 @@ export function jobView(j: ExportJob) {
     error: j.errorCode ? { code: j.errorCode, message: j.error } : null,
     createdAt: j.createdAt,
     finishedAt: j.finishedAt,
-    downloadUrl: j.status === 'done' ? `/api/exports/${j.id}/download` : null,
+    downloadUrl: j.status === 'done' && !deleted ? `/api/exports/${j.id}/download` : null,
+    /** the bundle was deleted (the job and its evidence locks stay) */
+    deleted,
   };
 }
 
@@ -66,10 +86,10 @@ function visibleJob(req: Request, exporter: Exporter): ExportJob {
 export function exportsRouter(d: ExportsDeps): Router {
   const r = Router();
 
-  r.post('/exports', requireRole(...EXPORT_ROLES), (req, res) => {
+  r.post('/exports', requireRole(...EXPORT_ROLES), async (req, res) => {
     const body = parseBody(createSchema, req.body);
     const u = req.user!;
-    const job = d.exporter.request(
+    const job = await d.exporter.requestVerified(
       {
         cameraIds: body.cameras,
         fromMs: requireTime(body.from, 'from'),
@@ -85,17 +105,47 @@ export function exportsRouter(d: ExportsDeps): Router {
   r.get('/exports', requireRole(...EXPORT_ROLES), (req, res) => {
     const u = req.user!;
     const jobs = d.exporter.repo.list({ username: SEE_ALL.has(u.role) ? undefined : u.username });
-    res.set('Cache-Control', 'no-store').json(jobs.map((j) => jobView(d.exporter.get(j.id) ?? j)));
+    const gone = deletions(d.audit);
+    res.set('Cache-Control', 'no-store').json(jobs.map((j) => jobView(d.exporter.get(j.id) ?? j, gone.get(j.id) ?? null)));
   });
 
   r.get('/exports/:id', requireRole(...EXPORT_ROLES), (req, res) => {
-    res.set('Cache-Control', 'no-store').json(jobView(visibleJob(req, d.exporter)));
+    const j = visibleJob(req, d.exporter);
+    res.set('Cache-Control', 'no-store').json(jobView(j, deletions(d.audit, j.id).get(j.id) ?? null));
+  });
+
+  r.delete('/exports/:id', requireRole(...EXPORT_ROLES), (req, res) => {
+    const j = visibleJob(req, d.exporter);
+    if (j.status !== 'done') throw conflict(`export ${j.id} is ${j.status}: there is no bundle to delete`, 'not_ready');
+    if (deletions(d.audit, j.id).has(j.id)) throw new AppError(410, 'deleted', `the bundle of export ${j.id} was already deleted`);
+    const path = d.exporter.bundlePath(j);
+    if (path) {
+      try {
+        unlinkSync(path);
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'ENOENT') {
+          log.error('could not delete an export bundle', { id: j.id, err });
+          throw new AppError(500, 'delete_failed', `the bundle of export ${j.id} could not be deleted`);
+        }
+      }
+    }
+    d.audit.record({
+      action: 'export.delete',
+      actor: actorOf(req),
+      cameraId: j.cameraIds.length === 1 ? j.cameraIds[0] : null,
+      target: j.id,
+      atMs: j.fromMs,
+      detail: { file: j.file, bytes: j.bytes, manifestSha256: j.sha256, fileWasPresent: path !== undefined, locksKept: true },
+    });
+    const deleted = deletions(d.audit, j.id).get(j.id) ?? null;
+    res.set('Cache-Control', 'no-store').json(jobView(j, deleted));
   });
 
   r.get('/exports/:id/download', (req, res, next) => {
     if (!EXPORT_ROLES.includes(req.user!.role as (typeof EXPORT_ROLES)[number])) throw forbidden(`needs role ${EXPORT_ROLES.join(' or ')}`);
     const j = visibleJob(req, d.exporter);
     if (j.status !== 'done') throw conflict(`export ${j.id} is ${j.status}`, 'not_ready');
+    if (deletions(d.audit, j.id).has(j.id)) throw new AppError(410, 'deleted', `the bundle of export ${j.id} was deleted`);
     const path = d.exporter.bundlePath(j);
     if (!path) throw notFound('the bundle file is gone from the exports directory');
     d.audit.record({

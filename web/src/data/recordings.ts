@@ -58,9 +58,23 @@ export interface StorageStatus {
   freePercent: number;
   lowDiskPercent: number;
   low: boolean;
+  /** recordings + export bundles + snapshots (what the quota counts) */
+  exportsBytes?: number;
+  snapshotsBytes?: number;
+  usedBytes?: number;
+  /** the free-space floor */
+  minFreeBytes?: number;
+  belowFloor?: boolean;
+  /** writes fail for lack of space */
+  diskFull?: boolean;
+  diskFullSince?: number | null;
+  minKeepHours?: number;
   quotaBlockedByLocks: boolean;
   lastPassAt: number | null;
 }
+
+/** Is the storage in a state the console must show as a banner? */
+export const storageTrouble = (s: StorageStatus | null): boolean => !!s && (!!s.diskFull || !!s.belowFloor || s.quotaBlockedByLocks);
 
 const enc = encodeURIComponent;
 
@@ -93,9 +107,12 @@ export function releaseLock(id: number, reason: string): Promise<EvidenceLock> {
   return api<EvidenceLock>('DELETE', `/api/locks/${id}`, { body: { reason } });
 }
 
-/** Storage state, polled while someone is logged in (the top bar shows the low-disk alarm). */
+/** Storage state, polled while someone is logged in (the top bar shows the low-disk alarm, the storage banner the
+ *  full disk / floor / locked quota); every 5 s while in trouble, so the banner goes soon after space is back. */
 export const storage = new Store<StorageStatus | null>(null);
-let timer: ReturnType<typeof setInterval> | undefined;
+let timer: ReturnType<typeof setTimeout> | undefined;
+let polling = false;
+let normalMs = 30_000;
 
 async function pollStorage(): Promise<void> {
   try {
@@ -103,16 +120,19 @@ async function pollStorage(): Promise<void> {
   } catch {
     // keep the last known state; the connection indicator shows a server that is away
   }
+  if (polling) timer = setTimeout(() => void pollStorage(), storageTrouble(storage.value) ? Math.min(5000, normalMs) : normalMs);
 }
 
 export function startStoragePolling(intervalMs = 30_000): void {
-  if (timer) return;
+  if (polling) return;
+  polling = true;
+  normalMs = intervalMs;
   void pollStorage();
-  timer = setInterval(() => void pollStorage(), intervalMs);
 }
 
 export function stopStoragePolling(): void {
-  clearInterval(timer);
+  polling = false;
+  clearTimeout(timer);
   timer = undefined;
   storage.set(null);
 }

@@ -85,4 +85,7 @@ export const evidenceEn = {
   'storage.lowDetail': '{free} free of {total}; alarm below {threshold} %',
   'storage.quota': 'Quota full of locked evidence',
   'storage.quotaDetail': '{locked} of locked evidence; quota {quota}. Nothing more can be deleted.',
+  'storage.fullBanner': 'Disk full since {since} ({free} free): recording and the duty log are interrupted until space is freed on the recordings disk.',
+  'storage.floorBanner': 'Free space under the floor: {free} free, {floor} must stay free. Retention is deleting the oldest unlocked footage.',
+  'storage.lockedBanner': 'Quota blocked by evidence locks ({locked} locked): only footage older than {hours} h is deleted. Release locks that are no longer needed or add storage.',
 };

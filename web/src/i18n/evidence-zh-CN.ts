@@ -87,4 +87,7 @@ export const evidenceZhCN: Record<keyof typeof evidenceEn, string> = {
   'storage.lowDetail': '剩余 {free} / 共 {total}；低于 {threshold}% 时报警',
   'storage.quota': '配额已被锁定证据占满',
   'storage.quotaDetail': '锁定证据 {locked}；配额 {quota}。已无可删除的录像。',
+  'storage.fullBanner': '磁盘已满（自 {since} 起，剩余 {free}）：录像和值班记录已中断，请释放录像磁盘空间。',
+  'storage.floorBanner': '可用空间低于下限：剩余 {free}，需保留 {floor}。正在删除最早的未锁定录像。',
+  'storage.lockedBanner': '配额被锁定证据占用（锁定 {locked}）：仅删除早于 {hours} 小时的录像。请释放不再需要的锁定或增加存储。',
 };

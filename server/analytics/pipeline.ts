@@ -1,17 +1,22 @@
 /**
  * The analysis pipeline: frames → detector → tracker → zone rules → alarms.
  *
- * CameraAnalyzer is the per-camera unit (one tracker + one rule set, the shared detector);
- * process(frame) does one step and returns the rule events. analyzeVideo() drives it from a file
+ * CameraAnalyzer is the per-camera unit (one motion detector + one tracker + one rule set, the
+ * shared detector); process(frame) does one step and returns the rule events. Each detection
+ * carries the motion fraction in its box and its colour histogram into the tracker: evidence
+ * that a track is a real mover (the loitering rule ignores static look-alikes, evidence.ts) and
+ * appearance to re-find a lost track (reassociate.ts). Live analytics uses the same class. analyzeVideo() drives it from a file
  * as fast as the detector allows (frames.ts 'block' mode), which is what `npm run analyze` and the
  * evaluation use. Live use: feed frames from a realtime FrameSource and skip a frame while
  * detector.pending > 0 (see docs/detection.md).
  */
 import { createLogger } from '../util/log.ts';
+import { colourHistogram } from './appearance.ts';
 import type { Detector } from './detector.ts';
 import { openFrames, type Frame, type FrameSourceOptions } from './frames.ts';
+import { MotionDetector } from './motion.ts';
 import { ZoneRules, type Alarm, type RuleEvent, type RuleOptions } from './rules.ts';
-import { Tracker, type Track, type TrackerOptions } from './tracker.ts';
+import { Tracker, type Track, type TrackerOptions, type TrackInput } from './tracker.ts';
 import type { Zone } from './zones.ts';
 
 export const DEFAULT_ANALYSIS_FPS = 5;
@@ -33,6 +38,7 @@ const OBJECT_THRESHOLDS = { high: 0.2, newTrack: 0.25 };
 
 export class CameraAnalyzer {
   private readonly tracker: Tracker;
+  private readonly motion = new MotionDetector();
   private rules: ZoneRules | undefined;
   private classIds: Set<number> | undefined;
   private size = '';
@@ -74,12 +80,15 @@ export class CameraAnalyzer {
       log.warn('video time went backwards or frame size changed: tracks and zone state reset', { t: frame.t, lastT: this.lastT, size, was: this.size });
       restart.push(...this.finish());
       this.tracker.reset();
+      this.motion.reset();
       this.rules = undefined;
     }
     this.lastT = frame.t;
     const rules = this.ensureRules(frame.sourceWidth, frame.sourceHeight);
+    this.motion.update(frame);
     const dets = await this.detector.detect(frame, { scoreThreshold: MIN_DETECTION_SCORE, classes: this.classIds });
-    const tracks = this.tracker.update(frame.t, dets);
+    const inputs: TrackInput[] = dets.map((d) => ({ ...d, motion: this.motion.motionIn(d), appearance: colourHistogram(frame, d) }));
+    const tracks = this.tracker.update(frame.t, inputs);
     return { events: [...restart, ...rules.update(frame.t, tracks, wallTime)], tracks };
   }
 

@@ -5,6 +5,9 @@
  * for ≥ dwellSeconds (default 60). Leaving the zone or not being detected for up to gapSeconds
  * keeps the dwell; if the tracker hands the same person a new id (lost, then found within
  * gapSeconds near the same spot) the dwell carries over. People walking through never reach it.
+ * Only a plausible person counts (evidence.ts: median score, moved since first seen or appeared
+ * with motion — a sign post or a mannequin scoring as a person never alarms); "moved" is latched
+ * per stay (a person who walked in and stands still keeps counting), the score is judged now.
  *
  * blocked_exit (zone kind 'exit'): an obstruction — a track of an obstruction class (below) with
  * ≥ minOverlap of its box inside the zone, stationary (its feet moved < stationaryFraction of its
@@ -16,6 +19,7 @@
  * while the condition holds, and ends once it has been false for clearSeconds (hysteresis); its end
  * is the last time the condition held. update() returns start/end events.
  */
+import { isMover, scoresWell, type PlausibilityOptions } from './evidence.ts';
 import type { Box } from './postprocess.ts';
 import type { Track } from './tracker.ts';
 import { boxOverlapFraction, normaliseBox, pointInPolygon, zoneActiveAt, type Zone } from './zones.ts';
@@ -62,15 +66,21 @@ export interface RuleOptions {
   minOverlap?: number;
   stationarySeconds?: number;
   stationaryFraction?: number;
+  /** loitering: thresholds of the plausibility check (evidence.ts); false = every person track counts */
+  plausibility?: PlausibilityOptions | false;
 }
 
-const DEF = { loiterDwellSeconds: 60, exitDwellSeconds: 30, clearSeconds: 5, gapSeconds: 5, minOverlap: 0.3, stationarySeconds: 10, stationaryFraction: 0.5 };
+const DEF = { loiterDwellSeconds: 60, exitDwellSeconds: 30, clearSeconds: 5, gapSeconds: 5, minOverlap: 0.3, stationarySeconds: 10, stationaryFraction: 0.5, plausibility: {} };
 
 interface Stay {
   enter: number;
   lastIn: number;
   x: number;
   y: number;
+  /** a track that showed it is not a fixture has held this stay (latched) */
+  mover: boolean;
+  /** the current track's median score is person-like */
+  scoresWell: boolean;
 }
 
 interface ZoneState {
@@ -186,12 +196,15 @@ export class ZoneRules {
             break;
           }
         }
-        stay ??= { enter: t, lastIn: t, x, y };
+        stay ??= { enter: t, lastIn: t, x, y, mover: false, scoresWell: false };
         st.stays.set(tr.id, stay);
       }
       stay.lastIn = t;
       stay.x = x;
       stay.y = y;
+      const p = this.o.plausibility;
+      stay.mover ||= p === false || !tr.evidence || isMover(tr.evidence, p);
+      stay.scoresWell = p === false || !tr.evidence || scoresWell(tr.evidence, p);
     }
     let best: { score: number; ids: number[]; since: number } | undefined;
     for (const [id, s] of st.stays) {
@@ -199,7 +212,7 @@ export class ZoneRules {
         st.stays.delete(id);
         continue;
       }
-      if (s.lastIn !== t || t - s.enter < st.dwell) continue;
+      if (s.lastIn !== t || t - s.enter < st.dwell || !s.mover || !s.scoresWell) continue;
       const score = tracks.find((tr) => tr.id === id)?.score ?? 0;
       if (!best) best = { score, ids: [id], since: s.enter };
       else {

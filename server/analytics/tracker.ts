@@ -1,5 +1,5 @@
 /**
- * Multi-object tracker, ByteTrack style, without appearance features (pure, time-driven).
+ * Multi-object tracker, ByteTrack style, with a re-association stage (pure, time-driven).
  *
  * Each update(t, detections):
  *  1. every live track predicts its box at t (constant velocity, smoothed, capped at maxAge);
@@ -10,14 +10,32 @@
  *     lost for a moment (IoU ≥ lostMatchIou, i.e. nearly where it was: a parked object whose score
  *     dips): this keeps a track alive through occlusion/blur without letting low-score noise start
  *     tracks;
- *  4. unmatched high detections ≥ newTrackThreshold start tentative tracks; a track is confirmed
- *     after minHits matches; a tentative track that misses is dropped; a confirmed track survives
- *     maxAgeSeconds without a match (ids stay stable through short gaps), then it is removed.
+ *  4. confirmed tracks still unmatched (lost for a step after a turn, or for up to lostSeconds
+ *     behind an obstacle) are re-associated with the remaining high detections by position and
+ *     appearance (reassociate.ts: centre gate growing with the time lost, similar size, similar
+ *     colour histogram when the pipeline supplies one);
+ *  5. unmatched high detections ≥ newTrackThreshold start tentative tracks; a track is confirmed
+ *     after minHits matches; a tentative track that misses is dropped; a confirmed track is
+ *     reported for maxAgeSeconds without a match (ids stay stable through short gaps), kept for
+ *     re-association until lostSeconds, then removed.
  * Per-track class = the class with the highest summed score so far. History = bottom-centre
- * points with timestamps (what zone rules use), bounded by historySeconds.
+ * points with timestamps (what zone rules use), bounded by historySeconds. Evidence (evidence.ts:
+ * median score, moved, motion at birth) is kept for the rules' plausibility check.
  */
+import { addEvidence, newEvidence, PLAUSIBILITY_DEFAULTS, type EvidenceState, type PlausibilityOptions, type TrackEvidence } from './evidence.ts';
+import { similarity } from './appearance.ts';
 import type { Box, Detection } from './postprocess.ts';
-import { iou } from './postprocess.ts';
+import { greedyMatch, reassociate, type ReassocOptions } from './reassociate.ts';
+
+export { greedyMatch };
+
+/** A detection with what the pipeline measured in the frame around it (both optional). */
+export interface TrackInput extends Detection {
+  /** colour histogram of the box (appearance.ts) */
+  appearance?: Float32Array;
+  /** fraction of the box's cells that moved (motion.ts) */
+  motion?: number;
+}
 
 export interface TrackPoint {
   t: number;
@@ -40,6 +58,10 @@ export interface Track {
   vy: number;
   /** bottom-centre points of matched detections, oldest first */
   history: TrackPoint[];
+  /** is it a real mover? (evidence.ts; always set by the Tracker) */
+  evidence?: TrackEvidence;
+  /** smoothed colour histogram, when the pipeline supplies them */
+  appearance?: Float32Array;
 }
 
 export interface TrackerOptions {
@@ -52,6 +74,12 @@ export interface TrackerOptions {
   minHits?: number;
   historySeconds?: number;
   lostMatchIou?: number;
+  /** confirmed tracks not matched for this long are dropped; until then re-association may find them (≥ maxAgeSeconds) */
+  lostSeconds?: number;
+  /** IoU matches need at least this colour similarity when both sides have a histogram */
+  minIouSimilarity?: number;
+  reassoc?: ReassocOptions;
+  plausibility?: PlausibilityOptions;
   /** association only between detections and tracks of the same group (default: same class) */
   groupOf?: (classId: number) => number;
   /** per-class override of highThreshold/newTrackThreshold (e.g. lower bars for parked objects) */
@@ -68,6 +96,8 @@ const DEFAULTS = {
   lowMatchIou: 0.35,
   lostMatchIou: 0.5,
   maxAgeSeconds: 2,
+  lostSeconds: 6,
+  minIouSimilarity: 0.5,
   minHits: 2,
   historySeconds: 600,
 };
@@ -75,61 +105,38 @@ const DEFAULTS = {
 interface Internal extends Track {
   classScores: Map<number, number>;
   names: Map<number, string>;
+  evidence: EvidenceState;
 }
+
+type Opts = Required<Omit<TrackerOptions, 'groupOf' | 'thresholdsFor' | 'reassoc' | 'plausibility'>> &
+  Pick<TrackerOptions, 'thresholdsFor' | 'reassoc'> & { groupOf: (c: number) => number; plausibility: Required<PlausibilityOptions> };
 
 function shifted(b: Box, dx: number, dy: number): Box {
   return { x1: b.x1 + dx, y1: b.y1 + dy, x2: b.x2 + dx, y2: b.y2 + dy };
 }
 
-/** Greedy IoU assignment: pairs sorted by IoU, best first, each side used once. */
-export function greedyMatch(
-  tracks: readonly Box[],
-  dets: readonly Box[],
-  minIou: number,
-  allowed: (ti: number, di: number) => boolean = () => true,
-): [number, number][] {
-  const pairs: [number, number, number][] = [];
-  for (let i = 0; i < tracks.length; i++) {
-    for (let j = 0; j < dets.length; j++) {
-      if (!allowed(i, j)) continue;
-      const v = iou(tracks[i]!, dets[j]!);
-      if (v >= minIou) pairs.push([v, i, j]);
-    }
-  }
-  pairs.sort((a, b) => b[0] - a[0]);
-  const ut = new Set<number>();
-  const ud = new Set<number>();
-  const out: [number, number][] = [];
-  for (const [, i, j] of pairs) {
-    if (ut.has(i) || ud.has(j)) continue;
-    ut.add(i);
-    ud.add(j);
-    out.push([i, j]);
-  }
-  return out;
-}
-
 export class Tracker {
-  private readonly o: Required<Omit<TrackerOptions, 'groupOf' | 'thresholdsFor'>> & Pick<TrackerOptions, 'thresholdsFor'> & { groupOf: (c: number) => number };
+  private readonly o: Opts;
   private live: Internal[] = [];
   private nextId = 1;
   private lastT = Number.NEGATIVE_INFINITY;
 
   constructor(opts: TrackerOptions = {}) {
     const defined = Object.fromEntries(Object.entries(opts).filter(([, v]) => v !== undefined));
-    this.o = { ...DEFAULTS, groupOf: (c: number) => c, ...defined };
+    this.o = { ...DEFAULTS, groupOf: (c: number) => c, ...defined, plausibility: { ...PLAUSIBILITY_DEFAULTS, ...opts.plausibility } };
+    this.o.lostSeconds = Math.max(this.o.lostSeconds, this.o.maxAgeSeconds);
   }
 
   /** Confirmed tracks that are alive (matched now or within maxAge). */
   get tracks(): Track[] {
-    return this.live.filter((t) => t.confirmed);
+    return this.live.filter((t) => t.confirmed && this.lastT - t.lastSeen <= this.o.maxAgeSeconds);
   }
 
-  update(t: number, detections: readonly Detection[]): Track[] {
+  update(t: number, detections: readonly TrackInput[]): Track[] {
     const o = this.o;
     const prevT = this.lastT;
     this.lastT = t;
-    this.live = this.live.filter((tr) => t - tr.lastSeen <= o.maxAgeSeconds);
+    this.live = this.live.filter((tr) => t - tr.lastSeen <= (tr.confirmed ? o.lostSeconds : o.maxAgeSeconds));
     const predicted = this.live.map((tr) => {
       const dt = Math.min(t - tr.lastSeen, o.maxAgeSeconds);
       return shifted(tr.box, tr.vx * dt, tr.vy * dt);
@@ -140,13 +147,23 @@ export class Tracker {
     const low = detections.filter((d) => d.score >= o.lowThreshold && d.score < highOf(d));
     const sameGroup = (dets: readonly Detection[], idx: number[]) => (ti: number, di: number) =>
       o.groupOf(this.live[idx[ti]!]!.classId) === o.groupOf(dets[di]!.classId);
+    // IoU pairs are ranked by IoU × colour similarity, and a pair that looks nothing alike is not
+    // made: where two people cross, each keeps its own track instead of swapping
+    const alike = (dets: readonly TrackInput[], idx: number[]) => (ti: number, di: number) => {
+      const a = this.live[idx[ti]!]!.appearance;
+      const b = dets[di]!.appearance;
+      if (!a || !b) return 1;
+      const s = similarity(a, b);
+      return s >= o.minIouSimilarity ? s : 0;
+    };
 
-    // 1st association: high detections against every live track
-    const allIdx = this.live.map((_, i) => i);
-    const m1 = greedyMatch(predicted, high, o.matchIou, sameGroup(high, allIdx));
+    // 1st association: high detections against every track seen within maxAge
+    const allIdx = this.live.map((_, i) => i).filter((i) => t - this.live[i]!.lastSeen <= o.maxAgeSeconds);
+    const m1 = greedyMatch(allIdx.map((i) => predicted[i]!), high, o.matchIou, sameGroup(high, allIdx), alike(high, allIdx));
     const matched = new Set<number>();
     const usedHigh = new Set<number>();
-    for (const [ti, di] of m1) {
+    for (const [ri, di] of m1) {
+      const ti = allIdx[ri]!;
       this.apply(this.live[ti]!, high[di]!, t);
       matched.add(ti);
       usedHigh.add(di);
@@ -157,7 +174,7 @@ export class Tracker {
     const second = (rest: number[], minIou: number) => {
       const freeLow = low.map((_, j) => j).filter((j) => !usedLow.has(j));
       const dets = freeLow.map((j) => low[j]!);
-      for (const [ri, di] of greedyMatch(rest.map((i) => predicted[i]!), dets, minIou, sameGroup(dets, rest))) {
+      for (const [ri, di] of greedyMatch(rest.map((i) => predicted[i]!), dets, minIou, sameGroup(dets, rest), alike(dets, rest))) {
         const ti = rest[ri]!;
         this.apply(this.live[ti]!, dets[di]!, t);
         matched.add(ti);
@@ -166,6 +183,24 @@ export class Tracker {
     };
     second(allIdx.filter((i) => !matched.has(i) && this.live[i]!.lastSeen >= prevT), o.lowMatchIou);
     second(allIdx.filter((i) => !matched.has(i) && this.live[i]!.confirmed), o.lostMatchIou);
+    // 3rd: confirmed tracks still unmatched, by position and appearance, with the high detections left
+    const lostIdx = this.live.map((_, i) => i).filter((i) => !matched.has(i) && this.live[i]!.confirmed);
+    const freeHigh = high.map((_, j) => j).filter((j) => !usedHigh.has(j));
+    if (lostIdx.length && freeHigh.length) {
+      const dets = freeHigh.map((j) => high[j]!);
+      const pairs = reassociate(
+        t,
+        lostIdx.map((i) => this.live[i]!),
+        dets.map((d) => ({ box: d, appearance: d.appearance })),
+        sameGroup(dets, lostIdx),
+        o.reassoc,
+      );
+      for (const [li, di] of pairs) {
+        this.apply(this.live[lostIdx[li]!]!, dets[di]!, t);
+        matched.add(lostIdx[li]!);
+        usedHigh.add(freeHigh[di]!);
+      }
+    }
     // tentative tracks must match every update until confirmed
     this.live = this.live.filter((tr, i) => tr.confirmed || matched.has(i));
     for (let j = 0; j < high.length; j++) {
@@ -176,7 +211,7 @@ export class Tracker {
     return this.tracks;
   }
 
-  private create(d: Detection, t: number): Internal {
+  private create(d: TrackInput, t: number): Internal {
     const tr: Internal = {
       id: this.nextId++,
       classId: d.classId,
@@ -192,11 +227,13 @@ export class Tracker {
       history: [{ t, x: (d.x1 + d.x2) / 2, y: d.y2 }],
       classScores: new Map([[d.classId, d.score]]),
       names: new Map([[d.classId, d.className]]),
+      evidence: newEvidence(t, d, d.score, d.motion),
+      ...(d.appearance ? { appearance: Float32Array.from(d.appearance) } : {}),
     };
     return tr;
   }
 
-  private apply(tr: Internal, d: Detection, t: number): void {
+  private apply(tr: Internal, d: TrackInput, t: number): void {
     const dt = t - tr.lastSeen;
     if (dt > 0) {
       const cx = (d.x1 + d.x2 - tr.box.x1 - tr.box.x2) / 2 / dt;
@@ -217,6 +254,11 @@ export class Tracker {
     tr.classId = best;
     tr.className = tr.names.get(best) ?? tr.className;
     tr.history.push({ t, x: (d.x1 + d.x2) / 2, y: d.y2 });
+    addEvidence(tr.evidence, t, d, d.score, d.motion, this.o.plausibility);
+    if (d.appearance) {
+      if (!tr.appearance) tr.appearance = Float32Array.from(d.appearance);
+      else for (let i = 0; i < tr.appearance.length; i++) tr.appearance[i] = 0.8 * tr.appearance[i]! + 0.2 * d.appearance[i]!;
+    }
     const cut = t - this.o.historySeconds;
     let k = 0;
     while (k < tr.history.length - 1 && tr.history[k]!.t < cut) k++;

@@ -52,15 +52,21 @@ export interface Paste {
   to: number;
   /** drift amplitude in px (x, y) */
   jitter?: [number, number];
+  /** walking path: [clip seconds, x, y] waypoints, linear in between (replaces x/y; before the first / after the last it stays) */
+  path?: [number, number, number][];
+  /** clip-second intervals during which it is hidden (occluded) */
+  hidden?: [number, number][];
 }
 
 export interface Recipe {
   name: string;
   /** scenario category for per-category scoring (e.g. 'static', 'pacing', 'night'); default 'basic' */
   category?: string;
-  /** segment of vtest.avi, seconds */
+  /** segment of vtest.avi, seconds (with `loops`, of vtest played that many times back to back) */
   from: number;
   to: number;
+  /** play vtest.avi this many times in a row (for clips longer than its 79 s); default 1 */
+  loops?: number;
   pastes: Paste[];
   zones: Zone[];
   /** ground truth; dwellSeconds comes from the zone */
@@ -149,7 +155,72 @@ export const RECIPES: Recipe[] = [
     ],
     truth: [],
   },
+  {
+    // the real blue sign post on the upper-left lawn of vtest scores ~0.5–0.58 as a person in every
+    // frame and never moves: a loitering zone drawn over it must stay silent
+    name: 'static-post',
+    category: 'static',
+    from: 0,
+    to: 40,
+    pastes: [],
+    zones: [{ name: 'post-lawn', kind: 'loitering', polygon: rect(0, 0.15, 0.1, 0.3), dwellSeconds: 10 }],
+    truth: [],
+  },
+  {
+    // a life-size poster / mannequin: a person picture that is there from the first frame and never
+    // moves (scores like a real person); people walk past it
+    name: 'static-mannequin',
+    category: 'static',
+    from: 30,
+    to: 54,
+    pastes: [{ crop: 'person', x: 600, y: 320, from: 0, to: 24 }],
+    zones: [{ name: 'walkway', kind: 'loitering', polygon: rect(0.7, 0.62, 0.96, 0.86), dwellSeconds: 10 }],
+    truth: [],
+  },
+  {
+    // a person pacing up and down the lower lawn for 90 s (≈ 45 px/s, turning every 5 s; real
+    // passers-by cross the lawn around t = 52–62 s); vtest is played twice for the length
+    name: 'loiter-pacing',
+    category: 'pacing',
+    from: 0,
+    to: 100,
+    loops: 2,
+    pastes: [{ crop: 'person', x: 40, y: 420, from: 5, to: 95, path: pacing(5, 95, 40, 260, 420, 5) }],
+    zones: [{ name: 'lawn', kind: 'loitering', polygon: rect(0.02, 0.7, 0.48, 0.99), dwellSeconds: 30 }],
+    truth: [{ type: 'loitering', zone: 'lawn', start: 5, end: 95 }],
+  },
+  {
+    // a loiterer walking up and down the walkway (14 px/s), hidden for 3.5 s (behind a pillar)
+    // after the alarm was raised, reappearing ~50 px further on: still one person, one alarm
+    name: 'loiter-occluded',
+    category: 'pacing',
+    from: 20,
+    to: 52,
+    pastes: [
+      { crop: 'person', x: 540, y: 320, from: 2, to: 30, path: [[2, 540, 320], [12, 680, 330], [22, 540, 320], [30, 640, 326]], hidden: [[15, 18.5]] },
+    ],
+    zones: [{ name: 'walkway', kind: 'loitering', polygon: rect(0.66, 0.6, 0.98, 0.88), dwellSeconds: 10 }],
+    truth: [{ type: 'loitering', zone: 'walkway', start: 2, end: 30 }],
+  },
 ];
+
+/** Waypoints walking between x0 and x1 (at height y) and back, one leg every `leg` seconds. */
+function pacing(from: number, to: number, x0: number, x1: number, y: number, leg: number): [number, number, number][] {
+  const out: [number, number, number][] = [];
+  for (let t = from, i = 0; t <= to; t += leg, i++) out.push([t, i % 2 ? x1 : x0, y]);
+  return out;
+}
+
+/** ffmpeg expression (of t) for a piecewise-linear coordinate through the waypoints. */
+function pathExpr(path: readonly [number, number, number][], k: 1 | 2): string {
+  let e = String(path[path.length - 1]![k]);
+  for (let i = path.length - 2; i >= 0; i--) {
+    const [t0, t1] = [path[i]![0], path[i + 1]![0]];
+    const [a, b] = [path[i]![k], path[i + 1]![k]];
+    e = `if(lt(t,${t1}),${a}+(${b - a})*(t-${t0})/${t1 - t0},${e})`;
+  }
+  return `if(lt(t,${path[0]![0]}),${path[0]![k]},${e})`;
+}
 
 export interface Scenario {
   name: string;
@@ -197,16 +268,18 @@ export async function ensureScenario(recipe: Recipe): Promise<Scenario> {
   mkdirSync(dir, { recursive: true });
   const cropDir = join(CACHE, `crops-v${VERSION}`);
   mkdirSync(cropDir, { recursive: true });
-  const inputs = ['-i', VTEST];
+  const inputs = [...(recipe.loops && recipe.loops > 1 ? ['-stream_loop', String(recipe.loops - 1)] : []), '-i', VTEST];
   const graph = [`[0:v]trim=start=${recipe.from}:end=${recipe.to},setpts=PTS-STARTPTS[b0]`];
   for (const [i, p] of recipe.pastes.entries()) {
     inputs.push('-loop', '1', '-framerate', '10', '-i', await cropPng(p.crop, cropDir));
     const [ax, ay] = p.jitter ?? [0, 0];
     const s = p.scale ?? 1;
     graph.push(`[${i + 1}:v]scale=trunc(iw*${s}/2)*2:-2[p${i}]`);
+    const [px, py] = p.path ? [pathExpr(p.path, 1), pathExpr(p.path, 2)] : [String(p.x), String(p.y)];
+    const shown = [`between(t,${p.from},${p.to})`, ...(p.hidden ?? []).map(([a, b]) => `not(between(t,${a},${b}))`)].join('*');
     graph.push(
-      `[b${i}][p${i}]overlay=x='${p.x}+${ax}*sin(2*PI*t/6)':y='${p.y}+${ay}*sin(2*PI*t/9)'` +
-        `:enable='between(t,${p.from},${p.to})':shortest=1[b${i + 1}]`,
+      `[b${i}][p${i}]overlay=x='${px}+${ax}*sin(2*PI*t/6)':y='${py}+${ay}*sin(2*PI*t/9)'` +
+        `:enable='${shown}':shortest=1[b${i + 1}]`,
     );
   }
   const last = `[b${recipe.pastes.length}]`;

@@ -29,8 +29,8 @@ describe('Tracker', () => {
     expect(track.history).toHaveLength(46); // 51 frames − 5 missing
   });
 
-  it('drops a track after maxAge and starts a new id', () => {
-    const tr = new Tracker({ maxAgeSeconds: 1 });
+  it('drops a track after lostSeconds and starts a new id', () => {
+    const tr = new Tracker({ maxAgeSeconds: 1, lostSeconds: 1 });
     tr.update(0, [det(100, 100)]);
     const [a] = tr.update(0.2, [det(101, 100)]);
     expect(tr.update(1.5, [])).toHaveLength(0);

@@ -18,6 +18,7 @@ import type { Db } from '../server/store/db.ts';
 
 export interface Places {
   db: string;
+  recordingsDir: string;
   keysDir: string;
   checkpointsDir: string;
   /** a public key PEM given with --key (else the site key in keysDir) */
@@ -35,6 +36,7 @@ export function places(argv: string[]): Places {
   let dataDir: string;
   let keysDir: string | undefined;
   let cpDir: string | undefined;
+  let recDir: string | undefined;
   if (db) dataDir = dirname(resolve(db));
   else {
     const dir = arg(argv, '--data-dir') ?? process.env.WATCHPOST_DATA_DIR;
@@ -43,9 +45,11 @@ export function places(argv: string[]): Places {
     dataDir = resolve(dir ?? cfg?.storage.dataDir ?? './recordings');
     keysDir = cfg?.storage.keysDir;
     cpDir = cfg?.storage.checkpointsDir;
+    recDir = cfg?.storage.recordingsDir;
   }
   return {
     db: db ? resolve(db) : join(dataDir, 'watchpost.db'),
+    recordingsDir: resolve(arg(argv, '--recordings') ?? recDir ?? dataDir),
     keysDir: resolve(arg(argv, '--keys') ?? process.env.WATCHPOST_KEYS_DIR ?? keysDir ?? dataDir),
     checkpointsDir: resolve(arg(argv, '--checkpoints') ?? cpDir ?? join(dataDir, 'checkpoints')),
     keyFile: arg(argv, '--key'),

@@ -44,6 +44,8 @@ export interface BundleRequest {
   user: { id: number | null; username: string; role: string };
   createdAt: number;
   cameras: { camera: BundleCamera; segments: Segment[] }[];
+  /** the checkpoint that covers a camera's sealed segments up to `seq` (made just before bundling) */
+  checkpointFor?: (cameraId: string, seq: number) => { log: string; seq: number; time: number; hash: string } | null;
 }
 
 export interface BundleDeps {
@@ -135,6 +137,10 @@ export async function buildBundle(
       });
       timings.remux += performance.now() - tRemux;
       const hashes = await segHashes;
+      // the bytes ffmpeg just read must be the bytes sealed when they were recorded
+      const altered = plan.entries.filter((e, k) => e.seg.sha256 && e.seg.sha256 !== hashes[k]).map((e) => e.seg.path);
+      if (altered.length) throw new RemuxError('footage_tampered', `recording segments do not match their seals: ${altered.join(', ')}`);
+      const lastSeal = Math.max(0, ...plan.entries.map((e) => e.seg.sealSeq ?? 0));
       mp4s.push(mp4);
       items.push({
         camera: { id: cam.id, name: cam.name, source: cam.source },
@@ -151,7 +157,10 @@ export async function buildBundle(
           end: iso(e.seg.endMs),
           bytes: e.seg.bytes,
           sha256: hashes[k]!,
+          sealSeq: e.seg.sealSeq ?? null,
+          sealedSha256: e.seg.sha256 ?? null,
         })),
+        seal: { log: `recordings/${cam.id}`, checkpoint: lastSeal ? (req.checkpointFor?.(cam.id, lastSeal) ?? null) : null },
       });
       doneWeight += w * 0.7;
     }

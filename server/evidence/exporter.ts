@@ -10,7 +10,8 @@ import type { AuditActor, AuditLog } from '../audit/log.ts';
 import type { EventBus } from '../events/bus.ts';
 import type { LockRepo } from '../retention/locks.ts';
 import type { Db } from '../store/db.ts';
-import type { SegmentRepo } from '../store/segments.ts';
+import type { Segment, SegmentRepo } from '../store/segments.ts';
+import type { SealProblemSegment } from '../seal/sealer.ts';
 import { AppError, badRequest, notFound } from '../util/errors.ts';
 import { createLogger } from '../util/log.ts';
 import { buildBundle, type BundleCamera, type BundleDeps, type BundleRequest } from './bundle.ts';
@@ -46,6 +47,11 @@ export interface ExporterDeps {
   bundle: BundleDeps;
   /** the camera as the user may see it; undefined = unknown or not visible (404) */
   camera: (id: string, user: ExportUser) => BundleCamera | undefined;
+  /** recording seals: re-hash before an export, the checkpoint covering them (issue F) */
+  seals?: {
+    verify(segments: Segment[], signal?: AbortSignal): Promise<SealProblemSegment[]>;
+    checkpointFor(cameraId: string, seq: number): { log: string; seq: number; time: number; hash: string } | null;
+  };
   maxRangeMs?: number;
   now?: () => number;
 }
@@ -79,6 +85,29 @@ export class Exporter {
     for (const f of readdirSync(this.d.bundle.outDir)) {
       if (/^\..+\.(partial|work)$/.test(f)) rmSync(join(this.d.bundle.outDir, f), { recursive: true, force: true });
     }
+  }
+
+  /**
+   * Re-hash every segment of the range against its seal, then `request()`. A segment altered or missing since
+   * it was recorded is `409 footage_tampered` naming the segments (audited as export.refused): never a
+   * signed bundle of altered footage.
+   */
+  async requestVerified(input: ExportInput, user: ExportUser): Promise<ExportJob> {
+    const ids = [...new Set(input.cameraIds)];
+    checkRange(input.fromMs, input.toMs, { now: this.now(), maxMs: this.d.maxRangeMs ?? MAX_EXPORT_MS });
+    for (const id of ids) if (!this.d.camera(id, user)) throw notFound(`no camera "${id}"`);
+    if (this.d.seals && ids.length <= MAX_EXPORT_CAMERAS) {
+      const segs = ids.flatMap((id) => this.d.segments.range(id, input.fromMs, input.toMs));
+      const bad = (await this.d.seals.verify(segs)).filter((p) => p.problem !== 'unsealed');
+      if (bad.length) {
+        const segments = bad.map((b) => ({ camera: b.cameraId, path: b.path, start: new Date(b.startMs).toISOString(), problem: b.problem, sealedSha256: b.sealedSha256, actualSha256: b.actualSha256 }));
+        this.d.audit.record({ action: 'export.refused', actor: actorOf(user), cameraId: ids.length === 1 ? ids[0] : null, atMs: input.fromMs, detail: { code: 'footage_tampered', segments } });
+        log.error('export refused: recordings do not match their seals', { segments });
+        const list = segments.slice(0, 10).map((s) => `${s.path} (${s.problem})`).join(', ');
+        throw new AppError(409, 'footage_tampered', `${bad.length} recording segment(s) no longer match the seal made when they were recorded: ${list}${bad.length > 10 ? ', …' : ''}`, {}, { segments });
+      }
+    }
+    return this.request(input, user);
   }
 
   /** Validate, lock and queue. Throws 4xx AppErrors for bad requests. */
@@ -131,6 +160,7 @@ export class Exporter {
       user: { id: user.id, username: user.username, role: user.role },
       createdAt: now,
       cameras,
+      checkpointFor: this.d.seals ? (cam, seq) => this.d.seals!.checkpointFor(cam, seq) : undefined,
     };
     this.queue.push({ job, req, actor });
     this.emit(id, 'queued', 0);

@@ -25,6 +25,8 @@ import type { UserRepo } from '../store/users.ts';
 import { createLogger } from '../util/log.ts';
 import { cameraAccess, type CameraAccess } from './access.ts';
 import { Exporter } from './exporter.ts';
+import { Sealer } from '../seal/sealer.ts';
+import { recordingsLog } from '../integrity/chains.ts';
 import type { SigningKey } from './keys.ts';
 import type { Integrity } from '../integrity/index.ts';
 
@@ -58,6 +60,7 @@ export interface Evidence {
   timeline: TimelineService;
   key: SigningKey;
   exporter: Exporter;
+  sealer: Sealer;
   access: CameraAccess;
   users: UserRepo;
   /** the /api routes: timeline, playback, storage, exports, locks, audit */
@@ -84,6 +87,16 @@ export function createEvidence(o: EvidenceOptions): Evidence {
     lowDiskPercent: o.storage.lowDiskPercent,
   });
   const timeline = new TimelineService(o.db, locks);
+  const sealer = new Sealer(o.db, o.bus, o.recordingsDir);
+  const checkpointFor = (cameraId: string, seq: number) => {
+    const log = recordingsLog(cameraId);
+    let c = o.integrity.store.newest(log);
+    if (!c || c.seq < seq) {
+      o.integrity.sealNow();
+      c = o.integrity.store.newest(log);
+    }
+    return c && c.seq >= seq ? { log, seq: c.seq, time: c.time, hash: c.hash } : null;
+  };
   const exporter = new Exporter({
     db: o.db,
     segments: o.segments,
@@ -99,6 +112,7 @@ export function createEvidence(o: EvidenceOptions): Evidence {
       version: o.version,
     },
     camera: (id, user) => access.describe(user, id),
+    seals: { verify: (segs, signal) => sealer.verify(segs, signal), checkpointFor },
   });
   timeline.addSource({
     kind: 'export',
@@ -121,6 +135,7 @@ export function createEvidence(o: EvidenceOptions): Evidence {
     timeline,
     key,
     exporter,
+    sealer,
     access,
     users: o.users,
     router() {
@@ -153,12 +168,14 @@ export function createEvidence(o: EvidenceOptions): Evidence {
       } catch (err) {
         log.error('could not reconcile the recording index', { err });
       }
+      sealer.start();
       retention.start();
     },
     stop() {
       retention.stop();
       views.stopAll();
       exporter.stop();
+      void sealer.stop();
       audit.record({ action: 'system.stop', actor: { username: 'system' } });
     },
   };

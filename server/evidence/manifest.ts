@@ -24,6 +24,9 @@ export interface ManifestSegment {
   end: string;
   bytes: number;
   sha256: string;
+  /** position in the camera's seal chain and the sha256 sealed when the segment was recorded */
+  sealSeq?: number | null;
+  sealedSha256?: string | null;
 }
 
 export interface ManifestItem {
@@ -40,6 +43,8 @@ export interface ManifestItem {
   /** stretches of the actual range with no recording (the MP4's timeline keeps them as a frozen picture) */
   gaps: { start: string; end: string }[];
   segments: ManifestSegment[];
+  /** the signed checkpoint of the camera's seal chain that covers these segments (issue F) */
+  seal?: { log: string; checkpoint: { log: string; seq: number; time: number; hash: string } | null };
 }
 
 export interface Manifest {

@@ -8,7 +8,7 @@ import type { KeyframeTimes } from './plan.ts';
 
 export class RemuxError extends Error {
   constructor(
-    readonly code: 'disk_full' | 'remux_failed' | 'aborted',
+    readonly code: 'disk_full' | 'remux_failed' | 'aborted' | 'footage_tampered',
     message: string,
   ) {
     super(message);

@@ -38,7 +38,7 @@ export const errorHandler: ErrorRequestHandler = (err, req, res, _next) => {
   }
   if (err instanceof AppError) {
     for (const [k, v] of Object.entries(err.headers)) res.setHeader(k, v);
-    res.status(err.status).json({ error: { code: err.code, message: err.message } });
+    res.status(err.status).json({ error: { ...err.details, code: err.code, message: err.message } });
     return;
   }
   const e = err as { type?: string; status?: number; message?: string };

@@ -360,6 +360,7 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE segments ADD COLUMN seal_hash TEXT;
   ALTER TABLE segments ADD COLUMN origin TEXT NOT NULL DEFAULT 'recorder';
   CREATE UNIQUE INDEX segments_seal ON segments(camera_id, seal_seq);
+  CREATE INDEX segments_unsealed ON segments(start_ms) WHERE seal_seq IS NULL;
   CREATE TABLE segment_tombstones (
     segment_id INTEGER PRIMARY KEY,
     camera_id TEXT NOT NULL,

@@ -8,6 +8,10 @@ export interface Segment {
   endMs: number;
   bytes: number;
   codec: string | null;
+  /** sha256 of the file when it was sealed (null until the sealer has hashed it) */
+  sha256?: string | null;
+  /** position in the camera's seal chain */
+  sealSeq?: number | null;
 }
 
 interface Row {
@@ -18,6 +22,8 @@ interface Row {
   end_ms: number;
   bytes: number;
   codec: string | null;
+  sha256?: string | null;
+  seal_seq?: number | null;
 }
 const toSegment = (r: Row): Segment => ({
   id: r.id,
@@ -27,6 +33,8 @@ const toSegment = (r: Row): Segment => ({
   endMs: r.end_ms,
   bytes: r.bytes,
   codec: r.codec,
+  sha256: r.sha256 ?? null,
+  sealSeq: r.seal_seq ?? null,
 });
 
 /** Index of recorded segments: one row per file, exact wall-clock start and end. */

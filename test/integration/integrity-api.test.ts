@@ -71,7 +71,7 @@ describe('records that hold up (issue F)', () => {
     expect(report.checkpoint).toMatchObject({ hash: expect.stringMatching(/^[0-9a-f]{64}$/) });
     const html = await (await fetch(`${wp.url}/api/reports/daily?format=html`, { headers: { cookie } })).text();
     expect(html).toContain(report.checkpoint.hash);
-    const h = await (await raw('/api/handovers', JSON.stringify({ notes: '交班：一切正常' }))).json();
+    const h = (await (await raw('/api/handovers', JSON.stringify({ notes: '交班：一切正常' }))).json()) as { checkpoint: unknown };
     expect(h.checkpoint).toMatchObject({ hash: expect.stringMatching(/^[0-9a-f]{64}$/) });
   });
 

@@ -44,7 +44,7 @@ export interface VerifyOptions {
   /** unsealed segments younger than this are still being sealed, not an issue (default 5 min) */
   graceMs?: number;
   now?: number;
-  /** parallel hash workers (default 2) */
+  /** parallel hash workers (default 1: measured faster than 2 on a 2-core box, bench/seal.ts) */
   workers?: number;
 }
 
@@ -78,7 +78,7 @@ export async function verifyRecordings(o: VerifyOptions): Promise<{ ok: boolean;
         .map((d) => d.name)
     : [];
   const cams = [...new Set([...indexed, ...sealedCameras(o.db), ...onDisk])].filter((c) => !o.camera || c === o.camera).sort();
-  const pool = Array.from({ length: Math.max(1, o.workers ?? 2) }, () => new HashWorker());
+  const pool = Array.from({ length: Math.max(1, o.workers ?? 1) }, () => new HashWorker());
   const reports: CameraReport[] = [];
   try {
     for (const camera of cams) reports.push(await verifyCamera(o, camera, from, to, now, graceMs, pool));

@@ -1,4 +1,5 @@
 import { readFileSync, existsSync } from 'node:fs';
+import { findLoneSurrogate } from '../integrity/text.ts';
 import { resolve } from 'node:path';
 import { LineCounter, parseDocument, isMap, isSeq, type Node, type Document } from 'yaml';
 import type { z } from 'zod';
@@ -60,6 +61,10 @@ export function parseConfig(text: string, file = 'watchpost.yml'): WatchpostConf
     throw new ConfigError(`invalid config ${file}`, problems);
   }
   const raw = doc.toJS() ?? {};
+  const lone = findLoneSurrogate(raw);
+  if (lone !== undefined) {
+    throw new ConfigError(`invalid config ${file}`, [`${file}: ${lone || '(top level)'}: contains a lone surrogate escape (e.g. "\\udc00"), which is not text; remove it`]);
+  }
   const result = configSchema.safeParse(raw);
   if (!result.success) {
     const problems = result.error.issues.flatMap((i) => formatIssue(doc, lc, file, i));

@@ -2,6 +2,7 @@
  * ONVIF for the rest of Watchpost: discovery on request, onboarding (probe + add the camera with its main and sub
  * streams), snapshots and thumbnails, PTZ presets. Credentials live only in the camera's (encrypted) source.
  */
+import { wellFormed } from '../integrity/text.ts';
 import type { CameraService, CameraView } from '../cameras/service.ts';
 import { urlWithCredentials, type CameraConfig, type CameraOnvifView } from '../cameras/types.ts';
 import type { EventBus } from '../events/bus.ts';
@@ -167,7 +168,7 @@ export class OnvifService {
     const name = input.name?.trim() || `${r.device.manufacturer} ${r.device.model}`.trim() || new URL(r.xaddr).hostname;
     const cam = this.d.cameras.create({
       id: input.id,
-      name: name.slice(0, 100),
+      name: wellFormed(name.slice(0, 100)), // a device's own name is not typed by a person: sanitised, not refused
       url: r.main.uri,
       subUrl: r.sub?.uri ?? null,
       username: input.username || undefined,

@@ -55,7 +55,13 @@ describe('records that hold up (issue F)', () => {
     const typed = await raw('/api/dutylog', '{"category":"other","text":"lone \\ud800 surrogate"}');
     expect(typed.status).toBe(400);
     expect(await typed.json()).toMatchObject({ error: { code: 'invalid_text' } });
+    // camera and zone names typed by a person are refused the same way, before anything is stored
+    for (const [method, path] of [['POST', '/api/cameras'], ['PATCH', '/api/cameras/gate'], ['PUT', '/api/cameras/gate/zones']]) {
+      const r = await fetch(`${wp.url}${path}`, { method, headers: { 'content-type': 'application/json', cookie }, body: '{"id":"gate","name":"Gate \\udc00","url":"rtsp://127.0.0.1:9/x"}' });
+      expect([path, r.status, ((await r.json()) as { error: { code: string } }).error.code]).toEqual([path, 400, 'invalid_text']);
+    }
     expect(await get('/api/dutylog/verify')).toMatchObject({ ok: true, triggers: true });
+    expect(await get('/api/audit/verify')).toMatchObject({ ok: true });
   });
 
   it('signs checkpoints while running and prints the newest on the daily report and the handover', async () => {

@@ -7,7 +7,8 @@
  */
 import Database from 'better-sqlite3';
 import { execFile } from 'node:child_process';
-import { copyFileSync, mkdtempSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { copyFileSync, mkdtempSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -84,6 +85,11 @@ describe('recordings sealed when written', () => {
     const gate = sealed('gate');
     expect(gate.map((s) => s.seal_seq)).toEqual(gate.map((_, i) => i + 1));
     expect(gate.every((s) => /^[0-9a-f]{64}$/.test(s.sha256!))).toBe(true);
+    // monitoring content is confidential: recordings 0600, their folders and the live HLS dir 0700
+    expect(statSync(join(wp.dataDir, gate[0]!.path)).mode & 0o777).toBe(0o600);
+    expect(statSync(join(wp.dataDir, 'gate')).mode & 0o777).toBe(0o700);
+    const live = join('/dev/shm', `watchpost-${createHash('sha1').update(wp.dataDir).digest('hex').slice(0, 10)}`);
+    expect(statSync(live).mode & 0o777).toBe(0o700);
     await sleep(1500); // one checkpoint interval
     const r = await verifyRecordings('--json');
     const report = JSON.parse(r.stdout) as Json;

@@ -52,6 +52,10 @@ describe('config', () => {
       'w.yml:5: cameras.0.colour: unknown key "colour"',
     ]);
     expect(problems('extra: 1\n')).toEqual(['w.yml:1: extra: unknown key "extra"']);
+    // a lone surrogate escape in a double-quoted YAML string is not text (it would break the chained records)
+    expect(problems('cameras:\n  - id: a\n    name: "Gate \\udc00"\n    file: x\n')).toEqual([
+      'w.yml: cameras.0.name: contains a lone surrogate escape (e.g. "\\udc00"), which is not text; remove it',
+    ]);
   });
 
   it('reports wrong types and bad values with path and line, all at once', () => {

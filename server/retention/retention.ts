@@ -117,6 +117,8 @@ export class Retention {
   private cached: { at: number; status: StorageStatus } | undefined;
   /** files already unlinked whose rows could not be deleted yet (the transaction failed: disk full) */
   private pending: { row: SegRow; reason: Reason }[] = [];
+  /** audit entries the full database could not take yet */
+  private unaudited: AuditInput[] = [];
   private readonly alarms: StorageAlarms;
   private readonly now: () => number;
   private readonly root: string;
@@ -150,7 +152,7 @@ export class Retention {
 
   /** A write failed for lack of space (reported on the bus by the writers). */
   writeFailed(e: BusEvents['storage.write_failed']): void {
-    this.alarms.full(false, false, this.disk()); // refresh the disk figures the alarm reports
+    this.alarms.setDisk(this.disk());
     this.alarms.writeFailed(e.atMs);
     this.cached = undefined;
     this.schedule(1000);
@@ -178,6 +180,7 @@ export class Retention {
   runOnce(): PassReport {
     const deleted: PassReport['deleted'] = [];
     const now = this.now();
+    this.audit(); // retry what the full database refused
     if (!this.flushPending()) return { deleted, status: this.finish(now, deleted) };
     const cams = this.o.db.prepare('SELECT DISTINCT camera_id FROM segments').all() as { camera_id: string }[];
     for (const { camera_id } of cams) {
@@ -227,11 +230,13 @@ export class Retention {
 
   /**
    * Delete the oldest unlocked segments until `done(freedBytes)` says enough. If even every unlocked segment
-   * would not free `need` bytes, locks block the limit: keep each camera's newest minKeepHours. Returns blocked.
+   * would not free `need` bytes, the limit cannot be met: keep each camera's newest minKeepHours. Returns true
+   * when that is because of evidence locks (deleting the locked footage too would have been enough).
    */
   private makeRoom(deleted: PassReport['deleted'], reason: Reason, need: number, done: (freed: number) => boolean): boolean {
     const unlocked = (this.o.db.prepare(`SELECT COALESCE(SUM(s.bytes), 0) AS b FROM segments s WHERE NOT ${segmentLockedSql('s')}`).get() as { b: number }).b;
     const blocked = unlocked < need;
+    const byLocks = blocked && unlocked + this.lockedBytes() >= need;
     const keepMs = blocked ? (this.o.minKeepHours ?? 24) * 3600_000 : 0;
     const pick = this.o.db.prepare(
       `WITH newest AS (SELECT camera_id, MAX(end_ms) AS e FROM segments GROUP BY camera_id)
@@ -239,7 +244,7 @@ export class Retention {
        WHERE NOT ${segmentLockedSql('s')} AND s.end_ms <= n.e - ? ORDER BY s.start_ms LIMIT ${BATCH}`,
     );
     this.drain(deleted, reason, () => pick.all(keepMs) as SegRow[], done);
-    return blocked;
+    return byLocks;
   }
 
   /** Delete batches from `pick` until it is empty or `done`; false when the index could not be updated. */
@@ -336,11 +341,18 @@ export class Retention {
     }
   }
 
-  private audit(i: AuditInput): void {
-    try {
-      this.o.audit?.record(i);
-    } catch (err) {
-      log.warn('could not write the audit entry (disk full?)', { action: i.action, err });
+  /** Audit, or keep the entry (at most 100, with its time) for the next pass when the database is full. */
+  private audit(i?: AuditInput): void {
+    if (!this.o.audit) return;
+    if (i) this.unaudited.push({ ...i, time: i.time ?? this.now() });
+    if (this.unaudited.length > 100) this.unaudited.shift();
+    while (this.unaudited.length) {
+      const e = this.unaudited[0]!;
+      if (!this.o.audit.record(e)) {
+        e.detail = { ...e.detail, writtenLate: true };
+        return; // the audit log said why; retried next pass
+      }
+      this.unaudited.shift();
     }
   }
 

@@ -35,6 +35,11 @@ export class StorageAlarms {
     return this.blockedBy !== null;
   }
 
+  /** The disk figures the alarms report. */
+  setDisk(disk: { freeBytes: number; totalBytes: number }): void {
+    this.lastDisk = disk;
+  }
+
   /** A write failed for lack of space at `atMs`. */
   writeFailed(atMs: number): void {
     this.lastFailure = Math.max(this.lastFailure ?? 0, atMs);
@@ -46,7 +51,7 @@ export class StorageAlarms {
     this.lastDisk = disk;
     const now = this.o.now();
     if (nearlyEmpty && this.fullSince === null) this.startFull(now);
-    else if (!nearlyEmpty && this.fullSince !== null && (aboveFloor || now - (this.lastFailure ?? 0) > QUIET_MS)) {
+    else if (!nearlyEmpty && this.fullSince !== null && (aboveFloor || now - (this.lastFailure ?? this.fullSince) > QUIET_MS)) {
       const detail = { fromMs: this.fullSince, toMs: now, ...disk };
       this.fullSince = null;
       log.info('disk space is back: writes resume', { from: new Date(detail.fromMs).toISOString(), ...disk });
@@ -63,9 +68,9 @@ export class StorageAlarms {
     this.o.audit({ action: 'storage.full', actor: { username: 'system' }, detail: { since: new Date(at).toISOString(), ...this.lastDisk } });
   }
 
-  /** The quota or the floor could not be met because of locks (lockedBytes > 0); once per transition. */
+  /** The quota or the floor could not be met because of evidence locks; once per transition. */
   blocked(b: { quota: boolean; floor: boolean }, lockedBytes: number, quotaBytes: number, floorBytes: number): void {
-    const by = lockedBytes > 0 && (b.quota || b.floor) ? (b.quota ? 'quota' : 'floor') : null;
+    const by = b.quota ? 'quota' : b.floor ? 'floor' : null;
     if ((by === null) === (this.blockedBy === null)) return;
     this.blockedBy = by;
     const limit: 'quota' | 'floor' = by ?? 'quota';

@@ -4,7 +4,8 @@
  * keeps the evidence-locked ones; reconciliation indexes an orphan file (real ffprobe), deletes an unreadable
  * one and turns a vanished file into a gap.
  */
-import { copyFileSync, existsSync, mkdtempSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { closeSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, statfsSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -18,6 +19,9 @@ import { ffprobeInfo, reconcile } from '../../server/retention/reconcile.ts';
 import { Retention } from '../../server/retention/retention.ts';
 import { openDb, type Db } from '../../server/store/db.ts';
 import { SegmentRepo, type Segment } from '../../server/store/segments.ts';
+import { localClock, localDay } from '../../server/media/recorder-index.ts';
+import type { BusEvents } from '../../server/events/bus.ts';
+import { needCapability } from '../support/capability.ts';
 import { startRtspServer, type RtspServer } from '../support/rtsp.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'wp-retention-it-'));
@@ -27,6 +31,8 @@ let db: Db;
 let segments: SegmentRepo;
 let recorded: Segment[] = [];
 let ffprobePath = '';
+/** one real recorded segment, copied to make footage for the disk tests */
+let sample = Buffer.alloc(0);
 
 beforeAll(async () => {
   const ff = await checkFfmpeg();
@@ -59,6 +65,7 @@ beforeAll(async () => {
     await media.stopAll();
   }
   recorded = segments.range('gate', 0, Date.now() + 60_000);
+  sample = readFileSync(join(rec, recorded[1]!.path));
 }, 60_000);
 
 afterAll(async () => {
@@ -101,8 +108,10 @@ describe('retention on real recordings', () => {
     // a recording that vanished from the disk
     unlinkSync(join(rec, b!.path));
 
+    db.prepare(`UPDATE segments SET sha256 = ?, seal_seq = 1, seal_hash = ? WHERE id = ?`).run('a'.repeat(64), 'b'.repeat(64), b!.id);
     const report = await reconcile({ db, segments, recordingsDir: rec, probe: ffprobeInfo(ffprobePath), startedAt: Date.now() + 1000 });
     expect(report).toMatchObject({ indexed: 1, removed: 1, missing: 1 });
+    expect(db.prepare('SELECT reason FROM segment_tombstones WHERE segment_id = ?').get(b!.id)).toEqual({ reason: 'reconcile:missing' });
     const orphan = segments.byPath(orphanRel.split('\\').join('/'))!;
     expect(orphan.codec).toBe('h264');
     expect(Math.abs(orphan.endMs - orphan.startMs - (a!.endMs - a!.startMs))).toBeLessThan(400);
@@ -114,5 +123,120 @@ describe('retention on real recordings', () => {
     expect(gap).toBeDefined();
     expect(gap!.start).toBeLessThanOrEqual(b!.startMs);
     expect(gap!.end).toBeGreaterThanOrEqual(b!.endMs);
+  });
+});
+
+/** Copies of the real sample as `n` indexed segments of `cam`, every `stepMs` from `startMs`. */
+function seed(d: Db, dirPath: string, cam: string, n: number, startMs: number, stepMs: number): Segment[] {
+  const repo = new SegmentRepo(d);
+  for (let i = 0; i < n; i++) {
+    const t = startMs + i * stepMs;
+    const rel = `${cam}/${localDay(t)}/${localClock(t)}.mp4`;
+    mkdirSync(join(dirPath, cam, localDay(t)), { recursive: true });
+    writeFileSync(join(dirPath, rel), sample);
+    repo.insert({ cameraId: cam, path: rel, startMs: t, endMs: t + 2000, bytes: sample.length, codec: 'h264' });
+  }
+  return repo.range(cam, 0, Date.now() + DAY);
+}
+const DAY = 86_400_000;
+
+describe('retention on a real full disk (tmpfs)', () => {
+  const mnt = join(dir, 'full');
+  let mounted = false;
+  let mountError = '';
+  beforeAll(() => {
+    mkdirSync(mnt);
+    try {
+      execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=8m', 'tmpfs', mnt], { stdio: 'pipe' });
+      mounted = true;
+    } catch (e) {
+      mountError = String((e as { stderr?: Buffer }).stderr ?? e);
+    }
+  });
+  afterAll(() => {
+    if (mounted) execFileSync('umount', ['-l', mnt]);
+  });
+
+  it('frees space on a completely full disk (database on it too): files first, oldest unlocked first, tombstones', () => {
+    needCapability('retention-quota: mount a tmpfs', mounted, mountError);
+    const d = openDb(join(mnt, 'wp.db'));
+    const n = Math.ceil((3.5 * 1024 * 1024) / sample.length);
+    const t0 = Date.now() - 3600_000;
+    const segs = seed(d, mnt, 'gate', n, t0, 2000);
+    for (const [i, sg] of segs.slice(0, 3).entries()) {
+      d.prepare('UPDATE segments SET sha256 = ?, seal_seq = ?, seal_hash = ? WHERE id = ?').run('a'.repeat(64), i + 1, 'b'.repeat(64), sg.id);
+    }
+    new LockRepo(d).create({ cameraId: 'gate', startMs: segs[1]!.startMs + 10, endMs: segs[1]!.endMs - 10, reason: 'incident', createdBy: 'inv' });
+    // fill the disk to the last byte
+    const fd = openSync(join(mnt, 'filler'), 'a');
+    for (const size of [1 << 20, 4096, 512]) {
+      const buf = Buffer.alloc(size);
+      for (;;) {
+        try {
+          writeSync(fd, buf);
+        } catch {
+          break;
+        }
+      }
+    }
+    closeSync(fd);
+    expect(statfsSync(mnt).bavail).toBe(0);
+    expect(() => d.prepare('INSERT INTO recording_gaps (camera_id, start_ms, end_ms, reason, path, detected_at) VALUES (?, 0, 1, ?, ?, 0)').run('gate', 'x', 'y'.repeat(6_000_000))).toThrow(/full/);
+
+    let report;
+    try {
+      report = new Retention({ db: d, recordingsDir: mnt, defaultDays: 30, quotaBytes: 0, lowDiskPercent: 0, minFreePercent: 25, minFreeGb: 0 }).runOnce();
+    } finally {
+      if (statfsSync(mnt).bavail === 0) unlinkSync(join(mnt, 'filler')); // the next test needs the space
+    }
+    const s = statfsSync(mnt);
+    expect(s.bavail * s.bsize).toBeGreaterThanOrEqual(0.25 * s.blocks * s.bsize);
+    const left = new SegmentRepo(d).range('gate', 0, Date.now() + DAY);
+    const leftIds = new Set(left.map((x) => x.id));
+    const gone = segs.filter((x) => !leftIds.has(x.id));
+    expect(report.deleted).toMatchObject([{ cameraId: 'gate', reason: 'disk', count: gone.length }]);
+    expect(gone.length).toBeGreaterThan(3);
+    expect(leftIds.has(segs[1]!.id)).toBe(true); // locked
+    // oldest first: every deleted one is older than every kept unlocked one
+    const keptUnlocked = left.filter((x) => x.id !== segs[1]!.id);
+    expect(Math.max(...gone.map((x) => x.startMs))).toBeLessThan(Math.min(...keptUnlocked.map((x) => x.startMs)));
+    for (const x of gone) expect(existsSync(join(mnt, x.path))).toBe(false);
+    for (const x of left) expect(existsSync(join(mnt, x.path))).toBe(true);
+    expect(existsSync(join(mnt, 'filler'))).toBe(true); // never touched: not in the index
+    expect(statfsSync(mnt).bavail).toBeGreaterThan(0);
+    expect(d.prepare('SELECT segment_id, reason FROM segment_tombstones ORDER BY segment_id').all()).toEqual([
+      { segment_id: segs[0]!.id, reason: 'retention:disk' },
+      { segment_id: segs[2]!.id, reason: 'retention:disk' },
+    ]);
+    d.close();
+    unlinkSync(join(mnt, 'filler'));
+  });
+
+  it('with locks over the quota, the newest minKeepHours of each camera stay; raised once', () => {
+    needCapability('retention-quota: mount a tmpfs', mounted, mountError);
+    const base = join(mnt, 'quota');
+    mkdirSync(base);
+    const d = openDb(':memory:');
+    const audit = new AuditLog(d);
+    const bus = new EventBus();
+    const events: BusEvents['storage.quota_blocked'][] = [];
+    bus.on('storage.quota_blocked', (e) => events.push(e));
+    const newest = Date.now() - 60_000;
+    const segs = seed(d, base, 'gate', 48, newest - 47 * 3600_000, 3600_000); // one segment an hour for 48 h
+    new LockRepo(d).create({ cameraId: 'gate', startMs: segs[0]!.startMs, endMs: segs[9]!.endMs, reason: 'case 7', createdBy: 'inv' });
+    const ret = new Retention({ db: d, recordingsDir: base, audit, bus, defaultDays: 30, quotaBytes: 5 * sample.length, lowDiskPercent: 0, minFreeGb: 0, minKeepHours: 24 });
+    const { status } = ret.runOnce();
+    ret.runOnce();
+    const left = new Set(new SegmentRepo(d).range('gate', 0, Date.now() + DAY).map((x) => x.id));
+    const cut = segs[47]!.endMs - 24 * 3600_000;
+    for (const [i, x] of segs.entries()) {
+      const expected = i < 10 || x.endMs > cut; // locked, or within the newest 24 h
+      expect(left.has(x.id), `segment ${i}`).toBe(expected);
+      expect(existsSync(join(base, x.path))).toBe(expected);
+    }
+    expect(left.size).toBeGreaterThanOrEqual(10 + 24);
+    expect(status).toMatchObject({ quotaBlockedByLocks: true, lockedBytes: 10 * sample.length });
+    expect(audit.query({ action: 'storage.quota_locked' }).entries).toHaveLength(1);
+    expect(events).toMatchObject([{ blocked: true, limit: 'quota' }]);
   });
 });

@@ -26,6 +26,9 @@ interface Row {
   resolve_ms: number | null;
   resolve_by: string | null;
   resolve_note: string | null;
+  occurrences: number;
+  last_seen_ms: number | null;
+  reopened_ms: number | null;
 }
 
 const note = (n: string | null) => (n ? { note: n } : {});
@@ -49,6 +52,9 @@ function toView(r: Row): AlarmView {
     resolve: r.resolve_ms !== null ? { at: r.resolve_ms, by: r.resolve_by ?? '', ...note(r.resolve_note) } : null,
     ackAfterMs: r.ack_ms !== null ? r.ack_ms - r.start_ms : null,
     resolveAfterMs: r.resolve_ms !== null ? r.resolve_ms - r.start_ms : null,
+    occurrences: r.occurrences ?? 1,
+    lastSeenMs: r.last_seen_ms ?? null,
+    reopenedMs: r.reopened_ms ?? null,
   };
 }
 
@@ -69,10 +75,10 @@ export class AlarmRepo {
   insert(a: NewAlarm): number {
     const info = this.db
       .prepare(
-        `INSERT INTO alarms (camera_id, zone, kind, status, since_ms, start_ms, recording_ms, score, track_ids)
-         VALUES (?, ?, ?, 'open', ?, ?, ?, ?, ?)`,
+        `INSERT INTO alarms (camera_id, zone, kind, status, since_ms, start_ms, recording_ms, score, track_ids, last_seen_ms)
+         VALUES (?, ?, ?, 'open', ?, ?, ?, ?, ?, ?)`,
       )
-      .run(a.cameraId, a.zone, a.kind, a.sinceMs, a.startMs, a.recordingMs, a.score, JSON.stringify(a.trackIds));
+      .run(a.cameraId, a.zone, a.kind, a.sinceMs, a.startMs, a.recordingMs, a.score, JSON.stringify(a.trackIds), a.startMs);
     return Number(info.lastInsertRowid);
   }
 
@@ -86,12 +92,51 @@ export class AlarmRepo {
   }
 
   end(id: number, endMs: number, score: number, trackIds: number[]): void {
-    this.db.prepare('UPDATE alarms SET end_ms = ?, score = MAX(score, ?), track_ids = ? WHERE id = ?').run(endMs, score, JSON.stringify(trackIds), id);
+    this.db
+      .prepare('UPDATE alarms SET end_ms = ?, last_seen_ms = MAX(COALESCE(last_seen_ms, 0), ?), score = MAX(score, ?), track_ids = ? WHERE id = ?')
+      .run(endMs, endMs, score, JSON.stringify(trackIds), id);
   }
 
-  /** Alarms still marked as holding from a previous run: end them at their start (the server stopped watching). */
-  closeDangling(): number {
-    return this.db.prepare('UPDATE alarms SET end_ms = start_ms WHERE end_ms IS NULL').run().changes;
+  /** The condition was confirmed again at `ms` (restart continuity: where a dangling alarm is closed). */
+  seen(id: number, ms: number): void {
+    this.db.prepare('UPDATE alarms SET last_seen_ms = MAX(COALESCE(last_seen_ms, 0), ?) WHERE id = ? AND end_ms IS NULL').run(ms, id);
+  }
+
+  /** The newest alarm of one camera + zone + kind (index alarms_episode). */
+  latestEpisode(cameraId: string, zone: string, kind: AlarmKind): AlarmView | undefined {
+    const r = this.db
+      .prepare('SELECT * FROM alarms WHERE camera_id = ? AND zone = ? AND kind = ? ORDER BY start_ms DESC, id DESC LIMIT 1')
+      .get(cameraId, zone, kind) as Row | undefined;
+    return r ? toView(r) : undefined;
+  }
+
+  /**
+   * The same episode fired again: the alarm holds again (end_ms NULL), one more occurrence when it had
+   * ended (not when it is continued across a restart), score and track ids merged; a resolved one is
+   * open again (reopened_ms = now; the previous handling stays in its columns and in the duty log).
+   */
+  rejoin(id: number, o: { seenMs: number; score: number; trackIds: number[]; nowMs: number }): void {
+    const r = this.db.prepare('SELECT track_ids FROM alarms WHERE id = ?').get(id) as { track_ids: string } | undefined;
+    const ids = [...new Set([...(JSON.parse(r?.track_ids ?? '[]') as number[]), ...o.trackIds])];
+    this.db
+      .prepare(
+        `UPDATE alarms SET occurrences = occurrences + (end_ms IS NOT NULL), end_ms = NULL,
+           last_seen_ms = MAX(COALESCE(last_seen_ms, 0), ?), score = MAX(score, ?), track_ids = ?,
+           reopened_ms = CASE WHEN status = 'resolved' THEN ? ELSE reopened_ms END,
+           status = CASE WHEN status = 'resolved' THEN 'open' ELSE status END
+         WHERE id = ?`,
+      )
+      .run(o.seenMs, o.score, JSON.stringify(ids), o.nowMs, id);
+  }
+
+  /** Ids of alarms still marked as holding (left by a previous run, at start-up). */
+  holdingIds(): number[] {
+    return (this.db.prepare('SELECT id FROM alarms WHERE end_ms IS NULL').all() as { id: number }[]).map((r) => r.id);
+  }
+
+  /** End an alarm left holding by a previous run at the last time its condition was confirmed. */
+  closeHolding(id: number): boolean {
+    return this.db.prepare('UPDATE alarms SET end_ms = COALESCE(last_seen_ms, start_ms) WHERE id = ? AND end_ms IS NULL').run(id).changes === 1;
   }
 
   get(id: number): AlarmView | undefined {

@@ -2,6 +2,13 @@
  * Alarms: raised by live analytics (or anything else via raise()), stored with an annotated snapshot, and
  * handled in order: open → acknowledged → (dispatched) → resolved. Every step keeps its time and user;
  * a step out of order is a 409. Pushes `alarm.raised` / `alarm.updated` on the bus (SSE, duty log).
+ *
+ * One episode, one alarm: a raise for a camera + zone + kind whose newest alarm is still holding, or
+ * ended at most `cooldownMs` (analytics.alarmCooldownSeconds) before this start, joins that alarm —
+ * occurrences + 1, end cleared, a resolved one re-opened — with `alarm.updated`, so no second alarm
+ * and no second duty-log entry. Restart continuity: alarms left holding by the previous run stay
+ * holding for cooldownMs after start-up; one that fires again meanwhile is continued, the others are
+ * then closed at the last time their condition was confirmed.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -9,6 +16,7 @@ import type { EventBus } from '../events/bus.ts';
 import type { Db } from '../store/db.ts';
 import { conflict, notFound } from '../util/errors.ts';
 import { createLogger } from '../util/log.ts';
+import { DEFAULT_ALARM_COOLDOWN_SECONDS } from '../analytics/episodes.ts';
 import { AlarmRepo } from './repo.ts';
 import type { AlarmStatus, AlarmView, RaiseInput } from './types.ts';
 
@@ -23,19 +31,54 @@ export interface AlarmServiceOptions {
   dataDir: string;
   cameraName?: (id: string) => string | undefined;
   now?: () => number;
+  /** a restart within this long of the previous end joins it (default 120 s) */
+  cooldownMs?: number;
 }
 
 export class AlarmService {
   readonly repo: AlarmRepo;
   readonly snapshotDir: string;
   private readonly now: () => number;
+  readonly cooldownMs: number;
+  /** alarms left holding by the previous run, not confirmed again yet */
+  private readonly dangling: Set<number>;
+  private danglingTimer: NodeJS.Timeout | undefined;
 
   constructor(private readonly o: AlarmServiceOptions) {
     this.repo = new AlarmRepo(o.db);
     this.snapshotDir = join(o.dataDir, 'alarms', 'snapshots');
     this.now = o.now ?? Date.now;
-    const n = this.repo.closeDangling();
-    if (n) log.info('closed alarms left holding by the previous run', { count: n });
+    this.cooldownMs = o.cooldownMs ?? DEFAULT_ALARM_COOLDOWN_SECONDS * 1000;
+    this.dangling = new Set(this.repo.holdingIds());
+    if (this.dangling.size) {
+      log.info('alarms left holding by the previous run: continued if they fire again within the cool-down', {
+        count: this.dangling.size,
+        cooldownSeconds: this.cooldownMs / 1000,
+      });
+      this.danglingTimer = setTimeout(() => this.closeUnconfirmed(), this.cooldownMs);
+      this.danglingTimer.unref();
+    }
+  }
+
+  /** Close the alarms of the previous run that were not confirmed again (called cooldownMs after start-up). */
+  closeUnconfirmed(): number {
+    clearTimeout(this.danglingTimer);
+    let n = 0;
+    for (const id of this.dangling) {
+      if (this.repo.closeHolding(id)) {
+        n++;
+        const v = this.get(id);
+        if (v) this.o.bus.emit('alarm.updated', v);
+      }
+    }
+    this.dangling.clear();
+    if (n) log.info('closed alarms of the previous run that did not fire again', { count: n });
+    return n;
+  }
+
+  /** The condition of a holding alarm was confirmed at `ms` (live analytics calls it now and then). */
+  seen(id: number, ms: number): void {
+    this.repo.seen(id, ms);
   }
 
   private view(v: AlarmView): AlarmView {
@@ -43,6 +86,21 @@ export class AlarmService {
   }
 
   raise(a: RaiseInput): AlarmView {
+    const prev = this.repo.latestEpisode(a.cameraId, a.zone, a.kind);
+    if (prev && (prev.endMs === null || (a.startMs >= prev.endMs - 1000 && a.startMs - prev.endMs <= this.cooldownMs))) {
+      this.repo.rejoin(prev.id, { seenMs: a.startMs, score: a.score, trackIds: a.trackIds, nowMs: this.now() });
+      const continued = this.dangling.delete(prev.id);
+      const v = this.require(prev.id);
+      log.info(continued ? 'alarm of the previous run continued' : 'alarm restarted within the cool-down: joined', {
+        id: v.id,
+        camera: a.cameraId,
+        zone: a.zone,
+        kind: a.kind,
+        occurrences: v.occurrences,
+      });
+      this.o.bus.emit('alarm.updated', v);
+      return v;
+    }
     const id = this.repo.insert({ ...a, recordingMs: a.sinceMs - RECORDING_PREROLL_MS });
     if (a.jpeg) {
       try {

@@ -35,6 +35,12 @@ export interface AlarmView {
   /** response times, ms: ack − start, resolve − start */
   ackAfterMs: number | null;
   resolveAfterMs: number | null;
+  /** times the condition restarted within the cool-down and joined this alarm (1 = once) */
+  occurrences?: number;
+  /** epoch ms: last time the condition was confirmed */
+  lastSeenMs?: number | null;
+  /** epoch ms: last time a resolved alarm was re-opened by its episode restarting */
+  reopenedMs?: number | null;
 }
 
 /** What live analytics hands over when a rule fires. */

@@ -13,6 +13,7 @@
 import { createLogger } from '../util/log.ts';
 import { colourHistogram } from './appearance.ts';
 import type { Detector } from './detector.ts';
+import { DEFAULT_ALARM_COOLDOWN_SECONDS, EpisodeJoiner } from './episodes.ts';
 import { openFrames, type Frame, type FrameSourceOptions } from './frames.ts';
 import { MotionDetector } from './motion.ts';
 import { ZoneRules, type Alarm, type RuleEvent, type RuleOptions } from './rules.ts';
@@ -92,6 +93,11 @@ export class CameraAnalyzer {
     return { events: [...restart, ...rules.update(frame.t, tracks, wallTime)], tracks };
   }
 
+  /** Alarms whose condition holds now. */
+  get openAlarms(): Alarm[] {
+    return this.rules?.openAlarms ?? [];
+  }
+
   /** Close open alarms at the end of the input. */
   finish(): RuleEvent[] {
     return this.rules?.finish() ?? [];
@@ -102,6 +108,9 @@ export interface AnalyzeVideoOptions extends AnalyzerOptions {
   fps?: number;
   keyframesOnly?: boolean;
   frames?: Omit<FrameSourceOptions, 'input' | 'fps' | 'keyframesOnly'>;
+  /** an alarm restarting within this long of its end in the same zone joins it (default 120, 0 = never) */
+  cooldownSeconds?: number;
+  /** called once per alarm when it is final (ended, and its cool-down passed or the input ended) */
   onAlarm?: (alarm: Alarm) => void;
   onProgress?: (t: number, frames: number) => void;
 }
@@ -114,24 +123,29 @@ export interface AnalyzeResult {
   wallMs: number;
 }
 
-/** Run the whole pipeline over a file; alarms are reported (onAlarm) when they end. */
+/**
+ * Run the whole pipeline over a file; alarms are reported (onAlarm) once final: restarts within the
+ * cool-down are joined into one alarm (episodes.ts), so an alarm is reported up to cooldownSeconds
+ * of video after it ended, or at the end of the input.
+ */
 export async function analyzeVideo(path: string, zones: readonly Zone[], detector: Detector, opts: AnalyzeVideoOptions = {}): Promise<AnalyzeResult> {
   const t0 = performance.now();
   const analyzer = new CameraAnalyzer(detector, zones, opts);
   const src = openFrames({ ...opts.frames, input: path, fps: opts.fps ?? DEFAULT_ANALYSIS_FPS, keyframesOnly: opts.keyframesOnly });
   const alarms: Alarm[] = [];
-  const ended = (events: RuleEvent[]) => {
-    for (const e of events) {
-      if (e.kind !== 'end') continue;
-      alarms.push(e.alarm);
-      opts.onAlarm?.(e.alarm);
+  const episodes = new EpisodeJoiner(opts.cooldownSeconds ?? DEFAULT_ALARM_COOLDOWN_SECONDS);
+  const final = (list: Alarm[]) => {
+    for (const a of list) {
+      alarms.push(a);
+      opts.onAlarm?.(a);
     }
   };
+  const ended = (events: RuleEvent[], t: number) => final(episodes.push(events, t));
   let frames = 0;
   let last = 0;
   try {
     for await (const frame of src) {
-      ended((await analyzer.process(frame)).events);
+      ended((await analyzer.process(frame)).events, frame.t);
       frames++;
       last = frame.t;
       if (frames % 25 === 0) opts.onProgress?.(frame.t, frames);
@@ -139,6 +153,7 @@ export async function analyzeVideo(path: string, zones: readonly Zone[], detecto
   } finally {
     src.close();
   }
-  ended(analyzer.finish());
+  ended(analyzer.finish(), Number.NEGATIVE_INFINITY);
+  final(episodes.finish());
   return { alarms, frames, duration: last, wallMs: performance.now() - t0 };
 }

@@ -39,6 +39,8 @@ export interface Alarm {
   /** highest detection score among the tracks that held the condition */
   score: number;
   trackIds: number[];
+  /** times the condition restarted within the cool-down and joined this alarm (episodes.ts); 1 = once */
+  occurrences?: number;
 }
 
 export interface RuleEvent {

@@ -147,14 +147,13 @@ export class Tracker {
     const low = detections.filter((d) => d.score >= o.lowThreshold && d.score < highOf(d));
     const sameGroup = (dets: readonly Detection[], idx: number[]) => (ti: number, di: number) =>
       o.groupOf(this.live[idx[ti]!]!.classId) === o.groupOf(dets[di]!.classId);
-    // IoU pairs are ranked by IoU × colour similarity, and a pair that looks nothing alike is not
-    // made: where two people cross, each keeps its own track instead of swapping
+    // an IoU pair that looks nothing alike is not made: where two differently dressed people cross,
+    // each keeps its own track. (Ranking by IoU × similarity was tried: among similarly dressed
+    // passers-by it swapped ids more often than IoU alone.)
     const alike = (dets: readonly TrackInput[], idx: number[]) => (ti: number, di: number) => {
       const a = this.live[idx[ti]!]!.appearance;
       const b = dets[di]!.appearance;
-      if (!a || !b) return 1;
-      const s = similarity(a, b);
-      return s >= o.minIouSimilarity ? s : 0;
+      return !a || !b || similarity(a, b) >= o.minIouSimilarity ? 1 : 0;
     };
 
     // 1st association: high detections against every track seen within maxAge

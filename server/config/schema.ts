@@ -30,6 +30,10 @@ export const configSchema = z.strictObject({
       host: z.string().default('0.0.0.0'),
       /** Session lifetime in hours (sliding). Wall displays stay logged in. */
       sessionHours: z.number().positive().default(24 * 7),
+      /** Reverse proxies whose X-Forwarded-For is believed (addresses or CIDRs); none by default. */
+      trustProxy: z.array(z.string().min(1)).default([]),
+      /** Other origins (scheme://host:port) allowed to send state-changing requests, e.g. a proxy's public name. */
+      allowedOrigins: z.array(z.string().regex(/^https?:\/\/[^/]+$/, 'scheme://host[:port]')).default([]),
     })
     .prefault({}),
   storage: z
@@ -129,6 +133,12 @@ export const configSchema = z.strictObject({
       workers: z.number().int().min(0).max(8).default(1),
       /** Model manifest (default models/yolox_nano.json). */
       modelManifest: z.string().min(1).optional(),
+      /**
+       * An alarm that fires again within this many seconds of its previous end (same camera, zone and
+       * kind) joins that alarm instead of raising a new one; alarms holding at shutdown are continued if
+       * they fire again within this long after start-up. 0 = every restart is a new alarm.
+       */
+      alarmCooldownSeconds: z.number().min(0).max(3600).default(120),
     })
     .prefault({}),
   /** Start the built-in demo cameras (from the pedestrian clip). Default: only when no config file. */

@@ -48,7 +48,7 @@ describe('AlarmService', () => {
   it('finds a camera\'s alarms by footage time range (review markers)', () => {
     const s = setup();
     const a = s.alarms.raise(input); // footage 985_000 … still holding
-    const b = s.alarms.raise({ ...input, sinceMs: 2_000_000, startMs: 2_010_000 }); // footage from 1_995_000
+    const b = s.alarms.raise({ ...input, zone: 'gate', sinceMs: 2_000_000, startMs: 2_010_000 }); // footage from 1_995_000
     s.alarms.raise({ ...input, cameraId: 'c2' });
     s.alarms.ended(a.id, 1_050_000, 0.9, [3]);
     expect(s.alarms.between('c1', 0, 3_000_000).map((x) => x.id)).toEqual([a.id, b.id]);
@@ -63,7 +63,7 @@ describe('AlarmService', () => {
     const s = setup();
     const a = s.alarms.raise(input);
     const b = s.alarms.raise({ ...input, cameraId: 'c2', startMs: 1_100_000 });
-    const c = s.alarms.raise({ ...input, startMs: 1_200_000 });
+    const c = s.alarms.raise({ ...input, zone: 'gate', startMs: 1_200_000 });
     s.alarms.acknowledge(c.id, 'op');
     s.alarms.resolve(c.id, 'op');
     s.alarms.ended(a.id, 1_050_000, 0.9, [3, 4]);
@@ -71,7 +71,56 @@ describe('AlarmService', () => {
     expect(s.alarms.list('open', 'c1').map((x) => x.id)).toEqual([a.id]);
     expect(s.alarms.get(a.id)).toMatchObject({ endMs: 1_050_000, score: 0.9, trackIds: [3, 4] });
     const again = new AlarmService({ db: s.db, bus: new EventBus(), dataDir: s.dir });
-    expect(again.get(b.id)?.endMs).toBe(1_100_000); // left holding by the previous run
+    expect(again.get(b.id)?.endMs).toBeNull(); // left holding by the previous run: kept for the cool-down
+    expect(again.closeUnconfirmed()).toBe(2); // b and the resolved c (its condition never ended) were not confirmed again: closed
+    expect(again.get(b.id)?.endMs).toBe(1_100_000);
+    s.done();
+  });
+
+  it('joins a restart within the cool-down into the same alarm (one duty-log raise), re-opening a resolved one', () => {
+    const s = setup();
+    const a = s.alarms.raise(input);
+    s.alarms.ended(a.id, 1_060_000, 0.7, [3]);
+    // the pacing person's track was lost: the rule fires again 60 s after the end
+    const b = s.alarms.raise({ ...input, sinceMs: 1_070_000, startMs: 1_120_000, score: 0.9, trackIds: [7] });
+    expect(b.id).toBe(a.id);
+    expect(b).toMatchObject({ endMs: null, occurrences: 2, score: 0.9, trackIds: [3, 7], status: 'open' });
+    s.alarms.ended(a.id, 1_150_000, 0.9, [3, 7]);
+    s.alarms.acknowledge(a.id, 'op');
+    s.alarms.resolve(a.id, 'op', 'moved on');
+    s.tick(200_000);
+    const c = s.alarms.raise({ ...input, startMs: 1_200_000 }); // 50 s after the end, already resolved
+    expect(c).toMatchObject({ id: a.id, status: 'open', occurrences: 3, reopenedMs: 1_200_000 });
+    s.alarms.ended(a.id, 1_210_000, 0.8, [3]);
+    // past the cool-down, another zone or another kind: new alarms
+    const d = s.alarms.raise({ ...input, startMs: 1_210_000 + 120_001 });
+    const e = s.alarms.raise({ ...input, zone: 'gate', startMs: 1_215_000 });
+    const f = s.alarms.raise({ ...input, kind: 'blocked_exit', startMs: 1_215_000 });
+    expect(new Set([a.id, d.id, e.id, f.id]).size).toBe(4);
+    expect(s.events.filter(([k]) => k === 'raised').map(([, v]) => v.id)).toEqual([a.id, d.id, e.id, f.id]);
+    s.done();
+  });
+
+  it('continues an alarm holding at shutdown when it fires again after the restart; cool-down 0 never joins', () => {
+    const s = setup();
+    const a = s.alarms.raise(input); // server stops while it holds
+    s.alarms.seen(a.id, 1_030_000);
+    const bus = new EventBus();
+    const raised: number[] = [];
+    bus.on('alarm.raised', (v) => raised.push(v.id));
+    const after = new AlarmService({ db: s.db, bus, dataDir: s.dir });
+    const b = after.raise({ ...input, startMs: 1_300_000 }); // fires again after the restart
+    expect(b).toMatchObject({ id: a.id, endMs: null, occurrences: 1 });
+    expect(raised).toEqual([]);
+    expect(after.closeUnconfirmed()).toBe(0); // it was confirmed: stays holding
+    expect(after.get(a.id)?.endMs).toBeNull();
+    after.ended(a.id, 1_320_000, 0.8, [3]);
+    const c = s.alarms.raise({ ...input, cameraId: 'c9' });
+    const restarted = new AlarmService({ db: s.db, bus, dataDir: s.dir });
+    expect(restarted.closeUnconfirmed()).toBe(1);
+    expect(restarted.get(c.id)?.endMs).toBe(input.startMs); // never confirmed after its start
+    const none = new AlarmService({ db: s.db, bus, dataDir: s.dir, cooldownMs: 0 });
+    expect(none.raise({ ...input, startMs: 1_320_500 }).id).not.toBe(a.id);
     s.done();
   });
 

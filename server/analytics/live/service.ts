@@ -69,7 +69,12 @@ interface Watch {
   key: string;
   /** epoch ms of video time 0 (receivedAt − t), from the newest frame */
   offsetMs: number;
+  /** Date.now() when the open alarms' last_seen was last stored */
+  seenAt: number;
 }
+
+/** How often a holding alarm's "last confirmed" time is stored (where a restart closes it if it does not fire again). */
+const SEEN_EVERY_MS = 10_000;
 
 export class LiveAnalytics {
   private detector: Detector | undefined;
@@ -143,7 +148,7 @@ export class LiveAnalytics {
       log,
       onFrame: (f) => this.scheduler.offer(cameraId, f),
     });
-    this.watches.set(cameraId, { tap, zones, key: JSON.stringify(zones), offsetMs: Date.now() });
+    this.watches.set(cameraId, { tap, zones, key: JSON.stringify(zones), offsetMs: Date.now(), seenAt: 0 });
     tap.start();
     log.info('analysing camera', { camera: cameraId, zones: zones.length, fps: this.o.settings.fps, keyframesOnly: this.o.settings.keyframesOnly });
   }
@@ -171,6 +176,13 @@ export class LiveAnalytics {
     if (!w) return;
     w.offsetMs = frame.receivedAt - frame.t * 1000;
     if (step.events.length) await this.handle(lane.cameraId, w, step.events, frame, step);
+    if (frame.receivedAt - w.seenAt >= SEEN_EVERY_MS) {
+      w.seenAt = frame.receivedAt;
+      for (const a of lane.analyzer.openAlarms) {
+        const id = this.ids.get(a.id);
+        if (id !== undefined) this.o.alarms.seen(id, frame.receivedAt);
+      }
+    }
   }
 
   private async handle(cameraId: string, w: Watch, events: RuleEvent[], frame?: Frame, step?: StepResult): Promise<void> {

@@ -17,14 +17,15 @@
  * transaction failed are retried at the start of the next pass. Only indexed files are deleted — never `.incoming/`.
  * Export bundles are never deleted here (only by DELETE /api/exports/:id).
  */
-import { statfsSync, unlinkSync } from 'node:fs';
-import { dirname, join, resolve, sep } from 'node:path';
+import { statfsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import type { AuditInput, AuditLog } from '../audit/log.ts';
 import type { BusEvents, EventBus } from '../events/bus.ts';
 import type { Db } from '../store/db.ts';
 import { createLogger } from '../util/log.ts';
 import { segmentLockedSql } from './locks.ts';
-import { deleteOldFiles, floorBytes, fullBytes, listFiles, removeEmptyDirs, sumBytes } from './space.ts';
+import { SegmentDeleter, type Reason, type SegRow } from './deleter.ts';
+import { deleteOldFiles, floorBytes, fullBytes, listFiles, sumBytes } from './space.ts';
 import { StorageAlarms } from './storage-alarms.ts';
 
 const log = createLogger('retention');
@@ -89,20 +90,9 @@ export interface StorageStatus {
   lastPassAt: number | null;
 }
 
-type Reason = 'age' | 'quota' | 'disk';
-
 export interface PassReport {
   deleted: { cameraId: string; reason: Reason; count: number; bytes: number; fromMs: number; toMs: number }[];
   status: StorageStatus;
-}
-
-interface SegRow {
-  id: number;
-  camera_id: string;
-  path: string;
-  start_ms: number;
-  end_ms: number;
-  bytes: number;
 }
 
 export function statDisk(dir: string): DiskSpace {
@@ -115,8 +105,7 @@ export class Retention {
   private soon: NodeJS.Timeout | undefined;
   private lastPassAt: number | null = null;
   private cached: { at: number; status: StorageStatus } | undefined;
-  /** files already unlinked whose rows could not be deleted yet (the transaction failed: disk full) */
-  private pending: { row: SegRow; reason: Reason }[] = [];
+  private readonly deleter: SegmentDeleter;
   /** audit entries the full database could not take yet */
   private unaudited: AuditInput[] = [];
   private readonly alarms: StorageAlarms;
@@ -132,6 +121,7 @@ export class Retention {
     this.exportsDir = o.exportsDir ?? join(this.root, '.exports');
     this.snapshotDirs = o.snapshotDirs ?? [join(this.root, 'alarms', 'snapshots'), join(this.root, 'patrol', 'snapshots')];
     this.alarms = new StorageAlarms({ bus: o.bus, audit: (i) => this.audit(i), now: this.now, dir: o.recordingsDir });
+    this.deleter = new SegmentDeleter({ db: o.db, root: this.root, now: this.now, onFailed: (at) => this.alarms.writeFailed(at) });
     // a write that failed for lack of space: note it and free space now rather than within a minute
     this.offBus = o.bus?.on('storage.write_failed', (e) => this.writeFailed(e)) ?? (() => {});
   }
@@ -181,7 +171,7 @@ export class Retention {
     const deleted: PassReport['deleted'] = [];
     const now = this.now();
     this.audit(); // retry what the full database refused
-    if (!this.flushPending()) return { deleted, status: this.finish(now, deleted) };
+    if (!this.deleter.flush()) return { deleted, status: this.finish(now, deleted) };
     const cams = this.o.db.prepare('SELECT DISTINCT camera_id FROM segments').all() as { camera_id: string }[];
     for (const { camera_id } of cams) {
       const days = this.o.cameraDays?.(camera_id) ?? this.o.defaultDays;
@@ -201,7 +191,7 @@ export class Retention {
     if (this.o.quotaBytes > 0) {
       let over = this.usage().usedBytes - this.o.quotaBytes;
       if (over > 0) blocked.quota = this.makeRoom(deleted, 'quota', over, (freed) => (over -= freed) <= 0);
-      if (this.pending.length) return { deleted, status: this.finish(now, deleted) };
+      if (this.deleter.stuck) return { deleted, status: this.finish(now, deleted) };
     }
     const disk = this.disk();
     let need = floorBytes(disk.totalBytes, this.floor()) - disk.freeBytes;
@@ -259,75 +249,11 @@ export class Retention {
         take.push(r);
         if ((enough = done(r.bytes))) break;
       }
-      const gone = this.deleteSegments(take, reason, skip);
+      const gone = this.deleter.remove(take, reason, skip);
       this.collect(deleted, reason, gone);
-      if (this.pending.length) return false; // the rows could not be deleted: stop, retry next pass
+      if (this.deleter.stuck) return false; // the rows could not be deleted: stop, retry next pass
       if (enough || rows.length < BATCH) return true;
     }
-  }
-
-  /**
-   * Files first (that frees the space the transaction needs on a full disk), then the rows in one transaction,
-   * each with its tombstone. A row locked meanwhile, or whose file cannot be deleted, is skipped.
-   */
-  private deleteSegments(rows: SegRow[], reason: Reason, skip: Set<number>): SegRow[] {
-    const unlocked = this.o.db.prepare(`SELECT 1 FROM segments s WHERE s.id = ? AND NOT ${segmentLockedSql('s')}`);
-    const gone: SegRow[] = [];
-    const dirs = new Set<string>();
-    for (const r of rows) {
-      skip.add(r.id);
-      if (!unlocked.get(r.id)) continue;
-      const file = this.safePath(r.path);
-      if (!file) log.warn('index row with an unsafe path; file left alone', { path: r.path });
-      else {
-        try {
-          unlinkSync(file);
-          dirs.add(dirname(file));
-        } catch (err) {
-          if ((err as NodeJS.ErrnoException).code !== 'ENOENT') {
-            log.warn('could not delete recording; kept in the index', { file, err });
-            continue;
-          }
-        }
-      }
-      gone.push(r);
-      this.pending.push({ row: r, reason });
-    }
-    this.flushPending();
-    removeEmptyDirs(dirs);
-    return gone;
-  }
-
-  /** Delete the rows of already-deleted files, with their tombstones, in one transaction. */
-  private flushPending(): boolean {
-    if (!this.pending.length) return true;
-    const db = this.o.db;
-    const tomb = db.prepare(
-      `INSERT OR IGNORE INTO segment_tombstones (segment_id, camera_id, path, start_ms, end_ms, bytes, sha256, seal_seq, seal_hash, deleted_ms, reason)
-       SELECT id, camera_id, path, start_ms, end_ms, bytes, sha256, seal_seq, seal_hash, ?, ? FROM segments WHERE id = ? AND seal_seq IS NOT NULL`,
-    );
-    const del = db.prepare('DELETE FROM segments WHERE id = ?');
-    const now = this.now();
-    try {
-      db.transaction(() => {
-        for (const p of this.pending) {
-          tomb.run(now, `retention:${p.reason}`, p.row.id);
-          del.run(p.row.id);
-        }
-      })();
-      this.pending = [];
-      return true;
-    } catch (err) {
-      log.warn('recording files deleted but their index rows could not be (disk full?); retried next pass', { rows: this.pending.length, err });
-      this.alarms.writeFailed(now);
-      return false;
-    }
-  }
-
-  private safePath(rel: string): string | undefined {
-    if (rel.split(/[\\/]/).some((p) => p === '..' || p === '.incoming' || p === '')) return undefined;
-    const abs = resolve(join(this.root, rel));
-    return abs.startsWith(this.root + sep) ? abs : undefined;
   }
 
   private collect(out: PassReport['deleted'], reason: Reason, rows: SegRow[]): void {

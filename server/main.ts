@@ -20,6 +20,8 @@ import { openDb, type Db } from './store/db.ts';
 import { CameraRepo } from './store/cameras.ts';
 import { SegmentRepo } from './store/segments.ts';
 import { SessionRepo } from './store/sessions.ts';
+import { CameraGroupRepo } from './store/camera-groups.ts';
+import { passwordProblem } from './auth/password-policy.ts';
 import { UserRepo } from './store/users.ts';
 import { SecretBox } from './store/secret-box.ts';
 import { FailureLimiter } from './auth/rate-limit.ts';
@@ -152,6 +154,8 @@ async function stepAdmin(users: UserRepo, dataDir: string): Promise<void> {
     return;
   }
   const fromEnv = process.env.WATCHPOST_ADMIN_PASSWORD;
+  const weak = fromEnv ? passwordProblem(fromEnv, 'admin') : undefined;
+  if (weak) fail(`WATCHPOST_ADMIN_PASSWORD ${weak}; choose a stronger one (or unset it to get a generated password)`);
   const password = fromEnv || generatePassword();
   users.create('admin', await hashPassword(password), 'admin');
   log.info('created the first user "admin"', { passwordFrom: fromEnv ? 'WATCHPOST_ADMIN_PASSWORD' : 'generated' });
@@ -352,14 +356,18 @@ async function main(): Promise<void> {
 
   const sessionTtlMs = cfg.server.sessionHours * 3600_000;
   const sessions = new SessionRepo(db, sessionTtlMs);
+  sessions.onRevoked = (userId) => bus.emit('user.revoked', { userId });
   const app = createApp({
     version: VERSION,
     cameras,
     bus,
     users,
     sessions,
-    limiter: new FailureLimiter({ user: 5, ip: 20 }, 5 * 60_000),
+    limiter: new FailureLimiter({ pair: 5, ip: 30 }, 5 * 60_000),
     sessionTtlMs,
+    groups: new CameraGroupRepo(db),
+    trustProxy: cfg.server.trustProxy,
+    allowedOrigins: cfg.server.allowedOrigins,
     liveDir: (id) => media.liveDir(id),
     mainLiveDir: (id) => media.mainLiveDir(id),
     webDist: join(ROOT, 'web', 'dist'),

@@ -57,6 +57,8 @@ export function changeKind(path: string): { kind: string; id: string | null } | 
     return { kind: 'camera', id: p[1] ?? null };
   }
   if (p[0] === 'users') return { kind: 'user', id: p[1] ?? null };
+  if (p[0] === 'camera-groups') return { kind: 'camera_group', id: p[1] ?? null };
+  if (p[0] === 'sessions') return { kind: 'session', id: p[1] ?? null };
   if (p[0] === 'zones') return { kind: 'zone', id: p[1] ?? null };
   if (p[0] === 'config' || p[0] === 'settings') return { kind: 'config', id: p[1] ?? null };
   return undefined;

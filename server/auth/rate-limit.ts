@@ -41,6 +41,11 @@ export class FailureLimiter {
     for (const k of keys) this.failures.set(k, [...this.recent(k), this.now()]);
   }
 
+  /** Failures of one key within the window. */
+  count(key: string): number {
+    return this.recent(key).length;
+  }
+
   reset(keys: string[]): void {
     for (const k of keys) this.failures.delete(k);
   }

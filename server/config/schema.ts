@@ -30,6 +30,10 @@ export const configSchema = z.strictObject({
       host: z.string().default('0.0.0.0'),
       /** Session lifetime in hours (sliding). Wall displays stay logged in. */
       sessionHours: z.number().positive().default(24 * 7),
+      /** Reverse proxies whose X-Forwarded-For is believed (addresses or CIDRs); none by default. */
+      trustProxy: z.array(z.string().min(1)).default([]),
+      /** Other origins (scheme://host:port) allowed to send state-changing requests, e.g. a proxy's public name. */
+      allowedOrigins: z.array(z.string().regex(/^https?:\/\/[^/]+$/, 'scheme://host[:port]')).default([]),
     })
     .prefault({}),
   storage: z

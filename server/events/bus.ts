@@ -10,6 +10,10 @@ export interface BusEvents {
   'camera.state': { cameraId: string; state: CameraState; previous?: CameraState };
   'camera.changed': { cameraId: string; removed?: boolean };
   'segment.indexed': { cameraId: string; path: string; startMs: number; endMs: number };
+  /** Users (issue G): all sessions of a user ended (disabled, role/rights/password changed, revoked) */
+  'user.revoked': { userId: number };
+  /** the camera rights of these users changed (their live event streams reload) */
+  'user.rights': { userIds: number[] };
   /** Recordings (issue E): low-disk alarm and its end, retention deletions, export progress. */
   'storage.low': { freeBytes: number; totalBytes: number; freePercent: number; thresholdPercent: number };
   'storage.ok': { freeBytes: number; totalBytes: number; freePercent: number; thresholdPercent: number };

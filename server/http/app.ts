@@ -28,6 +28,10 @@ import { patrolRouter } from './routes/patrol.ts';
 import { dutyLogRouter, handoverRouter } from './routes/dutylog.ts';
 import { reportsRouter } from './routes/reports.ts';
 import { usersRouter } from './routes/users.ts';
+import { cameraGroupsRouter } from './routes/camera-groups.ts';
+import { sessionsRouter } from './routes/sessions.ts';
+import { csrfGuard } from './csrf.ts';
+import type { CameraGroupRepo } from '../store/camera-groups.ts';
 import type { Patrol } from '../patrol/index.ts';
 import type { Db } from '../store/db.ts';
 import type { Integrity } from '../integrity/index.ts';
@@ -40,6 +44,11 @@ export interface AppDeps {
   sessions: SessionRepo;
   limiter: FailureLimiter;
   sessionTtlMs: number;
+  groups: CameraGroupRepo;
+  /** reverse proxies whose X-Forwarded-For is believed (server.trustProxy); none by default */
+  trustProxy: string[];
+  /** other origins allowed to send state-changing requests (server.allowedOrigins) */
+  allowedOrigins: string[];
   liveDir: (cameraId: string) => string;
   /** The main stream's live HLS dir for the single-camera view, when the camera has a sub-stream. */
   mainLiveDir?: (cameraId: string) => string | undefined;
@@ -64,7 +73,7 @@ export interface AppDeps {
 export function createApp(d: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', 'loopback');
+  app.set('trust proxy', d.trustProxy.length ? d.trustProxy : false);
   app.use((_req, res, next) => {
     res.set('X-Content-Type-Options', 'nosniff');
     res.set('Referrer-Policy', 'same-origin');
@@ -76,9 +85,20 @@ export function createApp(d: AppDeps): Express {
   // person sends is refused with 400 invalid_text when it has a lone surrogate (server/integrity/text.ts)
   const loginJson = express.json({ limit: '256kb' });
   const json = [loginJson, refuseLoneSurrogates];
+  app.use('/api', csrfGuard(d.allowedOrigins));
   app.use('/api/health', healthRouter(d.cameras, d.version));
   if (d.evidence) app.use('/api/session', loginJson, auditLogins(d.evidence.audit, d.users));
-  app.use('/api/session', loginJson, sessionRouter({ ...d, ttlMs: d.sessionTtlMs }));
+  const audit = d.evidence?.audit;
+  app.use(
+    '/api/session',
+    loginJson,
+    sessionRouter({
+      ...d,
+      ttlMs: d.sessionTtlMs,
+      onLockout: (e) =>
+        audit?.record({ action: 'login.locked', actor: { username: e.username, ip: e.ip }, target: e.username, detail: { scope: e.scope, retryAfterSeconds: Math.ceil(e.retryAfterMs / 1000) } }),
+    }),
+  );
 
   const auth = requireSession(d.sessions);
   app.use('/api', auth);
@@ -103,13 +123,19 @@ export function createApp(d: AppDeps): Express {
   }
   app.use('/api/cameras', json, camerasRouter(d.cameras));
   app.use('/api/events', eventsRouter(d.cameras, d.bus));
+  app.use('/api/sessions', sessionsRouter(d.sessions));
+  app.use(
+    '/api/camera-groups',
+    json,
+    cameraGroupsRouter({ groups: d.groups, cameraExists: (id) => d.cameras.get(id) !== undefined, rightsChanged: (userIds) => d.bus.emit('user.rights', { userIds }) }),
+  );
   if (d.patrol) {
     const p = d.patrol;
     app.use('/api/patrol', json, patrolRouter({ patrol: p.patrol, snapshotPath: p.snapshotPath }));
     app.use('/api/dutylog', json, dutyLogRouter(p.patrol, () => d.integrity.verifyDutyLog()));
     app.use('/api/handovers', json, handoverRouter(p.patrol));
     app.use('/api/reports', reportsRouter(p.patrol));
-    app.use('/api/users', json, usersRouter(d.users, p.db));
+    app.use('/api/users', json, usersRouter({ users: d.users, sessions: d.sessions, groups: d.groups, cameraExists: (id) => d.cameras.get(id) !== undefined }));
   }
   if (d.onvif) {
     app.use('/api/discovery', discoveryRouter(d.onvif));

@@ -1,7 +1,7 @@
 import type { Request, RequestHandler, Response } from 'express';
 import type { SessionRepo } from '../store/sessions.ts';
 import type { Role, User } from '../store/users.ts';
-import { forbidden, unauthenticated } from '../util/errors.ts';
+import { AppError, forbidden, unauthenticated } from '../util/errors.ts';
 
 export const SESSION_COOKIE = 'wp_session';
 
@@ -42,14 +42,28 @@ export function clearSessionCookie(req: Request, res: Response): void {
   res.clearCookie(SESSION_COOKIE, { httpOnly: true, sameSite: 'strict', secure: req.secure, path: '/' });
 }
 
-/** Resolves the session cookie into req.user; 401 when there is none. */
-export function requireSession(sessions: SessionRepo): RequestHandler {
-  return (req, _res, next) => {
+/** What a wall-display account may do: watch the live wall and get alarm pop-ups (GET only). */
+const WALL_ALLOWED = [/^\/api\/cameras\/?$/, /^\/api\/cameras\/[^/]+\/?$/, /^\/api\/events\/?$/, /^\/api\/alarms\/?$/, /^\/api\/alarms\/\d+(\/snapshot)?\/?$/, /^\/hls\//];
+
+/**
+ * Resolves the session cookie into req.user; 401 when there is none. The cookie is re-issued whenever the
+ * session's expiry slides, so a wall that stays on never logs itself out. A user who must change their
+ * password gets 403 password_change_required everywhere but the password change (and logout).
+ */
+export function requireSession(sessions: SessionRepo, opts: { allowPasswordChange?: boolean; anyRole?: boolean } = {}): RequestHandler {
+  return (req, res, next) => {
     const token = readCookie(req, SESSION_COOKIE);
-    const user = token ? sessions.resolve(token) : undefined;
-    if (!user) return next(unauthenticated());
-    req.user = user;
+    const s = token ? sessions.resolveSliding(token) : undefined;
+    if (!s) return next(unauthenticated());
+    req.user = s.user;
     req.sessionToken = token;
+    if (s.slid) setSessionCookie(req, res, token!, sessions.ttlMs);
+    if (s.user.mustChangePassword && !opts.allowPasswordChange) {
+      return next(new AppError(403, 'password_change_required', 'choose a new password first (POST /api/session/password)'));
+    }
+    if (s.user.role === 'wall' && !opts.anyRole && !(req.method === 'GET' && WALL_ALLOWED.some((re) => re.test(req.originalUrl.split('?')[0]!)))) {
+      return next(forbidden('a wall-display account only shows the live wall and alarm pop-ups'));
+    }
     next();
   };
 }

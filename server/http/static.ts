@@ -1,6 +1,7 @@
 import express, { Router } from 'express';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { CONSOLE_CSP } from './csrf.ts';
 
 /**
  * The built console (web/dist). Client-side routes (/wall, /camera/x, …) get index.html.
@@ -22,7 +23,7 @@ export function consoleRouter(distDir: string): Router {
         .send('The web console is not built. Run: npm run build:web (npm install does it for you).');
       return;
     }
-    res.set('Cache-Control', 'no-cache').sendFile(index);
+    res.set({ 'Cache-Control': 'no-cache', 'Content-Security-Policy': CONSOLE_CSP }).sendFile(index);
   });
   return r;
 }

@@ -31,13 +31,23 @@ export function migrate(db: Db, migrations: readonly string[] = MIGRATIONS): num
       `database schema version ${current} is newer than this Watchpost (knows ${migrations.length}); upgrade Watchpost`,
     );
   }
-  for (let v = current; v < migrations.length; v++) {
-    const sql = migrations[v]!;
-    db.transaction(() => {
-      db.exec(sql);
-      db.pragma(`user_version = ${v + 1}`);
-    })();
-    log.info('migrated database', { version: v + 1 });
+  if (current === migrations.length) return current;
+  // table rebuilds (SQLite cannot alter a CHECK) need foreign keys off while they run, then a check
+  const fk = db.pragma('foreign_keys', { simple: true }) as number;
+  db.pragma('foreign_keys = OFF');
+  try {
+    for (let v = current; v < migrations.length; v++) {
+      const sql = migrations[v]!;
+      db.transaction(() => {
+        db.exec(sql);
+        const broken = db.pragma('foreign_key_check') as unknown[];
+        if (broken.length) throw new Error(`migration ${v + 1} left ${broken.length} broken foreign keys`);
+        db.pragma(`user_version = ${v + 1}`);
+      })();
+      log.info('migrated database', { version: v + 1 });
+    }
+  } finally {
+    if (fk) db.pragma('foreign_keys = ON');
   }
   return schemaVersion(db);
 }

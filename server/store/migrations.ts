@@ -386,4 +386,40 @@ export const MIGRATIONS: readonly string[] = [
         CAST(unixepoch('subsec') * 1000 AS INTEGER), 'unexplained');
     END;
   `,
+  // rights (issue G): role 'wall' (live wall and alarm pop-ups only), display name, forced password change,
+  // per-user camera list (NULL = all cameras), camera groups (site, building, area) and group membership
+  `
+  CREATE TABLE users_g (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    username TEXT NOT NULL UNIQUE COLLATE NOCASE,
+    password_hash TEXT NOT NULL,
+    role TEXT NOT NULL CHECK (role IN ('operator','supervisor','investigator','admin','wall')),
+    disabled INTEGER NOT NULL DEFAULT 0,
+    created_at INTEGER NOT NULL,
+    display_name TEXT,
+    must_change_password INTEGER NOT NULL DEFAULT 0,
+    cameras_json TEXT,
+    updated_at INTEGER
+  );
+  INSERT INTO users_g (id, username, password_hash, role, disabled, created_at)
+    SELECT id, username, password_hash, role, disabled, created_at FROM users;
+  DROP TABLE users;
+  ALTER TABLE users_g RENAME TO users;
+  CREATE TABLE camera_groups (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    name TEXT NOT NULL UNIQUE COLLATE NOCASE,
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL
+  );
+  CREATE TABLE camera_group_members (
+    group_id INTEGER NOT NULL REFERENCES camera_groups(id) ON DELETE CASCADE,
+    camera_id TEXT NOT NULL,
+    PRIMARY KEY (group_id, camera_id)
+  );
+  CREATE TABLE user_groups (
+    user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    group_id INTEGER NOT NULL REFERENCES camera_groups(id) ON DELETE CASCADE,
+    PRIMARY KEY (user_id, group_id)
+  );
+  `,
 ];

@@ -52,7 +52,7 @@ describe('users page in the console', () => {
     await tid('user-form-password').fill('short');
     await tid('user-form-role').selectOption('operator');
     await tid('user-form-submit').click();
-    await expect.poll(() => tid('user-form-error').textContent()).toMatch(/8 characters/);
+    await expect.poll(() => tid('user-form-error').textContent()).toMatch(/10 characters/);
 
     await tid('user-form-password').fill('night-op-pw-1');
     await tid('user-form-submit').click();

@@ -77,7 +77,7 @@ describe('patrol API', () => {
     const list = await api('admin', 'GET', '/api/users');
     expect(list.body.map((u: Json) => u.username)).toEqual(['admin', 'op1', 'op2', 'sup']);
     expect(JSON.stringify(list.body)).not.toMatch(/scrypt/);
-    expect((await api('admin', 'POST', '/api/users', { username: 'x', password: 'short', role: 'operator' })).body.error.code).toBe('invalid_request');
+    expect((await api('admin', 'POST', '/api/users', { username: 'x', password: 'short', role: 'operator' })).body.error.code).toBe('weak_password');
     expect((await api('admin', 'POST', '/api/users', { username: 'op1', password: 'long-enough', role: 'operator' })).status).toBe(409);
   });
 

@@ -1,6 +1,7 @@
 import { Router } from 'express';
 import type { CameraService } from '../../cameras/service.ts';
 import type { EventBus } from '../../events/bus.ts';
+import { userView } from './users.ts';
 
 /** Server-Sent Events: camera states and changes, alarms (raised / updated) pushed to the console as they happen. */
 export function eventsRouter(cameras: CameraService, bus: EventBus, heartbeatMs = 15_000): Router {
@@ -14,7 +15,7 @@ export function eventsRouter(cameras: CameraService, bus: EventBus, heartbeatMs 
     });
     const send = (event: string, data: unknown) => res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
     res.write('retry: 2000\n\n');
-    send('hello', { cameras: cameras.list().map((c) => cameras.view(c)), user: req.user });
+    send('hello', { cameras: cameras.list().map((c) => cameras.view(c)), user: req.user && userView(req.user) });
 
     const pushCamera = (id: string) => {
       const c = cameras.get(id);
@@ -27,7 +28,20 @@ export function eventsRouter(cameras: CameraService, bus: EventBus, heartbeatMs 
     const offAlarmRaised = bus.on('alarm.raised', (a) => send('alarm', { ...a, raised: true }));
     const offAlarmUpdated = bus.on('alarm.updated', (a) => send('alarm', a));
     const beat = setInterval(() => res.write(`: ${Date.now()}\n\n`), heartbeatMs);
+    // a user disabled, demoted, re-righted or logged out elsewhere: the stream ends now, not at the next request
+    const me = req.user?.id;
+    const offRevoked = bus.on('user.revoked', ({ userId }) => {
+      if (userId === me) res.end();
+    });
+    const offRights = bus.on('user.rights', ({ userIds }) => {
+      if (me !== undefined && userIds.includes(me)) {
+        send('reload', { reason: 'rights_changed' });
+        res.end();
+      }
+    });
     req.on('close', () => {
+      offRevoked();
+      offRights();
       clearInterval(beat);
       offState();
       offChanged();

@@ -1,36 +1,124 @@
-/** Minimal user management (admin only): list and create users with a role. */
+/**
+ * User lifecycle (admin; issue G): list, create, change role / rights / display name, disable and enable,
+ * reset a password (the user must choose a new one at next login). Users are never deleted: records name them.
+ * Disabling a user or changing their role, rights or password ends their sessions and live streams at once.
+ * The last enabled admin cannot be disabled or demoted.
+ */
 import { Router } from 'express';
 import { z } from 'zod';
 import { hashPassword } from '../../auth/password.ts';
-import type { Db } from '../../store/db.ts';
-import { ROLES, type UserRepo } from '../../store/users.ts';
-import { conflict } from '../../util/errors.ts';
+import { passwordProblem } from '../../auth/password-policy.ts';
+import type { CameraGroupRepo } from '../../store/camera-groups.ts';
+import type { SessionRepo } from '../../store/sessions.ts';
+import { ROLES, type User, type UserRepo } from '../../store/users.ts';
+import { AppError, badRequest, conflict, notFound } from '../../util/errors.ts';
 import { createLogger } from '../../util/log.ts';
 import { requireRole } from '../auth.ts';
 import { parseBody } from '../errors.ts';
+import { intParam } from './patrol.ts';
 
 const log = createLogger('users');
 const createSchema = z.strictObject({
   username: z.string().trim().min(1, 'is required').max(64).regex(/^[^\s:]+$/, 'no spaces or colons'),
-  password: z.string().min(8, 'at least 8 characters').max(500),
+  password: z.string().max(500),
   role: z.enum(ROLES),
+  displayName: z.string().trim().max(100).nullable().optional(),
+  cameras: z.array(z.string().max(63)).max(1000).nullable().optional(),
+  groups: z.array(z.number().int().positive()).max(200).optional(),
+});
+const patchSchema = z.strictObject({
+  role: z.enum(ROLES).optional(),
+  disabled: z.boolean().optional(),
+  displayName: z.string().trim().max(100).nullable().optional(),
+  cameras: z.array(z.string().max(63)).max(1000).nullable().optional(),
+  groups: z.array(z.number().int().positive()).max(200).optional(),
+});
+const resetSchema = z.strictObject({ password: z.string().max(500) });
+
+export interface UsersDeps {
+  users: UserRepo;
+  sessions: SessionRepo;
+  groups: CameraGroupRepo;
+  cameraExists: (id: string) => boolean;
+}
+
+export function checkPassword(password: string, username: string): void {
+  const p = passwordProblem(password, username);
+  if (p) throw new AppError(400, 'weak_password', `password: ${p}`);
+}
+
+/** Unknown camera or group ids in rights are a 400 naming them. */
+function checkRights(d: UsersDeps, cameras: string[] | null | undefined, groups: number[] | undefined): void {
+  const badCams = (cameras ?? []).filter((c) => !d.cameraExists(c));
+  if (badCams.length) throw badRequest(`cameras: unknown camera ${badCams.map((c) => `"${c}"`).join(', ')}`, 'unknown_camera');
+  const badGroups = (groups ?? []).filter((g) => !d.groups.get(g));
+  if (badGroups.length) throw badRequest(`groups: unknown camera group ${badGroups.join(', ')}`, 'unknown_group');
+}
+
+export const userView = (u: User & { createdAt?: number }) => ({
+  id: u.id,
+  username: u.username,
+  displayName: u.displayName ?? null,
+  role: u.role,
+  disabled: u.disabled,
+  mustChangePassword: u.mustChangePassword ?? false,
+  cameras: u.cameras ?? null,
+  groups: u.groups ?? [],
+  ...(u.createdAt !== undefined ? { createdAt: u.createdAt } : {}),
 });
 
-export function usersRouter(users: UserRepo, db: Db): Router {
+export function usersRouter(d: UsersDeps): Router {
   const r = Router();
   r.use(requireRole('admin'));
   r.get('/', (_req, res) => {
-    const rows = db.prepare('SELECT id, username, role, disabled, created_at FROM users ORDER BY id').all() as {
-      id: number; username: string; role: string; disabled: number; created_at: number;
-    }[];
-    res.json(rows.map((u) => ({ id: u.id, username: u.username, role: u.role, disabled: u.disabled === 1, createdAt: u.created_at })));
+    res.json(d.users.list().map(userView));
   });
   r.post('/', async (req, res) => {
     const body = parseBody(createSchema, req.body);
-    if (users.findForLogin(body.username)) throw conflict(`user "${body.username}" exists`, 'exists');
-    const u = users.create(body.username, await hashPassword(body.password), body.role);
+    if (d.users.findForLogin(body.username)) throw conflict(`user "${body.username}" exists`, 'exists');
+    checkPassword(body.password, body.username);
+    checkRights(d, body.cameras, body.groups);
+    const u = d.users.create(body.username, await hashPassword(body.password), body.role, body.displayName ?? null);
+    const full = body.cameras !== undefined || body.groups !== undefined ? d.users.update(u.id, { cameras: body.cameras, groups: body.groups })! : u;
     log.info('user created', { user: u.username, role: u.role, by: req.user?.username });
-    res.status(201).json(u);
+    res.status(201).location(`/api/users/${u.id}`).json(userView(full));
+  });
+  r.get('/:id', (req, res) => {
+    const u = d.users.get(intParam(req.params.id, 'user'));
+    if (!u) throw notFound('no such user');
+    res.json(userView(u));
+  });
+  r.patch('/:id', (req, res) => {
+    const id = intParam(req.params.id, 'user');
+    const before = d.users.get(id);
+    if (!before) throw notFound('no such user');
+    const body = parseBody(patchSchema, req.body);
+    checkRights(d, body.cameras, body.groups);
+    const losesAdmin = before.role === 'admin' && !before.disabled && ((body.role !== undefined && body.role !== 'admin') || body.disabled === true);
+    if (losesAdmin && d.users.activeAdmins() <= 1) throw conflict('this is the last enabled admin: make another admin first', 'last_admin');
+    const after = d.users.update(id, body)!;
+    const cut =
+      (body.role !== undefined && body.role !== before.role) ||
+      (body.disabled === true && !before.disabled) ||
+      body.cameras !== undefined ||
+      body.groups !== undefined;
+    if (cut) d.sessions.revokeUser(id);
+    log.info('user updated', { user: after.username, fields: Object.keys(body), sessionsEnded: cut, by: req.user?.username });
+    res.json(userView(after));
+  });
+  r.post('/:id/password', async (req, res) => {
+    const id = intParam(req.params.id, 'user');
+    const u = d.users.get(id);
+    if (!u) throw notFound('no such user');
+    const { password } = parseBody(resetSchema, req.body);
+    checkPassword(password, u.username);
+    d.users.setPassword(id, await hashPassword(password), true);
+    d.sessions.revokeUser(id);
+    log.info('password reset', { user: u.username, by: req.user?.username });
+    res.json(userView(d.users.get(id)!));
+  });
+  r.get('/:id/sessions', (req, res) => {
+    res.json(d.sessions.list(intParam(req.params.id, 'user')));
   });
   return r;
 }

@@ -106,6 +106,7 @@ export class Retention {
   private lastPassAt: number | null = null;
   private cached: { at: number; status: StorageStatus } | undefined;
   private readonly deleter: SegmentDeleter;
+  private dirBytes: { at: number; exports: number; snapshots: number } | undefined;
   /** audit entries the full database could not take yet */
   private unaudited: AuditInput[] = [];
   private readonly alarms: StorageAlarms;
@@ -189,7 +190,7 @@ export class Retention {
     }
     const blocked = { quota: false, floor: false };
     if (this.o.quotaBytes > 0) {
-      let over = this.usage().usedBytes - this.o.quotaBytes;
+      let over = this.usage(true).usedBytes - this.o.quotaBytes;
       if (over > 0) blocked.quota = this.makeRoom(deleted, 'quota', over, (freed) => (over -= freed) <= 0);
       if (this.deleter.stuck) return { deleted, status: this.finish(now, deleted) };
     }
@@ -202,6 +203,7 @@ export class Retention {
 
   private finish(now: number, deleted: PassReport['deleted']): StorageStatus {
     this.lastPassAt = now;
+    this.dirBytes = undefined;
     const status = this.status(0);
     this.alarms.update(status);
     for (const d of deleted) {
@@ -299,10 +301,15 @@ export class Retention {
     return (this.o.db.prepare(`SELECT COALESCE(SUM(s.bytes), 0) AS b FROM segments s WHERE ${segmentLockedSql('s')}`).get() as { b: number }).b;
   }
 
-  private usage() {
+  /** Index totals, and the bundle and snapshot folders (listed at most every 30 s unless `fresh`: the console polls). */
+  private usage(fresh = false) {
     const all = this.o.db.prepare('SELECT COUNT(*) AS n, COALESCE(SUM(bytes), 0) AS b FROM segments').get() as { n: number; b: number };
-    const exportsBytes = sumBytes(listFiles(this.exportsDir));
-    const snapshotsBytes = this.snapshotDirs.reduce((n, d) => n + sumBytes(listFiles(d)), 0);
+    const now = this.now();
+    if (fresh || !this.dirBytes || now - this.dirBytes.at > 30_000) {
+      const snapshots = this.snapshotDirs.reduce((n, d) => n + sumBytes(listFiles(d)), 0);
+      this.dirBytes = { at: now, exports: sumBytes(listFiles(this.exportsDir)), snapshots };
+    }
+    const { exports: exportsBytes, snapshots: snapshotsBytes } = this.dirBytes;
     return { segments: all.n, recordingsBytes: all.b, exportsBytes, snapshotsBytes, usedBytes: all.b + exportsBytes + snapshotsBytes };
   }
 

@@ -170,6 +170,19 @@ describe('duty log on a full disk', () => {
     expect(list[1]!.data).toMatchObject({ writtenLate: true, happenedAt: NOW });
   });
 
+  it('a bus listener that throws is logged; the other listeners still run and the emitter never sees it', async () => {
+    const bus = new EventBus();
+    const got: string[] = [];
+    bus.on('storage.full', () => {
+      throw Object.assign(new Error('database or disk is full'), { code: 'SQLITE_FULL' });
+    });
+    bus.on('storage.full', () => Promise.reject(new Error('async listener failed')) as never);
+    bus.on('storage.full', (e) => got.push(`ok ${e.since}`));
+    expect(() => bus.emit('storage.full', { since: 1, freeBytes: 0, totalBytes: 1 })).not.toThrow();
+    await new Promise((r) => setTimeout(r, 10)); // the rejection is caught, not unhandled
+    expect(got).toEqual(['ok 1']);
+  });
+
   it('a camera going offline while the database is full does not throw out of the bus', () => {
     const { db, duty, bus } = setup();
     const stop = watchCameraStates(bus, duty, { debounceMs: 0 });

@@ -19,6 +19,8 @@ export interface ExportJob {
   createdAt: number;
   finishedAt: number | null;
   downloadUrl: string | null;
+  /** the bundle was deleted (DELETE /api/exports/:id); the job and its evidence locks stay */
+  deleted?: { at: number; by: string | null } | null;
 }
 
 export interface PublicKey {
@@ -37,6 +39,11 @@ export function getExport(id: string, signal?: AbortSignal): Promise<ExportJob> 
 
 export function listExports(): Promise<ExportJob[]> {
   return api<ExportJob[]>('GET', '/api/exports');
+}
+
+/** Delete a bundle (investigator: their own; supervisor, admin). Audited `export.delete`. */
+export function deleteExport(id: string): Promise<ExportJob> {
+  return api<ExportJob>('DELETE', `/api/exports/${encodeURIComponent(id)}`);
 }
 
 let key: Promise<PublicKey> | undefined;

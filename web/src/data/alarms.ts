@@ -35,6 +35,9 @@ export interface Alarm {
   resolve: AlarmStep | null;
   ackAfterMs: number | null;
   resolveAfterMs: number | null;
+  /** > 1: the condition restarted within the cool-down and joined this alarm */
+  occurrences?: number;
+  reopenedMs?: number | null;
 }
 
 export interface AlarmsState {

@@ -17,6 +17,7 @@ export const alarmsEn = {
   'alarms.zone': 'Zone {zone}',
   'alarms.age': '{age} ago',
   'alarms.ongoing': 'ongoing',
+  'alarms.occurrences': '×{n} (restarted within the cool-down)',
   'alarms.ack': 'Acknowledge',
   'alarms.dispatch': 'Dispatch',
   'alarms.resolve': 'Resolve',

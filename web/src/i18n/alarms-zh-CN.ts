@@ -19,6 +19,7 @@ export const alarmsZhCN: Record<keyof typeof alarmsEn, string> = {
   'alarms.zone': '区域 {zone}',
   'alarms.age': '{age}前',
   'alarms.ongoing': '持续中',
+  'alarms.occurrences': '×{n}（冷却期内再次触发）',
   'alarms.ack': '确认',
   'alarms.dispatch': '派警',
   'alarms.resolve': '处理完毕',

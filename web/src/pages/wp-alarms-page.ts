@@ -203,6 +203,7 @@ export class WpAlarmsPage extends LitElement {
           <strong>${a.cameraName ?? a.cameraId}</strong>
           <span>${t('alarms.zone', { zone: a.zone })}</span>
           <span class="state" data-testid="alarm-state">${t(`alarms.status.${a.status}`)}</span>
+          ${(a.occurrences ?? 1) > 1 ? html`<span class="muted" data-testid="alarm-occurrences">${t('alarms.occurrences', { n: a.occurrences! })}</span>` : nothing}
           <span class="muted">${formatDateTime(a.startMs)} · ${t('alarms.age', { age: formatDuration(now - a.startMs) })}${a.endMs === null ? ` · ${t('alarms.ongoing')}` : ''}</span>
           <a data-testid="alarm-footage" href=${reviewPath(a.cameraId, a.recordingMs)}>${t('alarms.recording')}</a>
         </div>

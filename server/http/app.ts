@@ -4,7 +4,7 @@ import type { EventBus } from '../events/bus.ts';
 import type { FailureLimiter } from '../auth/rate-limit.ts';
 import type { SessionRepo } from '../store/sessions.ts';
 import type { UserRepo } from '../store/users.ts';
-import { requireSession } from './auth.ts';
+import { requireRole, requireSession, wallOnly } from './auth.ts';
 import { apiNotFound, errorHandler } from './errors.ts';
 import { camerasRouter } from './routes/cameras.ts';
 import { eventsRouter } from './routes/events.ts';
@@ -32,6 +32,9 @@ import { cameraGroupsRouter } from './routes/camera-groups.ts';
 import { sessionsRouter } from './routes/sessions.ts';
 import { csrfGuard } from './csrf.ts';
 import type { CameraGroupRepo } from '../store/camera-groups.ts';
+import type { RightsService } from '../access/rights.ts';
+import { cameraGuard } from '../access/guard.ts';
+import { listRoutes } from './route-list.ts';
 import type { Patrol } from '../patrol/index.ts';
 import type { Db } from '../store/db.ts';
 import type { Integrity } from '../integrity/index.ts';
@@ -45,6 +48,8 @@ export interface AppDeps {
   limiter: FailureLimiter;
   sessionTtlMs: number;
   groups: CameraGroupRepo;
+  rights: RightsService;
+  db: Db;
   /** reverse proxies whose X-Forwarded-For is believed (server.trustProxy); none by default */
   trustProxy: string[];
   /** other origins allowed to send state-changing requests (server.allowedOrigins) */
@@ -102,6 +107,8 @@ export function createApp(d: AppDeps): Express {
 
   const auth = requireSession(d.sessions);
   app.use('/api', auth);
+  // bodies are parsed before the camera guard looks at them (body-parser skips an already parsed body)
+  app.use('/api', loginJson, cameraGuard(d.rights, d.db), wallOnly);
   if (d.evidence) app.use('/api', auditChanges(d.evidence.audit));
   if (d.alarms) {
     const a = d.alarms;
@@ -122,7 +129,7 @@ export function createApp(d: AppDeps): Express {
     app.use('/api/analytics', analyticsRouter(a.analytics));
   }
   app.use('/api/cameras', json, camerasRouter(d.cameras));
-  app.use('/api/events', eventsRouter(d.cameras, d.bus));
+  app.use('/api/events', eventsRouter(d.cameras, d.bus, (u, id) => d.rights.canSee(u, id)));
   app.use('/api/sessions', sessionsRouter(d.sessions));
   app.use(
     '/api/camera-groups',
@@ -142,9 +149,10 @@ export function createApp(d: AppDeps): Express {
     app.use('/api/onvif', json, onvifRouter(d.onvif, d.cameras));
   }
   if (d.evidence) app.use('/api', json, d.evidence.router());
+  app.get('/api/meta/routes', requireRole('admin'), (_req, res) => res.json(listRoutes(app)));
   app.use('/api', apiNotFound);
 
-  app.use('/hls', auth, ...(d.evidence ? [auditLiveViews(d.evidence.views)] : []), hlsRouter(d.cameras, d.liveDir, d.mainLiveDir));
+  app.use('/hls', auth, cameraGuard(d.rights, d.db), ...(d.evidence ? [auditLiveViews(d.evidence.views)] : []), hlsRouter(d.cameras, d.liveDir, d.mainLiveDir));
   app.use(consoleRouter(d.webDist));
   app.use(errorHandler);
   return app;

@@ -50,7 +50,7 @@ const WALL_ALLOWED = [/^\/api\/cameras\/?$/, /^\/api\/cameras\/[^/]+\/?$/, /^\/a
  * session's expiry slides, so a wall that stays on never logs itself out. A user who must change their
  * password gets 403 password_change_required everywhere but the password change (and logout).
  */
-export function requireSession(sessions: SessionRepo, opts: { allowPasswordChange?: boolean; anyRole?: boolean } = {}): RequestHandler {
+export function requireSession(sessions: SessionRepo, opts: { allowPasswordChange?: boolean } = {}): RequestHandler {
   return (req, res, next) => {
     const token = readCookie(req, SESSION_COOKIE);
     const s = token ? sessions.resolveSliding(token) : undefined;
@@ -61,12 +61,16 @@ export function requireSession(sessions: SessionRepo, opts: { allowPasswordChang
     if (s.user.mustChangePassword && !opts.allowPasswordChange) {
       return next(new AppError(403, 'password_change_required', 'choose a new password first (POST /api/session/password)'));
     }
-    if (s.user.role === 'wall' && !opts.anyRole && !(req.method === 'GET' && WALL_ALLOWED.some((re) => re.test(req.originalUrl.split('?')[0]!)))) {
-      return next(forbidden('a wall-display account only shows the live wall and alarm pop-ups'));
-    }
     next();
   };
 }
+
+/** After the camera guard (a hidden camera is 404 for a wall account too): the wall only watches. */
+export const wallOnly: RequestHandler = (req, _res, next) => {
+  if (req.user?.role !== 'wall') return next();
+  if (req.method === 'GET' && WALL_ALLOWED.some((re) => re.test(req.originalUrl.split('?')[0]!))) return next();
+  next(forbidden('a wall-display account only shows the live wall and alarm pop-ups'));
+};
 
 export function requireRole(...roles: Role[]): RequestHandler {
   return (req, _res, next) => {

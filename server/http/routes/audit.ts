@@ -74,7 +74,10 @@ export function auditRouter(audit: AuditLog, verify: () => object = () => audit.
       const page = audit.pageAscending(rest, after, 1000);
       if (!page.length) break;
       after = page[page.length - 1]!.id;
-      const ok = res.write(page.map(auditCsvRow).join(''));
+      // a user with limited camera rights gets the entries of their cameras and those tied to none
+      const visible = res.locals.visibleCamera as ((id: string) => boolean) | undefined;
+      const rows = visible ? page.filter((e) => !e.cameraId || visible(e.cameraId)) : page;
+      const ok = res.write(rows.map(auditCsvRow).join(''));
       if (!ok) {
         await new Promise<void>((resolve) => {
           res.once('drain', resolve);

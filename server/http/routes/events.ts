@@ -2,9 +2,15 @@ import { Router } from 'express';
 import type { CameraService } from '../../cameras/service.ts';
 import type { EventBus } from '../../events/bus.ts';
 import { userView } from './users.ts';
+import type { User } from '../../store/users.ts';
 
 /** Server-Sent Events: camera states and changes, alarms (raised / updated) pushed to the console as they happen. */
-export function eventsRouter(cameras: CameraService, bus: EventBus, heartbeatMs = 15_000): Router {
+export function eventsRouter(
+  cameras: CameraService,
+  bus: EventBus,
+  canSee: (user: User, cameraId: string) => boolean = () => true,
+  heartbeatMs = 15_000,
+): Router {
   const r = Router();
   r.get('/', (req, res) => {
     res.writeHead(200, {
@@ -14,19 +20,21 @@ export function eventsRouter(cameras: CameraService, bus: EventBus, heartbeatMs 
       'X-Accel-Buffering': 'no',
     });
     const send = (event: string, data: unknown) => res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+    // only visible cameras and their alarms (rights are re-read on every event: a change applies at once)
+    const sees = (id: string) => !req.user || canSee(req.user, id);
     res.write('retry: 2000\n\n');
-    send('hello', { cameras: cameras.list().map((c) => cameras.view(c)), user: req.user && userView(req.user) });
+    send('hello', { cameras: cameras.list().filter((c) => sees(c.id)).map((c) => cameras.view(c)), user: req.user && userView(req.user) });
 
     const pushCamera = (id: string) => {
       const c = cameras.get(id);
-      if (c) send('camera', cameras.view(c));
+      if (c && sees(id)) send('camera', cameras.view(c));
     };
     const offState = bus.on('camera.state', ({ cameraId }) => pushCamera(cameraId));
     const offChanged = bus.on('camera.changed', ({ cameraId, removed }) =>
-      removed ? send('camera-removed', { id: cameraId }) : pushCamera(cameraId),
+      removed ? sees(cameraId) && send('camera-removed', { id: cameraId }) : pushCamera(cameraId),
     );
-    const offAlarmRaised = bus.on('alarm.raised', (a) => send('alarm', { ...a, raised: true }));
-    const offAlarmUpdated = bus.on('alarm.updated', (a) => send('alarm', a));
+    const offAlarmRaised = bus.on('alarm.raised', (a) => sees(a.cameraId) && send('alarm', { ...a, raised: true }));
+    const offAlarmUpdated = bus.on('alarm.updated', (a) => sees(a.cameraId) && send('alarm', a));
     const beat = setInterval(() => res.write(`: ${Date.now()}\n\n`), heartbeatMs);
     // a user disabled, demoted, re-righted or logged out elsewhere: the stream ends now, not at the next request
     const me = req.user?.id;

@@ -5,8 +5,12 @@ import { buildReport, reportCsv, reportHtml, reportRange, type Report } from '..
 import { dayKey } from '../../patrol/compliance.ts';
 import { badRequest } from '../../util/errors.ts';
 import { requireRole } from '../auth.ts';
+import { filterVisible } from '../../access/rights.ts';
 
-function send(res: Response, r: Report, format: unknown, name: string): void {
+function send(res: Response, report: Report, format: unknown, name: string): void {
+  // CSV and HTML do not pass res.json: drop the records of cameras the user may not see here (access/rights.ts)
+  const visible = res.locals.visibleCamera as ((id: string) => boolean) | undefined;
+  const r = visible ? (filterVisible(report, visible) as Report) : report;
   if (format === 'csv') {
     res.set({ 'Content-Type': 'text/csv; charset=utf-8', 'Content-Disposition': `attachment; filename="${name}.csv"` });
     res.send('\ufeff' + reportCsv(r)); // BOM: Excel opens UTF-8 Chinese text correctly

@@ -76,12 +76,12 @@ export function sessionRouter({ users, sessions, limiter, ttlMs, onLockout }: Se
     res.json({ user: userView(found.user) });
   });
 
-  r.get('/', requireSession(sessions, { allowPasswordChange: true, anyRole: true }), (req, res) => {
+  r.get('/', requireSession(sessions, { allowPasswordChange: true }), (req, res) => {
     res.json({ user: userView(req.user!) });
   });
 
   /** Change one's own password; the other sessions of the user end, this one stays. */
-  r.post('/password', requireSession(sessions, { allowPasswordChange: true, anyRole: true }), async (req, res) => {
+  r.post('/password', requireSession(sessions, { allowPasswordChange: true }), async (req, res) => {
     const { current, password } = parseBody(changeSchema, req.body);
     const u = req.user!;
     if (!(await verifyPassword(current, users.passwordHash(u.id) ?? DUMMY_HASH))) {
@@ -95,7 +95,7 @@ export function sessionRouter({ users, sessions, limiter, ttlMs, onLockout }: Se
     res.json({ user: userView(users.get(u.id)!) });
   });
 
-  r.delete('/', requireSession(sessions, { allowPasswordChange: true, anyRole: true }), (req, res) => {
+  r.delete('/', requireSession(sessions, { allowPasswordChange: true }), (req, res) => {
     sessions.destroy(req.sessionToken!);
     log.info('logout', { username: req.user!.username });
     clearSessionCookie(req, res);

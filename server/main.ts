@@ -21,6 +21,8 @@ import { CameraRepo } from './store/cameras.ts';
 import { SegmentRepo } from './store/segments.ts';
 import { SessionRepo } from './store/sessions.ts';
 import { CameraGroupRepo } from './store/camera-groups.ts';
+import { RightsService } from './access/rights.ts';
+import { isDiskFull } from './retention/space.ts';
 import { passwordProblem } from './auth/password-policy.ts';
 import { UserRepo } from './store/users.ts';
 import { SecretBox } from './store/secret-box.ts';
@@ -356,6 +358,7 @@ async function main(): Promise<void> {
 
   const sessionTtlMs = cfg.server.sessionHours * 3600_000;
   const sessions = new SessionRepo(db, sessionTtlMs);
+  const groups = new CameraGroupRepo(db);
   sessions.onRevoked = (userId) => bus.emit('user.revoked', { userId });
   const app = createApp({
     version: VERSION,
@@ -365,7 +368,9 @@ async function main(): Promise<void> {
     sessions,
     limiter: new FailureLimiter({ pair: 5, ip: 30 }, 5 * 60_000),
     sessionTtlMs,
-    groups: new CameraGroupRepo(db),
+    groups,
+    rights: new RightsService(groups),
+    db,
     trustProxy: cfg.server.trustProxy,
     allowedOrigins: cfg.server.allowedOrigins,
     liveDir: (id) => media.liveDir(id),
@@ -392,7 +397,13 @@ async function main(): Promise<void> {
     // opt-in only: never probe the network unasked
     void onvif.discover().catch((err: unknown) => log.warn('start-up discovery failed', { err }));
   }
-  const purge = setInterval(() => sessions.purgeExpired(), 3600_000);
+  const purge = setInterval(() => {
+    try {
+      sessions.purgeExpired();
+    } catch (err) {
+      log.warn('could not purge expired sessions', { err });
+    }
+  }, 3600_000);
   purge.unref();
   log.info('listening', { url: `http://localhost:${port}/`, cameras: cameras.list().length });
   process.stdout.write(`Watchpost ${VERSION} is up: http://localhost:${port}/\n`);
@@ -416,6 +427,16 @@ async function main(): Promise<void> {
     db.close();
     process.exit(0);
   };
+  // last resort only (every write path handles its own failure): a full disk never ends the process
+  process.on('uncaughtException', (err) => {
+    if (isDiskFull(err)) {
+      log.error('write failed on a full disk (uncaught); continuing', { err });
+      bus.emit('storage.write_failed', { what: 'uncaught', code: (err as NodeJS.ErrnoException).code ?? null, atMs: Date.now() });
+      return;
+    }
+    log.error('uncaught exception', { err });
+    process.exit(1);
+  });
   process.on('SIGINT', () => void shutdown('SIGINT'));
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
 }

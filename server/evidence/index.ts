@@ -45,7 +45,7 @@ export interface EvidenceOptions {
   ffmpegPath: string;
   ffprobePath: string;
   version: string;
-  storage: { retentionDays: number; diskQuotaGb: number; lowDiskPercent: number };
+  storage: { retentionDays: number; diskQuotaGb: number; lowDiskPercent: number; minFreePercent?: number; minFreeGb?: number; minKeepHours?: number };
   /** the site key and the checkpoints (server/integrity) */
   integrity: Integrity;
   /** a viewer idle for this long has stopped watching (default 20 s) */
@@ -85,6 +85,11 @@ export function createEvidence(o: EvidenceOptions): Evidence {
     cameraDays: (id) => o.cameras.get(id)?.retentionDays,
     quotaBytes: Math.round(o.storage.diskQuotaGb * 1024 ** 3),
     lowDiskPercent: o.storage.lowDiskPercent,
+    minFreePercent: o.storage.minFreePercent,
+    minFreeGb: o.storage.minFreeGb,
+    minKeepHours: o.storage.minKeepHours,
+    exportsDir: o.exportsDir ?? join(o.dataDir, '.exports'),
+    snapshotDirs: [join(o.dataDir, 'alarms', 'snapshots'), join(o.dataDir, 'patrol', 'snapshots')],
   });
   const timeline = new TimelineService(o.db, locks);
   const sealer = new Sealer(o.db, o.bus, o.recordingsDir);

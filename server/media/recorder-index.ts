@@ -57,7 +57,7 @@ export class RecorderIndex {
 
   /** Move a finished staging file into its date folder, index it, publish it. Returns the relative path. */
   place(staging: string, startMs: number, endMs: number, codec: string | null): string {
-    const { cameraId, recordingsDir, segments, bus } = this.o;
+    const { cameraId, recordingsDir } = this.o;
     const bytes = statSync(staging).size;
     const day = localDay(startMs);
     mkdirSync(join(recordingsDir, cameraId, day), { recursive: true });
@@ -67,9 +67,40 @@ export class RecorderIndex {
       if (!existsSync(join(recordingsDir, rel))) break;
     }
     renameSync(staging, join(recordingsDir, rel));
-    segments.insert({ cameraId, path: rel, startMs, endMs, bytes, codec });
-    bus.emit('segment.indexed', { cameraId, path: rel, startMs: Math.round(startMs), endMs: Math.round(endMs) });
+    this.indexOrRetry({ cameraId, path: rel, startMs, endMs, bytes, codec });
     return rel;
+  }
+
+  /** A placed file whose row could not be written (full disk) is retried every 5 s, never lost. */
+  private readonly unindexed: Parameters<SegmentRepo['insert']>[0][] = [];
+  private retryTimer: NodeJS.Timeout | undefined;
+
+  private indexOrRetry(s: Parameters<SegmentRepo['insert']>[0]): void {
+    try {
+      this.o.segments.insert(s);
+      this.o.bus.emit('segment.indexed', { cameraId: s.cameraId, path: s.path, startMs: Math.round(s.startMs), endMs: Math.round(s.endMs) });
+    } catch (err) {
+      this.o.log.warn('could not index a segment; will retry', { path: s.path, err });
+      this.o.bus.emit('storage.write_failed', { what: 'recording index', code: (err as { code?: string }).code ?? null, atMs: Date.now() });
+      if (this.unindexed.length < 10_000) this.unindexed.push(s);
+      this.retryTimer ??= setInterval(() => {
+        const pending = this.unindexed.splice(0);
+        if (!pending.length) {
+          clearInterval(this.retryTimer);
+          this.retryTimer = undefined;
+          return;
+        }
+        for (const p of pending) {
+          try {
+            this.o.segments.insert(p);
+            this.o.bus.emit('segment.indexed', { cameraId: p.cameraId, path: p.path, startMs: Math.round(p.startMs), endMs: Math.round(p.endMs) });
+          } catch {
+            this.unindexed.push(p);
+          }
+        }
+      }, 5000);
+      this.retryTimer.unref();
+    }
   }
 
   retime(rel: string, startMs: number, endMs: number, codec: string | null): void {

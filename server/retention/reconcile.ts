@@ -157,7 +157,8 @@ export async function reconcile(o: ReconcileOptions): Promise<ReconcileReport> {
           continue;
         }
         const startMs = startFromName(day, f)!;
-        o.segments.insert({ cameraId: cam, path: rel, startMs, endMs: startMs + info.durationSec * 1000, bytes: st.size, codec: info.codec });
+        // adopted, not recorded by this run: verify-recordings says so (it is sealed now, not when written)
+        o.segments.insert({ cameraId: cam, path: rel, startMs, endMs: startMs + info.durationSec * 1000, bytes: st.size, codec: info.codec, origin: 'reconciled' });
         report.indexed++;
       }
     }

@@ -12,6 +12,8 @@ export interface Segment {
   sha256?: string | null;
   /** position in the camera's seal chain */
   sealSeq?: number | null;
+  /** 'recorder' (written by the recorder) or 'reconciled' (found on disk by the start-up reconcile) */
+  origin?: 'recorder' | 'reconciled';
 }
 
 interface Row {
@@ -44,12 +46,12 @@ export class SegmentRepo {
   insert(s: Omit<Segment, 'id'>): Segment {
     const info = this.db
       .prepare(
-        `INSERT INTO segments (camera_id, path, start_ms, end_ms, bytes, codec, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?)
+        `INSERT INTO segments (camera_id, path, start_ms, end_ms, bytes, codec, created_at, origin)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT(path) DO UPDATE SET start_ms = excluded.start_ms, end_ms = excluded.end_ms,
            bytes = excluded.bytes, codec = excluded.codec`,
       )
-      .run(s.cameraId, s.path, Math.round(s.startMs), Math.round(s.endMs), s.bytes, s.codec, Date.now());
+      .run(s.cameraId, s.path, Math.round(s.startMs), Math.round(s.endMs), s.bytes, s.codec, Date.now(), s.origin ?? 'recorder');
     return { ...s, id: Number(info.lastInsertRowid) };
   }
 

@@ -80,8 +80,12 @@ export class SessionRepo {
     if (!user || user.disabled) return undefined;
     let slid = false;
     if (now - r.last_seen_at > 60_000) {
-      this.db.prepare('UPDATE sessions SET last_seen_at = ?, expires_at = ? WHERE token_hash = ?').run(now, now + this.ttlMs, h);
-      slid = true;
+      try {
+        this.db.prepare('UPDATE sessions SET last_seen_at = ?, expires_at = ? WHERE token_hash = ?').run(now, now + this.ttlMs, h);
+        slid = true;
+      } catch {
+        // a full disk: the session stays valid as it is (the console must still show the disk-full banner)
+      }
     }
     return { user, slid, sessionId: r.id };
   }

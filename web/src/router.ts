@@ -14,6 +14,7 @@ export type Route =
   | { name: 'review'; camera: string; t?: number }
   | { name: 'audit' }
   | { name: 'users' }
+  | { name: 'password' }
   | { name: 'notfound' };
 
 export function parseRoute(loc: { pathname: string; search: string }): Route {
@@ -38,6 +39,7 @@ export function parseRoute(loc: { pathname: string; search: string }): Route {
   }
   if (path === '/audit') return { name: 'audit' };
   if (path === '/users') return { name: 'users' };
+  if (path === '/password') return { name: 'password' };
   if (path === '/rounds' || path === '/dutylog' || path === '/handover' || path === '/compliance') {
     return { name: path.slice(1) as 'rounds' | 'dutylog' | 'handover' | 'compliance' };
   }

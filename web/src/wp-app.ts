@@ -12,6 +12,7 @@ import './components/wp-storage-banner';
 import './pages/wp-camera-page';
 import './pages/wp-cameras-page';
 import './pages/wp-login-page';
+import './pages/wp-password-page';
 import './pages/wp-wall-page';
 import './pages/wp-rounds-page';
 import './pages/wp-dutylog-page';
@@ -121,6 +122,8 @@ export class WpApp extends LitElement {
       this.navigate(route.next, true);
     } else if (route.name === 'notfound') {
       this.navigate('/wall', true);
+    } else if (status === 'authenticated' && this.session.value.user?.role === 'wall' && route.name !== 'wall' && route.name !== 'password') {
+      this.navigate('/wall', true); // a wall-display account only watches the wall
     }
     document.title = `${t('app.name')} ${t('app.subtitle')}`;
   }
@@ -149,6 +152,8 @@ export class WpApp extends LitElement {
         return html`<wp-audit-page></wp-audit-page>`;
       case 'users':
         return html`<wp-users-page></wp-users-page>`;
+      case 'password':
+        return html`<wp-password-page></wp-password-page>`;
       case 'alarms':
         return html`<wp-alarms-page></wp-alarms-page>`;
       default:
@@ -166,6 +171,10 @@ export class WpApp extends LitElement {
     if (status === 'anonymous' || this.route.name === 'login') {
       const next = this.route.name === 'login' ? this.route.next : '/wall';
       return html`<wp-login-page .next=${next}></wp-login-page>`;
+    }
+    if (user?.mustChangePassword) {
+      // an admin reset: nothing else until a new password is chosen
+      return html`<main><wp-password-page forced></wp-password-page></main>`;
     }
     const kiosk = this.route.name === 'wall' && this.route.kiosk;
     return html`

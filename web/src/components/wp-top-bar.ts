@@ -80,13 +80,8 @@ export class WpTopBar extends LitElement {
     `,
   ];
 
-  override render() {
-    const u = this.user;
-    const cur = (name: string) => (this.active === name ? 'page' : nothing);
+  private renderNav(u: User | null, cur: (name: string) => string | typeof nothing) {
     return html`
-      <div class="brand">${t('app.name')}<span>${t('app.subtitle')}</span></div>
-      <nav>
-        <a href="/wall" data-testid="nav-wall" aria-current=${cur('wall')}>${t('nav.wall')}</a>
         <a href="/cameras" data-testid="nav-cameras" aria-current=${cur('cameras')}>${t('nav.cameras')}</a>
         <a href="/alarms" data-testid="nav-alarms" aria-current=${cur('alarms')}>${t('nav.alarms')}</a>
         <a href="/rounds" data-testid="nav-rounds" aria-current=${cur('rounds')}>${t('nav.rounds')}</a>
@@ -102,14 +97,25 @@ export class WpTopBar extends LitElement {
         ${u?.role === 'admin'
           ? html`<a href="/users" data-testid="nav-users" aria-current=${cur('users')}>${t('nav.users')}</a>`
           : nothing}
+    `;
+  }
+
+  override render() {
+    const u = this.user;
+    const cur = (name: string) => (this.active === name ? 'page' : nothing);
+    return html`
+      <div class="brand">${t('app.name')}<span>${t('app.subtitle')}</span></div>
+      <nav>
+        <a href="/wall" data-testid="nav-wall" aria-current=${cur('wall')}>${t('nav.wall')}</a>
+        ${u?.role === 'wall' ? nothing : this.renderNav(u, cur)}
       </nav>
       <div class="spacer"></div>
       <wp-storage-alarm></wp-storage-alarm>
       <wp-connection-indicator data-testid="connection-indicator" data-state=${this.connection} .state=${this.connection}></wp-connection-indicator>
       ${u
-        ? html`<div class="user" data-testid="current-user">
-            ${u.username}<span class="role">${t(`role.${u.role}`)}</span>
-          </div>`
+        ? html`<a class="user" href="/password" title=${t('nav.password')} data-testid="current-user">
+            ${u.displayName || u.username}<span class="role">${t(`role.${u.role}`)}</span>
+          </a>`
         : nothing}
       <wp-language-switch></wp-language-switch>
       <button type="button" data-testid="logout" @click=${() => this.dispatchEvent(new CustomEvent('wp-logout', { bubbles: true, composed: true }))}>

@@ -1,11 +1,17 @@
 /** Shapes of the API (docs/api.md). */
 
-export type Role = 'operator' | 'supervisor' | 'investigator' | 'admin';
+export type Role = 'operator' | 'supervisor' | 'investigator' | 'admin' | 'wall';
 
 export interface User {
   id: string | number;
   username: string;
   role: Role;
+  displayName?: string | null;
+  /** must choose a new password before anything else (after an admin reset) */
+  mustChangePassword?: boolean;
+  /** cameras listed for the user; null = all (with no groups) */
+  cameras?: string[] | null;
+  groups?: number[];
 }
 
 export type CameraStatus = 'starting' | 'online' | 'offline' | 'disabled';

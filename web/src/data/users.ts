@@ -1,15 +1,30 @@
-/** User management (server/http/routes/users.ts). Administrators only. */
+/** User management (server/http/routes/users.ts, camera-groups.ts; admins) and one's own password (everyone). */
 import { api } from './api';
-import type { Role } from './types';
+import { session } from './session';
+import type { Role, User } from './types';
 
-export const ROLES: readonly Role[] = ['operator', 'supervisor', 'investigator', 'admin'];
+export const ROLES: readonly Role[] = ['operator', 'supervisor', 'investigator', 'admin', 'wall'];
 
-export interface UserRow {
+export interface UserRow extends User {
   id: number;
-  username: string;
-  role: Role;
   disabled: boolean;
   createdAt: number;
+  cameras: string[] | null;
+  groups: number[];
+}
+
+export interface CameraGroup {
+  id: number;
+  name: string;
+  cameras: string[];
+}
+
+export interface UserPatch {
+  role?: Role;
+  disabled?: boolean;
+  displayName?: string | null;
+  cameras?: string[] | null;
+  groups?: number[];
 }
 
 export function fetchUsers(): Promise<UserRow[]> {
@@ -18,4 +33,35 @@ export function fetchUsers(): Promise<UserRow[]> {
 
 export function createUser(body: { username: string; password: string; role: Role }): Promise<unknown> {
   return api('POST', '/api/users', { body });
+}
+
+export function updateUser(id: number, patch: UserPatch): Promise<UserRow> {
+  return api('PATCH', `/api/users/${id}`, { body: patch });
+}
+
+/** Admin reset: the user must choose a new password at next login. */
+export function resetPassword(id: number, password: string): Promise<UserRow> {
+  return api('POST', `/api/users/${id}/password`, { body: { password } });
+}
+
+/** Change one's own password; the other sessions end, this one stays. */
+export async function changeOwnPassword(current: string, password: string): Promise<void> {
+  const res = await api<{ user: User }>('POST', '/api/session/password', { body: { current, password } });
+  session.set({ status: 'authenticated', user: res.user });
+}
+
+export function fetchGroups(): Promise<CameraGroup[]> {
+  return api('GET', '/api/camera-groups');
+}
+
+export function createGroup(name: string, cameras: string[]): Promise<CameraGroup> {
+  return api('POST', '/api/camera-groups', { body: { name, cameras } });
+}
+
+export function updateGroup(id: number, patch: { name?: string; cameras?: string[] }): Promise<CameraGroup> {
+  return api('PATCH', `/api/camera-groups/${id}`, { body: patch });
+}
+
+export function deleteGroup(id: number): Promise<void> {
+  return api('DELETE', `/api/camera-groups/${id}`);
 }

@@ -12,6 +12,19 @@ export function errorMessage(err: unknown): string {
         return t('error.read_only');
       case 'not_found':
         return t('error.not_found');
+      case 'weak_password':
+        return t('error.weak_password');
+      case 'last_admin':
+        return t('error.last_admin');
+      case 'password_change_required':
+        return t('error.password_change_required');
+      case 'bad_credentials':
+        return err.message.startsWith('current:') ? t('error.bad_current_password') : err.message;
+      case 'csrf':
+        return t('error.csrf');
+      case 'unknown_camera':
+      case 'unknown_group':
+        return t('error.unknown_camera');
       case 'conflict':
       case 'exists':
       case 'already_exists':

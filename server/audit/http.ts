@@ -43,7 +43,7 @@ export function auditLogins(audit: AuditLog, users: UserRepo): RequestHandler {
 }
 
 /** Which resource a mutating /api path changes (mounted at /api: req.path is relative to it). */
-export function changeKind(path: string): { kind: string; id: string | null } | undefined {
+export function changeKind(path: string): { kind: string; id: string | null; action?: string } | undefined {
   const p = path.split('/').filter(Boolean).map((s) => {
     try {
       return decodeURIComponent(s);
@@ -58,6 +58,14 @@ export function changeKind(path: string): { kind: string; id: string | null } | 
   }
   if (p[0] === 'users') return { kind: 'user', id: p[1] ?? null };
   if (p[0] === 'camera-groups') return { kind: 'camera_group', id: p[1] ?? null };
+  // operations that are not a create/update/delete of their resource get their own action name
+  if (p[0] === 'alarms' && p[2] && ['ack', 'dispatch', 'resolve'].includes(p[2])) return { kind: 'alarm', id: p[1]!, action: `alarm.${p[2]}` };
+  if (p[0] === 'alarms' && p[1] === 'ack') return { kind: 'alarm', id: null, action: 'alarm.ack' };
+  if (p[0] === 'onvif' && p[1] === 'probe') return { kind: 'onvif', id: null, action: 'onvif.probe' };
+  if (p[0] === 'onvif' && p[1] === 'cameras' && p[3] === 'presets' && p[5] === 'goto') return { kind: 'ptz', id: p[2]!, action: 'ptz.goto' };
+  if (p[0] === 'onvif' && p[1] === 'cameras' && !p[2]) return { kind: 'onvif', id: null, action: 'onvif.onboard' };
+  if (p[0] === 'discovery') return { kind: 'onvif', id: null, action: 'onvif.discover' };
+  if (p[0] === 'patrol' && p[1] === 'routes') return { kind: 'patrol_route', id: p[2] ?? null };
   if (p[0] === 'sessions') return { kind: 'session', id: p[1] ?? null };
   if (p[0] === 'zones') return { kind: 'zone', id: p[1] ?? null };
   if (p[0] === 'config' || p[0] === 'settings') return { kind: 'config', id: p[1] ?? null };
@@ -95,13 +103,13 @@ export function auditChanges(audit: AuditLog): RequestHandler {
       }
       if (s < 200 || s >= 300) return;
       // a sub-resource action (POST /users/5/password) is an update of its parent
-      const action = verb === 'create' && what.id ? 'update' : verb;
+      const action = what.action ?? `${what.kind}.${verb === 'create' && what.id ? 'update' : verb}`;
       const loc = res.getHeader('location');
       const target = what.id ?? (typeof loc === 'string' ? decodeURIComponent(loc.split('/').pop() ?? '') : null);
       audit.record({
-        action: `${what.kind}.${action}`,
+        action,
         actor: actorOf(req),
-        cameraId: what.kind === 'camera' || what.kind === 'zone' ? (path.match(/\/cameras\/([^/]+)/)?.[1] ?? target) : null,
+        cameraId: what.kind === 'camera' || what.kind === 'zone' || what.kind === 'ptz' ? (path.match(/\/cameras\/([^/]+)/)?.[1] ?? target) : null,
         target,
         detail: { method: req.method, path, fields: describeFields(req.body) },
       });

@@ -138,6 +138,16 @@ describe('change auditing helpers', () => {
     expect(changeKind('/cameras/gate/zones/3')).toEqual({ kind: 'zone', id: '3' });
     expect(changeKind('/users/5/password')).toEqual({ kind: 'user', id: '5' });
     expect(changeKind('/exports')).toBeUndefined();
+    // issue G: alarm handling, ONVIF, PTZ, patrol routes, groups and sessions are audited too
+    expect(changeKind('/alarms/7/resolve')).toMatchObject({ action: 'alarm.resolve', id: '7' });
+    expect(changeKind('/alarms/ack')).toMatchObject({ action: 'alarm.ack' });
+    expect(changeKind('/onvif/probe')).toMatchObject({ action: 'onvif.probe' });
+    expect(changeKind('/onvif/cameras')).toMatchObject({ action: 'onvif.onboard' });
+    expect(changeKind('/onvif/cameras/gate/presets/p1/goto')).toMatchObject({ action: 'ptz.goto', id: 'gate' });
+    expect(changeKind('/discovery')).toMatchObject({ action: 'onvif.discover' });
+    expect(changeKind('/patrol/routes/3')).toEqual({ kind: 'patrol_route', id: '3' });
+    expect(changeKind('/camera-groups/2')).toEqual({ kind: 'camera_group', id: '2' });
+    expect(changeKind('/sessions/9')).toEqual({ kind: 'session', id: '9' });
   });
 
   it('never record secrets, and strip credentials from URLs', () => {

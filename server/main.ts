@@ -40,6 +40,7 @@ import { watchAlarms } from './dutylog/alarm-watch.ts';
 import { watchCameraStates } from './dutylog/camera-watch.ts';
 import { entryFootageMs } from './dutylog/log.ts';
 import { AlarmService } from './alarms/service.ts';
+import { setSnapshotTimeZone } from './alarms/annotate.ts';
 import { ZoneRepo } from './alarms/repo.ts';
 import { LiveAnalytics } from './analytics/live/service.ts';
 import { KeyMissingError, createIntegrity, loadSiteKey, type Integrity } from './integrity/index.ts';
@@ -262,6 +263,7 @@ async function main(): Promise<void> {
     },
   });
 
+  setSnapshotTimeZone(cfg.site.timeZone);
   const alarms = new AlarmService({
     db,
     bus,

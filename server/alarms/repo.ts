@@ -1,7 +1,7 @@
 /** SQLite storage of alarms (table `alarms`) and per-camera zones (table `camera_zones`). */
 import type { Zone } from '../analytics/zones.ts';
 import type { Db } from '../store/db.ts';
-import type { AlarmKind, AlarmStatus, AlarmView } from './types.ts';
+import type { AlarmKind, AlarmOutcome, AlarmPriority, AlarmStatus, AlarmView, ZoneAlarmStats } from './types.ts';
 
 interface Row {
   id: number;
@@ -26,6 +26,9 @@ interface Row {
   resolve_ms: number | null;
   resolve_by: string | null;
   resolve_note: string | null;
+  outcome: AlarmOutcome | null;
+  outcome_note: string | null;
+  priority: AlarmPriority;
   occurrences: number;
   last_seen_ms: number | null;
   reopened_ms: number | null;
@@ -52,6 +55,9 @@ function toView(r: Row): AlarmView {
     resolve: r.resolve_ms !== null ? { at: r.resolve_ms, by: r.resolve_by ?? '', ...note(r.resolve_note) } : null,
     ackAfterMs: r.ack_ms !== null ? r.ack_ms - r.start_ms : null,
     resolveAfterMs: r.resolve_ms !== null ? r.resolve_ms - r.start_ms : null,
+    priority: r.priority ?? 2,
+    outcome: r.outcome ?? null,
+    outcomeNote: r.outcome_note ?? null,
     occurrences: r.occurrences ?? 1,
     lastSeenMs: r.last_seen_ms ?? null,
     reopenedMs: r.reopened_ms ?? null,
@@ -67,6 +73,7 @@ export interface NewAlarm {
   recordingMs: number;
   score: number;
   trackIds: number[];
+  priority: AlarmPriority;
 }
 
 export class AlarmRepo {
@@ -75,10 +82,10 @@ export class AlarmRepo {
   insert(a: NewAlarm): number {
     const info = this.db
       .prepare(
-        `INSERT INTO alarms (camera_id, zone, kind, status, since_ms, start_ms, recording_ms, score, track_ids, last_seen_ms)
-         VALUES (?, ?, ?, 'open', ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO alarms (camera_id, zone, kind, status, since_ms, start_ms, recording_ms, score, track_ids, last_seen_ms, priority)
+         VALUES (?, ?, ?, 'open', ?, ?, ?, ?, ?, ?, ?)`,
       )
-      .run(a.cameraId, a.zone, a.kind, a.sinceMs, a.startMs, a.recordingMs, a.score, JSON.stringify(a.trackIds), a.startMs);
+      .run(a.cameraId, a.zone, a.kind, a.sinceMs, a.startMs, a.recordingMs, a.score, JSON.stringify(a.trackIds), a.startMs, a.priority);
     return Number(info.lastInsertRowid);
   }
 
@@ -144,7 +151,7 @@ export class AlarmRepo {
     return r ? toView(r) : undefined;
   }
 
-  /** Open (not resolved) first, newest first. */
+  /** Open (not resolved) first, by priority (1 high first), newest first; then resolved ones, newest first. */
   list(o: { status: 'open' | 'all'; cameraId?: string; limit: number }): AlarmView[] {
     const where: string[] = [];
     const args: unknown[] = [];
@@ -154,7 +161,7 @@ export class AlarmRepo {
       args.push(o.cameraId);
     }
     const sql = `SELECT * FROM alarms ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
-      ORDER BY (status = 'resolved'), start_ms DESC, id DESC LIMIT ?`;
+      ORDER BY (status = 'resolved'), CASE WHEN status = 'resolved' THEN 0 ELSE priority END, start_ms DESC, id DESC LIMIT ?`;
     return (this.db.prepare(sql).all(...args, o.limit) as Row[]).map(toView);
   }
 
@@ -171,6 +178,38 @@ export class AlarmRepo {
       )
       .all(cameraId, toMs + maxRaiseAfterMs, toMs, fromMs, limit) as Row[];
     return rows.map(toView);
+  }
+
+  /**
+   * Per camera + zone, alarms that started at or after `sinceMs`: how they were resolved. Sorted by camera, zone.
+   */
+  stats(o: { sinceMs: number; cameraId?: string }): ZoneAlarmStats[] {
+    const rows = this.db
+      .prepare(
+        `SELECT camera_id, zone, COUNT(*) AS total,
+           SUM(status = 'resolved' AND outcome = 'genuine') AS genuine,
+           SUM(status = 'resolved' AND outcome = 'false_alarm') AS false_alarm,
+           SUM(status = 'resolved' AND outcome = 'test') AS test,
+           SUM(status = 'resolved' AND outcome IS NULL) AS unclassified,
+           SUM(status != 'resolved') AS open
+         FROM alarms WHERE start_ms >= ? ${o.cameraId ? 'AND camera_id = ?' : ''}
+         GROUP BY camera_id, zone ORDER BY camera_id, zone`,
+      )
+      .all(...(o.cameraId ? [o.sinceMs, o.cameraId] : [o.sinceMs])) as (Omit<ZoneAlarmStats, 'falseAlarmRate' | 'cameraId'> & { camera_id: string })[];
+    return rows.map((r) => {
+      const judged = r.genuine + r.false_alarm;
+      return {
+        cameraId: r.camera_id,
+        zone: r.zone,
+        total: r.total,
+        genuine: r.genuine,
+        false_alarm: r.false_alarm,
+        test: r.test,
+        unclassified: r.unclassified,
+        open: r.open,
+        falseAlarmRate: judged ? r.false_alarm / judged : null,
+      };
+    });
   }
 
   openCameraIds(): Set<string> {

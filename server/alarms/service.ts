@@ -14,16 +14,24 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { EventBus } from '../events/bus.ts';
 import type { Db } from '../store/db.ts';
-import { conflict, notFound } from '../util/errors.ts';
+import { AppError, conflict, notFound } from '../util/errors.ts';
 import { createLogger } from '../util/log.ts';
 import { DEFAULT_ALARM_COOLDOWN_SECONDS } from '../analytics/episodes.ts';
-import { AlarmRepo } from './repo.ts';
-import type { AlarmStatus, AlarmView, RaiseInput } from './types.ts';
+import { AlarmRepo, ZoneRepo } from './repo.ts';
+import type { AlarmKind, AlarmOutcome, AlarmPriority, AlarmStatus, AlarmView, BulkAckResult, RaiseInput, ZoneAlarmStats } from './types.ts';
 
 const log = createLogger('alarms');
 
 /** The recording is opened this long before the person entered / the obstruction appeared. */
 export const RECORDING_PREROLL_MS = 5_000;
+
+/** Priority of an alarm whose zone gives none: exits (and tamper) above loitering. */
+export function defaultPriority(kind: AlarmKind): AlarmPriority {
+  return kind === 'loitering' ? 2 : 1;
+}
+
+/** At most this many ids in one bulk acknowledge. */
+export const MAX_BULK_ACK = 200;
 
 export interface AlarmServiceOptions {
   db: Db;
@@ -37,6 +45,7 @@ export interface AlarmServiceOptions {
 
 export class AlarmService {
   readonly repo: AlarmRepo;
+  private readonly zones: ZoneRepo;
   readonly snapshotDir: string;
   private readonly now: () => number;
   readonly cooldownMs: number;
@@ -46,6 +55,7 @@ export class AlarmService {
 
   constructor(private readonly o: AlarmServiceOptions) {
     this.repo = new AlarmRepo(o.db);
+    this.zones = new ZoneRepo(o.db);
     this.snapshotDir = join(o.dataDir, 'alarms', 'snapshots');
     this.now = o.now ?? Date.now;
     this.cooldownMs = o.cooldownMs ?? DEFAULT_ALARM_COOLDOWN_SECONDS * 1000;
@@ -101,7 +111,7 @@ export class AlarmService {
       this.o.bus.emit('alarm.updated', v);
       return v;
     }
-    const id = this.repo.insert({ ...a, recordingMs: a.sinceMs - RECORDING_PREROLL_MS });
+    const id = this.repo.insert({ ...a, recordingMs: a.sinceMs - RECORDING_PREROLL_MS, priority: a.priority ?? this.zonePriority(a.cameraId, a.zone, a.kind) });
     if (a.jpeg) {
       try {
         mkdirSync(this.snapshotDir, { recursive: true });
@@ -116,6 +126,17 @@ export class AlarmService {
     log.info('alarm raised', { id, camera: a.cameraId, zone: a.zone, kind: a.kind, score: Number(a.score.toFixed(2)) });
     this.o.bus.emit('alarm.raised', v);
     return v;
+  }
+
+  /** The priority set on the camera's zone of that name, else the default of the alarm's kind. */
+  zonePriority(cameraId: string, zone: string, kind: AlarmKind): AlarmPriority {
+    try {
+      const z = this.zones.get(cameraId).zones.find((x) => x.name === zone);
+      if (z?.priority) return z.priority;
+    } catch (e) {
+      log.warn('cannot read the zone priority', { camera: cameraId, zone, err: e });
+    }
+    return defaultPriority(kind);
   }
 
   /** The condition stopped holding (the alarm stays in the queue until resolved). */
@@ -159,6 +180,23 @@ export class AlarmService {
     return this.step(id, 'acknowledge', ['open'], 'acknowledged', { ack_ms: this.now(), ack_by: by, ack_note: note ?? null });
   }
 
+  /**
+   * Acknowledge several alarms at once; each id gets its own result (404 unknown or not visible, 409 not open),
+   * the others go through. `visible` (per-camera rights) makes an alarm of a hidden camera look unknown.
+   */
+  acknowledgeMany(ids: readonly number[], by: string, note?: string, visible: (cameraId: string) => boolean = () => true): BulkAckResult[] {
+    return [...new Set(ids)].map((id): BulkAckResult => {
+      const a = this.get(id);
+      if (!a || !visible(a.cameraId)) return { id, ok: false, status: 404, code: 'not_found', error: `no alarm ${id}` };
+      try {
+        return { id, ok: true, alarm: this.acknowledge(id, by, note) };
+      } catch (e) {
+        if (e instanceof AppError) return { id, ok: false, status: e.status, code: e.code, error: e.message };
+        throw e;
+      }
+    });
+  }
+
   dispatch(id: number, by: string, to: string, note?: string): AlarmView {
     return this.step(id, 'dispatch', ['acknowledged'], 'dispatched', {
       dispatch_ms: this.now(),
@@ -168,8 +206,20 @@ export class AlarmService {
     });
   }
 
-  resolve(id: number, by: string, note?: string): AlarmView {
-    return this.step(id, 'resolve', ['acknowledged', 'dispatched'], 'resolved', { resolve_ms: this.now(), resolve_by: by, resolve_note: note ?? null });
+  /** Resolve with what the alarm turned out to be (null: not given, e.g. an older client; counted as unclassified). */
+  resolve(id: number, by: string, note?: string, outcome: AlarmOutcome | null = null): AlarmView {
+    return this.step(id, 'resolve', ['acknowledged', 'dispatched'], 'resolved', {
+      resolve_ms: this.now(),
+      resolve_by: by,
+      resolve_note: note ?? null,
+      outcome,
+      outcome_note: outcome ? (note ?? null) : null,
+    });
+  }
+
+  /** Per camera + zone over the last `days` days: total, genuine, false_alarm, test, falseAlarmRate. */
+  stats(o: { days: number; cameraId?: string }): ZoneAlarmStats[] {
+    return this.repo.stats({ sinceMs: this.now() - o.days * 86_400_000, cameraId: o.cameraId });
   }
 
   private step(id: number, action: string, from: AlarmStatus[], to: AlarmStatus, cols: Record<string, string | number | null>): AlarmView {

@@ -2,6 +2,11 @@
 export type AlarmKind = 'loitering' | 'blocked_exit' | 'camera_tamper';
 /** open → acknowledged → (dispatched) → resolved */
 export type AlarmStatus = 'open' | 'acknowledged' | 'dispatched' | 'resolved';
+/** What the alarm turned out to be, given on resolve (null: resolved without one, e.g. an older client). */
+export type AlarmOutcome = 'genuine' | 'false_alarm' | 'test';
+export const ALARM_OUTCOMES = ['genuine', 'false_alarm', 'test'] as const;
+/** 1 high, 2 normal, 3 low (per zone; exit zones 1, loitering 2 by default). */
+export type AlarmPriority = 1 | 2 | 3;
 
 export interface AlarmStep {
   at: number;
@@ -35,6 +40,10 @@ export interface AlarmView {
   /** response times, ms: ack − start, resolve − start */
   ackAfterMs: number | null;
   resolveAfterMs: number | null;
+  priority: AlarmPriority;
+  outcome: AlarmOutcome | null;
+  /** the note given with the outcome */
+  outcomeNote: string | null;
   /** times the condition restarted within the cool-down and joined this alarm (1 = once) */
   occurrences?: number;
   /** epoch ms: last time the condition was confirmed */
@@ -52,6 +61,30 @@ export interface RaiseInput {
   startMs: number;
   score: number;
   trackIds: number[];
+  /** default: the zone's priority, else by kind (blocked_exit / camera_tamper 1, loitering 2) */
+  priority?: AlarmPriority;
   /** annotated JPEG, saved under the data dir */
   jpeg?: Buffer;
 }
+
+/** Per camera + zone over a time window: how alarms were resolved. */
+export interface ZoneAlarmStats {
+  cameraId: string;
+  zone: string;
+  /** alarms that started in the window */
+  total: number;
+  genuine: number;
+  false_alarm: number;
+  test: number;
+  /** resolved without an outcome (older clients, alarms resolved before outcomes existed) */
+  unclassified: number;
+  /** not resolved yet */
+  open: number;
+  /** false_alarm / (genuine + false_alarm); null when none of those (tests do not count) */
+  falseAlarmRate: number | null;
+}
+
+/** Result of one id of a bulk acknowledge. */
+export type BulkAckResult =
+  | { id: number; ok: true; alarm: AlarmView }
+  | { id: number; ok: false; status: number; code: string; error: string };

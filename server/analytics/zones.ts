@@ -31,6 +31,8 @@ export const zoneSchema = z
     activeHours: z.object({ from: hhmm, to: hhmm }).strict().optional(),
     /** areas where no object counts for this zone (same normalised polygons); optional */
     masks: z.array(z.array(point).min(3, 'mask needs at least 3 points')).max(16).optional(),
+    /** alarm priority: 1 high, 2 normal, 3 low (default: exit 1, loitering 2; issue H point 4) */
+    priority: z.union([z.literal(1), z.literal(2), z.literal(3)], { error: 'priority must be 1 (high), 2 (normal) or 3 (low)' }).optional(),
   })
   .strict()
   .superRefine((zone, ctx) => {

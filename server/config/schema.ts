@@ -3,6 +3,22 @@ import { CAMERA_ID_RE } from '../cameras/types.ts';
 
 /** Strict config schema: unknown keys are errors, every error carries its path. */
 
+/** Whether Intl accepts `tz` as a time zone (IANA names; "UTC" too). */
+export function isTimeZone(tz: string): boolean {
+  if (!tz.trim()) return false;
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The server's own time zone (TZ, /etc/localtime), UTC when Intl cannot tell. */
+export function serverTimeZone(): string {
+  return Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
+}
+
 const rtspUrl = z
   .string()
   .refine((s) => /^rtsps?:\/\/[^/\s]+/i.test(s), { message: 'must be an rtsp:// or rtsps:// URL' });
@@ -139,6 +155,16 @@ export const configSchema = z.strictObject({
        * they fire again within this long after start-up. 0 = every restart is a new alarm.
        */
       alarmCooldownSeconds: z.number().min(0).max(3600).default(120),
+    })
+    .prefault({}),
+  /** The site (issue H point 4). */
+  site: z
+    .strictObject({
+      /** IANA time zone of the site, e.g. Asia/Shanghai: alarm snapshot labels. Default: the server's zone. */
+      timeZone: z
+        .string()
+        .refine(isTimeZone, { message: 'must be an IANA time zone name that this Node knows, e.g. Asia/Shanghai or Europe/Berlin' })
+        .default(serverTimeZone),
     })
     .prefault({}),
   /** Start the built-in demo cameras (from the pedestrian clip). Default: only when no config file. */

@@ -1,5 +1,6 @@
 /**
- * Automatic duty-log entries for detection alarms: raised (anomaly), dispatched (dispatch) and resolved,
+ * Automatic duty-log entries for detection alarms: raised (anomaly), acknowledged, dispatched (dispatch) and
+ * resolved (naming the outcome: genuine / false alarm / test),
  * so the monitoring record shows every alarm and how it was handled, in order, on the hash chain.
  * Entries go through the duty writer: on a full disk they wait in memory instead of ending the process.
  */
@@ -15,12 +16,21 @@ const KIND_TEXT: Record<AlarmView['kind'], string> = {
   camera_tamper: 'camera tamper / 摄像机遮挡或移位',
 };
 
+const OUTCOME_TEXT: Record<NonNullable<AlarmView['outcome']>, string> = {
+  genuine: 'genuine / 真实警情',
+  false_alarm: 'false alarm / 误报',
+  test: 'test / 测试',
+};
+
 export function watchAlarms(bus: EventBus, duty: DutyLog): () => void {
   // the last step written per alarm, so a repeated update event writes nothing new
   const written = new Map<number, AlarmView['status']>();
   const writer = dutyWriter(duty, bus);
   const where = (a: AlarmView) => `${a.cameraName ?? a.cameraId}, zone ${a.zone}`;
-  const base = (a: AlarmView) => ({ cameraId: a.cameraId, data: { alarmId: a.id, kind: a.kind, zone: a.zone } });
+  const base = (a: AlarmView) => ({
+    cameraId: a.cameraId,
+    data: { alarmId: a.id, kind: a.kind, zone: a.zone, ...(a.status === 'resolved' ? { outcome: a.outcome ?? null } : {}) },
+  });
 
   const offRaised = bus.on('alarm.raised', (a) => {
     written.set(a.id, 'open');
@@ -36,7 +46,15 @@ export function watchAlarms(bus: EventBus, duty: DutyLog): () => void {
     const last = written.get(a.id);
     if (last === a.status) return;
     written.set(a.id, a.status);
-    if (a.status === 'dispatched' && a.dispatch) {
+    if (a.status === 'acknowledged' && a.ack) {
+      writer.append({
+        ...base(a),
+        category: 'anomaly',
+        kind: 'alarm_ack',
+        text: `Alarm #${a.id} (${where(a)}): acknowledged${a.ack.note ? ` — ${a.ack.note}` : ''}`,
+        author: { id: null, name: a.ack.by },
+      });
+    } else if (a.status === 'dispatched' && a.dispatch) {
       writer.append({
         ...base(a),
         category: 'dispatch',
@@ -49,7 +67,7 @@ export function watchAlarms(bus: EventBus, duty: DutyLog): () => void {
         ...base(a),
         category: 'anomaly',
         kind: 'alarm_resolved',
-        text: `Alarm #${a.id} (${where(a)}): resolved${a.resolve.note ? ` — ${a.resolve.note}` : ''}`,
+        text: `Alarm #${a.id} (${where(a)}): resolved as ${a.outcome ? OUTCOME_TEXT[a.outcome] : 'outcome not given / 未注明结果'}${a.resolve.note ? ` — ${a.resolve.note}` : ''}`,
         author: { id: null, name: a.resolve.by },
       });
     }

@@ -26,10 +26,13 @@ const base: AlarmView = {
   resolve: null,
   ackAfterMs: null,
   resolveAfterMs: null,
+  priority: 1,
+  outcome: null,
+  outcomeNote: null,
 };
 
 describe('duty log entries for alarms', () => {
-  it('records raised, dispatched and resolved alarms once each, on the hash chain', () => {
+  it('records raised, acknowledged, dispatched and resolved alarms once each, on the hash chain', () => {
     const db = new Database(':memory:');
     migrate(db);
     const log = new DutyLog(db, new ManualClock(Date.UTC(2026, 10, 23, 8)));
@@ -49,12 +52,13 @@ describe('duty log entries for alarms', () => {
     const entries = log.list({}).sort((a, b) => a.seq - b.seq);
     expect(entries.map((e) => [e.category, e.kind, e.authorName])).toEqual([
       ['anomaly', 'alarm', 'system'],
+      ['anomaly', 'alarm_ack', 'op1'],
       ['dispatch', 'alarm_dispatch', 'op1'],
       ['anomaly', 'alarm_resolved', 'op2'],
     ]);
     expect(entries[0]!.text).toContain('东门 Gate');
     expect(entries[0]!.text).toContain('fire exit');
-    expect(entries[1]!.text).toContain('guard Li / 李保安');
+    expect(entries[2]!.text).toContain('guard Li / 李保安');
     expect(entries.every((e) => e.cameraId === 'gate' && e.data.alarmId === 7)).toBe(true);
     expect(log.verify().ok).toBe(true);
   });

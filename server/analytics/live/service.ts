@@ -201,7 +201,8 @@ export class LiveAnalytics {
           jpeg = await annotateFrame(frame, {
             polygon: zone.polygon,
             zoneName: zone.name,
-            label: `${alarm.type} ${new Date(wall(alarm.start)).toISOString().slice(0, 19).replace('T', ' ')} UTC`,
+            label: alarm.type,
+            atMs: wall(alarm.start), // stamped in site.timeZone
             tracks: step.tracks,
             alarmTrackIds: new Set(alarm.trackIds),
           });

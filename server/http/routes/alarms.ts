@@ -1,12 +1,16 @@
 /**
- * Alarms: GET /api/alarms?status=open|all&camera=… · GET /api/alarms/:id · GET /api/alarms/:id/snapshot.jpg ·
- * POST /api/alarms/:id/ack {note?} · POST /api/alarms/:id/dispatch {to, note?} · POST /api/alarms/:id/resolve {note?}
- * (operator, supervisor, admin). A step out of order is a 409.
+ * Alarms: GET /api/alarms?status=open|all&camera=… · GET /api/alarms/stats?camera=&days=30 · GET /api/alarms/:id ·
+ * GET /api/alarms/:id/snapshot.jpg · POST /api/alarms/ack {ids, note?} (bulk, a result per id) ·
+ * POST /api/alarms/:id/ack {note?} · POST /api/alarms/:id/dispatch {to, note?} ·
+ * POST /api/alarms/:id/resolve {outcome: genuine|false_alarm|test, note?} (operator, supervisor, admin).
+ * A step out of order is a 409. A resolve without `outcome` (clients older than issue H point 4) is still
+ * accepted and stored without one ("unclassified" in the stats, not counted as genuine).
  */
 import { Router } from 'express';
 import { existsSync } from 'node:fs';
 import { z } from 'zod';
-import type { AlarmService } from '../../alarms/service.ts';
+import { MAX_BULK_ACK, type AlarmService } from '../../alarms/service.ts';
+import { ALARM_OUTCOMES } from '../../alarms/types.ts';
 import { badRequest, notFound } from '../../util/errors.ts';
 import { requireRole } from '../auth.ts';
 import { parseBody } from '../errors.ts';
@@ -14,7 +18,17 @@ import { parseBody } from '../errors.ts';
 const note = z.string().trim().max(2000).optional();
 const ackSchema = z.strictObject({ note });
 const dispatchSchema = z.strictObject({ to: z.string().trim().min(1, 'to: who is sent must not be empty').max(200), note });
-const resolveSchema = z.strictObject({ note });
+const resolveSchema = z.strictObject({
+  outcome: z.enum(ALARM_OUTCOMES, { error: 'outcome must be genuine, false_alarm or test' }).optional(),
+  note,
+});
+const bulkAckSchema = z.strictObject({
+  ids: z
+    .array(z.number().int().positive(), { error: 'ids must be a list of alarm ids' })
+    .min(1, 'ids must not be empty')
+    .max(MAX_BULK_ACK, `at most ${MAX_BULK_ACK} ids at once`),
+  note,
+});
 
 function alarmId(raw: unknown): number {
   const id = Number(raw);
@@ -32,6 +46,12 @@ export function alarmsRouter(alarms: AlarmService): Router {
     const camera = typeof req.query.camera === 'string' && req.query.camera ? req.query.camera : undefined;
     res.set('Cache-Control', 'no-store').json({ alarms: alarms.list(status, camera) });
   });
+  r.get('/stats', (req, res) => {
+    const days = req.query.days === undefined || req.query.days === '' ? 30 : Number(req.query.days);
+    if (!Number.isFinite(days) || days <= 0 || days > 3660) throw badRequest('days must be a number of days (1–3660)');
+    const camera = typeof req.query.camera === 'string' && req.query.camera ? req.query.camera : undefined;
+    res.set('Cache-Control', 'no-store').json({ days, zones: alarms.stats({ days, cameraId: camera }) });
+  });
   r.get('/:id', (req, res) => {
     res.set('Cache-Control', 'no-store').json(alarms.require(alarmId(req.params.id)));
   });
@@ -41,6 +61,11 @@ export function alarmsRouter(alarms: AlarmService): Router {
     const p = alarms.snapshotPath(id);
     if (!p || !existsSync(p)) throw notFound(`alarm ${id} has no snapshot`);
     res.set({ 'Content-Type': 'image/jpeg', 'Cache-Control': 'private, max-age=86400' }).sendFile(p);
+  });
+  r.post('/ack', handle, (req, res) => {
+    const b = parseBody(bulkAckSchema, req.body);
+    const visible = res.locals.visibleCamera as ((id: string) => boolean) | undefined;
+    res.json({ results: alarms.acknowledgeMany(b.ids, req.user!.username, b.note || undefined, visible) });
   });
   r.post('/:id/ack', handle, (req, res) => {
     const b = parseBody(ackSchema, req.body ?? {});
@@ -52,7 +77,7 @@ export function alarmsRouter(alarms: AlarmService): Router {
   });
   r.post('/:id/resolve', handle, (req, res) => {
     const b = parseBody(resolveSchema, req.body ?? {});
-    res.json(alarms.resolve(alarmId(req.params.id), req.user!.username, b.note || undefined));
+    res.json(alarms.resolve(alarmId(req.params.id), req.user!.username, b.note || undefined, b.outcome ?? null));
   });
   return r;
 }

@@ -187,9 +187,9 @@ export class AlarmRepo {
     const rows = this.db
       .prepare(
         `SELECT camera_id, zone, COUNT(*) AS total,
-           SUM(status = 'resolved' AND outcome = 'genuine') AS genuine,
-           SUM(status = 'resolved' AND outcome = 'false_alarm') AS false_alarm,
-           SUM(status = 'resolved' AND outcome = 'test') AS test,
+           SUM(status = 'resolved' AND outcome IS 'genuine') AS genuine,
+           SUM(status = 'resolved' AND outcome IS 'false_alarm') AS false_alarm,
+           SUM(status = 'resolved' AND outcome IS 'test') AS test,
            SUM(status = 'resolved' AND outcome IS NULL) AS unclassified,
            SUM(status != 'resolved') AS open
          FROM alarms WHERE start_ms >= ? ${o.cameraId ? 'AND camera_id = ?' : ''}

@@ -144,12 +144,14 @@ describe('alarm handling (issue H point 4)', () => {
     resolve(raise(s), null);
     raise(s); // still open
     resolve(raise(s, { zone: 'gate' }), 'test');
+    resolve(raise(s, { zone: 'yard' }), null); // only unclassified: zeros, not nulls
     resolve(raise(s, { cameraId: 'c2', zone: 'lawn' }), 'genuine');
     resolve(raise(s, { startMs: 40 * DAY - 31 * DAY }), 'genuine'); // older than 30 days
     const st = s.alarms.stats({ days: 30 });
     expect(st).toEqual([
       { cameraId: 'c1', zone: 'gate', total: 1, genuine: 0, false_alarm: 0, test: 1, unclassified: 0, open: 0, falseAlarmRate: null },
       { cameraId: 'c1', zone: 'lawn', total: 7, genuine: 1, false_alarm: 3, test: 1, unclassified: 1, open: 1, falseAlarmRate: 0.75 },
+      { cameraId: 'c1', zone: 'yard', total: 1, genuine: 0, false_alarm: 0, test: 0, unclassified: 1, open: 0, falseAlarmRate: null },
       { cameraId: 'c2', zone: 'lawn', total: 1, genuine: 1, false_alarm: 0, test: 0, unclassified: 0, open: 0, falseAlarmRate: 0 },
     ]);
     expect(s.alarms.stats({ days: 40, cameraId: 'c1' }).find((z) => z.zone === 'lawn')).toMatchObject({ total: 8, genuine: 2, falseAlarmRate: 0.6 });

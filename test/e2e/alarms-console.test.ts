@@ -80,12 +80,13 @@ describe('alarms in the console', () => {
     await item.locator('[data-testid="alarm-dispatch"]').click();
     await expect.poll(() => item.locator('[data-testid="alarm-state"]').textContent()).toBe('Dispatched');
     await item.locator('[data-testid="alarm-note"]').fill('visitor waiting for a taxi');
+    await item.locator('[data-testid="alarm-outcome-select"]').selectOption('genuine'); // issue H point 4: the outcome is asked for
     await item.locator('[data-testid="alarm-resolve"]').click();
     await expect.poll(() => item.count()).toBe(0); // resolved alarms are hidden by default
     await page.locator('[data-testid="alarms-show-all"]').check();
     await expect.poll(() => item.locator('[data-testid="alarm-state"]').textContent()).toBe('Resolved');
     expect(await item.locator('[data-testid="step-dispatch"]').textContent()).toContain('guard Li');
-    expect(await item.locator('[data-testid="step-resolve"]').textContent()).toMatch(/Resolved by admin .*\(after .*\).*taxi/);
+    expect(await item.locator('[data-testid="step-resolve"]').textContent()).toMatch(/Resolved by admin .*\(after .*\).*Genuine.*taxi/s);
 
     await page.locator('[data-testid="nav-wall"]').click();
     await page.locator('[data-testid="tile"][data-camera-id="walk"]').waitFor();

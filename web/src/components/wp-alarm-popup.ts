@@ -2,11 +2,13 @@ import { LitElement, css, html, nothing } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
 import { LocalizeController } from '../controllers/localize-controller';
 import { StoreController } from '../controllers/store-controller';
-import { acknowledgeAlarm, alarms, dismissPopup, type Alarm } from '../data/alarms';
+import { acknowledgeAlarm, alarms, dismissPopup, openAlarmCount, type Alarm } from '../data/alarms';
 import { formatDateTime, t } from '../i18n';
 import { sharedStyles } from '../styles/shared';
 
 let audio: AudioContext | undefined;
+/** Alarms this page has beeped for: coming back to the wall does not beep again, a reload does. */
+const announced = new Set<number>();
 
 /** A short two-tone beep made with WebAudio (no audio file). Returns false when the browser blocks sound. */
 export function beep(): boolean {
@@ -33,15 +35,28 @@ export function beep(): boolean {
   }
 }
 
+/** Resume the audio context inside a user gesture; resolves true once sound can play. */
+async function unlockAudio(): Promise<boolean> {
+  try {
+    audio ??= new AudioContext();
+    if (audio.state === 'suspended') await audio.resume();
+    return audio.state === 'running';
+  } catch {
+    return false;
+  }
+}
+
 /**
- * Alarm pop-up of the wall: every alarm raised while the wall is open, with its snapshot, until it is
- * acknowledged (here or anywhere) or dismissed. Beeps when a new one arrives.
+ * Alarm pop-up of the wall: every open (not acknowledged) alarm, high priority first, with its snapshot, until
+ * it is acknowledged (here or anywhere) or dismissed — also after a reload (data/alarms.ts pops up the open
+ * ones on load). Beeps when one arrives; when the browser refuses sound without a user gesture (autoplay
+ * policy, typically right after a reload) it shows "click to enable the alarm sound" and beeps on that click.
+ * Above the cards: the count of alarms not resolved yet, linking to the queue.
  */
 @customElement('wp-alarm-popup')
 export class WpAlarmPopup extends LitElement {
   private readonly store = new StoreController(this, alarms);
   private readonly l10n = new LocalizeController(this);
-  private seen = new Set<number>();
   @state() private soundBlocked = false;
   @state() private error = '';
 
@@ -105,13 +120,38 @@ export class WpAlarmPopup extends LitElement {
       .err {
         color: var(--wp-offline, #e53935);
       }
+      .count {
+        pointer-events: auto;
+        align-self: flex-end;
+        background: var(--wp-offline, #e53935);
+        color: #fff;
+        font-weight: 700;
+        padding: 0.2em 0.7em;
+        border-radius: 1em;
+        text-decoration: none;
+        box-shadow: 0 2px 8px rgb(0 0 0 / 0.5);
+      }
+      button.sound {
+        pointer-events: auto;
+        align-self: flex-end;
+      }
+      .prio {
+        font-size: 0.8em;
+        padding: 0 0.4em;
+        border-radius: 3px;
+        background: var(--wp-surface-2);
+        margin-left: 0.4em;
+        vertical-align: middle;
+      }
+      .card[data-priority='1'] .prio {
+        background: var(--wp-offline, #e53935);
+        color: #fff;
+      }
     `,
   ];
 
   override connectedCallback(): void {
     super.connectedCallback();
-    // alarms already up when the wall opens do not beep again
-    this.seen = new Set(this.store.value.popups.map((p) => p.id));
     window.addEventListener('pointerdown', this.unlock);
   }
 
@@ -121,14 +161,25 @@ export class WpAlarmPopup extends LitElement {
   }
 
   private readonly unlock = () => {
-    if (audio?.state === 'suspended') void audio.resume();
-    this.soundBlocked = false;
+    if (!this.soundBlocked) {
+      if (audio?.state === 'suspended') void audio.resume();
+      return;
+    }
+    void this.enableSound();
   };
 
+  /** A user gesture: sound is allowed from now on; beep now when alarms are still waiting. */
+  private async enableSound() {
+    if (await unlockAudio()) {
+      this.soundBlocked = false;
+      if (this.store.value.popups.length) beep();
+    }
+  }
+
   protected override willUpdate(): void {
-    const fresh = this.store.value.popups.filter((p) => !this.seen.has(p.id));
+    const fresh = this.store.value.popups.filter((p) => !announced.has(p.id));
     if (fresh.length) {
-      for (const p of fresh) this.seen.add(p.id);
+      for (const p of fresh) announced.add(p.id);
       this.soundBlocked = !beep();
     }
   }
@@ -144,13 +195,21 @@ export class WpAlarmPopup extends LitElement {
 
   override render() {
     const popups = this.store.value.popups;
-    if (!popups.length) return nothing;
+    const open = openAlarmCount(this.store.value);
+    const count = open
+      ? html`<a class="count" href="/alarms" data-testid="wall-alarm-count" data-count=${open}>${open === 1 ? t('alarms.openCountOne') : t('alarms.openCount', { n: open })}</a>`
+      : nothing;
+    if (!popups.length) return count;
     return html`
+      ${count}
+      ${this.soundBlocked
+        ? html`<button type="button" class="sound" data-testid="sound-blocked" @click=${() => this.enableSound()}>${t('popup.enableSound')}</button>`
+        : nothing}
       ${popups.map(
-        (a) => html`<div class="card" role="alertdialog" data-testid="alarm-popup" data-alarm-id=${a.id}>
+        (a) => html`<div class="card" role="alertdialog" data-testid="alarm-popup" data-alarm-id=${a.id} data-priority=${a.priority ?? 2}>
           ${a.snapshotUrl ? html`<img src=${a.snapshotUrl} alt=${t('alarms.snapshot')} />` : html`<div></div>`}
           <div>
-            <h3>${t('popup.title')}: ${t(`alarms.kind.${a.kind}`)}</h3>
+            <h3>${t('popup.title')}: ${t(`alarms.kind.${a.kind}`)}<span class="prio" data-testid="popup-priority">${t(`alarms.priority.${a.priority ?? 2}`)}</span></h3>
             <div><strong>${a.cameraName ?? a.cameraId}</strong></div>
             <div class="meta">${t('alarms.zone', { zone: a.zone })} · ${formatDateTime(a.startMs, false)}</div>
             <div class="actions">
@@ -161,7 +220,6 @@ export class WpAlarmPopup extends LitElement {
           </div>
         </div>`,
       )}
-      ${this.soundBlocked ? html`<div class="hint" data-testid="sound-blocked">${t('popup.soundBlocked')}</div>` : nothing}
       ${this.error ? html`<div class="err">${this.error}</div>` : nothing}
     `;
   }

@@ -1,6 +1,8 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import { LocalizeController } from '../controllers/localize-controller';
+import { StoreController } from '../controllers/store-controller';
+import { alarms, openAlarmCount } from '../data/alarms';
 import type { ConnectionState } from '../data/cameras';
 import type { User } from '../data/types';
 import { t } from '../i18n';
@@ -18,6 +20,8 @@ export class WpTopBar extends LitElement {
   @property() connection: ConnectionState = 'reconnecting';
 
   private readonly l10n = new LocalizeController(this);
+  /** live from the SSE stream: the badge of alarms not resolved yet */
+  private readonly alarmStore = new StoreController(this, alarms);
 
   static override styles = [
     sharedStyles,
@@ -72,6 +76,18 @@ export class WpTopBar extends LitElement {
       .user {
         white-space: nowrap;
       }
+      .badge {
+        display: inline-block;
+        min-width: 1.4em;
+        margin-left: 0.35em;
+        padding: 0 0.4em;
+        border-radius: 0.8em;
+        background: var(--wp-offline, #e53935);
+        color: #fff;
+        font-size: 0.8em;
+        text-align: center;
+        line-height: 1.4em;
+      }
       .role {
         color: var(--wp-text-muted);
         font-size: 0.85em;
@@ -80,10 +96,17 @@ export class WpTopBar extends LitElement {
     `,
   ];
 
+  private renderBadge() {
+    const n = openAlarmCount(this.alarmStore.value);
+    if (!n) return nothing;
+    const label = n === 1 ? t('alarms.openCountOne') : t('alarms.openCount', { n });
+    return html`<span class="badge" data-testid="nav-alarms-count" data-count=${n} title=${label} aria-label=${label}>${n > 99 ? '99+' : n}</span>`;
+  }
+
   private renderNav(u: User | null, cur: (name: string) => string | typeof nothing) {
     return html`
         <a href="/cameras" data-testid="nav-cameras" aria-current=${cur('cameras')}>${t('nav.cameras')}</a>
-        <a href="/alarms" data-testid="nav-alarms" aria-current=${cur('alarms')}>${t('nav.alarms')}</a>
+        <a href="/alarms" data-testid="nav-alarms" aria-current=${cur('alarms')}>${t('nav.alarms')}${this.renderBadge()}</a>
         <a href="/rounds" data-testid="nav-rounds" aria-current=${cur('rounds')}>${t('nav.rounds')}</a>
         <a href="/dutylog" data-testid="nav-dutylog" aria-current=${cur('dutylog')}>${t('nav.dutylog')}</a>
         <a href="/handover" data-testid="nav-handover" aria-current=${cur('handover')}>${t('nav.handover')}</a>

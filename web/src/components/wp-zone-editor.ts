@@ -1,10 +1,12 @@
 import { LitElement, css, html, nothing, svg } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { LocalizeController } from '../controllers/localize-controller';
+import { fetchAlarmStats, type ZoneAlarmStats } from '../data/alarms';
 import { fetchZones, saveZones, snapshotUrl, type Zone } from '../data/zones';
 import { t } from '../i18n';
 import { sharedStyles } from '../styles/shared';
 
+const STATS_DAYS = 30;
 const clamp = (v: number) => Math.min(1, Math.max(0, Math.round(v * 1000) / 1000));
 
 /**
@@ -19,6 +21,8 @@ export class WpZoneEditor extends LitElement {
   @state() private img = '';
   @state() private msg = '';
   @state() private err = '';
+  /** false-alarm rate per zone name over the last STATS_DAYS days (issue H point 4) */
+  @state() private stats = new Map<string, ZoneAlarmStats>();
   private drag: { zone: number; point: number } | undefined;
   private moved = false;
   private readonly l10n = new LocalizeController(this);
@@ -28,6 +32,11 @@ export class WpZoneEditor extends LitElement {
     css`
       :host {
         display: block;
+      }
+      .rate {
+        margin-left: 0.4em;
+        color: var(--wp-text-muted);
+        font-weight: normal;
       }
       .stage {
         position: relative;
@@ -106,6 +115,18 @@ export class WpZoneEditor extends LitElement {
     } catch (e) {
       this.err = (e as Error).message;
     }
+    fetchAlarmStats(this.cameraId, STATS_DAYS)
+      .then((r) => (this.stats = new Map(r.zones.map((z) => [z.zone, z]))))
+      .catch(() => undefined); // the rate is a hint; the editor works without it
+  }
+
+  private renderRate(name: string) {
+    const st = this.stats.get(name);
+    const judged = st ? st.genuine + st.false_alarm : 0;
+    const text = st && st.falseAlarmRate !== null
+      ? t('zones.falseRate', { rate: Math.round(st.falseAlarmRate * 100), n: st.false_alarm, judged, days: STATS_DAYS })
+      : t('zones.falseRateNone', { days: STATS_DAYS });
+    return html` <small class="rate" data-testid="zone-false-rate" data-zone=${name} data-rate=${st?.falseAlarmRate ?? ''}>${text}</small>`;
   }
 
   private point(e: PointerEvent): [number, number] {
@@ -189,7 +210,7 @@ export class WpZoneEditor extends LitElement {
     return html`
       <div class="bar tabs">
         ${this.zones.map(
-          (zn, i) => html`<button type="button" aria-pressed=${i === this.sel ? 'true' : 'false'} @click=${() => (this.sel = i)}>${zn.name}</button>`,
+          (zn, i) => html`<button type="button" data-testid="zone-tab" aria-pressed=${i === this.sel ? 'true' : 'false'} @click=${() => (this.sel = i)}>${zn.name}${this.renderRate(zn.name)}</button>`,
         )}
         <button type="button" data-testid="zone-new" @click=${this.add}>＋ ${t('zones.new')}</button>
         <button type="button" @click=${() => (this.img = snapshotUrl(this.cameraId))}>${t('zones.reload')}</button>
@@ -206,6 +227,12 @@ export class WpZoneEditor extends LitElement {
             <label>${t('zones.dwell')}
               <input data-testid="zone-dwell" type="number" min="1" max="86400" style="width:6em" .value=${String(z.dwellSeconds ?? (z.kind === 'exit' ? 30 : 60))}
                 @input=${(e: Event) => this.change(this.sel, { dwellSeconds: Number((e.target as HTMLInputElement).value) || undefined })} />
+            </label>
+            <label>${t('zones.priority')}
+              <select data-testid="zone-priority"
+                @change=${(e: Event) => this.change(this.sel, { priority: Number((e.target as HTMLSelectElement).value) as 1 | 2 | 3 })}>
+                ${([1, 2, 3] as const).map((p) => html`<option value=${p} ?selected=${p === (z.priority ?? (z.kind === 'exit' ? 1 : 2))}>${t(`zones.priority.${p}`)}</option>`)}
+              </select>
             </label>
             <button type="button" @click=${this.undo}>${t('zones.undo')}</button>
             <button type="button" @click=${this.removeZone}>${t('zones.delete')}</button>

@@ -1,6 +1,8 @@
 /**
  * Alarms, kept live from the SSE stream (`alarm` events; the list is re-fetched on every (re)connect's
- * `hello`). `popups` holds alarms raised while this console was open and not yet acknowledged or dismissed.
+ * `hello`). `popups` holds the alarms not acknowledged yet and not dismissed in this page: those raised while
+ * the console is open and, after a (re)load or reconnect, every open one (so a reload brings the pop-up back),
+ * high priority first.
  */
 import { api } from './api';
 import { onSseEvent } from './sse';
@@ -8,6 +10,10 @@ import { Store } from './store';
 
 export type AlarmKind = 'loitering' | 'blocked_exit' | 'camera_tamper';
 export type AlarmStatus = 'open' | 'acknowledged' | 'dispatched' | 'resolved';
+export type AlarmOutcome = 'genuine' | 'false_alarm' | 'test';
+export const ALARM_OUTCOMES: readonly AlarmOutcome[] = ['genuine', 'false_alarm', 'test'];
+/** 1 high, 2 normal, 3 low */
+export type AlarmPriority = 1 | 2 | 3;
 
 export interface AlarmStep {
   at: number;
@@ -35,6 +41,9 @@ export interface Alarm {
   resolve: AlarmStep | null;
   ackAfterMs: number | null;
   resolveAfterMs: number | null;
+  priority: AlarmPriority;
+  outcome: AlarmOutcome | null;
+  outcomeNote: string | null;
   /** > 1: the condition restarted within the cool-down and joined this alarm */
   occurrences?: number;
   reopenedMs?: number | null;
@@ -55,14 +64,21 @@ export interface AnalyticsStatus {
 
 export const alarms = new Store<AlarmsState>({ list: [], loaded: false, popups: [] });
 
-const order = (a: Alarm, b: Alarm) => Number(a.status === 'resolved') - Number(b.status === 'resolved') || b.startMs - a.startMs || b.id - a.id;
+const prio = (a: Alarm) => (a.status === 'resolved' ? 0 : (a.priority ?? 2));
+/** Not resolved first, by priority (high first), newest first (as the server lists them). */
+const order = (a: Alarm, b: Alarm) =>
+  Number(a.status === 'resolved') - Number(b.status === 'resolved') || prio(a) - prio(b) || b.startMs - a.startMs || b.id - a.id;
+
+/** Pop-ups dismissed in this page (a reload shows them again while they are open). */
+const dismissed = new Set<number>();
 
 function upsert(a: Alarm, raised: boolean): void {
   const s = alarms.value;
   const list = [...s.list.filter((x) => x.id !== a.id), a].sort(order);
   let popups = s.popups.map((p) => (p.id === a.id ? a : p)).filter((p) => p.status === 'open');
-  if (raised && a.status === 'open' && !popups.some((p) => p.id === a.id)) popups = [a, ...popups];
-  alarms.set({ list, loaded: s.loaded, popups });
+  if (raised) dismissed.delete(a.id);
+  if (a.status === 'open' && !dismissed.has(a.id) && !popups.some((p) => p.id === a.id)) popups = [a, ...popups];
+  alarms.set({ list, loaded: s.loaded, popups: popups.sort(order) });
 }
 
 export async function refreshAlarms(): Promise<void> {
@@ -71,7 +87,9 @@ export async function refreshAlarms(): Promise<void> {
     const s = alarms.value;
     const byId = new Map(r.alarms.map((a) => [a.id, a]));
     const popups = s.popups.map((p) => byId.get(p.id) ?? p).filter((p) => p.status === 'open');
-    alarms.set({ list: r.alarms.sort(order), loaded: true, popups });
+    // every open alarm not dismissed here pops up: after a reload, or raised while the stream was down
+    for (const a of r.alarms) if (a.status === 'open' && !dismissed.has(a.id) && !popups.some((p) => p.id === a.id)) popups.push(a);
+    alarms.set({ list: r.alarms.sort(order), loaded: true, popups: popups.sort(order) });
   } catch {
     // the stream's reconnect brings another hello
   }
@@ -87,12 +105,18 @@ onSseEvent((name, data) => {
 });
 
 export function dismissPopup(id: number): void {
+  dismissed.add(id);
   alarms.update({ popups: alarms.value.popups.filter((p) => p.id !== id) });
 }
 
 /** Cameras with an alarm that is not resolved. */
 export function openAlarmCameras(s: AlarmsState = alarms.value): Set<string> {
   return new Set(s.list.filter((a) => a.status !== 'resolved').map((a) => a.cameraId));
+}
+
+/** Alarms not resolved yet (open, acknowledged or dispatched): the menu badge and the wall counter. */
+export function openAlarmCount(s: AlarmsState = alarms.value): number {
+  return s.list.filter((a) => a.status !== 'resolved').length;
 }
 
 async function step(id: number, action: 'ack' | 'dispatch' | 'resolve', body: Record<string, string>): Promise<Alarm> {
@@ -104,6 +128,31 @@ async function step(id: number, action: 'ack' | 'dispatch' | 'resolve', body: Re
 const withNote = (note: string | undefined): Record<string, string> => (note?.trim() ? { note: note.trim() } : {});
 export const acknowledgeAlarm = (id: number, note?: string) => step(id, 'ack', withNote(note));
 export const dispatchAlarm = (id: number, to: string, note?: string) => step(id, 'dispatch', { to: to.trim(), ...withNote(note) });
-export const resolveAlarm = (id: number, note?: string) => step(id, 'resolve', withNote(note));
+export const resolveAlarm = (id: number, outcome: AlarmOutcome, note?: string) => step(id, 'resolve', { outcome, ...withNote(note) });
+
+export type BulkAckResult = { id: number; ok: true; alarm: Alarm } | { id: number; ok: false; status: number; code: string; error: string };
+
+/** Acknowledge several alarms at once: a result per id (the others go through when one fails). */
+export async function acknowledgeAlarms(ids: number[], note?: string): Promise<BulkAckResult[]> {
+  const r = await api<{ results: BulkAckResult[] }>('POST', '/api/alarms/ack', { body: { ids, ...withNote(note) } });
+  for (const x of r.results) if (x.ok) upsert(x.alarm, false);
+  return r.results;
+}
+
+export interface ZoneAlarmStats {
+  cameraId: string;
+  zone: string;
+  total: number;
+  genuine: number;
+  false_alarm: number;
+  test: number;
+  unclassified: number;
+  open: number;
+  /** false_alarm / (genuine + false_alarm); null when none */
+  falseAlarmRate: number | null;
+}
+
+export const fetchAlarmStats = (cameraId: string, days = 30) =>
+  api<{ days: number; zones: ZoneAlarmStats[] }>('GET', `/api/alarms/stats?camera=${encodeURIComponent(cameraId)}&days=${days}`);
 
 export const fetchAnalyticsStatus = () => api<AnalyticsStatus>('GET', '/api/analytics/status');

@@ -10,6 +10,8 @@ export interface Zone {
   dwellSeconds?: number;
   classes?: string[];
   activeHours?: { from: string; to: string };
+  /** alarm priority 1 high, 2 normal, 3 low (default exit 1, loitering 2) */
+  priority?: 1 | 2 | 3;
 }
 
 export interface CameraZones {

@@ -4,13 +4,16 @@ import { repeat } from 'lit/directives/repeat.js';
 import { LocalizeController } from '../controllers/localize-controller';
 import { StoreController } from '../controllers/store-controller';
 import {
+  ALARM_OUTCOMES,
   acknowledgeAlarm,
+  acknowledgeAlarms,
   alarms,
   dispatchAlarm,
   fetchAnalyticsStatus,
   refreshAlarms,
   resolveAlarm,
   type Alarm,
+  type AlarmOutcome,
   type AnalyticsStatus,
 } from '../data/alarms';
 import { reviewPath } from '../data/recordings';
@@ -27,7 +30,11 @@ export function formatDuration(ms: number): string {
   return zh ? `${sec} 秒` : `${sec} s`;
 }
 
-/** The alarm queue: open first, newest first; acknowledge → dispatch → resolve with notes; response times. */
+/**
+ * The alarm queue: not resolved first, high priority first, newest first; acknowledge → dispatch → resolve
+ * (with the outcome: genuine / false alarm / test) with notes; response times; select open alarms and
+ * acknowledge them in one go.
+ */
 @customElement('wp-alarms-page')
 export class WpAlarmsPage extends LitElement {
   private readonly store = new StoreController(this, alarms);
@@ -36,6 +43,11 @@ export class WpAlarmsPage extends LitElement {
   @state() private status: AnalyticsStatus | undefined;
   @state() private busy = new Set<number>();
   @state() private errors = new Map<number, string>();
+  /** open alarms ticked for "acknowledge selected" */
+  @state() private selected = new Set<number>();
+  @state() private bulkBusy = false;
+  @state() private bulkMsg = '';
+  @state() private bulkErrors: string[] = [];
   private tick: ReturnType<typeof setInterval> | undefined;
 
   static override styles = [
@@ -133,6 +145,40 @@ export class WpAlarmsPage extends LitElement {
       .err {
         color: var(--wp-offline, #e53935);
       }
+      li[data-priority='1'] .prio {
+        background: var(--wp-offline, #e53935);
+        color: #fff;
+      }
+      .prio {
+        padding: 0.1em 0.5em;
+        border-radius: 3px;
+        background: var(--wp-surface-2);
+        font-size: 0.85em;
+      }
+      .pick {
+        display: flex;
+        align-items: center;
+        gap: 0.3em;
+      }
+      .pick input {
+        width: 1.2em;
+        height: 1.2em;
+      }
+      .bulk {
+        display: flex;
+        align-items: center;
+        gap: 0.6em;
+        flex-wrap: wrap;
+        margin-top: 0.8em;
+      }
+      select {
+        font: inherit;
+        padding: 0.3em 0.5em;
+        background: var(--wp-surface-2);
+        color: var(--wp-text);
+        border: 1px solid var(--wp-border);
+        border-radius: var(--wp-radius);
+      }
     `,
   ];
 
@@ -172,7 +218,12 @@ export class WpAlarmsPage extends LitElement {
     return html`<div class="steps" data-testid="alarm-steps">
       ${a.ack ? html`<div data-testid="step-ack">${t('alarms.ackBy', { user: a.ack.by, time: formatDateTime(a.ack.at), after: after(a.ackAfterMs) })}${a.ack.note ? ` — ${a.ack.note}` : ''}</div>` : nothing}
       ${a.dispatch ? html`<div data-testid="step-dispatch">${t('alarms.dispatchBy', { user: a.dispatch.by, to: a.dispatch.to ?? '', time: formatDateTime(a.dispatch.at) })}${a.dispatch.note ? ` — ${a.dispatch.note}` : ''}</div>` : nothing}
-      ${a.resolve ? html`<div data-testid="step-resolve">${t('alarms.resolveBy', { user: a.resolve.by, time: formatDateTime(a.resolve.at), after: after(a.resolveAfterMs) })}${a.resolve.note ? ` — ${a.resolve.note}` : ''}</div>` : nothing}
+      ${a.resolve
+        ? html`<div data-testid="step-resolve">
+            ${t('alarms.resolveBy', { user: a.resolve.by, time: formatDateTime(a.resolve.at), after: after(a.resolveAfterMs) })} ·
+            <strong data-testid="alarm-outcome" data-outcome=${a.outcome ?? ''}>${a.outcome ? t(`alarms.outcome.${a.outcome}`) : t('alarms.outcome.none')}</strong>${a.resolve.note ? ` — ${a.resolve.note}` : ''}
+          </div>`
+        : nothing}
     </div>`;
   }
 
@@ -189,16 +240,62 @@ export class WpAlarmsPage extends LitElement {
         ? html`<input name="to" placeholder=${t('alarms.to')} data-testid="alarm-to" />
             <button data-testid="alarm-dispatch" ?disabled=${busy} @click=${() => this.run(a, () => dispatchAlarm(a.id, this.field(a, 'to'), this.field(a, 'note')))}>${t('alarms.dispatch')}</button>`
         : nothing}
-      <button class="primary" data-testid="alarm-resolve" ?disabled=${busy} @click=${() => this.run(a, () => resolveAlarm(a.id, this.field(a, 'note')))}>${t('alarms.resolve')}</button>
+      <select name="outcome" data-testid="alarm-outcome-select" aria-label=${t('alarms.outcome')}>
+        <option value="">${t('alarms.outcome.choose')}</option>
+        ${ALARM_OUTCOMES.map((o) => html`<option value=${o}>${t(`alarms.outcome.${o}`)}</option>`)}
+      </select>
+      <button class="primary" data-testid="alarm-resolve" ?disabled=${busy} @click=${() => this.resolve(a)}>${t('alarms.resolve')}</button>
     </div>`;
+  }
+
+  private resolve(a: Alarm) {
+    const outcome = this.renderRoot.querySelector<HTMLSelectElement>(`[data-alarm-id="${a.id}"] [name="outcome"]`)?.value ?? '';
+    return this.run(a, async () => {
+      if (!(ALARM_OUTCOMES as readonly string[]).includes(outcome)) throw new Error(t('alarms.outcomeRequired'));
+      await resolveAlarm(a.id, outcome as AlarmOutcome, this.field(a, 'note'));
+    });
+  }
+
+  private toggle(a: Alarm, on: boolean) {
+    const next = new Set(this.selected);
+    if (on) next.add(a.id);
+    else next.delete(a.id);
+    this.selected = next;
+  }
+
+  private async ackSelected(openIds: number[]) {
+    const ids = openIds.filter((id) => this.selected.has(id));
+    if (!ids.length) return;
+    this.bulkBusy = true;
+    this.bulkMsg = '';
+    this.bulkErrors = [];
+    try {
+      const note = this.renderRoot.querySelector<HTMLInputElement>('[data-testid="bulk-note"]')?.value ?? '';
+      const results = await acknowledgeAlarms(ids, note);
+      const ok = results.filter((r) => r.ok).length;
+      this.bulkMsg = t('alarms.bulkDone', { n: ok });
+      this.bulkErrors = results.flatMap((r) => (r.ok ? [] : [t('alarms.bulkFailed', { id: r.id, reason: r.error })]));
+      this.selected = new Set();
+    } catch (e) {
+      this.bulkErrors = [(e as Error).message];
+    }
+    this.bulkBusy = false;
   }
 
   private renderAlarm(a: Alarm) {
     const now = Date.now();
-    return html`<li data-testid="alarm-item" data-alarm-id=${a.id} data-status=${a.status}>
+    const prio = a.priority ?? 2;
+    return html`<li data-testid="alarm-item" data-alarm-id=${a.id} data-status=${a.status} data-priority=${prio}>
       ${a.snapshotUrl ? html`<a href=${a.snapshotUrl} target="_blank"><img src=${a.snapshotUrl} alt=${t('alarms.snapshot')} loading="lazy" /></a>` : html`<div></div>`}
       <div>
         <div class="head">
+          ${a.status === 'open'
+            ? html`<label class="pick" title=${t('alarms.select')}
+                ><input type="checkbox" data-testid="alarm-select" aria-label=${t('alarms.select')} .checked=${this.selected.has(a.id)}
+                  @change=${(e: Event) => this.toggle(a, (e.target as HTMLInputElement).checked)}
+              /></label>`
+            : nothing}
+          <span class="prio" data-testid="alarm-priority">${t(`alarms.priority.${prio}`)}</span>
           <span class="kind">${t(`alarms.kind.${a.kind}`)}</span>
           <strong>${a.cameraName ?? a.cameraId}</strong>
           <span>${t('alarms.zone', { zone: a.zone })}</span>
@@ -216,6 +313,8 @@ export class WpAlarmsPage extends LitElement {
   override render() {
     const list = this.store.value.list.filter((a) => this.showAll || a.status !== 'resolved');
     const st = this.status;
+    const openIds = list.filter((a) => a.status === 'open').map((a) => a.id);
+    const picked = openIds.filter((id) => this.selected.has(id)).length;
     return html`
       <header>
         <h1>${t('alarms.title')}</h1>
@@ -226,6 +325,24 @@ export class WpAlarmsPage extends LitElement {
             </span>`
           : nothing}
       </header>
+      ${openIds.length
+        ? html`<div class="bulk" data-testid="alarms-bulk">
+            <label class="pick"
+              ><input type="checkbox" data-testid="alarm-select-all" .checked=${picked === openIds.length}
+                @change=${(e: Event) => (this.selected = (e.target as HTMLInputElement).checked ? new Set(openIds) : new Set())}
+              />
+              ${t('alarms.selectAll')}</label
+            >
+            <input data-testid="bulk-note" placeholder=${t('alarms.note')} />
+            <button class="primary" data-testid="alarm-ack-selected" ?disabled=${!picked || this.bulkBusy} @click=${() => this.ackSelected(openIds)}>
+              ${t('alarms.ackSelected', { n: picked })}
+            </button>
+            ${this.bulkMsg ? html`<span data-testid="bulk-result">${this.bulkMsg}</span>` : nothing}
+            ${this.bulkErrors.map((m) => html`<span class="err" data-testid="bulk-error">${m}</span>`)}
+          </div>`
+        : this.bulkMsg
+          ? html`<div class="bulk"><span data-testid="bulk-result">${this.bulkMsg}</span>${this.bulkErrors.map((m) => html`<span class="err" data-testid="bulk-error">${m}</span>`)}</div>`
+          : nothing}
       ${list.length
         ? html`<ul data-testid="alarm-list">${repeat(list, (a) => a.id, (a) => this.renderAlarm(a))}</ul>`
         : html`<p class="muted" data-testid="alarms-empty">${t('alarms.none')}</p>`}

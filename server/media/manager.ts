@@ -68,6 +68,10 @@ export class MediaManager {
       rtspTimeoutSeconds: opts.rtspTimeoutSeconds,
       backoff: opts.backoff,
     };
+    // recording resumes at once when a full disk has space again, not after the grown retry delay
+    opts.bus.on('storage.space_back', () => {
+      for (const e of this.cams.values()) e.supervisor?.retryNow();
+    });
   }
 
   /** Start, restart (if source/enabled changed) or stop the camera's pipelines. Idempotent. Never throws. */

@@ -238,6 +238,17 @@ export class Supervisor {
     slot.restartTimer = setTimeout(() => void this.launch(slot), decision.delayMs);
   }
 
+  /** Pipelines waiting out a retry delay start now (space is back on a full disk). */
+  retryNow(): void {
+    if (this.stopped) return;
+    for (const slot of this.slots) {
+      if (slot.status !== 'down' || !slot.restartTimer) continue;
+      clearTimeout(slot.restartTimer);
+      slot.restartTimer = undefined;
+      void this.launch(slot);
+    }
+  }
+
   private checkStalls(): void {
     const now = Date.now();
     const { stallSegments, rtspTimeoutSeconds } = this.o.settings;

@@ -172,6 +172,26 @@ describe('per-camera rights matrix', () => {
     expect(wrong).toEqual([]);
   }, 120_000);
 
+  it('CSRF: a foreign Origin and a text/plain body are 403 csrf on every state-changing route', async () => {
+    const wrong: string[] = [];
+    for (const r of routes.filter((x) => x.method !== 'GET')) {
+      const p = fill(r.path, 'gate') ?? r.path.replace(/:[a-z]+/gi, '1');
+      for (const headers of [{ origin: 'http://evil.example', 'content-type': 'application/json' }, { 'content-type': 'text/plain' }]) {
+        const res = await new Promise<number>((resolve, reject) => {
+          const body = '{}';
+          const req = request({ host: '127.0.0.1', port: wp.port, method: r.method, path: p, headers: { ...headers, cookie: cookies.root!, 'content-length': '2' } }, (res2) => {
+            res2.resume();
+            resolve(res2.statusCode!);
+          });
+          req.on('error', reject);
+          req.end(body);
+        });
+        if (res !== 403) wrong.push(`${r.method} ${p} ${JSON.stringify(headers)} → ${res}`);
+      }
+    }
+    expect(wrong).toEqual([]);
+  }, 60_000);
+
   it('a body naming a forbidden camera is 404 (exports, locks, duty log, patrol routes and rounds)', async () => {
     const c = cookies['r-admin'];
     const now = Date.now();

@@ -7,8 +7,9 @@ import { formatDateTime, t } from '../i18n';
 import { sharedStyles } from '../styles/shared';
 
 let audio: AudioContext | undefined;
-/** Alarms this page has beeped for: coming back to the wall does not beep again, a reload does. */
-const announced = new Set<number>();
+/** Alarms this page has beeped for (id + re-open time): coming back to the wall does not beep again; a reload, or the alarm re-opened, does. */
+const announced = new Set<string>();
+const announceKey = (a: Alarm) => `${a.id}:${a.reopenedMs ?? ''}`;
 
 /** A short two-tone beep made with WebAudio (no audio file). Returns false when the browser blocks sound. */
 export function beep(): boolean {
@@ -177,9 +178,9 @@ export class WpAlarmPopup extends LitElement {
   }
 
   protected override willUpdate(): void {
-    const fresh = this.store.value.popups.filter((p) => !announced.has(p.id));
+    const fresh = this.store.value.popups.filter((p) => !announced.has(announceKey(p)));
     if (fresh.length) {
-      for (const p of fresh) announced.add(p.id);
+      for (const p of fresh) announced.add(announceKey(p));
       this.soundBlocked = !beep();
     }
   }

@@ -76,7 +76,9 @@ function upsert(a: Alarm, raised: boolean): void {
   const s = alarms.value;
   const list = [...s.list.filter((x) => x.id !== a.id), a].sort(order);
   let popups = s.popups.map((p) => (p.id === a.id ? a : p)).filter((p) => p.status === 'open');
-  if (raised) dismissed.delete(a.id);
+  // a resolved alarm re-opened by its episode restarting pops up again, like a new one
+  const reopened = s.list.some((x) => x.id === a.id && x.status === 'resolved') && a.status === 'open';
+  if (raised || reopened) dismissed.delete(a.id);
   if (a.status === 'open' && !dismissed.has(a.id) && !popups.some((p) => p.id === a.id)) popups = [a, ...popups];
   alarms.set({ list, loaded: s.loaded, popups: popups.sort(order) });
 }

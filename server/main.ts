@@ -23,6 +23,7 @@ import { SessionRepo } from './store/sessions.ts';
 import { CameraGroupRepo } from './store/camera-groups.ts';
 import { RightsService } from './access/rights.ts';
 import { isDiskFull } from './retention/space.ts';
+import { Metrics } from './metrics/index.ts';
 import { passwordProblem } from './auth/password-policy.ts';
 import { UserRepo } from './store/users.ts';
 import { SecretBox } from './store/secret-box.ts';
@@ -358,6 +359,14 @@ async function main(): Promise<void> {
       }),
   });
 
+  const metrics = new Metrics({
+    bus,
+    cameras: () => cameras.list().map((c) => ({ id: c.id, status: cameras.view(c).status })),
+    analytics: () => analytics.status(),
+    storage: () => evidence.retention.status(),
+    openAlarms: () => alarms.list('open', undefined, 10_000).length,
+    segmentBytes: (path) => segments.byPath(path)?.bytes,
+  });
   const sessionTtlMs = cfg.server.sessionHours * 3600_000;
   const sessions = new SessionRepo(db, sessionTtlMs);
   const groups = new CameraGroupRepo(db);
@@ -383,6 +392,8 @@ async function main(): Promise<void> {
     alarms: { service: alarms, analytics, zones, ffmpegPath: ff.ffmpegPath },
     patrol: { patrol, db, snapshotPath: (f) => snapshots.path(f) },
     integrity,
+    metrics,
+    metricsToken: cfg.metrics.token,
   });
   const server = createServer(app);
   server.keepAliveTimeout = 65_000;

@@ -167,6 +167,12 @@ export const configSchema = z.strictObject({
         .default(serverTimeZone),
     })
     .prefault({}),
+  /** Prometheus metrics at GET /metrics (issue K): an admin/supervisor session, or this bearer token. */
+  metrics: z
+    .strictObject({
+      token: z.string().min(16, 'at least 16 characters').optional(),
+    })
+    .prefault({}),
   /** Start the built-in demo cameras (from the pedestrian clip). Default: only when no config file. */
   demo: z.boolean().optional(),
   cameras: z.array(cameraSchema).default([]),

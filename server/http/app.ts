@@ -35,6 +35,7 @@ import type { CameraGroupRepo } from '../store/camera-groups.ts';
 import type { RightsService } from '../access/rights.ts';
 import { cameraGuard } from '../access/guard.ts';
 import { listRoutes } from './route-list.ts';
+import { metricsAccess, type Metrics } from '../metrics/index.ts';
 import type { Patrol } from '../patrol/index.ts';
 import type { Db } from '../store/db.ts';
 import type { Integrity } from '../integrity/index.ts';
@@ -72,6 +73,9 @@ export interface AppDeps {
   };
   /** Site key and signed checkpoints (issue F). */
   integrity: Integrity;
+  /** Prometheus metrics (issue K) and who may scrape them */
+  metrics: Metrics;
+  metricsToken?: string;
 }
 
 /** The HTTP surface. One router per resource; everything but health and login needs a session. */
@@ -91,6 +95,10 @@ export function createApp(d: AppDeps): Express {
   const loginJson = express.json({ limit: '256kb' });
   const json = [loginJson, refuseLoneSurrogates];
   app.use('/api', csrfGuard(d.allowedOrigins));
+  app.use(d.metrics.middleware());
+  app.get('/metrics', metricsAccess(d.metricsToken, requireSession(d.sessions), (u) => d.rights.of(u).all), async (_req, res) => {
+    res.set('Content-Type', d.metrics.registry.contentType).send(await d.metrics.registry.metrics());
+  });
   app.use('/api/health', healthRouter(d.cameras, d.version));
   if (d.evidence) app.use('/api/session', loginJson, auditLogins(d.evidence.audit, d.users));
   const audit = d.evidence?.audit;

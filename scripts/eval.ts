@@ -9,22 +9,27 @@
 import { parseArgs } from 'node:util';
 import { pathToFileURL } from 'node:url';
 import type { Detector } from '../server/analytics/detector.ts';
-import { scoreAlarms, type AlarmLine, type EvalResult } from '../server/analytics/evaluate.ts';
+import { scoreAlarms, type AlarmLine, type EvalResult, type TruthEvent } from '../server/analytics/evaluate.ts';
 import { analyzeVideo } from '../server/analytics/pipeline.ts';
 import { ensureScenarios, type Scenario } from '../test/support/scenarios.ts';
 
 export interface ScenarioResult {
   name: string;
+  category: string;
   alarms: AlarmLine[];
   result: EvalResult;
   frames: number;
   wallMs: number;
 }
 
+type Totals = Omit<EvalResult, 'matches' | 'unmatched'>;
+
 export interface EvalSummary {
   fps: number;
   scenarios: ScenarioResult[];
-  total: Omit<EvalResult, 'matches' | 'unmatched'>;
+  total: Totals;
+  /** per scenario category (basic, static, pacing, obstruction, light, night, tamper) */
+  categories: Record<string, Totals>;
 }
 
 const r2 = (n: number) => Math.round(n * 100) / 100;
@@ -33,26 +38,38 @@ export async function runEval(detector: Detector, opts: { fps?: number; only?: s
   const fps = opts.fps ?? 5;
   const scenarios: Scenario[] = await ensureScenarios(opts.only);
   const out: ScenarioResult[] = [];
-  const allTruth = [];
-  const allAlarms: AlarmLine[] = [];
+  const pool = new Map<string, { truth: TruthEvent[]; alarms: AlarmLine[] }>();
+  const add = (key: string, truth: TruthEvent[], alarms: AlarmLine[]) => {
+    const p = pool.get(key) ?? { truth: [], alarms: [] };
+    p.truth.push(...truth);
+    p.alarms.push(...alarms);
+    pool.set(key, p);
+  };
   for (const s of scenarios) {
-    const res = await analyzeVideo(s.video, s.zones, detector, { fps });
+    const res = await analyzeVideo(s.video, s.zones, detector, { fps, tamper: s.tamper });
     const alarms = res.alarms.map((a) => ({ type: a.type, zone: a.zone, start: r2(a.start), end: r2(a.end ?? a.start) }));
-    out.push({ name: s.name, alarms, result: scoreAlarms(s.truth, alarms), frames: res.frames, wallMs: res.wallMs });
+    out.push({ name: s.name, category: s.category, alarms, result: scoreAlarms(s.truth, alarms), frames: res.frames, wallMs: res.wallMs });
     // zone names are unique per scenario only: prefix them for the totals
-    allTruth.push(...s.truth.map((t) => ({ ...t, zone: `${s.name}/${t.zone}` })));
-    allAlarms.push(...alarms.map((a) => ({ ...a, zone: `${s.name}/${a.zone}` })));
+    const truth = s.truth.map((t) => ({ ...t, zone: `${s.name}/${t.zone}` }));
+    const lines = alarms.map((a) => ({ ...a, zone: `${s.name}/${a.zone}` }));
+    add('', truth, lines);
+    add(s.category, truth, lines);
   }
-  const { matches: _m, unmatched: _u, ...total } = scoreAlarms(allTruth, allAlarms);
-  return { fps, scenarios: out, total };
+  const totals = (k: string): Totals => {
+    const { matches: _m, unmatched: _u, ...t } = scoreAlarms(pool.get(k)!.truth, pool.get(k)!.alarms);
+    return t;
+  };
+  const categories = Object.fromEntries([...pool.keys()].filter((k) => k).map((k) => [k, totals(k)]));
+  return { fps, scenarios: out, total: totals(''), categories };
 }
 
 export function formatTable(s: EvalSummary): string {
-  const rows = [['scenario', 'truth', 'alarms', 'TP', 'FP', 'FN', 'delay s', 'frames/s']];
+  const rows = [['scenario', 'category', 'truth', 'alarms', 'TP', 'FP', 'FN', 'delay s', 'frames/s']];
   for (const r of s.scenarios) {
     const x = r.result;
     rows.push([
       r.name,
+      r.category,
       String(x.matches.length),
       String(r.alarms.length),
       String(x.truePositives),
@@ -63,7 +80,10 @@ export function formatTable(s: EvalSummary): string {
     ]);
   }
   const t = s.total;
-  rows.push(['TOTAL', '', '', String(t.truePositives), String(t.falsePositives), String(t.falseNegatives), t.meanDelay === undefined ? '-' : `mean ${t.meanDelay.toFixed(1)}`, '']);
+  for (const [k, c] of Object.entries(s.categories)) {
+    rows.push([`category ${k}`, `P ${c.precision.toFixed(2)} R ${c.recall.toFixed(2)}`, '', '', String(c.truePositives), String(c.falsePositives), String(c.falseNegatives), c.meanDelay === undefined ? '-' : `mean ${c.meanDelay.toFixed(1)} max ${c.maxDelay!.toFixed(1)}`, '']);
+  }
+  rows.push(['TOTAL', '', '', '', String(t.truePositives), String(t.falsePositives), String(t.falseNegatives), t.meanDelay === undefined ? '-' : `mean ${t.meanDelay.toFixed(1)}`, '']);
   const w = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
   const lines = rows.map((r) => r.map((c, i) => (i === 0 ? c.padEnd(w[i]!) : c.padStart(w[i]!))).join('  '));
   lines.splice(1, 0, w.map((n) => '-'.repeat(n)).join('  '));
@@ -85,6 +105,7 @@ async function main(): Promise<void> {
   const json = {
     fps: summary.fps,
     ...summary.total,
+    categories: summary.categories,
     scenarios: summary.scenarios.map((r) => ({ name: r.name, alarms: r.alarms, tp: r.result.truePositives, fp: r.result.falsePositives, fn: r.result.falseNegatives, delays: r.result.delays })),
   };
   process.stdout.write(JSON.stringify(json) + '\n');

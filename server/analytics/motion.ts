@@ -98,6 +98,14 @@ export class MotionDetector {
     return n ? m / n : 0;
   }
 
+  /** Did the cell at (nx, ny) (0..1 of the picture) move on the last update? */
+  movingAt(nx: number, ny: number): boolean {
+    if (!this.gw) return false;
+    const x = Math.min(this.gw - 1, Math.floor(nx * this.gw));
+    const y = Math.min(this.gh - 1, Math.floor(ny * this.gh));
+    return this.mask[y * this.gw + x] === 1;
+  }
+
   reset(): void {
     this.bg = undefined;
   }

@@ -11,12 +11,15 @@
  * detector.pending > 0 (see docs/detection.md).
  */
 import { createLogger } from '../util/log.ts';
+import { AlarmMerge } from './alarm-merge.ts';
 import { colourHistogram } from './appearance.ts';
+import { SceneWatch, type SceneOptions } from './background.ts';
 import type { Detector } from './detector.ts';
 import { DEFAULT_ALARM_COOLDOWN_SECONDS, EpisodeJoiner } from './episodes.ts';
 import { openFrames, type Frame, type FrameSourceOptions } from './frames.ts';
 import { MotionDetector } from './motion.ts';
 import { ZoneRules, type Alarm, type RuleEvent, type RuleOptions } from './rules.ts';
+import { TAMPER_TEXT, TAMPER_ZONE, TamperDetector, type TamperEvent, type TamperOptions, type TamperReason } from './tamper.ts';
 import { Tracker, type Track, type TrackerOptions, type TrackInput } from './tracker.ts';
 import type { Zone } from './zones.ts';
 
@@ -27,6 +30,14 @@ export const MIN_DETECTION_SCORE = 0.1;
 export interface AnalyzerOptions {
   tracker?: TrackerOptions;
   rules?: Omit<RuleOptions, 'width' | 'height'>;
+  /** exit zones' clear-reference comparison (background.ts); false = COCO objects only */
+  scene?: SceneOptions | false;
+  /**
+   * camera-tamper alarms (type camera_tamper, zone TAMPER_ZONE): on live, off by default offline (the
+   * analyze CLI prints zone alarms only). The detector always runs: while the view looks tampered the
+   * exit zones are not compared (a covered lens is no carton).
+   */
+  tamper?: TamperOptions | boolean;
 }
 
 export interface StepResult {
@@ -44,6 +55,11 @@ export class CameraAnalyzer {
   private classIds: Set<number> | undefined;
   private size = '';
   private lastT = Number.NEGATIVE_INFINITY;
+  private scene: SceneWatch | undefined;
+  readonly tamper: TamperDetector;
+  private readonly tamperAlarms: boolean;
+  private tamperOpen: Alarm | undefined;
+  private merge = new AlarmMerge();
 
   constructor(
     private readonly detector: Detector,
@@ -59,6 +75,19 @@ export class CameraAnalyzer {
       thresholdsFor: (c) => (c === 0 ? undefined : OBJECT_THRESHOLDS),
       ...opts.tracker,
     });
+    this.tamperAlarms = opts.tamper !== undefined && opts.tamper !== false;
+    this.tamper = new TamperDetector(typeof opts.tamper === 'object' ? opts.tamper : {});
+    this.scene = this.newScene();
+  }
+
+  private newScene(): SceneWatch | undefined {
+    if (this.opts.scene === false) return undefined;
+    return SceneWatch.for(this.zones, { exitDwellSeconds: this.opts.rules?.exitDwellSeconds, ...this.opts.scene });
+  }
+
+  /** The exit zones' reference state (learning / ready / cannot_learn, why), for the status API. */
+  get sceneWatch(): SceneWatch | undefined {
+    return this.scene;
   }
 
   private ensureRules(w: number, h: number): ZoneRules {
@@ -83,26 +112,57 @@ export class CameraAnalyzer {
       this.tracker.reset();
       this.motion.reset();
       this.rules = undefined;
+      this.scene = this.newScene();
+      this.tamper.relearn();
     }
     this.lastT = frame.t;
     const rules = this.ensureRules(frame.sourceWidth, frame.sourceHeight);
     this.motion.update(frame);
+    const tamperEvents = this.tamper.updateFrame(frame);
     const dets = await this.detector.detect(frame, { scoreThreshold: MIN_DETECTION_SCORE, classes: this.classIds });
     const inputs: TrackInput[] = dets.map((d) => ({ ...d, motion: this.motion.motionIn(d), appearance: colourHistogram(frame, d) }));
     const tracks = this.tracker.update(frame.t, inputs);
-    return { events: [...restart, ...rules.update(frame.t, tracks, wallTime)], tracks };
+    const events = rules.update(frame.t, tracks, wallTime);
+    // while the view looks tampered (covered, turned…) the exit zones are not compared with their reference
+    if (this.scene && !this.tamper.last?.reason && this.tamper.state !== 'tampered') events.push(...this.scene.update(frame, tracks, undefined, this.motion));
+    events.push(...this.tamperRuleEvents(tamperEvents));
+    return { events: [...restart, ...this.merge.push(events)], tracks };
+  }
+
+  private tamperRuleEvents(list: TamperEvent[]): RuleEvent[] {
+    if (!this.tamperAlarms) return [];
+    const out: RuleEvent[] = [];
+    for (const e of list) {
+      if (e.kind === 'start') {
+        this.tamperOpen = { id: nextTamperId++, type: 'camera_tamper', zone: TAMPER_ZONE, start: e.at, end: undefined, since: e.since, score: 1, trackIds: [] };
+        out.push({ kind: 'start', alarm: { ...this.tamperOpen } });
+      } else if (this.tamperOpen) {
+        out.push({ kind: 'end', alarm: { ...this.tamperOpen, end: e.at } });
+        this.tamperOpen = undefined;
+      }
+    }
+    return out;
+  }
+
+  /** Why the open tamper alarm holds (view covered, turned away…), for the alarm snapshot label. */
+  get tamperReason(): TamperReason | undefined {
+    return this.tamperOpen ? this.tamper.openReason : undefined;
   }
 
   /** Alarms whose condition holds now. */
   get openAlarms(): Alarm[] {
-    return this.rules?.openAlarms ?? [];
+    return this.merge.open;
   }
 
   /** Close open alarms at the end of the input. */
   finish(): RuleEvent[] {
-    return this.rules?.finish() ?? [];
+    const ev = [...(this.rules?.finish() ?? []), ...(this.scene?.finish() ?? []), ...this.tamperRuleEvents(this.tamper.finish())];
+    return this.merge.push(ev);
   }
 }
+
+let nextTamperId = 2_000_000_000;
+export { TAMPER_TEXT };
 
 export interface AnalyzeVideoOptions extends AnalyzerOptions {
   fps?: number;
@@ -130,7 +190,7 @@ export interface AnalyzeResult {
  */
 export async function analyzeVideo(path: string, zones: readonly Zone[], detector: Detector, opts: AnalyzeVideoOptions = {}): Promise<AnalyzeResult> {
   const t0 = performance.now();
-  const analyzer = new CameraAnalyzer(detector, zones, opts);
+  const analyzer = new CameraAnalyzer(detector, zones, { ...opts, tamper: opts.tamper ?? false });
   const src = openFrames({ ...opts.frames, input: path, fps: opts.fps ?? DEFAULT_ANALYSIS_FPS, keyframesOnly: opts.keyframesOnly });
   const alarms: Alarm[] = [];
   const episodes = new EpisodeJoiner(opts.cooldownSeconds ?? DEFAULT_ALARM_COOLDOWN_SECONDS);

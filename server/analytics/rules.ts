@@ -24,7 +24,7 @@ import type { Box } from './postprocess.ts';
 import type { Track } from './tracker.ts';
 import { boxOverlapFraction, normaliseBox, pointInPolygon, zoneActiveAt, type Zone } from './zones.ts';
 
-export type AlarmType = 'loitering' | 'blocked_exit';
+export type AlarmType = 'loitering' | 'blocked_exit' | 'camera_tamper';
 
 export interface Alarm {
   id: number;

@@ -32,9 +32,13 @@ export interface TamperOptions {
   holdSeconds?: number;
   clearSeconds?: number;
 }
+/** the zone name a camera_tamper alarm carries (the whole view, not a drawn zone) */
+export const TAMPER_ZONE = 'camera view';
+/** a tamper condition must hold this long (a person close to the lens for a moment is not tamper) */
+export const TAMPER_HOLD_SECONDS = 10;
 export const TW = 64;
 export const TH = 48;
-const DEF = { learnSeconds: 4, holdSeconds: 8, clearSeconds: 5 };
+const DEF = { learnSeconds: 4, holdSeconds: TAMPER_HOLD_SECONDS, clearSeconds: 5 };
 
 /** A BGR (or grey, channels 1) image → 64×48 grey (area average). */
 export function tinyGrey(data: Uint8Array, width: number, height: number, channels = 3): Float32Array {
@@ -126,6 +130,11 @@ export class TamperDetector {
 
   get state(): 'learning' | 'ready' | 'tampered' {
     return this.open ? 'tampered' : this.ref ? 'ready' : 'learning';
+  }
+
+  /** the reason of the open tamper condition */
+  get openReason(): TamperReason | undefined {
+    return this.open?.reason;
   }
 
   get reference(): Float32Array | undefined {

@@ -15,7 +15,11 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { TruthEvent } from '../../server/analytics/evaluate.ts';
 import type { Zone } from '../../server/analytics/zones.ts';
-import { RECIPES } from './scenario-recipes.ts';
+import { TAMPER_HOLD_SECONDS } from '../../server/analytics/tamper.ts';
+import { RECIPES as RECIPES_BASE } from './scenario-recipes.ts';
+import { RECIPES_H } from './scenario-recipes-h.ts';
+
+const RECIPES = [...RECIPES_BASE, ...RECIPES_H];
 
 export { RECIPES };
 
@@ -44,8 +48,23 @@ export const CROPS = {
   chair: { source: 'coco139', x: 370, y: 212, w: 76, h: 108 },
 } satisfies Record<string, Crop>;
 
+/**
+ * Synthetic non-COCO obstructions (issue H point 2): made with ffmpeg's lavfi (no asset), each a
+ * source + filter chain rendered to one PNG. YOLOX-Nano has no class for them: only the exit zone's
+ * "clear reference" comparison can see them.
+ */
+export const SHAPES = {
+  /** two stacked brown cartons with tape and a darker seam */
+  cartons: 'color=c=0x9a7548:s=96x104,noise=alls=18:allf=u,drawbox=x=0:y=50:w=96:h=5:color=0x4e3722:t=fill,drawbox=x=44:y=0:w=9:h=104:color=0xcdb98f:t=fill,drawbox=x=0:y=0:w=96:h=104:color=0x3f2c1a:t=3',
+  /** a grey metal trolley-like box: light frame, dark load, handle bar */
+  trolley: 'color=c=0x3a3d44:s=84x92,noise=alls=14:allf=u,drawbox=x=0:y=0:w=84:h=92:color=0xb8bcc4:t=5,drawbox=x=0:y=30:w=84:h=4:color=0xb8bcc4:t=fill,drawbox=x=0:y=62:w=84:h=4:color=0xb8bcc4:t=fill',
+  /** a light striped mattress lying flat */
+  mattress: 'color=c=0xd9dde6:s=150x58,noise=alls=10:allf=u,drawgrid=w=150:h=12:t=3:color=0x8090b0,drawbox=x=0:y=0:w=150:h=58:color=0x6a7488:t=3',
+} as const;
+export type ShapeName = keyof typeof SHAPES;
+
 export interface Paste {
-  crop: keyof typeof CROPS;
+  crop: keyof typeof CROPS | ShapeName;
   /** top-left in the 768×576 frame */
   x: number;
   y: number;
@@ -74,6 +93,13 @@ export interface Recipe {
   zones: Zone[];
   /** ground truth; dwellSeconds comes from the zone */
   truth: Omit<TruthEvent, 'dwellSeconds'>[];
+  /**
+   * filter chain applied to the whole composite picture (light changes, night grey/noise, tamper:
+   * cover, blur, a shifted view), e.g. "eq=brightness='-0.3*gte(t,10)'"; `t` is clip seconds
+   */
+  post?: string;
+  /** analyse with camera-tamper detection on (its alarms are type camera_tamper, zone TAMPER_ZONE) */
+  tamper?: boolean;
 }
 
 /** ffmpeg expression (of t) for a piecewise-linear coordinate through the waypoints. */
@@ -89,6 +115,8 @@ function pathExpr(path: readonly [number, number, number][], k: 1 | 2): string {
 
 export interface Scenario {
   name: string;
+  category: string;
+  tamper: boolean;
   video: string;
   zonesPath: string;
   zones: Zone[];
@@ -104,8 +132,17 @@ function run(args: string[]): Promise<void> {
   });
 }
 
-async function cropPng(name: keyof typeof CROPS, dir: string): Promise<string> {
-  const c = CROPS[name];
+async function cropPng(name: keyof typeof CROPS | ShapeName, dir: string): Promise<string> {
+  if (name in SHAPES) {
+    const spec = SHAPES[name as ShapeName];
+    const out = join(dir, `shape-${name}-${createHash('sha256').update(spec).digest('hex').slice(0, 8)}.png`);
+    if (existsSync(out)) return out;
+    const tmp = `${out}.${process.pid}.png`;
+    await run(['-f', 'lavfi', '-i', spec, '-frames:v', '1', tmp]);
+    renameSync(tmp, out);
+    return out;
+  }
+  const c = CROPS[name as keyof typeof CROPS];
   const out = join(dir, `${name}.png`);
   if (existsSync(out)) return out;
   const crop = `crop=${c.w}:${c.h}:${c.x}:${c.y}`;
@@ -117,7 +154,10 @@ async function cropPng(name: keyof typeof CROPS, dir: string): Promise<string> {
 }
 
 function hash(r: Recipe): string {
-  const h = createHash('sha256').update(JSON.stringify({ VERSION, r, crops: CROPS, vtest: statSync(VTEST).size }));
+  // synthetic shapes count only for the recipes that use them (the older clips keep their hashes)
+  const used = [...new Set(r.pastes.map((p) => p.crop).filter((c): c is ShapeName => c in SHAPES))];
+  const shapes = used.length ? { shapes: Object.fromEntries(used.map((u) => [u, SHAPES[u]])) } : {};
+  const h = createHash('sha256').update(JSON.stringify({ VERSION, r, crops: CROPS, vtest: statSync(VTEST).size, ...shapes }));
   return h.digest('hex').slice(0, 12);
 }
 
@@ -127,8 +167,8 @@ export async function ensureScenario(recipe: Recipe): Promise<Scenario> {
   const video = join(dir, 'clip.mp4');
   const zonesPath = join(dir, 'zones.json');
   const dwell = new Map(recipe.zones.map((z) => [z.name, z.dwellSeconds ?? (z.kind === 'loitering' ? 60 : 30)]));
-  const truth = recipe.truth.map((t) => ({ ...t, dwellSeconds: dwell.get(t.zone)! }));
-  const scenario = { name: recipe.name, video, zonesPath, zones: recipe.zones, truth, duration: recipe.to - recipe.from };
+  const truth = recipe.truth.map((t) => ({ ...t, dwellSeconds: t.type === 'camera_tamper' ? TAMPER_HOLD_SECONDS : dwell.get(t.zone)! }));
+  const scenario = { name: recipe.name, category: recipe.category ?? 'basic', tamper: recipe.tamper ?? false, video, zonesPath, zones: recipe.zones, truth, duration: recipe.to - recipe.from };
   if (existsSync(video) && existsSync(zonesPath)) return scenario;
   mkdirSync(dir, { recursive: true });
   const cropDir = join(CACHE, `crops-v${VERSION}`);
@@ -147,7 +187,11 @@ export async function ensureScenario(recipe: Recipe): Promise<Scenario> {
         `:enable='${shown}':shortest=1[b${i + 1}]`,
     );
   }
-  const last = `[b${recipe.pastes.length}]`;
+  let last = `[b${recipe.pastes.length}]`;
+  if (recipe.post) {
+    graph.push(`${last}${recipe.post}[post]`);
+    last = '[post]';
+  }
   const tmp = join(dir, `clip.${process.pid}.mp4`);
   try {
     await run([

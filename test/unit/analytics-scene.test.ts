@@ -78,7 +78,18 @@ describe('background model (exit zones)', () => {
   });
   it('a zone that is never still cannot learn, says why and does not alarm', () => {
     const sw = new SceneWatch([lane], { learnTimeoutSeconds: 20 });
-    const ev = run(sw, 80, 2, (t) => ({ f: frame(base, { t, rects: [{ x: 130 + ((t * 37) % 120), y: 130, w: 50, h: 140, v: 30 }] }) }));
+    // the whole lane changes from frame to frame (water, foliage in the wind, a camera on a PTZ tour):
+    // blocks of random grey over the lane, new every frame, so no pixel is ever seen still
+    const blocks = (t: number) => {
+      const out = [];
+      let r = Math.round(t * 10) + 3;
+      for (let y = 120; y < 285; y += 16) for (let x = 120; x < 295; x += 16) {
+        r = (r * 1103515245 + 12345) & 0x7fffffff;
+        out.push({ x, y, w: 16, h: 16, v: 20 + (r % 200) });
+      }
+      return out;
+    };
+    const ev = run(sw, 80, 2, (t) => ({ f: frame(base, { t, rects: blocks(t) }) }));
     const st = sw.status()[0]!;
     expect(st.state).toBe('cannot_learn');
     expect(st.reason).toMatch(/never still/);

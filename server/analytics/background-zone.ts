@@ -1,0 +1,186 @@
+/**
+ * One exit zone's background model (used by SceneWatch, background.ts): grey pixels at 1/4 of the
+ * analysed size, short-term background S (EMA, τ 1 s), the learned clear look L, and per pixel:
+ *  - learning: L is the mean of the frames in which the pixel was still (≈ the previous frame for ≥ 1 s,
+ *    no motion cell) and under no detected box, once that adds up to learnSeconds — so a busy walkway is
+ *    learned between the people passing; ready when 75 % of the zone is learned;
+ *  - comparison (normalised over the learned pixels: gain/offset changes cancel): changed when S differs
+ *    from L (intensity or gradient), S is static (the frame ≈ S), and no person's box (with a margin) has
+ *    covered it in the last 3 s (their fading ghost in S); L follows slowly (τ 60 s) where unchanged.
+ */
+import type { MotionDetector } from './motion.ts';
+import type { Alarm } from './rules.ts';
+import { normalise, type Grey } from './scene-image.ts';
+import { boxOverlapFraction, pointInPolygon, type Zone } from './zones.ts';
+
+export type SceneState = 'learning' | 'ready' | 'cannot_learn';
+/** a tracked box, normalised 0..1 */
+export interface SceneBox {
+  person: boolean;
+  b: { x1: number; y1: number; x2: number; y2: number };
+}
+export const Z_DIFF = 1.0; // normalised intensity difference (in zone std units)
+const G_DIFF = 0.9; // normalised gradient difference
+const STILL = 0.6; // frame vs short-term, normalised units
+const STILL_GREY = 12; // learning: frame vs previous frame, grey levels (a busy zone has a large std)
+const TAU_SHORT = 1;
+const TAU_LONG = 60;
+/** a pixel a person covered this recently is not compared (S still holds their fading ghost) */
+const GHOST_SECONDS = 3 * TAU_SHORT;
+/** a zone is ready once this share of its pixels has a learned clear look */
+const READY_COVERAGE = 0.75;
+
+export class ZoneScene {
+  readonly idx: Uint32Array;
+  readonly mask: Uint8Array;
+  S: Float32Array | undefined;
+  /** the clear reference; only pixels with learned[i] = 1 are valid */
+  readonly L: Float32Array;
+  readonly learned: Uint8Array;
+  /** learning: seconds each pixel was seen still and under no box, and the sum of its values then */
+  readonly stable: Float32Array;
+  readonly acc: Float32Array;
+  readonly run: Float32Array;
+  /** last time a person's box covered each pixel (its ghost in S fades within a few TAU_SHORT) */
+  readonly personAt: Float32Array;
+  /** the previous frame (stillness while learning) */
+  P: Float32Array | undefined;
+  learnedCount = 0;
+  state: SceneState = 'learning';
+  reason: string | undefined;
+  learnedAt: number | undefined;
+  learnStart: number | undefined;
+  changed = 0;
+  runStart: number | undefined;
+  runLast = Number.NEGATIVE_INFINITY;
+  lastTrue = Number.NEGATIVE_INFINITY;
+  open: (Alarm & { detail: string }) | undefined;
+  bbox: [number, number, number, number] | undefined;
+
+  constructor(
+    readonly zone: Zone,
+    readonly w: number,
+    readonly h: number,
+  ) {
+    const list: number[] = [];
+    this.mask = new Uint8Array(w * h);
+    for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) if (pointInPolygon((x + 0.5) / w, (y + 0.5) / h, zone.polygon)) list.push(y * w + x);
+    this.idx = Uint32Array.from(list);
+    for (const i of list) this.mask[i] = 1;
+    this.L = new Float32Array(w * h);
+    this.learned = new Uint8Array(w * h);
+    this.stable = new Float32Array(w * h);
+    this.acc = new Float32Array(w * h);
+    this.run = new Float32Array(w * h);
+    this.personAt = new Float32Array(w * h).fill(Number.NEGATIVE_INFINITY);
+  }
+
+  relearn(reason?: string): void {
+    this.learned.fill(0);
+    this.stable.fill(0);
+    this.acc.fill(0);
+    this.run.fill(0);
+    this.learnedCount = 0;
+    this.changed = 0;
+    this.state = 'learning';
+    this.reason = reason;
+    this.learnStart = undefined;
+    this.runStart = undefined;
+  }
+
+  /**
+   * One grey frame: learn (per pixel), compare with the clear look. Returns whether ≥ minFraction of the
+   * zone is changed now (false while not ready).
+   */
+  step(g: Grey, t: number, dt: number, boxes: readonly SceneBox[], o: { learnSeconds: number; learnTimeoutSeconds: number; minFraction: number }, md?: MotionDetector): boolean {
+    const a = 1 - Math.exp(-dt / TAU_SHORT);
+    const n = g.px.length;
+    if (!this.S) this.S = new Float32Array(g.px);
+    this.learnStart ??= t;
+    const learned = this.learned;
+    const zs = new Float32Array(n);
+    const zf = new Float32Array(n);
+    const zl = new Float32Array(n);
+    const zp = new Float32Array(n);
+    // normalised over the learned pixels (all of the zone until some are learned): gain and offset
+    // changes of the whole zone (auto-exposure, light ramps, day/night grey) cancel out
+    const sel = this.learnedCount > 0.5 * this.idx.length ? this.idx.filter((i) => learned[i]) : this.idx;
+    normalise(this.S, sel, zs, this.idx);
+    normalise(g.px, sel, zf, this.idx);
+    normalise(this.L, sel, zl, this.idx);
+    const prev = this.P ?? g.px;
+    normalise(prev, sel, zp, this.idx);
+    for (const i of this.idx) this.S[i] = this.S[i]! + (g.px[i]! - this.S[i]!) * a;
+    const inZone = boxes.filter((b) => boxOverlapFraction(b.b, this.zone.polygon) > 0.05);
+    const ready = this.state === 'ready';
+    let changed = 0;
+    let x1 = 1, y1 = 1, x2 = 0, y2 = 0;
+    const w = g.w;
+    const bl = 1 - Math.exp(-dt / TAU_LONG);
+    for (const i of this.idx) {
+      const nx = ((i % w) + 0.5) / w;
+      const ny = (Math.floor(i / w) + 0.5) / g.h;
+      // under a detected box (people with a margin: arms, their shadow, a bag at their feet)
+      let covered = false;
+      for (const { b, person } of inZone) {
+        const mx = person ? 0.25 * (b.x2 - b.x1) + 0.01 : 0;
+        const my = person ? 0.05 * (b.y2 - b.y1) + 0.01 : 0;
+        if (nx < b.x1 - mx || nx > b.x2 + mx || ny < b.y1 - my || ny > b.y2 + 2 * my) continue;
+        covered = true;
+        if (person) this.personAt[i] = t;
+      }
+      // static: the frame ≈ the short-term background here (the motion detector's background adapts
+      // in ~7 s: too slow to say a newly left object is still, it only gates the learning)
+      const still = Math.abs(zf[i]! - zs[i]!) < STILL;
+      if (!learned[i]) {
+        // per pixel, between the people passing: the mean of the frames where it was still (≈ the
+        // previous frame, no motion cell) and under no box, once that adds up to learnSeconds
+        // (counted once it has been still for a second in a row: random flicker is never still that long)
+        if (!covered && Math.abs(zf[i]! - zp[i]!) < STILL && Math.abs(g.px[i]! - prev[i]!) < STILL_GREY && !md?.movingAt(nx, ny)) {
+          this.run[i] = this.run[i]! + dt;
+          if (this.run[i]! >= 1) {
+            this.stable[i] = this.stable[i]! + dt;
+            this.acc[i] = this.acc[i]! + g.px[i]! * dt;
+          }
+        } else this.run[i] = 0;
+        if (this.stable[i]! >= o.learnSeconds) {
+          this.L[i] = this.acc[i]! / this.stable[i]!;
+          learned[i] = 1;
+          this.learnedCount++;
+        }
+        continue;
+      }
+      if (!ready || t - this.personAt[i]! < GHOST_SECONDS) continue;
+      const dz = Math.abs(zs[i]! - zl[i]!);
+      const gx = i % w > 0 && learned[i - 1] ? zs[i]! - zs[i - 1]! - (zl[i]! - zl[i - 1]!) : 0;
+      const gy = i >= w && learned[i - w] ? zs[i]! - zs[i - w]! - (zl[i]! - zl[i - w]!) : 0;
+      const diff = dz > Z_DIFF || Math.abs(gx) + Math.abs(gy) > G_DIFF * 2;
+      if (diff && still) {
+        changed++;
+        x1 = Math.min(x1, nx);
+        y1 = Math.min(y1, ny);
+        x2 = Math.max(x2, nx);
+        y2 = Math.max(y2, ny);
+      } else if (!diff && still && !covered) {
+        // selective update of the clear reference: only unchanged, still pixels under no box
+        this.L[i] = this.L[i]! + (this.S[i]! - this.L[i]!) * bl;
+      }
+    }
+    this.P = new Float32Array(g.px);
+    const coverage = this.learnedCount / this.idx.length;
+    if (!ready) {
+      if (coverage >= READY_COVERAGE) {
+        this.state = 'ready';
+        this.reason = undefined;
+        this.learnedAt = t;
+      } else if (t - this.learnStart >= o.learnTimeoutSeconds) {
+        this.state = 'cannot_learn';
+        this.reason = `the picture in the zone was never still for ${o.learnSeconds} s (people or motion all the time; ${Math.round(coverage * 100)} % learned); still trying`;
+      }
+      return false;
+    }
+    this.changed = changed / this.idx.length;
+    this.bbox = changed ? [x1, y1, x2, y2] : undefined;
+    return this.changed >= o.minFraction;
+  }
+}

@@ -18,6 +18,8 @@ export class WpDutylogPage extends LitElement {
   @state() private verify: Awaited<ReturnType<typeof verifyLog>> | null = null;
   @state() private error = '';
   @state() private correcting: number | null = null;
+  /** a manual entry is being saved: the button is disabled so one click makes one entry */
+  @state() private adding = false;
   private readonly cams = new StoreController(this, cameras);
   private readonly l10n = new LocalizeController(this);
 
@@ -52,16 +54,23 @@ export class WpDutylogPage extends LitElement {
 
   private async add(e: SubmitEvent): Promise<void> {
     e.preventDefault();
-    const f = new FormData(e.target as HTMLFormElement);
+    // e.target is only set while the event is dispatched (it reads null after the first await)
+    const form = e.currentTarget as HTMLFormElement;
+    const f = new FormData(form);
     const text = String(f.get('text') ?? '').trim();
-    if (!text) return;
+    if (!text || this.adding) return;
+    this.adding = true;
     try {
       await appendLog(f.get('category') as ManualCategory, text, String(f.get('camera') ?? '') || null);
-      (e.target as HTMLFormElement).reset();
-      await this.load();
+      form.reset();
+      this.error = '';
     } catch (err) {
       this.error = errorMessage(err);
+      return;
+    } finally {
+      this.adding = false;
     }
+    await this.load();
   }
 
   private async correct(seq: number): Promise<void> {
@@ -88,7 +97,7 @@ export class WpDutylogPage extends LitElement {
         <select name="camera" data-testid="log-camera"><option value="">${t('log.noCamera')}</option>
           ${this.cams.value.cameras.map((c) => html`<option value=${c.id}>${c.name}</option>`)}</select>
         <input type="text" name="text" data-testid="log-text" placeholder=${t('log.text')} maxlength="4000" />
-        <button class="primary" type="submit" data-testid="log-submit">${t('log.add')}</button>
+        <button class="primary" type="submit" data-testid="log-submit" ?disabled=${this.adding}>${t('log.add')}</button>
       </form>
       ${this.error ? html`<p class="error">${this.error}</p>` : nothing}
       <table>

@@ -56,4 +56,15 @@ describe('issue K bugs in the console', () => {
     const saved = (await (await fetch(`${wp.url}/api/dutylog`, { headers: { cookie } })).json()) as unknown;
     expect(JSON.stringify(saved).match(/courier waiting at the east gate/g)).toHaveLength(1);
   });
+
+  it('review: opening and reloading /review directly shows the first camera', async () => {
+    await page.goto(`${wp.url}/review`);
+    const select = page.locator('[data-testid="review-camera"]');
+    await select.waitFor({ timeout: 15_000 });
+    expect(await select.inputValue()).toBe('gate');
+    await page.reload();
+    await select.waitFor({ timeout: 15_000 });
+    expect(await page.locator('wp-review-page').textContent()).not.toContain('No cameras.');
+    expect(await page.locator('[data-testid="review-player"]').count()).toBe(1);
+  });
 });

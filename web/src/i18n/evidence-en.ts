@@ -7,6 +7,7 @@ export const evidenceEn = {
   'review.go': 'Go',
   'review.addCamera': 'Play in sync with',
   'review.noCameras': 'No cameras.',
+  'review.loading': 'Loading cameras…',
   'review.noFootage': 'No recording at this time. Pick a green range on the timeline.',
   'review.playError': 'The recording could not be played.',
   'review.play': 'Play',

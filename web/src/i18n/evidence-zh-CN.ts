@@ -9,6 +9,7 @@ export const evidenceZhCN: Record<keyof typeof evidenceEn, string> = {
   'review.go': '跳转',
   'review.addCamera': '同步播放',
   'review.noCameras': '没有摄像机。',
+  'review.loading': '正在加载摄像机…',
   'review.noFootage': '该时间没有录像。请在时间轴上选择绿色区段。',
   'review.playError': '录像无法播放。',
   'review.play': '播放',

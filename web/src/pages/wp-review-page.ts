@@ -70,7 +70,9 @@ export class WpReviewPage extends LitElement {
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
-    if (changed.has('cameraId') || changed.has('at')) {
+    // opened as /review (no camera in the path) before the camera list arrived: start once it is there
+    const waiting = !this.cameraId && !this.ids.length;
+    if (changed.has('cameraId') || changed.has('at') || waiting) {
       const first = this.cameraId || this.store.value.cameras[0]?.id || '';
       if (first && (first !== this.ids[0] || changed.has('at'))) {
         this.ids = [first, ...this.ids.slice(1).filter((x) => x !== first)];
@@ -229,7 +231,7 @@ export class WpReviewPage extends LitElement {
   override render() {
     const list = this.store.value.cameras;
     const primary = this.ids[0];
-    if (!primary) return html`<div class="empty muted">${t('review.noCameras')}</div>`;
+    if (!primary) return html`<div class="empty muted">${t(this.store.value.loaded ? 'review.noCameras' : 'review.loading')}</div>`;
     const name = (id: string) => list.find((c) => c.id === id)?.name ?? id;
     return html`
       <header>

@@ -4,7 +4,7 @@
  * chained duty-log entries; the handovers table only indexes them.
  */
 import type { Db } from '../store/db.ts';
-import type { AlarmSource } from '../patrol/alarms.ts';
+import { openAlarmCounts, type AlarmSource } from '../patrol/alarms.ts';
 import type { Clock } from '../patrol/clock.ts';
 import type { ComplianceService } from '../patrol/compliance.ts';
 import type { Actor } from '../patrol/types.ts';
@@ -13,7 +13,10 @@ import type { DutyLog } from './log.ts';
 import type { CheckpointRef } from '../patrol/index.ts';
 
 export interface OpenItems {
-  alarms: { cameraId: string; cameraName: string }[];
+  /** open (not resolved) alarms in all, the sum of `alarms[].count`; absent in handovers written before issue K */
+  openAlarms?: number;
+  /** cameras with open alarms, most first; `count` is absent in handovers written before issue K (read it as 1) */
+  alarms: { cameraId: string; cameraName: string; count?: number }[];
   offlineCameras: { cameraId: string; cameraName: string; reason: string | null; since: number | null }[];
   missedRounds: { routeId: number; routeName: string; slotMs: number }[];
 }
@@ -82,8 +85,12 @@ export class HandoverService {
     const now = this.d.clock.now();
     const last = this.latest();
     const since = Math.max(last?.createdMs ?? 0, now - 24 * 3600_000);
+    const alarms = [...openAlarmCounts(this.d.alarms, this.d.db)]
+      .map(([id, count]) => ({ cameraId: id, cameraName: nameOf(id), count }))
+      .sort((a, b) => b.count - a.count || a.cameraName.localeCompare(b.cameraName));
     return {
-      alarms: [...this.d.alarms.openAlarmCameraIds()].map((id) => ({ cameraId: id, cameraName: nameOf(id) })),
+      openAlarms: alarms.reduce((n, a) => n + a.count, 0),
+      alarms,
       offlineCameras: cams
         .filter((c) => c.status === 'offline')
         .map((c) => ({ cameraId: c.id, cameraName: c.name, reason: c.statusReason, since: c.statusSince })),
@@ -121,7 +128,7 @@ export class HandoverService {
     if (pending && pending.ackMs === null) {
       throw conflict(`handover ${pending.id} by ${pending.fromUsername} is not acknowledged yet`, 'handover_pending');
     }
-    const counts = `${items.alarms.length} open alarms, ${items.offlineCameras.length} offline cameras, ${items.missedRounds.length} missed rounds`;
+    const counts = `${items.openAlarms ?? items.alarms.length} open alarms, ${items.offlineCameras.length} offline cameras, ${items.missedRounds.length} missed rounds`;
     const run = this.d.db.transaction(() => {
       const e = this.d.log.append({
         category: 'handover',

@@ -4,6 +4,8 @@
  * opened or reloaded directly shows its camera, not "No cameras."; the handover counts open alarms, not cameras
  * with open alarms. Only 127.0.0.1 is contacted.
  */
+import Database from 'better-sqlite3';
+import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../support/browser.ts';
@@ -66,5 +68,41 @@ describe('issue K bugs in the console', () => {
     await select.waitFor({ timeout: 15_000 });
     expect(await page.locator('wp-review-page').textContent()).not.toContain('No cameras.');
     expect(await page.locator('[data-testid="review-player"]').count()).toBe(1);
+  });
+
+  it('handover: counts open alarms, not cameras, and lists them per camera', async () => {
+    // 17 open alarms on one camera, 2 on another, 1 resolved: 19 open
+    const db = new Database(join(wp.dataDir, 'watchpost.db'));
+    db.pragma('busy_timeout = 5000');
+    const now = Date.now();
+    const ins = db.prepare(
+      `INSERT INTO alarms (camera_id, zone, kind, status, since_ms, start_ms, recording_ms, score, track_ids, last_seen_ms, priority)
+       VALUES (?, 'exit', 'loitering', ?, ?, ?, ?, 0.9, '[]', ?, 2)`,
+    );
+    for (let i = 0; i < 20; i++) ins.run(i < 17 ? 'gate' : 'yard', i === 19 ? 'resolved' : i % 3 === 0 ? 'acknowledged' : 'open', now - i * 1000, now - i * 1000, now - i * 1000, now);
+    db.close();
+
+    const draft = (await (await fetch(`${wp.url}/api/handovers/draft`, { headers: { cookie } })).json()) as {
+      openItems: { openAlarms: number; alarms: { cameraId: string; count: number }[] };
+    };
+    expect(draft.openItems.openAlarms).toBe(19);
+    expect(draft.openItems.alarms).toEqual([
+      expect.objectContaining({ cameraId: 'gate', count: 17 }),
+      expect.objectContaining({ cameraId: 'yard', count: 2 }),
+    ]);
+
+    await page.goto(`${wp.url}/handover`);
+    const alarms = page.locator('[data-testid="handover-alarms"]').first();
+    await alarms.waitFor();
+    expect(await page.locator('[data-testid="handover-alarm-count"]').first().textContent()).toContain('19');
+    expect(await alarms.textContent()).toMatch(/东门 Gate.*17/);
+    expect(await alarms.textContent()).toMatch(/Yard.*2/);
+
+    await page.locator('[data-testid="handover-notes"]').fill('gate alarms still open');
+    await page.locator('[data-testid="handover-submit"]').click();
+    await page.locator('[data-testid="handover-latest"]').waitFor();
+    const log = (await (await fetch(`${wp.url}/api/dutylog`, { headers: { cookie } })).json()) as unknown;
+    expect(JSON.stringify(log)).toContain('19 open alarms');
+    expect(pageErrors).toEqual([]);
   });
 });

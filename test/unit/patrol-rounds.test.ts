@@ -117,12 +117,32 @@ describe('rounds with an injected clock', () => {
     expect(r.stops.map((s) => [s.cameraId, s.alarm])).toEqual([['c', true], ['a', false], ['b', false]]);
   });
 
+  it('handover counts open alarms, not cameras with open alarms (issue K)', () => {
+    const { db, p, op } = setup({ alarms: ['a', 'c'] });
+    const ins = db.prepare(
+      `INSERT INTO alarms (camera_id, zone, kind, status, since_ms, start_ms, recording_ms, score, track_ids, last_seen_ms, priority)
+       VALUES (?, 'z', 'loitering', ?, 1, 1, 1, 0.9, '[]', 1, 2)`,
+    );
+    for (let i = 0; i < 12; i++) ins.run('a', i % 2 ? 'open' : 'acknowledged');
+    ins.run('a', 'resolved');
+    for (let i = 0; i < 7; i++) ins.run('c', 'dispatched');
+    const items = p.handover.openItems();
+    expect(items.openAlarms).toBe(19);
+    expect(items.alarms).toEqual([
+      { cameraId: 'a', cameraName: 'Gate', count: 12 },
+      { cameraId: 'c', cameraName: 'Garage', count: 7 },
+    ]);
+    expect(p.handover.create(op, 'busy night').openItems.openAlarms).toBe(19);
+    expect(p.log.list({ limit: 5 }).some((e) => e.text.includes('(19 open alarms,'))).toBe(true);
+  });
+
   it('handover lists open items and needs another operator to acknowledge', () => {
     const { p, clock, op, op2, online } = setup({ alarms: ['a'] });
     clock.set(at('2025-03-10T11:30'));
     online.delete('b');
     const h = p.handover.create(op, 'Gate barrier sticks; watch it.');
-    expect(h.openItems.alarms).toEqual([{ cameraId: 'a', cameraName: 'Gate' }]);
+    expect(h.openItems.alarms).toEqual([{ cameraId: 'a', cameraName: 'Gate', count: 1 }]);
+    expect(h.openItems.openAlarms).toBe(1);
     expect(h.openItems.offlineCameras.map((c) => c.cameraId)).toEqual(['b']);
     expect(h.openItems.missedRounds.length).toBe(3);
     expect(() => p.handover.create(op2, 'again')).toThrow(expect.objectContaining({ code: 'handover_pending' }));

@@ -170,7 +170,10 @@ export function reportUrl(kind: 'daily' | 'shift', format: 'csv' | 'html', date:
 }
 
 export interface OpenItems {
-  alarms: { cameraId: string; cameraName: string }[];
+  /** open alarms in all (absent in handovers written before issue K: count the cameras) */
+  openAlarms?: number;
+  /** cameras with open alarms and how many each (count absent in older handovers: 1) */
+  alarms: { cameraId: string; cameraName: string; count?: number }[];
   offlineCameras: { cameraId: string; cameraName: string; reason: string | null }[];
   missedRounds: { routeId: number; routeName: string; slotMs: number }[];
 }

@@ -63,10 +63,17 @@ export class WpHandoverPage extends LitElement {
     }
   }
 
+  /** Open alarms: the total, then each camera with how many (older handovers stored cameras only: 1 each). */
+  private alarms(items: OpenItems) {
+    const total = items.openAlarms ?? items.alarms.reduce((n, a) => n + (a.count ?? 1), 0);
+    return html`<p data-testid="handover-alarm-count">${total === 1 ? t('handover.alarmCountOne') : t('handover.alarmCount', { n: total })}</p>
+      <ul data-testid="handover-alarms">${items.alarms.map((a) => html`<li>${t('handover.cameraAlarms', { camera: a.cameraName, n: a.count ?? 1 })}</li>`)}</ul>`;
+  }
+
   private list(items: OpenItems) {
     const none = html`<span class="muted">${t('handover.nothing')}</span>`;
     return html`
-      <h2>${t('handover.alarms')}</h2>${items.alarms.length ? html`<ul>${items.alarms.map((a) => html`<li>${a.cameraName}</li>`)}</ul>` : none}
+      <h2>${t('handover.alarms')}</h2>${items.alarms.length ? this.alarms(items) : none}
       <h2>${t('handover.offline')}</h2>${items.offlineCameras.length
         ? html`<ul data-testid="handover-offline">${items.offlineCameras.map((c) => html`<li>${c.cameraName} (${c.reason ?? ''})</li>`)}</ul>`
         : none}

@@ -2,19 +2,14 @@
  * Watchpost server. main() is an ordered list of start steps; each step either succeeds or stops
  * the process with one clear message.
  */
-import { createServer, type Server } from 'node:http';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync, accessSync, chmodSync, constants } from 'node:fs';
-import { createHash } from 'node:crypto';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { loadConfig, ConfigError, type LoadedConfig } from './config/load.ts';
-import type { WatchpostConfig } from './config/schema.ts';
-import type { CameraConfig } from './cameras/types.ts';
+import { createServer } from 'node:http';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { CameraService } from './cameras/service.ts';
 import { EventBus } from './events/bus.ts';
 import { checkFfmpeg } from './media/ffmpeg-check.ts';
 import { MediaManager } from './media/manager.ts';
-import { demoCameras, demoClipsReady } from './demo/demo-cameras.ts';
+import { demoCameras } from './demo/demo-cameras.ts';
 import { seedDemoRoute } from './demo/demo-route.ts';
 import { openDb, type Db } from './store/db.ts';
 import { CameraRepo } from './store/cameras.ts';
@@ -24,11 +19,8 @@ import { CameraGroupRepo } from './store/camera-groups.ts';
 import { RightsService } from './access/rights.ts';
 import { isDiskFull } from './retention/space.ts';
 import { Metrics } from './metrics/index.ts';
-import { passwordProblem } from './auth/password-policy.ts';
 import { UserRepo } from './store/users.ts';
-import { SecretBox } from './store/secret-box.ts';
 import { FailureLimiter } from './auth/rate-limit.ts';
-import { generatePassword, hashPassword } from './auth/password.ts';
 import { createApp } from './http/app.ts';
 import { createLogger } from './util/log.ts';
 import { createEvidence } from './evidence/index.ts';
@@ -44,164 +36,10 @@ import { AlarmService } from './alarms/service.ts';
 import { setSnapshotTimeZone } from './alarms/annotate.ts';
 import { ZoneRepo } from './alarms/repo.ts';
 import { LiveAnalytics } from './analytics/live/service.ts';
-import { KeyMissingError, createIntegrity, loadSiteKey, type Integrity } from './integrity/index.ts';
+
+import { ROOT, VERSION, fail, listen, parseArgs, startupBlock, stepAdmin, stepCameras, stepConfig, stepIntegrity, stepPaths, tighten } from './startup/steps.ts';
 
 const log = createLogger('main');
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const VERSION = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
-
-interface Args {
-  config?: string;
-  validateOnly: boolean;
-}
-
-function parseArgs(argv: string[]): Args {
-  const args: Args = { validateOnly: false };
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i]!;
-    if (a === '--config') args.config = argv[++i];
-    else if (a.startsWith('--config=')) args.config = a.slice('--config='.length);
-    else if (a === '--validate-config') args.validateOnly = true;
-    else if (a === '--help' || a === '-h') {
-      process.stdout.write('usage: watchpost [--config watchpost.yml] [--validate-config]\n');
-      process.exit(0);
-    } else fail(`unknown argument: ${a} (see --help)`);
-  }
-  if (args.validateOnly && args.config === undefined && !existsSync('watchpost.yml')) {
-    fail('--validate-config needs --config PATH or ./watchpost.yml');
-  }
-  return args;
-}
-
-function fail(message: string, code = 2): never {
-  process.stderr.write(`watchpost: ${message}\n`);
-  process.exit(code);
-}
-
-function stepConfig(args: Args): LoadedConfig {
-  try {
-    return loadConfig(args.config);
-  } catch (e) {
-    if (e instanceof ConfigError) fail(`${e.message}\n  ${e.problems.join('\n  ')}`);
-    throw e;
-  }
-}
-
-interface Paths {
-  dataDir: string;
-  recordingsDir: string;
-  liveDir: string;
-  dbFile: string;
-  keysDir: string;
-  checkpointsDir: string;
-}
-
-/** Live HLS goes to tmpfs when there is one: it is rewritten every second and never kept. */
-function stepPaths(cfg: WatchpostConfig): Paths {
-  const dataDir = resolve(cfg.storage.dataDir);
-  const recordingsDir = resolve(cfg.storage.recordingsDir ?? dataDir);
-  let liveDir = cfg.storage.liveDir ? resolve(cfg.storage.liveDir) : join(dataDir, '.live');
-  if (!cfg.storage.liveDir) {
-    try {
-      accessSync('/dev/shm', constants.W_OK);
-      liveDir = join('/dev/shm', `watchpost-${createHash('sha1').update(dataDir).digest('hex').slice(0, 10)}`);
-    } catch {
-      /* no tmpfs: keep it in the data dir */
-    }
-  }
-  // monitoring content is confidential: only the service user reads the data, recordings, keys and live HLS
-  for (const d of [dataDir, recordingsDir]) {
-    mkdirSync(d, { recursive: true, mode: 0o700 });
-    tighten(d, 0o700);
-  }
-  rmSync(liveDir, { recursive: true, force: true });
-  mkdirSync(liveDir, { recursive: true, mode: 0o700 });
-  const keysDir = resolve(cfg.storage.keysDir ?? dataDir);
-  const checkpointsDir = resolve(cfg.storage.checkpointsDir ?? join(dataDir, 'checkpoints'));
-  return { dataDir, recordingsDir, liveDir, dbFile: join(dataDir, 'watchpost.db'), keysDir, checkpointsDir };
-}
-
-function tighten(path: string, mode: number): void {
-  try {
-    chmodSync(path, mode);
-  } catch (err) {
-    log.warn('cannot restrict file mode', { path, mode: mode.toString(8), err });
-  }
-}
-
-/** The site key (signing), the secret box (camera passwords) and the integrity service. */
-function stepIntegrity(cfg: WatchpostConfig, paths: Paths, db: Db): { integrity: Integrity; box: SecretBox } {
-  let key;
-  try {
-    key = loadSiteKey(db, paths.keysDir, paths.dataDir);
-  } catch (e) {
-    if (e instanceof KeyMissingError) fail(e.message);
-    throw e;
-  }
-  const secretFile = join(paths.keysDir, 'secret.key');
-  const straySecret = join(paths.dataDir, 'secret.key');
-  if (paths.keysDir !== paths.dataDir && !existsSync(secretFile) && existsSync(straySecret)) {
-    fail(`the camera secret key is in ${straySecret}, but storage.keysDir is ${paths.keysDir}: move the file there (keep mode 0600)`);
-  }
-  const box = SecretBox.fromKeyFile(secretFile);
-  const integrity = createIntegrity({ db, key, checkpointsDir: paths.checkpointsDir, intervalMs: cfg.storage.checkpointSeconds * 1000 });
-  return { integrity, box };
-}
-
-/** First start with no users: create admin with WATCHPOST_ADMIN_PASSWORD or a generated password. */
-async function stepAdmin(users: UserRepo, dataDir: string): Promise<void> {
-  const hintFile = join(dataDir, 'initial-admin-password.txt');
-  if (users.count() > 0) {
-    if (existsSync(hintFile)) {
-      process.stdout.write(`\n  Admin login: user "admin", password in ${hintFile}\n\n`);
-    }
-    return;
-  }
-  const fromEnv = process.env.WATCHPOST_ADMIN_PASSWORD;
-  const weak = fromEnv ? passwordProblem(fromEnv, 'admin') : undefined;
-  if (weak) fail(`WATCHPOST_ADMIN_PASSWORD ${weak}; choose a stronger one (or unset it to get a generated password)`);
-  const password = fromEnv || generatePassword();
-  users.create('admin', await hashPassword(password), 'admin');
-  log.info('created the first user "admin"', { passwordFrom: fromEnv ? 'WATCHPOST_ADMIN_PASSWORD' : 'generated' });
-  if (!fromEnv) {
-    writeFileSync(hintFile, password + '\n', { mode: 0o600 });
-    process.stdout.write(
-      `\n  ==========================================================\n` +
-        `   First start: created user "admin" with password: ${password}\n` +
-        `   (also kept in ${hintFile} — delete it once noted)\n` +
-        `  ==========================================================\n\n`,
-    );
-  }
-}
-
-function stepCameras(cfg: WatchpostConfig): CameraConfig[] {
-  const fixed: CameraConfig[] = cfg.cameras.map((c) => ({
-    id: c.id,
-    name: c.name,
-    enabled: c.enabled,
-    origin: 'config',
-    retentionDays: c.retentionDays,
-    source: { url: c.url ?? resolve(c.file!), subUrl: c.subUrl, username: c.username, password: c.password },
-  }));
-  if (cfg.demo) {
-    if (!demoClipsReady(ROOT)) {
-      log.warn('demo clips are not prepared; run `npm run prepare` (or npm install). Starting without demo cameras.');
-    } else {
-      fixed.push(...demoCameras(ROOT).filter((d) => !fixed.some((c) => c.id === d.id)));
-    }
-  }
-  return fixed;
-}
-
-function listen(server: Server, port: number, host: string): Promise<number> {
-  return new Promise((resolveListen, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => {
-      const addr = server.address();
-      resolveListen(typeof addr === 'object' && addr ? addr.port : port);
-    });
-  });
-}
 
 async function main(): Promise<void> {
   process.umask(0o077); // every file we or ffmpeg create: 0600, every directory 0700
@@ -420,6 +258,7 @@ async function main(): Promise<void> {
   purge.unref();
   log.info('listening', { url: `http://localhost:${port}/`, cameras: cameras.list().length });
   process.stdout.write(`Watchpost ${VERSION} is up: http://localhost:${port}/\n`);
+  process.stdout.write(startupBlock({ port, paths, cameras: cameras.list().length, demo: cfg.demo, users: users.count() }));
 
   let stopping = false;
   const shutdown = async (signal: string) => {

@@ -13,8 +13,8 @@ import { probeNetwork, type FoundDevice } from './discovery.ts';
 import { toAppError } from './errors.ts';
 import { probeDevice, type ProbeInput, type ProbeResult } from './probe.ts';
 import type { OnvifRecord, OnvifRepo } from './repo.ts';
-import { fetchSnapshot, makeThumbnail } from './snapshot.ts';
-import { Stills } from './stills.ts';
+import { fetchSnapshot, makeThumbnail, toJpeg } from './snapshot.ts';
+import { Stills, type Still } from './stills.ts';
 import { setDefaultRequestTimeout, withDeadline } from './soap-guard.ts';
 
 const log = createLogger('onvif');
@@ -212,8 +212,15 @@ export class OnvifService {
     return cam;
   }
 
-  snapshot(cameraId: string): Promise<Buffer> {
+  /** The camera's still with its real type (JPEG or PNG as the device sent it): GET /api/onvif/cameras/:id/snapshot. */
+  still(cameraId: string): Promise<Still> {
     return this.stills.snapshot(this.d.cameras.require(cameraId), this.records.get(cameraId)?.snapshotUri ?? null);
+  }
+
+  /** Always a JPEG (a PNG from the device is converted): for callers that serve it as image/jpeg (zone editor). */
+  async snapshot(cameraId: string): Promise<Buffer> {
+    const s = await this.still(cameraId);
+    return s.type === 'image/jpeg' ? s.body : toJpeg(s.body).catch((e: unknown) => Promise.reject(toAppError(e)));
   }
 
   thumbnail(cameraId: string): Promise<Buffer> {

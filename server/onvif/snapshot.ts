@@ -110,6 +110,28 @@ export function grabFrame(ffmpegPath: string, input: string, timeoutMs = 8000): 
   });
 }
 
+/** What the bytes are, whatever the camera's Content-Type said: JPEG (FF D8 FF) or PNG (89 50 4E 47), else null. */
+export function imageType(b: Buffer): 'image/jpeg' | 'image/png' | null {
+  if (b.length >= 3 && b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff) return 'image/jpeg';
+  if (b.length >= 8 && b.readUInt32BE(0) === 0x89504e47 && b.readUInt32BE(4) === 0x0d0a1a0a) return 'image/png';
+  return null;
+}
+
+/** Any image sharp decodes, as a JPEG. Throws OnvifError('bad_response') for anything else. */
+export async function toJpeg(image: Buffer): Promise<Buffer> {
+  try {
+    return await sharp(image, { limitInputPixels: 40_000_000 }).rotate().jpeg({ quality: 85 }).toBuffer();
+  } catch (e) {
+    throw new OnvifError('bad_response', `the camera's image cannot be decoded (${(e as Error).message.slice(0, 80)})`);
+  }
+}
+
+/** JPEG and PNG as they are; any other image sharp decodes (WebP, GIF, TIFF…) becomes a JPEG; the rest is refused. */
+export async function browserImage(image: Buffer): Promise<{ type: 'image/jpeg' | 'image/png'; body: Buffer }> {
+  const type = imageType(image);
+  return type ? { type, body: image } : { type: 'image/jpeg', body: await toJpeg(image) };
+}
+
 /** A small JPEG for lists (sharp, cover-cropped). Rejects anything that is not a decodable image. */
 export async function makeThumbnail(image: Buffer, width = 320, height = 180): Promise<Buffer> {
   try {

@@ -8,10 +8,16 @@ import { join } from 'node:path';
 import { urlWithCredentials, type CameraConfig } from '../cameras/types.ts';
 import { createLogger } from '../util/log.ts';
 import { OnvifError, toAppError } from './errors.ts';
-import { fetchSnapshot, grabFrame, makeThumbnail } from './snapshot.ts';
+import { browserImage, fetchSnapshot, grabFrame, makeThumbnail } from './snapshot.ts';
 
 const log = createLogger('onvif');
 const FAILED_TTL_MS = 10_000;
+
+/** A still image and its real type (read from the bytes, not from the camera's Content-Type). */
+export interface Still {
+  type: 'image/jpeg' | 'image/png';
+  body: Buffer;
+}
 
 export class Stills {
   private readonly thumbs = new Map<string, { at: number; ok: boolean; p: Promise<Buffer> }>();
@@ -53,20 +59,20 @@ export class Stills {
     }
   }
 
-  /** A full-size JPEG of the camera. Throws AppError. */
-  async snapshot(cam: CameraConfig, snapshotUri: string | null): Promise<Buffer> {
+  /** A full-size image of the camera: the device's own JPEG or PNG as it sent it, else a JPEG. Throws AppError. */
+  async snapshot(cam: CameraConfig, snapshotUri: string | null): Promise<Still> {
     const { username, password } = cam.source;
     try {
       if (snapshotUri) {
         try {
-          return await fetchSnapshot(snapshotUri, username, password);
+          return await browserImage(await fetchSnapshot(snapshotUri, username, password));
         } catch (e) {
           if ((e as OnvifError).kind === 'auth') throw e;
           log.debug('onvif snapshot failed, grabbing a frame', { camera: cam.id, reason: (e as Error).message });
         }
       }
       const seg = this.latestSegment(cam.id);
-      return await this.grab(seg ?? urlWithCredentials(cam.source.subUrl ?? cam.source.url, username, password));
+      return { type: 'image/jpeg', body: await this.grab(seg ?? urlWithCredentials(cam.source.subUrl ?? cam.source.url, username, password)) };
     } catch (e) {
       throw toAppError(e);
     }
@@ -77,7 +83,7 @@ export class Stills {
     const now = Date.now();
     const hit = this.thumbs.get(cam.id);
     if (hit && now - hit.at < (hit.ok ? this.thumbnailTtlMs : FAILED_TTL_MS)) return hit.p;
-    const entry = { at: now, ok: true, p: this.snapshot(cam, snapshotUri).then((b) => makeThumbnail(b)) };
+    const entry = { at: now, ok: true, p: this.snapshot(cam, snapshotUri).then((s) => makeThumbnail(s.body)) };
     entry.p.catch(() => (entry.ok = false));
     this.thumbs.set(cam.id, entry);
     try {

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { CAMERA_ID_RE } from '../../cameras/types.ts';
 import type { CameraService } from '../../cameras/service.ts';
 import type { OnvifService } from '../../onvif/service.ts';
+import { imageType } from '../../onvif/snapshot.ts';
 import { parseBody } from '../errors.ts';
 import { requireRole } from '../auth.ts';
 
@@ -47,12 +48,13 @@ export function onvifRouter(onvif: OnvifService, cameras: CameraService): Router
     res.status(201).location(`/api/cameras/${cam.id}`).json(cameras.view(cam));
   });
   r.get('/cameras/:id/snapshot', async (req, res) => {
-    const jpeg = await onvif.snapshot(String(req.params.id));
-    res.set({ 'Content-Type': 'image/jpeg', 'Cache-Control': 'no-store' }).send(jpeg);
+    // the real type: a camera's PNG is a PNG, whatever Content-Type it came with
+    const still = await onvif.still(String(req.params.id));
+    res.set({ 'Content-Type': still.type, 'Cache-Control': 'no-store', 'X-Content-Type-Options': 'nosniff' }).send(still.body);
   });
   r.get('/cameras/:id/thumbnail', async (req, res) => {
-    const jpeg = await onvif.thumbnail(String(req.params.id));
-    res.set({ 'Content-Type': 'image/jpeg', 'Cache-Control': 'private, max-age=30' }).send(jpeg);
+    const thumb = await onvif.thumbnail(String(req.params.id)); // made by sharp: a JPEG, checked from its bytes
+    res.set({ 'Content-Type': imageType(thumb) ?? 'image/jpeg', 'Cache-Control': 'private, max-age=30' }).send(thumb);
   });
   r.get('/cameras/:id/presets', async (req, res) => {
     res.json({ presets: await onvif.presets(String(req.params.id)) });

@@ -28,6 +28,9 @@ export interface VirtualCameraOptions {
   /** Offer GetSnapshotUri + /snapshot (default true). */
   snapshot?: boolean;
   snapshotAuth?: 'digest' | 'basic' | 'none';
+  /** Image format of the snapshot (default jpeg) and the Content-Type it is sent with (default the real one). */
+  snapshotFormat?: 'jpeg' | 'png';
+  snapshotContentType?: string;
   /** Answer WS-Discovery probes (UDP 3702, 239.255.255.250). Only inside a network namespace. */
   discovery?: boolean;
   urn?: string;
@@ -92,10 +95,10 @@ export class VirtualOnvifCamera {
   }
 
   async start(): Promise<this> {
-    this.jpeg = await sharp({ create: { width: 640, height: 360, channels: 3, background: { r: 40, g: 90, b: 140 } } })
-      .composite([{ input: Buffer.from(this.label()), top: 0, left: 0 }])
-      .jpeg({ quality: 70 })
-      .toBuffer();
+    const still = sharp({ create: { width: 640, height: 360, channels: 3, background: { r: 40, g: 90, b: 140 } } }).composite([
+      { input: Buffer.from(this.label()), top: 0, left: 0 },
+    ]);
+    this.jpeg = await (this.opts.snapshotFormat === 'png' ? still.png() : still.jpeg({ quality: 70 })).toBuffer();
     const server = createServer((req, res) => void this.handle(req, res));
     server.on('connection', (s) => {
       this.sockets.add(s);
@@ -239,7 +242,8 @@ export class VirtualOnvifCamera {
       res.writeHead(401, { 'www-authenticate': challenge, 'content-type': 'text/plain' }).end('unauthorized');
       return;
     }
-    res.writeHead(200, { 'content-type': 'image/jpeg', 'content-length': this.jpeg!.length }).end(this.jpeg);
+    const type = this.opts.snapshotContentType ?? (this.opts.snapshotFormat === 'png' ? 'image/png' : 'image/jpeg');
+    res.writeHead(200, { 'content-type': type, 'content-length': this.jpeg!.length }).end(this.jpeg);
   }
 
   private checkDigest(method: string, header: string): boolean {

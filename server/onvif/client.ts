@@ -100,6 +100,8 @@ export function checkXaddr(xaddr: string): URL {
 
 export class OnvifClient {
   private readonly device: DeviceService;
+  /** the device service without credentials: GetSystemDateAndTime goes without a UsernameToken */
+  private readonly anonymous: DeviceService;
   private timeDiffMs: number;
 
   constructor(
@@ -111,6 +113,7 @@ export class OnvifClient {
     checkXaddr(xaddr);
     this.timeDiffMs = timeDiffMs;
     this.device = this.make(DeviceCtor, xaddr);
+    this.anonymous = new DeviceCtor({ xaddr: checkXaddr(xaddr).toString() });
   }
 
   private make<T extends Service>(C: Ctor<T>, xaddr: string): T {
@@ -134,10 +137,18 @@ export class OnvifClient {
     }
   }
 
-  /** Device clock minus ours (ms, ±1 s: ONVIF reports whole seconds), or null when the device does not say. */
+  /**
+   * Device clock minus ours (ms, ±1 s: ONVIF reports whole seconds), or null when the device does not say.
+   * Asked without a UsernameToken (ONVIF: GetSystemDateAndTime needs none): with one, a device whose clock is far
+   * off refuses the token's timestamp and looks like a wrong password. Only a device that insists gets one.
+   */
   async readClock(): Promise<number | null> {
-    const t0 = Date.now();
-    const r = await this.call(() => this.device.getSystemDateAndTime());
+    let t0 = Date.now();
+    const r = await this.call(() => this.anonymous.getSystemDateAndTime()).catch((e: unknown) => {
+      if (!(e instanceof OnvifError) || e.kind !== 'auth') throw e;
+      t0 = Date.now();
+      return this.call(() => this.device.getSystemDateAndTime());
+    });
     const t1 = Date.now();
     const sdt = obj(obj(r.data.GetSystemDateAndTimeResponse).SystemDateAndTime);
     const utc = obj(sdt.UTCDateTime);

@@ -16,6 +16,20 @@ export class OnvifError extends Error {
   }
 }
 
+/**
+ * A SOAP fault the device itself sent (soap-guard.ts): its text is the device's own words, shown as they are —
+ * never mistaken for a crash in our parsing because it mentions "undefined" or "cannot read".
+ */
+export class DeviceFault extends Error {
+  constructor(
+    readonly status: number,
+    readonly faultText: string,
+  ) {
+    super(`HTTP ${status}${faultText ? ` - ${faultText}` : ''}`);
+    this.name = 'DeviceFault';
+  }
+}
+
 const AUTH_RE = /\b401\b|\b403\b|NotAuthorized|not authori[sz]ed|Unauthori[sz]ed|authentication|authority failure|Invalid ?Credentials|wsse:FailedAuthentication/i;
 const NET_RE = /ECONNREFUSED|EHOSTUNREACH|ENETUNREACH|ENOTFOUND|EAI_AGAIN|ECONNRESET|EPIPE|EADDRNOTAVAIL|socket hang up|Network Error/i;
 const XML_RE = /Unexpected close tag|Unclosed root tag|Non-whitespace before first tag|Invalid character|Unmatched closing tag|Text data outside of root node|Attribute without value|Invalid attribute name|Unexpected end|Unquoted attribute value|Invalid tagname/i;
@@ -24,11 +38,12 @@ const XML_RE = /Unexpected close tag|Unclosed root tag|Non-whitespace before fir
 export function classifyOnvifError(err: unknown): OnvifError {
   if (err instanceof OnvifError) return err;
   const msg = err instanceof Error ? err.message : String(err);
+  const device = err instanceof DeviceFault;
   if (AUTH_RE.test(msg)) return new OnvifError('auth', 'authentication failed: the camera rejected the username or password');
-  if (NET_RE.test(msg)) return new OnvifError('unreachable', `camera unreachable: ${shortNetMessage(msg)}`);
-  if (XML_RE.test(msg)) return new OnvifError('bad_response', `the camera sent malformed XML (${msg.split('\n')[0]})`);
+  if (!device && NET_RE.test(msg)) return new OnvifError('unreachable', `camera unreachable: ${shortNetMessage(msg)}`);
+  if (!device && XML_RE.test(msg)) return new OnvifError('bad_response', `the camera sent malformed XML (${msg.split('\n')[0]})`);
   if (/does not support|not supported|seems to not support|ActionNotSupported/i.test(msg)) return new OnvifError('unsupported', msg);
-  if (/Cannot read|undefined|is not a function|is not iterable/i.test(msg)) {
+  if (!device && /Cannot read|undefined|is not a function|is not iterable/i.test(msg)) {
     return new OnvifError('bad_response', 'the camera sent a response Watchpost does not understand');
   }
   return new OnvifError('fault', `the camera answered with an error: ${msg.slice(0, 200)}`);

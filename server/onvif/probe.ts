@@ -43,7 +43,10 @@ const pixels = (p: ProfileInfo) => (p.width ?? 0) * (p.height ?? 0);
 /** Browsers play H.264 live without transcoding: prefer it for the sub stream. */
 const isH264 = (p: ProfileInfo) => /^h\.?264$/i.test(p.encoding ?? '');
 
-/** Main = most pixels; sub = fewest pixels among the rest (H.264 first), or none when there is one profile. */
+/**
+ * Main = most pixels (on a tie the H.264 one: it records and plays without transcoding, a JPEG profile does not);
+ * sub = fewest pixels among the rest (H.264 first), or none when there is one profile.
+ */
 export function pickProfiles(profiles: ProfileInfo[], mainToken?: string, subToken?: string | null): { main: ProfileInfo; sub: ProfileInfo | null } {
   if (!profiles.length) throw new OnvifError('unsupported', 'the camera has no media profile');
   const byToken = (t: string) => {
@@ -51,12 +54,23 @@ export function pickProfiles(profiles: ProfileInfo[], mainToken?: string, subTok
     if (!p) throw new OnvifError('unsupported', `the camera has no profile "${t}"`);
     return p;
   };
-  const main = mainToken ? byToken(mainToken) : [...profiles].sort((a, b) => pixels(b) - pixels(a))[0]!;
+  const main = mainToken ? byToken(mainToken) : [...profiles].sort((a, b) => pixels(b) - pixels(a) || Number(isH264(b)) - Number(isH264(a)))[0]!;
   if (subToken === null) return { main, sub: null };
   if (subToken) return { main, sub: subToken === main.token ? null : byToken(subToken) };
   const rest = profiles.filter((p) => p.token !== main.token && pixels(p) < pixels(main));
   rest.sort((a, b) => Number(isH264(b)) - Number(isH264(a)) || pixels(a) - pixels(b));
   return { main, sub: rest[0] ?? null };
+}
+
+/**
+ * "Manufacturer Model" for names and logs, without saying the vendor twice: many devices repeat it in the model
+ * (GetDeviceInformation of an Axis: AXIS / "AXIS Q6045-E" → "AXIS Q6045-E", not "AXIS AXIS Q6045-E").
+ */
+export function deviceLabel(d: { manufacturer: string; model: string }): string {
+  const maker = d.manufacturer.trim();
+  const model = d.model.trim();
+  if (!maker || !model) return maker || model;
+  return model.toLowerCase().startsWith(maker.toLowerCase()) ? model : `${maker} ${model}`;
 }
 
 function rtspOnly(uri: string, what: string): string {

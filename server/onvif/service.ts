@@ -11,7 +11,7 @@ import { createLogger } from '../util/log.ts';
 import { OnvifClient, type Preset } from './client.ts';
 import { probeNetwork, type FoundDevice } from './discovery.ts';
 import { toAppError } from './errors.ts';
-import { probeDevice, type ProbeInput, type ProbeResult } from './probe.ts';
+import { deviceLabel, probeDevice, type ProbeInput, type ProbeResult } from './probe.ts';
 import type { OnvifRecord, OnvifRepo } from './repo.ts';
 import { fetchSnapshot, makeThumbnail, toJpeg } from './snapshot.ts';
 import { Stills, type Still } from './stills.ts';
@@ -165,7 +165,7 @@ export class OnvifService {
     const r = await this.runProbe(input);
     const meanwhile = this.addedFrom(input.urn, input.xaddr);
     if (meanwhile) throw conflict(`this camera is already added as "${meanwhile}"`, 'exists');
-    const name = input.name?.trim() || `${r.device.manufacturer} ${r.device.model}`.trim() || new URL(r.xaddr).hostname;
+    const name = input.name?.trim() || deviceLabel(r.device) || new URL(r.xaddr).hostname;
     const cam = this.d.cameras.create({
       id: input.id,
       name: wellFormed(name.slice(0, 100)), // a device's own name is not typed by a person: sanitised, not refused
@@ -200,7 +200,7 @@ export class OnvifService {
     log.info('camera onboarded over ONVIF', {
       camera: cam.id,
       xaddr: r.xaddr,
-      model: `${r.device.manufacturer} ${r.device.model}`,
+      model: deviceLabel(r.device),
       main: r.main.token,
       sub: r.sub?.token ?? null,
       clockOffsetMs: r.clockOffsetMs,

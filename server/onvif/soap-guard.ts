@@ -8,7 +8,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { createRequire } from 'node:module';
-import { OnvifError } from './errors.ts';
+import { DeviceFault, OnvifError } from './errors.ts';
 
 export const MAX_XML_BYTES = 1024 * 1024;
 const require = createRequire(import.meta.url);
@@ -62,7 +62,8 @@ async function faultText(soap: SoapModule, xml: string): Promise<string> {
   try {
     const body = ((await soap.parse(xml)) as { Body?: { Fault?: { Reason?: { Text?: unknown }; Code?: { Subcode?: { Value?: unknown } } } } })
       .Body?.Fault;
-    const text = body?.Reason?.Text;
+    const raw = body?.Reason?.Text;
+    const text: unknown = Array.isArray(raw) ? raw[0] : raw; // one Text per language: the first
     const reason = typeof text === 'object' && text && '_' in text ? String((text as { _: unknown })._) : typeof text === 'string' ? text : '';
     const sub = body?.Code?.Subcode?.Value;
     return [reason, typeof sub === 'string' ? sub : ''].filter(Boolean).join(' ');
@@ -116,7 +117,8 @@ export function postSoap(soap: SoapModule, o: LegacyUrl, body: string): Promise<
           if (!/<([\w.-]+:)?Envelope[\s>]/.test(xml.slice(0, 4096))) {
             return finish(new OnvifError('bad_response', 'the device did not answer with SOAP: is this the ONVIF device service URL?'));
           }
-          return finish(null, xml);
+          // a fault sent with 200 (some devices do): the device's own words, as for any other status
+          if (!/<([\w.-]+:)?Fault[\s>/]/.test(xml)) return finish(null, xml);
         }
         if (status === 401 || status === 403) return finish(new OnvifError('auth', 'authentication failed: the camera rejected the username or password'));
         try {
@@ -124,7 +126,7 @@ export function postSoap(soap: SoapModule, o: LegacyUrl, body: string): Promise<
         } catch (e) {
           return finish(e as Error);
         }
-        void faultText(soap, xml).then((text) => finish(new Error(`HTTP ${status}${text ? ` - ${text}` : ''}`)));
+        void faultText(soap, xml).then((text) => finish(new DeviceFault(status, text)));
       });
     });
     req.end(body);

@@ -1,7 +1,8 @@
 /**
  * Issue K against the real server and the virtual ONVIF camera on 127.0.0.1 (no browser, no multicast): a camera
  * whose snapshot is a PNG — sent with the wrong label, image/jpeg — is served as image/png with its own bytes; the
- * thumbnail and the zone editor's snapshot.jpg are real JPEGs.
+ * thumbnail and the zone editor's snapshot.jpg are real JPEGs; a camera onboarded without a name is named
+ * "AXIS Q6045-E" from GetDeviceInformation, not "AXIS AXIS Q6045-E".
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { login, startWatchpost, type Watchpost } from '../support/server.ts';
@@ -33,13 +34,16 @@ afterAll(async () => {
 });
 
 describe('ONVIF snapshots keep their real type', () => {
-  it('onboards the camera', async () => {
+  it('onboards with a name from GetDeviceInformation that does not repeat the vendor', async () => {
     const res = await fetch(`${wp.url}/api/onvif/cameras`, {
       method: 'POST',
       headers: { cookie, 'content-type': 'application/json' },
       body: JSON.stringify({ xaddr: cam.xaddr, username: 'admin', password: 'cam-pw-1', id: 'gate' }),
     });
     expect(res.status, await res.clone().text()).toBe(201);
+    const created = (await res.json()) as { id: string; name: string; onvif: { manufacturer: string; model: string } };
+    expect(created.name).toBe('AXIS Q6045-E');
+    expect(created.onvif).toMatchObject({ manufacturer: 'AXIS', model: 'AXIS Q6045-E' });
   });
 
   it('serves the PNG snapshot as image/png, the thumbnail and the zone snapshot as JPEG', async () => {

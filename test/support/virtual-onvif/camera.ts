@@ -31,6 +31,14 @@ export interface VirtualCameraOptions {
   /** Image format of the snapshot (default jpeg) and the Content-Type it is sent with (default the real one). */
   snapshotFormat?: 'jpeg' | 'png';
   snapshotContentType?: string;
+  /** Profiles instead of the default main (+ sub) H.264 ones. */
+  profiles?: R.ProfileSpec[];
+  /** Also check a UsernameToken sent with an operation that needs none (GetSystemDateAndTime…), as many real devices do. */
+  strictTokens?: boolean;
+  /** Require a valid UsernameToken on every operation, even GetSystemDateAndTime (non-conformant devices do). */
+  authEverything?: boolean;
+  /** Answer these operations with a SOAP fault (HTTP 400, Receiver) carrying this reason text. */
+  faults?: Record<string, string>;
   /** Answer WS-Discovery probes (UDP 3702, 239.255.255.250). Only inside a network namespace. */
   discovery?: boolean;
   urn?: string;
@@ -45,6 +53,8 @@ export interface VirtualCameraState {
   probes: number;
   requests: number;
   authFailures: number;
+  /** operations that came with a WS-Security UsernameToken, by name */
+  withToken: Record<string, number>;
 }
 
 const PRE_AUTH = new Set(['GetSystemDateAndTime', 'GetCapabilities', 'GetServices', 'GetServiceCapabilities', 'GetWsdlUrl']);
@@ -56,7 +66,7 @@ const BILLION_LAUGHS =
 
 export class VirtualOnvifCamera {
   readonly urn: string;
-  readonly state: VirtualCameraState = { lastPreset: null, probes: 0, requests: 0, authFailures: 0 };
+  readonly state: VirtualCameraState = { lastPreset: null, probes: 0, requests: 0, authFailures: 0, withToken: {} };
   private server?: Server;
   private responder?: DiscoveryResponder;
   private readonly sockets = new Set<Socket>();
@@ -88,6 +98,7 @@ export class VirtualOnvifCamera {
   }
 
   private profiles(): R.ProfileSpec[] {
+    if (this.opts.profiles) return this.opts.profiles;
     const main = { token: 'main', name: 'MainStream', width: 1920, height: 1080, fps: 25, bitrateKbps: 4096, rtspUri: this.opts.mainUri };
     const sub = { token: 'sub', name: 'SubStream', width: 640, height: 360, fps: 15, bitrateKbps: 512, rtspUri: this.opts.subUri ?? this.opts.mainUri };
     // listed sub-first on purpose: the client must pick the main stream by resolution, not by order
@@ -179,13 +190,17 @@ export class VirtualOnvifCamera {
     if (mis === 'entities') return void this.send(res, 200, BILLION_LAUGHS);
 
     const op = operation(xml) ?? '';
-    if (!PRE_AUTH.has(op)) {
+    const token = /<(?:[\w.-]+:)?UsernameToken[\s>]/.test(xml);
+    if (token) this.state.withToken[op] = (this.state.withToken[op] ?? 0) + 1;
+    if (!PRE_AUTH.has(op) || (token && this.opts.strictTokens) || this.opts.authEverything) {
       const auth = checkUsernameToken(xml, this.user, this.pass, this.deviceNow());
       if (auth !== 'ok') {
         this.state.authFailures++;
         return void this.send(res, 401, fault('Sender', 'ter:NotAuthorized', 'Sender not Authorized'));
       }
     }
+    const faultText = this.opts.faults?.[op];
+    if (faultText !== undefined) return void this.send(res, 400, fault('Receiver', 'ter:Action', faultText));
     const body = this.answer(url.pathname, op, xml);
     if (body === undefined) return void this.send(res, 400, fault('Sender', 'ter:ActionNotSupported', `${op} is not supported`));
     if (body instanceof Error) return void this.send(res, 400, fault('Sender', 'ter:InvalidArgVal', body.message));

@@ -1,7 +1,7 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { LocalizeController } from '../controllers/localize-controller';
-import { formatOffset, onboardCamera, onvifError, probeCamera, type OnvifProfile, type ProbeResult } from '../data/onvif';
+import { deviceLabel, formatOffset, onboardCamera, onvifError, probeCamera, type OnvifProfile, type ProbeResult } from '../data/onvif';
 import type { Camera } from '../data/types';
 import { t } from '../i18n';
 import { errorMessage } from '../i18n/errors';
@@ -175,14 +175,14 @@ export class WpDiscoveryOnboard extends LitElement {
 
   private renderPreview(p: ProbeResult) {
     const d = p.device;
-    const name = this.deviceName || `${d.manufacturer} ${d.model}`.trim() || t('discovery.unnamed');
+    const name = this.deviceName || deviceLabel(d) || t('discovery.unnamed');
     return html`<div class="preview" data-testid="onboard-preview">
         ${p.thumbnail
           ? html`<img src=${p.thumbnail} alt=${t('onboard.previewAlt')} data-testid="onboard-thumbnail" />`
           : html`<div class="nopreview muted">${t('onboard.noPreview', { reason: p.thumbnailError ?? '—' })}</div>`}
         <dl>
           <dt>${t('onboard.device')}</dt>
-          <dd data-testid="onboard-device">${d.manufacturer} ${d.model} ${d.firmware ? `(${d.firmware})` : ''}</dd>
+          <dd data-testid="onboard-device">${deviceLabel(d)} ${d.firmware ? `(${d.firmware})` : ''}</dd>
           <dt>${t('onboard.clock')}</dt>
           <dd data-testid="onboard-clock" class=${p.clockWarning ? 'warn' : ''} data-warning=${p.clockWarning ? 'true' : 'false'}>
             ${p.clockWarning ? `⚠ ${t('onboard.clockWarn', { offset: formatOffset(p.clockOffsetMs) })}` : t('onboard.clockOk', { offset: formatOffset(p.clockOffsetMs) })}

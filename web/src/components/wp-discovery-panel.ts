@@ -3,7 +3,7 @@ import { customElement, state } from 'lit/decorators.js';
 import { keyed } from 'lit/directives/keyed.js';
 import { repeat } from 'lit/directives/repeat.js';
 import { LocalizeController } from '../controllers/localize-controller';
-import { discoverCameras, type DiscoveredDevice, type DiscoveryResult } from '../data/onvif';
+import { deviceLabel, discoverCameras, type DiscoveredDevice, type DiscoveryResult } from '../data/onvif';
 import type { Camera } from '../data/types';
 import { t } from '../i18n';
 import { errorMessage } from '../i18n/errors';
@@ -117,7 +117,7 @@ export class WpDiscoveryPanel extends LitElement {
 
   private pick(d: DiscoveredDevice): void {
     this.notice = null;
-    this.target = { key: d.urn || d.xaddr, xaddr: d.xaddr, urn: d.urn, name: d.name || [d.manufacturer, d.model].filter(Boolean).join(' ') };
+    this.target = { key: d.urn || d.xaddr, xaddr: d.xaddr, urn: d.urn, name: d.name || deviceLabel(d) };
   }
 
   private manual(e: Event): void {
@@ -148,7 +148,7 @@ export class WpDiscoveryPanel extends LitElement {
     const key = d.urn || d.xaddr;
     return html`<tr data-testid="discovered-device" data-xaddr=${d.xaddr} data-name=${d.name}>
       <td>${d.name || t('discovery.unnamed')}</td>
-      <td>${[d.manufacturer, d.model].filter(Boolean).join(' / ') || '—'}</td>
+      <td>${deviceLabel(d) || '—'}</td>
       <td class="mono">${d.address}</td>
       <td class="mono">${d.xaddr}</td>
       <td>

@@ -15,6 +15,14 @@ export interface DiscoveredDevice {
   alreadyAdded: string | null;
 }
 
+/** "Manufacturer Model" without the vendor twice ("AXIS Q6045-E", not "AXIS AXIS Q6045-E"); as the server names cameras. */
+export function deviceLabel(d: { manufacturer: string; model: string }): string {
+  const maker = d.manufacturer.trim();
+  const model = d.model.trim();
+  if (!maker || !model) return maker || model;
+  return model.toLowerCase().startsWith(maker.toLowerCase()) ? model : `${maker} ${model}`;
+}
+
 export interface DiscoveryResult {
   devices: DiscoveredDevice[];
   durationMs: number;

@@ -67,6 +67,15 @@ export function sameXaddr(a: string, b: string): boolean {
   }
 }
 
+/**
+ * A discovery answer, with manufacturer and model from GetDeviceInformation (read at probe, stored) when the device
+ * is already added: scopes rarely name the manufacturer (there is no standard scope for it) and WS-Discovery has no
+ * credentials to ask the device.
+ */
+export function withDeviceInformation(f: FoundDevice, rec: Pick<OnvifRecord, 'manufacturer' | 'model'> | undefined, alreadyAdded: string | null): DiscoveredDevice {
+  return { ...f, manufacturer: rec?.manufacturer || f.manufacturer, model: rec?.model || f.model, alreadyAdded };
+}
+
 export class OnvifService {
   private readonly records = new Map<string, OnvifRecord>();
   private readonly stills: Stills;
@@ -120,7 +129,10 @@ export class OnvifService {
     } catch (e) {
       throw new AppError(503, 'discovery_failed', `discovery could not run: ${(e as Error).message}`);
     }
-    const devices = found.map((f) => ({ ...f, alreadyAdded: this.addedFrom(f.urn, f.xaddr) }));
+    const devices = found.map((f) => {
+      const added = this.addedFrom(f.urn, f.xaddr);
+      return withDeviceInformation(f, added ? this.records.get(added) : undefined, added);
+    });
     const durationMs = Date.now() - t0;
     log.info('discovery finished', { devices: devices.length, durationMs });
     return { devices, durationMs };

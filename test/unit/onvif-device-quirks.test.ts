@@ -9,6 +9,7 @@ import { OnvifClient, type ProfileInfo } from '../../server/onvif/client.ts';
 import { DeviceFault, toAppError } from '../../server/onvif/errors.ts';
 import { deviceLabel, pickProfiles, probeDevice } from '../../server/onvif/probe.ts';
 import { browserImage, fetchSnapshot, imageType } from '../../server/onvif/snapshot.ts';
+import { withDeviceInformation } from '../../server/onvif/service.ts';
 import { VirtualOnvifCamera, type VirtualCameraOptions } from '../support/virtual-onvif/camera.ts';
 
 const OPTS = { totalMs: 4000, requestTimeoutMs: 1500 };
@@ -105,6 +106,14 @@ describe('device information', () => {
     expect(deviceLabel({ manufacturer: 'HIKVISION', model: 'hikvision DS-2' })).toBe('hikvision DS-2');
     expect(deviceLabel({ manufacturer: '', model: 'VCAM-1' })).toBe('VCAM-1');
     expect(deviceLabel({ manufacturer: 'ACME ', model: '' })).toBe('ACME');
+  });
+});
+
+describe('discovery of a device already added', () => {
+  it('shows manufacturer and model read by GetDeviceInformation at probe, not the (usually absent) scope', () => {
+    const found = { urn: 'urn:uuid:1', name: 'AXIS Q6045-E', manufacturer: '', model: 'Q6045-E', xaddr: 'http://192.0.2.9/onvif/device_service', xaddrs: [], address: '192.0.2.9', location: '' };
+    expect(withDeviceInformation(found, { manufacturer: 'AXIS', model: 'AXIS Q6045-E' }, 'gate')).toMatchObject({ manufacturer: 'AXIS', model: 'AXIS Q6045-E', alreadyAdded: 'gate' });
+    expect(withDeviceInformation(found, undefined, null)).toMatchObject({ manufacturer: '', model: 'Q6045-E', alreadyAdded: null });
   });
 });
 

@@ -19,6 +19,7 @@ import { CameraGroupRepo } from './store/camera-groups.ts';
 import { RightsService } from './access/rights.ts';
 import { isDiskFull } from './retention/space.ts';
 import { Metrics } from './metrics/index.ts';
+import { recordRestart } from './equipment/report.ts';
 import { UserRepo } from './store/users.ts';
 import { FailureLimiter } from './auth/rate-limit.ts';
 import { createApp } from './http/app.ts';
@@ -205,6 +206,10 @@ async function main(): Promise<void> {
     openAlarms: () => alarms.list('open', undefined, 10_000).length,
     segmentBytes: (path) => segments.byPath(path)?.bytes,
   });
+  bus.on('camera.state', (e) => {
+    // a restart: the pipelines came back after a failure (or were restarted) — offline → online / starting
+    if (e.previous?.status === 'offline' && e.state.status !== 'offline') recordRestart(db, e.cameraId, Date.now(), e.previous.reason ?? null);
+  });
   const sessionTtlMs = cfg.server.sessionHours * 3600_000;
   const sessions = new SessionRepo(db, sessionTtlMs);
   const groups = new CameraGroupRepo(db);
@@ -232,6 +237,9 @@ async function main(): Promise<void> {
     integrity,
     metrics,
     metricsToken: cfg.metrics.token,
+    timeZone: cfg.site.timeZone,
+    equipmentThreshold: cfg.patrol.equipmentCompleteness,
+    segmentSeconds: cfg.storage.segmentSeconds,
   });
   const server = createServer(app);
   server.keepAliveTimeout = 65_000;

@@ -118,6 +118,8 @@ export const configSchema = z.strictObject({
       liveLatencySeconds: z.number().min(0).max(30).default(3),
       /** A camera must stay offline (or back online) this long before the duty log records it. */
       cameraDebounceSeconds: z.number().min(0).max(3600).default(30),
+      /** Daily equipment check: a camera recording less than this share of the day is flagged (issue L). */
+      equipmentCompleteness: z.number().min(0).max(1).default(0.99),
     })
     .prefault({}),
   /** ONVIF discovery and onboarding (docs/onvif.md). Discovery runs only when an admin asks, unless opted in here. */

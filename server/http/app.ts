@@ -35,6 +35,7 @@ import type { CameraGroupRepo } from '../store/camera-groups.ts';
 import type { RightsService } from '../access/rights.ts';
 import { cameraGuard } from '../access/guard.ts';
 import { listRoutes } from './route-list.ts';
+import { equipmentRouter } from './routes/equipment.ts';
 import { metricsAccess, type Metrics } from '../metrics/index.ts';
 import type { Patrol } from '../patrol/index.ts';
 import type { Db } from '../store/db.ts';
@@ -76,6 +77,12 @@ export interface AppDeps {
   /** Prometheus metrics (issue K) and who may scrape them */
   metrics: Metrics;
   metricsToken?: string;
+  /** the site's time zone (site.timeZone) for printed sheets */
+  timeZone: string;
+  /** a camera under this recording completeness is flagged in the equipment check (patrol.equipmentCompleteness) */
+  equipmentThreshold: number;
+  /** storage.segmentSeconds (the live edge of the recordings) */
+  segmentSeconds: number;
 }
 
 /** The HTTP surface. One router per resource; everything but health and login needs a session. */
@@ -149,6 +156,19 @@ export function createApp(d: AppDeps): Express {
     app.use('/api/patrol', json, patrolRouter({ patrol: p.patrol, snapshotPath: p.snapshotPath }));
     app.use('/api/dutylog', json, dutyLogRouter(p.patrol, () => d.integrity.verifyDutyLog()));
     app.use('/api/handovers', json, handoverRouter(p.patrol));
+    app.use(
+      '/api/reports/equipment',
+      json,
+      equipmentRouter({
+        db: p.db,
+        duty: p.patrol.log,
+        now: () => p.patrol.clock.now(),
+        threshold: d.equipmentThreshold,
+        liveEdgeMs: d.segmentSeconds * 2000 + 5000,
+        timeZone: d.timeZone,
+        cameras: () => d.cameras.list().map((c) => ({ id: c.id, name: c.name, clockOffsetMs: d.cameras.view(c).clockOffsetMs ?? null })),
+      }),
+    );
     app.use('/api/reports', reportsRouter(p.patrol));
     app.use('/api/users', json, usersRouter({ users: d.users, sessions: d.sessions, groups: d.groups, cameraExists: (id) => d.cameras.get(id) !== undefined }));
   }

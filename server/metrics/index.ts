@@ -95,7 +95,7 @@ export class Metrics {
         if (b) bytes.inc({ camera: e.cameraId }, b);
       }),
       s.bus.on('camera.state', (e) => {
-        if (e.previous?.status === 'offline' && e.state.status === 'starting') restarts.inc({ camera: e.cameraId });
+        if (e.previous?.status === 'offline' && e.state.status !== 'offline') restarts.inc({ camera: e.cameraId });
       }),
     );
     let last = { runs: 0, avg: 0 };

@@ -422,4 +422,15 @@ export const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (user_id, group_id)
   );
   `,
+  // daily equipment check (issue L point 3): pipeline restarts per camera (offline → starting), kept 90 days
+  `
+  CREATE TABLE camera_events (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    camera_id TEXT NOT NULL,
+    ts_ms INTEGER NOT NULL,
+    kind TEXT NOT NULL CHECK (kind IN ('restart')),
+    detail TEXT
+  );
+  CREATE INDEX camera_events_camera ON camera_events(camera_id, ts_ms);
+  `,
 ];

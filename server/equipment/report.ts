@@ -1,0 +1,163 @@
+/**
+ * The daily equipment check (监控设备巡检, issue L point 3): per camera and local day — minutes online, offline
+ * episodes with their reasons, recording completeness (recorded ÷ expected seconds, the gaps listed with a
+ * reason), clock offset, tamper alarms and pipeline restarts. A camera under the completeness threshold
+ * (default 99 %) is flagged. Everything is read from what the server already records: the segment index, the
+ * duty log's camera offline/online entries, recording gaps, the audit trail's start/stop, alarms and
+ * camera_events.
+ */
+import type { Db } from '../store/db.ts';
+
+export interface EquipmentGap {
+  start: number;
+  end: number;
+  reason: string;
+}
+
+export interface EquipmentCamera {
+  id: string;
+  name: string;
+  onlineMinutes: number;
+  /** recorded ÷ expected seconds, 0..1 */
+  completeness: number;
+  gaps: EquipmentGap[];
+  offlineEpisodes: number;
+  clockOffsetMs: number | null;
+  tamperAlarms: number;
+  restarts: number;
+  flagged: boolean;
+}
+
+export interface EquipmentReport {
+  date: string;
+  from: number;
+  to: number;
+  threshold: number;
+  cameras: EquipmentCamera[];
+}
+
+export interface EquipmentOptions {
+  db: Db;
+  date: string;
+  from: number;
+  to: number;
+  now: number;
+  cameras: { id: string; name: string; clockOffsetMs: number | null }[];
+  threshold?: number;
+  /** holes shorter than this between segments are not gaps (segment boundaries jitter) */
+  toleranceMs?: number;
+  /** the newest footage is still being written: today's window ends this long before now (default 30 s) */
+  liveEdgeMs?: number;
+}
+
+type Interval = [number, number];
+
+/** Offline intervals of a camera from the duty log (offline at data.since → online at data.since). */
+function offlineIntervals(db: Db, cameraId: string, from: number, to: number): { iv: Interval; reason: string }[] {
+  const rows = db
+    .prepare(`SELECT kind, ts_ms, data_json FROM duty_log WHERE camera_id = ? AND kind IN ('camera_offline', 'camera_online') AND ts_ms < ? ORDER BY seq`)
+    .all(cameraId, to + 3600_000) as { kind: string; ts_ms: number; data_json: string }[];
+  const out: { iv: Interval; reason: string }[] = [];
+  let open: { at: number; reason: string } | undefined;
+  for (const r of rows) {
+    let d: { since?: number; reason?: string } = {};
+    try {
+      d = JSON.parse(r.data_json) as typeof d;
+    } catch {
+      /* keep defaults */
+    }
+    const at = typeof d.since === 'number' ? d.since : r.ts_ms;
+    if (r.kind === 'camera_offline') open ??= { at, reason: d.reason ?? 'offline' };
+    else if (open) {
+      out.push({ iv: [open.at, at], reason: open.reason });
+      open = undefined;
+    }
+  }
+  if (open) out.push({ iv: [open.at, Infinity], reason: open.reason });
+  return out.filter((o) => o.iv[1] > from && o.iv[0] < to);
+}
+
+/** When the server was not running: audit system.stop → next system.start. */
+function serverDown(db: Db, from: number, to: number): Interval[] {
+  const rows = db
+    .prepare(`SELECT action, at_ms FROM audit_log WHERE action IN ('system.start', 'system.stop') AND at_ms >= ? AND at_ms < ? ORDER BY id`)
+    .all(from - 86_400_000, to) as { action: string; at_ms: number }[];
+  const out: Interval[] = [];
+  let stop: number | undefined;
+  for (const r of rows) {
+    if (r.action === 'system.stop') stop = r.at_ms;
+    else if (stop !== undefined) {
+      out.push([stop, r.at_ms]);
+      stop = undefined;
+    }
+  }
+  return out;
+}
+
+const overlap = (a: Interval, b: Interval) => Math.max(0, Math.min(a[1], b[1]) - Math.max(a[0], b[0]));
+
+export function equipmentReport(o: EquipmentOptions): EquipmentReport {
+  const threshold = o.threshold ?? 0.99;
+  const tol = o.toleranceMs ?? 3000;
+  const down = serverDown(o.db, o.from, o.to);
+  const cameras = o.cameras.map((cam): EquipmentCamera => {
+    const first = (o.db.prepare('SELECT MIN(start_ms) AS t FROM segments WHERE camera_id = ?').get(cam.id) as { t: number | null }).t;
+    const winEnd = Math.min(o.to, o.now - (o.liveEdgeMs ?? 30_000));
+    const winStart = Math.max(o.from, first ?? o.from);
+    const win: Interval = [winStart, Math.max(winStart, winEnd)];
+    const expected = win[1] - win[0];
+    const segs = o.db
+      .prepare('SELECT start_ms, end_ms FROM segments WHERE camera_id = ? AND end_ms > ? AND start_ms < ? ORDER BY start_ms')
+      .all(cam.id, win[0], win[1]) as { start_ms: number; end_ms: number }[];
+    const offline = offlineIntervals(o.db, cam.id, win[0], win[1]);
+    const missing = o.db.prepare('SELECT start_ms, end_ms, reason FROM recording_gaps WHERE camera_id = ? AND end_ms > ? AND start_ms < ?').all(cam.id, win[0], win[1]) as { start_ms: number; end_ms: number; reason: string }[];
+    const reasonOf = (g: Interval): string => {
+      const best = <T>(list: T[], iv: (t: T) => Interval) => list.map((x) => [x, overlap(g, iv(x))] as const).filter(([, n]) => n > 0).sort((a, b) => b[1] - a[1])[0]?.[0];
+      if (best(down, (d) => d)) return 'server not running';
+      const off = best(offline, (x) => x.iv);
+      if (off) return `camera offline: ${off.reason}`;
+      const m = best(missing, (x) => [x.start_ms, x.end_ms]);
+      if (m) return m.reason;
+      return first === null ? 'never recorded' : 'no recording';
+    };
+    let recorded = 0;
+    const gaps: EquipmentGap[] = [];
+    let cursor = win[0];
+    for (const s of segs) {
+      const a = Math.max(s.start_ms, win[0]);
+      const b = Math.min(s.end_ms, win[1]);
+      if (a - cursor > tol) gaps.push({ start: cursor, end: a, reason: reasonOf([cursor, a]) });
+      if (b > cursor) {
+        recorded += b - Math.max(a, cursor);
+        cursor = b;
+      }
+    }
+    if (win[1] - cursor > tol) gaps.push({ start: cursor, end: win[1], reason: reasonOf([cursor, win[1]]) });
+    const offMs = offline.reduce((n, x) => n + overlap(win, [x.iv[0], Math.min(x.iv[1], win[1])]), 0);
+    const count = (sql: string, ...args: unknown[]) => (o.db.prepare(sql).get(...args) as { n: number }).n;
+    const completeness = expected > 0 ? Math.min(1, recorded / expected) : first === null ? 0 : 1;
+    return {
+      id: cam.id,
+      name: cam.name,
+      onlineMinutes: Math.round(Math.max(0, expected - offMs) / 60_000),
+      completeness: Math.round(completeness * 10_000) / 10_000,
+      gaps,
+      offlineEpisodes: offline.filter((x) => x.iv[0] >= o.from && x.iv[0] < o.to).length,
+      clockOffsetMs: cam.clockOffsetMs,
+      tamperAlarms: count(`SELECT COUNT(*) AS n FROM alarms WHERE camera_id = ? AND kind = 'camera_tamper' AND start_ms >= ? AND start_ms < ?`, cam.id, o.from, o.to),
+      restarts: count(`SELECT COUNT(*) AS n FROM camera_events WHERE camera_id = ? AND kind = 'restart' AND ts_ms >= ? AND ts_ms < ?`, cam.id, o.from, o.to),
+      flagged: completeness < threshold,
+    };
+  });
+  return { date: o.date, from: o.from, to: o.to, threshold, cameras };
+}
+
+/** Record pipeline restarts (offline → starting) for the report; never throws. */
+export function recordRestart(db: Db, cameraId: string, at: number, detail: string | null): void {
+  try {
+    db.prepare(`INSERT INTO camera_events (camera_id, ts_ms, kind, detail) VALUES (?, ?, 'restart', ?)`).run(cameraId, at, detail);
+    db.prepare('DELETE FROM camera_events WHERE ts_ms < ?').run(at - 90 * 86_400_000);
+  } catch {
+    /* a full disk: the count for today is short by one */
+  }
+}

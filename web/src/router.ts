@@ -15,6 +15,7 @@ export type Route =
   | { name: 'audit' }
   | { name: 'users' }
   | { name: 'password' }
+  | { name: 'equipment' }
   | { name: 'notfound' };
 
 export function parseRoute(loc: { pathname: string; search: string }): Route {
@@ -40,6 +41,7 @@ export function parseRoute(loc: { pathname: string; search: string }): Route {
   if (path === '/audit') return { name: 'audit' };
   if (path === '/users') return { name: 'users' };
   if (path === '/password') return { name: 'password' };
+  if (path === '/equipment') return { name: 'equipment' };
   if (path === '/rounds' || path === '/dutylog' || path === '/handover' || path === '/compliance') {
     return { name: path.slice(1) as 'rounds' | 'dutylog' | 'handover' | 'compliance' };
   }

@@ -13,6 +13,7 @@ import './pages/wp-camera-page';
 import './pages/wp-cameras-page';
 import './pages/wp-login-page';
 import './pages/wp-password-page';
+import './pages/wp-equipment-page';
 import './pages/wp-wall-page';
 import './pages/wp-rounds-page';
 import './pages/wp-dutylog-page';
@@ -154,6 +155,8 @@ export class WpApp extends LitElement {
         return html`<wp-users-page></wp-users-page>`;
       case 'password':
         return html`<wp-password-page></wp-password-page>`;
+      case 'equipment':
+        return html`<wp-equipment-page></wp-equipment-page>`;
       case 'alarms':
         return html`<wp-alarms-page></wp-alarms-page>`;
       default:

@@ -114,6 +114,7 @@ export class WpTopBar extends LitElement {
           ? html`<a href="/compliance" data-testid="nav-compliance" aria-current=${cur('compliance')}>${t('nav.compliance')}</a>`
           : nothing}
         <a href="/review" data-testid="nav-review" aria-current=${cur('review')}>${t('nav.review')}</a>
+        <a href="/equipment" data-testid="nav-equipment" aria-current=${cur('equipment')}>${t('nav.equipment')}</a>
         ${u && (u.role === 'supervisor' || u.role === 'admin')
           ? html`<a href="/audit" data-testid="nav-audit" aria-current=${cur('audit')}>${t('nav.audit')}</a>`
           : nothing}

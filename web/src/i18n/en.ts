@@ -3,6 +3,7 @@ import { alarmsEn } from './alarms-en';
 import { patrolEn } from './patrol-en';
 import { evidenceEn } from './evidence-en';
 import { usersEn } from './users-en';
+import { equipmentEn } from './equipment-en';
 
 /** English message table. Keys are shared with zh-CN (which must translate every key). */
 export const en = {
@@ -131,6 +132,7 @@ export const en = {
   ...alarmsEn,
   ...evidenceEn,
   ...usersEn,
+  ...equipmentEn,
 };
 
 export type MessageKey = keyof typeof en;

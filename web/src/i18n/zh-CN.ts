@@ -4,6 +4,7 @@ import { onvifZhCN } from './onvif-zh-CN';
 import { patrolZhCN } from './patrol-zh-CN';
 import { evidenceZhCN } from './evidence-zh-CN';
 import { usersZhCN } from './users-zh-CN';
+import { equipmentZhCN } from './equipment-zh-CN';
 
 /** 简体中文消息表。 */
 export const zhCN: Record<MessageKey, string> = {
@@ -132,4 +133,5 @@ export const zhCN: Record<MessageKey, string> = {
   ...alarmsZhCN,
   ...evidenceZhCN,
   ...usersZhCN,
+  ...equipmentZhCN,
 };

@@ -19,7 +19,9 @@ import { CameraGroupRepo } from './store/camera-groups.ts';
 import { RightsService } from './access/rights.ts';
 import { isDiskFull } from './retention/space.ts';
 import { Metrics } from './metrics/index.ts';
-import { recordRestart } from './equipment/report.ts';
+import { equipmentReport, recordRestart } from './equipment/report.ts';
+import { reportRange } from './patrol/reports.ts';
+import { dayKey } from './patrol/compliance.ts';
 import { UserRepo } from './store/users.ts';
 import { FailureLimiter } from './auth/rate-limit.ts';
 import { createApp } from './http/app.ts';
@@ -139,6 +141,15 @@ async function main(): Promise<void> {
     shifts: cfg.patrol.shifts,
     liveLatencyMs: cfg.patrol.liveLatencySeconds * 1000,
     checkpoint: () => integrity.newestLogCheckpoint(),
+    equipmentProblems: () => {
+      const now = Date.now();
+      const { from, to } = reportRange(dayKey(now));
+      const rep = equipmentReport({
+        db, date: dayKey(now), from, to, now, threshold: cfg.patrol.equipmentCompleteness, liveEdgeMs: cfg.storage.segmentSeconds * 2000 + 5000,
+        cameras: cameras.list().map((c) => ({ id: c.id, name: c.name, clockOffsetMs: null })),
+      });
+      return rep.cameras.filter((c) => c.flagged).map((c) => ({ cameraId: c.id, cameraName: c.name, completeness: c.completeness, gaps: c.gaps.length }));
+    },
   });
   if (cfg.demo) {
     const seeded = seedDemoRoute(patrol.routes, demoCameras(ROOT).map((d) => d.id).filter((id) => cameras.get(id) !== undefined));

@@ -19,6 +19,8 @@ export interface OpenItems {
   alarms: { cameraId: string; cameraName: string; count?: number }[];
   offlineCameras: { cameraId: string; cameraName: string; reason: string | null; since: number | null }[];
   missedRounds: { routeId: number; routeName: string; slotMs: number }[];
+  /** cameras the day's equipment check flags (recording completeness under the threshold); issue L */
+  equipmentProblems?: { cameraId: string; cameraName: string; completeness: number; gaps: number }[];
 }
 
 export interface Handover {
@@ -74,6 +76,8 @@ export interface HandoverDeps {
   compliance: ComplianceService;
   cameras: () => { id: string; name: string; status: string; statusReason: string | null; statusSince: number | null }[];
   checkpoint?: () => CheckpointRef | null;
+  /** today's flagged cameras from the equipment check (server/equipment/report.ts) */
+  equipmentProblems?: () => NonNullable<OpenItems['equipmentProblems']>;
 }
 
 export class HandoverService {
@@ -98,6 +102,7 @@ export class HandoverService {
         .slots(since, now)
         .filter((s) => s.grade === 'missed')
         .map((s) => ({ routeId: s.routeId, routeName: s.routeName, slotMs: s.slotMs })),
+      equipmentProblems: this.d.equipmentProblems?.() ?? [],
     };
   }
 

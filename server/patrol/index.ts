@@ -22,6 +22,8 @@ export interface PatrolOptions {
   liveLatencyMs?: number;
   /** the newest signed checkpoint of the duty log / audit trail, printed on reports and handovers (issue F) */
   checkpoint?: () => CheckpointRef | null;
+  /** today's flagged cameras of the equipment check, listed at handover */
+  equipmentProblems?: HandoverDeps['equipmentProblems'];
 }
 
 export interface CheckpointRef {
@@ -63,6 +65,6 @@ export function createPatrol(o: PatrolOptions): Patrol {
       liveLatencyMs: o.liveLatencyMs ?? 3000,
     }),
     review: new ReviewService(roundRepo, log, o.clock),
-    handover: new HandoverService({ db: o.db, log, clock: o.clock, alarms, compliance, cameras: o.cameraList, checkpoint: o.checkpoint }),
+    handover: new HandoverService({ db: o.db, log, clock: o.clock, alarms, compliance, cameras: o.cameraList, checkpoint: o.checkpoint, equipmentProblems: o.equipmentProblems }),
   };
 }

@@ -79,5 +79,8 @@ describe('GET /api/reports/equipment', () => {
     const body: Json = await signed.json();
     expect(body.entry).toMatchObject({ kind: 'equipment_check', data: { date: rep.date, flagged: [expect.objectContaining({ id: 'door' })] } });
     expect(await get('/api/dutylog/verify')).toMatchObject({ ok: true });
+    // the cameras with problems are handed over at the shift change
+    const draft = await get('/api/handovers/draft');
+    expect(draft.openItems.equipmentProblems).toEqual([expect.objectContaining({ cameraId: 'door', gaps: 1 })]);
   });
 });

@@ -175,6 +175,8 @@ export interface OpenItems {
   /** cameras with open alarms and how many each (count absent in older handovers: 1) */
   alarms: { cameraId: string; cameraName: string; count?: number }[];
   offlineCameras: { cameraId: string; cameraName: string; reason: string | null }[];
+  /** today's equipment check: cameras under the recording-completeness threshold */
+  equipmentProblems?: { cameraId: string; cameraName: string; completeness: number; gaps: number }[];
   missedRounds: { routeId: number; routeName: string; slotMs: number }[];
 }
 

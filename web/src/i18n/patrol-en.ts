@@ -109,6 +109,8 @@ export const patrolEn = {
   'handover.alarmCountOne': '1 open alarm',
   'handover.cameraAlarms': '{camera}: {n}',
   'handover.offline': 'Offline cameras',
+  'handover.equipment': 'Cameras with recording problems today',
+  'handover.equipmentItem': '{camera}: {pct} % recorded, {gaps} gaps',
   'handover.missed': 'Missed rounds',
   'handover.nothing': 'none',
   'handover.notes': 'Handover notes',

@@ -111,6 +111,8 @@ export const patrolZhCN: Record<keyof typeof patrolEn, string> = {
   'handover.alarmCountOne': '共 1 条未处理报警',
   'handover.cameraAlarms': '{camera}：{n} 条',
   'handover.offline': '离线摄像机',
+  'handover.equipment': '今日录像有问题的摄像机',
+  'handover.equipmentItem': '{camera}：录像完整率 {pct}%，缺失 {gaps} 段',
   'handover.missed': '漏巡',
   'handover.nothing': '无',
   'handover.notes': '交班说明',

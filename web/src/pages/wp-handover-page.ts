@@ -77,6 +77,9 @@ export class WpHandoverPage extends LitElement {
       <h2>${t('handover.offline')}</h2>${items.offlineCameras.length
         ? html`<ul data-testid="handover-offline">${items.offlineCameras.map((c) => html`<li>${c.cameraName} (${c.reason ?? ''})</li>`)}</ul>`
         : none}
+      <h2>${t('handover.equipment')}</h2>${items.equipmentProblems?.length
+        ? html`<ul data-testid="handover-equipment">${items.equipmentProblems.map((c) => html`<li>${t('handover.equipmentItem', { camera: c.cameraName, pct: (c.completeness * 100).toFixed(1), gaps: c.gaps })}</li>`)}</ul>`
+        : none}
       <h2>${t('handover.missed')}</h2>${items.missedRounds.length
         ? html`<ul>${items.missedRounds.map((m) => html`<li>${m.routeName} ${formatDateTime(m.slotMs)}</li>`)}</ul>`
         : none}`;

@@ -27,6 +27,11 @@ const TAU_SHORT = 1;
 const TAU_LONG = 60;
 /** a pixel a person covered this recently is not compared (S still holds their fading ghost) */
 const GHOST_SECONDS = 3 * TAU_SHORT;
+/** a changed pixel hidden by a passer-by counts as changed this long */
+const HOLD_HIDDEN_SECONDS = 8;
+const STEADY_SECONDS = 2;
+/** a pixel that has not once matched its learned look this long after learning is learned again */
+const SUSPECT_SECONDS = 10;
 /** a zone is ready once this share of its pixels has a learned clear look */
 const READY_COVERAGE = 0.75;
 
@@ -43,6 +48,13 @@ export class ZoneScene {
   readonly run: Float32Array;
   /** last time a person's box covered each pixel (its ghost in S fades within a few TAU_SHORT) */
   readonly personAt: Float32Array;
+  /** last comparison of each pixel (1 = changed) and its time */
+  readonly verdict: Uint8Array;
+  readonly verdictAt: Float32Array;
+  readonly changedSince: Float32Array;
+  /** the pixel has matched its learned look at least once since it was learned, and when it was learned */
+  readonly matched: Uint8Array;
+  readonly learnedT: Float32Array;
   /** the previous frame (stillness while learning) */
   P: Float32Array | undefined;
   learnedCount = 0;
@@ -73,6 +85,11 @@ export class ZoneScene {
     this.acc = new Float32Array(w * h);
     this.run = new Float32Array(w * h);
     this.personAt = new Float32Array(w * h).fill(Number.NEGATIVE_INFINITY);
+    this.verdict = new Uint8Array(w * h);
+    this.verdictAt = new Float32Array(w * h);
+    this.changedSince = new Float32Array(w * h);
+    this.matched = new Uint8Array(w * h);
+    this.learnedT = new Float32Array(w * h);
   }
 
   relearn(reason?: string): void {
@@ -80,6 +97,7 @@ export class ZoneScene {
     this.stable.fill(0);
     this.acc.fill(0);
     this.run.fill(0);
+    this.verdict.fill(0);
     this.learnedCount = 0;
     this.changed = 0;
     this.state = 'learning';
@@ -147,14 +165,38 @@ export class ZoneScene {
           this.L[i] = this.acc[i]! / this.stable[i]!;
           learned[i] = 1;
           this.learnedCount++;
+          this.matched[i] = 0;
+          this.learnedT[i] = t;
         }
         continue;
       }
-      if (!ready || t - this.personAt[i]! < GHOST_SECONDS) continue;
+      if (t - this.personAt[i]! < GHOST_SECONDS) {
+        // hidden by someone passing in front: it keeps what it showed last (for a while)
+        // (only a change that was steady for a while before: not the passer-by's own approach)
+        if (this.verdict[i] && t - this.verdictAt[i]! < HOLD_HIDDEN_SECONDS && this.verdictAt[i]! - this.changedSince[i]! >= STEADY_SECONDS) changed++;
+        continue;
+      }
       const dz = Math.abs(zs[i]! - zl[i]!);
       const gx = i % w > 0 && learned[i - 1] ? zs[i]! - zs[i - 1]! - (zl[i]! - zl[i - 1]!) : 0;
       const gy = i >= w && learned[i - w] ? zs[i]! - zs[i - w]! - (zl[i]! - zl[i - w]!) : 0;
       const diff = dz > Z_DIFF || Math.abs(gx) + Math.abs(gy) > G_DIFF * 2;
+      if (!diff && still) this.matched[i] = 1;
+      else if (diff && still && !this.matched[i]) {
+        // never matched its learned look: learned wrong (someone standing there, undetected, while it
+        // was learned) — after a while it is learned again; it never counts as changed
+        if (t - this.learnedT[i]! > SUSPECT_SECONDS) {
+          learned[i] = 0;
+          this.learnedCount--;
+          this.stable[i] = 0;
+          this.acc[i] = 0;
+          this.run[i] = 0;
+        }
+        continue;
+      }
+      if (!ready) continue;
+      if (diff && still && !this.verdict[i]) this.changedSince[i] = t;
+      this.verdict[i] = diff && still ? 1 : 0;
+      this.verdictAt[i] = t;
       if (diff && still) {
         changed++;
         x1 = Math.min(x1, nx);

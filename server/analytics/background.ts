@@ -49,7 +49,7 @@ export interface SceneOptions {
   clearSeconds?: number;
   gapSeconds?: number;
 }
-const DEF = { exitDwellSeconds: 30, learnSeconds: 3, learnTimeoutSeconds: 120, minFraction: 0.06, clearSeconds: 5, gapSeconds: 5 };
+const DEF = { exitDwellSeconds: 30, learnSeconds: 2, learnTimeoutSeconds: 120, minFraction: 0.06, clearSeconds: 5, gapSeconds: 5 };
 let nextSceneAlarmId = 1_000_000_000;
 
 export class SceneWatch {

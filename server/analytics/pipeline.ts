@@ -119,7 +119,8 @@ export class CameraAnalyzer {
     const rules = this.ensureRules(frame.sourceWidth, frame.sourceHeight);
     this.motion.update(frame);
     const tamperEvents = this.tamper.updateFrame(frame);
-    const dets = await this.detector.detect(frame, { scoreThreshold: MIN_DETECTION_SCORE, classes: this.classIds });
+    // no zone (a camera watched for tamper only): nothing to detect
+    const dets = this.zones.length ? await this.detector.detect(frame, { scoreThreshold: MIN_DETECTION_SCORE, classes: this.classIds }) : [];
     const inputs: TrackInput[] = dets.map((d) => ({ ...d, motion: this.motion.motionIn(d), appearance: colourHistogram(frame, d) }));
     const tracks = this.tracker.update(frame.t, inputs);
     const events = rules.update(frame.t, tracks, wallTime);

@@ -38,6 +38,7 @@ export const TAMPER_ZONE = 'camera view';
 export const TAMPER_HOLD_SECONDS = 10;
 export const TW = 64;
 export const TH = 48;
+const GAP_SECONDS = 1.5;
 const DEF = { learnSeconds: 4, holdSeconds: TAMPER_HOLD_SECONDS, clearSeconds: 5 };
 
 /** A BGR (or grey, channels 1) image → 64×48 grey (area average). */
@@ -63,6 +64,8 @@ interface Stats {
   std: number;
   lap: number;
   gx: Float32Array;
+  /** edge layout: |gx| and |gy| summed per 4×4 cell (16×12×2) — where the structure is, not its brightness */
+  layout: Float32Array;
 }
 
 function stats(g: Float32Array): Stats {
@@ -89,7 +92,16 @@ function stats(g: Float32Array): Stats {
       gx[i * 2 + 1] = g[i + TW]! - g[i - TW]!;
     }
   }
-  return { mean, std, lap: l2 / n - (l / n) ** 2, gx };
+  const layout = new Float32Array((TW / 4) * (TH / 4) * 2);
+  for (let y = 1; y < TH - 1; y++) {
+    for (let x = 1; x < TW - 1; x++) {
+      const i = y * TW + x;
+      const c = ((y >> 2) * (TW / 4) + (x >> 2)) * 2;
+      layout[c] = layout[c]! + Math.abs(gx[i * 2]!);
+      layout[c + 1] = layout[c + 1]! + Math.abs(gx[i * 2 + 1]!);
+    }
+  }
+  return { mean, std, lap: l2 / n - (l / n) ** 2, gx, layout };
 }
 
 /** Normalised correlation of two vectors (0 when either is flat). */
@@ -115,13 +127,15 @@ export class TamperDetector {
   private ref: Float32Array | undefined;
   private refStats: Stats | undefined;
   private prev: Float32Array | undefined;
-  private stableSince: number | undefined;
   private lastT: number | undefined;
-  private cand: { reason: TamperReason; since: number } | undefined;
+  private cand: { reason: TamperReason; since: number; last: number } | undefined;
   private open: { reason: TamperReason; since: number; last: number } | undefined;
   readonly stats = { frames: 0, ms: 0 };
   /** what the last frame looked like (for status / tests) */
-  last: { reason: TamperReason | undefined; corr: number; lapRatio: number; stdRatio: number } | undefined;
+  last: { reason: TamperReason | undefined; corr: number; layout: number; lapRatio: number; stdRatio: number } | undefined;
+  private learnAcc: Float32Array | undefined;
+  private learnN = 0;
+  private learnT = 0;
 
   constructor(opts: TamperOptions = {}) {
     const defined = Object.fromEntries(Object.entries(opts).filter(([, v]) => v !== undefined));
@@ -144,7 +158,9 @@ export class TamperDetector {
   relearn(): void {
     this.ref = undefined;
     this.refStats = undefined;
-    this.stableSince = undefined;
+    this.learnAcc = undefined;
+    this.learnN = 0;
+    this.learnT = 0;
   }
 
   updateFrame(f: Pick<Frame, 'data' | 'width' | 'height' | 't'>): TamperEvent[] {
@@ -157,27 +173,38 @@ export class TamperDetector {
     const dt = this.lastT === undefined ? 0 : Math.max(0, t - this.lastT);
     this.lastT = t;
     const s = stats(g);
-    const stable = this.prev ? ncc(g, this.prev) > 0.9 || (s.std < 10 && Math.abs(s.mean - mean(this.prev)) < 10) : false;
+    const stable = this.prev ? ncc(g, this.prev) > 0.8 || (s.std < 10 && Math.abs(s.mean - mean(this.prev)) < 10) : false;
     this.prev = g;
     let reason: TamperReason | undefined;
     let corr = 1;
     let lapRatio = 1;
     let stdRatio = 1;
+    let layout = 1;
     if (!this.ref || !this.refStats) {
-      this.stableSince = stable && s.std > 10 ? (this.stableSince ?? t) : undefined;
-      if (this.stableSince !== undefined && t - this.stableSince >= this.o.learnSeconds) {
-        this.ref = new Float32Array(g);
-        this.refStats = s;
+      // the mean of the stable frames over learnSeconds (people walking by average out)
+      if (stable && s.std > 10) {
+        this.learnAcc ??= new Float32Array(g.length);
+        for (let i = 0; i < g.length; i++) this.learnAcc[i] = this.learnAcc[i]! + g[i]!;
+        this.learnN++;
+        this.learnT += dt;
+      }
+      if (this.learnAcc && this.learnT >= this.o.learnSeconds) {
+        this.ref = this.learnAcc.map((v) => v / this.learnN);
+        this.refStats = stats(this.ref);
+        this.learnAcc = undefined;
       }
     } else {
       const r = this.refStats;
       corr = ncc(s.gx, r.gx);
+      layout = ncc(s.layout, r.layout);
       lapRatio = s.lap / Math.max(1e-3, r.lap);
       stdRatio = s.std / Math.max(1e-3, r.std);
       if (s.mean < 20 && s.std < 10) reason = 'dark';
       else if (stdRatio < 0.25) reason = 'covered';
       else if (lapRatio < 0.2) reason = 'blurred';
-      else if (corr < 0.35 && stable) reason = 'turned';
+      // turned away: neither the fine edges nor the coarse edge layout match the reference (both are
+      // correlations, so gain and offset — lights, auto-exposure, IR — do not matter)
+      else if (corr < 0.35 && layout < 0.5) reason = 'turned';
       else if (!reason && corr > 0.6 && !this.open) {
         // follow slow changes of a normal view
         const b = 1 - Math.exp(-dt / 600);
@@ -185,7 +212,7 @@ export class TamperDetector {
         if (b > 0) this.refStats = stats(this.ref);
       }
     }
-    this.last = { reason, corr, lapRatio, stdRatio };
+    this.last = { reason, corr, layout, lapRatio, stdRatio };
     const out = this.step(reason, t);
     this.stats.frames++;
     this.stats.ms += performance.now() - t0;
@@ -195,15 +222,19 @@ export class TamperDetector {
   private step(reason: TamperReason | undefined, t: number): TamperEvent[] {
     const out: TamperEvent[] = [];
     if (reason) {
-      if (!this.cand) this.cand = { reason, since: t };
-      else this.cand.reason = reason;
+      if (!this.cand) this.cand = { reason, since: t, last: t };
+      else {
+        this.cand.reason = reason;
+        this.cand.last = t;
+      }
       if (this.open) this.open.last = t;
       else if (t - this.cand.since >= this.o.holdSeconds) {
         this.open = { reason, since: this.cand.since, last: t };
         out.push({ kind: 'start', reason, since: this.cand.since, at: t });
       }
     } else {
-      this.cand = undefined;
+      // a frame or two that looks normal (someone's arm, the camera settling) does not restart the hold
+      if (this.cand && t - this.cand.last > GAP_SECONDS) this.cand = undefined;
       if (this.open && t - this.open.last >= this.o.clearSeconds) {
         out.push({ kind: 'end', reason: this.open.reason, since: this.open.since, at: this.open.last });
         this.open = undefined;

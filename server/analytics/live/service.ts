@@ -1,6 +1,7 @@
 /**
- * Live analytics: a frame tap per camera that has zones, one scheduler sharing the detector, rule events
- * turned into alarms (with an annotated snapshot). A missing or corrupt model disables analytics with a
+ * Live analytics: a frame tap per enabled camera (one without zones is watched for camera tamper only: key
+ * frames, ≤ 1 fps, no detection), one scheduler sharing the detector, rule, exit-zone reference (background.ts)
+ * and tamper events turned into alarms (with an annotated snapshot). A missing or corrupt model disables analytics with a
  * reason (logged once); live view, recording, zones and the alarm queue keep working.
  */
 import type { CameraConfig } from '../../cameras/types.ts';
@@ -11,9 +12,14 @@ import type { AlarmService } from '../../alarms/service.ts';
 import { createLogger } from '../../util/log.ts';
 import { getDetector, type Detector } from '../detector.ts';
 import type { Frame } from '../frames.ts';
+import type { ZoneSceneStatus } from '../background.ts';
 import { CameraAnalyzer, type StepResult } from '../pipeline.ts';
 import type { RuleEvent } from '../rules.ts';
+import { greyJpeg } from '../scene-image.ts';
+import { TAMPER_TEXT, TAMPER_ZONE } from '../tamper.ts';
 import type { Zone } from '../zones.ts';
+import { runningScenes, setRunningScenes } from './running.ts';
+import { CHANGED_AREA_ID, changedArea, tamperStatus, WHOLE_VIEW } from './alarm-parts.ts';
 import { Scheduler, type Lane } from './scheduler.ts';
 import { CameraTap } from './tap.ts';
 
@@ -48,6 +54,12 @@ export interface CameraAnalyticsStatus {
   dropped: number;
   lastFrameAt: number | null;
   error?: string;
+  /** no zone: only watched for camera tamper (key frames, ≤ 1 fps, no detection) */
+  tamperOnly: boolean;
+  /** camera tamper: learning its reference view, ready, or tampered (with the reason) */
+  tamper: { state: 'learning' | 'ready' | 'tampered'; reason?: string };
+  /** exit zones: their clear reference (learning / ready / cannot_learn and why); no alarm until ready */
+  scenes: ZoneSceneStatus[];
 }
 
 export interface AnalyticsStatus {
@@ -75,6 +87,8 @@ interface Watch {
 
 /** How often a holding alarm's "last confirmed" time is stored (where a restart closes it if it does not fire again). */
 const SEEN_EVERY_MS = 10_000;
+/** a camera without zones is watched for tamper only: key frames, at most this rate */
+const TAMPER_ONLY_FPS = 1;
 
 export class LiveAnalytics {
   private detector: Detector | undefined;
@@ -115,6 +129,7 @@ export class LiveAnalytics {
     }
     if (this.detector.parallelism > 1) this.scheduler = new Scheduler((lane, frame, step) => this.onStep(lane, frame, step), log, this.detector.parallelism);
     this.scheduler.start();
+    setRunningScenes(this);
     this.offBus = this.o.bus.on('camera.changed', () => this.sync());
     this.sync();
   }
@@ -124,13 +139,11 @@ export class LiveAnalytics {
     if (!this.detector) return;
     const zonesByCamera = this.o.zones.all();
     const wanted = new Map<string, Zone[]>();
-    for (const c of this.o.cameras.list()) {
-      const z = zonesByCamera.get(c.id);
-      if (c.enabled && z?.length) wanted.set(c.id, z);
-    }
+    // every enabled camera: with zones analysed in full, without only for camera tamper
+    for (const c of this.o.cameras.list()) if (c.enabled) wanted.set(c.id, zonesByCamera.get(c.id) ?? []);
     for (const [id, w] of this.watches) {
       const z = wanted.get(id);
-      if (!z) this.unwatch(id, w);
+      if (!z || (z.length === 0) !== (w.zones.length === 0)) this.unwatch(id, w);
       else if (JSON.stringify(z) !== w.key) this.rezone(id, w, z);
     }
     for (const [id, z] of wanted) if (!this.watches.has(id)) this.watch(id, z);
@@ -138,25 +151,26 @@ export class LiveAnalytics {
 
   private watch(cameraId: string, zones: Zone[]): void {
     const detector = this.detector!;
-    this.scheduler.add(cameraId, new CameraAnalyzer(detector, zones));
+    const tamperOnly = zones.length === 0;
+    this.scheduler.add(cameraId, new CameraAnalyzer(detector, zones, { tamper: true }));
     const tap = new CameraTap({
       cameraId,
       liveDir: this.o.liveDir(cameraId),
-      fps: this.o.settings.fps,
-      keyframesOnly: this.o.settings.keyframesOnly,
+      fps: tamperOnly ? Math.min(TAMPER_ONLY_FPS, this.o.settings.fps) : this.o.settings.fps,
+      keyframesOnly: tamperOnly || this.o.settings.keyframesOnly,
       ffmpegPath: this.o.ffmpegPath,
       log,
       onFrame: (f) => this.scheduler.offer(cameraId, f),
     });
     this.watches.set(cameraId, { tap, zones, key: JSON.stringify(zones), offsetMs: Date.now(), seenAt: 0 });
     tap.start();
-    log.info('analysing camera', { camera: cameraId, zones: zones.length, fps: this.o.settings.fps, keyframesOnly: this.o.settings.keyframesOnly });
+    log.info(tamperOnly ? 'watching camera for tamper (no zones)' : 'analysing camera', { camera: cameraId, zones: zones.length, fps: this.o.settings.fps, keyframesOnly: this.o.settings.keyframesOnly });
   }
 
   private rezone(cameraId: string, w: Watch, zones: Zone[]): void {
     const lane = this.scheduler.lane(cameraId);
     const closing = lane?.analyzer.finish() ?? [];
-    this.scheduler.add(cameraId, new CameraAnalyzer(this.detector!, zones));
+    this.scheduler.add(cameraId, new CameraAnalyzer(this.detector!, zones, { tamper: true }));
     w.zones = zones;
     w.key = JSON.stringify(zones);
     void this.handle(cameraId, w, closing);
@@ -194,17 +208,21 @@ export class LiveAnalytics {
         if (id !== undefined) this.o.alarms.ended(id, wall(alarm.end ?? alarm.start), alarm.score, alarm.trackIds);
         continue;
       }
-      const zone = w.zones.find((z) => z.name === alarm.zone);
+      const tamper = alarm.type === 'camera_tamper';
+      const zone = tamper ? { name: TAMPER_ZONE, polygon: WHOLE_VIEW } : w.zones.find((z) => z.name === alarm.zone);
+      const lane = this.scheduler.lane(cameraId);
       let jpeg: Buffer | undefined;
       if (frame && step && zone) {
         try {
+          const reason = tamper ? lane?.analyzer.tamperReason : undefined;
           jpeg = await annotateFrame(frame, {
             polygon: zone.polygon,
             zoneName: zone.name,
-            label: alarm.type,
+            label: reason ? `${alarm.type} (${TAMPER_TEXT[reason]})` : alarm.type,
             atMs: wall(alarm.start), // stamped in site.timeZone
-            tracks: step.tracks,
-            alarmTrackIds: new Set(alarm.trackIds),
+            // an obstruction only the clear-reference comparison saw: its changed area, drawn like a box
+            tracks: [...step.tracks, ...changedArea(lane?.analyzer, alarm.type === 'blocked_exit' && !alarm.trackIds.length ? alarm.zone : undefined, frame)],
+            alarmTrackIds: new Set([...alarm.trackIds, CHANGED_AREA_ID]),
           });
         } catch (e) {
           log.warn('cannot annotate the alarm snapshot', { camera: cameraId, err: e });
@@ -222,6 +240,22 @@ export class LiveAnalytics {
       });
       this.ids.set(alarm.id, v.id);
     }
+  }
+
+  /**
+   * An exit zone's learned clear reference ('reference') or its current look ('current') as a JPEG;
+   * undefined when the camera is not analysed, the zone is no exit zone of it, or nothing is learned yet.
+   */
+  async zoneImage(cameraId: string, zone: string, which: 'reference' | 'current' = 'reference'): Promise<Buffer | undefined> {
+    const g = this.scheduler.lane(cameraId)?.analyzer.sceneWatch?.image(zone, which);
+    return g ? greyJpeg(g) : undefined;
+  }
+
+  /** Forget an exit zone's clear reference: it is learned again from the next still, clear frames. */
+  relearnZone(cameraId: string, zone: string): boolean {
+    const ok = this.scheduler.lane(cameraId)?.analyzer.sceneWatch?.relearn(zone) ?? false;
+    if (ok) log.info('exit zone reference: re-learning on request', { camera: cameraId, zone });
+    return ok;
   }
 
   status(): AnalyticsStatus {
@@ -248,6 +282,9 @@ export class LiveAnalytics {
         dropped: (lane?.dropped ?? 0) + w.tap.dropped,
         lastFrameAt: lane?.lastFrameAt ?? null,
         ...(error ? { error } : {}),
+        tamperOnly: w.zones.length === 0,
+        tamper: tamperStatus(lane?.analyzer),
+        scenes: lane?.analyzer.sceneWatch?.status() ?? [],
       });
     }
     return {
@@ -259,6 +296,7 @@ export class LiveAnalytics {
   }
 
   async stop(): Promise<void> {
+    if (runningScenes() === this) setRunningScenes(undefined);
     this.offBus?.();
     await Promise.all([...this.watches.values()].map((w) => w.tap.stop()));
     this.watches.clear();

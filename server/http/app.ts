@@ -35,6 +35,7 @@ import type { CameraGroupRepo } from '../store/camera-groups.ts';
 import type { RightsService } from '../access/rights.ts';
 import { cameraGuard } from '../access/guard.ts';
 import { listRoutes } from './route-list.ts';
+import { openApiDocument } from './openapi.ts';
 import { equipmentRouter } from './routes/equipment.ts';
 import { metricsAccess, type Metrics } from '../metrics/index.ts';
 import type { Patrol } from '../patrol/index.ts';
@@ -178,6 +179,7 @@ export function createApp(d: AppDeps): Express {
   }
   if (d.evidence) app.use('/api', json, d.evidence.router());
   app.get('/api/meta/routes', requireRole('admin'), (_req, res) => res.json(listRoutes(app)));
+  app.get('/api/openapi.json', (_req, res) => res.json(openApiDocument(listRoutes(app), d.version)));
   app.use('/api', apiNotFound);
 
   app.use('/hls', auth, cameraGuard(d.rights, d.db), ...(d.evidence ? [auditLiveViews(d.evidence.views)] : []), hlsRouter(d.cameras, d.liveDir, d.mainLiveDir));

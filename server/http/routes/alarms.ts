@@ -16,13 +16,13 @@ import { requireRole } from '../auth.ts';
 import { parseBody } from '../errors.ts';
 
 const note = z.string().trim().max(2000).optional();
-const ackSchema = z.strictObject({ note });
-const dispatchSchema = z.strictObject({ to: z.string().trim().min(1, 'to: who is sent must not be empty').max(200), note });
-const resolveSchema = z.strictObject({
+export const ackSchema = z.strictObject({ note });
+export const dispatchSchema = z.strictObject({ to: z.string().trim().min(1, 'to: who is sent must not be empty').max(200), note });
+export const resolveSchema = z.strictObject({
   outcome: z.enum(ALARM_OUTCOMES, { error: 'outcome must be genuine, false_alarm or test' }).optional(),
   note,
 });
-const bulkAckSchema = z.strictObject({
+export const bulkAckSchema = z.strictObject({
   ids: z
     .array(z.number().int().positive(), { error: 'ids must be a list of alarm ids' })
     .min(1, 'ids must not be empty')

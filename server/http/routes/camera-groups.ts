@@ -13,8 +13,8 @@ import { intParam } from './patrol.ts';
 
 const name = z.string().trim().min(1, 'is required').max(100);
 const cameras = z.array(z.string().max(63)).max(1000);
-const createSchema = z.strictObject({ name, cameras: cameras.default([]) });
-const patchSchema = z.strictObject({ name: name.optional(), cameras: cameras.optional() });
+export const createSchema = z.strictObject({ name, cameras: cameras.default([]) });
+export const patchSchema = z.strictObject({ name: name.optional(), cameras: cameras.optional() });
 
 export interface CameraGroupsDeps {
   groups: CameraGroupRepo;

@@ -21,7 +21,7 @@ const rtspUrl = z.string().trim().max(2000).superRefine((s, ctx) => {
   }
 });
 
-const createSchema = z.strictObject({
+export const createSchema = z.strictObject({
   id: z.string().regex(CAMERA_ID_RE, 'lowercase letters, digits, - and _, at most 63').optional(),
   name: z.string().trim().min(1, 'is required').max(100),
   url: rtspUrl,
@@ -30,7 +30,7 @@ const createSchema = z.strictObject({
   password: z.string().max(128).optional(),
   enabled: z.boolean().optional(),
 });
-const patchSchema = createSchema.omit({ id: true }).partial();
+export const patchSchema = createSchema.omit({ id: true }).partial();
 
 function splitCredentials<T extends { url?: string; username?: string; password?: string }>(body: T): T {
   if (!body.url) return body;

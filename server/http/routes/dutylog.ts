@@ -11,12 +11,14 @@ import { requireRole } from '../auth.ts';
 import { parseBody } from '../errors.ts';
 import { actor, intParam, msQuery } from './patrol.ts';
 
-const entrySchema = z.strictObject({
+export const entrySchema = z.strictObject({
   category: z.enum(MANUAL_CATEGORIES),
   text: z.string().trim().min(1, 'is required').max(4000),
   cameraId: z.string().max(63).nullable().optional(),
 });
-const correctionSchema = z.strictObject({ text: z.string().trim().min(1, 'is required').max(4000) });
+export const correctionSchema = z.strictObject({ text: z.string().trim().min(1, 'is required').max(4000) });
+export const handoverSchema = z.strictObject({ notes: z.string().max(8000) });
+export const handoverAckSchema = z.strictObject({ note: z.string().max(4000).default('') });
 
 const appendOnly = () => {
   throw new AppError(405, 'append_only', 'the duty log is append-only: entries cannot be changed or deleted; add a correction instead');
@@ -75,11 +77,11 @@ export function handoverRouter(patrol: Patrol): Router {
   r.get('/', (_req, res) => res.json(patrol.handover.list()));
   r.get('/:id', (req, res) => res.json(patrol.handover.get(intParam(req.params.id, 'handover'))));
   r.post('/', writer, (req, res) => {
-    const { notes } = parseBody(z.strictObject({ notes: z.string().max(8000) }), req.body);
+    const { notes } = parseBody(handoverSchema, req.body);
     res.status(201).json(patrol.handover.create(actor(req), notes));
   });
   r.post('/:id/ack', writer, (req, res) => {
-    const { note } = parseBody(z.strictObject({ note: z.string().max(4000).default('') }), req.body ?? {});
+    const { note } = parseBody(handoverAckSchema, req.body ?? {});
     res.json(patrol.handover.acknowledge(actor(req), intParam(req.params.id, 'handover'), note));
   });
   return r;

@@ -30,7 +30,7 @@ export interface EquipmentDeps {
   liveEdgeMs: number;
 }
 
-const signSchema = z.strictObject({ date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'YYYY-MM-DD'), note: z.string().trim().max(2000).optional() });
+export const signSchema = z.strictObject({ date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'YYYY-MM-DD'), note: z.string().trim().max(2000).optional() });
 
 export function equipmentRouter(d: EquipmentDeps): Router {
   const r = Router();

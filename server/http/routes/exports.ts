@@ -32,7 +32,7 @@ const log = createLogger('evidence');
 export const EXPORT_ROLES = ['investigator', 'supervisor', 'admin'] as const;
 const SEE_ALL = new Set(['supervisor', 'admin']);
 
-const createSchema = z.strictObject({
+export const createSchema = z.strictObject({
   cameras: z.array(z.string().min(1).max(64)).min(1, 'pick at least one camera').max(16),
   from: z.union([z.string(), z.number()]),
   to: z.union([z.string(), z.number()]),

@@ -23,14 +23,14 @@ export interface LocksDeps {
 }
 
 const MAX_LOCK_MS = 366 * 86_400_000;
-const createSchema = z.strictObject({
+export const createSchema = z.strictObject({
   camera: z.string().min(1).max(64),
   from: z.union([z.string(), z.number()]),
   to: z.union([z.string(), z.number()]),
   reason: z.string().trim().min(3, 'say why this footage must be kept (at least 3 characters)').max(500),
   caseRef: z.string().trim().max(100).nullable().optional(),
 });
-const releaseSchema = z.strictObject({
+export const releaseSchema = z.strictObject({
   reason: z.string().trim().min(3, 'say why the lock is released (at least 3 characters)').max(500),
 });
 

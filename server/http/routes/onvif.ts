@@ -20,7 +20,7 @@ const xaddr = z.string().trim().min(1, 'is required').max(500).superRefine((s, c
 });
 const token = z.string().regex(/^[A-Za-z0-9_.:-]{1,64}$/, 'not a valid profile token');
 
-const probeSchema = z.strictObject({
+export const probeSchema = z.strictObject({
   xaddr,
   username: z.string().max(128).default(''),
   password: z.string().max(128).default(''),
@@ -28,7 +28,7 @@ const probeSchema = z.strictObject({
   subProfile: token.nullable().optional(),
   urn: z.string().max(200).optional(),
 });
-const onboardSchema = probeSchema.extend({
+export const onboardSchema = probeSchema.extend({
   name: z.string().trim().max(100).optional(),
   id: z.string().regex(CAMERA_ID_RE, 'lowercase letters, digits, - and _, at most 63').optional(),
   enabled: z.boolean().optional(),

@@ -10,7 +10,7 @@ import { requireRole } from '../auth.ts';
 import { parseBody } from '../errors.ts';
 
 const hhmm = z.string().regex(HHMM_RE, 'must be HH:MM (24 h)');
-const routeSchema = z.strictObject({
+export const routeSchema = z.strictObject({
   name: z.string().trim().min(1, 'is required').max(100),
   post: z.string().trim().max(100).default(''),
   intervalMin: z.number().int().min(1).max(1440),
@@ -30,14 +30,14 @@ const routeSchema = z.strictObject({
     .min(1, 'a route needs at least one stop')
     .max(64),
 });
-const confirmSchema = z.strictObject({
+export const confirmSchema = z.strictObject({
   outcome: z.enum(['normal', 'anomaly', 'not_verifiable']),
   note: z.string().max(2000).optional(),
   checks: z.array(z.boolean()).max(20).optional(),
   dispatch: z.boolean().optional(),
 });
-const reasonSchema = z.strictObject({ reason: z.string().max(2000) });
-const spotSchema = z.strictObject({ verdict: z.enum(['agree', 'disagree']), note: z.string().max(2000).default('') });
+export const reasonSchema = z.strictObject({ reason: z.string().max(2000) });
+export const spotSchema = z.strictObject({ verdict: z.enum(['agree', 'disagree']), note: z.string().max(2000).default('') });
 
 export const actor = (req: Request): Actor => ({ id: req.user!.id, username: req.user!.username, role: req.user!.role });
 

@@ -18,11 +18,11 @@ import { clearSessionCookie, requireSession, setSessionCookie } from '../auth.ts
 import { checkPassword, userView } from './users.ts';
 
 const log = createLogger('auth');
-const loginSchema = z.strictObject({
+export const loginSchema = z.strictObject({
   username: z.string().min(1, 'is required').max(100),
   password: z.string().min(1, 'is required').max(500),
 });
-const changeSchema = z.strictObject({ current: z.string().min(1, 'is required').max(500), password: z.string().max(500) });
+export const changeSchema = z.strictObject({ current: z.string().min(1, 'is required').max(500), password: z.string().max(500) });
 
 // A hash to verify against when the user does not exist, so timing does not reveal usernames.
 const DUMMY_HASH = 'scrypt$16384$8$1$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=';

@@ -18,7 +18,7 @@ import { parseBody } from '../errors.ts';
 import { intParam } from './patrol.ts';
 
 const log = createLogger('users');
-const createSchema = z.strictObject({
+export const createSchema = z.strictObject({
   username: z.string().trim().min(1, 'is required').max(64).regex(/^[^\s:]+$/, 'no spaces or colons'),
   password: z.string().max(500),
   role: z.enum(ROLES),
@@ -26,14 +26,14 @@ const createSchema = z.strictObject({
   cameras: z.array(z.string().max(63)).max(1000).nullable().optional(),
   groups: z.array(z.number().int().positive()).max(200).optional(),
 });
-const patchSchema = z.strictObject({
+export const patchSchema = z.strictObject({
   role: z.enum(ROLES).optional(),
   disabled: z.boolean().optional(),
   displayName: z.string().trim().max(100).nullable().optional(),
   cameras: z.array(z.string().max(63)).max(1000).nullable().optional(),
   groups: z.array(z.number().int().positive()).max(200).optional(),
 });
-const resetSchema = z.strictObject({ password: z.string().max(500) });
+export const resetSchema = z.strictObject({ password: z.string().max(500) });
 
 export interface UsersDeps {
   users: UserRepo;

@@ -3,7 +3,8 @@
  * run the same pipeline as `npm run analyze` on each, and score alarms against ground truth:
  * event-level precision, recall and detection delay (alarm start − (event start + dwell)).
  *
- *   npm run eval                       # table on stdout, then one JSON line with the totals
+ *   npm run eval                       # at 5 and 2 fps: per rate a table (per scenario, per category, total)
+ *                                      # on stdout, then one JSON line with the totals and categories
  *   npm run eval -- --fps 2 --only exit-van,walk-through --json
  */
 import { parseArgs } from 'node:util';
@@ -94,21 +95,24 @@ export function formatTable(s: EvalSummary): string {
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
-    options: { fps: { type: 'string', default: '5' }, only: { type: 'string' }, json: { type: 'boolean', default: false } },
+    options: { fps: { type: 'string' }, only: { type: 'string' }, json: { type: 'boolean', default: false } },
   });
   process.env.WATCHPOST_LOG_LEVEL ??= 'warn';
   const { Detector } = await import('../server/analytics/detector.ts');
   const detector = await Detector.load();
-  const summary = await runEval(detector, { fps: Number(values.fps), only: values.only?.split(',') });
+  // default: both rates (5 fps for files, 2 fps as live); one table and one JSON line each
+  for (const fps of values.fps ? [Number(values.fps)] : [5, 2]) {
+    const summary = await runEval(detector, { fps, only: values.only?.split(',') });
+    if (!values.json) process.stdout.write(formatTable(summary) + '\n\n');
+    const json = {
+      fps: summary.fps,
+      ...summary.total,
+      categories: summary.categories,
+      scenarios: summary.scenarios.map((r) => ({ name: r.name, alarms: r.alarms, tp: r.result.truePositives, fp: r.result.falsePositives, fn: r.result.falseNegatives, delays: r.result.delays })),
+    };
+    process.stdout.write(JSON.stringify(json) + '\n');
+  }
   await detector.dispose();
-  if (!values.json) process.stdout.write(formatTable(summary) + '\n');
-  const json = {
-    fps: summary.fps,
-    ...summary.total,
-    categories: summary.categories,
-    scenarios: summary.scenarios.map((r) => ({ name: r.name, alarms: r.alarms, tp: r.result.truePositives, fp: r.result.falsePositives, fn: r.result.falseNegatives, delays: r.result.delays })),
-  };
-  process.stdout.write(JSON.stringify(json) + '\n');
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {

@@ -284,7 +284,7 @@ export class LiveAnalytics {
         ...(error ? { error } : {}),
         tamperOnly: w.zones.length === 0,
         tamper: tamperStatus(lane?.analyzer),
-        scenes: lane?.analyzer.sceneWatch?.status() ?? [],
+        scenes: sceneStatus(lane?.analyzer, w),
       });
     }
     return {
@@ -302,4 +302,12 @@ export class LiveAnalytics {
     this.watches.clear();
     await this.scheduler.stop();
   }
+}
+
+/** The exit zones' reference state; a camera that sends no video cannot learn (and says so). */
+function sceneStatus(a: CameraAnalyzer | undefined, w: Watch): ZoneSceneStatus[] {
+  const list = a?.sceneWatch?.status() ?? [];
+  if (w.tap.state === 'running') return list;
+  const why = `camera offline or not streaming (${w.tap.state}${w.tap.lastError ? `: ${w.tap.lastError}` : ''}): the reference cannot be learned`;
+  return list.map((z) => (z.state === 'ready' ? z : { ...z, state: 'cannot_learn', reason: why }));
 }

@@ -8,33 +8,8 @@
  */
 import type { Db } from '../store/db.ts';
 
-export interface EquipmentGap {
-  start: number;
-  end: number;
-  reason: string;
-}
-
-export interface EquipmentCamera {
-  id: string;
-  name: string;
-  onlineMinutes: number;
-  /** recorded ÷ expected seconds, 0..1 */
-  completeness: number;
-  gaps: EquipmentGap[];
-  offlineEpisodes: number;
-  clockOffsetMs: number | null;
-  tamperAlarms: number;
-  restarts: number;
-  flagged: boolean;
-}
-
-export interface EquipmentReport {
-  date: string;
-  from: number;
-  to: number;
-  threshold: number;
-  cameras: EquipmentCamera[];
-}
+import type { EquipmentCamera, EquipmentGap, EquipmentReport } from '../../shared/wire/equipment.ts';
+export type { EquipmentCamera, EquipmentGap, EquipmentReport };
 
 export interface EquipmentOptions {
   db: Db;

@@ -1,8 +1,7 @@
 import type { Db } from './db.ts';
 
-/** `wall`: a wall-display account — the live wall and alarm pop-ups, nothing else (issue G). */
-export const ROLES = ['operator', 'supervisor', 'investigator', 'admin', 'wall'] as const;
-export type Role = (typeof ROLES)[number];
+import type { Role } from '../../shared/wire/users.ts';
+export { ROLES, type Role } from '../../shared/wire/users.ts';
 
 export interface User {
   id: number;

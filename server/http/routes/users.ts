@@ -11,6 +11,7 @@ import { passwordProblem } from '../../auth/password-policy.ts';
 import type { CameraGroupRepo } from '../../store/camera-groups.ts';
 import type { SessionRepo } from '../../store/sessions.ts';
 import { ROLES, type User, type UserRepo } from '../../store/users.ts';
+import type { UserView } from '../../../shared/wire/users.ts';
 import { AppError, badRequest, conflict, notFound } from '../../util/errors.ts';
 import { createLogger } from '../../util/log.ts';
 import { requireRole } from '../auth.ts';
@@ -55,7 +56,7 @@ function checkRights(d: UsersDeps, cameras: string[] | null | undefined, groups:
   if (badGroups.length) throw badRequest(`groups: unknown camera group ${badGroups.join(', ')}`, 'unknown_group');
 }
 
-export const userView = (u: User & { createdAt?: number }) => ({
+export const userView = (u: User & { createdAt?: number }): UserView => ({
   id: u.id,
   username: u.username,
   displayName: u.displayName ?? null,

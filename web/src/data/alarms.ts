@@ -8,46 +8,11 @@ import { api } from './api';
 import { onSseEvent } from './sse';
 import { Store } from './store';
 
-export type AlarmKind = 'loitering' | 'blocked_exit' | 'camera_tamper';
-export type AlarmStatus = 'open' | 'acknowledged' | 'dispatched' | 'resolved';
-export type AlarmOutcome = 'genuine' | 'false_alarm' | 'test';
-export const ALARM_OUTCOMES: readonly AlarmOutcome[] = ['genuine', 'false_alarm', 'test'];
-/** 1 high, 2 normal, 3 low */
-export type AlarmPriority = 1 | 2 | 3;
-
-export interface AlarmStep {
-  at: number;
-  by: string;
-  note?: string;
-  to?: string;
-}
-
-export interface Alarm {
-  id: number;
-  cameraId: string;
-  cameraName?: string;
-  zone: string;
-  kind: AlarmKind;
-  status: AlarmStatus;
-  sinceMs: number;
-  startMs: number;
-  endMs: number | null;
-  recordingMs: number;
-  score: number;
-  trackIds: number[];
-  snapshotUrl: string | null;
-  ack: AlarmStep | null;
-  dispatch: AlarmStep | null;
-  resolve: AlarmStep | null;
-  ackAfterMs: number | null;
-  resolveAfterMs: number | null;
-  priority: AlarmPriority;
-  outcome: AlarmOutcome | null;
-  outcomeNote: string | null;
-  /** > 1: the condition restarted within the cool-down and joined this alarm */
-  occurrences?: number;
-  reopenedMs?: number | null;
-}
+export type { AlarmKind, AlarmStatus, AlarmOutcome, AlarmPriority, AlarmStep } from '../../../shared/wire/alarms';
+export { ALARM_OUTCOMES } from '../../../shared/wire/alarms';
+import type { AlarmOutcome, AlarmView } from '../../../shared/wire/alarms';
+/** An alarm as the console receives it (shared/wire/alarms.ts). */
+export type Alarm = AlarmView;
 
 export interface AlarmsState {
   list: Alarm[];

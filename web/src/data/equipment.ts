@@ -1,26 +1,8 @@
 /** The daily equipment check (server/http/routes/equipment.ts). */
 import { api } from './api';
 
-export interface EquipmentCamera {
-  id: string;
-  name: string;
-  onlineMinutes: number;
-  completeness: number;
-  gaps: { start: number; end: number; reason: string }[];
-  offlineEpisodes: number;
-  clockOffsetMs: number | null;
-  tamperAlarms: number;
-  restarts: number;
-  flagged: boolean;
-}
-
-export interface EquipmentReport {
-  date: string;
-  from: number;
-  to: number;
-  threshold: number;
-  cameras: EquipmentCamera[];
-}
+import type { EquipmentReport } from '../../../shared/wire/equipment';
+export type { EquipmentCamera, EquipmentReport } from '../../../shared/wire/equipment';
 
 export const equipmentUrl = (date: string, format: 'csv' | 'html') => `/api/reports/equipment?date=${encodeURIComponent(date)}&format=${format}`;
 

@@ -1,6 +1,7 @@
 /** Shapes of the API (docs/api.md). */
 
-export type Role = 'operator' | 'supervisor' | 'investigator' | 'admin' | 'wall';
+import type { Role } from '../../../shared/wire/users';
+export type { Role } from '../../../shared/wire/users';
 
 export interface User {
   id: string | number;

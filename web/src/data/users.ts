@@ -3,21 +3,12 @@ import { api } from './api';
 import { session } from './session';
 import type { Role, User } from './types';
 
-export const ROLES: readonly Role[] = ['operator', 'supervisor', 'investigator', 'admin', 'wall'];
+import type { CameraGroupView, UserView } from '../../../shared/wire/users';
+export { ROLES } from '../../../shared/wire/users';
 
-export interface UserRow extends User {
-  id: number;
-  disabled: boolean;
-  createdAt: number;
-  cameras: string[] | null;
-  groups: number[];
-}
-
-export interface CameraGroup {
-  id: number;
-  name: string;
-  cameras: string[];
-}
+/** A user as GET /api/users lists them (shared/wire/users.ts). */
+export type UserRow = UserView & { createdAt: number };
+export type CameraGroup = Pick<CameraGroupView, 'id' | 'name' | 'cameras'>;
 
 export interface UserPatch {
   role?: Role;

@@ -4,11 +4,14 @@ import type { PlayerState } from '../controllers/hls-controller';
 import { LocalizeController } from '../controllers/localize-controller';
 import type { Camera } from '../data/types';
 import { formatDateTime, hasKey, t } from '../i18n';
-import './wp-clock';
+import { serverNow } from '../data/patrol';
 import './wp-hls-video';
 import './wp-status-badge';
 
 /** Translated offline reason ("authentication failed" → 认证失败). */
+/** The picture is "late" when its own time is this far behind, or has not moved for this long. */
+const LATE_MS = 3000;
+
 export function reasonText(reason: string | null): string {
   const key = `reason.${reason ?? 'unknown'}`;
   return hasKey(key) ? t(key) : (reason ?? t('reason.unknown'));
@@ -26,8 +29,17 @@ export class WpCameraTile extends LitElement {
   @property({ type: Boolean }) large = false;
   /** The camera has an alarm that is not resolved: red frame. */
   @property({ type: Boolean, reflect: true }) alarm = false;
+  /** The console's link to the server ('connected' | 'reconnecting'): a lost link greys the tile. */
+  @property() connection = 'connected';
 
   @state() private playerState: PlayerState = 'idle';
+  /** wall-clock time of the frame on screen (the stream's PDT), null when unknown */
+  @state() private videoMs: number | null = null;
+  /** live: ≤ 3 s behind and advancing; late: more behind or frozen; lost: no link to the server */
+  @state() private liveness: 'live' | 'late' | 'lost' | 'none' = 'none';
+  private lastVideoMs: number | null = null;
+  private lastAdvanceAt = 0;
+  private ticker: ReturnType<typeof setInterval> | undefined;
   private readonly l10n = new LocalizeController(this);
 
   static override styles = css`
@@ -142,10 +154,31 @@ export class WpCameraTile extends LitElement {
       color: #3a4352;
       cursor: default;
     }
+    .overlay.lost {
+      background: rgb(40 44 52 / 0.82);
+      color: #c9ced6;
+      font-weight: 700;
+    }
+    :host([data-liveness='lost']) {
+      border-color: #6b7280;
+      filter: grayscale(1);
+    }
+    :host([data-liveness='late']) {
+      border-color: var(--wp-starting);
+    }
+    .video-time {
+      font-family: var(--wp-mono);
+      font-variant-numeric: tabular-nums;
+      white-space: nowrap;
+    }
+    .video-time.late {
+      color: var(--wp-starting);
+    }
   `;
 
   override connectedCallback(): void {
     super.connectedCallback();
+    this.ticker = setInterval(() => this.tick(), 1000);
     if (!this.large) {
       if (!this.hasAttribute('tabindex')) this.tabIndex = 0;
       this.addEventListener('click', this.onClick);
@@ -156,6 +189,7 @@ export class WpCameraTile extends LitElement {
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
+    clearInterval(this.ticker);
     this.removeEventListener('click', this.onClick);
     this.removeEventListener('dblclick', this.onDblClick);
     this.removeEventListener('keydown', this.onKey);
@@ -164,6 +198,24 @@ export class WpCameraTile extends LitElement {
   protected override updated(): void {
     const status = this.camera?.status ?? 'empty';
     if (this.dataset.status !== status) this.dataset.status = status;
+    if (this.dataset.liveness !== this.liveness) this.dataset.liveness = this.liveness;
+  }
+
+  /** Once a second: the video's own time, how far behind it is, whether it still advances. */
+  private tick(): void {
+    const now = serverNow();
+    const v = this.renderRoot.querySelector('wp-hls-video')?.videoTimeMs ?? null;
+    if (v !== null && v !== this.lastVideoMs) {
+      this.lastVideoMs = v;
+      this.lastAdvanceAt = now;
+    }
+    this.videoMs = v;
+    const playing = this.camera?.status === 'online' && this.playerState === 'playing';
+    this.liveness =
+      this.connection !== 'connected' ? 'lost'
+      : !playing || v === null ? 'none'
+      : now - v > LATE_MS || now - this.lastAdvanceAt > LATE_MS ? 'late'
+      : 'live';
   }
 
   private fire(name: 'tile-activate' | 'tile-focus'): void {
@@ -178,6 +230,9 @@ export class WpCameraTile extends LitElement {
   };
 
   private renderOverlay(cam: Camera) {
+    if (this.liveness === 'lost') {
+      return html`<div class="overlay lost" role="alert" data-testid="tile-lost">${t('tile.lost')}</div>`;
+    }
     switch (cam.status) {
       case 'offline':
         return html`<div class="overlay offline" role="alert">
@@ -213,9 +268,14 @@ export class WpCameraTile extends LitElement {
       ${this.renderOverlay(cam)}
       <div class="bar top">
         <span class="name" title=${cam.name}>${cam.name}</span>
-        <wp-status-badge data-testid="status-badge" data-status=${cam.status} .status=${cam.status}></wp-status-badge>
+        <wp-status-badge data-testid="status-badge" data-status=${this.liveness === 'lost' ? 'unknown' : cam.status} .status=${this.liveness === 'lost' ? 'unknown' : cam.status}></wp-status-badge>
       </div>
-      <div class="bar bottom"><wp-clock with-date></wp-clock></div>
+      <div class="bar bottom">
+        ${this.videoMs !== null
+          ? html`<time class="video-time ${this.liveness}" data-testid="tile-video-time" data-liveness=${this.liveness} data-lag-ms=${Math.round(serverNow() - this.videoMs)} title=${this.liveness === 'late' ? t('tile.late') : ''}>
+              ${this.liveness === 'late' ? html`<span class="late-mark">⏱</span>` : nothing}${formatDateTime(this.videoMs, true)}</time>`
+          : html`<span class="video-time none">—</span>`}
+      </div>
     `;
   }
 }

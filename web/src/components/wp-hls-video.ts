@@ -36,6 +36,11 @@ export class WpHlsVideo extends LitElement {
     return this.player.state;
   }
 
+  /** Wall-clock time of the frame on screen (from the stream's PDT), or null. */
+  get videoTimeMs(): number | null {
+    return this.player.videoTimeMs;
+  }
+
   protected override willUpdate(changed: PropertyValues<this>): void {
     if (changed.has('src')) this.player.setSource(this.src);
     if (changed.has('epoch') && this.hasUpdated) this.player.retryNow();

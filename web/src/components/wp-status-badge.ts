@@ -7,7 +7,8 @@ import { t } from '../i18n';
 /** Coloured status pill: online / starting / offline / disabled. */
 @customElement('wp-status-badge')
 export class WpStatusBadge extends LitElement {
-  @property() status: CameraStatus = 'starting';
+  /** `unknown`: the server cannot be reached — never a green badge over a dead link */
+  @property() status: CameraStatus | 'unknown' = 'starting';
 
   private readonly l10n = new LocalizeController(this);
 
@@ -51,6 +52,10 @@ export class WpStatusBadge extends LitElement {
     }
     .disabled {
       color: var(--wp-disabled);
+    }
+    .unknown {
+      color: #9aa3ad;
+      border-style: dashed;
     }
     @keyframes pulse {
       50% {

@@ -68,6 +68,15 @@ export class HlsController implements ReactiveController {
     });
   }
 
+  /**
+   * Wall-clock time of the frame on screen (EXT-X-PROGRAM-DATE-TIME of the playing position), or null before
+   * the first frame / without PDT. The tile shows this, not the browser's clock: a frozen picture looks frozen.
+   */
+  get videoTimeMs(): number | null {
+    const d = this.hls?.playingDate;
+    return d ? d.getTime() : null;
+  }
+
   private setState(state: PlayerState): void {
     if (state === this.state) return;
     this.state = state;

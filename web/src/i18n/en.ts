@@ -50,6 +50,9 @@ export const en = {
   'tile.disabled': 'Camera disabled',
   'tile.empty': 'No camera',
   'tile.playerError': 'Video interrupted, retrying…',
+  'tile.lost': 'Connection to the server lost',
+  'tile.late': 'The picture is more than 3 s behind or frozen',
+  'status.unknown': 'Unknown',
 
   'wall.layout': 'Layout',
   'wall.layoutN': '{n} tiles',

@@ -51,6 +51,9 @@ export const zhCN: Record<MessageKey, string> = {
   'tile.disabled': '摄像机已停用',
   'tile.empty': '无摄像机',
   'tile.playerError': '视频中断，正在重试…',
+  'tile.lost': '与服务器的连接已断开',
+  'tile.late': '画面延迟超过 3 秒或已停止',
+  'status.unknown': '未知',
 
   'wall.layout': '布局',
   'wall.layoutN': '{n} 画面',

@@ -163,7 +163,7 @@ export class WpCameraPage extends LitElement {
         : cam
         ? html`<main>
             <div class="player">
-              <wp-camera-tile large data-testid="camera-player" data-camera-id=${cam.id} .camera=${cam} .epoch=${epoch}></wp-camera-tile>
+              <wp-camera-tile large data-testid="camera-player" data-camera-id=${cam.id} .camera=${cam} .epoch=${epoch} .connection=${this.store.value.connection}></wp-camera-tile>
             </div>
             <aside>
               <h2>${t('camera.info')}</h2>

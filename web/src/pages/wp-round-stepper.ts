@@ -145,7 +145,7 @@ export class WpRoundStepper extends LitElement {
         ${s.alarm ? html`<span class="alarm" data-testid="step-alarm">${t('step.alarm')}</span>` : nothing}
       </header>
       <div class="player">
-        ${cam ? html`<wp-camera-tile large data-testid="step-player" .camera=${cam} .epoch=${this.cams.value.epoch}></wp-camera-tile>` : nothing}
+        ${cam ? html`<wp-camera-tile large data-testid="step-player" .camera=${cam} .epoch=${this.cams.value.epoch} .connection=${this.cams.value.connection}></wp-camera-tile>` : nothing}
       </div>
       <aside data-testid="stepper" data-stop=${s.idx} data-camera-id=${s.cameraId}>
         ${online

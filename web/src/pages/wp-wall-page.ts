@@ -164,6 +164,7 @@ export class WpWallPage extends LitElement {
             data-camera-id=${c?.id ?? ''}
             .camera=${c}
             .epoch=${epoch}
+            .connection=${this.store.value.connection}
             ?alarm=${!!c && alarmed.has(c.id)}
             @tile-activate=${this.onTileActivate}
             @tile-focus=${this.onTileFocus}

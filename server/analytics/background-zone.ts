@@ -30,6 +30,8 @@ const GHOST_SECONDS = 3 * TAU_SHORT;
 /** a changed pixel hidden by a passer-by counts as changed this long */
 const HOLD_HIDDEN_SECONDS = 8;
 const STEADY_SECONDS = 2;
+/** …and only while at least this share of minFraction is visibly changed */
+const HELD_NEEDS_VISIBLE = 0.3;
 /** a pixel that has not once matched its learned look this long after learning is learned again */
 const SUSPECT_SECONDS = 10;
 /** a zone is ready once this share of its pixels has a learned clear look */
@@ -132,6 +134,7 @@ export class ZoneScene {
     const inZone = boxes.filter((b) => boxOverlapFraction(b.b, this.zone.polygon) > 0.05);
     const ready = this.state === 'ready';
     let changed = 0;
+    let held = 0;
     let x1 = 1, y1 = 1, x2 = 0, y2 = 0;
     const w = g.w;
     const bl = 1 - Math.exp(-dt / TAU_LONG);
@@ -173,7 +176,7 @@ export class ZoneScene {
       if (t - this.personAt[i]! < GHOST_SECONDS) {
         // hidden by someone passing in front: it keeps what it showed last (for a while)
         // (only a change that was steady for a while before: not the passer-by's own approach)
-        if (this.verdict[i] && t - this.verdictAt[i]! < HOLD_HIDDEN_SECONDS && this.verdictAt[i]! - this.changedSince[i]! >= STEADY_SECONDS) changed++;
+        if (this.verdict[i] && t - this.verdictAt[i]! < HOLD_HIDDEN_SECONDS && this.verdictAt[i]! - this.changedSince[i]! >= STEADY_SECONDS) held++;
         continue;
       }
       const dz = Math.abs(zs[i]! - zl[i]!);
@@ -221,6 +224,9 @@ export class ZoneScene {
       }
       return false;
     }
+    // hidden pixels count only while the visible part still shows the change (an object taken away while
+    // someone walks past it is gone at once)
+    if (changed >= HELD_NEEDS_VISIBLE * o.minFraction * this.idx.length) changed += held;
     this.changed = changed / this.idx.length;
     this.bbox = changed ? [x1, y1, x2, y2] : undefined;
     return this.changed >= o.minFraction;

@@ -160,7 +160,10 @@ export class LiveAnalytics {
       keyframesOnly: tamperOnly || this.o.settings.keyframesOnly,
       ffmpegPath: this.o.ffmpegPath,
       log,
-      onFrame: (f) => this.scheduler.offer(cameraId, f),
+      // a tap being stopped (the camera's zones were added/removed: new tap) feeds nothing any more
+      onFrame: (f) => {
+        if (this.watches.get(cameraId)?.tap === tap) this.scheduler.offer(cameraId, f);
+      },
     });
     this.watches.set(cameraId, { tap, zones, key: JSON.stringify(zones), offsetMs: Date.now(), seenAt: 0 });
     tap.start();

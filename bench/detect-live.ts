@@ -2,7 +2,7 @@
  * Live detection benchmark (issue H point 7): N analysed cameras at 2 fps while they record, in the real server.
  *
  *   npm run bench:detect:live                          # 4, 8 and 16 cameras, 60 s each after a 20 s warm-up
- *   npm run bench:detect:live -- --cameras 4,16 --seconds 30
+ *   npm run bench:detect:live -- --cameras 4,16 --workers 2 --seconds 30   (analytics.workers: detector threads)
  *
  * Each camera is a file camera looping one of the 4 demo clips in real time (assets/demo, H.264) with an exit
  * zone and a loitering zone, so every analysed frame runs motion, the background model of the exit zone,
@@ -37,11 +37,11 @@ interface Status {
   cameras: CamStatus[];
 }
 
-async function run(n: number, warmS: number, measureS: number) {
+async function run(n: number, warmS: number, measureS: number, workers: number) {
   const clips = [1, 2, 3, 4].map((i) => join(REPO_ROOT, 'assets', 'demo', `demo-${i}.mp4`));
   if (!clips.every(existsSync)) throw new Error('demo clips missing: run npm run prepare');
   const cams = Array.from({ length: n }, (_, i) => `  - {id: cam${i + 1}, name: "Cam ${i + 1}", file: "${clips[i % 4]}"}`);
-  const wp = await startWatchpost({ configYaml: ['demo: false', 'analytics: {fps: 2}', 'cameras:', ...cams].join('\n'), env: { WATCHPOST_LOG_LEVEL: 'warn' } });
+  const wp = await startWatchpost({ configYaml: ['demo: false', `analytics: {fps: 2, workers: ${workers}}`, 'cameras:', ...cams].join('\n'), env: { WATCHPOST_LOG_LEVEL: 'warn' } });
   try {
     const cookie = await login(wp.url, 'admin', wp.adminPassword);
     const zones = {
@@ -86,6 +86,7 @@ async function run(n: number, warmS: number, measureS: number) {
     const minFps = Math.min(...per.map((c) => c.fps));
     return {
       cameras: n,
+      workers,
       analysedFpsMin: r1(minFps),
       analysedFpsMean: r1(per.reduce((x, c) => x + c.fps, 0) / Math.max(1, per.length)),
       droppedPercentMax: r1(Math.max(...per.map((c) => c.dropRatio * 100))),
@@ -103,15 +104,18 @@ async function run(n: number, warmS: number, measureS: number) {
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { cameras: { type: 'string', default: '4,8,16' }, seconds: { type: 'string', default: '60' }, warmup: { type: 'string', default: '20' } } });
+  const { values } = parseArgs({ options: { cameras: { type: 'string', default: '4,8,16' }, workers: { type: 'string', default: '1,2' }, seconds: { type: 'string', default: '60' }, warmup: { type: 'string', default: '20' } } });
   const counts = values.cameras!.split(',').map(Number).filter((x) => x > 0);
   const rows = [];
-  for (const n of counts) {
-    log(`${n} cameras …`);
-    rows.push(await run(n, Number(values.warmup), Number(values.seconds)));
+  const workerCounts = values.workers!.split(',').map(Number).filter((x) => x >= 0);
+  for (const w of workerCounts) {
+    for (const n of counts) {
+      log(`${n} cameras, ${w} detector worker(s) …`);
+      rows.push(await run(n, Number(values.warmup), Number(values.seconds), w));
+    }
   }
-  const head = ['cameras', 'fps min', 'fps mean', 'drop % max', 'node %', 'ffmpeg %', 'total %', 'infer ms', 'node ms/frame', 'overhead %', 'keeps up'];
-  const lines = rows.map((r) => [r.cameras, r.analysedFpsMin, r.analysedFpsMean, r.droppedPercentMax, r.nodeCorePercent, r.ffmpegCorePercent, r.totalCorePercent, r.inferMs, r.nodeMsPerFrame, r.overheadPercent ?? '—', r.keepsUp ? 'yes' : 'NO'].map(String));
+  const head = ['cameras', 'workers', 'fps min', 'fps mean', 'drop % max', 'node %', 'ffmpeg %', 'total %', 'infer ms', 'node ms/frame', 'overhead %', 'keeps up'];
+  const lines = rows.map((r) => [r.cameras, r.workers, r.analysedFpsMin, r.analysedFpsMean, r.droppedPercentMax, r.nodeCorePercent, r.ffmpegCorePercent, r.totalCorePercent, r.inferMs, r.nodeMsPerFrame, r.overheadPercent ?? '—', r.keepsUp ? 'yes' : 'NO'].map(String));
   const w = head.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i]!.length)));
   const fmt = (c: string[]) => c.map((x, i) => x.padStart(w[i]!)).join('  ');
   process.stdout.write(`${fmt(head)}\n${lines.map(fmt).join('\n')}\n`);

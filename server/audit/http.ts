@@ -53,6 +53,7 @@ export function changeKind(path: string): { kind: string; id: string | null; act
   });
   if (p[0] === 'cameras') {
     const zi = p.indexOf('zones');
+    if (zi > 0 && p[zi + 1] === 'relearn') return { kind: 'zone', id: p[1] ?? null, action: 'zone.relearn' };
     if (zi > 0) return { kind: 'zone', id: p[zi + 1] ?? p[1] ?? null };
     return { kind: 'camera', id: p[1] ?? null };
   }

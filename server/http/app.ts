@@ -139,6 +139,7 @@ export function createApp(d: AppDeps): Express {
         liveDir: d.liveDir,
         ffmpegPath: a.ffmpegPath,
         snapshot: onvif ? (id) => onvif.snapshot(id) : undefined,
+        scene: a.analytics,
       }),
     );
     app.use('/api/alarms', json, alarmsRouter(a.service));

@@ -101,9 +101,9 @@ describe('camera tamper and exit-zone references, live', () => {
     expect((await api('/api/cameras/cam/zones/relearn', { zone: 'nope' })).status).toBe(404);
     const audit = await waitFor(
       'the audit entry',
-      async () => ((await (await api('/api/audit?action=zone.update&camera=cam')).json()) as Json).entries.find((e: Json) => e.detail?.path?.endsWith('/zones/relearn')),
+      async () => ((await (await api('/api/audit?action=zone.relearn&camera=cam')).json()) as Json).entries.find((e: Json) => e.detail?.path?.endsWith('/zones/relearn')),
       10_000,
     );
-    expect(audit).toMatchObject({ action: 'zone.update', detail: { fields: { zone: 'lane' } } });
+    expect(audit).toMatchObject({ action: 'zone.relearn', cameraId: 'cam', target: 'cam', detail: { fields: { zone: 'lane' } } });
   }, 120_000);
 });

@@ -148,6 +148,7 @@ describe('change auditing helpers', () => {
     expect(changeKind('/patrol/routes/3')).toEqual({ kind: 'patrol_route', id: '3' });
     expect(changeKind('/camera-groups/2')).toEqual({ kind: 'camera_group', id: '2' });
     expect(changeKind('/sessions/9')).toEqual({ kind: 'session', id: '9' });
+    expect(changeKind('/cameras/gate/zones/relearn')).toMatchObject({ action: 'zone.relearn', id: 'gate' });
   });
 
   it('never record secrets, and strip credentials from URLs', () => {

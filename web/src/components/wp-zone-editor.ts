@@ -2,7 +2,8 @@ import { LitElement, css, html, nothing, svg } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { LocalizeController } from '../controllers/localize-controller';
 import { fetchAlarmStats, type ZoneAlarmStats } from '../data/alarms';
-import { fetchZones, saveZones, snapshotUrl, type Zone } from '../data/zones';
+import { fetchZones, saveZones, snapshotUrl, type Zone, fetchZoneScenes, referenceUrl, relearnZone, type ZoneScene } from '../data/zones';
+import './wp-zone-reference';
 import { t } from '../i18n';
 import { sharedStyles } from '../styles/shared';
 
@@ -23,6 +24,20 @@ export class WpZoneEditor extends LitElement {
   @state() private err = '';
   /** false-alarm rate per zone name over the last STATS_DAYS days (issue H point 4) */
   @state() private stats = new Map<string, ZoneAlarmStats>();
+  /** exit zones' learned clear references (issue H point 2) */
+  @state() private scenes = new Map<string, ZoneScene>();
+  private refStamp = Date.now();
+
+  private readonly onRelearn = async (e: CustomEvent<{ zone: string }>) => {
+    try {
+      await relearnZone(this.cameraId, e.detail.zone);
+      this.msg = t('zones.scene.relearned', { zone: e.detail.zone });
+      this.refStamp = Date.now();
+      this.scenes = new Map(this.scenes).set(e.detail.zone, { zone: e.detail.zone, state: 'learning' });
+    } catch (err) {
+      this.err = (err as Error).message;
+    }
+  };
   private drag: { zone: number; point: number } | undefined;
   private moved = false;
   private readonly l10n = new LocalizeController(this);
@@ -115,6 +130,9 @@ export class WpZoneEditor extends LitElement {
     } catch (e) {
       this.err = (e as Error).message;
     }
+    fetchZoneScenes(this.cameraId)
+      .then((s) => (this.scenes = new Map(s.map((x) => [x.zone, x]))))
+      .catch(() => undefined); // analytics may be off: the editor works without it
     fetchAlarmStats(this.cameraId, STATS_DAYS)
       .then((r) => (this.stats = new Map(r.zones.map((z) => [z.zone, z]))))
       .catch(() => undefined); // the rate is a hint; the editor works without it
@@ -238,6 +256,10 @@ export class WpZoneEditor extends LitElement {
             <button type="button" @click=${this.removeZone}>${t('zones.delete')}</button>
           </div>`
         : html`<p class="muted">${t('zones.none')}</p>`}
+      ${z && z.kind === 'exit' && this.scenes.has(z.name)
+        ? html`<wp-zone-reference .zone=${z.name} .state=${this.scenes.get(z.name)!.state} .reason=${this.scenes.get(z.name)!.reason ?? ''}
+            .src=${referenceUrl(this.cameraId, z.name, this.refStamp)} @wp-relearn=${this.onRelearn}></wp-zone-reference>`
+        : nothing}
       <p class="muted">${t('zones.hint')}</p>
       <div class="stage">
         <img src=${this.img} alt="" draggable="false" />

@@ -26,3 +26,17 @@ export const fetchZones = (id: string) => api<CameraZones>('GET', `${base(id)}/z
 export const saveZones = (id: string, zones: Zone[]) => api<CameraZones>('PUT', `${base(id)}/zones`, { body: { zones } });
 /** A fresh still of the live view (the server caches it ~2 s). */
 export const snapshotUrl = (id: string) => `${base(id)}/snapshot.jpg?t=${Date.now()}`;
+
+/** An exit zone's learned "clear" reference (issue H point 2): its state, image and re-learning. */
+export interface ZoneScene {
+  zone: string;
+  state: string;
+  reason?: string;
+}
+/** `stamp` changes the URL when the reference may have changed (load, re-learn), not on every render. */
+export const referenceUrl = (id: string, zone: string, stamp: number) => `${base(id)}/zones/reference.jpg?zone=${encodeURIComponent(zone)}&t=${stamp}`;
+export const relearnZone = (id: string, zone: string) => api<{ state: string }>('POST', `${base(id)}/zones/relearn`, { body: { zone } });
+export async function fetchZoneScenes(id: string): Promise<ZoneScene[]> {
+  const s = await api<{ cameras?: { cameraId: string; scenes?: ZoneScene[] }[] }>('GET', '/api/analytics/status');
+  return s.cameras?.find((c) => c.cameraId === id)?.scenes ?? [];
+}

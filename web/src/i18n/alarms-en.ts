@@ -54,6 +54,13 @@ export const alarmsEn = {
 
   'zones.edit': 'Detection zones',
   'zones.hint': 'Click on the picture to add points to the selected zone; drag a point to move it.',
+  'zones.scene.title': 'Clear reference',
+  'zones.scene.image': 'The lane as learned when clear',
+  'zones.scene.learning': 'learning the clear lane…',
+  'zones.scene.ready': 'learned',
+  'zones.scene.cannot_learn': 'cannot be learned — no alarms from this zone',
+  'zones.scene.relearn': 'Re-learn now (the lane is clear)',
+  'zones.scene.relearned': 'Re-learning the clear reference of {zone}.',
   'zones.new': 'New zone',
   'zones.delete': 'Delete zone',
   'zones.undo': 'Remove last point',

@@ -56,6 +56,13 @@ export const alarmsZhCN: Record<keyof typeof alarmsEn, string> = {
 
   'zones.edit': '检测区域',
   'zones.hint': '在画面上点击为所选区域添加顶点，拖动顶点可移动。',
+  'zones.scene.title': '通道空闲参考画面',
+  'zones.scene.image': '通道空闲时学习到的画面',
+  'zones.scene.learning': '正在学习空闲通道…',
+  'zones.scene.ready': '已学习',
+  'zones.scene.cannot_learn': '无法学习——该区域不会报警',
+  'zones.scene.relearn': '立即重新学习（通道已清空）',
+  'zones.scene.relearned': '正在重新学习 {zone} 的空闲参考画面。',
   'zones.new': '新建区域',
   'zones.delete': '删除区域',
   'zones.undo': '删除最后一个顶点',

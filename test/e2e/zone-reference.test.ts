@@ -51,7 +51,7 @@ describe('zone editor: clear reference', () => {
     await tid('login-submit').click();
     await tid('zones-toggle').click();
     await expect.poll(() => tid('zone-reference-state').getAttribute('data-state')).toBe('ready');
-    await expect.poll(() => tid('zone-reference-img').evaluate((img) => (img as HTMLImageElement).naturalWidth)).toBeGreaterThan(0);
+    await expect.poll(() => tid('zone-reference-img').evaluate((img) => (img as unknown as { naturalWidth: number }).naturalWidth)).toBeGreaterThan(0);
     await tid('zone-relearn').click();
     await expect.poll(() => tid('zone-reference-state').getAttribute('data-state')).toBe('learning');
     const audit = (await (await fetch(`${wp.url}/api/audit?action=zone.relearn`, { headers: { cookie } })).json()) as Json;

@@ -140,6 +140,9 @@ async function main(): Promise<void> {
     alarms,
     shifts: cfg.patrol.shifts,
     liveLatencyMs: cfg.patrol.liveLatencySeconds * 1000,
+    // preset stops (issue L point 1): moved over ONVIF, each move audited as ptz.goto (evidence exists by then)
+    ptz: { gotoPreset: (id, preset) => onvif.gotoPreset(id, preset), idle: (id) => onvif.ptzIdle(id) },
+    ptzAudit: (e) => evidence.audit.record(e),
     checkpoint: () => integrity.newestLogCheckpoint(),
     equipmentProblems: () => {
       const now = Date.now();
@@ -178,6 +181,7 @@ async function main(): Promise<void> {
     integrity,
     viewIdleMs: cfg.audit.viewIdleSeconds * 1000,
   });
+  patrol.ptz.resume(); // rounds in progress before a restart: drive their current preset stop
   // alarms, patrol stops and duty-log entries as markers on the recording timeline (range queries per camera)
   evidence.timeline.addSource({
     kind: 'alarm',

@@ -29,6 +29,7 @@ interface MediaService extends Service {
 interface PtzService extends Service {
   getPresets(p: { ProfileToken: string }): Promise<SoapResult>;
   gotoPreset(p: { ProfileToken: string; PresetToken: string }): Promise<SoapResult>;
+  getStatus(p: { ProfileToken: string }): Promise<SoapResult>;
 }
 type Ctor<T> = new (p: { xaddr: string; time_diff?: number }) => T;
 const DeviceCtor = require('node-onvif/lib/modules/service-device.js') as Ctor<DeviceService>;
@@ -258,5 +259,23 @@ export class PtzClient {
 
   async gotoPreset(profileToken: string, presetToken: string): Promise<void> {
     await this.call(() => this.s.gotoPreset({ ProfileToken: checkToken(profileToken, 'profile'), PresetToken: checkToken(presetToken, 'preset') }));
+  }
+
+  /**
+   * PTZ GetStatus MoveStatus: true when neither pan/tilt nor zoom is MOVING, false while one is, null when the
+   * camera does not report a move status (no GetStatus, or no MoveStatus in it).
+   */
+  async idle(profileToken: string): Promise<boolean | null> {
+    let r: SoapResult;
+    try {
+      r = await this.call(() => this.s.getStatus({ ProfileToken: checkToken(profileToken, 'profile') }));
+    } catch (e) {
+      if (e instanceof OnvifError && e.kind === 'unsupported') return null;
+      throw e;
+    }
+    const ms = obj(obj(obj(r.data.GetStatusResponse).PTZStatus).MoveStatus);
+    const states = [text(ms.PanTilt), text(ms.Zoom)].filter(Boolean).map((v) => v.toUpperCase());
+    if (!states.length) return null;
+    return !states.includes('MOVING');
   }
 }

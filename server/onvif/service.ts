@@ -272,4 +272,14 @@ export class OnvifService {
     }
     log.info('ptz preset', { camera: cameraId, preset: presetToken });
   }
+
+  /** PTZ GetStatus: true = at rest, false = moving, null = the camera does not say (patrol waits a settle time). */
+  async ptzIdle(cameraId: string): Promise<boolean | null> {
+    const { client, rec } = this.ptzTarget(cameraId);
+    try {
+      return await withDeadline(this.d.settings.requestTimeoutMs, () => client.ptz(rec.ptzXaddr).idle(rec.mainToken));
+    } catch (e) {
+      throw toAppError(e);
+    }
+  }
 }

@@ -8,6 +8,7 @@ import type { Clock } from './clock.ts';
 import { ComplianceService, DEFAULT_SHIFTS, type Shift } from './compliance.ts';
 import { ReviewService } from './review.ts';
 import { RoundRepo } from './rounds-repo.ts';
+import { PatrolPtz, type PtzAuditEntry, type PtzMover, type PtzSettings } from './ptz.ts';
 import { RoundService, type PatrolCameras, type SnapshotTaker } from './rounds.ts';
 import { RouteRepo } from './routes-repo.ts';
 
@@ -24,6 +25,11 @@ export interface PatrolOptions {
   checkpoint?: () => CheckpointRef | null;
   /** today's flagged cameras of the equipment check, listed at handover */
   equipmentProblems?: HandoverDeps['equipmentProblems'];
+  /** drives preset stops (ONVIF); without it a preset stop is not verifiable */
+  ptz?: PtzMover;
+  /** records a round's PTZ moves in the audit trail (`ptz.goto`) */
+  ptzAudit?: (e: PtzAuditEntry) => void;
+  ptzSettings?: Partial<PtzSettings>;
 }
 
 export interface CheckpointRef {
@@ -44,6 +50,7 @@ export interface Patrol {
   handover: HandoverService;
   cameras: PatrolCameras;
   checkpoint: () => CheckpointRef | null;
+  ptz: PatrolPtz;
 }
 
 export function createPatrol(o: PatrolOptions): Patrol {
@@ -51,6 +58,7 @@ export function createPatrol(o: PatrolOptions): Patrol {
   const log = new DutyLog(o.db, o.clock);
   const routes = new RouteRepo(o.db, o.clock);
   const roundRepo = new RoundRepo(o.db);
+  const ptz = new PatrolPtz({ rounds: roundRepo, clock: o.clock, mover: o.ptz, audit: o.ptzAudit, settings: o.ptzSettings });
   const compliance = new ComplianceService(routes, roundRepo, o.clock, o.shifts ?? DEFAULT_SHIFTS);
   return {
     clock: o.clock,
@@ -60,9 +68,11 @@ export function createPatrol(o: PatrolOptions): Patrol {
     compliance,
     cameras: o.cameras,
     checkpoint: o.checkpoint ?? (() => null),
+    ptz,
     rounds: new RoundService({
       routes, rounds: roundRepo, log, clock: o.clock, cameras: o.cameras, alarms, snapshots: o.snapshots,
       liveLatencyMs: o.liveLatencyMs ?? 3000,
+      ptz,
     }),
     review: new ReviewService(roundRepo, log, o.clock),
     handover: new HandoverService({ db: o.db, log, clock: o.clock, alarms, compliance, cameras: o.cameraList, checkpoint: o.checkpoint, equipmentProblems: o.equipmentProblems }),

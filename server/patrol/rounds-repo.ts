@@ -1,5 +1,5 @@
 import type { Db } from '../store/db.ts';
-import type { Round, RoundStatus, RoundStop, SpotCheck, StopOutcome } from './types.ts';
+import type { PtzState, Round, RoundStatus, RoundStop, SpotCheck, StopOutcome } from './types.ts';
 
 interface RoundRow {
   id: number;
@@ -23,6 +23,10 @@ interface StopRow {
   min_dwell_s: number;
   checklist_json: string;
   alarm_flag: number;
+  ptz_state: PtzState | null;
+  ptz_error: string | null;
+  goto_ms: number | null;
+  arrived_ms: number | null;
   view_started_ms: number | null;
   view_ended_ms: number | null;
   outcome: StopOutcome | null;
@@ -44,6 +48,10 @@ const toStop = (s: StopRow): RoundStop => ({
   minDwellS: s.min_dwell_s,
   checklist: JSON.parse(s.checklist_json) as string[],
   alarm: s.alarm_flag === 1,
+  ptzState: s.ptz_state,
+  ptzError: s.ptz_error,
+  gotoMs: s.goto_ms,
+  arrivedMs: s.arrived_ms,
   viewStartedMs: s.view_started_ms,
   viewEndedMs: s.view_ended_ms,
   dwellMs: s.view_started_ms !== null && s.view_ended_ms !== null ? s.view_ended_ms - s.view_started_ms : null,
@@ -195,7 +203,7 @@ export class RoundRepo {
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       );
       stops.forEach((s, idx) =>
-        ins.run(id, idx, s.cameraId, s.cameraName, s.preset, s.minDwellS, JSON.stringify(s.checklist), s.alarm ? 1 : 0, idx === 0 ? r.startedMs : null),
+        ins.run(id, idx, s.cameraId, s.cameraName, s.preset, s.minDwellS, JSON.stringify(s.checklist), s.alarm ? 1 : 0, idx === 0 && !s.preset ? r.startedMs : null),
       );
       return id;
     })();
@@ -210,10 +218,25 @@ export class RoundRepo {
       .run(res.viewEndedMs, res.outcome, res.note, res.checks ? JSON.stringify(res.checks) : null, res.snapshot,
         res.recFromMs, res.recToMs, res.userId, res.dispatch ? 1 : 0, res.logSeq, roundId, idx);
     if (nextViewStartMs !== null) {
+      // a preset stop's view starts when the camera has arrived (setPtz)
       this.db
-        .prepare('UPDATE patrol_stops SET view_started_ms = ? WHERE round_id = ? AND idx = ? AND view_started_ms IS NULL')
+        .prepare('UPDATE patrol_stops SET view_started_ms = ? WHERE round_id = ? AND idx = ? AND view_started_ms IS NULL AND preset IS NULL')
         .run(nextViewStartMs, roundId, idx + 1);
     }
+  }
+
+  /**
+   * Record the PTZ move of a preset stop that is still open. `viewStartedMs` (arrival or failure) starts the
+   * dwell; it is set once.
+   */
+  setPtz(roundId: number, idx: number, p: { state: PtzState; error?: string | null; gotoMs?: number; arrivedMs?: number; viewStartedMs?: number }): void {
+    this.db
+      .prepare(
+        `UPDATE patrol_stops SET ptz_state = ?, ptz_error = COALESCE(?, ptz_error), goto_ms = COALESCE(?, goto_ms),
+           arrived_ms = COALESCE(?, arrived_ms), view_started_ms = COALESCE(view_started_ms, ?)
+         WHERE round_id = ? AND idx = ? AND outcome IS NULL`,
+      )
+      .run(p.state, p.error ?? null, p.gotoMs ?? null, p.arrivedMs ?? null, p.viewStartedMs ?? null, roundId, idx);
   }
 
   end(roundId: number, status: 'completed' | 'abandoned', endedMs: number, reason: string | null, logSeq: number | null): void {

@@ -9,6 +9,7 @@ import { createLogger } from '../util/log.ts';
 import type { AlarmSource } from './alarms.ts';
 import type { Clock } from './clock.ts';
 import type { RouteRepo } from './routes-repo.ts';
+import type { PatrolPtz } from './ptz.ts';
 import type { NewStop, RoundRepo } from './rounds-repo.ts';
 import { currentSlot } from './schedule.ts';
 import type { Actor, Round, RoundStop } from './types.ts';
@@ -45,6 +46,8 @@ export interface RoundsDeps {
   snapshots: SnapshotTaker;
   /** How far live video on screen lags the wall clock (HLS latency). */
   liveLatencyMs: number;
+  /** moves preset stops' cameras (ptz.ts) */
+  ptz: PatrolPtz;
 }
 
 export class RoundService {
@@ -92,6 +95,7 @@ export class RoundService {
     stops.sort((a, b) => Number(b.alarm) - Number(a.alarm)); // stable: alarmed cameras first
     const id = rounds.create({ routeId, routeName: route.name, slotMs: slot, userId: user.id, username: user.username, startedMs: now }, stops);
     log.info('round started', { round: id, route: routeId, user: user.username, slot: new Date(slot).toISOString() });
+    this.d.ptz.reach(this.require(id), 0);
     return this.require(id);
   }
 
@@ -109,7 +113,17 @@ export class RoundService {
   async confirm(user: Actor, roundId: number, idx: number, body: StopConfirm): Promise<Round> {
     const { round, stop } = this.open(user, roundId, idx);
     const { cameras, clock } = this.d;
-    const camOk = cameras.name(stop.cameraId) !== undefined && cameras.online(stop.cameraId);
+    if (stop.preset && (stop.ptzState === null || stop.ptzState === 'waiting' || stop.ptzState === 'moving') && body.outcome !== 'not_verifiable') {
+      throw conflict(
+        stop.ptzState === 'waiting'
+          ? `waiting for camera "${stop.cameraName}": another round is using it`
+          : `camera "${stop.cameraName}" is still moving to preset "${stop.preset}"`,
+        'ptz_moving',
+      );
+    }
+    // a camera that did not get to its preset does not show what the stop is about
+    const moved = stop.ptzState !== 'failed';
+    const camOk = cameras.name(stop.cameraId) !== undefined && cameras.online(stop.cameraId) && moved;
     let outcome = body.outcome;
     if (!camOk && outcome === 'normal') outcome = 'not_verifiable'; // never "normal" without a picture
     if (camOk && outcome === 'not_verifiable') {
@@ -127,7 +141,12 @@ export class RoundService {
       throw new AppError(400, 'invalid_request', `checks: expected ${stop.checklist.length} answers`);
     }
     const shot = outcome === 'anomaly' && camOk ? await this.d.snapshots.take(stop.cameraId, `r${roundId}-s${idx}`) : null;
-    return this.finish(user, round.id, idx, { outcome, note: body.note?.trim() || null, checks: body.checks ?? null, dispatch: Boolean(body.dispatch) && outcome === 'anomaly', shot });
+    let note = body.note?.trim() || null;
+    if (!moved && outcome === 'not_verifiable') {
+      const why = `camera did not move to preset "${stop.preset}": ${stop.ptzError ?? 'unknown error'}`;
+      note = note ? `${why} — ${note}` : why;
+    }
+    return this.finish(user, round.id, idx, { outcome, note, checks: body.checks ?? null, dispatch: Boolean(body.dispatch) && outcome === 'anomaly', shot });
   }
 
   skip(user: Actor, roundId: number, idx: number, reason: string): Round {
@@ -184,7 +203,9 @@ export class RoundService {
       dispatch: r.dispatch,
       logSeq,
     }, last ? null : now);
+    this.d.ptz.done(roundId, idx, stop.cameraId);
     if (last) this.close(roundId, 'completed', null, user);
+    else this.d.ptz.reach(this.require(roundId), idx + 1);
     return this.require(roundId);
   }
 
@@ -216,12 +237,13 @@ export class RoundService {
         startedMs: round.startedMs,
         endedMs: now,
         stops: round.stops.map((s) => ({
-          idx: s.idx, cameraId: s.cameraId, outcome: s.outcome, viewStartedMs: s.viewStartedMs, viewEndedMs: s.viewEndedMs,
+          idx: s.idx, cameraId: s.cameraId, ...(s.preset ? { preset: s.preset, arrivedMs: s.arrivedMs, ptzError: s.ptzError } : {}), outcome: s.outcome, viewStartedMs: s.viewStartedMs, viewEndedMs: s.viewEndedMs,
           recFromMs: s.recFromMs, recToMs: s.recToMs, note: s.note, checks: s.checks, logSeq: s.logSeq,
         })),
       },
     });
     this.d.rounds.end(roundId, status, now, reason, entry.seq);
+    this.d.ptz.closed(roundId);
     log.info(`round ${status}`, { round: roundId, user: user.username, summary });
   }
 }

@@ -3,7 +3,7 @@ import type { Grade, Schedule } from './schedule.ts';
 
 export interface RouteStop {
   cameraId: string;
-  /** PTZ preset (later); stored and shown, not driven yet. */
+  /** ONVIF PTZ preset token: the round moves the camera there before the dwell starts (server/patrol/ptz.ts). */
   preset: string | null;
   minDwellS: number;
   checklist: string[];
@@ -22,6 +22,9 @@ export interface PatrolRoute extends Schedule {
 
 export type RouteInput = Omit<PatrolRoute, 'id' | 'createdMs' | 'updatedMs'>;
 
+/** Where a preset stop's camera is: queued behind another round, moving, at the preset, or it failed to move. */
+export type PtzState = 'waiting' | 'moving' | 'arrived' | 'failed';
+
 export type StopOutcome = 'normal' | 'anomaly' | 'not_verifiable' | 'skipped';
 export type RoundStatus = 'in_progress' | 'completed' | 'abandoned';
 
@@ -34,6 +37,15 @@ export interface RoundStop {
   checklist: string[];
   /** The camera had open alarms when the round started (moved to the front). */
   alarm: boolean;
+  /** Preset stops: the move (null for a stop without a preset, or before the round reached it). */
+  ptzState: PtzState | null;
+  /** Why the camera did not get to the preset (ptzState failed). */
+  ptzError: string | null;
+  /** When GotoPreset was sent. */
+  gotoMs: number | null;
+  /** When the camera reported it had arrived (or the settle time passed); the dwell starts here. */
+  arrivedMs: number | null;
+  /** For a preset stop: the camera's arrival (or the failure); the dwell and the recorded range start here. */
   viewStartedMs: number | null;
   viewEndedMs: number | null;
   dwellMs: number | null;

@@ -433,4 +433,11 @@ export const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX camera_events_camera ON camera_events(camera_id, ts_ms);
   `,
+  // PTZ presets as patrol stops (issue L point 1): the move to the preset and the time the camera got there
+  `
+  ALTER TABLE patrol_stops ADD COLUMN ptz_state TEXT CHECK (ptz_state IN ('waiting','moving','arrived','failed'));
+  ALTER TABLE patrol_stops ADD COLUMN ptz_error TEXT;
+  ALTER TABLE patrol_stops ADD COLUMN goto_ms INTEGER;
+  ALTER TABLE patrol_stops ADD COLUMN arrived_ms INTEGER;
+  `,
 ];

@@ -25,6 +25,10 @@ export interface VirtualCameraOptions {
   clockSkewMs?: number;
   ptz?: boolean;
   presets?: R.PresetSpec[];
+  /** How long a GotoPreset takes: PTZ GetStatus says MOVING for this long after it (default 0). */
+  moveMs?: number;
+  /** Answer PTZ GetStatus (default true); false = a camera that does not report its move status. */
+  ptzStatus?: boolean;
   /** Offer GetSnapshotUri + /snapshot (default true). */
   snapshot?: boolean;
   snapshotAuth?: 'digest' | 'basic' | 'none';
@@ -49,6 +53,11 @@ export interface VirtualCameraOptions {
 
 export interface VirtualCameraState {
   lastPreset: string | null;
+  /** every GotoPreset received: the preset and when (ms since epoch, real clock) */
+  gotos: { preset: string; at: number }[];
+  /** PTZ GetStatus requests answered, and how many of them said MOVING */
+  statusRequests: number;
+  movingAnswers: number;
   /** WS-Discovery probes received (node-onvif sends each probe 3 times per type). */
   probes: number;
   requests: number;
@@ -66,12 +75,13 @@ const BILLION_LAUGHS =
 
 export class VirtualOnvifCamera {
   readonly urn: string;
-  readonly state: VirtualCameraState = { lastPreset: null, probes: 0, requests: 0, authFailures: 0, withToken: {} };
+  readonly state: VirtualCameraState = { lastPreset: null, gotos: [], statusRequests: 0, movingAnswers: 0, probes: 0, requests: 0, authFailures: 0, withToken: {} };
   private server?: Server;
   private responder?: DiscoveryResponder;
   private readonly sockets = new Set<Socket>();
   private jpeg?: Buffer;
   private port = 0;
+  private movingUntil = 0;
   private readonly digestNonce = randomBytes(12).toString('hex');
 
   constructor(readonly opts: VirtualCameraOptions) {
@@ -235,7 +245,16 @@ export class VirtualOnvifCamera {
         const token = field(xml, 'PresetToken');
         if (!presets.some((p) => p.token === token)) return new Error('no such preset');
         this.state.lastPreset = token ?? null;
+        this.state.gotos.push({ preset: token!, at: Date.now() });
+        this.movingUntil = Date.now() + (this.opts.moveMs ?? 0);
         return '<tptz:GotoPresetResponse/>';
+      }
+      if (op === 'GetStatus' && this.opts.ptzStatus !== false) {
+        const moving = Date.now() < this.movingUntil;
+        this.state.statusRequests++;
+        if (moving) this.state.movingAnswers++;
+        const i = Math.max(0, presets.findIndex((p) => p.token === this.state.lastPreset));
+        return R.ptzStatus(moving, i / 10, new Date(this.deviceNow()));
       }
     }
     return undefined;

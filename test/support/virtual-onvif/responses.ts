@@ -128,6 +128,16 @@ export function presets(list: PresetSpec[]): string {
   );
 }
 
+/** PTZ GetStatus: position and MoveStatus (MOVING while a GotoPreset is under way, else IDLE). */
+export function ptzStatus(moving: boolean, pan: number, utc: Date): string {
+  const m = moving ? 'MOVING' : 'IDLE';
+  return (
+    `<tptz:GetStatusResponse><tptz:PTZStatus><tt:Position><tt:PanTilt x="${pan.toFixed(1)}" y="0"/><tt:Zoom x="0"/></tt:Position>` +
+    `<tt:MoveStatus><tt:PanTilt>${m}</tt:PanTilt><tt:Zoom>${m}</tt:Zoom></tt:MoveStatus>` +
+    `<tt:UtcTime>${utc.toISOString()}</tt:UtcTime></tptz:PTZStatus></tptz:GetStatusResponse>`
+  );
+}
+
 export function probeMatch(opts: { urn: string; xaddr: string; scopes: string[]; relatesTo: string; messageId: string }): string {
   return (
     `<?xml version="1.0" encoding="UTF-8"?>` +

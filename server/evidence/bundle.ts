@@ -24,6 +24,7 @@ import {
 } from './manifest.ts';
 import { concatScript, planCamera, type CameraPlan } from './plan.ts';
 import { hashFiles } from './file-hash.ts';
+import { VERIFY_HTML_NAME, verifyHtml } from './verify-html.ts';
 import { RemuxError, keyframeTimes, remux } from './remux.ts';
 import { ZipWriter } from './zip-write.ts';
 
@@ -191,6 +192,7 @@ export async function buildBundle(
     for (const [name, text] of [
       [README_NAME, bundleReadme(base, deps.key.fingerprint)],
       [PUBLIC_KEY_NAME, deps.key.publicPem],
+      [VERIFY_HTML_NAME, verifyHtml(deps.key.fingerprint)],
     ] as const) {
       const e = await zip.addBuffer(name, Buffer.from(text, 'utf8'));
       files.push({ name, bytes: e.size, sha256: e.sha256 });

@@ -91,6 +91,7 @@ export function bundleReadme(m: Pick<Manifest, 'exportId' | 'createdAt' | 'softw
     `  ${MANIFEST_NAME}  what was exported, by whom and why; sha256 of every file and of every source recording segment`,
     `  ${SIGNATURE_NAME}  Ed25519 signature (base64) over the exact bytes of ${MANIFEST_NAME}`,
     `  ${PUBLIC_KEY_NAME}  the public key of the exporting installation`,
+    '  verify.html  checks the signature and every hash in a browser (unzip, open it, choose all files)',
     '',
     `Public key fingerprint: ${fingerprint}`,
     'Compare it with the one shown by the Watchpost console (Audit page) of the installation that made the export.',
@@ -103,7 +104,23 @@ export function bundleReadme(m: Pick<Manifest, 'exportId' | 'createdAt' | 'softw
     'a still picture for the length of the gap (the gaps are listed in the manifest).',
     '',
   ];
-  return lines.join('\n');
+  const zh = [
+    '',
+    '———— 中文说明 ————',
+    `Watchpost 证据导出 ${m.exportId}，由 ${m.software.name} ${m.software.version} 于 ${m.createdAt}（UTC）生成。`,
+    '文件：',
+    ...m.items.map((i) => `  ${i.file}  摄像机“${i.camera.name}”（${i.camera.id}），${i.actual.start} 至 ${i.actual.end}（UTC）`),
+    `  ${MANIFEST_NAME}  导出内容、导出人和原因；每个文件及每个原始录像片段的 sha256`,
+    `  ${SIGNATURE_NAME}  对 ${MANIFEST_NAME} 原始字节的 Ed25519 签名（base64）`,
+    `  ${PUBLIC_KEY_NAME}  导出站点的公钥`,
+    '  verify.html  在浏览器中校验签名和全部哈希（解压后打开，选择全部文件）',
+    `公钥指纹：${fingerprint}——请与导出站点控制台（审计页）显示的指纹核对。`,
+    '校验（检查压缩包结构、每个哈希和签名；任何一个字节被改动都会失败）：',
+    '  npm run verify-export -- this-bundle.zip [--key <指纹或 public-key.pem>]',
+    '视频为 H.264 MP4，直接从录像复制，未重新编码；从请求开始时间之前的关键帧开始。录像中断处显示为静止画面（中断段列在清单中）。',
+    '',
+  ];
+  return [...lines, ...zh].join('\n');
 }
 
 const fileShape = z.object({ name: z.string(), bytes: z.number(), sha256: z.string() });

@@ -3,6 +3,7 @@ import { customElement, property, state } from 'lit/decorators.js';
 import { LocalizeController } from '../controllers/localize-controller';
 import { StoreController } from '../controllers/store-controller';
 import { cameras } from '../data/cameras';
+import { listPresets, type Preset } from '../data/onvif';
 import { createRoute, updateRoute, type PatrolRoute, type RouteInput } from '../data/patrol';
 import { t } from '../i18n';
 import { errorMessage } from '../i18n/errors';
@@ -39,6 +40,8 @@ export class WpRouteEditor extends LitElement {
   @state() private stops: StopDraft[] = [];
   @state() private error = '';
   @state() private busy = false;
+  /** PTZ presets per camera id (GET /api/onvif/cameras/:id/presets); 'error' when the camera did not answer */
+  @state() private presets: Record<string, Preset[] | 'loading' | 'error'> = {};
 
   private readonly l10n = new LocalizeController(this);
   private readonly cams = new StoreController(this, cameras);
@@ -54,7 +57,7 @@ export class WpRouteEditor extends LitElement {
       label.check { display: flex; align-items: center; gap: 0.5em; color: var(--wp-text); }
       input[type='number'], input[type='time'], select, textarea { font: inherit; padding: 0.35em 0.5em; background: var(--wp-surface-2); color: var(--wp-text); border: 1px solid var(--wp-border); border-radius: 4px; }
       ol { margin: 0; padding: 0; list-style: none; display: grid; gap: 0.6em; }
-      li { display: grid; grid-template-columns: 2em minmax(12em, 2fr) 8em minmax(14em, 3fr) auto; gap: 0.6em; align-items: start; padding: 0.6em; border: 1px solid var(--wp-border); border-radius: 6px; }
+      li { display: grid; grid-template-columns: 2em minmax(12em, 2fr) minmax(9em, 1.5fr) 8em minmax(14em, 3fr) auto; gap: 0.6em; align-items: start; padding: 0.6em; border: 1px solid var(--wp-border); border-radius: 6px; }
       .idx { font-weight: 700; padding-top: 1.6em; }
       .stop-actions { display: flex; gap: 0.3em; padding-top: 1.4em; }
       .actions { display: flex; gap: 0.6em; justify-content: flex-end; margin-top: 1em; }
@@ -64,6 +67,7 @@ export class WpRouteEditor extends LitElement {
 
   override willUpdate(changed: Map<PropertyKey, unknown>): void {
     if (!this.hasUpdated || changed.has('route')) this.reset();
+    for (const s of this.stops) this.loadPresets(s.cameraId);
   }
 
   private reset(): void {
@@ -87,6 +91,36 @@ export class WpRouteEditor extends LitElement {
 
   private setStop(i: number, patch: Partial<StopDraft>): void {
     this.stops = this.stops.map((s, j) => (j === i ? { ...s, ...patch } : s));
+  }
+
+  private isPtz(cameraId: string): boolean {
+    return Boolean(this.cams.value.cameras.find((c) => c.id === cameraId)?.onvif?.ptz);
+  }
+
+  /** Ask a PTZ camera for its presets once per editor. */
+  private loadPresets(cameraId: string): void {
+    if (!cameraId || this.presets[cameraId] !== undefined || !this.isPtz(cameraId)) return;
+    this.presets = { ...this.presets, [cameraId]: 'loading' };
+    listPresets(cameraId).then(
+      (list) => (this.presets = { ...this.presets, [cameraId]: list }),
+      () => (this.presets = { ...this.presets, [cameraId]: 'error' }),
+    );
+  }
+
+  private renderPreset(s: StopDraft, i: number) {
+    if (!s.cameraId || (!this.isPtz(s.cameraId) && !s.preset)) return html`<span></span>`;
+    const p = this.presets[s.cameraId];
+    const list = Array.isArray(p) ? p : [];
+    const known = !s.preset || list.some((x) => x.token === s.preset);
+    return html`<label>${t('route.preset')}
+      <select data-testid="route-stop-preset" .value=${s.preset ?? ''} @change=${(e: Event) => this.setStop(i, { preset: val(e) || null })}>
+        <option value="" ?selected=${!s.preset}>${t('route.noPreset')}</option>
+        ${list.map((x) => html`<option value=${x.token} ?selected=${x.token === s.preset}>${x.name}${x.name === x.token ? '' : ` (${x.token})`}</option>`)}
+        ${known ? nothing : html`<option value=${s.preset!} selected>${s.preset}</option>`}
+      </select>
+      ${p === 'loading' ? html`<span class="muted">${t('route.presetsLoading')}</span>` : nothing}
+      ${p === 'error' ? html`<span class="error">${t('route.presetsError')}</span>` : nothing}
+    </label>`;
   }
 
   private move(i: number, by: -1 | 1): void {
@@ -140,12 +174,13 @@ export class WpRouteEditor extends LitElement {
     return html`<li data-testid="route-stop">
       <span class="idx">${i + 1}</span>
       <label>${t('route.camera')}
-        <select data-testid="route-stop-camera" .value=${s.cameraId} @change=${(e: Event) => this.setStop(i, { cameraId: val(e) })}>
+        <select data-testid="route-stop-camera" .value=${s.cameraId} @change=${(e: Event) => this.setStop(i, { cameraId: val(e), preset: null })}>
           <option value="" ?selected=${s.cameraId === ''}>${t('route.pickCamera')}</option>
           ${list.map((c) => html`<option value=${c.id} ?selected=${c.id === s.cameraId}>${c.name} (${c.id})</option>`)}
           ${known ? nothing : html`<option value=${s.cameraId} selected>${s.cameraId}</option>`}
         </select>
       </label>
+      ${this.renderPreset(s, i)}
       <label>${t('route.minDwell')}
         <input data-testid="route-stop-dwell" type="number" min="1" max="3600" required .value=${String(s.minDwellS)}
           @input=${(e: Event) => this.setStop(i, { minDwellS: num(e) })} />

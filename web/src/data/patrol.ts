@@ -4,10 +4,19 @@ import { api } from './api';
 export type StopOutcome = 'normal' | 'anomaly' | 'not_verifiable' | 'skipped';
 export type Grade = 'on_time' | 'late' | 'incomplete' | 'missed' | 'pending';
 
+/** Where a preset stop's camera is (issue L point 1). */
+export type PtzState = 'waiting' | 'moving' | 'arrived' | 'failed';
+
 export interface RoundStop {
   idx: number;
   cameraId: string;
   cameraName: string;
+  /** ONVIF PTZ preset token; the round moves the camera there before the dwell starts */
+  preset: string | null;
+  ptzState: PtzState | null;
+  ptzError: string | null;
+  gotoMs: number | null;
+  arrivedMs: number | null;
   minDwellS: number;
   checklist: string[];
   alarm: boolean;

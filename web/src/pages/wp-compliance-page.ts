@@ -94,7 +94,11 @@ export class WpCompliancePage extends LitElement {
         ${r.stops.map((s) => {
           const checks = (r.spotChecks ?? []).filter((c) => c.idx === s.idx);
           return html`<tr data-testid="detail-stop" data-idx=${s.idx} data-outcome=${s.outcome ?? ''}>
-            <td>${s.idx + 1}. ${s.cameraName}</td>
+            <td>${s.idx + 1}. ${s.cameraName}${s.preset
+              ? html`<div class="muted" data-testid="stop-preset">${s.arrivedMs
+                ? t('round.presetArrived', { preset: s.preset, at: formatDateTime(s.arrivedMs, false) })
+                : t('round.presetNotReached', { preset: s.preset })}</div>`
+              : nothing}</td>
             <td>${t(`outcome.${s.outcome ?? 'pending'}`)}${s.note ? html`<div class="muted">${s.note}</div>` : nothing}
               ${s.hasSnapshot ? html`<img alt=${t('round.snapshot')} src=${snapshotUrl(r.id, s.idx)} />` : nothing}</td>
             <td class="muted">${s.viewStartedMs && s.viewEndedMs

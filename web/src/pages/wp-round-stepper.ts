@@ -3,7 +3,7 @@ import { customElement, property, state } from 'lit/decorators.js';
 import { LocalizeController } from '../controllers/localize-controller';
 import { StoreController } from '../controllers/store-controller';
 import { cameras } from '../data/cameras';
-import { abandonRound, confirmStop, serverNow, skipStop, type Round } from '../data/patrol';
+import { abandonRound, confirmStop, fetchRound, serverNow, skipStop, type Round, type RoundStop } from '../data/patrol';
 import { t } from '../i18n';
 import { errorMessage } from '../i18n/errors';
 import { sharedStyles } from '../styles/shared';
@@ -24,6 +24,7 @@ export class WpRoundStepper extends LitElement {
   @state() private checks: boolean[] = [];
   @state() private now = serverNow();
   private timer: ReturnType<typeof setInterval> | undefined;
+  private polling = false;
   private readonly cams = new StoreController(this, cameras);
   private readonly l10n = new LocalizeController(this);
 
@@ -64,7 +65,30 @@ export class WpRoundStepper extends LitElement {
 
   override connectedCallback(): void {
     super.connectedCallback();
-    this.timer = setInterval(() => (this.now = serverNow()), 250);
+    this.timer = setInterval(() => {
+      this.now = serverNow();
+      void this.pollPtz();
+    }, 250);
+  }
+
+  /** A preset stop whose camera has not arrived yet: fetch the round until it has (or failed). */
+  private moving(s: RoundStop | undefined): boolean {
+    return Boolean(s?.preset) && (s!.ptzState === null || s!.ptzState === 'waiting' || s!.ptzState === 'moving');
+  }
+
+  private async pollPtz(): Promise<void> {
+    if (this.polling || this.busy || !this.moving(this.stop)) return;
+    this.polling = true;
+    try {
+      const round = await fetchRound(this.round.id);
+      if (round.status === 'in_progress' && round.currentIdx === this.round.currentIdx) {
+        this.dispatchEvent(new CustomEvent('round-changed', { detail: { round } }));
+      }
+    } catch {
+      /* the next tick tries again */
+    } finally {
+      this.polling = false;
+    }
   }
 
   override disconnectedCallback(): void {
@@ -96,6 +120,9 @@ export class WpRoundStepper extends LitElement {
   }
 
   private actions(idx: number, online: boolean, ready: boolean) {
+    const s = this.stop!;
+    if (s.ptzState === 'failed') online = false; // did not get to the preset: not verifiable
+    if (this.moving(s)) ready = false;
     const r = this.round;
     const checks = () => this.stop!.checklist.map((_c, i) => this.checks[i] ?? false);
     if (this.mode === 'anomaly') {
@@ -138,6 +165,7 @@ export class WpRoundStepper extends LitElement {
     if (!s) return nothing;
     const cam = this.cams.value.cameras.find((c) => c.id === s.cameraId);
     const online = cam?.status === 'online';
+    const moving = this.moving(s);
     const left = Math.max(0, Math.ceil((s.minDwellS * 1000 - (this.now - (s.viewStartedMs ?? this.now))) / 1000));
     return html`
       <header>
@@ -148,9 +176,16 @@ export class WpRoundStepper extends LitElement {
         ${cam ? html`<wp-camera-tile large data-testid="step-player" .camera=${cam} .epoch=${this.cams.value.epoch} .connection=${this.cams.value.connection}></wp-camera-tile>` : nothing}
       </div>
       <aside data-testid="stepper" data-stop=${s.idx} data-camera-id=${s.cameraId}>
-        ${online
-          ? html`<div class="dwell ${left ? '' : 'ready'}" data-testid="step-dwell">${left ? t('step.watch', { s: left }) : t('step.ready')}</div>`
-          : html`<div class="offline" data-testid="step-offline">${t('step.offline')}</div>`}
+        ${s.preset ? html`<div class="muted" data-testid="step-preset">${t('step.preset', { preset: s.preset })}</div>` : nothing}
+        ${s.ptzState === 'waiting'
+          ? html`<div class="dwell" data-testid="step-ptz-waiting">${t('step.ptzWaiting')}</div>`
+          : moving
+            ? html`<div class="dwell" data-testid="step-ptz-moving">${t('step.ptzMoving', { preset: s.preset ?? '' })}</div>`
+            : s.ptzState === 'failed'
+              ? html`<div class="offline" data-testid="step-ptz-failed">${t('step.ptzFailed', { preset: s.preset ?? '', reason: s.ptzError ?? '' })}</div>`
+              : online
+                ? html`<div class="dwell ${left ? '' : 'ready'}" data-testid="step-dwell">${left ? t('step.watch', { s: left }) : t('step.ready')}</div>`
+                : html`<div class="offline" data-testid="step-offline">${t('step.offline')}</div>`}
         ${s.checklist.map((c, i) => html`<label><input type="checkbox" .checked=${this.checks[i] ?? false}
           @change=${(e: Event) => { const next = [...this.checks]; next[i] = (e.target as HTMLInputElement).checked; this.checks = next; }} /> ${c}</label>`)}
         ${this.actions(s.idx, online, left === 0)}

@@ -46,7 +46,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Per-camera exclusive lock with a FIFO queue of waiters; keys are `round:stop`. */
 export class PtzLocks {
-  private readonly locks = new Map<string, { holder: string; queue: { key: string; grant: () => void }[] }>();
+  private readonly locks = new Map<string, { holder: string; queue: { key: string; grant: (granted: boolean) => void }[] }>();
 
   /** Take the camera now if it is free (or already ours). */
   tryAcquire(cameraId: string, key: string): boolean {
@@ -58,11 +58,16 @@ export class PtzLocks {
     return l.holder === key;
   }
 
-  /** Resolves when `key` holds the camera (queued behind the others). */
-  wait(cameraId: string, key: string): Promise<void> {
-    if (this.tryAcquire(cameraId, key)) return Promise.resolve();
+  /** Resolves true when `key` holds the camera (queued behind the others), false when it gave up its place. */
+  wait(cameraId: string, key: string): Promise<boolean> {
+    if (this.tryAcquire(cameraId, key)) return Promise.resolve(true);
     const l = this.locks.get(cameraId)!;
     return new Promise((grant) => l.queue.push({ key, grant }));
+  }
+
+  /** Keys waiting for the camera, in order. */
+  queued(cameraId: string): string[] {
+    return this.locks.get(cameraId)?.queue.map((w) => w.key) ?? [];
   }
 
   holder(cameraId: string): string | undefined {
@@ -74,6 +79,7 @@ export class PtzLocks {
     const l = this.locks.get(cameraId);
     if (!l) return;
     if (l.holder !== key) {
+      for (const w of l.queue) if (w.key === key) w.grant(false);
       l.queue = l.queue.filter((w) => w.key !== key);
       return;
     }
@@ -83,7 +89,7 @@ export class PtzLocks {
       return;
     }
     l.holder = next.key;
-    next.grant();
+    next.grant(true);
   }
 
   /** Everything a round holds or waits for. */
@@ -154,7 +160,8 @@ export class PatrolPtz {
     if (!this.locks.tryAcquire(cameraId, key)) {
       rounds.setPtz(round.id, idx, { state: 'waiting' });
       log.info('ptz: waiting for the camera', { round: round.id, stop: idx, camera: cameraId, holder: this.locks.holder(cameraId) });
-      await this.locks.wait(cameraId, key);
+      const granted = await this.locks.wait(cameraId, key);
+      if (!granted) return; // the round was closed or the stop skipped while it waited
       if (!this.stillOpen(round.id, idx)) {
         this.locks.release(cameraId, key);
         return;

@@ -22,7 +22,8 @@ export const routeSchema = z.strictObject({
     .array(
       z.strictObject({
         cameraId: z.string().min(1),
-        preset: z.string().max(64).nullable().default(null),
+        // an ONVIF PTZ preset token (GET /api/onvif/cameras/:id/presets): the round moves the camera there first
+        preset: z.string().regex(/^[A-Za-z0-9_.:-]{1,64}$/, 'not a valid PTZ preset token').nullable().default(null),
         minDwellS: z.number().int().min(1).max(3600).default(10),
         checklist: z.array(z.string().trim().min(1).max(200)).max(20).default([]),
       }),

@@ -81,7 +81,7 @@ describe('preset stops driven by a round', () => {
     expect(ra.stops[0]).toMatchObject({ ptzState: 'moving', viewStartedMs: null, gotoMs: clock.now() });
     await expect(p.rounds.confirm(op, ra.id, 0, { outcome: 'normal' })).rejects.toMatchObject({ code: 'ptz_moving' });
     const rb = p.rounds.start(op2, b.id);
-    expect(rb.stops[0].ptzState).toBe('waiting');
+    expect(rb.stops[0]!.ptzState).toBe('waiting');
     clock.advance(1500);
     const at = await until(() => p.rounds.require(ra.id), (r) => r.stops[0]!.ptzState === 'arrived');
     expect(at.stops[0]).toMatchObject({ arrivedMs: clock.now(), viewStartedMs: clock.now() });

@@ -18,6 +18,8 @@
  *    (monitorEventLoopDelay) next to the in-process end-to-end run's;
  * 5. cameras at 2 fps = best total frames/s ÷ 2 (inference-bound; live decoding of each camera's
  *    stream comes on top, see docs/detection.md).
+ * 6. the cost of the stages issue H added (motion grid, exit-zone background model, tamper), each alone.
+ * `npm run bench:detect` then runs bench/detect-live.ts: N analysed cameras in the real server while they record.
  * Prints a table and writes bench/results/detect-<timestamp>.json.
  */
 import { spawn } from 'node:child_process';
@@ -36,6 +38,9 @@ const { DetectorWorker } = await import('../server/analytics/detector-worker.ts'
 const { openFrames } = await import('../server/analytics/frames.ts');
 const { CameraAnalyzer } = await import('../server/analytics/pipeline.ts');
 const { allocTensor, letterbox } = await import('../server/analytics/preprocess.ts');
+const { MotionDetector } = await import('../server/analytics/motion.ts');
+const { SceneWatch } = await import('../server/analytics/background.ts');
+const { TamperDetector, tinyGrey } = await import('../server/analytics/tamper.ts');
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const VIDEO = join(ROOT, 'assets/media/vtest.avi');
@@ -123,6 +128,33 @@ async function endToEnd(det: DetectorT, n: number): Promise<E2E> {
   };
 }
 
+/** The cost of the stages issue H added, per frame, each timed alone on the same decoded frames. */
+async function stages(n: number): Promise<{ frames: number; motionMs: number; sceneMs: number; tamperMs: number }> {
+  const src = openFrames({ input: VIDEO, fps: 5 });
+  const motion = new MotionDetector();
+  const scene = SceneWatch.for(ZONES)!;
+  const tamper = new TamperDetector();
+  let m = 0;
+  let s = 0;
+  let t = 0;
+  let k = 0;
+  for (; k < n; k++) {
+    const f = await src.next();
+    if (!f) break;
+    let a = performance.now();
+    motion.update(f);
+    m += performance.now() - a;
+    a = performance.now();
+    scene.update(f, [], new Set(), motion);
+    s += performance.now() - a;
+    a = performance.now();
+    tamper.update(tinyGrey(f.data, f.width, f.height), f.t);
+    t += performance.now() - a;
+  }
+  src.close();
+  return { frames: k, motionMs: m / k, sceneMs: s / k, tamperMs: t / k };
+}
+
 /** `lanes` pipelines (cameras, each its own ffmpeg + analyzer) sharing one detector, n frames each. */
 async function lanes(det: DetectorT, count: number, n: number): Promise<{ lanes: number; totalFps: number; loopP99Ms: number; loopMaxMs: number }> {
   const runs = Array.from({ length: count }, () => ({ analyzer: new CameraAnalyzer(det, ZONES), src: openFrames({ input: VIDEO, fps: 5 }) }));
@@ -190,6 +222,7 @@ async function main(): Promise<void> {
   const bare1a = await bare(det1, n);
   const bare2 = await bare(det2, n);
   const e2e = await endToEnd(det1, n);
+  const stage = await stages(n);
   const bare1b = await bare(det1, n);
   await det2.dispose();
   await det1.dispose();
@@ -216,6 +249,7 @@ async function main(): Promise<void> {
     ['end to end per frame, 1 process × 1 thread', `${f(e2e.msPerFrame)} ms (${f(e2e.fps)} frames/s)`],
     ['  letterbox / infer / decode+NMS / track+rules', `${f(e2e.preMs, 2)} / ${f(e2e.inferMs)} / ${f(e2e.postMs, 2)} / ${f(e2e.trackRulesMs, 2)} ms`],
     ['  waiting for ffmpeg decode', `${f(e2e.waitDecodeMs, 2)} ms`],
+    ['  new stages (issue H): motion / exit-zone background / tamper', `${f(stage.motionMs, 2)} / ${f(stage.sceneMs, 2)} / ${f(stage.tamperMs, 2)} ms`],
     ['pipeline overhead over bare inference (goal ≤ 30 %)', `${f(overhead * 100)} %`],
     ['  main event-loop delay p99 / max, in process', `${f(e2e.loopP99Ms)} / ${f(e2e.loopMaxMs)} ms`],
     ['worker: bare infer round trip (mean / p95)', `${f(bareW.mean)} / ${f(bareW.p95 ?? NaN)} ms`],
@@ -238,6 +272,7 @@ async function main(): Promise<void> {
     frames: n,
     bare: { threads1: { ...bare1a, meanBoth: bare1, after: bare1b }, threads2: bare2 },
     endToEnd: e2e,
+    stages: stage,
     overhead,
     worker: { bare: bareW, endToEnd: e2eW, twoCamerasOneWorker: w1l2, twoCamerasTwoWorkers: w2l2 },
     total: { oneProcessTwoThreads: oneByTwo, twoProcessesOneThread: twoByOne, best },

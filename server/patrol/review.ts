@@ -27,7 +27,11 @@ export class ReviewService {
       cameraId: stop.cameraId,
       author: { id: user.id, name: user.username },
       refSeq: stop.logSeq ?? round.logSeq,
-      data: { roundId, stop: idx, verdict, note: note.trim(), recFromMs: stop.recFromMs, recToMs: stop.recToMs },
+      data: {
+        roundId, stop: idx, verdict, note: note.trim(), recFromMs: stop.recFromMs, recToMs: stop.recToMs,
+        // a preset stop: the replayed range starts when the camera was at the preset
+        ...(stop.preset ? { preset: stop.preset, arrivedMs: stop.arrivedMs } : {}),
+      },
     });
     this.rounds.addSpotCheck({ roundId, idx, userId: user.id, username: user.username, verdict, note: note.trim(), createdMs: this.clock.now(), logSeq: e.seq });
     return { ...round, spotChecks: this.rounds.spotChecks(roundId) };

@@ -138,6 +138,11 @@ describe('PTZ presets as patrol stops', () => {
     expect(done).toMatchObject({ outcome: 'normal', preset: 'p1', arrivedMs: s.arrivedMs });
     // the recorded range (what the spot-check replays) starts at arrival, minus the live latency
     expect(done.recFromMs).toBe(s.arrivedMs - 2000);
+    // the supervisor's spot-check replays that range and says which preset it was
+    const spot = await api('sup', 'POST', `/api/patrol/rounds/${roundA}/stops/0/spot-check`, { verdict: 'agree', note: '' });
+    expect(spot.status, JSON.stringify(spot.body)).toBe(201);
+    const entry = ((await api('sup', 'GET', '/api/dutylog?limit=5')).body as Json[]).find((e) => e.kind === 'spot_check');
+    expect(entry.data).toMatchObject({ recFromMs: s.arrivedMs - 2000, recToMs: done.recToMs, preset: 'p1', arrivedMs: s.arrivedMs });
     // the next stop moves the same dome to p2 straight away (the round keeps its own dome)
     expect(ok.body.stops[1]).toMatchObject({ preset: 'p2', ptzState: 'moving', viewStartedMs: null });
   });

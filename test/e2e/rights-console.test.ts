@@ -70,10 +70,27 @@ describe('camera rights in the console', () => {
     await op.goto(`${wp.url}/wall`);
     await logIn(op, 'night-op', 'night-shift-op-1');
     await expect.poll(() => op.locator('wp-camera-tile[data-camera-id^="demo-"]').evaluateAll((els) => els.map((e) => e.getAttribute('data-camera-id')).sort())).toEqual(['demo-1', 'demo-2']);
+    // (Playwright's text locators pierce the components' shadow roots; page.content() would not)
     await op.goto(`${wp.url}/cameras`);
-    await expect.poll(async () => (await op.content()).includes('demo-3')).toBe(false);
+    await op.getByText('东门入口').first().waitFor({ state: 'attached' });
+    expect(await op.getByText('3号楼大堂').count()).toBe(0);
     const hidden = await op.evaluate(async () => (await fetch('/api/cameras/demo-3/timeline?from=0&to=1000')).status);
     expect(hidden).toBe(404);
+    // review and alarms only offer the group's cameras too
+    await op.goto(`${wp.url}/review`);
+    await op.getByText('东门入口').first().waitFor({ state: 'attached' });
+    expect(await op.getByText('3号楼大堂').count()).toBe(0);
+    expect(await op.getByText('地库消防通道').count()).toBeGreaterThan(0);
+  }, 60_000);
+
+  it('lists the operator\'s own sessions and logs out another one', async () => {
+    const other = await login(wp.url, 'night-op', 'night-shift-op-1');
+    await op.goto(`${wp.url}/password`);
+    await expect.poll(() => tid(op, 'session-row').count()).toBe(2);
+    expect(await op.locator('[data-testid="session-row"][data-current="true"]').count()).toBe(1);
+    await tid(op, 'session-revoke').click();
+    await expect.poll(() => tid(op, 'session-row').count()).toBe(1);
+    expect((await fetch(`${wp.url}/api/cameras`, { headers: { cookie: other } })).status).toBe(401);
   }, 60_000);
 
   it('disabling the operator drops their open wall to the login page', async () => {

@@ -3,7 +3,8 @@ import { api } from './api';
 import { session } from './session';
 import type { Role, User } from './types';
 
-import type { CameraGroupView, UserView } from '../../../shared/wire/users';
+import type { CameraGroupView, SessionView, UserView } from '../../../shared/wire/users';
+export type { SessionView } from '../../../shared/wire/users';
 export { ROLES } from '../../../shared/wire/users';
 
 /** A user as GET /api/users lists them (shared/wire/users.ts). */
@@ -39,6 +40,15 @@ export function resetPassword(id: number, password: string): Promise<UserRow> {
 export async function changeOwnPassword(current: string, password: string): Promise<void> {
   const res = await api<{ user: User }>('POST', '/api/session/password', { body: { current, password } });
   session.set({ status: 'authenticated', user: res.user });
+}
+
+/** One's own sessions (the current one marked), and revoking one. */
+export function fetchSessions(): Promise<SessionView[]> {
+  return api('GET', '/api/sessions');
+}
+
+export function revokeSession(id: number): Promise<void> {
+  return api('DELETE', `/api/sessions/${id}`);
 }
 
 export function fetchGroups(): Promise<CameraGroup[]> {

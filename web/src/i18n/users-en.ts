@@ -44,4 +44,10 @@ export const usersEn = {
   'password.submit': 'Change password',
   'password.done': 'Password changed. Your other sessions were ended.',
   'nav.password': 'Change password',
+  'sessions.title': 'Your sessions',
+  'sessions.lastSeen': 'Last used',
+  'sessions.address': 'Address',
+  'sessions.browser': 'Browser',
+  'sessions.current': 'this session',
+  'sessions.revoke': 'Log out there',
 };

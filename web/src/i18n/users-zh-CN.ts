@@ -46,4 +46,10 @@ export const usersZhCN: Record<keyof typeof usersEn, string> = {
   'password.submit': '修改密码',
   'password.done': '密码已修改。您的其他会话已结束。',
   'nav.password': '修改密码',
+  'sessions.title': '您的登录会话',
+  'sessions.lastSeen': '最近使用',
+  'sessions.address': '地址',
+  'sessions.browser': '浏览器',
+  'sessions.current': '当前会话',
+  'sessions.revoke': '在该处退出登录',
 };

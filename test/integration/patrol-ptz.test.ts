@@ -204,6 +204,20 @@ describe('PTZ presets as patrol stops', () => {
     expect(closed.data.stops[0]).toMatchObject({ preset: 'p1', outcome: 'not_verifiable', ptzError: expect.stringMatching(/jammed/) });
   });
 
+  it('a restart in the middle of a move: the round in progress drives its preset stop again', async () => {
+    const route = await api('sup', 'POST', '/api/patrol/routes', { name: 'Restart tour', ...allDay, stops: [{ cameraId: 'dome', preset: 'p1', minDwellS: 1 }] });
+    const before = dome.state.gotos.length;
+    const r = await api('op1', 'POST', '/api/patrol/rounds', { routeId: route.body.id });
+    expect(r.body.stops[0].ptzState).toBe('moving');
+    await waitFor('the first GotoPreset', async () => dome.state.gotos.length === before + 1 || undefined, 5000, 20);
+    await wp.restart();
+    for (const u of ['op1', 'sup', 'admin']) cookies[u] = await login(wp.url, u, u === 'admin' ? wp.adminPassword : `${u}-password`);
+    const s = (await arrived('op1', r.body.id, 0)).stops[0];
+    expect(s.ptzState).toBe('arrived');
+    expect(dome.state.gotos.length).toBe(before + 2); // moved again after the restart
+    expect(s.arrivedMs).toBeGreaterThanOrEqual(dome.state.gotos.at(-1)!.at + MOVE_MS);
+  }, 60_000);
+
   it('every move made by a round is audited as ptz.goto {round, stop, preset}', async () => {
     const a = (await api('admin', 'GET', '/api/audit?action=ptz.goto&limit=50')).body;
     const entries = (Array.isArray(a) ? a : a.entries) as Json[];

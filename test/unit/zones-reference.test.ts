@@ -70,7 +70,7 @@ describe('exit zone reference routes', () => {
     expect((await fetch(`${base}/cam1/zones/reference.jpg`)).status).toBe(400);
   });
 
-  it('relearn: re-learns the named exit zone, audited as zone.update with the zone name; 409 when the camera is not analysed; 403 for an operator', async () => {
+  it('relearn: re-learns the named exit zone, audited as zone.relearn with the zone name; 409 when the camera is not analysed; 403 for an operator', async () => {
     records.length = 0;
     const r = await post('/cam1/zones/relearn', { zone: 'lane' });
     expect(r.status).toBe(200);
@@ -78,7 +78,7 @@ describe('exit zone reference routes', () => {
     expect(relearned).toContain('cam1/lane');
     await new Promise((res) => setTimeout(res, 20));
     expect(records).toHaveLength(1);
-    expect(records[0]).toMatchObject({ action: 'zone.update', cameraId: 'cam1', detail: { method: 'POST', path: '/api/cameras/cam1/zones/relearn', fields: { zone: 'lane' } } });
+    expect(records[0]).toMatchObject({ action: 'zone.relearn', cameraId: 'cam1', detail: { method: 'POST', path: '/api/cameras/cam1/zones/relearn', fields: { zone: 'lane' } } });
     expect((await post('/cam2/zones/relearn', { zone: 'lane' })).status).toBe(409);
     expect((await post('/cam1/zones/relearn', { zone: 'lawn' })).status).toBe(400);
     role = 'operator';

@@ -44,13 +44,17 @@ describe('alarm handling in the console (issue H point 4)', () => {
    * in the page: contexts stay "suspended" and resume() only works during a user activation
    * (navigator.userActivation), as the autoplay policy does.
    */
+  // Only a real pointer gesture unlocks sound. (navigator.userActivation is not usable here: Playwright runs
+  // evaluate() and some actions with a user gesture, which made the refusal depend on timing.)
   const STRICT_AUDIO = `{
+    let gesture = false;
+    window.addEventListener('pointerdown', (e) => { if (e.isTrusted) gesture = true; }, true);
     const Orig = window.AudioContext;
     window.AudioContext = class extends Orig {
       __ok = false;
       get state() { return this.__ok ? super.state : 'suspended'; }
       resume() {
-        if (navigator.userActivation.isActive) { this.__ok = true; return super.resume(); }
+        if (gesture) { this.__ok = true; return super.resume(); }
         return Promise.resolve();
       }
     };

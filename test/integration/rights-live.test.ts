@@ -24,12 +24,12 @@ beforeAll(async () => {
   groupId = ((await (await call('POST', '/api/camera-groups', admin, { name: 'front', cameras: ['gate', 'bank'] })).json()) as { id: number }).id;
   expect((await call('POST', '/api/users', admin, { username: 'op1', password: 'op1-night-pass-1', role: 'operator', groups: [groupId] })).status).toBe(201);
   op = await login(wp.url, 'op1', 'op1-night-pass-1');
-  const until = Date.now() + 30_000;
+  const until = Date.now() + 60_000;
   while ((await call('GET', '/hls/bank/index.m3u8', op)).status !== 200) {
-    if (Date.now() > until) throw new Error('no live playlist');
+    if (Date.now() > until) throw new Error(`no live playlist for bank:\n${wp.output().slice(-3000)}`);
     await sleep(500);
   }
-}, 60_000);
+}, 90_000);
 afterAll(async () => {
   await wp?.dispose();
   await rtsp?.stop();

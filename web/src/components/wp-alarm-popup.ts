@@ -10,6 +10,8 @@ let audio: AudioContext | undefined;
 /** Alarms this page has beeped for (id + re-open time): coming back to the wall does not beep again; a reload, or the alarm re-opened, does. */
 const announced = new Set<string>();
 const announceKey = (a: Alarm) => `${a.id}:${a.reopenedMs ?? ''}`;
+/** The browser refused the last beep (page-wide, like `announced`: a re-created pop-up must still offer the unlock). */
+let soundRefused = false;
 
 /** A short two-tone beep made with WebAudio (no audio file). Returns false when the browser blocks sound. */
 export function beep(): boolean {
@@ -153,6 +155,7 @@ export class WpAlarmPopup extends LitElement {
 
   override connectedCallback(): void {
     super.connectedCallback();
+    this.soundBlocked = soundRefused;
     window.addEventListener('pointerdown', this.unlock);
   }
 
@@ -172,6 +175,7 @@ export class WpAlarmPopup extends LitElement {
   /** A user gesture: sound is allowed from now on; beep now when alarms are still waiting. */
   private async enableSound() {
     if (await unlockAudio()) {
+      soundRefused = false;
       this.soundBlocked = false;
       if (this.store.value.popups.length) beep();
     }
@@ -181,7 +185,8 @@ export class WpAlarmPopup extends LitElement {
     const fresh = this.store.value.popups.filter((p) => !announced.has(announceKey(p)));
     if (fresh.length) {
       for (const p of fresh) announced.add(announceKey(p));
-      this.soundBlocked = !beep();
+      soundRefused = !beep();
+      this.soundBlocked = soundRefused;
     }
   }
 

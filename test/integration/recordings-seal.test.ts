@@ -18,7 +18,9 @@ import { REPO_ROOT, login, startWatchpost, type Watchpost } from '../support/ser
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Json = any;
+// one RTSP source per camera: two clients racing for one GStreamer mount at start-up sometimes break it
 let rtsp: RtspServer;
+let rtsp2: RtspServer;
 let wp: Watchpost;
 let cookie = '';
 const tmp = mkdtempSync(join(tmpdir(), 'wp-seal-it-'));
@@ -57,13 +59,13 @@ function verifyRecordings(...args: string[]): Promise<{ code: number; stdout: st
 }
 
 beforeAll(async () => {
-  rtsp = await startRtspServer({ width: 320, height: 240, fps: 10 });
+  [rtsp, rtsp2] = await Promise.all([startRtspServer({ width: 320, height: 240, fps: 10 }), startRtspServer({ width: 320, height: 240, fps: 10 })]);
   wp = await startWatchpost({
     configYaml: [
       'storage: {segmentSeconds: 2, checkpointSeconds: 1}',
       'cameras:',
       `  - {id: gate, name: "东门 Gate", url: "${rtsp.url()}"}`,
-      `  - {id: yard, name: "后院 Yard", url: "${rtsp.url()}"}`,
+      `  - {id: yard, name: "后院 Yard", url: "${rtsp2.url()}"}`,
     ].join('\n'),
   });
   cookie = await login(wp.url, 'admin', wp.adminPassword);
@@ -77,6 +79,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await wp?.dispose();
   await rtsp?.stop();
+  await rtsp2?.stop();
   rmSync(tmp, { recursive: true, force: true });
 });
 

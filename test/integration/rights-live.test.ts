@@ -8,7 +8,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRtspServer, type RtspServer } from '../support/rtsp.ts';
 import { login, startWatchpost, type Watchpost } from '../support/server.ts';
 
+// one RTSP source per camera: two clients racing for one GStreamer mount at start-up sometimes break it
 let rtsp: RtspServer;
+let rtsp2: RtspServer;
 let wp: Watchpost;
 let admin = '';
 let op = '';
@@ -18,8 +20,8 @@ const call = (method: string, path: string, cookie: string, json?: unknown) =>
   fetch(`${wp.url}${path}`, { method, headers: { cookie, ...(json ? { 'content-type': 'application/json' } : {}) }, body: json ? JSON.stringify(json) : undefined });
 
 beforeAll(async () => {
-  rtsp = await startRtspServer({ width: 320, height: 240, fps: 10 });
-  wp = await startWatchpost({ configYaml: ['cameras:', `  - {id: gate, name: Gate, url: "${rtsp.url()}"}`, `  - {id: bank, name: Bank, url: "${rtsp.url()}"}`].join('\n') });
+  [rtsp, rtsp2] = await Promise.all([startRtspServer({ width: 320, height: 240, fps: 10 }), startRtspServer({ width: 320, height: 240, fps: 10 })]);
+  wp = await startWatchpost({ configYaml: ['cameras:', `  - {id: gate, name: Gate, url: "${rtsp.url()}"}`, `  - {id: bank, name: Bank, url: "${rtsp2.url()}"}`].join('\n') });
   admin = await login(wp.url, 'admin', wp.adminPassword);
   groupId = ((await (await call('POST', '/api/camera-groups', admin, { name: 'front', cameras: ['gate', 'bank'] })).json()) as { id: number }).id;
   expect((await call('POST', '/api/users', admin, { username: 'op1', password: 'op1-night-pass-1', role: 'operator', groups: [groupId] })).status).toBe(201);
@@ -33,6 +35,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await wp?.dispose();
   await rtsp?.stop();
+  await rtsp2?.stop();
 });
 
 describe('a camera removed from a group while it is watched', () => {

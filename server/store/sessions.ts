@@ -1,19 +1,12 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Db } from './db.ts';
 import { UserRepo, type User } from './users.ts';
+import type { SessionView } from '../../shared/wire/users.ts';
 
 const hashToken = (t: string) => createHash('sha256').update(t).digest('hex');
 
-export interface SessionInfo {
-  id: number;
-  userId: number;
-  username: string;
-  createdAt: number;
-  lastSeenAt: number;
-  expiresAt: number;
-  ip: string | null;
-  userAgent: string | null;
-}
+/** A live session as the API lists it (shared/wire/users.ts). */
+export type SessionInfo = Omit<SessionView, 'current'>;
 
 interface InfoRow {
   id: number;

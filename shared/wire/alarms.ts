@@ -55,3 +55,25 @@ export interface AlarmView {
   /** epoch ms: last time a resolved alarm was re-opened by its episode restarting */
   reopenedMs?: number | null;
 }
+
+/** Per camera + zone over a time window: how alarms were resolved. */
+export interface ZoneAlarmStats {
+  cameraId: string;
+  zone: string;
+  /** alarms that started in the window */
+  total: number;
+  genuine: number;
+  false_alarm: number;
+  test: number;
+  /** resolved without an outcome (older clients, alarms resolved before outcomes existed) */
+  unclassified: number;
+  /** not resolved yet */
+  open: number;
+  /** false_alarm / (genuine + false_alarm); null when none of those (tests do not count) */
+  falseAlarmRate: number | null;
+}
+
+/** Result of one id of a bulk acknowledge. */
+export type BulkAckResult =
+  | { id: number; ok: true; alarm: AlarmView }
+  | { id: number; ok: false; status: number; code: string; error: string };

@@ -10,7 +10,8 @@ import { Store } from './store';
 
 export type { AlarmKind, AlarmStatus, AlarmOutcome, AlarmPriority, AlarmStep } from '../../../shared/wire/alarms';
 export { ALARM_OUTCOMES } from '../../../shared/wire/alarms';
-import type { AlarmOutcome, AlarmView } from '../../../shared/wire/alarms';
+import type { AlarmOutcome, AlarmView, BulkAckResult, ZoneAlarmStats } from '../../../shared/wire/alarms';
+export type { BulkAckResult, ZoneAlarmStats } from '../../../shared/wire/alarms';
 /** An alarm as the console receives it (shared/wire/alarms.ts). */
 export type Alarm = AlarmView;
 
@@ -97,26 +98,11 @@ export const acknowledgeAlarm = (id: number, note?: string) => step(id, 'ack', w
 export const dispatchAlarm = (id: number, to: string, note?: string) => step(id, 'dispatch', { to: to.trim(), ...withNote(note) });
 export const resolveAlarm = (id: number, outcome: AlarmOutcome, note?: string) => step(id, 'resolve', { outcome, ...withNote(note) });
 
-export type BulkAckResult = { id: number; ok: true; alarm: Alarm } | { id: number; ok: false; status: number; code: string; error: string };
-
 /** Acknowledge several alarms at once: a result per id (the others go through when one fails). */
 export async function acknowledgeAlarms(ids: number[], note?: string): Promise<BulkAckResult[]> {
   const r = await api<{ results: BulkAckResult[] }>('POST', '/api/alarms/ack', { body: { ids, ...withNote(note) } });
   for (const x of r.results) if (x.ok) upsert(x.alarm, false);
   return r.results;
-}
-
-export interface ZoneAlarmStats {
-  cameraId: string;
-  zone: string;
-  total: number;
-  genuine: number;
-  false_alarm: number;
-  test: number;
-  unclassified: number;
-  open: number;
-  /** false_alarm / (genuine + false_alarm); null when none */
-  falseAlarmRate: number | null;
 }
 
 export const fetchAlarmStats = (cameraId: string, days = 30) =>

@@ -23,6 +23,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { clockTicks, processTree, treeTicks, ownTicks } from './proc.ts';
 import { sleep } from './stats.ts';
+import { bareInfer } from './bare-infer.ts';
 import { REPO_ROOT, login, startWatchpost } from '../test/support/server.ts';
 
 const log = (m: string) => process.stderr.write(`[bench:detect:live] ${m}\n`);
@@ -43,20 +44,12 @@ interface Status {
 /** CPU ms of one bare 1-thread session.run on a real frame (the denominator of the overhead). */
 async function bareInferCpuMs(runs = 60): Promise<number> {
   const { Detector } = await import('../server/analytics/detector.ts');
-  const { openFrames } = await import('../server/analytics/frames.ts');
-  const { allocTensor, letterbox } = await import('../server/analytics/preprocess.ts');
   const det = await Detector.load({ intraOpNumThreads: 1 });
-  const src = openFrames({ input: join(REPO_ROOT, 'assets', 'media', 'vtest.avi'), fps: 5 });
-  const f = (await src.next())!;
-  src.close();
-  const tensor = allocTensor(det.inputSize);
-  letterbox(f.data, f.width, f.height, tensor);
-  for (let i = 0; i < 5; i++) await det.infer(tensor);
-  const c0 = process.cpuUsage();
-  for (let i = 0; i < runs; i++) await det.infer(tensor);
-  const c = process.cpuUsage(c0);
-  await det.dispose();
-  return (c.user + c.system) / 1000 / runs;
+  try {
+    return (await bareInfer(det, runs)).cpuMs;
+  } finally {
+    await det.dispose();
+  }
 }
 
 async function run(n: number, warmS: number, measureS: number, workers: number, bareMs: number) {

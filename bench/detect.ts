@@ -30,14 +30,13 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { Detector as DetectorT } from '../server/analytics/detector.ts';
-import { mean, summarize, type Summary } from './stats.ts';
 
 process.env.WATCHPOST_LOG_LEVEL ??= 'warn';
 const { Detector } = await import('../server/analytics/detector.ts');
 const { DetectorWorker } = await import('../server/analytics/detector-worker.ts');
 const { openFrames } = await import('../server/analytics/frames.ts');
 const { CameraAnalyzer } = await import('../server/analytics/pipeline.ts');
-const { allocTensor, letterbox } = await import('../server/analytics/preprocess.ts');
+const { bareInfer } = await import('./bare-infer.ts');
 const { MotionDetector } = await import('../server/analytics/motion.ts');
 const { SceneWatch } = await import('../server/analytics/background.ts');
 const { TamperDetector, tinyGrey } = await import('../server/analytics/tamper.ts');
@@ -73,21 +72,7 @@ function loopMonitor(): () => { loopP99Ms: number; loopMaxMs: number } {
   };
 }
 
-async function bare(det: DetectorT, n: number): Promise<Summary & { mean: number }> {
-  const src = openFrames({ input: VIDEO, fps: 5 });
-  const f = (await src.next())!;
-  src.close();
-  const tensor = allocTensor(det.inputSize);
-  letterbox(f.data, f.width, f.height, tensor);
-  for (let i = 0; i < 5; i++) await det.infer(tensor);
-  const ms: number[] = [];
-  for (let i = 0; i < n; i++) {
-    const t0 = performance.now();
-    await det.infer(tensor);
-    ms.push(performance.now() - t0);
-  }
-  return { ...summarize(ms), mean: mean(ms) };
-}
+const bare = (det: DetectorT, n: number) => bareInfer(det, n);
 
 async function endToEnd(det: DetectorT, n: number): Promise<E2E> {
   const analyzer = new CameraAnalyzer(det, ZONES);

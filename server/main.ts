@@ -33,6 +33,8 @@ import { createPatrol } from './patrol/index.ts';
 import { systemClock } from './patrol/clock.ts';
 import { FfmpegSnapshots } from './patrol/snapshot.ts';
 import { watchAlarms } from './dutylog/alarm-watch.ts';
+import { watchDispatches } from './dutylog/dispatch-watch.ts';
+import { DispatchService } from './dispatch/service.ts';
 import { watchCameraStates } from './dutylog/camera-watch.ts';
 import { entryFootageMs } from './dutylog/log.ts';
 import { AlarmService } from './alarms/service.ts';
@@ -164,6 +166,17 @@ async function main(): Promise<void> {
   });
   const stopMissedCheck = patrol.compliance.startScheduler(patrol.log);
   const stopAlarmWatch = watchAlarms(bus, patrol.log);
+  // dispatch to a guard's phone (issue L point 2): its steps in the duty log, not-accepted timers from the stored deadlines
+  const dispatch = new DispatchService({
+    db,
+    bus,
+    alarms,
+    dataDir: paths.dataDir,
+    acceptMs: cfg.alarms.dispatchAcceptSeconds * 1000,
+    cameraName: (id) => cameras.get(id)?.name,
+  });
+  const stopDispatchWatch = watchDispatches(bus, patrol.log);
+  dispatch.start();
 
   const evidence = createEvidence({
     db,
@@ -247,7 +260,7 @@ async function main(): Promise<void> {
     webDist: join(ROOT, 'web', 'dist'),
     onvif,
     evidence,
-    alarms: { service: alarms, analytics, zones, ffmpegPath: ff.ffmpegPath },
+    alarms: { service: alarms, analytics, zones, ffmpegPath: ff.ffmpegPath, dispatch },
     patrol: { patrol, db, snapshotPath: (f) => snapshots.path(f) },
     integrity,
     metrics,
@@ -295,6 +308,8 @@ async function main(): Promise<void> {
     stopCameraWatch();
     stopMissedCheck();
     stopAlarmWatch();
+    stopDispatchWatch();
+    dispatch.stop();
     evidence.stop();
     await analytics.stop();
     await media.stopAll();

@@ -1,7 +1,7 @@
 /**
  * The HTTP side of per-camera rights (issue G), mounted once after the session check on /api and /hls:
  *  1. the request names a camera — in its path (`/api/cameras/:id/…`, `/hls/:id/…`, `/api/onvif/cameras/:id/…`),
- *     through a record it addresses (an alarm, a recording segment, a duty-log entry, an export, a lock, a
+ *     through a record it addresses (an alarm, a guard dispatch, a recording segment, a duty-log entry, an export, a lock, a
  *     patrol route or round), in `?camera=`, or in the body (`camera`, `cameraId`, `cameras`, route `stops`) —
  *     and the user may not see it: 404, as if it did not exist;
  *  2. every JSON response to a user with limited rights has the records of hidden cameras removed
@@ -36,6 +36,7 @@ function resolvers(db: Db): [RegExp, Resolver][] {
     [/^\/api\/onvif\/cameras\/([^/]+)/, (id) => [id]],
     [/^\/hls\/([^/]+)\//, (id) => [id]],
     [/^\/api\/alarms\/(\d+)/, one('SELECT camera_id AS c FROM alarms WHERE id = ?')],
+    [/^\/api\/dispatches\/(\d+)/, one('SELECT camera_id AS c FROM dispatches WHERE id = ?')],
     [/^\/api\/recordings\/(\d+)/, one('SELECT camera_id AS c FROM segments WHERE id = ?')],
     [/^\/api\/dutylog\/(\d+)/, one('SELECT camera_id AS c FROM duty_log WHERE seq = ? AND camera_id IS NOT NULL')],
     [/^\/api\/locks\/(\d+)/, one('SELECT camera_id AS c FROM evidence_locks WHERE id = ?')],

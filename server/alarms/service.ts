@@ -19,6 +19,7 @@ import { createLogger } from '../util/log.ts';
 import { DEFAULT_ALARM_COOLDOWN_SECONDS } from '../analytics/episodes.ts';
 import { AlarmRepo, ZoneRepo } from './repo.ts';
 import type { AlarmKind, AlarmOutcome, AlarmPriority, AlarmStatus, AlarmView, BulkAckResult, RaiseInput, ZoneAlarmStats } from './types.ts';
+import type { GuardDispatchSummary } from '../../shared/wire/alarms.ts';
 
 const log = createLogger('alarms');
 
@@ -52,6 +53,8 @@ export class AlarmService {
   /** alarms left holding by the previous run, not confirmed again yet */
   private readonly dangling: Set<number>;
   private danglingTimer: NodeJS.Timeout | undefined;
+  /** the newest guard dispatch of an alarm, set by the dispatch service (server/dispatch) when it runs */
+  guardDispatchOf?: (alarmId: number) => GuardDispatchSummary | null;
 
   constructor(private readonly o: AlarmServiceOptions) {
     this.repo = new AlarmRepo(o.db);
@@ -92,7 +95,9 @@ export class AlarmService {
   }
 
   private view(v: AlarmView): AlarmView {
-    return { ...v, cameraName: this.o.cameraName?.(v.cameraId) };
+    const out: AlarmView = { ...v, cameraName: this.o.cameraName?.(v.cameraId) };
+    if (this.guardDispatchOf) out.guardDispatch = this.guardDispatchOf(v.id);
+    return out;
   }
 
   raise(a: RaiseInput): AlarmView {

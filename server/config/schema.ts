@@ -159,6 +159,13 @@ export const configSchema = z.strictObject({
       alarmCooldownSeconds: z.number().min(0).max(3600).default(120),
     })
     .prefault({}),
+  /** Alarm handling (issue L point 2): a dispatch to a guard's phone not accepted ("on my way") within this
+   *  many seconds is flagged to the post (SSE, the alarm, the duty log). */
+  alarms: z
+    .strictObject({
+      dispatchAcceptSeconds: z.number().int().min(10).max(86_400).default(120),
+    })
+    .prefault({}),
   /** The site (issue H point 4). */
   site: z
     .strictObject({

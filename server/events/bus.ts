@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events';
 import type { CameraState } from '../cameras/types.ts';
 import type { AlarmView } from '../alarms/types.ts';
+import type { DispatchView } from '../../shared/wire/dispatch.ts';
 import { createLogger } from '../util/log.ts';
 
 const log = createLogger('bus');
@@ -28,6 +29,8 @@ export interface BusEvents {
   /** Alarms (issue C): raised by live analytics; updated on end, ack, dispatch, resolve. */
   'alarm.raised': AlarmView;
   'alarm.updated': AlarmView;
+  /** Dispatch to a guard's phone (issue L point 2): sent, a step answered, a photo added, flagged as not accepted in time */
+  'dispatch.updated': { dispatch: DispatchView; step: 'sent' | 'on_way' | 'arrived' | 'handled' | 'overdue' | 'photo' };
 }
 
 export class EventBus {

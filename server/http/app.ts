@@ -4,7 +4,9 @@ import type { EventBus } from '../events/bus.ts';
 import type { FailureLimiter } from '../auth/rate-limit.ts';
 import type { SessionRepo } from '../store/sessions.ts';
 import type { UserRepo } from '../store/users.ts';
-import { requireRole, requireSession, wallOnly } from './auth.ts';
+import { guardOnly, requireRole, requireSession, wallOnly } from './auth.ts';
+import { dispatchesRouter } from './routes/dispatches.ts';
+import type { DispatchService } from '../dispatch/service.ts';
 import { apiNotFound, errorHandler } from './errors.ts';
 import { camerasRouter } from './routes/cameras.ts';
 import { eventsRouter } from './routes/events.ts';
@@ -15,7 +17,7 @@ import { refuseLoneSurrogates } from '../integrity/text.ts';
 import { consoleRouter } from './static.ts';
 import type { Evidence } from '../evidence/index.ts';
 import { auditChanges, auditLiveViews, auditLogins } from '../audit/http.ts';
-import { alarmsRouter } from './routes/alarms.ts';
+import { alarmsRouter, type GuardDispatch } from './routes/alarms.ts';
 import { analyticsRouter } from './routes/analytics.ts';
 import { zonesRouter } from './routes/zones.ts';
 import type { AlarmService } from '../alarms/service.ts';
@@ -62,7 +64,7 @@ export interface AppDeps {
   mainLiveDir?: (cameraId: string) => string | undefined;
   webDist: string;
   /** Live detection zones, alarms and their handling (issue C). */
-  alarms?: { service: AlarmService; analytics: LiveAnalytics; zones: ZoneRepo; ffmpegPath: string };
+  alarms?: { service: AlarmService; analytics: LiveAnalytics; zones: ZoneRepo; ffmpegPath: string; dispatch?: DispatchService };
   /** ONVIF discovery, onboarding, snapshots, PTZ presets (issue B). */
   onvif?: OnvifService;
   /** Recording review, retention, evidence export, audit trail (issue E). */
@@ -124,7 +126,7 @@ export function createApp(d: AppDeps): Express {
   const auth = requireSession(d.sessions);
   app.use('/api', auth);
   // bodies are parsed before the camera guard looks at them (body-parser skips an already parsed body)
-  app.use('/api', loginJson, cameraGuard(d.rights, d.db), wallOnly);
+  app.use('/api', loginJson, cameraGuard(d.rights, d.db), wallOnly, guardOnly);
   if (d.evidence) app.use('/api', auditChanges(d.evidence.audit));
   if (d.alarms) {
     const a = d.alarms;
@@ -142,7 +144,9 @@ export function createApp(d: AppDeps): Express {
         scene: a.analytics,
       }),
     );
-    app.use('/api/alarms', json, alarmsRouter(a.service));
+    const guardDispatch: GuardDispatch | undefined = a.dispatch && { dispatch: a.dispatch, users: d.users, canSee: (u, id) => d.rights.canSee(u, id) };
+    app.use('/api/alarms', json, alarmsRouter(a.service, guardDispatch));
+    if (a.dispatch) app.use('/api/dispatches', dispatchesRouter({ dispatch: a.dispatch, alarms: a.service, users: d.users }));
     app.use('/api/analytics', analyticsRouter(a.analytics));
   }
   app.use('/api/cameras', json, camerasRouter(d.cameras));

@@ -72,6 +72,20 @@ export const wallOnly: RequestHandler = (req, _res, next) => {
   next(forbidden('a wall-display account only shows the live wall and alarm pop-ups'));
 };
 
+/** What a guard's phone may do (issue L point 2): its own dispatches (ownership is checked by the routes) and the event stream. */
+const GUARD_ALLOWED: Record<string, RegExp[]> = {
+  GET: [/^\/api\/events\/?$/, /^\/api\/dispatches\/mine\/?$/, /^\/api\/dispatches\/\d+(\/snapshot\.jpg|\/photos\/\d+)?\/?$/],
+  POST: [/^\/api\/dispatches\/\d+\/(step|photos)\/?$/],
+};
+
+/** After the camera guard: a guard account sees the dispatches sent to it, nothing else of the console. */
+export const guardOnly: RequestHandler = (req, _res, next) => {
+  if (req.user?.role !== 'guard') return next();
+  const path = req.originalUrl.split('?')[0]!;
+  if ((GUARD_ALLOWED[req.method] ?? []).some((re) => re.test(path))) return next();
+  next(forbidden('a guard account only sees the dispatches sent to it (/guard)'));
+};
+
 export function requireRole(...roles: Role[]): RequestHandler {
   return (req, _res, next) => {
     if (!req.user || !roles.includes(req.user.role)) return next(forbidden(`needs role ${roles.join(' or ')}`));

@@ -10,6 +10,7 @@ import type { RouteEntry } from './route-list.ts';
 import * as alarms from './routes/alarms.ts';
 import * as groups from './routes/camera-groups.ts';
 import * as cameras from './routes/cameras.ts';
+import * as dispatches from './routes/dispatches.ts';
 import * as duty from './routes/dutylog.ts';
 import * as equipment from './routes/equipment.ts';
 import * as exportsR from './routes/exports.ts';
@@ -26,6 +27,8 @@ interface Doc {
   body?: ZodType;
   /** roles that may call it; absent = any logged-in user; 'public' = no session */
   roles?: string;
+  /** a raw (not JSON) request body of these media types */
+  raw?: string[];
 }
 
 const d = (tag: string, summary: string, body?: ZodType, roles?: string): Doc => ({ tag, summary, body, roles });
@@ -78,7 +81,18 @@ export const API_DOCS: Record<string, Doc> = {
   'GET /api/alarms/:id/snapshot.jpg': d('alarms', 'The alarm snapshot'),
   'POST /api/alarms/ack': d('alarms', 'Acknowledge several alarms', alarms.bulkAckSchema, 'operator, supervisor, admin'),
   'POST /api/alarms/:id/ack': d('alarms', 'Acknowledge', alarms.ackSchema, 'operator, supervisor, admin'),
-  'POST /api/alarms/:id/dispatch': d('alarms', 'Send a guard', alarms.dispatchSchema, 'operator, supervisor, admin'),
+  'POST /api/alarms/:id/dispatch': d('alarms', 'Send a guard: free text (radio), or a guard account by `to` or `guard` (their phone gets it)', alarms.dispatchSchema, 'operator, supervisor, admin'),
+  'GET /api/dispatches/mine': d('dispatch', 'The guard\'s own dispatches (open, and handled in the last 12 h)', undefined, 'guard'),
+  'GET /api/dispatches/guards': d('dispatch', 'Guard accounts the post can dispatch to', undefined, 'operator, supervisor, admin'),
+  'GET /api/dispatches/times': d('dispatch', 'Response times per day, dispatch → arrived / handled (?from&to as YYYY-MM-DD)', undefined, 'operator, supervisor, admin, investigator'),
+  'GET /api/dispatches/:id': d('dispatch', 'One dispatch with its steps and photos (a guard: only their own)'),
+  'GET /api/dispatches/:id/snapshot.jpg': d('dispatch', 'The alarm snapshot of a dispatch'),
+  'GET /api/dispatches/:id/photos/:n': d('dispatch', 'A photo taken by the guard (n = 1…3)'),
+  'POST /api/dispatches/:id/step': d('dispatch', 'Answer on_way → arrived → handled (the addressed guard; in order, else 409)', dispatches.stepSchema, 'guard'),
+  'POST /api/dispatches/:id/photos': {
+    ...d('dispatch', 'Add a photo: raw body, Content-Type image/jpeg or image/png, ≤ 8 MB, ≤ 3 per dispatch, after on_way and before handled', undefined, 'guard'),
+    raw: ['image/jpeg', 'image/png'],
+  },
   'POST /api/alarms/:id/resolve': d('alarms', 'Resolve with an outcome', alarms.resolveSchema, 'operator, supervisor, admin'),
   'GET /api/analytics/status': d('alarms', 'Live analytics per camera'),
   'GET /api/patrol/routes': d('patrol', 'Patrol routes'),
@@ -169,6 +183,7 @@ export function openApiDocument(routes: RouteEntry[], version: string): Record<s
       ...(doc?.roles ? { description: `Roles: ${doc.roles}` } : {}),
       ...(doc?.roles === 'public' ? { security: [] } : {}),
       ...(doc?.body ? { requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(doc.body) } } } } : {}),
+      ...(doc?.raw ? { requestBody: { required: true, content: Object.fromEntries(doc.raw.map((m) => [m, { schema: { type: 'string', format: 'binary' } }])) } } : {}),
       responses: {
         '2XX': { description: 'Success' },
         '4XX': { description: 'Error', content: { 'application/json': { schema: ERROR } } },

@@ -440,4 +440,60 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE patrol_stops ADD COLUMN goto_ms INTEGER;
   ALTER TABLE patrol_stops ADD COLUMN arrived_ms INTEGER;
   `,
+  // dispatch to a guard's phone (issue L point 2): role 'guard'; a dispatch addressed to a guard account with its
+  // steps (on my way → arrived → handled) and times, the not-accepted-in-time flag, and up to 3 photos with their sha256
+  `
+  CREATE TABLE users_l (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    username TEXT NOT NULL UNIQUE COLLATE NOCASE,
+    password_hash TEXT NOT NULL,
+    role TEXT NOT NULL CHECK (role IN ('operator','supervisor','investigator','admin','wall','guard')),
+    disabled INTEGER NOT NULL DEFAULT 0,
+    created_at INTEGER NOT NULL,
+    display_name TEXT,
+    must_change_password INTEGER NOT NULL DEFAULT 0,
+    cameras_json TEXT,
+    updated_at INTEGER
+  );
+  INSERT INTO users_l (id, username, password_hash, role, disabled, created_at, display_name, must_change_password, cameras_json, updated_at)
+    SELECT id, username, password_hash, role, disabled, created_at, display_name, must_change_password, cameras_json, updated_at FROM users;
+  DROP TABLE users;
+  ALTER TABLE users_l RENAME TO users;
+  CREATE TABLE dispatches (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    alarm_id INTEGER NOT NULL REFERENCES alarms(id),
+    camera_id TEXT NOT NULL,
+    guard_id INTEGER NOT NULL REFERENCES users(id),
+    by_name TEXT NOT NULL,
+    note TEXT,
+    state TEXT NOT NULL CHECK (state IN ('sent','on_way','arrived','handled')),
+    sent_ms INTEGER NOT NULL,
+    accept_by_ms INTEGER NOT NULL,
+    on_way_ms INTEGER,
+    on_way_note TEXT,
+    arrived_ms INTEGER,
+    arrived_note TEXT,
+    handled_ms INTEGER,
+    handled_note TEXT,
+    overdue_ms INTEGER
+  );
+  CREATE INDEX dispatches_guard ON dispatches(guard_id, sent_ms);
+  CREATE INDEX dispatches_alarm ON dispatches(alarm_id, sent_ms);
+  CREATE INDEX dispatches_time ON dispatches(sent_ms);
+  CREATE INDEX dispatches_waiting ON dispatches(accept_by_ms) WHERE state = 'sent' AND overdue_ms IS NULL;
+  CREATE TABLE dispatch_photos (
+    dispatch_id INTEGER NOT NULL REFERENCES dispatches(id),
+    n INTEGER NOT NULL CHECK (n BETWEEN 1 AND 3),
+    file TEXT NOT NULL,
+    mime TEXT NOT NULL CHECK (mime IN ('image/jpeg','image/png')),
+    bytes INTEGER NOT NULL,
+    sha256 TEXT NOT NULL,
+    created_ms INTEGER NOT NULL,
+    PRIMARY KEY (dispatch_id, n)
+  );
+  CREATE TRIGGER dispatch_photos_no_update BEFORE UPDATE ON dispatch_photos
+    BEGIN SELECT RAISE(ABORT, 'dispatch photos are evidence: append-only'); END;
+  CREATE TRIGGER dispatch_photos_no_delete BEFORE DELETE ON dispatch_photos
+    BEGIN SELECT RAISE(ABORT, 'dispatch photos are evidence: append-only'); END;
+  `,
 ];

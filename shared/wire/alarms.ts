@@ -54,6 +54,23 @@ export interface AlarmView {
   lastSeenMs?: number | null;
   /** epoch ms: last time a resolved alarm was re-opened by its episode restarting */
   reopenedMs?: number | null;
+  /** the newest dispatch of this alarm to a guard's phone, with its steps (issue L point 2) */
+  guardDispatch?: GuardDispatchSummary | null;
+}
+
+/** A guard dispatch as the alarm carries it (the full record: shared/wire/dispatch.ts DispatchView). */
+export interface GuardDispatchSummary {
+  id: number;
+  guard: string;
+  guardName: string | null;
+  state: 'sent' | 'on_way' | 'arrived' | 'handled';
+  sentAt: number;
+  onWayAt: number | null;
+  arrivedAt: number | null;
+  handledAt: number | null;
+  handledNote?: string;
+  overdueAt: number | null;
+  photos: { n: number; url: string; sha256: string }[];
 }
 
 /** Per camera + zone over a time window: how alarms were resolved. */

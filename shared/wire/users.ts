@@ -3,8 +3,11 @@
  * imported by the server (server/store/users.ts, server/http/routes/users.ts) and the console (web/src/data).
  */
 
-/** `wall`: a wall-display account — the live wall and alarm pop-ups, nothing else (issue G). */
-export const ROLES = ['operator', 'supervisor', 'investigator', 'admin', 'wall'] as const;
+/**
+ * `wall`: a wall-display account — the live wall and alarm pop-ups, nothing else (issue G).
+ * `guard`: a guard on foot with a phone — only the dispatches sent to them (/guard, issue L point 2).
+ */
+export const ROLES = ['operator', 'supervisor', 'investigator', 'admin', 'wall', 'guard'] as const;
 export type Role = (typeof ROLES)[number];
 
 /** A user as the API shows it (GET /api/users, PATCH, the session). */

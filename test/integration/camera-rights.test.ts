@@ -17,7 +17,7 @@ import { startWatchpost, type Watchpost } from '../support/server.ts';
 let wp: Watchpost;
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Json = any;
-const ROLES = ['operator', 'supervisor', 'investigator', 'admin', 'wall'] as const;
+const ROLES = ['operator', 'supervisor', 'investigator', 'admin', 'wall', 'guard'] as const;
 const cookies: Record<string, string> = {};
 const rec: Record<string, Record<'gate' | 'bank', string>> = {};
 
@@ -74,6 +74,7 @@ beforeAll(async () => {
       cookies[`${prefix}-${role}`] = await login(`${prefix}-${role}`, `${prefix}-${role}-pass-2026`);
     }
   }
+  expect((await admin('POST', '/api/users', { username: 'g-owner', password: 'g-owner-pass-2026', role: 'guard' })).status).toBe(201);
   const now = Date.now();
   const db = new Database(join(wp.dataDir, 'watchpost.db'));
   try {
@@ -86,6 +87,9 @@ beforeAll(async () => {
       const starter = cam === 'gate' ? 'root' : 'u-supervisor';
       put('round', (await call('POST', '/api/patrol/rounds', { cookie: cookies[starter], json: { routeId: route.body.id } })).body.id);
       put('alarm', Number(db.prepare(`INSERT INTO alarms (camera_id, zone, kind, status, since_ms, start_ms, recording_ms, score) VALUES (?, 'lane', 'blocked_exit', 'open', ?, ?, ?, 0.9)`).run(cam, now, now, now).lastInsertRowid));
+      // a guard dispatch (issue L point 2) addressed to a third guard: the same answer (403) for r-guard and u-guard
+      const owner = (db.prepare(`SELECT id FROM users WHERE username = 'g-owner'`).get() as { id: number }).id;
+      put('dispatch', Number(db.prepare(`INSERT INTO dispatches (alarm_id, camera_id, guard_id, by_name, state, sent_ms, accept_by_ms) VALUES (?, ?, ?, 'admin', 'sent', ?, ?)`).run(Number(rec.alarm![cam]), cam, owner, now, now + 3600_000).lastInsertRowid));
       put('seg', Number(db.prepare(`INSERT INTO segments (camera_id, path, start_ms, end_ms, bytes, codec, created_at) VALUES (?, ?, ?, ?, 1, 'h264', ?)`).run(cam, `${cam}/x/${cam}.mp4`, now - 20_000, now - 10_000, now).lastInsertRowid));
       const exp = `exp-${cam}`;
       db.prepare(`INSERT INTO exports (id, camera_ids, from_ms, to_ms, reason, username, role, status, created_at) VALUES (?, ?, ?, ?, 'x', 'admin', 'admin', 'done', ?)`).run(exp, JSON.stringify([cam]), now - 20_000, now - 10_000, now);
@@ -104,6 +108,7 @@ const RECORD_PARAM: [RegExp, string][] = [
   [/^\/api\/(onvif\/)?cameras\/:id/, 'camera'],
   [/^\/hls\/:cameraId/, 'camera'],
   [/^\/api\/alarms\/:id/, 'alarm'],
+  [/^\/api\/dispatches\/:id/, 'dispatch'],
   [/^\/api\/recordings\/:seg/, 'seg'],
   [/^\/api\/dutylog\/:seq/, 'seq'],
   [/^\/api\/locks\/:id/, 'lock'],
@@ -113,7 +118,7 @@ const RECORD_PARAM: [RegExp, string][] = [
 ];
 /** Routes whose parameters are not about a camera. */
 const NOT_CAMERA = [/^\/api\/users\/:id/, /^\/api\/camera-groups\/:id/, /^\/api\/handovers\/:id/, /^\/api\/sessions\/:id/];
-const OTHER_PARAMS: Record<string, string> = { ':idx': '0', ':token': 'p1', ':file': 'index.m3u8' };
+const OTHER_PARAMS: Record<string, string> = { ':idx': '0', ':token': 'p1', ':file': 'index.m3u8', ':n': '1' };
 
 function fill(path: string, cam: 'gate' | 'bank'): string | undefined {
   const kind = RECORD_PARAM.find(([re]) => re.test(path))?.[1];

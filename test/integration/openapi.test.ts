@@ -39,7 +39,8 @@ describe('GET /api/openapi.json', () => {
     const doc: Json = await (await fetch(`${wp.url}/api/openapi.json`, { headers: { cookie } })).json();
     const body = (path: string, method: string) => doc.paths[path][method].requestBody.content['application/json'].schema;
     expect(body('/api/users', 'post')).toMatchObject({ type: 'object', required: expect.arrayContaining(['username', 'password', 'role']), additionalProperties: false });
-    expect(body('/api/users', 'post').properties.role.enum).toEqual(['operator', 'supervisor', 'investigator', 'admin', 'wall']);
+    expect(body('/api/users', 'post').properties.role.enum).toEqual(['operator', 'supervisor', 'investigator', 'admin', 'wall', 'guard']);
+    expect(doc.paths['/api/dispatches/{id}/photos'].post.requestBody.content).toHaveProperty(['image/jpeg']);
     expect(body('/api/dutylog', 'post').properties.category.enum).toContain('anomaly');
     expect(body('/api/exports', 'post')).toMatchObject({ type: 'object', properties: expect.objectContaining({ cameras: expect.anything(), reason: expect.anything() }) });
     expect(doc.paths['/api/session'].post.security).toEqual([]);

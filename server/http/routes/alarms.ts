@@ -1,7 +1,8 @@
 /**
  * Alarms: GET /api/alarms?status=open|all&camera=… · GET /api/alarms/stats?camera=&days=30 · GET /api/alarms/:id ·
  * GET /api/alarms/:id/snapshot.jpg · POST /api/alarms/ack {ids, note?} (bulk, a result per id) ·
- * POST /api/alarms/:id/ack {note?} · POST /api/alarms/:id/dispatch {to, note?} ·
+ * POST /api/alarms/:id/ack {note?} · POST /api/alarms/:id/dispatch {to, note?} or {guard, note?} (`to` or `guard` naming a
+ * guard account sends it to the guard's phone, issue L point 2; other free text is a radio dispatch) ·
  * POST /api/alarms/:id/resolve {outcome: genuine|false_alarm|test, note?} (operator, supervisor, admin).
  * A step out of order is a 409. A resolve without `outcome` (clients older than issue H point 4) is still
  * accepted and stored without one ("unclassified" in the stats, not counted as genuine).
@@ -13,11 +14,23 @@ import { MAX_BULK_ACK, type AlarmService } from '../../alarms/service.ts';
 import { ALARM_OUTCOMES } from '../../alarms/types.ts';
 import { badRequest, notFound } from '../../util/errors.ts';
 import { requireRole } from '../auth.ts';
+import type { DispatchService } from '../../dispatch/service.ts';
+import type { User, UserRepo } from '../../store/users.ts';
 import { parseBody } from '../errors.ts';
 
 const note = z.string().trim().max(2000).optional();
 export const ackSchema = z.strictObject({ note });
-export const dispatchSchema = z.strictObject({ to: z.string().trim().min(1, 'to: who is sent must not be empty').max(200), note });
+/** `to`: free text (radio dispatch) or a guard's username (then the guard's phone gets it); `guard`: a guard's username. */
+export const dispatchSchema = z
+  .strictObject({ to: z.string().trim().min(1, 'to: who is sent must not be empty').max(200).optional(), guard: z.string().trim().min(1).max(100).optional(), note })
+  .refine((b) => b.to !== undefined || b.guard !== undefined, { message: 'to: who is sent must not be empty' });
+
+/** Dispatch to a guard account (issue L point 2). */
+export interface GuardDispatch {
+  dispatch: DispatchService;
+  users: UserRepo;
+  canSee: (user: User, cameraId: string) => boolean;
+}
 export const resolveSchema = z.strictObject({
   outcome: z.enum(ALARM_OUTCOMES, { error: 'outcome must be genuine, false_alarm or test' }).optional(),
   note,
@@ -36,7 +49,7 @@ function alarmId(raw: unknown): number {
   return id;
 }
 
-export function alarmsRouter(alarms: AlarmService): Router {
+export function alarmsRouter(alarms: AlarmService, guards?: GuardDispatch): Router {
   const r = Router();
   const handle = requireRole('operator', 'supervisor', 'admin');
 
@@ -73,7 +86,20 @@ export function alarmsRouter(alarms: AlarmService): Router {
   });
   r.post('/:id/dispatch', handle, (req, res) => {
     const b = parseBody(dispatchSchema, req.body);
-    res.json(alarms.dispatch(alarmId(req.params.id), req.user!.username, b.to, b.note || undefined));
+    const id = alarmId(req.params.id);
+    // a guard account named by `guard`, or by `to` (free text that is not a guard's username stays a radio dispatch)
+    const named = b.guard ?? b.to!;
+    const found = guards?.users.findForLogin(named)?.user;
+    const guard = found && (found.role === 'guard' || b.guard !== undefined) ? found : undefined;
+    if (b.guard !== undefined && !guard) throw badRequest(`no guard account "${b.guard}"`, 'not_a_guard');
+    if (guard && guards) {
+      const a = alarms.require(id);
+      if (guard.role === 'guard' && !guards.canSee(guard, a.cameraId)) {
+        throw badRequest(`guard ${guard.username} may not see camera ${a.cameraId}`, 'guard_cannot_see_camera');
+      }
+      return void res.json(guards.dispatch.dispatch(id, req.user!.username, guard, b.note || undefined).alarm);
+    }
+    res.json(alarms.dispatch(id, req.user!.username, b.to ?? named, b.note || undefined));
   });
   r.post('/:id/resolve', handle, (req, res) => {
     const b = parseBody(resolveSchema, req.body ?? {});

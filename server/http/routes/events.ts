@@ -1,8 +1,25 @@
-import { Router } from 'express';
+import { Router, type Response } from 'express';
 import type { CameraService } from '../../cameras/service.ts';
 import type { EventBus } from '../../events/bus.ts';
 import { userView } from './users.ts';
 import type { User } from '../../store/users.ts';
+
+/**
+ * A guard's phone (issue L point 2): no cameras, no alarms — only `dispatch` events of the dispatches addressed to
+ * this guard (sent, a step, a photo, flagged as not accepted in time).
+ */
+function guardStream(user: User, bus: EventBus, res: Response, send: (event: string, data: unknown) => void, heartbeatMs: number): void {
+  res.write('retry: 2000\n\n');
+  send('hello', { cameras: [], user: userView(user) });
+  const off = bus.on('dispatch.updated', ({ dispatch, step }) => dispatch.guardId === user.id && send('dispatch', { ...dispatch, step }));
+  const beat = setInterval(() => res.write(`: ${Date.now()}\n\n`), heartbeatMs);
+  const offRevoked = bus.on('user.revoked', ({ userId }) => userId === user.id && res.end());
+  res.on('close', () => {
+    off();
+    offRevoked();
+    clearInterval(beat);
+  });
+}
 
 /** Server-Sent Events: camera states and changes, alarms (raised / updated) pushed to the console as they happen. */
 export function eventsRouter(
@@ -20,6 +37,7 @@ export function eventsRouter(
       'X-Accel-Buffering': 'no',
     });
     const send = (event: string, data: unknown) => res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+    if (req.user?.role === 'guard') return guardStream(req.user, bus, res, send, heartbeatMs);
     // only visible cameras and their alarms (rights are re-read on every event: a change applies at once)
     const sees = (id: string) => !req.user || canSee(req.user, id);
     res.write('retry: 2000\n\n');

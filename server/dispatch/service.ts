@@ -1,0 +1,210 @@
+/**
+ * Dispatch to a guard's phone (issue L point 2). The post dispatches an acknowledged alarm to a `guard` account;
+ * the guard answers on my way → arrived → handled (each once, in that order: otherwise 409), with a note, and up to
+ * MAX_DISPATCH_PHOTOS photos (JPEG/PNG) between accepting and "handled". Only the addressed guard may answer (403).
+ *
+ * Photos are stored under <dataDir>/alarms/dispatch-photos with their sha256 (table rows are append-only); the
+ * "handled" duty-log entry names every photo with its sha256, so the photos are sealed by the hash-chained,
+ * checkpoint-signed duty log like patrol shots. A dispatch not accepted within `acceptMs` is flagged once; the
+ * deadline is stored (`accept_by_ms`), so after a restart the timers are set again from the database.
+ *
+ * Every change pushes `dispatch.updated` (the guard's phone, the duty log) and `alarm.updated` (the post: the
+ * alarm carries a summary of its newest dispatch).
+ */
+import { createHash } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { AlarmService } from '../alarms/service.ts';
+import type { EventBus } from '../events/bus.ts';
+import type { Db } from '../store/db.ts';
+import type { User } from '../store/users.ts';
+import { AppError, badRequest, conflict, forbidden, notFound } from '../util/errors.ts';
+import { createLogger } from '../util/log.ts';
+import { MAX_DISPATCH_PHOTOS, MAX_PHOTO_BYTES, type DispatchState, type DispatchStepName, type DispatchView } from '../../shared/wire/dispatch.ts';
+import type { AlarmView, GuardDispatchSummary } from '../../shared/wire/alarms.ts';
+import { DispatchRepo } from './repo.ts';
+
+const log = createLogger('dispatch');
+
+/** The state each step is taken from. */
+const FROM: Record<DispatchStepName, DispatchState> = { on_way: 'sent', arrived: 'on_way', handled: 'arrived' };
+
+export type DispatchEventStep = DispatchStepName | 'sent' | 'overdue' | 'photo';
+
+/** JPEG or PNG by its first bytes (the Content-Type is not believed). */
+export function imageType(b: Buffer): 'image/jpeg' | 'image/png' | undefined {
+  if (b.length >= 3 && b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff) return 'image/jpeg';
+  if (b.length >= 8 && b.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]))) return 'image/png';
+  return undefined;
+}
+
+export interface DispatchServiceOptions {
+  db: Db;
+  bus: EventBus;
+  alarms: AlarmService;
+  dataDir: string;
+  /** alarms.dispatchAcceptSeconds × 1000 */
+  acceptMs: number;
+  cameraName?: (id: string) => string | undefined;
+  now?: () => number;
+}
+
+export class DispatchService {
+  readonly repo: DispatchRepo;
+  readonly photoDir: string;
+  readonly acceptMs: number;
+  private readonly now: () => number;
+  private readonly timers = new Map<number, NodeJS.Timeout>();
+
+  constructor(private readonly o: DispatchServiceOptions) {
+    this.repo = new DispatchRepo(o.db);
+    this.photoDir = join(o.dataDir, 'alarms', 'dispatch-photos');
+    this.acceptMs = o.acceptMs;
+    this.now = o.now ?? Date.now;
+    o.alarms.guardDispatchOf = (alarmId) => {
+      const d = this.repo.latestOfAlarm(alarmId);
+      return d ? summary(d) : null;
+    };
+  }
+
+  /** Set the not-accepted timers of every dispatch still waiting (start-up: from the stored deadlines). */
+  start(): void {
+    for (const w of this.repo.waiting()) this.arm(w.id, w.acceptByMs);
+  }
+
+  stop(): void {
+    for (const t of this.timers.values()) clearTimeout(t);
+    this.timers.clear();
+  }
+
+  private arm(id: number, atMs: number): void {
+    clearTimeout(this.timers.get(id));
+    const t = setTimeout(() => this.flagOverdue(id), Math.max(0, atMs - this.now()));
+    t.unref();
+    this.timers.set(id, t);
+  }
+
+  /** Flag a dispatch as not accepted in time (the timer calls it; idempotent). */
+  flagOverdue(id: number): boolean {
+    this.timers.delete(id);
+    if (!this.repo.flagOverdue(id, this.now())) return false;
+    const d = this.require(id);
+    log.warn('dispatch not accepted in time', { id, alarm: d.alarmId, guard: d.guard });
+    this.changed(d, 'overdue');
+    return true;
+  }
+
+  get(id: number): DispatchView | undefined {
+    const d = this.repo.get(id);
+    return d && { ...d, cameraName: this.o.cameraName?.(d.cameraId) };
+  }
+
+  require(id: number): DispatchView {
+    const d = this.get(id);
+    if (!d) throw notFound(`no dispatch ${id}`);
+    return d;
+  }
+
+  /** The dispatch, when `user` may see it: the addressed guard; any other role (camera rights apply upstream). */
+  forUser(id: number, user: Pick<User, 'id' | 'role'>): DispatchView {
+    const d = this.require(id);
+    if (user.role === 'guard' && d.guardId !== user.id) throw forbidden(`dispatch ${id} is not addressed to you`);
+    return d;
+  }
+
+  /** A guard's own dispatches: open ones and those handled in the last 12 h. */
+  mine(guardId: number): DispatchView[] {
+    return this.repo.ofGuard(guardId, this.now() - 12 * 3600_000).map((d) => ({ ...d, cameraName: this.o.cameraName?.(d.cameraId) }));
+  }
+
+  /** Dispatch an acknowledged alarm to a guard account (the alarm becomes `dispatched`, 409 otherwise). */
+  dispatch(alarmId: number, by: string, guard: User, note?: string): { alarm: AlarmView; dispatch: DispatchView } {
+    if (guard.role !== 'guard') throw badRequest(`${guard.username} is not a guard account`, 'not_a_guard');
+    if (guard.disabled) throw badRequest(`guard account ${guard.username} is disabled`, 'not_a_guard');
+    const a = this.o.alarms.dispatch(alarmId, by, guard.username, note);
+    const sentMs = a.dispatch?.at ?? this.now();
+    const id = this.repo.insert({ alarmId, cameraId: a.cameraId, guardId: guard.id, by, note: note ?? null, sentMs, acceptByMs: sentMs + this.acceptMs });
+    this.arm(id, sentMs + this.acceptMs);
+    const d = this.require(id);
+    log.info('dispatched to a guard', { id, alarm: alarmId, guard: guard.username });
+    const alarm = this.changed(d, 'sent');
+    return { alarm, dispatch: d };
+  }
+
+  /** The addressed guard answers one step. */
+  step(id: number, user: Pick<User, 'id' | 'role' | 'username'>, step: DispatchStepName, note?: string): DispatchView {
+    const before = this.mustOwn(id, user);
+    if (!this.repo.step(id, FROM[step], step, this.now(), note ?? null)) {
+      throw conflict(`cannot mark dispatch ${id} ${step}: it is ${before.state} (needs ${FROM[step]})`, 'wrong_state');
+    }
+    if (step === 'on_way') {
+      clearTimeout(this.timers.get(id));
+      this.timers.delete(id);
+    }
+    const d = this.require(id);
+    log.info(`dispatch ${step}`, { id, alarm: d.alarmId, guard: d.guard });
+    this.changed(d, step);
+    return d;
+  }
+
+  /** Add one photo (after accepting, before handled). Bad input is a 400 and changes nothing. */
+  addPhoto(id: number, user: Pick<User, 'id' | 'role' | 'username'>, body: unknown): DispatchView {
+    const d = this.mustOwn(id, user);
+    if (d.state === 'sent') throw conflict(`dispatch ${id}: answer "on my way" before adding photos`, 'wrong_state');
+    if (d.state === 'handled') throw conflict(`dispatch ${id} is handled: no more photos`, 'wrong_state');
+    if (!Buffer.isBuffer(body) || body.length === 0) throw badRequest('send the photo as the request body (Content-Type image/jpeg or image/png)', 'not_an_image');
+    if (body.length > MAX_PHOTO_BYTES) throw badRequest(`a photo may be at most ${MAX_PHOTO_BYTES / 1024 / 1024} MB`, 'photo_too_large');
+    const mime = imageType(body);
+    if (!mime) throw badRequest('not a JPEG or PNG image', 'not_an_image');
+    const n = d.photos.length + 1;
+    if (n > MAX_DISPATCH_PHOTOS) throw badRequest(`at most ${MAX_DISPATCH_PHOTOS} photos per dispatch`, 'too_many_photos');
+    const file = `dispatch-${id}-${n}.${mime === 'image/png' ? 'png' : 'jpg'}`;
+    const sha256 = createHash('sha256').update(body).digest('hex');
+    try {
+      mkdirSync(this.photoDir, { recursive: true });
+      writeFileSync(join(this.photoDir, file), body, { flag: 'wx' });
+    } catch (e) {
+      log.error('cannot store a dispatch photo', { id, n, err: e });
+      throw new AppError(507, 'storage_failed', 'the photo could not be stored (disk full?); try again');
+    }
+    this.repo.addPhoto({ dispatchId: id, n, file, mime, bytes: body.length, sha256, atMs: this.now() });
+    const v = this.require(id);
+    this.changed(v, 'photo');
+    return v;
+  }
+
+  /** Path of a stored photo (n 1-based). */
+  photoPath(id: number, n: number): { path: string; mime: string } | undefined {
+    const p = this.repo.photos(id).find((x) => x.n === n);
+    return p && /^dispatch-\d+-\d\.(jpg|png)$/.test(p.file) ? { path: join(this.photoDir, p.file), mime: p.mime } : undefined;
+  }
+
+  private mustOwn(id: number, user: Pick<User, 'id' | 'role'>): DispatchView {
+    const d = this.require(id);
+    if (user.role !== 'guard' || d.guardId !== user.id) throw forbidden(`dispatch ${id} is not addressed to you`);
+    return d;
+  }
+
+  private changed(d: DispatchView, step: DispatchEventStep): AlarmView {
+    this.o.bus.emit('dispatch.updated', { dispatch: d, step });
+    const a = this.o.alarms.require(d.alarmId);
+    this.o.bus.emit('alarm.updated', a);
+    return a;
+  }
+}
+
+export function summary(d: DispatchView): GuardDispatchSummary {
+  return {
+    id: d.id,
+    guard: d.guard,
+    guardName: d.guardName,
+    state: d.state,
+    sentAt: d.sentAt,
+    onWayAt: d.onWay?.at ?? null,
+    arrivedAt: d.arrived?.at ?? null,
+    handledAt: d.handled?.at ?? null,
+    ...(d.handled?.note ? { handledNote: d.handled.note } : {}),
+    overdueAt: d.overdueAt,
+    photos: d.photos.map((p) => ({ n: p.n, url: p.url, sha256: p.sha256 })),
+  };
+}

@@ -163,7 +163,7 @@ export const configSchema = z.strictObject({
    *  many seconds is flagged to the post (SSE, the alarm, the duty log). */
   alarms: z
     .strictObject({
-      dispatchAcceptSeconds: z.number().int().min(10).max(86_400).default(120),
+      dispatchAcceptSeconds: z.number().int().min(1).max(86_400).default(120),
     })
     .prefault({}),
   /** The site (issue H point 4). */

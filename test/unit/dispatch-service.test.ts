@@ -1,0 +1,112 @@
+/**
+ * Dispatch to a guard's phone (issue L point 2), the service on a real in-memory database: steps in order with their
+ * times, only the addressed guard, photos checked by their bytes, the not-accepted flag armed again from the stored
+ * deadline by a new service (a restart), duty-log entries per step, response times (median, max) per day.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { AlarmService } from '../../server/alarms/service.ts';
+import { DispatchService, imageType } from '../../server/dispatch/service.ts';
+import { dayTimes, median } from '../../server/dispatch/times.ts';
+import { DutyLog } from '../../server/dutylog/log.ts';
+import { watchDispatches } from '../../server/dutylog/dispatch-watch.ts';
+import { EventBus } from '../../server/events/bus.ts';
+import { openDb } from '../../server/store/db.ts';
+import { UserRepo } from '../../server/store/users.ts';
+import type { DispatchView } from '../../shared/wire/dispatch.ts';
+
+const JPEG = Buffer.from([0xff, 0xd8, 0xff, 0xe0, 1, 2, 3]);
+const PNG = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0]);
+
+function setup() {
+  const dir = mkdtempSync(join(tmpdir(), 'wp-dispatch-'));
+  const db = openDb(':memory:');
+  const bus = new EventBus();
+  let now = 1_000_000;
+  const clock = { now: () => now };
+  const alarms = new AlarmService({ db, bus, dataDir: dir, now: clock.now });
+  const users = new UserRepo(db);
+  const wang = users.create('wang', 'x', 'guard', '王保安');
+  const li = users.create('li', 'x', 'guard');
+  const op = users.create('op', 'x', 'operator');
+  const duty = new DutyLog(db, clock as never);
+  watchDispatches(bus, duty);
+  const make = () => new DispatchService({ db, bus, alarms, dataDir: dir, acceptMs: 60_000, now: clock.now });
+  const service = make();
+  const a = alarms.raise({ cameraId: 'gate', zone: 'exit', kind: 'blocked_exit', sinceMs: now - 5000, startMs: now, score: 0.9, trackIds: [] });
+  alarms.acknowledge(a.id, 'op');
+  return { dir, db, bus, alarms, users, wang, li, op, duty, service, make, alarmId: a.id, tick: (ms: number) => (now += ms), done: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+describe('dispatch service', () => {
+  it('knows JPEG and PNG by their bytes', () => {
+    expect(imageType(JPEG)).toBe('image/jpeg');
+    expect(imageType(PNG)).toBe('image/png');
+    expect(imageType(Buffer.from('GIF89a'))).toBeUndefined();
+    expect(imageType(Buffer.alloc(0))).toBeUndefined();
+  });
+
+  it('goes sent → on_way → arrived → handled, only for the addressed guard, with photos sealed in the duty log', () => {
+    const s = setup();
+    const { dispatch } = s.service.dispatch(s.alarmId, 'op', s.wang, '去看看');
+    expect(s.alarms.get(s.alarmId)!.guardDispatch).toMatchObject({ id: dispatch.id, state: 'sent', guard: 'wang' });
+    expect(() => s.service.step(dispatch.id, s.li, 'on_way')).toThrow(/not addressed to you/);
+    expect(() => s.service.step(dispatch.id, s.op, 'on_way')).toThrow(/not addressed to you/);
+    expect(() => s.service.step(dispatch.id, s.wang, 'arrived')).toThrow(/needs on_way/);
+    expect(() => s.service.addPhoto(dispatch.id, s.wang, JPEG)).toThrow(/on my way/);
+    s.tick(10_000);
+    s.service.step(dispatch.id, s.wang, 'on_way');
+    expect(() => s.service.addPhoto(dispatch.id, s.wang, Buffer.from('GIF89a'))).toThrow(/not a JPEG or PNG/);
+    expect(() => s.service.addPhoto(dispatch.id, s.wang, 'text')).toThrow(/request body/);
+    s.service.addPhoto(dispatch.id, s.wang, JPEG);
+    s.service.addPhoto(dispatch.id, s.wang, PNG);
+    s.tick(50_000);
+    s.service.step(dispatch.id, s.wang, 'arrived', '到了');
+    s.service.addPhoto(dispatch.id, s.wang, JPEG);
+    expect(() => s.service.addPhoto(dispatch.id, s.wang, JPEG)).toThrow(/at most 3 photos/);
+    s.tick(30_000);
+    const d = s.service.step(dispatch.id, s.wang, 'handled', '已清理');
+    expect(d).toMatchObject({ state: 'handled', arrivedAfterMs: 60_000, handledAfterMs: 90_000, overdueAt: null });
+    expect(d.photos.map((p) => p.mime)).toEqual(['image/jpeg', 'image/png', 'image/jpeg']);
+    const kinds = s.duty.list().map((e) => e.kind).reverse();
+    expect(kinds).toEqual(['dispatch_on_way', 'dispatch_arrived', 'dispatch_handled']);
+    const handled = s.duty.list()[0]!;
+    expect((handled.data.photos as { sha256: string }[]).map((p) => p.sha256)).toEqual(d.photos.map((p) => p.sha256));
+    expect(handled.text).toContain('90 s after dispatch');
+    expect(s.duty.verify().ok).toBe(true);
+    s.service.stop();
+    s.done();
+  });
+
+  it('flags a dispatch not accepted in time once; a new service (restart) arms the timer from the stored deadline', async () => {
+    const s = setup();
+    const { dispatch } = s.service.dispatch(s.alarmId, 'op', s.wang);
+    s.service.stop(); // "the process ended"
+    s.tick(61_000); // the deadline passed while it was down
+    const events: string[] = [];
+    s.bus.on('dispatch.updated', (e) => events.push(e.step));
+    const again = s.make();
+    again.start();
+    await new Promise((r) => setTimeout(r, 20));
+    expect(events).toEqual(['overdue']);
+    expect(again.get(dispatch.id)!.overdueAt).toBe(1_061_000);
+    expect(again.flagOverdue(dispatch.id)).toBe(false);
+    expect(s.duty.list().filter((e) => e.kind === 'dispatch_overdue')).toHaveLength(1);
+    again.step(dispatch.id, s.wang, 'on_way'); // late, but accepted
+    again.stop();
+    s.done();
+  });
+
+  it('response times per day: median and maximum', () => {
+    expect(median([])).toBeNull();
+    expect(median([5, 1, 3])).toBe(3);
+    expect(median([4, 1, 3, 2])).toBe(2);
+    const d = (arrived: number | null, handled: number | null, overdue = false) => ({ arrivedAfterMs: arrived, handledAfterMs: handled, overdueAt: overdue ? 1 : null }) as DispatchView;
+    expect(dayTimes('2026-12-03', [d(60_000, 90_000), d(120_000, null, true), d(null, null)])).toEqual({
+      date: '2026-12-03', dispatches: 3, arrived: 2, handled: 1, overdue: 1,
+      arrivedP50Ms: 60_000, arrivedMaxMs: 120_000, handledP50Ms: 90_000, handledMaxMs: 90_000,
+    });
+  });
+});

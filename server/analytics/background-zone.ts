@@ -59,6 +59,7 @@ export class ZoneScene {
   readonly learnedT: Float32Array;
   /** the previous frame (stillness while learning) */
   P: Float32Array | undefined;
+  private scratch: Float32Array[] | undefined;
   learnedCount = 0;
   state: SceneState = 'learning';
   reason: string | undefined;
@@ -118,10 +119,9 @@ export class ZoneScene {
     if (!this.S) this.S = new Float32Array(g.px);
     this.learnStart ??= t;
     const learned = this.learned;
-    const zs = new Float32Array(n);
-    const zf = new Float32Array(n);
-    const zl = new Float32Array(n);
-    const zp = new Float32Array(n);
+    // scratch, reused between frames: only the zone's pixels are written and read
+    if (this.scratch?.[0]!.length !== n) this.scratch = [new Float32Array(n), new Float32Array(n), new Float32Array(n), new Float32Array(n)];
+    const [zs, zf, zl, zp] = this.scratch as [Float32Array, Float32Array, Float32Array, Float32Array];
     // normalised over the learned pixels (all of the zone until some are learned): gain and offset
     // changes of the whole zone (auto-exposure, light ramps, day/night grey) cancel out
     const sel = this.learnedCount > 0.5 * this.idx.length ? this.idx.filter((i) => learned[i]) : this.idx;
@@ -211,7 +211,8 @@ export class ZoneScene {
         this.L[i] = this.L[i]! + (this.S[i]! - this.L[i]!) * bl;
       }
     }
-    this.P = new Float32Array(g.px);
+    if (this.P?.length === n) this.P.set(g.px);
+    else this.P = new Float32Array(g.px);
     const coverage = this.learnedCount / this.idx.length;
     if (!ready) {
       if (coverage >= READY_COVERAGE) {

@@ -58,6 +58,7 @@ export class SceneWatch {
   private size = '';
   private lastT: number | undefined;
   private prevOutside: Float32Array | undefined;
+  private wide: { all: Uint32Array; outside: Uint32Array; cur: Float32Array } | undefined;
   /** the latest grey image (for the reference/current JPEG) */
   last: Grey | undefined;
   readonly stats = { frames: 0, ms: 0 };
@@ -115,10 +116,11 @@ export class SceneWatch {
     return { w: z.w, h: z.h, px: out };
   }
 
-  /** One frame. `tracks` are the tracker's output; openZones: zones that already hold a blocked_exit alarm. */
-  update(frame: Frame, tracks: readonly Track[], openZones: ReadonlySet<string> = new Set(), motion?: MotionDetector): RuleEvent[] {
+  /** One frame. `tracks` are the tracker's output; openZones: zones that already hold a blocked_exit alarm; `grey`: toGrey(frame) if made already. */
+  update(frame: Frame, tracks: readonly Track[], openZones: ReadonlySet<string> = new Set(), motion?: MotionDetector, grey?: Grey): RuleEvent[] {
     const t0 = performance.now();
-    const g = toGrey(frame);
+    // the frame's 1/4-size grey, when the caller already made it (grey.ts)
+    const g = grey ?? toGrey(frame);
     const size = `${g.w}x${g.h}`;
     const events: RuleEvent[] = [];
     if (size !== this.size) {
@@ -127,6 +129,7 @@ export class SceneWatch {
       this.size = size;
       this.lastT = undefined;
       this.prevOutside = undefined;
+      this.wide = undefined;
     }
     const dt = this.lastT === undefined ? 1 : Math.min(5, Math.max(0.05, frame.t - this.lastT));
     this.lastT = frame.t;
@@ -152,20 +155,25 @@ export class SceneWatch {
 
   /** Most of the picture outside the exit zones changed within a frame or two (normalised): lights, IR switch. */
   private sceneWideChange(g: Grey): boolean {
-    const prev = this.prevOutside;
-    const cur = new Float32Array(g.px.length);
-    const all = Uint32Array.from({ length: g.px.length }, (_, i) => i);
-    normalise(g.px, all, cur);
-    this.prevOutside = prev ? prev.map((v, i) => v + (cur[i]! - v) * 0.5) : cur;
-    if (!prev) return false;
-    let n = 0;
-    let c = 0;
-    for (let i = 0; i < cur.length; i += 3) {
-      if (this.zones.some((z) => z.mask[i])) continue;
-      n++;
-      if (Math.abs(cur[i]! - prev[i]!) > Z_DIFF) c++;
+    const n = g.px.length;
+    if (this.wide?.cur.length !== n) {
+      // per size: every pixel (to normalise over) and every third pixel outside the exit zones (to compare)
+      const outside: number[] = [];
+      for (let i = 0; i < n; i += 3) if (!this.zones.some((z) => z.mask[i])) outside.push(i);
+      this.wide = { all: Uint32Array.from({ length: n }, (_, i) => i), outside: Uint32Array.from(outside), cur: new Float32Array(n) };
+      this.prevOutside = undefined;
     }
-    return n > 50 && c / n > 0.5;
+    const { all, outside, cur } = this.wide;
+    normalise(g.px, all, cur);
+    const prev = this.prevOutside;
+    if (!prev) {
+      this.prevOutside = Float32Array.from(cur);
+      return false;
+    }
+    let c = 0;
+    for (const i of outside) if (Math.abs(cur[i]! - prev[i]!) > Z_DIFF) c++;
+    for (let i = 0; i < n; i++) prev[i] = prev[i]! + (cur[i]! - prev[i]!) * 0.5;
+    return outside.length > 50 && c / outside.length > 0.5;
   }
 
   private episode(z: ZoneScene, t: number, now: boolean, cocoOpen: boolean): RuleEvent[] {

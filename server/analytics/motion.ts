@@ -11,6 +11,8 @@
  */
 import type { Box } from './postprocess.ts';
 import type { Frame } from './frames.ts';
+import { GREY_DOWN } from './grey.ts';
+import { toGrey, type Grey } from './scene-image.ts';
 
 export interface MotionOptions {
   /** cell size in analysis-frame pixels */
@@ -24,6 +26,9 @@ export interface MotionOptions {
 export class MotionDetector {
   private bg: Float32Array | undefined;
   private cur = new Float32Array(0);
+  /** scratch, reused between frames: frame − background, and a copy sorted for its median */
+  private diff = new Float32Array(0);
+  private sorted = new Float32Array(0);
   mask = new Uint8Array(0);
   gw = 0;
   gh = 0;
@@ -41,29 +46,37 @@ export class MotionDetector {
 
   /** Feed one frame; returns the fraction of moving cells. */
   update(frame: Frame): number {
-    const c = this.cell;
-    const gw = Math.max(1, Math.floor(frame.width / c));
-    const gh = Math.max(1, Math.floor(frame.height / c));
+    return this.updateGrey(toGrey(frame, GREY_DOWN), frame.sourceWidth, frame.sourceHeight);
+  }
+
+  /**
+   * Feed one frame as its 1/4-size grey image (grey.ts, shared with the other stages): a cell is the mean
+   * of (cell/4)² of its pixels. `sourceWidth/Height`: the frame's source size (boxes are in source pixels).
+   */
+  updateGrey(g: Grey, sourceWidth: number, sourceHeight: number): number {
+    const k = Math.max(1, Math.round(this.cell / GREY_DOWN));
+    const gw = Math.max(1, Math.floor(g.w / k));
+    const gh = Math.max(1, Math.floor(g.h / k));
     if (gw !== this.gw || gh !== this.gh) {
       this.gw = gw;
       this.gh = gh;
       this.bg = undefined;
       this.cur = new Float32Array(gw * gh);
+      this.diff = new Float32Array(gw * gh);
+      this.sorted = new Float32Array(gw * gh);
       this.mask = new Uint8Array(gw * gh);
     }
-    this.sx = gw / frame.sourceWidth;
-    this.sy = gh / frame.sourceHeight;
-    const d = frame.data;
-    const row = frame.width * 3;
+    this.sx = gw / sourceWidth;
+    this.sy = gh / sourceHeight;
     const cur = this.cur;
     cur.fill(0);
-    // sample every other pixel in each direction: a quarter of the pixels is plenty for a cell mean
-    for (let y = 0; y < gh * c; y += 2) {
-      const gy = (y / c) | 0;
-      let o = y * row;
-      for (let x = 0; x < gw * c; x += 2, o += 6) cur[gy * gw + ((x / c) | 0)]! += d[o]! * 0.114 + d[o + 1]! * 0.587 + d[o + 2]! * 0.299;
+    const px = g.px;
+    for (let y = 0; y < gh * k; y++) {
+      const row = ((y / k) | 0) * gw;
+      let o = y * g.w;
+      for (let x = 0; x < gw * k; x++, o++) cur[row + ((x / k) | 0)]! += px[o]!;
     }
-    const per = 4 / (c * c);
+    const per = 1 / (k * k);
     for (let i = 0; i < cur.length; i++) cur[i]! *= per;
     if (!this.bg) {
       this.bg = Float32Array.from(cur);
@@ -71,9 +84,10 @@ export class MotionDetector {
       return 0;
     }
     const bg = this.bg;
-    const diff = new Float32Array(cur.length);
+    const diff = this.diff;
     for (let i = 0; i < cur.length; i++) diff[i] = cur[i]! - bg[i]!;
-    const offset = median(diff);
+    this.sorted.set(diff);
+    const offset = cur.length ? this.sorted.sort()[cur.length >> 1]! : 0;
     let moving = 0;
     for (let i = 0; i < cur.length; i++) {
       const m = Math.abs(diff[i]! - offset) > this.threshold ? 1 : 0;
@@ -109,9 +123,4 @@ export class MotionDetector {
   reset(): void {
     this.bg = undefined;
   }
-}
-
-function median(a: Float32Array): number {
-  const s = Float32Array.from(a).sort();
-  return s.length ? s[s.length >> 1]! : 0;
 }

@@ -17,6 +17,7 @@ import { SceneWatch, type SceneOptions } from './background.ts';
 import type { Detector } from './detector.ts';
 import { DEFAULT_ALARM_COOLDOWN_SECONDS, EpisodeJoiner } from './episodes.ts';
 import { openFrames, type Frame, type FrameSourceOptions } from './frames.ts';
+import { frameGreys } from './grey.ts';
 import { MotionDetector } from './motion.ts';
 import { ZoneRules, type Alarm, type RuleEvent, type RuleOptions } from './rules.ts';
 import { TAMPER_TEXT, TAMPER_ZONE, TamperDetector, type TamperEvent, type TamperOptions, type TamperReason } from './tamper.ts';
@@ -117,15 +118,17 @@ export class CameraAnalyzer {
     }
     this.lastT = frame.t;
     const rules = this.ensureRules(frame.sourceWidth, frame.sourceHeight);
-    this.motion.update(frame);
-    const tamperEvents = this.tamper.updateFrame(frame);
+    // one pass over the pixels for motion, tamper and the exit zones' background model
+    const greys = frameGreys(frame);
+    this.motion.updateGrey(greys.g4, frame.sourceWidth, frame.sourceHeight);
+    const tamperEvents = this.tamper.update(greys.tiny, frame.t);
     // no zone (a camera watched for tamper only): nothing to detect
     const dets = this.zones.length ? await this.detector.detect(frame, { scoreThreshold: MIN_DETECTION_SCORE, classes: this.classIds }) : [];
     const inputs: TrackInput[] = dets.map((d) => ({ ...d, motion: this.motion.motionIn(d), appearance: colourHistogram(frame, d) }));
     const tracks = this.tracker.update(frame.t, inputs);
     const events = rules.update(frame.t, tracks, wallTime);
     // while the view looks tampered (covered, turned…) the exit zones are not compared with their reference
-    if (this.scene && !this.tamper.last?.reason && this.tamper.state !== 'tampered') events.push(...this.scene.update(frame, tracks, undefined, this.motion));
+    if (this.scene && !this.tamper.last?.reason && this.tamper.state !== 'tampered') events.push(...this.scene.update(frame, tracks, undefined, this.motion, greys.g4));
     events.push(...this.tamperRuleEvents(tamperEvents));
     return { events: [...restart, ...this.merge.push(events)], tracks };
   }

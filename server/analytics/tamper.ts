@@ -12,6 +12,7 @@
  * A condition held for `holdSeconds` raises one tamper alarm; it ends after `clearSeconds` of normal view.
  */
 import type { Frame } from './frames.ts';
+import { TH, TW, tinyMap } from './grey.ts';
 
 export type TamperReason = 'dark' | 'covered' | 'blurred' | 'turned';
 export const TAMPER_TEXT: Record<TamperReason, string> = {
@@ -36,26 +37,26 @@ export interface TamperOptions {
 export const TAMPER_ZONE = 'camera view';
 /** a tamper condition must hold this long (a person close to the lens for a moment is not tamper) */
 export const TAMPER_HOLD_SECONDS = 10;
-export const TW = 64;
-export const TH = 48;
+export { TW, TH };
 const GAP_SECONDS = 1.5;
+/** how often the followed reference's statistics are recomputed (video seconds) */
+const REF_STATS_SECONDS = 5;
 const DEF = { learnSeconds: 4, holdSeconds: TAMPER_HOLD_SECONDS, clearSeconds: 5 };
 
-/** A BGR (or grey, channels 1) image → 64×48 grey (area average). */
+/**
+ * A BGR (or grey, channels 1) image → 64×48 grey (area average). The cell of each column/row is looked up
+ * (computed once per frame size): this runs on every analysed frame of every camera.
+ */
 export function tinyGrey(data: Uint8Array, width: number, height: number, channels = 3): Float32Array {
   const out = new Float32Array(TW * TH);
-  const cnt = new Float32Array(TW * TH);
+  const { tx, ty, inv } = tinyMap(width, height);
+  let o = 0;
   for (let y = 0; y < height; y++) {
-    const ty = Math.min(TH - 1, Math.floor((y * TH) / height));
-    for (let x = 0; x < width; x++) {
-      const tx = Math.min(TW - 1, Math.floor((x * TW) / width));
-      const o = (y * width + x) * channels;
-      const v = channels === 1 ? data[o]! : 0.114 * data[o]! + 0.587 * data[o + 1]! + 0.299 * data[o + 2]!;
-      out[ty * TW + tx]! += v;
-      cnt[ty * TW + tx]! += 1;
-    }
+    const row = ty[y]!;
+    if (channels === 1) for (let x = 0; x < width; x++, o++) out[row + tx[x]!]! += data[o]!;
+    else for (let x = 0; x < width; x++, o += channels) out[row + tx[x]!]! += 0.114 * data[o]! + 0.587 * data[o + 1]! + 0.299 * data[o + 2]!;
   }
-  for (let i = 0; i < out.length; i++) out[i] = out[i]! / Math.max(1, cnt[i]!);
+  for (let i = 0; i < out.length; i++) out[i] = out[i]! / inv[i]!;
   return out;
 }
 
@@ -134,6 +135,7 @@ export class TamperDetector {
   /** what the last frame looked like (for status / tests) */
   last: { reason: TamperReason | undefined; corr: number; layout: number; lapRatio: number; stdRatio: number } | undefined;
   private learnAcc: Float32Array | undefined;
+  private refStatsT = Number.NEGATIVE_INFINITY;
   private learnN = 0;
   private learnT = 0;
 
@@ -191,6 +193,7 @@ export class TamperDetector {
       if (this.learnAcc && this.learnT >= this.o.learnSeconds) {
         this.ref = this.learnAcc.map((v) => v / this.learnN);
         this.refStats = stats(this.ref);
+        this.refStatsT = t;
         this.learnAcc = undefined;
       }
     } else {
@@ -209,7 +212,11 @@ export class TamperDetector {
         // follow slow changes of a normal view
         const b = 1 - Math.exp(-dt / 600);
         for (let i = 0; i < g.length; i++) this.ref[i] = this.ref[i]! + (g[i]! - this.ref[i]!) * b;
-        if (b > 0) this.refStats = stats(this.ref);
+        // the reference drifts with τ 10 min: its statistics are brought up to date every few seconds
+        if (b > 0 && t - this.refStatsT >= REF_STATS_SECONDS) {
+          this.refStats = stats(this.ref);
+          this.refStatsT = t;
+        }
       }
     }
     this.last = { reason, corr, layout, lapRatio, stdRatio };

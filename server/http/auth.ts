@@ -42,8 +42,8 @@ export function clearSessionCookie(req: Request, res: Response): void {
   res.clearCookie(SESSION_COOKIE, { httpOnly: true, sameSite: 'strict', secure: req.secure, path: '/' });
 }
 
-/** What a wall-display account may do: watch the live wall and get alarm pop-ups (GET only). */
-const WALL_ALLOWED = [/^\/api\/cameras\/?$/, /^\/api\/cameras\/[^/]+\/?$/, /^\/api\/events\/?$/, /^\/api\/alarms\/?$/, /^\/api\/alarms\/\d+(\/snapshot)?\/?$/, /^\/hls\//];
+/** What a wall-display account may do: watch the live wall and get alarm pop-ups (GET only; with a guard's photos). */
+const WALL_ALLOWED = [/^\/api\/cameras\/?$/, /^\/api\/cameras\/[^/]+\/?$/, /^\/api\/events\/?$/, /^\/api\/alarms\/?$/, /^\/api\/alarms\/\d+(\/snapshot)?\/?$/, /^\/api\/dispatches\/\d+\/photos\/\d+\/?$/, /^\/hls\//];
 
 /**
  * Resolves the session cookie into req.user; 401 when there is none. The cookie is re-issued whenever the

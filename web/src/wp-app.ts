@@ -23,6 +23,7 @@ import './pages/wp-alarms-page';
 import './pages/wp-review-page';
 import './pages/wp-audit-page';
 import './pages/wp-users-page';
+import './pages/wp-guard-page';
 
 /** Root element: routing (History API), session gate, top bar. */
 @customElement('wp-app')
@@ -125,6 +126,8 @@ export class WpApp extends LitElement {
       this.navigate('/wall', true);
     } else if (status === 'authenticated' && this.session.value.user?.role === 'wall' && route.name !== 'wall' && route.name !== 'password') {
       this.navigate('/wall', true); // a wall-display account only watches the wall
+    } else if (status === 'authenticated' && this.session.value.user?.role === 'guard' && route.name !== 'guard' && route.name !== 'password') {
+      this.navigate('/guard', true); // a guard's phone only shows the dispatches sent to them
     }
     document.title = `${t('app.name')} ${t('app.subtitle')}`;
   }
@@ -159,6 +162,8 @@ export class WpApp extends LitElement {
         return html`<wp-equipment-page></wp-equipment-page>`;
       case 'alarms':
         return html`<wp-alarms-page></wp-alarms-page>`;
+      case 'guard':
+        return html`<wp-guard-page .user=${user}></wp-guard-page>`;
       default:
         return nothing;
     }
@@ -179,6 +184,7 @@ export class WpApp extends LitElement {
       // an admin reset: nothing else until a new password is chosen
       return html`<main><wp-password-page forced></wp-password-page></main>`;
     }
+    if (this.route.name === 'guard') return html`<main>${this.renderPage()}</main>`; // a phone: its own header, no console bar
     const kiosk = this.route.name === 'wall' && this.route.kiosk;
     return html`
       ${kiosk

@@ -3,7 +3,9 @@ import { customElement, state } from 'lit/decorators.js';
 import { LocalizeController } from '../controllers/localize-controller';
 import { StoreController } from '../controllers/store-controller';
 import { acknowledgeAlarm, alarms, dismissPopup, openAlarmCount, type Alarm } from '../data/alarms';
+import { dismissDispatchPopup, dismissedDispatches, dispatchPopups } from '../data/dispatches';
 import { formatDateTime, t } from '../i18n';
+import './wp-dispatch-steps';
 import { sharedStyles } from '../styles/shared';
 
 let audio: AudioContext | undefined;
@@ -59,6 +61,7 @@ async function unlockAudio(): Promise<boolean> {
 @customElement('wp-alarm-popup')
 export class WpAlarmPopup extends LitElement {
   private readonly store = new StoreController(this, alarms);
+  private readonly dismissedDispatches = new StoreController(this, dismissedDispatches);
   private readonly l10n = new LocalizeController(this);
   @state() private soundBlocked = false;
   @state() private error = '';
@@ -146,6 +149,14 @@ export class WpAlarmPopup extends LitElement {
         margin-left: 0.4em;
         vertical-align: middle;
       }
+      .card.dispatch {
+        border-color: var(--wp-accent);
+        animation: none;
+      }
+      .card.dispatch.late {
+        border-color: var(--wp-offline, #e53935);
+        animation: flash 1s ease-in-out 3;
+      }
       .card[data-priority='1'] .prio {
         background: var(--wp-offline, #e53935);
         color: #fff;
@@ -182,6 +193,10 @@ export class WpAlarmPopup extends LitElement {
   }
 
   protected override willUpdate(): void {
+    // a guard dispatch not accepted in time (issue L point 2) beeps like a new alarm
+    const late = dispatchPopups(this.store.value.list, this.dismissedDispatches.value).filter((a) => a.guardDispatch?.overdueAt != null && !announced.has(`d${a.guardDispatch.id}`));
+    for (const a of late) announced.add(`d${a.guardDispatch!.id}`);
+    if (late.length) soundRefused = !beep();
     const fresh = this.store.value.popups.filter((p) => !announced.has(announceKey(p)));
     if (fresh.length) {
       for (const p of fresh) announced.add(announceKey(p));
@@ -205,7 +220,8 @@ export class WpAlarmPopup extends LitElement {
     const count = open
       ? html`<a class="count" href="/alarms" data-testid="wall-alarm-count" data-count=${open}>${open === 1 ? t('alarms.openCountOne') : t('alarms.openCount', { n: open })}</a>`
       : nothing;
-    if (!popups.length) return count;
+    const dispatches = dispatchPopups(this.store.value.list, this.dismissedDispatches.value);
+    if (!popups.length && !dispatches.length) return count;
     return html`
       ${count}
       ${this.soundBlocked
@@ -222,6 +238,20 @@ export class WpAlarmPopup extends LitElement {
               <button type="button" class="primary" data-testid="popup-ack" @click=${() => this.ack(a)}>${t('alarms.ack')}</button>
               <button type="button" data-testid="popup-dismiss" @click=${() => dismissPopup(a.id)}>${t('popup.dismiss')}</button>
               <a class="button" href="/alarms" data-testid="popup-open">${t('popup.open')}</a>
+            </div>
+          </div>
+        </div>`,
+      )}
+      ${dispatches.map(
+        (a) => html`<div class="card dispatch ${a.guardDispatch?.overdueAt != null ? 'late' : ''}" data-testid="dispatch-popup" data-alarm-id=${a.id}>
+          ${a.snapshotUrl ? html`<img src=${a.snapshotUrl} alt=${t('alarms.snapshot')} />` : html`<div></div>`}
+          <div>
+            <h3>${t('dispatch.popupTitle')}: ${t(`alarms.kind.${a.kind}`)}</h3>
+            <div><strong>${a.cameraName ?? a.cameraId}</strong> · <span class="meta">${t('alarms.zone', { zone: a.zone })}</span></div>
+            <wp-dispatch-steps compact .dispatch=${a.guardDispatch}></wp-dispatch-steps>
+            <div class="actions">
+              <button type="button" data-testid="dispatch-popup-dismiss" @click=${() => dismissDispatchPopup(a)}>${t('popup.dismiss')}</button>
+              <a class="button" href="/alarms">${t('popup.open')}</a>
             </div>
           </div>
         </div>`,

@@ -64,7 +64,10 @@ export async function refreshAlarms(): Promise<void> {
 }
 
 onSseEvent((name, data) => {
-  if (name === 'hello') void refreshAlarms();
+  // a guard's phone gets no alarms, only its dispatches (data/dispatches.ts)
+  if (name === 'hello') {
+    if ((data as { user?: { role?: string } } | null)?.user?.role !== 'guard') void refreshAlarms();
+  }
   else if (name === 'alarm' && data && typeof data === 'object' && 'id' in data) {
     const a = data as Alarm & { raised?: boolean };
     const { raised, ...alarm } = a;

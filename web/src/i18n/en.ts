@@ -4,6 +4,7 @@ import { patrolEn } from './patrol-en';
 import { evidenceEn } from './evidence-en';
 import { usersEn } from './users-en';
 import { equipmentEn } from './equipment-en';
+import { dispatchEn } from './dispatch-en';
 
 /** English message table. Keys are shared with zh-CN (which must translate every key). */
 export const en = {
@@ -136,6 +137,7 @@ export const en = {
   ...evidenceEn,
   ...usersEn,
   ...equipmentEn,
+  ...dispatchEn,
 };
 
 export type MessageKey = keyof typeof en;

@@ -40,6 +40,19 @@ export function setLang(lang: Lang): void {
   for (const fn of listeners) fn(lang);
 }
 
+/** Use `lang` unless the user chose a language on this device (the guard's phone page is zh-CN first). */
+export function preferLang(lang: Lang): void {
+  try {
+    if (localStorage.getItem(STORAGE_KEY)) return;
+  } catch {
+    // storage unavailable: the page's preference applies
+  }
+  if (lang === current) return;
+  current = lang;
+  document.documentElement.lang = lang;
+  for (const fn of listeners) fn(lang);
+}
+
 export function onLangChange(fn: (lang: Lang) => void): () => void {
   listeners.add(fn);
   return () => listeners.delete(fn);

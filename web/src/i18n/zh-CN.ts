@@ -5,6 +5,7 @@ import { patrolZhCN } from './patrol-zh-CN';
 import { evidenceZhCN } from './evidence-zh-CN';
 import { usersZhCN } from './users-zh-CN';
 import { equipmentZhCN } from './equipment-zh-CN';
+import { dispatchZhCN } from './dispatch-zh-CN';
 
 /** 简体中文消息表。 */
 export const zhCN: Record<MessageKey, string> = {
@@ -137,4 +138,5 @@ export const zhCN: Record<MessageKey, string> = {
   ...evidenceZhCN,
   ...usersZhCN,
   ...equipmentZhCN,
+  ...dispatchZhCN,
 };

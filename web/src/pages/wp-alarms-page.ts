@@ -17,6 +17,8 @@ import {
   type AnalyticsStatus,
 } from '../data/alarms';
 import { reviewPath } from '../data/recordings';
+import { guards, refreshGuards } from '../data/dispatches';
+import '../components/wp-dispatch-steps';
 import { formatDateTime, getLang, t } from '../i18n';
 import { sharedStyles } from '../styles/shared';
 
@@ -38,6 +40,7 @@ export function formatDuration(ms: number): string {
 @customElement('wp-alarms-page')
 export class WpAlarmsPage extends LitElement {
   private readonly store = new StoreController(this, alarms);
+  private readonly guards = new StoreController(this, guards);
   private readonly l10n = new LocalizeController(this);
   @state() private showAll = false;
   @state() private status: AnalyticsStatus | undefined;
@@ -185,6 +188,7 @@ export class WpAlarmsPage extends LitElement {
   override connectedCallback(): void {
     super.connectedCallback();
     void refreshAlarms();
+    void refreshGuards(); // the pick-list of guard accounts for "dispatch" (issue L point 2)
     fetchAnalyticsStatus()
       .then((s) => (this.status = s))
       .catch(() => undefined);
@@ -218,6 +222,7 @@ export class WpAlarmsPage extends LitElement {
     return html`<div class="steps" data-testid="alarm-steps">
       ${a.ack ? html`<div data-testid="step-ack">${t('alarms.ackBy', { user: a.ack.by, time: formatDateTime(a.ack.at), after: after(a.ackAfterMs) })}${a.ack.note ? ` — ${a.ack.note}` : ''}</div>` : nothing}
       ${a.dispatch ? html`<div data-testid="step-dispatch">${t('alarms.dispatchBy', { user: a.dispatch.by, to: a.dispatch.to ?? '', time: formatDateTime(a.dispatch.at) })}${a.dispatch.note ? ` — ${a.dispatch.note}` : ''}</div>` : nothing}
+      ${a.guardDispatch ? html`<wp-dispatch-steps .dispatch=${a.guardDispatch}></wp-dispatch-steps>` : nothing}
       ${a.resolve
         ? html`<div data-testid="step-resolve">
             ${t('alarms.resolveBy', { user: a.resolve.by, time: formatDateTime(a.resolve.at), after: after(a.resolveAfterMs) })} ·
@@ -237,7 +242,7 @@ export class WpAlarmsPage extends LitElement {
     return html`<div class="row">
       ${note}
       ${a.status === 'acknowledged'
-        ? html`<input name="to" placeholder=${t('alarms.to')} data-testid="alarm-to" />
+        ? html`<input name="to" placeholder=${t('alarms.to')} title=${t('dispatch.guardHint')} list="guard-accounts" autocomplete="off" data-testid="alarm-to" />
             <button data-testid="alarm-dispatch" ?disabled=${busy} @click=${() => this.run(a, () => dispatchAlarm(a.id, this.field(a, 'to'), this.field(a, 'note')))}>${t('alarms.dispatch')}</button>`
         : nothing}
       <select name="outcome" data-testid="alarm-outcome-select" aria-label=${t('alarms.outcome')}>
@@ -343,6 +348,7 @@ export class WpAlarmsPage extends LitElement {
         : this.bulkMsg
           ? html`<div class="bulk"><span data-testid="bulk-result">${this.bulkMsg}</span>${this.bulkErrors.map((m) => html`<span class="err" data-testid="bulk-error">${m}</span>`)}</div>`
           : nothing}
+      <datalist id="guard-accounts">${this.guards.value.map((g) => html`<option value=${g.username}>${g.displayName ?? g.username}</option>`)}</datalist>
       ${list.length
         ? html`<ul data-testid="alarm-list">${repeat(list, (a) => a.id, (a) => this.renderAlarm(a))}</ul>`
         : html`<p class="muted" data-testid="alarms-empty">${t('alarms.none')}</p>`}

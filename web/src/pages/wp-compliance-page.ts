@@ -9,10 +9,12 @@ import { formatDateTime, t } from '../i18n';
 import { errorMessage } from '../i18n/errors';
 import { sharedStyles } from '../styles/shared';
 import '../components/wp-footage-player';
+import '../components/wp-dispatch-times';
+import { fetchDispatchTimes, type DispatchTimes } from '../data/dispatches';
 
 const RANGES = [24, 168] as const;
-const today = () => {
-  const d = new Date(serverNow());
+const today = (ms = serverNow()) => {
+  const d = new Date(ms);
   return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
 };
 
@@ -24,6 +26,8 @@ export class WpCompliancePage extends LitElement {
   @state() private round: Round | null = null;
   @state() private replay: { idx: number; cameraId: string; from: number; to: number } | null = null;
   @state() private error = '';
+  /** guard response times (issue L point 2): today, or the last 7 days */
+  @state() private times: DispatchTimes | null = null;
   private readonly l10n = new LocalizeController(this);
 
   static override styles = [
@@ -55,6 +59,7 @@ export class WpCompliancePage extends LitElement {
       const now = serverNow();
       this.data = await fetchCompliance(now - this.hours * 3600_000, now + 1000);
       this.error = '';
+      this.times = await fetchDispatchTimes(today(now - (this.hours - 24) * 3600_000), today(now)).catch(() => null);
     } catch (e) {
       this.error = errorMessage(e);
     }
@@ -143,6 +148,7 @@ export class WpCompliancePage extends LitElement {
               ${this.table(t('comp.byShift'), Object.entries(d.byShift), 'comp-shift')}
               ${this.table(t('comp.byDay'), Object.entries(d.byDay), 'comp-day')}
             </div>
+            <wp-dispatch-times .times=${this.times}></wp-dispatch-times>
             <h2>${t('comp.rounds')}</h2>
             <table>
               ${[...d.slots].reverse().map((s) => html`<tr data-testid="comp-slot" data-round-id=${s.roundId ?? ''}>

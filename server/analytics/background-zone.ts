@@ -60,6 +60,10 @@ export class ZoneScene {
   /** the previous frame (stillness while learning) */
   P: Float32Array | undefined;
   private scratch: Float32Array[] | undefined;
+  /** learnedIdx() cache and the learnedVersion it was made for (bumped whenever a pixel is learned or forgotten) */
+  private sel: Uint32Array | undefined;
+  private selFor = -1;
+  private learnedVersion = 0;
   learnedCount = 0;
   state: SceneState = 'learning';
   reason: string | undefined;
@@ -95,8 +99,21 @@ export class ZoneScene {
     this.learnedT = new Float32Array(w * h);
   }
 
+  /** the zone's learned pixels (cached until a pixel is learned or forgotten) */
+  private learnedIdx(): Uint32Array {
+    if (this.selFor !== this.learnedVersion || !this.sel) {
+      const out = new Uint32Array(this.learnedCount);
+      let n = 0;
+      for (let k = 0; k < this.idx.length; k++) if (this.learned[this.idx[k]!]) out[n++] = this.idx[k]!;
+      this.sel = n === out.length ? out : out.subarray(0, n);
+      this.selFor = this.learnedVersion;
+    }
+    return this.sel;
+  }
+
   relearn(reason?: string): void {
     this.learned.fill(0);
+    this.learnedVersion++;
     this.stable.fill(0);
     this.acc.fill(0);
     this.run.fill(0);
@@ -124,13 +141,17 @@ export class ZoneScene {
     const [zs, zf, zl, zp] = this.scratch as [Float32Array, Float32Array, Float32Array, Float32Array];
     // normalised over the learned pixels (all of the zone until some are learned): gain and offset
     // changes of the whole zone (auto-exposure, light ramps, day/night grey) cancel out
-    const sel = this.learnedCount > 0.5 * this.idx.length ? this.idx.filter((i) => learned[i]) : this.idx;
+    const sel = this.learnedCount > 0.5 * this.idx.length ? this.learnedIdx() : this.idx;
     normalise(this.S, sel, zs, this.idx);
     normalise(g.px, sel, zf, this.idx);
     normalise(this.L, sel, zl, this.idx);
     const prev = this.P ?? g.px;
     normalise(prev, sel, zp, this.idx);
-    for (const i of this.idx) this.S[i] = this.S[i]! + (g.px[i]! - this.S[i]!) * a;
+    const idx = this.idx;
+    for (let k = 0; k < idx.length; k++) {
+      const i = idx[k]!;
+      this.S[i] = this.S[i]! + (g.px[i]! - this.S[i]!) * a;
+    }
     const inZone = boxes.filter((b) => boxOverlapFraction(b.b, this.zone.polygon) > 0.05);
     const ready = this.state === 'ready';
     let changed = 0;
@@ -138,12 +159,14 @@ export class ZoneScene {
     let x1 = 1, y1 = 1, x2 = 0, y2 = 0;
     const w = g.w;
     const bl = 1 - Math.exp(-dt / TAU_LONG);
-    for (const i of this.idx) {
+    for (let k = 0; k < idx.length; k++) {
+      const i = idx[k]!;
       const nx = ((i % w) + 0.5) / w;
       const ny = (Math.floor(i / w) + 0.5) / g.h;
       // under a detected box (people with a margin: arms, their shadow, a bag at their feet)
       let covered = false;
-      for (const { b, person } of inZone) {
+      for (let j = 0; j < inZone.length; j++) {
+        const { b, person } = inZone[j]!;
         const mx = person ? 0.25 * (b.x2 - b.x1) + 0.01 : 0;
         const my = person ? 0.05 * (b.y2 - b.y1) + 0.01 : 0;
         if (nx < b.x1 - mx || nx > b.x2 + mx || ny < b.y1 - my || ny > b.y2 + 2 * my) continue;
@@ -168,6 +191,7 @@ export class ZoneScene {
           this.L[i] = this.acc[i]! / this.stable[i]!;
           learned[i] = 1;
           this.learnedCount++;
+          this.learnedVersion++;
           this.matched[i] = 0;
           this.learnedT[i] = t;
         }
@@ -190,6 +214,7 @@ export class ZoneScene {
         if (t - this.learnedT[i]! > SUSPECT_SECONDS) {
           learned[i] = 0;
           this.learnedCount--;
+          this.learnedVersion++;
           this.stable[i] = 0;
           this.acc[i] = 0;
           this.run[i] = 0;

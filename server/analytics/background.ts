@@ -171,7 +171,7 @@ export class SceneWatch {
       return false;
     }
     let c = 0;
-    for (const i of outside) if (Math.abs(cur[i]! - prev[i]!) > Z_DIFF) c++;
+    for (let k = 0; k < outside.length; k++) if (Math.abs(cur[outside[k]!]! - prev[outside[k]!]!) > Z_DIFF) c++;
     for (let i = 0; i < n; i++) prev[i] = prev[i]! + (cur[i]! - prev[i]!) * 0.5;
     return outside.length > 50 && c / outside.length > 0.5;
   }

@@ -72,7 +72,8 @@ interface Stats {
 function stats(g: Float32Array): Stats {
   let s = 0;
   let s2 = 0;
-  for (const v of g) {
+  for (let i = 0; i < g.length; i++) {
+    const v = g[i]!;
     s += v;
     s2 += v * v;
   }
@@ -260,6 +261,6 @@ export class TamperDetector {
 
 function mean(a: Float32Array): number {
   let s = 0;
-  for (const v of a) s += v;
+  for (let i = 0; i < a.length; i++) s += a[i]!;
   return s / a.length;
 }

@@ -8,7 +8,7 @@
  * checkpoint-signed duty log like patrol shots. A dispatch not accepted within `acceptMs` is flagged once; the
  * deadline is stored (`accept_by_ms`), so after a restart the timers are set again from the database.
  *
- * Every change pushes `dispatch.updated` (the guard's phone, the duty log) and `alarm.updated` (the post: the
+ * Every change pushes `dispatch.updated` (the guard's phone, the duty log) and `alarm.progress` (the post: the
  * alarm carries a summary of its newest dispatch).
  */
 import { createHash } from 'node:crypto';
@@ -188,7 +188,8 @@ export class DispatchService {
   private changed(d: DispatchView, step: DispatchEventStep): AlarmView {
     this.o.bus.emit('dispatch.updated', { dispatch: d, step });
     const a = this.o.alarms.require(d.alarmId);
-    this.o.bus.emit('alarm.updated', a);
+    // not `alarm.updated`: that is the alarm's own handling (duty log alarm-watch.ts); this only refreshes the console
+    this.o.bus.emit('alarm.progress', a);
     return a;
   }
 }

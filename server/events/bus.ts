@@ -29,6 +29,8 @@ export interface BusEvents {
   /** Alarms (issue C): raised by live analytics; updated on end, ack, dispatch, resolve. */
   'alarm.raised': AlarmView;
   'alarm.updated': AlarmView;
+  /** The alarm's guard dispatch moved on (its status did not change): to the console only, not a duty-log step of the alarm */
+  'alarm.progress': AlarmView;
   /** Dispatch to a guard's phone (issue L point 2): sent, a step answered, a photo added, flagged as not accepted in time */
   'dispatch.updated': { dispatch: DispatchView; step: 'sent' | 'on_way' | 'arrived' | 'handled' | 'overdue' | 'photo' };
 }

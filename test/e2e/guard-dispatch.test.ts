@@ -130,11 +130,16 @@ describe('guard dispatch to a phone (issue L point 2)', () => {
     expect(photoOk).toBe(200);
   }, 30_000);
 
-  it('the duty log has every step and verifies', async () => {
+  it('the duty log has every step and verifies; compliance shows the response times', async () => {
     const entries = ((await api('GET', '/api/dutylog?limit=100')).body as Json[]).filter((e) => e.data?.alarmId === alarmId).reverse();
     expect(entries.map((e) => e.kind)).toEqual(['alarm_ack', 'alarm_dispatch', 'dispatch_on_way', 'dispatch_arrived', 'dispatch_handled']);
     expect(entries.at(-1).data.photos).toHaveLength(1);
     expect(entries.at(-1).data.photos[0].sha256).toMatch(/^[0-9a-f]{64}$/);
+    // the response times are on the compliance page
+    await post.goto(`${wp.url}/compliance`);
+    const day = post.getByTestId('dispatch-times-day');
+    await day.waitFor({ timeout: 5000 });
+    expect(await day.getByTestId('times-handled').textContent()).toMatch(/\d+ s \/ \d+ s/);
     const v = (await api('GET', '/api/dutylog/verify')).body;
     expect(v.ok, JSON.stringify(v)).toBe(true);
     expect(pageErrors).toEqual([]);

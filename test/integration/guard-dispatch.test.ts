@@ -194,6 +194,16 @@ describe('dispatch to a guard (issue L point 2)', () => {
     }
   });
 
+  it('a wall display shows the photos on its pop-up, and nothing else of the dispatch', async () => {
+    expect((await call('POST', '/api/users', admin, { username: 'wall1', password: 'wall1-display-pass-2026', role: 'wall' })).status).toBe(201);
+    const wall = await login(wp.url, 'wall1', 'wall1-display-pass-2026');
+    const a = (await call('GET', `/api/alarms/${alarmId}`, wall)).body;
+    expect(a.guardDispatch.photos).toHaveLength(3);
+    expect((await fetch(`${wp.url}${a.guardDispatch.photos[1].url}`, { headers: { cookie: wall } })).headers.get('content-type')).toBe('image/png');
+    expect((await call('GET', `/api/dispatches/${id}`, wall)).status).toBe(403);
+    expect((await photo(id, wall, jpeg)).status).toBe(403);
+  });
+
   it('each step is in the duty log, the photos with their sha256, and the chain verifies', async () => {
     // (the alarm was written into the database directly: no 'alarm' raised entry)
     const entries = ((await call('GET', '/api/dutylog?limit=200', admin)).body as Json[]).filter((e) => e.data?.alarmId === alarmId).reverse();
@@ -242,6 +252,8 @@ describe('dispatch to a guard (issue L point 2)', () => {
     expect(alarm.guardDispatch.overdueAt).toBeGreaterThanOrEqual(d.sentAt + 3000);
     const log = (await call('GET', '/api/dutylog?limit=50', admin)).body as Json[];
     expect(log.filter((e) => e.kind === 'dispatch_overdue' && e.data.alarmId === a)).toHaveLength(1);
+    // the dispatch's own updates after a restart do not write the alarm's dispatch entry again
+    expect(log.filter((e) => e.kind === 'alarm_dispatch' && e.data.alarmId === a)).toHaveLength(1);
     // accepting late still works
     li = await login(wp.url, 'li', 'li-guard-pass-2026');
     expect((await call('POST', `/api/dispatches/${d.id}/step`, li, { step: 'on_way' })).status).toBe(200);

@@ -53,6 +53,7 @@ export function eventsRouter(
     );
     const offAlarmRaised = bus.on('alarm.raised', (a) => sees(a.cameraId) && send('alarm', { ...a, raised: true }));
     const offAlarmUpdated = bus.on('alarm.updated', (a) => sees(a.cameraId) && send('alarm', a));
+    const offAlarmProgress = bus.on('alarm.progress', (a) => sees(a.cameraId) && send('alarm', a));
     const beat = setInterval(() => res.write(`: ${Date.now()}\n\n`), heartbeatMs);
     // a user disabled, demoted, re-righted or logged out elsewhere: the stream ends now, not at the next request
     const me = req.user?.id;
@@ -73,6 +74,7 @@ export function eventsRouter(
       offChanged();
       offAlarmRaised();
       offAlarmUpdated();
+      offAlarmProgress();
     });
   });
   return r;

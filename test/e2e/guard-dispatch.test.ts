@@ -114,9 +114,18 @@ describe('guard dispatch to a phone (issue L point 2)', () => {
 
     const jpeg = await sharp({ create: { width: 320, height: 240, channels: 3, background: '#a33' } }).jpeg().toBuffer();
     expect(await card.getByTestId('guard-photo').getAttribute('capture')).toBe('environment');
+    // not a photo: a clear message on the phone, nothing stored
+    await card.getByTestId('guard-photo').setInputFiles({ name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('not a picture') });
+    await card.getByTestId('guard-error').filter({ hasText: '这不是照片' }).waitFor({ timeout: 5000 });
+    // a big PNG is re-encoded on the phone as a JPEG under the limit
+    const big = await sharp({ create: { width: 2600, height: 1200, channels: 3, background: '#39c' } }).png({ compressionLevel: 0 }).toBuffer();
+    expect(big.length).toBeGreaterThan(8 * 1024 * 1024);
     await card.getByTestId('guard-photo').setInputFiles({ name: 'IMG_0001.jpg', mimeType: 'image/jpeg', buffer: jpeg });
     await card.getByTestId('guard-photo-label').filter({ hasText: '1/3' }).waitFor({ timeout: 5000 });
-    await steps.getByTestId('dispatch-photo').waitFor({ timeout: 2000 });
+    await card.getByTestId('guard-photo').setInputFiles({ name: 'big.png', mimeType: 'image/png', buffer: big });
+    await card.getByTestId('guard-photo-label').filter({ hasText: '2/3' }).waitFor({ timeout: 10_000 });
+    expect(await card.getByTestId('guard-error').count()).toBe(0);
+    await steps.getByTestId('dispatch-photo').nth(1).waitFor({ timeout: 2000 });
     await card.getByTestId('guard-note').fill('杂物已清走，通道畅通');
     await card.getByTestId('guard-handled').tap();
     await card.getByTestId('guard-done').waitFor({ timeout: 2000 });
@@ -124,8 +133,8 @@ describe('guard dispatch to a phone (issue L point 2)', () => {
     await steps.and(post.locator('[data-state="handled"]')).waitFor({ timeout: 2000 });
     expect(await steps.getByTestId('dispatch-handled-note').textContent()).toContain('杂物已清走');
     await popup.and(wall.locator('[data-state="handled"]')).waitFor({ timeout: 2000 });
-    expect(await popup.getByTestId('dispatch-photo').count()).toBe(1);
-    const src = await popup.getByTestId('dispatch-photo').getAttribute('src');
+    expect(await popup.getByTestId('dispatch-photo').count()).toBe(2);
+    const src = await popup.getByTestId('dispatch-photo').nth(1).getAttribute('src');
     const photoOk = (await wall.request.get(`${wp.url}${src}`)).status();
     expect(photoOk).toBe(200);
   }, 30_000);
@@ -133,7 +142,7 @@ describe('guard dispatch to a phone (issue L point 2)', () => {
   it('the duty log has every step and verifies; compliance shows the response times', async () => {
     const entries = ((await api('GET', '/api/dutylog?limit=100')).body as Json[]).filter((e) => e.data?.alarmId === alarmId).reverse();
     expect(entries.map((e) => e.kind)).toEqual(['alarm_ack', 'alarm_dispatch', 'dispatch_on_way', 'dispatch_arrived', 'dispatch_handled']);
-    expect(entries.at(-1).data.photos).toHaveLength(1);
+    expect(entries.at(-1).data.photos.map((p: Json) => p.mime)).toEqual(['image/jpeg', 'image/jpeg']);
     expect(entries.at(-1).data.photos[0].sha256).toMatch(/^[0-9a-f]{64}$/);
     // the response times are on the compliance page
     await post.goto(`${wp.url}/compliance`);

@@ -11,6 +11,7 @@ import { Store } from './store';
 import type { Alarm } from './alarms';
 import type { DispatchStepName, DispatchTimes, DispatchView, GuardAccount } from '../../../shared/wire/dispatch';
 export type { DispatchStepName, DispatchTimes, DispatchView, GuardAccount, DispatchDayTimes } from '../../../shared/wire/dispatch';
+import { MAX_PHOTO_BYTES } from '../../../shared/wire/dispatch';
 export { MAX_DISPATCH_PHOTOS, MAX_PHOTO_BYTES } from '../../../shared/wire/dispatch';
 import type { GuardDispatchSummary } from '../../../shared/wire/alarms';
 export type { GuardDispatchSummary };
@@ -74,8 +75,27 @@ export async function answerStep(id: number, step: DispatchStepName, note?: stri
   return d;
 }
 
-/** Upload one photo as it is (the server checks the bytes: JPEG or PNG, at most 8 MB, at most 3). */
-export async function uploadPhoto(id: number, file: Blob): Promise<DispatchView> {
+/**
+ * A JPEG or PNG of at most 8 MB goes as it is; anything else the browser can decode (a 48 MP shot, HEIC in Safari) is
+ * re-encoded as a JPEG of at most 3000 px; what it cannot decode goes as it is and the server says what is wrong.
+ */
+async function fitPhoto(file: Blob): Promise<Blob> {
+  if ((file.type === 'image/jpeg' || file.type === 'image/png') && file.size <= MAX_PHOTO_BYTES) return file;
+  try {
+    const bmp = await createImageBitmap(file);
+    const scale = Math.min(1, 3000 / Math.max(bmp.width, bmp.height));
+    const canvas = new OffscreenCanvas(Math.round(bmp.width * scale), Math.round(bmp.height * scale));
+    canvas.getContext('2d')!.drawImage(bmp, 0, 0, canvas.width, canvas.height);
+    bmp.close();
+    return await canvas.convertToBlob({ type: 'image/jpeg', quality: 0.85 });
+  } catch {
+    return file;
+  }
+}
+
+/** Upload one photo (the server checks the bytes: JPEG or PNG, at most 8 MB, at most 3). */
+export async function uploadPhoto(id: number, original: Blob): Promise<DispatchView> {
+  const file = await fitPhoto(original);
   let res: Response;
   try {
     res = await fetch(`/api/dispatches/${id}/photos`, {

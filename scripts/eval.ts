@@ -6,6 +6,7 @@
  *   npm run eval                       # at 5 and 2 fps: per rate a table (per scenario, per category, total)
  *                                      # on stdout, then one JSON line with the totals and categories
  *   npm run eval -- --fps 2 --only exit-van,walk-through --json
+ *   npm run eval -- --workers 0          # in process, one clip at a time (default 2 detector threads, 2 clips at once)
  */
 import { parseArgs } from 'node:util';
 import { pathToFileURL } from 'node:url';
@@ -35,7 +36,7 @@ export interface EvalSummary {
 
 const r2 = (n: number) => Math.round(n * 100) / 100;
 
-export async function runEval(detector: Detector, opts: { fps?: number; only?: string[] } = {}): Promise<EvalSummary> {
+export async function runEval(detector: Detector, opts: { fps?: number; only?: string[]; concurrency?: number } = {}): Promise<EvalSummary> {
   const fps = opts.fps ?? 5;
   const scenarios: Scenario[] = await ensureScenarios(opts.only);
   const out: ScenarioResult[] = [];
@@ -46,8 +47,20 @@ export async function runEval(detector: Detector, opts: { fps?: number; only?: s
     p.alarms.push(...alarms);
     pool.set(key, p);
   };
-  for (const s of scenarios) {
-    const res = await analyzeVideo(s.video, s.zones, detector, { fps, tamper: s.tamper });
+  // clips are independent (one analyzer each): as many at once as the detector analyses frames at once
+  // (its worker threads), in clip order in the results
+  const runs = new Array<Promise<Awaited<ReturnType<typeof analyzeVideo>>>>(scenarios.length);
+  let next = 0;
+  const lane = async () => {
+    for (let i = next++; i < scenarios.length; i = next++) {
+      const s = scenarios[i]!;
+      runs[i] = analyzeVideo(s.video, s.zones, detector, { fps, tamper: s.tamper });
+      await runs[i]!.catch(() => undefined);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(opts.concurrency ?? detector.parallelism, scenarios.length)) }, lane));
+  for (const [i, s] of scenarios.entries()) {
+    const res = await runs[i]!;
     const alarms = res.alarms.map((a) => ({ type: a.type, zone: a.zone, start: r2(a.start), end: r2(a.end ?? a.start) }));
     out.push({ name: s.name, category: s.category, alarms, result: scoreAlarms(s.truth, alarms), frames: res.frames, wallMs: res.wallMs });
     // zone names are unique per scenario only: prefix them for the totals
@@ -95,11 +108,15 @@ export function formatTable(s: EvalSummary): string {
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
-    options: { fps: { type: 'string' }, only: { type: 'string' }, json: { type: 'boolean', default: false } },
+    options: { fps: { type: 'string' }, only: { type: 'string' }, json: { type: 'boolean', default: false }, workers: { type: 'string', default: '2' } },
   });
   process.env.WATCHPOST_LOG_LEVEL ??= 'warn';
+  // --workers N: detector threads, and clips analysed at once (default 2: one per core); 0 = in process, one clip at a time
+  const workers = Number(values.workers);
+  if (!Number.isInteger(workers) || workers < 0 || workers > 8) throw new Error(`--workers must be an integer 0–8, got "${values.workers}"`);
   const { Detector } = await import('../server/analytics/detector.ts');
-  const detector = await Detector.load();
+  const { DetectorWorker } = await import('../server/analytics/detector-worker.ts');
+  const detector = workers === 0 ? await Detector.load() : await DetectorWorker.start({ workers });
   // default: both rates (5 fps for files, 2 fps as live); one table and one JSON line each
   for (const fps of values.fps ? [Number(values.fps)] : [5, 2]) {
     const summary = await runEval(detector, { fps, only: values.only?.split(',') });

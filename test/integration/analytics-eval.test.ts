@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runEval, type EvalSummary } from '../../scripts/eval.ts';
-import { Detector } from '../../server/analytics/detector.ts';
+import type { Detector } from '../../server/analytics/detector.ts';
+import { DetectorWorker } from '../../server/analytics/detector-worker.ts';
 import { ensureScenarios } from '../support/scenarios.ts';
 
 // Bars for the scenario set (23 clips, 14 true events; negatives: walk-through, short stays, a static
@@ -17,7 +18,8 @@ describe('evaluation on the scenario clips', () => {
   let det: Detector;
   beforeAll(async () => {
     await ensureScenarios();
-    det = await Detector.load();
+    // two worker threads: two clips analysed at once (the results do not depend on it: one analyzer per clip)
+    det = await DetectorWorker.start({ workers: 2 });
   }, 180_000);
   afterAll(async () => {
     await det?.dispose();

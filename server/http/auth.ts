@@ -43,7 +43,7 @@ export function clearSessionCookie(req: Request, res: Response): void {
 }
 
 /** What a wall-display account may do: watch the live wall and get alarm pop-ups (GET only; with a guard's photos). */
-const WALL_ALLOWED = [/^\/api\/cameras\/?$/, /^\/api\/cameras\/[^/]+\/?$/, /^\/api\/events\/?$/, /^\/api\/alarms\/?$/, /^\/api\/alarms\/\d+(\/snapshot)?\/?$/, /^\/api\/dispatches\/\d+\/photos\/\d+\/?$/, /^\/hls\//];
+const WALL_ALLOWED = [/^\/api\/cameras\/?$/, /^\/api\/cameras\/[^/]+\/?$/, /^\/api\/events\/?$/, /^\/api\/alarms\/?$/, /^\/api\/alarms\/\d+(\/snapshot\.jpg)?\/?$/, /^\/api\/dispatches\/\d+\/photos\/\d+\/?$/, /^\/hls\//];
 
 /**
  * Resolves the session cookie into req.user; 401 when there is none. The cookie is re-issued whenever the

@@ -200,6 +200,7 @@ describe('dispatch to a guard (issue L point 2)', () => {
     const a = (await call('GET', `/api/alarms/${alarmId}`, wall)).body;
     expect(a.guardDispatch.photos).toHaveLength(3);
     expect((await fetch(`${wp.url}${a.guardDispatch.photos[1].url}`, { headers: { cookie: wall } })).headers.get('content-type')).toBe('image/png');
+    expect((await fetch(`${wp.url}${a.snapshotUrl}`, { headers: { cookie: wall } })).status).toBe(200); // the alarm's own snapshot too
     expect((await call('GET', `/api/dispatches/${id}`, wall)).status).toBe(403);
     expect((await photo(id, wall, jpeg)).status).toBe(403);
   });

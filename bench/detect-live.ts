@@ -15,6 +15,9 @@
  *    process, as CPU time (process.cpuUsage) of 1-thread runs on a real letterboxed frame: the detector's
  *    own `inferMs` is wall time per run, which grows when the box is busy (two workers on two cores gave a
  *    negative "overhead" against it);
+ *    With N workers the same bare runs are also measured N at once ("bare ∥", bareParallelCpuMs): the
+ *    sessions then share the cores and caches as they do in the server, which costs CPU per run by itself;
+ *    "overhead ∥" is against that figure;
  *  - "keeps up": every camera analyses ≥ 1.8 fps (of 2) with < 5 % of its frames dropped.
  * Goal: ≥ 16 cameras keep up on 2 cores while recording; overhead ≤ 30 %. Prints a table and one JSON line.
  */
@@ -52,7 +55,18 @@ async function bareInferCpuMs(runs = 60): Promise<number> {
   }
 }
 
-async function run(n: number, warmS: number, measureS: number, workers: number, bareMs: number) {
+/** The same with `workers` sessions in worker threads running at once, as the server runs them (shared cores and caches). */
+async function bareParallelCpuMs(workers: number, runs = 80): Promise<number> {
+  const { DetectorWorker } = await import('../server/analytics/detector-worker.ts');
+  const det = await DetectorWorker.start({ workers, intraOpNumThreads: 1 });
+  try {
+    return (await bareInfer(det, runs, workers)).cpuMs;
+  } finally {
+    await det.dispose();
+  }
+}
+
+async function run(n: number, warmS: number, measureS: number, workers: number, bareMs: number, bareParMs: number) {
   const clips = [1, 2, 3, 4].map((i) => join(REPO_ROOT, 'assets', 'demo', `demo-${i}.mp4`));
   if (!clips.every(existsSync)) throw new Error('demo clips missing: run npm run prepare');
   const cams = Array.from({ length: n }, (_, i) => `  - {id: cam${i + 1}, name: "Cam ${i + 1}", file: "${clips[i % 4]}"}`);
@@ -112,6 +126,8 @@ async function run(n: number, warmS: number, measureS: number, workers: number, 
       bareInferCpuMs: r1(bareMs),
       nodeMsPerFrame: r1(nodeMsPerFrame),
       overheadPercent: bareMs ? r1((nodeMsPerFrame / bareMs - 1) * 100) : null,
+      bareParallelCpuMs: r1(bareParMs),
+      overheadVsParallelPercent: bareParMs ? r1((nodeMsPerFrame / bareParMs - 1) * 100) : null,
       keepsUp: per.length === n && minFps >= 1.8 && per.every((c) => c.dropRatio < 0.05),
     };
   } finally {
@@ -127,13 +143,15 @@ async function main(): Promise<void> {
   log(`bare session.run: ${r1(bareMs)} ms CPU per run (1 thread)`);
   const workerCounts = values.workers!.split(',').map(Number).filter((x) => x >= 0);
   for (const w of workerCounts) {
+    const parMs = w > 1 ? await bareParallelCpuMs(w) : bareMs;
+    if (w > 1) log(`bare session.run, ${w} sessions at once: ${r1(parMs)} ms CPU per run`);
     for (const n of counts) {
       log(`${n} cameras, ${w} detector worker(s) …`);
-      rows.push(await run(n, Number(values.warmup), Number(values.seconds), w, bareMs));
+      rows.push(await run(n, Number(values.warmup), Number(values.seconds), w, bareMs, parMs));
     }
   }
-  const head = ['cameras', 'workers', 'fps min', 'fps mean', 'drop % max', 'node %', 'ffmpeg %', 'total %', 'infer ms (wall)', 'bare CPU ms', 'node ms/frame', 'overhead %', 'keeps up'];
-  const lines = rows.map((r) => [r.cameras, r.workers, r.analysedFpsMin, r.analysedFpsMean, r.droppedPercentMax, r.nodeCorePercent, r.ffmpegCorePercent, r.totalCorePercent, r.inferMs, r.bareInferCpuMs, r.nodeMsPerFrame, r.overheadPercent ?? '—', r.keepsUp ? 'yes' : 'NO'].map(String));
+  const head = ['cameras', 'workers', 'fps min', 'fps mean', 'drop % max', 'node %', 'ffmpeg %', 'total %', 'infer ms (wall)', 'bare CPU ms', 'bare ∥ CPU ms', 'node ms/frame', 'overhead %', 'overhead ∥ %', 'keeps up'];
+  const lines = rows.map((r) => [r.cameras, r.workers, r.analysedFpsMin, r.analysedFpsMean, r.droppedPercentMax, r.nodeCorePercent, r.ffmpegCorePercent, r.totalCorePercent, r.inferMs, r.bareInferCpuMs, r.bareParallelCpuMs, r.nodeMsPerFrame, r.overheadPercent ?? '—', r.overheadVsParallelPercent ?? '—', r.keepsUp ? 'yes' : 'NO'].map(String));
   const w = head.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i]!.length)));
   const fmt = (c: string[]) => c.map((x, i) => x.padStart(w[i]!)).join('  ');
   process.stdout.write(`${fmt(head)}\n${lines.map(fmt).join('\n')}\n`);

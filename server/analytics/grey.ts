@@ -41,12 +41,23 @@ export function tinyMap(width: number, height: number): TinyMap {
   return m;
 }
 
-export function frameGreys(f: Pick<Frame, 'data' | 'width' | 'height'>): FrameGreys {
+let accScratch = new Float64Array(0);
+
+/**
+ * `into`: the previous result of the same camera, whose arrays are refilled when the size matches (no
+ * allocation per frame). Its readers must copy what they keep beyond the frame (tamper.ts, background-zone.ts
+ * do); the exit zones' "latest grey" is meant to be the newest frame anyway.
+ */
+export function frameGreys(f: Pick<Frame, 'data' | 'width' | 'height'>, into?: FrameGreys): FrameGreys {
   const { data: d, width, height } = f;
   const w = Math.floor(width / GREY_DOWN);
   const h = Math.floor(height / GREY_DOWN);
-  const acc = new Float64Array(w * h);
-  const tiny = new Float32Array(TW * TH);
+  // scratch (this function is synchronous): the sums are not kept
+  if (accScratch.length < w * h) accScratch = new Float64Array(w * h);
+  const acc = accScratch;
+  acc.fill(0, 0, w * h);
+  const tiny = into?.tiny ?? new Float32Array(TW * TH);
+  tiny.fill(0);
   const { tx, ty, inv } = tinyMap(width, height);
   const cw = w * GREY_DOWN;
   for (let y = 0; y < height; y++) {
@@ -64,8 +75,13 @@ export function frameGreys(f: Pick<Frame, 'data' | 'width' | 'height'>): FrameGr
     } else for (let x = 0; x < width; x++, o += 3) tiny[trow + tx[x]!]! += 0.114 * d[o]! + 0.587 * d[o + 1]! + 0.299 * d[o + 2]!;
   }
   for (let i = 0; i < tiny.length; i++) tiny[i] = tiny[i]! / inv[i]!;
-  const px = new Float32Array(w * h);
+  const px = into && into.g4.w === w && into.g4.h === h ? into.g4.px : new Float32Array(w * h);
   const n = GREY_DOWN * GREY_DOWN;
   for (let i = 0; i < px.length; i++) px[i] = acc[i]! / n;
+  if (into) {
+    into.g4 = px === into.g4.px ? into.g4 : { w, h, px };
+    into.tiny = tiny;
+    return into;
+  }
   return { g4: { w, h, px }, tiny };
 }

@@ -17,7 +17,7 @@ import { SceneWatch, type SceneOptions } from './background.ts';
 import type { Detector } from './detector.ts';
 import { DEFAULT_ALARM_COOLDOWN_SECONDS, EpisodeJoiner } from './episodes.ts';
 import { openFrames, type Frame, type FrameSourceOptions } from './frames.ts';
-import { frameGreys } from './grey.ts';
+import { frameGreys, type FrameGreys } from './grey.ts';
 import { MotionDetector } from './motion.ts';
 import { ZoneRules, type Alarm, type RuleEvent, type RuleOptions } from './rules.ts';
 import { TAMPER_TEXT, TAMPER_ZONE, TamperDetector, type TamperEvent, type TamperOptions, type TamperReason } from './tamper.ts';
@@ -61,6 +61,8 @@ export class CameraAnalyzer {
   private readonly tamperAlarms: boolean;
   private tamperOpen: Alarm | undefined;
   private merge = new AlarmMerge();
+  /** this camera's grey images, refilled every frame (one frame of a camera is analysed at a time) */
+  private greys: FrameGreys | undefined;
 
   constructor(
     private readonly detector: Detector,
@@ -119,7 +121,7 @@ export class CameraAnalyzer {
     this.lastT = frame.t;
     const rules = this.ensureRules(frame.sourceWidth, frame.sourceHeight);
     // one pass over the pixels for motion, tamper and the exit zones' background model
-    const greys = frameGreys(frame);
+    const greys = (this.greys = frameGreys(frame, this.greys));
     this.motion.updateGrey(greys.g4, frame.sourceWidth, frame.sourceHeight);
     const tamperEvents = this.tamper.update(greys.tiny, frame.t);
     // no zone (a camera watched for tamper only): nothing to detect
@@ -210,6 +212,7 @@ export async function analyzeVideo(path: string, zones: readonly Zone[], detecto
   try {
     for await (const frame of src) {
       ended((await analyzer.process(frame)).events, frame.t);
+      frame.release?.();
       frames++;
       last = frame.t;
       if (frames % 25 === 0) opts.onProgress?.(frame.t, frames);

@@ -177,7 +177,9 @@ export class TamperDetector {
     this.lastT = t;
     const s = stats(g);
     const stable = this.prev ? ncc(g, this.prev) > 0.8 || (s.std < 10 && Math.abs(s.mean - mean(this.prev)) < 10) : false;
-    this.prev = g;
+    // a copy: the caller may reuse g for its next frame (grey.ts)
+    if (this.prev?.length === g.length) this.prev.set(g);
+    else this.prev = Float32Array.from(g);
     let reason: TamperReason | undefined;
     let corr = 1;
     let lapRatio = 1;

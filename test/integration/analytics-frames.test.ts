@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { frameArgs, openFrames, FrameSourceError } from '../../server/analytics/frames.ts';
+import { frameArgs, openFrames, FrameSourceError, type Frame } from '../../server/analytics/frames.ts';
 import { REPO_ROOT, VTEST } from '../support/scenarios.ts';
 
 describe('frames from ffmpeg', () => {
@@ -41,6 +41,34 @@ describe('frames from ffmpeg', () => {
     src.close();
     expect(n).toBe(20);
     expect(src.stats.dropped).toBe(0);
+  });
+
+  it('reuses the buffers of released frames only: a frame that is still held keeps its pixels', async () => {
+    // reference pixels of the first 12 frames, decoded without any reuse
+    const ref: Buffer[] = [];
+    for await (const f of openFrames({ input: VTEST, fps: 5 })) {
+      ref.push(Buffer.from(f.data));
+      if (ref.length === 12) break;
+    }
+    const src = openFrames({ input: VTEST, fps: 5 });
+    const held: { f: Frame; i: number }[] = [];
+    const seen = new Set<ArrayBufferLike>();
+    let reused = 0;
+    let i = 0;
+    for await (const f of src) {
+      expect(f.data.equals(ref[i]!), `frame ${i}`).toBe(true);
+      if (seen.has(f.data.buffer)) reused++;
+      seen.add(f.data.buffer);
+      // every third frame is kept (as a queued or annotated frame would be), the others are released
+      if (i % 3 === 0) held.push({ f, i });
+      else f.release?.();
+      if (++i === 12) break;
+    }
+    expect(reused).toBeGreaterThan(3);
+    for (const h of held) expect(h.f.data.equals(ref[h.i]!), `held frame ${h.i} was overwritten`).toBe(true);
+    // releasing twice is harmless
+    held[0]!.f.release?.();
+    held[0]!.f.release?.();
   });
 
   it('reports a file it cannot decode', async () => {

@@ -54,7 +54,7 @@ export class Scheduler {
     const old = this.lanes.get(cameraId);
     if (old) {
       old.analyzer = analyzer;
-      old.queue.length = 0;
+      for (const f of old.queue.splice(0)) f.release?.();
       return old;
     }
     const lane: Lane = { cameraId, analyzer, queue: [], dropped: 0, analysed: 0, recent: [], lastFrameAt: null, lastError: undefined };
@@ -80,7 +80,7 @@ export class Scheduler {
     if (!lane) return;
     lane.queue.push(frame);
     if (lane.queue.length > QUEUE_MAX) {
-      lane.queue.shift();
+      lane.queue.shift()!.release?.();
       lane.dropped++;
     }
     this.poke();
@@ -139,6 +139,7 @@ export class Scheduler {
       const { lane, frame } = job;
       if (Date.now() - frame.receivedAt > STALE_MS) {
         lane.dropped++;
+        frame.release?.();
         continue;
       }
       this.busy.add(lane.cameraId);
@@ -165,6 +166,9 @@ export class Scheduler {
     } catch (e) {
       lane.lastError = (e as Error).message;
       this.log.warn('analysis step failed', { camera: lane.cameraId, err: e });
+    } finally {
+      // analysed and handled (the alarm snapshot is drawn inside onStep): its buffer can take the next frame
+      frame.release?.();
     }
   }
 }

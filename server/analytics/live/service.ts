@@ -163,6 +163,7 @@ export class LiveAnalytics {
       // a tap being stopped (the camera's zones were added/removed: new tap) feeds nothing any more
       onFrame: (f) => {
         if (this.watches.get(cameraId)?.tap === tap) this.scheduler.offer(cameraId, f);
+        else f.release?.();
       },
     });
     this.watches.set(cameraId, { tap, zones, key: JSON.stringify(zones), offsetMs: Date.now(), seenAt: 0 });

@@ -22,9 +22,28 @@ const OUTCOME_TEXT: Record<NonNullable<AlarmView['outcome']>, string> = {
   test: 'test / 测试',
 };
 
+/** the duty-log kind of each alarm step, and the status it records */
+const STEP_KIND: Record<string, AlarmView['status']> = { alarm: 'open', alarm_ack: 'acknowledged', alarm_dispatch: 'dispatched', alarm_resolved: 'resolved' };
+/** alarms whose last written step is kept in memory (the log answers for older ones) */
+const REMEMBER = 5000;
+
 export function watchAlarms(bus: EventBus, duty: DutyLog): () => void {
-  // the last step written per alarm, so a repeated update event writes nothing new
+  // the last step written per alarm, so a repeated update event writes nothing new — also after a restart
+  // (an acknowledged alarm that ends, is seen again or is joined must not log its acknowledgement twice):
+  // an alarm not in memory is looked up on the log once
   const written = new Map<number, AlarmView['status']>();
+  const remember = (id: number, status: AlarmView['status']) => {
+    written.delete(id);
+    written.set(id, status);
+    if (written.size > REMEMBER) written.delete(written.keys().next().value!);
+  };
+  const lastWritten = (id: number): AlarmView['status'] | undefined => {
+    if (written.has(id)) return written.get(id);
+    const kind = duty.lastForAlarm(id, Object.keys(STEP_KIND));
+    const status = kind ? STEP_KIND[kind] : undefined;
+    if (status) remember(id, status);
+    return status;
+  };
   const writer = dutyWriter(duty, bus);
   const where = (a: AlarmView) => `${a.cameraName ?? a.cameraId}, zone ${a.zone}`;
   const base = (a: AlarmView) => ({
@@ -33,7 +52,7 @@ export function watchAlarms(bus: EventBus, duty: DutyLog): () => void {
   });
 
   const offRaised = bus.on('alarm.raised', (a) => {
-    written.set(a.id, 'open');
+    remember(a.id, 'open');
     writer.append({
       ...base(a),
       category: 'anomaly',
@@ -43,9 +62,9 @@ export function watchAlarms(bus: EventBus, duty: DutyLog): () => void {
     });
   });
   const offUpdated = bus.on('alarm.updated', (a) => {
-    const last = written.get(a.id);
+    const last = lastWritten(a.id);
     if (last === a.status) return;
-    written.set(a.id, a.status);
+    remember(a.id, a.status);
     if (a.status === 'acknowledged' && a.ack) {
       writer.append({
         ...base(a),
@@ -71,7 +90,6 @@ export function watchAlarms(bus: EventBus, duty: DutyLog): () => void {
         author: { id: null, name: a.resolve.by },
       });
     }
-    if (a.status === 'resolved') written.delete(a.id);
   });
   return () => {
     offRaised();

@@ -168,6 +168,14 @@ export class DutyLog {
     return (this.db.prepare(sql).all(...args) as Row[]).map(toEntry);
   }
 
+  /** The kind of the newest entry among `kinds` whose data.alarmId is `alarmId` (alarm steps already on the log). */
+  lastForAlarm(alarmId: number, kinds: readonly string[]): string | undefined {
+    const r = this.db
+      .prepare(`SELECT kind FROM duty_log WHERE kind IN (${kinds.map(() => '?').join(', ')}) AND json_extract(data_json, '$.alarmId') = ? ORDER BY seq DESC LIMIT 1`)
+      .get(...kinds, alarmId) as { kind: string } | undefined;
+    return r?.kind;
+  }
+
   /** A camera's entries written in [fromMs, toMs), oldest first (review timeline markers; index duty_log_camera). */
   forCamera(cameraId: string, fromMs: number, toMs: number, limit = 1000): LogEntry[] {
     const rows = this.db

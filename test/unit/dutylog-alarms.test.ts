@@ -62,4 +62,36 @@ describe('duty log entries for alarms', () => {
     expect(entries.every((e) => e.cameraId === 'gate' && e.data.alarmId === 7)).toBe(true);
     expect(log.verify().ok).toBe(true);
   });
+  it('after a restart, updates of an alarm already acknowledged or resolved write nothing again', () => {
+    const db = new Database(':memory:');
+    migrate(db);
+    const log = new DutyLog(db, new ManualClock(Date.UTC(2026, 10, 23, 8)));
+    const ack = { at: 40_000, by: 'op1' };
+    const resolve = { at: 90_000, by: 'op2', note: 'exit clear' };
+    const bus1 = new EventBus();
+    const stop1 = watchAlarms(bus1, log);
+    bus1.emit('alarm.raised', base);
+    bus1.emit('alarm.updated', { ...base, status: 'acknowledged', ack });
+    bus1.emit('alarm.raised', { ...base, id: 9 });
+    bus1.emit('alarm.updated', { ...base, id: 9, status: 'resolved', ack, resolve });
+    stop1();
+    // the server restarts: a new watcher; alarm 7 ends (still acknowledged), alarm 9 is updated again
+    const bus2 = new EventBus();
+    const stop2 = watchAlarms(bus2, log);
+    bus2.emit('alarm.updated', { ...base, status: 'acknowledged', ack, endMs: 95_000 });
+    bus2.emit('alarm.updated', { ...base, id: 9, status: 'resolved', ack, resolve, endMs: 96_000 });
+    bus2.emit('alarm.updated', { ...base, id: 9, status: 'resolved', ack, resolve, endMs: 97_000 });
+    // the next real step of alarm 7 is still written
+    bus2.emit('alarm.updated', { ...base, status: 'resolved', ack, resolve });
+    stop2();
+    const entries = log.list({}).sort((a, b) => a.seq - b.seq);
+    expect(entries.map((e) => [e.kind, e.data.alarmId])).toEqual([
+      ['alarm', 7],
+      ['alarm_ack', 7],
+      ['alarm', 9],
+      ['alarm_resolved', 9],
+      ['alarm_resolved', 7],
+    ]);
+    expect(log.verify().ok).toBe(true);
+  });
 });

@@ -9,6 +9,7 @@
 import type { Frame } from './frames.ts';
 import type { Grey } from './scene-image.ts';
 
+/** fixed: frameGreys() sums the four pixels of a cell row at once */
 export const GREY_DOWN = 4;
 /** the tamper image (64×48) */
 export const TW = 64;
@@ -59,20 +60,26 @@ export function frameGreys(f: Pick<Frame, 'data' | 'width' | 'height'>, into?: F
   const tiny = into?.tiny ?? new Float32Array(TW * TH);
   tiny.fill(0);
   const { tx, ty, inv } = tinyMap(width, height);
-  const cw = w * GREY_DOWN;
   for (let y = 0; y < height; y++) {
     const trow = ty[y]!;
     let o = y * width * 3;
+    let x = 0;
     if (y < h * GREY_DOWN) {
+      // four pixels of a 1/4 cell at a time (same sums, same order as pixel by pixel)
       const grow = (y >> 2) * w;
-      let x = 0;
-      for (; x < cw; x++, o += 3) {
-        const v = 0.114 * d[o]! + 0.587 * d[o + 1]! + 0.299 * d[o + 2]!;
-        tiny[trow + tx[x]!]! += v;
-        acc[grow + (x >> 2)]! += v;
+      for (let bx = 0; bx < w; bx++, x += 4, o += 12) {
+        const v0 = 0.114 * d[o]! + 0.587 * d[o + 1]! + 0.299 * d[o + 2]!;
+        const v1 = 0.114 * d[o + 3]! + 0.587 * d[o + 4]! + 0.299 * d[o + 5]!;
+        const v2 = 0.114 * d[o + 6]! + 0.587 * d[o + 7]! + 0.299 * d[o + 8]!;
+        const v3 = 0.114 * d[o + 9]! + 0.587 * d[o + 10]! + 0.299 * d[o + 11]!;
+        tiny[trow + tx[x]!]! += v0;
+        tiny[trow + tx[x + 1]!]! += v1;
+        tiny[trow + tx[x + 2]!]! += v2;
+        tiny[trow + tx[x + 3]!]! += v3;
+        acc[grow + bx] = acc[grow + bx]! + v0 + v1 + v2 + v3;
       }
-      for (; x < width; x++, o += 3) tiny[trow + tx[x]!]! += 0.114 * d[o]! + 0.587 * d[o + 1]! + 0.299 * d[o + 2]!;
-    } else for (let x = 0; x < width; x++, o += 3) tiny[trow + tx[x]!]! += 0.114 * d[o]! + 0.587 * d[o + 1]! + 0.299 * d[o + 2]!;
+    }
+    for (; x < width; x++, o += 3) tiny[trow + tx[x]!]! += 0.114 * d[o]! + 0.587 * d[o + 1]! + 0.299 * d[o + 2]!;
   }
   for (let i = 0; i < tiny.length; i++) tiny[i] = tiny[i]! / inv[i]!;
   const px = into && into.g4.w === w && into.g4.h === h ? into.g4.px : new Float32Array(w * h);

@@ -87,7 +87,7 @@ export class MotionDetector {
     const diff = this.diff;
     for (let i = 0; i < cur.length; i++) diff[i] = cur[i]! - bg[i]!;
     this.sorted.set(diff);
-    const offset = cur.length ? this.sorted.sort()[cur.length >> 1]! : 0;
+    const offset = cur.length ? nth(this.sorted, cur.length >> 1) : 0;
     let moving = 0;
     for (let i = 0; i < cur.length; i++) {
       const m = Math.abs(diff[i]! - offset) > this.threshold ? 1 : 0;
@@ -123,4 +123,30 @@ export class MotionDetector {
   reset(): void {
     this.bg = undefined;
   }
+}
+
+/** The k-th smallest value of `a` (reordered in place): quickselect, the same value a full sort puts at k. */
+export function nth(a: Float32Array, k: number): number {
+  let lo = 0;
+  let hi = a.length - 1;
+  while (lo < hi) {
+    const pivot = a[(lo + hi) >> 1]!;
+    let i = lo;
+    let j = hi;
+    while (i <= j) {
+      while (a[i]! < pivot) i++;
+      while (a[j]! > pivot) j--;
+      if (i <= j) {
+        const t = a[i]!;
+        a[i] = a[j]!;
+        a[j] = t;
+        i++;
+        j--;
+      }
+    }
+    if (k <= j) hi = j;
+    else if (k >= i) lo = i;
+    else break;
+  }
+  return a[k]!;
 }

@@ -117,6 +117,28 @@ export function liveHlsArgs(video: VideoInfo, o: HlsOutputOptions): string[] {
   ];
 }
 
+/** LL-HLS part length asked of ffmpeg's fragmenter (a fragment also ends at every key frame). */
+export const LL_PART_SECONDS = 0.2;
+
+/**
+ * LL-HLS source: the stream copied into fragmented MP4 on fd 4, one fragment (moof+mdat) per ~partSeconds
+ * and at every key frame, flushed at once; the server cuts parts and segments from it in memory
+ * (server/media/llhls). Stream copy only: a transcoded live stream gets no LL-HLS (no second encode).
+ */
+export function llFmp4Args(partSeconds = LL_PART_SECONDS): string[] {
+  return [
+    ...PRESETS.firstVideo,
+    ...PRESETS.copy,
+    '-f', 'mp4',
+    '-movflags', '+frag_keyframe+empty_moov+default_base_moof',
+    '-frag_duration', String(Math.round(partSeconds * 1_000_000)),
+    '-flush_packets', '1',
+    'pipe:4',
+  ];
+}
+
+const llArgs = (video: VideoInfo, ll: boolean | undefined): string[] => (ll && liveCopies(video.codec) ? llFmp4Args() : []);
+
 /** Recording output: fragmented-MP4 segments, each listed as `file,start,end` on fd 3 once finished. */
 export function recordArgs(video: VideoInfo, o: RecordOutputOptions): string[] {
   if (!/^[a-z0-9]+$/.test(o.runTag)) throw new Error(`invalid run tag: ${o.runTag}`);
@@ -141,11 +163,13 @@ export interface MainPipelineSpec {
   video: VideoInfo;
   hls: HlsOutputOptions;
   record: RecordOutputOptions;
+  /** also the LL-HLS fMP4 stream on fd 4, next to the live HLS (only when the live HLS is a stream copy) */
+  ll?: boolean;
 }
 
 /** One input, two outputs: live HLS and recording (camera without a sub-stream). */
 export function buildMainPipelineArgs(s: MainPipelineSpec): string[] {
-  return [...PRESETS.global, ...inputArgs(s.source, s.input), ...liveHlsArgs(s.video, s.hls), ...recordArgs(s.video, s.record)];
+  return [...PRESETS.global, ...inputArgs(s.source, s.input), ...liveHlsArgs(s.video, s.hls), ...llArgs(s.video, s.ll), ...recordArgs(s.video, s.record)];
 }
 
 /**
@@ -154,7 +178,7 @@ export function buildMainPipelineArgs(s: MainPipelineSpec): string[] {
  * never at the price of transcoding a full-resolution stream.
  */
 export function buildRecordPipelineArgs(s: Omit<MainPipelineSpec, 'hls'> & { hls?: HlsOutputOptions }): string[] {
-  const live = s.hls ? liveHlsArgs(s.video, s.hls) : [];
+  const live = s.hls ? [...liveHlsArgs(s.video, s.hls), ...llArgs(s.video, s.ll)] : [];
   return [...PRESETS.global, ...inputArgs(s.source, s.input), ...live, ...recordArgs(s.video, s.record)];
 }
 
@@ -162,5 +186,5 @@ export function buildRecordPipelineArgs(s: Omit<MainPipelineSpec, 'hls'> & { hls
 export function buildLivePipelineArgs(s: Omit<MainPipelineSpec, 'record'>): string[] {
   if (!s.source.subUrl) throw new Error('buildLivePipelineArgs needs a source with subUrl');
   const sub = { url: s.source.subUrl, username: s.source.username, password: s.source.password };
-  return [...PRESETS.global, ...inputArgs(sub, s.input), ...liveHlsArgs(s.video, s.hls)];
+  return [...PRESETS.global, ...inputArgs(sub, s.input), ...liveHlsArgs(s.video, s.hls), ...llArgs(s.video, s.ll)];
 }

@@ -1,0 +1,247 @@
+/**
+ * One live stream's LL-HLS media in memory: fMP4 fragments from ffmpeg become parts, grouped into segments
+ * that start at a key frame once the open one reached minSegmentSeconds (so a segment is the camera's GOP,
+ * never shorter than minSegmentSeconds). Bounded: the last maxSegments complete segments and at most
+ * maxBytes. Numbering (media sequence number, part ids) is monotonic for the life of the ring, across
+ * ffmpeg restarts: a restart closes the open segment and the next one carries a discontinuity and a new
+ * init segment. Each part is stamped with the wall-clock time its first frame reached ffmpeg (arrival of
+ * the fragment minus its duration: ffmpeg writes a fragment when the next one's first frame comes in).
+ */
+
+import type { Fragment, InitSegment } from './fmp4-boxes.ts';
+
+export interface Part {
+  /** global, monotonic: the part's URI is ll_p<id>.m4s */
+  id: number;
+  msn: number;
+  /** index within its segment */
+  index: number;
+  data: Buffer;
+  durationSec: number;
+  independent: boolean;
+  /** wall clock of the part's first frame, ms */
+  pdtMs: number;
+}
+
+export interface Segment {
+  msn: number;
+  parts: Part[];
+  durationSec: number;
+  complete: boolean;
+  /** a new init (ffmpeg restarted) begins with this segment */
+  discontinuity: boolean;
+  initId: number;
+  bytes: number;
+  /** the whole segment, built once it is complete */
+  data?: Buffer;
+}
+
+export interface RingOptions {
+  minSegmentSeconds: number;
+  /** declared part target; raised (never lowered) when ffmpeg's parts come out longer */
+  partTargetSeconds: number;
+  maxSegments?: number;
+  maxBytes?: number;
+  /** a segment is closed even without a key frame at this length (camera with a very long GOP) */
+  maxSegmentSeconds?: number;
+  now?: () => number;
+}
+
+interface Waiter {
+  ready: () => boolean;
+  done: (ok: boolean) => void;
+}
+
+export class PartRing {
+  readonly segments: Segment[] = [];
+  private readonly inits = new Map<number, Buffer>();
+  private initId = 0;
+  private nextMsn = 0;
+  private nextPartId = 0;
+  private discontinuityNext = false;
+  /** discontinuities that slid out of the ring (EXT-X-DISCONTINUITY-SEQUENCE) */
+  discontinuitySequence = 0;
+  private maxPart: number;
+  private maxSeg = 1;
+  private waiters = new Set<Waiter>();
+  private readonly now: () => number;
+  /** fragments dropped while waiting for an init or a first key frame */
+  dropped = 0;
+  /** stream stopped: nothing is live until the next init */
+  private ended = true;
+
+  constructor(private readonly o: RingOptions) {
+    this.now = o.now ?? Date.now;
+    this.maxPart = o.partTargetSeconds;
+  }
+
+  get partTargetSeconds(): number {
+    return this.maxPart;
+  }
+  /** EXT-X-TARGETDURATION: whole seconds, never lowered */
+  get targetDuration(): number {
+    return Math.max(1, Math.ceil(this.maxSeg - 0.001));
+  }
+  get live(): boolean {
+    return !this.ended && this.segments.some((s) => s.parts.length > 0);
+  }
+  /** the segment being filled (the last one, when not complete) */
+  get open(): Segment | undefined {
+    const last = this.segments.at(-1);
+    return last && !last.complete ? last : undefined;
+  }
+  /** id the next part will have (EXT-X-PRELOAD-HINT) */
+  get nextId(): number {
+    return this.nextPartId;
+  }
+  get bytes(): number {
+    return this.segments.reduce((n, s) => n + s.bytes, 0);
+  }
+  get waiting(): number {
+    return this.waiters.size;
+  }
+
+  init(i: InitSegment): void {
+    this.closeOpen();
+    this.initId++;
+    this.inits.set(this.initId, i.data);
+    this.discontinuityNext = this.nextMsn > 0;
+    this.ended = false;
+  }
+
+  initData(id: number): Buffer | undefined {
+    return this.inits.get(id);
+  }
+  get currentInitId(): number {
+    return this.initId;
+  }
+
+  /**
+   * ffmpeg is gone: close the open segment; the next stream starts after a discontinuity. Blocked requests
+   * keep waiting (a restart takes a second or two), up to their own timeout.
+   */
+  end(): void {
+    this.closeOpen();
+    this.ended = true;
+    this.notify();
+  }
+
+  /** The stream is gone for good (camera removed or disabled): release every waiter. */
+  close(): void {
+    this.end();
+    for (const w of [...this.waiters]) w.done(false);
+  }
+
+  fragment(f: Fragment): Part | undefined {
+    if (this.ended) return this.drop();
+    const at = this.now();
+    let seg = this.open;
+    const cut = seg && ((f.independent && seg.durationSec >= this.o.minSegmentSeconds - 1e-3) || seg.durationSec >= (this.o.maxSegmentSeconds ?? 10));
+    if (seg && cut) {
+      this.complete(seg);
+      seg = undefined;
+    }
+    if (!seg) {
+      // a stream (first run, or after a restart) starts at a key frame
+      if (!f.independent && !cut) return this.drop();
+      seg = { msn: this.nextMsn++, parts: [], durationSec: 0, complete: false, discontinuity: this.discontinuityNext, initId: this.initId, bytes: 0 };
+      this.discontinuityNext = false;
+      this.segments.push(seg);
+    }
+    const part: Part = {
+      id: this.nextPartId++,
+      msn: seg.msn,
+      index: seg.parts.length,
+      data: f.data,
+      durationSec: f.durationSec,
+      independent: f.independent,
+      pdtMs: at - f.durationSec * 1000,
+    };
+    seg.parts.push(part);
+    seg.durationSec += f.durationSec;
+    seg.bytes += f.data.length;
+    this.maxPart = Math.max(this.maxPart, Math.ceil(f.durationSec * 1000 - 0.5) / 1000);
+    this.maxSeg = Math.max(this.maxSeg, seg.durationSec);
+    this.trim();
+    this.notify();
+    return part;
+  }
+
+  segment(msn: number): Segment | undefined {
+    return this.segments.find((s) => s.msn === msn);
+  }
+  part(id: number): Part | undefined {
+    for (const s of this.segments) {
+      const first = s.parts[0];
+      if (first && id >= first.id && id < first.id + s.parts.length) return s.parts[id - first.id];
+    }
+    return undefined;
+  }
+  /** the ring once held (or will hold) this part id: older than the oldest one held */
+  partGone(id: number): boolean {
+    const first = this.segments[0]?.parts[0];
+    return first ? id < first.id : id < this.nextPartId;
+  }
+
+  /**
+   * Resolves true once ready() holds (checked now and after every new part), false after timeoutMs,
+   * on abort or on close().
+   */
+  waitUntil(ready: () => boolean, timeoutMs: number, signal?: AbortSignal): Promise<boolean> {
+    if (ready()) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const w: Waiter = {
+        ready,
+        done: (ok) => {
+          clearTimeout(timer);
+          signal?.removeEventListener('abort', onAbort);
+          this.waiters.delete(w);
+          resolve(ok);
+        },
+      };
+      const onAbort = () => w.done(false);
+      const timer = setTimeout(() => w.done(false), timeoutMs);
+      signal?.addEventListener('abort', onAbort, { once: true });
+      this.waiters.add(w);
+    });
+  }
+
+  private drop(): undefined {
+    this.dropped++;
+    return undefined;
+  }
+
+  private notify(): void {
+    for (const w of [...this.waiters]) if (w.ready()) w.done(true);
+  }
+
+  private closeOpen(): void {
+    const seg = this.open;
+    if (!seg) return;
+    if (seg.parts.length) this.complete(seg);
+    else this.segments.pop();
+  }
+
+  private complete(seg: Segment): void {
+    seg.complete = true;
+    seg.data = Buffer.concat(seg.parts.map((p) => p.data));
+    // the parts become views of the segment: the bytes are held once
+    let off = 0;
+    for (const p of seg.parts) {
+      p.data = seg.data.subarray(off, off + p.data.length);
+      off += p.data.length;
+    }
+  }
+
+  private trim(): void {
+    const maxSegments = this.o.maxSegments ?? 6;
+    const maxBytes = this.o.maxBytes ?? 64 * 1024 * 1024;
+    for (;;) {
+      const complete = this.segments.filter((s) => s.complete).length;
+      if (this.segments.length <= 1 || (complete <= maxSegments && this.bytes <= maxBytes)) break;
+      const gone = this.segments.shift()!;
+      if (gone.discontinuity) this.discontinuitySequence++;
+      if (this.segments[0]!.initId !== gone.initId) this.inits.delete(gone.initId);
+    }
+  }
+}

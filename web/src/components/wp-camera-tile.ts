@@ -4,6 +4,7 @@ import type { PlayerState } from '../controllers/hls-controller';
 import { LocalizeController } from '../controllers/localize-controller';
 import type { Camera } from '../data/types';
 import { formatDateTime, hasKey, t } from '../i18n';
+import { cameraDetailText } from '../i18n/server-text';
 import { serverNow } from '../data/patrol';
 import './wp-hls-video';
 import './wp-status-badge';
@@ -239,7 +240,7 @@ export class WpCameraTile extends LitElement {
           <div class="big">⚠ ${t('status.offline')}</div>
           <div class="reason" data-testid="tile-reason">${reasonText(cam.statusReason)}</div>
           <div class="since">${t('tile.since', { time: formatDateTime(cam.statusSince) })}</div>
-          ${cam.statusDetail ? html`<div class="detail">${cam.statusDetail}</div>` : nothing}
+          ${cam.statusDetail ? html`<div class="detail">${cameraDetailText(cam.statusDetail)}</div>` : nothing}
         </div>`;
       case 'disabled':
         return html`<div class="overlay disabled">${t('tile.disabled')}</div>`;

@@ -5,6 +5,7 @@ import { evidenceEn } from './evidence-en';
 import { usersEn } from './users-en';
 import { equipmentEn } from './equipment-en';
 import { dispatchEn } from './dispatch-en';
+import { serverEn } from './server-en';
 
 /** English message table. Keys are shared with zh-CN (which must translate every key). */
 export const en = {
@@ -138,6 +139,7 @@ export const en = {
   ...usersEn,
   ...equipmentEn,
   ...dispatchEn,
+  ...serverEn,
 };
 
 export type MessageKey = keyof typeof en;

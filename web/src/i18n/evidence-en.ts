@@ -11,6 +11,8 @@ export const evidenceEn = {
   'review.noFootage': 'No recording at this time. Pick a green range on the timeline.',
   'review.playError': 'The recording could not be played.',
   'review.play': 'Play',
+  'review.back10': '−10 s',
+  'review.fwd10': '+10 s',
   'review.pause': 'Pause',
   'review.speed': 'Speed',
   'review.markIn': 'Mark start',

@@ -13,6 +13,8 @@ export const evidenceZhCN: Record<keyof typeof evidenceEn, string> = {
   'review.noFootage': '该时间没有录像。请在时间轴上选择绿色区段。',
   'review.playError': '录像无法播放。',
   'review.play': '播放',
+  'review.back10': '−10 秒',
+  'review.fwd10': '+10 秒',
   'review.pause': '暂停',
   'review.speed': '倍速',
   'review.markIn': '标记开始',

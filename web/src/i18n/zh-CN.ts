@@ -6,6 +6,7 @@ import { evidenceZhCN } from './evidence-zh-CN';
 import { usersZhCN } from './users-zh-CN';
 import { equipmentZhCN } from './equipment-zh-CN';
 import { dispatchZhCN } from './dispatch-zh-CN';
+import { serverZhCN } from './server-zh-CN';
 
 /** 简体中文消息表。 */
 export const zhCN: Record<MessageKey, string> = {
@@ -139,4 +140,5 @@ export const zhCN: Record<MessageKey, string> = {
   ...usersZhCN,
   ...equipmentZhCN,
   ...dispatchZhCN,
+  ...serverZhCN,
 };

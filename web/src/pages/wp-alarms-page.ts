@@ -20,6 +20,7 @@ import { reviewPath } from '../data/recordings';
 import { guards, refreshGuards } from '../data/dispatches';
 import '../components/wp-dispatch-steps';
 import { formatDateTime, getLang, t } from '../i18n';
+import { analyticsReasonText } from '../i18n/server-text';
 import { sharedStyles } from '../styles/shared';
 
 /** "3 min 05 s" / "1 h 02 min" (response times, ages). */
@@ -326,7 +327,7 @@ export class WpAlarmsPage extends LitElement {
         <label><input type="checkbox" data-testid="alarms-show-all" .checked=${this.showAll} @change=${(e: Event) => (this.showAll = (e.target as HTMLInputElement).checked)} /> ${t('alarms.showAll')}</label>
         ${st
           ? html`<span class="banner ${st.enabled ? '' : 'off'}" data-testid="analytics-status">
-              ${st.enabled ? t('alarms.analyticsOn', { n: st.cameras.length, fps: st.fps }) : t('alarms.analyticsOff', { reason: st.reason ?? '' })}
+              ${st.enabled ? t('alarms.analyticsOn', { n: st.cameras.length, fps: st.fps }) : t('alarms.analyticsOff', { reason: analyticsReasonText(st.reason ?? '') })}
             </span>`
           : nothing}
       </header>

@@ -6,7 +6,8 @@ import { auditActions, auditCsvUrl, fetchAudit, verifyAudit, type AuditEntry, ty
 import { cameras } from '../data/cameras';
 import { publicKey } from '../data/exports';
 import { reviewPath } from '../data/recordings';
-import { formatDateTime, t } from '../i18n';
+import { formatDateTime, hasKey, t } from '../i18n';
+import { auditActionText, auditFieldText } from '../i18n/server-text';
 import { errorMessage } from '../i18n/errors';
 import { sharedStyles } from '../styles/shared';
 import { pageStyles } from '../styles/page';
@@ -19,11 +20,12 @@ function footageAt(e: AuditEntry): number | null {
   return e.action.startsWith('live.view') ? e.time : null;
 }
 
-function summary(d: Record<string, unknown>): string {
-  return Object.entries(d)
-    .filter(([, v]) => v !== null && v !== undefined && v !== '')
-    .map(([k, v]) => `${k}: ${typeof v === 'object' ? JSON.stringify(v) : String(v)}`)
-    .join(' · ');
+/** The detail of an entry: translated field names; the values are recorded data (paths, hashes, field names), shown as they are. */
+function summary(d: Record<string, unknown>) {
+  const parts = Object.entries(d).filter(([, v]) => v !== null && v !== undefined && v !== '');
+  return parts.map(
+    ([k, v], i) => html`${i ? ' · ' : ''}${auditFieldText(k)}：<span data-raw>${typeof v === 'object' ? JSON.stringify(v) : String(v)}</span>`,
+  );
 }
 
 /**
@@ -130,9 +132,9 @@ export class WpAuditPage extends LitElement {
     const at = footageAt(e);
     return html`<tr data-testid="audit-row" data-action=${e.action}>
       <td class="mono">${formatDateTime(e.time)}</td>
-      <td>${e.actor ?? '—'}${e.role ? html` <span class="muted">(${e.role})</span>` : nothing}</td>
+      <td>${e.actor === 'system' && e.actorId === null ? t('audit.actorSystem') : (e.actor ?? '—')}${e.role ? html` <span class="muted">(${hasKey(`role.${e.role}`) ? t(`role.${e.role}` as 'role.admin') : e.role})</span>` : nothing}</td>
       <td class="mono">${e.ip ?? ''}</td>
-      <td class="mono">${e.action}</td>
+      <td>${auditActionText(e.action)}</td>
       <td>${e.cameraId ?? ''}</td>
       <td class="mono">${e.target ?? ''}</td>
       <td class="detail">${summary(e.detail)}</td>
@@ -157,7 +159,7 @@ export class WpAuditPage extends LitElement {
         <label>${t('audit.action')}
           <select name="action" data-testid="audit-action">
             <option value="">${t('audit.any')}</option>
-            ${[...new Set(this.actions.flatMap((a) => [a.split('.')[0]!, a]))].sort().map((a) => html`<option value=${a}>${a}</option>`)}
+            ${[...new Set(this.actions.flatMap((a) => [a.split('.')[0]!, a]))].sort().map((a) => html`<option value=${a}>${auditActionText(a)}</option>`)}
           </select>
         </label>
         <label>${t('audit.camera')}

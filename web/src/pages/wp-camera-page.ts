@@ -7,6 +7,7 @@ import type { Camera } from '../data/types';
 import { formatDateTime, t } from '../i18n';
 import { sharedStyles } from '../styles/shared';
 import { reasonText } from '../components/wp-camera-tile';
+import { cameraDetailText } from '../i18n/server-text';
 import { iconBack } from '../components/icons';
 import '../components/wp-camera-tile';
 import '../components/wp-ptz-presets';
@@ -127,7 +128,7 @@ export class WpCameraPage extends LitElement {
       <dt>${t('camera.status')}</dt><dd>${t(`status.${c.status}`)}</dd>
       ${c.status === 'offline'
         ? html`<dt>${t('camera.reason')}</dt><dd class="bad">${reasonText(c.statusReason)}</dd>
-            <dt>${t('camera.detail')}</dt><dd class="mono">${c.statusDetail ?? none}</dd>`
+            <dt>${t('camera.detail')}</dt><dd class="mono">${c.statusDetail ? cameraDetailText(c.statusDetail) : none}</dd>`
         : nothing}
       <dt>${t('camera.since')}</dt><dd class="mono">${formatDateTime(c.statusSince)}</dd>
       <dt>${t('camera.url')}</dt><dd class="mono">${c.url}</dd>

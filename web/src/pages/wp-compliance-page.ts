@@ -7,6 +7,7 @@ import {
 import { reviewPath } from '../data/recordings';
 import { formatDateTime, t } from '../i18n';
 import { errorMessage } from '../i18n/errors';
+import { shiftText } from '../i18n/server-text';
 import { sharedStyles } from '../styles/shared';
 import '../components/wp-footage-player';
 import '../components/wp-dispatch-times';
@@ -145,7 +146,7 @@ export class WpCompliancePage extends LitElement {
             <div class="grid">
               ${this.table(t('comp.byRoute'), routes, 'comp-route')}
               ${this.table(t('comp.byOperator'), Object.entries(d.byOperator), 'comp-operator')}
-              ${this.table(t('comp.byShift'), Object.entries(d.byShift), 'comp-shift')}
+              ${this.table(t('comp.byShift'), Object.entries(d.byShift).map(([k, v]) => [shiftText(k), v] as [string, Tally]), 'comp-shift')}
               ${this.table(t('comp.byDay'), Object.entries(d.byDay), 'comp-day')}
             </div>
             <wp-dispatch-times .times=${this.times}></wp-dispatch-times>
@@ -153,7 +154,7 @@ export class WpCompliancePage extends LitElement {
             <table>
               ${[...d.slots].reverse().map((s) => html`<tr data-testid="comp-slot" data-round-id=${s.roundId ?? ''}>
                 <td>${formatDateTime(s.slotMs)}</td><td>${s.routeName}</td><td class="g-${s.grade}">${t(`grade.${s.grade}`)}</td>
-                <td>${s.username ?? ''}</td><td>${s.shift}</td>
+                <td>${s.username ?? ''}</td><td>${shiftText(s.shift)}</td>
                 <td>${s.roundId ? html`<button data-testid="open-round" @click=${() => this.open(s.roundId!)}>${t('comp.open')}</button>` : nothing}</td>
               </tr>`)}
             </table>`

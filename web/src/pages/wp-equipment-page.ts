@@ -5,6 +5,7 @@ import { equipmentUrl, fetchEquipment, signEquipment, type EquipmentReport } fro
 import { serverNow } from '../data/patrol';
 import { formatDateTime, t } from '../i18n';
 import { errorMessage } from '../i18n/errors';
+import { gapReasonText } from '../i18n/server-text';
 import { sharedStyles } from '../styles/shared';
 import { pageStyles } from '../styles/page';
 
@@ -88,7 +89,7 @@ export class WpEquipmentPage extends LitElement {
                     <td>${c.clockOffsetMs === null ? '—' : `${c.clockOffsetMs} ms`}</td><td>${c.tamperAlarms}</td><td>${c.restarts}</td>
                     <td>${c.flagged ? t('equipment.flagged') : t('equipment.ok')}</td>
                     <td>${c.gaps.length
-                      ? html`<ul>${c.gaps.map((g) => html`<li>${formatDateTime(g.start, false)} – ${formatDateTime(g.end, false)}: ${g.reason}</li>`)}</ul>`
+                      ? html`<ul>${c.gaps.map((g) => html`<li>${formatDateTime(g.start, false)} – ${formatDateTime(g.end, false)}: ${gapReasonText(g.reason)}</li>`)}</ul>`
                       : t('equipment.noGaps')}</td>
                   </tr>`,
                 )}

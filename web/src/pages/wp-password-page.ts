@@ -69,7 +69,7 @@ export class WpPasswordPage extends LitElement {
               <tbody>
                 ${this.sessions.map(
                   (s) => html`<tr data-testid="session-row" data-current=${String(!!s.current)}>
-                    <td>${formatDateTime(s.lastSeenAt)}</td><td>${s.ip ?? '—'}</td><td>${(s.userAgent ?? '—').slice(0, 60)}</td>
+                    <td>${formatDateTime(s.lastSeenAt)}</td><td>${s.ip ?? '—'}</td><td data-raw>${(s.userAgent ?? '—').slice(0, 60)}</td>
                     <td>${s.current
                       ? t('sessions.current')
                       : html`<button type="button" data-testid="session-revoke" @click=${() => void this.revoke(s.id)}>${t('sessions.revoke')}</button>`}</td>

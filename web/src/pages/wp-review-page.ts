@@ -197,8 +197,8 @@ export class WpReviewPage extends LitElement {
     const role = this.user?.role;
     return html`<div class="controls">
       <button type="button" data-testid="review-play" @click=${() => this.setPlaying(!this.playing)}>${t(this.playing ? 'review.pause' : 'review.play')}</button>
-      <button type="button" @click=${() => this.step(-10_000)}>−10 s</button>
-      <button type="button" @click=${() => this.step(10_000)}>+10 s</button>
+      <button type="button" @click=${() => this.step(-10_000)}>${t('review.back10')}</button>
+      <button type="button" @click=${() => this.step(10_000)}>${t('review.fwd10')}</button>
       <label class="inline">${t('review.speed')}
         <select data-testid="review-rate" @change=${(e: Event) => (this.rate = Number((e.target as HTMLSelectElement).value))}>
           ${RATES.map((r) => html`<option value=${r} ?selected=${r === this.rate}>${r}×</option>`)}

@@ -60,6 +60,24 @@ export function frameGreys(f: Pick<Frame, 'data' | 'width' | 'height'>, into?: F
   const tiny = into?.tiny ?? new Float32Array(TW * TH);
   tiny.fill(0);
   const { tx, ty, inv } = tinyMap(width, height);
+  accumulate(d, width, height, w, h, tx, ty, acc, tiny);
+  for (let i = 0; i < tiny.length; i++) tiny[i] = tiny[i]! / inv[i]!;
+  const px = into && into.g4.w === w && into.g4.h === h ? into.g4.px : new Float32Array(w * h);
+  const n = GREY_DOWN * GREY_DOWN;
+  for (let i = 0; i < px.length; i++) px[i] = acc[i]! / n;
+  if (into) {
+    into.g4 = px === into.g4.px ? into.g4 : { w, h, px };
+    into.tiny = tiny;
+    return into;
+  }
+  return { g4: { w, h, px }, tiny };
+}
+
+/**
+ * The pixel loop, on its own with typed arrays and numbers only: inside frameGreys, V8 compiled it on the
+ * stack mid-loop and then threw the code away at the first property access after it, a dozen times a run.
+ */
+function accumulate(d: Uint8Array, width: number, height: number, w: number, h: number, tx: Int32Array, ty: Int32Array, acc: Float64Array, tiny: Float32Array): void {
   for (let y = 0; y < height; y++) {
     const trow = ty[y]!;
     let o = y * width * 3;
@@ -81,14 +99,4 @@ export function frameGreys(f: Pick<Frame, 'data' | 'width' | 'height'>, into?: F
     }
     for (; x < width; x++, o += 3) tiny[trow + tx[x]!]! += 0.114 * d[o]! + 0.587 * d[o + 1]! + 0.299 * d[o + 2]!;
   }
-  for (let i = 0; i < tiny.length; i++) tiny[i] = tiny[i]! / inv[i]!;
-  const px = into && into.g4.w === w && into.g4.h === h ? into.g4.px : new Float32Array(w * h);
-  const n = GREY_DOWN * GREY_DOWN;
-  for (let i = 0; i < px.length; i++) px[i] = acc[i]! / n;
-  if (into) {
-    into.g4 = px === into.g4.px ? into.g4 : { w, h, px };
-    into.tiny = tiny;
-    return into;
-  }
-  return { g4: { w, h, px }, tiny };
 }

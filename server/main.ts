@@ -257,6 +257,7 @@ async function main(): Promise<void> {
     allowedOrigins: cfg.server.allowedOrigins,
     liveDir: (id) => media.liveDir(id),
     mainLiveDir: (id) => media.mainLiveDir(id),
+    llRing: (id, stream) => media.llRing(id, stream),
     webDist: join(ROOT, 'web', 'dist'),
     onvif,
     evidence,

@@ -12,6 +12,8 @@ import { camerasRouter } from './routes/cameras.ts';
 import { eventsRouter } from './routes/events.ts';
 import { healthRouter } from './routes/health.ts';
 import { hlsRouter } from './routes/hls.ts';
+import type { LlStream } from '../media/llhls/hub.ts';
+import type { PartRing } from '../media/llhls/part-ring.ts';
 import { sessionRouter } from './routes/session.ts';
 import { refuseLoneSurrogates } from '../integrity/text.ts';
 import { consoleRouter } from './static.ts';
@@ -62,6 +64,8 @@ export interface AppDeps {
   liveDir: (cameraId: string) => string;
   /** The main stream's live HLS dir for the single-camera view, when the camera has a sub-stream. */
   mainLiveDir?: (cameraId: string) => string | undefined;
+  /** LL-HLS ring of a camera's live stream (issue I point 1) */
+  llRing?: (cameraId: string, stream: LlStream) => PartRing | undefined;
   webDist: string;
   /** Live detection zones, alarms and their handling (issue C). */
   alarms?: { service: AlarmService; analytics: LiveAnalytics; zones: ZoneRepo; ffmpegPath: string; dispatch?: DispatchService };
@@ -187,7 +191,7 @@ export function createApp(d: AppDeps): Express {
   app.get('/api/openapi.json', (_req, res) => res.json(openApiDocument(listRoutes(app), d.version)));
   app.use('/api', apiNotFound);
 
-  app.use('/hls', auth, cameraGuard(d.rights, d.db), ...(d.evidence ? [auditLiveViews(d.evidence.views)] : []), hlsRouter(d.cameras, d.liveDir, d.mainLiveDir));
+  app.use('/hls', auth, cameraGuard(d.rights, d.db), ...(d.evidence ? [auditLiveViews(d.evidence.views)] : []), hlsRouter(d.cameras, d.liveDir, d.mainLiveDir, d.llRing));
   app.use(consoleRouter(d.webDist));
   app.use(errorHandler);
   return app;

@@ -11,6 +11,8 @@ import type { EventBus } from '../events/bus.ts';
 import type { SegmentRepo } from '../store/segments.ts';
 import { createLogger, type Logger } from '../util/log.ts';
 import { RecorderIndex } from './recorder-index.ts';
+import { LlHub, type LlStream } from './llhls/hub.ts';
+import type { PartRing } from './llhls/part-ring.ts';
 import { MAIN_LIVE_SUBDIR, Supervisor, type MediaSettings } from './supervisor.ts';
 
 export interface MediaOptions {
@@ -56,6 +58,8 @@ function pipelineKey(c: CameraConfig): string {
 export class MediaManager {
   private readonly cams = new Map<string, Entry>();
   private readonly settings: MediaSettings;
+  /** LL-HLS parts and segments of every live stream, in memory */
+  readonly ll: LlHub;
 
   constructor(private readonly opts: MediaOptions) {
     this.settings = {
@@ -68,6 +72,7 @@ export class MediaManager {
       rtspTimeoutSeconds: opts.rtspTimeoutSeconds,
       backoff: opts.backoff,
     };
+    this.ll = new LlHub({ minSegmentSeconds: opts.hlsSegmentSeconds });
     // recording resumes at once when a full disk has space again, not after the grown retry delay
     opts.bus.on('storage.space_back', () => {
       for (const e of this.cams.values()) e.supervisor?.retryNow();
@@ -89,6 +94,7 @@ export class MediaManager {
       const old = e.supervisor;
       e.supervisor = undefined;
       const stopping = old?.stop(); // marks it stopped synchronously: it no longer touches the state
+      if (old) this.ll.close(camera.id);
       if (!camera.enabled) {
         e.state.set({ status: 'disabled' });
         e.chain = e.chain.then(() => stopping);
@@ -103,6 +109,8 @@ export class MediaManager {
         index: e.index,
         state: e.state,
         log: e.log,
+        llRing: (stream) => this.ll.ring(camera.id, stream),
+        llNone: (stream) => this.ll.drop(camera.id, stream),
       });
       e.supervisor = sup;
       e.state.set({ status: 'starting' });
@@ -126,6 +134,7 @@ export class MediaManager {
     const old = e.supervisor;
     e.supervisor = undefined;
     await Promise.all([e.chain.catch(() => undefined), old?.stop()]);
+    this.ll.remove(cameraId);
   }
 
   state(cameraId: string): CameraState | undefined {
@@ -148,6 +157,12 @@ export class MediaManager {
     return existsSync(join(dir, 'index.m3u8')) ? dir : undefined;
   }
 
+  /** The LL-HLS ring of a camera's live stream ('live': /hls/:id/, 'main': /hls/:id/main/), if it has one. */
+  llRing(cameraId: string, stream: LlStream): PartRing | undefined {
+    if (stream === 'main' && !this.cams.get(cameraId)?.config.source.subUrl) return undefined;
+    return this.ll.find(cameraId, stream);
+  }
+
   /** pids of this camera's running ffmpeg processes (diagnostics, tests). */
   pids(cameraId: string): number[] {
     return this.cams.get(cameraId)?.supervisor?.pids ?? [];
@@ -160,6 +175,7 @@ export class MediaManager {
       const old = e.supervisor;
       e.supervisor = undefined;
       work.push(e.chain.catch(() => undefined), old?.stop() ?? Promise.resolve());
+      this.ll.close(e.config.id);
     }
     await Promise.all(work);
   }

@@ -1,6 +1,7 @@
 /**
  * One ffmpeg child process. stdin ignored; stdout carries `-progress` key=value blocks; stderr is kept in a
- * redacted ring buffer; fd 3 carries the segment muxer's CSV list. HLS progress is seen by watching the live
+ * redacted ring buffer; fd 3 carries the segment muxer's CSV list; fd 4, when asked for, the LL-HLS
+ * fragmented MP4 (cut into init + fragments by Fmp4BoxReader, always read so ffmpeg never blocks). HLS progress is seen by watching the live
  * directory for playlist rewrites. stop() = SIGTERM (ffmpeg finishes and lists the current segment), then
  * SIGKILL after the grace period.
  */
@@ -10,6 +11,7 @@ import type { Readable } from 'node:stream';
 import type { Logger } from '../util/log.ts';
 import { classifyExit, isNoise, redactLine, type Classified } from './classify.ts';
 import { SegmentListReader, type SegmentListEntry } from './segment-list.ts';
+import { Fmp4BoxReader, type Fragment, type InitSegment } from './llhls/fmp4-boxes.ts';
 
 export type PipelineKind = 'main' | 'record' | 'live';
 
@@ -35,6 +37,9 @@ export interface PipelineHandlers {
   onProgress?(p: Progress, atMs: number): void;
   onSegment?(e: SegmentListEntry, atMs: number): void;
   onHls?(atMs: number): void;
+  /** LL-HLS fMP4 on fd 4 (only with PipelineOptions.fmp4) */
+  onInit?(i: InitSegment): void;
+  onFragment?(f: Fragment): void;
   /** Called once, after the process exited and all its output was read. */
   onExit(e: PipelineExit): void;
 }
@@ -46,6 +51,8 @@ export interface PipelineOptions {
   /** live directory to watch for index.m3u8 rewrites (kinds main and live) */
   hlsDir?: string;
   isFile: boolean;
+  /** the args write fragmented MP4 to fd 4 (pipe:4) */
+  fmp4?: boolean;
   /** strings to redact from stderr (the password) */
   secrets?: readonly string[];
   log: Logger;
@@ -98,7 +105,8 @@ export class Pipeline {
   start(): void {
     if (this.child) throw new Error('pipeline already started');
     const { handlers, log } = this.o;
-    const child = spawn(this.o.ffmpegPath, this.o.args, { stdio: ['ignore', 'pipe', 'pipe', 'pipe'] });
+    const stdio: 'pipe'[] = this.o.fmp4 ? ['pipe', 'pipe', 'pipe', 'pipe'] : ['pipe', 'pipe', 'pipe'];
+    const child = spawn(this.o.ffmpegPath, this.o.args, { stdio: ['ignore', ...stdio] });
     this.child = child;
     let resolveClosed!: () => void;
     this.closed = new Promise((r) => (resolveClosed = r));
@@ -147,6 +155,17 @@ export class Pipeline {
         for (const e of list.end()) handlers.onSegment?.(e, this.now());
       });
       fd3.on('error', () => undefined);
+    }
+
+    const fd4 = this.o.fmp4 ? (child.stdio[4] as Readable | null) : null;
+    if (fd4) {
+      const boxes = new Fmp4BoxReader({
+        onInit: (i) => handlers.onInit?.(i),
+        onFragment: (f) => handlers.onFragment?.(f),
+        onError: (message) => log.warn('LL-HLS stream unreadable, waiting for the next init segment', { kind: this.o.kind, message }),
+      });
+      fd4.on('data', (d: Buffer) => boxes.push(d));
+      fd4.on('error', () => undefined);
     }
 
     const finish = (code: number | null, signal: NodeJS.Signals | null, spawnError?: Error) => {

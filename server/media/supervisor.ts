@@ -27,6 +27,8 @@ import { Pipeline, type PipelineExit, type PipelineKind } from './pipeline.ts';
 import { PROBE_ANALYZE_SECONDS, probeSource } from './probe.ts';
 import type { RecorderIndex, RecordingRun } from './recorder-index.ts';
 import { OutputClock, RestartPolicy, type BackoffOptions } from './restart-policy.ts';
+import type { LlStream } from './llhls/hub.ts';
+import type { PartRing } from './llhls/part-ring.ts';
 
 export interface MediaSettings {
   ffmpegPath: string;
@@ -47,6 +49,10 @@ export interface SupervisorOptions {
   index: RecorderIndex;
   state: CameraStateMachine;
   log: Logger;
+  /** LL-HLS: the in-memory ring a stream-copied live output feeds (fMP4 on fd 4) */
+  llRing?: (stream: LlStream) => PartRing;
+  /** this stream has no LL-HLS in this run (transcoded, or no live output) */
+  llNone?: (stream: LlStream) => void;
 }
 
 type SlotStatus = 'starting' | 'producing' | 'down';
@@ -65,6 +71,7 @@ interface Slot {
   hls?: OutputClock;
   rec?: OutputClock;
   stall?: Classified;
+  ll?: PartRing;
 }
 
 const STALL_CHECK_MS = 500;
@@ -154,12 +161,18 @@ export class Supervisor {
     const withHls = hlsDir !== undefined;
     const withRec = slot.kind !== 'live';
     if (hlsDir) resetHlsDir(hlsDir);
+    // LL-HLS next to every stream-copied live output (a transcoded one would need a second encode)
+    const llStream: LlStream = slot.kind === 'record' ? 'main' : 'live';
+    const ring = withHls && liveCopies(video.codec) ? this.o.llRing?.(llStream) : undefined;
+    const ll = ring !== undefined;
+    if (!ll) this.o.llNone?.(llStream);
     const args =
       slot.kind === 'main'
-        ? buildMainPipelineArgs({ source: camera.source, input, video, hls, record })
+        ? buildMainPipelineArgs({ source: camera.source, input, video, hls, record, ll })
         : slot.kind === 'record'
-          ? buildRecordPipelineArgs({ source: camera.source, input, video, record, hls: mainHls })
-          : buildLivePipelineArgs({ source: camera.source, input, video, hls });
+          ? buildRecordPipelineArgs({ source: camera.source, input, video, record, hls: mainHls, ll })
+          : buildLivePipelineArgs({ source: camera.source, input, video, hls, ll });
+    slot.ll = ring;
     const run = withRec ? index.beginRun(runTag, recordedCodec(video.codec)) : undefined;
     slot.run = run;
     slot.startedAt = Date.now();
@@ -172,6 +185,7 @@ export class Supervisor {
       ffmpegPath: settings.ffmpegPath,
       args,
       hlsDir,
+      fmp4: ll,
       isFile: isFileSource(slot.kind === 'live' ? camera.source.subUrl! : camera.source.url),
       secrets: this.secrets,
       log: this.o.log,
@@ -190,12 +204,17 @@ export class Supervisor {
           slot.hls?.tick(at);
           this.producing(slot, at);
         },
-        onExit: (x) => this.exited(slot, pipeline, x),
+        onInit: (i) => ring?.init(i),
+        onFragment: (f) => ring?.fragment(f),
+        onExit: (x) => {
+          ring?.end();
+          this.exited(slot, pipeline, x);
+        },
       },
     });
     slot.pipeline = pipeline;
     pipeline.start();
-    const mode = { live: withHls ? (liveCopies(video.codec) ? 'copy' : 'transcode') : undefined, record: withRec ? (recordCopies(video.codec) ? 'copy' : 'transcode') : undefined };
+    const mode = { live: withHls ? (liveCopies(video.codec) ? 'copy' : 'transcode') : undefined, ll, record: withRec ? (recordCopies(video.codec) ? 'copy' : 'transcode') : undefined };
     this.o.log.info('pipeline started', { kind: slot.kind, codec: video.codec, ...mode, pid: pipeline.pid });
   }
 

@@ -136,7 +136,8 @@ export class PartRing {
     if (this.ended) return this.drop();
     const at = this.now();
     let seg = this.open;
-    const cut = seg && ((f.independent && seg.durationSec >= this.o.minSegmentSeconds - 1e-3) || seg.durationSec >= (this.o.maxSegmentSeconds ?? 10));
+    // 10 % slack: RTSP time stamps jitter, a 1 s GOP must give 1 s segments
+    const cut = seg && ((f.independent && seg.durationSec >= this.o.minSegmentSeconds * 0.9) || seg.durationSec >= (this.o.maxSegmentSeconds ?? 10));
     if (seg && cut) {
       this.complete(seg);
       seg = undefined;

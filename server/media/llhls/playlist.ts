@@ -9,7 +9,14 @@ import type { PartRing, Segment } from './part-ring.ts';
 export const partUri = (id: number) => `ll_p${id}.m4s`;
 export const segmentUri = (msn: number) => `ll_s${msn}.m4s`;
 export const initUri = (id: number) => `ll_init${id}.mp4`;
-export const LL_FILE_RE = /^ll_(p|s|init)(\d{1,15})\.(m4s|mp4)$/;
+export const LL_FILE_RE = /^ll_(?:(p|s)(\d{1,15})\.m4s|(init)(\d{1,15})\.mp4)$/;
+
+/** An LL-HLS file name: what it is and its number. */
+export function parseLlFile(name: string): { kind: 'p' | 's' | 'init'; n: number } | undefined {
+  const m = LL_FILE_RE.exec(name);
+  if (!m) return undefined;
+  return m[1] ? { kind: m[1] as 'p' | 's', n: Number(m[2]) } : { kind: 'init', n: Number(m[4]) };
+}
 
 const sec = (s: number) => s.toFixed(3).replace(/\.?0+$/, '') || '0';
 const iso = (ms: number) => new Date(ms).toISOString();

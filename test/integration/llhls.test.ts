@@ -1,0 +1,215 @@
+/**
+ * LL-HLS from the server (issue I point 1) against the real server and a GStreamer RTSP camera (1 s GOP):
+ * blocking playlist reload and preload-hinted parts arrive within one part duration + 0.5 s; bad delivery
+ * directives are 400, far-future ones 400 at once, parts that left the ring 404; plain HLS is unchanged
+ * for clients that do not ask for parts; numbering continues across an ffmpeg restart; a client that never
+ * reads is dropped with a log line.
+ */
+import { connect } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startRtspServer, type RtspServer } from '../support/rtsp.ts';
+import { login, startWatchpost, type Watchpost } from '../support/server.ts';
+
+let rtsp: RtspServer;
+let wp: Watchpost;
+let cookie = '';
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const get = (path: string, c = cookie) => fetch(`${wp.url}${path}`, { headers: { cookie: c } });
+const LL = '/hls/gate/index.m3u8?ll=1';
+
+interface Pl {
+  text: string;
+  msnFirst: number;
+  partTarget: number;
+  /** the last part listed: its segment's msn and its index in it */
+  last: { msn: number; index: number; uri: string };
+  hint?: string;
+  segments: string[];
+}
+
+function parse(text: string): Pl {
+  const lines = text.trim().split('\n');
+  const msnFirst = Number(/#EXT-X-MEDIA-SEQUENCE:(\d+)/.exec(text)?.[1]);
+  const partTarget = Number(/PART-TARGET=([\d.]+)/.exec(text)?.[1]);
+  let msn = msnFirst;
+  let index = -1;
+  let last = { msn, index, uri: '' };
+  const segments: string[] = [];
+  for (const l of lines) {
+    const p = /^#EXT-X-PART:.*URI="([^"]+)"/.exec(l);
+    if (p) {
+      index++;
+      last = { msn, index, uri: p[1]! };
+    } else if (/^ll_s\d+\.m4s$/.test(l)) {
+      segments.push(l);
+      msn++;
+      index = -1;
+    }
+  }
+  return { text, msnFirst, partTarget, last, hint: /PRELOAD-HINT:TYPE=PART,URI="([^"]+)"/.exec(text)?.[1], segments };
+}
+
+async function playlist(query = ''): Promise<Pl> {
+  const res = await get(LL + query);
+  expect(res.status).toBe(200);
+  expect(res.headers.get('content-type')).toMatch(/mpegurl/);
+  return parse(await res.text());
+}
+
+beforeAll(async () => {
+  rtsp = await startRtspServer({ width: 320, height: 240, fps: 10 });
+  wp = await startWatchpost({ configYaml: ['cameras:', `  - {id: gate, name: Gate, url: "${rtsp.url()}"}`].join('\n') });
+  cookie = await login(wp.url, 'admin', wp.adminPassword);
+  const until = Date.now() + 60_000;
+  for (;;) {
+    const res = await get(LL);
+    if (res.status === 200 && (await res.text()).includes('ll_s')) break;
+    if (Date.now() > until) throw new Error(`no LL-HLS playlist:\n${wp.output().slice(-3000)}`);
+    await sleep(300);
+  }
+}, 90_000);
+afterAll(async () => {
+  await wp?.dispose();
+  await rtsp?.stop();
+});
+
+describe('LL-HLS', () => {
+  it('serves the LL-HLS playlist with parts, init, segments; plain HLS stays for plain clients', async () => {
+    const pl = await playlist();
+    expect(pl.text).toContain('#EXT-X-SERVER-CONTROL:CAN-BLOCK-RELOAD=YES,PART-HOLD-BACK=');
+    expect(pl.partTarget).toBeGreaterThanOrEqual(0.2);
+    expect(pl.partTarget).toBeLessThanOrEqual(0.334);
+    expect(pl.text).toMatch(/#EXT-X-PART:DURATION=0\.2,URI="ll_p\d+\.m4s",INDEPENDENT=YES/);
+    expect(pl.text).toMatch(/#EXT-X-PROGRAM-DATE-TIME:\d{4}-/);
+    expect(pl.hint).toMatch(/^ll_p\d+\.m4s$/);
+    const init = /#EXT-X-MAP:URI="([^"]+)"/.exec(pl.text)![1]!;
+    const i = await get(`/hls/gate/${init}`);
+    expect(i.status).toBe(200);
+    expect(i.headers.get('content-type')).toBe('video/mp4');
+    expect(Buffer.from(await i.arrayBuffer()).toString('latin1', 4, 8)).toBe('ftyp');
+    const s = await get(`/hls/gate/${pl.segments.at(-1)}`);
+    expect(s.status).toBe(200);
+    expect(Buffer.from(await s.arrayBuffer()).toString('latin1', 4, 8)).toBe('moof');
+    // full segments at the camera's GOP (1 s)
+    for (const d of pl.text.matchAll(/#EXTINF:([\d.]+),/g)) expect(Math.abs(Number(d[1]) - 1), pl.text).toBeLessThan(0.15);
+
+    // (the disk playlist may come a little after the first parts)
+    await expect.poll(async () => (await get('/hls/gate/index.m3u8')).status, { timeout: 15_000, interval: 300 }).toBe(200);
+    const plain = await get('/hls/gate/index.m3u8');
+    const text = await plain.text();
+    expect(text).toMatch(/seg_\d+\.ts/);
+    expect(text).not.toContain('EXT-X-PART');
+    // not logged in: same login as the plain HLS
+    expect((await get(LL, '')).status).toBe(401);
+    expect((await get(`/hls/gate/${pl.last.uri}`, '')).status).toBe(401);
+  }, 20_000);
+
+  it('a blocking reload for the next part and the preload-hinted part return within one part + 0.5 s', async () => {
+    const times: number[] = [];
+    let pl = await playlist();
+    for (let k = 0; k < 8; k++) {
+      const next = `&_HLS_msn=${pl.last.msn}&_HLS_part=${pl.last.index + 1}`;
+      const t0 = performance.now();
+      const after = await playlist(next);
+      times.push(performance.now() - t0);
+      // it holds the asked part (or, past the end of that segment, the next segment's first one)
+      expect(after.last.msn * 1000 + after.last.index).toBeGreaterThan(pl.last.msn * 1000 + pl.last.index);
+      pl = after;
+    }
+    const hintTimes: number[] = [];
+    for (let k = 0; k < 4; k++) {
+      const hint = (await playlist()).hint!;
+      const t0 = performance.now();
+      const res = await get(`/hls/gate/${hint}`);
+      hintTimes.push(performance.now() - t0);
+      expect(res.status).toBe(200);
+      expect(res.headers.get('content-type')).toBe('video/mp4');
+      expect(Buffer.from(await res.arrayBuffer()).toString('latin1', 4, 8)).toBe('moof');
+    }
+    console.log('blocking reload (ms):', times.map(Math.round).join(' '), '| preload hint (ms):', hintTimes.map(Math.round).join(' '));
+    const limit = pl.partTarget * 1000 + 500;
+    expect(Math.max(...times)).toBeLessThan(limit);
+    expect(Math.max(...hintTimes)).toBeLessThan(limit);
+  }, 30_000);
+
+  it('bad delivery directives are 400, far-future ones 400 at once', async () => {
+    const pl = await playlist();
+    for (const q of ['&_HLS_msn=abc', '&_HLS_msn=1&_HLS_part=x', '&_HLS_part=1', '&_HLS_msn=-1', '&_HLS_msn=1.5', '&_HLS_msn=1&_HLS_msn=2']) {
+      const res = await get(LL + q);
+      expect(res.status, q).toBe(400);
+    }
+    // also without ?ll=1: the directives alone ask for LL-HLS
+    expect((await get('/hls/gate/index.m3u8?_HLS_msn=zz')).status).toBe(400);
+    for (const q of [`&_HLS_msn=${pl.last.msn + 10}`, `&_HLS_msn=${pl.last.msn}&_HLS_part=${pl.last.index + 100}`, '&_HLS_msn=999999999']) {
+      const t0 = performance.now();
+      const res = await get(LL + q);
+      expect(res.status, q).toBe(400);
+      expect(performance.now() - t0).toBeLessThan(300);
+    }
+    // nonsense names are 404 as before
+    for (const f of ['ll_p1.ts', 'll_x1.m4s', 'll_init1.m4s', 'll_p99999999999.m4s']) expect((await get(`/hls/gate/${f}`)).status, f).toBe(404);
+  });
+
+  it('a part or segment that has left the ring is 404', async () => {
+    const until = Date.now() + 30_000;
+    let pl = await playlist();
+    while (pl.msnFirst < 2) {
+      if (Date.now() > until) throw new Error('the ring does not slide');
+      await sleep(500);
+      pl = await playlist();
+    }
+    expect((await get('/hls/gate/ll_p0.m4s')).status).toBe(404);
+    expect((await get('/hls/gate/ll_s0.m4s')).status).toBe(404);
+    expect((await get(`/hls/gate/ll_s${pl.msnFirst}.m4s`)).status).toBe(200);
+  }, 40_000);
+
+  it('a client that never reads is dropped with a log line; others are served meanwhile', async () => {
+    const pl = await playlist();
+    const seg = pl.segments.at(-1)!;
+    const sock = connect(wp.port, '127.0.0.1');
+    await new Promise((r) => sock.once('connect', r));
+    sock.pause(); // never read
+    const req = `GET /hls/gate/${seg} HTTP/1.1\r\nHost: 127.0.0.1\r\nCookie: ${cookie}\r\n\r\n`;
+    sock.write(req.repeat(400));
+    sock.on('error', () => undefined);
+    const until = Date.now() + 20_000;
+    while (!wp.output().includes('LL-HLS client does not read')) {
+      expect((await get(LL)).status).toBe(200);
+      if (Date.now() > until) throw new Error('slow client not dropped');
+      await sleep(500);
+    }
+    // the server closed the connection: reading now gets what was in flight, then the end, not 400 answers
+    let got = '';
+    const ended = new Promise<boolean>((r) => {
+      sock.on('close', () => r(true));
+      setTimeout(() => r(false), 5000);
+    });
+    sock.setEncoding('latin1');
+    sock.on('data', (d: string) => (got += d));
+    sock.resume();
+    expect(await ended).toBe(true);
+    const answers = got.split('HTTP/1.1 200').length - 1;
+    console.log('never-reading client: connection dropped after', answers, 'of 400 pipelined answers');
+    expect(answers).toBeLessThan(400);
+    sock.destroy();
+  }, 30_000);
+
+  it('numbers segments and parts on across an ffmpeg restart, after a discontinuity', async () => {
+    const before = await playlist();
+    await rtsp.stop();
+    await sleep(1500);
+    await rtsp.restart();
+    const until = Date.now() + 40_000;
+    let pl = await playlist();
+    while (!pl.text.includes('#EXT-X-DISCONTINUITY\n') || !pl.hint) {
+      if (Date.now() > until) throw new Error(`no discontinuity after the restart:\n${pl.text}\n${wp.output().slice(-2000)}`);
+      await sleep(500);
+      pl = await playlist();
+    }
+    expect(pl.last.msn).toBeGreaterThan(before.last.msn);
+    expect(pl.text.match(/#EXT-X-MAP:URI="ll_init(\d+)\.mp4"/g)!.length).toBeGreaterThanOrEqual(1);
+    const ids = [...pl.text.matchAll(/URI="ll_p(\d+)\.m4s"/g)].map((m) => Number(m[1]));
+    expect(ids.every((id, i) => i === 0 || id === ids[i - 1]! + 1)).toBe(true);
+    expect(Math.max(...ids)).toBeGreaterThan(Number(/ll_p(\d+)/.exec(before.last.uri)![1]));
+  }, 60_000);
+});

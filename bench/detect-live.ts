@@ -18,6 +18,9 @@
  *    With N workers the same bare runs are also measured N at once ("bare ∥", bareParallelCpuMs): the
  *    sessions then share the cores and caches as they do in the server, which costs CPU per run by itself;
  *    "overhead ∥" is against that figure;
+ *  - analysis overhead proper ("analysis ms/frame", analysisOverheadPercent): node CPU above the same server
+ *    recording the same cameras with analytics off (measured first, per camera count), per analysed frame,
+ *    against the bare run — the recording's own bookkeeping is not analysis;
  *  - "keeps up": every camera analyses ≥ 1.8 fps (of 2) with < 5 % of its frames dropped.
  * Goal: ≥ 16 cameras keep up on 2 cores while recording; overhead ≤ 30 %. Prints a table and one JSON line.
  */
@@ -66,10 +69,35 @@ async function bareParallelCpuMs(workers: number, runs = 80): Promise<number> {
   }
 }
 
-async function run(n: number, warmS: number, measureS: number, workers: number, bareMs: number, bareParMs: number) {
+function cameraLines(n: number): string[] {
   const clips = [1, 2, 3, 4].map((i) => join(REPO_ROOT, 'assets', 'demo', `demo-${i}.mp4`));
   if (!clips.every(existsSync)) throw new Error('demo clips missing: run npm run prepare');
-  const cams = Array.from({ length: n }, (_, i) => `  - {id: cam${i + 1}, name: "Cam ${i + 1}", file: "${clips[i % 4]}"}`);
+  return Array.from({ length: n }, (_, i) => `  - {id: cam${i + 1}, name: "Cam ${i + 1}", file: "${clips[i % 4]}"}`);
+}
+
+/** node's and ffmpeg's CPU (% of a core) of the server while it records N cameras, analytics off (the baseline). */
+async function recordOnly(n: number, warmS: number, measureS: number): Promise<{ node: number; ffmpeg: number }> {
+  const wp = await startWatchpost({ configYaml: ['demo: false', 'analytics: {enabled: false}', 'cameras:', ...cameraLines(n)].join('\n'), env: { WATCHPOST_LOG_LEVEL: 'warn' } });
+  try {
+    await sleep(warmS * 1000);
+    const pid = wp.process().pid!;
+    const snap = () => {
+      const tree = processTree(pid);
+      const ffmpeg = tree.filter((p) => p.comm.startsWith('ffmpeg')).reduce((x, p) => x + ownTicks(p), 0);
+      return { all: treeTicks(tree), ffmpeg, t: performance.now() };
+    };
+    const a = snap();
+    await sleep(measureS * 1000);
+    const b = snap();
+    const k = 100 / clockTicks() / ((b.t - a.t) / 1000);
+    return { node: r1((b.all - b.ffmpeg - (a.all - a.ffmpeg)) * k), ffmpeg: r1((b.ffmpeg - a.ffmpeg) * k) };
+  } finally {
+    await wp.dispose();
+  }
+}
+
+async function run(n: number, warmS: number, measureS: number, workers: number, bareMs: number, bareParMs: number, base: { node: number; ffmpeg: number }) {
+  const cams = cameraLines(n);
   const wp = await startWatchpost({ configYaml: ['demo: false', `analytics: {fps: 2, workers: ${workers}}`, 'cameras:', ...cams].join('\n'), env: { WATCHPOST_LOG_LEVEL: 'warn' } });
   try {
     const cookie = await login(wp.url, 'admin', wp.adminPassword);
@@ -113,6 +141,7 @@ async function run(n: number, warmS: number, measureS: number, workers: number, 
     const inferMs = runs ? ((s1.detector!.inferMsAvg * s1.detector!.runs - s0.detector!.inferMsAvg * s0.detector!.runs) / runs) : 0;
     const nodeMsPerFrame = frames ? ((b.node - a.node) / hz) * 1000 / frames : 0;
     const minFps = Math.min(...per.map((c) => c.fps));
+    const analysisMs = frames ? (((nodePct - base.node) / 100) * secs * 1000) / frames : 0;
     return {
       cameras: n,
       workers,
@@ -128,6 +157,10 @@ async function run(n: number, warmS: number, measureS: number, workers: number, 
       overheadPercent: bareMs ? r1((nodeMsPerFrame / bareMs - 1) * 100) : null,
       bareParallelCpuMs: r1(bareParMs),
       overheadVsParallelPercent: bareParMs ? r1((nodeMsPerFrame / bareParMs - 1) * 100) : null,
+      // the analysis alone: node CPU above the same server recording the same cameras with analytics off
+      recordOnlyNodeCorePercent: base.node,
+      analysisMsPerFrame: r1(analysisMs),
+      analysisOverheadPercent: bareMs ? r1((analysisMs / bareMs - 1) * 100) : null,
       keepsUp: per.length === n && minFps >= 1.8 && per.every((c) => c.dropRatio < 0.05),
     };
   } finally {
@@ -142,16 +175,22 @@ async function main(): Promise<void> {
   const bareMs = await bareInferCpuMs();
   log(`bare session.run: ${r1(bareMs)} ms CPU per run (1 thread)`);
   const workerCounts = values.workers!.split(',').map(Number).filter((x) => x >= 0);
+  const bases = new Map<number, { node: number; ffmpeg: number }>();
+  for (const n of counts) {
+    log(`${n} cameras recording, analytics off (baseline) …`);
+    bases.set(n, await recordOnly(n, Math.min(10, Number(values.warmup)), Number(values.seconds)));
+    log(`  node ${bases.get(n)!.node} %, ffmpeg ${bases.get(n)!.ffmpeg} % of a core`);
+  }
   for (const w of workerCounts) {
     const parMs = w > 1 ? await bareParallelCpuMs(w) : bareMs;
     if (w > 1) log(`bare session.run, ${w} sessions at once: ${r1(parMs)} ms CPU per run`);
     for (const n of counts) {
       log(`${n} cameras, ${w} detector worker(s) …`);
-      rows.push(await run(n, Number(values.warmup), Number(values.seconds), w, bareMs, parMs));
+      rows.push(await run(n, Number(values.warmup), Number(values.seconds), w, bareMs, parMs, bases.get(n)!));
     }
   }
-  const head = ['cameras', 'workers', 'fps min', 'fps mean', 'drop % max', 'node %', 'ffmpeg %', 'total %', 'infer ms (wall)', 'bare CPU ms', 'bare ∥ CPU ms', 'node ms/frame', 'overhead %', 'overhead ∥ %', 'keeps up'];
-  const lines = rows.map((r) => [r.cameras, r.workers, r.analysedFpsMin, r.analysedFpsMean, r.droppedPercentMax, r.nodeCorePercent, r.ffmpegCorePercent, r.totalCorePercent, r.inferMs, r.bareInferCpuMs, r.bareParallelCpuMs, r.nodeMsPerFrame, r.overheadPercent ?? '—', r.overheadVsParallelPercent ?? '—', r.keepsUp ? 'yes' : 'NO'].map(String));
+  const head = ['cameras', 'workers', 'fps min', 'fps mean', 'drop % max', 'node %', 'rec-only node %', 'ffmpeg %', 'total %', 'infer ms (wall)', 'bare CPU ms', 'bare ∥ CPU ms', 'node ms/frame', 'overhead %', 'overhead ∥ %', 'analysis ms/frame', 'analysis overhead %', 'keeps up'];
+  const lines = rows.map((r) => [r.cameras, r.workers, r.analysedFpsMin, r.analysedFpsMean, r.droppedPercentMax, r.nodeCorePercent, r.recordOnlyNodeCorePercent, r.ffmpegCorePercent, r.totalCorePercent, r.inferMs, r.bareInferCpuMs, r.bareParallelCpuMs, r.nodeMsPerFrame, r.overheadPercent ?? '—', r.overheadVsParallelPercent ?? '—', r.analysisMsPerFrame, r.analysisOverheadPercent ?? '—', r.keepsUp ? 'yes' : 'NO'].map(String));
   const w = head.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i]!.length)));
   const fmt = (c: string[]) => c.map((x, i) => x.padStart(w[i]!)).join('  ');
   process.stdout.write(`${fmt(head)}\n${lines.map(fmt).join('\n')}\n`);

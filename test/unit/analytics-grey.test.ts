@@ -5,7 +5,7 @@ import { tinyGrey } from '../../server/analytics/tamper.ts';
 
 /** a BGR frame of noise with a gradient (deterministic) */
 function frame(width: number, height: number, seed: number) {
-  const data = new Uint8Array(width * height * 3);
+  const data = Buffer.alloc(width * height * 3);
   let s = seed;
   for (let i = 0; i < data.length; i++) {
     s = (s * 1103515245 + 12345) >>> 0;

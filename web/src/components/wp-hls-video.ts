@@ -41,6 +41,11 @@ export class WpHlsVideo extends LitElement {
     return this.player.videoTimeMs;
   }
 
+  /** Seconds behind the live edge (hls.js), or null: diagnostics and tests. */
+  get liveLatency(): number | null {
+    return this.player.liveLatency;
+  }
+
   protected override willUpdate(changed: PropertyValues<this>): void {
     if (changed.has('src')) this.player.setSource(this.src);
     if (changed.has('epoch') && this.hasUpdated) this.player.retryNow();

@@ -8,6 +8,9 @@ import workerPath from 'hls.js/dist/hls.worker.js?url';
  * time something has to play, is destroyed when the source goes away or the host leaves the DOM, and
  * recovers by itself: recoverMediaError() for decoder trouble, a full reload with exponential backoff for
  * network errors, and a watchdog for a picture that stopped advancing (server restarted, playlist reset).
+ * Live streams play as LL-HLS (issue I point 1): the playlist is asked for with `?ll=1` and hls.js runs in
+ * low-latency mode (parts, blocking reload, PART-HOLD-BACK as target latency); a stream the server has no
+ * LL-HLS for answers with its plain playlist, which plays the same way.
  */
 export type PlayerState = 'idle' | 'loading' | 'playing' | 'retrying';
 
@@ -20,6 +23,12 @@ const MAX_BACKOFF_MS = 15_000;
 /** Live video that has not advanced for this long is reloaded. */
 const STALL_MS = 10_000;
 const WATCH_INTERVAL_MS = 2000;
+
+/** The LL-HLS form of a live playlist URL (same entry point, `ll=1`). */
+export function lowLatencyUrl(url: string): string {
+  if (/[?&]ll=1(&|$)/.test(url)) return url;
+  return `${url}${url.includes('?') ? '&' : '?'}ll=1`;
+}
 
 export class HlsController implements ReactiveController {
   state: PlayerState = 'idle';
@@ -41,8 +50,9 @@ export class HlsController implements ReactiveController {
     host.addController(this);
   }
 
-  /** Play `url` (null stops). Calling again with the same url is a no-op. */
-  setSource(url: string | null): void {
+  /** Play `url` (null stops), as LL-HLS. Calling again with the same url is a no-op. */
+  setSource(src: string | null): void {
+    const url = src ? lowLatencyUrl(src) : null;
     if (url === this.url) return;
     this.url = url;
     this.attempt = 0;
@@ -75,6 +85,12 @@ export class HlsController implements ReactiveController {
   get videoTimeMs(): number | null {
     const d = this.hls?.playingDate;
     return d ? d.getTime() : null;
+  }
+
+  /** Distance of the playhead behind the live edge, seconds (hls.js estimate), or null. */
+  get liveLatency(): number | null {
+    const l = this.hls?.latency;
+    return typeof l === 'number' && Number.isFinite(l) ? l : null;
   }
 
   private setState(state: PlayerState): void {
@@ -142,11 +158,10 @@ export class HlsController implements ReactiveController {
     const hls = new HlsClass({
       workerPath,
       enableWorker: true,
-      lowLatencyMode: false,
-      // 1 s segments: stay ~2 segments behind the live edge, never more than 5.
-      liveSyncDurationCount: 2,
-      liveMaxLatencyDurationCount: 5,
-      maxLiveSyncPlaybackRate: 1.2,
+      // LL-HLS: the target latency is the playlist's PART-HOLD-BACK (3 parts, ~0.6 s); setting
+      // liveSyncDuration(Count) here would override it. Drifting behind is caught up by playing faster.
+      lowLatencyMode: true,
+      maxLiveSyncPlaybackRate: 1.5,
       maxBufferLength: 6,
       maxMaxBufferLength: 10,
       backBufferLength: 4,

@@ -62,6 +62,9 @@ export function changeKind(path: string): { kind: string; id: string | null; act
   // operations that are not a create/update/delete of their resource get their own action name
   if (p[0] === 'alarms' && p[2] && ['ack', 'dispatch', 'resolve'].includes(p[2])) return { kind: 'alarm', id: p[1]!, action: `alarm.${p[2]}` };
   if (p[0] === 'alarms' && p[1] === 'ack') return { kind: 'alarm', id: null, action: 'alarm.ack' };
+  // a guard's answers to a dispatch (issue L point 2): on my way / arrived / handled, and each photo
+  if (p[0] === 'dispatches' && p[2] === 'step') return { kind: 'dispatch', id: p[1]!, action: 'dispatch.step' };
+  if (p[0] === 'dispatches' && p[2] === 'photos') return { kind: 'dispatch', id: p[1]!, action: 'dispatch.photo' };
   if (p[0] === 'onvif' && p[1] === 'probe') return { kind: 'onvif', id: null, action: 'onvif.probe' };
   if (p[0] === 'onvif' && p[1] === 'cameras' && p[3] === 'presets' && p[5] === 'goto') return { kind: 'ptz', id: p[2]!, action: 'ptz.goto' };
   if (p[0] === 'onvif' && p[1] === 'cameras' && !p[2]) return { kind: 'onvif', id: null, action: 'onvif.onboard' };
@@ -78,6 +81,8 @@ const SECRET_RE = /pass|secret|token|key|credential/i;
 /** Changed fields: names always, values only when short, not secret, and with credentials stripped. */
 export function describeFields(body: unknown): Record<string, unknown> {
   const out: Record<string, unknown> = {};
+  // a raw upload (a dispatch photo): its size, not its bytes
+  if (Buffer.isBuffer(body)) return { bytes: body.length };
   if (!body || typeof body !== 'object' || Array.isArray(body)) return out;
   for (const [k, v] of Object.entries(body as Record<string, unknown>).slice(0, 40)) {
     if (SECRET_RE.test(k)) out[k] = '(changed)';

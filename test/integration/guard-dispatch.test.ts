@@ -185,6 +185,15 @@ describe('dispatch to a guard (issue L point 2)', () => {
     const bytes = Buffer.from(await p1.arrayBuffer());
     expect(createHash('sha256').update(bytes).digest('hex')).toBe(alarm.guardDispatch.photos[0].sha256);
     expect(bytes.equals(jpeg)).toBe(true);
+    // each answer and photo is on the audit trail, with the guard as actor (a photo by its size)
+    const audit = (await call('GET', '/api/audit?limit=200', admin)).body.entries as Json[];
+    const mine = audit.filter((e) => e.target === String(id) && e.action.startsWith('dispatch.')).reverse(); // oldest first
+    expect(mine.filter((e) => e.action === 'dispatch.step').map((e) => e.detail.fields.step)).toEqual(['on_way', 'arrived', 'handled']);
+    expect(mine.filter((e) => e.action === 'dispatch.photo')).toHaveLength(3);
+    expect(mine.filter((e) => e.action !== 'dispatch.denied').every((e) => e.actor === 'wang')).toBe(true);
+    // the post's attempt to answer for the guard (403 above) is on the trail as a denial
+    expect(mine.filter((e) => e.action === 'dispatch.denied').map((e) => e.actor)).toContain('admin');
+    expect(mine.find((e) => e.action === 'dispatch.photo').detail.fields.bytes).toBeGreaterThan(0);
     // the photos are append-only evidence rows
     const db = new Database(join(wp.dataDir, 'watchpost.db'));
     try {

@@ -141,6 +141,9 @@ describe('change auditing helpers', () => {
     // issue G: alarm handling, ONVIF, PTZ, patrol routes, groups and sessions are audited too
     expect(changeKind('/alarms/7/resolve')).toMatchObject({ action: 'alarm.resolve', id: '7' });
     expect(changeKind('/alarms/ack')).toMatchObject({ action: 'alarm.ack' });
+    expect(changeKind('/dispatches/4/step')).toEqual({ kind: 'dispatch', id: '4', action: 'dispatch.step' });
+    expect(changeKind('/dispatches/4/photos')).toEqual({ kind: 'dispatch', id: '4', action: 'dispatch.photo' });
+    expect(describeFields(Buffer.alloc(1234))).toEqual({ bytes: 1234 });
     expect(changeKind('/onvif/probe')).toMatchObject({ action: 'onvif.probe' });
     expect(changeKind('/onvif/cameras')).toMatchObject({ action: 'onvif.onboard' });
     expect(changeKind('/onvif/cameras/gate/presets/p1/goto')).toMatchObject({ action: 'ptz.goto', id: 'gate' });

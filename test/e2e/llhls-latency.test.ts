@@ -12,6 +12,12 @@ import { launchChromium } from '../support/browser.ts';
 import { startRtspServer, type RtspServer } from '../support/rtsp.ts';
 import { startWatchpost, type Watchpost } from '../support/server.ts';
 
+/** what <wp-hls-video> exposes */
+interface Probe {
+  videoTimeMs: number | null;
+  liveLatency: number | null;
+}
+
 describe('LL-HLS single view', () => {
   let rtsp: RtspServer;
   let wp: Watchpost;
@@ -46,8 +52,8 @@ describe('LL-HLS single view', () => {
     await page.waitForURL(/\/camera\/gate$/);
     const player = page.locator('[data-testid="camera-player"] wp-hls-video');
     await player.waitFor({ timeout: 30_000 });
-    await expect.poll(() => player.evaluate((el: HTMLElement & { videoTimeMs: number | null }) => el.videoTimeMs), { timeout: 40_000, interval: 250 }).not.toBeNull();
-    const lagOf = () => player.evaluate((el: HTMLElement & { videoTimeMs: number | null }) => Date.now() - (el.videoTimeMs ?? 0));
+    await expect.poll(() => player.evaluate((el) => (el as unknown as Probe).videoTimeMs), { timeout: 40_000, interval: 250 }).not.toBeNull();
+    const lagOf = () => player.evaluate((el) => Date.now() - ((el as unknown as Probe).videoTimeMs ?? 0));
     const atStart = await lagOf();
     // hls.js starts on a key frame (up to one GOP further back), then catches up by playing faster
     await page.waitForTimeout(6000);
@@ -55,9 +61,9 @@ describe('LL-HLS single view', () => {
     for (let i = 0; i < 20; i++) {
       await page.waitForTimeout(300);
       samples.push(
-        await player.evaluate((el: HTMLElement & { videoTimeMs: number | null; liveLatency: number | null }) => ({
-          pdtLag: Date.now() - (el.videoTimeMs ?? 0),
-          edge: el.liveLatency,
+        await player.evaluate((el) => ({
+          pdtLag: Date.now() - ((el as unknown as Probe).videoTimeMs ?? 0),
+          edge: (el as unknown as Probe).liveLatency,
         })),
       );
     }

@@ -11,6 +11,7 @@ import { startRtspServer, type RtspServer } from '../support/rtsp.ts';
 import { login, startWatchpost, type Watchpost } from '../support/server.ts';
 
 let rtsp: RtspServer;
+let rtsp2: RtspServer;
 let wp: Watchpost;
 let cookie = '';
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -57,8 +58,14 @@ async function playlist(query = ''): Promise<Pl> {
 }
 
 beforeAll(async () => {
-  rtsp = await startRtspServer({ width: 320, height: 240, fps: 10 });
-  wp = await startWatchpost({ configYaml: ['cameras:', `  - {id: gate, name: Gate, url: "${rtsp.url()}"}`].join('\n') });
+  // one RTSP source per camera (two clients racing for one GStreamer mount at start-up sometimes break it)
+  [rtsp, rtsp2] = await Promise.all([
+    startRtspServer({ width: 320, height: 240, fps: 10 }),
+    startRtspServer({ width: 320, height: 240, fps: 10, mounts: ['main', 'sub'] }),
+  ]);
+  wp = await startWatchpost({
+    configYaml: ['cameras:', `  - {id: gate, name: Gate, url: "${rtsp.url()}"}`].join('\n'),
+  });
   cookie = await login(wp.url, 'admin', wp.adminPassword);
   const until = Date.now() + 60_000;
   for (;;) {
@@ -71,7 +78,22 @@ beforeAll(async () => {
 afterAll(async () => {
   await wp?.dispose();
   await rtsp?.stop();
+  await rtsp2?.stop();
 });
+
+const call = (method: string, path: string, json: unknown) =>
+  fetch(`${wp.url}${path}`, { method, headers: { cookie, 'content-type': 'application/json' }, body: JSON.stringify(json) });
+
+async function until200(path: string, c = cookie, ms = 30_000): Promise<string> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const res = await get(path, c);
+    const text = await res.text();
+    if (res.status === 200 && text.includes('ll_s')) return text;
+    if (Date.now() > end) throw new Error(`${path}: ${res.status} ${text.slice(0, 300)}\n${wp.output().slice(-2000)}`);
+    await sleep(300);
+  }
+}
 
 describe('LL-HLS', () => {
   it('serves the LL-HLS playlist with parts, init, segments; plain HLS stays for plain clients', async () => {
@@ -193,6 +215,30 @@ describe('LL-HLS', () => {
     expect(answers).toBeLessThan(400);
     sock.destroy();
   }, 30_000);
+
+  it('a camera with a sub-stream has LL-HLS for both streams; per-camera rights apply; a disabled camera has none', async () => {
+    const yard = { id: 'yard', name: 'Yard', url: rtsp2.url('main'), subUrl: rtsp2.url('sub') };
+    expect((await call('POST', '/api/cameras', yard)).status).toBe(201);
+    const sub = await until200('/hls/yard/index.m3u8?ll=1');
+    const main = await until200('/hls/yard/main/index.m3u8?ll=1');
+    expect(sub).toContain('#EXT-X-PART:');
+    expect(main).toContain('#EXT-X-PART:');
+    const hint = /PRELOAD-HINT:TYPE=PART,URI="([^"]+)"/.exec(main)![1]!;
+    expect((await get(`/hls/yard/main/${hint}`)).status).toBe(200);
+
+    const group = (await (await call('POST', '/api/camera-groups', { name: 'yard only', cameras: ['yard'] })).json()) as { id: number };
+    expect((await call('POST', '/api/users', { username: 'op1', password: 'op1-night-pass-1', role: 'operator', groups: [group.id] })).status).toBe(201);
+    const op = await login(wp.url, 'op1', 'op1-night-pass-1');
+    await until200('/hls/yard/index.m3u8?ll=1', op);
+    const gate = parse(await (await get(LL)).text());
+    for (const p of [LL, `/hls/gate/${gate.last.uri}`, `/hls/gate/${gate.hint}`, `${LL}&_HLS_msn=${gate.last.msn}&_HLS_part=${gate.last.index + 1}`]) {
+      expect([403, 404], p).toContain((await get(p, op)).status);
+    }
+
+    expect((await call('PATCH', '/api/cameras/yard', { enabled: false })).status).toBe(200);
+    await expect.poll(async () => (await get('/hls/yard/index.m3u8?ll=1')).status, { timeout: 10_000 }).toBe(404);
+    expect((await get(`/hls/yard/main/${hint}`)).status).toBe(404);
+  }, 60_000);
 
   it('numbers segments and parts on across an ffmpeg restart, after a discontinuity', async () => {
     const before = await playlist();

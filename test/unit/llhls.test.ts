@@ -237,5 +237,13 @@ describe('part ring and playlist', () => {
     ring.close();
     expect(await closed).toBe(false);
     expect(ring.waiting).toBe(0);
+    // closed (camera disabled): media freed, numbering goes on when it starts again
+    expect(ring.closed).toBe(true);
+    expect(ring.bytes).toBe(0);
+    const next = ring.nextId;
+    feed(ring, gop1);
+    expect(ring.closed).toBe(false);
+    expect(ring.segments[0]!.parts[0]!.id).toBe(next);
+    expect(ring.segments[0]!.discontinuity).toBe(true);
   });
 });

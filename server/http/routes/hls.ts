@@ -33,13 +33,14 @@ export function hlsRouter(
     if (!CAMERA_ID_RE.test(cameraId) || !(ll || FILE_RE.test(file)) || !cameras.get(cameraId)) return next(notFound());
     const main = req.path.startsWith(`/${cameraId}/main/`);
     const dir = main ? mainLiveDir(cameraId) : liveDir(cameraId);
-    const ring = llRing(cameraId, main ? 'main' : 'live');
+    const found = llRing(cameraId, main ? 'main' : 'live');
+    const ring = found?.closed ? undefined : found;
     if (ll) return ring ? void serveFile(ring, file, req, res, next) : next(notFound('part gone'));
     if (file === 'index.m3u8' && wantsLowLatency(req.query as Record<string, unknown>)) {
       // a ring that has played serves LL-HLS even while ffmpeg restarts (blocked reloads wait for it)
       if (ring?.segments.length) return void servePlaylist(ring, req, res, next);
       // a stream that will have LL-HLS but has no part yet: no plain playlist in between
-      if (ring) return next(notFound('camera has no live stream right now'));
+      if (found) return next(notFound('camera has no live stream right now'));
     }
     if (!dir || !existsSync(`${dir}/${file}`)) {
       return next(notFound(file === 'index.m3u8' ? 'camera has no live stream right now' : 'segment gone'));

@@ -69,6 +69,8 @@ export class PartRing {
   dropped = 0;
   /** stream stopped: nothing is live until the next init */
   private ended = true;
+  /** camera stopped (disabled, restarting with a new config): nothing is served until the next init */
+  closed = false;
 
   constructor(private readonly o: RingOptions) {
     this.now = o.now ?? Date.now;
@@ -107,6 +109,7 @@ export class PartRing {
     this.inits.set(this.initId, i.data);
     this.discontinuityNext = this.nextMsn > 0;
     this.ended = false;
+    this.closed = false;
   }
 
   initData(id: number): Buffer | undefined {
@@ -126,10 +129,17 @@ export class PartRing {
     this.notify();
   }
 
-  /** The stream is gone for good (camera removed or disabled): release every waiter. */
+  /**
+   * The camera stopped (disabled, or restarting with a new config): release every waiter and free the
+   * media; the numbering goes on if it starts again.
+   */
   close(): void {
     this.end();
+    this.closed = true;
     for (const w of [...this.waiters]) w.done(false);
+    for (const s of this.segments) if (s.discontinuity) this.discontinuitySequence++;
+    this.segments.length = 0;
+    this.inits.clear();
   }
 
   fragment(f: Fragment): Part | undefined {

@@ -129,7 +129,7 @@ export class WpApp extends LitElement {
     } else if (status === 'authenticated' && this.session.value.user?.role === 'guard' && route.name !== 'guard' && route.name !== 'password') {
       this.navigate('/guard', true); // a guard's phone only shows the dispatches sent to them
     }
-    document.title = `${t('app.name')} ${t('app.subtitle')}`;
+    document.title = `${t('app.name')} ${t('app.subtitle')}`.trim();
   }
 
   private renderPage() {

@@ -5,6 +5,7 @@ import { StoreController } from '../controllers/store-controller';
 import { acknowledgeAlarm, alarms, dismissPopup, openAlarmCount, type Alarm } from '../data/alarms';
 import { dismissDispatchPopup, dismissedDispatches, dispatchPopups } from '../data/dispatches';
 import { formatDateTime, t } from '../i18n';
+import { errorMessage } from '../i18n/errors';
 import './wp-dispatch-steps';
 import { sharedStyles } from '../styles/shared';
 
@@ -210,7 +211,7 @@ export class WpAlarmPopup extends LitElement {
     try {
       await acknowledgeAlarm(a.id);
     } catch (e) {
-      this.error = (e as Error).message;
+      this.error = errorMessage(e);
     }
   }
 

@@ -3,6 +3,7 @@ import { customElement, property } from 'lit/decorators.js';
 import { LocalizeController } from '../controllers/localize-controller';
 import type { Timeline } from '../data/recordings';
 import { formatDateTime, t } from '../i18n';
+import { markerLabel } from '../i18n/dutylog-text';
 
 const pad = (n: number) => String(n).padStart(2, '0');
 const clock = (ms: number, seconds: boolean) => {
@@ -172,7 +173,7 @@ export class WpTimeline extends LitElement {
             ? svg`<rect class="sel" data-testid="timeline-selection" x=${this.x(this.selection.from)} y="0" width=${w(this.selection.from, this.selection.to)} height="100" vector-effect="non-scaling-stroke"></rect>`
             : nothing}
           ${d?.markers.map(
-            (m) => svg`<line class="marker ${m.severity ?? 'info'}" x1=${this.x(m.at)} x2=${this.x(m.at)} y1="14" y2="100" vector-effect="non-scaling-stroke"><title>${formatDateTime(m.at)} ${m.label}</title></line>`,
+            (m) => svg`<line class="marker ${m.severity ?? 'info'}" x1=${this.x(m.at)} x2=${this.x(m.at)} y1="14" y2="100" vector-effect="non-scaling-stroke"><title>${formatDateTime(m.at)} ${markerLabel(m)}</title></line>`,
           )}
           ${this.playhead !== null && this.playhead >= this.from && this.playhead <= this.to
             ? svg`<line class="head" data-testid="timeline-playhead" x1=${this.x(this.playhead)} x2=${this.x(this.playhead)} y1="0" y2="100" vector-effect="non-scaling-stroke"></line>`

@@ -230,7 +230,7 @@ export class WpZoneEditor extends LitElement {
         ${this.zones.map(
           (zn, i) => html`<button type="button" data-testid="zone-tab" aria-pressed=${i === this.sel ? 'true' : 'false'} @click=${() => (this.sel = i)}>${zn.name}${this.renderRate(zn.name)}</button>`,
         )}
-        <button type="button" data-testid="zone-new" @click=${this.add}>＋ ${t('zones.new')}</button>
+        <button type="button" data-testid="zone-new" @click=${this.add}>+ ${t('zones.new')}</button>
         <button type="button" @click=${() => (this.img = snapshotUrl(this.cameraId))}>${t('zones.reload')}</button>
       </div>
       ${z

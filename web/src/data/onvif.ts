@@ -89,7 +89,7 @@ export const gotoPreset = (cameraId: string, token: string): Promise<void> =>
 export function formatOffset(ms: number | null): string {
   if (ms === null) return t('onboard.clockUnknown');
   const s = ms / 1000;
-  return `${s >= 0 ? '+' : '−'}${Math.abs(s).toFixed(Math.abs(s) < 10 ? 1 : 0)} s`;
+  return t('unit.seconds', { n: `${s >= 0 ? '+' : '−'}${Math.abs(s).toFixed(Math.abs(s) < 10 ? 1 : 0)}` });
 }
 
 /** A translated headline for ONVIF errors, with the server's detail. */

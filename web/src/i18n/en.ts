@@ -6,11 +6,14 @@ import { usersEn } from './users-en';
 import { equipmentEn } from './equipment-en';
 import { dispatchEn } from './dispatch-en';
 import { serverEn } from './server-en';
+import { dutylogEn } from './dutylog-en';
+import { errorsEn } from './errors-en';
 
 /** English message table. Keys are shared with zh-CN (which must translate every key). */
 export const en = {
   'app.name': 'Watchpost',
-  'app.subtitle': '守望哨',
+  // the Chinese name is the zh-CN subtitle only: an English page has no CJK text
+  'app.subtitle': '',
   'app.loading': 'Connecting to the server…',
   'app.serverUnreachable': 'Server unreachable, retrying…',
 
@@ -140,6 +143,8 @@ export const en = {
   ...equipmentEn,
   ...dispatchEn,
   ...serverEn,
+  ...dutylogEn,
+  ...errorsEn,
 };
 
 export type MessageKey = keyof typeof en;

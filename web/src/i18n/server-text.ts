@@ -17,6 +17,12 @@ export function cameraDetailText(detail: string): string {
   return detail;
 }
 
+/** An offline reason ("unreachable") in words. */
+export function reasonLabel(reason: string): string {
+  const key = `reason.${reason}`;
+  return hasKey(key) ? t(key) : reason;
+}
+
 /** Why live analytics are off (server/analytics/live/service.ts). */
 export function analyticsReasonText(reason: string): string {
   if (reason.startsWith('analytics are disabled in the configuration')) return t('analytics.reason.disabled');
@@ -38,8 +44,7 @@ export function gapReasonText(reason: string): string {
   if (hasKey(key)) return t(key);
   const m = /^camera offline: (.*)$/.exec(reason);
   if (m) {
-    const r = `reason.${m[1]}`;
-    return t('gap.offline', { reason: hasKey(r) ? t(r) : m[1]! });
+    return t('gap.offline', { reason: reasonLabel(m[1]!) });
   }
   return reason;
 }

@@ -7,6 +7,8 @@ import { usersZhCN } from './users-zh-CN';
 import { equipmentZhCN } from './equipment-zh-CN';
 import { dispatchZhCN } from './dispatch-zh-CN';
 import { serverZhCN } from './server-zh-CN';
+import { dutylogZhCN } from './dutylog-zh-CN';
+import { errorsZhCN } from './errors-zh-CN';
 
 /** 简体中文消息表。 */
 export const zhCN: Record<MessageKey, string> = {
@@ -141,4 +143,6 @@ export const zhCN: Record<MessageKey, string> = {
   ...equipmentZhCN,
   ...dispatchZhCN,
   ...serverZhCN,
+  ...dutylogZhCN,
+  ...errorsZhCN,
 };

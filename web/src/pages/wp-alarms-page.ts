@@ -21,6 +21,8 @@ import { guards, refreshGuards } from '../data/dispatches';
 import '../components/wp-dispatch-steps';
 import { formatDateTime, getLang, t } from '../i18n';
 import { analyticsReasonText } from '../i18n/server-text';
+import { errorMessage } from '../i18n/errors';
+import { ApiError } from '../data/api';
 import { sharedStyles } from '../styles/shared';
 
 /** "3 min 05 s" / "1 h 02 min" (response times, ages). */
@@ -212,7 +214,7 @@ export class WpAlarmsPage extends LitElement {
     try {
       await fn();
     } catch (e) {
-      errors.set(a.id, (e as Error).message);
+      errors.set(a.id, e instanceof ApiError ? errorMessage(e) : (e as Error).message);
     }
     this.errors = errors;
     this.busy = new Set([...this.busy].filter((x) => x !== a.id));
@@ -280,10 +282,10 @@ export class WpAlarmsPage extends LitElement {
       const results = await acknowledgeAlarms(ids, note);
       const ok = results.filter((r) => r.ok).length;
       this.bulkMsg = t('alarms.bulkDone', { n: ok });
-      this.bulkErrors = results.flatMap((r) => (r.ok ? [] : [t('alarms.bulkFailed', { id: r.id, reason: r.error })]));
+      this.bulkErrors = results.flatMap((r) => (r.ok ? [] : [t('alarms.bulkFailed', { id: r.id, reason: errorMessage(new ApiError(r.status, r.code, r.error)) })]));
       this.selected = new Set();
     } catch (e) {
-      this.bulkErrors = [(e as Error).message];
+      this.bulkErrors = [e instanceof ApiError ? errorMessage(e) : (e as Error).message];
     }
     this.bulkBusy = false;
   }

@@ -24,7 +24,7 @@ function footageAt(e: AuditEntry): number | null {
 function summary(d: Record<string, unknown>) {
   const parts = Object.entries(d).filter(([, v]) => v !== null && v !== undefined && v !== '');
   return parts.map(
-    ([k, v], i) => html`${i ? ' · ' : ''}${auditFieldText(k)}：<span data-raw>${typeof v === 'object' ? JSON.stringify(v) : String(v)}</span>`,
+    ([k, v], i) => html`${i ? ' · ' : ''}${t('audit.fieldSep', { field: auditFieldText(k) })}<span data-raw>${typeof v === 'object' ? JSON.stringify(v) : String(v)}</span>`,
   );
 }
 

@@ -6,6 +6,7 @@ import { cameras } from '../data/cameras';
 import { appendLog, correctLog, entryFootageMs, fetchLog, MANUAL_CATEGORIES, verifyLog, type LogEntry, type ManualCategory } from '../data/dutylog';
 import { reviewPath } from '../data/recordings';
 import { formatDateTime, hasKey, t } from '../i18n';
+import { dutyAuthor, dutyText } from '../i18n/dutylog-text';
 import { errorMessage } from '../i18n/errors';
 import { sharedStyles } from '../styles/shared';
 
@@ -105,21 +106,23 @@ export class WpDutylogPage extends LitElement {
         ${this.entries.map(
           (e) => html`<tr data-testid="log-row" data-kind=${e.kind} data-seq=${e.seq}>
             <td class="mono">${e.seq}</td><td class="mono">${formatDateTime(e.ts)}</td><td>${catText(e.category)}</td>
-            <td>${e.cameraId ?? ''}${e.cameraId
+            <td>${e.cameraId ? this.cameraName(e.cameraId) : ''}${e.cameraId
               ? html` <a data-testid="log-footage" href=${reviewPath(e.cameraId, entryFootageMs(e))}>${t('log.footage')}</a>`
               : nothing}</td>
-            <td>${e.refSeq ? html`<span class="muted">${t('log.corrects', { seq: e.refSeq })} · </span>` : nothing}${e.text}
+            <td>${e.refSeq ? html`<span class="muted">${t('log.corrects', { seq: e.refSeq })} · </span>` : nothing}${dutyText(e, this.cameraName)}
               ${this.correcting === e.seq
                 ? html`<div><input type="text" name="correction" placeholder=${t('log.correction')} />
                     <button @click=${() => this.correct(e.seq)}>${t('log.add')}</button></div>`
                 : nothing}</td>
-            <td>${e.authorName}</td>
+            <td>${dutyAuthor(e)}</td>
             <td><button @click=${() => (this.correcting = e.seq)}>${t('log.correct')}</button></td>
           </tr>`,
         )}
       </table>
     `;
   }
+
+  private cameraName = (id: string): string => this.cams.value.cameras.find((c) => c.id === id)?.name ?? id;
 }
 
 declare global {

@@ -86,7 +86,7 @@ export class WpEquipmentPage extends LitElement {
                 ${r.cameras.map(
                   (c) => html`<tr class=${c.flagged ? 'bad' : ''} data-testid="equipment-row" data-camera=${c.id} data-flagged=${String(c.flagged)}>
                     <td>${c.name}</td><td>${c.onlineMinutes}</td><td>${(c.completeness * 100).toFixed(1)} %</td><td>${c.offlineEpisodes}</td>
-                    <td>${c.clockOffsetMs === null ? '—' : `${c.clockOffsetMs} ms`}</td><td>${c.tamperAlarms}</td><td>${c.restarts}</td>
+                    <td>${c.clockOffsetMs === null ? '—' : t('unit.ms', { n: c.clockOffsetMs })}</td><td>${c.tamperAlarms}</td><td>${c.restarts}</td>
                     <td>${c.flagged ? t('equipment.flagged') : t('equipment.ok')}</td>
                     <td>${c.gaps.length
                       ? html`<ul>${c.gaps.map((g) => html`<li>${formatDateTime(g.start, false)} – ${formatDateTime(g.end, false)}: ${gapReasonText(g.reason)}</li>`)}</ul>`

@@ -76,7 +76,7 @@ export class WpHandoverPage extends LitElement {
     return html`
       <h2>${t('handover.alarms')}</h2>${items.alarms.length ? this.alarms(items) : none}
       <h2>${t('handover.offline')}</h2>${items.offlineCameras.length
-        ? html`<ul data-testid="handover-offline">${items.offlineCameras.map((c) => html`<li>${c.cameraName}（${reasonText(c.reason ?? null)}）</li>`)}</ul>`
+        ? html`<ul data-testid="handover-offline">${items.offlineCameras.map((c) => html`<li>${t('handover.offlineItem', { camera: c.cameraName, reason: reasonText(c.reason ?? null) })}</li>`)}</ul>`
         : none}
       <h2>${t('handover.equipment')}</h2>${items.equipmentProblems?.length
         ? html`<ul data-testid="handover-equipment">${items.equipmentProblems.map((c) => html`<li>${t('handover.equipmentItem', { camera: c.cameraName, pct: (c.completeness * 100).toFixed(1), gaps: c.gaps })}</li>`)}</ul>`

@@ -1,0 +1,316 @@
+/**
+ * Issue K in Debian's Chromium against the real server: every word a user reads is translated.
+ * With the console in zh-CN, every page of the router (and the main dialogs and forms) is visited and all the
+ * visible text is collected — text nodes, placeholder / title / aria-label / alt attributes, button values,
+ * select options, the document title — descending into shadow roots. No word of Latin letters may remain except
+ * a small allow-list of names that are Latin in a Chinese UI too (protocols, units, the brand, test-data names).
+ * The same walk in English finds no CJK character except the language switcher's "中文".
+ * Data is seeded so that tables are not empty. Only 127.0.0.1 is contacted.
+ */
+import Database from 'better-sqlite3';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium } from '../support/browser.ts';
+import { login, startWatchpost, type Watchpost } from '../support/server.ts';
+
+/** Words that are legitimately Latin in a Chinese UI (compared case-sensitively, as whole words). */
+const ALLOWED_WORDS = new Set([
+  // protocols, formats, standards
+  'ONVIF', 'RTSP', 'RTSPS', 'HLS', 'PTZ', 'ID', 'IP', 'URL', 'JPEG', 'JPG', 'PNG', 'CSV', 'SHA', 'H', 'fps', 'MB', 'GB', 'KB', 'TB',
+  'HTTP', 'NTP', 'ZIP', 'MP4', 'Ed25519',
+  // the key on the keyboard
+  'Shift',
+  // the brand
+  'Watchpost',
+  // test data: camera id, user names
+  'gate', 'admin', 'wang', 'zhang',
+]);
+/** The language switcher offers the other language in its own script. */
+const SWITCHER = 'wp-language-switch';
+
+interface Found {
+  text: string;
+  where: string;
+}
+
+/** Runs in the page: all visible text with where it was found. */
+const COLLECT = `(() => {
+  const out = [];
+  const describe = (el) => {
+    const parts = [];
+    let n = el;
+    while (n && parts.length < 6) {
+      if (n.nodeType === 1) {
+        const tag = n.tagName.toLowerCase();
+        const id = n.getAttribute('data-testid');
+        if (tag.includes('-') || id || n === el) parts.unshift(id ? tag + '[data-testid=' + id + ']' : tag);
+      }
+      n = n.parentNode instanceof ShadowRoot ? n.parentNode.host : n.parentNode;
+    }
+    return parts.join(' > ');
+  };
+  const visible = (el) => {
+    if (el.tagName === 'OPTION' || el.tagName === 'OPTGROUP') {
+      const sel = el.closest('select, datalist');
+      return sel ? sel.tagName === 'DATALIST' || visible(sel) : false;
+    }
+    return el.checkVisibility({ visibilityProperty: true });
+  };
+  const ATTRS = ['placeholder', 'title', 'aria-label', 'alt', 'aria-description'];
+  const walk = (root) => {
+    for (const node of root.childNodes) {
+      if (node.nodeType === 3) {
+        const p = node.parentElement;
+        const s = node.textContent.trim();
+        if (s && p && !['SCRIPT', 'STYLE'].includes(p.tagName) && !p.closest('[data-raw]') && visible(p)) out.push({ text: s, where: describe(p) });
+      } else if (node.nodeType === 1) {
+        const el = node;
+        if (['SCRIPT', 'STYLE', 'TEMPLATE'].includes(el.tagName)) continue;
+        // an SVG <title> is the tooltip of its shape
+        if (el.tagName === 'title' && el.parentElement && el.parentElement.closest('svg') && visible(el.parentElement.closest('svg'))) {
+          const s = el.textContent.trim();
+          if (s) out.push({ text: s, where: describe(el.parentElement) + ' > svg title' });
+          continue;
+        }
+        if (visible(el)) {
+          for (const a of ATTRS) {
+            const v = el.getAttribute(a);
+            if (v && v.trim()) out.push({ text: v.trim(), where: describe(el) + ' @' + a });
+          }
+          if (el.tagName === 'INPUT' && ['button', 'submit', 'reset'].includes(el.type) && el.value) out.push({ text: el.value, where: describe(el) + ' @value' });
+        }
+        if (el.shadowRoot) walk(el.shadowRoot);
+        walk(el);
+      }
+    }
+  };
+  walk(document);
+  if (document.title) out.push({ text: document.title, where: 'document.title' });
+  return out;
+})()`;
+
+/** Latin words not on the allow-list, after removing what is data rather than UI text. */
+function latinWords(f: Found): string[] {
+  const s = f.text
+    .replace(/\b(?:rtsps?|https?):\/\/\S+/g, ' ') // URLs the user typed / the camera's address
+    .replace(/\bsha256:[0-9a-f]+/g, ' ') // a key fingerprint
+    .replace(/\b[0-9a-f]{8,}\b/gi, ' ') // hashes
+    .replace(/\bH\.26[45]\b/g, ' ')
+    .replace(/\bSHA-256\b/g, ' ');
+  const words = s.match(/[A-Za-z][A-Za-z0-9]*/g) ?? [];
+  return words.filter((w) => !ALLOWED_WORDS.has(w) && !(w === 'English' && f.where.includes(SWITCHER)));
+}
+
+function cjk(f: Found): boolean {
+  if (f.where.includes(SWITCHER) && f.text === '中文') return false;
+  return /[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]/.test(f.text);
+}
+
+describe('zh-CN coverage: no untranslated word in the console (issue K)', () => {
+  let wp: Watchpost;
+  let cookie: string;
+  let browser: Browser;
+  const pageErrors: string[] = [];
+  const square = [[0.1, 0.1], [0.6, 0.1], [0.6, 0.6], [0.1, 0.6]];
+
+  const api = async (method: string, path: string, body?: unknown, c = cookie) => {
+    const r = await fetch(`${wp.url}${path}`, { method, headers: { cookie: c, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+    return r.status;
+  };
+
+  beforeAll(async () => {
+    wp = await startWatchpost({
+      configYaml: ['server: {host: 127.0.0.1}', 'demo: false', 'analytics: {enabled: false}', 'cameras:', '  - {id: gate, name: "东门", url: "rtsp://127.0.0.1:9/none"}'].join('\n'),
+    });
+    cookie = await login(wp.url, 'admin', wp.adminPassword);
+    expect(await api('PUT', '/api/cameras/gate/zones', { zones: [{ name: '草坪', kind: 'loitering', polygon: square }] })).toBe(200);
+    expect(await api('POST', '/api/users', { username: 'wang', password: 'wang-guard-pass-2026', role: 'guard', displayName: '王保安' })).toBe(201);
+    expect(await api('POST', '/api/users', { username: 'zhang', password: 'zhang-oper-pass-2026', role: 'operator', displayName: '张值班' })).toBe(201);
+    expect(await api('POST', '/api/dutylog', { category: 'anomaly', text: '东门有可疑人员徘徊', cameraId: 'gate' })).toBe(201);
+    // one route per tour: each tour starts (and abandons) a round
+    for (const name of ['重点区域', '周界']) {
+      expect(
+        await api('POST', '/api/patrol/routes', {
+          name, post: '监控室', intervalMin: 60, activeFrom: '00:00', activeTo: '00:00', graceMin: 10,
+          stops: [{ cameraId: 'gate', minDwellS: 2, checklist: ['消防通道畅通'] }],
+        }),
+      ).toBe(201);
+    }
+    // alarms: one open, one acknowledged and dispatched to the guard's phone, one resolved (each step is a duty-log entry)
+    const db = new Database(join(wp.dataDir, 'watchpost.db'));
+    const ids: number[] = [];
+    try {
+      const now = Date.now();
+      const ins = db.prepare(`INSERT INTO alarms (camera_id, zone, kind, status, since_ms, start_ms, recording_ms, score, priority) VALUES ('gate', '草坪', ?, 'open', ?, ?, ?, 0.9, ?)`);
+      for (const [kind, prio, ago] of [['loitering', 2, 60_000], ['blocked_exit', 1, 50_000], ['loitering', 2, 40_000]] as const) {
+        ids.push(Number(ins.run(kind, now - ago - 10_000, now - ago, now - ago - 15_000, prio).lastInsertRowid));
+      }
+    } finally {
+      db.close();
+    }
+    expect(await api('POST', `/api/alarms/${ids[1]}/ack`, { note: '已看到' })).toBe(200);
+    expect(await api('POST', `/api/alarms/${ids[1]}/dispatch`, { guard: 'wang', note: '请去东门查看' })).toBe(200);
+    expect(await api('POST', `/api/alarms/${ids[2]}/ack`, {})).toBe(200);
+    expect(await api('POST', `/api/alarms/${ids[2]}/resolve`, { outcome: 'false_alarm', note: '树影' })).toBe(200);
+    // a handover written by the operator, for the admin to acknowledge
+    const zhang = await login(wp.url, 'zhang', 'zhang-oper-pass-2026');
+    expect(await api('POST', '/api/handovers', { notes: '东门摄像机需检修' }, zhang)).toBe(201);
+    browser = await launchChromium();
+  }, 90_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await wp?.dispose();
+    if (pageErrors.length) console.warn('page errors:', pageErrors);
+  });
+
+  /** Visit every page and dialog in `lang`, returning everything the user can read, labelled by page. */
+  async function tour(lang: 'zh-CN' | 'en'): Promise<Found[]> {
+    const found: Found[] = [];
+    const context: BrowserContext = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: lang === 'en' ? 'en-US' : 'zh-CN' });
+    await context.addInitScript({ content: `localStorage.setItem('wp.lang', ${JSON.stringify(lang)})` });
+    const page: Page = await context.newPage();
+    page.on('pageerror', (e) => pageErrors.push(`${lang}: ${e.message}`));
+    const tid = (id: string) => page.locator(`[data-testid="${id}"]`);
+    const settle = () => page.waitForTimeout(600);
+    const collect = async (label: string) => {
+      await settle();
+      const items = (await page.evaluate(COLLECT)) as Found[];
+      for (const i of items) found.push({ text: i.text, where: `${label}: ${i.where}` });
+    };
+    const visit = async (path: string, label: string, ready?: string) => {
+      await page.goto(`${wp.url}${path}`);
+      if (ready) await tid(ready).first().waitFor({ timeout: 10_000 });
+      await collect(label);
+    };
+
+    try {
+      // login page, wrong password shown
+      await page.goto(`${wp.url}/wall`);
+      await page.waitForURL(/\/login/);
+      await collect('login');
+      await tid('login-username').fill('admin');
+      await tid('login-password').fill('wrong-password-1');
+      await tid('login-submit').click();
+      await collect('login (bad password)');
+      await tid('login-password').fill(wp.adminPassword);
+      await tid('login-submit').click();
+      await tid('current-user').waitFor();
+
+      await visit('/wall', 'wall', 'wall-grid');
+      await visit('/camera/gate', 'camera', 'camera-title');
+      if (await tid('zones-toggle').count()) {
+        await tid('zones-toggle').click();
+        await collect('camera: zone editor');
+        if (await tid('zone-new').count()) {
+          await tid('zone-new').click();
+          await collect('camera: zone editor (new zone)');
+        }
+      }
+      await visit('/cameras', 'cameras', 'add-camera');
+      await tid('add-camera').click();
+      await collect('cameras: camera form');
+      await page.goto(`${wp.url}/cameras`);
+      await tid('open-discovery').click();
+      await collect('cameras: discovery panel');
+      await visit('/alarms', 'alarms', 'alarm-item');
+      await visit('/rounds', 'rounds', 'new-route');
+      await tid('new-route').click();
+      await tid('route-editor').waitFor();
+      await collect('rounds: route editor (new)');
+      await page.goto(`${wp.url}/rounds`);
+      await tid('edit-route').first().click();
+      await tid('route-editor').waitFor();
+      await collect('rounds: route editor (edit)');
+      await page.goto(`${wp.url}/rounds`);
+      await tid('new-route').waitFor();
+      await tid('start-round').first().click();
+      await tid('stepper').waitFor();
+      await collect('rounds: round stepper');
+      // abandoning needs a reason (and leaves the rounds page as it was for the next tour)
+      await tid('step-abandon').click();
+      await collect('rounds: abandon a round');
+      await tid('step-reason').fill('测试');
+      await tid('step-confirm-reason').click();
+      await tid('new-route').waitFor();
+      await collect('rounds: after abandoning');
+      await visit('/dutylog', 'duty log', 'log-row');
+      await visit('/handover', 'handover', 'handover-latest');
+      if (await tid('handover-ack').count()) {
+        await tid('handover-ack').click();
+        await tid('handover-notes').waitFor();
+        await collect('handover (acknowledged)');
+      }
+      // handing over without notes: the server's message
+      await tid('handover-submit').click();
+      await tid('handover-error').waitFor();
+      await collect('handover: error');
+      await visit('/review/gate', 'review', 'review-export');
+      await tid('review-export').click();
+      await tid('export-dialog').waitFor();
+      await collect('review: export dialog');
+      await page.goto(`${wp.url}/review/gate`);
+      await tid('review-lock').click();
+      await tid('lock-dialog').waitFor();
+      await collect('review: lock dialog');
+      await visit('/compliance', 'compliance', 'compliance-total');
+      await visit('/equipment', 'equipment', 'equipment-row');
+      await visit('/users', 'users', 'users-row');
+      await page.locator('[data-testid="users-row"][data-username="wang"] [data-testid="users-edit"]').click();
+      await tid('user-editor').waitFor();
+      await collect('users: user editor');
+      // a server validation error on the user form
+      await tid('user-form-username').fill('li');
+      await tid('user-form-password').fill('short');
+      await tid('user-form-submit').click();
+      await tid('user-form-error').waitFor();
+      await collect('users: form error');
+      await visit('/audit', 'audit', 'audit-row');
+      await visit('/password', 'password');
+      await visit('/no-such-page', 'not found');
+
+      // the guard's phone page
+      await tid('logout').click();
+      await page.waitForURL(/\/login/);
+      await page.goto(`${wp.url}/guard`);
+      await tid('login-username').fill('wang');
+      await tid('login-password').fill('wang-guard-pass-2026');
+      await tid('login-submit').click();
+      await tid('guard-dispatch').first().waitFor({ timeout: 10_000 });
+      await collect('guard');
+    } finally {
+      await context.close();
+    }
+    return found;
+  }
+
+  const report = (bad: Found[], why: (f: Found) => string) => {
+    const seen = new Set<string>();
+    const lines: string[] = [];
+    for (const f of bad) {
+      const key = `${f.text}|${f.where}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      lines.push(`  «${f.text}» ${why(f)} — ${f.where}`);
+    }
+    return `${lines.length} untranslated text(s):\n${lines.join('\n')}`;
+  };
+
+  it('zh-CN: no Latin word outside the allow-list on any page or dialog', async () => {
+    const found = await tour('zh-CN');
+    if (process.env.WP_DUMP_TEXT) writeFileSync(process.env.WP_DUMP_TEXT, found.map((f) => `${f.text}\t${f.where}`).join('\n'));
+    expect(found.length).toBeGreaterThan(200);
+    const bad = found.filter((f) => latinWords(f).length > 0);
+    expect(bad.length, report(bad, (f) => `[${latinWords(f).join(', ')}]`)).toBe(0);
+  }, 60_000);
+
+  it('en: no Chinese character except the language switcher and test data', async () => {
+    const found = await tour('en');
+    // test data typed in Chinese (names, notes) is not UI text
+    const data = ['东门有可疑人员徘徊', '东门摄像机需检修', '请去东门查看', '消防通道畅通', '重点区域', '王保安', '张值班', '已看到', '监控室', '东门', '草坪', '周界', '树影', '测试'];
+    const bad = found.filter((f) => cjk({ ...f, text: data.reduce((s, d) => s.split(d).join(''), f.text) }));
+    expect(bad.length, report(bad, () => '')).toBe(0);
+  }, 60_000);
+});

@@ -1,0 +1,31 @@
+import type { dutylogEn } from './dutylog-en';
+
+/** 自动值班日志条目的中文（根据条目的类型和数据重建）。 */
+export const dutylogZhCN: Record<keyof typeof dutylogEn, string> = {
+  'duty.system': '系统',
+  'duty.where': '{camera}，区域 {zone}',
+  'duty.alarm': '告警 #{id}：{kind} — {where}',
+  'duty.alarm_ack': '告警 #{id}（{where}）：已确认',
+  'duty.alarm_dispatch': '告警 #{id}（{where}）：已派遣 {to}',
+  'duty.alarm_resolved': '告警 #{id}（{where}）：处理完毕，结果：{outcome}',
+  'duty.dispatch_on_way': '告警 #{id}（{where}）：{guard} 已出发，派遣后 {after}',
+  'duty.dispatch_arrived': '告警 #{id}（{where}）：{guard} 已到达，派遣后 {after}',
+  'duty.dispatch_handled': '告警 #{id}（{where}）：{guard} 已处置，派遣后 {after}',
+  'duty.dispatch_photos': '照片 {n} 张',
+  'duty.dispatch_overdue': '告警 #{id}（{where}）：派给 {guard} 的任务 {after} 内未接受',
+  'duty.dispatch_request': '已请求派遣',
+  'duty.camera_offline': '{camera}：离线（{reason}）',
+  'duty.camera_online': '{camera}：已恢复在线',
+  'duty.round_completed': '{route}：巡查完成 — {summary}',
+  'duty.round_abandoned': '{route}：巡查已放弃（{reason}）— {summary}',
+  'duty.round_missed': '{route}：{time} 应进行的巡查已错过',
+  'duty.spot_check': '抽查 {route} 第 {round} 次巡查第 {stop} 站（{camera}，{user} 记为{outcome}）：{verdict}',
+  'duty.handover': '{user} 交班（未处理告警 {alarms} 条，离线摄像机 {offline} 台，错过巡查 {missed} 次）',
+  'duty.handover_ack': '{user} 已确认 {from} 的第 {id} 次交班',
+  'duty.equipment_check': '{user} 签署 {date} 设备检查：摄像机 {cameras} 台，异常 {flagged} 台',
+  'duty.withText': '{s}：{text}',
+  'duty.withParen': '{s}（{text}）',
+  'duty.listSep': '，',
+  'duty.seconds': '{n} 秒',
+  'duty.minutes': '{m} 分 {s} 秒',
+};

@@ -18,8 +18,9 @@ describe('evaluation on the scenario clips', () => {
   let det: Detector;
   beforeAll(async () => {
     await ensureScenarios();
-    // two worker threads: two clips analysed at once (the results do not depend on it: one analyzer per clip)
-    det = await DetectorWorker.start({ workers: 2 });
+    // two worker threads: two clips analysed at once (the results do not depend on it: one analyzer per clip);
+    // one while the browser tests run beside this process (npm test, scripts/run-tests.mjs) so they keep a core
+    det = await DetectorWorker.start({ workers: process.env.WATCHPOST_TESTS_SIDE_BY_SIDE ? 1 : 2 });
   }, 180_000);
   afterAll(async () => {
     await det?.dispose();

@@ -1,0 +1,61 @@
+#!/usr/bin/env node
+/**
+ * `npm test` after the type check and the linter: the vitest projects in two processes at once.
+ *
+ *   - unit, then integration (one file at a time: they start real media pipelines);
+ *   - e2e (one file at a time: a real server and Debian's Chromium each).
+ *
+ * Vitest puts every project that runs one file at a time into ONE sequential group, so integration and e2e
+ * files never overlapped: ~18 min of mostly waiting (segments being written, cameras timing out, a browser
+ * polling). Two processes keep each project sequential and let one integration file and one e2e file run
+ * side by side on the two cores. Output lines are prefixed with the process they come from; the exit code
+ * is non-zero when either fails, and the summary names which.
+ *
+ * With arguments (`npm test -- test/unit/store.test.ts`), they go to a single `vitest run` as before.
+ */
+import { spawn } from 'node:child_process';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const vitest = join(root, 'node_modules', 'vitest', 'vitest.mjs');
+const args = process.argv.slice(2);
+
+function run(label, vitestArgs, env = {}) {
+  return new Promise((resolve) => {
+    const t0 = Date.now();
+    const child = spawn(process.execPath, [vitest, 'run', ...vitestArgs], {
+      cwd: root,
+      stdio: label ? ['ignore', 'pipe', 'pipe'] : 'inherit',
+      env: { ...process.env, ...env, FORCE_COLOR: process.env.FORCE_COLOR ?? (process.stdout.isTTY ? '1' : '0') },
+    });
+    if (label) {
+      for (const [stream, out] of [[child.stdout, process.stdout], [child.stderr, process.stderr]]) {
+        let rest = '';
+        stream.setEncoding('utf8');
+        stream.on('data', (s) => {
+          const lines = (rest + s).split('\n');
+          rest = lines.pop() ?? '';
+          for (const l of lines) out.write(`[${label}] ${l}\n`);
+        });
+        stream.on('end', () => rest && out.write(`[${label}] ${rest}\n`));
+      }
+    }
+    child.on('close', (code, signal) => resolve({ label, code: code ?? (signal ? 1 : 0), seconds: Math.round((Date.now() - t0) / 1000) }));
+    child.on('error', (e) => {
+      process.stderr.write(`[${label}] cannot start vitest: ${e.message}\n`);
+      resolve({ label, code: 1, seconds: 0 });
+    });
+  });
+}
+
+if (args.length) {
+  const r = await run('', args);
+  process.exit(r.code);
+}
+
+// WATCHPOST_TESTS_SIDE_BY_SIDE: CPU-bound tests (the detection evaluation) leave a core to the other process
+const side = { WATCHPOST_TESTS_SIDE_BY_SIDE: '1' };
+const results = await Promise.all([run('unit+integration', ['--project', 'unit', '--project', 'integration'], side), run('e2e', ['--project', 'e2e'], side)]);
+for (const r of results) process.stdout.write(`${r.code === 0 ? 'passed' : 'FAILED'}: ${r.label} (${r.seconds} s)\n`);
+process.exit(results.some((r) => r.code !== 0) ? 1 : 0);

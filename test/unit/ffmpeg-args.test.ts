@@ -177,3 +177,39 @@ describe('building blocks', () => {
     expect(gopFrames(10, 0.05)).toBe(1);
   });
 });
+
+describe('LL-HLS fMP4 output on fd 4 (issue I point 1)', () => {
+  const LL = [
+    '-map', '0:v:0', '-c:v', 'copy',
+    '-f', 'mp4', '-movflags', '+frag_keyframe+empty_moov+default_base_moof', '-frag_duration', '200000', '-flush_packets', '1', 'pipe:4',
+  ];
+  const source = { url: 'rtsp://10.0.0.5/main', subUrl: 'rtsp://10.0.0.5/sub' };
+
+  it('main pipeline: the disk HLS unchanged, then the fMP4 stream copy, then recording', () => {
+    const args = buildMainPipelineArgs({ source: { url: 'rtsp://10.0.0.5:554/stream1' }, input, video: h264, hls, record, ll: true });
+    expect(args).toEqual([
+      ...GLOBAL,
+      '-rtsp_transport', 'tcp', '-timeout', '5000000', '-fflags', '+genpts',
+      '-i', 'rtsp://10.0.0.5:554/stream1',
+      '-map', '0:v:0', '-c:v', 'copy', ...HLS('/live/lobby'),
+      ...LL,
+      '-map', '0:v:0', '-c:v', 'copy', ...REC('/rec/lobby/.incoming'),
+    ]);
+  });
+
+  it('record pipeline with the main stream live, and live pipeline: fMP4 after the HLS', () => {
+    const mainHls = { ...hls, dir: '/live/lobby/main' };
+    const rec = buildRecordPipelineArgs({ source, input, video: h264, record, hls: mainHls, ll: true });
+    expect(rec.join(' ')).toContain(`${HLS('/live/lobby/main').join(' ')} ${LL.join(' ')} -map`);
+    expect(buildRecordPipelineArgs({ source, input, video: h264, record, ll: true })).not.toContain('pipe:4'); // no live output
+    const live = buildLivePipelineArgs({ source, input, video: h264, hls, ll: true });
+    expect(live.slice(-LL.length)).toEqual(LL);
+  });
+
+  it('a transcoded live stream gets no fMP4 output (no second encode); without ll nothing changes', () => {
+    const hevc = { codec: 'hevc', fps: 25 };
+    expect(buildMainPipelineArgs({ source: { url: 'rtsp://x/1' }, input, video: hevc, hls, record, ll: true })).not.toContain('pipe:4');
+    expect(buildLivePipelineArgs({ source, input, video: hevc, hls, ll: true })).not.toContain('pipe:4');
+    expect(buildMainPipelineArgs({ source: { url: 'rtsp://x/1' }, input, video: h264, hls, record })).not.toContain('pipe:4');
+  });
+});

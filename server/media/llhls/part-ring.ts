@@ -80,9 +80,9 @@ export class PartRing {
   get partTargetSeconds(): number {
     return this.maxPart;
   }
-  /** EXT-X-TARGETDURATION: whole seconds, never lowered */
+  /** EXT-X-TARGETDURATION: whole seconds ≥ every EXTINF rounded to the nearest integer (8216bis), never lowered */
   get targetDuration(): number {
-    return Math.max(1, Math.ceil(this.maxSeg - 0.001));
+    return Math.max(1, Math.round(this.maxSeg));
   }
   get live(): boolean {
     return !this.ended && this.segments.some((s) => s.parts.length > 0);

@@ -4,8 +4,8 @@ import { getLang, hasKey, t, type MessageKey } from './index';
 /** Validation messages the server writes (zod schemas, route checks) → their key. */
 const MESSAGES: [RegExp, MessageKey | ((m: RegExpExecArray) => string)][] = [
   [/^is required$/, 'error.msg.required'],
-  [/^must be an rtsp:\/\/ or rtsps:\/\/ URL$/, 'error.msg.rtspUrl'],
-  [/^must be an http:\/\/ or https:\/\/ URL$/, 'error.msg.httpUrl'],
+  [/^must be an rtsp:\/\/ or rtsps:\/\/ URL/, 'error.msg.rtspUrl'],
+  [/^must be an http:\/\/ or https:\/\/ URL/, 'error.msg.httpUrl'],
   [/^put the credentials in username and password, not in the URL$/, 'error.msg.noCredentialsInUrl'],
   [/^lowercase letters, digits, - and _/, 'error.msg.cameraId'],
   [/^must be HH:MM/, 'error.msg.hhmm'],

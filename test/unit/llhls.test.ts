@@ -191,6 +191,19 @@ describe('part ring and playlist', () => {
     expect(lines).not.toContain('ll_s3.m4s');
   });
 
+  it('part target: raised to longer parts (low frame rate), never beyond 0.5 s (a time-stamp glitch)', () => {
+    const ring = new PartRing({ minSegmentSeconds: 1, partTargetSeconds: 0.2 });
+    const frag = (durationSec: number, independent = false) => ({ data: Buffer.alloc(8), startSec: 0, durationSec, independent, samples: 1 });
+    ring.init({ data: Buffer.alloc(8), timescale: 90000 });
+    ring.fragment(frag(0.2, true));
+    expect(ring.partTargetSeconds).toBe(0.2);
+    ring.fragment(frag(1 / 3));
+    expect(ring.partTargetSeconds).toBe(0.333);
+    ring.fragment(frag(4));
+    expect(ring.partTargetSeconds).toBe(0.5);
+    expect(writePlaylist(ring)).toContain('PART-HOLD-BACK=1.5');
+  });
+
   it('stays bounded: old segments leave the ring, their parts are gone', () => {
     const ring = new PartRing({ minSegmentSeconds: 1, partTargetSeconds: 0.2, maxSegments: 2 });
     feed(ring, gop2);

@@ -47,6 +47,9 @@ export interface RingOptions {
   now?: () => number;
 }
 
+/** PART-TARGET is never raised beyond this, whatever ffmpeg delivers */
+export const MAX_PART_TARGET = 0.5;
+
 interface Waiter {
   ready: () => boolean;
   done: (ok: boolean) => void;
@@ -171,7 +174,9 @@ export class PartRing {
     seg.parts.push(part);
     seg.durationSec += f.durationSec;
     seg.bytes += f.data.length;
-    this.maxPart = Math.max(this.maxPart, Math.ceil(f.durationSec * 1000 - 0.5) / 1000);
+    // a low frame rate makes parts longer than asked (3 fps: 333 ms); a time-stamp glitch must not raise the
+    // target (and PART-HOLD-BACK) for good
+    this.maxPart = Math.max(this.maxPart, Math.min(MAX_PART_TARGET, Math.ceil(f.durationSec * 1000 - 0.5) / 1000));
     this.maxSeg = Math.max(this.maxSeg, seg.durationSec);
     this.trim();
     this.notify();

@@ -34,6 +34,28 @@ export interface StopConfirm {
   checks?: boolean[];
   /** Ask for an alarm / dispatch for an anomaly. */
   dispatch?: boolean;
+  /**
+   * The video's own clock (EXT-X-PROGRAM-DATE-TIME, epoch ms) of the first and the last frame the console
+   * showed during this stop (issue I point 3): the recorded range the spot-check replays. Without them, or
+   * when they are not plausible, the range is the viewing time minus `liveLatencyMs`.
+   */
+  shownFromMs?: number;
+  shownToMs?: number;
+}
+
+/** how far behind the viewing time a shown frame may be (a picture older than this was not "live") */
+const SHOWN_MAX_BEHIND_MS = 30_000;
+/** clocks of server and camera/ffmpeg may differ a little */
+const SHOWN_MAX_AHEAD_MS = 2_000;
+
+/** The recorded range of a stop: the shown frames' own times when given and plausible, else the viewing time − lag. */
+export function recordedRange(viewFrom: number, viewTo: number, lagMs: number, shown?: { from?: number; to?: number }): { from: number; to: number; source: 'video' | 'lag' } {
+  const f = shown?.from;
+  const t = shown?.to;
+  if (f !== undefined && t !== undefined && Number.isFinite(f) && Number.isFinite(t) && f <= t && f >= viewFrom - SHOWN_MAX_BEHIND_MS && t <= viewTo + SHOWN_MAX_AHEAD_MS && t >= viewFrom - SHOWN_MAX_BEHIND_MS) {
+    return { from: f, to: t, source: 'video' };
+  }
+  return { from: viewFrom - lagMs, to: viewTo - lagMs, source: 'lag' };
 }
 
 export interface RoundsDeps {
@@ -146,7 +168,7 @@ export class RoundService {
       const why = `camera did not move to preset "${stop.preset}": ${stop.ptzError ?? 'unknown error'}`;
       note = note ? `${why} — ${note}` : why;
     }
-    return this.finish(user, round.id, idx, { outcome, note, checks: body.checks ?? null, dispatch: Boolean(body.dispatch) && outcome === 'anomaly', shot });
+    return this.finish(user, round.id, idx, { outcome, note, checks: body.checks ?? null, dispatch: Boolean(body.dispatch) && outcome === 'anomaly', shot, shown: { from: body.shownFromMs, to: body.shownToMs } });
   }
 
   skip(user: Actor, roundId: number, idx: number, reason: string): Round {
@@ -159,14 +181,14 @@ export class RoundService {
     user: Actor,
     roundId: number,
     idx: number,
-    r: { outcome: RoundStop['outcome'] & string; note: string | null; checks: boolean[] | null; dispatch: boolean; shot: { file: string; sha256: string } | null },
+    r: { outcome: RoundStop['outcome'] & string; note: string | null; checks: boolean[] | null; dispatch: boolean; shot: { file: string; sha256: string } | null; shown?: { from?: number; to?: number } },
   ): Round {
     const { rounds, clock, log: duty } = this.d;
     // re-check after the (async) snapshot: a double click must not record a stop twice
     const { round, stop } = this.open(user, roundId, idx);
     const now = clock.now();
     const started = stop.viewStartedMs ?? now;
-    const lag = this.d.liveLatencyMs;
+    const range = recordedRange(started, now, this.d.liveLatencyMs, r.shown);
     let logSeq: number | null = null;
     if (r.outcome === 'anomaly') {
       logSeq = duty.append({
@@ -197,8 +219,8 @@ export class RoundService {
       note: r.note,
       checks: r.checks,
       snapshot: r.shot?.file ?? null,
-      recFromMs: r.outcome === 'skipped' ? null : started - lag,
-      recToMs: r.outcome === 'skipped' ? null : now - lag,
+      recFromMs: r.outcome === 'skipped' ? null : range.from,
+      recToMs: r.outcome === 'skipped' ? null : range.to,
       userId: user.id,
       dispatch: r.dispatch,
       logSeq,

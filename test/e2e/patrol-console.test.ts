@@ -100,6 +100,16 @@ describe('video patrol in the console', () => {
     await tid(page, 'step-confirm-anomaly').click();
     await tid(page, 'round-done').waitFor({ timeout: 15_000 });
     expect(await tid(page, 'round-done').textContent()).toMatch(/Normal · Not verifiable · Anomaly/);
+
+    // the recorded range of a watched stop is the video's own time of the frames shown (issue I point 3),
+    // not the viewing time minus the configured 3 s: it lies inside what was watched, a little behind it
+    const [mine] = (await apiCall('op1', 'GET', '/api/patrol/rounds')).body as unknown as { id: number }[];
+    const round = (await apiCall('op1', 'GET', `/api/patrol/rounds/${mine!.id}`)).body as unknown as { stops: { recFromMs: number; recToMs: number; viewStartedMs: number; viewEndedMs: number }[] };
+    const s0 = round.stops[0]!;
+    expect(s0.recFromMs).not.toBe(s0.viewStartedMs - 3000);
+    expect(s0.recFromMs).toBeGreaterThanOrEqual(s0.viewStartedMs - 30_000);
+    expect(s0.recToMs).toBeLessThanOrEqual(s0.viewEndedMs + 2000);
+    expect(s0.recToMs).toBeGreaterThan(s0.recFromMs);
   });
 
   it('the outgoing operator hands over; the incoming operator acknowledges', async () => {

@@ -33,6 +33,22 @@ function setup(opts: { alarms?: string[] } = {}) {
 }
 
 describe('rounds with an injected clock', () => {
+  it('records the range the console showed by the video’s own clock; implausible clocks fall back to the lag', async () => {
+    const { p, clock, op, route } = setup();
+    const t0 = at('2025-03-10T08:03');
+    clock.set(t0);
+    const r = p.rounds.start(op, route.id);
+    clock.advance(10_000);
+    // the picture ran 0.9 s behind: frames of t0+0.4 s … t0+9.1 s were on screen
+    let cur = await p.rounds.confirm(op, r.id, 0, { outcome: 'normal', checks: [true], shownFromMs: t0 + 400, shownToMs: t0 + 9_100 });
+    expect(cur.stops[0]).toMatchObject({ recFromMs: t0 + 400, recToMs: t0 + 9_100 });
+    clock.advance(10_000);
+    // a frame "from the future" (or a reversed range) is not believed: viewing time − 3 s
+    cur = await p.rounds.confirm(op, r.id, 1, { outcome: 'normal', checks: [true], shownFromMs: t0 + 12_000, shownToMs: t0 + 60_000 });
+    expect(cur.stops[1]).toMatchObject({ recFromMs: t0 + 10_000 - 3000, recToMs: t0 + 20_000 - 3000 });
+  });
+
+
   it('enforces the dwell, records times, grades on time', async () => {
     const { p, clock, op, route, online } = setup();
     clock.set(at('2025-03-10T08:03'));

@@ -36,6 +36,9 @@ export const confirmSchema = z.strictObject({
   note: z.string().max(2000).optional(),
   checks: z.array(z.boolean()).max(20).optional(),
   dispatch: z.boolean().optional(),
+  /** the video's own time (epoch ms, PROGRAM-DATE-TIME) of the first and last frame shown at this stop */
+  shownFromMs: z.number().int().min(0).optional(),
+  shownToMs: z.number().int().min(0).optional(),
 });
 export const reasonSchema = z.strictObject({ reason: z.string().max(2000) });
 export const spotSchema = z.strictObject({ verdict: z.enum(['agree', 'disagree']), note: z.string().max(2000).default('') });

@@ -202,6 +202,11 @@ export class WpCameraTile extends LitElement {
     if (this.dataset.liveness !== this.liveness) this.dataset.liveness = this.liveness;
   }
 
+  /** The video's own time (PROGRAM-DATE-TIME, epoch ms) of the frame on screen; null before the first. */
+  get videoTimeMs(): number | null {
+    return this.renderRoot?.querySelector('wp-hls-video')?.videoTimeMs ?? null;
+  }
+
   /** Once a second: the video's own time, how far behind it is, whether it still advances. */
   private tick(): void {
     const now = serverNow();

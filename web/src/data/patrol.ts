@@ -155,7 +155,7 @@ export const fetchRound = (id: number) => api<Round>('GET', `/api/patrol/rounds/
 export function confirmStop(
   round: number,
   idx: number,
-  body: { outcome: 'normal' | 'anomaly' | 'not_verifiable'; note?: string; checks?: boolean[]; dispatch?: boolean },
+  body: { outcome: 'normal' | 'anomaly' | 'not_verifiable'; note?: string; checks?: boolean[]; dispatch?: boolean; shownFromMs?: number; shownToMs?: number },
 ): Promise<Round> {
   return api<Round>('POST', `/api/patrol/rounds/${round}/stops/${idx}/confirm`, { body });
 }

@@ -25,6 +25,7 @@ export class WpRoundStepper extends LitElement {
   @state() private now = serverNow();
   private timer: ReturnType<typeof setInterval> | undefined;
   private polling = false;
+  private shown: { key: string; from: number | null; to: number | null } = { key: '', from: null, to: null };
   private readonly cams = new StoreController(this, cameras);
   private readonly l10n = new LocalizeController(this);
 
@@ -67,8 +68,31 @@ export class WpRoundStepper extends LitElement {
     super.connectedCallback();
     this.timer = setInterval(() => {
       this.now = serverNow();
+      this.sampleShown();
       void this.pollPtz();
     }, 250);
+  }
+
+  /**
+   * The video's own time of the first and the latest frame shown at the current stop (from the tile's
+   * player; a preset stop counts once the camera has arrived): sent with the answer as the recorded range
+   * the spot-check replays, instead of the viewing time minus a configured latency.
+   */
+  private sampleShown(): void {
+    const s = this.stop;
+    const key = `${this.round.id}/${this.round.currentIdx}`;
+    if (this.shown.key !== key) this.shown = { key, from: null, to: null };
+    if (!s || this.moving(s)) return;
+    const v = this.renderRoot.querySelector('wp-camera-tile')?.videoTimeMs ?? null;
+    if (v === null) return;
+    this.shown.from ??= v;
+    this.shown.to = v;
+  }
+
+  private shownRange(): { shownFromMs?: number; shownToMs?: number } {
+    this.sampleShown();
+    const { from, to } = this.shown;
+    return from !== null && to !== null ? { shownFromMs: Math.round(from), shownToMs: Math.round(to) } : {};
   }
 
   /** A preset stop whose camera has not arrived yet: fetch the round until it has (or failed). */
@@ -130,7 +154,7 @@ export class WpRoundStepper extends LitElement {
         <label><input type="checkbox" name="dispatch" data-testid="step-dispatch" /> ${t('step.dispatch')}</label>
         <div class="buttons">
           <button class="primary" data-testid="step-confirm-anomaly" ?disabled=${this.busy}
-            @click=${() => this.act(() => confirmStop(r.id, idx, { outcome: 'anomaly', note: this.text('note'), checks: checks(),
+            @click=${() => this.act(() => confirmStop(r.id, idx, { outcome: 'anomaly', note: this.text('note'), checks: checks(), ...this.shownRange(),
               dispatch: (this.renderRoot.querySelector('[name="dispatch"]') as HTMLInputElement).checked }))}>${t('step.confirmAnomaly')}</button>
           <button @click=${() => (this.mode = 'idle')}>${t('step.cancel')}</button>
         </div>`;
@@ -148,7 +172,7 @@ export class WpRoundStepper extends LitElement {
     return html`<div class="buttons">
         ${online
           ? html`<button class="primary big" data-testid="step-normal" ?disabled=${!ready || this.busy}
-                @click=${() => this.act(() => confirmStop(r.id, idx, { outcome: 'normal', checks: checks() }))}>${t('step.normal')}</button>
+                @click=${() => this.act(() => confirmStop(r.id, idx, { outcome: 'normal', checks: checks(), ...this.shownRange() }))}>${t('step.normal')}</button>
               <button class="danger big" data-testid="step-anomaly" ?disabled=${!ready || this.busy} @click=${() => (this.mode = 'anomaly')}>${t('step.anomaly')}</button>`
           : html`<button class="primary big" data-testid="step-not-verifiable" ?disabled=${this.busy}
               @click=${() => this.act(() => confirmStop(r.id, idx, { outcome: 'not_verifiable' }))}>${t('step.notVerifiable')}</button>`}

@@ -5,6 +5,7 @@ import { fetchAlarmStats, type ZoneAlarmStats } from '../data/alarms';
 import { fetchZones, saveZones, snapshotUrl, type Zone, fetchZoneScenes, referenceUrl, relearnZone, type ZoneScene } from '../data/zones';
 import './wp-zone-reference';
 import { t } from '../i18n';
+import { errorMessage } from '../i18n/errors';
 import { sharedStyles } from '../styles/shared';
 
 const STATS_DAYS = 30;
@@ -35,7 +36,7 @@ export class WpZoneEditor extends LitElement {
       this.refStamp = Date.now();
       this.scenes = new Map(this.scenes).set(e.detail.zone, { zone: e.detail.zone, state: 'learning' });
     } catch (err) {
-      this.err = (err as Error).message;
+      this.err = errorMessage(err);
     }
   };
   private drag: { zone: number; point: number } | undefined;
@@ -128,7 +129,7 @@ export class WpZoneEditor extends LitElement {
       this.zones = (await fetchZones(this.cameraId)).zones;
       this.sel = this.zones.length ? 0 : -1;
     } catch (e) {
-      this.err = (e as Error).message;
+      this.err = errorMessage(e);
     }
     fetchZoneScenes(this.cameraId)
       .then((s) => (this.scenes = new Map(s.map((x) => [x.zone, x]))))
@@ -210,7 +211,7 @@ export class WpZoneEditor extends LitElement {
       this.zones = (await saveZones(this.cameraId, this.zones)).zones;
       this.msg = t('zones.saved');
     } catch (e) {
-      this.err = (e as Error).message;
+      this.err = errorMessage(e);
     }
   }
 

@@ -2,6 +2,7 @@ import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import { LocalizeController } from '../controllers/localize-controller';
 import { hasKey, t } from '../i18n';
+import { sceneReasonText } from '../i18n/server-text';
 
 /**
  * An exit zone's learned "clear" reference: the image, its state (learning / ready / cannot learn, and why)
@@ -29,7 +30,7 @@ export class WpZoneReference extends LitElement {
     const key = `zones.scene.${this.state}`;
     return html`${this.state === 'ready' && this.src ? html`<img src=${this.src} alt=${t('zones.scene.image')} data-testid="zone-reference-img" />` : nothing}
       <span class=${this.state} data-testid="zone-reference-state" data-state=${this.state}>
-        ${t('zones.scene.title')}: ${hasKey(key) ? t(key) : this.state || '—'}${this.reason ? ` (${this.reason})` : ''}
+        ${t('zones.scene.title')}: ${hasKey(key) ? t(key) : this.state || '—'}${this.reason ? t('scene.paren', { text: sceneReasonText(this.reason) }) : ''}
       </span>
       <button type="button" ?disabled=${this.busy} data-testid="zone-relearn"
         @click=${() => this.dispatchEvent(new CustomEvent('wp-relearn', { detail: { zone: this.zone }, bubbles: true, composed: true }))}>

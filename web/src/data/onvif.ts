@@ -1,7 +1,7 @@
 /** ONVIF discovery, onboarding and PTZ presets (docs/onvif.md). */
 import { api, ApiError } from './api';
 import type { Camera } from './types';
-import { hasKey, t } from '../i18n';
+import { getLang, hasKey, t } from '../i18n';
 
 export interface DiscoveredDevice {
   urn: string;
@@ -97,5 +97,6 @@ export function onvifError(err: unknown): string | null {
   if (!(err instanceof ApiError) || !err.code.startsWith('onvif_')) return null;
   const key = `error.${err.code}`;
   if (!hasKey(key)) return null;
-  return err.code === 'onvif_auth_failed' ? t(key) : `${t(key)} (${err.message})`;
+  // the server's detail is English: zh-CN shows the translated headline only
+  return err.code === 'onvif_auth_failed' || getLang() !== 'en' ? t(key) : `${t(key)} (${err.message})`;
 }

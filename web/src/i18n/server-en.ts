@@ -23,12 +23,21 @@ export const serverEn = {
   'detail.stream ended (camera closed the connection)': 'stream ended (camera closed the connection)',
   'detail.noSegment': 'no new {what} segment for {s} s',
   'detail.noAnswer': 'no answer within {s} s',
+  'detail.what.live': 'live',
+  'detail.what.recording': 'recording',
   'detail.killed': 'ffmpeg was killed by {signal}',
 
   // live analytics status (server/analytics/live/service.ts)
   'analytics.reason.disabled': 'turned off in the configuration file (analytics.enabled: false)',
   'analytics.reason.starting': 'analytics are starting',
   'analytics.reason.noModel': 'detection model unavailable: {message}',
+
+  // why an exit zone's reference picture is not ready (server/analytics/background*.ts, live/service.ts)
+  'scene.reason.neverStill': 'the picture in the zone was never still for {s} s (people or motion all the time; {pct} % learned); still trying',
+  'scene.reason.wholePicture': 'the whole picture changed (lights or day/night switch): learning again',
+  'scene.reason.offline': 'camera offline or not streaming ({state}): the reference cannot be learned',
+
+  'scene.paren': ' ({text})',
 
   // patrol shifts (ids of patrol.compliance.shifts; the defaults)
   'shift.day': 'Day',

@@ -9,7 +9,7 @@ export function cameraDetailText(detail: string): string {
   const key = `detail.${detail}`;
   if (hasKey(key)) return t(key);
   let m = /^no new (\w+) segment for (\d+) s$/.exec(detail);
-  if (m) return t('detail.noSegment', { what: m[1]!, s: m[2]! });
+  if (m) return t('detail.noSegment', { what: hasKey(`detail.what.${m[1]}`) ? t(`detail.what.${m[1]}` as 'detail.what.live') : m[1]!, s: m[2]! });
   m = /^no answer within (\d+) s$/.exec(detail);
   if (m) return t('detail.noAnswer', { s: m[1]! });
   m = /^ffmpeg was killed by (\w+)$/.exec(detail);
@@ -29,6 +29,16 @@ export function analyticsReasonText(reason: string): string {
   if (reason === 'analytics are starting') return t('analytics.reason.starting');
   const m = /^detection model unavailable: (.*)$/s.exec(reason);
   if (m) return t('analytics.reason.noModel', { message: m[1]! });
+  return reason;
+}
+
+/** Why an exit zone's reference picture is not ready; an unknown reason as it is. */
+export function sceneReasonText(reason: string): string {
+  let m = /^the picture in the zone was never still for (\d+) s \(people or motion all the time; (\d+) % learned\); still trying$/.exec(reason);
+  if (m) return t('scene.reason.neverStill', { s: m[1]!, pct: m[2]! });
+  if (reason.startsWith('the whole picture changed')) return t('scene.reason.wholePicture');
+  m = /^camera offline or not streaming \((\w+)[^)]*\): the reference cannot be learned$/s.exec(reason);
+  if (m) return t('scene.reason.offline', { state: m[1]! });
   return reason;
 }
 

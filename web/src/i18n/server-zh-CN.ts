@@ -20,11 +20,19 @@ export const serverZhCN: Record<keyof typeof serverEn, string> = {
   'detail.stream ended (camera closed the connection)': '视频流已结束（摄像机关闭了连接）',
   'detail.noSegment': '{s} 秒内没有新的{what}片段',
   'detail.noAnswer': '{s} 秒内无应答',
+  'detail.what.live': '直播',
+  'detail.what.recording': '录像',
   'detail.killed': '转码进程被信号 {signal} 终止',
 
   'analytics.reason.disabled': '已在配置文件中关闭',
   'analytics.reason.starting': '智能分析正在启动',
   'analytics.reason.noModel': '检测模型不可用：{message}',
+
+  'scene.reason.neverStill': '区域画面 {s} 秒内从未静止（一直有人或运动；已学习 {pct}%），仍在尝试',
+  'scene.reason.wholePicture': '整个画面发生变化（灯光或日夜切换），正在重新学习',
+  'scene.reason.offline': '摄像机离线或无视频流（{state}），无法学习参考画面',
+
+  'scene.paren': '（{text}）',
 
   'shift.day': '白班',
   'shift.night': '夜班',

@@ -1,0 +1,97 @@
+/**
+ * Issue K: the console's translations of what the server sends in English — automatic duty-log sentences (as on
+ * timeline markers), validation messages and offline details — give zh-CN text without English words, and
+ * English text unchanged in meaning. The server's sentences below are copied from server/dutylog/*.ts,
+ * server/patrol/*.ts, server/http/routes/equipment.ts and server/media/classify.ts.
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+
+// web/src is type-checked by web/tsconfig.json (browser settings): loaded by a path the root project does not follow
+type I18n = { setLang(lang: 'zh-CN' | 'en'): void };
+type Duty = { dutyLineText(text: string): string; markerLabel(m: { kind: string; label: string }): string };
+type Errors = { validationText(message: string): string | null };
+type Server = {
+  cameraDetailText(s: string): string;
+  gapReasonText(s: string): string;
+  auditActionText(s: string): string;
+  sceneReasonText(s: string): string;
+};
+const load = <T>(file: string): Promise<T> => import(new URL(`../../web/src/i18n/${file}`, import.meta.url).href) as Promise<T>;
+let i18n: I18n;
+let duty: Duty;
+let errors: Errors;
+let server: Server;
+
+beforeAll(async () => {
+  // the console's i18n reads the saved language and sets <html lang>: a minimal browser
+  const store = new Map<string, string>([['wp.lang', 'zh-CN']]);
+  Object.assign(globalThis, {
+    localStorage: { getItem: (k: string) => store.get(k) ?? null, setItem: (k: string, v: string) => store.set(k, v) },
+    document: { documentElement: {} },
+  });
+  i18n = await load<I18n>('index.ts');
+  duty = await load<Duty>('dutylog-text.ts');
+  errors = await load<Errors>('errors.ts');
+  server = await load<Server>('server-text.ts');
+});
+
+/** Latin words left, after the names used in the samples. */
+const latin = (s: string) => (s.replace(/\b(gate|wang|zhang|admin|sup)\b/g, '').match(/[A-Za-z]{2,}/g) ?? []);
+
+const LINES = [
+  'Alarm #7: loitering / 人员逗留 — 东门, zone 草坪',
+  'Alarm #7 (东门, zone 草坪): acknowledged — 已看到',
+  'Alarm #7 (东门, zone 草坪): dispatched to wang — 请去东门查看',
+  'Alarm #7 (东门, zone 草坪): resolved as false alarm / 误报 — 树影',
+  'Alarm #7 (东门, zone 草坪): resolved as outcome not given / 未注明结果',
+  'Alarm #7 (东门, zone 草坪): 王保安 (wang) on my way / 已出发, 12 s after dispatch',
+  'Alarm #7 (东门, zone 草坪): 王保安 (wang) handled / 已处置, 340 s after dispatch — 已处理 (2 photos / 照片 2 张)',
+  'Alarm #7 (东门, zone 草坪): dispatch to 王保安 (wang) not accepted within 120 s / 派警超时未接受',
+  '东门: offline (unreachable)',
+  '东门: back online',
+  '重点区域: round completed — normal 2, anomaly 1',
+  '重点区域: round abandoned (下雨) — not_done 1, skipped 1',
+  '重点区域: round due 2026-01-31T08:00:00.000Z was missed',
+  'dispatch requested: 东门有人',
+  'Handover by zhang (2 open alarms, 1 offline cameras, 0 missed rounds): 东门摄像机需检修',
+  'Handover 3 from zhang acknowledged by admin: 收到',
+  'Equipment check 2026-01-31 signed by admin: 4 cameras, 1 flagged (东门): 已报修',
+  'Spot-check of 重点区域 round 5, stop 2 (东门, anomaly by zhang): disagree — 画面不清楚',
+];
+
+describe('server texts in the console language', () => {
+  it('zh-CN: every automatic duty-log sentence is rebuilt without English words', () => {
+    for (const line of LINES) {
+      const zh = duty.dutyLineText(line);
+      expect(zh, line).not.toBe(line);
+      expect(latin(zh), `${line} → ${zh}`).toEqual([]);
+    }
+    expect(duty.dutyLineText('Alarm #7 (东门, zone 草坪): acknowledged — 已看到')).toBe('告警 #7（东门，区域 草坪）：已确认 — 已看到');
+    expect(duty.dutyLineText('手写的值班记录')).toBe('手写的值班记录');
+    expect(duty.markerLabel({ kind: 'alarm', label: 'blocked_exit · 消防通道' })).toBe('消防通道堵塞 · 消防通道');
+  });
+
+  it('zh-CN: validation messages and codes are translated part by part', () => {
+    expect(errors.validationText('url: must be an rtsp:// or rtsps:// URL (got http)')).toBe('地址：必须是 rtsp:// 或 rtsps:// 地址');
+    expect(errors.validationText('password: at least 10 characters; name: is required')).toBe('密码：至少 10 个字符；名称：必填');
+    expect(errors.validationText('stops.0.cameraId: Too small: expected string to have >=1 characters')).toBe('摄像机：至少 1 个字符');
+    expect(errors.validationText('something the console does not know')).toBeNull();
+    expect(server.cameraDetailText('connection refused')).toBe('连接被拒绝');
+    expect(server.cameraDetailText('no new recording segment for 12 s')).toBe('12 秒内没有新的录像片段');
+    expect(server.sceneReasonText('the whole picture changed (lights or day/night switch): learning again')).toBe('整个画面发生变化（灯光或日夜切换），正在重新学习');
+    expect(server.gapReasonText('camera offline: unreachable')).toBe('摄像机离线：摄像机无法连接');
+    expect(server.auditActionText('live.view.start')).toBe('实时查看 · 开始查看');
+    expect(server.auditActionText('made.up')).toBe('made.up');
+  });
+
+  it('en: the same sentences read as English', () => {
+    i18n.setLang('en');
+    try {
+      for (const line of LINES) expect(duty.dutyLineText(line), line).not.toMatch(/[\u3400-\u9fff]{2,}(?=.*[（：])/);
+      expect(duty.dutyLineText('Alarm #7 (东门, zone 草坪): acknowledged — 已看到')).toBe('Alarm #7 (东门, zone 草坪): acknowledged — 已看到');
+      expect(duty.dutyLineText('重点区域: round completed — normal 2, anomaly 1')).toBe('重点区域: round completed — Normal 2, Anomaly 1');
+    } finally {
+      i18n.setLang('zh-CN');
+    }
+  });
+});

@@ -188,7 +188,7 @@ describe('LL-HLS', () => {
     }
     // also without ?ll=1: the directives alone ask for LL-HLS
     expect((await get('/hls/gate/index.m3u8?_HLS_msn=zz')).status).toBe(400);
-    for (const q of [`&_HLS_msn=${pl.last.msn + 10}`, `&_HLS_msn=${pl.last.msn}&_HLS_part=${pl.last.index + 100}`, '&_HLS_msn=999999999']) {
+    for (const q of [`&_HLS_msn=${pl.last.msn + 10}`, `&_HLS_msn=${pl.last.msn}&_HLS_part=${pl.last.index + 100}`, `&_HLS_msn=${pl.last.msn + 1_000_000}`]) {
       const t0 = performance.now();
       const res = await get(LL + q);
       expect(res.status, q).toBe(400);
@@ -199,16 +199,23 @@ describe('LL-HLS', () => {
   });
 
   it('a part or segment that has left the ring is 404', async () => {
+    const pl0 = await playlist();
+    const oldSeg = `/hls/gate/ll_s${pl0.msnFirst}.m4s`;
+    const oldPart = `/hls/gate/${/#EXT-X-PART:[^\n]*URI="([^"]+)"/.exec(pl0.text)![1]}`;
+    expect((await get(oldSeg)).status).toBe(200);
+    expect((await get(oldPart)).status).toBe(200);
     const until = Date.now() + 30_000;
-    let pl = await playlist();
-    while (pl.msnFirst < 2) {
+    while ((await get(oldSeg)).status !== 404 || (await get(oldPart)).status !== 404) {
       if (Date.now() > until) throw new Error('the ring does not slide');
       await sleep(500);
-      pl = await playlist();
     }
+    const pl = await playlist();
+    expect(pl.msnFirst).toBeGreaterThan(pl0.msnFirst);
+    expect((await get(`/hls/gate/ll_s${pl.msnFirst}.m4s`)).status).toBe(200);
     expect((await get('/hls/gate/ll_p0.m4s')).status).toBe(404);
     expect((await get('/hls/gate/ll_s0.m4s')).status).toBe(404);
-    expect((await get(`/hls/gate/ll_s${pl.msnFirst}.m4s`)).status).toBe(200);
+    // numbering comes from the clock (tenths of a second for msn): it goes on across server restarts too
+    expect(pl.msnFirst).toBeGreaterThan(Math.floor(Date.now() / 100) - 3600 * 10);
   }, 40_000);
 
   it('a client that never reads is dropped with a log line; others are served meanwhile', async () => {
@@ -301,5 +308,15 @@ describe('LL-HLS', () => {
     const ids = [...pl.text.matchAll(/URI="ll_p(\d+)\.m4s"/g)].map((m) => Number(m[1]));
     expect(ids.every((id, i) => i === 0 || id === ids[i - 1]! + 1)).toBe(true);
     expect(Math.max(...ids)).toBeGreaterThan(Number(/ll_p(\d+)/.exec(before.last.uri)![1]));
+  }, 60_000);
+
+  it('numbers on across a server restart (numbering from the clock)', async () => {
+    const before = await playlist();
+    const lastPart = Number(/ll_p(\d+)/.exec(before.last.uri)![1]);
+    await wp.restart();
+    cookie = await login(wp.url, 'admin', wp.adminPassword);
+    const after = parse(await until200(LL, cookie, 40_000));
+    expect(after.msnFirst).toBeGreaterThan(before.last.msn);
+    expect(Number(/ll_p(\d+)/.exec(after.last.uri)![1])).toBeGreaterThan(lastPart);
   }, 60_000);
 });

@@ -81,7 +81,8 @@ export async function serveFile(ring: PartRing, file: string, req: Request, res:
     if (kind === 'init') {
       const data = ring.initData(n);
       if (!data) throw notFound('init segment gone');
-      return send(req, res, data, 'video/mp4', media);
+      // init ids restart with the server: never reuse a cached one
+      return send(req, res, data, 'video/mp4', 'no-cache');
     }
     if (kind === 's') {
       const data = ring.segment(n)?.data;

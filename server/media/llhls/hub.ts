@@ -1,7 +1,10 @@
 /**
  * The LL-HLS rings of every camera: one per live stream ('live' = what /hls/:id/ plays, the sub-stream
  * when there is one; 'main' = /hls/:id/main/, the main stream of a camera with a sub-stream). A ring lives
- * as long as its camera is known, so numbering continues across ffmpeg restarts and config changes.
+ * as long as its camera is known, so numbering continues across ffmpeg restarts and config changes. A new
+ * ring (server start) numbers from the clock — msn from tenths of a second, part ids from hundredths — so
+ * numbers also go on across server restarts (segments are ≥ 0.9 s, parts ≥ one frame): a player that
+ * survives the restart never sees them go back.
  */
 import { LL_PART_SECONDS } from '../ffmpeg-args.ts';
 import { PartRing } from './part-ring.ts';
@@ -31,6 +34,8 @@ export class LlHub {
         partTargetSeconds: this.o.partTargetSeconds ?? LL_PART_SECONDS,
         maxSegments: this.o.maxSegments ?? 6,
         maxBytes: this.o.maxBytesPerStream ?? 32 * 1024 * 1024,
+        firstMsn: Math.floor(Date.now() / 100),
+        firstPartId: Math.floor(Date.now() / 10),
       });
       this.rings.set(key, r);
     }

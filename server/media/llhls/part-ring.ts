@@ -44,6 +44,9 @@ export interface RingOptions {
   maxBytes?: number;
   /** a segment is closed even without a key frame at this length (camera with a very long GOP) */
   maxSegmentSeconds?: number;
+  /** numbering starts here (default 0); see LlHub for the clock-based start */
+  firstMsn?: number;
+  firstPartId?: number;
   now?: () => number;
 }
 
@@ -59,8 +62,9 @@ export class PartRing {
   readonly segments: Segment[] = [];
   private readonly inits = new Map<number, Buffer>();
   private initId = 0;
-  private nextMsn = 0;
-  private nextPartId = 0;
+  private nextMsn: number;
+  private readonly firstMsn: number;
+  private nextPartId: number;
   private discontinuityNext = false;
   /** discontinuities that slid out of the ring (EXT-X-DISCONTINUITY-SEQUENCE) */
   discontinuitySequence = 0;
@@ -78,6 +82,8 @@ export class PartRing {
   constructor(private readonly o: RingOptions) {
     this.now = o.now ?? Date.now;
     this.maxPart = o.partTargetSeconds;
+    this.nextMsn = this.firstMsn = o.firstMsn ?? 0;
+    this.nextPartId = o.firstPartId ?? 0;
   }
 
   get partTargetSeconds(): number {
@@ -110,7 +116,7 @@ export class PartRing {
     this.closeOpen();
     this.initId++;
     this.inits.set(this.initId, i.data);
-    this.discontinuityNext = this.nextMsn > 0;
+    this.discontinuityNext = this.nextMsn > this.firstMsn;
     this.ended = false;
     this.closed = false;
   }

@@ -176,7 +176,7 @@ describe('zh-CN coverage: no untranslated word in the console (issue K)', () => 
     const page: Page = await context.newPage();
     page.on('pageerror', (e) => pageErrors.push(`${lang}: ${e.message}`));
     const tid = (id: string) => page.locator(`[data-testid="${id}"]`);
-    const settle = () => page.waitForTimeout(300);
+    const settle = () => page.waitForTimeout(150);
     const collect = async (label: string) => {
       await settle();
       const items = (await page.evaluate(COLLECT)) as Found[];
@@ -232,6 +232,8 @@ describe('zh-CN coverage: no untranslated word in the console (issue K)', () => 
       await tid('open-discovery').click();
       await collect('cameras: discovery panel');
       await visit('/alarms', 'alarms', 'alarm-item');
+      await tid('alarms-show-all').check();
+      await collect('alarms: all, with the resolved one');
       await visit('/rounds', 'rounds', 'new-route');
       await tid('new-route').click();
       await tid('route-editor').waitFor();
@@ -254,7 +256,8 @@ describe('zh-CN coverage: no untranslated word in the console (issue K)', () => 
       await collect('rounds: after abandoning');
       await visit('/dutylog', 'duty log', 'log-row');
       await tid('log-verify').click();
-      await collect('duty log: chain verified');
+      await page.locator('[data-testid="log-row"] button').first().click();
+      await collect('duty log: chain verified, correcting an entry');
       await visit('/wall?kiosk=1', 'wall (kiosk)', 'wall-grid');
       await visit('/handover', 'handover', 'handover-latest');
       if (await tid('handover-ack').count()) {
@@ -281,6 +284,9 @@ describe('zh-CN coverage: no untranslated word in the console (issue K)', () => 
         await collect('compliance: round detail');
       }
       await visit('/equipment', 'equipment', 'equipment-row');
+      await tid('equipment-sign').click();
+      await tid('equipment-notice').waitFor();
+      await collect('equipment: signed');
       await visit('/users', 'users', 'users-row');
       await page.locator('[data-testid="users-row"][data-username="wang"] [data-testid="users-edit"]').click();
       await tid('user-editor').waitFor();
@@ -307,6 +313,12 @@ describe('zh-CN coverage: no untranslated word in the console (issue K)', () => 
       await tid('login-submit').click();
       await tid('guard-dispatch').first().waitFor({ timeout: 10_000 });
       await collect('guard');
+      // the first tour sets off (the second then sees the "arrived" step)
+      if (await tid('guard-on-way').count()) {
+        await tid('guard-on-way').click();
+        await tid('guard-arrived').waitFor();
+        await collect('guard: on the way');
+      }
     } finally {
       await context.close();
     }

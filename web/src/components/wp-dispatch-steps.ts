@@ -92,7 +92,7 @@ export class WpDispatchSteps extends LitElement {
       ${d.handledNote ? html`<div class="note" data-testid="dispatch-handled-note">${d.handledNote}</div>` : nothing}
       ${d.photos.length
         ? html`<div class="photos">
-            ${d.photos.map((p) => html`<a href=${p.url} target="_blank" title=${`sha256 ${p.sha256}`}><img src=${p.url} alt=${t('dispatch.photo', { n: p.n })} data-testid="dispatch-photo" /></a>`)}
+            ${d.photos.map((p) => html`<a href=${p.url} target="_blank" title=${`SHA-256 ${p.sha256}`}><img src=${p.url} alt=${t('dispatch.photo', { n: p.n })} data-testid="dispatch-photo" /></a>`)}
           </div>`
         : nothing}
     </div>`;

@@ -5,6 +5,7 @@ import { createExport, followExport, publicKey, type ExportJob } from '../data/e
 import type { Camera } from '../data/types';
 import { t } from '../i18n';
 import { errorMessage } from '../i18n/errors';
+import { ApiError } from '../data/api';
 import { sharedStyles } from '../styles/shared';
 import { dialogStyles, formatBytes, fromLocalInput, toLocalInput } from './evidence-styles';
 
@@ -95,7 +96,7 @@ export class WpExportDialog extends LitElement {
   private renderJob(j: ExportJob) {
     return html`<div class="wide" data-testid="export-progress" data-status=${j.status}>
       ${j.status === 'failed'
-        ? html`<p class="error" role="alert" data-testid="export-error">${t('export.failed', { message: j.error?.message ?? '' })}</p>`
+        ? html`<p class="error" role="alert" data-testid="export-error">${t('export.failed', { message: j.error ? errorMessage(new ApiError(500, j.error.code, j.error.message)) : '' })}</p>`
         : j.status === 'done'
           ? html`<p class="ok">${t('export.done', { size: formatBytes(j.bytes ?? 0) })}</p>
               <p><a class="button primary" data-testid="export-download" href=${j.downloadUrl ?? '#'} download>${t('export.download')}</a></p>

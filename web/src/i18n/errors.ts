@@ -112,6 +112,10 @@ const CODE_KEYS: Partial<Record<string, MessageKey>> = {
   no_reference: 'error.no_reference',
   invalid_zone: 'error.invalid_zone',
   unauthenticated: 'error.unauthenticated',
+  interrupted: 'error.interrupted',
+  disk_full: 'error.disk_full',
+  remux_failed: 'error.remux_failed',
+  aborted: 'error.aborted',
 };
 
 /** zh-CN: the translated text for a server message in English (validation or a known code), else the generic one. */

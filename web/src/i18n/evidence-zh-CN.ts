@@ -50,8 +50,8 @@ export const evidenceZhCN: Record<keyof typeof evidenceEn, string> = {
   'export.queued': '导出 {id} 排队中…',
   'export.running': '正在生成导出 {id}…',
   'export.done': '证据包已生成（{size}）。',
-  'export.download': '下载证据包（.zip）',
-  'export.manifestHash': '清单 sha256：',
+  'export.download': '下载证据包（ZIP）',
+  'export.manifestHash': '清单 SHA-256：',
   'export.failed': '导出失败：{message}',
 
   'lock.title': '锁定录像为证据',

@@ -8,6 +8,7 @@ import { ApiError } from '../data/api';
 import { answerStep, mine, refreshMine, uploadPhoto } from '../data/dispatches';
 import type { User } from '../data/types';
 import { hasKey, preferLang, t } from '../i18n';
+import { errorMessage } from '../i18n/errors';
 import { sharedStyles } from '../styles/shared';
 import type { GuardPhotoDetail, GuardStepDetail } from '../components/wp-guard-dispatch-card';
 import '../components/wp-guard-dispatch-card';
@@ -105,7 +106,7 @@ export class WpGuardPage extends LitElement {
     if (e instanceof ApiError) {
       const key = `guard.error.${e.code}`;
       if (e.code === 'wrong_state') void refreshMine();
-      return hasKey(key) ? t(key) : e.message;
+      return hasKey(key) ? t(key) : errorMessage(e);
     }
     return (e as Error).message;
   }

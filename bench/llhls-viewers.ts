@@ -8,10 +8,13 @@
  *
  * Reports: the server's CPU (node only; ffmpeg apart) idle vs with the viewers, its RSS, requests per
  * second, the blocking-reload wait, and the fan-out spread: for each part, the time between the first and
- * the last viewer receiving it.
+ * the last viewer receiving it. Before the load, the playlist's EXT-X-PROGRAM-DATE-TIME is checked against
+ * the receipt clock: the bench's own RTSP client on the same shared mount (primer.ts) notes when each key
+ * frame arrives; a segment starts at a key frame, so PDT − that arrival is the PDT's error.
  */
 import { startRtspServer } from '../test/support/rtsp.ts';
 import { login, startWatchpost } from '../test/support/server.ts';
+import { startPrimer } from './primer.ts';
 import { clockTicks, processTree, readRss } from './proc.ts';
 import { sleep, summarize } from './stats.ts';
 
@@ -38,6 +41,8 @@ function serverTicks(root: number): { node: number; ffmpeg: number; rssMb: numbe
 
 async function main(): Promise<void> {
   const rtsp = await startRtspServer({ width: 1280, height: 720, fps: 25, bitrateKbps: 2000 });
+  const primer = startPrimer(rtsp.url());
+  await primer.ready(20_000);
   const wp = await startWatchpost({ configYaml: ['cameras:', `  - {id: cam, name: Cam, url: "${rtsp.url()}"}`].join('\n') });
   try {
     const cookie = await login(wp.url, 'admin', wp.adminPassword);
@@ -49,6 +54,16 @@ async function main(): Promise<void> {
       await sleep(300);
     }
     await sleep(3000);
+    const pdtErr = new Map<string, number>();
+    for (let i = 0; i < 10; i++) {
+      const text = await (await get('index.m3u8?ll=1')).text();
+      for (const m of text.matchAll(/#EXT-X-PROGRAM-DATE-TIME:(\S+)/g)) {
+        const pdt = Date.parse(m[1]!);
+        const key = primer.keyframeNear(pdt, 500);
+        if (key !== undefined) pdtErr.set(m[1]!, pdt - key);
+      }
+      await sleep(1000);
+    }
     const hz = clockTicks();
     const root = wp.process().pid!;
     const window = async (ms: number) => {
@@ -126,12 +141,14 @@ async function main(): Promise<void> {
       requestsPerSecond: Math.round(rps),
       errors,
       blockingReloadMs: summarize(waits),
+      pdtMinusKeyframeReceiptMs: summarize([...pdtErr.values()]),
       partsSeenByAll: spreads.length,
       fanOutSpreadMs: summarize(spreads),
     };
     console.log(JSON.stringify(out, null, 2));
   } finally {
     await wp.dispose();
+    await primer.stop();
     await rtsp.stop();
   }
 }

@@ -196,6 +196,7 @@ describe('zh-CN coverage: no untranslated word in the console (issue K)', () => 
       await tid('login-username').fill('admin');
       await tid('login-password').fill('wrong-password-1');
       await tid('login-submit').click();
+      await tid('login-error').waitFor();
       await collect('login (bad password)');
       await tid('login-password').fill(wp.adminPassword);
       await tid('login-submit').click();
@@ -231,6 +232,16 @@ describe('zh-CN coverage: no untranslated word in the console (issue K)', () => 
       await page.goto(`${wp.url}/cameras`);
       await tid('open-discovery').click();
       await collect('cameras: discovery panel');
+      // a device address typed by hand (no WS-Discovery multicast: nothing leaves 127.0.0.1); nothing answers there
+      await tid('manual-xaddr').fill('http://127.0.0.1:9/onvif/device_service');
+      await tid('manual-add').click();
+      await tid('onboard-form').waitFor();
+      await collect('cameras: ONVIF onboarding form');
+      await tid('onboard-username').fill('viewer');
+      await tid('onboard-password').fill('cam-pass-1');
+      await tid('onboard-connect').click();
+      await tid('onboard-error').waitFor({ timeout: 15_000 });
+      await collect('cameras: ONVIF onboarding (camera unreachable)');
       await visit('/alarms', 'alarms', 'alarm-item');
       await tid('alarms-show-all').check();
       await collect('alarms: all, with the resolved one');

@@ -162,7 +162,9 @@ describe('media pipelines', () => {
     const stopAt = Date.now();
     await r.manager.stopAll();
     const after = r.segments.range('lobby', 0, Number.MAX_SAFE_INTEGER);
-    expect(after.length).toBe(before + 1);
+    // the one being written, and one that may have been finished in the instant between the count and the stop
+    expect(after.length).toBeGreaterThanOrEqual(before + 1);
+    expect(after.length).toBeLessThanOrEqual(before + 2);
     expect(Math.abs(after.at(-1)!.endMs - stopAt)).toBeLessThan(1500);
     expect(readdirSync(join(r.opts.recordingsDir, 'lobby', '.incoming'))).toEqual([]);
     expect(existsSync(live)).toBe(false);

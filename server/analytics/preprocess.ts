@@ -75,6 +75,9 @@ function tablesFor(w: number, h: number, nw: number, nh: number, scale: number):
   return t;
 }
 
+/** tensors whose padding is in place, and for which content size and pad value */
+const padded = new WeakMap<Float32Array, string>();
+
 /** A tensor buffer of the right size for letterbox(). Reuse it between frames. */
 export function allocTensor(size = INPUT_SIZE): Float32Array {
   return new Float32Array(3 * size * size);
@@ -99,13 +102,15 @@ export function letterbox(src: Uint8Array, w: number, h: number, out: Float32Arr
   const cR = rgb ? 0 : 2;
 
   if (nw === w && nh === h) {
+    const p1 = plane;
+    const p2 = 2 * plane;
     for (let y = 0; y < nh; y++) {
       let s = y * w * 3;
       let o = y * S;
-      for (let x = 0; x < nw; x++, s += 3, o++) {
+      for (const end = o + nw; o < end; o++, s += 3) {
         out[o] = src[s + cB]!;
-        out[o + plane] = src[s + 1]!;
-        out[o + 2 * plane] = src[s + cR]!;
+        out[o + p1] = src[s + 1]!;
+        out[o + p2] = src[s + cR]!;
       }
     }
   } else {
@@ -136,7 +141,11 @@ export function letterbox(src: Uint8Array, w: number, h: number, out: Float32Arr
       }
     }
   }
-  // padding: right of the content on its rows, then every row below it
+  // padding: right of the content on its rows, then every row below it — skipped when this tensor was
+  // last padded for the same content size (the content never writes there)
+  const padKey = `${nw}x${nh}/${pad}`;
+  if (padded.get(out) === padKey) return { scale, width: nw, height: nh, srcWidth: w, srcHeight: h };
+  padded.set(out, padKey);
   for (let p = 0; p < 3; p++) {
     const base = p * plane;
     if (nw < S) for (let y = 0; y < nh; y++) out.fill(pad, base + y * S + nw, base + y * S + S);

@@ -28,6 +28,23 @@ describe('letterbox', () => {
     for (let p = 0; p < 3; p++) for (let y = 4; y < 8; y++) for (let x = 0; x < 8; x++) expect(at(out, S, p, x, y)).toBe(114);
   });
 
+  it('a reused tensor gets the same result as a fresh one when frame sizes alternate (padding kept or redone)', () => {
+    const S = 16;
+    const wide = frame(16, 9, (x, y, c) => (x * 7 + y * 3 + c) % 250);
+    const tall = frame(9, 16, (x, y, c) => (x * 5 + y * 11 + c) % 250);
+    const square = frame(16, 16, () => 1);
+    const reused = allocTensor(S);
+    for (const [src, w, h] of [[wide, 16, 9], [wide, 16, 9], [square, 16, 16], [wide, 16, 9], [tall, 9, 16], [wide, 16, 9]] as const) {
+      letterbox(src, w, h, reused, { size: S });
+      const fresh = allocTensor(S);
+      letterbox(src, w, h, fresh, { size: S });
+      expect(Array.from(reused)).toEqual(Array.from(fresh));
+    }
+    // another pad value is applied, not skipped
+    letterbox(wide, 16, 9, reused, { size: S, pad: 0 });
+    expect(at(reused, S, 0, 3, 12)).toBe(0);
+  });
+
   it('swaps channels for RGB24 input', () => {
     const src = frame(4, 4, (_x, _y, c) => [1, 2, 3][c]!); // R=1, G=2, B=3
     const out = allocTensor(4);

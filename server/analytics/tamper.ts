@@ -69,7 +69,8 @@ interface Stats {
   layout: Float32Array;
 }
 
-function stats(g: Float32Array): Stats {
+/** `into`: a previous result whose arrays are refilled (the per-frame statistics; the reference keeps its own). */
+function stats(g: Float32Array, into?: Stats): Stats {
   let s = 0;
   let s2 = 0;
   for (let i = 0; i < g.length; i++) {
@@ -82,7 +83,7 @@ function stats(g: Float32Array): Stats {
   let l = 0;
   let l2 = 0;
   let n = 0;
-  const gx = new Float32Array(g.length * 2);
+  const gx = into?.gx.length === g.length * 2 ? into.gx.fill(0) : new Float32Array(g.length * 2);
   for (let y = 1; y < TH - 1; y++) {
     for (let x = 1; x < TW - 1; x++) {
       const i = y * TW + x;
@@ -94,7 +95,7 @@ function stats(g: Float32Array): Stats {
       gx[i * 2 + 1] = g[i + TW]! - g[i - TW]!;
     }
   }
-  const layout = new Float32Array((TW / 4) * (TH / 4) * 2);
+  const layout = into?.layout.fill(0) ?? new Float32Array((TW / 4) * (TH / 4) * 2);
   for (let y = 1; y < TH - 1; y++) {
     for (let x = 1; x < TW - 1; x++) {
       const i = y * TW + x;
@@ -137,6 +138,8 @@ export class TamperDetector {
   last: { reason: TamperReason | undefined; corr: number; layout: number; lapRatio: number; stdRatio: number } | undefined;
   private learnAcc: Float32Array | undefined;
   private refStatsT = Number.NEGATIVE_INFINITY;
+  /** the latest frame's statistics (arrays refilled every frame) */
+  private cur: Stats | undefined;
   private learnN = 0;
   private learnT = 0;
 
@@ -175,7 +178,7 @@ export class TamperDetector {
     const t0 = performance.now();
     const dt = this.lastT === undefined ? 0 : Math.max(0, t - this.lastT);
     this.lastT = t;
-    const s = stats(g);
+    const s = (this.cur = stats(g, this.cur));
     const stable = this.prev ? ncc(g, this.prev) > 0.8 || (s.std < 10 && Math.abs(s.mean - mean(this.prev)) < 10) : false;
     // a copy: the caller may reuse g for its next frame (grey.ts)
     if (this.prev?.length === g.length) this.prev.set(g);

@@ -3,8 +3,8 @@
  * what hls.js does in low-latency mode — a blocking playlist reload for the next part and, in parallel, a
  * request for the preload-hinted part — against the real server and a GStreamer RTSP camera on 127.0.0.1.
  *
- *   npx tsx bench/llhls-viewers.ts                      # 50 viewers, 20 s, 1280x720 25 fps 2 Mbit/s
- *   npx tsx bench/llhls-viewers.ts --viewers 10 --seconds 10
+ *   npm run bench:llhls                                 # 50 viewers, 20 s, 1280x720 25 fps 2 Mbit/s
+ *   npm run bench:llhls -- --viewers 10 --seconds 10
  *
  * Reports: the server's CPU (node only; ffmpeg apart) idle vs with the viewers, its RSS, requests per
  * second, the blocking-reload wait, and the fan-out spread: for each part, the time between the first and

@@ -9,6 +9,8 @@ import { CameraService } from './cameras/service.ts';
 import { EventBus } from './events/bus.ts';
 import { checkFfmpeg } from './media/ffmpeg-check.ts';
 import { MediaManager } from './media/manager.ts';
+import { probeSource } from './media/probe.ts';
+import { urlWithCredentials } from './cameras/types.ts';
 import { demoCameras } from './demo/demo-cameras.ts';
 import { seedDemoRoute } from './demo/demo-route.ts';
 import { openDb, type Db } from './store/db.ts';
@@ -269,6 +271,15 @@ async function main(): Promise<void> {
     timeZone: cfg.site.timeZone,
     equipmentThreshold: cfg.patrol.equipmentCompleteness,
     segmentSeconds: cfg.storage.segmentSeconds,
+    // the camera form's "test connection": bounded to 10 s whatever the RTSP timeout
+    probeCamera: (s) =>
+      probeSource({
+        ffprobePath: ff.ffprobePath,
+        url: urlWithCredentials(s.url, s.username, s.password),
+        rtspTimeoutSeconds: Math.min(cfg.media.rtspTimeoutSeconds, 8),
+        timeoutMs: 10_000,
+        secrets: s.password ? [s.password] : [],
+      }),
   });
   const server = createServer(app);
   server.keepAliveTimeout = 65_000;

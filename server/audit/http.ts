@@ -43,7 +43,7 @@ export function auditLogins(audit: AuditLog, users: UserRepo): RequestHandler {
 }
 
 /** Which resource a mutating /api path changes (mounted at /api: req.path is relative to it). */
-export function changeKind(path: string): { kind: string; id: string | null; action?: string } | undefined {
+export function changeKind(path: string, method = 'POST'): { kind: string; id: string | null; action?: string } | undefined {
   const p = path.split('/').filter(Boolean).map((s) => {
     try {
       return decodeURIComponent(s);
@@ -51,6 +51,8 @@ export function changeKind(path: string): { kind: string; id: string | null; act
       return s;
     }
   });
+  // POST /cameras/test probes a source: not a change (PATCH/DELETE /cameras/test is the camera with id "test")
+  if (p[0] === 'cameras' && p[1] === 'test' && p.length === 2 && method === 'POST') return undefined;
   if (p[0] === 'cameras') {
     const zi = p.indexOf('zones');
     if (zi > 0 && p[zi + 1] === 'relearn') return { kind: 'zone', id: p[1] ?? null, action: 'zone.relearn' };
@@ -98,7 +100,7 @@ const VERB: Record<string, string> = { POST: 'create', PUT: 'update', PATCH: 'up
 export function auditChanges(audit: AuditLog): RequestHandler {
   return (req, res, next) => {
     const verb = VERB[req.method];
-    const what = verb ? changeKind(req.path) : undefined;
+    const what = verb ? changeKind(req.path, req.method) : undefined;
     if (!verb || !what) return next();
     const path = req.originalUrl.split('?')[0]!.slice(0, 200);
     res.on('finish', () => {

@@ -8,7 +8,7 @@ import { guardOnly, requireRole, requireSession, wallOnly } from './auth.ts';
 import { dispatchesRouter } from './routes/dispatches.ts';
 import type { DispatchService } from '../dispatch/service.ts';
 import { apiNotFound, errorHandler } from './errors.ts';
-import { camerasRouter } from './routes/cameras.ts';
+import { camerasRouter, type SourceProber } from './routes/cameras.ts';
 import { eventsRouter } from './routes/events.ts';
 import { healthRouter } from './routes/health.ts';
 import { hlsRouter } from './routes/hls.ts';
@@ -90,6 +90,8 @@ export interface AppDeps {
   equipmentThreshold: number;
   /** storage.segmentSeconds (the live edge of the recordings) */
   segmentSeconds: number;
+  /** ffprobe of a camera source for POST /api/cameras/test (absent: 503) */
+  probeCamera?: SourceProber;
 }
 
 /** The HTTP surface. One router per resource; everything but health and login needs a session. */
@@ -153,7 +155,7 @@ export function createApp(d: AppDeps): Express {
     if (a.dispatch) app.use('/api/dispatches', dispatchesRouter({ dispatch: a.dispatch, alarms: a.service, users: d.users }));
     app.use('/api/analytics', analyticsRouter(a.analytics));
   }
-  app.use('/api/cameras', json, camerasRouter(d.cameras));
+  app.use('/api/cameras', json, camerasRouter(d.cameras, d.probeCamera));
   app.use('/api/events', eventsRouter(d.cameras, d.bus, (u, id) => d.rights.canSee(u, id)));
   app.use('/api/sessions', sessionsRouter(d.sessions));
   app.use(

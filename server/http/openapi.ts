@@ -60,6 +60,7 @@ export const API_DOCS: Record<string, Doc> = {
   'GET /api/cameras': d('cameras', 'Cameras the user may see'),
   'GET /api/cameras/:id': d('cameras', 'One camera'),
   'POST /api/cameras': d('cameras', 'Add a camera', cameras.createSchema, ADMIN),
+  'POST /api/cameras/test': d('cameras', 'Test a camera source before saving (ffprobe ≤ 10 s): resolution, codec, fps, bit rate or an error code; stores nothing', cameras.testSchema, ADMIN),
   'PATCH /api/cameras/:id': d('cameras', 'Change a camera', cameras.patchSchema, ADMIN),
   'DELETE /api/cameras/:id': d('cameras', 'Remove a camera', undefined, ADMIN),
   'GET /api/cameras/:id/zones': d('zones', 'Detection zones of a camera'),

@@ -16,6 +16,8 @@ export interface ProbeOk {
   width?: number;
   height?: number;
   fps?: number;
+  /** stream bit rate, else the container's (often unknown for a live RTSP stream) */
+  bitrateKbps?: number;
 }
 export interface ProbeFailed extends Classified {
   ok: false;
@@ -55,14 +57,21 @@ export function probeArgs(url: string, rtspTimeoutSeconds: number): string[] {
     // the codec is in the SDP; one second of analysis is enough for size and rate
     '-analyzeduration', String(PROBE_ANALYZE_SECONDS * 1_000_000),
     '-select_streams', 'v:0',
-    '-show_entries', 'stream=codec_name,width,height,avg_frame_rate,r_frame_rate',
+    '-show_entries', 'stream=codec_name,width,height,avg_frame_rate,r_frame_rate,bit_rate:format=bit_rate',
     '-of', 'json',
     url,
   ];
 }
 
 interface ProbeJson {
-  streams?: { codec_name?: string; width?: number; height?: number; avg_frame_rate?: string; r_frame_rate?: string }[];
+  streams?: { codec_name?: string; width?: number; height?: number; avg_frame_rate?: string; r_frame_rate?: string; bit_rate?: string }[];
+  format?: { bit_rate?: string };
+}
+
+/** "2000000" → 2000 kb/s; undefined for "N/A" or garbage. */
+function kbps(v: string | undefined): number | undefined {
+  const n = Number(v);
+  return v && Number.isFinite(n) && n > 0 ? Math.round(n / 1000) : undefined;
 }
 
 export function probeSource(o: ProbeOptions): Promise<ProbeResult> {
@@ -108,7 +117,8 @@ export function probeSource(o: ProbeOptions): Promise<ProbeResult> {
       const s = json.streams?.[0];
       if (code === 0 && s?.codec_name) {
         const fps = parseRate(s.avg_frame_rate) ?? parseRate(s.r_frame_rate);
-        resolve({ ok: true, codec: s.codec_name, width: s.width, height: s.height, fps });
+        const bitrateKbps = kbps(s.bit_rate) ?? kbps(json.format?.bit_rate);
+        resolve({ ok: true, codec: s.codec_name, width: s.width, height: s.height, fps, bitrateKbps });
         return;
       }
       if (code === 0) {

@@ -135,6 +135,11 @@ describe('change auditing helpers', () => {
   it('know which resource a path changes', () => {
     expect(changeKind('/cameras')).toEqual({ kind: 'camera', id: null });
     expect(changeKind('/cameras/gate')).toEqual({ kind: 'camera', id: 'gate' });
+    // POST /cameras/test probes a source (issue K): not a camera create; PATCH/DELETE of a camera with id "test" still is
+    expect(changeKind('/cameras/test')).toBeUndefined();
+    expect(changeKind('/cameras/test', 'POST')).toBeUndefined();
+    expect(changeKind('/cameras/test', 'PATCH')).toEqual({ kind: 'camera', id: 'test' });
+    expect(changeKind('/cameras/test/zones', 'PUT')).toEqual({ kind: 'zone', id: 'test' });
     expect(changeKind('/cameras/gate/zones/3')).toEqual({ kind: 'zone', id: '3' });
     expect(changeKind('/users/5/password')).toEqual({ kind: 'user', id: '5' });
     expect(changeKind('/exports')).toBeUndefined();

@@ -2,6 +2,8 @@ import { Router } from 'express';
 import { z } from 'zod';
 import type { CameraService } from '../../cameras/service.ts';
 import { CAMERA_ID_RE } from '../../cameras/types.ts';
+import type { ProbeResult } from '../../media/probe.ts';
+import { AppError } from '../../util/errors.ts';
 import { parseBody } from '../errors.ts';
 import { requireRole } from '../auth.ts';
 
@@ -32,6 +34,41 @@ export const createSchema = z.strictObject({
 });
 export const patchSchema = createSchema.omit({ id: true }).partial();
 
+/**
+ * POST /api/cameras/test: the source fields of the camera form (other form fields are accepted and ignored).
+ * A probe, not a change: nothing is stored, nothing is audited as a camera change (server/audit/http.ts).
+ */
+export const testSchema = z.object({
+  url: rtspUrl,
+  username: z.string().max(128).optional(),
+  password: z.string().max(128).optional(),
+});
+
+/** Probe a source (ffprobe, bounded); the URL as given, credentials apart. Never logs or returns the password. */
+export type SourceProber = (s: { url: string; username?: string; password?: string }) => Promise<ProbeResult>;
+
+/** Stable codes of a failed test (the console translates them). */
+export type TestErrorCode = 'auth_failed' | 'unreachable' | 'timeout' | 'not_video' | 'probe_failed';
+
+export type TestResult =
+  | { ok: true; codec: string; width: number | null; height: number | null; fps: number | null; bitrateKbps: number | null }
+  | { ok: false; code: TestErrorCode; detail: string };
+
+export function testResult(p: ProbeResult): TestResult {
+  if (p.ok) {
+    return { ok: true, codec: p.codec, width: p.width ?? null, height: p.height ?? null, fps: p.fps ? Math.round(p.fps * 100) / 100 : null, bitrateKbps: p.bitrateKbps ?? null };
+  }
+  const code: TestErrorCode =
+    p.reason === 'authentication failed'
+      ? 'auth_failed'
+      : p.reason === 'no video'
+        ? 'not_video'
+        : p.reason === 'unreachable'
+          ? /^no answer within|timed out/i.test(p.detail) ? 'timeout' : 'unreachable'
+          : 'probe_failed';
+  return { ok: false, code, detail: p.detail };
+}
+
 function splitCredentials<T extends { url?: string; username?: string; password?: string }>(body: T): T {
   if (!body.url) return body;
   const u = new URL(body.url);
@@ -45,8 +82,14 @@ function splitCredentials<T extends { url?: string; username?: string; password?
   return out;
 }
 
-export function camerasRouter(cameras: CameraService): Router {
+export function camerasRouter(cameras: CameraService, probe?: SourceProber): Router {
   const r = Router();
+  // before /:id; admin only, as creating a camera (the form it serves is the admin's)
+  r.post('/test', requireRole('admin'), async (req, res) => {
+    const body = splitCredentials(parseBody(testSchema, req.body));
+    if (!probe) throw new AppError(503, 'probe_unavailable', 'source probing is not available on this server');
+    res.json(testResult(await probe({ url: body.url, username: body.username || undefined, password: body.password || undefined })));
+  });
   r.get('/', (_req, res) => {
     res.json(cameras.list().map((c) => cameras.view(c)));
   });

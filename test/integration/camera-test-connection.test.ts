@@ -1,0 +1,107 @@
+/**
+ * POST /api/cameras/test (issue K): the camera form's "test connection", against the real GStreamer RTSP
+ * source (test/support/rtsp.ts). Resolution, codec and rate of a good source; stable error codes for wrong
+ * credentials and an unreachable port; 400 with field names; admin only; nothing stored, nothing audited as a
+ * camera change; the password never comes back.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort, startRtspServer, type RtspServer } from '../support/rtsp.ts';
+import { login, startWatchpost, type Watchpost } from '../support/server.ts';
+
+let wp: Watchpost;
+let open: RtspServer;
+let locked: RtspServer;
+let admin: string;
+let operator: string;
+let wall: string;
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+async function call(cookie: string, method: string, path: string, json?: unknown): Promise<{ status: number; body: any; text: string }> {
+  const r = await fetch(`${wp.url}${path}`, {
+    method,
+    headers: { cookie, ...(json !== undefined ? { 'content-type': 'application/json' } : {}) },
+    body: json !== undefined ? JSON.stringify(json) : undefined,
+  });
+  const text = await r.text();
+  return { status: r.status, body: text ? JSON.parse(text) : undefined, text };
+}
+
+beforeAll(async () => {
+  [open, locked, wp] = await Promise.all([
+    startRtspServer({ width: 640, height: 360, fps: 10 }),
+    startRtspServer({ width: 320, height: 240, fps: 5, user: 'viewer', password: 'right-pass-77' }),
+    startWatchpost({ configYaml: 'cameras: []\n' }),
+  ]);
+  admin = await login(wp.url, 'admin', wp.adminPassword);
+  for (const role of ['operator', 'wall'] as const) {
+    const u = await call(admin, 'POST', '/api/users', { username: `t-${role}`, password: `t-${role}-pass-2026`, role });
+    expect(u.status, u.text).toBe(201);
+  }
+  operator = await login(wp.url, 't-operator', 't-operator-pass-2026');
+  wall = await login(wp.url, 't-wall', 't-wall-pass-2026');
+}, 30_000);
+
+afterAll(async () => {
+  await Promise.all([open?.stop(), locked?.stop(), wp?.dispose()]);
+});
+
+describe('POST /api/cameras/test', () => {
+  it('a good source: resolution, codec, fps (and nothing stored)', async () => {
+    const t0 = Date.now();
+    const r = await call(admin, 'POST', '/api/cameras/test', { url: open.url(), name: 'Gate' });
+    expect(r.status, r.text).toBe(200);
+    expect(r.body).toMatchObject({ ok: true, width: 640, height: 360, codec: 'h264' });
+    expect(r.body.fps).toBeCloseTo(10, 0);
+    expect('bitrateKbps' in r.body).toBe(true);
+    expect(Date.now() - t0).toBeLessThan(10_000);
+    expect((await call(admin, 'GET', '/api/cameras')).body).toEqual([]);
+  });
+
+  it('credentials (apart or in the URL) are used; wrong ones → auth_failed, the password never echoed', async () => {
+    const good = await call(admin, 'POST', '/api/cameras/test', { url: locked.url(), username: 'viewer', password: 'right-pass-77' });
+    expect(good.body).toMatchObject({ ok: true, width: 320, height: 240 });
+    const inUrl = await call(admin, 'POST', '/api/cameras/test', { url: locked.url().replace('rtsp://', 'rtsp://viewer:right-pass-77@') });
+    expect(inUrl.body).toMatchObject({ ok: true, width: 320 });
+    const bad = await call(admin, 'POST', '/api/cameras/test', { url: locked.url(), username: 'viewer', password: 'wrong-pass-secret' });
+    expect(bad.status).toBe(200);
+    expect(bad.body).toMatchObject({ ok: false, code: 'auth_failed' });
+    expect(bad.text).not.toContain('wrong-pass-secret');
+    const none = await call(admin, 'POST', '/api/cameras/test', { url: locked.url() });
+    expect(none.body).toMatchObject({ ok: false, code: 'auth_failed' });
+    expect(wp.output()).not.toContain('wrong-pass-secret');
+    expect(wp.output()).not.toContain('right-pass-77');
+  });
+
+  it('an unreachable 127.0.0.1 port → unreachable', async () => {
+    const port = await freePort();
+    const r = await call(admin, 'POST', '/api/cameras/test', { url: `rtsp://127.0.0.1:${port}/cam`, password: 'pw-never-shown' });
+    expect(r.body).toMatchObject({ ok: false, code: 'unreachable' });
+    expect(r.text).not.toContain('pw-never-shown');
+  });
+
+  it('a bad body → 400 naming the field', async () => {
+    const r = await call(admin, 'POST', '/api/cameras/test', { url: 'http://127.0.0.1/x', password: 'pw-never-shown' });
+    expect(r.status).toBe(400);
+    expect(r.body.error.code).toBe('invalid_request');
+    expect(r.body.error.message).toMatch(/url/);
+    expect(r.text).not.toContain('pw-never-shown');
+    const missing = await call(admin, 'POST', '/api/cameras/test', { username: 'x' });
+    expect(missing.status).toBe(400);
+    expect(missing.body.error.message).toMatch(/url/);
+  });
+
+  it('only the roles that may add a camera (admin): operator and wall → 403', async () => {
+    for (const c of [operator, wall]) {
+      const r = await call(c, 'POST', '/api/cameras/test', { url: open.url() });
+      expect(r.status).toBe(403);
+    }
+  });
+
+  it('is not audited as a camera change', async () => {
+    const r = await call(admin, 'GET', '/api/audit?limit=200');
+    expect(r.status, r.text).toBe(200);
+    const actions: string[] = r.body.entries.map((e: { action: string }) => e.action);
+    expect(actions).toContain('user.create'); // the trail is there
+    expect(actions.filter((a) => a.startsWith('camera.'))).toEqual([]);
+  });
+});

@@ -104,4 +104,16 @@ describe('POST /api/cameras/test', () => {
     expect(actions).toContain('user.create'); // the trail is there
     expect(actions.filter((a) => a.startsWith('camera.'))).toEqual([]);
   });
+
+  it('editing: the saved credentials of the camera are used, only towards its own host:port', async () => {
+    const c = await call(admin, 'POST', '/api/cameras', { id: 'door', name: 'Door', url: locked.url(), username: 'viewer', password: 'right-pass-77', enabled: false });
+    expect(c.status, c.text).toBe(201);
+    const saved = await call(admin, 'POST', '/api/cameras/test', { url: locked.url(), cameraId: 'door' });
+    expect(saved.body).toMatchObject({ ok: true, width: 320, height: 240 });
+    // another port on the same host: the saved password is not sent there
+    const elsewhere = await call(admin, 'POST', '/api/cameras/test', { url: open.url().replace('/cam', '/other'), cameraId: 'door' });
+    expect(elsewhere.body.ok).toBe(false);
+    const bad = await call(admin, 'POST', '/api/cameras/test', { url: locked.url(), cameraId: 'nope' });
+    expect(bad.status).toBe(404);
+  });
 });

@@ -42,7 +42,19 @@ export const testSchema = z.object({
   url: rtspUrl,
   username: z.string().max(128).optional(),
   password: z.string().max(128).optional(),
+  /** editing a camera: its saved credentials are used when none are sent, and only towards the same host:port */
+  cameraId: z.string().regex(CAMERA_ID_RE, 'lowercase letters, digits, - and _, at most 63').optional(),
 });
+
+/** host:port of an rtsp URL (default port 554), to keep saved credentials on the camera they belong to. */
+function hostPort(url: string): string {
+  try {
+    const u = new URL(url);
+    return `${u.hostname.toLowerCase()}:${u.port || (u.protocol === 'rtsps:' ? '322' : '554')}`;
+  } catch {
+    return '';
+  }
+}
 
 /** Probe a source (ffprobe, bounded); the URL as given, credentials apart. Never logs or returns the password. */
 export type SourceProber = (s: { url: string; username?: string; password?: string }) => Promise<ProbeResult>;
@@ -88,7 +100,17 @@ export function camerasRouter(cameras: CameraService, probe?: SourceProber): Rou
   r.post('/test', requireRole('admin'), async (req, res) => {
     const body = splitCredentials(parseBody(testSchema, req.body));
     if (!probe) throw new AppError(503, 'probe_unavailable', 'source probing is not available on this server');
-    res.json(testResult(await probe({ url: body.url, username: body.username || undefined, password: body.password || undefined })));
+    let username = body.username || undefined;
+    let password = body.password || undefined;
+    if (body.cameraId && !username && !password) {
+      const saved = cameras.require(body.cameraId).source;
+      const here = hostPort(body.url);
+      if (here && [saved.url, saved.subUrl].some((u) => u && hostPort(u) === here)) {
+        username = saved.username;
+        password = saved.password;
+      }
+    }
+    res.json(testResult(await probe({ url: body.url, username, password })));
   });
   r.get('/', (_req, res) => {
     res.json(cameras.list().map((c) => cameras.view(c)));

@@ -227,6 +227,13 @@ describe('zh-CN coverage: no untranslated word in the console (issue K)', () => 
       await tid('form-submit').click();
       await tid('form-error').waitFor();
       await collect('cameras: camera form (server error)');
+      // "test connection" on a closed port and the name of an existing camera: the error and the warning
+      await tid('form-name').fill('东门');
+      await tid('form-url').fill('rtsp://127.0.0.1:9/none');
+      await tid('form-test').click();
+      await tid('form-test-error').waitFor({ timeout: 12_000 });
+      await tid('form-duplicate-name').waitFor();
+      await collect('cameras: camera form (test connection failed, duplicate name)');
       await page.goto(`${wp.url}/cameras`);
       await page.locator('[data-testid="camera-row"][data-camera-id="lobby"] [data-testid="camera-edit"]').click();
       await tid('camera-form').waitFor();

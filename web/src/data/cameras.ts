@@ -5,7 +5,7 @@
 import { api } from './api';
 import { connectSse, type SseConnection } from './sse';
 import { Store } from './store';
-import type { Camera, CameraInput } from './types';
+import type { Camera, CameraInput, CameraTestInput, CameraTestResult } from './types';
 
 export type ConnectionState = 'connected' | 'reconnecting';
 
@@ -101,4 +101,9 @@ export async function updateCamera(id: string, input: CameraInput): Promise<Came
 export async function deleteCamera(id: string): Promise<void> {
   await api<void>('DELETE', `/api/cameras/${encodeURIComponent(id)}`);
   remove(id);
+}
+
+/** Probe a source before saving (the camera form's "test connection"); stores nothing. */
+export function testCameraSource(input: CameraTestInput): Promise<CameraTestResult> {
+  return api<CameraTestResult>('POST', '/api/cameras/test', { body: input });
 }

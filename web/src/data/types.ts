@@ -52,6 +52,22 @@ export interface CameraOnvif {
 }
 
 /** Body of POST /api/cameras and PATCH /api/cameras/:id. */
+/** POST /api/cameras/test: the form's source fields (cameraId: editing, use its saved credentials). */
+export interface CameraTestInput {
+  url: string;
+  username?: string;
+  password?: string;
+  cameraId?: string;
+}
+
+/** Stable codes of a failed connection test (server/http/routes/cameras.ts). */
+export type CameraTestCode = 'auth_failed' | 'unreachable' | 'timeout' | 'not_video' | 'probe_failed';
+
+/** The answer of POST /api/cameras/test: what the source sends, or why it could not be read. */
+export type CameraTestResult =
+  | { ok: true; codec: string; width: number | null; height: number | null; fps: number | null; bitrateKbps: number | null }
+  | { ok: false; code: CameraTestCode; detail: string };
+
 export interface CameraInput {
   id?: string;
   name?: string;

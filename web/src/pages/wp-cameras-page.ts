@@ -2,9 +2,9 @@ import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { LocalizeController } from '../controllers/localize-controller';
 import { StoreController } from '../controllers/store-controller';
-import { cameras, createCamera, deleteCamera, updateCamera } from '../data/cameras';
+import { cameras, createCamera, deleteCamera, testCameraSource, updateCamera } from '../data/cameras';
 import { isAdmin } from '../data/session';
-import type { CameraInput, User } from '../data/types';
+import type { CameraInput, CameraTestInput, CameraTestResult, User } from '../data/types';
 import { t } from '../i18n';
 import { errorMessage } from '../i18n/errors';
 import { sharedStyles } from '../styles/shared';
@@ -23,6 +23,11 @@ export class WpCamerasPage extends LitElement {
   @state() private editing: string | null = null;
   @state() private formError: string | null = null;
   @state() private formBusy = false;
+  @state() private testing = false;
+  @state() private testResult: CameraTestResult | null = null;
+  @state() private testError: string | null = null;
+  /** answers of an earlier test (or of another form) are dropped */
+  private testSeq = 0;
   @state() private busy: ReadonlySet<string> = new Set();
   @state() private deleteId: string | null = null;
   @state() private pageError: string | null = null;
@@ -70,6 +75,29 @@ export class WpCamerasPage extends LitElement {
   private openForm(mode: string): void {
     this.editing = mode;
     this.formError = null;
+    this.resetTest();
+  }
+
+  private resetTest(): void {
+    this.testSeq++;
+    this.testing = false;
+    this.testResult = null;
+    this.testError = null;
+  }
+
+  private async onTest(e: CustomEvent<{ input: CameraTestInput }>): Promise<void> {
+    const seq = ++this.testSeq;
+    this.testing = true;
+    this.testResult = null;
+    this.testError = null;
+    try {
+      const r = await testCameraSource(e.detail.input);
+      if (seq === this.testSeq) this.testResult = r;
+    } catch (err) {
+      if (seq === this.testSeq) this.testError = errorMessage(err);
+    } finally {
+      if (seq === this.testSeq) this.testing = false;
+    }
   }
 
   private async onSubmit(e: CustomEvent<{ input: CameraInput }>): Promise<void> {
@@ -142,6 +170,11 @@ export class WpCamerasPage extends LitElement {
             .camera=${editCam}
             .error=${this.formError}
             .busy=${this.formBusy}
+            .existingCameras=${list}
+            .testing=${this.testing}
+            .testResult=${this.testResult}
+            .testError=${this.testError}
+            @camera-test=${this.onTest}
             @camera-submit=${this.onSubmit}
             @cancel=${() => (this.editing = null)}
           ></wp-camera-form>`

@@ -4,6 +4,7 @@
  * credentials and an unreachable port; 400 with field names; admin only; nothing stored, nothing audited as a
  * camera change; the password never comes back.
  */
+import { createServer, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort, startRtspServer, type RtspServer } from '../support/rtsp.ts';
 import { login, startWatchpost, type Watchpost } from '../support/server.ts';
@@ -78,6 +79,25 @@ describe('POST /api/cameras/test', () => {
     expect(r.body).toMatchObject({ ok: false, code: 'unreachable' });
     expect(r.text).not.toContain('pw-never-shown');
   });
+
+  it('a camera that accepts the connection and never answers → unreachable, within the 10 s bound', async () => {
+    const held: Socket[] = [];
+    const hung = createServer((s) => held.push(s));
+    await new Promise<void>((r) => hung.listen(0, '127.0.0.1', () => r()));
+    const port = (hung.address() as { port: number }).port;
+    try {
+      const t0 = Date.now();
+      const r = await call(admin, 'POST', '/api/cameras/test', { url: `rtsp://127.0.0.1:${port}/cam` });
+      expect(r.body.ok).toBe(false);
+      // ffmpeg's "Invalid data" after the RTSP timeout, classified as for camera status (server/media/classify.ts):
+      // a hung camera and a port that speaks something else than RTSP look the same
+      expect(r.body, r.text).toMatchObject({ code: 'unreachable', detail: 'no valid RTSP answer from the camera' });
+      expect(Date.now() - t0).toBeLessThan(10_500);
+    } finally {
+      for (const s of held) s.destroy();
+      hung.close();
+    }
+  }, 15_000);
 
   it('a bad body → 400 naming the field', async () => {
     const r = await call(admin, 'POST', '/api/cameras/test', { url: 'http://127.0.0.1/x', password: 'pw-never-shown' });

@@ -9,7 +9,7 @@ import { CameraService } from './cameras/service.ts';
 import { EventBus } from './events/bus.ts';
 import { checkFfmpeg } from './media/ffmpeg-check.ts';
 import { MediaManager } from './media/manager.ts';
-import { probeSource } from './media/probe.ts';
+import { measureBitrate, probeSource } from './media/probe.ts';
 import { urlWithCredentials } from './cameras/types.ts';
 import { demoCameras } from './demo/demo-cameras.ts';
 import { seedDemoRoute } from './demo/demo-route.ts';
@@ -272,14 +272,17 @@ async function main(): Promise<void> {
     equipmentThreshold: cfg.patrol.equipmentCompleteness,
     segmentSeconds: cfg.storage.segmentSeconds,
     // the camera form's "test connection": bounded to 10 s whatever the RTSP timeout
-    probeCamera: (s) =>
-      probeSource({
-        ffprobePath: ff.ffprobePath,
-        url: urlWithCredentials(s.url, s.username, s.password),
-        rtspTimeoutSeconds: Math.min(cfg.media.rtspTimeoutSeconds, 8),
-        timeoutMs: 10_000,
-        secrets: s.password ? [s.password] : [],
-      }),
+    // (the size/codec probe, then — RTSP carries no bit rate — 2 s of packets within what is left of the 10 s)
+    probeCamera: async (s) => {
+      const deadline = Date.now() + 10_000;
+      const url = urlWithCredentials(s.url, s.username, s.password);
+      const rtspTimeoutSeconds = Math.min(cfg.media.rtspTimeoutSeconds, 8);
+      const p = await probeSource({ ffprobePath: ff.ffprobePath, url, rtspTimeoutSeconds, timeoutMs: 10_000, secrets: s.password ? [s.password] : [] });
+      const left = deadline - Date.now();
+      if (!p.ok || p.bitrateKbps !== undefined || left < 1500) return p;
+      const bitrateKbps = await measureBitrate({ ffprobePath: ff.ffprobePath, url, rtspTimeoutSeconds: Math.min(rtspTimeoutSeconds, Math.floor(left / 1000)), timeoutMs: Math.min(left, 4000) });
+      return { ...p, bitrateKbps };
+    },
   });
   const server = createServer(app);
   server.keepAliveTimeout = 65_000;

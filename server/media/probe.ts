@@ -148,3 +148,64 @@ export function probeDuration(ffprobePath: string, file: string): Promise<number
       });
   });
 }
+
+export interface BitrateOptions {
+  ffprobePath: string;
+  /** URL with credentials, as for probeSource: never logged, never returned */
+  url: string;
+  rtspTimeoutSeconds: number;
+  /** seconds of stream to read (default 2) */
+  seconds?: number;
+  /** hard deadline (default seconds + rtspTimeoutSeconds + 1 s) */
+  timeoutMs?: number;
+}
+
+/**
+ * Measured video bit rate (kb/s) of a live source: the packet sizes over a few seconds of stream, for sources
+ * whose SDP and container carry no bit rate (RTSP cameras). undefined when nothing could be read in time.
+ */
+export function measureBitrate(o: BitrateOptions): Promise<number | undefined> {
+  const seconds = o.seconds ?? 2;
+  const net = /^rtsps?:\/\//i.test(o.url) ? ['-rtsp_transport', 'tcp', '-timeout', String(o.rtspTimeoutSeconds * 1_000_000)] : [];
+  const args = ['-v', 'error', ...net, '-select_streams', 'v:0', '-read_intervals', `%+${seconds}`,
+    '-show_entries', 'packet=size,pts_time,duration_time', '-of', 'csv=p=0', o.url];
+  const timeoutMs = o.timeoutMs ?? (seconds + o.rtspTimeoutSeconds + 1) * 1000;
+  return new Promise((resolve) => {
+    const child = spawn(o.ffprobePath, args, { stdio: ['ignore', 'pipe', 'ignore'] });
+    let out = '';
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    child.stdout.on('data', (d: Buffer) => {
+      if (out.length < 4_000_000) out += d.toString();
+    });
+    child.on('error', () => {
+      clearTimeout(timer);
+      resolve(undefined);
+    });
+    child.on('close', () => {
+      clearTimeout(timer);
+      let bytes = 0;
+      let first = Infinity;
+      let last = -Infinity;
+      let lastDur = 0;
+      let extra = 0;
+      for (const line of out.split('\n')) {
+        // csv order follows the section's fields: pts_time,duration_time,size
+        const [pts, dur, size] = line.split(',').map(Number);
+        if (!Number.isFinite(size)) continue;
+        bytes += size!;
+        // the first packet (the key frame) may have no time stamp: its bytes and its duration count
+        if (!Number.isFinite(pts)) {
+          extra += Number.isFinite(dur) ? dur! : 0;
+          continue;
+        }
+        first = Math.min(first, pts!);
+        if (pts! >= last) {
+          last = pts!;
+          lastDur = Number.isFinite(dur) ? dur! : 0;
+        }
+      }
+      const span = last - first + lastDur + extra;
+      resolve(bytes > 0 && span > 0.2 ? Math.round((bytes * 8) / span / 1000) : undefined);
+    });
+  });
+}

@@ -53,7 +53,9 @@ describe('POST /api/cameras/test', () => {
     expect(r.status, r.text).toBe(200);
     expect(r.body).toMatchObject({ ok: true, width: 640, height: 360, codec: 'h264' });
     expect(r.body.fps).toBeCloseTo(10, 0);
-    expect('bitrateKbps' in r.body).toBe(true);
+    // RTSP carries no bit rate: it is measured over 2 s of packets (x264 on a test pattern undershoots its 800 kb/s target)
+    expect(r.body.bitrateKbps).toBeGreaterThan(20);
+    expect(r.body.bitrateKbps).toBeLessThan(2000);
     expect(Date.now() - t0).toBeLessThan(10_000);
     expect((await call(admin, 'GET', '/api/cameras')).body).toEqual([]);
   });

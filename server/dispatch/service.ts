@@ -79,7 +79,8 @@ export class DispatchService {
 
   private arm(id: number, atMs: number): void {
     clearTimeout(this.timers.get(id));
-    const t = setTimeout(() => this.flagOverdue(id), Math.max(0, atMs - this.now()));
+    // a timer may fire a millisecond before the wall clock reaches the deadline: then wait out the rest
+    const t = setTimeout(() => (this.now() < atMs ? this.arm(id, atMs) : this.flagOverdue(id)), Math.max(0, atMs - this.now()));
     t.unref();
     this.timers.set(id, t);
   }

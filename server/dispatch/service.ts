@@ -20,7 +20,7 @@ import type { Db } from '../store/db.ts';
 import type { User } from '../store/users.ts';
 import { AppError, badRequest, conflict, forbidden, notFound } from '../util/errors.ts';
 import { createLogger } from '../util/log.ts';
-import { MAX_DISPATCH_PHOTOS, MAX_PHOTO_BYTES, type DispatchState, type DispatchStepName, type DispatchView } from '../../shared/wire/dispatch.ts';
+import { MAX_DISPATCH_PHOTOS, MAX_PHOTO_BYTES, dispatchSummary, type DispatchState, type DispatchStepName, type DispatchView } from '../../shared/wire/dispatch.ts';
 import type { AlarmView, GuardDispatchSummary } from '../../shared/wire/alarms.ts';
 import { DispatchRepo } from './repo.ts';
 
@@ -61,9 +61,9 @@ export class DispatchService {
     this.photoDir = join(o.dataDir, 'alarms', 'dispatch-photos');
     this.acceptMs = o.acceptMs;
     this.now = o.now ?? Date.now;
-    o.alarms.guardDispatchOf = (alarmId) => {
+    o.alarms.guardDispatchOf = (alarmId): GuardDispatchSummary | null => {
       const d = this.repo.latestOfAlarm(alarmId);
-      return d ? summary(d) : null;
+      return d ? dispatchSummary(d) : null;
     };
   }
 
@@ -193,20 +193,4 @@ export class DispatchService {
     this.o.bus.emit('alarm.progress', a);
     return a;
   }
-}
-
-export function summary(d: DispatchView): GuardDispatchSummary {
-  return {
-    id: d.id,
-    guard: d.guard,
-    guardName: d.guardName,
-    state: d.state,
-    sentAt: d.sentAt,
-    onWayAt: d.onWay?.at ?? null,
-    arrivedAt: d.arrived?.at ?? null,
-    handledAt: d.handled?.at ?? null,
-    ...(d.handled?.note ? { handledNote: d.handled.note } : {}),
-    overdueAt: d.overdueAt,
-    photos: d.photos.map((p) => ({ n: p.n, url: p.url, sha256: p.sha256 })),
-  };
 }

@@ -1,6 +1,11 @@
 /**
- * Dispatches to a guard's phone on the wire (issue L point 2). Types and constants only, no imports: the server
- * (server/dispatch) and the console (web/src/data/dispatches.ts) both import this module.
+ * Dispatches to a guard's phone on the wire (issue L point 2). The server (server/dispatch) and the console
+ * (web/src/data/dispatches.ts) both import this module.
+ *
+ * What may live in shared/wire: types, constants, and pure functions over those types (same input, same output;
+ * no I/O, no state, no Node or DOM API, only ECMAScript built-ins). No imports of any kind, `import type` included:
+ * every file stands alone, so the server (tsconfig.json, tsx) and the console (web/tsconfig.json, vite) both take it
+ * as it is.
  *
  * A dispatch addressed to a `guard` account goes sent → on_way → arrived → handled, each step with its time
  * and an optional note; up to MAX_DISPATCH_PHOTOS photos (JPEG/PNG, MAX_PHOTO_BYTES each) before "handled".
@@ -83,4 +88,26 @@ export interface DispatchTimes {
   to: number;
   days: DispatchDayTimes[];
   dispatches: DispatchView[];
+}
+
+/**
+ * The summary form of a dispatch that an alarm carries (`AlarmView.guardDispatch`, GuardDispatchSummary in
+ * shared/wire/alarms.ts; what <wp-dispatch-steps> shows): the server sets it on every alarm it sends, the console
+ * builds it for a guard's own dispatches. The return type is inferred (no imports here); both callers check it
+ * against GuardDispatchSummary.
+ */
+export function dispatchSummary(d: DispatchView) {
+  return {
+    id: d.id,
+    guard: d.guard,
+    guardName: d.guardName,
+    state: d.state,
+    sentAt: d.sentAt,
+    onWayAt: d.onWay?.at ?? null,
+    arrivedAt: d.arrived?.at ?? null,
+    handledAt: d.handled?.at ?? null,
+    ...(d.handled?.note ? { handledNote: d.handled.note } : {}),
+    overdueAt: d.overdueAt,
+    photos: d.photos.map((p) => ({ n: p.n, url: p.url, sha256: p.sha256 })),
+  };
 }

@@ -11,27 +11,13 @@ import { Store } from './store';
 import type { Alarm } from './alarms';
 import type { DispatchStepName, DispatchTimes, DispatchView, GuardAccount } from '../../../shared/wire/dispatch';
 export type { DispatchStepName, DispatchTimes, DispatchView, GuardAccount, DispatchDayTimes } from '../../../shared/wire/dispatch';
-import { MAX_PHOTO_BYTES } from '../../../shared/wire/dispatch';
+import { MAX_PHOTO_BYTES, dispatchSummary } from '../../../shared/wire/dispatch';
 export { MAX_DISPATCH_PHOTOS, MAX_PHOTO_BYTES } from '../../../shared/wire/dispatch';
 import type { GuardDispatchSummary } from '../../../shared/wire/alarms';
 export type { GuardDispatchSummary };
 
-/** The alarm's summary form of a dispatch (what <wp-dispatch-steps> shows). */
-export function toSummary(d: DispatchView): GuardDispatchSummary {
-  return {
-    id: d.id,
-    guard: d.guard,
-    guardName: d.guardName,
-    state: d.state,
-    sentAt: d.sentAt,
-    onWayAt: d.onWay?.at ?? null,
-    arrivedAt: d.arrived?.at ?? null,
-    handledAt: d.handled?.at ?? null,
-    ...(d.handled?.note ? { handledNote: d.handled.note } : {}),
-    overdueAt: d.overdueAt,
-    photos: d.photos.map((p) => ({ n: p.n, url: p.url, sha256: p.sha256 })),
-  };
-}
+/** The alarm's summary form of a dispatch (what <wp-dispatch-steps> shows): the shared mapping, typed here. */
+export const toSummary: (d: DispatchView) => GuardDispatchSummary = dispatchSummary;
 
 export interface MineState {
   list: DispatchView[];

@@ -43,6 +43,7 @@ import { AlarmService } from './alarms/service.ts';
 import { setSnapshotTimeZone } from './alarms/annotate.ts';
 import { ZoneRepo } from './alarms/repo.ts';
 import { LiveAnalytics } from './analytics/live/service.ts';
+import { createMqtt } from './mqtt/index.ts';
 
 import { ROOT, VERSION, fail, listen, parseArgs, startupBlock, stepAdmin, stepCameras, stepConfig, stepIntegrity, stepPaths, tighten } from './startup/steps.ts';
 
@@ -228,6 +229,8 @@ async function main(): Promise<void> {
       }),
   });
 
+  // events over MQTT and Home Assistant discovery (issue J, docs/mqtt.md): only when a broker is configured
+  const mqtt = createMqtt({ cluster: cfg.cluster, version: VERSION, bus, cameras, alarms, zones });
   const metrics = new Metrics({
     bus,
     cameras: () => cameras.list().map((c) => ({ id: c.id, status: cameras.view(c).status })),
@@ -235,6 +238,7 @@ async function main(): Promise<void> {
     storage: () => evidence.retention.status(),
     openAlarms: () => alarms.list('open', undefined, 10_000).length,
     segmentBytes: (path) => segments.byPath(path)?.bytes,
+    mqtt: mqtt && (() => mqtt.status()),
   });
   bus.on('camera.state', (e) => {
     // a restart: the pipelines came back after a failure (or were restarted) — offline → online / starting
@@ -293,6 +297,7 @@ async function main(): Promise<void> {
     fail(`cannot listen on ${cfg.server.host}:${cfg.server.port}: ${(e as Error).message}`);
   }
   cameras.startAll();
+  mqtt?.start();
   void evidence.start(file).finally(() => integrity.checkpointer.start());
   void analytics.start();
   if (cfg.onvif.discoverOnStart) {
@@ -328,6 +333,7 @@ async function main(): Promise<void> {
     evidence.stop();
     await analytics.stop();
     await media.stopAll();
+    await mqtt?.stop();
     integrity.checkpointer.stop(); // the last checkpoint covers everything written until now
     db.close();
     process.exit(0);

@@ -3,7 +3,7 @@ import { findLoneSurrogate } from '../integrity/text.ts';
 import { resolve } from 'node:path';
 import { LineCounter, parseDocument, isMap, isSeq, type Node, type Document } from 'yaml';
 import type { z } from 'zod';
-import { configSchema, type WatchpostConfig } from './schema.ts';
+import { clusterSchema, configSchema, type WatchpostConfig } from './schema.ts';
 
 export class ConfigError extends Error {
   constructor(
@@ -84,7 +84,8 @@ export function parseConfig(text: string, file = 'watchpost.yml'): WatchpostConf
 
 /**
  * Load the config: --config PATH, else ./watchpost.yml if present, else defaults (demo mode).
- * Environment overrides: WATCHPOST_PORT, WATCHPOST_DATA_DIR, WATCHPOST_KEYS_DIR.
+ * Environment overrides: WATCHPOST_PORT, WATCHPOST_DATA_DIR, WATCHPOST_KEYS_DIR, and the cluster block's
+ * WATCHPOST_ROLE, WATCHPOST_NODE_ID, WATCHPOST_CENTRAL_URL, WATCHPOST_DATABASE_URL, WATCHPOST_MQTT_URL.
  */
 export function loadConfig(explicitPath?: string, env: NodeJS.ProcessEnv = process.env): LoadedConfig {
   let file: string | undefined;
@@ -110,5 +111,46 @@ export function loadConfig(explicitPath?: string, env: NodeJS.ProcessEnv = proce
   }
   if (env.WATCHPOST_DATA_DIR) config.storage.dataDir = env.WATCHPOST_DATA_DIR;
   if (env.WATCHPOST_KEYS_DIR) config.storage.keysDir = env.WATCHPOST_KEYS_DIR;
+  applyClusterEnv(config, env);
   return { config, file };
+}
+
+const CLUSTER_ENV = {
+  WATCHPOST_ROLE: 'role',
+  WATCHPOST_NODE_ID: 'nodeId',
+  WATCHPOST_CENTRAL_URL: 'centralUrl',
+  WATCHPOST_DATABASE_URL: 'database',
+  WATCHPOST_MQTT_URL: 'mqtt',
+} as const;
+
+/**
+ * The cluster block's environment overrides (issue J), validated like the file (the variable names the error);
+ * WATCHPOST_MQTT_URL replaces the URL and keeps the file's other mqtt settings. What is not built yet is refused.
+ */
+function applyClusterEnv(config: WatchpostConfig, env: NodeJS.ProcessEnv): void {
+  const raw: Record<string, unknown> = { ...config.cluster };
+  let any = false;
+  for (const [name, key] of Object.entries(CLUSTER_ENV)) {
+    const v = env[name];
+    if (v === undefined || v === '') continue;
+    any = true;
+    raw[key] = key === 'mqtt' && config.cluster.mqtt ? { ...config.cluster.mqtt, url: v } : v;
+  }
+  if (any) {
+    const r = clusterSchema.safeParse(raw);
+    if (!r.success) {
+      const problems = r.error.issues.map((i) => {
+        const key = String(i.path[0] ?? '');
+        const from = Object.entries(CLUSTER_ENV).find(([n, k]) => k === key && env[n]);
+        return `${from ? from[0] : 'cluster'}: cluster.${i.path.join('.')}: ${i.message}`;
+      });
+      throw new ConfigError('invalid cluster environment variable', problems);
+    }
+    config.cluster = r.data;
+  }
+  const c = config.cluster;
+  const notBuilt: string[] = [];
+  if (c.role !== 'standalone') notBuilt.push(`cluster.role: "${c.role}" is not built yet (issue J); only "standalone" runs today`);
+  if (c.database) notBuilt.push('cluster.database: PostgreSQL is not built yet (issue J); leave it unset to use the embedded SQLite database');
+  if (notBuilt.length) throw new ConfigError('not built yet', notBuilt);
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { hostname } from 'node:os';
 import { CAMERA_ID_RE } from '../cameras/types.ts';
 
 /** Strict config schema: unknown keys are errors, every error carries its path. */
@@ -38,6 +39,49 @@ export const cameraSchema = z
   .refine((c) => (c.url ? 1 : 0) + (c.file ? 1 : 0) === 1, {
     message: 'give exactly one of url (RTSP) or file (looped video file)',
   });
+
+/** A node id as it appears in MQTT topics and Home Assistant ids: like a camera id. */
+export const NODE_ID_RE = /^[a-z0-9][a-z0-9_-]{0,62}$/;
+
+/** The host name made topic-safe (lowercase, other characters as "-"), else "local": the default node id. */
+export function defaultNodeId(host = hostname()): string {
+  const s = host.toLowerCase().replace(/[^a-z0-9_-]+/g, '-').replace(/^[-_]+|-+$/g, '').slice(0, 63);
+  return NODE_ID_RE.test(s) ? s : 'local';
+}
+
+/** mqtt://[user[:password]@]host[:port] or mqtts://…; anything else (ws://, tcp://, a bare host) is refused. */
+export const mqttUrl = z.string().refine((s) => {
+  try {
+    const u = new URL(s);
+    return (u.protocol === 'mqtt:' || u.protocol === 'mqtts:') && u.hostname !== '' && (u.pathname === '' || u.pathname === '/');
+  } catch {
+    return false;
+  }
+}, { message: 'must be an mqtt:// or mqtts:// URL: mqtt://user:password@host:1883 (other schemes are not supported)' });
+
+/** MQTT events and Home Assistant discovery (docs/mqtt.md). A URL string is short for {url}. */
+export const mqttSchema = z.preprocess(
+  (v) => (typeof v === 'string' ? { url: v } : v),
+  z.strictObject({
+    url: mqttUrl,
+    /** Alarm snapshots (JPEG) on watchpost/<node>/camera/<id>/snapshot for the Home Assistant camera entity. */
+    snapshots: z.boolean().default(true),
+    /** Home Assistant MQTT discovery configs under discoveryPrefix. */
+    discovery: z.boolean().default(true),
+    discoveryPrefix: z.string().regex(/^[A-Za-z0-9_-]+(\/[A-Za-z0-9_-]+)*$/, 'topic levels of letters, digits, - and _').default('homeassistant'),
+  }),
+);
+
+/** Issue J: one box today; recorder / central roles and PostgreSQL are not built yet (load.ts refuses them). */
+export const clusterSchema = z
+  .strictObject({
+    role: z.enum(['standalone', 'recorder', 'central']).default('standalone'),
+    nodeId: z.string().regex(NODE_ID_RE, 'lowercase letters, digits, - and _ (max 63), starting with a letter or digit').default(() => defaultNodeId()),
+    centralUrl: z.string().regex(/^https?:\/\/[^/\s]+/, 'must be an http:// or https:// URL').optional(),
+    database: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL').optional(),
+    mqtt: mqttSchema.optional(),
+  })
+  .prefault({});
 
 export const configSchema = z.strictObject({
   server: z
@@ -182,6 +226,8 @@ export const configSchema = z.strictObject({
       token: z.string().min(16, 'at least 16 characters').optional(),
     })
     .prefault({}),
+  /** Beyond one box (issue J): role, node id, MQTT (docs/mqtt.md). */
+  cluster: clusterSchema,
   /** Start the built-in demo cameras (from the pedestrian clip). Default: only when no config file. */
   demo: z.boolean().optional(),
   cameras: z.array(cameraSchema).default([]),
@@ -189,3 +235,5 @@ export const configSchema = z.strictObject({
 
 export type WatchpostConfig = z.infer<typeof configSchema>;
 export type CameraEntry = z.infer<typeof cameraSchema>;
+export type ClusterConfig = WatchpostConfig['cluster'];
+export type MqttConfig = NonNullable<ClusterConfig['mqtt']>;

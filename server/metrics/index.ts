@@ -13,6 +13,7 @@
  *  watchpost_detector_latency_seconds           inference time (histogram of 2 s averages)
  *  watchpost_http_request_duration_seconds      by method, route and status class
  *  watchpost_disk_free_bytes, watchpost_recordings_bytes, watchpost_open_alarms
+ *  watchpost_mqtt_connected, watchpost_mqtt_auth_failed, watchpost_mqtt_messages_published (only with a broker)
  * plus prom-client's default process metrics (CPU, memory, event loop lag).
  */
 import type { Request, RequestHandler } from 'express';
@@ -28,6 +29,8 @@ export interface MetricsSources {
   storage: () => { freeBytes: number; recordingsBytes: number };
   openAlarms: () => number;
   segmentBytes: (path: string) => number | undefined;
+  /** the MQTT publisher's connection (docs/mqtt.md); absent without a broker */
+  mqtt?: () => { connected: boolean; authFailed: boolean; published: number };
 }
 
 export class Metrics {
@@ -83,6 +86,12 @@ export class Metrics {
     new Gauge({ name: 'watchpost_disk_free_bytes', help: 'Free bytes on the recordings disk', registers: [r], collect() { safe(() => this.set(s.storage().freeBytes)); } });
     new Gauge({ name: 'watchpost_recordings_bytes', help: 'Bytes of indexed recordings', registers: [r], collect() { safe(() => this.set(s.storage().recordingsBytes)); } });
     new Gauge({ name: 'watchpost_open_alarms', help: 'Alarms not resolved', registers: [r], collect() { safe(() => this.set(s.openAlarms())); } });
+    const mq = s.mqtt;
+    if (mq) {
+      new Gauge({ name: 'watchpost_mqtt_connected', help: 'Connected to the MQTT broker (1) or not (0)', registers: [r], collect() { safe(() => this.set(mq().connected ? 1 : 0)); } });
+      new Gauge({ name: 'watchpost_mqtt_auth_failed', help: 'The MQTT broker refused the login (1)', registers: [r], collect() { safe(() => this.set(mq().authFailed ? 1 : 0)); } });
+      new Gauge({ name: 'watchpost_mqtt_messages_published', help: 'MQTT messages published since start', registers: [r], collect() { safe(() => this.set(mq().published)); } });
+    }
     this.http = new Histogram({
       name: 'watchpost_http_request_duration_seconds', help: 'HTTP requests by method, route and status class', labelNames: ['method', 'route', 'status'], registers: [r],
       buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 10],

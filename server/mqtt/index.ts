@@ -1,0 +1,79 @@
+/**
+ * The MQTT start step (docs/mqtt.md): when `cluster.mqtt` (or WATCHPOST_MQTT_URL) is set, a publisher that
+ * feeds the broker from the event bus; otherwise nothing. Reads cameras, zones and alarms from their services.
+ */
+import { readFileSync } from 'node:fs';
+import type { ClusterConfig } from '../config/schema.ts';
+import type { EventBus } from '../events/bus.ts';
+import type { CameraService } from '../cameras/service.ts';
+import type { AlarmService } from '../alarms/service.ts';
+import type { ZoneRepo } from '../alarms/repo.ts';
+import type { AlarmView } from '../alarms/types.ts';
+import { MqttPublisher, type MqttSources } from './publisher.ts';
+import type { CameraFacts, ZoneFacts } from './topics.ts';
+
+export { MqttPublisher, type MqttStatus } from './publisher.ts';
+
+export interface MqttDeps {
+  cluster: ClusterConfig;
+  version: string;
+  bus: EventBus;
+  cameras: CameraService;
+  alarms: AlarmService;
+  zones: ZoneRepo;
+}
+
+/** The publisher for the configured broker, not started yet; undefined when no broker is configured. */
+export function createMqtt(d: MqttDeps): MqttPublisher | undefined {
+  const m = d.cluster.mqtt;
+  if (!m) return undefined;
+  return new MqttPublisher({
+    url: m.url,
+    nodeId: d.cluster.nodeId,
+    role: d.cluster.role,
+    version: d.version,
+    snapshots: m.snapshots,
+    discovery: m.discovery,
+    discoveryPrefix: m.discoveryPrefix,
+    bus: d.bus,
+    sources: sources(d),
+  });
+}
+
+function sources(d: MqttDeps): MqttSources {
+  const facts = (id: string): CameraFacts | undefined => {
+    const c = d.cameras.get(id);
+    if (!c) return undefined;
+    const v = d.cameras.view(c);
+    return { id: v.id, name: v.name, status: v.status, reason: v.statusReason, detail: v.statusDetail, since: v.statusSince };
+  };
+  const read = (path: string | undefined): Buffer | undefined => {
+    if (!path) return undefined;
+    try {
+      return readFileSync(path);
+    } catch {
+      return undefined;
+    }
+  };
+  return {
+    cameras: () => d.cameras.list().flatMap((c) => facts(c.id) ?? []),
+    camera: facts,
+    zones: () => {
+      const out: ZoneFacts[] = [];
+      for (const [cameraId, zs] of d.zones.all()) {
+        if (!d.cameras.get(cameraId)) continue;
+        for (const z of zs) out.push({ cameraId, name: z.name, kind: z.kind });
+      }
+      return out;
+    },
+    holdingAlarms: () => d.alarms.repo.holdingIds().flatMap((id) => d.alarms.get(id) ?? []) as AlarmView[],
+    latestSnapshot: (cameraId) => {
+      for (const a of d.alarms.list('all', cameraId, 5)) {
+        const jpeg = read(d.alarms.snapshotPath(a.id));
+        if (jpeg) return jpeg;
+      }
+      return undefined;
+    },
+    alarmSnapshot: (id) => read(d.alarms.snapshotPath(id)),
+  };
+}

@@ -1,0 +1,326 @@
+/**
+ * Publishes the node's events to an MQTT broker (docs/mqtt.md): camera states, alarm events and per-zone alarm
+ * states, alarm snapshots, the node's status with a Last Will, and Home Assistant discovery. Topics: topics.ts.
+ *
+ * The broker is never in the way of the server: nothing here blocks or throws into the event bus. While the
+ * broker is away, retained states are not queued (the newest of each is republished on every (re)connect, so a
+ * broker restart loses nothing that matters); alarm events wait in a bounded queue and go out, in order, once
+ * connected. One log line per outage, not per message; a refused login is logged once and retried every minute.
+ */
+import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
+import type { EventBus } from '../events/bus.ts';
+import type { AlarmView } from '../alarms/types.ts';
+import { createLogger } from '../util/log.ts';
+import { MqttState } from './state.ts';
+import {
+  OFF, ON, Topics, alarmEventPayload, cameraEntityDiscovery, cameraOnlineDiscovery, cameraStatePayload, nodeDiscovery,
+  redactUrl, zoneDiscovery, zoneKindOf, type CameraFacts, type DiscoveryContext, type ZoneFacts,
+} from './topics.ts';
+
+const log = createLogger('mqtt');
+
+/** What the publisher reads from the rest of the server. */
+export interface MqttSources {
+  cameras(): CameraFacts[];
+  camera(id: string): CameraFacts | undefined;
+  /** the drawn detection zones of every camera */
+  zones(): ZoneFacts[];
+  /** alarms whose condition still holds (endMs null) */
+  holdingAlarms(): AlarmView[];
+  /** the newest alarm snapshot of a camera, if any */
+  latestSnapshot(cameraId: string): Buffer | undefined;
+  alarmSnapshot(alarmId: number): Buffer | undefined;
+}
+
+export interface MqttOptions {
+  url: string;
+  nodeId: string;
+  role: string;
+  version: string;
+  snapshots: boolean;
+  discovery: boolean;
+  discoveryPrefix: string;
+  bus: EventBus;
+  sources: MqttSources;
+  /** heartbeat and zone re-read interval (default 30 s) */
+  heartbeatMs?: number;
+  reconnectMs?: number;
+}
+
+export interface MqttStatus {
+  connected: boolean;
+  /** the broker refused the login (wrong user name or password, not authorised) */
+  authFailed: boolean;
+  lastError: string | null;
+  /** successful connections since start */
+  connects: number;
+  published: number;
+  /** alarm events waiting for the broker */
+  queued: number;
+}
+
+const AUTH_CODES = new Set([4, 5, 134, 135]);
+const MAX_QUEUED_EVENTS = 1000;
+const AUTH_RETRY_MS = 60_000;
+
+export class MqttPublisher {
+  readonly topics: Topics;
+  private readonly ctx: DiscoveryContext;
+  private client: MqttClient | undefined;
+  private readonly st = new MqttState();
+  private readonly queue: { topic: string; payload: string }[] = [];
+  private readonly offs: (() => void)[] = [];
+  private timer: NodeJS.Timeout | undefined;
+  private connected = false;
+  private authFailed = false;
+  private lastError: string | null = null;
+  private outageLogged = false;
+  private downSince: number | null = null;
+  private connects = 0;
+  private published = 0;
+  private dropped = 0;
+
+  constructor(private readonly o: MqttOptions) {
+    this.topics = new Topics(o.nodeId, o.discoveryPrefix);
+    this.ctx = { topics: this.topics, version: o.version };
+  }
+
+  start(): void {
+    const u = new URL(this.o.url);
+    const opts: IClientOptions = {
+      protocol: u.protocol === 'mqtts:' ? 'mqtts' : 'mqtt',
+      host: u.hostname.replace(/^\[|\]$/g, ''),
+      port: u.port ? Number(u.port) : u.protocol === 'mqtts:' ? 8883 : 1883,
+      username: u.username ? decodeURIComponent(u.username) : undefined,
+      password: u.password ? decodeURIComponent(u.password) : undefined,
+      clientId: `watchpost-${this.o.nodeId}`,
+      protocolVersion: 4,
+      clean: true,
+      keepalive: 30,
+      connectTimeout: 10_000,
+      reconnectPeriod: this.o.reconnectMs ?? 5000,
+      reconnectOnConnackError: true,
+      queueQoSZero: false,
+      will: { topic: this.topics.status, payload: Buffer.from('offline'), qos: 1, retain: true },
+    };
+    this.st.load(this.o.sources);
+    log.info('connecting to the MQTT broker', { url: redactUrl(this.o.url), node: this.o.nodeId });
+    this.downSince = Date.now();
+    const c = mqtt.connect(opts);
+    this.client = c;
+    c.on('connect', () => this.onConnect());
+    c.on('error', (err: Error & { code?: number | string }) => this.onError(err));
+    c.on('close', () => this.onClose());
+    this.offs.push(
+      this.o.bus.on('camera.state', (e) => this.publishCamera(e.cameraId)),
+      this.o.bus.on('camera.changed', (e) => (e.removed ? this.removeCamera(e.cameraId) : this.cameraChanged(e.cameraId))),
+      this.o.bus.on('alarm.raised', (a) => this.onAlarm(a, 'raised')),
+      this.o.bus.on('alarm.updated', (a) => this.onAlarm(a, 'updated')),
+    );
+    this.timer = setInterval(() => this.tick(), this.o.heartbeatMs ?? 30_000);
+    this.timer.unref();
+  }
+
+  status(): MqttStatus {
+    return { connected: this.connected, authFailed: this.authFailed, lastError: this.lastError, connects: this.connects, published: this.published, queued: this.queue.length };
+  }
+
+  /** Graceful stop: "offline" on the status topic (the Last Will covers a crash), then disconnect. */
+  async stop(): Promise<void> {
+    clearInterval(this.timer);
+    for (const off of this.offs.splice(0)) off();
+    const c = this.client;
+    if (!c) return;
+    if (this.connected) {
+      await new Promise<void>((r) => {
+        const t = setTimeout(r, 2000);
+        c.publish(this.topics.status, 'offline', { qos: 1, retain: true }, () => {
+          clearTimeout(t);
+          r();
+        });
+      });
+    }
+    await new Promise<void>((r) => c.end(true, {}, () => r()));
+  }
+
+  // ---- connection ----
+
+  private onConnect(): void {
+    this.connected = true;
+    this.connects++;
+    this.authFailed = false;
+    this.lastError = null;
+    this.outageLogged = false;
+    if (this.client) this.client.options.reconnectPeriod = this.o.reconnectMs ?? 5000;
+    const downMs = this.downSince === null ? 0 : Date.now() - this.downSince;
+    this.downSince = null;
+    const n = this.republishAll();
+    log.info(this.connects === 1 ? 'MQTT connected' : 'MQTT connected again', { url: redactUrl(this.o.url), retained: n, downSeconds: Math.round(downMs / 1000) });
+  }
+
+  private onError(err: Error & { code?: number | string }): void {
+    this.lastError = err.message;
+    if (typeof err.code === 'number' && AUTH_CODES.has(err.code)) {
+      if (this.client) this.client.options.reconnectPeriod = AUTH_RETRY_MS;
+      if (!this.authFailed) {
+        log.error('the MQTT broker refused the login (wrong user name or password, or not authorised); retrying every minute', {
+          url: redactUrl(this.o.url), reason: err.message,
+        });
+      }
+      this.authFailed = true;
+      this.outageLogged = true;
+      return;
+    }
+    if (!this.outageLogged) {
+      log.warn('MQTT broker unreachable; retrying, alarm events are queued meanwhile', { url: redactUrl(this.o.url), reason: err.message });
+      this.outageLogged = true;
+    }
+  }
+
+  private onClose(): void {
+    if (!this.connected) return;
+    this.connected = false;
+    this.downSince = Date.now();
+    if (!this.outageLogged) {
+      log.warn('MQTT connection lost; reconnecting, alarm events are queued meanwhile', { url: redactUrl(this.o.url) });
+      this.outageLogged = true;
+    }
+  }
+
+  // ---- publishing ----
+
+  /** Publish when connected; false (nothing queued) otherwise. Never throws. */
+  private pub(topic: string, payload: string | Buffer, retain: boolean, qos: 0 | 1 = 1): boolean {
+    const c = this.client;
+    if (!c || !this.connected) return false;
+    try {
+      c.publish(topic, payload, { qos, retain }, (err) => {
+        if (err) log.debug('MQTT publish not delivered', { topic, reason: err.message });
+      });
+      this.published++;
+      return true;
+    } catch (err) {
+      log.warn('MQTT publish failed', { topic, reason: (err as Error).message });
+      return false;
+    }
+  }
+
+  private config(topic: string, body: Record<string, unknown>): void {
+    if (this.o.discovery) this.pub(topic, JSON.stringify(body), true);
+  }
+
+  /** Everything retained, as it is now, and the queued events after it. Returns the retained messages sent. */
+  private republishAll(): number {
+    const before = this.published;
+    this.st.load(this.o.sources);
+    this.pub(this.topics.status, 'online', true);
+    this.config(this.topics.nodeConfig(), nodeDiscovery(this.ctx));
+    for (const c of this.o.sources.cameras()) this.publishCameraAll(c);
+    for (const z of this.st.zoneList()) this.publishZone(z);
+    this.publishInfo();
+    const retained = this.published - before;
+    while (this.queue.length && this.connected) {
+      const e = this.queue.shift()!;
+      this.pub(e.topic, e.payload, false);
+    }
+    if (this.dropped) {
+      log.warn('MQTT: alarm events were dropped during the outage (queue full)', { dropped: this.dropped, kept: MAX_QUEUED_EVENTS });
+      this.dropped = 0;
+    }
+    return retained;
+  }
+
+  private publishCameraAll(c: CameraFacts): void {
+    this.config(this.topics.cameraOnlineConfig(c.id), cameraOnlineDiscovery(this.ctx, c));
+    if (this.o.snapshots) this.config(this.topics.cameraEntityConfig(c.id), cameraEntityDiscovery(this.ctx, c));
+    this.pub(this.topics.cameraState(c.id), cameraStatePayload(c), true);
+    if (this.o.snapshots) {
+      const jpeg = this.safe(() => this.o.sources.latestSnapshot(c.id));
+      if (jpeg) this.pub(this.topics.snapshot(c.id), jpeg, true);
+    }
+  }
+
+  private publishCamera(id: string): void {
+    const c = this.o.sources.camera(id);
+    if (c) this.pub(this.topics.cameraState(id), cameraStatePayload(c), true);
+  }
+
+  private publishZone(z: ZoneFacts): void {
+    const cam = this.o.sources.camera(z.cameraId);
+    if (!cam) return;
+    this.config(this.topics.zoneConfig(z.cameraId, z.name), zoneDiscovery(this.ctx, cam, z));
+    this.pub(this.topics.zoneState(z.cameraId, z.name), this.st.zoneOn(z.cameraId, z.name) ? ON : OFF, true);
+  }
+
+  private unpublishZone(z: ZoneFacts): void {
+    if (this.o.discovery) this.pub(this.topics.zoneConfig(z.cameraId, z.name), '', true);
+    this.pub(this.topics.zoneState(z.cameraId, z.name), '', true);
+  }
+
+  private publishInfo(): void {
+    const cams = this.o.sources.cameras();
+    const info = { node: this.o.nodeId, role: this.o.role, version: this.o.version, at: Date.now(), cameras: cams.length, online: cams.filter((c) => c.status === 'online').length };
+    this.pub(this.topics.info, JSON.stringify(info), true);
+  }
+
+  private cameraChanged(id: string): void {
+    const c = this.o.sources.camera(id);
+    if (c) this.publishCameraAll(c);
+    this.resyncZones();
+  }
+
+  /** A deleted camera: empty retained payloads clear its discovery configs and its retained states. */
+  private removeCamera(id: string): void {
+    if (this.o.discovery) {
+      this.pub(this.topics.cameraOnlineConfig(id), '', true);
+      this.pub(this.topics.cameraEntityConfig(id), '', true);
+    }
+    this.pub(this.topics.cameraState(id), '', true);
+    this.pub(this.topics.snapshot(id), '', true);
+    for (const z of this.st.dropCamera(id)) this.unpublishZone(z);
+  }
+
+  private onAlarm(a: AlarmView, kind: 'raised' | 'updated'): void {
+    const z: ZoneFacts = { cameraId: a.cameraId, name: a.zone, kind: zoneKindOf(a.kind) };
+    const isNew = this.st.learnZone(z);
+    const wasOn = this.st.zoneOn(a.cameraId, a.zone);
+    const event = this.st.alarm(a, kind);
+    const payload = alarmEventPayload(this.o.nodeId, event, a);
+    const topic = this.topics.alarmEvent(a.cameraId, a.zone);
+    if (!this.pub(topic, payload, false)) {
+      if (this.queue.length >= MAX_QUEUED_EVENTS) {
+        this.queue.shift();
+        this.dropped++;
+      }
+      this.queue.push({ topic, payload });
+    }
+    if (isNew) this.publishZone(z);
+    else if (wasOn !== this.st.zoneOn(a.cameraId, a.zone)) this.pub(this.topics.zoneState(a.cameraId, a.zone), wasOn ? OFF : ON, true);
+    if (kind === 'raised' && this.o.snapshots) {
+      const jpeg = this.safe(() => this.o.sources.alarmSnapshot(a.id));
+      if (jpeg) this.pub(this.topics.snapshot(a.cameraId), jpeg, true);
+    }
+  }
+
+  /** Drawn zones have no event of their own: re-read them now and then, publish the new, clear the removed. */
+  private resyncZones(): void {
+    const d = this.safe(() => this.st.syncZones(this.o.sources.zones()));
+    if (!d) return;
+    for (const z of d.added) this.publishZone(z);
+    for (const z of d.removed) this.unpublishZone(z);
+  }
+
+  private tick(): void {
+    this.resyncZones();
+    this.publishInfo();
+  }
+
+  private safe<T>(fn: () => T): T | undefined {
+    try {
+      return fn();
+    } catch (err) {
+      log.warn('MQTT: cannot read what to publish', { reason: (err as Error).message });
+      return undefined;
+    }
+  }
+}

@@ -1,4 +1,4 @@
-import { LitElement, css, html, nothing } from 'lit';
+import { LitElement, html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import type { PlayerState } from '../controllers/hls-controller';
 import { LocalizeController } from '../controllers/localize-controller';
@@ -6,7 +6,9 @@ import type { Camera } from '../data/types';
 import { formatDateTime, hasKey, t } from '../i18n';
 import { cameraDetailText } from '../i18n/server-text';
 import { serverNow } from '../data/patrol';
+import { tileStyles } from './tile-styles';
 import './wp-hls-video';
+import './wp-zoom-view';
 import './wp-status-badge';
 
 /** Translated offline reason ("authentication failed" → 认证失败). */
@@ -32,6 +34,10 @@ export class WpCameraTile extends LitElement {
   @property({ type: Boolean, reflect: true }) alarm = false;
   /** The console's link to the server ('connected' | 'reconnecting'): a lost link greys the tile. */
   @property() connection = 'connected';
+  /** Play the main stream (large tile, single view); otherwise the sub-stream when the camera has one. */
+  @property({ type: Boolean }) hd = false;
+  /** Digital zoom (wheel, drag) on the picture. */
+  @property({ type: Boolean }) zoom = false;
 
   @state() private playerState: PlayerState = 'idle';
   /** wall-clock time of the frame on screen (the stream's PDT), null when unknown */
@@ -43,139 +49,7 @@ export class WpCameraTile extends LitElement {
   private ticker: ReturnType<typeof setInterval> | undefined;
   private readonly l10n = new LocalizeController(this);
 
-  static override styles = css`
-    :host {
-      display: block;
-      position: relative;
-      container-type: size;
-      background: #000;
-      border: 2px solid var(--wp-border);
-      border-radius: 4px;
-      overflow: hidden;
-      cursor: pointer;
-      min-width: 0;
-      min-height: 0;
-    }
-    :host([large]) {
-      cursor: default;
-    }
-    :host(:focus-visible) {
-      outline: 3px solid var(--wp-accent);
-      outline-offset: -3px;
-    }
-    :host([data-status='offline']) {
-      border-color: var(--wp-offline);
-    }
-    :host([alarm]) {
-      border: 4px solid var(--wp-offline, #e53935);
-      box-shadow: 0 0 12px var(--wp-offline, #e53935);
-    }
-    :host([data-status='starting']) {
-      border-color: color-mix(in srgb, var(--wp-starting) 60%, transparent);
-    }
-    wp-hls-video {
-      position: absolute;
-      inset: 0;
-    }
-    .bar {
-      position: absolute;
-      left: 0;
-      right: 0;
-      display: flex;
-      align-items: center;
-      justify-content: space-between;
-      gap: 0.5em;
-      padding: 0.35em 0.55em;
-      font-size: clamp(11px, 3.4cqw, 26px);
-      pointer-events: none;
-      text-shadow: 0 1px 2px #000;
-    }
-    .top {
-      top: 0;
-      background: linear-gradient(rgb(0 0 0 / 0.75), transparent);
-    }
-    .bottom {
-      bottom: 0;
-      justify-content: flex-end;
-      background: linear-gradient(transparent, rgb(0 0 0 / 0.7));
-    }
-    .name {
-      font-weight: 700;
-      overflow: hidden;
-      text-overflow: ellipsis;
-      white-space: nowrap;
-    }
-    .overlay {
-      position: absolute;
-      inset: 0;
-      display: flex;
-      flex-direction: column;
-      align-items: center;
-      justify-content: center;
-      gap: 0.3em;
-      text-align: center;
-      padding: 12% 6% 10%;
-      font-size: clamp(12px, 4cqw, 34px);
-      pointer-events: none;
-    }
-    .overlay.offline {
-      background: repeating-linear-gradient(135deg, #2a0b0b 0 14px, #1e0707 14px 28px);
-      color: #fff;
-    }
-    .overlay.offline .big {
-      font-size: 1.7em;
-      font-weight: 800;
-      color: var(--wp-offline);
-      text-shadow: 0 0 8px rgb(0 0 0);
-    }
-    .overlay.offline .reason {
-      font-size: 1.15em;
-      font-weight: 700;
-    }
-    .overlay .detail {
-      font-size: 0.6em;
-      color: var(--wp-text-muted);
-      max-width: 100%;
-      overflow: hidden;
-      text-overflow: ellipsis;
-      display: -webkit-box;
-      -webkit-line-clamp: 2;
-      -webkit-box-orient: vertical;
-    }
-    .overlay.disabled {
-      background: #111419;
-      color: var(--wp-disabled);
-    }
-    .overlay.soft {
-      color: var(--wp-starting);
-      background: rgb(0 0 0 / 0.35);
-      font-size: clamp(11px, 3.2cqw, 26px);
-    }
-    .overlay.empty {
-      color: #3a4352;
-      cursor: default;
-    }
-    .overlay.lost {
-      background: rgb(40 44 52 / 0.82);
-      color: #c9ced6;
-      font-weight: 700;
-    }
-    :host([data-liveness='lost']) {
-      border-color: #6b7280;
-      filter: grayscale(1);
-    }
-    :host([data-liveness='late']) {
-      border-color: var(--wp-starting);
-    }
-    .video-time {
-      font-family: var(--wp-mono);
-      font-variant-numeric: tabular-nums;
-      white-space: nowrap;
-    }
-    .video-time.late {
-      color: var(--wp-starting);
-    }
-  `;
+  static override styles = tileStyles;
 
   override connectedCallback(): void {
     super.connectedCallback();
@@ -264,13 +138,15 @@ export class WpCameraTile extends LitElement {
     const cam = this.camera;
     if (!cam) return html`<div class="overlay empty">${t('tile.empty')}</div>`;
     const playing = cam.enabled && cam.status === 'online';
+    const video = html`<wp-hls-video
+      .src=${playing ? (this.large || this.hd ? (cam.hlsMainUrl ?? cam.hlsUrl) : cam.hlsUrl) : null}
+      .epoch=${this.epoch}
+      .videoTestId=${this.large ? 'camera-video' : 'tile-video'}
+      data-stream=${this.large || this.hd ? 'main' : 'sub'}
+      @player-state=${(e: CustomEvent<{ state: PlayerState }>) => (this.playerState = e.detail.state)}
+    ></wp-hls-video>`;
     return html`
-      <wp-hls-video
-        .src=${playing ? (this.large ? (cam.hlsMainUrl ?? cam.hlsUrl) : cam.hlsUrl) : null}
-        .epoch=${this.epoch}
-        .videoTestId=${this.large ? 'camera-video' : 'tile-video'}
-        @player-state=${(e: CustomEvent<{ state: PlayerState }>) => (this.playerState = e.detail.state)}
-      ></wp-hls-video>
+      ${this.zoom ? html`<wp-zoom-view data-testid="zoom-view">${video}</wp-zoom-view>` : video}
       ${this.renderOverlay(cam)}
       <div class="bar top">
         <span class="name" title=${cam.name}>${cam.name}</span>

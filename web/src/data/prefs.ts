@@ -1,11 +1,33 @@
-/** Console preferences remembered in localStorage. */
+/** Console preferences remembered in localStorage (per browser). */
 
-export const LAYOUTS = [1, 4, 9, 16] as const;
+/** Wall layouts in the order of the picker (and of the keys 1–7). 6 and 8 have one large tile. */
+export const LAYOUTS = [1, 4, 6, 8, 9, 16, 25] as const;
 export type Layout = (typeof LAYOUTS)[number];
 const LAYOUT_KEY = 'wp.wall.layout';
+const ORDER_KEY = 'wp.wall.order';
 
 export function isLayout(n: number): n is Layout {
   return (LAYOUTS as readonly number[]).includes(n);
+}
+
+/** Grid of a layout: `cols`×`cols` cells; the first tile spans `big`×`big` cells (1 = all tiles equal). */
+export interface LayoutGeometry {
+  cols: number;
+  big: number;
+}
+
+const GEOMETRY: Record<Layout, LayoutGeometry> = {
+  1: { cols: 1, big: 1 },
+  4: { cols: 2, big: 1 },
+  6: { cols: 3, big: 2 },
+  8: { cols: 4, big: 3 },
+  9: { cols: 3, big: 1 },
+  16: { cols: 4, big: 1 },
+  25: { cols: 5, big: 1 },
+};
+
+export function layoutGeometry(layout: Layout): LayoutGeometry {
+  return GEOMETRY[layout];
 }
 
 export function loadLayout(): Layout {
@@ -24,4 +46,43 @@ export function saveLayout(layout: Layout): void {
   } catch {
     // ignore
   }
+}
+
+/** The operator's arrangement of the wall: camera ids in tile order (cameras not in it follow in list order). */
+export function loadWallOrder(): string[] {
+  try {
+    const v: unknown = JSON.parse(localStorage.getItem(ORDER_KEY) ?? '[]');
+    if (Array.isArray(v)) return v.filter((x): x is string => typeof x === 'string');
+  } catch {
+    // ignore
+  }
+  return [];
+}
+
+export function saveWallOrder(order: readonly string[]): void {
+  try {
+    localStorage.setItem(ORDER_KEY, JSON.stringify(order));
+  } catch {
+    // ignore
+  }
+}
+
+/** `ids` arranged by `order`: those named in it first, in its order, then the rest in their own order. */
+export function arrange<T extends { id: string }>(items: readonly T[], order: readonly string[]): T[] {
+  const rank = new Map(order.map((id, i) => [id, i]));
+  return items
+    .map((item, i) => ({ item, key: rank.get(item.id) ?? order.length + i }))
+    .sort((a, b) => a.key - b.key)
+    .map((x) => x.item);
+}
+
+/** The arrangement after swapping two cameras' places (as shown on the wall, `shown` = current tile order). */
+export function swapInOrder(shown: readonly string[], a: string, b: string): string[] {
+  const next = [...shown];
+  const i = next.indexOf(a);
+  const j = next.indexOf(b);
+  if (i < 0 || j < 0) return next;
+  next[i] = b;
+  next[j] = a;
+  return next;
 }

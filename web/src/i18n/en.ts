@@ -8,6 +8,7 @@ import { dispatchEn } from './dispatch-en';
 import { serverEn } from './server-en';
 import { dutylogEn } from './dutylog-en';
 import { errorsEn } from './errors-en';
+import { wallEn } from './wall-en';
 
 /** English message table. Keys are shared with zh-CN (which must translate every key). */
 export const en = {
@@ -161,6 +162,7 @@ export const en = {
   ...serverEn,
   ...dutylogEn,
   ...errorsEn,
+  ...wallEn,
 };
 
 export type MessageKey = keyof typeof en;

@@ -9,6 +9,7 @@ import { dispatchZhCN } from './dispatch-zh-CN';
 import { serverZhCN } from './server-zh-CN';
 import { dutylogZhCN } from './dutylog-zh-CN';
 import { errorsZhCN } from './errors-zh-CN';
+import { wallZhCN } from './wall-zh-CN';
 
 /** 简体中文消息表。 */
 export const zhCN: Record<MessageKey, string> = {
@@ -161,4 +162,5 @@ export const zhCN: Record<MessageKey, string> = {
   ...serverZhCN,
   ...dutylogZhCN,
   ...errorsZhCN,
+  ...wallZhCN,
 };

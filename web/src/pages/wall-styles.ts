@@ -17,31 +17,6 @@ export const wallStyles = css`
   :host([kiosk][idle]) {
     cursor: none;
   }
-  .toolbar {
-    display: flex;
-    align-items: center;
-    gap: 1em;
-    padding: 0.45em 1em;
-    background: var(--wp-surface);
-    border-bottom: 1px solid var(--wp-border);
-    flex-wrap: wrap;
-  }
-  .pager {
-    display: inline-flex;
-    align-items: center;
-    gap: 0.5em;
-    font-variant-numeric: tabular-nums;
-  }
-  .summary {
-    color: var(--wp-online);
-    font-weight: 600;
-  }
-  .summary.bad {
-    color: var(--wp-offline);
-  }
-  .spacer {
-    flex: 1;
-  }
   .area {
     flex: 1;
     min-height: 0;
@@ -66,6 +41,11 @@ export const wallStyles = css`
   :host([kiosk]) .grid {
     --g: 2px;
   }
+  /* 6 and 8: the first tile spans big×big cells; the others fill the cells around it */
+  .grid > .big {
+    grid-column: span var(--big);
+    grid-row: span var(--big);
+  }
   .empty {
     flex: 1;
     display: grid;
@@ -83,8 +63,8 @@ export const wallStyles = css`
     pointer-events: none;
     transition: opacity 0.3s;
   }
-  .kiosk-controls .toolbar {
-    background: rgb(20 26 35 / 0.92);
+  .kiosk-controls wp-wall-toolbar {
+    --wp-wall-toolbar-bg: rgb(20 26 35 / 0.92);
   }
   .kiosk-controls.show {
     opacity: 1;

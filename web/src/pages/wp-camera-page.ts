@@ -164,7 +164,7 @@ export class WpCameraPage extends LitElement {
         : cam
         ? html`<main>
             <div class="player">
-              <wp-camera-tile large data-testid="camera-player" data-camera-id=${cam.id} .camera=${cam} .epoch=${epoch} .connection=${this.store.value.connection}></wp-camera-tile>
+              <wp-camera-tile large zoom data-testid="camera-player" data-camera-id=${cam.id} .camera=${cam} .epoch=${epoch} .connection=${this.store.value.connection}></wp-camera-tile>
             </div>
             <aside>
               <h2>${t('camera.info')}</h2>

@@ -4,28 +4,33 @@ import { repeat } from 'lit/directives/repeat.js';
 import { LocalizeController } from '../controllers/localize-controller';
 import { StoreController } from '../controllers/store-controller';
 import { cameras } from '../data/cameras';
-import { loadLayout, saveLayout, type Layout } from '../data/prefs';
+import { arrange, layoutGeometry, loadLayout, loadWallOrder, saveLayout, saveWallOrder, swapInOrder, type Layout } from '../data/prefs';
 import type { Camera } from '../data/types';
 import { t } from '../i18n';
 import { fireNavigate, wallPath } from '../router';
 import { sharedStyles } from '../styles/shared';
 import { wallStyles } from './wall-styles';
-import { iconExitFullscreen, iconFullscreen } from '../components/icons';
 import '../components/wp-camera-tile';
 import '../components/wp-alarm-popup';
 import { alarms, openAlarmCameras } from '../data/alarms';
 import '../components/wp-connection-indicator';
-import '../components/wp-layout-picker';
+import '../components/wp-wall-toolbar';
+import type { WallAction } from '../components/wp-wall-toolbar';
+import '../components/wp-keyboard-help';
+import { runWallKey, wallKeyAction, wallTiles, type WallKeyTarget } from './wall-keys';
 
 const IDLE_MS = 3000;
+/** A click on a wall with a large tile waits this long for a second click (double click = swap). */
+const DBLCLICK_MS = 350;
 
 /**
- * The live wall: 1/4/9/16 tiles with paging. In kiosk mode (monitoring post) it fills the screen
+ * The live wall: 1/4/6/8/9/16/25 tiles with paging (6 and 8: one large tile, double-click a small tile to
+ * swap it in; the arrangement is remembered in this browser). In kiosk mode (monitoring post) it fills the screen
  * without chrome; controls appear only while the mouse moves. Layout, page and kiosk live in the URL so
  * a reload (or a browser restarted by a watchdog) comes back to the same wall.
  */
 @customElement('wp-wall-page')
-export class WpWallPage extends LitElement {
+export class WpWallPage extends LitElement implements WallKeyTarget {
   @property({ type: Boolean, reflect: true }) kiosk = false;
   /** From the URL; undefined = the remembered layout. */
   @property({ type: Number }) layout?: Layout;
@@ -33,15 +38,19 @@ export class WpWallPage extends LitElement {
   /** Kiosk page rotation in seconds (0 = off). */
   @property({ type: Number }) cycle = 0;
 
-  /** Camera shown alone after a double click (kiosk). */
-  @state() private focusId: string | null = null;
+  /** Camera shown alone (F, or a double click on the large tile / on any tile in kiosk). */
+  @state() focusId: string | null = null;
   @state() private active = true;
+  @state() helpOpen = false;
+  /** Camera ids in the operator's tile order (prefs). */
+  @state() private order: string[] = loadWallOrder();
 
   private readonly store = new StoreController(this, cameras);
   private readonly alarmStore = new StoreController(this, alarms);
   private readonly l10n = new LocalizeController(this);
   private idleTimer: ReturnType<typeof setTimeout> | undefined;
   private cycleTimer: ReturnType<typeof setInterval> | undefined;
+  private clickTimer: ReturnType<typeof setTimeout> | undefined;
 
   static override styles = [sharedStyles, wallStyles];
 
@@ -49,11 +58,21 @@ export class WpWallPage extends LitElement {
     return this.layout ?? loadLayout();
   }
 
-  private get pages(): number {
+  private get arranged(): Camera[] {
+    return arrange(this.store.value.cameras, this.order);
+  }
+
+  /** Cameras of the current page, in tile order. */
+  private get pageCameras(): Camera[] {
+    const layout = this.effectiveLayout;
+    return this.arranged.slice((this.currentPage - 1) * layout, this.currentPage * layout);
+  }
+
+  get pages(): number {
     return Math.max(1, Math.ceil(this.store.value.cameras.length / this.effectiveLayout));
   }
 
-  private get currentPage(): number {
+  get currentPage(): number {
     return Math.min(this.page, this.pages);
   }
 
@@ -74,6 +93,7 @@ export class WpWallPage extends LitElement {
     window.removeEventListener('keydown', this.onGesture);
     clearTimeout(this.idleTimer);
     clearInterval(this.cycleTimer);
+    clearTimeout(this.clickTimer);
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
@@ -85,14 +105,14 @@ export class WpWallPage extends LitElement {
         }, this.cycle * 1000);
       }
     }
-    if (changed.has('kiosk') && !this.kiosk) this.focusId = null;
+    if (changed.has('kiosk') || changed.has('layout')) this.focusId = null;
   }
 
   protected override updated(): void {
     this.toggleAttribute('idle', !this.active);
   }
 
-  private go(opts: { layout?: Layout; page?: number; kiosk?: boolean }): void {
+  go(opts: { layout?: Layout; page?: number; kiosk?: boolean }): void {
     const layout = opts.layout ?? this.effectiveLayout;
     if (opts.layout) saveLayout(opts.layout);
     const path = wallPath({
@@ -118,14 +138,23 @@ export class WpWallPage extends LitElement {
   };
 
   private readonly onKey = (e: KeyboardEvent) => {
-    if (e.target instanceof HTMLInputElement || e.altKey || e.ctrlKey || e.metaKey) return;
-    if (e.key === 'ArrowRight' || e.key === 'PageDown') this.go({ page: (this.currentPage % this.pages) + 1 });
-    else if (e.key === 'ArrowLeft' || e.key === 'PageUp') this.go({ page: ((this.currentPage + this.pages - 2) % this.pages) + 1 });
-    else if (e.key === 'Escape' && this.focusId) this.focusId = null;
-    else if ((e.key === 'f' || e.key === 'F') && this.kiosk) this.toggleFullscreen();
+    const action = wallKeyAction(e);
+    if (!action || (this.helpOpen && action.kind !== 'help' && action.kind !== 'escape')) return;
+    if (action.kind === 'move' || action.kind === 'page' || action.kind === 'help') e.preventDefault();
+    runWallKey(this, action);
   };
 
-  private toggleFullscreen(): void {
+  /** Put camera `id` into the large tile (its place goes to the camera that was there). */
+  swapIntoLarge(id: string): void {
+    if (layoutGeometry(this.effectiveLayout).big < 2) return;
+    const large = this.pageCameras[0];
+    if (!large || large.id === id) return;
+    this.order = swapInOrder(this.arranged.map((c) => c.id), id, large.id);
+    saveWallOrder(this.order);
+    void this.updateComplete.then(() => wallTiles(this.renderRoot).find((t) => t.dataset.cameraId === id)?.focus());
+  }
+
+  toggleFullscreen(): void {
     if (document.fullscreenElement) void document.exitFullscreen().catch(() => {});
     else void document.documentElement.requestFullscreen?.().catch(() => {});
   }
@@ -143,28 +172,46 @@ export class WpWallPage extends LitElement {
 
   private onTileActivate(e: CustomEvent<{ id: string }>): void {
     if (this.kiosk) return;
-    fireNavigate(this, `/camera/${encodeURIComponent(e.detail.id)}`);
+    const path = `/camera/${encodeURIComponent(e.detail.id)}`;
+    if (layoutGeometry(this.effectiveLayout).big < 2 || this.focusId) return fireNavigate(this, path);
+    // with a large tile a double click swaps: wait for it before opening the camera
+    if (this.clickTimer !== undefined) return;
+    this.clickTimer = setTimeout(() => {
+      this.clickTimer = undefined;
+      fireNavigate(this, path);
+    }, DBLCLICK_MS);
   }
 
+  /** Double click: a small tile goes into the large one; the large tile (or any tile in kiosk) is shown alone. */
   private onTileFocus(e: CustomEvent<{ id: string }>): void {
-    if (!this.kiosk) return;
-    this.focusId = this.focusId === e.detail.id ? null : e.detail.id;
+    clearTimeout(this.clickTimer);
+    this.clickTimer = undefined;
+    const id = e.detail.id;
+    const canSwap = !this.focusId && layoutGeometry(this.effectiveLayout).big > 1 && this.pageCameras[0]?.id !== id;
+    if (canSwap) this.swapIntoLarge(id);
+    else if (this.kiosk || this.focusId || this.pageCameras[0]?.id === id) this.focusId = this.focusId === id ? null : id;
   }
 
-  private renderGrid(slots: (Camera | undefined)[], n: number) {
+  /** `big`: the first slot spans big×big cells of the cols×cols grid; `hd`: that tile plays the main stream. */
+  private renderGrid(slots: (Camera | undefined)[], cols: number, big: number, layout: number) {
     const epoch = this.store.value.epoch;
     const alarmed = openAlarmCameras(this.alarmStore.value);
+    const hdFirst = big > 1 || cols === 1;
     return html`<div class="area">
-      <div class="grid" style=${`--n:${n}`} data-testid="wall-grid" data-layout=${n * n}>
+      <div class="grid" style=${`--n:${cols};--big:${big}`} data-testid="wall-grid" data-layout=${layout}>
         ${repeat(
           slots,
           (c, i) => c?.id ?? `empty-${i}`,
-          (c) => html`<wp-camera-tile
+          (c, i) => html`<wp-camera-tile
+            class=${i === 0 && big > 1 ? 'big' : ''}
             data-testid=${c ? 'tile' : 'tile-empty'}
             data-camera-id=${c?.id ?? ''}
+            data-slot=${i}
             .camera=${c}
             .epoch=${epoch}
             .connection=${this.store.value.connection}
+            ?hd=${i === 0 && hdFirst}
+            ?zoom=${cols === 1}
             ?alarm=${!!c && alarmed.has(c.id)}
             @tile-activate=${this.onTileActivate}
             @tile-focus=${this.onTileFocus}
@@ -174,21 +221,27 @@ export class WpWallPage extends LitElement {
     </div>`;
   }
 
+  private onAction(e: CustomEvent<{ action: WallAction }>): void {
+    const a = e.detail.action;
+    if (a === 'help') this.helpOpen = true;
+    else if (a === 'fullscreen') this.toggleFullscreen();
+    else if (a === 'kiosk-enter') this.enterKiosk();
+    else this.exitKiosk();
+  }
+
   private renderControls(layout: Layout, page: number, pages: number, online: number, total: number) {
-    return html`<div class="toolbar" data-testid="wall-toolbar">
-      <wp-layout-picker .layout=${layout} @layout-change=${(e: CustomEvent<{ layout: Layout }>) => this.go({ layout: e.detail.layout })}></wp-layout-picker>
-      <div class="pager">
-        <button type="button" data-testid="page-prev" title=${t('wall.prev')} ?disabled=${pages < 2} @click=${() => this.go({ page: page > 1 ? page - 1 : pages })}>‹</button>
-        <span data-testid="page-indicator">${t('wall.page', { page, pages })}</span>
-        <button type="button" data-testid="page-next" title=${t('wall.next')} ?disabled=${pages < 2} @click=${() => this.go({ page: page < pages ? page + 1 : 1 })}>›</button>
-      </div>
-      <span class="summary ${online < total ? 'bad' : ''}" data-testid="wall-summary">${t('wall.summary', { online, total })}</span>
-      <span class="spacer"></span>
-      ${this.kiosk
-        ? html`<button type="button" data-testid="fullscreen-toggle" @click=${this.toggleFullscreen}>${iconFullscreen} ${t('wall.fullscreen')}</button>
-            <button type="button" data-testid="kiosk-toggle" @click=${this.exitKiosk}>${iconExitFullscreen} ${t('wall.exitKiosk')}</button>`
-        : html`<button type="button" class="primary" data-testid="kiosk-toggle" @click=${this.enterKiosk}>${iconFullscreen} ${t('wall.kiosk')}</button>`}
-    </div>`;
+    return html`<wp-wall-toolbar
+      data-testid="wall-toolbar"
+      .layout=${layout}
+      .page=${page}
+      .pages=${pages}
+      .online=${online}
+      .total=${total}
+      ?kiosk=${this.kiosk}
+      @layout-change=${(e: CustomEvent<{ layout: Layout }>) => this.go({ layout: e.detail.layout })}
+      @page-change=${(e: CustomEvent<{ page: number }>) => this.go({ page: e.detail.page })}
+      @wall-action=${this.onAction}
+    ></wp-wall-toolbar>`;
   }
 
   override render() {
@@ -201,20 +254,21 @@ export class WpWallPage extends LitElement {
     const focused = this.focusId ? list.find((c) => c.id === this.focusId) : undefined;
 
     let slots: (Camera | undefined)[];
-    let n = Math.sqrt(layout);
+    let { cols, big } = layoutGeometry(layout);
     if (focused) {
       slots = [focused];
-      n = 1;
+      cols = big = 1;
     } else {
-      slots = list.slice((page - 1) * layout, page * layout);
+      slots = this.pageCameras;
       while (slots.length < layout) slots.push(undefined);
     }
 
     const controls = this.renderControls(layout, page, pages, online, enabled);
     return html`
       ${this.kiosk ? html`<div class="kiosk-controls ${this.active ? 'show' : ''}">${controls}</div>` : controls}
-      ${loaded && !list.length ? html`<div class="empty">${t('wall.noCameras')}</div>` : this.renderGrid(slots, n)}
+      ${loaded && !list.length ? html`<div class="empty">${t('wall.noCameras')}</div>` : this.renderGrid(slots, cols, big, focused ? 1 : layout)}
       <wp-alarm-popup></wp-alarm-popup>
+      <wp-keyboard-help ?open=${this.helpOpen} @close=${() => (this.helpOpen = false)}></wp-keyboard-help>
       ${this.kiosk
         ? html`<wp-connection-indicator
             class="kiosk-conn ${this.active ? 'show' : ''}"

@@ -1,0 +1,21 @@
+/** English messages of the wall's layouts, keyboard help and digital zoom (spread into en.ts). */
+export const wallEn = {
+  'wall.layoutBig': '{n} tiles, one large',
+  'wall.swapHint': 'Double-click a small tile to show it in the large one',
+  'wall.help': 'Keyboard shortcuts',
+  'wall.helpOpen': 'Keyboard shortcuts (?)',
+  'wall.helpClose': 'Close',
+  'wall.helpFooter': 'close this help',
+  'wall.key.help': 'Show or hide this help',
+  'wall.key.layout': 'Choose a layout (in the order of the layout buttons)',
+  'wall.key.move': 'Move between tiles',
+  'wall.key.open': 'Open the selected camera (in wall mode: show it alone)',
+  'wall.key.alone': 'Show the selected tile alone, or back to the grid',
+  'wall.key.fullscreen': 'In wall mode, no tile selected: full screen on or off',
+  'wall.key.swap': 'Put the selected tile into the large one (layouts 6 and 8)',
+  'wall.key.page': 'Previous / next page',
+  'wall.key.back': 'Close help, back to the grid, leave the selected tile',
+  'wall.key.zoom': 'Single camera: wheel zooms, drag pans, double-click returns to 1×',
+  'zoom.level': 'Digital zoom {level}×',
+  'zoom.reset': 'Reset zoom',
+};

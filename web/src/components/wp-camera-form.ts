@@ -4,6 +4,7 @@ import { LocalizeController } from '../controllers/localize-controller';
 import type { Camera, CameraInput, CameraTestInput, CameraTestResult } from '../data/types';
 import { t } from '../i18n';
 import { sharedStyles } from '../styles/shared';
+import { cardFormStyles, cardStyles } from '../styles/card';
 
 /**
  * Add / edit a camera. The password is write-only: it is never shown; when editing a camera that has
@@ -39,14 +40,9 @@ export class WpCameraForm extends LitElement {
 
   static override styles = [
     sharedStyles,
+    cardStyles,
+    cardFormStyles,
     css`
-      :host {
-        display: block;
-        background: var(--wp-surface);
-        border: 1px solid var(--wp-border);
-        border-radius: 8px;
-        padding: 1.2em;
-      }
       h2 {
         margin: 0 0 0.8em;
         font-size: 1.15em;
@@ -56,25 +52,11 @@ export class WpCameraForm extends LitElement {
         grid-template-columns: repeat(auto-fit, minmax(16em, 1fr));
         gap: 0.8em 1em;
       }
-      label {
-        display: grid;
-        gap: 0.3em;
-        font-size: 0.9em;
-        color: var(--wp-text-muted);
-      }
       label.check {
         display: flex;
         align-items: center;
         gap: 0.5em;
         color: var(--wp-text);
-      }
-      .wide {
-        grid-column: 1 / -1;
-      }
-      .actions {
-        display: flex;
-        gap: 0.6em;
-        justify-content: flex-end;
       }
       .test {
         display: flex;

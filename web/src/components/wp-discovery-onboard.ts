@@ -6,6 +6,7 @@ import type { Camera } from '../data/types';
 import { t } from '../i18n';
 import { errorMessage } from '../i18n/errors';
 import { sharedStyles } from '../styles/shared';
+import { cardFormStyles, cardStyles } from '../styles/card';
 
 const describe = (p: OnvifProfile) =>
   `${p.name || p.token} — ${p.encoding ?? '?'} ${p.width ?? '?'}×${p.height ?? '?'}${p.fps ? ` ${p.fps} fps` : ''}`;
@@ -30,12 +31,11 @@ export class WpDiscoveryOnboard extends LitElement {
 
   static override styles = [
     sharedStyles,
+    cardStyles,
+    cardFormStyles,
     css`
       :host {
-        display: block;
-        background: var(--wp-surface);
-        border: 1px solid var(--wp-accent);
-        border-radius: 8px;
+        border-color: var(--wp-accent);
         padding: 1em 1.2em;
       }
       h3 {
@@ -55,12 +55,6 @@ export class WpDiscoveryOnboard extends LitElement {
         gap: 0.8em 1em;
         align-items: end;
       }
-      label {
-        display: grid;
-        gap: 0.3em;
-        font-size: 0.9em;
-        color: var(--wp-text-muted);
-      }
       select {
         font: inherit;
         color: var(--wp-text);
@@ -68,9 +62,6 @@ export class WpDiscoveryOnboard extends LitElement {
         border: 1px solid var(--wp-border);
         border-radius: var(--wp-radius);
         padding: 0.45em 0.5em;
-      }
-      .wide {
-        grid-column: 1 / -1;
       }
       .hint {
         font-size: 0.85em;
@@ -113,9 +104,6 @@ export class WpDiscoveryOnboard extends LitElement {
         font-weight: 600;
       }
       .actions {
-        display: flex;
-        gap: 0.6em;
-        justify-content: flex-end;
         margin-top: 1em;
       }
       .error {

@@ -8,6 +8,7 @@ import type { Camera } from '../data/types';
 import { t } from '../i18n';
 import { errorMessage } from '../i18n/errors';
 import { sharedStyles } from '../styles/shared';
+import { cardFormStyles, cardStyles } from '../styles/card';
 import type { WpDiscoveryOnboard } from './wp-discovery-onboard';
 import './wp-discovery-onboard';
 
@@ -34,14 +35,9 @@ export class WpDiscoveryPanel extends LitElement {
 
   static override styles = [
     sharedStyles,
+    cardStyles,
+    cardFormStyles,
     css`
-      :host {
-        display: block;
-        background: var(--wp-surface);
-        border: 1px solid var(--wp-border);
-        border-radius: 8px;
-        padding: 1.2em;
-      }
       header {
         display: flex;
         align-items: center;
@@ -86,10 +82,6 @@ export class WpDiscoveryPanel extends LitElement {
       }
       .manual label {
         flex: 1;
-        display: grid;
-        gap: 0.3em;
-        font-size: 0.9em;
-        color: var(--wp-text-muted);
       }
       wp-discovery-onboard,
       .error,

@@ -4,6 +4,7 @@ import { LocalizeController } from '../controllers/localize-controller';
 import { MAX_DISPATCH_PHOTOS, toSummary, type DispatchStepName, type DispatchView } from '../data/dispatches';
 import { formatDateTime, hasKey, t } from '../i18n';
 import { sharedStyles } from '../styles/shared';
+import { cardStyles } from '../styles/card';
 import './wp-dispatch-steps';
 
 export interface GuardStepDetail {
@@ -31,12 +32,10 @@ export class WpGuardDispatchCard extends LitElement {
 
   static override styles = [
     sharedStyles,
+    cardStyles,
     css`
       :host {
-        display: block;
-        background: var(--wp-surface);
-        border: 2px solid var(--wp-border);
-        border-radius: 8px;
+        border-width: 2px;
         padding: 0.8em;
       }
       :host([data-state='sent']) {
@@ -55,9 +54,6 @@ export class WpGuardDispatchCard extends LitElement {
       .where {
         font-size: 1.15em;
         font-weight: 600;
-      }
-      .muted {
-        color: var(--wp-text-muted);
       }
       .post-note {
         margin: 0.5em 0;

@@ -1,0 +1,34 @@
+import { css } from 'lit';
+
+/**
+ * A component whose host is a card (camera form, ONVIF discovery and onboarding, a guard's dispatch): surface,
+ * border, rounded corners, padding. Put it after sharedStyles and before the component's own styles, which may
+ * change the border or the padding.
+ */
+export const cardStyles = css`
+  :host {
+    display: block;
+    background: var(--wp-surface);
+    border: 1px solid var(--wp-border);
+    border-radius: 8px;
+    padding: 1.2em;
+  }
+`;
+
+/** A form in a card (camera form, ONVIF onboarding, discovery's manual address): label above field, wide rows, buttons at the end. */
+export const cardFormStyles = css`
+  label {
+    display: grid;
+    gap: 0.3em;
+    font-size: 0.9em;
+    color: var(--wp-text-muted);
+  }
+  .wide {
+    grid-column: 1 / -1;
+  }
+  .actions {
+    display: flex;
+    gap: 0.6em;
+    justify-content: flex-end;
+  }
+`;

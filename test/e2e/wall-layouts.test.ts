@@ -160,6 +160,9 @@ describe('wall layouts, swap, keyboard help, digital zoom (issue K)', () => {
     await page.keyboard.press('f');
     await expect.poll(() => slots().count()).toBe(1);
     expect(await slot0Camera()).toBe(id);
+    // the tile shown alone plays the main stream and has the digital zoom
+    expect(await page.locator('wp-camera-tile[data-slot="0"] wp-hls-video').getAttribute('data-stream')).toBe('main');
+    expect(await page.locator('wp-camera-tile[data-slot="0"] [data-testid="zoom-view"]').count()).toBe(1);
     await page.keyboard.press('Escape');
     await expect.poll(() => slots().count()).toBe(4);
   });

@@ -1,4 +1,4 @@
-import { LitElement, css, html, nothing } from 'lit';
+import { LitElement, css, html, nothing, svg } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import { LocalizeController } from '../controllers/localize-controller';
 import { t, type MessageKey } from '../i18n';
@@ -8,6 +8,12 @@ import { sharedStyles } from '../styles/shared';
  * Key caps, as printed on the keyboard (Latin on a Chinese keyboard too); `data-raw` tells the zh-CN
  * coverage walk that they are not UI words.
  */
+/** The mouse (wheel, drag): a drawn icon, no emoji font on a wall PC. */
+const MOUSE = 'mouse';
+const mouseIcon = html`<svg viewBox="0 0 12 16" width="0.8em" height="1.1em" aria-hidden="true">
+  ${svg`<rect x="1" y="1" width="10" height="14" rx="5" fill="none" stroke="currentColor" stroke-width="1.4" /><line x1="6" y1="3.5" x2="6" y2="6.5" stroke="currentColor" stroke-width="1.6" />`}
+</svg>`;
+
 const SHORTCUTS: { keys: string[]; text: MessageKey }[] = [
   { keys: ['?'], text: 'wall.key.help' },
   { keys: ['1', '…', '7'], text: 'wall.key.layout' },
@@ -18,7 +24,7 @@ const SHORTCUTS: { keys: string[]; text: MessageKey }[] = [
   { keys: ['S'], text: 'wall.key.swap' },
   { keys: ['PgUp', 'PgDn'], text: 'wall.key.page' },
   { keys: ['Esc'], text: 'wall.key.back' },
-  { keys: ['🖱'], text: 'wall.key.zoom' },
+  { keys: [MOUSE], text: 'wall.key.zoom' },
 ];
 
 /** Overlay listing the wall's keyboard shortcuts. The page opens it (`?`); fires `close`. */
@@ -96,7 +102,7 @@ export class WpKeyboardHelp extends LitElement {
 
   override render() {
     if (!this.open) return nothing;
-    const kbd = (k: string) => html`<kbd data-raw>${k}</kbd>`;
+    const kbd = (k: string) => html`<kbd data-raw>${k === MOUSE ? mouseIcon : k}</kbd>`;
     return html`<div
       class="panel"
       role="dialog"

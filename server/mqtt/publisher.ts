@@ -7,57 +7,19 @@
  * broker restart loses nothing that matters); alarm events wait in a bounded queue and go out, in order, once
  * connected. One log line per outage, not per message; a refused login is logged once and retried every minute.
  */
-import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
-import type { EventBus } from '../events/bus.ts';
+import mqtt, { type MqttClient } from 'mqtt';
 import type { AlarmView } from '../alarms/types.ts';
 import { createLogger } from '../util/log.ts';
 import { MqttState } from './state.ts';
+import { clientOptions, type MqttOptions, type MqttStatus } from './types.ts';
 import {
   OFF, ON, Topics, alarmEventPayload, cameraEntityDiscovery, cameraOnlineDiscovery, cameraStatePayload, nodeDiscovery,
   redactUrl, zoneDiscovery, zoneKindOf, type CameraFacts, type DiscoveryContext, type ZoneFacts,
 } from './topics.ts';
 
+export type { MqttOptions, MqttSources, MqttStatus } from './types.ts';
+
 const log = createLogger('mqtt');
-
-/** What the publisher reads from the rest of the server. */
-export interface MqttSources {
-  cameras(): CameraFacts[];
-  camera(id: string): CameraFacts | undefined;
-  /** the drawn detection zones of every camera */
-  zones(): ZoneFacts[];
-  /** alarms whose condition still holds (endMs null) */
-  holdingAlarms(): AlarmView[];
-  /** the newest alarm snapshot of a camera, if any */
-  latestSnapshot(cameraId: string): Buffer | undefined;
-  alarmSnapshot(alarmId: number): Buffer | undefined;
-}
-
-export interface MqttOptions {
-  url: string;
-  nodeId: string;
-  role: string;
-  version: string;
-  snapshots: boolean;
-  discovery: boolean;
-  discoveryPrefix: string;
-  bus: EventBus;
-  sources: MqttSources;
-  /** heartbeat and zone re-read interval (default 30 s) */
-  heartbeatMs?: number;
-  reconnectMs?: number;
-}
-
-export interface MqttStatus {
-  connected: boolean;
-  /** the broker refused the login (wrong user name or password, not authorised) */
-  authFailed: boolean;
-  lastError: string | null;
-  /** successful connections since start */
-  connects: number;
-  published: number;
-  /** alarm events waiting for the broker */
-  queued: number;
-}
 
 const AUTH_CODES = new Set([4, 5, 134, 135]);
 const MAX_QUEUED_EVENTS = 1000;
@@ -86,23 +48,7 @@ export class MqttPublisher {
   }
 
   start(): void {
-    const u = new URL(this.o.url);
-    const opts: IClientOptions = {
-      protocol: u.protocol === 'mqtts:' ? 'mqtts' : 'mqtt',
-      host: u.hostname.replace(/^\[|\]$/g, ''),
-      port: u.port ? Number(u.port) : u.protocol === 'mqtts:' ? 8883 : 1883,
-      username: u.username ? decodeURIComponent(u.username) : undefined,
-      password: u.password ? decodeURIComponent(u.password) : undefined,
-      clientId: `watchpost-${this.o.nodeId}`,
-      protocolVersion: 4,
-      clean: true,
-      keepalive: 30,
-      connectTimeout: 10_000,
-      reconnectPeriod: this.o.reconnectMs ?? 5000,
-      reconnectOnConnackError: true,
-      queueQoSZero: false,
-      will: { topic: this.topics.status, payload: Buffer.from('offline'), qos: 1, retain: true },
-    };
+    const opts = clientOptions(this.o.url, this.o.nodeId, this.topics.status, this.o.reconnectMs ?? 5000);
     this.st.load(this.o.sources);
     log.info('connecting to the MQTT broker', { url: redactUrl(this.o.url), node: this.o.nodeId });
     this.downSince = Date.now();

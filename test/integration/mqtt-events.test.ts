@@ -6,6 +6,9 @@
  * server keeps running. Topics use ids only; the odd Unicode camera name travels intact in the JSON.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { startMosquitto, subscribe, type Broker, type Received, type Subscriber } from '../support/mosquitto.ts';
 import { startRtspServer, type RtspServer } from '../support/rtsp.ts';
 import { login, startWatchpost, type Watchpost } from '../support/server.ts';
@@ -187,4 +190,20 @@ describe('MQTT events and Home Assistant discovery', () => {
       await bad.dispose();
     }
   }, 60_000);
+});
+
+describe('cluster roles not built yet', () => {
+  it('a recorder role or a PostgreSQL URL stops the start-up with a clear message, not silently', async () => {
+    for (const env of [{ WATCHPOST_ROLE: 'recorder' }, { WATCHPOST_DATABASE_URL: 'postgres://wp:pw-not-logged@127.0.0.1/wp' }]) {
+      const dataDir = mkdtempSync(join(tmpdir(), 'wp-role-'));
+      const err = await startWatchpost({ configYaml: 'demo: false\nserver: {host: 127.0.0.1}', env, dataDir }).then(
+        (w) => w.dispose().then(() => 'started'),
+        (e: Error) => e.message,
+      );
+      rmSync(dataDir, { recursive: true, force: true });
+      expect(err).toMatch(/exited \(2\) before it was up/);
+      expect(err).toMatch(/not built yet/);
+      expect(err).not.toContain('pw-not-logged');
+    }
+  });
 });

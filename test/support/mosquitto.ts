@@ -132,9 +132,16 @@ export interface Subscriber {
   close(): Promise<void>;
 }
 
-/** A test client subscribed to `filters` (QoS 1); it keeps every message. */
-export async function subscribe(url: string, filters: string[]): Promise<Subscriber> {
-  const client = await mqtt.connectAsync(url, { reconnectPeriod: 500, clientId: `test-${Math.random().toString(36).slice(2)}` });
+/**
+ * A test client subscribed to `filters` (QoS 1); it keeps every message. With a `session` name it is a persistent
+ * session (clean: false): the broker keeps what is published while the client is away (also over a broker restart).
+ */
+export async function subscribe(url: string, filters: string[], session?: string): Promise<Subscriber> {
+  const client = await mqtt.connectAsync(url, {
+    reconnectPeriod: 500,
+    clientId: session ?? `test-${Math.random().toString(36).slice(2)}`,
+    clean: session === undefined,
+  });
   const messages: Received[] = [];
   client.on('message', (topic, payload, packet) => messages.push({ topic, payload, retain: packet.retain, at: Date.now() }));
   await client.subscribeAsync(filters, { qos: 1 });

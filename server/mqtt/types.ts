@@ -1,0 +1,69 @@
+/** The MQTT publisher's options, what it reads from the server, what it reports, and the client options it connects with. */
+import type { IClientOptions } from 'mqtt';
+import type { EventBus } from '../events/bus.ts';
+import type { AlarmView } from '../alarms/types.ts';
+import type { CameraFacts, ZoneFacts } from './topics.ts';
+
+/** What the publisher reads from the rest of the server. */
+export interface MqttSources {
+  cameras(): CameraFacts[];
+  camera(id: string): CameraFacts | undefined;
+  /** the drawn detection zones of every camera */
+  zones(): ZoneFacts[];
+  /** alarms whose condition still holds (endMs null) */
+  holdingAlarms(): AlarmView[];
+  /** the newest alarm snapshot of a camera, if any */
+  latestSnapshot(cameraId: string): Buffer | undefined;
+  alarmSnapshot(alarmId: number): Buffer | undefined;
+}
+
+export interface MqttOptions {
+  url: string;
+  nodeId: string;
+  role: string;
+  version: string;
+  snapshots: boolean;
+  discovery: boolean;
+  discoveryPrefix: string;
+  bus: EventBus;
+  sources: MqttSources;
+  /** heartbeat and zone re-read interval (default 30 s) */
+  heartbeatMs?: number;
+  reconnectMs?: number;
+}
+
+export interface MqttStatus {
+  connected: boolean;
+  /** the broker refused the login (wrong user name or password, not authorised) */
+  authFailed: boolean;
+  lastError: string | null;
+  /** successful connections since start */
+  connects: number;
+  published: number;
+  /** alarm events waiting for the broker */
+  queued: number;
+}
+
+/**
+ * mqtt.js options for a broker URL: user name and password taken from the URL (percent-decoded), a client id per
+ * node, the Last Will "offline" (retained) on the status topic, reconnecting also after a refused login.
+ */
+export function clientOptions(url: string, nodeId: string, statusTopic: string, reconnectMs: number): IClientOptions {
+  const u = new URL(url);
+  return {
+    protocol: u.protocol === 'mqtts:' ? 'mqtts' : 'mqtt',
+    host: u.hostname.replace(/^\[|\]$/g, ''),
+    port: u.port ? Number(u.port) : u.protocol === 'mqtts:' ? 8883 : 1883,
+    username: u.username ? decodeURIComponent(u.username) : undefined,
+    password: u.password ? decodeURIComponent(u.password) : undefined,
+    clientId: `watchpost-${nodeId}`,
+    protocolVersion: 4,
+    clean: true,
+    keepalive: 30,
+    connectTimeout: 10_000,
+    reconnectPeriod: reconnectMs,
+    reconnectOnConnackError: true,
+    queueQoSZero: false,
+    will: { topic: statusTopic, payload: Buffer.from('offline'), qos: 1, retain: true },
+  };
+}

@@ -256,5 +256,37 @@ describe('wall layouts, swap, keyboard help, digital zoom (issue K)', () => {
     await expect.poll(async () => (await matrix()).a).toBe(1);
     expect(await video.evaluate((v) => (v as unknown as { currentTime: number }).currentTime)).toBeGreaterThan(t0);
     expect(page.url()).toContain('/camera/demo-1');
+
+    // a two-finger pinch (real touch input through the DevTools protocol) zooms too
+    const cdp = await page.context().newCDPSession(page);
+    const cx = box.x + box.width / 2;
+    const cy = box.y + box.height / 2;
+    const touch = (type: 'touchStart' | 'touchMove' | 'touchEnd', d: number) =>
+      cdp.send('Input.dispatchTouchEvent', {
+        type,
+        touchPoints: type === 'touchEnd' ? [] : [{ x: cx - d, y: cy, id: 1 }, { x: cx + d, y: cy, id: 2 }],
+      });
+    await touch('touchStart', 40);
+    for (const d of [60, 80, 100, 120]) await touch('touchMove', d);
+    await touch('touchEnd', 0);
+    await expect.poll(async () => (await matrix()).a).toBeGreaterThan(2.5);
+    await page.locator('[data-testid="zoom-reset"]').click();
+    await expect.poll(async () => (await matrix()).a).toBe(1);
+  });
+
+  it('in wall mode a double click swaps a small tile in; on the large tile it shows the camera alone', async () => {
+    await page.goto(`${wp.url}/wall?kiosk=1&layout=8`);
+    await expect.poll(() => slots().count()).toBe(8);
+    const large = await slot0Camera();
+    const other = await page.locator('wp-camera-tile[data-slot="1"]').getAttribute('data-camera-id');
+    await page.locator('wp-camera-tile[data-slot="1"]').dblclick();
+    await expect.poll(slot0Camera).toBe(other);
+    expect(await page.locator(`wp-camera-tile[data-camera-id="${large}"]`).getAttribute('data-slot')).toBe('1');
+    await page.locator('wp-camera-tile[data-slot="0"]').dblclick();
+    await expect.poll(() => slots().count()).toBe(1);
+    expect(await slot0Camera()).toBe(other);
+    await page.keyboard.press('Escape');
+    await expect.poll(() => slots().count()).toBe(8);
+    expect(page.url()).toContain('kiosk=1');
   });
 });

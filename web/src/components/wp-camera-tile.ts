@@ -1,4 +1,4 @@
-import { LitElement, html, nothing } from 'lit';
+import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import type { PlayerState } from '../controllers/hls-controller';
 import { LocalizeController } from '../controllers/localize-controller';
@@ -68,6 +68,11 @@ export class WpCameraTile extends LitElement {
     this.removeEventListener('click', this.onClick);
     this.removeEventListener('dblclick', this.onDblClick);
     this.removeEventListener('keydown', this.onKey);
+  }
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    // another camera in the same player: back to 1×
+    if (changed.has('camera') && changed.get('camera')?.id !== this.camera?.id) this.renderRoot?.querySelector('wp-zoom-view')?.reset();
   }
 
   protected override updated(): void {

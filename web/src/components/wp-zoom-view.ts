@@ -10,8 +10,8 @@ const MAX = 8;
 const DRAG_PX = 4;
 
 /**
- * Digital zoom of what it holds (a live or recorded <video>): the mouse wheel zooms 1×–8× around the pointer,
- * dragging pans, a double click or the reset button returns to 1×. Only a CSS transform: the stream is the same.
+ * Digital zoom of what it holds (a live or recorded <video>): the mouse wheel (or a two-finger pinch) zooms 1×–8×
+ * around the pointer, dragging pans, a double click or the reset button returns to 1×. Only a CSS transform: the stream is the same.
  * While zoomed, the level is shown; a double click or a click that ends a drag does not reach the page.
  */
 @customElement('wp-zoom-view')
@@ -21,6 +21,9 @@ export class WpZoomView extends LitElement {
   @state() private ty = 0;
   private drag: { id: number; x: number; y: number; tx: number; ty: number; moved: boolean } | null = null;
   private swallowClick = false;
+  /** Touch points down, and the pinch started when the second one came. */
+  private readonly touches = new Map<number, { x: number; y: number }>();
+  private pinch: { dist: number; mx: number; my: number; scale: number; tx: number; ty: number } | null = null;
 
   private readonly l10n = new LocalizeController(this);
 
@@ -111,26 +114,62 @@ export class WpZoomView extends LitElement {
     return [Math.min(0, Math.max(width - width * scale, tx)), Math.min(0, Math.max(height - height * scale, ty))];
   }
 
+  /**
+   * Zoom to `scale` keeping the picture point that was at (px, py) under `from` (view px, zoom, translation)
+   * at (px, py) now; by default the current zoom.
+   */
+  private zoomAt(px: number, py: number, target: number, from = { scale: this.scale, tx: this.tx, ty: this.ty }): void {
+    const scale = Math.min(MAX, Math.max(MIN, target));
+    const k = scale / from.scale;
+    [this.tx, this.ty] = this.clamp(px - (px - from.tx) * k, py - (py - from.ty) * k, scale);
+    this.scale = scale;
+  }
+
   private readonly onWheel = (e: WheelEvent) => {
     e.preventDefault();
     const r = this.getBoundingClientRect();
-    const px = e.clientX - r.left;
-    const py = e.clientY - r.top;
     const dy = e.deltaMode === 1 ? e.deltaY * 16 : e.deltaY;
-    const scale = Math.min(MAX, Math.max(MIN, this.scale * Math.exp(-dy * 0.002)));
-    const k = scale / this.scale;
-    // the point under the pointer stays where it is
-    [this.tx, this.ty] = this.clamp(px - (px - this.tx) * k, py - (py - this.ty) * k, scale);
-    this.scale = scale;
+    this.zoomAt(e.clientX - r.left, e.clientY - r.top, this.scale * Math.exp(-dy * 0.002));
   };
 
+  /** Two fingers: their distance gives the zoom, around the point between them where the pinch began. */
+  private pinchMove(): void {
+    const [a, b] = [...this.touches.values()];
+    if (!a || !b) return;
+    const r = this.getBoundingClientRect();
+    const dist = Math.hypot(a.x - b.x, a.y - b.y);
+    if (!this.pinch) {
+      this.pinch = { dist, mx: (a.x + b.x) / 2 - r.left, my: (a.y + b.y) / 2 - r.top, scale: this.scale, tx: this.tx, ty: this.ty };
+      return;
+    }
+    const p = this.pinch;
+    this.zoomAt(p.mx, p.my, (p.scale * dist) / Math.max(1, p.dist), p);
+  }
+
   private readonly onDown = (e: PointerEvent) => {
+    this.swallowClick = false; // a new gesture: only the click that ends a drag or pinch is swallowed
+    if (e.pointerType === 'touch') {
+      this.touches.set(e.pointerId, { x: e.clientX, y: e.clientY });
+      if (this.touches.size === 2) {
+        this.drag = null;
+        this.pinchMove();
+        return;
+      }
+    }
     if (this.scale <= 1 || e.button !== 0 || e.composedPath().some((n) => n instanceof HTMLButtonElement)) return;
     this.drag = { id: e.pointerId, x: e.clientX, y: e.clientY, tx: this.tx, ty: this.ty, moved: false };
-    this.setPointerCapture(e.pointerId);
+    try {
+      this.setPointerCapture(e.pointerId);
+    } catch {
+      // a pointer that is already gone: no capture needed
+    }
   };
 
   private readonly onMove = (e: PointerEvent) => {
+    if (this.touches.has(e.pointerId)) {
+      this.touches.set(e.pointerId, { x: e.clientX, y: e.clientY });
+      if (this.pinch) return this.pinchMove();
+    }
     const d = this.drag;
     if (!d || e.pointerId !== d.id) return;
     const dx = e.clientX - d.x;
@@ -142,6 +181,10 @@ export class WpZoomView extends LitElement {
   };
 
   private readonly onUp = (e: PointerEvent) => {
+    if (this.touches.delete(e.pointerId) && this.pinch) {
+      this.pinch = null;
+      this.swallowClick = true;
+    }
     if (!this.drag || e.pointerId !== this.drag.id) return;
     this.swallowClick = this.drag.moved;
     this.drag = null;

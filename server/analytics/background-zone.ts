@@ -36,6 +36,26 @@ const HELD_NEEDS_VISIBLE = 0.3;
 const SUSPECT_SECONDS = 10;
 /** a zone is ready once this share of its pixels has a learned clear look */
 const READY_COVERAGE = 0.75;
+const NO_MOTION = new Uint8Array(0);
+
+/** A zone's per-pixel arrays (w×h; only the zone's pixels `idx` are used; nx/ny: their centres, by k). */
+interface PixelArrays {
+  idx: Uint32Array;
+  nx: Float64Array;
+  ny: Float64Array;
+  S: Float32Array;
+  L: Float32Array;
+  learned: Uint8Array;
+  stable: Float32Array;
+  acc: Float32Array;
+  run: Float32Array;
+  personAt: Float32Array;
+  verdict: Uint8Array;
+  verdictAt: Float32Array;
+  changedSince: Float32Array;
+  matched: Uint8Array;
+  learnedT: Float32Array;
+}
 
 export class ZoneScene {
   readonly idx: Uint32Array;
@@ -60,6 +80,13 @@ export class ZoneScene {
   /** the previous frame (stillness while learning) */
   P: Float32Array | undefined;
   private scratch: Float32Array[] | undefined;
+  /** the boxes over the zone this frame, 5 numbers each (pixelPass), and what pixelPass reports */
+  private boxes = new Float64Array(5 * 8);
+  private readonly out = new Float64Array(8);
+  /** each zone pixel's centre, normalised (pixelPass) */
+  private readonly nx: Float64Array;
+  private readonly ny: Float64Array;
+  private arrays: PixelArrays | undefined;
   /** learnedIdx() cache and the learnedVersion it was made for (bumped whenever a pixel is learned or forgotten) */
   private sel: Uint32Array | undefined;
   private selFor = -1;
@@ -97,6 +124,17 @@ export class ZoneScene {
     this.changedSince = new Float32Array(w * h);
     this.matched = new Uint8Array(w * h);
     this.learnedT = new Float32Array(w * h);
+    this.nx = Float64Array.from(this.idx, (i) => ((i % w) + 0.5) / w);
+    this.ny = Float64Array.from(this.idx, (i) => (Math.floor(i / w) + 0.5) / h);
+  }
+
+  /** the per-pixel arrays in one object of a fixed shape (S exists once the first frame is in) */
+  private px(): PixelArrays {
+    this.arrays ??= {
+      idx: this.idx, nx: this.nx, ny: this.ny, S: this.S!, L: this.L, learned: this.learned, stable: this.stable, acc: this.acc, run: this.run,
+      personAt: this.personAt, verdict: this.verdict, verdictAt: this.verdictAt, changedSince: this.changedSince, matched: this.matched, learnedT: this.learnedT,
+    };
+    return this.arrays;
   }
 
   /** the zone's learned pixels (cached until a pixel is learned or forgotten) */
@@ -135,7 +173,6 @@ export class ZoneScene {
     const n = g.px.length;
     if (!this.S) this.S = new Float32Array(g.px);
     this.learnStart ??= t;
-    const learned = this.learned;
     // scratch, reused between frames: only the zone's pixels are written and read
     if (this.scratch?.[0]!.length !== n) this.scratch = [new Float32Array(n), new Float32Array(n), new Float32Array(n), new Float32Array(n)];
     const [zs, zf, zl, zp] = this.scratch as [Float32Array, Float32Array, Float32Array, Float32Array];
@@ -152,89 +189,29 @@ export class ZoneScene {
       const i = idx[k]!;
       this.S[i] = this.S[i]! + (g.px[i]! - this.S[i]!) * a;
     }
-    const inZone = boxes.filter((b) => boxOverlapFraction(b.b, this.zone.polygon) > 0.05);
+    // the boxes over the zone as plain numbers: [x1, y1, x2, y2 (with the person margins), person]
+    let nb = 0;
+    for (const { b, person } of boxes) {
+      if (boxOverlapFraction(b, this.zone.polygon) <= 0.05) continue;
+      if (this.boxes.length < (nb + 1) * 5) {
+        const more = new Float64Array(this.boxes.length * 2 + 5 * 8);
+        more.set(this.boxes);
+        this.boxes = more;
+      }
+      const mx = person ? 0.25 * (b.x2 - b.x1) + 0.01 : 0;
+      const my = person ? 0.05 * (b.y2 - b.y1) + 0.01 : 0;
+      this.boxes.set([b.x1 - mx, b.y1 - my, b.x2 + mx, b.y2 + 2 * my, person ? 1 : 0], nb * 5);
+      nb++;
+    }
     const ready = this.state === 'ready';
-    let changed = 0;
-    let held = 0;
-    let x1 = 1, y1 = 1, x2 = 0, y2 = 0;
-    const w = g.w;
-    const bl = 1 - Math.exp(-dt / TAU_LONG);
-    for (let k = 0; k < idx.length; k++) {
-      const i = idx[k]!;
-      const nx = ((i % w) + 0.5) / w;
-      const ny = (Math.floor(i / w) + 0.5) / g.h;
-      // under a detected box (people with a margin: arms, their shadow, a bag at their feet)
-      let covered = false;
-      for (let j = 0; j < inZone.length; j++) {
-        const { b, person } = inZone[j]!;
-        const mx = person ? 0.25 * (b.x2 - b.x1) + 0.01 : 0;
-        const my = person ? 0.05 * (b.y2 - b.y1) + 0.01 : 0;
-        if (nx < b.x1 - mx || nx > b.x2 + mx || ny < b.y1 - my || ny > b.y2 + 2 * my) continue;
-        covered = true;
-        if (person) this.personAt[i] = t;
-      }
-      // static: the frame ≈ the short-term background here (the motion detector's background adapts
-      // in ~7 s: too slow to say a newly left object is still, it only gates the learning)
-      const still = Math.abs(zf[i]! - zs[i]!) < STILL;
-      if (!learned[i]) {
-        // per pixel, between the people passing: the mean of the frames where it was still (≈ the
-        // previous frame, no motion cell) and under no box, once that adds up to learnSeconds
-        // (counted once it has been still for a second in a row: random flicker is never still that long)
-        if (!covered && Math.abs(zf[i]! - zp[i]!) < STILL && Math.abs(g.px[i]! - prev[i]!) < STILL_GREY && !md?.movingAt(nx, ny)) {
-          this.run[i] = this.run[i]! + dt;
-          if (this.run[i]! >= 1) {
-            this.stable[i] = this.stable[i]! + dt;
-            this.acc[i] = this.acc[i]! + g.px[i]! * dt;
-          }
-        } else this.run[i] = 0;
-        if (this.stable[i]! >= o.learnSeconds) {
-          this.L[i] = this.acc[i]! / this.stable[i]!;
-          learned[i] = 1;
-          this.learnedCount++;
-          this.learnedVersion++;
-          this.matched[i] = 0;
-          this.learnedT[i] = t;
-        }
-        continue;
-      }
-      if (t - this.personAt[i]! < GHOST_SECONDS) {
-        // hidden by someone passing in front: it keeps what it showed last (for a while)
-        // (only a change that was steady for a while before: not the passer-by's own approach)
-        if (this.verdict[i] && t - this.verdictAt[i]! < HOLD_HIDDEN_SECONDS && this.verdictAt[i]! - this.changedSince[i]! >= STEADY_SECONDS) held++;
-        continue;
-      }
-      const dz = Math.abs(zs[i]! - zl[i]!);
-      const gx = i % w > 0 && learned[i - 1] ? zs[i]! - zs[i - 1]! - (zl[i]! - zl[i - 1]!) : 0;
-      const gy = i >= w && learned[i - w] ? zs[i]! - zs[i - w]! - (zl[i]! - zl[i - w]!) : 0;
-      const diff = dz > Z_DIFF || Math.abs(gx) + Math.abs(gy) > G_DIFF * 2;
-      if (!diff && still) this.matched[i] = 1;
-      else if (diff && still && !this.matched[i]) {
-        // never matched its learned look: learned wrong (someone standing there, undetected, while it
-        // was learned) — after a while it is learned again; it never counts as changed
-        if (t - this.learnedT[i]! > SUSPECT_SECONDS) {
-          learned[i] = 0;
-          this.learnedCount--;
-          this.learnedVersion++;
-          this.stable[i] = 0;
-          this.acc[i] = 0;
-          this.run[i] = 0;
-        }
-        continue;
-      }
-      if (!ready) continue;
-      if (diff && still && !this.verdict[i]) this.changedSince[i] = t;
-      this.verdict[i] = diff && still ? 1 : 0;
-      this.verdictAt[i] = t;
-      if (diff && still) {
-        changed++;
-        x1 = Math.min(x1, nx);
-        y1 = Math.min(y1, ny);
-        x2 = Math.max(x2, nx);
-        y2 = Math.max(y2, ny);
-      } else if (!diff && still && !covered) {
-        // selective update of the clear reference: only unchanged, still pixels under no box
-        this.L[i] = this.L[i]! + (this.S[i]! - this.L[i]!) * bl;
-      }
+    const out = this.out;
+    const motion = md?.gw ? md : undefined;
+    pixelPass(this.px(), g.px, prev, zs, zf, zl, zp, g.w, t, dt, 1 - Math.exp(-dt / TAU_LONG), ready, o.learnSeconds, this.boxes, nb, motion?.mask ?? NO_MOTION, motion?.gw ?? 0, motion?.gh ?? 0, out);
+    let changed = out[0]!;
+    const held = out[1]!;
+    if (out[6] !== 0 || out[7] !== 0) {
+      this.learnedCount += out[6]!;
+      this.learnedVersion += out[7]!;
     }
     if (this.P?.length === n) this.P.set(g.px);
     else this.P = new Float32Array(g.px);
@@ -254,7 +231,111 @@ export class ZoneScene {
     // someone walks past it is gone at once)
     if (changed >= HELD_NEEDS_VISIBLE * o.minFraction * this.idx.length) changed += held;
     this.changed = changed / this.idx.length;
-    this.bbox = changed ? [x1, y1, x2, y2] : undefined;
+    this.bbox = changed ? [out[2]!, out[3]!, out[4]!, out[5]!] : undefined;
     return this.changed >= o.minFraction;
   }
+}
+
+/**
+ * The per-pixel part of ZoneScene.step: learn, compare with the clear look, update it. On its own with
+ * typed arrays and numbers only: as a method it was compiled and thrown away again a dozen times a run
+ * (the scene object's shape changes as its fields fill in) and in between ran unoptimised, boxing every
+ * double it computed (~60 KB of garbage per zone and frame).
+ * out: [changed, held, x1, y1, x2, y2 (of the changed pixels), Δ learnedCount, Δ learnedVersion].
+ */
+function pixelPass(
+  p: PixelArrays, px: Float32Array, prev: Float32Array, zs: Float32Array, zf: Float32Array, zl: Float32Array, zp: Float32Array,
+  w: number, t: number, dt: number, bl: number, ready: boolean, learnSeconds: number,
+  boxes: Float64Array, nb: number, moving: Uint8Array, gw: number, gh: number, out: Float64Array,
+): void {
+  const { idx, nx: nxs, ny: nys, S, L, learned, stable, acc, run, personAt, verdict, verdictAt, changedSince, matched, learnedT } = p;
+  let changed = 0;
+  let held = 0;
+  let learnedDelta = 0;
+  let versions = 0;
+  let x1 = 1, y1 = 1, x2 = 0, y2 = 0;
+  for (let k = 0; k < idx.length; k++) {
+    const i = idx[k]!;
+    const nx = nxs[k]!;
+    const ny = nys[k]!;
+    // under a detected box (people with a margin: arms, their shadow, a bag at their feet)
+    let covered = false;
+    for (let j = 0; j < nb; j++) {
+      const o = j * 5;
+      if (nx < boxes[o]! || nx > boxes[o + 2]! || ny < boxes[o + 1]! || ny > boxes[o + 3]!) continue;
+      covered = true;
+      if (boxes[o + 4] === 1) personAt[i] = t;
+    }
+    // static: the frame ≈ the short-term background here (the motion detector's background adapts
+    // in ~7 s: too slow to say a newly left object is still, it only gates the learning)
+    const still = Math.abs(zf[i]! - zs[i]!) < STILL;
+    if (!learned[i]) {
+      // per pixel, between the people passing: the mean of the frames where it was still (≈ the
+      // previous frame, no motion cell) and under no box, once that adds up to learnSeconds
+      // (counted once it has been still for a second in a row: random flicker is never still that long)
+      const movingHere = gw > 0 && moving[Math.min(gh - 1, Math.floor(ny * gh)) * gw + Math.min(gw - 1, Math.floor(nx * gw))] === 1;
+      if (!covered && Math.abs(zf[i]! - zp[i]!) < STILL && Math.abs(px[i]! - prev[i]!) < STILL_GREY && !movingHere) {
+        run[i] = run[i]! + dt;
+        if (run[i]! >= 1) {
+          stable[i] = stable[i]! + dt;
+          acc[i] = acc[i]! + px[i]! * dt;
+        }
+      } else run[i] = 0;
+      if (stable[i]! >= learnSeconds) {
+        L[i] = acc[i]! / stable[i]!;
+        learned[i] = 1;
+        learnedDelta++;
+        versions++;
+        matched[i] = 0;
+        learnedT[i] = t;
+      }
+      continue;
+    }
+    if (t - personAt[i]! < GHOST_SECONDS) {
+      // hidden by someone passing in front: it keeps what it showed last (for a while)
+      // (only a change that was steady for a while before: not the passer-by's own approach)
+      if (verdict[i] && t - verdictAt[i]! < HOLD_HIDDEN_SECONDS && verdictAt[i]! - changedSince[i]! >= STEADY_SECONDS) held++;
+      continue;
+    }
+    const dz = Math.abs(zs[i]! - zl[i]!);
+    const gx = i % w > 0 && learned[i - 1] ? zs[i]! - zs[i - 1]! - (zl[i]! - zl[i - 1]!) : 0;
+    const gy = i >= w && learned[i - w] ? zs[i]! - zs[i - w]! - (zl[i]! - zl[i - w]!) : 0;
+    const diff = dz > Z_DIFF || Math.abs(gx) + Math.abs(gy) > G_DIFF * 2;
+    if (!diff && still) matched[i] = 1;
+    else if (diff && still && !matched[i]) {
+      // never matched its learned look: learned wrong (someone standing there, undetected, while it
+      // was learned) — after a while it is learned again; it never counts as changed
+      if (t - learnedT[i]! > SUSPECT_SECONDS) {
+        learned[i] = 0;
+        learnedDelta--;
+        versions++;
+        stable[i] = 0;
+        acc[i] = 0;
+        run[i] = 0;
+      }
+      continue;
+    }
+    if (!ready) continue;
+    if (diff && still && !verdict[i]) changedSince[i] = t;
+    verdict[i] = diff && still ? 1 : 0;
+    verdictAt[i] = t;
+    if (diff && still) {
+      changed++;
+      x1 = Math.min(x1, nx);
+      y1 = Math.min(y1, ny);
+      x2 = Math.max(x2, nx);
+      y2 = Math.max(y2, ny);
+    } else if (!diff && still && !covered) {
+      // selective update of the clear reference: only unchanged, still pixels under no box
+      L[i] = L[i]! + (S[i]! - L[i]!) * bl;
+    }
+  }
+  out[0] = changed;
+  out[1] = held;
+  out[2] = x1;
+  out[3] = y1;
+  out[4] = x2;
+  out[5] = y2;
+  out[6] = learnedDelta;
+  out[7] = versions;
 }

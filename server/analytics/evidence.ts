@@ -92,9 +92,21 @@ export function plausible(e: TrackEvidence, opts: PlausibilityOptions = {}): boo
 
 /** Median padded with zeros to at least 3 values (Frigate's "computed score"). */
 function median(scores: readonly number[]): number {
-  const s = [...scores];
-  while (s.length < 3) s.push(0);
-  s.sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+  // insertion sort into a reused scratch (a window of a few dozen scores, on every track update: a copied
+  // array and Array#sort with a comparator were a visible share of the analytics' garbage)
+  const n = Math.max(3, scores.length);
+  if (medianScratch.length < n) medianScratch = new Float64Array(2 * n);
+  const s = medianScratch;
+  for (let i = 0; i < n; i++) {
+    const v = i < scores.length ? scores[i]! : 0;
+    let j = i - 1;
+    while (j >= 0 && s[j]! > v) {
+      s[j + 1] = s[j]!;
+      j--;
+    }
+    s[j + 1] = v;
+  }
+  const m = n >> 1;
+  return n % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 }
+let medianScratch = new Float64Array(32);

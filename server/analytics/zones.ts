@@ -169,37 +169,75 @@ export function pointInPolygon(x: number, y: number, poly: readonly Point[]): bo
   return inside;
 }
 
-/** Polygon ∩ axis-aligned rectangle (Sutherland–Hodgman, valid for concave subject polygons). */
-function clipToRect(poly: readonly Point[], r: Box): Point[] {
-  let out: Point[] = poly.map((p) => [p[0], p[1]]);
-  const edges: [(p: Point) => boolean, (a: Point, b: Point) => Point][] = [
-    [(p) => p[0] >= r.x1, (a, b) => [r.x1, a[1] + ((b[1] - a[1]) * (r.x1 - a[0])) / (b[0] - a[0])]],
-    [(p) => p[0] <= r.x2, (a, b) => [r.x2, a[1] + ((b[1] - a[1]) * (r.x2 - a[0])) / (b[0] - a[0])]],
-    [(p) => p[1] >= r.y1, (a, b) => [a[0] + ((b[0] - a[0]) * (r.y1 - a[1])) / (b[1] - a[1]), r.y1]],
-    [(p) => p[1] <= r.y2, (a, b) => [a[0] + ((b[0] - a[0]) * (r.y2 - a[1])) / (b[1] - a[1]), r.y2]],
-  ];
-  for (const [inside, cut] of edges) {
-    const src = out;
-    out = [];
-    for (let i = 0; i < src.length; i++) {
-      const cur = src[i]!;
-      const prev = src[(i + src.length - 1) % src.length]!;
-      if (inside(cur)) {
-        if (!inside(prev)) out.push(cut(prev, cur));
-        out.push(cur);
-      } else if (inside(prev)) out.push(cut(prev, cur));
-    }
-    if (out.length === 0) break;
+/** Sutherland–Hodgman ping-pong buffers (x, y pairs) for clippedArea: it runs per track, zone and frame. */
+let clipA = new Float64Array(64);
+let clipB = new Float64Array(64);
+
+function insideEdge(e: number, x: number, y: number, r: Box): boolean {
+  return e === 0 ? x >= r.x1 : e === 1 ? x <= r.x2 : e === 2 ? y >= r.y1 : y <= r.y2;
+}
+
+/**
+ * The area of the polygon clipped to the axis-aligned rectangle (Sutherland–Hodgman against its four
+ * edges in turn), in flat scratch buffers: the version with a closure and an array per point made most of
+ * the analytics' per-frame garbage after the pixel loops. Valid for concave polygons.
+ */
+function clippedArea(poly: readonly Point[], r: Box): number {
+  if (clipA.length < 2 * poly.length) clipA = new Float64Array(4 * poly.length);
+  let src = clipA;
+  let dst = clipB;
+  let n = poly.length;
+  for (let i = 0; i < n; i++) {
+    src[2 * i] = poly[i]![0];
+    src[2 * i + 1] = poly[i]![1];
   }
-  return out;
+  for (let e = 0; e < 4 && n > 0; e++) {
+    // a pass adds at most one crossing per edge: ≤ 2n points
+    if (dst.length < 4 * n) {
+      dst = new Float64Array(8 * n);
+      if (src === clipA) clipB = dst;
+      else clipA = dst;
+    }
+    let m = 0;
+    for (let i = 0; i < n; i++) {
+      const j = (i + n - 1) % n;
+      const cx = src[2 * i]!, cy = src[2 * i + 1]!;
+      const px = src[2 * j]!, py = src[2 * j + 1]!;
+      const cin = insideEdge(e, cx, cy, r);
+      const pin = insideEdge(e, px, py, r);
+      if (cin !== pin) {
+        // the crossing of prev → cur with the edge
+        if (e < 2) {
+          const X = e === 0 ? r.x1 : r.x2;
+          dst[m++] = X;
+          dst[m++] = py + ((cy - py) * (X - px)) / (cx - px);
+        } else {
+          const Y = e === 2 ? r.y1 : r.y2;
+          dst[m++] = px + ((cx - px) * (Y - py)) / (cy - py);
+          dst[m++] = Y;
+        }
+      }
+      if (cin) {
+        dst[m++] = cx;
+        dst[m++] = cy;
+      }
+    }
+    const t = src;
+    src = dst;
+    dst = t;
+    n = m / 2;
+  }
+  if (n < 3) return 0;
+  let a = 0;
+  for (let i = 0, j = n - 1; i < n; j = i++) a += src[2 * j]! * src[2 * i + 1]! - src[2 * i]! * src[2 * j + 1]!;
+  return Math.abs(a) / 2;
 }
 
 /** Fraction (0..1) of the box's area that lies inside the polygon; box in the polygon's units. */
 export function boxOverlapFraction(box: Box, poly: readonly Point[]): number {
   const area = (box.x2 - box.x1) * (box.y2 - box.y1);
   if (!(area > 0)) return 0;
-  const clipped = clipToRect(poly, box);
-  return clipped.length < 3 ? 0 : Math.min(1, polygonArea(clipped) / area);
+  return Math.min(1, clippedArea(poly, box) / area);
 }
 
 /** Box in pixels → box in normalised 0..1 coordinates of a width×height image. */

@@ -3,6 +3,7 @@
  * a fresh data dir, a free port on 127.0.0.1, a known admin password.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { SERVER_NODE_FLAGS } from '../../server/startup/node-flags.ts';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -40,7 +41,7 @@ export async function startWatchpost(opts: WatchpostOptions = {}): Promise<Watch
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'wp-data-'));
   const port = await freePort();
   const adminPassword = opts.adminPassword ?? 'test-admin-pw-1';
-  const args = [join(REPO_ROOT, 'server', 'main.ts')];
+  const args = [...SERVER_NODE_FLAGS, join(REPO_ROOT, 'server', 'main.ts')];
   if (opts.configYaml !== undefined) {
     const cfgFile = join(dataDir, 'test-config.yml');
     writeFileSync(cfgFile, opts.configYaml);

@@ -1,6 +1,7 @@
 /**
  * Publishes the node's events to an MQTT broker (docs/mqtt.md): camera states, alarm events and per-zone alarm
- * states, alarm snapshots, the node's status with a Last Will, and Home Assistant discovery. Topics: topics.ts.
+ * states, alarm snapshots, the node's status with a Last Will, and Home Assistant discovery. Topics: topics.ts;
+ * what an earlier run left retained and is gone: sweep.ts.
  *
  * The broker is never in the way of the server: nothing here blocks or throws into the event bus. While the
  * broker is away, retained states are not queued (the newest of each is republished on every (re)connect, so a
@@ -11,6 +12,7 @@ import mqtt, { type MqttClient } from 'mqtt';
 import type { AlarmView } from '../alarms/types.ts';
 import { createLogger } from '../util/log.ts';
 import { MqttState } from './state.ts';
+import { expectedTopics, sweepStale } from './sweep.ts';
 import { clientOptions, type MqttOptions, type MqttStatus } from './types.ts';
 import {
   OFF, ON, Topics, alarmEventPayload, cameraEntityDiscovery, cameraOnlineDiscovery, cameraStatePayload, nodeDiscovery,
@@ -101,7 +103,15 @@ export class MqttPublisher {
     const downMs = this.downSince === null ? 0 : Date.now() - this.downSince;
     this.downSince = null;
     const n = this.republishAll();
+    if (this.connects === 1 && this.client) void this.sweep(this.client);
     log.info(this.connects === 1 ? 'MQTT connected' : 'MQTT connected again', { url: redactUrl(this.o.url), retained: n, downSeconds: Math.round(downMs / 1000) });
+  }
+
+  /** Once per start: clear what an earlier run left retained and is gone now (sweep.ts). */
+  private async sweep(c: MqttClient): Promise<void> {
+    const expected = () => expectedTopics(this.topics, this.o.sources.cameras().map((x) => x.id), this.st.zoneList(), this.o.snapshots);
+    const cleared = await sweepStale(c, this.topics, expected);
+    if (cleared.length) log.info('MQTT: cleared retained topics of cameras or zones that are gone', { count: cleared.length, topics: cleared.slice(0, 20) });
   }
 
   private onError(err: Error & { code?: number | string }): void {

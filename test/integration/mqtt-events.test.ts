@@ -170,6 +170,30 @@ describe('MQTT events and Home Assistant discovery', () => {
     }
   }, 60_000);
 
+  it('a camera removed from the config while the server was down: its retained configs and state are cleared at the next start', async () => {
+    const node = 'site-c';
+    const yaml = (ids: string[]) =>
+      ['server: {host: 127.0.0.1}', 'demo: false', `cluster: {nodeId: ${node}, mqtt: ${JSON.stringify(broker.url('watchpost', PW))}}`, 'cameras:',
+        ...ids.map((id) => `  - {id: ${id}, name: ${id}, url: "rtsp://127.0.0.1:1/none"}`)].join('\n');
+    const cfg = (id: string) => `homeassistant/binary_sensor/watchpost-${node}/${id}_online/config`;
+    const first = await startWatchpost({ configYaml: yaml(['keep', 'gone']) });
+    await sub.waitFor('gone config', (m) => m.topic === cfg('gone') && m.payload.length > 0);
+    await sub.waitFor('gone state', (m) => m.topic === `watchpost/${node}/camera/gone/state` && m.payload.length > 0);
+    await first.dispose();
+    const from = sub.messages.length;
+    const second = await startWatchpost({ configYaml: yaml(['keep']) });
+    try {
+      await sub.waitFor('gone config cleared', (m) => sub.messages.indexOf(m) >= from && m.topic === cfg('gone') && m.payload.length === 0, 15_000);
+      await sub.waitFor('gone state cleared', (m) => sub.messages.indexOf(m) >= from && m.topic === `watchpost/${node}/camera/gone/state` && m.payload.length === 0);
+      await new Promise((r) => setTimeout(r, 1000));
+      const after = sub.messages.slice(from);
+      expect(after.filter((m) => m.topic === cfg('keep') && m.payload.length === 0)).toEqual([]); // what still exists stays
+      expect(after.some((m) => m.topic === cfg('keep') && m.payload.length > 0)).toBe(true);
+    } finally {
+      await second.dispose();
+    }
+  }, 60_000);
+
   it('a wrong broker password is one clear log line and a metric; the server keeps running and never logs the password', async () => {
     const bad = await startWatchpost({
       configYaml: ['server: {host: 127.0.0.1}', 'demo: false', `metrics: {token: ${TOKEN}}`, 'cluster: {nodeId: site-bad}'].join('\n'),
@@ -194,7 +218,8 @@ describe('MQTT events and Home Assistant discovery', () => {
 
 describe('cluster roles not built yet', () => {
   it('a recorder role or a PostgreSQL URL stops the start-up with a clear message, not silently', async () => {
-    for (const env of [{ WATCHPOST_ROLE: 'recorder' }, { WATCHPOST_DATABASE_URL: 'postgres://wp:pw-not-logged@127.0.0.1/wp' }]) {
+    const envs: Record<string, string>[] = [{ WATCHPOST_ROLE: 'recorder' }, { WATCHPOST_DATABASE_URL: 'postgres://wp:pw-not-logged@127.0.0.1/wp' }];
+    for (const env of envs) {
       const dataDir = mkdtempSync(join(tmpdir(), 'wp-role-'));
       const err = await startWatchpost({ configYaml: 'demo: false\nserver: {host: 127.0.0.1}', env, dataDir }).then(
         (w) => w.dispose().then(() => 'started'),

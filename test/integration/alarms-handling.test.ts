@@ -8,6 +8,7 @@
 import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { apiClient } from '../support/api.ts';
 import { login, startWatchpost, type Watchpost } from '../support/server.ts';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -18,15 +19,7 @@ let admin: string;
 let gateOnly: string;
 const square = [[0.1, 0.1], [0.6, 0.1], [0.6, 0.6], [0.1, 0.6]];
 
-async function call(method: string, path: string, cookie: string, json?: unknown): Promise<{ status: number; body: Json }> {
-  const r = await fetch(`${wp.url}${path}`, {
-    method,
-    headers: { cookie, ...(json !== undefined ? { 'content-type': 'application/json' } : {}) },
-    body: json !== undefined ? JSON.stringify(json) : undefined,
-  });
-  const text = await r.text();
-  return { status: r.status, body: text ? JSON.parse(text) : undefined };
-}
+const call = apiClient(() => wp);
 
 /** An alarm as live analytics stores it (priority as AlarmService gives it: from the zone). */
 function insertAlarm(cam: string, zone: string, kind: string, priority: number, startMs: number): number {
@@ -55,7 +48,7 @@ beforeAll(async () => {
     ].join('\n'),
   });
   admin = await login(wp.url, 'admin', wp.adminPassword);
-  const u = await call('POST', '/api/users', admin, { username: 'op-gate', password: 'op-gate-pass-2026', role: 'operator', cameras: ['gate'] });
+  const u = await call('POST', '/api/users', { cookie: admin, json: { username: 'op-gate', password: 'op-gate-pass-2026', role: 'operator', cameras: ['gate'] } });
   expect(u.status, JSON.stringify(u.body)).toBe(201);
   gateOnly = await login(wp.url, 'op-gate', 'op-gate-pass-2026');
 }, 90_000);
@@ -66,17 +59,17 @@ afterAll(async () => {
 
 describe('alarm handling over HTTP (issue H point 4)', () => {
   it('zones carry a validated priority', async () => {
-    const bad = await call('PUT', '/api/cameras/gate/zones', admin, { zones: [{ name: 'lane', kind: 'exit', polygon: square, priority: 5 }] });
+    const bad = await call('PUT', '/api/cameras/gate/zones', { cookie: admin, json: { zones: [{ name: 'lane', kind: 'exit', polygon: square, priority: 5 }] } });
     expect(bad.status).toBe(400);
     expect(JSON.stringify(bad.body)).toMatch(/priority must be 1 \(high\), 2 \(normal\) or 3 \(low\)/);
-    const ok = await call('PUT', '/api/cameras/gate/zones', admin, {
+    const ok = await call('PUT', '/api/cameras/gate/zones', { cookie: admin, json: {
       zones: [
         { name: 'lane', kind: 'exit', polygon: square },
         { name: 'lawn', kind: 'loitering', polygon: square, priority: 3 },
       ],
-    });
+    } });
     expect(ok.status, JSON.stringify(ok.body)).toBe(200);
-    expect((await call('GET', '/api/cameras/gate/zones', admin)).body.zones.map((z: Json) => z.priority)).toEqual([undefined, 3]);
+    expect((await call('GET', '/api/cameras/gate/zones', { cookie: admin })).body.zones.map((z: Json) => z.priority)).toEqual([undefined, 3]);
   });
 
   it('bulk acknowledge, resolve with outcomes, list by priority, false-alarm rate per zone, duty log', async () => {
@@ -87,10 +80,10 @@ describe('alarm handling over HTTP (issue H point 4)', () => {
     const bankA = insertAlarm('bank', 'vault', 'loitering', 2, now - 30_000);
 
     // open alarms: high priority first, then newest first
-    expect((await call('GET', '/api/alarms?status=open', admin)).body.alarms.map((a: Json) => a.id)).toEqual([lane, bankA, lawn2, lawn1]);
+    expect((await call('GET', '/api/alarms?status=open', { cookie: admin })).body.alarms.map((a: Json) => a.id)).toEqual([lane, bankA, lawn2, lawn1]);
 
     // bulk: a user who sees only gate cannot touch bank's alarm (404 as if unknown); the rest go through
-    const bulk = await call('POST', '/api/alarms/ack', gateOnly, { ids: [lawn1, lawn2, bankA, 999_999], note: 'one visitor' });
+    const bulk = await call('POST', '/api/alarms/ack', { cookie: gateOnly, json: { ids: [lawn1, lawn2, bankA, 999_999], note: 'one visitor' } });
     expect(bulk.status).toBe(200);
     expect(bulk.body.results.map((r: Json) => [r.id, r.ok, r.ok ? r.alarm.status : r.status])).toEqual([
       [lawn1, true, 'acknowledged'],
@@ -99,22 +92,22 @@ describe('alarm handling over HTTP (issue H point 4)', () => {
       [999_999, false, 404],
     ]);
     expect(JSON.stringify(bulk.body)).not.toContain('vault'); // nothing about the hidden camera's alarm
-    const again = await call('POST', '/api/alarms/ack', admin, { ids: [lawn1, lane] });
+    const again = await call('POST', '/api/alarms/ack', { cookie: admin, json: { ids: [lawn1, lane] } });
     expect(again.body.results.map((r: Json) => [r.ok, r.ok ? r.alarm.status : r.code])).toEqual([[false, 'wrong_state'], [true, 'acknowledged']]);
-    expect((await call('POST', '/api/alarms/ack', admin, { ids: [] })).status).toBe(400);
-    expect((await call('POST', '/api/alarms/ack', admin, { ids: ['x'] })).status).toBe(400);
+    expect((await call('POST', '/api/alarms/ack', { cookie: admin, json: { ids: [] } })).status).toBe(400);
+    expect((await call('POST', '/api/alarms/ack', { cookie: admin, json: { ids: ['x'] } })).status).toBe(400);
 
     // resolve: outcome stored and returned; an unknown outcome is a 400; no outcome (older client) is accepted as "not given"
-    expect((await call('POST', `/api/alarms/${lawn1}/resolve`, admin, { outcome: 'maybe' })).status).toBe(400);
-    const r1 = await call('POST', `/api/alarms/${lawn1}/resolve`, admin, { outcome: 'false_alarm', note: 'shadow of a tree' });
+    expect((await call('POST', `/api/alarms/${lawn1}/resolve`, { cookie: admin, json: { outcome: 'maybe' } })).status).toBe(400);
+    const r1 = await call('POST', `/api/alarms/${lawn1}/resolve`, { cookie: admin, json: { outcome: 'false_alarm', note: 'shadow of a tree' } });
     expect(r1.status, JSON.stringify(r1.body)).toBe(200);
     expect(r1.body).toMatchObject({ status: 'resolved', outcome: 'false_alarm', outcomeNote: 'shadow of a tree', priority: 3 });
-    expect((await call('POST', `/api/alarms/${lawn2}/resolve`, admin, { outcome: 'genuine' })).body.outcome).toBe('genuine');
-    expect((await call('POST', `/api/alarms/${lane}/resolve`, admin, {})).body).toMatchObject({ status: 'resolved', outcome: null });
-    expect((await call('GET', `/api/alarms/${lawn1}`, admin)).body.outcome).toBe('false_alarm');
+    expect((await call('POST', `/api/alarms/${lawn2}/resolve`, { cookie: admin, json: { outcome: 'genuine' } })).body.outcome).toBe('genuine');
+    expect((await call('POST', `/api/alarms/${lane}/resolve`, { cookie: admin, json: {} })).body).toMatchObject({ status: 'resolved', outcome: null });
+    expect((await call('GET', `/api/alarms/${lawn1}`, { cookie: admin })).body.outcome).toBe('false_alarm');
 
     // per camera + zone over 30 days
-    const st = await call('GET', '/api/alarms/stats?camera=gate&days=30', admin);
+    const st = await call('GET', '/api/alarms/stats?camera=gate&days=30', { cookie: admin });
     expect(st.status).toBe(200);
     expect(st.body).toEqual({
       days: 30,
@@ -123,13 +116,13 @@ describe('alarm handling over HTTP (issue H point 4)', () => {
         { cameraId: 'gate', zone: 'lawn', total: 2, genuine: 1, false_alarm: 1, test: 0, unclassified: 0, open: 0, falseAlarmRate: 0.5 },
       ],
     });
-    expect((await call('GET', '/api/alarms/stats', admin)).body.zones.map((z: Json) => `${z.cameraId}/${z.zone}`)).toEqual(['bank/vault', 'gate/lane', 'gate/lawn']);
-    expect((await call('GET', '/api/alarms/stats', gateOnly)).body.zones.map((z: Json) => z.cameraId)).toEqual(['gate', 'gate']);
-    expect((await call('GET', '/api/alarms/stats?camera=bank', gateOnly)).status).toBe(404);
-    expect((await call('GET', '/api/alarms/stats?days=-1', admin)).status).toBe(400);
+    expect((await call('GET', '/api/alarms/stats', { cookie: admin })).body.zones.map((z: Json) => `${z.cameraId}/${z.zone}`)).toEqual(['bank/vault', 'gate/lane', 'gate/lawn']);
+    expect((await call('GET', '/api/alarms/stats', { cookie: gateOnly })).body.zones.map((z: Json) => z.cameraId)).toEqual(['gate', 'gate']);
+    expect((await call('GET', '/api/alarms/stats?camera=bank', { cookie: gateOnly })).status).toBe(404);
+    expect((await call('GET', '/api/alarms/stats?days=-1', { cookie: admin })).status).toBe(400);
 
     // the duty log: acknowledged entries, and the resolve names the outcome
-    const log = (await call('GET', '/api/dutylog?camera=gate', admin)).body as Json[];
+    const log = (await call('GET', '/api/dutylog?camera=gate', { cookie: admin })).body as Json[];
     const of = (id: number) => log.filter((e) => e.data?.alarmId === id).map((e) => e.kind).sort();
     expect(of(lawn1)).toEqual(['alarm_ack', 'alarm_resolved']);
     expect(of(lane)).toEqual(['alarm_ack', 'alarm_resolved']);

@@ -12,6 +12,7 @@ import Database from 'better-sqlite3';
 import { request } from 'node:http';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { apiClient } from '../support/api.ts';
 import { startWatchpost, type Watchpost } from '../support/server.ts';
 
 let wp: Watchpost;
@@ -21,35 +22,7 @@ const ROLES = ['operator', 'supervisor', 'investigator', 'admin', 'wall', 'guard
 const cookies: Record<string, string> = {};
 const rec: Record<string, Record<'gate' | 'bank', string>> = {};
 
-function call(method: string, path: string, o: { cookie?: string; json?: unknown } = {}): Promise<{ status: number; body: Json; text: string }> {
-  return new Promise((resolve, reject) => {
-    const body = o.json !== undefined ? JSON.stringify(o.json) : undefined;
-    const req = request({ host: '127.0.0.1', port: wp.port, method, path, headers: { ...(body ? { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)) } : {}), ...(o.cookie ? { cookie: o.cookie } : {}) } }, (res) => {
-      let text = '';
-      res.setEncoding('utf8');
-      // the event stream never ends by itself: the first chunk is enough
-      res.on('data', (d: string) => {
-        text += d;
-        if (path.startsWith('/api/events')) res.destroy();
-      });
-      const done = () => {
-        let parsed: Json;
-        try {
-          parsed = text ? JSON.parse(text) : undefined;
-        } catch {
-          parsed = undefined;
-        }
-        resolve({ status: res.statusCode!, body: parsed, text });
-      };
-      res.on('end', done);
-      res.on('close', done);
-    });
-    req.on('error', (e) => (path.startsWith('/api/events') ? undefined : reject(new Error(`${method} ${path}: ${e.message}`))));
-    req.setTimeout(5000, () => req.destroy(new Error('no answer in 5 s')));
-    if (body) req.write(body);
-    req.end();
-  });
-}
+const call = apiClient(() => wp, { timeoutMs: 5000 });
 
 async function login(username: string, password: string): Promise<string> {
   const r = await new Promise<string>((resolve, reject) => {

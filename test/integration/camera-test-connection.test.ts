@@ -7,6 +7,7 @@
 import { createServer, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort, startRtspServer, type RtspServer } from '../support/rtsp.ts';
+import { apiClient } from '../support/api.ts';
 import { login, startWatchpost, type Watchpost } from '../support/server.ts';
 
 let wp: Watchpost;
@@ -16,16 +17,7 @@ let admin: string;
 let operator: string;
 let wall: string;
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-async function call(cookie: string, method: string, path: string, json?: unknown): Promise<{ status: number; body: any; text: string }> {
-  const r = await fetch(`${wp.url}${path}`, {
-    method,
-    headers: { cookie, ...(json !== undefined ? { 'content-type': 'application/json' } : {}) },
-    body: json !== undefined ? JSON.stringify(json) : undefined,
-  });
-  const text = await r.text();
-  return { status: r.status, body: text ? JSON.parse(text) : undefined, text };
-}
+const call = apiClient(() => wp);
 
 beforeAll(async () => {
   [open, locked, wp] = await Promise.all([
@@ -35,7 +27,7 @@ beforeAll(async () => {
   ]);
   admin = await login(wp.url, 'admin', wp.adminPassword);
   for (const role of ['operator', 'wall'] as const) {
-    const u = await call(admin, 'POST', '/api/users', { username: `t-${role}`, password: `t-${role}-pass-2026`, role });
+    const u = await call('POST', '/api/users', { cookie: admin, json: { username: `t-${role}`, password: `t-${role}-pass-2026`, role } });
     expect(u.status, u.text).toBe(201);
   }
   operator = await login(wp.url, 't-operator', 't-operator-pass-2026');
@@ -49,7 +41,7 @@ afterAll(async () => {
 describe('POST /api/cameras/test', () => {
   it('a good source: resolution, codec, fps (and nothing stored)', async () => {
     const t0 = Date.now();
-    const r = await call(admin, 'POST', '/api/cameras/test', { url: open.url(), name: 'Gate' });
+    const r = await call('POST', '/api/cameras/test', { cookie: admin, json: { url: open.url(), name: 'Gate' } });
     expect(r.status, r.text).toBe(200);
     expect(r.body).toMatchObject({ ok: true, width: 640, height: 360, codec: 'h264' });
     expect(r.body.fps).toBeCloseTo(10, 0);
@@ -57,19 +49,19 @@ describe('POST /api/cameras/test', () => {
     expect(r.body.bitrateKbps).toBeGreaterThan(20);
     expect(r.body.bitrateKbps).toBeLessThan(2000);
     expect(Date.now() - t0).toBeLessThan(10_000);
-    expect((await call(admin, 'GET', '/api/cameras')).body).toEqual([]);
+    expect((await call('GET', '/api/cameras', { cookie: admin })).body).toEqual([]);
   });
 
   it('credentials (apart or in the URL) are used; wrong ones → auth_failed, the password never echoed', async () => {
-    const good = await call(admin, 'POST', '/api/cameras/test', { url: locked.url(), username: 'viewer', password: 'right-pass-77' });
+    const good = await call('POST', '/api/cameras/test', { cookie: admin, json: { url: locked.url(), username: 'viewer', password: 'right-pass-77' } });
     expect(good.body).toMatchObject({ ok: true, width: 320, height: 240 });
-    const inUrl = await call(admin, 'POST', '/api/cameras/test', { url: locked.url().replace('rtsp://', 'rtsp://viewer:right-pass-77@') });
+    const inUrl = await call('POST', '/api/cameras/test', { cookie: admin, json: { url: locked.url().replace('rtsp://', 'rtsp://viewer:right-pass-77@') } });
     expect(inUrl.body).toMatchObject({ ok: true, width: 320 });
-    const bad = await call(admin, 'POST', '/api/cameras/test', { url: locked.url(), username: 'viewer', password: 'wrong-pass-secret' });
+    const bad = await call('POST', '/api/cameras/test', { cookie: admin, json: { url: locked.url(), username: 'viewer', password: 'wrong-pass-secret' } });
     expect(bad.status).toBe(200);
     expect(bad.body).toMatchObject({ ok: false, code: 'auth_failed' });
     expect(bad.text).not.toContain('wrong-pass-secret');
-    const none = await call(admin, 'POST', '/api/cameras/test', { url: locked.url() });
+    const none = await call('POST', '/api/cameras/test', { cookie: admin, json: { url: locked.url() } });
     expect(none.body).toMatchObject({ ok: false, code: 'auth_failed' });
     expect(wp.output()).not.toContain('wrong-pass-secret');
     expect(wp.output()).not.toContain('right-pass-77');
@@ -77,7 +69,7 @@ describe('POST /api/cameras/test', () => {
 
   it('an unreachable 127.0.0.1 port → unreachable', async () => {
     const port = await freePort();
-    const r = await call(admin, 'POST', '/api/cameras/test', { url: `rtsp://127.0.0.1:${port}/cam`, password: 'pw-never-shown' });
+    const r = await call('POST', '/api/cameras/test', { cookie: admin, json: { url: `rtsp://127.0.0.1:${port}/cam`, password: 'pw-never-shown' } });
     expect(r.body).toMatchObject({ ok: false, code: 'unreachable' });
     expect(r.text).not.toContain('pw-never-shown');
   });
@@ -89,7 +81,7 @@ describe('POST /api/cameras/test', () => {
     const port = (hung.address() as { port: number }).port;
     try {
       const t0 = Date.now();
-      const r = await call(admin, 'POST', '/api/cameras/test', { url: `rtsp://127.0.0.1:${port}/cam` });
+      const r = await call('POST', '/api/cameras/test', { cookie: admin, json: { url: `rtsp://127.0.0.1:${port}/cam` } });
       expect(r.body.ok).toBe(false);
       // ffmpeg's "Invalid data" after the RTSP timeout, classified as for camera status (server/media/classify.ts):
       // a hung camera and a port that speaks something else than RTSP look the same
@@ -102,25 +94,25 @@ describe('POST /api/cameras/test', () => {
   }, 15_000);
 
   it('a bad body → 400 naming the field', async () => {
-    const r = await call(admin, 'POST', '/api/cameras/test', { url: 'http://127.0.0.1/x', password: 'pw-never-shown' });
+    const r = await call('POST', '/api/cameras/test', { cookie: admin, json: { url: 'http://127.0.0.1/x', password: 'pw-never-shown' } });
     expect(r.status).toBe(400);
     expect(r.body.error.code).toBe('invalid_request');
     expect(r.body.error.message).toMatch(/url/);
     expect(r.text).not.toContain('pw-never-shown');
-    const missing = await call(admin, 'POST', '/api/cameras/test', { username: 'x' });
+    const missing = await call('POST', '/api/cameras/test', { cookie: admin, json: { username: 'x' } });
     expect(missing.status).toBe(400);
     expect(missing.body.error.message).toMatch(/url/);
   });
 
   it('only the roles that may add a camera (admin): operator and wall → 403', async () => {
     for (const c of [operator, wall]) {
-      const r = await call(c, 'POST', '/api/cameras/test', { url: open.url() });
+      const r = await call('POST', '/api/cameras/test', { cookie: c, json: { url: open.url() } });
       expect(r.status).toBe(403);
     }
   });
 
   it('is not audited as a camera change', async () => {
-    const r = await call(admin, 'GET', '/api/audit?limit=200');
+    const r = await call('GET', '/api/audit?limit=200', { cookie: admin });
     expect(r.status, r.text).toBe(200);
     const actions: string[] = r.body.entries.map((e: { action: string }) => e.action);
     expect(actions).toContain('user.create'); // the trail is there
@@ -128,14 +120,14 @@ describe('POST /api/cameras/test', () => {
   });
 
   it('editing: the saved credentials of the camera are used, only towards its own host:port', async () => {
-    const c = await call(admin, 'POST', '/api/cameras', { id: 'door', name: 'Door', url: locked.url(), username: 'viewer', password: 'right-pass-77', enabled: false });
+    const c = await call('POST', '/api/cameras', { cookie: admin, json: { id: 'door', name: 'Door', url: locked.url(), username: 'viewer', password: 'right-pass-77', enabled: false } });
     expect(c.status, c.text).toBe(201);
-    const saved = await call(admin, 'POST', '/api/cameras/test', { url: locked.url(), cameraId: 'door' });
+    const saved = await call('POST', '/api/cameras/test', { cookie: admin, json: { url: locked.url(), cameraId: 'door' } });
     expect(saved.body).toMatchObject({ ok: true, width: 320, height: 240 });
     // another port on the same host: the saved password is not sent there
-    const elsewhere = await call(admin, 'POST', '/api/cameras/test', { url: open.url().replace('/cam', '/other'), cameraId: 'door' });
+    const elsewhere = await call('POST', '/api/cameras/test', { cookie: admin, json: { url: open.url().replace('/cam', '/other'), cameraId: 'door' } });
     expect(elsewhere.body.ok).toBe(false);
-    const bad = await call(admin, 'POST', '/api/cameras/test', { url: locked.url(), cameraId: 'nope' });
+    const bad = await call('POST', '/api/cameras/test', { cookie: admin, json: { url: locked.url(), cameraId: 'nope' } });
     expect(bad.status).toBe(404);
   });
 });

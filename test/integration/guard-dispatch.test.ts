@@ -11,6 +11,7 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { apiClient } from '../support/api.ts';
 import { login, startWatchpost, type Watchpost } from '../support/server.ts';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -23,21 +24,7 @@ let li: string;
 let jpeg: Buffer;
 let png: Buffer;
 
-async function call(method: string, path: string, cookie: string, json?: unknown): Promise<{ status: number; body: Json }> {
-  const r = await fetch(`${wp.url}${path}`, {
-    method,
-    headers: { cookie, ...(json !== undefined ? { 'content-type': 'application/json' } : {}) },
-    body: json !== undefined ? JSON.stringify(json) : undefined,
-  });
-  const text = await r.text();
-  let body: Json = text;
-  try {
-    body = text ? JSON.parse(text) : undefined;
-  } catch {
-    /* not JSON */
-  }
-  return { status: r.status, body };
-}
+const call = apiClient(() => wp);
 
 async function photo(id: number, cookie: string, body: Buffer, type = 'image/jpeg'): Promise<{ status: number; body: Json }> {
   const r = await fetch(`${wp.url}/api/dispatches/${id}/photos`, { method: 'POST', headers: { cookie, 'content-type': type }, body });
@@ -61,7 +48,7 @@ async function ackedAlarm(cam: string): Promise<number> {
   }
   mkdirSync(join(wp.dataDir, 'alarms', 'snapshots'), { recursive: true });
   writeFileSync(join(wp.dataDir, 'alarms', 'snapshots', `alarm-${id}.jpg`), jpeg);
-  expect((await call('POST', `/api/alarms/${id}/ack`, admin, {})).status).toBe(200);
+  expect((await call('POST', `/api/alarms/${id}/ack`, { cookie: admin, json: {} })).status).toBe(200);
   return id;
 }
 
@@ -81,7 +68,7 @@ beforeAll(async () => {
   });
   admin = await login(wp.url, 'admin', wp.adminPassword);
   for (const [u, name, cams] of [['wang', '王保安', null], ['li', '李保安', ['gate']]] as const) {
-    const r = await call('POST', '/api/users', admin, { username: u, password: `${u}-guard-pass-2026`, role: 'guard', displayName: name, cameras: cams });
+    const r = await call('POST', '/api/users', { cookie: admin, json: { username: u, password: `${u}-guard-pass-2026`, role: 'guard', displayName: name, cameras: cams } });
     expect(r.status, JSON.stringify(r.body)).toBe(201);
   }
   wang = await login(wp.url, 'wang', 'wang-guard-pass-2026');
@@ -97,30 +84,30 @@ describe('dispatch to a guard (issue L point 2)', () => {
   let id = 0;
 
   it('the post lists guard accounts and dispatches to one by name; free text is still a radio dispatch', async () => {
-    const guards = await call('GET', '/api/dispatches/guards', admin);
+    const guards = await call('GET', '/api/dispatches/guards', { cookie: admin });
     expect(guards.body.guards.map((g: Json) => [g.username, g.displayName])).toEqual([['wang', '王保安'], ['li', '李保安']]);
     alarmId = await ackedAlarm('bank');
-    const a = await call('POST', `/api/alarms/${alarmId}/dispatch`, admin, { to: 'wang', note: '东门消防通道被堵，请去看看' });
+    const a = await call('POST', `/api/alarms/${alarmId}/dispatch`, { cookie: admin, json: { to: 'wang', note: '东门消防通道被堵，请去看看' } });
     expect(a.status, JSON.stringify(a.body)).toBe(200);
     expect(a.body.status).toBe('dispatched');
     expect(a.body.dispatch.to).toBe('wang');
     expect(a.body.guardDispatch).toMatchObject({ guard: 'wang', guardName: '王保安', state: 'sent', onWayAt: null });
     id = a.body.guardDispatch.id;
     const radio = await ackedAlarm('gate');
-    const r = await call('POST', `/api/alarms/${radio}/dispatch`, admin, { to: 'Radio team 2' });
+    const r = await call('POST', `/api/alarms/${radio}/dispatch`, { cookie: admin, json: { to: 'Radio team 2' } });
     expect(r.status).toBe(200);
     expect(r.body.dispatch.to).toBe('Radio team 2');
     expect(r.body.guardDispatch).toBeNull();
     // a guard who may not see the camera, an unknown guard, a non-guard account
     const other = await ackedAlarm('bank');
-    expect((await call('POST', `/api/alarms/${other}/dispatch`, admin, { guard: 'li' })).body.error.code).toBe('guard_cannot_see_camera');
-    expect((await call('POST', `/api/alarms/${other}/dispatch`, admin, { guard: 'nobody' })).body.error.code).toBe('not_a_guard');
-    expect((await call('POST', `/api/alarms/${other}/dispatch`, admin, { guard: 'admin' })).body.error.code).toBe('not_a_guard');
-    expect((await call('GET', `/api/alarms/${other}`, admin)).body.status).toBe('acknowledged');
+    expect((await call('POST', `/api/alarms/${other}/dispatch`, { cookie: admin, json: { guard: 'li' } })).body.error.code).toBe('guard_cannot_see_camera');
+    expect((await call('POST', `/api/alarms/${other}/dispatch`, { cookie: admin, json: { guard: 'nobody' } })).body.error.code).toBe('not_a_guard');
+    expect((await call('POST', `/api/alarms/${other}/dispatch`, { cookie: admin, json: { guard: 'admin' } })).body.error.code).toBe('not_a_guard');
+    expect((await call('GET', `/api/alarms/${other}`, { cookie: admin })).body.status).toBe('acknowledged');
   });
 
   it('the guard sees their own dispatch with its snapshot, and nothing else of the console', async () => {
-    const mine = await call('GET', '/api/dispatches/mine', wang);
+    const mine = await call('GET', '/api/dispatches/mine', { cookie: wang });
     expect(mine.status).toBe(200);
     expect(mine.body.dispatches).toHaveLength(1);
     const d = mine.body.dispatches[0];
@@ -129,33 +116,33 @@ describe('dispatch to a guard (issue L point 2)', () => {
     expect(snap.status).toBe(200);
     expect(snap.headers.get('content-type')).toBe('image/jpeg');
     for (const p of ['/api/alarms', `/api/alarms/${alarmId}`, `/api/alarms/${alarmId}/snapshot.jpg`, '/api/cameras', '/api/dutylog', '/api/dispatches/guards', '/api/dispatches/times', '/api/users']) {
-      expect([p, (await call('GET', p, wang)).status]).toEqual([p, 403]);
+      expect([p, (await call('GET', p, { cookie: wang })).status]).toEqual([p, 403]);
     }
-    expect((await call('POST', `/api/alarms/${alarmId}/resolve`, wang, { outcome: 'genuine' })).status).toBe(403);
-    expect((await call('GET', '/api/dispatches/mine', li)).body.dispatches).toEqual([]);
-    expect((await call('GET', '/api/dispatches/mine', admin)).status).toBe(403);
+    expect((await call('POST', `/api/alarms/${alarmId}/resolve`, { cookie: wang, json: { outcome: 'genuine' } })).status).toBe(403);
+    expect((await call('GET', '/api/dispatches/mine', { cookie: li })).body.dispatches).toEqual([]);
+    expect((await call('GET', '/api/dispatches/mine', { cookie: admin })).status).toBe(403);
   });
 
   it('hostile: someone else\'s dispatch 403, out of order 409, photos only after accepting', async () => {
-    expect((await call('POST', `/api/dispatches/${id}/step`, li, { step: 'on_way' })).status).toBe(404); // li may not see bank
-    expect((await call('POST', `/api/dispatches/${id}/step`, admin, { step: 'on_way' })).status).toBe(403);
-    expect((await call('POST', `/api/dispatches/${id}/step`, wang, { step: 'arrived' })).status).toBe(409);
-    expect((await call('POST', `/api/dispatches/${id}/step`, wang, { step: 'handled' })).status).toBe(409);
-    expect((await call('POST', `/api/dispatches/${id}/step`, wang, { step: 'fly' })).status).toBe(400);
+    expect((await call('POST', `/api/dispatches/${id}/step`, { cookie: li, json: { step: 'on_way' } })).status).toBe(404); // li may not see bank
+    expect((await call('POST', `/api/dispatches/${id}/step`, { cookie: admin, json: { step: 'on_way' } })).status).toBe(403);
+    expect((await call('POST', `/api/dispatches/${id}/step`, { cookie: wang, json: { step: 'arrived' } })).status).toBe(409);
+    expect((await call('POST', `/api/dispatches/${id}/step`, { cookie: wang, json: { step: 'handled' } })).status).toBe(409);
+    expect((await call('POST', `/api/dispatches/${id}/step`, { cookie: wang, json: { step: 'fly' } })).status).toBe(400);
     expect((await photo(id, wang, jpeg)).status).toBe(409);
     // li's own dispatch on a camera li sees: wang may not answer it
     const a = await ackedAlarm('gate');
-    const lid = (await call('POST', `/api/alarms/${a}/dispatch`, admin, { guard: 'li' })).body.guardDispatch.id;
-    expect((await call('POST', `/api/dispatches/${lid}/step`, wang, { step: 'on_way' })).status).toBe(403);
-    expect((await call('GET', `/api/dispatches/${lid}`, wang)).status).toBe(403);
+    const lid = (await call('POST', `/api/alarms/${a}/dispatch`, { cookie: admin, json: { guard: 'li' } })).body.guardDispatch.id;
+    expect((await call('POST', `/api/dispatches/${lid}/step`, { cookie: wang, json: { step: 'on_way' } })).status).toBe(403);
+    expect((await call('GET', `/api/dispatches/${lid}`, { cookie: wang })).status).toBe(403);
     expect((await photo(lid, wang, jpeg)).status).toBe(403);
   });
 
   it('answers on my way, photos (bad ones refused, nothing lost), arrived, handled; the post sees each step', async () => {
-    const onWay = await call('POST', `/api/dispatches/${id}/step`, wang, { step: 'on_way', note: '马上到' });
+    const onWay = await call('POST', `/api/dispatches/${id}/step`, { cookie: wang, json: { step: 'on_way', note: '马上到' } });
     expect(onWay.status, JSON.stringify(onWay.body)).toBe(200);
     expect(onWay.body.state).toBe('on_way');
-    expect((await call('POST', `/api/dispatches/${id}/step`, wang, { step: 'on_way' })).status).toBe(409);
+    expect((await call('POST', `/api/dispatches/${id}/step`, { cookie: wang, json: { step: 'on_way' } })).status).toBe(409);
     const notImage = await photo(id, wang, Buffer.from('this is not a picture'));
     expect([notImage.status, notImage.body.error.code]).toEqual([400, 'not_an_image']);
     const tooBig = await photo(id, wang, Buffer.concat([jpeg, Buffer.alloc(8 * 1024 * 1024)]));
@@ -163,21 +150,21 @@ describe('dispatch to a guard (issue L point 2)', () => {
     expect((await photo(id, wang, Buffer.from('{"a":1}'), 'application/json')).status).toBe(400);
     expect((await photo(id, wang, jpeg, 'text/plain')).status).toBe(403); // csrf: a cross-site form could send that
     expect((await photo(id, wang, jpeg)).status).toBe(201);
-    expect((await call('POST', `/api/dispatches/${id}/step`, wang, { step: 'arrived' })).status).toBe(200);
+    expect((await call('POST', `/api/dispatches/${id}/step`, { cookie: wang, json: { step: 'arrived' } })).status).toBe(200);
     expect((await photo(id, wang, png, 'image/png')).status).toBe(201);
     const third = await photo(id, wang, jpeg);
     expect(third.status).toBe(201);
     expect(third.body.photos.map((p: Json) => [p.n, p.mime])).toEqual([[1, 'image/jpeg'], [2, 'image/png'], [3, 'image/jpeg']]);
     const fourth = await photo(id, wang, jpeg);
     expect([fourth.status, fourth.body.error.code]).toEqual([400, 'too_many_photos']);
-    const handled = await call('POST', `/api/dispatches/${id}/step`, wang, { step: 'handled', note: '杂物已清走' });
+    const handled = await call('POST', `/api/dispatches/${id}/step`, { cookie: wang, json: { step: 'handled', note: '杂物已清走' } });
     expect(handled.status).toBe(200);
     expect(handled.body).toMatchObject({ state: 'handled', handled: { note: '杂物已清走' } });
     expect(handled.body.arrivedAfterMs).toBeGreaterThanOrEqual(0);
     expect((await photo(id, wang, jpeg)).status).toBe(409);
-    expect((await call('POST', `/api/dispatches/${id}/step`, wang, { step: 'handled' })).status).toBe(409);
+    expect((await call('POST', `/api/dispatches/${id}/step`, { cookie: wang, json: { step: 'handled' } })).status).toBe(409);
 
-    const alarm = (await call('GET', `/api/alarms/${alarmId}`, admin)).body;
+    const alarm = (await call('GET', `/api/alarms/${alarmId}`, { cookie: admin })).body;
     expect(alarm.guardDispatch).toMatchObject({ state: 'handled', handledNote: '杂物已清走' });
     expect(alarm.guardDispatch.onWayAt).toBeLessThanOrEqual(alarm.guardDispatch.arrivedAt);
     expect(alarm.guardDispatch.photos).toHaveLength(3);
@@ -186,7 +173,7 @@ describe('dispatch to a guard (issue L point 2)', () => {
     expect(createHash('sha256').update(bytes).digest('hex')).toBe(alarm.guardDispatch.photos[0].sha256);
     expect(bytes.equals(jpeg)).toBe(true);
     // each answer and photo is on the audit trail, with the guard as actor (a photo by its size)
-    const audit = (await call('GET', '/api/audit?limit=200', admin)).body.entries as Json[];
+    const audit = (await call('GET', '/api/audit?limit=200', { cookie: admin })).body.entries as Json[];
     const mine = audit.filter((e) => e.target === String(id) && e.action.startsWith('dispatch.')).reverse(); // oldest first
     expect(mine.filter((e) => e.action === 'dispatch.step').map((e) => e.detail.fields.step)).toEqual(['on_way', 'arrived', 'handled']);
     expect(mine.filter((e) => e.action === 'dispatch.photo')).toHaveLength(3);
@@ -204,26 +191,26 @@ describe('dispatch to a guard (issue L point 2)', () => {
   });
 
   it('a wall display shows the photos on its pop-up, and nothing else of the dispatch', async () => {
-    expect((await call('POST', '/api/users', admin, { username: 'wall1', password: 'wall1-display-pass-2026', role: 'wall' })).status).toBe(201);
+    expect((await call('POST', '/api/users', { cookie: admin, json: { username: 'wall1', password: 'wall1-display-pass-2026', role: 'wall' } })).status).toBe(201);
     const wall = await login(wp.url, 'wall1', 'wall1-display-pass-2026');
-    const a = (await call('GET', `/api/alarms/${alarmId}`, wall)).body;
+    const a = (await call('GET', `/api/alarms/${alarmId}`, { cookie: wall })).body;
     expect(a.guardDispatch.photos).toHaveLength(3);
     expect((await fetch(`${wp.url}${a.guardDispatch.photos[1].url}`, { headers: { cookie: wall } })).headers.get('content-type')).toBe('image/png');
     expect((await fetch(`${wp.url}${a.snapshotUrl}`, { headers: { cookie: wall } })).status).toBe(200); // the alarm's own snapshot too
-    expect((await call('GET', `/api/dispatches/${id}`, wall)).status).toBe(403);
+    expect((await call('GET', `/api/dispatches/${id}`, { cookie: wall })).status).toBe(403);
     expect((await photo(id, wall, jpeg)).status).toBe(403);
   });
 
   it('each step is in the duty log, the photos with their sha256, and the chain verifies', async () => {
     // (the alarm was written into the database directly: no 'alarm' raised entry)
-    const entries = ((await call('GET', '/api/dutylog?limit=200', admin)).body as Json[]).filter((e) => e.data?.alarmId === alarmId).reverse();
+    const entries = ((await call('GET', '/api/dutylog?limit=200', { cookie: admin })).body as Json[]).filter((e) => e.data?.alarmId === alarmId).reverse();
     expect(entries.map((e) => e.kind)).toEqual(['alarm_ack', 'alarm_dispatch', 'dispatch_on_way', 'dispatch_arrived', 'dispatch_handled']);
     const handled = entries.at(-1);
     expect(handled.authorName).toBe('wang');
     expect(handled.text).toMatch(/王保安 \(wang\) handled \/ 已处置.*杂物已清走/);
-    const photos = (await call('GET', `/api/dispatches/${id}`, admin)).body.photos as Json[];
+    const photos = (await call('GET', `/api/dispatches/${id}`, { cookie: admin })).body.photos as Json[];
     expect(handled.data.photos.map((p: Json) => p.sha256)).toEqual(photos.map((p) => p.sha256));
-    const v = (await call('GET', '/api/dutylog/verify', admin)).body;
+    const v = (await call('GET', '/api/dutylog/verify', { cookie: admin })).body;
     expect(v.ok, JSON.stringify(v)).toBe(true);
   });
 
@@ -240,7 +227,7 @@ describe('dispatch to a guard (issue L point 2)', () => {
     expect(JSON.parse(/event: hello\ndata: (.*)\n/.exec(text)![1]!).cameras).toEqual([]);
     const a = await ackedAlarm('gate');
     const t0 = Date.now();
-    await call('POST', `/api/alarms/${a}/dispatch`, admin, { to: 'li', note: '请去东门' });
+    await call('POST', `/api/alarms/${a}/dispatch`, { cookie: admin, json: { to: 'li', note: '请去东门' } });
     await until(/event: dispatch\ndata: .*请去东门/);
     expect(Date.now() - t0).toBeLessThan(2000);
     expect(text).not.toMatch(/event: (alarm|camera)\n/);
@@ -249,7 +236,7 @@ describe('dispatch to a guard (issue L point 2)', () => {
 
   it('a dispatch not accepted in time is flagged (duty log, the alarm), also when the deadline passes during a restart', async () => {
     const a = await ackedAlarm('gate');
-    const d = (await call('POST', `/api/alarms/${a}/dispatch`, admin, { guard: 'li' })).body.guardDispatch;
+    const d = (await call('POST', `/api/alarms/${a}/dispatch`, { cookie: admin, json: { guard: 'li' } })).body.guardDispatch;
     expect(d.overdueAt).toBeNull();
     await wp.restart();
     admin = await login(wp.url, 'admin', wp.adminPassword);
@@ -257,26 +244,26 @@ describe('dispatch to a guard (issue L point 2)', () => {
     let alarm: Json;
     do {
       await new Promise((r) => setTimeout(r, 250));
-      alarm = (await call('GET', `/api/alarms/${a}`, admin)).body;
+      alarm = (await call('GET', `/api/alarms/${a}`, { cookie: admin })).body;
     } while (alarm.guardDispatch.overdueAt === null && Date.now() < end);
     expect(alarm.guardDispatch.overdueAt).toBeGreaterThanOrEqual(d.sentAt + 3000);
-    const log = (await call('GET', '/api/dutylog?limit=50', admin)).body as Json[];
+    const log = (await call('GET', '/api/dutylog?limit=50', { cookie: admin })).body as Json[];
     expect(log.filter((e) => e.kind === 'dispatch_overdue' && e.data.alarmId === a)).toHaveLength(1);
     // the dispatch's own updates after a restart do not write the alarm's dispatch entry again
     expect(log.filter((e) => e.kind === 'alarm_dispatch' && e.data.alarmId === a)).toHaveLength(1);
     // accepting late still works
     li = await login(wp.url, 'li', 'li-guard-pass-2026');
-    expect((await call('POST', `/api/dispatches/${d.id}/step`, li, { step: 'on_way' })).status).toBe(200);
+    expect((await call('POST', `/api/dispatches/${d.id}/step`, { cookie: li, json: { step: 'on_way' } })).status).toBe(200);
   }, 30_000);
 
   it('response times per day for compliance', async () => {
-    const t = (await call('GET', '/api/dispatches/times', admin)).body;
+    const t = (await call('GET', '/api/dispatches/times', { cookie: admin })).body;
     expect(t.days).toHaveLength(1);
     expect(t.days[0]).toMatchObject({ arrived: 1, handled: 1 });
     expect(t.days[0].dispatches).toBeGreaterThanOrEqual(4);
     expect(t.days[0].overdue).toBeGreaterThanOrEqual(1);
     expect(t.days[0].handledP50Ms).toBeGreaterThanOrEqual(t.days[0].arrivedP50Ms);
     expect(t.dispatches.find((x: Json) => x.id === id).handledAfterMs).toBe(t.days[0].handledMaxMs);
-    expect((await call('GET', '/api/dispatches/times?from=2026-13-01', admin)).status).toBe(400);
+    expect((await call('GET', '/api/dispatches/times?from=2026-13-01', { cookie: admin })).status).toBe(400);
   });
 });

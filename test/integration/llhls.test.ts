@@ -9,6 +9,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRtspServer, type RtspServer } from '../support/rtsp.ts';
+import { apiClient } from '../support/api.ts';
 import { login, startWatchpost, type Watchpost } from '../support/server.ts';
 
 let rtsp: RtspServer;
@@ -107,8 +108,7 @@ function rssMb(root: number): number {
   return kb / 1024;
 }
 
-const call = (method: string, path: string, json: unknown) =>
-  fetch(`${wp.url}${path}`, { method, headers: { cookie, 'content-type': 'application/json' }, body: JSON.stringify(json) });
+const call = apiClient(() => wp);
 
 async function until200(path: string, c = cookie, ms = 30_000): Promise<string> {
   const end = Date.now() + ms;
@@ -261,7 +261,7 @@ describe('LL-HLS', () => {
 
   it('a camera with a sub-stream has LL-HLS for both streams; per-camera rights apply; a disabled camera has none', async () => {
     const yard = { id: 'yard', name: 'Yard', url: rtsp2.url('main'), subUrl: rtsp2.url('sub') };
-    expect((await call('POST', '/api/cameras', yard)).status).toBe(201);
+    expect((await call('POST', '/api/cameras', { cookie, json: yard })).status).toBe(201);
     const sub = await until200('/hls/yard/index.m3u8?ll=1');
     const main = await until200('/hls/yard/main/index.m3u8?ll=1');
     expect(sub).toContain('#EXT-X-PART:');
@@ -269,8 +269,8 @@ describe('LL-HLS', () => {
     const hint = /PRELOAD-HINT:TYPE=PART,URI="([^"]+)"/.exec(main)![1]!;
     expect((await get(`/hls/yard/main/${hint}`)).status).toBe(200);
 
-    const group = (await (await call('POST', '/api/camera-groups', { name: 'yard only', cameras: ['yard'] })).json()) as { id: number };
-    expect((await call('POST', '/api/users', { username: 'op1', password: 'op1-night-pass-1', role: 'operator', groups: [group.id] })).status).toBe(201);
+    const group = (await call('POST', '/api/camera-groups', { cookie, json: { name: 'yard only', cameras: ['yard'] } })).body as { id: number };
+    expect((await call('POST', '/api/users', { cookie, json: { username: 'op1', password: 'op1-night-pass-1', role: 'operator', groups: [group.id] } })).status).toBe(201);
     const op = await login(wp.url, 'op1', 'op1-night-pass-1');
     await until200('/hls/yard/index.m3u8?ll=1', op);
     const gate = parse(await (await get(LL)).text());
@@ -283,7 +283,7 @@ describe('LL-HLS', () => {
     const blocked = get(`/hls/yard/index.m3u8?ll=1&_HLS_msn=${yardPl.last.msn + 2}`);
     await sleep(100);
     const t0 = performance.now();
-    expect((await call('PATCH', '/api/cameras/yard', { enabled: false })).status).toBe(200);
+    expect((await call('PATCH', '/api/cameras/yard', { cookie, json: { enabled: false } })).status).toBe(200);
     const released = await blocked;
     expect(released.status).toBe(503);
     expect(performance.now() - t0).toBeLessThan(1000);

@@ -6,42 +6,13 @@
  */
 import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { apiClient } from '../support/api.ts';
 import { startWatchpost, type Watchpost } from '../support/server.ts';
 
 let wp: Watchpost;
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Json = any;
-interface Res {
-  status: number;
-  body: Json;
-  headers: Record<string, string | string[] | undefined>;
-}
-
-/** One HTTP request, optionally from another loopback address (127.0.0.2 …). */
-function call(method: string, path: string, o: { cookie?: string; json?: unknown; body?: string; headers?: Record<string, string>; from?: string } = {}): Promise<Res> {
-  return new Promise((resolve, reject) => {
-    const body = o.json !== undefined ? JSON.stringify(o.json) : o.body;
-    const req = request(
-      { host: '127.0.0.1', port: wp.port, method, path, localAddress: o.from, headers: { ...(o.json !== undefined ? { 'content-type': 'application/json' } : {}), ...(o.cookie ? { cookie: o.cookie } : {}), ...o.headers } },
-      (res) => {
-        let text = '';
-        res.on('data', (d: Buffer) => (text += d.toString()));
-        res.on('end', () => {
-          let parsed: Json = text;
-          try {
-            parsed = text ? JSON.parse(text) : undefined;
-          } catch {
-            /* not JSON */
-          }
-          resolve({ status: res.statusCode!, body: parsed, headers: res.headers });
-        });
-      },
-    );
-    req.on('error', reject);
-    if (body !== undefined) req.write(body);
-    req.end();
-  });
-}
+const call = apiClient(() => wp);
 
 async function login(username: string, password: string, from?: string): Promise<{ status: number; cookie: string; body: Json }> {
   const r = await call('POST', '/api/session', { json: { username, password }, from });

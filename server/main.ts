@@ -325,6 +325,7 @@ async function main(): Promise<void> {
     force.unref();
     server.close();
     server.closeAllConnections();
+    await mqtt?.stop(); // first: "offline", and the states as they were while running (not the pipelines stopping)
     stopCameraWatch();
     stopMissedCheck();
     stopAlarmWatch();
@@ -333,7 +334,6 @@ async function main(): Promise<void> {
     evidence.stop();
     await analytics.stop();
     await media.stopAll();
-    await mqtt?.stop();
     integrity.checkpointer.stop(); // the last checkpoint covers everything written until now
     db.close();
     process.exit(0);

@@ -13,7 +13,8 @@
  *  watchpost_detector_latency_seconds           inference time (histogram of 2 s averages)
  *  watchpost_http_request_duration_seconds      by method, route and status class
  *  watchpost_disk_free_bytes, watchpost_recordings_bytes, watchpost_open_alarms
- *  watchpost_mqtt_connected, watchpost_mqtt_auth_failed, watchpost_mqtt_messages_published (only with a broker)
+ *  watchpost_mqtt_connected, watchpost_mqtt_auth_failed, watchpost_mqtt_queued_events, watchpost_mqtt_messages_published
+ *  (only with a broker)
  * plus prom-client's default process metrics (CPU, memory, event loop lag).
  */
 import type { Request, RequestHandler } from 'express';
@@ -30,7 +31,7 @@ export interface MetricsSources {
   openAlarms: () => number;
   segmentBytes: (path: string) => number | undefined;
   /** the MQTT publisher's connection (docs/mqtt.md); absent without a broker */
-  mqtt?: () => { connected: boolean; authFailed: boolean; published: number };
+  mqtt?: () => { connected: boolean; authFailed: boolean; published: number; queued: number };
 }
 
 export class Metrics {
@@ -90,6 +91,7 @@ export class Metrics {
     if (mq) {
       new Gauge({ name: 'watchpost_mqtt_connected', help: 'Connected to the MQTT broker (1) or not (0)', registers: [r], collect() { safe(() => this.set(mq().connected ? 1 : 0)); } });
       new Gauge({ name: 'watchpost_mqtt_auth_failed', help: 'The MQTT broker refused the login (1)', registers: [r], collect() { safe(() => this.set(mq().authFailed ? 1 : 0)); } });
+      new Gauge({ name: 'watchpost_mqtt_queued_events', help: 'Alarm events waiting for the MQTT broker', registers: [r], collect() { safe(() => this.set(mq().queued)); } });
       new Gauge({ name: 'watchpost_mqtt_messages_published', help: 'MQTT messages published since start', registers: [r], collect() { safe(() => this.set(mq().published)); } });
     }
     this.http = new Histogram({

@@ -106,6 +106,8 @@ describe('MQTT events and Home Assistant discovery', () => {
     // topics hold ids only; the name is in the payloads, intact
     for (const t of received) expect(t.split('/').every((l) => LEVEL.test(l)), t).toBe(true);
     expect(await metric(wp, 'watchpost_mqtt_connected')).toBe(1);
+    expect(await metric(wp, 'watchpost_mqtt_queued_events')).toBe(0);
+    expect(await metric(wp, 'watchpost_mqtt_messages_published')).toBeGreaterThanOrEqual(6);
     expect(wp.output()).not.toContain(PW);
     expect(wp.output()).not.toContain(encodeURIComponent(PW));
   });

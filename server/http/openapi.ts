@@ -106,7 +106,7 @@ export const API_DOCS: Record<string, Doc> = {
   'GET /api/patrol/rounds': d('patrol', 'Rounds'),
   'GET /api/patrol/rounds/:id': d('patrol', 'One round'),
   'POST /api/patrol/rounds': d('patrol', 'Start a round {routeId}', undefined, 'operator, supervisor, admin'),
-  'POST /api/patrol/rounds/:id/stops/:idx/confirm': d('patrol', 'Confirm a stop', patrol.confirmSchema, 'operator, supervisor, admin'),
+  'POST /api/patrol/rounds/:id/stops/:idx/confirm': d('patrol', 'Confirm a stop (400 checklist_incomplete: the route requires every checklist item ticked for normal)', patrol.confirmSchema, 'operator, supervisor, admin'),
   'POST /api/patrol/rounds/:id/stops/:idx/skip': d('patrol', 'Skip a stop', patrol.reasonSchema, 'operator, supervisor, admin'),
   'POST /api/patrol/rounds/:id/abandon': d('patrol', 'Abandon a round', patrol.reasonSchema, 'operator, supervisor, admin'),
   'POST /api/patrol/rounds/:id/stops/:idx/spot-check': d('patrol', 'Supervisor spot-check verdict', patrol.spotSchema, BOSS),

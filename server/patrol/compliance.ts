@@ -14,6 +14,7 @@ import {
   type Grade, type Tally,
 } from './schedule.ts';
 import type { PatrolRoute, Round } from './types.ts';
+import type { RoundGrade } from '../../shared/wire/patrol.ts';
 
 const log = createLogger('patrol');
 
@@ -107,6 +108,11 @@ export class ComplianceService {
       skippedStops: round.stops.filter((s) => s.outcome === 'skipped').length,
     };
     return gradeSlot(route, slotMs, facts, now, route.createdMs);
+  }
+
+  /** A round's grade as of now and the time it had to be started by (shown when the round ends). */
+  result(route: PatrolRoute, round: Round, now = this.clock.now()): RoundGrade {
+    return { grade: this.grade(route, round.slotMs, round, now), dueBy: graceEnd(route, Math.max(round.slotMs, route.createdMs)) };
   }
 
   due(): DueItem[] {

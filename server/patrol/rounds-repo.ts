@@ -13,6 +13,7 @@ interface RoundRow {
   ended_ms: number | null;
   abandon_reason: string | null;
   log_seq: number | null;
+  require_checklist: number;
 }
 interface StopRow {
   round_id: number;
@@ -127,6 +128,7 @@ export class RoundRepo {
       endedMs: r.ended_ms,
       abandonReason: r.abandon_reason,
       logSeq: r.log_seq,
+      requireChecklist: r.require_checklist === 1,
       stops,
       currentIdx: cur ? cur.idx : null,
     };
@@ -189,14 +191,14 @@ export class RoundRepo {
     return rows.map((r) => ({ ...toStop(r), roundId: r.round_id, routeName: r.route_name, username: r.username }));
   }
 
-  create(r: { routeId: number; routeName: string; slotMs: number; userId: number; username: string; startedMs: number }, stops: NewStop[]): number {
+  create(r: { routeId: number; routeName: string; slotMs: number; userId: number; username: string; startedMs: number; requireChecklist?: boolean }, stops: NewStop[]): number {
     return this.db.transaction(() => {
       const info = this.db
         .prepare(
-          `INSERT INTO patrol_rounds (route_id, route_name, slot_ms, user_id, username, status, started_ms)
-           VALUES (?, ?, ?, ?, ?, 'in_progress', ?)`,
+          `INSERT INTO patrol_rounds (route_id, route_name, slot_ms, user_id, username, status, started_ms, require_checklist)
+           VALUES (?, ?, ?, ?, ?, 'in_progress', ?, ?)`,
         )
-        .run(r.routeId, r.routeName, r.slotMs, r.userId, r.username, r.startedMs);
+        .run(r.routeId, r.routeName, r.slotMs, r.userId, r.username, r.startedMs, r.requireChecklist ? 1 : 0);
       const id = Number(info.lastInsertRowid);
       const ins = this.db.prepare(
         `INSERT INTO patrol_stops (round_id, idx, camera_id, camera_name, preset, min_dwell_s, checklist_json, alarm_flag, view_started_ms)

@@ -11,6 +11,7 @@ import type { Clock } from './clock.ts';
 import type { RouteRepo } from './routes-repo.ts';
 import type { PatrolPtz } from './ptz.ts';
 import type { NewStop, RoundRepo } from './rounds-repo.ts';
+import { CHECKLIST_INCOMPLETE, checklistMissing } from '../../shared/wire/patrol.ts';
 import { currentSlot } from './schedule.ts';
 import type { Actor, Round, RoundStop } from './types.ts';
 
@@ -115,7 +116,7 @@ export class RoundService {
       alarm: open.has(s.cameraId),
     }));
     stops.sort((a, b) => Number(b.alarm) - Number(a.alarm)); // stable: alarmed cameras first
-    const id = rounds.create({ routeId, routeName: route.name, slotMs: slot, userId: user.id, username: user.username, startedMs: now }, stops);
+    const id = rounds.create({ routeId, routeName: route.name, slotMs: slot, userId: user.id, username: user.username, startedMs: now, requireChecklist: route.requireChecklist }, stops);
     log.info('round started', { round: id, route: routeId, user: user.username, slot: new Date(slot).toISOString() });
     this.d.ptz.reach(this.require(id), 0);
     return this.require(id);
@@ -161,6 +162,13 @@ export class RoundService {
     if (outcome === 'anomaly' && !body.note?.trim()) throw new AppError(400, 'invalid_request', 'note: describe the anomaly');
     if (body.checks && body.checks.length !== stop.checklist.length) {
       throw new AppError(400, 'invalid_request', `checks: expected ${stop.checklist.length} answers`);
+    }
+    if (outcome === 'normal' && round.requireChecklist) {
+      // the route requires the whole checklist for "normal"; an anomaly (or not verifiable) can always be recorded
+      const missing = checklistMissing(stop.checklist, body.checks);
+      if (missing.length) {
+        throw new AppError(400, CHECKLIST_INCOMPLETE, `checks: tick every checklist item before confirming normal (not ticked: ${missing.map((i) => i + 1).join(', ')})`, {}, { missing });
+      }
     }
     const shot = outcome === 'anomaly' && camOk ? await this.d.snapshots.take(stop.cameraId, `r${roundId}-s${idx}`) : null;
     let note = body.note?.trim() || null;

@@ -12,6 +12,7 @@ interface Row {
   grace_min: number;
   stops_json: string;
   enabled: number;
+  require_checklist: number;
   created_ms: number;
   updated_ms: number;
 }
@@ -25,6 +26,7 @@ const toRoute = (r: Row): PatrolRoute => ({
   activeTo: r.active_to,
   graceMin: r.grace_min,
   stops: JSON.parse(r.stops_json) as RouteStop[],
+  requireChecklist: r.require_checklist === 1,
   enabled: r.enabled === 1,
   createdMs: r.created_ms,
   updatedMs: r.updated_ms,
@@ -53,11 +55,11 @@ export class RouteRepo {
     const now = this.clock.now();
     const info = this.db
       .prepare(
-        `INSERT INTO patrol_routes (name, post, interval_min, active_from, active_to, grace_min, stops_json, enabled, created_ms, updated_ms)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO patrol_routes (name, post, interval_min, active_from, active_to, grace_min, stops_json, enabled, require_checklist, created_ms, updated_ms)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
       .run(input.name, input.post, input.intervalMin, input.activeFrom, input.activeTo, input.graceMin,
-        JSON.stringify(input.stops), input.enabled ? 1 : 0, now, now);
+        JSON.stringify(input.stops), input.enabled ? 1 : 0, input.requireChecklist ? 1 : 0, now, now);
     return this.get(Number(info.lastInsertRowid))!;
   }
 
@@ -65,10 +67,10 @@ export class RouteRepo {
     this.db
       .prepare(
         `UPDATE patrol_routes SET name = ?, post = ?, interval_min = ?, active_from = ?, active_to = ?, grace_min = ?,
-           stops_json = ?, enabled = ?, updated_ms = ? WHERE id = ?`,
+           stops_json = ?, enabled = ?, require_checklist = ?, updated_ms = ? WHERE id = ?`,
       )
       .run(input.name, input.post, input.intervalMin, input.activeFrom, input.activeTo, input.graceMin,
-        JSON.stringify(input.stops), input.enabled ? 1 : 0, this.clock.now(), id);
+        JSON.stringify(input.stops), input.enabled ? 1 : 0, input.requireChecklist ? 1 : 0, this.clock.now(), id);
     return this.get(id)!;
   }
 }

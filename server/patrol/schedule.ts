@@ -19,7 +19,8 @@ export interface Schedule {
   graceMin: number;
 }
 
-export type Grade = 'on_time' | 'late' | 'incomplete' | 'missed' | 'pending';
+export type { Grade } from '../../shared/wire/patrol.ts';
+import type { Grade } from '../../shared/wire/patrol.ts';
 
 export interface RoundFacts {
   startedMs: number;

@@ -15,17 +15,21 @@ export interface PatrolRoute extends Schedule {
   /** The post or role the route belongs to ("control room", "gate post"). */
   post: string;
   stops: RouteStop[];
+  /** A stop is confirmed "normal" only with every checklist item ticked (issue K; default off). */
+  requireChecklist: boolean;
   enabled: boolean;
   createdMs: number;
   updatedMs: number;
 }
 
-export type RouteInput = Omit<PatrolRoute, 'id' | 'createdMs' | 'updatedMs'>;
+/** `requireChecklist` absent = off (routes written before issue K). */
+export type RouteInput = Omit<PatrolRoute, 'id' | 'createdMs' | 'updatedMs' | 'requireChecklist'> & { requireChecklist?: boolean };
 
 /** Where a preset stop's camera is: queued behind another round, moving, at the preset, or it failed to move. */
 export type PtzState = 'waiting' | 'moving' | 'arrived' | 'failed';
 
-export type StopOutcome = 'normal' | 'anomaly' | 'not_verifiable' | 'skipped';
+export type { StopOutcome } from '../../shared/wire/patrol.ts';
+import type { StopOutcome } from '../../shared/wire/patrol.ts';
 export type RoundStatus = 'in_progress' | 'completed' | 'abandoned';
 
 export interface RoundStop {
@@ -85,10 +89,14 @@ export interface Round {
   endedMs: number | null;
   abandonReason: string | null;
   logSeq: number | null;
+  /** copied from the route when the round started: "normal" needs every checklist item ticked */
+  requireChecklist: boolean;
   stops: RoundStop[];
   /** Index of the stop being viewed; null when the round is over. */
   currentIdx: number | null;
   grade?: Grade;
+  /** with `grade`: started by this = on time */
+  dueBy?: number;
   spotChecks?: SpotCheck[];
 }
 

@@ -496,4 +496,10 @@ export const MIGRATIONS: readonly string[] = [
   CREATE TRIGGER dispatch_photos_no_delete BEFORE DELETE ON dispatch_photos
     BEGIN SELECT RAISE(ABORT, 'dispatch photos are evidence: append-only'); END;
   `,
+  // 13: a route may require every checklist item ticked before a stop is confirmed "normal" (issue K, patrol);
+  // a round copies the setting when it starts, as it copies the stops (editing a route never changes a round)
+  `
+  ALTER TABLE patrol_routes ADD COLUMN require_checklist INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE patrol_rounds ADD COLUMN require_checklist INTEGER NOT NULL DEFAULT 0;
+  `,
 ];

@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { z } from 'zod';
 import type { Patrol } from '../../patrol/index.ts';
 import { HHMM_RE } from '../../patrol/schedule.ts';
-import type { Actor, RouteInput } from '../../patrol/types.ts';
+import type { Actor, Round, RouteInput } from '../../patrol/types.ts';
 import { AppError, badRequest, notFound } from '../../util/errors.ts';
 import { requireRole } from '../auth.ts';
 import { parseBody } from '../errors.ts';
@@ -18,10 +18,12 @@ export const routeSchema = z.strictObject({
   activeTo: hhmm.default('00:00'),
   graceMin: z.number().int().min(0).max(1440).default(10),
   enabled: z.boolean().default(true),
+  /** a stop is confirmed "normal" only with every checklist item ticked (400 checklist_incomplete otherwise) */
+  requireChecklist: z.boolean().default(false),
   stops: z
     .array(
       z.strictObject({
-        cameraId: z.string().min(1),
+        cameraId: z.string().min(1, 'is required'),
         // an ONVIF PTZ preset token (GET /api/onvif/cameras/:id/presets): the round moves the camera there first
         preset: z.string().regex(/^[A-Za-z0-9_.:-]{1,64}$/, 'not a valid PTZ preset token').nullable().default(null),
         minDwellS: z.number().int().min(1).max(3600).default(10),
@@ -77,6 +79,12 @@ export function patrolRouter({ patrol, snapshotPath }: PatrolRouterDeps): Router
     if (bad.length) throw new AppError(400, 'unknown_camera', `stops: no camera ${bad.map((b) => `"${b}"`).join(', ')}`);
   };
 
+  /** A round with its grade as of now and the on-time deadline (the stepper shows them when the round ends). */
+  const graded = (round: Round): Round => {
+    const route = patrol.routes.get(round.routeId);
+    return route ? { ...round, ...patrol.compliance.result(route, round) } : round;
+  };
+
   r.get('/routes', (req, res) => res.json(patrol.routes.list(req.query.all === '1')));
   r.get('/routes/:id', (req, res) => {
     const route = patrol.routes.get(intParam(req.params.id, 'route'));
@@ -116,8 +124,7 @@ export function patrolRouter({ patrol, snapshotPath }: PatrolRouterDeps): Router
     const me = actor(req);
     const round = patrol.rounds.require(intParam(req.params.id, 'round'));
     if (me.role === 'operator' && round.userId !== me.id) throw new AppError(403, 'forbidden', `round ${round.id} belongs to ${round.username}`);
-    const route = patrol.routes.get(round.routeId);
-    res.json({ ...round, grade: route ? patrol.compliance.grade(route, round.slotMs, round) : undefined, spotChecks: patrol.roundRepo.spotChecks(round.id) });
+    res.json({ ...graded(round), spotChecks: patrol.roundRepo.spotChecks(round.id) });
   });
   r.post('/rounds', doer, (req, res) => {
     const { routeId } = parseBody(z.strictObject({ routeId: z.number().int().positive() }), req.body);
@@ -125,15 +132,15 @@ export function patrolRouter({ patrol, snapshotPath }: PatrolRouterDeps): Router
   });
   r.post('/rounds/:id/stops/:idx/confirm', doer, async (req, res) => {
     const body = parseBody(confirmSchema, req.body);
-    res.json(await patrol.rounds.confirm(actor(req), intParam(req.params.id, 'round'), intParam(req.params.idx, 'stop'), body));
+    res.json(graded(await patrol.rounds.confirm(actor(req), intParam(req.params.id, 'round'), intParam(req.params.idx, 'stop'), body)));
   });
   r.post('/rounds/:id/stops/:idx/skip', doer, (req, res) => {
     const { reason } = parseBody(reasonSchema, req.body);
-    res.json(patrol.rounds.skip(actor(req), intParam(req.params.id, 'round'), intParam(req.params.idx, 'stop'), reason));
+    res.json(graded(patrol.rounds.skip(actor(req), intParam(req.params.id, 'round'), intParam(req.params.idx, 'stop'), reason)));
   });
   r.post('/rounds/:id/abandon', doer, (req, res) => {
     const { reason } = parseBody(reasonSchema, req.body);
-    res.json(patrol.rounds.abandon(actor(req), intParam(req.params.id, 'round'), reason));
+    res.json(graded(patrol.rounds.abandon(actor(req), intParam(req.params.id, 'round'), reason)));
   });
   r.post('/rounds/:id/stops/:idx/spot-check', boss, (req, res) => {
     const { verdict, note } = parseBody(spotSchema, req.body);

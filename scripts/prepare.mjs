@@ -91,7 +91,9 @@ async function stepWeb() {
   const index = join(webDir, 'dist', 'index.html');
   if (ifNeeded && existsSync(index)) {
     const built = statSync(index).mtimeMs;
-    if (newestMtime(webDir, new Set([join(webDir, 'dist')])) <= built) return { line: 'up to date' };
+    // the console also bundles the shared wire module
+    const newest = Math.max(newestMtime(webDir, new Set([join(webDir, 'dist')])), newestMtime(join(REPO_ROOT, 'shared'), new Set()));
+    if (newest <= built) return { line: 'up to date' };
   }
   const bin = viteBin();
   if (!existsSync(bin)) throw new StepError(`vite is not installed (looked for ${bin}); run npm ci first.`);

@@ -1,7 +1,7 @@
 /**
  * vitest globalSetup for the e2e project: the server serves web/dist, so build the console once before
- * the browser tests when it is missing or older than any file under web/src (npm install builds it too;
- * this covers edits made since).
+ * the browser tests when it is missing or older than any file under web/src or shared/ (the wire module the
+ * console imports too) or web/index.html (npm install builds it too; this covers edits made since).
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
@@ -17,7 +17,7 @@ function newest(dir: string): number {
 
 export default function buildConsole(): void {
   const index = join(REPO_ROOT, 'web/dist/index.html');
-  const srcTime = Math.max(newest(join(REPO_ROOT, 'web/src')), statSync(join(REPO_ROOT, 'web/index.html')).mtimeMs);
+  const srcTime = Math.max(newest(join(REPO_ROOT, 'web/src')), newest(join(REPO_ROOT, 'shared')), statSync(join(REPO_ROOT, 'web/index.html')).mtimeMs);
   if (existsSync(index) && statSync(index).mtimeMs >= srcTime) return;
   execFileSync(process.execPath, [join(REPO_ROOT, 'node_modules/vite/bin/vite.js'), 'build', '--config', 'web/vite.config.ts'], {
     cwd: REPO_ROOT,

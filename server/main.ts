@@ -94,7 +94,7 @@ async function main(): Promise<void> {
     segments,
     bus,
   });
-  const cameras = new CameraService(new CameraRepo(db, box), media, bus, stepCameras(cfg));
+  const cameras = new CameraService(new CameraRepo(db, box), media, bus, stepCameras(cfg), cfg.cluster.nodeId);
   const onvif = new OnvifService({
     cameras,
     repo: new OnvifRepo(db),
@@ -251,6 +251,8 @@ async function main(): Promise<void> {
   const app = createApp({
     version: VERSION,
     cameras,
+    // one box: itself, online while it answers (a central lists its recorders here: issue J)
+    nodes: () => [{ id: cfg.cluster.nodeId, role: cfg.cluster.role, status: 'online', lastSeen: Date.now(), cameras: cameras.list().length }],
     bus,
     users,
     sessions,

@@ -42,6 +42,8 @@ export interface CameraView {
   subUrl: string | null;
   hasCredentials: boolean;
   origin: CameraConfig['origin'];
+  /** The node that holds the camera: records it, serves its video (issue J; cluster.nodeId) */
+  node: string;
   /** Added through addViewExtra by server/onvif (absent when that module is not mounted). */
   onvif?: CameraOnvifView | null;
   clockOffsetMs?: number | null;
@@ -64,6 +66,8 @@ export class CameraService {
     private readonly media: MediaControl,
     private readonly bus: EventBus,
     fixed: CameraConfig[],
+    /** cluster.nodeId: this box holds every camera it lists */
+    private readonly nodeId: string,
   ) {
     for (const c of fixed) this.cameras.set(c.id, c);
     for (const c of repo.list()) {
@@ -121,6 +125,7 @@ export class CameraService {
       subUrl: c.source.subUrl ? stripCredentials(c.source.subUrl) : null,
       hasCredentials: Boolean(c.source.username),
       origin: c.origin,
+      node: this.nodeId,
     };
   }
 

@@ -41,6 +41,8 @@ import { cameraGuard } from '../access/guard.ts';
 import { listRoutes } from './route-list.ts';
 import { openApiDocument } from './openapi.ts';
 import { equipmentRouter } from './routes/equipment.ts';
+import { nodesRouter } from './routes/nodes.ts';
+import type { NodeView } from '../../shared/wire/nodes.ts';
 import { metricsAccess, type Metrics } from '../metrics/index.ts';
 import type { Patrol } from '../patrol/index.ts';
 import type { Db } from '../store/db.ts';
@@ -49,6 +51,8 @@ import type { Integrity } from '../integrity/index.ts';
 export interface AppDeps {
   version: string;
   cameras: CameraService;
+  /** GET /api/nodes (issue J): the nodes of the installation and their state */
+  nodes: () => NodeView[];
   bus: EventBus;
   users: UserRepo;
   sessions: SessionRepo;
@@ -156,6 +160,7 @@ export function createApp(d: AppDeps): Express {
     app.use('/api/analytics', analyticsRouter(a.analytics));
   }
   app.use('/api/cameras', json, camerasRouter(d.cameras, d.probeCamera));
+  app.use('/api/nodes', nodesRouter(d.nodes));
   app.use('/api/events', eventsRouter(d.cameras, d.bus, (u, id) => d.rights.canSee(u, id)));
   app.use('/api/sessions', sessionsRouter(d.sessions));
   app.use(

@@ -38,6 +38,7 @@ const BOSS = 'supervisor, admin';
 /** One entry per "METHOD path" of the route table. */
 export const API_DOCS: Record<string, Doc> = {
   'GET /api/health': d('system', 'Liveness and camera counts', undefined, 'public'),
+  'GET /api/nodes': d('system', 'The nodes of the installation: [{id, role, status: online|offline, lastSeen (ms), cameras (how many it holds)}]; one box: itself'),
   'GET /metrics': d('system', 'Prometheus metrics (metrics.token bearer, or an admin/supervisor who sees every camera)'),
   'GET /api/meta/routes': d('system', 'The route table', undefined, ADMIN),
   'POST /api/session': d('session', 'Log in (sets the session cookie)', session.loginSchema, 'public'),

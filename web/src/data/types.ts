@@ -32,6 +32,8 @@ export interface Camera {
   subUrl: string | null;
   hasCredentials: boolean;
   origin: 'config' | 'db' | 'demo';
+  /** the node that holds the camera (issue J: cluster.nodeId) */
+  node: string;
   /** ONVIF facts of a camera onboarded over ONVIF (docs/onvif.md); null otherwise. */
   onvif?: CameraOnvif | null;
   clockOffsetMs?: number | null;

@@ -171,8 +171,8 @@ describe('video patrol in the console', () => {
     await page.goto(`${wp.url}/rounds`);
     await tid(page, 'new-route').click({ timeout: 15_000 });
     await tid(page, 'route-name').fill('Editor route');
-    await tid(page, 'route-save').click(); // no camera picked yet: the server's 400 is shown inline
-    await expect.poll(() => tid(page, 'route-error').textContent()).toMatch(/cameraId/);
+    await tid(page, 'route-save').click(); // no camera picked yet: the server's 400 is shown under the camera field
+    await expect.poll(() => page.locator('[data-testid="field-error"][data-field="stops.0.cameraId"]').textContent()).toMatch(/required/i);
     await tid(page, 'route-stop-camera').first().selectOption('cam-a');
     await tid(page, 'route-stop-checklist').first().fill('Gate closed\nNo loiterers');
     await tid(page, 'route-add-stop').click();

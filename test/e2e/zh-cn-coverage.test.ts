@@ -276,6 +276,9 @@ describe('zh-CN coverage: no untranslated word in the console (issue K)', () => 
       await collect('rounds: abandon a round');
       await tid('step-reason').fill('测试');
       await tid('step-confirm-reason').click();
+      await tid('round-result').waitFor(); // the stepper's last screen: the round's grade and counts
+      await collect('rounds: result of the abandoned round');
+      await tid('step-back').click();
       await tid('new-route').waitFor();
       await collect('rounds: after abandoning');
       await visit('/dutylog', 'duty log', 'log-row');

@@ -1,8 +1,9 @@
 /** Patrol rounds, routes, compliance, handovers and reports (docs/patrol.md). All fetching lives here. */
 import { api } from './api';
 
-export type StopOutcome = 'normal' | 'anomaly' | 'not_verifiable' | 'skipped';
-export type Grade = 'on_time' | 'late' | 'incomplete' | 'missed' | 'pending';
+export type { Grade, OutcomeCounts, StopOutcome } from '../../../shared/wire/patrol';
+export { CHECKLIST_INCOMPLETE, checklistMissing, outcomeCounts } from '../../../shared/wire/patrol';
+import type { Grade, StopOutcome } from '../../../shared/wire/patrol';
 
 /** Where a preset stop's camera is (issue L point 1). */
 export type PtzState = 'waiting' | 'moving' | 'arrived' | 'failed';
@@ -50,9 +51,14 @@ export interface Round {
   status: 'in_progress' | 'completed' | 'abandoned';
   startedMs: number;
   endedMs: number | null;
+  abandonReason?: string | null;
+  /** "normal" needs every checklist item ticked (copied from the route when the round started) */
+  requireChecklist: boolean;
   stops: RoundStop[];
   currentIdx: number | null;
+  /** the slot's grade as of the answer, and the time the round had to be started by to be on time */
   grade?: Grade;
+  dueBy?: number;
   spotChecks?: SpotCheck[];
 }
 
@@ -115,6 +121,8 @@ export interface RouteInput {
   activeTo: string;
   graceMin: number;
   enabled: boolean;
+  /** a stop is confirmed "normal" only with every checklist item ticked */
+  requireChecklist: boolean;
   stops: RouteStopInput[];
 }
 

@@ -3,24 +3,30 @@ import { customElement, property, state } from 'lit/decorators.js';
 import { LocalizeController } from '../controllers/localize-controller';
 import { StoreController } from '../controllers/store-controller';
 import { cameras } from '../data/cameras';
-import { abandonRound, confirmStop, fetchRound, serverNow, skipStop, type Round, type RoundStop } from '../data/patrol';
+import { abandonRound, checklistMissing, confirmStop, fetchRound, serverNow, skipStop, type Round, type RoundStop } from '../data/patrol';
 import { t } from '../i18n';
-import { errorMessage } from '../i18n/errors';
+import { formErrors, NO_ERRORS, type FormErrors } from '../i18n/patrol-fields';
+import { renderResult, resultStyles } from './round-result';
 import { sharedStyles } from '../styles/shared';
 import '../components/wp-camera-tile';
 
 type Mode = 'idle' | 'anomaly' | 'skip' | 'abandon';
 
+/** The fields of the stepper's forms a 400 can be about (shown under them). */
+const FIELDS = new Set(['note', 'reason', 'checks']);
+
 /**
  * Full-screen stepper of a round in progress: the stop's live video large, its checklist, the minimum-dwell
- * countdown (the server enforces it too) and the outcome buttons. Fires `round-changed` ({round}).
+ * countdown (the server enforces it too) and the outcome buttons; "normal" waits for the whole checklist when the
+ * route requires it, and says so. A closed round shows its result (round-result.ts). Fires `round-changed`
+ * ({round}) and, from the result, `round-closed`.
  */
 @customElement('wp-round-stepper')
 export class WpRoundStepper extends LitElement {
   @property({ attribute: false }) round!: Round;
   @state() private mode: Mode = 'idle';
   @state() private busy = false;
-  @state() private error = '';
+  @state() private errors: FormErrors = NO_ERRORS;
   @state() private checks: boolean[] = [];
   @state() private now = serverNow();
   private timer: ReturnType<typeof setInterval> | undefined;
@@ -31,6 +37,7 @@ export class WpRoundStepper extends LitElement {
 
   static override styles = [
     sharedStyles,
+    resultStyles,
     css`
       :host {
         position: fixed;
@@ -61,6 +68,8 @@ export class WpRoundStepper extends LitElement {
       textarea { font: inherit; color: var(--wp-text); background: var(--wp-bg); border: 1px solid var(--wp-border); border-radius: var(--wp-radius); padding: 0.5em; min-height: 5em; width: 100%; }
       .buttons { display: flex; flex-wrap: wrap; gap: 0.5em; }
       .big { font-size: 1.1em; padding: 0.6em 1.2em; }
+      .reason { margin: 0; font-size: 0.9em; color: var(--wp-starting); }
+      .field-error { font-size: 0.9em; }
     `,
   ];
 
@@ -126,17 +135,28 @@ export class WpRoundStepper extends LitElement {
 
   private async act(fn: () => Promise<Round>): Promise<void> {
     this.busy = true;
-    this.error = '';
+    this.errors = NO_ERRORS;
     try {
       const round = await fn();
       this.mode = 'idle';
       this.checks = [];
       this.dispatchEvent(new CustomEvent('round-changed', { detail: { round } }));
     } catch (e) {
-      this.error = errorMessage(e);
+      this.errors = formErrors(e, (key) => FIELDS.has(key));
     } finally {
       this.busy = false;
     }
+  }
+
+  private setMode(m: Mode): void {
+    this.mode = m;
+    this.errors = NO_ERRORS;
+  }
+
+  /** A field's error, right under it. */
+  private fieldError(key: string) {
+    const m = this.errors.fields[key];
+    return m ? html`<div class="field-error error" role="alert" data-testid="field-error" data-field=${key}>${m}</div>` : nothing;
   }
 
   private text(name: string): string {
@@ -150,41 +170,52 @@ export class WpRoundStepper extends LitElement {
     const r = this.round;
     const checks = () => this.stop!.checklist.map((_c, i) => this.checks[i] ?? false);
     if (this.mode === 'anomaly') {
-      return html`<textarea name="note" data-testid="step-note" placeholder=${t('step.note')}></textarea>
+      return html`<textarea name="note" data-testid="step-note" placeholder=${t('step.note')} aria-invalid=${'note' in this.errors.fields ? 'true' : 'false'}></textarea>
+        ${this.fieldError('note')}
         <label><input type="checkbox" name="dispatch" data-testid="step-dispatch" /> ${t('step.dispatch')}</label>
         <div class="buttons">
           <button class="primary" data-testid="step-confirm-anomaly" ?disabled=${this.busy}
             @click=${() => this.act(() => confirmStop(r.id, idx, { outcome: 'anomaly', note: this.text('note'), checks: checks(), ...this.shownRange(),
               dispatch: (this.renderRoot.querySelector('[name="dispatch"]') as HTMLInputElement).checked }))}>${t('step.confirmAnomaly')}</button>
-          <button @click=${() => (this.mode = 'idle')}>${t('step.cancel')}</button>
+          <button @click=${() => this.setMode('idle')}>${t('step.cancel')}</button>
         </div>`;
     }
     if (this.mode === 'skip' || this.mode === 'abandon') {
       const skip = this.mode === 'skip';
-      return html`<textarea name="reason" data-testid="step-reason" placeholder=${t(skip ? 'step.skipReason' : 'step.abandonReason')}></textarea>
+      return html`<textarea name="reason" data-testid="step-reason" placeholder=${t(skip ? 'step.skipReason' : 'step.abandonReason')}
+          aria-invalid=${'reason' in this.errors.fields ? 'true' : 'false'}></textarea>
+        ${this.fieldError('reason')}
         <div class="buttons">
           <button class="danger" data-testid="step-confirm-reason" ?disabled=${this.busy}
             @click=${() => this.act(() => (skip ? skipStop(r.id, idx, this.text('reason')) : abandonRound(r.id, this.text('reason'))))}>
             ${t(skip ? 'step.confirmSkip' : 'step.abandon')}</button>
-          <button @click=${() => (this.mode = 'idle')}>${t('step.cancel')}</button>
+          <button @click=${() => this.setMode('idle')}>${t('step.cancel')}</button>
         </div>`;
     }
+    // the route requires the whole checklist for "normal" (the server refuses it too); an anomaly never waits for it
+    const unticked = r.requireChecklist ? checklistMissing(s.checklist, checks()).length : 0;
+    const why = unticked ? t('step.checklistRequired', { n: unticked }) : '';
     return html`<div class="buttons">
         ${online
-          ? html`<button class="primary big" data-testid="step-normal" ?disabled=${!ready || this.busy}
+          ? html`<button class="primary big" data-testid="step-normal" ?disabled=${!ready || this.busy || unticked > 0}
+                title=${why} aria-describedby=${unticked ? 'normal-why' : nothing}
                 @click=${() => this.act(() => confirmStop(r.id, idx, { outcome: 'normal', checks: checks(), ...this.shownRange() }))}>${t('step.normal')}</button>
-              <button class="danger big" data-testid="step-anomaly" ?disabled=${!ready || this.busy} @click=${() => (this.mode = 'anomaly')}>${t('step.anomaly')}</button>`
+              <button class="danger big" data-testid="step-anomaly" ?disabled=${!ready || this.busy} @click=${() => this.setMode('anomaly')}>${t('step.anomaly')}</button>`
           : html`<button class="primary big" data-testid="step-not-verifiable" ?disabled=${this.busy}
               @click=${() => this.act(() => confirmStop(r.id, idx, { outcome: 'not_verifiable' }))}>${t('step.notVerifiable')}</button>`}
       </div>
+      ${online && unticked ? html`<p class="reason" id="normal-why" data-testid="step-normal-reason">${why}</p>` : nothing}
       <div class="buttons">
-        <button data-testid="step-skip" @click=${() => (this.mode = 'skip')}>${t('step.skip')}</button>
-        <button data-testid="step-abandon" @click=${() => (this.mode = 'abandon')}>${t('step.abandon')}</button>
+        <button data-testid="step-skip" @click=${() => this.setMode('skip')}>${t('step.skip')}</button>
+        <button data-testid="step-abandon" @click=${() => this.setMode('abandon')}>${t('step.abandon')}</button>
       </div>`;
   }
 
   override render() {
     const r = this.round;
+    if (r.status !== 'in_progress') {
+      return renderResult(r, () => this.dispatchEvent(new CustomEvent('round-closed', { detail: { round: r } })));
+    }
     const s = this.stop;
     if (!s) return nothing;
     const cam = this.cams.value.cameras.find((c) => c.id === s.cameraId);
@@ -211,9 +242,10 @@ export class WpRoundStepper extends LitElement {
                 ? html`<div class="dwell ${left ? '' : 'ready'}" data-testid="step-dwell">${left ? t('step.watch', { s: left }) : t('step.ready')}</div>`
                 : html`<div class="offline" data-testid="step-offline">${t('step.offline')}</div>`}
         ${s.checklist.map((c, i) => html`<label><input type="checkbox" .checked=${this.checks[i] ?? false}
-          @change=${(e: Event) => { const next = [...this.checks]; next[i] = (e.target as HTMLInputElement).checked; this.checks = next; }} /> ${c}</label>`)}
+          data-testid="step-check" @change=${(e: Event) => { const next = [...this.checks]; next[i] = (e.target as HTMLInputElement).checked; this.checks = next; }} /> ${c}</label>`)}
+        ${this.fieldError('checks')}
         ${this.actions(s.idx, online, left === 0)}
-        ${this.error ? html`<div class="error" data-testid="step-error">${this.error}</div>` : nothing}
+        ${this.errors.form ? html`<div class="error" data-testid="step-error">${this.errors.form}</div>` : nothing}
       </aside>
     `;
   }

@@ -28,7 +28,8 @@ const mmss = (ms: number) => {
 };
 
 /**
- * Due rounds with a countdown; "Start round" opens the stepper. A round in progress comes back after a reload.
+ * Due rounds with a countdown; "Start round" opens the stepper, which ends on the round's result. A round in
+ * progress comes back after a reload.
  * Supervisors and admins create and edit routes here (wp-route-editor).
  */
 @customElement('wp-rounds-page')
@@ -62,7 +63,6 @@ export class WpRoundsPage extends LitElement {
       .badge { font-size: 0.85em; padding: 0.15em 0.6em; border-radius: 99px; background: var(--wp-surface-2); }
       .badge.overdue { background: var(--wp-offline); color: #fff; }
       .count { font-family: var(--wp-mono); min-width: 12em; }
-      .done { padding: 1em; background: var(--wp-surface); border: 1px solid var(--wp-online); border-radius: 8px; margin-bottom: 1em; }
     `,
   ];
 
@@ -135,6 +135,10 @@ export class WpRoundsPage extends LitElement {
     if (this.round) {
       return html`<wp-round-stepper .round=${this.round} @round-changed=${this.onRoundChanged}></wp-round-stepper>`;
     }
+    if (this.finished) {
+      // the stepper's last screen: the round's grade and counts, until "back to rounds"
+      return html`<wp-round-stepper .round=${this.finished} @round-closed=${() => (this.finished = null)}></wp-round-stepper>`;
+    }
     const boss = canEditRoutes(this.user?.role);
     return html`
       <div class="head">
@@ -148,10 +152,6 @@ export class WpRoundsPage extends LitElement {
             @route-saved=${this.onRouteSaved} @cancel=${() => (this.editing = null)}></wp-route-editor>`
         : nothing}
       ${this.notice ? html`<p class="muted" data-testid="route-notice">${this.notice}</p>` : nothing}
-      ${this.finished
-        ? html`<div class="done" data-testid="round-done">${t('step.done')}: ${this.finished.routeName} —
-            ${this.finished.stops.map((s) => t(`outcome.${s.outcome ?? 'pending'}`)).join(' · ')}</div>`
-        : nothing}
       ${this.error ? html`<p class="error" data-testid="rounds-error">${this.error}</p>` : nothing}
       ${this.items.length === 0 && this.disabled.length === 0
         ? html`<p class="muted" data-testid="rounds-none">${t(boss ? 'rounds.none' : 'rounds.noneOperator')}</p>`

@@ -7,6 +7,7 @@ import {
 import { reviewPath } from '../data/recordings';
 import { formatDateTime, t } from '../i18n';
 import { errorMessage } from '../i18n/errors';
+import { formErrors } from '../i18n/patrol-fields';
 import { shiftText } from '../i18n/server-text';
 import { sharedStyles } from '../styles/shared';
 import '../components/wp-footage-player';
@@ -19,7 +20,10 @@ const today = (ms = serverNow()) => {
   return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
 };
 
-/** Supervisor dashboard: compliance per route/operator/shift/day, round detail, spot-check replay + verdict, reports. */
+/**
+ * Supervisor dashboard: compliance per route/operator/shift/day, round detail, spot-check replay + verdict, reports.
+ * The replay plays in a row directly under the stop it replays.
+ */
 @customElement('wp-compliance-page')
 export class WpCompliancePage extends LitElement {
   @state() private hours: number = 24;
@@ -27,6 +31,8 @@ export class WpCompliancePage extends LitElement {
   @state() private round: Round | null = null;
   @state() private replay: { idx: number; cameraId: string; from: number; to: number } | null = null;
   @state() private error = '';
+  /** a spot-check's error about its note, shown under that stop's note */
+  @state() private spotError: { idx: number; text: string } | null = null;
   /** guard response times (issue L point 2): today, or the last 7 days */
   @state() private times: DispatchTimes | null = null;
   private readonly l10n = new LocalizeController(this);
@@ -46,6 +52,9 @@ export class WpCompliancePage extends LitElement {
       .g-late { color: var(--wp-starting); }
       .g-on_time { color: var(--wp-online); }
       img { max-width: 16em; display: block; margin-top: 0.4em; }
+      tr.replay-row > td { padding: 0.4em 0.5em 1em; background: var(--wp-surface-2); }
+      tr.replay-row wp-footage-player { display: block; max-width: 48em; }
+      tr.replaying > td { border-bottom: none; background: var(--wp-surface-2); }
       textarea { font: inherit; color: var(--wp-text); background: var(--wp-bg); border: 1px solid var(--wp-border); border-radius: var(--wp-radius); padding: 0.4em; width: 100%; }
     `,
   ];
@@ -77,11 +86,14 @@ export class WpCompliancePage extends LitElement {
 
   private async verdict(idx: number, verdict: 'agree' | 'disagree'): Promise<void> {
     const note = (this.renderRoot.querySelector(`[name="spot-note-${idx}"]`) as HTMLTextAreaElement | null)?.value ?? '';
+    this.spotError = null;
     try {
       await spotCheck(this.round!.id, idx, verdict, note);
       this.round = await fetchRound(this.round!.id);
     } catch (e) {
-      this.error = errorMessage(e);
+      const { fields, form } = formErrors(e, (key) => key === 'note');
+      if (fields.note) this.spotError = { idx, text: fields.note };
+      if (form) this.error = form;
     }
   }
 
@@ -99,7 +111,9 @@ export class WpCompliancePage extends LitElement {
       <table>
         ${r.stops.map((s) => {
           const checks = (r.spotChecks ?? []).filter((c) => c.idx === s.idx);
-          return html`<tr data-testid="detail-stop" data-idx=${s.idx} data-outcome=${s.outcome ?? ''}>
+          const replaying = this.replay?.idx === s.idx;
+          const noteError = this.spotError?.idx === s.idx ? this.spotError.text : '';
+          return html`<tr data-testid="detail-stop" data-idx=${s.idx} data-outcome=${s.outcome ?? ''} class=${replaying ? 'replaying' : ''}>
             <td>${s.idx + 1}. ${s.cameraName}${s.preset
               ? html`<div class="muted" data-testid="stop-preset">${s.arrivedMs
                 ? t('round.presetArrived', { preset: s.preset, at: formatDateTime(s.arrivedMs, false) })
@@ -115,15 +129,18 @@ export class WpCompliancePage extends LitElement {
                   <a data-testid="stop-footage" href=${reviewPath(s.cameraId, s.recFromMs)}>${t('round.footage')}</a>`
               : nothing}</td>
             <td>${checks.map((c) => html`<div data-testid="spot-verdict">${c.username}: ${t(c.verdict === 'agree' ? 'round.agree' : 'round.disagree')} ${c.note}</div>`)}
-              ${s.outcome ? html`<textarea name="spot-note-${s.idx}" placeholder=${t('round.spotNote')}></textarea>
+              ${s.outcome ? html`<textarea name="spot-note-${s.idx}" placeholder=${t('round.spotNote')} aria-invalid=${noteError ? 'true' : 'false'}></textarea>
+                ${noteError ? html`<div class="error" role="alert" data-testid="field-error" data-field="note">${noteError}</div>` : nothing}
                 <button data-testid="spot-agree" @click=${() => this.verdict(s.idx, 'agree')}>${t('round.agree')}</button>
                 <button data-testid="spot-disagree" @click=${() => this.verdict(s.idx, 'disagree')}>${t('round.disagree')}</button>` : nothing}</td>
-          </tr>`;
+          </tr>
+          ${replaying
+            ? html`<tr class="replay-row" data-testid="replay-row" data-idx=${s.idx}><td colspan="5">
+                <wp-footage-player data-testid="footage" .cameraId=${this.replay!.cameraId} .from=${this.replay!.from} .to=${this.replay!.to}></wp-footage-player>
+              </td></tr>`
+            : nothing}`;
         })}
       </table>
-      ${this.replay
-        ? html`<wp-footage-player data-testid="footage" .cameraId=${this.replay.cameraId} .from=${this.replay.from} .to=${this.replay.to}></wp-footage-player>`
-        : nothing}
     </section>`;
   }
 

@@ -43,7 +43,8 @@ describe('wall layouts, swap, keyboard help, digital zoom (issue K)', () => {
     const [name, value] = [cookie.slice(0, cookie.indexOf('=')), cookie.slice(cookie.indexOf('=') + 1)];
     const ctx = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: lang === 'en' ? 'en-US' : 'zh-CN' });
     await ctx.addCookies([{ name, value, url: wp.url }]);
-    await ctx.addInitScript({ content: `localStorage.setItem('wp.lang', ${JSON.stringify(lang)})` });
+    // every layout with all its tiles: "fit to cameras" (wall-tour.test.ts) off for these 4 demo cameras
+    await ctx.addInitScript({ content: `localStorage.setItem('wp.lang', ${JSON.stringify(lang)}); localStorage.setItem('wp.wall.fit', '0')` });
     contexts.push(ctx);
     const page = await ctx.newPage();
     page.on('pageerror', (e) => pageErrors.push(e.message));

@@ -134,4 +134,26 @@ export const tileStyles = css`
   .video-time.late {
     color: var(--wp-starting);
   }
+  /* kiosk: what a click does, while the pointer is on the tile */
+  .click-hint {
+    position: absolute;
+    left: 50%;
+    bottom: 0.4em;
+    transform: translateX(-50%);
+    padding: 0.2em 0.8em;
+    border-radius: 999px;
+    background: rgb(0 0 0 / 0.75);
+    border: 1px solid rgb(255 255 255 / 0.35);
+    color: #fff;
+    font-size: clamp(11px, 3cqw, 22px);
+    white-space: nowrap;
+    pointer-events: none;
+    z-index: 1;
+    opacity: 0;
+    transition: opacity 0.2s;
+  }
+  :host(:hover) .click-hint,
+  :host(:focus-visible) .click-hint {
+    opacity: 1;
+  }
 `;

@@ -22,7 +22,7 @@ export function reasonText(reason: string | null): string {
 
 /**
  * One camera on the wall: live video (only while the camera is online), name, status badge, clock.
- * Offline cameras show their reason in large type. Fires `tile-activate` / `tile-focus` ({id}).
+ * Offline cameras show their reason in large type. Fires `tile-activate` / `tile-focus` ({id, key}).
  */
 @customElement('wp-camera-tile')
 export class WpCameraTile extends LitElement {
@@ -38,6 +38,8 @@ export class WpCameraTile extends LitElement {
   @property({ type: Boolean }) hd = false;
   /** Digital zoom (wheel, drag) on the picture. */
   @property({ type: Boolean }) zoom = false;
+  /** What a click does, shown while the pointer is on the tile (kiosk: "click: show alone"); '' = none. */
+  @property() hint = '';
 
   @state() private playerState: PlayerState = 'idle';
   /** wall-clock time of the frame on screen (the stream's PDT), null when unknown */
@@ -103,15 +105,16 @@ export class WpCameraTile extends LitElement {
       : 'live';
   }
 
-  private fire(name: 'tile-activate' | 'tile-focus'): void {
+  /** `key`: from the Enter key, not a click. */
+  private fire(name: 'tile-activate' | 'tile-focus', key = false): void {
     if (!this.camera) return;
-    this.dispatchEvent(new CustomEvent(name, { detail: { id: this.camera.id }, bubbles: true, composed: true }));
+    this.dispatchEvent(new CustomEvent(name, { detail: { id: this.camera.id, key }, bubbles: true, composed: true }));
   }
 
   private readonly onClick = () => this.fire('tile-activate');
   private readonly onDblClick = () => this.fire('tile-focus');
   private readonly onKey = (e: KeyboardEvent) => {
-    if (e.key === 'Enter') this.fire('tile-activate');
+    if (e.key === 'Enter') this.fire('tile-activate', true);
   };
 
   private renderOverlay(cam: Camera) {
@@ -157,6 +160,7 @@ export class WpCameraTile extends LitElement {
         <span class="name" title=${cam.name}>${cam.name}</span>
         <wp-status-badge data-testid="status-badge" data-status=${this.liveness === 'lost' ? 'unknown' : cam.status} .status=${this.liveness === 'lost' ? 'unknown' : cam.status}></wp-status-badge>
       </div>
+      ${this.hint ? html`<div class="click-hint" data-testid="tile-click-hint">${this.hint}</div>` : nothing}
       <div class="bar bottom">
         ${this.videoMs !== null
           ? html`<time class="video-time ${this.liveness}" data-testid="tile-video-time" data-liveness=${this.liveness} data-lag-ms=${Math.round(serverNow() - this.videoMs)} title=${this.liveness === 'late' ? t('tile.late') : ''}>

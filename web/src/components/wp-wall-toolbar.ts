@@ -1,17 +1,19 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import { LocalizeController } from '../controllers/localize-controller';
-import { layoutGeometry, type Layout } from '../data/prefs';
+import { layoutGeometry, type Layout, type TourPrefs } from '../data/prefs';
 import { t } from '../i18n';
 import { sharedStyles } from '../styles/shared';
 import { iconExitFullscreen, iconFullscreen } from './icons';
 import './wp-layout-picker';
+import './wp-tour-control';
 
 export type WallAction = 'help' | 'fullscreen' | 'kiosk-enter' | 'kiosk-exit';
 
 /**
- * The wall's toolbar: layout picker, pager, online summary, keyboard help, wall mode / full screen.
- * Fires `layout-change` ({layout}), `page-change` ({page}) and `wall-action` ({action}), inside the click
+ * The wall's toolbar: layout picker, "fit to cameras", pager, tour, online summary, keyboard help, wall mode /
+ * full screen. Fires `layout-change` ({layout}), `fit-change` ({fit}), `page-change` ({page}), `tour-change`
+ * ({tour}) and `wall-action` ({action}), inside the click
  * (full screen needs the user's gesture).
  */
 @customElement('wp-wall-toolbar')
@@ -22,6 +24,10 @@ export class WpWallToolbar extends LitElement {
   @property({ type: Number }) online = 0;
   @property({ type: Number }) total = 0;
   @property({ type: Boolean }) kiosk = false;
+  /** Shrink the grid to the cameras; `shown` is the layout the page is shown in. */
+  @property({ type: Boolean }) fit = true;
+  @property({ type: Number }) shown: Layout = 4;
+  @property({ attribute: false }) tour?: TourPrefs;
 
   private readonly l10n = new LocalizeController(this);
 
@@ -57,6 +63,12 @@ export class WpWallToolbar extends LitElement {
       .spacer {
         flex: 1;
       }
+      label {
+        display: inline-flex;
+        align-items: center;
+        gap: 0.3em;
+        white-space: nowrap;
+      }
     `,
   ];
 
@@ -69,13 +81,19 @@ export class WpWallToolbar extends LitElement {
     const action = (a: WallAction) => () => this.fire('wall-action', { action: a });
     return html`
       <wp-layout-picker .layout=${this.layout} @layout-change=${(e: CustomEvent<{ layout: Layout }>) => this.fire('layout-change', e.detail)}></wp-layout-picker>
+      <label title=${t('wall.fitTitle')}>
+        <input type="checkbox" data-testid="wall-fit" .checked=${this.fit} @change=${(e: Event) => this.fire('fit-change', { fit: (e.target as HTMLInputElement).checked })} />
+        ${t('wall.fit')}
+      </label>
+      ${this.shown !== this.layout ? html`<span class="hint" data-testid="fit-hint" data-shown=${this.shown}>${t('wall.fitted', { n: this.shown })}</span>` : nothing}
       <div class="pager">
         <button type="button" data-testid="page-prev" title=${t('wall.prev')} ?disabled=${pages < 2} @click=${() => this.fire('page-change', { page: page > 1 ? page - 1 : pages })}>‹</button>
         <span data-testid="page-indicator">${t('wall.page', { page, pages })}</span>
         <button type="button" data-testid="page-next" title=${t('wall.next')} ?disabled=${pages < 2} @click=${() => this.fire('page-change', { page: page < pages ? page + 1 : 1 })}>›</button>
       </div>
+      ${this.tour ? html`<wp-tour-control .tour=${this.tour} @tour-change=${(e: CustomEvent) => this.fire('tour-change', e.detail)}></wp-tour-control>` : nothing}
       <span class="summary ${online < total ? 'bad' : ''}" data-testid="wall-summary">${t('wall.summary', { online, total })}</span>
-      ${layoutGeometry(this.layout).big > 1 ? html`<span class="hint" data-testid="swap-hint">${t('wall.swapHint')}</span>` : nothing}
+      ${layoutGeometry(this.shown).big > 1 ? html`<span class="hint" data-testid="swap-hint">${t('wall.swapHint')}</span>` : nothing}
       <span class="spacer"></span>
       <button type="button" data-testid="keyboard-help-open" title=${t('wall.helpOpen')} aria-label=${t('wall.helpOpen')} @click=${action('help')}>?</button>
       ${this.kiosk

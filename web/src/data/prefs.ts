@@ -86,3 +86,66 @@ export function swapInOrder(shown: readonly string[], a: string, b: string): str
   next[j] = a;
   return next;
 }
+
+/**
+ * The layout a page of `n` cameras is shown in when the chosen layout has more tiles than cameras: the smallest
+ * layout of the same kind that holds them (equal tiles 1/4/9/16/25; one large 6/8, below 5 cameras equal tiles).
+ */
+export function fitLayout(chosen: Layout, n: number): Layout {
+  const kind: readonly Layout[] = layoutGeometry(chosen).big > 1 ? [1, 4, 6, 8] : [1, 4, 9, 16, 25];
+  return kind.find((l) => l >= n && l <= chosen) ?? chosen;
+}
+
+const FIT_KEY = 'wp.wall.fit';
+
+/** Shrink the grid to the cameras (default on). */
+export function loadFit(): boolean {
+  try {
+    return localStorage.getItem(FIT_KEY) !== '0';
+  } catch {
+    return true;
+  }
+}
+
+export function saveFit(on: boolean): void {
+  try {
+    localStorage.setItem(FIT_KEY, on ? '1' : '0');
+  } catch {
+    // ignore
+  }
+}
+
+/** Camera tour (轮巡): pages of the wall in turn. */
+export interface TourPrefs {
+  on: boolean;
+  /** seconds per page */
+  intervalS: number;
+  /** hold while an alarm is not acknowledged */
+  pauseOnAlarm: boolean;
+}
+
+export const TOUR_INTERVALS = [10, 20, 30, 60] as const;
+const TOUR_KEY = 'wp.wall.tour';
+const TOUR_DEFAULT: TourPrefs = { on: false, intervalS: 20, pauseOnAlarm: true };
+
+export function loadTour(): TourPrefs {
+  try {
+    const v = JSON.parse(localStorage.getItem(TOUR_KEY) ?? '{}') as Partial<TourPrefs>;
+    const s = Number(v.intervalS);
+    return {
+      on: v.on === true,
+      intervalS: Number.isInteger(s) && s >= 1 && s <= 3600 ? s : TOUR_DEFAULT.intervalS,
+      pauseOnAlarm: v.pauseOnAlarm !== false,
+    };
+  } catch {
+    return { ...TOUR_DEFAULT };
+  }
+}
+
+export function saveTour(p: TourPrefs): void {
+  try {
+    localStorage.setItem(TOUR_KEY, JSON.stringify(p));
+  } catch {
+    // ignore
+  }
+}

@@ -84,4 +84,12 @@ export const wallStyles = css`
   .kiosk-conn[state='reconnecting'] {
     opacity: 1;
   }
+  /* the status line under the grid: tour indicator, patrol banner (nothing when both are empty) */
+  .status {
+    display: flex;
+    justify-content: center;
+    gap: 0.6em;
+    padding: 0 4px;
+    min-width: 0;
+  }
 `;

@@ -4,7 +4,7 @@ import { repeat } from 'lit/directives/repeat.js';
 import { LocalizeController } from '../controllers/localize-controller';
 import { StoreController } from '../controllers/store-controller';
 import { cameras } from '../data/cameras';
-import { arrange, layoutGeometry, loadLayout, loadWallOrder, saveLayout, saveWallOrder, swapInOrder, type Layout } from '../data/prefs';
+import { arrange, fitLayout, layoutGeometry, loadFit, loadLayout, loadWallOrder, saveFit, saveLayout, saveWallOrder, swapInOrder, type Layout, type TourPrefs } from '../data/prefs';
 import type { Camera } from '../data/types';
 import { t } from '../i18n';
 import { fireNavigate, wallPath } from '../router';
@@ -18,6 +18,11 @@ import '../components/wp-wall-toolbar';
 import type { WallAction } from '../components/wp-wall-toolbar';
 import '../components/wp-keyboard-help';
 import { runWallKey, wallKeyAction, wallTiles, type WallKeyTarget } from './wall-keys';
+import { TourController } from './wall-tour';
+import { enterFullscreen, exitFullscreen, toggleFullscreen } from './wall-screen';
+import { DueRoundsController } from './wall-rounds';
+import '../components/wp-tour-status';
+import '../components/wp-round-banner';
 
 const IDLE_MS = 3000;
 /** A click on a wall with a large tile waits this long for a second click (double click = swap). */
@@ -25,9 +30,11 @@ const DBLCLICK_MS = 350;
 
 /**
  * The live wall: 1/4/6/8/9/16/25 tiles with paging (6 and 8: one large tile, double-click a small tile to
- * swap it in; the arrangement is remembered in this browser). In kiosk mode (monitoring post) it fills the screen
- * without chrome; controls appear only while the mouse moves. Layout, page and kiosk live in the URL so
- * a reload (or a browser restarted by a watchdog) comes back to the same wall.
+ * swap it in; the arrangement is remembered in this browser). A page with fewer cameras than tiles is shown in
+ * the smallest layout that holds them ("fit to cameras", default on). The camera tour (wall-tour.ts) and the
+ * patrol banner (wall-rounds.ts) sit in the status line under the grid. In kiosk mode (monitoring post) it fills
+ * the screen without chrome; controls appear only while the mouse moves; a click shows a tile alone. Layout,
+ * page and kiosk live in the URL so a reload (or a browser restarted by a watchdog) comes back to the same wall.
  */
 @customElement('wp-wall-page')
 export class WpWallPage extends LitElement implements WallKeyTarget {
@@ -35,7 +42,7 @@ export class WpWallPage extends LitElement implements WallKeyTarget {
   /** From the URL; undefined = the remembered layout. */
   @property({ type: Number }) layout?: Layout;
   @property({ type: Number }) page = 1;
-  /** Kiosk page rotation in seconds (0 = off). */
+  /** `?cycle=`: camera tour every that many seconds (0 = the tour as set in the toolbar). */
   @property({ type: Number }) cycle = 0;
 
   /** Camera shown alone (F, or a double click on the large tile / on any tile in kiosk). */
@@ -44,12 +51,15 @@ export class WpWallPage extends LitElement implements WallKeyTarget {
   @state() helpOpen = false;
   /** Camera ids in the operator's tile order (prefs). */
   @state() private order: string[] = loadWallOrder();
+  /** Shrink the grid to the cameras of the page (prefs). */
+  @state() private fit = loadFit();
 
   private readonly store = new StoreController(this, cameras);
   private readonly alarmStore = new StoreController(this, alarms);
   private readonly l10n = new LocalizeController(this);
   private idleTimer: ReturnType<typeof setTimeout> | undefined;
-  private cycleTimer: ReturnType<typeof setInterval> | undefined;
+  private readonly tour = new TourController(this);
+  private readonly due = new DueRoundsController(this);
   private clickTimer: ReturnType<typeof setTimeout> | undefined;
 
   static override styles = [sharedStyles, wallStyles];
@@ -66,6 +76,11 @@ export class WpWallPage extends LitElement implements WallKeyTarget {
   private get pageCameras(): Camera[] {
     const layout = this.effectiveLayout;
     return this.arranged.slice((this.currentPage - 1) * layout, this.currentPage * layout);
+  }
+
+  /** The layout the current page is shown in: the chosen one, or (fit) the smallest holding its cameras. */
+  private get shownLayout(): Layout {
+    return this.fit ? fitLayout(this.effectiveLayout, this.pageCameras.length) : this.effectiveLayout;
   }
 
   get pages(): number {
@@ -92,19 +107,10 @@ export class WpWallPage extends LitElement implements WallKeyTarget {
     window.removeEventListener('pointerdown', this.onGesture);
     window.removeEventListener('keydown', this.onGesture);
     clearTimeout(this.idleTimer);
-    clearInterval(this.cycleTimer);
     clearTimeout(this.clickTimer);
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
-    if (changed.has('cycle') || changed.has('kiosk')) {
-      clearInterval(this.cycleTimer);
-      if (this.kiosk && this.cycle > 0) {
-        this.cycleTimer = setInterval(() => {
-          if (!this.focusId && this.pages > 1) this.go({ page: (this.currentPage % this.pages) + 1 });
-        }, this.cycle * 1000);
-      }
-    }
     if (changed.has('kiosk') || changed.has('layout')) this.focusId = null;
   }
 
@@ -112,23 +118,21 @@ export class WpWallPage extends LitElement implements WallKeyTarget {
     this.toggleAttribute('idle', !this.active);
   }
 
-  go(opts: { layout?: Layout; page?: number; kiosk?: boolean }): void {
+  go(opts: { layout?: Layout; page?: number; kiosk?: boolean; cycle?: number }): void {
     const layout = opts.layout ?? this.effectiveLayout;
     if (opts.layout) saveLayout(opts.layout);
     const path = wallPath({
       kiosk: opts.kiosk ?? this.kiosk,
       layout,
       page: opts.page ?? (opts.layout ? 1 : this.currentPage),
-      cycle: this.cycle,
+      cycle: opts.cycle ?? this.cycle,
     });
     fireNavigate(this, path, opts.kiosk === undefined);
   }
 
   /** Browsers only grant fullscreen inside a user gesture: the first click / key in kiosk asks for it. */
   private readonly onGesture = () => {
-    if (this.kiosk && !document.fullscreenElement) {
-      document.documentElement.requestFullscreen?.().catch(() => {});
-    }
+    if (this.kiosk) enterFullscreen();
   };
 
   private readonly onActivity = () => {
@@ -146,7 +150,7 @@ export class WpWallPage extends LitElement implements WallKeyTarget {
 
   /** Put camera `id` into the large tile (its place goes to the camera that was there). */
   swapIntoLarge(id: string): void {
-    if (layoutGeometry(this.effectiveLayout).big < 2) return;
+    if (layoutGeometry(this.shownLayout).big < 2) return;
     const large = this.pageCameras[0];
     if (!large || large.id === id) return;
     this.order = swapInOrder(this.arranged.map((c) => c.id), id, large.id);
@@ -155,30 +159,20 @@ export class WpWallPage extends LitElement implements WallKeyTarget {
   }
 
   toggleFullscreen(): void {
-    if (document.fullscreenElement) void document.exitFullscreen().catch(() => {});
-    else void document.documentElement.requestFullscreen?.().catch(() => {});
+    toggleFullscreen();
   }
 
-  private enterKiosk(): void {
-    // Inside the click handler: the user gesture lets us go full screen.
-    void document.documentElement.requestFullscreen?.().catch(() => {});
-    this.go({ kiosk: true });
-  }
-
-  private exitKiosk(): void {
-    if (document.fullscreenElement) void document.exitFullscreen().catch(() => {});
-    this.go({ kiosk: false });
-  }
-
-  private onTileActivate(e: CustomEvent<{ id: string }>): void {
-    if (this.kiosk) return;
-    const path = `/camera/${encodeURIComponent(e.detail.id)}`;
-    if (layoutGeometry(this.effectiveLayout).big < 2 || this.focusId) return fireNavigate(this, path);
-    // with a large tile a double click swaps: wait for it before opening the camera
+  /** A click opens the camera's page; in kiosk it shows the tile alone (or back to the grid). Enter in kiosk: wall-keys. */
+  private onTileActivate(e: CustomEvent<{ id: string; key?: boolean }>): void {
+    if (this.kiosk && e.detail.key) return;
+    const id = e.detail.id;
+    const act = this.kiosk ? () => (this.focusId = this.focusId === id ? null : id) : () => fireNavigate(this, `/camera/${encodeURIComponent(id)}`);
+    // a double click swaps (large tile) or shows alone (kiosk): wait for it before acting on the click
+    if (!this.kiosk && (layoutGeometry(this.shownLayout).big < 2 || this.focusId)) return void act();
     if (this.clickTimer !== undefined) return;
     this.clickTimer = setTimeout(() => {
       this.clickTimer = undefined;
-      fireNavigate(this, path);
+      act();
     }, DBLCLICK_MS);
   }
 
@@ -187,7 +181,7 @@ export class WpWallPage extends LitElement implements WallKeyTarget {
     clearTimeout(this.clickTimer);
     this.clickTimer = undefined;
     const id = e.detail.id;
-    const canSwap = !this.focusId && layoutGeometry(this.effectiveLayout).big > 1 && this.pageCameras[0]?.id !== id;
+    const canSwap = !this.focusId && layoutGeometry(this.shownLayout).big > 1 && this.pageCameras[0]?.id !== id;
     if (canSwap) this.swapIntoLarge(id);
     else if (this.kiosk || this.focusId || this.pageCameras[0]?.id === id) this.focusId = this.focusId === id ? null : id;
   }
@@ -197,6 +191,7 @@ export class WpWallPage extends LitElement implements WallKeyTarget {
     const epoch = this.store.value.epoch;
     const alarmed = openAlarmCameras(this.alarmStore.value);
     const hdFirst = big > 1 || cols === 1;
+    const hint = this.kiosk ? t(this.focusId ? 'wall.clickBack' : 'wall.clickAlone') : '';
     return html`<div class="area">
       <div class="grid" style=${`--n:${cols};--big:${big}`} data-testid="wall-grid" data-layout=${layout}>
         ${repeat(
@@ -213,6 +208,7 @@ export class WpWallPage extends LitElement implements WallKeyTarget {
             ?hd=${i === 0 && hdFirst}
             ?zoom=${cols === 1}
             ?alarm=${!!c && alarmed.has(c.id)}
+            .hint=${hint}
             @tile-activate=${this.onTileActivate}
             @tile-focus=${this.onTileFocus}
           ></wp-camera-tile>`,
@@ -224,15 +220,22 @@ export class WpWallPage extends LitElement implements WallKeyTarget {
   private onAction(e: CustomEvent<{ action: WallAction }>): void {
     const a = e.detail.action;
     if (a === 'help') this.helpOpen = true;
-    else if (a === 'fullscreen') this.toggleFullscreen();
-    else if (a === 'kiosk-enter') this.enterKiosk();
-    else this.exitKiosk();
+    else if (a === 'fullscreen') toggleFullscreen();
+    else {
+      // inside the click handler: the user gesture lets us go full screen
+      if (a === 'kiosk-enter') enterFullscreen();
+      else exitFullscreen();
+      this.go({ kiosk: a === 'kiosk-enter' });
+    }
   }
 
   private renderControls(layout: Layout, page: number, pages: number, online: number, total: number) {
     return html`<wp-wall-toolbar
       data-testid="wall-toolbar"
       .layout=${layout}
+      .shown=${this.shownLayout}
+      .fit=${this.fit}
+      .tour=${this.tour.settings}
       .page=${page}
       .pages=${pages}
       .online=${online}
@@ -240,6 +243,8 @@ export class WpWallPage extends LitElement implements WallKeyTarget {
       ?kiosk=${this.kiosk}
       @layout-change=${(e: CustomEvent<{ layout: Layout }>) => this.go({ layout: e.detail.layout })}
       @page-change=${(e: CustomEvent<{ page: number }>) => this.go({ page: e.detail.page })}
+      @fit-change=${(e: CustomEvent<{ fit: boolean }>) => saveFit((this.fit = e.detail.fit))}
+      @tour-change=${(e: CustomEvent<{ tour: TourPrefs }>) => this.tour.set(e.detail.tour)}
       @wall-action=${this.onAction}
     ></wp-wall-toolbar>`;
   }
@@ -253,20 +258,19 @@ export class WpWallPage extends LitElement implements WallKeyTarget {
     const enabled = list.filter((c) => c.enabled).length;
     const focused = this.focusId ? list.find((c) => c.id === this.focusId) : undefined;
 
-    let slots: (Camera | undefined)[];
-    let { cols, big } = layoutGeometry(layout);
-    if (focused) {
-      slots = [focused];
-      cols = big = 1;
-    } else {
-      slots = this.pageCameras;
-      while (slots.length < layout) slots.push(undefined);
-    }
+    const shown = focused ? 1 : this.shownLayout;
+    const slots: (Camera | undefined)[] = focused ? [focused] : this.pageCameras;
+    while (slots.length < shown) slots.push(undefined);
+    const { cols, big } = layoutGeometry(shown);
 
     const controls = this.renderControls(layout, page, pages, online, enabled);
     return html`
       ${this.kiosk ? html`<div class="kiosk-controls ${this.active ? 'show' : ''}">${controls}</div>` : controls}
-      ${loaded && !list.length ? html`<div class="empty">${t('wall.noCameras')}</div>` : this.renderGrid(slots, cols, big, focused ? 1 : layout)}
+      ${loaded && !list.length ? html`<div class="empty">${t('wall.noCameras')}</div>` : this.renderGrid(slots, cols, big, shown)}
+      <div class="status" data-testid="wall-status">
+        <wp-tour-status .state=${this.tour.state}></wp-tour-status>
+        <wp-round-banner .items=${this.due.items}></wp-round-banner>
+      </div>
       <wp-alarm-popup></wp-alarm-popup>
       <wp-keyboard-help ?open=${this.helpOpen} @close=${() => (this.helpOpen = false)}></wp-keyboard-help>
       ${this.kiosk

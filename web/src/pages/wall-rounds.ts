@@ -1,0 +1,45 @@
+/**
+ * The patrol rounds the wall's banner shows: `GET /api/patrol/due` (data/patrol.ts) now and every 30 s while
+ * the wall is open. A role the server refuses it to (a wall-display account: 403) gets no banner and no more asks.
+ */
+import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import { ApiError } from '../data/api';
+import { fetchDue, type DueItem } from '../data/patrol';
+
+const POLL_MS = 30_000;
+
+export class DueRoundsController implements ReactiveController {
+  items: DueItem[] = [];
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private connected = false;
+
+  constructor(private readonly host: ReactiveControllerHost) {
+    host.addController(this);
+  }
+
+  hostConnected(): void {
+    this.connected = true;
+    void this.poll();
+  }
+
+  hostDisconnected(): void {
+    this.connected = false;
+    clearTimeout(this.timer);
+  }
+
+  private async poll(): Promise<void> {
+    clearTimeout(this.timer);
+    try {
+      this.items = await fetchDue();
+    } catch (e) {
+      if (e instanceof ApiError && e.status === 403) {
+        this.items = [];
+        this.host.requestUpdate();
+        return;
+      }
+      // network trouble: keep the last answer, ask again later
+    }
+    this.host.requestUpdate();
+    if (this.connected) this.timer = setTimeout(() => void this.poll(), POLL_MS);
+  }
+}

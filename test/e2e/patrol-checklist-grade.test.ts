@@ -138,7 +138,7 @@ describe('patrol: required checklist, grade at the end, replay by its stop, erro
     expect(await tid(page, 'count-missed').getAttribute('data-n')).toBe('0');
     expect(await tid(page, 'round-counts').textContent()).toMatch(/正常[\s\S]*异常[\s\S]*无法核实[\s\S]*漏查点位/);
     expect(await tid(page, 'round-timing').textContent()).toMatch(/开始于 .*前开始为准时.*结束于/);
-    expect(await tid(page, 'round-done').textContent()).toBe('点位: 正常 · 异常');
+    expect(await tid(page, 'round-done').textContent()).toBe('点位：正常 · 异常');
     expect(await tid(page, 'step-title').textContent()).toBe('重点区域 · 本轮巡查完成');
     // no Latin word on the whole last screen
     expect(await page.locator('wp-round-stepper').evaluate((el) => el.shadowRoot!.textContent)).not.toMatch(/[A-Za-z]{2,}/);

@@ -85,7 +85,7 @@ export const patrolEn = {
   'step.lateBy': 'started {time} after that',
   'step.ended': 'ended {time}',
   'step.missedStops': 'Stops missed (skipped or not done)',
-  'step.stopsLine': 'Stops',
+  'step.stopsLine': 'Stops: {list}',
   'step.back': 'Back to rounds',
 
   'outcome.normal': 'Normal',

@@ -86,7 +86,7 @@ export const patrolZhCN: Record<keyof typeof patrolEn, string> = {
   'step.lateBy': '晚了 {time}',
   'step.ended': '结束于 {time}',
   'step.missedStops': '漏查点位（跳过或未完成）',
-  'step.stopsLine': '点位',
+  'step.stopsLine': '点位：{list}',
   'step.done': '本轮巡查完成',
   'step.back': '返回巡查列表',
 

@@ -53,7 +53,7 @@ export function renderResult(r: Round, back: () => void) {
         ${count(t('outcome.not_verifiable'), c.not_verifiable, 'count-not-verifiable', true)}
         ${count(t('step.missedStops'), missed, 'count-missed', true)}
       </div>
-      <div data-testid="round-done">${t('step.stopsLine')}: ${r.stops.map((s) => t(`outcome.${s.outcome ?? 'pending'}`)).join(' · ')}</div>
+      <div data-testid="round-done">${t('step.stopsLine', { list: r.stops.map((s) => t(`outcome.${s.outcome ?? 'pending'}`)).join(' · ') })}</div>
     </section>
   `;
 }

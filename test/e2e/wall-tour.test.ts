@@ -203,7 +203,7 @@ describe('wall tour, fit to cameras, patrol banner, kiosk click (issue K)', () =
     await expect.poll(() => tourStatus().count()).toBe(0);
   });
 
-  it('in wall mode a single click shows a tile alone (with a hint) and another click brings the grid back', async () => {
+  it('in wall mode a single click shows a tile alone (with a hint), holding the tour; another click brings the grid back', async () => {
     await page.goto(`${wp.url}/kiosk?layout=4`);
     const tile = page.locator('[data-testid="tile"][data-camera-id="c3"]');
     await tile.waitFor();
@@ -214,12 +214,20 @@ describe('wall tour, fit to cameras, patrol banner, kiosk click (issue K)', () =
     await tile.click();
     await expect.poll(() => grid().getAttribute('data-layout')).toBe('1');
     expect(await page.locator('[data-testid="tile"]').getAttribute('data-camera-id')).toBe('c3');
+    await tid('tour-toggle').click(); // the tour started while a camera is shown alone holds
+    await expect.poll(() => tourStatus().getAttribute('data-reason')).toBe('alone');
+    expect(await tourStatus().textContent()).toContain('轮巡已暂停：正在单独显示一路画面');
+    await page.waitForTimeout(2500); // past the interval: still alone
+    expect(await page.locator('[data-testid="tile"]').getAttribute('data-camera-id')).toBe('c3');
     const alone = page.locator('[data-testid="tile"]');
     await alone.hover();
     expect(await alone.locator('[data-testid="tile-click-hint"]').textContent()).toBe('单击：返回多画面');
     await alone.click();
     await expect.poll(() => grid().getAttribute('data-layout')).toBe('4');
-    expect(await page.locator('[data-testid="tile"]').count()).toBe(4);
+    expect(await page.locator('[data-testid="tile"]').count()).toBeGreaterThanOrEqual(2);
+    await expect.poll(() => tourStatus().getAttribute('data-state')).toBe('running');
+    await tid('tour-toggle').click();
+    await expect.poll(() => tourStatus().count()).toBe(0);
   });
 
   it('the patrol banner counts down to the round due, to the next round, and is red when a round is overdue', async () => {

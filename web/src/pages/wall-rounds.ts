@@ -1,10 +1,10 @@
 /**
  * The patrol rounds the wall's banner shows: `GET /api/patrol/due` (data/patrol.ts) now and every 30 s while
- * the wall is open. A role the server refuses it to (a wall-display account: 403) gets no banner and no more asks.
+ * the wall is open, and right after a slot starts or its grace ends (so "next" turns into "due" on time). A role the server refuses it to (a wall-display account: 403) gets no banner and no more asks.
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { ApiError } from '../data/api';
-import { fetchDue, type DueItem } from '../data/patrol';
+import { fetchDue, serverNow, type DueItem } from '../data/patrol';
 
 const POLL_MS = 30_000;
 
@@ -27,6 +27,13 @@ export class DueRoundsController implements ReactiveController {
     clearTimeout(this.timer);
   }
 
+  /** 30 s, or sooner when a slot starts or a grace ends before that (plus a second for the server's clock). */
+  private nextPollMs(): number {
+    const now = serverNow();
+    const soon = this.items.flatMap((i) => [i.nextSlotMs, i.dueBy]).filter((t): t is number => t !== null && t > now);
+    return Math.max(1000, Math.min(POLL_MS, ...soon.map((t) => t - now + 1000)));
+  }
+
   private async poll(): Promise<void> {
     clearTimeout(this.timer);
     try {
@@ -40,6 +47,6 @@ export class DueRoundsController implements ReactiveController {
       // network trouble: keep the last answer, ask again later
     }
     this.host.requestUpdate();
-    if (this.connected) this.timer = setTimeout(() => void this.poll(), POLL_MS);
+    if (this.connected) this.timer = setTimeout(() => void this.poll(), this.nextPollMs());
   }
 }

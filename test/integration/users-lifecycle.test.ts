@@ -114,6 +114,9 @@ describe('user lifecycle', () => {
     const wall = (await login('lobby-wall', 'lobby-wall-display-1')).cookie;
     expect((await call('GET', '/api/cameras', { cookie: wall })).status).toBe(200);
     expect((await call('GET', '/api/dutylog', { cookie: wall })).status).toBe(403);
+    // the wall's patrol banner reads what is due; nothing else of patrol
+    expect((await call('GET', '/api/patrol/due', { cookie: wall })).status).toBe(200);
+    expect((await call('GET', '/api/patrol/rounds', { cookie: wall })).status).toBe(403);
     expect((await call('POST', '/api/dutylog', { cookie: wall, json: { category: 'other', text: 'x' } })).status).toBe(403);
     expect((await call('DELETE', `/api/camera-groups/${g.body.id}`, { cookie: admin })).status).toBe(204);
   });

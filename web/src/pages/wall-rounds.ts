@@ -1,6 +1,6 @@
 /**
  * The patrol rounds the wall's banner shows: `GET /api/patrol/due` (data/patrol.ts) now and every 30 s while
- * the wall is open, and right after a slot starts or its grace ends (so "next" turns into "due" on time). A role the server refuses it to (a wall-display account: 403) gets no banner and no more asks.
+ * the wall is open, and right after a slot starts or its grace ends (so "next" turns into "due" on time). A role the server refuses it to (403) gets no banner and no more asks; a wall-display account may read it (server/http/auth.ts).
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { ApiError } from '../data/api';

@@ -278,7 +278,8 @@ async function main(): Promise<void> {
     equipmentThreshold: cfg.patrol.equipmentCompleteness,
     segmentSeconds: cfg.storage.segmentSeconds,
     // the camera form's "test connection": bounded to 10 s whatever the RTSP timeout
-    // (the size/codec probe, then — RTSP carries no bit rate — 2 s of packets within what is left of the 10 s)
+    // (the size/codec probe, then — RTSP carries no bit rate — 2 s of packets within what is left of the 10 s: on a
+    // busy box ffprobe's start and the RTSP set-up alone took over 2 s, and a 4 s cap left no packets to count)
     probeCamera: async (s) => {
       const deadline = Date.now() + 10_000;
       const url = urlWithCredentials(s.url, s.username, s.password);
@@ -286,7 +287,7 @@ async function main(): Promise<void> {
       const p = await probeSource({ ffprobePath: ff.ffprobePath, url, rtspTimeoutSeconds, timeoutMs: 10_000, secrets: s.password ? [s.password] : [] });
       const left = deadline - Date.now();
       if (!p.ok || p.bitrateKbps !== undefined || left < 1500) return p;
-      const bitrateKbps = await measureBitrate({ ffprobePath: ff.ffprobePath, url, rtspTimeoutSeconds: Math.min(rtspTimeoutSeconds, Math.floor(left / 1000)), timeoutMs: Math.min(left, 4000) });
+      const bitrateKbps = await measureBitrate({ ffprobePath: ff.ffprobePath, url, rtspTimeoutSeconds: Math.min(rtspTimeoutSeconds, Math.floor(left / 1000)), timeoutMs: left });
       return { ...p, bitrateKbps };
     },
   });

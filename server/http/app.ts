@@ -42,6 +42,8 @@ import { listRoutes } from './route-list.ts';
 import { openApiDocument } from './openapi.ts';
 import { equipmentRouter } from './routes/equipment.ts';
 import { nodesRouter } from './routes/nodes.ts';
+import { wallViewsRouter } from '../wallviews/routes.ts';
+import { WallViewRepo } from '../wallviews/repo.ts';
 import type { NodeView } from '../../shared/wire/nodes.ts';
 import { metricsAccess, type Metrics } from '../metrics/index.ts';
 import type { Patrol } from '../patrol/index.ts';
@@ -168,6 +170,7 @@ export function createApp(d: AppDeps): Express {
     json,
     cameraGroupsRouter({ groups: d.groups, cameraExists: (id) => d.cameras.get(id) !== undefined, rightsChanged: (userIds) => d.bus.emit('user.rights', { userIds }) }),
   );
+  app.use('/api/wall-views', json, wallViewsRouter({ views: new WallViewRepo(d.db), users: d.users, groups: d.groups, rights: d.rights, cameraExists: (id) => d.cameras.get(id) !== undefined }));
   if (d.patrol) {
     const p = d.patrol;
     app.use('/api/patrol', json, patrolRouter({ patrol: p.patrol, snapshotPath: p.snapshotPath }));

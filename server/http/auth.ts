@@ -46,7 +46,7 @@ export function clearSessionCookie(req: Request, res: Response): void {
  * What a wall-display account may do: watch the live wall, get alarm pop-ups (with a guard's photos) and show the
  * next patrol round due (the wall's banner). GET only.
  */
-const WALL_ALLOWED = [/^\/api\/patrol\/due\/?$/, /^\/api\/cameras\/?$/, /^\/api\/cameras\/[^/]+\/?$/, /^\/api\/events\/?$/, /^\/api\/alarms\/?$/, /^\/api\/alarms\/\d+(\/snapshot\.jpg)?\/?$/, /^\/api\/dispatches\/\d+\/photos\/\d+\/?$/, /^\/hls\//];
+const WALL_ALLOWED = [/^\/api\/patrol\/due\/?$/, /^\/api\/wall-views(\/(\d+|groups))?\/?$/, /^\/api\/cameras\/?$/, /^\/api\/cameras\/[^/]+\/?$/, /^\/api\/events\/?$/, /^\/api\/alarms\/?$/, /^\/api\/alarms\/\d+(\/snapshot\.jpg)?\/?$/, /^\/api\/dispatches\/\d+\/photos\/\d+\/?$/, /^\/hls\//];
 
 /**
  * Resolves the session cookie into req.user; 401 when there is none. The cookie is re-issued whenever the

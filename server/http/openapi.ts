@@ -19,6 +19,7 @@ import * as onvif from './routes/onvif.ts';
 import * as patrol from './routes/patrol.ts';
 import * as session from './routes/session.ts';
 import * as users from './routes/users.ts';
+import * as wallViews from '../wallviews/routes.ts';
 import { zonesFileSchema } from '../analytics/zones.ts';
 
 interface Doc {
@@ -58,6 +59,12 @@ export const API_DOCS: Record<string, Doc> = {
   'GET /api/camera-groups/:id': d('rights', 'One camera group', undefined, ADMIN),
   'PATCH /api/camera-groups/:id': d('rights', 'Rename or change the cameras of a group', groups.patchSchema, ADMIN),
   'DELETE /api/camera-groups/:id': d('rights', 'Delete a camera group', undefined, ADMIN),
+  'GET /api/wall-views': d('wall', 'One\'s own named wall views (?display=; admin: ?user=ID); a camera no longer visible reads as an empty tile (null)'),
+  'POST /api/wall-views': d('wall', 'Save a wall view {name ≤ 50, display?, layout, tiles}: only visible cameras, ≤ 50 per user (admin: userId, for a wall account)', wallViews.createSchema),
+  'GET /api/wall-views/groups': d('wall', 'The camera tree: camera groups with the cameras the user may see ({id, name, members})'),
+  'GET /api/wall-views/:id': d('wall', 'One own wall view (admin: anyone\'s)'),
+  'PUT /api/wall-views/:id': d('wall', 'Replace an own wall view', wallViews.replaceSchema),
+  'DELETE /api/wall-views/:id': d('wall', 'Delete an own wall view'),
   'GET /api/cameras': d('cameras', 'Cameras the user may see'),
   'GET /api/cameras/:id': d('cameras', 'One camera'),
   'POST /api/cameras': d('cameras', 'Add a camera', cameras.createSchema, ADMIN),

@@ -502,4 +502,18 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE patrol_routes ADD COLUMN require_checklist INTEGER NOT NULL DEFAULT 0;
   ALTER TABLE patrol_rounds ADD COLUMN require_checklist INTEGER NOT NULL DEFAULT 0;
   `,
+  // 14: named wall views (issue K, the wall): a layout and its tiles in order, per user, optionally named for a display
+  `
+  CREATE TABLE wall_views (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    user_id INTEGER NOT NULL REFERENCES users(id),
+    name TEXT NOT NULL,
+    display TEXT,
+    layout INTEGER NOT NULL,
+    tiles_json TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL,
+    UNIQUE (user_id, name)
+  );
+  `,
 ];

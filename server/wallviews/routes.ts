@@ -1,0 +1,124 @@
+/**
+ * Named wall views (issue K, the wall): GET/POST /api/wall-views, GET/PUT/DELETE /api/wall-views/:id, and
+ * GET /api/wall-views/groups (the camera tree: the camera groups, with only the cameras the user may see).
+ *
+ * A view belongs to one user. Everyone lists and changes their own; an admin may also list (?user=ID) and
+ * create (userId) the views of another user — that is how a wall-display account, which only reads (GET), gets
+ * its views. Someone else's view is 404. A view may only hold cameras its owner may see (a camera they may not
+ * see is "unknown", as one that does not exist); a camera hidden or removed later reads back as an empty tile.
+ */
+import { Router, type Request } from 'express';
+import { z } from 'zod';
+import type { RightsService } from '../access/rights.ts';
+import type { CameraGroupRepo } from '../store/camera-groups.ts';
+import type { User, UserRepo } from '../store/users.ts';
+import { badRequest, conflict, forbidden, notFound } from '../util/errors.ts';
+import { parseBody } from '../http/errors.ts';
+import { intParam } from '../http/routes/patrol.ts';
+import type { WallView, WallViewRepo } from './repo.ts';
+
+export const MAX_VIEWS_PER_USER = 50;
+export const VIEW_LAYOUTS = [1, 4, 6, 8, 9, 16, 25] as const;
+
+const tiles = z
+  .array(z.string().min(1).max(63).nullable())
+  .min(1, 'at least one tile')
+  .max(400, 'at most 400 tiles');
+const fields = {
+  name: z.string().trim().min(1, 'is required').max(50, 'at most 50 characters'),
+  display: z.string().trim().max(50, 'at most 50 characters').nullable().optional(),
+  layout: z.number().int().refine((n) => (VIEW_LAYOUTS as readonly number[]).includes(n), { message: `one of ${VIEW_LAYOUTS.join(', ')}` }),
+  tiles,
+};
+export const createSchema = z.strictObject({ ...fields, userId: z.number().int().positive().optional() });
+export const replaceSchema = z.strictObject(fields);
+
+export interface WallViewsDeps {
+  views: WallViewRepo;
+  users: UserRepo;
+  groups: CameraGroupRepo;
+  rights: RightsService;
+  cameraExists: (id: string) => boolean;
+}
+
+export function wallViewsRouter(d: WallViewsDeps): Router {
+  const r = Router();
+  const visibleTo = (u: Pick<User, 'cameras' | 'groups'>) => {
+    const rights = d.rights.of(u);
+    return (id: string) => d.cameraExists(id) && (rights.all || rights.cameras.has(id));
+  };
+  /** What a reader gets: tiles the owner may no longer see (or that are gone) are empty. */
+  const shown = (v: WallView, owner: User | undefined): WallView => {
+    const ok = owner ? visibleTo(owner) : () => false;
+    return { ...v, tiles: v.tiles.map((c) => (c !== null && ok(c) ? c : null)) };
+  };
+  const checkTiles = (list: (string | null)[], owner: User) => {
+    const ok = visibleTo(owner);
+    const bad = list.map((c, i) => [c, i] as const).filter(([c]) => c !== null && !ok(c));
+    if (bad.length) throw badRequest(bad.map(([c, i]) => `tiles.${i}: unknown camera "${c}"`).join('; '), 'unknown_camera');
+  };
+  const me = (req: Request) => req.user!;
+  /** A view the requester may change: their own, or any as admin; otherwise 404. */
+  const mine = (req: Request): WallView => {
+    const v = d.views.get(intParam(req.params.id, 'wall view'));
+    if (!v || (v.userId !== me(req).id && me(req).role !== 'admin')) throw notFound('no such wall view');
+    return v;
+  };
+  const unique = (userId: number, name: string, id?: number) => {
+    const other = d.views.byName(userId, name);
+    if (other && other.id !== id) throw conflict(`a wall view named "${name}" exists`, 'exists');
+  };
+
+  r.get('/', (req, res) => {
+    let owner = me(req);
+    if (req.query.user !== undefined) {
+      if (owner.role !== 'admin') throw forbidden('only an admin lists the views of another user');
+      const u = d.users.get(intParam(req.query.user, 'user'));
+      if (!u) throw notFound('no such user');
+      owner = u;
+    }
+    const display = typeof req.query.display === 'string' ? req.query.display : undefined;
+    const list = d.views.list(owner.id).filter((v) => display === undefined || v.display === display);
+    res.json(list.map((v) => shown(v, owner)));
+  });
+  r.get('/groups', (req, res) => {
+    const ok = visibleTo(me(req));
+    const out = d.groups
+      .list()
+      .map((g) => ({ id: g.id, name: g.name, members: g.cameras.filter(ok) }))
+      .filter((g) => g.members.length > 0);
+    res.json(out);
+  });
+  r.post('/', (req, res) => {
+    const body = parseBody(createSchema, req.body);
+    let owner = me(req);
+    if (body.userId !== undefined && body.userId !== owner.id) {
+      if (owner.role !== 'admin') throw forbidden('only an admin saves a view for another user');
+      const u = d.users.get(body.userId);
+      if (!u) throw badRequest(`userId: no such user ${body.userId}`, 'unknown_user');
+      owner = u;
+    }
+    checkTiles(body.tiles, owner);
+    unique(owner.id, body.name);
+    if (d.views.count(owner.id) >= MAX_VIEWS_PER_USER) throw conflict(`at most ${MAX_VIEWS_PER_USER} wall views per user`, 'too_many_views');
+    const v = d.views.create(owner.id, body);
+    res.status(201).location(`/api/wall-views/${v.id}`).json(shown(v, owner));
+  });
+  r.get('/:id', (req, res) => {
+    const v = mine(req);
+    res.json(shown(v, d.users.get(v.userId)));
+  });
+  r.put('/:id', (req, res) => {
+    const v = mine(req);
+    const body = parseBody(replaceSchema, req.body);
+    const owner = d.users.get(v.userId)!;
+    checkTiles(body.tiles, owner);
+    unique(owner.id, body.name, v.id);
+    res.json(shown(d.views.replace(v.id, body)!, owner));
+  });
+  r.delete('/:id', (req, res) => {
+    d.views.delete(mine(req).id);
+    res.status(204).end();
+  });
+  return r;
+}

@@ -3,7 +3,9 @@ import type { EventBus } from '../events/bus.ts';
 import type { CameraRepo } from '../store/cameras.ts';
 import { conflict, notFound } from '../util/errors.ts';
 import { createLogger } from '../util/log.ts';
-import { CAMERA_ID_RE, stripCredentials, type CameraConfig, type CameraOnvifView, type CameraState } from './types.ts';
+import { CAMERA_ID_RE, stripCredentials, type CameraConfig, type CameraState } from './types.ts';
+import type { CameraView } from '../../shared/wire/cameras.ts';
+export type { CameraView } from '../../shared/wire/cameras.ts';
 
 const log = createLogger('cameras');
 
@@ -24,30 +26,6 @@ export interface CameraInput {
   username?: string;
   password?: string;
   enabled?: boolean;
-}
-
-/** The camera as the API and the console see it: no credentials, ever. */
-export interface CameraView {
-  id: string;
-  name: string;
-  enabled: boolean;
-  status: CameraState['status'];
-  statusReason: string | null;
-  statusDetail: string | null;
-  statusSince: number | null;
-  hlsUrl: string;
-  /** Live HLS of the main stream (single-camera view); equals hlsUrl for a camera without a sub-stream. */
-  hlsMainUrl: string;
-  url: string;
-  subUrl: string | null;
-  hasCredentials: boolean;
-  origin: CameraConfig['origin'];
-  /** The node that holds the camera: records it, serves its video (issue J; cluster.nodeId) */
-  node: string;
-  /** Added through addViewExtra by server/onvif (absent when that module is not mounted). */
-  onvif?: CameraOnvifView | null;
-  clockOffsetMs?: number | null;
-  thumbnailUrl?: string;
 }
 
 /** Extra view fields computed by another module (ONVIF info, thumbnails). */
@@ -116,7 +94,7 @@ export class CameraService {
       status: st.status,
       statusReason: st.status === 'offline' ? (st.reason ?? 'error') : null,
       statusDetail: st.detail ?? null,
-      statusSince: st.since ?? null,
+      statusSince: st.since,
       hlsUrl: `/hls/${encodeURIComponent(c.id)}/index.m3u8`,
       hlsMainUrl: this.media.mainLiveDir?.(c.id)
         ? `/hls/${encodeURIComponent(c.id)}/main/index.m3u8`

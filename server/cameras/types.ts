@@ -1,6 +1,7 @@
 /** Camera domain types shared by config, store, media and http. */
 
-export type CameraStatus = 'starting' | 'online' | 'offline' | 'disabled';
+import type { CameraStatus } from '../../shared/wire/cameras.ts';
+export type { CameraStatus, CameraOnvifView } from '../../shared/wire/cameras.ts';
 export type OfflineReason = 'unreachable' | 'authentication failed' | 'no video' | 'stalled' | 'error';
 
 /** A camera source: an RTSP URL or a local file looped in real time (demo). */
@@ -22,22 +23,6 @@ export interface CameraConfig {
   origin: 'config' | 'db';
   /** Per-camera retention override (days). */
   retentionDays?: number;
-}
-
-/** ONVIF facts shown with a camera onboarded over ONVIF (server/onvif). Never holds credentials. */
-export interface CameraOnvifView {
-  xaddr: string;
-  manufacturer: string;
-  model: string;
-  firmware: string;
-  mainProfile: string | null;
-  subProfile: string | null;
-  ptz: boolean;
-  snapshot: boolean;
-  /** Device clock minus server clock (ms) when onboarded; null when the device does not tell. */
-  clockOffsetMs: number | null;
-  /** |clockOffsetMs| is over the warning threshold (5 s). */
-  clockWarning: boolean;
 }
 
 export interface CameraState {

@@ -59,12 +59,9 @@ function hostPort(url: string): string {
 /** Probe a source (ffprobe, bounded); the URL as given, credentials apart. Never logs or returns the password. */
 export type SourceProber = (s: { url: string; username?: string; password?: string }) => Promise<ProbeResult>;
 
-/** Stable codes of a failed test (the console translates them). */
-export type TestErrorCode = 'auth_failed' | 'unreachable' | 'timeout' | 'not_video' | 'probe_failed';
-
-export type TestResult =
-  | { ok: true; codec: string; width: number | null; height: number | null; fps: number | null; bitrateKbps: number | null }
-  | { ok: false; code: TestErrorCode; detail: string };
+/** Stable codes of a failed test (the console translates them); the wire types live in shared/wire/cameras.ts. */
+import type { CameraTestCode as TestErrorCode, CameraTestResult as TestResult } from '../../../shared/wire/cameras.ts';
+export type { TestErrorCode, TestResult };
 
 export function testResult(p: ProbeResult): TestResult {
   if (p.ok) {

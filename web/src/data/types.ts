@@ -15,45 +15,9 @@ export interface User {
   groups?: number[];
 }
 
-export type CameraStatus = 'starting' | 'online' | 'offline' | 'disabled';
+/** Cameras on the wire: shared/wire/cameras.ts (the server imports the same module). */
+export type { CameraStatus, CameraView as Camera, CameraOnvifView as CameraOnvif, CameraTestCode, CameraTestResult } from '../../../shared/wire/cameras';
 
-export interface Camera {
-  id: string;
-  name: string;
-  enabled: boolean;
-  status: CameraStatus;
-  statusReason: string | null;
-  statusDetail: string | null;
-  statusSince: number;
-  hlsUrl: string;
-  /** Main stream for the single-camera view (tiles play hlsUrl, the sub-stream when there is one). */
-  hlsMainUrl?: string;
-  url: string;
-  subUrl: string | null;
-  hasCredentials: boolean;
-  origin: 'config' | 'db' | 'demo';
-  /** the node that holds the camera (issue J: cluster.nodeId) */
-  node: string;
-  /** ONVIF facts of a camera onboarded over ONVIF (docs/onvif.md); null otherwise. */
-  onvif?: CameraOnvif | null;
-  clockOffsetMs?: number | null;
-  thumbnailUrl?: string;
-}
-
-export interface CameraOnvif {
-  xaddr: string;
-  manufacturer: string;
-  model: string;
-  firmware: string;
-  mainProfile: string | null;
-  subProfile: string | null;
-  ptz: boolean;
-  snapshot: boolean;
-  clockOffsetMs: number | null;
-  clockWarning: boolean;
-}
-
-/** Body of POST /api/cameras and PATCH /api/cameras/:id. */
 /** POST /api/cameras/test: the form's source fields (cameraId: editing, use its saved credentials). */
 export interface CameraTestInput {
   url: string;
@@ -62,14 +26,7 @@ export interface CameraTestInput {
   cameraId?: string;
 }
 
-/** Stable codes of a failed connection test (server/http/routes/cameras.ts). */
-export type CameraTestCode = 'auth_failed' | 'unreachable' | 'timeout' | 'not_video' | 'probe_failed';
-
-/** The answer of POST /api/cameras/test: what the source sends, or why it could not be read. */
-export type CameraTestResult =
-  | { ok: true; codec: string; width: number | null; height: number | null; fps: number | null; bitrateKbps: number | null }
-  | { ok: false; code: CameraTestCode; detail: string };
-
+/** Body of POST /api/cameras and PATCH /api/cameras/:id. */
 export interface CameraInput {
   id?: string;
   name?: string;

@@ -13,6 +13,7 @@
  */
 import { z } from 'zod';
 import type { Box } from './postprocess.ts';
+import type { Zone as WireZone } from '../../shared/wire/zones.ts';
 
 export type Point = [number, number];
 
@@ -69,6 +70,11 @@ export function inMask(zone: Pick<Zone, 'masks'>, x: number, y: number): boolean
 }
 
 export type Zone = z.infer<typeof zoneSchema>;
+
+/** The schema's type is the wire type of shared/wire/zones.ts: a compile error here when the two drift apart. */
+type SameType<A, B> = (<T>() => T extends A ? 1 : 2) extends (<T>() => T extends B ? 1 : 2) ? true : false;
+type MustBeTrue<T extends true> = T;
+export type ZoneSchemaIsWireZone = MustBeTrue<SameType<Zone, WireZone>>;
 
 export const zonesFileSchema = z
   .object({ zones: z.array(zoneSchema) })

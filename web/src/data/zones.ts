@@ -1,25 +1,9 @@
 /** Detection zones of a camera (normalised polygons) and the still they are drawn on. */
 import { api } from './api';
 
-export type ZoneKind = 'loitering' | 'exit';
-
-export interface Zone {
-  name: string;
-  kind: ZoneKind;
-  polygon: [number, number][];
-  dwellSeconds?: number;
-  classes?: string[];
-  activeHours?: { from: string; to: string };
-  /** alarm priority 1 high, 2 normal, 3 low (default exit 1, loitering 2) */
-  priority?: 1 | 2 | 3;
-}
-
-export interface CameraZones {
-  cameraId: string;
-  zones: Zone[];
-  updatedAt: number | null;
-  updatedBy: string | null;
-}
+import type { CameraZones, Zone } from '../../../shared/wire/zones';
+/** Zones on the wire: shared/wire/zones.ts (the server's zoneSchema has the same type). */
+export type { CameraZones, Zone, ZoneKind } from '../../../shared/wire/zones';
 
 const base = (id: string) => `/api/cameras/${encodeURIComponent(id)}`;
 export const fetchZones = (id: string) => api<CameraZones>('GET', `${base(id)}/zones`);

@@ -13,7 +13,7 @@ export type WallAction = 'help' | 'fullscreen' | 'kiosk-enter' | 'kiosk-exit';
 /**
  * The wall's toolbar: layout picker, "fit to cameras", pager, tour, online summary, keyboard help, wall mode /
  * full screen. Fires `layout-change` ({layout}), `fit-change` ({fit}), `page-change` ({page}), `tour-change`
- * ({tour}) and `wall-action` ({action}), inside the click
+ * ({tour}) and `wall-action` ({action}), inside the click; the wall's view picker goes into slot "views"
  * (full screen needs the user's gesture).
  */
 @customElement('wp-wall-toolbar')
@@ -92,6 +92,7 @@ export class WpWallToolbar extends LitElement {
         <button type="button" data-testid="page-next" title=${t('wall.next')} ?disabled=${pages < 2} @click=${() => this.fire('page-change', { page: page < pages ? page + 1 : 1 })}>›</button>
       </div>
       ${this.tour ? html`<wp-tour-control .tour=${this.tour} @tour-change=${(e: CustomEvent) => this.fire('tour-change', e.detail)}></wp-tour-control>` : nothing}
+      <slot name="views"></slot>
       <span class="summary ${online < total ? 'bad' : ''}" data-testid="wall-summary">${t('wall.summary', { online, total })}</span>
       ${layoutGeometry(this.shown).big > 1 ? html`<span class="hint" data-testid="swap-hint">${t('wall.swapHint')}</span>` : nothing}
       <span class="spacer"></span>

@@ -1,4 +1,4 @@
-import { LitElement, html, nothing, type PropertyValues } from 'lit';
+import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
 import { LocalizeController } from '../controllers/localize-controller';
@@ -23,6 +23,11 @@ import { enterFullscreen, exitFullscreen, toggleFullscreen } from './wall-screen
 import { DueRoundsController } from './wall-rounds';
 import '../components/wp-tour-status';
 import '../components/wp-round-banner';
+import '../components/wp-camera-tree';
+import '../components/wp-view-picker';
+import { CAMERA_DRAG_TYPE } from '../components/wp-camera-tree';
+import { WallViewsController } from './wall-assign';
+import { session } from '../data/session';
 
 const IDLE_MS = 3000;
 /** A click on a wall with a large tile waits this long for a second click (double click = swap). */
@@ -61,8 +66,11 @@ export class WpWallPage extends LitElement implements WallKeyTarget {
   private readonly tour = new TourController(this);
   private readonly due = new DueRoundsController(this);
   private clickTimer: ReturnType<typeof setTimeout> | undefined;
+  /** named views and the arrangement by hand (wall-assign.ts) */
+  private readonly wv = new WallViewsController(this);
+  @state() private treeOpen = true;
 
-  static override styles = [sharedStyles, wallStyles];
+  static override styles = [sharedStyles, wallStyles, css`.main { flex: 1; min-height: 0; display: flex; } .main > .area { min-width: 0; }`];
 
   private get effectiveLayout(): Layout {
     return this.layout ?? loadLayout();
@@ -72,19 +80,30 @@ export class WpWallPage extends LitElement implements WallKeyTarget {
     return arrange(this.store.value.cameras, this.order);
   }
 
-  /** Cameras of the current page, in tile order. */
-  private get pageCameras(): Camera[] {
+  /** The tiles of the current page: the operator's order, or the arrangement (a view, a drag) with its empty tiles. */
+  private get pageSlots(): (Camera | undefined)[] {
     const layout = this.effectiveLayout;
-    return this.arranged.slice((this.currentPage - 1) * layout, this.currentPage * layout);
+    const start = (this.currentPage - 1) * layout;
+    const tiles = this.wv.tiles;
+    if (!tiles) return this.arranged.slice(start, start + layout);
+    const byId = new Map(this.store.value.cameras.map((c) => [c.id, c]));
+    return tiles.slice(start, start + layout).map((id) => (id ? byId.get(id) : undefined));
   }
 
-  /** The layout the current page is shown in: the chosen one, or (fit) the smallest holding its cameras. */
+  /** The layout the current page is shown in: the chosen one, or (fit, no arrangement) the smallest holding its cameras. */
   private get shownLayout(): Layout {
-    return this.fit ? fitLayout(this.effectiveLayout, this.pageCameras.length) : this.effectiveLayout;
+    return this.fit && !this.wv.tiles ? fitLayout(this.effectiveLayout, this.pageSlots.length) : this.effectiveLayout;
   }
 
   get pages(): number {
-    return Math.max(1, Math.ceil(this.store.value.cameras.length / this.effectiveLayout));
+    const n = this.wv.tiles?.length ?? this.store.value.cameras.length;
+    return Math.max(1, Math.ceil(n / this.effectiveLayout));
+  }
+
+  /** A view was applied (wall-assign.ts): its layout, and the URL names it. */
+  applyLayout(layout: Layout): void {
+    this.focusId = null;
+    this.go({ layout });
   }
 
   get currentPage(): number {
@@ -127,7 +146,7 @@ export class WpWallPage extends LitElement implements WallKeyTarget {
       page: opts.page ?? (opts.layout ? 1 : this.currentPage),
       cycle: opts.cycle ?? this.cycle,
     });
-    fireNavigate(this, path, opts.kiosk === undefined);
+    fireNavigate(this, this.wv.viewId === null ? path : `${path}&view=${this.wv.viewId}`, opts.kiosk === undefined);
   }
 
   /** Browsers only grant fullscreen inside a user gesture: the first click / key in kiosk asks for it. */
@@ -151,10 +170,11 @@ export class WpWallPage extends LitElement implements WallKeyTarget {
   /** Put camera `id` into the large tile (its place goes to the camera that was there). */
   swapIntoLarge(id: string): void {
     if (layoutGeometry(this.shownLayout).big < 2) return;
-    const large = this.pageCameras[0];
-    if (!large || large.id === id) return;
-    this.order = swapInOrder(this.arranged.map((c) => c.id), id, large.id);
-    saveWallOrder(this.order);
+    const large = this.pageSlots[0];
+    if (large?.id === id) return;
+    if (this.wv.tiles) this.wv.place(this.wv.tiles, (this.currentPage - 1) * this.effectiveLayout, id);
+    else if (!large) return;
+    else saveWallOrder((this.order = swapInOrder(this.arranged.map((c) => c.id), id, large.id)));
     void this.updateComplete.then(() => wallTiles(this.renderRoot).find((t) => t.dataset.cameraId === id)?.focus());
   }
 
@@ -181,9 +201,9 @@ export class WpWallPage extends LitElement implements WallKeyTarget {
     clearTimeout(this.clickTimer);
     this.clickTimer = undefined;
     const id = e.detail.id;
-    const canSwap = !this.focusId && layoutGeometry(this.shownLayout).big > 1 && this.pageCameras[0]?.id !== id;
+    const canSwap = !this.focusId && layoutGeometry(this.shownLayout).big > 1 && this.pageSlots[0]?.id !== id;
     if (canSwap) this.swapIntoLarge(id);
-    else if (this.kiosk || this.focusId || this.pageCameras[0]?.id === id) this.focusId = this.focusId === id ? null : id;
+    else if (this.kiosk || this.focusId || this.pageSlots[0]?.id === id) this.focusId = this.focusId === id ? null : id;
   }
 
   /** `big`: the first slot spans big×big cells of the cols×cols grid; `hd`: that tile plays the main stream. */
@@ -211,10 +231,46 @@ export class WpWallPage extends LitElement implements WallKeyTarget {
             .hint=${hint}
             @tile-activate=${this.onTileActivate}
             @tile-focus=${this.onTileFocus}
+            @dragover=${this.onDragOver}
+            @drop=${(e: DragEvent) => this.onDrop(e, i)}
           ></wp-camera-tile>`,
         )}
       </div>
     </div>`;
+  }
+
+  private readonly onDragOver = (e: DragEvent) => {
+    if (!this.kiosk && e.dataTransfer?.types.includes(CAMERA_DRAG_TYPE)) e.preventDefault();
+  };
+
+  /** A camera dropped from the tree onto tile `slot` of this page: it goes there (where it was gets that tile's camera). */
+  private onDrop(e: DragEvent, slot: number): void {
+    const id = e.dataTransfer?.getData(CAMERA_DRAG_TYPE);
+    if (!id || this.kiosk) return;
+    e.preventDefault();
+    this.focusId = null;
+    this.wv.place(this.wv.tiles ?? this.arranged.map((c) => c.id), (this.currentPage - 1) * this.effectiveLayout + slot, id);
+  }
+
+  private renderViews() {
+    const readonly = session.value.user?.role === 'wall';
+    return html`<wp-view-picker
+      slot="views"
+      data-testid="view-picker"
+      .views=${this.wv.views}
+      .selected=${this.wv.viewId}
+      .error=${this.wv.error}
+      ?readonly=${readonly}
+      @view-select=${(e: CustomEvent<{ id: number | null }>) => {
+        this.wv.select(e.detail.id);
+        if (e.detail.id === null) this.go({});
+      }}
+      @view-save=${(e: CustomEvent<{ name: string; display: string }>) => {
+        const tiles = this.wv.tiles ?? this.arranged.map((c) => c.id);
+        void this.wv.save(e.detail.name, e.detail.display, this.effectiveLayout, tiles.length ? tiles : [null]);
+      }}
+      @view-delete=${(e: CustomEvent<{ id: number }>) => void this.wv.remove(e.detail.id).then(() => this.go({}))}
+    ></wp-view-picker>`;
   }
 
   private onAction(e: CustomEvent<{ action: WallAction }>): void {
@@ -246,7 +302,8 @@ export class WpWallPage extends LitElement implements WallKeyTarget {
       @fit-change=${(e: CustomEvent<{ fit: boolean }>) => saveFit((this.fit = e.detail.fit))}
       @tour-change=${(e: CustomEvent<{ tour: TourPrefs }>) => this.tour.set(e.detail.tour)}
       @wall-action=${this.onAction}
-    ></wp-wall-toolbar>`;
+      >${this.renderViews()}</wp-wall-toolbar
+    >`;
   }
 
   override render() {
@@ -259,14 +316,19 @@ export class WpWallPage extends LitElement implements WallKeyTarget {
     const focused = this.focusId ? list.find((c) => c.id === this.focusId) : undefined;
 
     const shown = focused ? 1 : this.shownLayout;
-    const slots: (Camera | undefined)[] = focused ? [focused] : this.pageCameras;
+    const slots: (Camera | undefined)[] = focused ? [focused] : this.pageSlots;
     while (slots.length < shown) slots.push(undefined);
     const { cols, big } = layoutGeometry(shown);
 
     const controls = this.renderControls(layout, page, pages, online, enabled);
     return html`
       ${this.kiosk ? html`<div class="kiosk-controls ${this.active ? 'show' : ''}">${controls}</div>` : controls}
-      ${loaded && !list.length ? html`<div class="empty">${t('wall.noCameras')}</div>` : this.renderGrid(slots, cols, big, shown)}
+      <div class="main">
+        ${this.kiosk
+          ? nothing
+          : html`<wp-camera-tree data-testid="camera-tree" .cameras=${list} .groups=${this.wv.groups} ?open=${this.treeOpen} @tree-toggle=${(e: CustomEvent<{ open: boolean }>) => (this.treeOpen = e.detail.open)}></wp-camera-tree>`}
+        ${loaded && !list.length ? html`<div class="empty">${t('wall.noCameras')}</div>` : this.renderGrid(slots, cols, big, shown)}
+      </div>
       <div class="status" data-testid="wall-status">
         <wp-tour-status .state=${this.tour.state}></wp-tour-status>
         <wp-round-banner .items=${this.due.items}></wp-round-banner>

@@ -1,0 +1,53 @@
+/** Named wall views and the wall's camera tree (server/wallviews/routes.ts). */
+import { api } from './api';
+import type { Layout } from './prefs';
+
+export interface WallView {
+  id: number;
+  userId: number;
+  name: string;
+  display: string | null;
+  layout: Layout;
+  /** camera ids in tile order; null = an empty tile (or a camera no longer visible) */
+  tiles: (string | null)[];
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface WallViewInput {
+  name: string;
+  display?: string | null;
+  layout: Layout;
+  tiles: (string | null)[];
+}
+
+/** A camera group as the wall's tree shows it: only the cameras this user may see. */
+export interface TreeGroup {
+  id: number;
+  name: string;
+  members: string[];
+}
+
+export function listWallViews(): Promise<WallView[]> {
+  return api('GET', '/api/wall-views');
+}
+
+export function getWallView(id: number): Promise<WallView> {
+  return api('GET', `/api/wall-views/${id}`);
+}
+
+export function createWallView(v: WallViewInput): Promise<WallView> {
+  return api('POST', '/api/wall-views', { body: v });
+}
+
+export function replaceWallView(id: number, v: WallViewInput): Promise<WallView> {
+  return api('PUT', `/api/wall-views/${id}`, { body: v });
+}
+
+export function deleteWallView(id: number): Promise<void> {
+  return api('DELETE', `/api/wall-views/${id}`);
+}
+
+export function listTreeGroups(): Promise<TreeGroup[]> {
+  return api('GET', '/api/wall-views/groups');
+}

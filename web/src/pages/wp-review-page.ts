@@ -1,13 +1,13 @@
 import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import { customElement, property, queryAll, state } from 'lit/decorators.js';
 import { LocalizeController } from '../controllers/localize-controller';
+import { PlaybackController, RATES, ZOOMS } from '../controllers/playback-controller';
 import { StoreController } from '../controllers/store-controller';
 import { cameras } from '../data/cameras';
 import { canExport, canReleaseLocks } from '../data/exports';
-import { fetchTimeline, type Timeline, type TimelineLock } from '../data/recordings';
+import type { TimelineLock } from '../data/recordings';
 import type { User } from '../data/types';
 import { formatDateTime, t } from '../i18n';
-import { errorMessage } from '../i18n/errors';
 import { fireNavigate } from '../router';
 import { sharedStyles } from '../styles/shared';
 import { fromLocalInput, toLocalInput } from '../components/evidence-styles';
@@ -18,14 +18,13 @@ import '../components/wp-lock-dialog';
 import '../components/wp-recorded-player';
 import '../components/wp-timeline';
 
-const ZOOMS = [10 * 60_000, 3600_000, 6 * 3600_000, 24 * 3600_000];
-const RATES = [0.5, 1, 2, 4, 8];
 const MAX_SYNC = 4;
 
 /**
  * Recorded footage of one camera (and up to three more in sync) from a given time: `/review/<camera>?t=<ms>`
  * — alarms, duty-log entries, patrol stops and audit rows link here. Timeline with recorded ranges, gaps,
- * locks and markers; scrub, play at 0.5–8×; mark a range to lock it or export it as evidence.
+ * locks and markers; scrub, play at 0.5–8×; mark a range to lock it or export it as evidence. The page is the
+ * layout and the wiring: the playback synchronisation is the PlaybackController's.
  */
 @customElement('wp-review-page')
 export class WpReviewPage extends LitElement {
@@ -35,15 +34,7 @@ export class WpReviewPage extends LitElement {
   @property({ attribute: false }) user: User | null = null;
 
   @state() private ids: string[] = [];
-  @state() private playhead: number | null = null;
-  @state() private zoom = 0;
-  @state() private view = { from: 0, to: 0 };
-  @state() private timeline: Timeline | null = null;
   @state() private selection: { from: number; to: number } | null = null;
-  @state() private playing = true;
-  @state() private rate = 1;
-  @state() private playerState: RecordedState = 'idle';
-  @state() private error: string | null = null;
   @state() private exportOpen = false;
   @state() private lockOpen = false;
   @state() private releasing: TimelineLock | null = null;
@@ -51,23 +42,13 @@ export class WpReviewPage extends LitElement {
   @queryAll('wp-recorded-player') private players!: NodeListOf<WpRecordedPlayer>;
   private readonly store = new StoreController(this, cameras);
   private readonly l10n = new LocalizeController(this);
-  private refresh: ReturnType<typeof setInterval> | undefined;
-  private fetchAbort: AbortController | null = null;
+  private readonly pb = new PlaybackController(
+    this,
+    () => [...this.players],
+    () => this.ids[0],
+  );
 
   static override styles = [sharedStyles, reviewStyles];
-
-  override connectedCallback(): void {
-    super.connectedCallback();
-    this.refresh = setInterval(() => {
-      if (this.view.to > Date.now() - 60_000) void this.loadTimeline();
-    }, 15_000);
-  }
-
-  override disconnectedCallback(): void {
-    super.disconnectedCallback();
-    clearInterval(this.refresh);
-    this.fetchAbort?.abort();
-  }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
     // opened as /review (no camera in the path) before the camera list arrived: start once it is there
@@ -76,91 +57,13 @@ export class WpReviewPage extends LitElement {
       const first = this.cameraId || this.store.value.cameras[0]?.id || '';
       if (first && (first !== this.ids[0] || changed.has('at'))) {
         this.ids = [first, ...this.ids.slice(1).filter((x) => x !== first)];
-        void this.start(first, this.at);
+        void this.pb.start(first, this.at);
       }
     }
-  }
-
-  private async start(cameraId: string, at: number | undefined): Promise<void> {
-    let target = at;
-    if (target === undefined) {
-      // no time given: the last minute of recording
-      try {
-        const tl = await fetchTimeline(cameraId, Date.now() - 86_400_000, Date.now());
-        target = tl.latest !== null ? Math.max(tl.latest - 60_000, tl.ranges[0]?.start ?? 0) : Date.now() - 60_000;
-      } catch {
-        target = Date.now() - 60_000;
-      }
-    }
-    this.centerView(target);
-    this.seekAll(target);
-  }
-
-  private centerView(ms: number): void {
-    const span = ZOOMS[this.zoom]!;
-    const to = Math.min(Date.now() + span * 0.05, ms + span / 2);
-    this.view = { from: to - span, to };
-    void this.loadTimeline();
-  }
-
-  private async loadTimeline(): Promise<void> {
-    const id = this.ids[0];
-    if (!id || this.view.to <= this.view.from) return;
-    this.fetchAbort?.abort();
-    const abort = (this.fetchAbort = new AbortController());
-    try {
-      this.timeline = await fetchTimeline(id, Math.round(this.view.from), Math.round(this.view.to), abort.signal);
-      this.error = null;
-    } catch (err) {
-      if (!(err instanceof DOMException && err.name === 'AbortError')) this.error = errorMessage(err);
-    }
-  }
-
-  private seekAll(ms: number): void {
-    this.playhead = ms;
-    void this.updateComplete.then(() => {
-      for (const p of this.players) p.seek(ms);
-    });
-  }
-
-  private onWallTime(index: number, ms: number): void {
-    if (index !== 0) return;
-    this.playhead = ms;
-    // followers keep to the leader's wall time
-    const players = [...this.players];
-    for (const p of players.slice(1)) {
-      const w = p.wallTime;
-      if (w === null || Math.abs(w - ms) > 1500) p.seek(ms);
-    }
-    if (ms > this.view.to - (this.view.to - this.view.from) * 0.02) this.centerView(ms);
-  }
-
-  private setPlaying(on: boolean): void {
-    this.playing = on;
-    for (const p of this.players) {
-      if (on) p.play();
-      else p.pause();
-    }
-  }
-
-  private step(deltaMs: number): void {
-    const base = this.playhead ?? Date.now();
-    this.seekAll(Math.min(Date.now(), base + deltaMs));
-  }
-
-  private setZoom(z: number): void {
-    this.zoom = z;
-    this.centerView(this.playhead ?? Date.now());
-  }
-
-  private pan(dir: number): void {
-    const span = this.view.to - this.view.from;
-    this.view = { from: this.view.from + (dir * span) / 2, to: this.view.to + (dir * span) / 2 };
-    void this.loadTimeline();
   }
 
   private mark(which: 'from' | 'to'): void {
-    const at = this.playhead;
+    const at = this.pb.playhead;
     if (at === null) return;
     const cur = this.selection ?? { from: at, to: at };
     const next = which === 'from' ? { from: at, to: Math.max(at + 1000, cur.to) } : { from: Math.min(cur.from, at - 1000), to: at };
@@ -169,15 +72,14 @@ export class WpReviewPage extends LitElement {
 
   private defaultRange(): { from: number; to: number } {
     if (this.selection) return this.selection;
-    const at = this.playhead ?? Date.now() - 60_000;
+    const at = this.pb.playhead ?? Date.now() - 60_000;
     return { from: at - 30_000, to: Math.min(Date.now() - 1000, at + 30_000) };
   }
 
   private addCamera(id: string): void {
     if (!id || this.ids.includes(id) || this.ids.length >= MAX_SYNC) return;
     this.ids = [...this.ids, id];
-    const at = this.playhead;
-    if (at !== null) void this.updateComplete.then(() => this.players[this.players.length - 1]?.seek(at));
+    this.pb.follow(() => this.players[this.players.length - 1]);
   }
 
   private removeCamera(id: string): void {
@@ -187,24 +89,21 @@ export class WpReviewPage extends LitElement {
   private jump(e: Event): void {
     e.preventDefault();
     const v = fromLocalInput(String(new FormData(e.target as HTMLFormElement).get('at') ?? ''));
-    if (Number.isFinite(v)) {
-      this.centerView(v);
-      this.seekAll(v);
-    }
+    if (Number.isFinite(v)) this.pb.jump(v);
   }
 
   private renderControls() {
     const role = this.user?.role;
     return html`<div class="controls">
-      <button type="button" data-testid="review-play" @click=${() => this.setPlaying(!this.playing)}>${t(this.playing ? 'review.pause' : 'review.play')}</button>
-      <button type="button" @click=${() => this.step(-10_000)}>${t('review.back10')}</button>
-      <button type="button" @click=${() => this.step(10_000)}>${t('review.fwd10')}</button>
+      <button type="button" data-testid="review-play" @click=${() => this.pb.setPlaying(!this.pb.playing)}>${t(this.pb.playing ? 'review.pause' : 'review.play')}</button>
+      <button type="button" @click=${() => this.pb.step(-10_000)}>${t('review.back10')}</button>
+      <button type="button" @click=${() => this.pb.step(10_000)}>${t('review.fwd10')}</button>
       <label class="inline">${t('review.speed')}
-        <select data-testid="review-rate" @change=${(e: Event) => (this.rate = Number((e.target as HTMLSelectElement).value))}>
-          ${RATES.map((r) => html`<option value=${r} ?selected=${r === this.rate}>${r}×</option>`)}
+        <select data-testid="review-rate" @change=${(e: Event) => this.pb.setRate(Number((e.target as HTMLSelectElement).value))}>
+          ${RATES.map((r) => html`<option value=${r} ?selected=${r === this.pb.rate}>${r}×</option>`)}
         </select>
       </label>
-      <span class="clock" data-testid="review-clock">${this.playhead !== null ? formatDateTime(this.playhead) : '—'}</span>
+      <span class="clock" data-testid="review-clock">${this.pb.playhead !== null ? formatDateTime(this.pb.playhead) : '—'}</span>
       <span class="spacer"></span>
       <button type="button" data-testid="mark-in" @click=${() => this.mark('from')}>${t('review.markIn')}</button>
       <button type="button" data-testid="mark-out" @click=${() => this.mark('to')}>${t('review.markOut')}</button>
@@ -214,7 +113,7 @@ export class WpReviewPage extends LitElement {
   }
 
   private renderLocks() {
-    const locks = this.timeline?.locks ?? [];
+    const locks = this.pb.timeline?.locks ?? [];
     if (!locks.length) return nothing;
     return html`<ul class="locks" data-testid="review-locks">
       ${locks.map(
@@ -236,12 +135,12 @@ export class WpReviewPage extends LitElement {
     return html`
       <header>
         <label class="inline">${t('review.camera')}
-          <select data-testid="review-camera" @change=${(e: Event) => fireNavigate(this, `/review/${encodeURIComponent((e.target as HTMLSelectElement).value)}?t=${Math.round(this.playhead ?? Date.now())}`)}>
+          <select data-testid="review-camera" @change=${(e: Event) => fireNavigate(this, `/review/${encodeURIComponent((e.target as HTMLSelectElement).value)}?t=${Math.round(this.pb.playhead ?? Date.now())}`)}>
             ${list.map((c) => html`<option value=${c.id} ?selected=${c.id === primary}>${c.name}</option>`)}
           </select>
         </label>
         <form class="inline" @submit=${this.jump}>
-          <input type="datetime-local" step="1" name="at" data-testid="review-jump" .value=${toLocalInput(this.playhead ?? Date.now())} />
+          <input type="datetime-local" step="1" name="at" data-testid="review-jump" .value=${toLocalInput(this.pb.playhead ?? Date.now())} />
           <button type="submit">${t('review.go')}</button>
         </form>
         ${this.ids.length < MAX_SYNC
@@ -258,23 +157,23 @@ export class WpReviewPage extends LitElement {
           (id, i) => html`<figure>
             <wp-recorded-player
               .cameraId=${id}
-              .rate=${this.rate}
+              .rate=${this.pb.rate}
               data-testid="review-player"
-              @wall-time=${(e: CustomEvent<{ ms: number }>) => this.onWallTime(i, e.detail.ms)}
-              @recorded-state=${(e: CustomEvent<{ state: RecordedState }>) => i === 0 && (this.playerState = e.detail.state)}
+              @wall-time=${(e: CustomEvent<{ ms: number }>) => this.pb.onWallTime(i, e.detail.ms)}
+              @recorded-state=${(e: CustomEvent<{ state: RecordedState }>) => this.pb.onState(i, e.detail.state)}
             ></wp-recorded-player>
             <figcaption>${name(id)}${i > 0 ? html` <button type="button" class="small" @click=${() => this.removeCamera(id)}>✕</button>` : nothing}</figcaption>
           </figure>`,
         )}
       </div>
-      ${this.playerState === 'no-footage' ? html`<p class="note" data-testid="review-no-footage">${t('review.noFootage')}</p>` : nothing}
-      ${this.playerState === 'error' ? html`<p class="note error">${t('review.playError')}</p>` : nothing}
-      ${this.error ? html`<p class="note error">${this.error}</p>` : nothing}
+      ${this.pb.playerState === 'no-footage' ? html`<p class="note" data-testid="review-no-footage">${t('review.noFootage')}</p>` : nothing}
+      ${this.pb.playerState === 'error' ? html`<p class="note error">${t('review.playError')}</p>` : nothing}
+      ${this.pb.error ? html`<p class="note error">${this.pb.error}</p>` : nothing}
       ${this.renderControls()}
       <div class="zoom">
-        <button type="button" @click=${() => this.pan(-1)} aria-label=${t('review.earlier')}>◀</button>
-        ${ZOOMS.map((_, z) => html`<button type="button" aria-pressed=${z === this.zoom} @click=${() => this.setZoom(z)}>${t(`review.zoom${z}` as 'review.zoom0')}</button>`)}
-        <button type="button" @click=${() => this.pan(1)} aria-label=${t('review.later')}>▶</button>
+        <button type="button" @click=${() => this.pb.pan(-1)} aria-label=${t('review.earlier')}>◀</button>
+        ${ZOOMS.map((_, z) => html`<button type="button" aria-pressed=${z === this.pb.zoom} @click=${() => this.pb.setZoom(z)}>${t(`review.zoom${z}` as 'review.zoom0')}</button>`)}
+        <button type="button" @click=${() => this.pb.pan(1)} aria-label=${t('review.later')}>▶</button>
         ${this.selection
           ? html`<span class="sel">${t('review.selection', { from: formatDateTime(this.selection.from), to: formatDateTime(this.selection.to) })}
               <button type="button" class="small" @click=${() => (this.selection = null)}>✕</button></span>`
@@ -282,12 +181,12 @@ export class WpReviewPage extends LitElement {
       </div>
       <wp-timeline
         data-testid="review-timeline"
-        .data=${this.timeline}
-        .from=${this.view.from}
-        .to=${this.view.to}
-        .playhead=${this.playhead}
+        .data=${this.pb.timeline}
+        .from=${this.pb.view.from}
+        .to=${this.pb.view.to}
+        .playhead=${this.pb.playhead}
         .selection=${this.selection}
-        @timeline-seek=${(e: CustomEvent<{ ms: number }>) => this.seekAll(e.detail.ms)}
+        @timeline-seek=${(e: CustomEvent<{ ms: number }>) => this.pb.seekAll(e.detail.ms)}
         @timeline-select=${(e: CustomEvent<{ from: number; to: number }>) => (this.selection = e.detail)}
       ></wp-timeline>
       ${this.renderLocks()}
@@ -296,7 +195,7 @@ export class WpReviewPage extends LitElement {
         .cameras=${list}
         .preset=${{ cameras: [...this.ids], ...this.defaultRange() }}
         @close=${() => (this.exportOpen = false)}
-        @export-done=${() => void this.loadTimeline()}
+        @export-done=${() => void this.pb.loadTimeline()}
       ></wp-export-dialog>
       <wp-lock-dialog
         .open=${this.lockOpen || this.releasing !== null}
@@ -304,7 +203,7 @@ export class WpReviewPage extends LitElement {
         .range=${this.defaultRange()}
         .release=${this.releasing}
         @close=${() => ((this.lockOpen = false), (this.releasing = null))}
-        @lock-changed=${() => void this.loadTimeline()}
+        @lock-changed=${() => void this.pb.loadTimeline()}
       ></wp-lock-dialog>
     `;
   }

@@ -1,7 +1,8 @@
 /** Export jobs (table `exports`): one row per requested bundle, from queued to done or failed. */
 import type { Db } from '../store/db.ts';
 
-export type ExportStatus = 'queued' | 'running' | 'done' | 'failed';
+import type { ExportStatus } from '../../shared/wire/exports.ts';
+export type { ExportStatus } from '../../shared/wire/exports.ts';
 
 export interface ExportJob {
   id: string;

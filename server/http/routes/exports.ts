@@ -15,6 +15,7 @@ import { actorOf } from '../../audit/http.ts';
 import type { AuditLog } from '../../audit/log.ts';
 import type { Exporter } from '../../evidence/exporter.ts';
 import type { ExportJob } from '../../evidence/jobs.ts';
+import type { ExportDeletion, ExportView, PublicKeyView } from '../../../shared/wire/exports.ts';
 import type { SigningKey } from '../../evidence/keys.ts';
 import { requireTime } from '../../evidence/range.ts';
 import { AppError, notFound, forbidden, conflict } from '../../util/errors.ts';
@@ -40,10 +41,7 @@ export const createSchema = z.strictObject({
   caseRef: z.string().trim().max(100).nullable().optional(),
 });
 
-export interface Deletion {
-  at: number;
-  by: string | null;
-}
+export type Deletion = ExportDeletion;
 
 /** Bundles deleted through DELETE /exports/:id, by export id (the audit trail is the record). */
 function deletions(audit: AuditLog, id?: string): Map<string, Deletion> {
@@ -53,7 +51,7 @@ function deletions(audit: AuditLog, id?: string): Map<string, Deletion> {
   return out;
 }
 
-export function jobView(j: ExportJob, deleted: Deletion | null = null) {
+export function jobView(j: ExportJob, deleted: Deletion | null = null): ExportView {
   return {
     id: j.id,
     cameras: j.cameraIds,
@@ -66,11 +64,10 @@ export function jobView(j: ExportJob, deleted: Deletion | null = null) {
     progress: Math.round(j.progress * 1000) / 1000,
     bytes: j.bytes,
     manifestSha256: j.sha256,
-    error: j.errorCode ? { code: j.errorCode, message: j.error } : null,
+    error: j.errorCode ? { code: j.errorCode, message: j.error ?? '' } : null,
     createdAt: j.createdAt,
     finishedAt: j.finishedAt,
     downloadUrl: j.status === 'done' && !deleted ? `/api/exports/${j.id}/download` : null,
-    /** the bundle was deleted (the job and its evidence locks stay) */
     deleted,
   };
 }
@@ -162,7 +159,7 @@ export function exportsRouter(d: ExportsDeps): Router {
   });
 
   r.get('/evidence/public-key', (_req, res) => {
-    res.json({ algorithm: 'Ed25519', fingerprint: d.key.fingerprint, publicKeyPem: d.key.publicPem });
+    res.json({ algorithm: 'Ed25519', fingerprint: d.key.fingerprint, publicKeyPem: d.key.publicPem } satisfies PublicKeyView);
   });
   return r;
 }

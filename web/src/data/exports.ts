@@ -1,33 +1,8 @@
 /** Evidence exports and the signing key (docs/api.md, "Evidence export"). */
 import { api } from './api';
-
-export type ExportStatus = 'queued' | 'running' | 'done' | 'failed';
-
-export interface ExportJob {
-  id: string;
-  cameras: string[];
-  from: number;
-  to: number;
-  reason: string;
-  caseRef: string | null;
-  user: string;
-  status: ExportStatus;
-  progress: number;
-  bytes: number | null;
-  manifestSha256: string | null;
-  error: { code: string; message: string } | null;
-  createdAt: number;
-  finishedAt: number | null;
-  downloadUrl: string | null;
-  /** the bundle was deleted (DELETE /api/exports/:id); the job and its evidence locks stay */
-  deleted?: { at: number; by: string | null } | null;
-}
-
-export interface PublicKey {
-  algorithm: 'Ed25519';
-  fingerprint: string;
-  publicKeyPem: string;
-}
+import type { ExportView as ExportJob, PublicKeyView as PublicKey } from '../../../shared/wire/exports';
+/** Exports on the wire: shared/wire/exports.ts (the server's jobView answers the same type). */
+export type { ExportDeletion, ExportStatus, ExportView as ExportJob, PublicKeyView as PublicKey } from '../../../shared/wire/exports';
 
 export function createExport(body: { cameras: string[]; from: number; to: number; reason: string; caseRef?: string | null }): Promise<ExportJob> {
   return api<ExportJob>('POST', '/api/exports', { body });

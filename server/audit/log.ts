@@ -11,6 +11,7 @@ import { createHash } from 'node:crypto';
 import type { Db } from '../store/db.ts';
 import { createLogger } from '../util/log.ts';
 import { wellFormed, wellFormedDeep } from '../integrity/text.ts';
+import type { AuditEntry, AuditPage } from '../../shared/wire/audit.ts';
 
 const log = createLogger('audit');
 export const GENESIS_HASH = '0'.repeat(64);
@@ -35,20 +36,8 @@ export interface AuditInput {
   time?: number;
 }
 
-export interface AuditEntry {
-  id: number;
-  time: number;
-  actorId: number | null;
-  actor: string | null;
-  role: string | null;
-  ip: string | null;
-  action: string;
-  cameraId: string | null;
-  target: string | null;
-  footageMs: number | null;
-  detail: Record<string, unknown>;
-  hash: string;
-}
+/** Entries on the wire: shared/wire/audit.ts (the console imports the same module). */
+export type { AuditEntry, AuditPage } from '../../shared/wire/audit.ts';
 
 export interface AuditQuery {
   from?: number;
@@ -167,7 +156,7 @@ export class AuditLog {
   }
 
   /** Newest first. `next` is the `before` value of the following page, absent on the last page. */
-  query(q: AuditQuery): { entries: AuditEntry[]; next?: number } {
+  query(q: AuditQuery): AuditPage {
     const limit = Math.min(Math.max(1, q.limit ?? 100), 1000);
     const { sql, params } = this.where(q);
     const rows = this.db

@@ -1,20 +1,9 @@
 /** The audit trail (docs/api.md, "Audit"). Supervisors and administrators only. */
 import { api } from './api';
+import type { AuditPage } from '../../../shared/wire/audit';
 
-export interface AuditEntry {
-  id: number;
-  time: number;
-  actorId: number | null;
-  actor: string | null;
-  role: string | null;
-  ip: string | null;
-  action: string;
-  cameraId: string | null;
-  target: string | null;
-  footageMs: number | null;
-  detail: Record<string, unknown>;
-  hash: string;
-}
+/** Entries on the wire: shared/wire/audit.ts (the server's audit log sends the same type). */
+export type { AuditEntry, AuditPage } from '../../../shared/wire/audit';
 
 export interface AuditFilters {
   from?: number;
@@ -33,7 +22,7 @@ function query(f: AuditFilters, extra: Record<string, string | number | undefine
   return q.toString();
 }
 
-export function fetchAudit(f: AuditFilters, before?: number, limit = 100): Promise<{ entries: AuditEntry[]; next?: number }> {
+export function fetchAudit(f: AuditFilters, before?: number, limit = 100): Promise<AuditPage> {
   return api('GET', `/api/audit?${query(f, { before, limit })}`);
 }
 

@@ -9,38 +9,17 @@
 import type { Db } from '../store/db.ts';
 import type { LockRepo } from '../retention/locks.ts';
 import { knownGaps } from '../retention/reconcile.ts';
+import type { Timeline, TimelineMarker } from '../../shared/wire/recordings.ts';
 
 /** Segments closer than this are one range (jitter between consecutive segments of a run). */
 export const MERGE_MS = 1500;
 
-export interface TimelineMarker {
-  /** 'alarm' | 'patrol-stop' | 'export' | 'duty-log' | … */
-  kind: string;
-  id: string;
-  /** wall-clock ms */
-  at: number;
-  end?: number;
-  label: string;
-  severity?: 'info' | 'warning' | 'alarm';
-  /** the marker's own page in the console, if any */
-  href?: string;
-}
+/** Timelines on the wire: shared/wire/recordings.ts (the console imports the same module). */
+export type { Timeline, TimelineMarker } from '../../shared/wire/recordings.ts';
 
 export interface MarkerSource {
   kind: string;
   list(cameraId: string, fromMs: number, toMs: number): TimelineMarker[];
-}
-
-export interface Timeline {
-  cameraId: string;
-  from: number;
-  to: number;
-  ranges: { start: number; end: number }[];
-  gaps: { start: number; end: number; reason: 'no_recording' | 'missing' }[];
-  locks: { id: number; start: number; end: number; reason: string; caseRef: string | null; createdBy: string }[];
-  markers: TimelineMarker[];
-  /** end of the newest segment of this camera (any time), null if none */
-  latest: number | null;
 }
 
 export class TimelineService {

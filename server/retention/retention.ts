@@ -27,6 +27,7 @@ import { segmentLockedSql } from './locks.ts';
 import { SegmentDeleter, type Reason, type SegRow } from './deleter.ts';
 import { deleteOldFiles, floorBytes, fullBytes, listFiles, sumBytes } from './space.ts';
 import { StorageAlarms } from './storage-alarms.ts';
+import type { StorageStatus } from '../../shared/wire/recordings.ts';
 
 const log = createLogger('retention');
 const DAY_MS = 86_400_000;
@@ -64,31 +65,8 @@ export interface RetentionOptions {
   disk?: (dir: string) => DiskSpace;
 }
 
-export interface StorageStatus {
-  recordingsBytes: number;
-  segments: number;
-  lockedBytes: number;
-  exportsBytes: number;
-  snapshotsBytes: number;
-  /** recordings + export bundles + snapshots: what the quota is measured against */
-  usedBytes: number;
-  quotaBytes: number;
-  totalBytes: number;
-  freeBytes: number;
-  freePercent: number;
-  lowDiskPercent: number;
-  low: boolean;
-  /** bytes that must stay free (the floor) */
-  minFreeBytes: number;
-  belowFloor: boolean;
-  /** the disk is full (writes fail); since when */
-  diskFull: boolean;
-  diskFullSince: number | null;
-  minKeepHours: number;
-  /** locked evidence alone is over the quota or the floor: only footage older than minKeepHours can go */
-  quotaBlockedByLocks: boolean;
-  lastPassAt: number | null;
-}
+/** GET /api/storage on the wire: shared/wire/recordings.ts (the console imports the same module). */
+export type { StorageStatus } from '../../shared/wire/recordings.ts';
 
 export interface PassReport {
   deleted: { cameraId: string; reason: Reason; count: number; bytes: number; fromMs: number; toMs: number }[];

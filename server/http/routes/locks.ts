@@ -12,6 +12,7 @@ import type { AuditLog } from '../../audit/log.ts';
 import type { CameraAccess } from '../../evidence/access.ts';
 import { checkRange, requireTime } from '../../evidence/range.ts';
 import type { EvidenceLock, LockRepo } from '../../retention/locks.ts';
+import type { EvidenceLockView } from '../../../shared/wire/recordings.ts';
 import { forbidden, notFound } from '../../util/errors.ts';
 import { requireRole } from '../auth.ts';
 import { parseBody } from '../errors.ts';
@@ -34,7 +35,7 @@ export const releaseSchema = z.strictObject({
   reason: z.string().trim().min(3, 'say why the lock is released (at least 3 characters)').max(500),
 });
 
-export function lockView(l: EvidenceLock) {
+export function lockView(l: EvidenceLock): EvidenceLockView {
   return {
     id: l.id,
     camera: l.cameraId,

@@ -1,77 +1,9 @@
 /** Recorded footage: timeline, playback URLs, evidence locks and the storage state (docs/api.md, "Recordings"). */
 import { api } from './api';
 import { Store } from './store';
-
-export interface TimelineMarker {
-  kind: string;
-  id: string;
-  at: number;
-  end?: number;
-  label: string;
-  severity?: 'info' | 'warning' | 'alarm';
-  href?: string;
-}
-
-export interface TimelineLock {
-  id: number;
-  start: number;
-  end: number;
-  reason: string;
-  caseRef: string | null;
-  createdBy: string;
-}
-
-export interface Timeline {
-  cameraId: string;
-  from: number;
-  to: number;
-  ranges: { start: number; end: number }[];
-  gaps: { start: number; end: number; reason: 'no_recording' | 'missing' }[];
-  locks: TimelineLock[];
-  markers: TimelineMarker[];
-  latest: number | null;
-}
-
-export interface EvidenceLock {
-  id: number;
-  camera: string;
-  from: number;
-  to: number;
-  reason: string;
-  caseRef: string | null;
-  exportId: string | null;
-  createdBy: string;
-  createdAt: number;
-  active: boolean;
-  releasedAt: number | null;
-  releasedBy: string | null;
-  releaseReason: string | null;
-}
-
-export interface StorageStatus {
-  recordingsBytes: number;
-  segments: number;
-  lockedBytes: number;
-  quotaBytes: number;
-  totalBytes: number;
-  freeBytes: number;
-  freePercent: number;
-  lowDiskPercent: number;
-  low: boolean;
-  /** recordings + export bundles + snapshots (what the quota counts) */
-  exportsBytes?: number;
-  snapshotsBytes?: number;
-  usedBytes?: number;
-  /** the free-space floor */
-  minFreeBytes?: number;
-  belowFloor?: boolean;
-  /** writes fail for lack of space */
-  diskFull?: boolean;
-  diskFullSince?: number | null;
-  minKeepHours?: number;
-  quotaBlockedByLocks: boolean;
-  lastPassAt: number | null;
-}
+import type { EvidenceLockView as EvidenceLock, StorageStatus, Timeline } from '../../../shared/wire/recordings';
+/** Recordings on the wire: shared/wire/recordings.ts (the server sends the same types). */
+export type { EvidenceLockView as EvidenceLock, StorageStatus, Timeline, TimelineLock, TimelineMarker } from '../../../shared/wire/recordings';
 
 /** Is the storage in a state the console must show as a banner? */
 export const storageTrouble = (s: StorageStatus | null): boolean => !!s && (!!s.diskFull || !!s.belowFloor || s.quotaBlockedByLocks);

@@ -4,6 +4,7 @@
  * breaks every later link. Pure functions: used by the log, the API and scripts/verify-log.ts.
  */
 import { createHash } from 'node:crypto';
+import type { LogContent, LogEntry } from '../../shared/wire/dutylog.ts';
 
 export const GENESIS_HASH = '0'.repeat(64);
 
@@ -12,24 +13,8 @@ export type LogCategory = (typeof LOG_CATEGORIES)[number];
 /** Categories an operator may choose for a hand-written entry. */
 export const MANUAL_CATEGORIES = ['anomaly', 'dispatch', 'equipment_fault', 'visitor', 'other'] as const;
 
-/** The content an entry's hash covers (everything but the hashes themselves). */
-export interface LogContent {
-  seq: number;
-  ts: number;
-  cameraId: string | null;
-  category: string;
-  kind: string;
-  text: string;
-  authorId: number | null;
-  authorName: string;
-  refSeq: number | null;
-  data: Record<string, unknown>;
-}
-
-export interface LogEntry extends LogContent {
-  prevHash: string;
-  hash: string;
-}
+/** Entries on the wire: shared/wire/dutylog.ts (the console imports the same module). */
+export type { LogContent, LogEntry } from '../../shared/wire/dutylog.ts';
 
 /** JSON with object keys sorted at every level; undefined members dropped. */
 export function canonicalJson(value: unknown): string {

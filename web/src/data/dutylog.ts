@@ -1,18 +1,8 @@
 /** The duty log (监控记录): read, append, correct, verify. There is no edit or delete. */
 import { api } from './api';
-
-export interface LogEntry {
-  seq: number;
-  ts: number;
-  cameraId: string | null;
-  category: string;
-  kind: string;
-  text: string;
-  authorName: string;
-  refSeq: number | null;
-  data: Record<string, unknown>;
-  hash: string;
-}
+import type { LogEntry } from '../../../shared/wire/dutylog';
+/** Entries on the wire: shared/wire/dutylog.ts (the server's duty log sends the same type). */
+export type { LogEntry } from '../../../shared/wire/dutylog';
 
 /**
  * The footage time an entry is about (same rule as the server's review markers): when a camera went offline

@@ -38,7 +38,7 @@ export const wallEn = {
   'wall.round.inProgress': 'Patrol round "{route}" in progress ({user})',
   'wall.round.more': '{n} more due',
   'wall.views.label': 'View',
-  'wall.views.auto': 'Automatic (all cameras)',
+  'wall.views.auto': 'Automatic',
   'wall.views.saveAs': 'Save as view…',
   'wall.views.name': 'View name',
   'wall.views.display': 'Display (optional)',

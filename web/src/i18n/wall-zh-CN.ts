@@ -40,7 +40,7 @@ export const wallZhCN: Record<keyof typeof wallEn, string> = {
   'wall.round.inProgress': '巡更「{route}」进行中（{user}）',
   'wall.round.more': '另有 {n} 条待巡更',
   'wall.views.label': '视图',
-  'wall.views.auto': '自动排列（全部摄像机）',
+  'wall.views.auto': '自动排列',
   'wall.views.saveAs': '另存为视图…',
   'wall.views.name': '视图名称',
   'wall.views.display': '显示屏（可选）',

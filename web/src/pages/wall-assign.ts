@@ -2,7 +2,12 @@
  * The wall's current arrangement when it is not the automatic one: tiles in order (null = empty), set by a
  * drag from the camera tree or by applying a named view; the views and the tree's groups of this user.
  */
-import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import { html, nothing, type ReactiveController, type ReactiveControllerHost } from 'lit';
+import { CAMERA_DRAG_TYPE } from '../components/wp-camera-tree';
+import '../components/wp-camera-tree';
+import '../components/wp-view-picker';
+import { session } from '../data/session';
+import type { Camera } from '../data/types';
 import { ApiError } from '../data/api';
 import { createWallView, deleteWallView, getWallView, listTreeGroups, listWallViews, type TreeGroup, type WallView } from '../data/wall-views';
 import type { Layout } from '../data/prefs';
@@ -25,7 +30,15 @@ export function viewErrorKey(err: unknown): MessageKey {
   return 'wall.views.failed';
 }
 
+/** What the wall page tells the picker and the tree. */
+export interface WallViewsHost extends ReactiveControllerHost {
+  kiosk: boolean;
+  applyLayout(layout: Layout): void;
+  go(opts: object): void;
+}
+
 export class WallViewsController implements ReactiveController {
+  treeOpen = true;
   views: WallView[] = [];
   groups: TreeGroup[] = [];
   /** the arrangement shown (null: every camera in the operator's order) */
@@ -34,7 +47,7 @@ export class WallViewsController implements ReactiveController {
   viewId: number | null = null;
   error: MessageKey | '' = '';
 
-  constructor(private readonly host: ReactiveControllerHost & { applyLayout(layout: Layout): void }) {
+  constructor(private readonly host: WallViewsHost) {
     host.addController(this);
   }
 
@@ -94,6 +107,63 @@ export class WallViewsController implements ReactiveController {
     } catch (err) {
       this.fail(viewErrorKey(err));
     }
+  }
+
+  /** The tiles from `start` on: the arrangement when there is one (empty tiles too), else `arranged`. */
+  slots(cameras: readonly Camera[], arranged: readonly Camera[], start: number, n: number): (Camera | undefined)[] {
+    if (!this.tiles) return arranged.slice(start, start + n);
+    const byId = new Map(cameras.map((c) => [c.id, c]));
+    return this.tiles.slice(start, start + n).map((id) => (id ? byId.get(id) : undefined));
+  }
+
+  readonly dragOver = (e: DragEvent) => {
+    if (!this.host.kiosk && e.dataTransfer?.types.includes(CAMERA_DRAG_TYPE)) e.preventDefault();
+  };
+
+  /** A camera dropped from the tree onto tile `at` (over all pages): it goes there. */
+  drop(e: DragEvent, base: () => string[], at: number): boolean {
+    const id = e.dataTransfer?.getData(CAMERA_DRAG_TYPE);
+    if (!id || this.host.kiosk) return false;
+    e.preventDefault();
+    this.place(this.tiles ?? base(), at, id);
+    return true;
+  }
+
+  /** The side panel (not in wall mode). */
+  tree(cameras: Camera[]) {
+    if (this.host.kiosk) return nothing;
+    return html`<wp-camera-tree
+      data-testid="camera-tree"
+      .cameras=${cameras}
+      .groups=${this.groups}
+      ?open=${this.treeOpen}
+      @tree-toggle=${(e: CustomEvent<{ open: boolean }>) => {
+        this.treeOpen = e.detail.open;
+        this.host.requestUpdate();
+      }}
+    ></wp-camera-tree>`;
+  }
+
+  /** The toolbar's picker: switch only for a wall account and in wall mode (there only when there are views). */
+  picker(layout: Layout, base: () => string[]) {
+    if (this.host.kiosk && !this.views.length) return nothing;
+    return html`<wp-view-picker
+      slot="views"
+      data-testid="view-picker"
+      .views=${this.views}
+      .selected=${this.viewId}
+      .error=${this.error}
+      ?readonly=${session.value.user?.role === 'wall' || this.host.kiosk}
+      @view-select=${(e: CustomEvent<{ id: number | null }>) => {
+        this.select(e.detail.id);
+        if (e.detail.id === null) this.host.go({});
+      }}
+      @view-save=${(e: CustomEvent<{ name: string; display: string }>) => {
+        const tiles = this.tiles ?? base();
+        void this.save(e.detail.name, e.detail.display, layout, tiles.length ? tiles : [null]);
+      }}
+      @view-delete=${(e: CustomEvent<{ id: number }>) => void this.remove(e.detail.id).then(() => this.host.go({}))}
+    ></wp-view-picker>`;
   }
 
   private fail(key: MessageKey): void {

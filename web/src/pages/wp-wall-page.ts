@@ -23,11 +23,7 @@ import { enterFullscreen, exitFullscreen, toggleFullscreen } from './wall-screen
 import { DueRoundsController } from './wall-rounds';
 import '../components/wp-tour-status';
 import '../components/wp-round-banner';
-import '../components/wp-camera-tree';
-import '../components/wp-view-picker';
-import { CAMERA_DRAG_TYPE } from '../components/wp-camera-tree';
 import { WallViewsController } from './wall-assign';
-import { session } from '../data/session';
 
 const IDLE_MS = 3000;
 /** A click on a wall with a large tile waits this long for a second click (double click = swap). */
@@ -68,7 +64,6 @@ export class WpWallPage extends LitElement implements WallKeyTarget {
   private clickTimer: ReturnType<typeof setTimeout> | undefined;
   /** named views and the arrangement by hand (wall-assign.ts) */
   private readonly wv = new WallViewsController(this);
-  @state() private treeOpen = true;
 
   static override styles = [sharedStyles, wallStyles, css`.main { flex: 1; min-height: 0; display: flex; } .main > .area { min-width: 0; }`];
 
@@ -83,11 +78,7 @@ export class WpWallPage extends LitElement implements WallKeyTarget {
   /** The tiles of the current page: the operator's order, or the arrangement (a view, a drag) with its empty tiles. */
   private get pageSlots(): (Camera | undefined)[] {
     const layout = this.effectiveLayout;
-    const start = (this.currentPage - 1) * layout;
-    const tiles = this.wv.tiles;
-    if (!tiles) return this.arranged.slice(start, start + layout);
-    const byId = new Map(this.store.value.cameras.map((c) => [c.id, c]));
-    return tiles.slice(start, start + layout).map((id) => (id ? byId.get(id) : undefined));
+    return this.wv.slots(this.store.value.cameras, this.arranged, (this.currentPage - 1) * layout, layout);
   }
 
   /** The layout the current page is shown in: the chosen one, or (fit, no arrangement) the smallest holding its cameras. */
@@ -231,47 +222,15 @@ export class WpWallPage extends LitElement implements WallKeyTarget {
             .hint=${hint}
             @tile-activate=${this.onTileActivate}
             @tile-focus=${this.onTileFocus}
-            @dragover=${this.onDragOver}
-            @drop=${(e: DragEvent) => this.onDrop(e, i)}
+            @dragover=${this.wv.dragOver}
+            @drop=${(e: DragEvent) => this.wv.drop(e, this.ids, (this.currentPage - 1) * this.effectiveLayout + i) && (this.focusId = null)}
           ></wp-camera-tile>`,
         )}
       </div>
     </div>`;
   }
 
-  private readonly onDragOver = (e: DragEvent) => {
-    if (!this.kiosk && e.dataTransfer?.types.includes(CAMERA_DRAG_TYPE)) e.preventDefault();
-  };
-
-  /** A camera dropped from the tree onto tile `slot` of this page: it goes there (where it was gets that tile's camera). */
-  private onDrop(e: DragEvent, slot: number): void {
-    const id = e.dataTransfer?.getData(CAMERA_DRAG_TYPE);
-    if (!id || this.kiosk) return;
-    e.preventDefault();
-    this.focusId = null;
-    this.wv.place(this.wv.tiles ?? this.arranged.map((c) => c.id), (this.currentPage - 1) * this.effectiveLayout + slot, id);
-  }
-
-  private renderViews() {
-    const readonly = session.value.user?.role === 'wall';
-    return html`<wp-view-picker
-      slot="views"
-      data-testid="view-picker"
-      .views=${this.wv.views}
-      .selected=${this.wv.viewId}
-      .error=${this.wv.error}
-      ?readonly=${readonly}
-      @view-select=${(e: CustomEvent<{ id: number | null }>) => {
-        this.wv.select(e.detail.id);
-        if (e.detail.id === null) this.go({});
-      }}
-      @view-save=${(e: CustomEvent<{ name: string; display: string }>) => {
-        const tiles = this.wv.tiles ?? this.arranged.map((c) => c.id);
-        void this.wv.save(e.detail.name, e.detail.display, this.effectiveLayout, tiles.length ? tiles : [null]);
-      }}
-      @view-delete=${(e: CustomEvent<{ id: number }>) => void this.wv.remove(e.detail.id).then(() => this.go({}))}
-    ></wp-view-picker>`;
-  }
+  private readonly ids = () => this.arranged.map((c) => c.id);
 
   private onAction(e: CustomEvent<{ action: WallAction }>): void {
     const a = e.detail.action;
@@ -302,7 +261,7 @@ export class WpWallPage extends LitElement implements WallKeyTarget {
       @fit-change=${(e: CustomEvent<{ fit: boolean }>) => saveFit((this.fit = e.detail.fit))}
       @tour-change=${(e: CustomEvent<{ tour: TourPrefs }>) => this.tour.set(e.detail.tour)}
       @wall-action=${this.onAction}
-      >${this.renderViews()}</wp-wall-toolbar
+      >${this.wv.picker(layout, this.ids)}</wp-wall-toolbar
     >`;
   }
 
@@ -324,9 +283,7 @@ export class WpWallPage extends LitElement implements WallKeyTarget {
     return html`
       ${this.kiosk ? html`<div class="kiosk-controls ${this.active ? 'show' : ''}">${controls}</div>` : controls}
       <div class="main">
-        ${this.kiosk
-          ? nothing
-          : html`<wp-camera-tree data-testid="camera-tree" .cameras=${list} .groups=${this.wv.groups} ?open=${this.treeOpen} @tree-toggle=${(e: CustomEvent<{ open: boolean }>) => (this.treeOpen = e.detail.open)}></wp-camera-tree>`}
+        ${this.wv.tree(list)}
         ${loaded && !list.length ? html`<div class="empty">${t('wall.noCameras')}</div>` : this.renderGrid(slots, cols, big, shown)}
       </div>
       <div class="status" data-testid="wall-status">

@@ -1,19 +1,7 @@
 /** Shapes of the API (docs/api.md). */
 
-import type { Role } from '../../../shared/wire/users';
-export type { Role } from '../../../shared/wire/users';
-
-export interface User {
-  id: string | number;
-  username: string;
-  role: Role;
-  displayName?: string | null;
-  /** must choose a new password before anything else (after an admin reset) */
-  mustChangePassword?: boolean;
-  /** cameras listed for the user; null = all (with no groups) */
-  cameras?: string[] | null;
-  groups?: number[];
-}
+/** Users and the session's user on the wire: shared/wire/users.ts (GET /api/session answers { user: UserView }). */
+export type { Role, UserView as User } from '../../../shared/wire/users';
 
 /** Cameras on the wire: shared/wire/cameras.ts (the server imports the same module). */
 export type { CameraStatus, CameraView as Camera, CameraOnvifView as CameraOnvif, CameraTestCode, CameraTestResult } from '../../../shared/wire/cameras';

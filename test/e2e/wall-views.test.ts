@@ -80,6 +80,8 @@ describe('wall views and camera tree (issue K)', () => {
     await expect.poll(() => tiles()).toEqual(['c6', 'c2', 'c3', 'c4']);
     await page.locator('[data-testid="tree-camera"][data-camera-id="c5"]').dragTo(page.locator('wp-camera-tile[data-slot="3"]'));
     await expect.poll(() => tiles()).toEqual(['c6', 'c2', 'c3', 'c5']);
+    // the picker says the wall is arranged by hand, not saved
+    expect(await tid('view-select').locator('option:checked').textContent()).toBe('手动排列（未保存）');
 
     await tid('view-save-as').click();
     await tid('view-name').fill('夜班 东门');

@@ -16,6 +16,8 @@ export class WpViewPicker extends LitElement {
   @property({ attribute: false }) views: WallView[] = [];
   @property({ attribute: false }) selected: number | null = null;
   @property({ type: Boolean }) readonly = false;
+  /** the tiles were arranged by hand (a drag) and not saved */
+  @property({ type: Boolean }) custom = false;
   /** an i18n key of the last failure, or '' */
   @property() error: MessageKey | '' = '';
   @state() private saving = false;
@@ -70,10 +72,11 @@ export class WpViewPicker extends LitElement {
           @change=${(e: Event) => {
             const v = (e.target as HTMLSelectElement).value;
             this.confirmDelete = false;
-            this.fire('view-select', { id: v ? Number(v) : null });
+            this.fire('view-select', { id: v && v !== 'custom' ? Number(v) : null });
           }}
         >
-          <option value="" ?selected=${this.selected === null}>${t('wall.views.auto')}</option>
+          <option value="" ?selected=${this.selected === null && !this.custom}>${t('wall.views.auto')}</option>
+          ${this.custom && this.selected === null ? html`<option value="custom" disabled selected data-testid="view-custom">${t('wall.views.custom')}</option>` : nothing}
           ${this.views.map((v) => html`<option value=${v.id} ?selected=${this.selected === v.id}>${label(v)}</option>`)}
         </select>
       </label>

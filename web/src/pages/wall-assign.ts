@@ -152,6 +152,7 @@ export class WallViewsController implements ReactiveController {
       data-testid="view-picker"
       .views=${this.views}
       .selected=${this.viewId}
+      ?custom=${this.tiles !== null && this.viewId === null}
       .error=${this.error}
       ?readonly=${session.value.user?.role === 'wall' || this.host.kiosk}
       @view-select=${(e: CustomEvent<{ id: number | null }>) => {

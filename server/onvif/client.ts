@@ -5,6 +5,7 @@
 import { createRequire } from 'node:module';
 import './soap-guard.ts';
 import { OnvifError, classifyOnvifError } from './errors.ts';
+import type { OnvifDeviceInfo as DeviceInfo, OnvifProfileView as ProfileInfo, PresetView as Preset } from '../../shared/wire/onvif.ts';
 
 const require = createRequire(import.meta.url);
 
@@ -36,31 +37,13 @@ const DeviceCtor = require('node-onvif/lib/modules/service-device.js') as Ctor<D
 const MediaCtor = require('node-onvif/lib/modules/service-media.js') as Ctor<MediaService>;
 const PtzCtor = require('node-onvif/lib/modules/service-ptz.js') as Ctor<PtzService>;
 
-export interface DeviceInfo {
-  manufacturer: string;
-  model: string;
-  firmware: string;
-  serial: string;
-  hardwareId: string;
-}
+/** Device information, profiles and presets are on the wire as they are: shared/wire/onvif.ts. */
+export type { DeviceInfo, ProfileInfo, Preset };
 export interface ServiceAddrs {
   media: string | null;
   ptz: string | null;
   events: boolean;
   imaging: boolean;
-}
-export interface ProfileInfo {
-  token: string;
-  name: string;
-  encoding: string | null;
-  width: number | null;
-  height: number | null;
-  fps: number | null;
-  bitrateKbps: number | null;
-}
-export interface Preset {
-  token: string;
-  name: string;
 }
 
 /** Tokens go into SOAP bodies unescaped by node-onvif: accept only plain ones. */

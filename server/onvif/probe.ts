@@ -7,6 +7,7 @@ import { stripCredentials } from '../cameras/types.ts';
 import { OnvifError } from './errors.ts';
 import { OnvifClient, type DeviceInfo, type ProfileInfo } from './client.ts';
 import { withDeadline } from './soap-guard.ts';
+import type { OnvifCapabilities } from '../../shared/wire/onvif.ts';
 
 export interface ProbeInput {
   xaddr: string;
@@ -17,12 +18,7 @@ export interface ProbeInput {
   subProfile?: string | null;
 }
 
-export interface OnvifCapabilities {
-  ptz: boolean;
-  snapshot: boolean;
-  events: boolean;
-  imaging: boolean;
-}
+export type { OnvifCapabilities } from '../../shared/wire/onvif.ts';
 
 export interface ProbeResult {
   xaddr: string;

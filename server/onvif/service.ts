@@ -15,6 +15,7 @@ import { deviceLabel, probeDevice, type ProbeInput, type ProbeResult } from './p
 import type { OnvifRecord, OnvifRepo } from './repo.ts';
 import { fetchSnapshot, makeThumbnail, toJpeg } from './snapshot.ts';
 import { Stills, type Still } from './stills.ts';
+import type { DiscoveredDevice, DiscoveryResult, ProbeView } from '../../shared/wire/onvif.ts';
 import { setDefaultRequestTimeout, withDeadline } from './soap-guard.ts';
 
 const log = createLogger('onvif');
@@ -36,18 +37,17 @@ export interface OnvifDeps {
   settings: OnvifSettings;
 }
 
-export interface DiscoveredDevice extends FoundDevice {
-  /** Id of the camera already onboarded from this device, or null. */
-  alreadyAdded: string | null;
-}
+/** Discovery, probe and presets on the wire: shared/wire/onvif.ts (the console imports the same module). */
+export type { DiscoveredDevice, DiscoveryResult, ProbeView } from '../../shared/wire/onvif.ts';
+/** A discovered device is what the network answered plus alreadyAdded: a compile error here when the two drift apart. */
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+type MustBeTrue<T extends true> = T;
+export type DiscoveredIsFoundPlusAdded = MustBeTrue<Same<DiscoveredDevice, FoundDevice & { alreadyAdded: string | null }>>;
 
-export type ProbeView = Omit<ProbeResult, 'snapshotUri' | 'mediaXaddr' | 'ptzXaddr'> & {
-  clockWarning: boolean;
-  alreadyAdded: string | null;
-  /** data:image/jpeg;base64 thumbnail, or null with thumbnailError. */
-  thumbnail: string | null;
-  thumbnailError: string | null;
-};
+/** The probe answer is the probe result without its server-side addresses, plus what the service adds. */
+export type ProbeViewIsProbeResultPlus = MustBeTrue<
+  Same<ProbeView, Omit<ProbeResult, 'snapshotUri' | 'mediaXaddr' | 'ptzXaddr'> & { clockWarning: boolean; alreadyAdded: string | null; thumbnail: string | null; thumbnailError: string | null }>
+>;
 
 export interface OnboardInput extends ProbeInput {
   name?: string;
@@ -121,7 +121,7 @@ export class OnvifService {
     return null;
   }
 
-  async discover(): Promise<{ devices: DiscoveredDevice[]; durationMs: number }> {
+  async discover(): Promise<DiscoveryResult> {
     const t0 = Date.now();
     let found: FoundDevice[];
     try {

@@ -2,18 +2,9 @@
 import { api, ApiError } from './api';
 import type { Camera } from './types';
 import { getLang, hasKey, t } from '../i18n';
-
-export interface DiscoveredDevice {
-  urn: string;
-  name: string;
-  manufacturer: string;
-  model: string;
-  xaddr: string;
-  xaddrs: string[];
-  address: string;
-  location: string;
-  alreadyAdded: string | null;
-}
+import type { DiscoveryResult, PresetView as Preset, ProbeView as ProbeResult } from '../../../shared/wire/onvif';
+/** Discovery, probe and presets on the wire: shared/wire/onvif.ts (the server's server/onvif sends the same types). */
+export type { DiscoveredDevice, DiscoveryResult, OnvifProfileView as OnvifProfile, PresetView as Preset, ProbeView as ProbeResult } from '../../../shared/wire/onvif';
 
 /** "Manufacturer Model" without the vendor twice ("AXIS Q6045-E", not "AXIS AXIS Q6045-E"); as the server names cameras. */
 export function deviceLabel(d: { manufacturer: string; model: string }): string {
@@ -21,36 +12,6 @@ export function deviceLabel(d: { manufacturer: string; model: string }): string 
   const model = d.model.trim();
   if (!maker || !model) return maker || model;
   return model.toLowerCase().startsWith(maker.toLowerCase()) ? model : `${maker} ${model}`;
-}
-
-export interface DiscoveryResult {
-  devices: DiscoveredDevice[];
-  durationMs: number;
-}
-
-export interface OnvifProfile {
-  token: string;
-  name: string;
-  encoding: string | null;
-  width: number | null;
-  height: number | null;
-  fps: number | null;
-  bitrateKbps: number | null;
-}
-
-export interface ProbeResult {
-  xaddr: string;
-  device: { manufacturer: string; model: string; firmware: string; serial: string; hardwareId: string };
-  profiles: OnvifProfile[];
-  main: { token: string; uri: string };
-  sub: { token: string; uri: string } | null;
-  capabilities: { ptz: boolean; snapshot: boolean; events: boolean; imaging: boolean };
-  clockOffsetMs: number | null;
-  clockWarning: boolean;
-  alreadyAdded: string | null;
-  thumbnail: string | null;
-  thumbnailError: string | null;
-  durationMs: number;
 }
 
 export interface Credentials {
@@ -64,11 +25,6 @@ export interface OnboardInput extends Credentials {
   name?: string;
   mainProfile?: string;
   subProfile?: string | null;
-}
-
-export interface Preset {
-  token: string;
-  name: string;
 }
 
 export const discoverCameras = (): Promise<DiscoveryResult> => api<DiscoveryResult>('POST', '/api/discovery');

@@ -4,6 +4,8 @@ import type Hls from 'hls.js';
 import type { Fragment } from 'hls.js';
 import workerPath from 'hls.js/dist/hls.worker.js?url';
 import { vodUrl } from '../data/recordings';
+import type { WpZoomView } from './wp-zoom-view';
+import './wp-zoom-view';
 
 type HlsModule = typeof import('hls.js/light');
 let hlsModule: Promise<HlsModule> | undefined;
@@ -19,6 +21,7 @@ export type RecordedState = 'idle' | 'loading' | 'playing' | 'paused' | 'ended' 
  * Plays a camera's recorded footage (HLS VOD over the recording segments, hls.js) positioned by wall-clock
  * time. Each playlist segment carries its PROGRAM-DATE-TIME, which maps the player's position to the time of
  * day both ways; a time outside the loaded window reloads the playlist around it.
+ * Digital zoom (wp-zoom-view: wheel or pinch 1–8×, drag pans, double click resets), back to 1× for another camera.
  * Fires `wall-time` ({ms}) while playing and `recorded-state` ({state}) on changes.
  */
 @customElement('wp-recorded-player')
@@ -41,6 +44,10 @@ export class WpRecordedPlayer extends LitElement {
       position: relative;
       background: #000;
       overflow: hidden;
+    }
+    wp-zoom-view {
+      position: absolute;
+      inset: 0;
     }
     video {
       display: block;
@@ -161,6 +168,7 @@ export class WpRecordedPlayer extends LitElement {
 
   override updated(changed: Map<string, unknown>): void {
     if (changed.has('rate') && this.video) this.video.playbackRate = this.rate;
+    if (changed.has('cameraId') && changed.get('cameraId')) this.renderRoot.querySelector<WpZoomView>('wp-zoom-view')?.reset();
   }
 
   override disconnectedCallback(): void {
@@ -170,7 +178,7 @@ export class WpRecordedPlayer extends LitElement {
   }
 
   override render() {
-    return html`<video
+    return html`<wp-zoom-view data-testid="zoom-view"><video
         data-testid="recorded-video"
         data-camera-id=${this.cameraId}
         muted
@@ -180,7 +188,7 @@ export class WpRecordedPlayer extends LitElement {
         @playing=${() => this.setStatus('playing')}
         @pause=${() => this.status !== 'loading' && this.setStatus('paused')}
         @ended=${() => this.setStatus('ended')}
-      ></video>`;
+      ></video></wp-zoom-view>`;
   }
 }
 

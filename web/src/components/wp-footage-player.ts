@@ -1,19 +1,25 @@
 import { LitElement, css, html, type PropertyValues } from 'lit';
-import { customElement, property } from 'lit/decorators.js';
+import { customElement, property, state } from 'lit/decorators.js';
 import type Hls from 'hls.js';
 import type { Fragment } from 'hls.js';
 import { vodUrl } from '../data/recordings';
+import type { WpZoomView } from './wp-zoom-view';
+import './wp-zoom-view';
 
 /**
  * Plays an exact window of a camera's recorded footage (the evidence VOD playlist, so the viewing is audited
  * like any recorded playback) with controls: starts at `from` and pauses at `to` (wall-clock ms), positioned
- * by each segment's PROGRAM-DATE-TIME. hls.js loads lazily.
+ * by each segment's PROGRAM-DATE-TIME. hls.js loads lazily. Digital zoom (wp-zoom-view), back to 1× for another
+ * window; the native controls are hidden while zoomed (they would be scaled with the picture).
  */
 @customElement('wp-footage-player')
 export class WpFootagePlayer extends LitElement {
   @property() cameraId = '';
   @property({ type: Number }) from = 0;
   @property({ type: Number }) to = 0;
+  @state() private zoomed = false;
+  /** width / height of the footage, once known */
+  @state() private aspect = 16 / 9;
   private hls: Hls | null = null;
   private frags: { start: number; dur: number; pdt: number }[] = [];
   private generation = 0;
@@ -23,10 +29,12 @@ export class WpFootagePlayer extends LitElement {
       display: block;
       background: #000;
     }
-    video {
-      display: block;
+    wp-zoom-view {
       width: 100%;
       max-height: 60vh;
+    }
+    video {
+      display: block;
       background: #000;
     }
   `;
@@ -53,6 +61,7 @@ export class WpFootagePlayer extends LitElement {
     if (!changed.has('cameraId') && !changed.has('from') && !changed.has('to')) return;
     const gen = ++this.generation;
     this.destroy();
+    this.renderRoot.querySelector<WpZoomView>('wp-zoom-view')?.reset();
     const video = this.video;
     if (!video || !this.cameraId || !(this.to > this.from)) return;
     const src = vodUrl(this.cameraId, this.from, this.to);
@@ -88,6 +97,11 @@ export class WpFootagePlayer extends LitElement {
     if (v && ms !== null && ms >= this.to - 100) v.currentTime = this.position(this.from);
   };
 
+  private readonly onMetadata = () => {
+    const v = this.video;
+    if (v?.videoWidth && v.videoHeight) this.aspect = v.videoWidth / v.videoHeight;
+  };
+
   private destroy(): void {
     this.hls?.destroy();
     this.hls = null;
@@ -101,7 +115,21 @@ export class WpFootagePlayer extends LitElement {
   }
 
   override render() {
-    return html`<video data-testid="footage-video" controls muted playsinline @timeupdate=${this.onTime} @play=${this.onPlay}></video>`;
+    return html`<wp-zoom-view
+      data-testid="zoom-view"
+      style=${`aspect-ratio: ${this.aspect}`}
+      @zoom-change=${(e: CustomEvent<{ zoom: number }>) => (this.zoomed = e.detail.zoom > 1)}
+    >
+      <video
+        data-testid="footage-video"
+        ?controls=${!this.zoomed}
+        muted
+        playsinline
+        @timeupdate=${this.onTime}
+        @play=${this.onPlay}
+        @loadedmetadata=${this.onMetadata}
+      ></video>
+    </wp-zoom-view>`;
   }
 }
 

@@ -13,6 +13,7 @@ const DRAG_PX = 4;
  * Digital zoom of what it holds (a live or recorded <video>): the mouse wheel (or a two-finger pinch) zooms 1×–8×
  * around the pointer, dragging pans, a double click or the reset button returns to 1×. Only a CSS transform: the stream is the same.
  * While zoomed, the level is shown; a double click or a click that ends a drag does not reach the page.
+ * Fires `zoom-change` ({zoom}) when the level changes.
  */
 @customElement('wp-zoom-view')
 export class WpZoomView extends LitElement {
@@ -204,9 +205,10 @@ export class WpZoomView extends LitElement {
     this.reset();
   };
 
-  protected override updated(): void {
+  protected override updated(changed: Map<string, unknown>): void {
     this.toggleAttribute('zoomed', this.scale > 1);
     this.dataset.zoom = this.scale.toFixed(2);
+    if (changed.has('scale') && changed.get('scale') !== undefined) this.dispatchEvent(new CustomEvent('zoom-change', { detail: { zoom: this.scale } }));
   }
 
   override render() {

@@ -106,6 +106,16 @@ describe('wall views and camera tree (issue K)', () => {
     await expect.poll(() => tid('view-select').locator('option').count()).toBe(2);
     await tid('view-select').selectOption(String(saved.id));
     await expect.poll(() => tiles()).toEqual(['c6', 'c2', 'c3', 'c5']);
+
+    // a change by hand to the view, saved back into it
+    expect(await tid('view-update').count()).toBe(0);
+    await page.locator('[data-testid="tree-camera"][data-camera-id="c1"]').dragTo(page.locator('wp-camera-tile[data-slot="1"]'));
+    await expect.poll(() => tiles()).toEqual(['c6', 'c1', 'c3', 'c5']);
+    expect(await tid('view-update').textContent()).toContain('保存到「夜班 东门」');
+    await tid('view-update').click();
+    await expect.poll(async () => ((await api('GET', `/api/wall-views/${saved.id}`)).json as { tiles: string[] }).tiles.slice(0, 4)).toEqual(['c6', 'c1', 'c3', 'c5']);
+    expect(await selected()).toBe(String(saved.id));
+    expect(await tid('view-update').count()).toBe(0);
   });
 
   it('?view=<id> boots into the view (its layout too), also in wall mode', async () => {
@@ -113,8 +123,7 @@ describe('wall views and camera tree (issue K)', () => {
     expect(v.status).toBe(201);
     const id = (v.json as { id: number }).id;
     await page.goto(`${wp.url}/kiosk?layout=4&view=${id}`);
-    await expect.poll(() => page.locator('wp-camera-tile[data-slot]').count(), { timeout: 30_000 }).toBe(1);
-    expect(await tiles()).toEqual(['c3']);
+    await expect.poll(() => tiles(), { timeout: 30_000 }).toEqual(['c3']);
     expect(await tid('wall-grid').getAttribute('data-layout')).toBe('1');
     expect(await tid('view-select').evaluate((s) => (s as unknown as { value: string }).value)).toBe(String(id));
   });

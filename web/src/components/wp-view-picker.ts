@@ -8,7 +8,8 @@ import { sharedStyles } from '../styles/shared';
 /**
  * The wall's named views: switch (a select; "automatic" = every camera in the operator's order), save the
  * current arrangement as a new view (name ≤ 50, optional display), delete the selected one (a second click
- * confirms). Fires `view-select` ({id | null}), `view-save` ({name, display}), `view-delete` ({id}).
+ * confirms), save a hand-made change back into the view it came from. Fires `view-select` ({id | null}),
+ * `view-save` ({name, display}), `view-update`, `view-delete` ({id}).
  * `readonly` (a wall-display account): switch only.
  */
 @customElement('wp-view-picker')
@@ -18,6 +19,8 @@ export class WpViewPicker extends LitElement {
   @property({ type: Boolean }) readonly = false;
   /** the tiles were arranged by hand (a drag) and not saved */
   @property({ type: Boolean }) custom = false;
+  /** the view a hand-made change came from: "save into" it */
+  @property({ attribute: false }) base?: WallView;
   /** an i18n key of the last failure, or '' */
   @property() error: MessageKey | '' = '';
   @state() private saving = false;
@@ -75,9 +78,9 @@ export class WpViewPicker extends LitElement {
             this.fire('view-select', { id: v && v !== 'custom' ? Number(v) : null });
           }}
         >
-          <option value="" ?selected=${this.selected === null && !this.custom}>${t('wall.views.auto')}</option>
-          ${this.custom && this.selected === null ? html`<option value="custom" disabled selected data-testid="view-custom">${t('wall.views.custom')}</option>` : nothing}
-          ${this.views.map((v) => html`<option value=${v.id} ?selected=${this.selected === v.id}>${label(v)}</option>`)}
+          <option value="" .selected=${this.selected === null && !this.custom}>${t('wall.views.auto')}</option>
+          ${this.custom && this.selected === null ? html`<option value="custom" disabled .selected=${true} data-testid="view-custom">${t('wall.views.custom')}</option>` : nothing}
+          ${this.views.map((v) => html`<option value=${v.id} .selected=${this.selected === v.id}>${label(v)}</option>`)}
         </select>
       </label>
       ${this.readonly
@@ -90,6 +93,9 @@ export class WpViewPicker extends LitElement {
                   <button type="button" @click=${() => (this.saving = false)}>${t('wall.views.cancel')}</button>
                 </form>`
               : html`<button type="button" data-testid="view-save-as" @click=${() => (this.saving = true)}>${t('wall.views.saveAs')}</button>`}
+            ${this.base
+              ? html`<button type="button" data-testid="view-update" @click=${() => this.fire('view-update', {})}>${t('wall.views.update', { name: this.base.name })}</button>`
+              : nothing}
             <button
               type="button"
               data-testid="view-delete"

@@ -50,6 +50,7 @@ export const wallEn = {
   'wall.views.tooMany': 'At most 50 views',
   'wall.views.failed': 'Could not save or delete the view',
   'wall.views.missing': 'The view in the address does not exist',
+  'wall.views.update': 'Save into "{name}"',
   'wall.views.custom': 'Arranged by hand (not saved)',
   'wall.tree.title': 'Cameras',
   'wall.tree.ungrouped': 'Ungrouped',

@@ -52,6 +52,7 @@ export const wallZhCN: Record<keyof typeof wallEn, string> = {
   'wall.views.tooMany': '视图数量已达上限（50 个）',
   'wall.views.failed': '视图保存或删除失败',
   'wall.views.missing': '地址中的视图不存在',
+  'wall.views.update': '保存到「{name}」',
   'wall.views.custom': '手动排列（未保存）',
   'wall.tree.title': '摄像机',
   'wall.tree.ungrouped': '未分组',

@@ -9,7 +9,7 @@ import '../components/wp-view-picker';
 import { session } from '../data/session';
 import type { Camera } from '../data/types';
 import { ApiError } from '../data/api';
-import { createWallView, deleteWallView, getWallView, listTreeGroups, listWallViews, type TreeGroup, type WallView } from '../data/wall-views';
+import { createWallView, deleteWallView, replaceWallView, getWallView, listTreeGroups, listWallViews, type TreeGroup, type WallView } from '../data/wall-views';
 import type { Layout } from '../data/prefs';
 import type { MessageKey } from '../i18n';
 
@@ -45,6 +45,8 @@ export class WallViewsController implements ReactiveController {
   tiles: (string | null)[] | null = null;
   /** the named view the arrangement came from (null once it is changed by hand, or automatic) */
   viewId: number | null = null;
+  /** the view last applied, which a hand-made change can be saved back into */
+  baseId: number | null = null;
   error: MessageKey | '' = '';
 
   constructor(private readonly host: WallViewsHost) {
@@ -67,6 +69,7 @@ export class WallViewsController implements ReactiveController {
   apply(v: WallView): void {
     this.tiles = [...v.tiles];
     this.viewId = v.id;
+    this.baseId = v.id;
     this.error = '';
     this.host.applyLayout(v.layout);
     this.host.requestUpdate();
@@ -77,6 +80,7 @@ export class WallViewsController implements ReactiveController {
     if (v) return this.apply(v);
     this.tiles = null;
     this.viewId = null;
+    this.baseId = null;
     this.host.requestUpdate();
   }
 
@@ -98,11 +102,25 @@ export class WallViewsController implements ReactiveController {
     }
   }
 
+  /** Save the current arrangement back into the view it came from (its name and display stay). */
+  async update(layout: Layout, tiles: (string | null)[]): Promise<void> {
+    const base = this.views.find((v) => v.id === this.baseId);
+    if (!base) return;
+    try {
+      const v = await replaceWallView(base.id, { name: base.name, display: base.display, layout, tiles });
+      this.views = this.views.map((x) => (x.id === v.id ? v : x));
+      this.apply(v);
+    } catch (err) {
+      this.fail(viewErrorKey(err));
+    }
+  }
+
   async remove(id: number): Promise<void> {
     try {
       await deleteWallView(id);
       this.views = this.views.filter((v) => v.id !== id);
       if (this.viewId === id) this.viewId = null;
+      if (this.baseId === id) this.baseId = null;
       this.host.requestUpdate();
     } catch (err) {
       this.fail(viewErrorKey(err));
@@ -153,6 +171,7 @@ export class WallViewsController implements ReactiveController {
       .views=${this.views}
       .selected=${this.viewId}
       ?custom=${this.tiles !== null && this.viewId === null}
+      .base=${this.viewId === null ? this.views.find((v) => v.id === this.baseId) : undefined}
       .error=${this.error}
       ?readonly=${session.value.user?.role === 'wall' || this.host.kiosk}
       @view-select=${(e: CustomEvent<{ id: number | null }>) => {
@@ -163,6 +182,7 @@ export class WallViewsController implements ReactiveController {
         const tiles = this.tiles ?? base();
         void this.save(e.detail.name, e.detail.display, layout, tiles.length ? tiles : [null]);
       }}
+      @view-update=${() => void this.update(layout, this.tiles ?? base())}
       @view-delete=${(e: CustomEvent<{ id: number }>) => void this.remove(e.detail.id).then(() => this.host.go({}))}
     ></wp-view-picker>`;
   }

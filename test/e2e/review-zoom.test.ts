@@ -2,7 +2,7 @@
  * Browser e2e of the digital zoom on recorded footage (issue K) in Debian's Chromium against the real server
  * recording the GStreamer RTSP test camera: on /review the wheel zooms the recorded video around the pointer
  * (the stage's transform, the video's on-screen size, the level shown), the footage keeps playing while zoomed,
- * drag pans, the reset button and a double click return to 1×, and another camera comes up at 1×.
+ * drag pans, the reset button and a double click return to 1×, a pinch zooms, and another camera comes up at 1×.
  * Only 127.0.0.1 is contacted.
  */
 import type { Browser, Page } from 'playwright-core';
@@ -66,7 +66,7 @@ describe('digital zoom on recorded footage (issue K)', () => {
     return { e: Number(m[1]), f: Number(m[2]), a: Number(m[3]) };
   };
 
-  it('wheel zooms the recorded video around the pointer, it plays on, drag pans, reset and double click return to 1×', async () => {
+  it('wheel zooms the recorded video around the pointer, it plays on, drag pans, reset and double click return to 1×, pinch zooms', async () => {
     await page.goto(`${wp.url}/review/gate?t=${start + 1000}`);
     await expect.poll(async () => (await time()) > 0 && (await video().evaluate((v) => !(v as unknown as { paused: boolean }).paused)), { timeout: 20_000 }).toBe(true);
     expect((await matrix()).a).toBe(1);
@@ -111,6 +111,18 @@ describe('digital zoom on recorded footage (issue K)', () => {
     await page.mouse.dblclick(box.x + box.width / 2, box.y + box.height / 2);
     await expect.poll(async () => (await matrix()).a).toBe(1);
     expect(page.url()).toContain('/review/gate');
+    // a two-finger pinch (real touch input through the DevTools protocol) zooms too
+    const cdp = await page.context().newCDPSession(page);
+    const cx = box.x + box.width / 2;
+    const cy = box.y + box.height / 2;
+    const touch = (type: 'touchStart' | 'touchMove' | 'touchEnd', d: number) =>
+      cdp.send('Input.dispatchTouchEvent', { type, touchPoints: type === 'touchEnd' ? [] : [{ x: cx - d, y: cy, id: 1 }, { x: cx + d, y: cy, id: 2 }] });
+    await touch('touchStart', 40);
+    for (const d of [60, 80, 100, 120]) await touch('touchMove', d);
+    await touch('touchEnd', 0);
+    await expect.poll(async () => (await matrix()).a).toBeGreaterThan(2.5);
+    await page.locator('[data-testid="zoom-reset"]').click();
+    await expect.poll(async () => (await matrix()).a).toBe(1);
     expect(pageErrors).toEqual([]);
   });
 

@@ -10,34 +10,11 @@ import type { ComplianceService } from '../patrol/compliance.ts';
 import type { Actor } from '../patrol/types.ts';
 import { AppError, conflict, forbidden, notFound } from '../util/errors.ts';
 import type { DutyLog } from './log.ts';
-import type { CheckpointRef } from '../patrol/index.ts';
+import type { CheckpointRef } from '../../shared/wire/patrol.ts';
 
-export interface OpenItems {
-  /** open (not resolved) alarms in all, the sum of `alarms[].count`; absent in handovers written before issue K */
-  openAlarms?: number;
-  /** cameras with open alarms, most first; `count` is absent in handovers written before issue K (read it as 1) */
-  alarms: { cameraId: string; cameraName: string; count?: number }[];
-  offlineCameras: { cameraId: string; cameraName: string; reason: string | null; since: number | null }[];
-  missedRounds: { routeId: number; routeName: string; slotMs: number }[];
-  /** cameras the day's equipment check flags (recording completeness under the threshold); issue L */
-  equipmentProblems?: { cameraId: string; cameraName: string; completeness: number; gaps: number }[];
-}
-
-export interface Handover {
-  id: number;
-  createdMs: number;
-  fromUserId: number;
-  fromUsername: string;
-  notes: string;
-  openItems: OpenItems;
-  logSeq: number;
-  ackUserId: number | null;
-  ackUsername: string | null;
-  ackMs: number | null;
-  ackLogSeq: number | null;
-  /** the newest signed checkpoint when the handover was written (also in its duty-log entry): a paper copy pins it */
-  checkpoint: CheckpointRef | null;
-}
+/** Handovers on the wire: shared/wire/patrol.ts (the console imports the same module). */
+export type { Handover, OpenItems } from '../../shared/wire/patrol.ts';
+import type { Handover, OpenItems } from '../../shared/wire/patrol.ts';
 
 interface Row {
   id: number;

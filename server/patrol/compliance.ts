@@ -11,7 +11,7 @@ import type { RouteRepo } from './routes-repo.ts';
 import type { RoundRepo } from './rounds-repo.ts';
 import {
   addToTally, currentSlot, emptyTally, graceEnd, gradeSlot, localMidnight, nextSlot, parseHHMM, slotEnd, slotsBetween,
-  type Grade, type Tally,
+  type Grade,
 } from './schedule.ts';
 import type { PatrolRoute, Round } from './types.ts';
 import type { RoundGrade } from '../../shared/wire/patrol.ts';
@@ -52,45 +52,9 @@ export function dayKey(ms: number): string {
   return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
 }
 
-export interface GradedSlot {
-  routeId: number;
-  routeName: string;
-  slotMs: number;
-  dueBy: number;
-  windowEnd: number;
-  grade: Grade;
-  roundId: number | null;
-  userId: number | null;
-  username: string | null;
-  shift: string;
-  day: string;
-}
-
-export interface DueItem {
-  routeId: number;
-  routeName: string;
-  post: string;
-  stops: number;
-  slotMs: number | null;
-  /** on time if started before this (countdown target) */
-  dueBy: number | null;
-  windowEnd: number | null;
-  nextSlotMs: number | null;
-  state: 'due' | 'overdue' | 'in_progress' | 'done' | 'not_active';
-  roundId: number | null;
-  username: string | null;
-}
-
-export interface ComplianceReport {
-  from: number;
-  to: number;
-  total: Tally;
-  byRoute: Record<string, Tally & { routeName: string }>;
-  byOperator: Record<string, Tally>;
-  byShift: Record<string, Tally>;
-  byDay: Record<string, Tally>;
-  slots: GradedSlot[];
-}
+/** Due slots and compliance on the wire: shared/wire/patrol.ts (the console imports the same module). */
+export type { ComplianceReport, DueItem, GradedSlot } from '../../shared/wire/patrol.ts';
+import type { ComplianceReport, DueItem, GradedSlot } from '../../shared/wire/patrol.ts';
 
 export class ComplianceService {
   constructor(

@@ -11,6 +11,7 @@ import { RoundRepo } from './rounds-repo.ts';
 import { PatrolPtz, type PtzAuditEntry, type PtzMover, type PtzSettings } from './ptz.ts';
 import { RoundService, type PatrolCameras, type SnapshotTaker } from './rounds.ts';
 import { RouteRepo } from './routes-repo.ts';
+import type { CheckpointRef } from '../../shared/wire/patrol.ts';
 
 export interface PatrolOptions {
   db: Db;
@@ -32,12 +33,7 @@ export interface PatrolOptions {
   ptzSettings?: Partial<PtzSettings>;
 }
 
-export interface CheckpointRef {
-  log: string;
-  seq: number;
-  time: number;
-  hash: string;
-}
+export type { CheckpointRef } from '../../shared/wire/patrol.ts';
 
 export interface Patrol {
   clock: Clock;

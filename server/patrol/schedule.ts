@@ -10,14 +10,9 @@
  *  - pending:    the window is still open (not graded yet)
  */
 
-export interface Schedule {
-  intervalMin: number;
-  /** "HH:MM" local time */
-  activeFrom: string;
-  /** "HH:MM"; equal to activeFrom = around the clock; smaller = past midnight */
-  activeTo: string;
-  graceMin: number;
-}
+/** A route's schedule is on the wire with the route: shared/wire/patrol.ts. */
+export type { PatrolSchedule as Schedule } from '../../shared/wire/patrol.ts';
+import type { PatrolSchedule as Schedule } from '../../shared/wire/patrol.ts';
 
 export type { Grade } from '../../shared/wire/patrol.ts';
 import type { Grade } from '../../shared/wire/patrol.ts';
@@ -113,15 +108,8 @@ export function gradeSlot(s: Schedule, slotMs: number, round: RoundFacts | undef
   return round.startedMs <= graceEnd(s, Math.max(slotMs, openedMs)) ? 'on_time' : 'late';
 }
 
-export interface Tally {
-  due: number;
-  on_time: number;
-  late: number;
-  incomplete: number;
-  missed: number;
-  /** on_time / due, 0..100, one decimal; null when nothing was due */
-  compliance: number | null;
-}
+export type { Tally } from '../../shared/wire/patrol.ts';
+import type { Tally } from '../../shared/wire/patrol.ts';
 
 export function emptyTally(): Tally {
   return { due: 0, on_time: 0, late: 0, incomplete: 0, missed: 0, compliance: null };

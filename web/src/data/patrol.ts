@@ -3,107 +3,11 @@ import { api } from './api';
 
 export type { Grade, OutcomeCounts, StopOutcome } from '../../../shared/wire/patrol';
 export { CHECKLIST_INCOMPLETE, checklistMissing, outcomeCounts } from '../../../shared/wire/patrol';
-import type { Grade, StopOutcome } from '../../../shared/wire/patrol';
 
-/** Where a preset stop's camera is (issue L point 1). */
-export type PtzState = 'waiting' | 'moving' | 'arrived' | 'failed';
-
-export interface RoundStop {
-  idx: number;
-  cameraId: string;
-  cameraName: string;
-  /** ONVIF PTZ preset token; the round moves the camera there before the dwell starts */
-  preset: string | null;
-  ptzState: PtzState | null;
-  ptzError: string | null;
-  gotoMs: number | null;
-  arrivedMs: number | null;
-  minDwellS: number;
-  checklist: string[];
-  alarm: boolean;
-  viewStartedMs: number | null;
-  viewEndedMs: number | null;
-  dwellMs: number | null;
-  outcome: StopOutcome | null;
-  note: string | null;
-  checks: boolean[] | null;
-  hasSnapshot: boolean;
-  recFromMs: number | null;
-  recToMs: number | null;
-  dispatch: boolean;
-}
-
-export interface SpotCheck {
-  id: number;
-  idx: number;
-  username: string;
-  verdict: 'agree' | 'disagree';
-  note: string;
-  createdMs: number;
-}
-
-export interface Round {
-  id: number;
-  routeId: number;
-  routeName: string;
-  slotMs: number;
-  username: string;
-  status: 'in_progress' | 'completed' | 'abandoned';
-  startedMs: number;
-  endedMs: number | null;
-  abandonReason?: string | null;
-  /** "normal" needs every checklist item ticked (copied from the route when the round started) */
-  requireChecklist: boolean;
-  stops: RoundStop[];
-  currentIdx: number | null;
-  /** the slot's grade as of the answer, and the time the round had to be started by to be on time */
-  grade?: Grade;
-  dueBy?: number;
-  spotChecks?: SpotCheck[];
-}
-
-export interface DueItem {
-  routeId: number;
-  routeName: string;
-  post: string;
-  stops: number;
-  slotMs: number | null;
-  dueBy: number | null;
-  windowEnd: number | null;
-  nextSlotMs: number | null;
-  state: 'due' | 'overdue' | 'in_progress' | 'done' | 'not_active';
-  roundId: number | null;
-  username: string | null;
-}
-
-export interface Tally {
-  due: number;
-  on_time: number;
-  late: number;
-  incomplete: number;
-  missed: number;
-  compliance: number | null;
-}
-
-export interface GradedSlot {
-  routeId: number;
-  routeName: string;
-  slotMs: number;
-  grade: Grade;
-  roundId: number | null;
-  username: string | null;
-  shift: string;
-  day: string;
-}
-
-export interface Compliance {
-  total: Tally;
-  byRoute: Record<string, Tally & { routeName: string }>;
-  byOperator: Record<string, Tally>;
-  byShift: Record<string, Tally>;
-  byDay: Record<string, Tally>;
-  slots: GradedSlot[];
-}
+/** Routes and rounds on the wire: shared/wire/patrol.ts (the server's server/patrol sends the same types). */
+export type { PatrolRoute, PtzState, Round, RoundStatus, RoundStop, SpotCheck } from '../../../shared/wire/patrol';
+export type { CheckpointRef, ComplianceReport as Compliance, DueItem, GradedSlot, Handover, OpenItems, Tally } from '../../../shared/wire/patrol';
+import type { ComplianceReport as Compliance, DueItem, Handover, OpenItems, PatrolRoute, Round } from '../../../shared/wire/patrol';
 
 export interface RouteStopInput {
   cameraId: string;
@@ -124,13 +28,6 @@ export interface RouteInput {
   /** a stop is confirmed "normal" only with every checklist item ticked */
   requireChecklist: boolean;
   stops: RouteStopInput[];
-}
-
-export interface PatrolRoute extends RouteInput {
-  id: number;
-  stops: (RouteStopInput & { preset: string | null })[];
-  createdMs: number;
-  updatedMs: number;
 }
 
 /** Who may create and edit routes (the server enforces it too). */
@@ -184,28 +81,6 @@ export function reportUrl(kind: 'daily' | 'shift', format: 'csv' | 'html', date:
   const q = new URLSearchParams({ date, format });
   if (shift) q.set('shift', shift);
   return `/api/reports/${kind}?${q.toString()}`;
-}
-
-export interface OpenItems {
-  /** open alarms in all (absent in handovers written before issue K: count the cameras) */
-  openAlarms?: number;
-  /** cameras with open alarms and how many each (count absent in older handovers: 1) */
-  alarms: { cameraId: string; cameraName: string; count?: number }[];
-  offlineCameras: { cameraId: string; cameraName: string; reason: string | null }[];
-  /** today's equipment check: cameras under the recording-completeness threshold */
-  equipmentProblems?: { cameraId: string; cameraName: string; completeness: number; gaps: number }[];
-  missedRounds: { routeId: number; routeName: string; slotMs: number }[];
-}
-
-export interface Handover {
-  id: number;
-  createdMs: number;
-  fromUserId: number;
-  fromUsername: string;
-  notes: string;
-  openItems: OpenItems;
-  ackUsername: string | null;
-  ackMs: number | null;
 }
 
 export const fetchHandoverDraft = () => api<{ openItems: OpenItems; latest: Handover | null }>('GET', '/api/handovers/draft');

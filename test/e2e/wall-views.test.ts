@@ -91,7 +91,7 @@ describe('wall views and camera tree (issue K)', () => {
     const saved = ((await api('GET', '/api/wall-views')).json as { id: number; layout: number; tiles: string[]; display: string }[])[0]!;
     expect(saved).toMatchObject({ layout: 4, display: '大屏1' });
     expect(saved.tiles.slice(0, 4)).toEqual(['c6', 'c2', 'c3', 'c5']);
-    await expect.poll(() => page.evaluate(() => location.search)).toContain(`view=${saved.id}`);
+    await expect.poll(() => page.evaluate<string>('location.search')).toContain(`view=${saved.id}`);
     const selected = () => tid('view-select').evaluate((s) => (s as unknown as { value: string }).value);
     expect(await selected()).toBe(String(saved.id));
     expect(await tid('view-select').locator('option:checked').textContent()).toBe('夜班 东门（大屏1）');
@@ -99,7 +99,7 @@ describe('wall views and camera tree (issue K)', () => {
     // back to automatic: the operator's order again, the URL no longer names the view
     await tid('view-select').selectOption('');
     await expect.poll(() => tiles()).toEqual(['c1', 'c2', 'c3', 'c4']);
-    await expect.poll(() => page.evaluate(() => location.search)).not.toContain('view=');
+    await expect.poll(() => page.evaluate<string>('location.search')).not.toContain('view=');
 
     await page.reload();
     await expect.poll(() => tiles(), { timeout: 30_000 }).toEqual(['c1', 'c2', 'c3', 'c4']);

@@ -13,7 +13,8 @@ import type { Alarm } from './rules.ts';
 import { normalise, type Grey } from './scene-image.ts';
 import { boxOverlapFraction, pointInPolygon, type Zone } from './zones.ts';
 
-export type SceneState = 'learning' | 'ready' | 'cannot_learn';
+export type { SceneState } from '../../shared/wire/analytics.ts';
+import type { SceneState } from '../../shared/wire/analytics.ts';
 /** a tracked box, normalised 0..1 */
 export interface SceneBox {
   person: boolean;

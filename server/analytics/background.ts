@@ -27,17 +27,9 @@ import { normaliseBox, type Zone } from './zones.ts';
 export type { SceneState };
 
 export const UNKNOWN_OBJECT = 'unknown object (appearance change)';
-export interface ZoneSceneStatus {
-  zone: string;
-  state: SceneState;
-  reason?: string;
-  /** video seconds when the reference was learned */
-  learnedAt?: number;
-  /** fraction of the zone that differs from the reference now */
-  changed: number;
-  /** fraction of the zone whose clear look is learned */
-  learned: number;
-}
+/** A zone's scene status on the wire: shared/wire/analytics.ts. */
+export type { ZoneSceneStatus } from '../../shared/wire/analytics.ts';
+import type { ZoneSceneStatus } from '../../shared/wire/analytics.ts';
 export interface SceneAlarm extends Alarm {
   detail: string;
 }

@@ -12,7 +12,7 @@ import type { AlarmService } from '../../alarms/service.ts';
 import { createLogger } from '../../util/log.ts';
 import { getDetector, type Detector } from '../detector.ts';
 import type { Frame } from '../frames.ts';
-import type { ZoneSceneStatus } from '../background.ts';
+import type { AnalyticsStatus, CameraAnalyticsStatus, ZoneSceneStatus } from '../../../shared/wire/analytics.ts';
 import { CameraAnalyzer, type StepResult } from '../pipeline.ts';
 import type { RuleEvent } from '../rules.ts';
 import { greyJpeg } from '../scene-image.ts';
@@ -45,35 +45,8 @@ export interface LiveAnalyticsOptions {
   settings: AnalyticsSettings;
 }
 
-export interface CameraAnalyticsStatus {
-  cameraId: string;
-  zones: number;
-  state: 'waiting' | 'running' | 'retrying' | 'stopped';
-  analysedFps: number;
-  analysed: number;
-  dropped: number;
-  lastFrameAt: number | null;
-  error?: string;
-  /** no zone: only watched for camera tamper (key frames, ≤ 1 fps, no detection) */
-  tamperOnly: boolean;
-  /** camera tamper: learning its reference view, ready, or tampered (with the reason) */
-  tamper: { state: 'learning' | 'ready' | 'tampered'; reason?: string };
-  /** exit zones: their clear reference (learning / ready / cannot_learn and why); no alarm until ready */
-  scenes: ZoneSceneStatus[];
-}
-
-export interface AnalyticsStatus {
-  enabled: boolean;
-  reason?: string;
-  fps: number;
-  keyframesOnly: boolean;
-  threads: number;
-  /** where inference runs */
-  inference: 'main-thread' | 'worker';
-  workers: number;
-  detector?: { runs: number; inferMsAvg: number };
-  cameras: CameraAnalyticsStatus[];
-}
+/** The status on the wire: shared/wire/analytics.ts (the console imports the same module). */
+export type { AnalyticsStatus, CameraAnalyticsStatus } from '../../../shared/wire/analytics.ts';
 
 interface Watch {
   tap: CameraTap;

@@ -21,12 +21,9 @@ export interface AlarmsState {
   popups: Alarm[];
 }
 
-export interface AnalyticsStatus {
-  enabled: boolean;
-  reason?: string;
-  fps: number;
-  cameras: { cameraId: string; zones: number; state: string; analysedFps: number; analysed: number; dropped: number; error?: string }[];
-}
+/** GET /api/analytics/status: shared/wire/analytics.ts (the server sends the same type). */
+export type { AnalyticsStatus, CameraAnalyticsStatus } from '../../../shared/wire/analytics';
+import type { AnalyticsStatus } from '../../../shared/wire/analytics';
 
 export const alarms = new Store<AlarmsState>({ list: [], loaded: false, popups: [] });
 

@@ -3,6 +3,7 @@
  * onvif.discoverOnStart). One probe at a time: node-onvif keeps its state in a singleton, so concurrent callers
  * share the probe in flight.
  */
+import type { DiscoveredDevice } from '../../shared/wire/onvif.ts';
 import { createRequire } from 'node:module';
 import type { Socket } from 'node:dgram';
 import './soap-guard.ts';
@@ -43,18 +44,8 @@ function discoveryModule(): OnvifDiscovery {
   return onvif;
 }
 
-export interface FoundDevice {
-  urn: string;
-  name: string;
-  manufacturer: string;
-  model: string;
-  /** The device service URL to onboard with (the first http(s) XAddr, IPv4 preferred). */
-  xaddr: string;
-  xaddrs: string[];
-  /** Host of the XAddr. */
-  address: string;
-  location: string;
-}
+/** A device that answered WS-Discovery: the wire's DiscoveredDevice before the service adds alreadyAdded. */
+export type FoundDevice = Omit<DiscoveredDevice, 'alreadyAdded'>;
 
 let inFlight: Promise<RawProbe[]> | null = null;
 

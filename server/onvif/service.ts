@@ -39,12 +39,10 @@ export interface OnvifDeps {
 
 /** Discovery, probe and presets on the wire: shared/wire/onvif.ts (the console imports the same module). */
 export type { DiscoveredDevice, DiscoveryResult, ProbeView } from '../../shared/wire/onvif.ts';
-/** A discovered device is what the network answered plus alreadyAdded: a compile error here when the two drift apart. */
+/** The probe answer is the probe result without its server-side addresses, plus what the service adds: a compile
+ *  error here when the two drift apart. */
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 type MustBeTrue<T extends true> = T;
-export type DiscoveredIsFoundPlusAdded = MustBeTrue<Same<DiscoveredDevice, FoundDevice & { alreadyAdded: string | null }>>;
-
-/** The probe answer is the probe result without its server-side addresses, plus what the service adds. */
 export type ProbeViewIsProbeResultPlus = MustBeTrue<
   Same<ProbeView, Omit<ProbeResult, 'snapshotUri' | 'mediaXaddr' | 'ptzXaddr'> & { clockWarning: boolean; alreadyAdded: string | null; thumbnail: string | null; thumbnailError: string | null }>
 >;

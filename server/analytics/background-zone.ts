@@ -174,8 +174,12 @@ export class ZoneScene {
       }
       const mx = person ? 0.25 * (b.x2 - b.x1) + 0.01 : 0;
       const my = person ? 0.05 * (b.y2 - b.y1) + 0.01 : 0;
-      this.boxes.set([b.x1 - mx, b.y1 - my, b.x2 + mx, b.y2 + 2 * my, person ? 1 : 0], nb * 5);
-      nb++;
+      const o = 5 * nb++;
+      this.boxes[o] = b.x1 - mx;
+      this.boxes[o + 1] = b.y1 - my;
+      this.boxes[o + 2] = b.x2 + mx;
+      this.boxes[o + 3] = b.y2 + 2 * my;
+      this.boxes[o + 4] = person ? 1 : 0;
     }
     const ready = this.state === 'ready';
     const out = this.out;

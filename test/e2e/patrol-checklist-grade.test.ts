@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../support/browser.ts';
 import { startRtspServer, type RtspServer } from '../support/rtsp.ts';
 import { login, startWatchpost, type Watchpost } from '../support/server.ts';
+import { apiClient } from '../support/api.ts';
 
 let rtsp: RtspServer;
 let wp: Watchpost;
@@ -18,14 +19,8 @@ const contexts: BrowserContext[] = [];
 const cookies: Record<string, string> = {};
 const pageErrors: string[] = [];
 
-async function apiCall(who: string, method: string, path: string, body?: unknown) {
-  const res = await fetch(`${wp.url}${path}`, {
-    method,
-    headers: { cookie: cookies[who]!, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  return { status: res.status, body: (await res.json()) as Record<string, unknown> };
-}
+const call = apiClient(() => wp);
+const apiCall = (who: string, method: string, path: string, body?: unknown) => call(method, path, { cookie: cookies[who], json: body });
 
 async function pageAs(who: string, lang: 'en' | 'zh-CN'): Promise<Page> {
   const ctx = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: lang === 'en' ? 'en-US' : 'zh-CN' });

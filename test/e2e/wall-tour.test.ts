@@ -14,6 +14,7 @@ import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../support/browser.ts';
 import { login, startWatchpost, type Watchpost } from '../support/server.ts';
+import { apiClient } from '../support/api.ts';
 
 const CAMERAS = ['c1', 'c2', 'c3', 'c4', 'c5', 'c6'];
 
@@ -24,10 +25,8 @@ describe('wall tour, fit to cameras, patrol banner, kiosk click (issue K)', () =
   let page: Page;
   const pageErrors: string[] = [];
 
-  const api = async (method: string, path: string, body?: unknown) => {
-    const r = await fetch(`${wp.url}${path}`, { method, headers: { cookie, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
-    return { status: r.status, json: (await r.json().catch(() => null)) as Record<string, unknown> | null };
-  };
+  const call = apiClient(() => wp);
+  const api = (method: string, path: string, body?: unknown) => call(method, path, { cookie, json: body });
 
   function insertAlarm(cameraId: string): number {
     const db = new Database(join(wp.dataDir, 'watchpost.db'));
@@ -244,9 +243,9 @@ describe('wall tour, fit to cameras, patrol banner, kiosk click (issue K)', () =
     expect(Number(m1[1]) * 60 + Number(m1[2])).toBeLessThan(Number(m0[1]) * 60 + Number(m0[2]));
 
     // the slot's round done (here: started and abandoned): the banner counts down to the next slot
-    const round = await api('POST', '/api/patrol/rounds', { routeId: route.json!.id });
+    const round = await api('POST', '/api/patrol/rounds', { routeId: route.body.id });
     expect(round.status).toBe(201);
-    expect((await api('POST', `/api/patrol/rounds/${round.json!.id}/abandon`, { reason: '测试' })).status).toBe(200);
+    expect((await api('POST', `/api/patrol/rounds/${round.body.id}/abandon`, { reason: '测试' })).status).toBe(200);
     await page.reload();
     await expect.poll(() => banner.getAttribute('data-state'), { timeout: 15_000 }).toBe('next');
     expect(await banner.textContent()).toMatch(/^\s*下一轮巡更「北区」\d\d:\d\d 到期，还有 (\d:)?\d\d:\d\d\s*$/);

@@ -9,6 +9,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../support/browser.ts';
 import { login, startWatchpost, type Watchpost } from '../support/server.ts';
+import { apiClient } from '../support/api.ts';
 
 const CAMERAS = ['c1', 'c2', 'c3', 'c4', 'c5', 'c6'];
 
@@ -19,10 +20,8 @@ describe('wall views and camera tree (issue K)', () => {
   let page: Page;
   const pageErrors: string[] = [];
 
-  const api = async (method: string, path: string, body?: unknown) => {
-    const r = await fetch(`${wp.url}${path}`, { method, headers: { cookie, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
-    return { status: r.status, json: (await r.json().catch(() => null)) as unknown };
-  };
+  const call = apiClient(() => wp);
+  const api = (method: string, path: string, body?: unknown) => call(method, path, { cookie, json: body });
   const tid = (id: string) => page.locator(`[data-testid="${id}"]`);
   /** camera ids of the tiles in slot order ('' = an empty tile) */
   const tiles = () => page.locator('wp-camera-tile[data-slot]').evaluateAll((els) => els.map((e) => e.getAttribute('data-camera-id') ?? ''));
@@ -87,8 +86,8 @@ describe('wall views and camera tree (issue K)', () => {
     await tid('view-name').fill('夜班 东门');
     await tid('view-display').fill('大屏1');
     await tid('view-save').click();
-    await expect.poll(async () => ((await api('GET', '/api/wall-views')).json as { name: string }[]).map((v) => v.name)).toEqual(['夜班 东门']);
-    const saved = ((await api('GET', '/api/wall-views')).json as { id: number; layout: number; tiles: string[]; display: string }[])[0]!;
+    await expect.poll(async () => ((await api('GET', '/api/wall-views')).body as { name: string }[]).map((v) => v.name)).toEqual(['夜班 东门']);
+    const saved = ((await api('GET', '/api/wall-views')).body as { id: number; layout: number; tiles: string[]; display: string }[])[0]!;
     expect(saved).toMatchObject({ layout: 4, display: '大屏1' });
     expect(saved.tiles.slice(0, 4)).toEqual(['c6', 'c2', 'c3', 'c5']);
     await expect.poll(() => page.evaluate<string>('location.search')).toContain(`view=${saved.id}`);
@@ -113,7 +112,7 @@ describe('wall views and camera tree (issue K)', () => {
     await expect.poll(() => tiles()).toEqual(['c6', 'c1', 'c3', 'c5']);
     expect(await tid('view-update').textContent()).toContain('保存到「夜班 东门」');
     await tid('view-update').click();
-    await expect.poll(async () => ((await api('GET', `/api/wall-views/${saved.id}`)).json as { tiles: string[] }).tiles.slice(0, 4)).toEqual(['c6', 'c1', 'c3', 'c5']);
+    await expect.poll(async () => ((await api('GET', `/api/wall-views/${saved.id}`)).body as { tiles: string[] }).tiles.slice(0, 4)).toEqual(['c6', 'c1', 'c3', 'c5']);
     expect(await selected()).toBe(String(saved.id));
     expect(await tid('view-update').count()).toBe(0);
   });
@@ -121,7 +120,7 @@ describe('wall views and camera tree (issue K)', () => {
   it('?view=<id> boots into the view (its layout too), also in wall mode', async () => {
     const v = await api('POST', '/api/wall-views', { name: '单画面', layout: 1, tiles: ['c3'] });
     expect(v.status).toBe(201);
-    const id = (v.json as { id: number }).id;
+    const id = (v.body as { id: number }).id;
     await page.goto(`${wp.url}/kiosk?layout=4&view=${id}`);
     await expect.poll(() => tiles(), { timeout: 30_000 }).toEqual(['c3']);
     expect(await tid('wall-grid').getAttribute('data-layout')).toBe('1');
@@ -135,12 +134,12 @@ describe('wall views and camera tree (issue K)', () => {
     await tid('view-name').fill('单画面');
     await tid('view-save').click();
     await expect.poll(() => tid('view-error').textContent()).toBe('已有同名视图');
-    const id = ((await api('GET', '/api/wall-views')).json as { id: number; name: string }[]).find((v) => v.name === '单画面')!.id;
+    const id = ((await api('GET', '/api/wall-views')).body as { id: number; name: string }[]).find((v) => v.name === '单画面')!.id;
     await tid('view-select').selectOption(String(id));
     await tid('view-delete').click();
     expect(await tid('view-delete').textContent()).toContain('再次点击确认删除');
     await tid('view-delete').click();
-    await expect.poll(async () => ((await api('GET', '/api/wall-views')).json as { name: string }[]).map((v) => v.name)).toEqual(['夜班 东门']);
+    await expect.poll(async () => ((await api('GET', '/api/wall-views')).body as { name: string }[]).map((v) => v.name)).toEqual(['夜班 东门']);
     expect(pageErrors).toEqual([]);
   });
 });

@@ -7,6 +7,7 @@
  */
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dragResetDoubleClick, pinchThenReset, wheelAroundPointer, zoomMatrix } from '../support/zoom.ts';
 import { launchChromium } from '../support/browser.ts';
 import { startRtspServer, type RtspServer } from '../support/rtsp.ts';
 import { login, startWatchpost, type Watchpost } from '../support/server.ts';
@@ -58,13 +59,7 @@ describe('digital zoom on recorded footage (issue K)', () => {
   const view = () => player().locator('[data-testid="zoom-view"]');
   const video = () => player().locator('video[data-testid="recorded-video"]');
   const time = () => video().evaluate((v) => (v as unknown as { currentTime: number }).currentTime);
-  /** The stage's transform: translate(e px, f px) scale(a). */
-  const matrix = async () => {
-    const style = (await player().locator('[data-testid="zoom-stage"]').getAttribute('style')) ?? '';
-    const m = /translate\((-?[\d.e-]+)px, (-?[\d.e-]+)px\) scale\(([\d.e-]+)\)/.exec(style);
-    if (!m) throw new Error(`no transform in ${style}`);
-    return { e: Number(m[1]), f: Number(m[2]), a: Number(m[3]) };
-  };
+  const matrix = () => zoomMatrix(player().locator('[data-testid="zoom-stage"]'))();
 
   it('wheel zooms the recorded video around the pointer, it plays on, drag pans, reset and double click return to 1×, pinch zooms', async () => {
     await page.goto(`${wp.url}/review/gate?t=${start + 1000}`);
@@ -74,55 +69,17 @@ describe('digital zoom on recorded footage (issue K)', () => {
     const box = (await view().boundingBox())!;
     expect(box.width).toBeGreaterThan(100);
     expect(box.height).toBeGreaterThan(100);
-    const px = box.width * 0.25;
-    const py = box.height * 0.25;
-    await page.mouse.move(box.x + px, box.y + py);
-    await page.mouse.wheel(0, -400);
-    await expect.poll(async () => (await matrix()).a).toBeGreaterThan(1.5);
-    const m = await matrix();
-    // the point under the pointer stays put, and the video itself is drawn larger than the view
-    expect(near(m.e + px * m.a, px, 1)).toBe(true);
-    expect(near(m.f + py * m.a, py, 1)).toBe(true);
+    const m = await wheelAroundPointer(page, box, matrix);
+    // the video itself is drawn larger than the view
     const vbox = (await video().boundingBox())!;
     expect(near(vbox.width, box.width * m.a, 2), `${vbox.width} vs ${box.width}×${m.a}`).toBe(true);
-    expect(await page.locator('[data-testid="zoom-level"]').textContent()).toContain(`${m.a.toFixed(1)}×`);
     // the footage goes on playing while zoomed
     const t0 = await time();
     await expect.poll(time, { timeout: 10_000 }).toBeGreaterThan(t0 + 1);
     expect((await matrix()).a).toBe(m.a);
-    // drag pans
-    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
-    await page.mouse.down();
-    await page.mouse.move(box.x + box.width / 2 + 40, box.y + box.height / 2 + 20, { steps: 5 });
-    await page.mouse.up();
-    const m2 = await matrix();
-    expect(near(m2.e - m.e, 40, 1), `${m.e} → ${m2.e}`).toBe(true);
-    expect(near(m2.f - m.f, 20, 1), `${m.f} → ${m2.f}`).toBe(true);
-    expect(m2.a).toBe(m.a);
-    // the reset button
-    await page.locator('[data-testid="zoom-reset"]').click();
-    await expect.poll(async () => (await matrix()).a).toBe(1);
-    expect((await matrix()).e).toBe(0);
-    expect(await page.locator('[data-testid="zoom-level"]').count()).toBe(0);
-    // wheel again, then a double click
-    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
-    await page.mouse.wheel(0, -300);
-    await expect.poll(async () => (await matrix()).a).toBeGreaterThan(1);
-    await page.mouse.dblclick(box.x + box.width / 2, box.y + box.height / 2);
-    await expect.poll(async () => (await matrix()).a).toBe(1);
+    await dragResetDoubleClick(page, box, matrix, 40, 20);
     expect(page.url()).toContain('/review/gate');
-    // a two-finger pinch (real touch input through the DevTools protocol) zooms too
-    const cdp = await page.context().newCDPSession(page);
-    const cx = box.x + box.width / 2;
-    const cy = box.y + box.height / 2;
-    const touch = (type: 'touchStart' | 'touchMove' | 'touchEnd', d: number) =>
-      cdp.send('Input.dispatchTouchEvent', { type, touchPoints: type === 'touchEnd' ? [] : [{ x: cx - d, y: cy, id: 1 }, { x: cx + d, y: cy, id: 2 }] });
-    await touch('touchStart', 40);
-    for (const d of [60, 80, 100, 120]) await touch('touchMove', d);
-    await touch('touchEnd', 0);
-    await expect.poll(async () => (await matrix()).a).toBeGreaterThan(2.5);
-    await page.locator('[data-testid="zoom-reset"]').click();
-    await expect.poll(async () => (await matrix()).a).toBe(1);
+    await pinchThenReset(page, box, matrix);
     expect(pageErrors).toEqual([]);
   });
 

@@ -8,6 +8,7 @@
  */
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dragResetDoubleClick, pinchThenReset, wheelAroundPointer, zoomMatrix } from '../support/zoom.ts';
 import { launchChromium } from '../support/browser.ts';
 import { login, startWatchpost, type Watchpost } from '../support/server.ts';
 
@@ -212,73 +213,22 @@ describe('wall layouts, swap, keyboard help, digital zoom (issue K)', () => {
   it('digital zoom on the single camera: wheel around the pointer, drag pans, double click and reset return to 1×', async () => {
     await page.goto(`${wp.url}/camera/demo-1`);
     const view = page.locator('[data-testid="camera-player"] [data-testid="zoom-view"]');
-    const stage = page.locator('[data-testid="camera-player"] [data-testid="zoom-stage"]');
     await view.waitFor({ timeout: 15_000 });
     const video = page.locator('video[data-testid="camera-video"]');
     await expect.poll(() => video.evaluate((v) => (v as unknown as { currentTime: number }).currentTime), { timeout: 30_000 }).toBeGreaterThan(0.5);
-    /** The stage's transform: translate(e px, f px) scale(a). */
-    const matrix = async () => {
-      const style = (await stage.getAttribute('style')) ?? '';
-      const m = /translate\((-?[\d.e-]+)px, (-?[\d.e-]+)px\) scale\(([\d.e-]+)\)/.exec(style);
-      if (!m) throw new Error(`no transform in ${style}`);
-      return { e: Number(m[1]), f: Number(m[2]), a: Number(m[3]) };
-    };
+    const matrix = zoomMatrix(page.locator('[data-testid="camera-player"] [data-testid="zoom-stage"]'));
     expect((await matrix()).a).toBe(1);
     const box = (await view.boundingBox())!;
-    const px = box.width * 0.25;
-    const py = box.height * 0.25;
-    await page.mouse.move(box.x + px, box.y + py);
-    await page.mouse.wheel(0, -400);
-    await expect.poll(async () => (await matrix()).a).toBeGreaterThan(1.5);
-    let m = await matrix();
-    expect(m.a).toBeLessThanOrEqual(8);
-    // the point under the pointer stays put: px = tx + px·s
-    expect(near(m.e + px * m.a, px, 1)).toBe(true);
-    expect(near(m.f + py * m.a, py, 1)).toBe(true);
-    expect(await page.locator('[data-testid="zoom-level"]').textContent()).toContain(`${m.a.toFixed(1)}×`);
+    await wheelAroundPointer(page, box, matrix);
     // the video goes on playing under the transform
     const t0 = await video.evaluate((v) => (v as unknown as { currentTime: number }).currentTime);
     // zooming further is capped at 8×
     for (let i = 0; i < 6; i++) await page.mouse.wheel(0, -800);
     await expect.poll(async () => (await matrix()).a).toBe(8);
-    // drag pans
-    m = await matrix();
-    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
-    await page.mouse.down();
-    await page.mouse.move(box.x + box.width / 2 + 60, box.y + box.height / 2 + 30, { steps: 5 });
-    await page.mouse.up();
-    const m2 = await matrix();
-    expect(near(m2.e - m.e, 60, 1), `${m.e} → ${m2.e}`).toBe(true);
-    expect(near(m2.f - m.f, 30, 1), `${m.f} → ${m2.f}`).toBe(true);
-    // the reset button
-    await page.locator('[data-testid="zoom-reset"]').click();
-    await expect.poll(async () => (await matrix()).a).toBe(1);
-    expect((await matrix()).e).toBe(0);
-    expect(await page.locator('[data-testid="zoom-level"]').count()).toBe(0);
-    // wheel again, then a double click
-    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
-    await page.mouse.wheel(0, -300);
-    await expect.poll(async () => (await matrix()).a).toBeGreaterThan(1);
-    await page.mouse.dblclick(box.x + box.width / 2, box.y + box.height / 2);
-    await expect.poll(async () => (await matrix()).a).toBe(1);
+    await dragResetDoubleClick(page, box, matrix, 60, 30);
     expect(await video.evaluate((v) => (v as unknown as { currentTime: number }).currentTime)).toBeGreaterThan(t0);
     expect(page.url()).toContain('/camera/demo-1');
-
-    // a two-finger pinch (real touch input through the DevTools protocol) zooms too
-    const cdp = await page.context().newCDPSession(page);
-    const cx = box.x + box.width / 2;
-    const cy = box.y + box.height / 2;
-    const touch = (type: 'touchStart' | 'touchMove' | 'touchEnd', d: number) =>
-      cdp.send('Input.dispatchTouchEvent', {
-        type,
-        touchPoints: type === 'touchEnd' ? [] : [{ x: cx - d, y: cy, id: 1 }, { x: cx + d, y: cy, id: 2 }],
-      });
-    await touch('touchStart', 40);
-    for (const d of [60, 80, 100, 120]) await touch('touchMove', d);
-    await touch('touchEnd', 0);
-    await expect.poll(async () => (await matrix()).a).toBeGreaterThan(2.5);
-    await page.locator('[data-testid="zoom-reset"]').click();
-    await expect.poll(async () => (await matrix()).a).toBe(1);
+    await pinchThenReset(page, box, matrix);
   });
 
   it('in wall mode a double click swaps a small tile in; on the large tile it shows the camera alone', async () => {

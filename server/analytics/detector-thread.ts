@@ -7,7 +7,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { InProcessDetector, type DetectorOptions, type DetectorStats } from './detector.ts';
 import type { PixelOrder } from './preprocess.ts';
-import type { ToThread, FromThread } from './detector-worker.ts';
+import type { ToThread, FromThread } from './detector-messages.ts';
 
 const port = parentPort;
 if (!port) throw new Error('detector-thread.ts must run in a worker thread');

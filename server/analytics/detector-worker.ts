@@ -15,33 +15,11 @@ import { Worker } from 'node:worker_threads';
 import { createLogger } from '../util/log.ts';
 import type { Detection } from './postprocess.ts';
 import type { DetectOptions, Detector, DetectorOptions, DetectorStats, ImageInput, ModelManifest } from './detector.ts';
+import { FrameBufferPool } from './frame-buffer-pool.ts';
+import { spawnDetectorThread } from './detector-spawn.ts';
+import type { ToThread, FromThread } from './detector-messages.ts';
 
-/** main → worker */
-export type ToThread =
-  | {
-      type: 'detect';
-      id: number;
-      /** the frame's pixels, shared: the worker reads it in place and must not keep it after answering */
-      data: SharedArrayBuffer;
-      width: number;
-      height: number;
-      order: string;
-      sourceWidth?: number;
-      sourceHeight?: number;
-      scoreThreshold?: number;
-      classes?: number[];
-    }
-  | { type: 'infer'; id: number; tensor: ArrayBuffer }
-  | { type: 'crash'; code: number }
-  | { type: 'close' };
-
-/** worker → main */
-export type FromThread =
-  | { type: 'ready'; manifest: ModelManifest; threads: number }
-  | { type: 'load-failed'; message: string }
-  | { type: 'detected'; id: number; dets: Detection[]; timing: { preMs: number; inferMs: number; postMs: number } }
-  | { type: 'inferred'; id: number; out: ArrayBuffer; inferMs: number }
-  | { type: 'failed'; id: number; message: string };
+export type { ToThread, FromThread } from './detector-messages.ts';
 
 export interface DetectorWorkerOptions extends DetectorOptions {
   /** worker threads, each with its own session (default 1) */
@@ -56,11 +34,7 @@ export interface DetectorWorkerStats extends DetectorStats {
 }
 
 export const RESTART_MAX = 5;
-/** pooled frame buffers: per frame size (a frame in flight per worker plus queued ones), and sizes kept */
-const POOL_DEPTH = 8;
-const POOL_SIZES = 4;
 export const RESTART_WINDOW_MS = 60_000;
-const BOOT = new URL('./detector-thread.mjs', import.meta.url);
 const log = createLogger('analytics');
 
 interface Call {
@@ -91,7 +65,7 @@ export class DetectorWorker implements Detector {
   private nextId = 1;
   private queued = 0;
   /** free shared frame buffers by byte size */
-  private readonly buffers = new Map<number, SharedArrayBuffer[]>();
+  private readonly buffers = new FrameBufferPool();
   private closed = false;
 
   private constructor(
@@ -123,41 +97,9 @@ export class DetectorWorker implements Detector {
     return dw;
   }
 
-  private static spawn(opts: DetectorWorkerOptions, index: number): Promise<{ slot: Slot; worker: Worker; manifest: ModelManifest; threads: number }> {
-    const workerData: DetectorOptions = {
-      manifestPath: opts.manifestPath,
-      intraOpNumThreads: opts.intraOpNumThreads,
-      scoreThreshold: opts.scoreThreshold,
-      nmsIou: opts.nmsIou,
-    };
-    // execArgv: [] — the bootstrap registers tsx itself (the parent's tsx/vitest flags are not needed)
-    const worker = new Worker(BOOT, { workerData, execArgv: [], name: `detector-${index}` });
-    return new Promise((resolve, reject) => {
-      let loadError: string | undefined;
-      const onMessage = (m: FromThread) => {
-        if (m.type === 'load-failed') loadError = m.message;
-        else if (m.type === 'ready') {
-          off();
-          worker.unref();
-          resolve({ slot: { index, worker, state: 'ready', calls: new Map() }, worker, manifest: m.manifest, threads: m.threads });
-        }
-      };
-      const onError = (e: Error) => {
-        loadError ??= e.message;
-      };
-      const onExit = (code: number) => {
-        off();
-        reject(new Error(loadError ?? `detector worker exited with code ${code} while loading the model`));
-      };
-      const off = () => {
-        worker.off('message', onMessage);
-        worker.off('error', onError);
-        worker.off('exit', onExit);
-      };
-      worker.on('message', onMessage);
-      worker.on('error', onError);
-      worker.on('exit', onExit);
-    });
+  private static async spawn(opts: DetectorWorkerOptions, index: number): Promise<{ slot: Slot; worker: Worker; manifest: ModelManifest; threads: number }> {
+    const t = await spawnDetectorThread(opts, index);
+    return { ...t, slot: { index, worker: t.worker, state: 'ready', calls: new Map() } };
   }
 
   private adopt(slot: Slot, worker: Worker): void {
@@ -295,7 +237,7 @@ export class DetectorWorker implements Detector {
     this.queued++;
     // one copy into a pooled SharedArrayBuffer that the worker reads in place (the caller keeps its frame,
     // e.g. for the alarm snapshot); it goes back to the pool once the worker has answered
-    const buf = this.frameBuffer(img.data.byteLength);
+    const buf = this.buffers.take(img.data.byteLength);
     try {
       new Uint8Array(buf).set(img.data);
       const msg: ToThread = {
@@ -313,26 +255,8 @@ export class DetectorWorker implements Detector {
       return await this.call<Detection[]>(msg, []);
     } finally {
       this.queued--;
-      this.releaseBuffer(buf);
+      this.buffers.give(buf);
     }
-  }
-
-  /**
-   * A shared frame buffer of `size` bytes from the pool (a fresh one when none is free). Reusing them
-   * spares an allocation and a transfer per frame: at 16 cameras × 2 fps that was ~12 MB/s of garbage.
-   */
-  private frameBuffer(size: number): SharedArrayBuffer {
-    return this.buffers.get(size)?.pop() ?? new SharedArrayBuffer(size);
-  }
-
-  private releaseBuffer(buf: SharedArrayBuffer): void {
-    let free = this.buffers.get(buf.byteLength);
-    if (!free) {
-      if (this.buffers.size >= POOL_SIZES) this.buffers.clear(); // a few frame sizes at most
-      free = [];
-      this.buffers.set(buf.byteLength, free);
-    }
-    if (free.length < POOL_DEPTH) free.push(buf);
   }
 
   async infer(tensor: Float32Array): Promise<Float32Array> {

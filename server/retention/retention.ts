@@ -17,7 +17,6 @@
  * transaction failed are retried at the start of the next pass. Only indexed files are deleted — never `.incoming/`.
  * Export bundles are never deleted here (only by DELETE /api/exports/:id).
  */
-import { statfsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { AuditInput, AuditLog } from '../audit/log.ts';
 import type { BusEvents, EventBus } from '../events/bus.ts';
@@ -25,18 +24,18 @@ import type { Db } from '../store/db.ts';
 import { createLogger } from '../util/log.ts';
 import { segmentLockedSql } from './locks.ts';
 import { SegmentDeleter, type Reason, type SegRow } from './deleter.ts';
-import { deleteOldFiles, floorBytes, fullBytes, listFiles, sumBytes } from './space.ts';
+import { deleteOldFiles, floorBytes, fullBytes, listFiles, statDisk, sumBytes, type DiskSpace } from './space.ts';
+import { addDeleted, type PassReport } from './pass-report.ts';
+import { LateAudit } from './late-audit.ts';
+
+export { statDisk, type DiskSpace } from './space.ts';
+export type { PassReport } from './pass-report.ts';
 import { StorageAlarms } from './storage-alarms.ts';
 import type { StorageStatus } from '../../shared/wire/recordings.ts';
 
 const log = createLogger('retention');
 const DAY_MS = 86_400_000;
 const BATCH = 500;
-
-export interface DiskSpace {
-  totalBytes: number;
-  freeBytes: number;
-}
 
 export interface RetentionOptions {
   db: Db;
@@ -68,16 +67,6 @@ export interface RetentionOptions {
 /** GET /api/storage on the wire: shared/wire/recordings.ts (the console imports the same module). */
 export type { StorageStatus } from '../../shared/wire/recordings.ts';
 
-export interface PassReport {
-  deleted: { cameraId: string; reason: Reason; count: number; bytes: number; fromMs: number; toMs: number }[];
-  status: StorageStatus;
-}
-
-export function statDisk(dir: string): DiskSpace {
-  const s = statfsSync(dir);
-  return { totalBytes: s.blocks * s.bsize, freeBytes: s.bavail * s.bsize };
-}
-
 export class Retention {
   private timer: NodeJS.Timeout | undefined;
   private soon: NodeJS.Timeout | undefined;
@@ -86,7 +75,7 @@ export class Retention {
   private readonly deleter: SegmentDeleter;
   private dirBytes: { at: number; exports: number; snapshots: number } | undefined;
   /** audit entries the full database could not take yet */
-  private unaudited: AuditInput[] = [];
+  private readonly lateAudit: LateAudit | undefined;
   private readonly alarms: StorageAlarms;
   private readonly now: () => number;
   private readonly root: string;
@@ -99,6 +88,7 @@ export class Retention {
     this.root = resolve(o.recordingsDir);
     this.exportsDir = o.exportsDir ?? join(this.root, '.exports');
     this.snapshotDirs = o.snapshotDirs ?? [join(this.root, 'alarms', 'snapshots'), join(this.root, 'patrol', 'snapshots')];
+    this.lateAudit = o.audit ? new LateAudit(o.audit, this.now) : undefined;
     this.alarms = new StorageAlarms({ bus: o.bus, audit: (i) => this.audit(i), now: this.now, dir: o.recordingsDir });
     this.deleter = new SegmentDeleter({ db: o.db, root: this.root, now: this.now, onFailed: (at) => this.alarms.writeFailed(at) });
     // a write that failed for lack of space: note it and free space now rather than within a minute
@@ -230,36 +220,15 @@ export class Retention {
         if ((enough = done(r.bytes))) break;
       }
       const gone = this.deleter.remove(take, reason, skip);
-      this.collect(deleted, reason, gone);
+      addDeleted(deleted, reason, gone);
       if (this.deleter.stuck) return false; // the rows could not be deleted: stop, retry next pass
       if (enough || rows.length < BATCH) return true;
     }
   }
 
-  private collect(out: PassReport['deleted'], reason: Reason, rows: SegRow[]): void {
-    for (const r of rows) {
-      let d = out.find((x) => x.cameraId === r.camera_id && x.reason === reason);
-      if (!d) out.push((d = { cameraId: r.camera_id, reason, count: 0, bytes: 0, fromMs: r.start_ms, toMs: r.end_ms }));
-      d.count++;
-      d.bytes += r.bytes;
-      d.fromMs = Math.min(d.fromMs, r.start_ms);
-      d.toMs = Math.max(d.toMs, r.end_ms);
-    }
-  }
-
-  /** Audit, or keep the entry (at most 100, with its time) for the next pass when the database is full. */
+  /** Audit, or keep the entry for the next pass when the database is full (late-audit.ts). */
   private audit(i?: AuditInput): void {
-    if (!this.o.audit) return;
-    if (i) this.unaudited.push({ ...i, time: i.time ?? this.now() });
-    if (this.unaudited.length > 100) this.unaudited.shift();
-    while (this.unaudited.length) {
-      const e = this.unaudited[0]!;
-      if (!this.o.audit.record(e)) {
-        e.detail = { ...e.detail, writtenLate: true };
-        return; // the audit log said why; retried next pass
-      }
-      this.unaudited.shift();
-    }
+    this.lateAudit?.record(i);
   }
 
   private floor() {

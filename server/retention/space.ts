@@ -2,13 +2,24 @@
  * Disk-space arithmetic for retention: the free-space floor, the "disk is full" threshold, and the files
  * besides recordings that count toward the quota (export bundles, alarm and patrol snapshots).
  */
-import { readdirSync, rmdirSync, statSync, unlinkSync } from 'node:fs';
+import { readdirSync, rmdirSync, statfsSync, statSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { createLogger } from '../util/log.ts';
 
 const log = createLogger('retention');
 const GIB = 1024 ** 3;
 const MIB = 1024 ** 2;
+
+export interface DiskSpace {
+  totalBytes: number;
+  freeBytes: number;
+}
+
+/** Size and free space of the file system holding `dir` (what a non-root writer may use). */
+export function statDisk(dir: string): DiskSpace {
+  const s = statfsSync(dir);
+  return { totalBytes: s.blocks * s.bsize, freeBytes: s.bavail * s.bsize };
+}
 
 export interface FloorSettings {
   /** keep at least this percentage of the disk free (default 5) */

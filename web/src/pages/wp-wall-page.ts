@@ -24,6 +24,7 @@ import { DueRoundsController } from './wall-rounds';
 import '../components/wp-tour-status';
 import '../components/wp-round-banner';
 import { WallViewsController } from './wall-assign';
+import { IdleController } from '../controllers/idle-controller';
 
 const IDLE_MS = 3000;
 /** A click on a wall with a large tile waits this long for a second click (double click = swap). */
@@ -48,7 +49,6 @@ export class WpWallPage extends LitElement implements WallKeyTarget {
 
   /** Camera shown alone (F, or a double click on the large tile / on any tile in kiosk). */
   @state() focusId: string | null = null;
-  @state() private active = true;
   @state() helpOpen = false;
   /** Camera ids in the operator's tile order (prefs). */
   @state() private order: string[] = loadWallOrder();
@@ -58,7 +58,8 @@ export class WpWallPage extends LitElement implements WallKeyTarget {
   private readonly store = new StoreController(this, cameras);
   private readonly alarmStore = new StoreController(this, alarms);
   private readonly l10n = new LocalizeController(this);
-  private idleTimer: ReturnType<typeof setTimeout> | undefined;
+  /** browsers only grant fullscreen inside a user gesture: the first click / key in kiosk asks for it */
+  private readonly idle = new IdleController(this, IDLE_MS, () => this.kiosk && enterFullscreen());
   private readonly tour = new TourController(this);
   private readonly due = new DueRoundsController(this);
   private clickTimer: ReturnType<typeof setTimeout> | undefined;
@@ -104,19 +105,11 @@ export class WpWallPage extends LitElement implements WallKeyTarget {
   override connectedCallback(): void {
     super.connectedCallback();
     window.addEventListener('keydown', this.onKey);
-    window.addEventListener('pointermove', this.onActivity, { passive: true });
-    window.addEventListener('pointerdown', this.onGesture);
-    window.addEventListener('keydown', this.onGesture);
-    this.onActivity();
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     window.removeEventListener('keydown', this.onKey);
-    window.removeEventListener('pointermove', this.onActivity);
-    window.removeEventListener('pointerdown', this.onGesture);
-    window.removeEventListener('keydown', this.onGesture);
-    clearTimeout(this.idleTimer);
     clearTimeout(this.clickTimer);
   }
 
@@ -125,7 +118,7 @@ export class WpWallPage extends LitElement implements WallKeyTarget {
   }
 
   protected override updated(): void {
-    this.toggleAttribute('idle', !this.active);
+    this.toggleAttribute('idle', !this.idle.active);
   }
 
   go(opts: { layout?: Layout; page?: number; kiosk?: boolean; cycle?: number }): void {
@@ -139,17 +132,6 @@ export class WpWallPage extends LitElement implements WallKeyTarget {
     });
     fireNavigate(this, this.wv.viewId === null ? path : `${path}&view=${this.wv.viewId}`, opts.kiosk === undefined);
   }
-
-  /** Browsers only grant fullscreen inside a user gesture: the first click / key in kiosk asks for it. */
-  private readonly onGesture = () => {
-    if (this.kiosk) enterFullscreen();
-  };
-
-  private readonly onActivity = () => {
-    if (!this.active) this.active = true;
-    clearTimeout(this.idleTimer);
-    this.idleTimer = setTimeout(() => (this.active = false), IDLE_MS);
-  };
 
   private readonly onKey = (e: KeyboardEvent) => {
     const action = wallKeyAction(e);
@@ -281,7 +263,7 @@ export class WpWallPage extends LitElement implements WallKeyTarget {
 
     const controls = this.renderControls(layout, page, pages, online, enabled);
     return html`
-      ${this.kiosk ? html`<div class="kiosk-controls ${this.active ? 'show' : ''}">${controls}</div>` : controls}
+      ${this.kiosk ? html`<div class="kiosk-controls ${this.idle.active ? 'show' : ''}">${controls}</div>` : controls}
       <div class="main">
         ${this.wv.tree(list)}
         ${loaded && !list.length ? html`<div class="empty">${t('wall.noCameras')}</div>` : this.renderGrid(slots, cols, big, shown)}
@@ -294,7 +276,7 @@ export class WpWallPage extends LitElement implements WallKeyTarget {
       <wp-keyboard-help ?open=${this.helpOpen} @close=${() => (this.helpOpen = false)}></wp-keyboard-help>
       ${this.kiosk
         ? html`<wp-connection-indicator
-            class="kiosk-conn ${this.active ? 'show' : ''}"
+            class="kiosk-conn ${this.idle.active ? 'show' : ''}"
             compact
             data-testid="connection-indicator"
             data-state=${connection}

@@ -11,6 +11,9 @@
  * Codec policy (video only: audio is not recorded nor streamed):
  *  - live HLS: stream copy when the source is H.264 (every browser plays it); anything else, H.265 included,
  *    is transcoded to H.264 with a 1-segment GOP so HLS can cut on time.
+ *  - LL-HLS (fragmented MP4 on fd 4, cut into parts by the server): next to the live HLS of every live
+ *    output. A copied stream gets a second stream-copy output; a transcoded one feeds both from its ONE
+ *    libx264 encode through the tee muxer (liveTeeArgs), never a second encode.
  *  - recording: stream copy when the codec fits fragmented MP4 and is worth keeping as is (h264, hevc);
  *    anything else (MJPEG, MPEG-4 part 2, …) is transcoded to H.264 with a 1 s GOP (fast seeking).
  */
@@ -76,10 +79,31 @@ export const PRESETS = {
   hlsFlags: 'delete_segments+independent_segments+program_date_time+temp_file+omit_endlist',
   /** fragmented MP4 stays playable when ffmpeg is killed; flush_packets puts each fragment on disk at once */
   fmp4Options: 'movflags=+frag_keyframe+empty_moov+default_base_moof:flush_packets=1',
+  /**
+   * An encode feeding the tee muxer: SPS/PPS go into the codec's extradata (the MP4 init segment needs them;
+   * tee cannot ask for it per output), and the mpegts muxer of the HLS output repeats them at each key frame.
+   */
+  globalHeader: ['-flags:v', '+global_header'],
 } as const;
 
 /** Escape a literal path for ffmpeg's %d / strftime filename patterns. */
 export const escapePattern = (p: string): string => p.replace(/%/g, '%%');
+
+/**
+ * Escape one level of ffmpeg's av_get_token() syntax, which the tee muxer applies to its argument:
+ * backslash before `\ ' [ ] | : =` (and whitespace, which av_get_token would trim at the ends).
+ * A slave's file name is unescaped once (split at `|`), a slave option value twice (then split at `:`).
+ */
+export const escapeTee = (s: string): string => s.replace(/[\\'[\]|:=\s]/g, (c) => `\\${c}`);
+
+type MuxerOptions = readonly (readonly [key: string, value: string])[];
+const asFlags = (o: MuxerOptions): string[] => o.flatMap(([k, v]) => [`-${k}`, v]);
+
+/** One output of the tee muxer: `[f=<format>:<key>=<value>:…]<target>`, escaped for tee's syntax. */
+export function teeSlave(format: string, options: MuxerOptions, target: string): string {
+  const opts = [['f', format] as const, ...options].map(([k, v]) => `${k}=${escapeTee(escapeTee(v))}`);
+  return `[${opts.join(':')}]${escapeTee(target)}`;
+}
 
 /** GOP (frames) covering `seconds` at `fps`, at least 1. */
 export function gopFrames(fps: number | undefined, seconds: number): number {
@@ -101,43 +125,55 @@ export function inputArgs(source: Pick<CameraSource, 'url' | 'username' | 'passw
   return [...rtsp, ...analyze, '-i', url];
 }
 
+const hlsMuxerOptions = (o: HlsOutputOptions): MuxerOptions => [
+  ['hls_time', String(o.segmentSeconds)],
+  ['hls_list_size', String(o.listSize)],
+  ['hls_flags', PRESETS.hlsFlags],
+  ['hls_start_number_source', 'epoch'],
+  ['hls_segment_filename', join(escapePattern(o.dir), 'seg_%d.ts')],
+];
+const hlsPlaylist = (o: HlsOutputOptions): string => join(o.dir, 'index.m3u8');
+/** live transcode: H.264 with one GOP per HLS segment, so segments (and LL-HLS segments) start with a key frame */
+const h264LiveFor = (video: VideoInfo, o: HlsOutputOptions): string[] => PRESETS.h264Live(gopFrames(video.fps, o.segmentSeconds));
+
 /** Live HLS output: <dir>/index.m3u8 + seg_<epoch-based n>.ts, a sliding window of `listSize` segments. */
 export function liveHlsArgs(video: VideoInfo, o: HlsOutputOptions): string[] {
-  const codec = liveCopies(video.codec) ? PRESETS.copy : PRESETS.h264Live(gopFrames(video.fps, o.segmentSeconds));
-  return [
-    ...PRESETS.firstVideo,
-    ...codec,
-    '-f', 'hls',
-    '-hls_time', String(o.segmentSeconds),
-    '-hls_list_size', String(o.listSize),
-    '-hls_flags', PRESETS.hlsFlags,
-    '-hls_start_number_source', 'epoch',
-    '-hls_segment_filename', join(escapePattern(o.dir), 'seg_%d.ts'),
-    join(o.dir, 'index.m3u8'),
-  ];
+  const codec = liveCopies(video.codec) ? PRESETS.copy : h264LiveFor(video, o);
+  return [...PRESETS.firstVideo, ...codec, '-f', 'hls', ...asFlags(hlsMuxerOptions(o)), hlsPlaylist(o)];
 }
 
 /** LL-HLS part length asked of ffmpeg's fragmenter (a fragment also ends at every key frame). */
 export const LL_PART_SECONDS = 0.2;
 
+const llMuxerOptions = (partSeconds: number): MuxerOptions => [
+  ['movflags', '+frag_keyframe+empty_moov+default_base_moof'],
+  ['frag_duration', String(Math.round(partSeconds * 1_000_000))],
+  ['flush_packets', '1'],
+];
+
 /**
- * LL-HLS source: the stream copied into fragmented MP4 on fd 4, one fragment (moof+mdat) per ~partSeconds
- * and at every key frame, flushed at once; the server cuts parts and segments from it in memory
- * (server/media/llhls). Stream copy only: a transcoded live stream gets no LL-HLS (no second encode).
+ * LL-HLS source of a stream-copied live output: the stream copied into fragmented MP4 on fd 4, one fragment
+ * (moof+mdat) per ~partSeconds and at every key frame, flushed at once; the server cuts parts and segments
+ * from it in memory (server/media/llhls).
  */
 export function llFmp4Args(partSeconds = LL_PART_SECONDS): string[] {
-  return [
-    ...PRESETS.firstVideo,
-    ...PRESETS.copy,
-    '-f', 'mp4',
-    '-movflags', '+frag_keyframe+empty_moov+default_base_moof',
-    '-frag_duration', String(Math.round(partSeconds * 1_000_000)),
-    '-flush_packets', '1',
-    'pipe:4',
-  ];
+  return [...PRESETS.firstVideo, ...PRESETS.copy, '-f', 'mp4', ...asFlags(llMuxerOptions(partSeconds)), 'pipe:4'];
 }
 
-const llArgs = (video: VideoInfo, ll: boolean | undefined): string[] => (ll && liveCopies(video.codec) ? llFmp4Args() : []);
+/**
+ * A transcoded live output with LL-HLS: ONE libx264 encode, whose packets the tee muxer writes both to the
+ * live HLS on disk (same muxer options as liveHlsArgs) and as fragmented MP4 to fd 4 (same as llFmp4Args).
+ */
+export function liveTeeArgs(video: VideoInfo, o: HlsOutputOptions, partSeconds = LL_PART_SECONDS): string[] {
+  const slaves = [teeSlave('hls', hlsMuxerOptions(o), hlsPlaylist(o)), teeSlave('mp4', llMuxerOptions(partSeconds), 'pipe:4')];
+  return [...PRESETS.firstVideo, ...h264LiveFor(video, o), ...PRESETS.globalHeader, '-f', 'tee', slaves.join('|')];
+}
+
+/** The live outputs: HLS on disk, plus (ll) the LL-HLS fMP4 on fd 4, by copy or from the one live encode. */
+function liveArgs(video: VideoInfo, o: HlsOutputOptions, ll: boolean | undefined): string[] {
+  if (!ll) return liveHlsArgs(video, o);
+  return liveCopies(video.codec) ? [...liveHlsArgs(video, o), ...llFmp4Args()] : liveTeeArgs(video, o);
+}
 
 /** Recording output: fragmented-MP4 segments, each listed as `file,start,end` on fd 3 once finished. */
 export function recordArgs(video: VideoInfo, o: RecordOutputOptions): string[] {
@@ -163,22 +199,23 @@ export interface MainPipelineSpec {
   video: VideoInfo;
   hls: HlsOutputOptions;
   record: RecordOutputOptions;
-  /** also the LL-HLS fMP4 stream on fd 4, next to the live HLS (only when the live HLS is a stream copy) */
+  /** also the LL-HLS fMP4 stream on fd 4, next to the live HLS (copied, or teed from the live encode) */
   ll?: boolean;
 }
 
 /** One input, two outputs: live HLS and recording (camera without a sub-stream). */
 export function buildMainPipelineArgs(s: MainPipelineSpec): string[] {
-  return [...PRESETS.global, ...inputArgs(s.source, s.input), ...liveHlsArgs(s.video, s.hls), ...llArgs(s.video, s.ll), ...recordArgs(s.video, s.record)];
+  return [...PRESETS.global, ...inputArgs(s.source, s.input), ...liveArgs(s.video, s.hls, s.ll), ...recordArgs(s.video, s.record)];
 }
 
 /**
  * Recording from the main stream (camera with a sub-stream). With `hls`, also the main stream's own live
- * HLS for the single-camera view; the supervisor asks for it only when the main stream is copied (H.264),
- * never at the price of transcoding a full-resolution stream.
+ * HLS (and LL-HLS) for the single-camera view, only when the main stream is copied (H.264): never at the
+ * price of transcoding a full-resolution stream (asking for it is a programming error).
  */
 export function buildRecordPipelineArgs(s: Omit<MainPipelineSpec, 'hls'> & { hls?: HlsOutputOptions }): string[] {
-  const live = s.hls ? [...liveHlsArgs(s.video, s.hls), ...llArgs(s.video, s.ll)] : [];
+  if (s.hls && !liveCopies(s.video.codec)) throw new Error(`no live output from a ${s.video.codec} main stream (it would need a transcode)`);
+  const live = s.hls ? liveArgs(s.video, s.hls, s.ll) : [];
   return [...PRESETS.global, ...inputArgs(s.source, s.input), ...live, ...recordArgs(s.video, s.record)];
 }
 
@@ -186,5 +223,5 @@ export function buildRecordPipelineArgs(s: Omit<MainPipelineSpec, 'hls'> & { hls
 export function buildLivePipelineArgs(s: Omit<MainPipelineSpec, 'record'>): string[] {
   if (!s.source.subUrl) throw new Error('buildLivePipelineArgs needs a source with subUrl');
   const sub = { url: s.source.subUrl, username: s.source.username, password: s.source.password };
-  return [...PRESETS.global, ...inputArgs(sub, s.input), ...liveHlsArgs(s.video, s.hls), ...llArgs(s.video, s.ll)];
+  return [...PRESETS.global, ...inputArgs(sub, s.input), ...liveArgs(s.video, s.hls, s.ll)];
 }

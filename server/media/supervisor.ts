@@ -14,16 +14,9 @@ import { isFileSource, urlWithCredentials, type CameraConfig } from '../cameras/
 import type { CameraStateMachine } from '../cameras/state.ts';
 import type { Logger } from '../util/log.ts';
 import { isNoise, type Classified } from './classify.ts';
-import {
-  buildLivePipelineArgs,
-  buildMainPipelineArgs,
-  buildRecordPipelineArgs,
-  liveCopies,
-  recordCopies,
-  recordedCodec,
-  type VideoInfo,
-} from './ffmpeg-args.ts';
+import { recordedCodec, type VideoInfo } from './ffmpeg-args.ts';
 import { Pipeline, type PipelineExit, type PipelineKind } from './pipeline.ts';
+import { planPipeline } from './pipeline-plan.ts';
 import { PROBE_ANALYZE_SECONDS, probeSource } from './probe.ts';
 import type { RecorderIndex, RecordingRun } from './recorder-index.ts';
 import { OutputClock, RestartPolicy, type BackoffOptions } from './restart-policy.ts';
@@ -49,9 +42,9 @@ export interface SupervisorOptions {
   index: RecorderIndex;
   state: CameraStateMachine;
   log: Logger;
-  /** LL-HLS: the in-memory ring a stream-copied live output feeds (fMP4 on fd 4) */
+  /** LL-HLS: the in-memory ring a live output feeds (fMP4 on fd 4, copied or teed from the live encode) */
   llRing?: (stream: LlStream) => PartRing;
-  /** this stream has no LL-HLS in this run (transcoded, or no live output) */
+  /** this stream has no LL-HLS in this run (no live output: a record pipeline whose main stream is not H.264) */
   llNone?: (stream: LlStream) => void;
 }
 
@@ -76,8 +69,7 @@ interface Slot {
 
 const STALL_CHECK_MS = 500;
 
-/** Sub-folder of a camera's live dir with the main stream's HLS (cameras with a sub-stream). */
-export const MAIN_LIVE_SUBDIR = 'main';
+export { MAIN_LIVE_SUBDIR } from './pipeline-plan.ts';
 
 /** Empty a live HLS folder of a previous run's playlist and segments (not the other pipeline's sub-folder). */
 function resetHlsDir(dir: string): void {
@@ -150,28 +142,23 @@ export class Supervisor {
 
   private spawn(slot: Slot, video: VideoInfo, analyzeSeconds?: number): void {
     const { camera, settings, liveDir, index } = this.o;
-    const input = { rtspTimeoutSeconds: settings.rtspTimeoutSeconds, analyzeSeconds };
-    const hls = { dir: liveDir, segmentSeconds: settings.hlsSegmentSeconds, listSize: settings.hlsListSize };
     const runTag = Date.now().toString(36);
-    const record = { stagingDir: index.stagingDir, runTag, segmentSeconds: settings.segmentSeconds };
-    // with a sub-stream, the record pipeline also serves the main stream live (single-camera view),
-    // but only when that costs no transcode
-    const mainHls = slot.kind === 'record' && liveCopies(video.codec) ? { ...hls, dir: join(liveDir, MAIN_LIVE_SUBDIR) } : undefined;
-    const hlsDir = slot.kind === 'record' ? mainHls?.dir : liveDir;
+    const plan = planPipeline({
+      kind: slot.kind,
+      camera,
+      video,
+      input: { rtspTimeoutSeconds: settings.rtspTimeoutSeconds, analyzeSeconds },
+      hls: { dir: liveDir, segmentSeconds: settings.hlsSegmentSeconds, listSize: settings.hlsListSize },
+      record: { stagingDir: index.stagingDir, runTag, segmentSeconds: settings.segmentSeconds },
+    });
+    const { hlsDir, withRec } = plan;
     const withHls = hlsDir !== undefined;
-    const withRec = slot.kind !== 'live';
     if (hlsDir) resetHlsDir(hlsDir);
-    // LL-HLS next to every stream-copied live output (a transcoded one would need a second encode)
-    const llStream: LlStream = slot.kind === 'record' ? 'main' : 'live';
-    const ring = withHls && liveCopies(video.codec) ? this.o.llRing?.(llStream) : undefined;
+    // LL-HLS next to every live output (copied, or teed from the one live encode of a transcoded stream)
+    const ring = withHls ? this.o.llRing?.(plan.llStream) : undefined;
     const ll = ring !== undefined;
-    if (!ll) this.o.llNone?.(llStream);
-    const args =
-      slot.kind === 'main'
-        ? buildMainPipelineArgs({ source: camera.source, input, video, hls, record, ll })
-        : slot.kind === 'record'
-          ? buildRecordPipelineArgs({ source: camera.source, input, video, record, hls: mainHls, ll })
-          : buildLivePipelineArgs({ source: camera.source, input, video, hls, ll });
+    if (!ll) this.o.llNone?.(plan.llStream);
+    const args = plan.args(ll);
     slot.ll = ring;
     const run = withRec ? index.beginRun(runTag, recordedCodec(video.codec)) : undefined;
     slot.run = run;
@@ -214,8 +201,7 @@ export class Supervisor {
     });
     slot.pipeline = pipeline;
     pipeline.start();
-    const mode = { live: withHls ? (liveCopies(video.codec) ? 'copy' : 'transcode') : undefined, ll, record: withRec ? (recordCopies(video.codec) ? 'copy' : 'transcode') : undefined };
-    this.o.log.info('pipeline started', { kind: slot.kind, codec: video.codec, ...mode, pid: pipeline.pid });
+    this.o.log.info('pipeline started', { kind: slot.kind, codec: video.codec, ...plan.mode, ll, pid: pipeline.pid });
   }
 
   private producing(slot: Slot, at: number): void {

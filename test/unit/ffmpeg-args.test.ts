@@ -1,13 +1,21 @@
-import { describe, expect, it } from 'vitest';
+import { spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import { basename, join } from 'node:path';
+import type { Readable } from 'node:stream';
+import { afterAll, describe, expect, it } from 'vitest';
 import {
   buildLivePipelineArgs,
   buildMainPipelineArgs,
   buildRecordPipelineArgs,
+  escapeTee,
   gopFrames,
   inputArgs,
+  liveTeeArgs,
   recordArgs,
   recordedCodec,
 } from '../../server/media/ffmpeg-args.ts';
+import { Fmp4BoxReader, type Fragment, type InitSegment } from '../../server/media/llhls/fmp4-boxes.ts';
 
 const GLOBAL = ['-hide_banner', '-nostdin', '-nostats', '-loglevel', 'warning', '-progress', 'pipe:1'];
 const HLS = (dir: string) => [
@@ -206,10 +214,111 @@ describe('LL-HLS fMP4 output on fd 4 (issue I point 1)', () => {
     expect(live.slice(-LL.length)).toEqual(LL);
   });
 
-  it('a transcoded live stream gets no fMP4 output (no second encode); without ll nothing changes', () => {
+  it('without ll nothing changes', () => {
     const hevc = { codec: 'hevc', fps: 25 };
-    expect(buildMainPipelineArgs({ source: { url: 'rtsp://x/1' }, input, video: hevc, hls, record, ll: true })).not.toContain('pipe:4');
-    expect(buildLivePipelineArgs({ source, input, video: hevc, hls, ll: true })).not.toContain('pipe:4');
+    expect(buildMainPipelineArgs({ source: { url: 'rtsp://x/1' }, input, video: hevc, hls, record })).not.toContain('pipe:4');
     expect(buildMainPipelineArgs({ source: { url: 'rtsp://x/1' }, input, video: h264, hls, record })).not.toContain('pipe:4');
+    expect(buildMainPipelineArgs({ source: { url: 'rtsp://x/1' }, input, video: hevc, hls, record }).join(' ')).not.toContain('tee');
   });
+});
+
+describe('LL-HLS of a transcoded live stream: one encode, tee muxer', () => {
+  const X264 = (gop: string) => [
+    '-c:v', 'libx264', '-preset', 'veryfast', '-tune', 'zerolatency',
+    '-g', gop, '-keyint_min', gop, '-sc_threshold', '0', '-pix_fmt', 'yuv420p',
+  ];
+  const HLS_FLAGS = 'delete_segments+independent_segments+program_date_time+temp_file+omit_endlist';
+  const TEE = (dir: string) =>
+    `[f=hls:hls_time=1:hls_list_size=6:hls_flags=${HLS_FLAGS}:hls_start_number_source=epoch:hls_segment_filename=${dir}/seg_%d.ts]${dir}/index.m3u8` +
+    '|[f=mp4:movflags=+frag_keyframe+empty_moov+default_base_moof:frag_duration=200000:flush_packets=1]pipe\\:4';
+  const source = { url: 'rtsp://10.0.0.5/main', subUrl: 'rtsp://10.0.0.5/sub' };
+  const count = (args: string[], v: string) => args.filter((a, i) => a === v && args[i - 1] === '-c:v').length;
+
+  it('main pipeline, H.265: one live encode teed to the disk HLS and fd 4, recording still a HEVC copy', () => {
+    const args = buildMainPipelineArgs({ source: { url: 'rtsp://cam/h265' }, input, video: { codec: 'hevc', fps: 25 }, hls, record, ll: true });
+    expect(args).toEqual([
+      ...GLOBAL,
+      '-rtsp_transport', 'tcp', '-timeout', '5000000', '-fflags', '+genpts', '-i', 'rtsp://cam/h265',
+      '-map', '0:v:0', ...X264('25'), '-flags:v', '+global_header', '-f', 'tee', TEE('/live/lobby'),
+      '-map', '0:v:0', '-c:v', 'copy', ...REC('/rec/lobby/.incoming'),
+    ]);
+    expect(count(args, 'libx264')).toBe(1);
+  });
+
+  it('main pipeline, MPEG-4 part 2: the live encode is teed; the recording keeps its own 1 s GOP encode as before', () => {
+    const args = buildMainPipelineArgs({ source: { url: 'rtsp://cam/mp4v' }, input, video: { codec: 'mpeg4', fps: 15 }, hls, record, ll: true });
+    expect(args.join(' ')).toContain(`${X264('15').join(' ')} -flags:v +global_header -f tee ${TEE('/live/lobby')} -map 0:v:0 -c:v libx264 -preset veryfast -g 15`);
+    expect(args.filter((a) => a === 'tee')).toHaveLength(1);
+    expect(args.filter((a) => a === 'pipe:4' || a.includes('pipe\\:4'))).toHaveLength(1);
+  });
+
+  it('live pipeline, MJPEG sub-stream: exactly one encode, GOP = one HLS segment, nothing else', () => {
+    const args = buildLivePipelineArgs({ source, input, video: { codec: 'mjpeg', fps: 10 }, hls: { ...hls, segmentSeconds: 2 }, ll: true });
+    expect(args.slice(args.indexOf('-map'))).toEqual([
+      '-map', '0:v:0', ...X264('20'), '-flags:v', '+global_header', '-f', 'tee', TEE('/live/lobby').replace('hls_time=1', 'hls_time=2'),
+    ]);
+    expect(count(args, 'libx264')).toBe(1);
+    expect(count(args, 'copy')).toBe(0);
+  });
+
+  it('record pipeline: never a live output (nor LL) from a main stream that would need a transcode', () => {
+    const hevc = { codec: 'hevc', fps: 25 };
+    const mainHls = { ...hls, dir: '/live/lobby/main' };
+    expect(() => buildRecordPipelineArgs({ source, input, video: hevc, record, hls: mainHls, ll: true })).toThrow(/transcode/);
+    const rec = buildRecordPipelineArgs({ source, input, video: hevc, record, ll: true });
+    expect(rec.join(' ')).not.toMatch(/libx264|tee|pipe:4/);
+  });
+
+  it('a hostile directory (: | [ ] = \' \\ spaces, Chinese) is escaped once in the file name, twice in option values', () => {
+    const dir = "/live/a:b|c[d]e=f'g\\h 大门 摄像头 ";
+    const args = liveTeeArgs({ codec: 'hevc', fps: 10 }, { dir, segmentSeconds: 1, listSize: 6 });
+    const tee = args.at(-1)!;
+    const once = "/live/a\\:b\\|c\\[d\\]e\\=f\\'g\\\\h\\ 大门\\ 摄像头\\ ";
+    expect(tee).toContain(`]${once}/index.m3u8|[f=mp4:`);
+    expect(tee).toContain(`:hls_segment_filename=${escapeTee(once)}/seg_%d.ts]`);
+    // the only unescaped | separates the two slaves; the only unescaped [ ] delimit their options
+    expect(tee.replace(/\\./g, '').split('|')).toHaveLength(2);
+    expect(tee.replace(/\\./g, '').match(/[[\]]/g)).toEqual(['[', ']', '[', ']']);
+    expect(liveTeeArgs({ codec: 'mjpeg' }, { dir: '/live/50%', segmentSeconds: 1, listSize: 6 }).at(-1)).toContain('hls_segment_filename=/live/50%%/seg_%d.ts]/live/50%/index.m3u8');
+  });
+
+  it('escapeTee: a backslash before each special character, nothing else changed', () => {
+    expect(escapeTee('plain/path_1.m3u8')).toBe('plain/path_1.m3u8');
+    expect(escapeTee("a\\b'c[d]e|f:g=h i")).toBe("a\\\\b\\'c\\[d\\]e\\|f\\:g\\=h\\ i");
+    expect(escapeTee('监控')).toBe('监控');
+    expect(escapeTee('')).toBe('');
+  });
+});
+
+describe('tee argv run by the real ffmpeg in a hostile directory', () => {
+  const root = mkdtempSync(join(os.tmpdir(), 'wp-tee-'));
+  afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+  it('writes the disk HLS into the directory and ~200 ms fMP4 fragments of H.264 to fd 4', async () => {
+    const dir = join(root, "cam:1|门口 [东]=a'b\\c ");
+    mkdirSync(dir);
+    const src = ['-hide_banner', '-loglevel', 'error', '-nostdin', '-f', 'lavfi', '-i', 'testsrc2=size=160x120:rate=10', '-t', '4'];
+    const args = [...src, ...liveTeeArgs({ codec: 'mjpeg', fps: 10 }, { dir, segmentSeconds: 1, listSize: 10 })];
+    const c = spawn('ffmpeg', args, { stdio: ['ignore', 'ignore', 'pipe', 'ignore', 'pipe'] });
+    const inits: InitSegment[] = [];
+    const frags: Fragment[] = [];
+    const reader = new Fmp4BoxReader({ onInit: (i) => inits.push(i), onFragment: (f) => frags.push(f) });
+    (c.stdio[4] as Readable).on('data', (d: Buffer) => reader.push(d));
+    let stderr = '';
+    c.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+    const code = await new Promise<number | null>((r) => c.on('close', r));
+    expect(code, stderr).toBe(0);
+    expect(readdirSync(root)).toEqual([basename(dir)]); // nothing written next to it under a cut name
+    const files = readdirSync(dir);
+    expect(files).toContain('index.m3u8');
+    expect(files.filter((f) => /^seg_\d+\.ts$/.test(f)).length).toBe(4);
+    expect(readFileSync(join(dir, 'index.m3u8'), 'utf8')).toMatch(/#EXTINF:1\.0+,\n#EXT-X-PROGRAM-DATE-TIME:[^\n]+\nseg_\d+\.ts/);
+    expect(inits).toHaveLength(1);
+    expect(inits[0]!.data.includes('avc1')).toBe(true);
+    expect(inits[0]!.data.includes('avcC')).toBe(true);
+    expect(frags).toHaveLength(20);
+    for (const f of frags) expect(f.durationSec).toBeCloseTo(0.2, 3);
+    // a key frame at each segment boundary (GOP = one 1 s segment), nowhere else
+    expect(frags.map((f) => f.independent)).toEqual(frags.map((_, i) => i % 5 === 0));
+  }, 30_000);
 });

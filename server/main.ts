@@ -198,6 +198,8 @@ async function main(): Promise<void> {
     viewIdleMs: cfg.audit.viewIdleSeconds * 1000,
   });
   patrol.ptz.resume(); // rounds in progress before a restart: drive their current preset stop
+  // manual PTZ on the single view: waits for / is refused by a round's PTZ lock, each gesture audited as ptz.move
+  onvif.ptzControl.connect({ locks: patrol.ptz.locks, audit: (e) => evidence.audit.record(e) });
   // alarms, patrol stops and duty-log entries as markers on the recording timeline (range queries per camera)
   evidence.timeline.addSource({
     kind: 'alarm',
@@ -336,6 +338,7 @@ async function main(): Promise<void> {
     dispatch.stop();
     evidence.stop();
     await analytics.stop();
+    await onvif.ptzControl.stopAll(); // no dome left turning
     await media.stopAll();
     integrity.checkpointer.stop(); // the last checkpoint covers everything written until now
     db.close();

@@ -16,6 +16,7 @@ import * as equipment from './routes/equipment.ts';
 import * as exportsR from './routes/exports.ts';
 import * as locks from './routes/locks.ts';
 import * as onvif from './routes/onvif.ts';
+import * as ptzControl from '../onvif/ptz-control.ts';
 import * as patrol from './routes/patrol.ts';
 import * as session from './routes/session.ts';
 import * as users from './routes/users.ts';
@@ -144,7 +145,9 @@ export const API_DOCS: Record<string, Doc> = {
   'GET /api/onvif/cameras/:id/snapshot': d('onvif', 'Device snapshot'),
   'GET /api/onvif/cameras/:id/thumbnail': d('onvif', 'Cached thumbnail'),
   'GET /api/onvif/cameras/:id/presets': d('onvif', 'PTZ presets'),
-  'POST /api/onvif/cameras/:id/presets/:token/goto': d('onvif', 'Move to a PTZ preset', undefined, 'operator, supervisor, admin'),
+  'POST /api/onvif/cameras/:id/presets/:token/goto': d('onvif', 'Move to a PTZ preset (409 ptz_patrol while a patrol round drives the camera, ptz_in_use while another user moves it)', undefined, 'operator, supervisor, admin'),
+  'POST /api/onvif/cameras/:id/ptz/move': d('onvif', 'Manual PTZ ContinuousMove {pan, tilt, zoom} in -1..1; repeat every 500 ms while held: the server sends Stop after 1.5 s without one (409 no_ptz, ptz_patrol, ptz_in_use)', ptzControl.ptzMoveSchema, 'operator, supervisor, admin'),
+  'POST /api/onvif/cameras/:id/ptz/stop': d('onvif', 'Manual PTZ Stop (pan, tilt and zoom)', ptzControl.ptzStopSchema, 'operator, supervisor, admin'),
   'POST /api/exports': d('evidence', 'Export footage as a signed bundle (409 footage_tampered if a seal does not match)', exportsR.createSchema, 'investigator, supervisor, admin'),
   'GET /api/exports': d('evidence', 'Export jobs'),
   'GET /api/exports/:id': d('evidence', 'One export job'),

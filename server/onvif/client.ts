@@ -31,6 +31,8 @@ interface PtzService extends Service {
   getPresets(p: { ProfileToken: string }): Promise<SoapResult>;
   gotoPreset(p: { ProfileToken: string; PresetToken: string }): Promise<SoapResult>;
   getStatus(p: { ProfileToken: string }): Promise<SoapResult>;
+  continuousMove(p: { ProfileToken: string; Velocity: { x: number; y: number; z: number } }): Promise<SoapResult>;
+  stop(p: { ProfileToken: string; PanTilt: boolean; Zoom: boolean }): Promise<SoapResult>;
 }
 type Ctor<T> = new (p: { xaddr: string; time_diff?: number }) => T;
 const DeviceCtor = require('node-onvif/lib/modules/service-device.js') as Ctor<DeviceService>;
@@ -93,6 +95,8 @@ export class OnvifClient {
     private readonly username: string,
     private readonly password: string,
     timeDiffMs = 0,
+    /** told every clock offset readClock() measures */
+    private readonly onClock?: (offsetMs: number) => void,
   ) {
     checkXaddr(xaddr);
     this.timeDiffMs = timeDiffMs;
@@ -145,6 +149,7 @@ export class OnvifClient {
     const offset = Math.round(deviceMs - (t0 + t1) / 2);
     this.timeDiffMs = offset;
     this.device.time_diff = offset;
+    this.onClock?.(offset);
     return offset;
   }
 
@@ -242,6 +247,22 @@ export class PtzClient {
 
   async gotoPreset(profileToken: string, presetToken: string): Promise<void> {
     await this.call(() => this.s.gotoPreset({ ProfileToken: checkToken(profileToken, 'profile'), PresetToken: checkToken(presetToken, 'preset') }));
+  }
+
+  /**
+   * ContinuousMove in the generic velocity space, each axis −1..1 (checked again here: nothing else reaches the
+   * camera). node-onvif leaves Zoom out when it is 0 (pan/tilt only), as the standard allows.
+   */
+  async continuousMove(profileToken: string, v: { pan: number; tilt: number; zoom: number }): Promise<void> {
+    for (const [k, n] of Object.entries(v)) {
+      if (!Number.isFinite(n) || n < -1 || n > 1) throw new OnvifError('bad_response', `${k} velocity out of range: ${n}`);
+    }
+    await this.call(() => this.s.continuousMove({ ProfileToken: checkToken(profileToken, 'profile'), Velocity: { x: v.pan, y: v.tilt, z: v.zoom } }));
+  }
+
+  /** Stop pan/tilt and zoom. */
+  async stop(profileToken: string): Promise<void> {
+    await this.call(() => this.s.stop({ ProfileToken: checkToken(profileToken, 'profile'), PanTilt: true, Zoom: true }));
   }
 
   /**

@@ -17,6 +17,8 @@ import { fetchSnapshot, makeThumbnail, toJpeg } from './snapshot.ts';
 import { Stills, type Still } from './stills.ts';
 import type { DiscoveredDevice, DiscoveryResult, ProbeView } from '../../shared/wire/onvif.ts';
 import { setDefaultRequestTimeout, withDeadline } from './soap-guard.ts';
+import { PtzControl } from './ptz-control.ts';
+import { onvifPtzDriver } from './ptz-driver.ts';
 
 const log = createLogger('onvif');
 
@@ -77,6 +79,10 @@ export function withDeviceInformation(f: FoundDevice, rec: Pick<OnvifRecord, 'ma
 export class OnvifService {
   private readonly records = new Map<string, OnvifRecord>();
   private readonly stills: Stills;
+  /** clock offsets read since onboarding (PTZ calls re-read them): what the next client starts from */
+  private readonly clocks = new Map<string, number>();
+  /** manual PTZ from the single view: ContinuousMove/Stop with the dead-man stop, presets (ptz-control.ts) */
+  readonly ptzControl: PtzControl;
 
   constructor(private readonly d: OnvifDeps) {
     setDefaultRequestTimeout(d.settings.requestTimeoutMs);
@@ -87,6 +93,16 @@ export class OnvifService {
       if (removed) this.records.delete(cameraId);
     });
     d.cameras.addViewExtra((c) => this.viewExtra(c));
+    this.ptzControl = new PtzControl({
+      driver: onvifPtzDriver({
+        target: (id) => {
+          const { client, rec } = this.ptzTarget(id);
+          return { client, ptzXaddr: rec.ptzXaddr, profile: rec.mainToken };
+        },
+        gotoPreset: (id, preset) => this.gotoPreset(id, preset),
+        requestTimeoutMs: () => this.d.settings.requestTimeoutMs,
+      }),
+    });
   }
 
   private clockWarning(offset: number | null): boolean {
@@ -241,7 +257,7 @@ export class OnvifService {
     const cam = this.d.cameras.require(cameraId);
     const rec = this.records.get(cameraId);
     if (!rec?.ptzXaddr || !rec.mainToken) throw conflict(`camera "${cameraId}" has no ONVIF PTZ`, 'no_ptz');
-    const client = new OnvifClient(rec.xaddr, cam.source.username ?? '', cam.source.password ?? '', rec.clockOffsetMs ?? 0);
+    const client = new OnvifClient(rec.xaddr, cam.source.username ?? '', cam.source.password ?? '', this.clocks.get(cameraId) ?? rec.clockOffsetMs ?? 0, (ms) => this.clocks.set(cameraId, ms));
     return { client, rec: rec as OnvifRecord & { ptzXaddr: string; mainToken: string } };
   }
 

@@ -1,8 +1,10 @@
-import { Router } from 'express';
+import { Router, type Request } from 'express';
 import { z } from 'zod';
 import { CAMERA_ID_RE } from '../../cameras/types.ts';
 import type { CameraService } from '../../cameras/service.ts';
 import type { OnvifService } from '../../onvif/service.ts';
+import { ptzMoveSchema, ptzStopSchema, type PtzActor } from '../../onvif/ptz-control.ts';
+import { clientIp } from '../../audit/http.ts';
 import { imageType } from '../../onvif/snapshot.ts';
 import { parseBody } from '../errors.ts';
 import { requireRole } from '../auth.ts';
@@ -34,6 +36,9 @@ export const onboardSchema = probeSchema.extend({
   enabled: z.boolean().optional(),
 });
 
+const OPERATE = ['operator', 'supervisor', 'admin'] as const;
+const actor = (req: Request): PtzActor => ({ id: req.user!.id, username: req.user!.username, role: req.user!.role, ip: clientIp(req) });
+
 /**
  * /api/onvif: probe a device, onboard it, snapshots and thumbnails of any camera, PTZ presets.
  * Credentials are accepted, used and stored encrypted; never returned.
@@ -59,8 +64,19 @@ export function onvifRouter(onvif: OnvifService, cameras: CameraService): Router
   r.get('/cameras/:id/presets', async (req, res) => {
     res.json({ presets: await onvif.presets(String(req.params.id)) });
   });
-  r.post('/cameras/:id/presets/:token/goto', requireRole('operator', 'supervisor', 'admin'), async (req, res) => {
-    await onvif.gotoPreset(String(req.params.id), String(req.params.token));
+  // PTZ from the single view (ptz-control.ts): operators, supervisors and admins who may see the camera (the camera
+  // guard answers 404 for the others); refused 409 ptz_patrol while a patrol round drives the camera
+  r.post('/cameras/:id/presets/:token/goto', requireRole(...OPERATE), async (req, res) => {
+    await onvif.ptzControl.gotoPreset(String(req.params.id), actor(req), String(req.params.token));
+    res.status(204).end();
+  });
+  r.post('/cameras/:id/ptz/move', requireRole(...OPERATE), async (req, res) => {
+    const v = parseBody(ptzMoveSchema, req.body);
+    res.set('Cache-Control', 'no-store').json(await onvif.ptzControl.move(String(req.params.id), actor(req), v));
+  });
+  r.post('/cameras/:id/ptz/stop', requireRole(...OPERATE), async (req, res) => {
+    parseBody(ptzStopSchema, req.body ?? {});
+    await onvif.ptzControl.stop(String(req.params.id), actor(req));
     res.status(204).end();
   });
   return r;

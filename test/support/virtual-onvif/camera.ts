@@ -55,6 +55,10 @@ export interface VirtualCameraState {
   lastPreset: string | null;
   /** every GotoPreset received: the preset and when (ms since epoch, real clock) */
   gotos: { preset: string; at: number }[];
+  /** every ContinuousMove received: velocities as sent (zoom 0 when the request had no Zoom) and when */
+  moves: R.ContinuousMoveRecord[];
+  /** every Stop received: which axes it stopped and when */
+  stops: { panTilt: boolean; zoom: boolean; at: number }[];
   /** PTZ GetStatus requests answered, and how many of them said MOVING */
   statusRequests: number;
   movingAnswers: number;
@@ -75,13 +79,16 @@ const BILLION_LAUGHS =
 
 export class VirtualOnvifCamera {
   readonly urn: string;
-  readonly state: VirtualCameraState = { lastPreset: null, gotos: [], statusRequests: 0, movingAnswers: 0, probes: 0, requests: 0, authFailures: 0, withToken: {} };
+  readonly state: VirtualCameraState = { lastPreset: null, gotos: [], moves: [], stops: [], statusRequests: 0, movingAnswers: 0, probes: 0, requests: 0, authFailures: 0, withToken: {} };
   private server?: Server;
   private responder?: DiscoveryResponder;
   private readonly sockets = new Set<Socket>();
   private jpeg?: Buffer;
   private port = 0;
   private movingUntil = 0;
+  /** a ContinuousMove is running (until Stop, a GotoPreset or its Timeout) */
+  private continuous = false;
+  private continuousUntil = Infinity;
   private readonly digestNonce = randomBytes(12).toString('hex');
 
   constructor(readonly opts: VirtualCameraOptions) {
@@ -247,10 +254,26 @@ export class VirtualOnvifCamera {
         this.state.lastPreset = token ?? null;
         this.state.gotos.push({ preset: token!, at: Date.now() });
         this.movingUntil = Date.now() + (this.opts.moveMs ?? 0);
+        this.continuous = false;
         return '<tptz:GotoPresetResponse/>';
       }
+      if (op === 'ContinuousMove') {
+        const m = R.readContinuousMove(xml);
+        if (m instanceof Error) return m;
+        this.state.moves.push({ ...m, at: Date.now() });
+        this.continuous = true;
+        this.continuousUntil = m.timeoutMs === null ? Infinity : Date.now() + m.timeoutMs;
+        return '<tptz:ContinuousMoveResponse/>';
+      }
+      if (op === 'Stop') {
+        const flag = (name: string) => field(xml, name) !== 'false'; // absent = stop that axis too
+        this.state.stops.push({ panTilt: flag('PanTilt'), zoom: flag('Zoom'), at: Date.now() });
+        this.continuous = false;
+        this.movingUntil = 0;
+        return '<tptz:StopResponse/>';
+      }
       if (op === 'GetStatus' && this.opts.ptzStatus !== false) {
-        const moving = Date.now() < this.movingUntil;
+        const moving = Date.now() < this.movingUntil || this.isTurning();
         this.state.statusRequests++;
         if (moving) this.state.movingAnswers++;
         const i = Math.max(0, presets.findIndex((p) => p.token === this.state.lastPreset));
@@ -258,6 +281,11 @@ export class VirtualOnvifCamera {
       }
     }
     return undefined;
+  }
+
+  /** Is a ContinuousMove still turning the camera (no Stop, its Timeout not over)? What a test asserts at the end. */
+  isTurning(): boolean {
+    return this.continuous && Date.now() < this.continuousUntil;
   }
 
   private send(res: ServerResponse, status: number, xml: string): void {

@@ -138,6 +138,41 @@ export function ptzStatus(moving: boolean, pan: number, utc: Date): string {
   );
 }
 
+export interface ContinuousMoveRecord {
+  pan: number;
+  tilt: number;
+  zoom: number;
+  /** the request's Timeout (PTnS) in ms, or null without one */
+  timeoutMs: number | null;
+  at: number;
+}
+
+const velocityAttr = (xml: string, el: string, a: string): string | undefined =>
+  new RegExp(`<(?:[\\w.-]+:)?${el}\\b[^>]*\\s${a}="([^"]*)"`).exec(xml)?.[1];
+
+/**
+ * The velocities of a ContinuousMove request (the Velocity element's PanTilt x/y and Zoom x), or an Error (SOAP
+ * fault InvalidArgVal, as a real camera answers) when one is missing, not a number or outside −1..1.
+ */
+export function readContinuousMove(xml: string): Omit<ContinuousMoveRecord, 'at'> | Error {
+  const vel = /<(?:[\w.-]+:)?Velocity\b[^>]*>([\s\S]*?)<\/(?:[\w.-]+:)?Velocity>/.exec(xml)?.[1];
+  if (vel === undefined) return new Error('ContinuousMove without Velocity');
+  const read = (el: string, a: string, optional: boolean): number | Error => {
+    const raw = velocityAttr(vel, el, a);
+    if (raw === undefined) return optional ? 0 : new Error(`Velocity ${el} ${a} missing`);
+    const n = Number(raw);
+    if (raw.trim() === '' || !Number.isFinite(n) || n < -1 || n > 1) return new Error(`Velocity ${el} ${a} out of range: ${raw}`);
+    return n;
+  };
+  const hasPanTilt = velocityAttr(vel, 'PanTilt', 'x') !== undefined || velocityAttr(vel, 'PanTilt', 'y') !== undefined;
+  const pan = read('PanTilt', 'x', !hasPanTilt);
+  const tilt = read('PanTilt', 'y', !hasPanTilt);
+  const zoom = read('Zoom', 'x', true);
+  for (const v of [pan, tilt, zoom]) if (v instanceof Error) return v;
+  const t = /<(?:[\w.-]+:)?Timeout>\s*PT(\d+(?:\.\d+)?)S\s*</.exec(xml)?.[1];
+  return { pan: pan as number, tilt: tilt as number, zoom: zoom as number, timeoutMs: t === undefined ? null : Number(t) * 1000 };
+}
+
 export function probeMatch(opts: { urn: string; xaddr: string; scopes: string[]; relatesTo: string; messageId: string }): string {
   return (
     `<?xml version="1.0" encoding="UTF-8"?>` +

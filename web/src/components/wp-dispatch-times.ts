@@ -1,4 +1,5 @@
 import { LitElement, css, html, nothing } from 'lit';
+import { cardStyles } from '../styles/card';
 import { customElement, property } from 'lit/decorators.js';
 import { LocalizeController } from '../controllers/localize-controller';
 import type { DispatchTimes } from '../data/dispatches';
@@ -20,40 +21,39 @@ export class WpDispatchTimes extends LitElement {
   @property({ attribute: false }) times: DispatchTimes | null = null;
   private readonly l10n = new LocalizeController(this);
 
-  static override styles = css`
-    :host {
-      display: block;
-      background: var(--wp-surface);
-      border: 1px solid var(--wp-border);
-      border-radius: 8px;
-      padding: 0.8em 1em;
-      margin-top: 1em;
-    }
-    h2 {
-      font-size: 1.05em;
-      margin: 0 0 0.4em;
-    }
-    h3 {
-      font-size: 0.95em;
-      margin: 0.8em 0 0.3em;
-    }
-    table {
-      width: 100%;
-      border-collapse: collapse;
-    }
-    td,
-    th {
-      text-align: left;
-      padding: 0.3em 0.5em;
-      border-bottom: 1px solid var(--wp-border);
-    }
-    .late {
-      color: #ffb4b4;
-    }
-    .muted {
-      color: var(--wp-text-muted);
-    }
-  `;
+  static override styles = [
+    cardStyles,
+    css`
+      :host {
+        padding: 0.8em 1em;
+        margin-top: 1em;
+      }
+      h2 {
+        font-size: 1.05em;
+        margin: 0 0 0.4em;
+      }
+      h3 {
+        font-size: 0.95em;
+        margin: 0.8em 0 0.3em;
+      }
+      table {
+        width: 100%;
+        border-collapse: collapse;
+      }
+      td,
+      th {
+        text-align: left;
+        padding: 0.3em 0.5em;
+        border-bottom: 1px solid var(--wp-border);
+      }
+      .late {
+        color: #ffb4b4;
+      }
+      .muted {
+        color: var(--wp-text-muted);
+      }
+    `,
+  ];
 
   override render() {
     const x = this.times;

@@ -1,4 +1,5 @@
 import { LitElement, css, html, nothing } from 'lit';
+import { cardStyles } from '../styles/card';
 import { customElement, property, state } from 'lit/decorators.js';
 import { LocalizeController } from '../controllers/localize-controller';
 import { StoreController } from '../controllers/store-controller';
@@ -51,8 +52,9 @@ export class WpRouteEditor extends LitElement {
 
   static override styles = [
     sharedStyles,
+    cardStyles,
     css`
-      :host { display: block; background: var(--wp-surface); border: 1px solid var(--wp-border); border-radius: 8px; padding: 1.2em; margin-bottom: 1em; }
+      :host { margin-bottom: 1em; }
       h2 { margin: 0 0 0.8em; font-size: 1.15em; }
       h3 { margin: 1em 0 0.5em; font-size: 1em; }
       .grid { display: grid; grid-template-columns: repeat(auto-fit, minmax(11em, 1fr)); gap: 0.8em 1em; }

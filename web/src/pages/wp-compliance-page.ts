@@ -10,6 +10,7 @@ import { errorMessage } from '../i18n/errors';
 import { formErrors } from '../i18n/patrol-fields';
 import { shiftText } from '../i18n/server-text';
 import { sharedStyles } from '../styles/shared';
+import { innerCardStyles } from '../styles/card';
 import '../components/wp-footage-player';
 import '../components/wp-dispatch-times';
 import { fetchDispatchTimes, type DispatchTimes } from '../data/dispatches';
@@ -39,13 +40,13 @@ export class WpCompliancePage extends LitElement {
 
   static override styles = [
     sharedStyles,
+    innerCardStyles,
     css`
       :host { display: block; padding: 1em 1.5em; overflow: auto; }
       h1 { font-size: 1.3em; margin: 0 0 0.6em; display: flex; gap: 1em; align-items: center; }
       h2 { font-size: 1.05em; margin: 1.2em 0 0.4em; }
       .big { font-size: 2.2em; font-weight: 800; }
       .grid { display: grid; grid-template-columns: repeat(auto-fit, minmax(18em, 1fr)); gap: 1em; }
-      section { background: var(--wp-surface); border: 1px solid var(--wp-border); border-radius: 8px; padding: 0.8em 1em; }
       table { width: 100%; border-collapse: collapse; }
       td, th { text-align: left; padding: 0.3em 0.5em; border-bottom: 1px solid var(--wp-border); }
       .g-missed, .g-incomplete { color: #ffb4b4; }

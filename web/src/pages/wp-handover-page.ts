@@ -7,6 +7,7 @@ import { formatDateTime, t } from '../i18n';
 import { errorMessage } from '../i18n/errors';
 import { reasonText } from '../components/wp-camera-tile';
 import { sharedStyles } from '../styles/shared';
+import { innerCardStyles } from '../styles/card';
 
 /** Shift handover: open items listed automatically, notes by the outgoing operator, acknowledgement by the incoming one. */
 @customElement('wp-handover-page')
@@ -19,11 +20,12 @@ export class WpHandoverPage extends LitElement {
 
   static override styles = [
     sharedStyles,
+    innerCardStyles,
     css`
       :host { display: block; padding: 1em 1.5em; overflow: auto; max-width: 60em; }
       h1 { font-size: 1.3em; margin: 0 0 0.6em; }
       h2 { font-size: 1em; color: var(--wp-text-muted); margin: 1em 0 0.3em; }
-      section { background: var(--wp-surface); border: 1px solid var(--wp-border); border-radius: 8px; padding: 0.8em 1em; margin-bottom: 1em; }
+      section { margin-bottom: 1em; }
       textarea { font: inherit; color: var(--wp-text); background: var(--wp-bg); border: 1px solid var(--wp-border); border-radius: var(--wp-radius); padding: 0.5em; width: 100%; min-height: 7em; }
       ul { margin: 0.2em 0; }
       .notes { white-space: pre-wrap; }

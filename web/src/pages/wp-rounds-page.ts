@@ -17,6 +17,7 @@ import type { User } from '../data/types';
 import { formatDateTime, t } from '../i18n';
 import { errorMessage } from '../i18n/errors';
 import { sharedStyles } from '../styles/shared';
+import { innerCardStyles } from '../styles/card';
 import '../components/wp-route-editor';
 import './wp-round-stepper';
 
@@ -51,13 +52,14 @@ export class WpRoundsPage extends LitElement {
 
   static override styles = [
     sharedStyles,
+    innerCardStyles,
     css`
       :host { display: block; padding: 1em 1.5em; overflow: auto; }
       h1 { font-size: 1.3em; margin: 0; }
       h2 { font-size: 1.1em; margin: 1.2em 0 0.6em; }
       .head { display: flex; align-items: center; justify-content: space-between; gap: 1em; margin: 0 0 0.8em; }
       ul { list-style: none; margin: 0; padding: 0; display: grid; gap: 0.6em; }
-      li { display: flex; align-items: center; gap: 1em; padding: 0.8em 1em; background: var(--wp-surface); border: 1px solid var(--wp-border); border-radius: 8px; }
+      li { display: flex; align-items: center; gap: 1em; }
       li[data-state='overdue'] { border-color: var(--wp-offline); }
       .name { font-weight: 700; flex: 1; }
       .badge { font-size: 0.85em; padding: 0.15em 0.6em; border-radius: 99px; background: var(--wp-surface-2); }
@@ -158,7 +160,7 @@ export class WpRoundsPage extends LitElement {
         : nothing}
       <ul>
         ${this.items.map(
-          (i) => html`<li data-testid="due-item" data-route-id=${i.routeId} data-state=${i.state}>
+          (i) => html`<li class="card" data-testid="due-item" data-route-id=${i.routeId} data-state=${i.state}>
             <span class="name">${i.routeName}<span class="muted"> · ${i.post} · ${t('rounds.stops', { n: i.stops })}</span></span>
             <span class="badge ${i.state}">${t(`state.${i.state}`)}</span>
             <span class="count" data-testid="due-countdown">${this.countdown(i)}</span>
@@ -173,7 +175,7 @@ export class WpRoundsPage extends LitElement {
         ? html`<h2>${t('rounds.disabled')}</h2>
             <ul>
               ${this.disabled.map(
-                (r) => html`<li data-testid="disabled-route" data-route-id=${r.id}>
+                (r) => html`<li class="card" data-testid="disabled-route" data-route-id=${r.id}>
                   <span class="name">${r.name}<span class="muted"> · ${r.post} · ${t('rounds.stops', { n: r.stops.length })}</span></span>
                   <button data-testid="edit-route" @click=${() => this.edit(r.id)}>${t('rounds.edit')}</button>
                 </li>`,

@@ -15,6 +15,20 @@ export const cardStyles = css`
   }
 `;
 
+/**
+ * Cards inside a page (the compliance page's panels, the handover's sections, the rounds list): the same surface,
+ * border and corners as a card host, a little less padding. `.card` on any element, and a page's `section`.
+ */
+export const innerCardStyles = css`
+  .card,
+  section {
+    background: var(--wp-surface);
+    border: 1px solid var(--wp-border);
+    border-radius: 8px;
+    padding: 0.8em 1em;
+  }
+`;
+
 /** A form in a card (camera form, ONVIF onboarding, discovery's manual address): label above field, wide rows, buttons at the end. */
 export const cardFormStyles = css`
   label {

@@ -10,6 +10,7 @@ import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRtspServer, type RtspServer } from '../support/rtsp.ts';
 import { apiClient } from '../support/api.ts';
+import { parseLlPlaylist, type LlPlaylist as Pl } from '../support/llhls.ts';
 import { login, startWatchpost, type Watchpost } from '../support/server.ts';
 
 let rtsp: RtspServer;
@@ -20,37 +21,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const get = (path: string, c = cookie) => fetch(`${wp.url}${path}`, { headers: { cookie: c } });
 const LL = '/hls/gate/index.m3u8?ll=1';
 
-interface Pl {
-  text: string;
-  msnFirst: number;
-  partTarget: number;
-  /** the last part listed: its segment's msn and its index in it */
-  last: { msn: number; index: number; uri: string };
-  hint?: string;
-  segments: string[];
-}
-
-function parse(text: string): Pl {
-  const lines = text.trim().split('\n');
-  const msnFirst = Number(/#EXT-X-MEDIA-SEQUENCE:(\d+)/.exec(text)?.[1]);
-  const partTarget = Number(/PART-TARGET=([\d.]+)/.exec(text)?.[1]);
-  let msn = msnFirst;
-  let index = -1;
-  let last = { msn, index, uri: '' };
-  const segments: string[] = [];
-  for (const l of lines) {
-    const p = /^#EXT-X-PART:.*URI="([^"]+)"/.exec(l);
-    if (p) {
-      index++;
-      last = { msn, index, uri: p[1]! };
-    } else if (/^ll_s\d+\.m4s$/.test(l)) {
-      segments.push(l);
-      msn++;
-      index = -1;
-    }
-  }
-  return { text, msnFirst, partTarget, last, hint: /PRELOAD-HINT:TYPE=PART,URI="([^"]+)"/.exec(text)?.[1], segments };
-}
+const parse = parseLlPlaylist;
 
 async function playlist(query = ''): Promise<Pl> {
   const res = await get(LL + query);

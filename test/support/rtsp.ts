@@ -1,6 +1,7 @@
 /**
  * Starts Debian's GStreamer RTSP server (test/support/rtsp_server.py) as a real camera for tests
- * and benchmarks: H.264 test pattern with a wall-clock overlay, 1 s GOP by default.
+ * and benchmarks: H.264 test pattern with a wall-clock overlay, 1 s GOP by default (`codec: 'h265'`:
+ * H.265 instead, a camera whose live stream the server transcodes).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
@@ -17,6 +18,8 @@ export interface RtspServerOptions {
   /** key-frame interval in frames; default = fps (1 s) */
   gop?: number;
   bitrateKbps?: number;
+  /** default h264 */
+  codec?: 'h264' | 'h265';
   /** require basic auth on every mount */
   user?: string;
   password?: string;
@@ -58,6 +61,7 @@ function launch(port: number, o: RtspServerOptions): Promise<ChildProcess> {
     '--gop', String(o.gop ?? o.fps ?? 10),
     '--bitrate', String(o.bitrateKbps ?? 800),
     '--mounts', (o.mounts ?? ['cam']).join(','),
+    '--codec', o.codec ?? 'h264',
   ];
   if (o.user) args.push('--user', o.user, '--password', o.password ?? '');
   const child = spawn(SYSTEM_PYTHON, args, { stdio: ['ignore', 'pipe', 'pipe'] });

@@ -1,12 +1,13 @@
 #!/usr/bin/python3
 """Real RTSP test camera: Debian's GStreamer RTSP server.
 
-Serves an H.264 test pattern with a wall-clock overlay and a fixed GOP.
+Serves an H.264 test pattern with a wall-clock overlay and a fixed GOP (--codec h265: H.265 by x265enc,
+a camera whose live stream the server must transcode).
 Mounts from --mounts (default: cam); with --user/--password every mount needs basic auth.
 Prints "READY <port>" on stdout once listening. Runs until killed.
 
 Usage: /usr/bin/python3 rtsp_server.py --port 8554 [--width 640 --height 360 --fps 10
-        --gop 10 --bitrate 800 --user admin --password secret --mounts cam,cam2]
+        --gop 10 --bitrate 800 --codec h264 --user admin --password secret --mounts cam,cam2]
 """
 import argparse
 import signal
@@ -31,6 +32,7 @@ def main():
     p.add_argument("--password", default="")
     p.add_argument("--mounts", default="cam", help="comma-separated open mounts")
     p.add_argument("--pattern", default="ball")
+    p.add_argument("--codec", default="h264", choices=["h264", "h265"])
     args = p.parse_args()
     gop = args.gop or args.fps
 
@@ -39,13 +41,17 @@ def main():
     server.set_address("127.0.0.1")
     server.set_service(str(args.port))
 
+    encoders = {
+        "h264": "x264enc tune=zerolatency speed-preset=ultrafast key-int-max={gop} bitrate={br} "
+        "! video/x-h264,profile=baseline ! rtph264pay name=pay0 pt=96 config-interval=1",
+        "h265": "x265enc tune=zerolatency speed-preset=ultrafast key-int-max={gop} bitrate={br} "
+        "! video/x-h265,profile=main ! rtph265pay name=pay0 pt=96 config-interval=1",
+    }
     launch = (
         "( videotestsrc is-live=true pattern={pattern} "
         "! video/x-raw,width={w},height={h},framerate={fps}/1 "
         "! clockoverlay time-format=\"%Y-%m-%d %H:%M:%S\" font-desc=\"Sans 24\" "
-        "! x264enc tune=zerolatency speed-preset=ultrafast key-int-max={gop} bitrate={br} "
-        "! video/x-h264,profile=baseline "
-        "! rtph264pay name=pay0 pt=96 config-interval=1 )"
+        "! " + encoders[args.codec] + " )"
     ).format(pattern=args.pattern, w=args.width, h=args.height, fps=args.fps, gop=gop, br=args.bitrate)
 
     mounts = server.get_mount_points()

@@ -1,0 +1,30 @@
+/**
+ * The tables the SQL layer (Kysely, docs/cluster.md) knows so far, as Kysely types. One interface per table,
+ * column names as stored. Grows table by table as the repositories of server/store are ported.
+ */
+export interface DutyLogTable {
+  seq: number;
+  ts_ms: number;
+  camera_id: string | null;
+  category: string;
+  kind: string;
+  text: string;
+  author_id: number | null;
+  author_name: string;
+  ref_seq: number | null;
+  data_json: string;
+  prev_hash: string;
+  hash: string;
+}
+
+/** One row per hash chain ("log"): the newest link. Appends lock this row (PostgreSQL: SELECT … FOR UPDATE). */
+export interface ChainHeadsTable {
+  log: string;
+  seq: number;
+  hash: string;
+}
+
+export interface SqlSchema {
+  duty_log: DutyLogTable;
+  chain_heads: ChainHeadsTable;
+}

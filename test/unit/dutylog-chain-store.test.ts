@@ -1,0 +1,114 @@
+/**
+ * The SQL-layer duty-log chain (server/dutylog/chain-store.ts) on the embedded SQLite: the same hash as the
+ * server's DutyLog for the same entry (one hash format), both writers on one file keep one chain, the tip rule,
+ * and the database-URL parsing. PostgreSQL and concurrent processes: test/integration/pg-chain.test.ts.
+ */
+import { sql } from 'kysely';
+import { afterEach, describe, expect, test } from 'vitest';
+import { GENESIS_HASH } from '../../server/dutylog/chain.ts';
+import { ChainHeadError, ChainStore, tipToExtend } from '../../server/dutylog/chain-store.ts';
+import { DutyLog, verifyDb, type AppendInput } from '../../server/dutylog/log.ts';
+import { ManualClock } from '../../server/patrol/clock.ts';
+import { openSql, sqlTarget, type SqlDb } from '../../server/store/sql/db.ts';
+import { migrateSql } from '../../server/store/sql/migrations.ts';
+
+const open: SqlDb[] = [];
+afterEach(async () => {
+  for (const s of open.splice(0)) await s.close();
+});
+async function memoryDb(): Promise<SqlDb> {
+  const s = openSql({ engine: 'sqlite', file: ':memory:' });
+  open.push(s);
+  await migrateSql(s);
+  return s;
+}
+
+const input = (text: string, more: Partial<AppendInput> = {}): AppendInput => ({
+  category: 'anomaly',
+  kind: 'manual',
+  text,
+  cameraId: 'cam-1',
+  author: { id: 3, name: '值班员 \ud800' },
+  data: { z: 1, a: ['中文', { y: null }] },
+  ...more,
+});
+
+describe('ChainStore on SQLite', () => {
+  test('hashes an entry exactly as the server’s DutyLog does (one canonical form)', async () => {
+    const clock = new ManualClock(1_764_700_000_000);
+    const a = await memoryDb();
+    const b = await memoryDb();
+    const legacy = new DutyLog(a.sqlite!, clock);
+    const store = new ChainStore(b, () => clock.now());
+    for (const text of ['first 🚨', 'second e\u0301 שלום', 'third \u0007 lone \udc00']) {
+      const x = legacy.append(input(text));
+      const y = await store.append(input(text));
+      expect(y).toEqual(x);
+      clock.advance(1000);
+    }
+    expect(verifyDb(b.sqlite!)).toMatchObject({ ok: true, entries: 3, triggers: true });
+  });
+
+  test('DutyLog and ChainStore writing one file keep one chain (the store follows entries DutyLog added)', async () => {
+    const s = openSql({ engine: 'sqlite', file: ':memory:' });
+    open.push(s);
+    const clock = new ManualClock(1_000);
+    const legacy = new DutyLog(s.sqlite!, clock);
+    legacy.append(input('before the SQL layer'));
+    await migrateSql(s); // the head is seeded from entry 1
+    const store = new ChainStore(s, () => clock.now());
+    expect((await store.append(input('via the SQL layer'))).seq).toBe(2);
+    legacy.append(input('legacy again'));
+    const e = await store.append(input('SQL layer again'));
+    expect(e.seq).toBe(4);
+    expect(e.prevHash).toBe(legacy.get(3)!.hash);
+    expect(await store.verify()).toMatchObject({ ok: true, entries: 4, headMatches: true, triggers: true });
+    expect(verifyDb(s.sqlite!).ok).toBe(true);
+  });
+
+  test('a correction of a missing entry is refused and nothing is written', async () => {
+    const s = await memoryDb();
+    const store = new ChainStore(s);
+    await store.append(input('one'));
+    await expect(store.append(input('fix', { kind: 'correction', refSeq: 9 }))).rejects.toThrow('refSeq 9 does not exist');
+    expect((await store.verify()).entries).toBe(1);
+    expect((await store.append(input('fix', { kind: 'correction', refSeq: 1 }))).refSeq).toBe(1);
+  });
+
+  test('a second entry with the same predecessor (a fork) is refused by the database itself', async () => {
+    const s = await memoryDb();
+    const e = await new ChainStore(s).append(input('one'));
+    await expect(
+      sql`INSERT INTO duty_log (seq, ts_ms, category, kind, text, author_name, data_json, prev_hash, hash)
+          VALUES (2, 1, 'other', 'manual', 'fork', 'x', '{}', ${GENESIS_HASH}, ${'a'.repeat(64)})`.execute(s.db),
+    ).rejects.toThrow(/UNIQUE constraint failed: duty_log.prev_hash/);
+    expect(e.seq).toBe(1);
+  });
+});
+
+describe('tipToExtend', () => {
+  const head = { seq: 5, hash: 'h5' };
+  test('head and table agree: extend it', () => expect(tipToExtend(head, { seq: 5, hash: 'h5' })).toEqual(head));
+  test('empty chain', () => expect(tipToExtend({ seq: 0, hash: GENESIS_HASH }, undefined)).toEqual({ seq: 0, hash: GENESIS_HASH }));
+  test('table ahead (DutyLog wrote): follow the table', () => expect(tipToExtend(head, { seq: 7, hash: 'h7' })).toEqual({ seq: 7, hash: 'h7' }));
+  test('newest entries removed: refused, naming both', () =>
+    expect(() => tipToExtend(head, { seq: 4, hash: 'h4' })).toThrow(/head is entry 5 .*table ends at entry 4/));
+  test('newest entry altered: refused', () => expect(() => tipToExtend(head, { seq: 5, hash: 'forged' })).toThrow(ChainHeadError));
+  test('table emptied: refused', () => expect(() => tipToExtend(head, undefined)).toThrow(/table ends at entry 0/));
+});
+
+describe('sqlTarget (WATCHPOST_DATABASE_URL)', () => {
+  test('unset or empty: the SQLite file', () => {
+    expect(sqlTarget(undefined, '/d/watchpost.db')).toEqual({ engine: 'sqlite', file: '/d/watchpost.db' });
+    expect(sqlTarget('', '/d/watchpost.db')).toEqual({ engine: 'sqlite', file: '/d/watchpost.db' });
+  });
+  test('postgres:// and postgresql://', () => {
+    expect(sqlTarget('postgres://u:p@127.0.0.1:5432/wp', 'x')).toEqual({ engine: 'postgres', url: 'postgres://u:p@127.0.0.1:5432/wp' });
+    expect(sqlTarget('postgresql://u@db/wp', 'x').engine).toBe('postgres');
+  });
+  test('another scheme or no URL: refused, naming the scheme, never echoing a password', () => {
+    expect(() => sqlTarget('mysql://u:secret@h/wp', 'x')).toThrow(/scheme "mysql:" is not supported/);
+    expect(() => sqlTarget('mysql://u:secret@h/wp', 'x')).not.toThrow(/secret/);
+    expect(() => sqlTarget('not a url', 'x')).toThrow(/not a URL/);
+  });
+});

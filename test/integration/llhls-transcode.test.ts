@@ -4,17 +4,21 @@
  * live H.264 encode feeds both the plain HLS on disk and the LL-HLS parts (tee muxer, one ffmpeg, one
  * libx264). Parts ~0.2 s, every segment starts with an independent part, blocking reload within one part
  * + 0.5 s, the init segment is H.264 (avc1); plain HLS still serves mpegts; recording keeps the HEVC.
+ * With an H.265 sub-stream the sub-stream is teed the same way; the H.265 main stream is only recorded
+ * (no full-resolution transcode just for live, hence no main-stream LL-HLS either).
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { apiClient } from '../support/api.ts';
 import { parseLlPlaylist, type LlPlaylist } from '../support/llhls.ts';
 import { startRtspServer, type RtspServer } from '../support/rtsp.ts';
 import { login, startWatchpost, type Watchpost } from '../support/server.ts';
 
 let rtsp: RtspServer;
+let rtsp2: RtspServer;
 let wp: Watchpost;
 let cookie = '';
 const tmp = mkdtempSync(join(tmpdir(), 'wp-llt-'));
@@ -57,7 +61,10 @@ function ffmpegArgv(url: string): string[][] {
 }
 
 beforeAll(async () => {
-  rtsp = await startRtspServer({ width: 320, height: 240, fps: 10, codec: 'h265' });
+  [rtsp, rtsp2] = await Promise.all([
+    startRtspServer({ width: 320, height: 240, fps: 10, codec: 'h265' }),
+    startRtspServer({ width: 320, height: 240, fps: 10, codec: 'h265', mounts: ['main', 'sub'] }),
+  ]);
   wp = await startWatchpost({
     configYaml: ['storage: {segmentSeconds: 2}', 'cameras:', `  - {id: yard, name: "院子 Yard", url: "${rtsp.url()}"}`].join('\n'),
   });
@@ -73,6 +80,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await wp?.dispose();
   await rtsp?.stop();
+  await rtsp2?.stop();
   rmSync(tmp, { recursive: true, force: true });
 });
 
@@ -171,4 +179,31 @@ describe('LL-HLS of a transcoded (H.265) live stream', () => {
     const rec = Buffer.concat([await bytes(initUri), await bytes(mediaUri)]);
     expect(probe(rec, 'rec.mp4')).toEqual({ codec_name: 'hevc', width: 320, height: 240 });
   }, 40_000);
+
+  it('H.265 sub-stream: LL-HLS from its one encode; the H.265 main stream is recorded only (no transcode, no LL)', async () => {
+    const call = apiClient(() => wp);
+    const porch = { id: 'porch', name: 'Porch', url: rtsp2.url('main'), subUrl: rtsp2.url('sub') };
+    expect((await call('POST', '/api/cameras', { cookie, json: porch })).status).toBe(201);
+    const until = Date.now() + 40_000;
+    let text = '';
+    for (;;) {
+      const res = await get('/hls/porch/index.m3u8?ll=1');
+      text = await res.text();
+      if (res.status === 200 && text.includes('ll_s')) break;
+      if (Date.now() > until) throw new Error(`no LL-HLS for the H.265 sub-stream: ${res.status} ${text.slice(0, 200)}\n${wp.output().slice(-2000)}`);
+      await sleep(300);
+    }
+    const pl = parseLlPlaylist(text);
+    expect(pl.hint).toMatch(/^ll_p\d+\.m4s$/);
+    for (const p of pl.parts) expect(p.independent, pl.text).toBe(p.index === 0);
+    const init = await bytes(`/hls/porch/${/#EXT-X-MAP:URI="([^"]+)"/.exec(pl.text)![1]}`);
+    expect(init.includes('avc1')).toBe(true);
+    const [sub] = ffmpegArgv(rtsp2.url('sub'));
+    expect(sub!.filter((a) => a === 'libx264')).toHaveLength(1);
+    const [main] = ffmpegArgv(rtsp2.url('main'));
+    expect(main).not.toContain('libx264');
+    expect(main!.join(' ')).not.toMatch(/tee|pipe:4|pipe\\:4|index\.m3u8/);
+    expect((await get('/hls/porch/main/index.m3u8?ll=1')).status).toBe(404);
+    expect((await get('/hls/porch/main/index.m3u8')).status).toBe(404);
+  }, 60_000);
 });

@@ -15,8 +15,8 @@ const FILE_RE = /^(index\.m3u8|seg_\d{1,20}\.ts)$/;
  * (encoded slashes, dots, other names) is a 404, so no path ever leaves the camera's live dir.
  * index.m3u8 is the plain HLS ffmpeg writes to disk (mpegts segments); with `?ll=1` or LL-HLS delivery
  * directives (_HLS_msn/_HLS_part) it is the LL-HLS playlist of the same stream, served from memory with
- * its ll_* parts and segments (routes/llhls.ts). A stream without LL-HLS (transcoded) answers `?ll=1`
- * with the plain playlist.
+ * its ll_* parts and segments (routes/llhls.ts). Every live output, copied or transcoded, has LL-HLS; a
+ * stream without a ring (none given) answers `?ll=1` with the plain playlist.
  */
 export function hlsRouter(
   cameras: CameraService,

@@ -1,6 +1,7 @@
 /**
  * The LL-HLS rings of every camera: one per live stream ('live' = what /hls/:id/ plays, the sub-stream
- * when there is one; 'main' = /hls/:id/main/, the main stream of a camera with a sub-stream). A ring lives
+ * when there is one; 'main' = /hls/:id/main/, the main stream of a camera with a sub-stream), fed by its
+ * live output whether stream-copied or transcoded (teed from the one live encode). A ring lives
  * as long as its camera is known, so numbering continues across ffmpeg restarts and config changes. A new
  * ring (server start) numbers from the clock — msn from tenths of a second, part ids from hundredths — so
  * numbers also go on across server restarts (segments are ≥ 0.9 s, parts ≥ one frame): a player that
@@ -47,7 +48,7 @@ export class LlHub {
     return this.rings.get(`${cameraId}/${stream}`);
   }
 
-  /** The stream no longer has LL-HLS (its live output is now transcoded): forget its ring. */
+  /** The stream no longer has LL-HLS (no live output any more, e.g. the main stream is no longer H.264): forget its ring. */
   drop(cameraId: string, stream: LlStream): void {
     this.rings.get(`${cameraId}/${stream}`)?.close();
     this.rings.delete(`${cameraId}/${stream}`);

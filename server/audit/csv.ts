@@ -1,23 +1,20 @@
-/** The audit trail as CSV (RFC 4180, UTF-8 with BOM so spreadsheet tools pick the encoding). */
-import type { AuditEntry } from './log.ts';
-
-export const CSV_HEADER = ['id', 'time_utc', 'actor', 'role', 'ip', 'action', 'camera', 'target', 'footage_utc', 'detail', 'hash'];
-
 /**
- * One cell. Quotes when needed; a cell that a spreadsheet would run as a formula (=, +, -, @, tab, CR)
- * is prefixed with an apostrophe — user names and reasons are free text.
+ * The audit trail as CSV (RFC 4180, UTF-8 with BOM so spreadsheet tools pick the encoding); times in the site's
+ * time zone with their UTC offset (util/site-time.ts).
  */
-export function csvCell(v: unknown): string {
-  let s = v == null ? '' : typeof v === 'string' ? v : JSON.stringify(v);
-  if (/^[=+\-@\t\r]/.test(s)) s = `'${s}`;
-  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}
+import type { AuditEntry } from './log.ts';
+import { csvLine } from '../util/csv.ts';
+import { siteIso } from '../util/site-time.ts';
+
+export const CSV_HEADER = ['id', 'time', 'actor', 'role', 'ip', 'action', 'camera', 'target', 'footage', 'detail', 'hash'];
+
+export { csvCell } from '../util/csv.ts';
 
 export function csvRow(cells: unknown[]): string {
-  return cells.map(csvCell).join(',') + '\r\n';
+  return csvLine(cells) + '\r\n';
 }
 
-const iso = (ms: number | null) => (ms == null ? '' : new Date(ms).toISOString());
+const iso = siteIso;
 
 export function auditCsvRow(e: AuditEntry): string {
   return csvRow([

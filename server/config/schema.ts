@@ -213,7 +213,10 @@ export const configSchema = z.strictObject({
   /** The site (issue H point 4). */
   site: z
     .strictObject({
-      /** IANA time zone of the site, e.g. Asia/Shanghai: alarm snapshot labels. Default: the server's zone. */
+      /**
+       * IANA time zone of the site, e.g. Asia/Shanghai. The server runs in it (util/site-time.ts): patrol days and
+       * shifts, recording folders, alarm snapshot labels, CSV times. Default: the server's zone.
+       */
       timeZone: z
         .string()
         .refine(isTimeZone, { message: 'must be an IANA time zone name that this Node knows, e.g. Asia/Shanghai or Europe/Berlin' })

@@ -1,13 +1,10 @@
 /** The equipment report as CSV (Excel-friendly, BOM added by the route) and as a printable bilingual sheet. */
 import type { EquipmentReport } from './report.ts';
+import { csvLine } from '../util/csv.ts';
+import { siteIso } from '../util/site-time.ts';
 
-const csvCell = (v: unknown) => {
-  const s = v === null || v === undefined ? '' : String(v);
-  const safe = /^[=+\-@\t\r]/.test(s) ? `'${s}` : s;
-  return /[",\n\r]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
-};
-const row = (...c: unknown[]) => c.map(csvCell).join(',');
-const iso = (ms: number) => new Date(ms).toISOString();
+const row = (...cells: unknown[]) => csvLine(cells);
+const iso = siteIso;
 
 export function equipmentCsv(r: EquipmentReport): string {
   const out = [row('equipment report', r.date), row('from', iso(r.from)), row('to', iso(r.to)), row('threshold', r.threshold), ''];

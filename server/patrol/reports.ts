@@ -1,5 +1,7 @@
 /** Daily and per-shift reports: rounds with grades, compliance, anomalies, alarms, equipment faults, handovers. */
 import type { LogEntry } from '../dutylog/chain.ts';
+import { csvLine } from '../util/csv.ts';
+import { siteIso } from '../util/site-time.ts';
 import type { CheckpointRef, Patrol } from './index.ts';
 import type { GradedSlot, Shift } from './compliance.ts';
 import { parseHHMM, type Tally } from './schedule.ts';
@@ -62,13 +64,8 @@ export function buildReport(p: Patrol, title: string, from: number, to: number):
   };
 }
 
-const iso = (ms: number | null) => (ms === null ? '' : new Date(ms).toISOString());
-const csvCell = (v: unknown) => {
-  const s = v === null || v === undefined ? '' : String(v);
-  const safe = /^[=+\-@\t\r]/.test(s) ? `'${s}` : s; // no formula injection in spreadsheets
-  return /[",\n\r]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
-};
-const row = (...cells: unknown[]) => cells.map(csvCell).join(',');
+const iso = siteIso;
+const row = (...cells: unknown[]) => csvLine(cells);
 
 export function reportCsv(r: Report): string {
   const out = [row('report', r.title), row('from', iso(r.from)), row('to', iso(r.to)), row('generated', iso(r.generatedMs)),

@@ -18,6 +18,7 @@ import { UserRepo } from '../store/users.ts';
 import { SecretBox } from '../store/secret-box.ts';
 import { generatePassword, hashPassword } from '../auth/password.ts';
 import { createLogger } from '../util/log.ts';
+import { applySiteTimeZone } from '../util/site-time.ts';
 import { KeyMissingError, createIntegrity, loadSiteKey, type Integrity } from '../integrity/index.ts';
 
 const log = createLogger('main');
@@ -52,9 +53,12 @@ export function fail(message: string, code = 2): never {
   process.exit(code);
 }
 
+/** Load the config; the process then runs in the site's time zone (local days, shifts, folders, CSV times). */
 export function stepConfig(args: Args): LoadedConfig {
   try {
-    return loadConfig(args.config);
+    const loaded = loadConfig(args.config);
+    applySiteTimeZone(loaded.config.site.timeZone);
+    return loaded;
   } catch (e) {
     if (e instanceof ConfigError) fail(`${e.message}\n  ${e.problems.join('\n  ')}`);
     throw e;

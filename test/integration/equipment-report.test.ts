@@ -22,7 +22,8 @@ let cutTo = 0;
 beforeAll(async () => {
   [cut, steady] = await Promise.all([startRtspServer({ width: 320, height: 240, fps: 10 }), startRtspServer({ width: 320, height: 240, fps: 10 })]);
   wp = await startWatchpost({
-    configYaml: ['storage: {segmentSeconds: 2}', 'media: {rtspTimeoutSeconds: 2}', 'patrol: {cameraDebounceSeconds: 1}', 'cameras:', `  - {id: door, name: "后门 Back door", url: "${cut.url()}"}`, `  - {id: lobby, name: "大堂 Lobby", url: "${steady.url()}"}`].join('\n'),
+    // a site east of the machine (CI runs in UTC): days and CSV times must follow the site, not the machine
+    configYaml: ['site: {timeZone: Asia/Shanghai}', 'storage: {segmentSeconds: 2}', 'media: {rtspTimeoutSeconds: 2}', 'patrol: {cameraDebounceSeconds: 1}', 'cameras:', `  - {id: door, name: "后门 Back door", url: "${cut.url()}"}`, `  - {id: lobby, name: "大堂 Lobby", url: "${steady.url()}"}`].join('\n'),
   });
   cookie = await login(wp.url, 'admin', wp.adminPassword);
   await sleep(12_000); // recording for a while
@@ -68,6 +69,10 @@ describe('GET /api/reports/equipment', () => {
     const csv = raw.toString('utf8');
     expect(csv).toMatch(/^\ufeffequipment report,/);
     expect(csv).toMatch(/\r\ngap,door,/);
+    // the site's day and clock (Asia/Shanghai), with the offset: the day starts at the post's midnight
+    expect(csv).toMatch(/\r\nfrom,\d{4}-\d\d-\d\dT00:00:00\.000\+08:00\r\n/);
+    expect(csv).toMatch(/\r\ngap,door,[^,]+,\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}\+08:00,/);
+    expect(csv).not.toMatch(/\d\dZ[,\r]/);
     const html = await (await fetch(`${wp.url}/api/reports/equipment?format=html`, { headers: { cookie } })).text();
     expect(html).toContain('监控设备巡检');
     expect(html).toContain('后门 Back door');

@@ -264,7 +264,7 @@ describe('evidence export', () => {
     const bytes = Buffer.from(await csv.arrayBuffer());
     expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]); // UTF-8 BOM for spreadsheet tools
     const text = bytes.subarray(3).toString('utf8');
-    expect(text.split('\r\n')[0]).toBe('id,time_utc,actor,role,ip,action,camera,target,footage_utc,detail,hash');
+    expect(text.split('\r\n')[0]).toBe('id,time,actor,role,ip,action,camera,target,footage,detail,hash');
     expect(text).toContain(`export.create,gate,${jobId}`);
     expect(text).not.toContain('login.failed');
   });

@@ -75,7 +75,10 @@ describe('audit log', () => {
     const row = auditCsvRow(e);
     expect(row.endsWith('\r\n')).toBe(true);
     expect(row).toContain("'@mallory");
-    expect(row).toContain('1970-01-01T00:00:00.000Z');
+    // site time with its offset (util/site-time.ts), to the millisecond; it parses back to the instant
+    const time = row.split(',')[8]!; // the footage time (atMs 0)
+    expect(time).toMatch(/^1970-01-0[12]T\d\d:\d\d:00\.000[+-]\d\d:\d\d$|^1969-12-31T\d\d:\d\d:00\.000[+-]\d\d:\d\d$/);
+    expect(Date.parse(time)).toBe(0);
     expect(row).toContain('"{""reason"":""a, b""}"');
   });
 });

@@ -1,0 +1,59 @@
+/**
+ * The hls.js configurations of the two paths, copied from the console (web/** is not importable here: it
+ * is built by vite and imports the worker with `?url`).
+ *  - LL-HLS: web/src/controllers/hls-controller.ts today (`index.m3u8?ll=1`). checkLlConfig() reads that
+ *    file and fails the bench if a copied value no longer appears there, so the copy cannot drift silently.
+ *  - plain HLS: the same controller before LL-HLS (commit 40a179a^, "the previous plain-HLS path"),
+ *    on `index.m3u8`.
+ * workerPath is left out: hls.min.js starts its worker from a blob of itself (enableWorker stays on).
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+export type PathName = 'll' | 'plain';
+
+export const HLS_CONFIGS: Record<PathName, Record<string, number | boolean>> = {
+  ll: {
+    enableWorker: true,
+    lowLatencyMode: true,
+    maxLiveSyncPlaybackRate: 1.5,
+    maxBufferLength: 6,
+    maxMaxBufferLength: 10,
+    backBufferLength: 4,
+    capLevelToPlayerSize: true,
+  },
+  plain: {
+    enableWorker: true,
+    lowLatencyMode: false,
+    liveSyncDurationCount: 2,
+    liveMaxLatencyDurationCount: 5,
+    maxLiveSyncPlaybackRate: 1.2,
+    maxBufferLength: 6,
+    maxMaxBufferLength: 10,
+    backBufferLength: 4,
+    capLevelToPlayerSize: true,
+  },
+};
+
+export const PATH_LABEL: Record<PathName, string> = { ll: 'LL-HLS', plain: 'plain HLS' };
+
+export function playlistUrl(baseUrl: string, cameraId: string, path: PathName): string {
+  return `${baseUrl}/hls/${encodeURIComponent(cameraId)}/index.m3u8${path === 'll' ? '?ll=1' : ''}`;
+}
+
+/** Throws if the console's `new HlsClass({...})` no longer has every LL value copied above. */
+export function checkLlConfig(repoRoot: string): void {
+  const src = readFileSync(join(repoRoot, 'web/src/controllers/hls-controller.ts'), 'utf8');
+  const block = /new HlsClass\(\{([\s\S]*?)\}\);/.exec(src)?.[1];
+  if (!block) throw new Error('hls-controller.ts: no `new HlsClass({...})` found; update bench/ingest/hls-config.ts');
+  const keys = [...block.matchAll(/^\s*(\w+)\s*[:,]/gm)].map((m) => m[1]!).filter((k) => k !== 'workerPath');
+  const missing = Object.entries(HLS_CONFIGS.ll)
+    .filter(([k, v]) => !new RegExp(`\\b${k}\\s*:\\s*${String(v).replace('.', '\\.')}\\b`).test(block))
+    .map(([k]) => k);
+  const extra = keys.filter((k) => !(k in HLS_CONFIGS.ll));
+  if (missing.length || extra.length) {
+    throw new Error(
+      `the console's hls.js config changed (differs in: ${[...missing, ...extra].join(', ')}); update bench/ingest/hls-config.ts`,
+    );
+  }
+}

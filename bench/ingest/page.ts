@@ -1,0 +1,220 @@
+/**
+ * Runs inside Chromium (bundled by players.ts with esbuild, hls.js loaded before it as a script tag):
+ * N hls.js players in a grid, and for every presented frame (requestVideoFrameCallback) the camera clock
+ * read off the picture.
+ *
+ * Glass-to-glass for one frame = wall-clock time the frame is presented − capture time drawn into it.
+ * Presented: performance.timeOrigin + metadata.expectedDisplayTime (the compositor's estimate of when the
+ * frame reaches the screen; the callback's `now` is used if it is missing), corrected by the drift between
+ * that clock and Date.now() (measured each second), since the camera wrote Date-based ms. Same machine,
+ * same clock.
+ *
+ * The tsconfig has no DOM lib: only the members used here are declared.
+ */
+import { CLOCK_COLS, CLOCK_ROWS, decodeClock } from '../clock/code.ts';
+
+interface FrameMeta {
+  expectedDisplayTime?: number;
+  presentationTime?: number;
+  width: number;
+  height: number;
+}
+interface Video {
+  muted: boolean;
+  autoplay: boolean;
+  playsInline: boolean;
+  width: number;
+  height: number;
+  paused: boolean;
+  videoWidth: number;
+  play(): Promise<void>;
+  addEventListener(type: string, cb: () => void, opts?: { once?: boolean }): void;
+  requestVideoFrameCallback(cb: (now: number, meta: FrameMeta) => void): number;
+  getVideoPlaybackQuality(): { droppedVideoFrames: number; totalVideoFrames: number };
+}
+interface Ctx2D {
+  imageSmoothingEnabled: boolean;
+  drawImage(v: Video, sx: number, sy: number, sw: number, sh: number, dx: number, dy: number, dw: number, dh: number): void;
+  getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray };
+}
+interface Canvas {
+  width: number;
+  height: number;
+  getContext(kind: '2d', opts: { willReadFrequently: boolean }): Ctx2D | null;
+}
+interface Doc {
+  createElement(tag: 'video'): Video;
+  createElement(tag: 'canvas'): Canvas;
+  body: { appendChild(el: unknown): void };
+}
+type Listener = (ev: string, data: { fatal?: boolean; type?: string; details?: string }) => void;
+interface HlsInstance {
+  loadSource(src: string): void;
+  attachMedia(v: Video): void;
+  on(ev: string, cb: Listener): void;
+  destroy(): void;
+  readonly latency: number;
+  readonly playingDate: Date | null;
+}
+interface HlsStatic {
+  new (cfg: Record<string, unknown>): HlsInstance;
+  Events: Record<string, string>;
+  isSupported(): boolean;
+}
+
+export interface PlayerStats {
+  src: string;
+  playing: boolean;
+  /** glass-to-glass samples, ms (since the last reset) */
+  g2g: number[];
+  frames: number;
+  undecoded: number;
+  /** hls.js BUFFER_STALLED_ERROR while playing */
+  bufferStalls: number;
+  /** video 'waiting' after playback started */
+  waiting: number;
+  errors: string[];
+  dropped: number;
+  total: number;
+  /** every 500 ms: hls.js' own latency estimate (live edge − playhead), s */
+  hlsLatencyS: number[];
+  /** every 500 ms: Date.now() − hls.playingDate (the playlist's PDT clock at the playhead), ms */
+  pdtLagMs: number[];
+}
+
+export interface BenchApi {
+  start(srcs: string[], config: Record<string, unknown>, tileW: number, tileH: number): void;
+  /** Promise of the number of players playing once all are (or the timeout hit) */
+  allPlaying(timeoutMs: number): Promise<number>;
+  reset(): void;
+  stats(): PlayerStats[];
+  stop(): void;
+}
+
+const g = globalThis as unknown as {
+  document: Doc;
+  Hls: HlsStatic;
+  performance: { timeOrigin: number; now(): number };
+  __g2g?: BenchApi;
+};
+
+interface Player {
+  hls: HlsInstance;
+  video: Video;
+  stats: PlayerStats;
+  dropped0: number;
+  total0: number;
+}
+
+const players: Player[] = [];
+let drift = 0; // Date.now() − (timeOrigin + performance.now())
+let driftTimer: ReturnType<typeof setInterval> | undefined;
+let sampleTimer: ReturnType<typeof setInterval> | undefined;
+const measureDrift = () => {
+  drift = Date.now() - (g.performance.timeOrigin + g.performance.now());
+};
+const samplePlayers = () => {
+  for (const p of players) {
+    if (!p.stats.playing) continue;
+    if (Number.isFinite(p.hls.latency)) p.stats.hlsLatencyS.push(p.hls.latency);
+    const d = p.hls.playingDate;
+    if (d) p.stats.pdtLagMs.push(Date.now() - d.getTime());
+  }
+};
+
+function watchFrames(p: Player, ctx: Ctx2D, cw: number, ch: number): void {
+  const onFrame = (now: number, meta: FrameMeta) => {
+    if (!players.includes(p)) return;
+    const shown = g.performance.timeOrigin + (meta.expectedDisplayTime ?? now) + drift;
+    const w = meta.width || p.video.videoWidth;
+    if (w > 0) {
+      // the code's rows only, shrunk to 4×4 px per block (block centres stay inside their blocks)
+      const block = w / CLOCK_COLS;
+      ctx.drawImage(p.video, 0, 0, w, block * CLOCK_ROWS, 0, 0, cw, ch);
+      const px = ctx.getImageData(0, 0, cw, ch).data;
+      const sx = cw / w;
+      const luma = (x: number, y: number) => {
+        const i = (Math.floor(y * sx) * cw + Math.floor(x * sx)) * 4;
+        return 0.299 * px[i]! + 0.587 * px[i + 1]! + 0.114 * px[i + 2]!;
+      };
+      const captured = decodeClock(luma, w, Date.now());
+      p.stats.frames++;
+      if (captured === null) p.stats.undecoded++;
+      else if (p.stats.playing) p.stats.g2g.push(shown - captured);
+    }
+    p.video.requestVideoFrameCallback(onFrame);
+  };
+  p.video.requestVideoFrameCallback(onFrame);
+}
+
+const api: BenchApi = {
+  start(srcs, config, tileW, tileH) {
+    measureDrift();
+    driftTimer = setInterval(measureDrift, 1000);
+    sampleTimer = setInterval(samplePlayers, 500);
+    const { Hls } = g;
+    if (!Hls.isSupported()) throw new Error('hls.js: MSE not supported');
+    const cw = CLOCK_COLS * 4;
+    const ch = CLOCK_ROWS * 4;
+    for (const src of srcs) {
+      const video = g.document.createElement('video');
+      video.muted = true;
+      video.autoplay = true;
+      video.playsInline = true;
+      video.width = tileW;
+      video.height = tileH;
+      g.document.body.appendChild(video);
+      const canvas = g.document.createElement('canvas');
+      canvas.width = cw;
+      canvas.height = ch;
+      const ctx = canvas.getContext('2d', { willReadFrequently: true })!;
+      ctx.imageSmoothingEnabled = true;
+      const hls = new Hls({ ...config });
+      const stats: PlayerStats = { src, playing: false, g2g: [], frames: 0, undecoded: 0, bufferStalls: 0, waiting: 0, errors: [], dropped: 0, total: 0, hlsLatencyS: [], pdtLagMs: [] };
+      const p: Player = { hls, video, stats, dropped0: 0, total0: 0 };
+      players.push(p);
+      hls.on(Hls.Events.ERROR!, (_e, d) => {
+        if (d.details === 'bufferStalledError') {
+          if (stats.playing) stats.bufferStalls++;
+        } else if (stats.errors.length < 20) stats.errors.push(`${d.fatal ? 'FATAL ' : ''}${d.type}/${d.details}`);
+      });
+      hls.on(Hls.Events.MANIFEST_PARSED!, () => void video.play().catch(() => undefined));
+      video.addEventListener(
+        'playing',
+        () => {
+          stats.playing = true;
+          video.addEventListener('waiting', () => stats.waiting++);
+        },
+        { once: true },
+      );
+      hls.loadSource(src);
+      hls.attachMedia(video);
+      watchFrames(p, ctx, cw, ch);
+    }
+  },
+  async allPlaying(timeoutMs) {
+    const end = Date.now() + timeoutMs;
+    while (Date.now() < end && players.some((p) => !p.stats.playing)) await new Promise((r) => setTimeout(r, 200));
+    return players.filter((p) => p.stats.playing).length;
+  },
+  reset() {
+    for (const p of players) {
+      const q = p.video.getVideoPlaybackQuality();
+      p.dropped0 = q.droppedVideoFrames;
+      p.total0 = q.totalVideoFrames;
+      Object.assign(p.stats, { g2g: [], frames: 0, undecoded: 0, bufferStalls: 0, waiting: 0, errors: [], hlsLatencyS: [], pdtLagMs: [] });
+    }
+  },
+  stats() {
+    return players.map((p) => {
+      const q = p.video.getVideoPlaybackQuality();
+      return { ...p.stats, dropped: q.droppedVideoFrames - p.dropped0, total: q.totalVideoFrames - p.total0 };
+    });
+  },
+  stop() {
+    clearInterval(driftTimer);
+    clearInterval(sampleTimer);
+    for (const p of players.splice(0)) p.hls.destroy();
+  },
+};
+g.__g2g = api;

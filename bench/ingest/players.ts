@@ -1,0 +1,167 @@
+/**
+ * Node side of the glass-to-glass measurement: one Chromium page with N hls.js players (page.ts) on the
+ * Watchpost server, a settle time, then a window in which every presented frame's glass-to-glass time,
+ * the stalls and the CPU of everything are recorded.
+ *
+ * The page is a stub served at the server's origin (so the wp_session cookie applies to the HLS requests);
+ * hls.js comes from node_modules (hls.min.js, the same release the console bundles), page.ts is bundled
+ * with esbuild (vite's own bundler, already installed). Every request that does not go to the Watchpost
+ * server is aborted, and Chromium has a dead proxy for everything but loopback.
+ */
+import { build } from 'esbuild';
+import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import type { Browser } from 'playwright-core';
+import { REPO_ROOT } from '../../test/support/server.ts';
+import { processTree } from '../proc.ts';
+import { sleep, type Summary } from '../stats.ts';
+import { summarizeMany as summarize } from './summary.ts';
+import { startCpuWindow, type CpuWindow } from './cpu.ts';
+import { HLS_CONFIGS, playlistUrl, type PathName } from './hls-config.ts';
+import { log } from './log.ts';
+import type { BenchApi, PlayerStats } from './page.ts';
+import type { BenchServer } from './server.ts';
+
+export const VIEWPORT = { width: 1280, height: 720 };
+
+export interface PlaybackResult {
+  players: number;
+  playing: number;
+  /** glass-to-glass, ms, pooled over all players' presented frames in the window */
+  g2gMs: Summary;
+  /** the worst player's p50 / p95 */
+  worstPlayerP50Ms: number | null;
+  worstPlayerP95Ms: number | null;
+  /** hls.js BUFFER_STALLED_ERROR + video 'waiting', all players, in the window */
+  stalls: number;
+  bufferStalls: number;
+  waiting: number;
+  framesPresented: number;
+  framesUndecoded: number;
+  droppedFrames: number;
+  totalFrames: number;
+  errors: string[];
+  /** hls.js' latency estimate (live edge − playhead), s, every 500 ms per tile */
+  hlsLatencyS: Summary;
+  /** Date.now() − hls.playingDate, ms, every 500 ms per tile: the playlist's PDT clock → playhead */
+  pdtLagMs: Summary;
+  cpu: CpuWindow;
+}
+
+let bundle: Promise<string> | undefined;
+function pageBundle(): Promise<string> {
+  bundle ??= build({
+    entryPoints: [fileURLToPath(new URL('./page.ts', import.meta.url))],
+    bundle: true,
+    format: 'iife',
+    platform: 'browser',
+    target: 'chrome110',
+    write: false,
+  }).then((r) => r.outputFiles[0]!.text);
+  return bundle;
+}
+
+/** Chromium's main process: the bench's child whose name starts with "chrom". */
+export function chromiumPid(): number | undefined {
+  return processTree(process.pid).find((p) => p.ppid === process.pid && p.comm.startsWith('chrom'))?.pid;
+}
+
+function tileSize(n: number): { w: number; h: number } {
+  const cols = Math.ceil(Math.sqrt(n));
+  const w = Math.floor(VIEWPORT.width / cols);
+  return { w, h: Math.floor((w * 9) / 16) };
+}
+
+interface Page {
+  evaluate<R, A>(fn: (arg: A) => R | Promise<R>, arg: A): Promise<R>;
+}
+/** page.evaluate callbacks are serialised: each names the page's API itself, no closure */
+type G = { __g2g: BenchApi };
+
+export async function measurePlayback(opts: {
+  browser: Browser;
+  server: BenchServer;
+  sourcePid: number;
+  path: PathName;
+  settleSeconds: number;
+  seconds: number;
+  /** progress line every this many seconds (long runs) */
+  progressEvery?: number;
+}): Promise<PlaybackResult> {
+  const { server } = opts;
+  const baseUrl = server.wp.url;
+  const [name, ...rest] = server.cookie.split('=');
+  const context = await opts.browser.newContext({ viewport: VIEWPORT });
+  try {
+    await context.addCookies([{ name: name!, value: rest.join('='), url: baseUrl }]);
+    const page = await context.newPage();
+    await page.route('**/*', (route) => (route.request().url().startsWith(`${baseUrl}/`) ? route.fallback() : route.abort('blockedbyclient')));
+    await page.route(`${baseUrl}/__g2g`, (route) =>
+      route.fulfill({
+        contentType: 'text/html',
+        body: '<!doctype html><html><body style="margin:0;background:#000;display:flex;flex-wrap:wrap;line-height:0"></body></html>',
+      }),
+    );
+    await page.goto(`${baseUrl}/__g2g`);
+    await page.addScriptTag({ path: join(REPO_ROOT, 'node_modules', 'hls.js', 'dist', 'hls.min.js') });
+    await page.addScriptTag({ content: await pageBundle() });
+    const p = page as unknown as Page;
+    const srcs = server.cameraIds.map((id) => playlistUrl(baseUrl, id, opts.path));
+    const tile = tileSize(srcs.length);
+    await p.evaluate((a) => (globalThis as unknown as G).__g2g.start(a.srcs, a.cfg, a.w, a.h), { srcs, cfg: HLS_CONFIGS[opts.path], w: tile.w, h: tile.h });
+    const playing = await p.evaluate((ms) => (globalThis as unknown as G).__g2g.allPlaying(ms), 30_000);
+    if (playing < srcs.length) log(`only ${playing}/${srcs.length} players playing after 30 s`);
+    await sleep(opts.settleSeconds * 1000);
+    await p.evaluate(() => (globalThis as unknown as G).__g2g.reset(), null);
+    const end = startCpuWindow({
+      serverRoot: server.rootPid,
+      sourcePid: opts.sourcePid,
+      chromiumPid: chromiumPid(),
+      cameras: srcs.length,
+      seen: server.remember,
+    });
+    const stopAt = Date.now() + opts.seconds * 1000;
+    while (Date.now() < stopAt) {
+      await sleep(Math.min(stopAt - Date.now(), (opts.progressEvery ?? 3600) * 1000));
+      if (opts.progressEvery && Date.now() < stopAt) {
+        const s = await p.evaluate(() => (globalThis as unknown as G).__g2g.stats(), null);
+        const all = s.flatMap((x) => x.g2g);
+        const st = s.reduce((a, x) => a + x.bufferStalls + x.waiting, 0);
+        log(`  … ${Math.round((opts.seconds * 1000 - (stopAt - Date.now())) / 1000)} s: ${all.length} frames, p50 ${summarize(all).p50} ms, ${st} stall(s)`);
+      }
+    }
+    const cpu = end();
+    const stats: PlayerStats[] = await p.evaluate(() => (globalThis as unknown as G).__g2g.stats(), null);
+    await p.evaluate(() => (globalThis as unknown as G).__g2g.stop(), null);
+    return summarizePlayers(stats, playing, cpu);
+  } finally {
+    await context.close().catch(() => undefined);
+  }
+}
+
+function summarizePlayers(stats: PlayerStats[], playing: number, cpu: CpuWindow): PlaybackResult {
+  const per = stats.map((s) => summarize(s.g2g));
+  const worst = (k: 'p50' | 'p95') => {
+    const v = per.map((s) => s[k]).filter((x): x is number => x !== null);
+    return v.length ? Math.max(...v) : null;
+  };
+  const sum = (f: (s: PlayerStats) => number) => stats.reduce((a, s) => a + f(s), 0);
+  return {
+    players: stats.length,
+    playing,
+    g2gMs: summarize(stats.flatMap((s) => s.g2g)),
+    worstPlayerP50Ms: worst('p50'),
+    worstPlayerP95Ms: worst('p95'),
+    stalls: sum((s) => s.bufferStalls + s.waiting),
+    bufferStalls: sum((s) => s.bufferStalls),
+    waiting: sum((s) => s.waiting),
+    framesPresented: sum((s) => s.frames),
+    framesUndecoded: sum((s) => s.undecoded),
+    droppedFrames: sum((s) => s.dropped),
+    totalFrames: sum((s) => s.total),
+    errors: [...new Set(stats.flatMap((s) => s.errors))].slice(0, 10),
+    hlsLatencyS: summarize(stats.flatMap((s) => s.hlsLatencyS)),
+    pdtLagMs: summarize(stats.flatMap((s) => s.pdtLagMs)),
+    cpu,
+  };
+}

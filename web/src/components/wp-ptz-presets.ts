@@ -1,20 +1,23 @@
-import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
-import { customElement, property, state } from 'lit/decorators.js';
+import { LitElement, css, html, nothing } from 'lit';
+import { customElement, property } from 'lit/decorators.js';
 import { LocalizeController } from '../controllers/localize-controller';
-import { gotoPreset, listPresets, onvifError, type Preset } from '../data/onvif';
+import type { Preset } from '../data/onvif';
 import { t } from '../i18n';
-import { errorMessage } from '../i18n/errors';
 import { sharedStyles } from '../styles/shared';
 
-/** PTZ presets of an ONVIF camera: pick one and go. */
+/**
+ * PTZ presets of an ONVIF camera: pick one and go. Fires `wp-ptz-goto` {token, name}; the page moves the camera
+ * and tells the outcome back through `message` / `error` (the component does not talk to the server).
+ */
 @customElement('wp-ptz-presets')
 export class WpPtzPresets extends LitElement {
-  @property() cameraId = '';
-
-  @state() private presets: Preset[] | null = null;
-  @state() private busy = false;
-  @state() private message: string | null = null;
-  @state() private error: string | null = null;
+  /** null while they load */
+  @property({ attribute: false }) presets: Preset[] | null = null;
+  @property({ type: Boolean }) busy = false;
+  /** a translated outcome ("Moving to …") */
+  @property() message: string | null = null;
+  /** a translated error */
+  @property() error: string | null = null;
 
   private readonly l10n = new LocalizeController(this);
 
@@ -54,37 +57,11 @@ export class WpPtzPresets extends LitElement {
     `,
   ];
 
-  protected override willUpdate(changed: PropertyValues<this>): void {
-    if (changed.has('cameraId') && this.cameraId) void this.load();
-  }
-
-  private async load(): Promise<void> {
-    this.presets = null;
-    this.error = null;
-    try {
-      this.presets = await listPresets(this.cameraId);
-    } catch (err) {
-      this.presets = [];
-      this.error = onvifError(err) ?? errorMessage(err);
-    }
-  }
-
-  private async go(): Promise<void> {
-    const select = this.renderRoot.querySelector('select');
-    const token = select?.value;
+  private go(): void {
+    const token = this.renderRoot.querySelector('select')?.value;
     const preset = this.presets?.find((p) => p.token === token);
     if (!preset) return;
-    this.busy = true;
-    this.message = null;
-    this.error = null;
-    try {
-      await gotoPreset(this.cameraId, preset.token);
-      this.message = t('ptz.moved', { name: preset.name });
-    } catch (err) {
-      this.error = onvifError(err) ?? errorMessage(err);
-    } finally {
-      this.busy = false;
-    }
+    this.dispatchEvent(new CustomEvent('wp-ptz-goto', { detail: { token: preset.token, name: preset.name }, bubbles: true, composed: true }));
   }
 
   override render() {

@@ -11,10 +11,15 @@ import { cameraDetailText } from '../i18n/server-text';
 import { iconBack } from '../components/icons';
 import '../components/wp-camera-tile';
 import '../components/wp-ptz-presets';
+import '../components/wp-ptz-pad';
 import '../components/wp-zone-editor';
 import { formatOffset } from '../data/onvif';
+import { CameraPtzController } from './camera-ptz';
 
-/** Single camera: a large player and the camera's details. Fires `wp-back`. */
+/**
+ * Single camera: a large player and the camera's details; for a PTZ camera the arrow pad (press and hold), the
+ * arrow keys on the focused picture and the presets. Fires `wp-back`.
+ */
 @customElement('wp-camera-page')
 export class WpCameraPage extends LitElement {
   @property() cameraId = '';
@@ -23,6 +28,7 @@ export class WpCameraPage extends LitElement {
 
   private readonly store = new StoreController(this, cameras);
   private readonly l10n = new LocalizeController(this);
+  private readonly ptz = new CameraPtzController(this);
 
   static override styles = [
     sharedStyles,
@@ -61,6 +67,7 @@ export class WpCameraPage extends LitElement {
       }
       .player {
         min-height: 0;
+        border-radius: 8px;
         display: grid;
         place-items: center;
         container-type: size;
@@ -116,6 +123,11 @@ export class WpCameraPage extends LitElement {
     `,
   ];
 
+  protected override willUpdate(): void {
+    const cam = this.store.value.cameras.find((c) => c.id === this.cameraId);
+    this.ptz.show(cam?.onvif?.ptz ? cam.id : '');
+  }
+
   private back(): void {
     this.dispatchEvent(new CustomEvent('wp-back', { bubbles: true, composed: true }));
   }
@@ -163,13 +175,37 @@ export class WpCameraPage extends LitElement {
         ? html`<div class="zones"><wp-zone-editor .cameraId=${cam.id}></wp-zone-editor></div>`
         : cam
         ? html`<main>
-            <div class="player">
+            <div
+              class="player"
+              data-testid="camera-picture"
+              tabindex=${cam.onvif?.ptz ? '0' : nothing}
+              aria-label=${cam.onvif?.ptz ? t('ptz.pictureLabel') : nothing}
+              @keydown=${(e: KeyboardEvent) => this.ptz.key(e, true)}
+              @keyup=${(e: KeyboardEvent) => this.ptz.key(e, false)}
+              @blur=${this.ptz.release}
+            >
               <wp-camera-tile large zoom data-testid="camera-player" data-camera-id=${cam.id} .camera=${cam} .epoch=${epoch} .connection=${this.store.value.connection}></wp-camera-tile>
             </div>
             <aside>
               <h2>${t('camera.info')}</h2>
               ${this.info(cam)}
-              ${cam.onvif?.ptz ? html`<wp-ptz-presets .cameraId=${cam.id}></wp-ptz-presets>` : nothing}
+              ${cam.onvif?.ptz
+                ? html`<wp-ptz-pad
+                      .speed=${this.ptz.speed}
+                      .active=${this.ptz.padActive}
+                      .error=${this.ptz.padError}
+                      @wp-ptz-move=${(e: CustomEvent<{ pan: number; tilt: number; zoom: number; button: string }>) => this.ptz.move(e.detail, e.detail.button)}
+                      @wp-ptz-stop=${this.ptz.release}
+                      @wp-ptz-speed=${(e: CustomEvent<{ speed: number }>) => this.ptz.setSpeed(e.detail.speed)}
+                    ></wp-ptz-pad>
+                    <wp-ptz-presets
+                      .presets=${this.ptz.presets}
+                      .busy=${this.ptz.presetBusy}
+                      .message=${this.ptz.presetMessage}
+                      .error=${this.ptz.presetError}
+                      @wp-ptz-goto=${(e: CustomEvent<{ token: string; name: string }>) => void this.ptz.goto(e.detail.token, e.detail.name)}
+                    ></wp-ptz-presets>`
+                : nothing}
             </aside>
           </main>`
         : loaded

@@ -72,6 +72,7 @@ export function watchAlarms(bus: EventBus, duty: DutyLog): () => void {
         kind: 'alarm_ack',
         text: `Alarm #${a.id} (${where(a)}): acknowledged${a.ack.note ? ` — ${a.ack.note}` : ''}`,
         author: { id: null, name: a.ack.by },
+        data: { ...base(a).data, note: a.ack.note ?? '' },
       });
     } else if (a.status === 'dispatched' && a.dispatch) {
       writer.append({
@@ -80,6 +81,7 @@ export function watchAlarms(bus: EventBus, duty: DutyLog): () => void {
         kind: 'alarm_dispatch',
         text: `Alarm #${a.id} (${where(a)}): dispatched to ${a.dispatch.to}${a.dispatch.note ? ` — ${a.dispatch.note}` : ''}`,
         author: { id: null, name: a.dispatch.by },
+        data: { ...base(a).data, to: a.dispatch.to, note: a.dispatch.note ?? '' },
       });
     } else if (a.status === 'resolved' && a.resolve) {
       writer.append({
@@ -88,6 +90,7 @@ export function watchAlarms(bus: EventBus, duty: DutyLog): () => void {
         kind: 'alarm_resolved',
         text: `Alarm #${a.id} (${where(a)}): resolved as ${a.outcome ? OUTCOME_TEXT[a.outcome] : 'outcome not given / 未注明结果'}${a.resolve.note ? ` — ${a.resolve.note}` : ''}`,
         author: { id: null, name: a.resolve.by },
+        data: { ...base(a).data, note: a.resolve.note ?? '' },
       });
     }
   });

@@ -30,7 +30,7 @@ export function watchDispatches(bus: EventBus, duty: DutyLog): () => void {
         kind: 'dispatch_overdue',
         text: `Alarm #${d.alarmId} (${where(d)}): dispatch to ${who(d)} not accepted within ${secs(d.acceptBy - d.sentAt)} / 派警超时未接受`,
         author: SYSTEM_AUTHOR,
-        data: { ...data, acceptBy: d.acceptBy },
+        data: { ...data, guardName: d.guardName ?? null, acceptBy: d.acceptBy },
       });
       return;
     }
@@ -48,7 +48,7 @@ export function watchDispatches(bus: EventBus, duty: DutyLog): () => void {
         (s.note ? ` — ${s.note}` : '') +
         (photos?.length ? ` (${photos.length} photo${photos.length > 1 ? 's' : ''} / 照片 ${photos.length} 张)` : ''),
       author: { id: d.guardId, name: d.guard },
-      data: { ...data, at: s.at, afterMs: s.at - d.sentAt, ...(photos ? { photos } : {}) },
+      data: { ...data, guardName: d.guardName ?? null, at: s.at, afterMs: s.at - d.sentAt, note: s.note ?? '', ...(photos ? { photos } : {}) },
     });
   });
 }

@@ -138,7 +138,7 @@ export class HandoverService {
         text: `Handover ${id} from ${h.fromUsername} acknowledged by ${user.username}${note.trim() ? `: ${note.trim()}` : ''}`,
         author: { id: user.id, name: user.username },
         refSeq: h.logSeq,
-        data: { handoverId: id, note: note.trim() },
+        data: { handoverId: id, from: h.fromUsername, note: note.trim() },
       });
       this.d.db
         .prepare('UPDATE handovers SET ack_user_id = ?, ack_username = ?, ack_ms = ?, ack_log_seq = ? WHERE id = ? AND ack_ms IS NULL')

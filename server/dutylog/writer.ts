@@ -9,6 +9,7 @@
 import type { EventBus } from '../events/bus.ts';
 import { isDiskFull } from '../retention/space.ts';
 import { createLogger } from '../util/log.ts';
+import { siteIso } from '../util/site-time.ts';
 import type { AppendInput, DutyLog } from './log.ts';
 import { SYSTEM_AUTHOR } from './log.ts';
 
@@ -27,7 +28,7 @@ interface Queued {
   at: number;
 }
 
-const iso = (ms: number) => new Date(ms).toISOString().replace('T', ' ').slice(0, 19) + 'Z';
+const iso = siteIso;
 
 export class DutyWriter {
   private queue: Queued[] = [];

@@ -147,7 +147,7 @@ export class ComplianceService {
         kind: 'round_missed',
         text: `${s.routeName}: round due ${new Date(s.slotMs).toISOString()} was missed`,
         author: SYSTEM_AUTHOR,
-        data: { routeId: s.routeId, slotMs: s.slotMs, shift: s.shift, day: s.day },
+        data: { routeId: s.routeId, route: s.routeName, slotMs: s.slotMs, shift: s.shift, day: s.day },
       });
       this.rounds.markMissed(s.routeId, s.slotMs, e.seq);
       n++;

@@ -29,6 +29,7 @@ export class ReviewService {
       refSeq: stop.logSeq ?? round.logSeq,
       data: {
         roundId, stop: idx, verdict, note: note.trim(), recFromMs: stop.recFromMs, recToMs: stop.recToMs,
+        route: round.routeName, cameraName: stop.cameraName, outcome: stop.outcome, operator: round.username,
         // a preset stop: the replayed range starts when the camera was at the preset
         ...(stop.preset ? { preset: stop.preset, arrivedMs: stop.arrivedMs } : {}),
       },

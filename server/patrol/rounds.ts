@@ -215,7 +215,7 @@ export class RoundService {
           cameraId: stop.cameraId,
           author: { id: user.id, name: user.username },
           refSeq: logSeq,
-          data: { roundId, stop: idx },
+          data: { roundId, stop: idx, note: r.note ?? '' },
         });
         this.d.alarms.raiseFromPatrol?.({ cameraId: stop.cameraId, text: r.note ?? '', roundId, stop: idx, logSeq });
       }
@@ -263,6 +263,8 @@ export class RoundService {
       data: {
         roundId,
         routeId: round.routeId,
+        route: round.routeName,
+        reason,
         slotMs: round.slotMs,
         startedMs: round.startedMs,
         endedMs: now,

@@ -165,7 +165,8 @@ describe('a full data disk on the real server', () => {
       return list.some((e) => e.kind === 'disk_full') ? list : undefined;
     }, 30_000);
     const full = entries.find((e) => e.kind === 'disk_full')!;
-    expect(full.text).toMatch(/^Disk full from \d{4}-\d\d-\d\d \d\d:\d\d:\d\dZ to /);
+    // site time with its offset (util/site-time.ts)
+    expect(full.text).toMatch(/^Disk full from \d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}[+-]\d\d:\d\d to /);
     expect(full.data.from).toBeGreaterThanOrEqual(fullAt - 1000);
     expect(full.data.to).toBeGreaterThanOrEqual(freedAt - 1000);
     // the camera's drop, written late but in order before the summary

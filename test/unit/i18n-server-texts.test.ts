@@ -8,7 +8,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 
 // web/src is type-checked by web/tsconfig.json (browser settings): loaded by a path the root project does not follow
 type I18n = { setLang(lang: 'zh-CN' | 'en'): void };
-type Duty = { dutyLineText(text: string): string; markerLabel(m: { kind: string; label: string }): string };
+type Entry = { kind: string; text: string; cameraId: string | null; authorName: string; data: Record<string, unknown> };
+type Duty = { dutyLineText(text: string): string; markerLabel(m: { kind: string; label: string }): string; dutyText(e: Entry, cameraName?: (id: string) => string): string };
 type Errors = { validationText(message: string): string | null };
 type Server = {
   cameraDetailText(s: string): string;
@@ -69,6 +70,35 @@ describe('server texts in the console language', () => {
     expect(duty.dutyLineText('Alarm #7 (东门, zone 草坪): acknowledged — 已看到')).toBe('告警 #7（东门，区域 草坪）：已确认 — 已看到');
     expect(duty.dutyLineText('手写的值班记录')).toBe('手写的值班记录');
     expect(duty.markerLabel({ kind: 'alarm', label: 'blocked_exit · 消防通道' })).toBe('消防通道堵塞 · 消防通道');
+  });
+
+  it('zh-CN: entries are rendered from their stored code and parameters, not from the English sentence', () => {
+    // the sentence is deliberately unrelated: every word must come from kind + data (what the hash covers)
+    const e = (kind: string, data: Record<string, unknown>, authorName = 'system'): Entry => ({ kind, text: 'unrelated English words', cameraId: 'east', authorName, data });
+    const cam = (id: string) => (id === 'east' ? '东门' : id);
+    const alarm = { alarmId: 7, kind: 'loitering', zone: '草坪' };
+    const cases: [Entry, string][] = [
+      [e('alarm_ack', { ...alarm, note: '已看到' }), '告警 #7（东门，区域 草坪）：已确认 — 已看到'],
+      [e('alarm_dispatch', { ...alarm, to: '王保安', note: '请去东门' }), '王保安'],
+      [e('alarm_resolved', { ...alarm, outcome: 'false_alarm', note: '树影' }), '树影'],
+      [e('dispatch_arrived', { ...alarm, guard: 'wang', guardName: '王保安', afterMs: 12_000, note: '' }), '王保安'],
+      [e('dispatch_request', { roundId: 1, stop: 0, note: '东门有人' }), '东门有人'],
+      [e('round_completed', { route: '重点区域', reason: null, stops: [{ outcome: 'normal' }, { outcome: 'anomaly' }] }), '重点区域'],
+      [e('round_abandoned', { route: '重点区域', reason: '下雨', stops: [{ outcome: null }] }), '下雨'],
+      [e('round_missed', { route: '重点区域', slotMs: Date.UTC(2026, 0, 31, 8) }), '重点区域'],
+      [e('spot_check', { route: '重点区域', roundId: 5, stop: 1, cameraName: '东门', outcome: 'anomaly', operator: '张三', verdict: 'disagree', note: '画面不清楚' }), '张三'],
+      [e('handover_ack', { handoverId: 3, from: '张三', note: '收到' }, '李四'), '张三'],
+      [e('disk_full', { from: Date.UTC(2026, 0, 31, 8), to: Date.UTC(2026, 0, 31, 9), writtenLate: 2, lost: 1 }), '2 条记录延迟写入'],
+    ];
+    for (const [entry, part] of cases) {
+      const zh = duty.dutyText(entry, cam);
+      expect(zh, entry.kind).not.toContain('unrelated');
+      expect(zh, entry.kind).toContain(part);
+      expect(latin(zh), `${entry.kind} → ${zh}`).toEqual([]);
+    }
+    // an older entry (no parameter in data) is still read from its sentence
+    const old = { kind: 'alarm_dispatch', text: 'Alarm #7 (东门, zone 草坪): dispatched to 王保安 — 请去东门查看', cameraId: 'east', authorName: 'op', data: alarm };
+    expect(duty.dutyText(old, cam)).toContain('王保安');
   });
 
   it('zh-CN: validation messages and codes are translated part by part', () => {

@@ -18,6 +18,7 @@ import { ManualClock } from '../../server/patrol/clock.ts';
 import { LockRepo } from '../../server/retention/locks.ts';
 import { Retention, type DiskSpace, type RetentionOptions } from '../../server/retention/retention.ts';
 import { floorBytes } from '../../server/retention/space.ts';
+import { siteIso } from '../../server/util/site-time.ts';
 import { openDb, type Db } from '../../server/store/db.ts';
 import { SegmentRepo } from '../../server/store/segments.ts';
 
@@ -165,7 +166,7 @@ describe('duty log on a full disk', () => {
     w.flush(); // writes work again, but retention has not said space is back: no summary yet
     bus.emit('storage.space_back', { fromMs: NOW - 60_000, toMs: NOW + 5000, freeBytes: 1, totalBytes: 1 });
     const list = duty.list({}).sort((a, b) => a.seq - b.seq);
-    expect(list.map((e) => e.text.split(' — ')[0])).toEqual(['before', 'b', 'c', `Disk full from 2025-06-15 11:59:00Z to 2025-06-15 12:00:05Z`]);
+    expect(list.map((e) => e.text.split(' — ')[0])).toEqual(['before', 'b', 'c', `Disk full from ${siteIso(NOW - 60_000)} to ${siteIso(NOW + 5000)}`]);
     expect(list[3]).toMatchObject({ kind: 'disk_full', data: { writtenLate: 2, lost: 1 } });
     expect(list[1]!.data).toMatchObject({ writtenLate: true, happenedAt: NOW });
   });

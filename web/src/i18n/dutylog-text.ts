@@ -1,8 +1,9 @@
 /**
- * The text of a duty-log entry in the current language. Automatic entries are written by the server in
- * English (sometimes with a Chinese gloss) and sealed on the hash chain as written; the console rebuilds
- * them from the entry's kind and data. Manual entries and corrections are the user's own words. When an entry
- * does not have the expected shape, its stored text is shown.
+ * The text of a duty-log entry in the current language. Automatic entries are stored as a code (`kind`) with
+ * their parameters (`data`), both sealed on the hash chain, next to an English sentence for tools that read the
+ * log as text; the console renders them from kind and data, per reader. Entries written before every parameter
+ * was in `data` (session 8) are read from their English sentence instead. Manual entries and corrections are the
+ * user's own words. When an entry does not have the expected shape, its stored text is shown.
  */
 import type { LogEntry } from '../data/dutylog';
 import { formatDateTime, hasKey, t } from './index';
@@ -10,6 +11,9 @@ import { reasonLabel } from './server-text';
 
 const str = (v: unknown): string => (typeof v === 'string' ? v : v === null || v === undefined ? '' : String(v));
 const num = (v: unknown): number => (typeof v === 'number' ? v : NaN);
+
+/** A parameter from data when the entry has it, else what `old` reads from an older entry's sentence. */
+const param = (d: Record<string, unknown>, key: string, old: () => string): string => (typeof d[key] === 'string' ? (d[key] as string) : old());
 
 /** The user's note that the server appended after " — " following `marker`. */
 function noteAfter(text: string, marker: string): string {
@@ -50,26 +54,27 @@ function build(e: LogEntry, cameraName: (id: string) => string): string | null {
     case 'alarm':
       return t('duty.alarm', { id, kind: alarmKind(str(d.kind)), where: where() });
     case 'alarm_ack':
-      return withNote(t('duty.alarm_ack', { id, where: where() }), noteAfter(e.text, '): acknowledged'));
+      return withNote(t('duty.alarm_ack', { id, where: where() }), param(d, 'note', () => noteAfter(e.text, '): acknowledged')));
     case 'alarm_dispatch': {
-      const m = /\): dispatched to (.*?)(?: — |$)/s.exec(e.text);
-      if (!m) return null;
-      return withNote(t('duty.alarm_dispatch', { id, where: where(), to: m[1]! }), noteAfter(e.text, '): dispatched to '));
+      const to = param(d, 'to', () => /\): dispatched to (.*?)(?: — |$)/s.exec(e.text)?.[1] ?? '');
+      if (!to) return null;
+      return withNote(t('duty.alarm_dispatch', { id, where: where(), to }), param(d, 'note', () => noteAfter(e.text, '): dispatched to ')));
     }
     case 'alarm_resolved':
-      return withNote(t('duty.alarm_resolved', { id, where: where(), outcome: outcomeText(d.outcome) }), noteAfter(e.text, '): resolved as '));
+      return withNote(t('duty.alarm_resolved', { id, where: where(), outcome: outcomeText(d.outcome) }), param(d, 'note', () => noteAfter(e.text, '): resolved as ')));
     case 'dispatch_on_way':
     case 'dispatch_arrived':
     case 'dispatch_handled': {
       const after = durationText(num(d.afterMs));
       const photos = Array.isArray(d.photos) ? d.photos.length : 0;
-      const s = withNote(t(`duty.${e.kind}`, { id, where: where(), guard: str(d.guard), after }), noteAfter(e.text, ' after dispatch'));
+      const guard = str(d.guardName) ? `${str(d.guardName)} (${str(d.guard)})` : str(d.guard);
+      const s = withNote(t(`duty.${e.kind}`, { id, where: where(), guard, after }), param(d, 'note', () => noteAfter(e.text, ' after dispatch')));
       return photos ? t('duty.withParen', { s, text: t('duty.dispatch_photos', { n: photos }) }) : s;
     }
     case 'dispatch_overdue':
       return t('duty.dispatch_overdue', { id, where: where(), guard: str(d.guard), after: durationText(num(d.acceptBy) - num(d.sentAt)) });
     case 'dispatch_request': {
-      const note = e.text.startsWith('dispatch requested: ') ? e.text.slice('dispatch requested: '.length) : '';
+      const note = param(d, 'note', () => (e.text.startsWith('dispatch requested: ') ? e.text.slice('dispatch requested: '.length) : ''));
       return note ? t('duty.withText', { s: t('duty.dispatch_request'), text: note }) : t('duty.dispatch_request');
     }
     case 'camera_offline':
@@ -80,13 +85,13 @@ function build(e: LogEntry, cameraName: (id: string) => string): string | null {
     case 'round_abandoned': {
       const status = e.kind === 'round_completed' ? 'completed' : 'abandoned';
       const i = e.text.indexOf(`: round ${status}`);
-      if (i < 0 || !Array.isArray(d.stops)) return null;
-      const route = e.text.slice(0, i);
+      if ((i < 0 && typeof d.route !== 'string') || !Array.isArray(d.stops)) return null;
+      const route = param(d, 'route', () => e.text.slice(0, i));
       const counts = new Map<string, number>();
       for (const s of d.stops as { outcome?: string | null }[]) counts.set(s.outcome ?? 'not_done', (counts.get(s.outcome ?? 'not_done') ?? 0) + 1);
       const summary = [...counts].map(([k, n]) => `${stopOutcome(k)} ${n}`).join(t('duty.listSep'));
-      let reason = '';
-      if (status === 'abandoned') {
+      let reason = typeof d.reason === 'string' ? d.reason : '';
+      if (status === 'abandoned' && !('reason' in d)) {
         const from = i + `: round ${status} (`.length;
         const to = e.text.lastIndexOf(') — ');
         reason = to > from ? e.text.slice(from, to) : '';
@@ -95,10 +100,15 @@ function build(e: LogEntry, cameraName: (id: string) => string): string | null {
     }
     case 'round_missed': {
       const i = e.text.indexOf(': round due ');
-      if (i < 0) return null;
-      return t('duty.round_missed', { route: e.text.slice(0, i), time: formatDateTime(num(d.slotMs)) });
+      if (i < 0 && typeof d.route !== 'string') return null;
+      return t('duty.round_missed', { route: param(d, 'route', () => e.text.slice(0, i)), time: formatDateTime(num(d.slotMs)) });
     }
     case 'spot_check': {
+      if (typeof d.route === 'string') {
+        const verdict = t(d.verdict === 'agree' ? 'round.agree' : 'round.disagree');
+        const p = { route: d.route, round: str(d.roundId), stop: String(num(d.stop) + 1), camera: str(d.cameraName), outcome: stopOutcome(str(d.outcome)), user: str(d.operator), verdict };
+        return withNote(t('duty.spot_check', p), str(d.note));
+      }
       const m = /^Spot-check of (.*) round (\d+), stop (\d+) \((.*), (\w+) by (.*?)\): (agree|disagree)/s.exec(e.text);
       if (!m) return null;
       const verdict = t(m[7] === 'agree' ? 'round.agree' : 'round.disagree');
@@ -118,9 +128,9 @@ function build(e: LogEntry, cameraName: (id: string) => string): string | null {
       return t('duty.withText', { s, text: str(d.notes) });
     }
     case 'handover_ack': {
-      const m = /^Handover \d+ from (.*) acknowledged by /s.exec(e.text);
-      if (!m) return null;
-      const s = t('duty.handover_ack', { id: str(d.handoverId), from: m[1]!, user: e.authorName });
+      const from = param(d, 'from', () => /^Handover \d+ from (.*) acknowledged by /s.exec(e.text)?.[1] ?? '');
+      if (!from) return null;
+      const s = t('duty.handover_ack', { id: str(d.handoverId), from, user: e.authorName });
       return str(d.note) ? t('duty.withText', { s, text: str(d.note) }) : s;
     }
     case 'equipment_check': {
@@ -128,6 +138,11 @@ function build(e: LogEntry, cameraName: (id: string) => string): string | null {
       let s = t('duty.equipment_check', { date: str(d.date), user: e.authorName, cameras: num(d.cameras), flagged: flagged.length });
       if (flagged.length) s = t('duty.withParen', { s, text: flagged.map((f) => cameraName(str(f.id))).join(t('duty.listSep')) });
       return str(d.note) ? t('duty.withText', { s, text: str(d.note) }) : s;
+    }
+    case 'disk_full': {
+      const extra = [num(d.writtenLate) > 0 ? t('duty.disk_full_late', { n: num(d.writtenLate) }) : '', num(d.lost) > 0 ? t('duty.disk_full_lost', { n: num(d.lost) }) : ''].filter(Boolean);
+      const s = t('duty.disk_full', { from: formatDateTime(num(d.from)), to: formatDateTime(num(d.to)) });
+      return extra.length ? t('duty.withParen', { s, text: extra.join(t('duty.listSep')) }) : s;
     }
     default:
       return null;

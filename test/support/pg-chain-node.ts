@@ -1,12 +1,14 @@
 /**
  * One writer "node" for test/integration/pg-chain.test.ts, run as its own process (`node --import tsx`):
- * opens the database (PostgreSQL URL or SQLite file), says `ready`, waits for `go` on stdin, appends `count`
- * entries (optionally pausing up to `--jitter-ms` after each) to the duty-log chain through ChainStore (server/dutylog/chain-store.ts) and prints one JSON line:
- * { node, entries: [[seq, hash], …], ms }. Any failure: message on stderr, exit 1.
+ * opens the database (PostgreSQL URL or SQLite file), says `ready`, waits for `go` on stdin, migrates it if told
+ * (`--migrate 1`: nodes starting at once on an empty database), appends `--count` entries through ChainStore
+ * (server/dutylog/chain-store.ts; pausing up to `--jitter-ms` after each, printing `at N` every `--progress`)
+ * and prints one JSON line: { node, entries: [[seq, hash], …], ms }. Any failure: message on stderr, exit 1.
  */
 import { createInterface } from 'node:readline';
 import { openSql, type SqlTarget } from '../../server/store/sql/db.ts';
 import { ChainStore } from '../../server/dutylog/chain-store.ts';
+import { migrateSql } from '../../server/store/sql/migrations.ts';
 import { oddData, oddText } from './pg-odd-text.ts';
 
 const args = new Map<string, string>();
@@ -17,14 +19,21 @@ const count = Number(args.get('count') ?? '200');
 const jitterMs = Number(args.get('jitter-ms') ?? '0');
 const target: SqlTarget = args.get('engine') === 'postgres' ? { engine: 'postgres', url: args.get('url')! } : { engine: 'sqlite', file: args.get('file')! };
 
+/** print `at N` after every N-th entry (lets a test kill the node in the middle) */
+const progress = Number(args.get('progress') ?? '0');
+
+const migrate = args.get('migrate') === '1';
+
 const s = openSql(target, { poolSize: 2 });
 const store = new ChainStore(s);
 // connect (and touch the schema) before the start signal, so the timed part is appends only
-await s.db.selectFrom('chain_heads').select('seq').execute();
+if (migrate) await s.db.selectNoFrom((eb) => eb.val(1).as('one')).execute();
+else await s.db.selectFrom('chain_heads').select('seq').execute();
 process.stdout.write('ready\n');
 const rl = createInterface({ input: process.stdin });
 await new Promise<void>((resolve) => rl.once('line', () => resolve()));
 rl.close();
+if (migrate) await migrateSql(s);
 
 const entries: [number, string][] = [];
 const t0 = performance.now();
@@ -40,6 +49,7 @@ try {
       data: oddData(node, i),
     });
     entries.push([e.seq, e.hash]);
+    if (progress > 0 && entries.length % progress === 0) process.stdout.write(`at ${entries.length}\n`);
     if (jitterMs > 0) await new Promise((r) => setTimeout(r, Math.random() * jitterMs));
   }
 } catch (err) {

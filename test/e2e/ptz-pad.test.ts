@@ -116,7 +116,7 @@ describe('the PTZ pad on the single view', () => {
     expect(velocities(n)).toEqual([[0, 0.6, 0], [-1, 1, 0], [0, 0, -1]]);
   });
 
-  it('arrow keys on the focused picture move the camera while held; two arrows = a diagonal', async () => {
+  it('arrow keys on the focused picture move the camera while held; two arrows = a diagonal; losing the focus stops', async () => {
     const n = dome.state.moves.length;
     const stops = dome.state.stops.length;
     await tid(page, 'camera-picture').focus();
@@ -134,6 +134,14 @@ describe('the PTZ pad on the single view', () => {
     await page.keyboard.up('+');
     await waitStops(stops + 2);
     expect(velocities(n).at(-1)).toEqual([0, 0, 1]);
+    // the picture loses the focus while a key is held (Tab away): stop, without waiting for the key's release
+    await page.keyboard.down('ArrowRight');
+    await expect.poll(() => velocities(n).at(-1), { timeout: 3000, interval: 20 }).toEqual([1, 0, 0]);
+    await page.keyboard.press('Tab');
+    await waitStops(stops + 3);
+    await page.keyboard.up('ArrowRight');
+    await sleep(300);
+    expect(dome.state.stops).toHaveLength(stops + 3); // the key's release sends nothing more
   });
 
   it('the presets list moves the dome', async () => {

@@ -223,6 +223,22 @@ describe('duty-log chain on PostgreSQL, 3 writer processes', () => {
     }
   }, PROCESS_TEST_MS);
 
+  test('text PostgreSQL cannot store (U+0000) is refused, nothing is written, the chain goes on', async () => {
+    const url = await cluster.createDatabase('nul');
+    const s2 = openSql({ engine: 'postgres', url });
+    try {
+      await migrateSql(s2);
+      const store = new ChainStore(s2);
+      const entry = (text: string) => ({ category: 'other' as const, kind: 'manual', text, author: { id: 1, name: 'x' } });
+      await store.append(entry('before'));
+      await expect(store.append(entry('nul \u0000 inside'))).rejects.toThrow(/0x00/);
+      expect(await store.verify()).toMatchObject({ ok: true, entries: 1, headMatches: true });
+      expect((await store.append(entry('after'))).seq).toBe(2);
+    } finally {
+      await s2.close();
+    }
+  });
+
   test('edited or removed rows are named; a damaged tip is not extended', async () => {
     await hostile(
       s,

@@ -7,7 +7,10 @@
 import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import pg from 'pg';
 import { openDb, type Db } from '../db.ts';
+import { createLogger } from '../../util/log.ts';
 import type { SqlSchema } from './schema.ts';
+
+const log = createLogger('store');
 
 export type Engine = 'sqlite' | 'postgres';
 
@@ -59,8 +62,8 @@ export interface OpenSqlOptions {
 export function openSql(target: SqlTarget, o: OpenSqlOptions = {}): SqlDb {
   if (target.engine === 'postgres') {
     const pool = new pg.Pool({ connectionString: target.url, max: o.poolSize ?? 4, types: pgTypes, application_name: 'watchpost' });
-    // an idle client that loses its server (restart, network) must not end the process
-    pool.on('error', () => {});
+    // an idle client that loses its server (restart, network) must not end the process; the pool replaces it
+    pool.on('error', (err) => log.warn('idle PostgreSQL connection lost', { err: err.message }));
     const db = new Kysely<SqlSchema>({ dialect: new PostgresDialect({ pool }) });
     return { engine: 'postgres', db, close: () => db.destroy() };
   }

@@ -125,6 +125,7 @@ async function main(): Promise<void> {
     alarms,
     bus,
     liveDir: (id) => media.liveDir(id),
+    llRing: (id) => media.llRing(id, 'live'),
     ffmpegPath: ff.ffmpegPath,
     settings: cfg.analytics,
   });

@@ -11,58 +11,11 @@
  * default with realtime) keeps reading and discards the oldest frame, counted in stats.dropped.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import type { Writable } from 'node:stream';
 import { createLogger } from '../util/log.ts';
-import { INPUT_SIZE } from './preprocess.ts';
+import { frameArgs, isUrl, parseInputVideo, parseShowinfo, type Frame, type FrameSourceOptions, type FrameStats } from './frame-args.ts';
 
-export interface Frame {
-  data: Buffer;
-  width: number;
-  height: number;
-  order: 'bgr';
-  sourceWidth: number;
-  sourceHeight: number;
-  /** presentation time in video seconds */
-  t: number;
-  /** frame number in this stream (0-based, counts dropped frames too) */
-  index: number;
-  /** Date.now() when the frame was read */
-  receivedAt: number;
-  /**
-   * Hand the pixel buffer back to its source for the next frame once nothing reads `data` any more
-   * (the live scheduler and analyzeVideo do; skipping it is safe, the buffer is then garbage collected).
-   * A 390 KB buffer per frame at 16 cameras × 2 fps was most of the server's garbage.
-   */
-  release?: () => void;
-}
-
-export interface FrameSourceOptions {
-  input: string;
-  /** analysis rate; default 5. In keyframe mode it is a maximum (frames closer than 1/fps are skipped). */
-  fps?: number;
-  /** decode only key frames (-skip_frame nokey), for live streams with short GOPs */
-  keyframesOnly?: boolean;
-  /** output size; default: the source letterboxed into `letterboxTo` (416) keeping aspect */
-  width?: number;
-  height?: number;
-  letterboxTo?: number;
-  /** read a file at its native rate (-re); live inputs are real time anyway */
-  realtime?: boolean;
-  /** default 'drop-oldest' when realtime or not a file, else 'block' */
-  overflow?: 'block' | 'drop-oldest';
-  maxQueue?: number;
-  ffmpegPath?: string;
-  /** extra input options (before -i); rtsp:// gets -rtsp_transport tcp unless given here */
-  inputArgs?: string[];
-  /** decoder threads (default 1: inference needs the other core) */
-  threads?: number;
-}
-
-export interface FrameStats {
-  /** frames handed to the queue */
-  frames: number;
-  /** frames discarded by 'drop-oldest' because the consumer was behind */
-  dropped: number;
-}
+export { frameArgs, type Frame, type FrameSourceOptions, type FrameStats } from './frame-args.ts';
 
 const log = createLogger('analytics');
 
@@ -80,31 +33,6 @@ export class FrameSourceError extends Error {
 const MAX_UNPARSED = 128 << 20;
 /** released frame buffers kept for reuse per source */
 const FREE_MAX = 4;
-const isUrl = (s: string) => /^[a-z][a-z0-9+.-]*:\/\//i.test(s);
-
-/** The ffmpeg argument list (pure; exported for tests). */
-export function frameArgs(o: FrameSourceOptions): string[] {
-  const args = ['-hide_banner', '-nostdin', '-nostats', '-loglevel', 'info'];
-  if (o.realtime && !isUrl(o.input)) args.push('-re');
-  if (o.input.startsWith('rtsp://') && !(o.inputArgs ?? []).includes('-rtsp_transport')) args.push('-rtsp_transport', 'tcp');
-  args.push(...(o.inputArgs ?? []));
-  args.push('-threads', String(o.threads ?? 1));
-  if (o.keyframesOnly) args.push('-skip_frame', 'nokey');
-  args.push('-i', o.input, '-an', '-sn', '-dn');
-  const filters: string[] = [];
-  if (!o.keyframesOnly) filters.push(`fps=${o.fps ?? 5}`);
-  if (o.width && o.height) filters.push(`scale=${o.width}:${o.height}`);
-  else {
-    const s = o.letterboxTo ?? INPUT_SIZE;
-    filters.push(`scale=${s}:${s}:force_original_aspect_ratio=decrease`);
-  }
-  filters.push('showinfo=checksum=0');
-  args.push('-vf', filters.join(','), '-fps_mode', 'passthrough', '-f', 'rawvideo', '-pix_fmt', 'bgr24', 'pipe:1');
-  return args;
-}
-
-const SHOWINFO = /Parsed_showinfo.*\bn:\s*(\d+).*\bpts_time:\s*(-?[\d.]+|NOPTS).*\bs:(\d+)x(\d+)/;
-const INPUT_VIDEO = /^\s*Stream #0:\d+.*: Video: .*?, (\d{2,5})x(\d{2,5})/;
 
 export class FrameSource implements AsyncIterable<Frame> {
   readonly stats: FrameStats = { frames: 0, dropped: 0 };
@@ -135,8 +63,10 @@ export class FrameSource implements AsyncIterable<Frame> {
   start(): this {
     if (this.child) return this;
     const bin = this.o.ffmpegPath ?? process.env.FFMPEG_PATH ?? 'ffmpeg';
-    const child = spawn(bin, frameArgs(this.o), { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(bin, frameArgs(this.o), { stdio: [this.o.stdin ? 'pipe' : 'ignore', 'pipe', 'pipe'] });
     this.child = child;
+    // ffmpeg gone (or closed its input): writes fail with EPIPE, which is its exit, reported on 'close'
+    child.stdin?.on('error', () => undefined);
     let line = '';
     child.stderr!.setEncoding('utf8');
     child.stderr!.on('data', (s: string) => {
@@ -161,17 +91,13 @@ export class FrameSource implements AsyncIterable<Frame> {
   }
 
   private onLine(l: string): void {
-    const m = SHOWINFO.exec(l);
+    const m = parseShowinfo(l);
     if (m) {
-      const t = m[2] === 'NOPTS' ? Number.NaN : Number(m[2]);
-      this.times.push({ t, w: Number(m[3]), h: Number(m[4]) });
+      this.times.push(m);
       this.drain();
       return;
     }
-    if (!this.src) {
-      const v = INPUT_VIDEO.exec(l);
-      if (v) this.src = { w: Number(v[1]), h: Number(v[2]) };
-    }
+    this.src ??= parseInputVideo(l);
     if (l.trim() && !l.includes('Parsed_showinfo')) {
       this.tail.push(l.trim());
       if (this.tail.length > 20) this.tail.shift();
@@ -268,6 +194,14 @@ export class FrameSource implements AsyncIterable<Frame> {
       log.warn('frame source failed', { input: this.o.input, error: err.message });
     }
     this.wake();
+  }
+
+  /** ffmpeg's stdin (only with `stdin: true`), while it runs */
+  get input(): Writable | undefined {
+    return this.closed || this.done ? undefined : (this.child?.stdin ?? undefined);
+  }
+  get pid(): number | undefined {
+    return this.child?.pid;
   }
 
   /** Next frame, or null at the end of the input; throws if ffmpeg failed. */

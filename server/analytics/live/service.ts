@@ -6,6 +6,7 @@
  */
 import type { CameraConfig } from '../../cameras/types.ts';
 import type { EventBus } from '../../events/bus.ts';
+import type { PartRing } from '../../media/llhls/part-ring.ts';
 import { annotateFrame } from '../../alarms/annotate.ts';
 import type { ZoneRepo } from '../../alarms/repo.ts';
 import type { AlarmService } from '../../alarms/service.ts';
@@ -22,6 +23,7 @@ import { runningScenes, setRunningScenes } from './running.ts';
 import { CHANGED_AREA_ID, changedArea, tamperStatus, WHOLE_VIEW } from './alarm-parts.ts';
 import { Scheduler, type Lane } from './scheduler.ts';
 import { CameraTap } from './tap.ts';
+import { VideoClock } from './clock.ts';
 
 const log = createLogger('alarms');
 
@@ -41,6 +43,8 @@ export interface LiveAnalyticsOptions {
   alarms: AlarmService;
   bus: EventBus;
   liveDir: (cameraId: string) => string;
+  /** the camera's LL-HLS ring of its live stream, when it has one: frames from memory, on the PDT clock */
+  llRing?: (cameraId: string) => PartRing | undefined;
   ffmpegPath?: string;
   settings: AnalyticsSettings;
 }
@@ -52,8 +56,8 @@ interface Watch {
   tap: CameraTap;
   zones: Zone[];
   key: string;
-  /** epoch ms of video time 0 (receivedAt − t), from the newest frame */
-  offsetMs: number;
+  /** video time → wall clock: the LL-HLS PDT clock for frames from the ring, else receivedAt − t (clock.ts) */
+  clock: VideoClock;
   /** Date.now() when the open alarms' last_seen was last stored */
   seenAt: number;
 }
@@ -129,6 +133,7 @@ export class LiveAnalytics {
     const tap = new CameraTap({
       cameraId,
       liveDir: this.o.liveDir(cameraId),
+      ring: this.o.llRing ? () => this.o.llRing!(cameraId) : undefined,
       fps: tamperOnly ? Math.min(TAMPER_ONLY_FPS, this.o.settings.fps) : this.o.settings.fps,
       keyframesOnly: tamperOnly || this.o.settings.keyframesOnly,
       ffmpegPath: this.o.ffmpegPath,
@@ -139,7 +144,7 @@ export class LiveAnalytics {
         else f.release?.();
       },
     });
-    this.watches.set(cameraId, { tap, zones, key: JSON.stringify(zones), offsetMs: Date.now(), seenAt: 0 });
+    this.watches.set(cameraId, { tap, zones, key: JSON.stringify(zones), clock: new VideoClock(), seenAt: 0 });
     tap.start();
     log.info(tamperOnly ? 'watching camera for tamper (no zones)' : 'analysing camera', { camera: cameraId, zones: zones.length, fps: this.o.settings.fps, keyframesOnly: this.o.settings.keyframesOnly });
   }
@@ -165,19 +170,19 @@ export class LiveAnalytics {
   private async onStep(lane: Lane, frame: Frame, step: StepResult): Promise<void> {
     const w = this.watches.get(lane.cameraId);
     if (!w) return;
-    w.offsetMs = frame.receivedAt - frame.t * 1000;
+    w.clock.note(frame);
     if (step.events.length) await this.handle(lane.cameraId, w, step.events, frame, step);
     if (frame.receivedAt - w.seenAt >= SEEN_EVERY_MS) {
       w.seenAt = frame.receivedAt;
       for (const a of lane.analyzer.openAlarms) {
         const id = this.ids.get(a.id);
-        if (id !== undefined) this.o.alarms.seen(id, frame.receivedAt);
+        if (id !== undefined) this.o.alarms.seen(id, w.clock.wall(frame.t));
       }
     }
   }
 
   private async handle(cameraId: string, w: Watch, events: RuleEvent[], frame?: Frame, step?: StepResult): Promise<void> {
-    const wall = (t: number) => Math.round(w.offsetMs + t * 1000);
+    const wall = (t: number) => w.clock.wall(t);
     for (const { kind, alarm } of events) {
       if (kind === 'end') {
         const id = this.ids.get(alarm.id);

@@ -9,46 +9,9 @@
  */
 
 import type { Fragment, InitSegment } from './fmp4-boxes.ts';
+import type { Part, RingListener, RingOptions, Segment } from './part-types.ts';
 
-export interface Part {
-  /** global, monotonic: the part's URI is ll_p<id>.m4s */
-  id: number;
-  msn: number;
-  /** index within its segment */
-  index: number;
-  data: Buffer;
-  durationSec: number;
-  independent: boolean;
-  /** wall clock of the part's first frame, ms */
-  pdtMs: number;
-}
-
-export interface Segment {
-  msn: number;
-  parts: Part[];
-  durationSec: number;
-  complete: boolean;
-  /** a new init (ffmpeg restarted) begins with this segment */
-  discontinuity: boolean;
-  initId: number;
-  bytes: number;
-  /** the whole segment, built once it is complete */
-  data?: Buffer;
-}
-
-export interface RingOptions {
-  minSegmentSeconds: number;
-  /** declared part target; raised (never lowered) when ffmpeg's parts come out longer */
-  partTargetSeconds: number;
-  maxSegments?: number;
-  maxBytes?: number;
-  /** a segment is closed even without a key frame at this length (camera with a very long GOP) */
-  maxSegmentSeconds?: number;
-  /** numbering starts here (default 0); see LlHub for the clock-based start */
-  firstMsn?: number;
-  firstPartId?: number;
-  now?: () => number;
-}
+export type { Part, RingListener, RingOptions, Segment } from './part-types.ts';
 
 /** PART-TARGET is never raised beyond this, whatever ffmpeg delivers */
 export const MAX_PART_TARGET = 0.5;
@@ -71,6 +34,7 @@ export class PartRing {
   private maxPart: number;
   private maxSeg = 1;
   private waiters = new Set<Waiter>();
+  private readonly listeners = new Set<RingListener>();
   private readonly now: () => number;
   /** fragments dropped while waiting for an init or a first key frame */
   dropped = 0;
@@ -119,6 +83,7 @@ export class PartRing {
     this.discontinuityNext = this.nextMsn > this.firstMsn;
     this.ended = false;
     this.closed = false;
+    this.tell((l) => l.onInit?.(i.data, this.initId));
   }
 
   initData(id: number): Buffer | undefined {
@@ -129,6 +94,18 @@ export class PartRing {
   }
 
   /**
+   * Follow the stream: the listener hears every init, part and end from now on (nothing from the past:
+   * the current init, if live, is initData(currentInitId)). Returns the unsubscribe function.
+   */
+  subscribe(l: RingListener): () => void {
+    this.listeners.add(l);
+    return () => this.listeners.delete(l);
+  }
+  get subscribers(): number {
+    return this.listeners.size;
+  }
+
+  /**
    * ffmpeg is gone: close the open segment; the next stream starts after a discontinuity. Blocked requests
    * keep waiting (a restart takes a second or two), up to their own timeout.
    */
@@ -136,6 +113,7 @@ export class PartRing {
     this.closeOpen();
     this.ended = true;
     this.notify();
+    this.tell((l) => l.onEnd?.());
   }
 
   /**
@@ -176,6 +154,8 @@ export class PartRing {
       durationSec: f.durationSec,
       independent: f.independent,
       pdtMs: at - f.durationSec * 1000,
+      startSec: f.startSec,
+      initId: this.initId,
     };
     seg.parts.push(part);
     seg.durationSec += f.durationSec;
@@ -186,6 +166,7 @@ export class PartRing {
     this.maxSeg = Math.max(this.maxSeg, seg.durationSec);
     this.trim();
     this.notify();
+    this.tell((l) => l.onPart?.(part));
     return part;
   }
 
@@ -231,6 +212,16 @@ export class PartRing {
   private drop(): undefined {
     this.dropped++;
     return undefined;
+  }
+
+  private tell(f: (l: RingListener) => void): void {
+    for (const l of [...this.listeners]) {
+      try {
+        f(l);
+      } catch {
+        this.listeners.delete(l);
+      }
+    }
   }
 
   private notify(): void {

@@ -66,7 +66,7 @@ beforeAll(async () => {
     startRtspServer({ width: 320, height: 240, fps: 10, codec: 'h265', mounts: ['main', 'sub'] }),
   ]);
   wp = await startWatchpost({
-    configYaml: ['storage: {segmentSeconds: 2}', 'cameras:', `  - {id: yard, name: "院子 Yard", url: "${rtsp.url()}"}`].join('\n'),
+    configYaml: ['storage: {segmentSeconds: 2}', 'media: {rtspTimeoutSeconds: 2}', 'cameras:', `  - {id: yard, name: "院子 Yard", url: "${rtsp.url()}"}`].join('\n'),
   });
   cookie = await login(wp.url, 'admin', wp.adminPassword);
   const until = Date.now() + 60_000;
@@ -206,4 +206,11 @@ describe('LL-HLS of a transcoded (H.265) live stream', () => {
     expect((await get('/hls/porch/main/index.m3u8?ll=1')).status).toBe(404);
     expect((await get('/hls/porch/main/index.m3u8')).status).toBe(404);
   }, 60_000);
+
+  it('the teed pipeline keeps its camera online: the disk playlist keeps the stall watchdog fed, no restart', async () => {
+    const cam = (await (await get('/api/cameras/yard')).json()) as { status: string };
+    expect(cam.status).toBe('online');
+    expect(wp.output()).not.toMatch(/"camera":"(yard|porch)"[^\n]*pipeline (failed|stalled)/);
+    expect(wp.output()).not.toMatch(/LL-HLS stream unreadable/);
+  });
 });

@@ -2,6 +2,7 @@ import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { z } from 'zod';
 import { AppError } from '../util/errors.ts';
 import { createLogger } from '../util/log.ts';
+import { fieldsFromMessage, fieldsFromZod } from './error-fields.ts';
 
 const log = createLogger('http');
 
@@ -22,7 +23,7 @@ export function parseBody<T extends z.ZodType>(schema: T, body: unknown): z.infe
     throw new AppError(400, 'invalid_request', 'expected a JSON object body (Content-Type: application/json)');
   }
   const r = schema.safeParse(body);
-  if (!r.success) throw new AppError(400, 'invalid_request', describeZodError(r.error));
+  if (!r.success) throw new AppError(400, 'invalid_request', describeZodError(r.error), {}, { fields: fieldsFromZod(r.error) });
   return r.data;
 }
 
@@ -38,7 +39,9 @@ export const errorHandler: ErrorRequestHandler = (err, req, res, _next) => {
   }
   if (err instanceof AppError) {
     for (const [k, v] of Object.entries(err.headers)) res.setHeader(k, v);
-    res.status(err.status).json({ error: { ...err.details, code: err.code, message: err.message } });
+    // a route's own 400 ("note: describe the anomaly") gets its problems as codes too (error-fields.ts)
+    const fields = err.status === 400 && !err.details.fields && (err.code === 'invalid_request' || err.code === 'weak_password') ? { fields: fieldsFromMessage(err.message) } : {};
+    res.status(err.status).json({ error: { ...err.details, ...fields, code: err.code, message: err.message } });
     return;
   }
   const e = err as { type?: string; status?: number; message?: string };

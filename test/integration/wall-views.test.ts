@@ -70,6 +70,16 @@ describe('wall views', () => {
     expect((await bad({ name: 'a', layout: 4, tiles: [] })).message).toContain('tiles: at least one tile');
     expect((await bad({ name: 'a', layout: 4, tiles: ['gate'], extra: 1 })).message).toContain('unknown field extra');
     expect(await bad({ name: 'a', layout: 4, tiles: ['nope'] })).toMatchObject({ code: 'unknown_camera', message: 'tiles.0: unknown camera "nope"' });
+    // the same problems as codes with parameters, for the console's language (issue K)
+    expect((await bad({ name: '', layout: 5, tiles: [], extra: 1 })).fields).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ path: 'name', code: 'required' }),
+        expect.objectContaining({ path: 'layout', code: 'one_of', params: { values: '1, 4, 6, 8, 9, 16, 25' } }),
+        expect.objectContaining({ path: 'tiles', code: 'too_few', params: { n: 1 } }),
+        expect.objectContaining({ path: '', code: 'unknown_fields', params: { fields: 'extra' } }),
+      ]),
+    );
+    expect((await bad({ name: '名'.repeat(51), layout: 4, tiles: ['gate'] })).fields).toEqual([{ path: 'name', code: 'too_long', params: { n: 50 }, message: 'at most 50 characters' }]);
     expect((await call('POST', '/api/wall-views', { cookie: c.op2, json: { name: '名'.repeat(50), layout: 4, tiles: ['gate'] } })).status).toBe(201);
   });
 

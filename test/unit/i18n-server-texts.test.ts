@@ -5,12 +5,14 @@
  * server/patrol/*.ts, server/http/routes/equipment.ts and server/media/classify.ts.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
+import { fieldsFromMessage } from '../../server/http/error-fields.ts';
 
 // web/src is type-checked by web/tsconfig.json (browser settings): loaded by a path the root project does not follow
 type I18n = { setLang(lang: 'zh-CN' | 'en'): void };
 type Entry = { kind: string; text: string; cameraId: string | null; authorName: string; data: Record<string, unknown> };
 type Duty = { dutyLineText(text: string): string; markerLabel(m: { kind: string; label: string }): string; dutyText(e: Entry, cameraName?: (id: string) => string): string };
-type Errors = { validationText(message: string): string | null };
+type Problem = { path: string; code: string; params?: Record<string, string | number>; message: string };
+type Errors = { problemsText(fields: Problem[] | undefined): string | null };
 type Server = {
   cameraDetailText(s: string): string;
   gapReasonText(s: string): string;
@@ -102,10 +104,14 @@ describe('server texts in the console language', () => {
   });
 
   it('zh-CN: validation messages and codes are translated part by part', () => {
-    expect(errors.validationText('url: must be an rtsp:// or rtsps:// URL (got http)')).toBe('地址：必须是 rtsp:// 或 rtsps:// 地址');
-    expect(errors.validationText('password: at least 10 characters; name: is required')).toBe('密码：至少 10 个字符；名称：必填');
-    expect(errors.validationText('stops.0.cameraId: Too small: expected string to have >=1 characters')).toBe('摄像机：至少 1 个字符');
-    expect(errors.validationText('something the console does not know')).toBeNull();
+    // the server turns its English text into codes with parameters (error-fields.ts); the console renders the codes
+    const zh = (message: string) => errors.problemsText(fieldsFromMessage(message));
+    expect(zh('url: must be an rtsp:// or rtsps:// URL (got http)')).toBe('地址：必须是 rtsp:// 或 rtsps:// 地址');
+    expect(zh('password: at least 10 characters; name: is required')).toBe('密码：至少 10 个字符；名称：必填');
+    expect(zh('stops.0.cameraId: Too small: expected string to have >=1 characters')).toBe('摄像机：至少 1 个字符');
+    expect(zh('something the console does not know')).toBeNull();
+    expect(errors.problemsText([{ path: 'note', code: 'anomaly_note', message: 'whatever the English was' }])).toBe('备注：请描述异常情况');
+    expect(errors.problemsText([{ path: 'name', code: 'too_long', params: { n: 64 }, message: '' }])).toBe('名称：最多 64 个字符');
     expect(server.cameraDetailText('connection refused')).toBe('连接被拒绝');
     expect(server.cameraDetailText('no new recording segment for 12 s')).toBe('12 秒内没有新的录像片段');
     expect(server.sceneReasonText('the whole picture changed (lights or day/night switch): learning again')).toBe('整个画面发生变化（灯光或日夜切换），正在重新学习');

@@ -1,5 +1,15 @@
 /** fetch wrapper for the Watchpost JSON API. */
 
+export type { FieldProblem } from '../../../shared/wire/errors';
+import type { FieldProblem } from '../../../shared/wire/errors';
+
+/** The `fields` of an error body, when it is a list of problems. */
+export function problemsOf(v: unknown): FieldProblem[] | undefined {
+  if (!Array.isArray(v)) return undefined;
+  const ok = v.every((p) => p && typeof p === 'object' && typeof (p as FieldProblem).path === 'string' && typeof (p as FieldProblem).code === 'string');
+  return ok ? (v as FieldProblem[]) : undefined;
+}
+
 export class ApiError extends Error {
   constructor(
     /** HTTP status; 0 for a network failure (server down, connection reset). */
@@ -9,6 +19,8 @@ export class ApiError extends Error {
     message: string,
     /** Seconds from a Retry-After header (429). */
     readonly retryAfter?: number,
+    /** A 400's validation problems as codes with parameters (shared/wire/errors.ts). */
+    readonly fields?: FieldProblem[],
   ) {
     super(message);
     this.name = 'ApiError';
@@ -75,11 +87,11 @@ export async function api<T>(method: string, path: string, opts: ApiOptions = {}
   }
 
   if (!res.ok) {
-    const e = (data as { error?: { code?: unknown; message?: unknown } } | undefined)?.error;
+    const e = (data as { error?: { code?: unknown; message?: unknown; fields?: unknown } } | undefined)?.error;
     const code = typeof e?.code === 'string' ? e.code : `http_${res.status}`;
     const message = typeof e?.message === 'string' ? e.message : res.statusText || code;
     if (res.status === 401 && !opts.noAuthSignal) signalUnauthorized();
-    throw new ApiError(res.status, code, message, parseRetryAfter(res.headers.get('retry-after')));
+    throw new ApiError(res.status, code, message, parseRetryAfter(res.headers.get('retry-after')), problemsOf(e?.fields));
   }
   return data as T;
 }

@@ -4,7 +4,7 @@
  * guard accounts to pick from, dispatch pop-ups on the wall (an alarm's dispatch shows again at each new step until
  * dismissed), and the response times for compliance.
  */
-import { ApiError, api, signalUnauthorized } from './api';
+import { ApiError, api, problemsOf, signalUnauthorized } from './api';
 import { onSseEvent } from './sse';
 import { session } from './session';
 import { Store } from './store';
@@ -93,10 +93,10 @@ export async function uploadPhoto(id: number, original: Blob): Promise<DispatchV
   } catch (err) {
     throw new ApiError(0, 'network', err instanceof Error ? err.message : String(err));
   }
-  const data = (await res.json().catch(() => undefined)) as (DispatchView & { error?: { code?: string; message?: string } }) | undefined;
+  const data = (await res.json().catch(() => undefined)) as (DispatchView & { error?: { code?: string; message?: string; fields?: unknown } }) | undefined;
   if (!res.ok) {
     if (res.status === 401) signalUnauthorized();
-    throw new ApiError(res.status, data?.error?.code ?? `http_${res.status}`, data?.error?.message ?? res.statusText);
+    throw new ApiError(res.status, data?.error?.code ?? `http_${res.status}`, data?.error?.message ?? res.statusText, undefined, problemsOf(data?.error?.fields));
   }
   upsertMine(data!);
   return data!;

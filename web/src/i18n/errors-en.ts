@@ -59,6 +59,7 @@ export const errorsEn = {
   'error.msg.tooMany': 'at most {n}',
   'error.msg.invalid': 'invalid value',
   'error.msg.unknownFields': 'unknown fields: {fields}',
+  'error.msg.oneOf': 'one of {values}',
   'error.msg.rtspUrl': 'must be an rtsp:// or rtsps:// URL',
   'error.msg.httpUrl': 'must be an http:// or https:// URL',
   'error.msg.noCredentialsInUrl': 'put the credentials in user name and password, not in the URL',

@@ -57,6 +57,7 @@ export const errorsZhCN: Record<keyof typeof errorsEn, string> = {
   'error.msg.tooMany': '最多 {n} 项',
   'error.msg.invalid': '取值无效',
   'error.msg.unknownFields': '未知字段：{fields}',
+  'error.msg.oneOf': '只能是以下之一：{values}',
   'error.msg.rtspUrl': '必须是 rtsp:// 或 rtsps:// 地址',
   'error.msg.httpUrl': '必须是 http:// 或 https:// 地址',
   'error.msg.noCredentialsInUrl': '请把用户名和密码填在对应的栏中，不要写在地址里',

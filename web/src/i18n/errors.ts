@@ -1,51 +1,52 @@
-import { ApiError } from '../data/api';
+import { ApiError, type FieldProblem } from '../data/api';
 import { getLang, hasKey, t, type MessageKey } from './index';
 
-/** Validation messages the server writes (zod schemas, route checks) → their key. */
-const MESSAGES: [RegExp, MessageKey | ((m: RegExpExecArray) => string)][] = [
-  [/^is required$/, 'error.msg.required'],
-  [/^must be an rtsp:\/\/ or rtsps:\/\/ URL/, 'error.msg.rtspUrl'],
-  [/^must be an http:\/\/ or https:\/\/ URL/, 'error.msg.httpUrl'],
-  [/^put the credentials in username and password, not in the URL$/, 'error.msg.noCredentialsInUrl'],
-  [/^lowercase letters, digits, - and _/, 'error.msg.cameraId'],
-  [/^must be HH:MM/, 'error.msg.hhmm'],
-  [/^(?:must be )?YYYY-MM-DD$/, 'error.msg.date'],
-  [/^a route needs at least one stop$/, 'error.msg.oneStop'],
-  [/^pick at least one camera$/, 'error.msg.pickCamera'],
-  [/^say why this footage is exported/, 'error.msg.exportReason'],
-  [/^say why this footage must be kept/, 'error.msg.lockReason'],
-  [/^say why the lock is released/, 'error.msg.releaseReason'],
-  [/^polygon needs at least 3 points$/, 'error.msg.polygon'],
-  [/^write what the next shift must know$/, 'error.msg.handoverNotes'],
-  [/^describe the anomaly$/, 'error.msg.anomalyNote'],
-  [/^say what you disagree with$/, 'error.msg.disagreeNote'],
-  [/^skipping a stop needs a reason$/, 'error.msg.skipReason'],
-  [/^abandoning a round needs a reason$/, 'error.msg.abandonReason'],
-  [/^who is sent must not be empty$/, 'error.msg.dispatchTo'],
-  [/^not a valid URL/, 'error.msg.notValidUrl'],
-  // the password policy (server/auth/password-policy.ts)
-  [/^at least (\d+) characters$/, (m) => t('error.msg.password.short', { n: m[1]! })],
-  [/^at most 500 characters$/, 'error.msg.password.long'],
-  [/^must not be the user name$/, 'error.msg.password.username'],
-  [/^is a common password/, 'error.msg.password.common'],
-  [/^is too easy to guess/, 'error.msg.password.guessable'],
-  [/^choose a new password$/, 'error.msg.password.same'],
-  [/^expected a string of at most (\d+) characters$/, (m) => t('error.msg.tooLong', { n: m[1]! })],
-  // zod's own messages
-  [/^Too small: expected string to have >=(\d+) characters?$/, (m) => t('error.msg.tooShort', { n: m[1]! })],
-  [/^Too big: expected string to have <=(\d+) characters?$/, (m) => t('error.msg.tooLong', { n: m[1]! })],
-  [/^Too small: expected array to have >=(\d+) items?$/, (m) => t('error.msg.tooFew', { n: m[1]! })],
-  [/^Too big: expected array to have <=(\d+) items?$/, (m) => t('error.msg.tooMany', { n: m[1]! })],
-  [/^(?:Invalid|Too small|Too big)/, 'error.msg.invalid'],
-  [/^unknown fields? (.*)$/, (m) => t('error.msg.unknownFields', { fields: m[1]! })],
-];
+/** A validation problem's code (server/http/error-fields.ts) → its text; `n`, `fields` come from its params. */
+const PROBLEM_KEYS: Partial<Record<string, MessageKey>> = {
+  required: 'error.msg.required',
+  rtsp_url: 'error.msg.rtspUrl',
+  http_url: 'error.msg.httpUrl',
+  no_credentials_in_url: 'error.msg.noCredentialsInUrl',
+  camera_id: 'error.msg.cameraId',
+  hhmm: 'error.msg.hhmm',
+  date: 'error.msg.date',
+  one_stop: 'error.msg.oneStop',
+  pick_camera: 'error.msg.pickCamera',
+  export_reason: 'error.msg.exportReason',
+  lock_reason: 'error.msg.lockReason',
+  release_reason: 'error.msg.releaseReason',
+  polygon: 'error.msg.polygon',
+  handover_notes: 'error.msg.handoverNotes',
+  anomaly_note: 'error.msg.anomalyNote',
+  disagree_note: 'error.msg.disagreeNote',
+  skip_reason: 'error.msg.skipReason',
+  abandon_reason: 'error.msg.abandonReason',
+  dispatch_to: 'error.msg.dispatchTo',
+  not_valid_url: 'error.msg.notValidUrl',
+  password_short: 'error.msg.password.short',
+  password_long: 'error.msg.password.long',
+  password_username: 'error.msg.password.username',
+  password_common: 'error.msg.password.common',
+  password_guessable: 'error.msg.password.guessable',
+  password_same: 'error.msg.password.same',
+  too_short: 'error.msg.tooShort',
+  too_long: 'error.msg.tooLong',
+  too_few: 'error.msg.tooFew',
+  too_many: 'error.msg.tooMany',
+  too_small: 'error.msg.tooFew',
+  too_big: 'error.msg.tooMany',
+  invalid: 'error.msg.invalid',
+  unknown_fields: 'error.msg.unknownFields',
+  one_of: 'error.msg.oneOf',
+};
 
-function messagePart(msg: string): string | null {
-  for (const [re, to] of MESSAGES) {
-    const m = re.exec(msg);
-    if (m) return typeof to === 'function' ? to(m) : t(to);
-  }
-  return null;
+/** One problem's message without its field, in the current language; null for a code the console does not know. */
+export function problemMessage(p: FieldProblem): string | null {
+  const key = PROBLEM_KEYS[p.code];
+  if (!key) return null;
+  const params: Record<string, string | number> = {};
+  for (const [k, v] of Object.entries(p.params ?? {})) params[k] = v;
+  return t(key, params);
 }
 
 /** "stops.0.cameraId" → the label of "cameraId". */
@@ -56,23 +57,16 @@ function fieldLabel(path: string): string {
 }
 
 /**
- * A server validation message ("password: at least 10 characters; url: must be an rtsp:// …") in the current
- * language; null when a part of it is not known (the caller then shows the server's text).
+ * A 400's problems ("password: at least 10 characters; url: must be an rtsp:// …") in the current language, from
+ * their codes; null when one of them is not known (the caller then shows the server's text).
  */
-export function validationText(message: string): string | null {
-  const parts = message.split('; ');
+export function problemsText(fields: readonly FieldProblem[] | undefined): string | null {
+  if (!fields?.length) return null;
   const out: string[] = [];
-  for (const p of parts) {
-    const whole = messagePart(p);
-    if (whole) {
-      out.push(whole);
-      continue;
-    }
-    const i = p.indexOf(': ');
-    if (i < 0) return null;
-    const text = messagePart(p.slice(i + 2));
-    if (!text) return null;
-    out.push(t('error.fieldMessage', { field: fieldLabel(p.slice(0, i)), message: text }));
+  for (const p of fields) {
+    const text = problemMessage(p);
+    if (text === null) return null;
+    out.push(p.path ? t('error.fieldMessage', { field: fieldLabel(p.path), message: text }) : text);
   }
   return out.join(t('error.listSep'));
 }
@@ -127,7 +121,7 @@ function serverText(err: ApiError): string {
   }
   if (err.code === 'rate_limited') return err.retryAfter ? t('error.rate_limited', { s: err.retryAfter }) : t('error.rate_limitedPlain');
   if (key) return t(key);
-  const v = err.message ? validationText(err.message) : null;
+  const v = problemsText(err.fields);
   if (v) return v;
   return t('error.invalid', { message: err.message || err.code });
 }

@@ -1,12 +1,12 @@
 /**
  * A failed patrol request as errors per form field (issue K: "errors next to the field, not at the top of the
- * page"). The server's 400 lists its problems as "path: message; path: message" (server/http/errors.ts); each
- * part whose path names a field of the form goes under that field, translated like errors.ts does, and what is
+ * page"). The server's 400 lists its problems in `fields`, each with its path and a code (server/http/error-fields.ts);
+ * each problem whose path names a field of the form goes under that field, in the console's language, and what is
  * left is the form's own error.
  */
-import { ApiError } from '../data/api';
+import { ApiError, type FieldProblem } from '../data/api';
 import { CHECKLIST_INCOMPLETE } from '../data/patrol';
-import { errorMessage, validationText } from './errors';
+import { errorMessage, problemMessage } from './errors';
 import { getLang, t } from './index';
 
 export interface FormErrors {
@@ -21,9 +21,9 @@ export const NO_ERRORS: FormErrors = { fields: {}, form: '' };
 /** "stops.1.checklist.0" → "stops.1.checklist" (the checklist is one textarea); other paths stay as they are. */
 const fieldKey = (path: string): string => path.replace(/^(stops\.\d+\.checklist)\.\d+$/, '$1');
 
-/** One validation message, translated when known; the server's text otherwise. */
-function messageText(msg: string): string {
-  const text = validationText(msg) ?? msg;
+/** One validation problem, translated when its code is known; the server's text otherwise. */
+function messageText(p: FieldProblem): string {
+  const text = problemMessage(p) ?? p.message;
   return getLang() === 'en' ? text.charAt(0).toUpperCase() + text.slice(1) : text;
 }
 
@@ -38,15 +38,15 @@ export function formErrors(err: unknown, known: (key: string) => boolean): FormE
   if (!(err instanceof ApiError)) return { fields: {}, form: errorMessage(err) };
   if (err.code === CHECKLIST_INCOMPLETE && known('checks')) return { fields: { checks: checklistIncompleteText(err.message) }, form: '' };
   if (err.code === 'unknown_camera' && known('stops')) return { fields: { stops: errorMessage(err) }, form: '' };
-  if (err.code !== 'invalid_request' || !err.message) return { fields: {}, form: errorMessage(err) };
+  if (err.code !== 'invalid_request' || !err.fields?.length) return { fields: {}, form: errorMessage(err) };
   const fields: Record<string, string> = {};
-  const rest: string[] = [];
-  for (const part of err.message.split('; ')) {
-    const m = /^([A-Za-z][\w.]*): (.+)$/.exec(part);
-    const key = m ? fieldKey(m[1]!) : '';
-    if (m && known(key)) fields[key] ??= messageText(m[2]!);
-    else rest.push(part);
+  const rest: FieldProblem[] = [];
+  for (const p of err.fields) {
+    const key = p.path ? fieldKey(p.path) : '';
+    if (key && known(key)) fields[key] ??= messageText(p);
+    else rest.push(p);
   }
   if (!rest.length) return { fields, form: '' };
-  return { fields, form: errorMessage(new ApiError(err.status, err.code, rest.join('; '))) };
+  const text = rest.map((p) => (p.path ? `${p.path}: ${p.message}` : p.message)).join('; ');
+  return { fields, form: errorMessage(new ApiError(err.status, err.code, text, undefined, rest)) };
 }

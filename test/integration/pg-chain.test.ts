@@ -6,11 +6,9 @@
  * predecessor, every node's entries are in the table as the node wrote them. Hostile: rows edited or removed
  * behind the application's back are named by the verification, and the chain is not extended over a damaged tip.
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { ChainHeadError, ChainStore } from '../../server/dutylog/chain-store.ts';
@@ -18,73 +16,12 @@ import { verifyDb } from '../../server/dutylog/log.ts';
 import { wellFormed } from '../../server/integrity/text.ts';
 import { openSql, type SqlDb, type SqlTarget } from '../../server/store/sql/db.ts';
 import { migrateSql } from '../../server/store/sql/migrations.ts';
+import { NODES, PER_NODE, runNodes, type NodeResult } from '../support/pg-chain-run.ts';
 import { ODD_PIECES, oddText } from '../support/pg-odd-text.ts';
 import { startPostgres, type PgCluster } from '../support/postgres.ts';
 
-const NODES = ['node-a', 'node-b', 'node-c'];
-const PER_NODE = 200;
 /** tests that start node processes (each loads tsx: slow on a busy 2-core machine) */
 const PROCESS_TEST_MS = 120_000;
-const NODE_SCRIPT = join(import.meta.dirname, '../support/pg-chain-node.ts');
-
-interface NodeResult {
-  node: string;
-  entries: [number, string][];
-  ms: number;
-}
-
-function targetArgs(t: SqlTarget): string[] {
-  return t.engine === 'postgres' ? ['--engine', 'postgres', '--url', t.url] : ['--engine', 'sqlite', '--file', t.file];
-}
-
-interface NodeOptions {
-  count?: number;
-  jitterMs?: number;
-  /** migrate the database after the start signal (nodes starting at once on an empty database) */
-  migrate?: boolean;
-  /** SIGKILL this node once it reports this many entries appended */
-  killAt?: Record<string, number>;
-}
-
-/**
- * Start the node processes, wait until all are connected, start them together; their results (a killed node:
- * none) and the wall time.
- */
-async function runNodes(t: SqlTarget, o: NodeOptions = {}): Promise<{ results: NodeResult[]; seconds: number }> {
-  const procs = NODES.map((node) => {
-    const killAt = o.killAt?.[node];
-    const count = killAt ? 100_000 : (o.count ?? PER_NODE);
-    const argv = [...targetArgs(t), '--node', node, '--count', String(count), '--jitter-ms', String(o.jitterMs ?? 0)];
-    if (o.migrate) argv.push('--migrate', '1');
-    if (killAt) argv.push('--progress', String(killAt));
-    const p = spawn(process.execPath, ['--import', 'tsx', NODE_SCRIPT, ...argv], { stdio: ['pipe', 'pipe', 'pipe'] });
-    let err = '';
-    p.stderr.on('data', (d: Buffer) => (err += d.toString()));
-    const lines: string[] = [];
-    const ready = new Promise<void>((resolve, reject) => {
-      createInterface({ input: p.stdout }).on('line', (l) => {
-        lines.push(l);
-        if (l === 'ready') resolve();
-        if (killAt && l === `at ${killAt}`) p.kill('SIGKILL');
-      });
-      p.once('exit', (code) => reject(new Error(`${node} exited (${code}) before it was ready:\n${err}`)));
-    });
-    const done = new Promise<NodeResult | undefined>((resolve, reject) =>
-      p.once('exit', (code, signal) => {
-        if (killAt && signal === 'SIGKILL') return resolve(undefined);
-        if (code !== 0) return reject(new Error(`${node} failed (exit ${code ?? signal}):\n${err}`));
-        resolve(JSON.parse(lines.at(-1)!) as NodeResult);
-      }),
-    );
-    done.catch(() => undefined);
-    return { p, ready, done };
-  });
-  await Promise.all(procs.map((x) => x.ready));
-  const t0 = performance.now();
-  for (const x of procs) x.p.stdin.end('go\n');
-  const results = (await Promise.all(procs.map((x) => x.done))).filter((r): r is NodeResult => r !== undefined);
-  return { results, seconds: (performance.now() - t0) / 1000 };
-}
 
 interface Row {
   seq: number;

@@ -9,8 +9,6 @@ import { CameraService } from './cameras/service.ts';
 import { EventBus } from './events/bus.ts';
 import { checkFfmpeg } from './media/ffmpeg-check.ts';
 import { MediaManager } from './media/manager.ts';
-import { measureBitrate, probeSource } from './media/probe.ts';
-import { urlWithCredentials } from './cameras/types.ts';
 import { demoCameras } from './demo/demo-cameras.ts';
 import { seedDemoRoute } from './demo/demo-route.ts';
 import { openDb, type Db } from './store/db.ts';
@@ -19,11 +17,8 @@ import { SegmentRepo } from './store/segments.ts';
 import { SessionRepo } from './store/sessions.ts';
 import { CameraGroupRepo } from './store/camera-groups.ts';
 import { RightsService } from './access/rights.ts';
-import { isDiskFull } from './retention/space.ts';
 import { Metrics } from './metrics/index.ts';
-import { equipmentReport, recordRestart } from './equipment/report.ts';
-import { reportRange } from './patrol/reports.ts';
-import { dayKey } from './patrol/compliance.ts';
+import { recordRestart } from './equipment/report.ts';
 import { UserRepo } from './store/users.ts';
 import { FailureLimiter } from './auth/rate-limit.ts';
 import { createApp } from './http/app.ts';
@@ -38,13 +33,16 @@ import { watchAlarms } from './dutylog/alarm-watch.ts';
 import { watchDispatches } from './dutylog/dispatch-watch.ts';
 import { DispatchService } from './dispatch/service.ts';
 import { watchCameraStates } from './dutylog/camera-watch.ts';
-import { entryFootageMs } from './dutylog/log.ts';
 import { AlarmService } from './alarms/service.ts';
 import { setSnapshotTimeZone } from './alarms/annotate.ts';
 import { ZoneRepo } from './alarms/repo.ts';
 import { LiveAnalytics } from './analytics/live/service.ts';
 import { createMqtt } from './mqtt/index.ts';
 
+import { addTimelineSources } from './startup/timeline-sources.ts';
+import { installShutdown } from './startup/shutdown.ts';
+import { cameraProber } from './startup/probe-camera.ts';
+import { equipmentProblems } from './startup/equipment-problems.ts';
 import { ROOT, VERSION, fail, listen, parseArgs, startupBlock, stepAdmin, stepCameras, stepConfig, stepIntegrity, stepPaths, tighten } from './startup/steps.ts';
 
 const log = createLogger('main');
@@ -150,15 +148,7 @@ async function main(): Promise<void> {
     ptz: { gotoPreset: (id, preset) => onvif.gotoPreset(id, preset), idle: (id) => onvif.ptzIdle(id) },
     ptzAudit: (e) => evidence.audit.record(e),
     checkpoint: () => integrity.newestLogCheckpoint(),
-    equipmentProblems: () => {
-      const now = Date.now();
-      const { from, to } = reportRange(dayKey(now));
-      const rep = equipmentReport({
-        db, date: dayKey(now), from, to, now, threshold: cfg.patrol.equipmentCompleteness, liveEdgeMs: cfg.storage.segmentSeconds * 2000 + 5000,
-        cameras: cameras.list().map((c) => ({ id: c.id, name: c.name, clockOffsetMs: null })),
-      });
-      return rep.cameras.filter((c) => c.flagged).map((c) => ({ cameraId: c.id, cameraName: c.name, completeness: c.completeness, gaps: c.gaps.length }));
-    },
+    equipmentProblems: () => equipmentProblems(db, cameras.list(), cfg.patrol.equipmentCompleteness, cfg.storage.segmentSeconds),
   });
   if (cfg.demo) {
     const seeded = seedDemoRoute(patrol.routes, demoCameras(ROOT).map((d) => d.id).filter((id) => cameras.get(id) !== undefined));
@@ -201,36 +191,7 @@ async function main(): Promise<void> {
   patrol.ptz.resume(); // rounds in progress before a restart: drive their current preset stop
   // manual PTZ on the single view: waits for / is refused by a round's PTZ lock, each gesture audited as ptz.move
   onvif.ptzControl.connect({ locks: patrol.ptz.locks, audit: (e) => evidence.audit.record(e) });
-  // alarms, patrol stops and duty-log entries as markers on the recording timeline (range queries per camera)
-  evidence.timeline.addSource({
-    kind: 'alarm',
-    list: (cameraId, from, to) =>
-      alarms
-        .between(cameraId, from, to)
-        .map((a) => ({ kind: 'alarm', id: String(a.id), at: a.recordingMs, end: a.endMs ?? undefined, label: `${a.kind} · ${a.zone}`, severity: 'alarm' as const, href: '/alarms' })),
-  });
-  const SLACK_MS = 5 * 60_000; // footage times lie before the view / entry times: live latency, offline debounce
-  evidence.timeline.addSource({
-    kind: 'patrol-stop',
-    list: (cameraId, from, to) =>
-      patrol.roundRepo.stopsForCamera(cameraId, from, to + SLACK_MS).flatMap((s) => {
-        const at = s.recFromMs ?? s.viewStartedMs ?? 0;
-        const end = s.recToMs ?? s.viewEndedMs ?? at;
-        if (at >= to || end < from) return [];
-        const label = `${s.routeName} #${s.roundId} · ${s.idx + 1}. ${s.outcome ?? ''} · ${s.username}${s.note ? ` · ${s.note}` : ''}`;
-        return [{ kind: 'patrol-stop', id: `${s.roundId}:${s.idx}`, at, end, label, severity: s.outcome === 'anomaly' ? ('warning' as const) : ('info' as const) }];
-      }),
-  });
-  evidence.timeline.addSource({
-    kind: 'duty-log',
-    list: (cameraId, from, to) =>
-      patrol.log.forCamera(cameraId, from, to + SLACK_MS).flatMap((e) => {
-        const at = entryFootageMs(e);
-        if (at < from || at >= to) return [];
-        const severity = e.category === 'anomaly' || e.category === 'dispatch' ? ('warning' as const) : ('info' as const);
-        return [{ kind: 'duty-log', id: String(e.seq), at, label: `#${e.seq} ${e.text}`, severity, href: '/dutylog' }];
-      }),
-  });
+  addTimelineSources(evidence.timeline, alarms, patrol);
 
   // events over MQTT and Home Assistant discovery (issue J, docs/mqtt.md): only when a broker is configured
   const mqtt = createMqtt({ cluster: cfg.cluster, version: VERSION, bus, cameras, alarms, zones });
@@ -280,19 +241,8 @@ async function main(): Promise<void> {
     timeZone: cfg.site.timeZone,
     equipmentThreshold: cfg.patrol.equipmentCompleteness,
     segmentSeconds: cfg.storage.segmentSeconds,
-    // the camera form's "test connection": bounded to 10 s whatever the RTSP timeout
-    // (the size/codec probe, then — RTSP carries no bit rate — 2 s of packets within what is left of the 10 s: on a
-    // busy box ffprobe's start and the RTSP set-up alone took over 2 s, and a 4 s cap left no packets to count)
-    probeCamera: async (s) => {
-      const deadline = Date.now() + 10_000;
-      const url = urlWithCredentials(s.url, s.username, s.password);
-      const rtspTimeoutSeconds = Math.min(cfg.media.rtspTimeoutSeconds, 8);
-      const p = await probeSource({ ffprobePath: ff.ffprobePath, url, rtspTimeoutSeconds, timeoutMs: 10_000, secrets: s.password ? [s.password] : [] });
-      const left = deadline - Date.now();
-      if (!p.ok || p.bitrateKbps !== undefined || left < 1500) return p;
-      const bitrateKbps = await measureBitrate({ ffprobePath: ff.ffprobePath, url, rtspTimeoutSeconds: Math.min(rtspTimeoutSeconds, Math.floor(left / 1000)), timeoutMs: left });
-      return { ...p, bitrateKbps };
-    },
+    // the camera form's "test connection" (startup/probe-camera.ts)
+    probeCamera: cameraProber(ff, cfg.media.rtspTimeoutSeconds),
   });
   const server = createServer(app);
   server.keepAliveTimeout = 65_000;
@@ -322,41 +272,21 @@ async function main(): Promise<void> {
   process.stdout.write(`Watchpost ${VERSION} is up: http://localhost:${port}/\n`);
   process.stdout.write(startupBlock({ port, paths, cameras: cameras.list().length, demo: cfg.demo, users: users.count() }));
 
-  let stopping = false;
-  const shutdown = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    log.info('shutting down', { signal });
-    const force = setTimeout(() => process.exit(1), 10_000);
-    force.unref();
-    server.close();
-    server.closeAllConnections();
-    await mqtt?.stop(); // first: "offline", and the states as they were while running (not the pipelines stopping)
-    stopCameraWatch();
-    stopMissedCheck();
-    stopAlarmWatch();
-    stopDispatchWatch();
-    dispatch.stop();
-    evidence.stop();
-    await analytics.stop();
-    await onvif.ptzControl.stopAll(); // no dome left turning
-    await media.stopAll();
-    integrity.checkpointer.stop(); // the last checkpoint covers everything written until now
-    db.close();
-    process.exit(0);
-  };
-  // last resort only (every write path handles its own failure): a full disk never ends the process
-  process.on('uncaughtException', (err) => {
-    if (isDiskFull(err)) {
-      log.error('write failed on a full disk (uncaught); continuing', { err });
-      bus.emit('storage.write_failed', { what: 'uncaught', code: (err as NodeJS.ErrnoException).code ?? null, atMs: Date.now() });
-      return;
-    }
-    log.error('uncaught exception', { err });
-    process.exit(1);
-  });
-  process.on('SIGINT', () => void shutdown('SIGINT'));
-  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  // in this order on SIGINT/SIGTERM; a full disk never ends the process (startup/shutdown.ts)
+  installShutdown(server, bus, [
+    () => mqtt?.stop(), // first: "offline", and the states as they were while running (not the pipelines stopping)
+    stopCameraWatch,
+    stopMissedCheck,
+    stopAlarmWatch,
+    stopDispatchWatch,
+    () => dispatch.stop(),
+    () => evidence.stop(),
+    () => analytics.stop(),
+    () => onvif.ptzControl.stopAll(), // no dome left turning
+    () => media.stopAll(),
+    () => integrity.checkpointer.stop(), // the last checkpoint covers everything written until now
+    () => db.close(),
+  ]);
 }
 
 main().catch((e: unknown) => {

@@ -54,6 +54,7 @@ interface HlsInstance {
   on(ev: string, cb: Listener): void;
   destroy(): void;
   readonly latency: number;
+  readonly targetLatency: number | null;
   readonly playingDate: Date | null;
 }
 interface HlsStatic {
@@ -78,6 +79,8 @@ export interface PlayerStats {
   total: number;
   /** every 500 ms: hls.js' own latency estimate (live edge − playhead), s */
   hlsLatencyS: number[];
+  /** every 500 ms: hls.targetLatency (PART-HOLD-BACK, + liveSyncOnStallIncrease per stall), s */
+  targetLatencyS: number[];
   /** every 500 ms: Date.now() − hls.playingDate (the playlist's PDT clock at the playhead), ms */
   pdtLagMs: number[];
 }
@@ -117,6 +120,8 @@ const samplePlayers = () => {
   for (const p of players) {
     if (!p.stats.playing) continue;
     if (Number.isFinite(p.hls.latency)) p.stats.hlsLatencyS.push(p.hls.latency);
+    const target = p.hls.targetLatency;
+    if (typeof target === 'number' && Number.isFinite(target)) p.stats.targetLatencyS.push(target);
     const d = p.hls.playingDate;
     if (d) p.stats.pdtLagMs.push(Date.now() - d.getTime());
   }
@@ -170,7 +175,7 @@ const api: BenchApi = {
       const ctx = canvas.getContext('2d', { willReadFrequently: true })!;
       ctx.imageSmoothingEnabled = true;
       const hls = new Hls({ ...config });
-      const stats: PlayerStats = { src, playing: false, g2g: [], frames: 0, undecoded: 0, bufferStalls: 0, waiting: 0, errors: [], dropped: 0, total: 0, hlsLatencyS: [], pdtLagMs: [] };
+      const stats: PlayerStats = { src, playing: false, g2g: [], frames: 0, undecoded: 0, bufferStalls: 0, waiting: 0, errors: [], dropped: 0, total: 0, hlsLatencyS: [], targetLatencyS: [], pdtLagMs: [] };
       const p: Player = { hls, video, stats, dropped0: 0, total0: 0 };
       players.push(p);
       hls.on(Hls.Events.ERROR!, (_e, d) => {
@@ -202,7 +207,7 @@ const api: BenchApi = {
       const q = p.video.getVideoPlaybackQuality();
       p.dropped0 = q.droppedVideoFrames;
       p.total0 = q.totalVideoFrames;
-      Object.assign(p.stats, { g2g: [], frames: 0, undecoded: 0, bufferStalls: 0, waiting: 0, errors: [], hlsLatencyS: [], pdtLagMs: [] });
+      Object.assign(p.stats, { g2g: [], frames: 0, undecoded: 0, bufferStalls: 0, waiting: 0, errors: [], hlsLatencyS: [], targetLatencyS: [], pdtLagMs: [] });
     }
   },
   stats() {

@@ -11,7 +11,7 @@
 import { build } from 'esbuild';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
-import type { Browser } from 'playwright-core';
+import type { Browser, BrowserContext } from 'playwright-core';
 import { REPO_ROOT } from '../../test/support/server.ts';
 import { processTree } from '../proc.ts';
 import { sleep, type Summary } from '../stats.ts';
@@ -43,6 +43,8 @@ export interface PlaybackResult {
   errors: string[];
   /** hls.js' latency estimate (live edge − playhead), s, every 500 ms per tile */
   hlsLatencyS: Summary;
+  /** hls.targetLatency, s, every 500 ms per tile */
+  targetLatencyS: Summary;
   /** Date.now() − hls.playingDate, ms, every 500 ms per tile: the playlist's PDT clock → playhead */
   pdtLagMs: Summary;
   cpu: CpuWindow;
@@ -78,7 +80,7 @@ interface Page {
 /** page.evaluate callbacks are serialised: each names the page's API itself, no closure */
 type G = { __g2g: BenchApi };
 
-export async function measurePlayback(opts: {
+type PlaybackOptions = {
   browser: Browser;
   server: BenchServer;
   sourcePid: number;
@@ -87,25 +89,45 @@ export async function measurePlayback(opts: {
   seconds: number;
   /** progress line every this many seconds (long runs) */
   progressEvery?: number;
-}): Promise<PlaybackResult> {
+};
+
+/** The stub page at the server's origin with hls.js and page.ts loaded; only the server is reachable. */
+async function openPage(context: BrowserContext, baseUrl: string): Promise<Page> {
+  const page = await context.newPage();
+  await page.route('**/*', (route) => (route.request().url().startsWith(`${baseUrl}/`) ? route.fallback() : route.abort('blockedbyclient')));
+  await page.route(`${baseUrl}/__g2g`, (route) =>
+    route.fulfill({
+      contentType: 'text/html',
+      body: '<!doctype html><html><body style="margin:0;background:#000;display:flex;flex-wrap:wrap;line-height:0"></body></html>',
+    }),
+  );
+  await page.goto(`${baseUrl}/__g2g`);
+  await page.addScriptTag({ path: join(REPO_ROOT, 'node_modules', 'hls.js', 'dist', 'hls.min.js') });
+  await page.addScriptTag({ content: await pageBundle() });
+  return page as unknown as Page;
+}
+
+/** Wait out the window; on long runs, a progress line now and then. */
+async function waitWindow(p: Page, seconds: number, progressEvery: number | undefined): Promise<void> {
+  const stopAt = Date.now() + seconds * 1000;
+  while (Date.now() < stopAt) {
+    await sleep(Math.min(stopAt - Date.now(), (progressEvery ?? 3600) * 1000));
+    if (!progressEvery || Date.now() >= stopAt) continue;
+    const s = await p.evaluate(() => (globalThis as unknown as G).__g2g.stats(), null);
+    const all = s.flatMap((x) => x.g2g);
+    const st = s.reduce((a, x) => a + x.bufferStalls + x.waiting, 0);
+    log(`  … ${Math.round(seconds - (stopAt - Date.now()) / 1000)} s: ${all.length} frames, p50 ${summarize(all).p50} ms, ${st} stall event(s)`);
+  }
+}
+
+export async function measurePlayback(opts: PlaybackOptions): Promise<PlaybackResult> {
   const { server } = opts;
   const baseUrl = server.wp.url;
   const [name, ...rest] = server.cookie.split('=');
   const context = await opts.browser.newContext({ viewport: VIEWPORT });
   try {
     await context.addCookies([{ name: name!, value: rest.join('='), url: baseUrl }]);
-    const page = await context.newPage();
-    await page.route('**/*', (route) => (route.request().url().startsWith(`${baseUrl}/`) ? route.fallback() : route.abort('blockedbyclient')));
-    await page.route(`${baseUrl}/__g2g`, (route) =>
-      route.fulfill({
-        contentType: 'text/html',
-        body: '<!doctype html><html><body style="margin:0;background:#000;display:flex;flex-wrap:wrap;line-height:0"></body></html>',
-      }),
-    );
-    await page.goto(`${baseUrl}/__g2g`);
-    await page.addScriptTag({ path: join(REPO_ROOT, 'node_modules', 'hls.js', 'dist', 'hls.min.js') });
-    await page.addScriptTag({ content: await pageBundle() });
-    const p = page as unknown as Page;
+    const p = await openPage(context, baseUrl);
     const srcs = server.cameraIds.map((id) => playlistUrl(baseUrl, id, opts.path));
     const tile = tileSize(srcs.length);
     await p.evaluate((a) => (globalThis as unknown as G).__g2g.start(a.srcs, a.cfg, a.w, a.h), { srcs, cfg: HLS_CONFIGS[opts.path], w: tile.w, h: tile.h });
@@ -113,23 +135,8 @@ export async function measurePlayback(opts: {
     if (playing < srcs.length) log(`only ${playing}/${srcs.length} players playing after 30 s`);
     await sleep(opts.settleSeconds * 1000);
     await p.evaluate(() => (globalThis as unknown as G).__g2g.reset(), null);
-    const end = startCpuWindow({
-      serverRoot: server.rootPid,
-      sourcePid: opts.sourcePid,
-      chromiumPid: chromiumPid(),
-      cameras: srcs.length,
-      seen: server.remember,
-    });
-    const stopAt = Date.now() + opts.seconds * 1000;
-    while (Date.now() < stopAt) {
-      await sleep(Math.min(stopAt - Date.now(), (opts.progressEvery ?? 3600) * 1000));
-      if (opts.progressEvery && Date.now() < stopAt) {
-        const s = await p.evaluate(() => (globalThis as unknown as G).__g2g.stats(), null);
-        const all = s.flatMap((x) => x.g2g);
-        const st = s.reduce((a, x) => a + x.bufferStalls + x.waiting, 0);
-        log(`  … ${Math.round((opts.seconds * 1000 - (stopAt - Date.now())) / 1000)} s: ${all.length} frames, p50 ${summarize(all).p50} ms, ${st} stall(s)`);
-      }
-    }
+    const end = startCpuWindow({ serverRoot: server.rootPid, sourcePid: opts.sourcePid, chromiumPid: chromiumPid(), cameras: srcs.length, seen: server.remember });
+    await waitWindow(p, opts.seconds, opts.progressEvery);
     const cpu = end();
     const stats: PlayerStats[] = await p.evaluate(() => (globalThis as unknown as G).__g2g.stats(), null);
     await p.evaluate(() => (globalThis as unknown as G).__g2g.stop(), null);
@@ -161,6 +168,7 @@ function summarizePlayers(stats: PlayerStats[], playing: number, cpu: CpuWindow)
     totalFrames: sum((s) => s.total),
     errors: [...new Set(stats.flatMap((s) => s.errors))].slice(0, 10),
     hlsLatencyS: summarize(stats.flatMap((s) => s.hlsLatencyS)),
+    targetLatencyS: summarize(stats.flatMap((s) => s.targetLatencyS)),
     pdtLagMs: summarize(stats.flatMap((s) => s.pdtLagMs)),
     cpu,
   };

@@ -87,7 +87,8 @@ export function table(results: ConfigResult[], o: Options): string {
     if (r.playback) {
       const p = r.playback;
       bits.push(`${p.g2gMs.n} frames read (${p.framesUndecoded} unreadable), dropped ${p.droppedFrames}/${p.totalFrames}`,
-        `stalls: ${p.bufferStalls} BUFFER_STALLED_ERROR + ${p.waiting} 'waiting'`);
+        `stalls: ${p.bufferStalls} BUFFER_STALLED_ERROR + ${p.waiting} 'waiting'`,
+        `hls.latency p50 ${p.hlsLatencyS.p50 ?? 'n/a'} s, hls.targetLatency p50 ${p.targetLatencyS?.p50 ?? 'n/a'} s`);
       if (p.errors.length) bits.push(`hls.js errors: ${p.errors.join(', ')}`);
     }
     bits.push(`online ${r.online}/${r.cameras}`, `source ${r.source.fpsDelivered ?? '?'} fps`);

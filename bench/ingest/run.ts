@@ -96,7 +96,7 @@ async function runCount(n: number, gop: number, paths: PathName[], cam: Camera, 
         const pb = r.playback;
         log(
           `  g2g p50 ${pb.g2gMs.p50} / p95 ${pb.g2gMs.p95} ms (${pb.g2gMs.n} frames, ${pb.framesUndecoded} unreadable), ${pb.stalls} stall(s), ` +
-            `now − playingDate p50 ${pb.pdtLagMs.p50} ms, hls.latency p50 ${pb.hlsLatencyS.p50} s, ` +
+            `now − playingDate p50 ${pb.pdtLagMs.p50} ms, hls.latency p50 ${pb.hlsLatencyS.p50} s (target ${pb.targetLatencyS.p50} s), ` +
             `server CPU ${pb.cpu.perCameraPct} %/cam (node ${pb.cpu.nodePct}, ffmpeg ${pb.cpu.ffmpegPct}), RSS ${pb.cpu.serverRssMB} MB, ` +
             `Chromium ${pb.cpu.chromiumPct} %, source ${pb.cpu.sourcePct} %, other ${pb.cpu.otherPct} %, dropped ${pb.droppedFrames}/${pb.totalFrames}`,
         );

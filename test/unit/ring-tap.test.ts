@@ -90,7 +90,7 @@ afterEach(async () => {
   cleanup = [];
 });
 
-function startTap(ring: PartRing, onFrame: (f: Frame) => void, extra: Partial<ConstructorParameters<typeof CameraTap>[0]> = {}): CameraTap {
+function startTap(ring: PartRing | undefined, onFrame: (f: Frame) => void, extra: Partial<ConstructorParameters<typeof CameraTap>[0]> = {}): CameraTap {
   const tap = new CameraTap({ cameraId: 'ringcam', liveDir: join(tmp, 'no-playlist'), fps: 5, keyframesOnly: false, log: createLogger('test-ring-tap'), onFrame, ring: () => ring, ...extra });
   tap.start();
   cleanup.push(() => tap.stop());
@@ -203,5 +203,40 @@ describe('frame tap from the LL-HLS ring', () => {
     const n = frames.length;
     await until('frames from a new tap', () => frames.length >= n + 3, 20_000);
     expect(tap.ringRun?.pid).not.toBe(pid);
+  }, 60_000);
+
+  it('without a ring it reads the disk playlist (no PDT clock), and switches to a ring once one is live', async () => {
+    const dir = mkdtempSync(join(tmp, 'hls-'));
+    const hls = spawn('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-nostdin', '-re', '-i', clip, '-c', 'copy', '-f', 'hls', '-hls_time', '1', '-hls_list_size', '4', '-hls_flags', 'delete_segments', join(dir, 'index.m3u8')], { stdio: 'ignore' });
+    cleanup.push(() => hls.kill('SIGKILL'));
+    const now: { ring?: PartRing } = {};
+    const frames: Seen[] = [];
+    const tap = startTap(undefined, (f) => frames.push(seen(f)), { liveDir: dir, ring: () => now.ring });
+    await until('frames from the playlist', () => frames.length >= 3, 30_000);
+    expect(tap.source).toBe('hls');
+    expect(frames.every((f) => f.wallMs === undefined)).toBe(true);
+    const ring = (now.ring = newRing());
+    const cam = feed(ring, 15);
+    cleanup.push(() => cam.kill('SIGKILL'));
+    await until('the tap on the ring', () => tap.source === 'll-hls', 15_000);
+    const n = frames.length;
+    await until('frames from the ring', () => frames.slice(n).some((f) => f.wallMs !== undefined), 15_000);
+  }, 60_000);
+
+  it('hostile input in the ring (a garbage init and fragments) fails the tap with a reason, and the next real stream is decoded', async () => {
+    const ring = newRing();
+    const frames: Seen[] = [];
+    const tap = startTap(ring, (f) => frames.push(seen(f)));
+    ring.init({ data: Buffer.concat([Buffer.from([0, 0, 0, 16]), Buffer.from('ftypjunk'), Buffer.alloc(4)]), timescale: 1 });
+    for (let i = 0; i < 10; i++) ring.fragment({ data: Buffer.alloc(5000, i * 37), startSec: i * 0.2, durationSec: 0.2, independent: i % 5 === 0, samples: 2 });
+    // ffmpeg waits for more of it; the stream's end (the camera's ffmpeg gone) ends its input
+    ring.end();
+    await until('the tap failed on it', () => tap.lastError !== undefined, 15_000);
+    expect(tap.lastError).toMatch(/ffmpeg exited/);
+    expect(frames).toHaveLength(0);
+    const cam = feed(ring, 10);
+    cleanup.push(() => cam.kill('SIGKILL'));
+    await until('frames of the real stream', () => frames.length >= 3, 30_000);
+    expect(frames.every((f) => f.wallMs !== undefined)).toBe(true);
   }, 60_000);
 });

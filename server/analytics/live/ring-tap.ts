@@ -85,6 +85,9 @@ export class RingTapRun {
     for (let i = held.length - 1; i >= 0 && from < 0; i--) if (held[i]!.independent) from = i;
     if (from >= 0) for (const p of held.slice(from)) this.write(p);
     this.done = this.read();
+    // the stream moved on while this run was being set up: it decodes what it was given, then ends
+    if (ring.currentInitId !== initId) this.end('new-init');
+    else if (!ring.streaming) this.end('ended');
   }
 
   get pid(): number | undefined {

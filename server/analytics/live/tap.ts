@@ -160,7 +160,7 @@ export class CameraTap {
     this.source = undefined;
     this.sourceDropped += run.dropped;
     if (end === 'stalled') this.stalls++;
-    this.lastError = end === 'failed' ? run.lastError : end === 'stalled' ? 'the frame reader stopped reading the live stream: restarted' : undefined;
+    this.lastError = end === 'stalled' ? 'the frame reader stopped reading the live stream: restarted' : run.lastError;
     return end;
   }
 

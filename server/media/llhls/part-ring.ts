@@ -60,6 +60,10 @@ export class PartRing {
   get live(): boolean {
     return !this.ended && this.segments.some((s) => s.parts.length > 0);
   }
+  /** an ffmpeg feeds the ring now (an init came, and no end() since) */
+  get streaming(): boolean {
+    return !this.ended;
+  }
   /** the segment being filled (the last one, when not complete) */
   get open(): Segment | undefined {
     const last = this.segments.at(-1);

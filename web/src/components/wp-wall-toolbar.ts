@@ -13,8 +13,8 @@ export type WallAction = 'help' | 'fullscreen' | 'kiosk-enter' | 'kiosk-exit';
 /**
  * The wall's toolbar: layout picker, "fit to cameras", pager, tour, online summary, keyboard help, wall mode /
  * full screen. Fires `layout-change` ({layout}), `fit-change` ({fit}), `page-change` ({page}), `tour-change`
- * ({tour}) and `wall-action` ({action}), inside the click; the wall's view picker goes into slot "views"
- * (full screen needs the user's gesture).
+ * ({tour}) and `wall-action` ({action}), inside the click (full screen needs the user's gesture); the wall's
+ * display and view pickers go into slot "views".
  */
 @customElement('wp-wall-toolbar')
 export class WpWallToolbar extends LitElement {
@@ -28,6 +28,8 @@ export class WpWallToolbar extends LitElement {
   @property({ type: Boolean }) fit = true;
   @property({ type: Number }) shown: Layout = 4;
   @property({ attribute: false }) tour?: TourPrefs;
+  /** the display this browser is (for the tour's "the views of this display") */
+  @property({ attribute: false }) display: string | null = null;
 
   private readonly l10n = new LocalizeController(this);
 
@@ -91,7 +93,7 @@ export class WpWallToolbar extends LitElement {
         <span data-testid="page-indicator">${t('wall.page', { page, pages })}</span>
         <button type="button" data-testid="page-next" title=${t('wall.next')} ?disabled=${pages < 2} @click=${() => this.fire('page-change', { page: page < pages ? page + 1 : 1 })}>›</button>
       </div>
-      ${this.tour ? html`<wp-tour-control .tour=${this.tour} @tour-change=${(e: CustomEvent) => this.fire('tour-change', e.detail)}></wp-tour-control>` : nothing}
+      ${this.tour ? html`<wp-tour-control .tour=${this.tour} .display=${this.display} @tour-change=${(e: CustomEvent) => this.fire('tour-change', e.detail)}></wp-tour-control>` : nothing}
       <slot name="views"></slot>
       <span class="summary ${online < total ? 'bad' : ''}" data-testid="wall-summary">${t('wall.summary', { online, total })}</span>
       ${layoutGeometry(this.shown).big > 1 ? html`<span class="hint" data-testid="swap-hint">${t('wall.swapHint')}</span>` : nothing}

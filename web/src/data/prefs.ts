@@ -1,4 +1,5 @@
 /** Console preferences remembered in localStorage (per browser). */
+import type { TourWhat } from './tour-order';
 
 /** Wall layouts in the order of the picker (and of the keys 1–7). 6 and 8 have one large tile. */
 export const LAYOUTS = [1, 4, 6, 8, 9, 16, 25] as const;
@@ -115,18 +116,20 @@ export function saveFit(on: boolean): void {
   }
 }
 
-/** Camera tour (轮巡): pages of the wall in turn. */
+/** Camera tour (轮巡): pages of the wall, or saved views (data/tour-order.ts), in turn. */
 export interface TourPrefs {
   on: boolean;
   /** seconds per page */
   intervalS: number;
   /** hold while an alarm is not acknowledged */
   pauseOnAlarm: boolean;
+  /** what is toured (saved before it existed: "pages") */
+  what: TourWhat;
 }
 
 export const TOUR_INTERVALS = [10, 20, 30, 60] as const;
 const TOUR_KEY = 'wp.wall.tour';
-const TOUR_DEFAULT: TourPrefs = { on: false, intervalS: 20, pauseOnAlarm: true };
+const TOUR_DEFAULT: TourPrefs = { on: false, intervalS: 20, pauseOnAlarm: true, what: 'pages' };
 
 export function loadTour(): TourPrefs {
   try {
@@ -136,15 +139,73 @@ export function loadTour(): TourPrefs {
       on: v.on === true,
       intervalS: Number.isInteger(s) && s >= 1 && s <= 3600 ? s : TOUR_DEFAULT.intervalS,
       pauseOnAlarm: v.pauseOnAlarm !== false,
+      what: v.what === 'views' || v.what === 'display' ? v.what : 'pages',
     };
   } catch {
     return { ...TOUR_DEFAULT };
   }
 }
 
+/** The default "pages" is not written (the stored form of a page tour is the one from before views were toured). */
 export function saveTour(p: TourPrefs): void {
+  const { what, ...rest } = p;
   try {
-    localStorage.setItem(TOUR_KEY, JSON.stringify(p));
+    localStorage.setItem(TOUR_KEY, JSON.stringify(what === 'pages' ? rest : p));
+  } catch {
+    // ignore
+  }
+}
+
+const DISPLAY_KEY = 'wp.wall.display';
+const DISPLAY_VIEWS_KEY = 'wp.wall.displayViews';
+/** as the server takes a view's display */
+const DISPLAY_MAX = 50;
+
+/** A display name as typed or in the URL: trimmed, at most 50 characters; '' = none. */
+export function cleanDisplay(s: string | null | undefined): string | null {
+  const d = (s ?? '').trim();
+  return d ? [...d].slice(0, DISPLAY_MAX).join('') : null;
+}
+
+/** The display this browser drives ("大屏2"), or null. */
+export function loadDisplay(): string | null {
+  try {
+    return cleanDisplay(localStorage.getItem(DISPLAY_KEY));
+  } catch {
+    return null;
+  }
+}
+
+export function saveDisplay(display: string | null): void {
+  try {
+    if (display) localStorage.setItem(DISPLAY_KEY, display);
+    else localStorage.removeItem(DISPLAY_KEY);
+  } catch {
+    // ignore
+  }
+}
+
+function displayViews(): Map<string, number> {
+  try {
+    const v: unknown = JSON.parse(localStorage.getItem(DISPLAY_VIEWS_KEY) ?? '{}');
+    if (!v || typeof v !== 'object' || Array.isArray(v)) return new Map();
+    return new Map(Object.entries(v).filter((e): e is [string, number] => Number.isInteger(e[1]) && (e[1] as number) > 0));
+  } catch {
+    return new Map();
+  }
+}
+
+/** The view last chosen on `display` (null: automatic, or none yet). */
+export function loadDisplayView(display: string): number | null {
+  return displayViews().get(display) ?? null;
+}
+
+export function saveDisplayView(display: string, id: number | null): void {
+  const m = displayViews();
+  if (id === null) m.delete(display);
+  else m.set(display, id);
+  try {
+    localStorage.setItem(DISPLAY_VIEWS_KEY, JSON.stringify(Object.fromEntries(m)));
   } catch {
     // ignore
   }

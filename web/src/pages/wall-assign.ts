@@ -1,16 +1,21 @@
 /**
  * The wall's current arrangement when it is not the automatic one: tiles in order (null = empty), set by a
- * drag from the camera tree or by applying a named view; the views and the tree's groups of this user.
+ * drag from the camera tree or by applying a named view; the views and the tree's groups of this user; the
+ * display this browser is (localStorage, or `?display=<name>` from a kiosk start page): its views come first in
+ * the picker, "save as" starts with it, and the view last chosen on it comes back when the wall opens (unless
+ * the URL names a view).
  */
 import { html, nothing, type ReactiveController, type ReactiveControllerHost } from 'lit';
 import { CAMERA_DRAG_TYPE } from '../components/wp-camera-tree';
 import '../components/wp-camera-tree';
 import '../components/wp-view-picker';
+import '../components/wp-display-picker';
 import { session } from '../data/session';
 import type { Camera } from '../data/types';
 import { ApiError } from '../data/api';
 import { createWallView, deleteWallView, replaceWallView, getWallView, listTreeGroups, listWallViews, type TreeGroup, type WallView } from '../data/wall-views';
-import type { Layout } from '../data/prefs';
+import { cleanDisplay, loadDisplay, loadDisplayView, saveDisplay, saveDisplayView, type Layout } from '../data/prefs';
+import { displayNames } from '../data/tour-order';
 import type { MessageKey } from '../i18n';
 
 /** Put camera `id` at index `at` of `tiles`; where it was (if anywhere) gets what was at `at` (a swap). */
@@ -48,15 +53,53 @@ export class WallViewsController implements ReactiveController {
   /** the view last applied, which a hand-made change can be saved back into */
   baseId: number | null = null;
   error: MessageKey | '' = '';
+  /** the display this browser drives, or null */
+  display: string | null = loadDisplay();
 
   constructor(private readonly host: WallViewsHost) {
     host.addController(this);
   }
 
   hostConnected(): void {
-    void this.reload();
-    const boot = Number(new URLSearchParams(location.search).get('view'));
+    const q = new URLSearchParams(location.search);
+    if (q.has('display')) this.setDisplay(cleanDisplay(q.get('display')));
+    const boot = Number(q.get('view'));
+    const loaded = this.reload();
     if (Number.isInteger(boot) && boot > 0) void getWallView(boot).then((v) => this.apply(v), () => this.fail('wall.views.missing'));
+    else void loaded.then(() => this.restoreForDisplay());
+  }
+
+  /** The view last chosen on this display, if it still exists. */
+  private restoreForDisplay(): void {
+    const id = this.display === null ? null : loadDisplayView(this.display);
+    const v = this.views.find((x) => x.id === id);
+    if (v && this.viewId === null && this.tiles === null) this.apply(v);
+  }
+
+  setDisplay(display: string | null): void {
+    this.display = display;
+    saveDisplay(display);
+    this.host.requestUpdate();
+  }
+
+  /** The operator chose a view (or automatic): shown, and remembered for this display. */
+  choose(id: number | null): void {
+    this.select(id);
+    if (this.display !== null) saveDisplayView(this.display, this.viewId);
+  }
+
+  /** New name and display of view `id`; its layout and tiles stay. */
+  async rename(id: number, name: string, display: string): Promise<void> {
+    const v = this.views.find((x) => x.id === id);
+    if (!v) return;
+    try {
+      const next = await replaceWallView(id, { name, display: display || null, layout: v.layout, tiles: v.tiles });
+      this.views = this.views.map((x) => (x.id === id ? next : x));
+      this.error = '';
+      this.host.requestUpdate();
+    } catch (err) {
+      this.fail(viewErrorKey(err));
+    }
   }
 
   async reload(): Promise<void> {
@@ -95,6 +138,7 @@ export class WallViewsController implements ReactiveController {
       const v = await createWallView({ name, display: display || null, layout, tiles });
       this.views = [...this.views, v];
       this.apply(v);
+      if (this.display !== null) saveDisplayView(this.display, v.id);
       return true;
     } catch (err) {
       this.fail(viewErrorKey(err));
@@ -162,26 +206,41 @@ export class WallViewsController implements ReactiveController {
     ></wp-camera-tree>`;
   }
 
-  /** The toolbar's picker: switch only for a wall account and in wall mode (there only when there are views). */
+  /** The toolbar's pickers: the display (once a view names one, or one is set) and the views (switch only for a wall account and in wall mode, there only when there are views). */
   picker(layout: Layout, base: () => string[]) {
-    if (this.host.kiosk && !this.views.length) return nothing;
+    const displays = displayNames(this.views, this.display);
+    return html`${displays.length
+      ? html`<wp-display-picker
+          slot="views"
+          data-testid="display-picker"
+          .displays=${displays}
+          .display=${this.display}
+          @display-change=${(e: CustomEvent<{ display: string | null }>) => this.setDisplay(e.detail.display)}
+        ></wp-display-picker>`
+      : nothing}
+    ${this.host.kiosk && !this.views.length ? nothing : this.viewPicker(layout, base)}`;
+  }
+
+  private viewPicker(layout: Layout, base: () => string[]) {
     return html`<wp-view-picker
       slot="views"
       data-testid="view-picker"
       .views=${this.views}
       .selected=${this.viewId}
+      .display=${this.display}
       ?custom=${this.tiles !== null && this.viewId === null}
       .base=${this.viewId === null ? this.views.find((v) => v.id === this.baseId) : undefined}
       .error=${this.error}
       ?readonly=${session.value.user?.role === 'wall' || this.host.kiosk}
       @view-select=${(e: CustomEvent<{ id: number | null }>) => {
-        this.select(e.detail.id);
+        this.choose(e.detail.id);
         if (e.detail.id === null) this.host.go({});
       }}
       @view-save=${(e: CustomEvent<{ name: string; display: string }>) => {
         const tiles = this.tiles ?? base();
         void this.save(e.detail.name, e.detail.display, layout, tiles.length ? tiles : [null]);
       }}
+      @view-rename=${(e: CustomEvent<{ id: number; name: string; display: string }>) => void this.rename(e.detail.id, e.detail.name, e.detail.display)}
       @view-update=${() => void this.update(layout, this.tiles ?? base())}
       @view-delete=${(e: CustomEvent<{ id: number }>) => void this.remove(e.detail.id).then(() => this.host.go({}))}
     ></wp-view-picker>`;

@@ -60,11 +60,11 @@ export class WpWallPage extends LitElement implements WallKeyTarget {
   private readonly l10n = new LocalizeController(this);
   /** browsers only grant fullscreen inside a user gesture: the first click / key in kiosk asks for it */
   private readonly idle = new IdleController(this, IDLE_MS, () => this.kiosk && enterFullscreen());
-  private readonly tour = new TourController(this);
-  private readonly due = new DueRoundsController(this);
-  private clickTimer: ReturnType<typeof setTimeout> | undefined;
   /** named views and the arrangement by hand (wall-assign.ts) */
   private readonly wv = new WallViewsController(this);
+  private readonly tour = new TourController(this, this.wv);
+  private readonly due = new DueRoundsController(this);
+  private clickTimer: ReturnType<typeof setTimeout> | undefined;
 
   static override styles = [sharedStyles, wallStyles, css`.main { flex: 1; min-height: 0; display: flex; } .main > .area { min-width: 0; }`];
 
@@ -233,6 +233,7 @@ export class WpWallPage extends LitElement implements WallKeyTarget {
       .shown=${this.shownLayout}
       .fit=${this.fit}
       .tour=${this.tour.settings}
+      .display=${this.wv.display}
       .page=${page}
       .pages=${pages}
       .online=${online}

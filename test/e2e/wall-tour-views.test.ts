@@ -188,6 +188,18 @@ describe('wall: tour through saved views, this browser is a display, rename a vi
     await tid('tour-toggle').click();
     await expect.poll(() => tourStatus().count()).toBe(0);
 
+    // hostile names in the URL: shown as text, cut to 50 characters as the server keeps a display name; empty = none
+    const hostile = `<img src=x onerror="document.title='pwned'">${'长'.repeat(60)}`;
+    await page.goto(`${wp.url}/wall?display=${encodeURIComponent(hostile)}`);
+    await expect.poll(() => value('display-select'), { timeout: 30_000 }).toBe([...hostile].slice(0, 50).join(''));
+    expect(await stored('wp.wall.display')).toBe([...hostile].slice(0, 50).join(''));
+    expect(await page.title()).not.toBe('pwned');
+    await page.goto(`${wp.url}/wall?display=`);
+    await expect.poll(() => value('display-select'), { timeout: 30_000 }).toBe('');
+    expect(await stored('wp.wall.display')).toBeNull();
+    await tid('display-select').selectOption('大屏2');
+    expect(await stored('wp.wall.display')).toBe('大屏2');
+
     // back to no display: a plain picker, nothing restored
     await tid('display-select').selectOption('');
     expect(await stored('wp.wall.display')).toBeNull();

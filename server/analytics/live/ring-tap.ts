@@ -11,7 +11,7 @@
  * clock as the LL-HLS PROGRAM-DATE-TIME and the recordings.
  *
  * Bounded: the bytes waiting in ffmpeg's stdin are the only queue. When ffmpeg does not drain it (hung,
- * starved) for maxStallMs, or more than maxQueuedBytes wait, the run is dropped (logged) and the tap starts
+ * starved) for maxStallMs (3× that before its first frame: starting up), or more than maxQueuedBytes wait, the run is dropped (logged) and the tap starts
  * a new one; memory never grows with a stuck reader. A new init segment (the camera's ffmpeg restarted)
  * or the end of the stream ends the run too.
  */
@@ -26,7 +26,7 @@ export interface RingRunOptions {
   ffmpegPath?: string;
   log: Logger;
   onFrame: (f: Frame) => void;
-  /** stdin not drained for this long: the run is dropped (default 5 s) */
+  /** stdin not drained for this long: the run is dropped (default 5 s; 3× before the first frame) */
   maxStallMs?: number;
   /** more than this waiting in stdin: the run is dropped (default 4 MB) */
   maxQueuedBytes?: number;
@@ -138,7 +138,9 @@ export class RingTapRun {
       input.once('drain', () => (this.stallSince = undefined));
     }
     const stalledMs = this.stallSince === undefined ? 0 : now - this.stallSince;
-    if (input.writableLength > (this.o.maxQueuedBytes ?? 4 << 20) || stalledMs > (this.o.maxStallMs ?? 5000)) {
+    // before its first frame ffmpeg may still be starting (on a loaded machine, seconds): 3× the time
+    const maxStallMs = (this.o.maxStallMs ?? 5000) * (this.frames > 0 ? 1 : 3);
+    if (input.writableLength > (this.o.maxQueuedBytes ?? 4 << 20) || stalledMs > maxStallMs) {
       this.o.log.warn('frame tap not reading the live stream: dropped, starting a new one', {
         camera: this.o.cameraId,
         queuedBytes: input.writableLength,

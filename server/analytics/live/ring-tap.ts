@@ -5,10 +5,12 @@
  * part (ffmpeg 5.1's mov demuxer reads fragments off a pipe as they arrive; only the first ~0.8 s go to
  * stream probing), instead of after a whole 1 s HLS segment and a playlist poll.
  *
- * The clock: with -copyts, showinfo's pts_time is the fragment's tfdt/timescale (measured on ffmpeg 5.1,
- * with and without B-frames: equal to Part.startSec), so a frame at video time t lies in the written part
- * with startSec ≤ t, and its wall time is that part's PDT + (t − startSec): frame.wallMs is on the same
- * clock as the LL-HLS PROGRAM-DATE-TIME and the recordings.
+ * The clock: with -copyts, showinfo's pts_time is on the fragments' tfdt time line (ffmpeg's empty_moov init
+ * has no edit list; without -copyts ffmpeg would start t at 0): a part's first frame is at exactly
+ * Part.startSec (measured on ffmpeg 5.1). So a frame at video time t lies in the written part with
+ * startSec ≤ t, and its wall time is that part's PDT + (t − startSec): frame.wallMs is on the same clock as
+ * the LL-HLS PROGRAM-DATE-TIME and the recordings. With B-frames, t is a presentation time and tfdt a decode
+ * time: a frame is placed later by its composition offset (the reorder delay, 1–2 frames).
  *
  * Bounded: the bytes waiting in ffmpeg's stdin are the only queue. When ffmpeg does not drain it (hung,
  * starved) for maxStallMs (3× that before its first frame: starting up), or more than maxQueuedBytes wait, the run is dropped (logged) and the tap starts

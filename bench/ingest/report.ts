@@ -100,7 +100,7 @@ export function table(results: ConfigResult[], o: Options): string {
   out.push(
     '',
     `g2g: glass-to-glass, camera clock drawn into the frame → frame presented in Chromium (performance.timeOrigin + expectedDisplayTime),`,
-    `  every presented frame of every tile over ${o.seconds} s after ${o.settle} s of playing, pooled; "worst tile" = the highest per-tile p50 / p95.`,
+    `  every presented frame of every tile over ${o.seconds} s (stall run: ${o.stallMinutes} min) after ${o.settle} s of playing, pooled; "worst tile" = the highest per-tile p50 / p95.`,
     'now − PDT: Date.now() − hls.playingDate every 500 ms per tile (the server\'s PDT clock → playhead; g2g − this ≈ camera → PDT).',
     `CPU: % of one core (${cpus().length} cores), utime+stime of the server's tree (node + ffmpeg + tsx launcher), ÷ cameras:`,
     `  ¹ over ${o.idleSeconds} s with no player, before the paths (the ingest cost; same window on both rows); ² during the g2g window,`,

@@ -105,4 +105,42 @@ describe('LL-HLS single view', () => {
     console.log(`after the camera came back: playing again ${resumedMs} ms later; latency (ms) median ${lags[5]}, max ${lags.at(-1)}`);
     expect(lags.at(-1)!).toBeLessThan(1500);
   }, 90_000);
+  it('a picture that fell behind (a hiccup, or a tab frozen in the background) catches up to the live edge by itself', async () => {
+    const player = page.locator('[data-testid="camera-player"] wp-hls-video');
+    const lag = () => player.evaluate((el) => Date.now() - ((el as unknown as Probe).videoTimeMs ?? 0));
+    const caughtUp = async (what: string) => {
+      const t0 = Date.now();
+      // under 1.5 s behind for 2 s in a row, within 25 s, with no reload of the page
+      let since = 0;
+      await expect
+        .poll(
+          async () => {
+            const l = await lag();
+            since = l < 1500 ? since || Date.now() : 0;
+            return since > 0 && Date.now() - since >= 2000;
+          },
+          { timeout: 25_000, interval: 250 },
+        )
+        .toBe(true);
+      console.log(`${what}: back under 1.5 s behind ${since - t0} ms after it resumed`);
+    };
+    // 1. the picture falls 3 s behind (a decoder hiccup, a CPU spike): the playhead put back within the buffer
+    const video = player.locator('video');
+    await video.evaluate((v: { currentTime: number; buffered: { start(i: number): number } }) => {
+      v.currentTime = Math.max(v.buffered.start(0) + 0.1, v.currentTime - 3);
+    });
+    await page.waitForTimeout(300);
+    const behind = await lag();
+    expect(behind).toBeGreaterThan(2500);
+    await caughtUp(`fell ${behind} ms behind`);
+    // 2. the page frozen for 6 s, as Chromium freezes a tab in the background (headless Chromium may keep the
+    //    media playing meanwhile: then it is not behind at all, and must simply play on at the live edge)
+    const cdp = await page.context().newCDPSession(page);
+    await cdp.send('Page.setWebLifecycleState', { state: 'frozen' });
+    await new Promise((r) => setTimeout(r, 6000));
+    await cdp.send('Page.setWebLifecycleState', { state: 'active' });
+    console.log(`right after the freeze: ${await lag()} ms behind`);
+    await caughtUp('frozen 6 s');
+    await cdp.detach();
+  }, 90_000);
 });

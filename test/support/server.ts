@@ -64,7 +64,8 @@ export async function startWatchpost(opts: WatchpostOptions = {}): Promise<Watch
         },
         stdio: ['ignore', 'pipe', 'pipe'],
       });
-      const timer = setTimeout(() => reject(new Error(`server did not start in 30 s:\n${log.slice(-3000)}`)), 30_000);
+      // generous: on a loaded 2-core CI box the model check and the first pipelines took over 30 s
+      const timer = setTimeout(() => reject(new Error(`server did not start in 60 s:\n${log.slice(-3000)}`)), 60_000);
       const onData = (d: Buffer) => {
         const s = d.toString();
         log += s;

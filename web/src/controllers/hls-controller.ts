@@ -23,6 +23,12 @@ const MAX_BACKOFF_MS = 15_000;
 /** Live video that has not advanced for this long is reloaded. */
 const STALL_MS = 10_000;
 const WATCH_INTERVAL_MS = 2000;
+/**
+ * Further behind the live edge than the target latency + this (s), the picture jumps to the live edge. hls.js
+ * plays faster only within about one segment of its target and never seeks forward while the buffer is full, so a
+ * tile that fell further behind (a CPU spike, a tab in the background) would otherwise stay behind for good.
+ */
+const JUMP_BEHIND_S = 1.5;
 
 /** The LL-HLS form of a live playlist URL (same entry point, `ll=1`). */
 export function lowLatencyUrl(url: string): string {
@@ -207,8 +213,20 @@ export class HlsController implements ReactiveController {
     this.watchTimer = setInterval(() => {
       if (gen !== this.generation) return;
       if (video.paused && video.readyState >= 2) void video.play().catch(() => {});
+      else this.catchUp(video);
       if (Date.now() - this.lastProgressAt > STALL_MS) this.scheduleRetry();
     }, WATCH_INTERVAL_MS);
+  }
+
+  /** Fallen far behind the live edge: jump to it (issue I point 3; smaller lags hls.js makes up by playing faster). */
+  private catchUp(video: HTMLVideoElement): void {
+    const hls = this.hls;
+    if (!hls || video.seeking) return;
+    const latency = hls.latency;
+    const target = hls.targetLatency ?? 0;
+    const live = hls.liveSyncPosition;
+    if (!Number.isFinite(latency) || live === null || latency <= target + JUMP_BEHIND_S || live <= video.currentTime) return;
+    video.currentTime = live;
   }
 
   private scheduleRetry(): void {

@@ -127,7 +127,7 @@ export class CameraService {
 
   create(input: CameraInput): CameraConfig {
     const id = input.id ?? this.newId(input.name);
-    if (this.cameras.has(id)) throw conflict(`a camera with id "${id}" exists`, 'exists');
+    if (this.cameras.has(id)) throw conflict(`a camera with id "${id}" exists`, 'exists', { what: 'camera', name: id });
     const cam: CameraConfig = {
       id,
       name: input.name,

@@ -187,10 +187,10 @@ export class OnvifService {
 
   async onboard(input: OnboardInput): Promise<CameraConfig> {
     const before = this.addedFrom(input.urn, input.xaddr);
-    if (before) throw conflict(`this camera is already added as "${before}"`, 'exists');
+    if (before) throw conflict(`this camera is already added as "${before}"`, 'exists', { what: 'camera', name: before });
     const r = await this.runProbe(input);
     const meanwhile = this.addedFrom(input.urn, input.xaddr);
-    if (meanwhile) throw conflict(`this camera is already added as "${meanwhile}"`, 'exists');
+    if (meanwhile) throw conflict(`this camera is already added as "${meanwhile}"`, 'exists', { what: 'camera', name: meanwhile });
     const name = input.name?.trim() || deviceLabel(r.device) || new URL(r.xaddr).hostname;
     const cam = this.d.cameras.create({
       id: input.id,

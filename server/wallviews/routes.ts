@@ -66,7 +66,7 @@ export function wallViewsRouter(d: WallViewsDeps): Router {
   };
   const unique = (userId: number, name: string, id?: number) => {
     const other = d.views.byName(userId, name);
-    if (other && other.id !== id) throw conflict(`a wall view named "${name}" exists`, 'exists');
+    if (other && other.id !== id) throw conflict(`a wall view named "${name}" exists`, 'exists', { what: 'wall_view', name });
   };
 
   r.get('/', (req, res) => {

@@ -47,7 +47,10 @@ describe('wall views', () => {
     expect(put.status, JSON.stringify(put.body)).toBe(200);
     expect(put.body).toMatchObject({ name: '白班', display: null, layout: 9, tiles: ['yard'] });
     // a second view with the same name: 409
-    expect((await call('POST', '/api/wall-views', { cookie: c.op1, json: { name: '白班', layout: 1, tiles: ['gate'] } })).status).toBe(409);
+    const dup = await call('POST', '/api/wall-views', { cookie: c.op1, json: { name: '白班', layout: 1, tiles: ['gate'] } });
+    expect(dup.status).toBe(409);
+    // the name as a parameter, for the console's language (issue K), not only inside the English text
+    expect(dup.body.error).toMatchObject({ code: 'exists', params: { what: 'wall_view', name: '白班' } });
     expect((await call('DELETE', `/api/wall-views/${id}`, { cookie: c.op1 })).status).toBe(204);
     expect((await call('GET', `/api/wall-views/${id}`, { cookie: c.op1 })).status).toBe(404);
   });

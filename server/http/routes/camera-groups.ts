@@ -34,7 +34,7 @@ export function cameraGroupsRouter(d: CameraGroupsDeps): Router {
   r.post('/', (req, res) => {
     const body = parseBody(createSchema, req.body);
     check(body.cameras);
-    if (d.groups.byName(body.name)) throw conflict(`camera group "${body.name}" exists`, 'exists');
+    if (d.groups.byName(body.name)) throw conflict(`camera group "${body.name}" exists`, 'exists', { what: 'camera_group', name: body.name });
     const g = d.groups.create(body.name, body.cameras);
     res.status(201).location(`/api/camera-groups/${g.id}`).json(g);
   });
@@ -50,7 +50,7 @@ export function cameraGroupsRouter(d: CameraGroupsDeps): Router {
     check(body.cameras);
     if (body.name !== undefined) {
       const other = d.groups.byName(body.name);
-      if (other && other.id !== id) throw conflict(`camera group "${body.name}" exists`, 'exists');
+      if (other && other.id !== id) throw conflict(`camera group "${body.name}" exists`, 'exists', { what: 'camera_group', name: body.name });
     }
     const g = d.groups.update(id, body)!;
     d.rightsChanged(d.groups.members(id));

@@ -76,7 +76,7 @@ export function usersRouter(d: UsersDeps): Router {
   });
   r.post('/', async (req, res) => {
     const body = parseBody(createSchema, req.body);
-    if (d.users.findForLogin(body.username)) throw conflict(`user "${body.username}" exists`, 'exists');
+    if (d.users.findForLogin(body.username)) throw conflict(`user "${body.username}" exists`, 'exists', { what: 'user', name: body.username });
     checkPassword(body.password, body.username);
     checkRights(d, body.cameras, body.groups);
     const u = d.users.create(body.username, await hashPassword(body.password), body.role, body.displayName ?? null);

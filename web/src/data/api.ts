@@ -3,6 +3,13 @@
 export type { FieldProblem } from '../../../shared/wire/errors';
 import type { FieldProblem } from '../../../shared/wire/errors';
 
+/** The `params` of an error body, when they are plain values. */
+export function paramsOf(v: unknown): Record<string, string | number> | undefined {
+  if (!v || typeof v !== 'object' || Array.isArray(v)) return undefined;
+  const ok = Object.values(v).every((x) => typeof x === 'string' || typeof x === 'number');
+  return ok ? (v as Record<string, string | number>) : undefined;
+}
+
 /** The `fields` of an error body, when it is a list of problems. */
 export function problemsOf(v: unknown): FieldProblem[] | undefined {
   if (!Array.isArray(v)) return undefined;
@@ -21,6 +28,8 @@ export class ApiError extends Error {
     readonly retryAfter?: number,
     /** A 400's validation problems as codes with parameters (shared/wire/errors.ts). */
     readonly fields?: FieldProblem[],
+    /** What a code's text needs, e.g. {name} of what already exists (error.params). */
+    readonly params?: Record<string, string | number>,
   ) {
     super(message);
     this.name = 'ApiError';
@@ -87,11 +96,11 @@ export async function api<T>(method: string, path: string, opts: ApiOptions = {}
   }
 
   if (!res.ok) {
-    const e = (data as { error?: { code?: unknown; message?: unknown; fields?: unknown } } | undefined)?.error;
+    const e = (data as { error?: { code?: unknown; message?: unknown; fields?: unknown; params?: unknown } } | undefined)?.error;
     const code = typeof e?.code === 'string' ? e.code : `http_${res.status}`;
     const message = typeof e?.message === 'string' ? e.message : res.statusText || code;
     if (res.status === 401 && !opts.noAuthSignal) signalUnauthorized();
-    throw new ApiError(res.status, code, message, parseRetryAfter(res.headers.get('retry-after')), problemsOf(e?.fields));
+    throw new ApiError(res.status, code, message, parseRetryAfter(res.headers.get('retry-after')), problemsOf(e?.fields), paramsOf(e?.params));
   }
   return data as T;
 }

@@ -161,7 +161,7 @@ export function errorMessage(err: unknown): string {
       case 'already_exists': {
         if (!err.message || err.message === err.code) return t('error.conflict');
         if (!zh) return err.message;
-        const name = /"([^"]*)"/.exec(err.message)?.[1];
+        const name = err.params?.name !== undefined ? String(err.params.name) : /"([^"]*)"/.exec(err.message)?.[1];
         return name !== undefined ? t('error.exists', { name }) : t('error.existsPlain');
       }
       default: {

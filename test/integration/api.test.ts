@@ -182,7 +182,7 @@ describe('HTTP API against the real server', () => {
 
     const dup = await api('/api/cameras', { method: 'POST', json: { id: 'car-park-2', name: 'again', url: rtsp.url() } });
     expect(dup.status).toBe(409);
-    expect((await dup.json()).error).toMatchObject({ code: 'exists', params: { what: 'camera', name: 'car-park-2' } });
+    expect(((await dup.json()) as { error: unknown }).error).toMatchObject({ code: 'exists', params: { what: 'camera', name: 'car-park-2' } });
 
     const off = await api('/api/cameras/car-park-2', { method: 'PATCH', json: { enabled: false } });
     expect(off.status).toBe(200);

@@ -94,7 +94,7 @@ describe('wall: tour through saved views, this browser is a display, rename a vi
     await page.goto(`${wp.url}/wall?layout=4`);
     await expect.poll(() => tiles(), { timeout: 30_000 }).toEqual(['c1', 'c2', 'c3', 'c4']);
     expect(await value('tour-what')).toBe('pages'); // old prefs load as a page tour
-    expect(await tid('tour-what').locator('option').allTextContents()).toEqual(['本视图的各页', '我的全部视图', '本显示屏的视图（未指定显示屏）']);
+    expect(await tid('tour-what').locator('option').allTextContents()).toEqual(['本视图各页', '我的全部视图', '本显示屏的视图（未指定）']);
     expect(await tid('tour-what').locator('option[value="display"]').isDisabled()).toBe(true);
     await tid('tour-what').selectOption('views');
     await tid('tour-toggle').click();

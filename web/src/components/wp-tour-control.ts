@@ -32,6 +32,11 @@ export class WpTourControl extends LitElement {
         gap: 0.3em;
         white-space: nowrap;
       }
+      /* the wall toolbar overlays the tiles in wall mode: keep it to as few rows as possible */
+      select[data-testid='tour-what'] {
+        max-width: 12em;
+        text-overflow: ellipsis;
+      }
       button[aria-pressed='true'] {
         background: var(--wp-accent);
         color: #fff;

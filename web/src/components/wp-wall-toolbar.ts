@@ -23,7 +23,7 @@ export class WpWallToolbar extends LitElement {
   @property({ type: Number }) pages = 1;
   @property({ type: Number }) online = 0;
   @property({ type: Number }) total = 0;
-  @property({ type: Boolean }) kiosk = false;
+  @property({ type: Boolean, reflect: true }) kiosk = false;
   /** Shrink the grid to the cameras; `shown` is the layout the page is shown in. */
   @property({ type: Boolean }) fit = true;
   @property({ type: Number }) shown: Layout = 4;
@@ -70,6 +70,17 @@ export class WpWallToolbar extends LitElement {
         align-items: center;
         gap: 0.3em;
         white-space: nowrap;
+      }
+      /* wall mode: the bar lies over the top tiles; a click between its controls goes to the tile under it */
+      :host([kiosk]) {
+        pointer-events: none;
+      }
+      :host([kiosk]) button,
+      :host([kiosk]) label,
+      :host([kiosk]) wp-layout-picker,
+      :host([kiosk]) wp-tour-control,
+      :host([kiosk]) ::slotted(*) {
+        pointer-events: var(--wp-kiosk-controls-pe, auto);
       }
     `,
   ];

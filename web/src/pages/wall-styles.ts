@@ -61,6 +61,8 @@ export const wallStyles = css`
     z-index: 2;
     opacity: 0;
     pointer-events: none;
+    /* read by the toolbar's controls: only a shown bar takes clicks, and only on its controls (wp-wall-toolbar) */
+    --wp-kiosk-controls-pe: none;
     transition: opacity 0.3s;
   }
   .kiosk-controls wp-wall-toolbar {
@@ -68,7 +70,7 @@ export const wallStyles = css`
   }
   .kiosk-controls.show {
     opacity: 1;
-    pointer-events: auto;
+    --wp-kiosk-controls-pe: auto;
   }
   .kiosk-conn {
     position: absolute;

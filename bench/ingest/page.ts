@@ -26,6 +26,8 @@ interface Video {
   width: number;
   height: number;
   paused: boolean;
+  seeking: boolean;
+  currentTime: number;
   videoWidth: number;
   play(): Promise<void>;
   addEventListener(type: string, cb: () => void, opts?: { once?: boolean }): void;
@@ -55,6 +57,7 @@ interface HlsInstance {
   destroy(): void;
   readonly latency: number;
   readonly targetLatency: number | null;
+  readonly liveSyncPosition: number | null;
   readonly playingDate: Date | null;
 }
 interface HlsStatic {
@@ -83,6 +86,8 @@ export interface PlayerStats {
   targetLatencyS: number[];
   /** every 500 ms: Date.now() − hls.playingDate (the playlist's PDT clock at the playhead), ms */
   pdtLagMs: number[];
+  /** jumps to the live edge (the console's catch-up, LL-HLS path) */
+  jumps: number;
 }
 
 export interface BenchApi {
@@ -113,6 +118,20 @@ const players: Player[] = [];
 let drift = 0; // Date.now() − (timeOrigin + performance.now())
 let driftTimer: ReturnType<typeof setInterval> | undefined;
 let sampleTimer: ReturnType<typeof setInterval> | undefined;
+let jumpTimer: ReturnType<typeof setInterval> | undefined;
+/** what the console's player does every 2 s (web/src/controllers/hls-controller.ts, catchUp / JUMP_BEHIND_S) */
+const JUMP_BEHIND_S = 1.5;
+const catchUp = () => {
+  for (const { hls, video, stats } of players) {
+    const target = hls.targetLatency ?? 0;
+    const live = hls.liveSyncPosition;
+    if (video.paused || video.seeking || !Number.isFinite(hls.latency) || live === null) continue;
+    if (hls.latency > target + JUMP_BEHIND_S && live > video.currentTime) {
+      video.currentTime = live;
+      stats.jumps++;
+    }
+  }
+};
 const measureDrift = () => {
   drift = Date.now() - (g.performance.timeOrigin + g.performance.now());
 };
@@ -157,6 +176,9 @@ const api: BenchApi = {
     measureDrift();
     driftTimer = setInterval(measureDrift, 1000);
     sampleTimer = setInterval(samplePlayers, 500);
+    // the console jumps a live tile that fell far behind back to the live edge (LL-HLS path; plain HLS had
+    // hls.js' own liveMaxLatencyDurationCount for that)
+    if (config.lowLatencyMode === true) jumpTimer = setInterval(catchUp, 2000);
     const { Hls } = g;
     if (!Hls.isSupported()) throw new Error('hls.js: MSE not supported');
     const cw = CLOCK_COLS * 4;
@@ -175,7 +197,7 @@ const api: BenchApi = {
       const ctx = canvas.getContext('2d', { willReadFrequently: true })!;
       ctx.imageSmoothingEnabled = true;
       const hls = new Hls({ ...config });
-      const stats: PlayerStats = { src, playing: false, g2g: [], frames: 0, undecoded: 0, bufferStalls: 0, waiting: 0, errors: [], dropped: 0, total: 0, hlsLatencyS: [], targetLatencyS: [], pdtLagMs: [] };
+      const stats: PlayerStats = { src, playing: false, g2g: [], frames: 0, undecoded: 0, bufferStalls: 0, waiting: 0, errors: [], dropped: 0, total: 0, hlsLatencyS: [], targetLatencyS: [], pdtLagMs: [], jumps: 0 };
       const p: Player = { hls, video, stats, dropped0: 0, total0: 0 };
       players.push(p);
       hls.on(Hls.Events.ERROR!, (_e, d) => {
@@ -207,7 +229,7 @@ const api: BenchApi = {
       const q = p.video.getVideoPlaybackQuality();
       p.dropped0 = q.droppedVideoFrames;
       p.total0 = q.totalVideoFrames;
-      Object.assign(p.stats, { g2g: [], frames: 0, undecoded: 0, bufferStalls: 0, waiting: 0, errors: [], hlsLatencyS: [], targetLatencyS: [], pdtLagMs: [] });
+      Object.assign(p.stats, { g2g: [], frames: 0, undecoded: 0, bufferStalls: 0, waiting: 0, errors: [], hlsLatencyS: [], targetLatencyS: [], pdtLagMs: [], jumps: 0 });
     }
   },
   stats() {
@@ -219,6 +241,7 @@ const api: BenchApi = {
   stop() {
     clearInterval(driftTimer);
     clearInterval(sampleTimer);
+    clearInterval(jumpTimer);
     for (const p of players.splice(0)) p.hls.destroy();
   },
 };

@@ -36,6 +36,8 @@ export interface PlaybackResult {
   stalls: number;
   bufferStalls: number;
   waiting: number;
+  /** jumps back to the live edge by the console's catch-up (LL-HLS path), all players */
+  jumps: number;
   framesPresented: number;
   framesUndecoded: number;
   droppedFrames: number;
@@ -162,6 +164,7 @@ function summarizePlayers(stats: PlayerStats[], playing: number, cpu: CpuWindow)
     stalls: sum((s) => s.bufferStalls + s.waiting),
     bufferStalls: sum((s) => s.bufferStalls),
     waiting: sum((s) => s.waiting),
+    jumps: sum((s) => s.jumps),
     framesPresented: sum((s) => s.frames),
     framesUndecoded: sum((s) => s.undecoded),
     droppedFrames: sum((s) => s.dropped),

@@ -28,7 +28,7 @@ function resultRows(results: ConfigResult[]): string[] {
       p ? `${s2(p.g2gMs.p50)} / ${s2(p.g2gMs.p95)}` : 'n/a',
       p ? `${s2(p.worstPlayerP50Ms)} / ${s2(p.worstPlayerP95Ms)}` : 'n/a',
       p ? s2(p.pdtLagMs.p50) : 'n/a',
-      p ? String(p.stalls) : 'n/a',
+      p ? `${p.stalls}${p.jumps ? ` (${p.jumps} jumps)` : ''}` : 'n/a',
       r.ingestCpu ? r.ingestCpu.perCameraPct.toFixed(2) : 'n/a',
       c ? c.perCameraPct.toFixed(2) : 'n/a',
       c ? `${c.nodePct} + ${c.ffmpegPct}` : 'n/a',

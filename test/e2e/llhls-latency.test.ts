@@ -108,9 +108,9 @@ describe('LL-HLS single view', () => {
   it('a picture that fell behind (a hiccup, or a tab frozen in the background) catches up to the live edge by itself', async () => {
     const player = page.locator('[data-testid="camera-player"] wp-hls-video');
     const lag = () => player.evaluate((el) => Date.now() - ((el as unknown as Probe).videoTimeMs ?? 0));
-    const caughtUp = async (what: string) => {
+    const caughtUp = async (what: string, withinMs: number) => {
       const t0 = Date.now();
-      // under 1.5 s behind for 2 s in a row, within 25 s, with no reload of the page
+      // under 1.5 s behind for 2 s in a row, within `withinMs`, with no reload of the page
       let since = 0;
       await expect
         .poll(
@@ -119,7 +119,7 @@ describe('LL-HLS single view', () => {
             since = l < 1500 ? since || Date.now() : 0;
             return since > 0 && Date.now() - since >= 2000;
           },
-          { timeout: 25_000, interval: 250 },
+          { timeout: withinMs, interval: 250 },
         )
         .toBe(true);
       console.log(`${what}: back under 1.5 s behind ${since - t0} ms after it resumed`);
@@ -132,15 +132,16 @@ describe('LL-HLS single view', () => {
     await page.waitForTimeout(300);
     const behind = await lag();
     expect(behind).toBeGreaterThan(2500);
-    await caughtUp(`fell ${behind} ms behind`);
+    await caughtUp(`fell ${behind} ms behind`, 25_000);
     // 2. the page frozen for 6 s, as Chromium freezes a tab in the background (headless Chromium may keep the
-    //    media playing meanwhile: then it is not behind at all, and must simply play on at the live edge)
+    //    media playing meanwhile; on a loaded box its requests may time out while frozen, and the player's stall
+    //    watchdog (10 s) reloads it: within 45 s either way)
     const cdp = await page.context().newCDPSession(page);
     await cdp.send('Page.setWebLifecycleState', { state: 'frozen' });
     await new Promise((r) => setTimeout(r, 6000));
     await cdp.send('Page.setWebLifecycleState', { state: 'active' });
     console.log(`right after the freeze: ${await lag()} ms behind`);
-    await caughtUp('frozen 6 s');
+    await caughtUp('frozen 6 s', 45_000);
     await cdp.detach();
-  }, 90_000);
+  }, 120_000);
 });

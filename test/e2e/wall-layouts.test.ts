@@ -234,6 +234,8 @@ describe('wall layouts, swap, keyboard help, digital zoom (issue K)', () => {
   it('in wall mode a double click swaps a small tile in; on the large tile it shows the camera alone', async () => {
     await page.goto(`${wp.url}/wall?kiosk=1&layout=8`);
     await expect.poll(() => slots().count()).toBe(8);
+    // the tiles are there before the camera list: wait for cameras in the first two
+    await expect.poll(async () => Boolean((await slot0Camera()) && (await page.locator('wp-camera-tile[data-slot="1"]').getAttribute('data-camera-id')))).toBe(true);
     const large = await slot0Camera();
     const other = await page.locator('wp-camera-tile[data-slot="1"]').getAttribute('data-camera-id');
     await page.locator('wp-camera-tile[data-slot="1"]').dblclick();

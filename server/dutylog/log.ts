@@ -7,23 +7,12 @@ import type { Clock } from '../patrol/clock.ts';
 import { createLogger } from '../util/log.ts';
 import { wellFormed, wellFormedDeep, wellFormedOrNull } from '../integrity/text.ts';
 import { GENESIS_HASH, entryHash, verifyChain, type LogEntry, type LogCategory, type VerifyResult } from './chain.ts';
+import type { DutyLogTable } from '../store/sql/schema.ts';
 
 const log = createLogger('dutylog');
 
-interface Row {
-  seq: number;
-  ts_ms: number;
-  camera_id: string | null;
-  category: string;
-  kind: string;
-  text: string;
-  author_id: number | null;
-  author_name: string;
-  ref_seq: number | null;
-  data_json: string;
-  prev_hash: string;
-  hash: string;
-}
+/** A stored row: the table type the SQL layer declares (server/store/sql/schema.ts). */
+type Row = DutyLogTable;
 
 function parseData(s: string): Record<string, unknown> {
   try {

@@ -43,7 +43,7 @@ export function auditLogins(audit: AuditLog, users: UserRepo): RequestHandler {
 }
 
 /** Which resource a mutating /api path changes (mounted at /api: req.path is relative to it). */
-export function changeKind(path: string, method = 'POST'): { kind: string; id: string | null; action?: string } | undefined {
+export function changeKind(path: string, method = 'POST'): { kind: string; id: string | null; action?: string; deniedOnly?: boolean } | undefined {
   const p = path.split('/').filter(Boolean).map((s) => {
     try {
       return decodeURIComponent(s);
@@ -69,6 +69,8 @@ export function changeKind(path: string, method = 'POST'): { kind: string; id: s
   if (p[0] === 'dispatches' && p[2] === 'photos') return { kind: 'dispatch', id: p[1]!, action: 'dispatch.photo' };
   if (p[0] === 'onvif' && p[1] === 'probe') return { kind: 'onvif', id: null, action: 'onvif.probe' };
   if (p[0] === 'onvif' && p[1] === 'cameras' && p[3] === 'presets' && p[5] === 'goto') return { kind: 'ptz', id: p[2]!, action: 'ptz.goto' };
+  // manual PTZ: a gesture is audited once as ptz.move by PtzControl (not each repeat); only a refusal here
+  if (p[0] === 'onvif' && p[1] === 'cameras' && p[3] === 'ptz' && (p[4] === 'move' || p[4] === 'stop')) return { kind: 'ptz', id: p[2]!, action: `ptz.${p[4]}`, deniedOnly: true };
   if (p[0] === 'onvif' && p[1] === 'cameras' && !p[2]) return { kind: 'onvif', id: null, action: 'onvif.onboard' };
   if (p[0] === 'discovery') return { kind: 'onvif', id: null, action: 'onvif.discover' };
   if (p[0] === 'patrol' && p[1] === 'routes') return { kind: 'patrol_route', id: p[2] ?? null };
@@ -106,10 +108,11 @@ export function auditChanges(audit: AuditLog): RequestHandler {
     res.on('finish', () => {
       const s = res.statusCode;
       if (s === 403) {
-        audit.record({ action: `${what.kind}.denied`, actor: actorOf(req), target: what.id, detail: { method: req.method, path } });
+        const cameraId = what.kind === 'camera' || what.kind === 'zone' || what.kind === 'ptz' ? what.id : null;
+        audit.record({ action: `${what.kind}.denied`, actor: actorOf(req), cameraId, target: what.id, detail: { method: req.method, path } });
         return;
       }
-      if (s < 200 || s >= 300) return;
+      if (s < 200 || s >= 300 || what.deniedOnly) return;
       // a sub-resource action (POST /users/5/password) is an update of its parent
       const action = what.action ?? `${what.kind}.${verb === 'create' && what.id ? 'update' : verb}`;
       const loc = res.getHeader('location');

@@ -138,8 +138,8 @@ export function createApp(d: AppDeps): Express {
   const auth = requireSession(d.sessions);
   app.use('/api', auth);
   // bodies are parsed before the camera guard looks at them (body-parser skips an already parsed body)
-  app.use('/api', loginJson, cameraGuard(d.rights, d.db), wallOnly, guardOnly);
-  if (d.evidence) app.use('/api', auditChanges(d.evidence.audit));
+  // the change audit watches before the wall and guard accounts are turned away, so their refusals are audited too
+  app.use('/api', loginJson, cameraGuard(d.rights, d.db), ...(d.evidence ? [auditChanges(d.evidence.audit)] : []), wallOnly, guardOnly);
   if (d.alarms) {
     const a = d.alarms;
     const onvif = d.onvif;

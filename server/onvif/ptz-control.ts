@@ -8,16 +8,22 @@
  *    round holds the camera, manual moves (and presets) are refused `409 ptz_patrol` — for every role: turning the
  *    dome away would void the stop the operator is verifying. Another user's gesture: `409 ptz_in_use`.
  *  - camera commands of one camera go out in order (a quick release's Stop never overtakes its ContinuousMove).
- *  - every gesture start is one audit entry `ptz.move` {pan, tilt, zoom} — not one per repeat or direction change.
+ *  - a gesture does not hold a waiting round off for ever: once a round queues for the camera, the gesture may go on
+ *    for `yieldToRoundMs` (PTZ_YIELD_TO_ROUND_MS); the next move after that stops the dome, hands it to the round
+ *    and is answered `409 ptz_patrol` (the console shows that a round took the camera).
+ *  - every gesture start is one audit entry `ptz.move` {pan, tilt, zoom} — not one per repeat or direction change;
+ *    a refused role (403) is audited `ptz.denied` by the HTTP layer's auditChanges (server/audit/http.ts).
  */
 import { z } from 'zod';
 import { conflict } from '../util/errors.ts';
 import { createLogger } from '../util/log.ts';
-import { PTZ_DEAD_MAN_MS, type PtzMoveAnswer, type PtzVelocity } from '../../shared/wire/ptz.ts';
+import { PTZ_DEAD_MAN_MS, PTZ_YIELD_TO_ROUND_MS, type PtzMoveAnswer, type PtzVelocity } from '../../shared/wire/ptz.ts';
+import { realTimers, type PtzActor, type PtzAudit, type PtzDriver, type PtzLockView, type PtzTimers } from './ptz-types.ts';
 
 const log = createLogger('onvif.ptz');
 
 export type { PtzMoveAnswer, PtzVelocity } from '../../shared/wire/ptz.ts';
+export type { PtzActor, PtzAudit, PtzDriver, PtzLockView, PtzMoveAudit, PtzTimers } from './ptz-types.ts';
 
 const axis = z.number({ error: 'must be a number from -1 to 1' }).min(-1, 'must be a number from -1 to 1').max(1, 'must be a number from -1 to 1');
 
@@ -29,56 +35,13 @@ export const ptzMoveSchema = z
 /** POST …/ptz/stop takes no fields. */
 export const ptzStopSchema = z.strictObject({});
 
-/** What the controller needs of the ONVIF layer (OnvifService). Every call may throw an AppError. */
-export interface PtzDriver {
-  /** throws 409 no_ptz when the camera has no ONVIF PTZ (404 when it does not exist) */
-  requirePtz(cameraId: string): void;
-  /** `first`: the first command of a gesture (the driver may re-read the camera's clock then) */
-  continuousMove(cameraId: string, v: PtzVelocity, first: boolean): Promise<void>;
-  stop(cameraId: string): Promise<void>;
-  gotoPreset(cameraId: string, preset: string): Promise<void>;
-}
-
-/** The patrol's per-camera PTZ lock (PtzLocks in server/patrol/ptz.ts), as far as manual control uses it. */
-export interface PtzLockView {
-  tryAcquire(cameraId: string, key: string): boolean;
-  holder(cameraId: string): string | undefined;
-  release(cameraId: string, key: string): void;
-}
-
-export interface PtzActor {
-  id: number;
-  username: string;
-  role?: string | null;
-  ip?: string | null;
-}
-
-export interface PtzMoveAudit {
-  action: 'ptz.move';
-  actor: PtzActor;
-  cameraId: string;
-  target: string;
-  detail: { pan: number; tilt: number; zoom: number };
-}
-
-export interface PtzTimers {
-  set(fn: () => void, ms: number): unknown;
-  clear(handle: unknown): void;
-}
-
-const realTimers: PtzTimers = {
-  set: (fn, ms) => {
-    const t = setTimeout(fn, ms);
-    t.unref?.();
-    return t;
-  },
-  clear: (h) => clearTimeout(h as NodeJS.Timeout),
-};
-
 export interface PtzControlDeps {
   driver: PtzDriver;
   deadManMs?: number;
+  /** how long a gesture may go on once a patrol round waits for the camera (default PTZ_YIELD_TO_ROUND_MS) */
+  yieldToRoundMs?: number;
   timers?: PtzTimers;
+  now?: () => number;
 }
 
 interface Gesture {
@@ -87,6 +50,8 @@ interface Gesture {
   velocity: PtzVelocity;
   timer: unknown;
   startedAt: number;
+  /** when a patrol round was first seen waiting for the camera during this gesture */
+  roundWaitingSince?: number;
 }
 
 const MANUAL = 'manual:';
@@ -99,17 +64,21 @@ export class PtzControl {
   private readonly gestures = new Map<string, Gesture>();
   private readonly chains = new Map<string, Promise<unknown>>();
   private locks?: PtzLockView;
-  private audit?: (e: PtzMoveAudit) => void;
+  private audit?: (e: PtzAudit) => void;
   readonly deadManMs: number;
+  readonly yieldToRoundMs: number;
   private readonly timers: PtzTimers;
+  private readonly now: () => number;
 
   constructor(private readonly d: PtzControlDeps) {
     this.deadManMs = d.deadManMs ?? PTZ_DEAD_MAN_MS;
+    this.yieldToRoundMs = d.yieldToRoundMs ?? PTZ_YIELD_TO_ROUND_MS;
     this.timers = d.timers ?? realTimers;
+    this.now = d.now ?? Date.now;
   }
 
   /** Patrol and the audit trail are made after the ONVIF service: they are connected here once they exist. */
-  connect(o: { locks?: PtzLockView; audit?: (e: PtzMoveAudit) => void }): void {
+  connect(o: { locks?: PtzLockView; audit?: (e: PtzAudit) => void }): void {
     if (o.locks) this.locks = o.locks;
     if (o.audit) this.audit = o.audit;
   }
@@ -139,6 +108,34 @@ export class PtzControl {
     const g = this.gestures.get(cameraId);
     if (g && g.userId !== actor.id) throw conflict(`${g.username} is moving this camera`, 'ptz_in_use');
     return g;
+  }
+
+  /** The round waiting for the camera (its lock key), if one is. */
+  private waitingRound(cameraId: string): string | undefined {
+    return this.locks?.queued(cameraId).find((k) => !k.startsWith(MANUAL));
+  }
+
+  /**
+   * During a gesture a round queued for the camera: after yieldToRoundMs the gesture ends — Stop first, then the
+   * lock goes to the round (so the Stop cannot land after the round's GotoPreset) — and the move is refused.
+   */
+  private async yieldIfRoundWaited(cameraId: string, g: Gesture): Promise<void> {
+    const round = this.waitingRound(cameraId);
+    if (round === undefined) {
+      g.roundWaitingSince = undefined;
+      return;
+    }
+    const now = this.now();
+    g.roundWaitingSince ??= now;
+    if (now - g.roundWaitingSince < this.yieldToRoundMs) return;
+    if (g.timer !== undefined) this.timers.clear(g.timer);
+    g.timer = undefined;
+    this.gestures.delete(cameraId); // no new move joins it while Stop is on its way
+    log.info('ptz: a patrol round waited too long, manual control ends', { camera: cameraId, user: g.username, waitedMs: now - g.roundWaitingSince });
+    await this.sendStop(cameraId).catch(() => undefined);
+    this.end(cameraId, g);
+    const id = round.split(':')[0];
+    throw conflict(`patrol round ${id} waited ${Math.round(this.yieldToRoundMs / 1000)} s for this camera's PTZ and has taken it`, 'ptz_patrol');
   }
 
   /** The user who is moving the camera now, if anyone. */
@@ -191,13 +188,19 @@ export class PtzControl {
     const started = !g;
     if (!g) {
       this.refuseIfPatrol(cameraId);
+      const waiting = this.waitingRound(cameraId);
+      // a round queued for the dome gets it next: a new gesture would only keep it waiting
+      if (waiting !== undefined) throw conflict(`patrol round ${waiting.split(':')[0]} is waiting for this camera's PTZ`, 'ptz_patrol');
       if (this.locks && !this.locks.tryAcquire(cameraId, `${MANUAL}${actor.id}`)) {
         this.refuseIfPatrol(cameraId);
         throw conflict('someone else is moving this camera', 'ptz_in_use');
       }
-      g = { userId: actor.id, username: actor.username, velocity: v, timer: undefined, startedAt: Date.now() };
+      g = { userId: actor.id, username: actor.username, velocity: v, timer: undefined, startedAt: this.now() };
       this.gestures.set(cameraId, g);
-    } else if (same(g.velocity, v)) {
+    } else {
+      await this.yieldIfRoundWaited(cameraId, g);
+    }
+    if (!started && same(g.velocity, v)) {
       this.arm(cameraId, g);
       return { stopAfterMs: this.deadManMs, started: false };
     }

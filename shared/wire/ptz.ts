@@ -25,6 +25,8 @@ export interface PtzMoveAnswer {
 /** The browser repeats a held move this often; the server's dead-man timeout is three times that. */
 export const PTZ_REPEAT_MS = 500;
 export const PTZ_DEAD_MAN_MS = 1500;
+/** Once a patrol round waits for a dome, a manual gesture may go on this long before the round takes it. */
+export const PTZ_YIELD_TO_ROUND_MS = 30_000;
 
 /** Error codes of the manual PTZ routes (409): a patrol round drives the camera, another user is moving it. */
 export const PTZ_ERROR_CODES = ['no_ptz', 'ptz_patrol', 'ptz_in_use'] as const;

@@ -142,11 +142,17 @@ describe('manual PTZ on a dome', () => {
     expect(fixed.state.moves).toEqual([]);
   });
 
-  it('rights: operators, supervisors and admins who see the camera; investigator and wall 403, hidden camera 404, no session 401', async () => {
+  it('rights: operators, supervisors and admins who see the camera; investigator and wall 403 (audited ptz.denied), hidden camera 404, no session 401', async () => {
     const n = dome.state.moves.length;
     expect((await move('inv', { pan: 1 })).status).toBe(403);
     expect((await move('wall', { pan: 1 })).status).toBe(403);
     expect((await stop('inv')).status).toBe(403);
+    expect((await as('inv', 'POST', '/api/onvif/cameras/dome/presets/p1/goto')).status).toBe(403);
+    const denied = ((await as('admin', 'GET', '/api/audit?action=ptz.denied&limit=50')).body.entries as { actor: string; role: string; cameraId: string; detail: Record<string, unknown> }[])
+      .map((e) => `${e.actor} ${e.role} ${e.cameraId} ${String(e.detail.path)}`)
+      .reverse();
+    const api = '/api/onvif/cameras/dome';
+    expect(denied).toEqual([`inv investigator dome ${api}/ptz/move`, `wall wall dome ${api}/ptz/move`, `inv investigator dome ${api}/ptz/stop`, `inv investigator dome ${api}/presets/p1/goto`]);
     expect((await move('opfixed', { pan: 1 })).status).toBe(404); // may not see the dome: it does not exist for them
     expect((await stop('opfixed')).status).toBe(404);
     expect((await call('POST', '/api/onvif/cameras/dome/ptz/move', { json: { pan: 1 } })).status).toBe(401);

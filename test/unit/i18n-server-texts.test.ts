@@ -5,7 +5,10 @@
  * server/patrol/*.ts, server/http/routes/equipment.ts and server/media/classify.ts.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fieldsFromMessage } from '../../server/http/error-fields.ts';
+import { changeKind } from '../../server/audit/http.ts';
 
 // web/src is type-checked by web/tsconfig.json (browser settings): loaded by a path the root project does not follow
 type I18n = { setLang(lang: 'zh-CN' | 'en'): void };
@@ -118,6 +121,30 @@ describe('server texts in the console language', () => {
     expect(server.gapReasonText('camera offline: unreachable')).toBe('摄像机离线：摄像机无法连接');
     expect(server.auditActionText('live.view.start')).toBe('实时查看 · 开始查看');
     expect(server.auditActionText('made.up')).toBe('made.up');
+  });
+
+  it('zh-CN: every audit action the server writes has a name (kind · verb), none is shown as its code', () => {
+    const src = (dir: string): string[] =>
+      readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? src(join(dir, e.name)) : e.name.endsWith('.ts') ? [readFileSync(join(dir, e.name), 'utf8')] : []));
+    const actions = new Set<string>(['login', 'logout', 'live.view.start', 'live.view.stop', 'recording.view.start', 'recording.view.stop']);
+    for (const text of src(new URL('../../server', import.meta.url).pathname)) for (const m of text.matchAll(/action: '([a-z_]+(?:\.[a-z_]+)*)'/g)) actions.add(m[1]!);
+    // what the HTTP change audit derives from a path (server/audit/http.ts): one sample path per branch
+    const paths = ['/cameras/c1', '/cameras/c1/zones/z', '/cameras/c1/zones/relearn', '/users/5', '/camera-groups/2', '/alarms/3/ack', '/alarms/3/dispatch', '/alarms/3/resolve', '/alarms/ack',
+      '/dispatches/4/step', '/dispatches/4/photos', '/onvif/probe', '/onvif/cameras', '/onvif/cameras/d/presets/p/goto', '/onvif/cameras/d/ptz/move', '/onvif/cameras/d/ptz/stop',
+      '/discovery', '/patrol/routes/1', '/sessions/9', '/zones/1', '/config', '/settings/x'];
+    for (const p of paths) {
+      for (const verb of ['create', 'update', 'delete']) {
+        const w = changeKind(p, verb === 'create' ? 'POST' : verb === 'update' ? 'PATCH' : 'DELETE');
+        if (!w) continue;
+        if (!w.deniedOnly) actions.add(w.action ?? `${w.kind}.${verb}`);
+        actions.add(`${w.kind}.denied`);
+      }
+    }
+    expect(actions.size).toBeGreaterThan(40);
+    const untranslated = [...actions].filter((a) => server.auditActionText(a) === a || latin(server.auditActionText(a).replace(/\b(PTZ|ONVIF)\b/g, '')).length > 0);
+    expect(untranslated).toEqual([]);
+    expect(server.auditActionText('ptz.move')).toBe('PTZ · 手动转动');
+    expect(server.auditActionText('ptz.denied')).toBe('PTZ · 被拒绝');
   });
 
   it('en: the same sentences read as English', () => {

@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseBody } from '../../server/http/errors.ts';
 import { PtzLocks } from '../../server/patrol/ptz.ts';
-import { PtzControl, ptzMoveSchema, ptzStopSchema, type PtzDriver, type PtzMoveAudit, type PtzTimers, type PtzVelocity } from '../../server/onvif/ptz-control.ts';
+import { PtzControl, ptzMoveSchema, ptzStopSchema, type PtzDriver, type PtzAudit, type PtzTimers, type PtzVelocity } from '../../server/onvif/ptz-control.ts';
 import { AppError, conflict } from '../../server/util/errors.ts';
 
 /** Timers that only fire when the test advances the manual clock. */
@@ -61,9 +61,9 @@ const flush = () => new Promise((r) => setImmediate(r));
 function setup(o: Parameters<typeof recordingDriver>[0] = {}) {
   const timers = new ManualTimers();
   const { driver, sent } = recordingDriver(o);
-  const audit: PtzMoveAudit[] = [];
+  const audit: PtzAudit[] = [];
   const locks = new PtzLocks();
-  const ctl = new PtzControl({ driver, timers, deadManMs: 1500 });
+  const ctl = new PtzControl({ driver, timers, deadManMs: 1500, yieldToRoundMs: 30_000, now: () => timers.now });
   ctl.connect({ locks, audit: (e) => audit.push(e) });
   return { ctl, timers, sent, audit, locks };
 }
@@ -206,6 +206,58 @@ describe('who may move the dome', () => {
     expect(ctl.activeUser('dome')).toBeNull();
     expect(locks.holder('dome')).toBeUndefined();
     expect(timers.pending).toBe(0);
+  });
+});
+
+describe('a round waiting for the dome', () => {
+  /** hold a move: a repeat every 500 ms for `ms` (the timers' clock advances, the dead-man never fires) */
+  async function hold(ctl: PtzControl, timers: ManualTimers, ms: number): Promise<string> {
+    for (let t = 0; t < ms; t += 500) {
+      timers.advance(500);
+      const r = await code(ctl.move('dome', op1, { pan: 1, tilt: 0, zoom: 0 }));
+      if (r !== 'ok') return r;
+    }
+    return 'ok';
+  }
+
+  it('a gesture goes on 30 s after a round queued, then the dome is stopped and handed to the round (409 ptz_patrol)', async () => {
+    const { ctl, timers, sent, locks } = setup();
+    await ctl.move('dome', op1, { pan: 1, tilt: 0, zoom: 0 });
+    expect(await hold(ctl, timers, 60_000)).toBe('ok'); // nobody waits: a long gesture is fine
+    let granted: boolean | undefined;
+    void locks.wait('dome', '9:2').then((g) => (granted = g));
+    const queuedAt = timers.now;
+    let refused: AppError | undefined;
+    while (!refused && timers.now - queuedAt < 40_000) {
+      timers.advance(500);
+      refused = await ctl.move('dome', op1, { pan: 1, tilt: 0, zoom: 0 }).then(() => undefined, (e: AppError) => e);
+      if (!refused) expect(granted).toBeUndefined();
+    }
+    expect([refused?.code, refused?.message]).toEqual(['ptz_patrol', "patrol round 9 waited 30 s for this camera's PTZ and has taken it"]);
+    const after = timers.now - queuedAt;
+    expect(after).toBeGreaterThanOrEqual(30_000);
+    expect(after).toBeLessThanOrEqual(31_000);
+    await flush();
+    expect(granted).toBe(true);
+    expect(locks.holder('dome')).toBe('9:2');
+    expect(sent.at(-1)).toBe('stop dome'); // stopped before the round got it
+    expect(await code(ctl.move('dome', op1, { pan: 1, tilt: 0, zoom: 0 }))).toBe('409 ptz_patrol');
+    expect(timers.pending).toBe(0);
+  });
+
+  it('a round that gave up its place restarts the 30 s; at the release the round has the dome and moves are refused', async () => {
+    const { ctl, timers, locks } = setup();
+    await ctl.move('dome', op1, { pan: 1, tilt: 0, zoom: 0 });
+    void locks.wait('dome', '4:0');
+    expect(await hold(ctl, timers, 20_000)).toBe('ok');
+    locks.release('dome', '4:0'); // the round was abandoned
+    expect(await hold(ctl, timers, 20_000)).toBe('ok');
+    void locks.wait('dome', '5:0');
+    expect(await hold(ctl, timers, 25_000)).toBe('ok'); // its own 30 s, not the first round's
+    await ctl.stop('dome', op1);
+    await flush();
+    expect(locks.holder('dome')).toBe('5:0');
+    expect(await code(ctl.move('dome', op1, { pan: 1, tilt: 0, zoom: 0 }))).toBe('409 ptz_patrol');
   });
 });
 

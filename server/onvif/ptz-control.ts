@@ -100,13 +100,13 @@ export class PtzControl {
     const holder = this.locks?.holder(cameraId);
     if (holder !== undefined && !holder.startsWith(MANUAL)) {
       const round = holder.split(':')[0];
-      throw conflict(`patrol round ${round} is using this camera's PTZ; manual control is possible when its stop is done`, 'ptz_patrol');
+      throw conflict(`patrol round ${round} is using this camera's PTZ; manual control is possible when its stop is done`, 'ptz_patrol', { round: round ?? '', state: 'driving' });
     }
   }
 
   private refuseIfOther(cameraId: string, actor: PtzActor): Gesture | undefined {
     const g = this.gestures.get(cameraId);
-    if (g && g.userId !== actor.id) throw conflict(`${g.username} is moving this camera`, 'ptz_in_use');
+    if (g && g.userId !== actor.id) throw conflict(`${g.username} is moving this camera`, 'ptz_in_use', { name: g.username });
     return g;
   }
 
@@ -134,8 +134,9 @@ export class PtzControl {
     log.info('ptz: a patrol round waited too long, manual control ends', { camera: cameraId, user: g.username, waitedMs: now - g.roundWaitingSince });
     await this.sendStop(cameraId).catch(() => undefined);
     this.end(cameraId, g);
-    const id = round.split(':')[0];
-    throw conflict(`patrol round ${id} waited ${Math.round(this.yieldToRoundMs / 1000)} s for this camera's PTZ and has taken it`, 'ptz_patrol');
+    const id = round.split(':')[0] ?? '';
+    const seconds = Math.round(this.yieldToRoundMs / 1000);
+    throw conflict(`patrol round ${id} waited ${seconds} s for this camera's PTZ and has taken it`, 'ptz_patrol', { round: id, state: 'took', seconds });
   }
 
   /** The user who is moving the camera now, if anyone. */
@@ -190,7 +191,7 @@ export class PtzControl {
       this.refuseIfPatrol(cameraId);
       const waiting = this.waitingRound(cameraId);
       // a round queued for the dome gets it next: a new gesture would only keep it waiting
-      if (waiting !== undefined) throw conflict(`patrol round ${waiting.split(':')[0]} is waiting for this camera's PTZ`, 'ptz_patrol');
+      if (waiting !== undefined) throw conflict(`patrol round ${waiting.split(':')[0]} is waiting for this camera's PTZ`, 'ptz_patrol', { round: waiting.split(':')[0] ?? '', state: 'waiting' });
       if (this.locks && !this.locks.tryAcquire(cameraId, `${MANUAL}${actor.id}`)) {
         this.refuseIfPatrol(cameraId);
         throw conflict('someone else is moving this camera', 'ptz_in_use');

@@ -166,7 +166,7 @@ describe('manual PTZ on a dome', () => {
   it("another user's gesture: 409 ptz_in_use naming them; a stop from anyone who may operate it stops the dome", async () => {
     await move('op1', { pan: 0.4 });
     const r = await move('op2', { pan: -0.4 });
-    expect([r.status, r.body.error.code, r.body.error.message]).toEqual([409, 'ptz_in_use', 'op1 is moving this camera']);
+    expect([r.status, r.body.error.code, r.body.error.message, r.body.error.params]).toEqual([409, 'ptz_in_use', 'op1 is moving this camera', { name: 'op1' }]);
     expect((await as('op2', 'POST', '/api/onvif/cameras/dome/presets/p1/goto')).body.error.code).toBe('ptz_in_use');
     expect(dome.state.moves.at(-1)!.pan).toBe(0.4);
     expect((await stop('op2')).status).toBe(204);
@@ -192,6 +192,7 @@ describe('manual PTZ on a dome', () => {
       const r = await move(who, { pan: 1 });
       expect([r.status, r.body.error.code], who).toEqual([409, 'ptz_patrol']);
       expect(r.body.error.message).toMatch(new RegExp(`patrol round ${round.body.id} `));
+      expect(r.body.error.params).toEqual({ round: String(round.body.id), state: 'driving' });
     }
     expect((await as('op1', 'POST', '/api/onvif/cameras/dome/presets/p1/goto')).body.error.code).toBe('ptz_patrol');
     expect((await stop('op1')).body.error.code).toBe('ptz_patrol');

@@ -139,10 +139,14 @@ export class PtzHold {
 export function ptzError(err: unknown): string {
   if (err instanceof ApiError) {
     if (err.code === 'ptz_in_use') {
-      const name = /^(.*) is moving this camera$/.exec(err.message)?.[1];
-      return name ? t('ptz.error.inUse', { name }) : t('ptz.error.inUsePlain');
+      const name = err.params?.name;
+      return name !== undefined ? t('ptz.error.inUse', { name }) : t('ptz.error.inUsePlain');
     }
-    if (err.code === 'ptz_patrol') return t('ptz.error.patrol');
+    if (err.code === 'ptz_patrol') {
+      if (err.params?.state === 'took') return t('ptz.error.patrolTook', { seconds: err.params.seconds ?? 30 });
+      if (err.params?.state === 'waiting') return t('ptz.error.patrolWaiting');
+      return t('ptz.error.patrol');
+    }
     if (err.code === 'no_ptz') return t('ptz.error.noPtz');
   }
   return onvifError(err) ?? errorMessage(err);

@@ -69,6 +69,8 @@ export const onvifEn = {
   'ptz.error.inUse': '{name} is moving this camera right now.',
   'ptz.error.inUsePlain': 'Someone else is moving this camera right now.',
   'ptz.error.patrol': 'A patrol round is using this camera. Manual control is possible once its stop is done.',
+  'ptz.error.patrolTook': 'A patrol round waited {seconds} s for this camera and has taken it; manual control has ended.',
+  'ptz.error.patrolWaiting': 'A patrol round is waiting for this camera; manual control is possible when its stop is done.',
   'ptz.error.noPtz': 'This camera has no PTZ control.',
 
   'camera.onvif': 'ONVIF device',

@@ -71,6 +71,8 @@ export const onvifZhCN: Record<keyof typeof onvifEn, string> = {
   'ptz.error.inUse': '{name} 正在操作这台摄像机。',
   'ptz.error.inUsePlain': '其他用户正在操作这台摄像机。',
   'ptz.error.patrol': '巡查正在使用这台摄像机。该巡查点位完成后才能手动控制。',
+  'ptz.error.patrolTook': '巡查已等待 {seconds} 秒，现已接管这台摄像机，手动控制已结束。',
+  'ptz.error.patrolWaiting': '巡查正在等待这台摄像机，请等该巡查点位完成后再手动控制。',
   'ptz.error.noPtz': '这台摄像机没有云台控制。',
 
   'camera.onvif': 'ONVIF 设备',

@@ -10,9 +10,11 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-export type PathName = 'll' | 'plain';
+/** `llx`: the LL-HLS config with the overrides of `--llx '{json}'`, to compare a change with today's in one run */
+export type PathName = 'll' | 'plain' | 'llx';
 
 export const HLS_CONFIGS: Record<PathName, Record<string, number | boolean>> = {
+  llx: {},
   ll: {
     enableWorker: true,
     lowLatencyMode: true,
@@ -35,10 +37,18 @@ export const HLS_CONFIGS: Record<PathName, Record<string, number | boolean>> = {
   },
 };
 
-export const PATH_LABEL: Record<PathName, string> = { ll: 'LL-HLS', plain: 'plain HLS' };
+HLS_CONFIGS.llx = { ...HLS_CONFIGS.ll };
+
+/** `--llx`: the overrides of the experimental LL-HLS path. */
+export function setLlxOverrides(overrides: Record<string, number | boolean>): void {
+  HLS_CONFIGS.llx = { ...HLS_CONFIGS.ll, ...overrides };
+  PATH_LABEL.llx = `LL-HLS ${JSON.stringify(overrides)}`;
+}
+
+export const PATH_LABEL: Record<PathName, string> = { ll: 'LL-HLS', plain: 'plain HLS', llx: 'LL-HLS (x)' };
 
 export function playlistUrl(baseUrl: string, cameraId: string, path: PathName): string {
-  return `${baseUrl}/hls/${encodeURIComponent(cameraId)}/index.m3u8${path === 'll' ? '?ll=1' : ''}`;
+  return `${baseUrl}/hls/${encodeURIComponent(cameraId)}/index.m3u8${path === 'plain' ? '' : '?ll=1'}`;
 }
 
 /** Throws if the console's `new HlsClass({...})` no longer has every LL value copied above. */

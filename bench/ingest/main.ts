@@ -16,7 +16,7 @@
 import { REPO_ROOT } from '../../test/support/server.ts';
 import { Cleanup } from '../cleanup.ts';
 import { launchChromium } from '../../test/support/browser.ts';
-import { checkLlConfig } from './hls-config.ts';
+import { checkLlConfig, setLlxOverrides } from './hls-config.ts';
 import { log } from './log.ts';
 import { parseOptions } from './options.ts';
 import { VIEWPORT } from './players.ts';
@@ -26,6 +26,7 @@ import { runMatrix, type ConfigResult } from './run.ts';
 async function main(): Promise<number> {
   const o = parseOptions(process.argv.slice(2));
   checkLlConfig(REPO_ROOT);
+  if (o.llx) setLlxOverrides(o.llx);
   const cleanup = new Cleanup();
   cleanup.installSignalHandlers(log);
   const startedAt = new Date();

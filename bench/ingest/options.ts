@@ -6,6 +6,8 @@ export interface Options {
   /** GOP lengths, seconds */
   gops: number[];
   paths: PathName[];
+  /** hls.js overrides of the llx path */
+  llx?: Record<string, number | boolean>;
   /** measurement window per configuration, seconds */
   seconds: number;
   /** playing time before the window (hls.js settles at its target latency) */
@@ -26,7 +28,9 @@ export interface Options {
 export const HELP = `usage: npm run bench:ingest -- [options]
   --cameras 1,4,16      camera counts (tiles playing at once)
   --gops 1,2            GOP lengths in seconds (one clock source per GOP)
-  --paths ll,plain      ll = LL-HLS (index.m3u8?ll=1, the console today), plain = the previous plain-HLS path
+  --paths ll,plain      ll = LL-HLS (index.m3u8?ll=1, the console today), plain = the previous plain-HLS path,
+                        llx = LL-HLS with the hls.js overrides of --llx (an experiment beside today's config)
+  --llx '{"k":v}'       hls.js config overrides of the llx path (JSON object of numbers/booleans)
   --seconds 30          measurement window per configuration
   --settle 8            seconds of playing before the window
   --idle-seconds 15     per camera count, a CPU/RSS window with no player first (the ingest cost); 0 = skip
@@ -66,7 +70,7 @@ export function parseOptions(argv: string[]): Options {
       args.set(a.slice(2), v);
     }
   }
-  const known = ['cameras', 'gops', 'paths', 'seconds', 'settle', 'idle-seconds', 'stall-minutes', 'stall-cameras', 'size', 'fps', 'bitrate', ...FLAGS];
+  const known = ['llx', 'cameras', 'gops', 'paths', 'seconds', 'settle', 'idle-seconds', 'stall-minutes', 'stall-cameras', 'size', 'fps', 'bitrate', ...FLAGS];
   for (const k of args.keys()) if (!known.includes(k)) throw new Error(`unknown option --${k}\n${HELP}`);
   const num = (k: string, def: number, min: number) => {
     const v = args.get(k);
@@ -76,7 +80,18 @@ export function parseOptions(argv: string[]): Options {
     return n;
   };
   const paths = (args.get('paths') ?? 'll,plain').split(',').map((s) => s.trim());
-  if (!paths.length || paths.some((p) => p !== 'll' && p !== 'plain')) throw new Error(`--paths: expected ll and/or plain, got "${args.get('paths')}"`);
+  if (!paths.length || paths.some((p) => p !== 'll' && p !== 'plain' && p !== 'llx')) throw new Error(`--paths: expected ll, plain and/or llx, got "${args.get('paths')}"`);
+  const llxRaw = args.get('llx');
+  if (paths.includes('llx') !== (llxRaw !== undefined)) throw new Error('--paths llx and --llx go together');
+  let llx: Record<string, number | boolean> | undefined;
+  if (llxRaw !== undefined) {
+    try {
+      llx = JSON.parse(llxRaw) as Record<string, number | boolean>;
+    } catch {
+      throw new Error(`--llx: not JSON: ${llxRaw}`);
+    }
+    if (!llx || typeof llx !== 'object' || Array.isArray(llx) || Object.values(llx).some((v) => typeof v !== 'number' && typeof v !== 'boolean')) throw new Error('--llx: expected a JSON object of numbers and booleans');
+  }
   const size = /^(\d+)x(\d+)$/.exec(args.get('size') ?? '640x360');
   if (!size) throw new Error(`--size: expected WxH, got "${args.get('size')}"`);
   const width = Number(size[1]);
@@ -85,6 +100,7 @@ export function parseOptions(argv: string[]): Options {
     cameras: parseList('cameras', args.get('cameras') ?? '1,4,16', (n) => Number.isInteger(n) && n >= 1 && n <= 64),
     gops: parseList('gops', args.get('gops') ?? '1,2', (n) => n > 0 && n <= 10),
     paths: paths as PathName[],
+    llx,
     seconds: num('seconds', 30, 5),
     settle: num('settle', 8, 0),
     idleSeconds: num('idle-seconds', 15, 0),

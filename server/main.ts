@@ -38,6 +38,7 @@ import { setSnapshotTimeZone } from './alarms/annotate.ts';
 import { ZoneRepo } from './alarms/repo.ts';
 import { LiveAnalytics } from './analytics/live/service.ts';
 import { createMqtt } from './mqtt/index.ts';
+import { createNodes } from './cluster/index.ts';
 
 import { addTimelineSources } from './startup/timeline-sources.ts';
 import { installShutdown } from './startup/shutdown.ts';
@@ -195,6 +196,7 @@ async function main(): Promise<void> {
 
   // events over MQTT and Home Assistant discovery (issue J, docs/mqtt.md): only when a broker is configured
   const mqtt = createMqtt({ cluster: cfg.cluster, version: VERSION, bus, cameras, alarms, zones });
+  const nodes = createNodes(cfg.cluster, () => cameras.list().length);
   const metrics = new Metrics({
     bus,
     cameras: () => cameras.list().map((c) => ({ id: c.id, status: cameras.view(c).status })),
@@ -215,8 +217,7 @@ async function main(): Promise<void> {
   const app = createApp({
     version: VERSION,
     cameras,
-    // one box: itself, online while it answers (a central lists its recorders here: issue J)
-    nodes: () => [{ id: cfg.cluster.nodeId, role: cfg.cluster.role, status: 'online', lastSeen: Date.now(), cameras: cameras.list().length }],
+    nodes: () => nodes.list(), // itself, then the nodes seen on the MQTT broker (server/cluster/)
     bus,
     users,
     sessions,
@@ -254,6 +255,7 @@ async function main(): Promise<void> {
   }
   cameras.startAll();
   mqtt?.start();
+  nodes.start();
   void evidence.start(file).finally(() => integrity.checkpointer.start());
   void analytics.start();
   if (cfg.onvif.discoverOnStart) {
@@ -275,6 +277,7 @@ async function main(): Promise<void> {
   // in this order on SIGINT/SIGTERM; a full disk never ends the process (startup/shutdown.ts)
   installShutdown(server, bus, [
     () => mqtt?.stop(), // first: "offline", and the states as they were while running (not the pipelines stopping)
+    () => nodes.stop(),
     stopCameraWatch,
     stopMissedCheck,
     stopAlarmWatch,

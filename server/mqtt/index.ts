@@ -35,6 +35,7 @@ export function createMqtt(d: MqttDeps): MqttPublisher | undefined {
     snapshots: m.snapshots,
     discovery: m.discovery,
     discoveryPrefix: m.discoveryPrefix,
+    heartbeatMs: m.heartbeatSeconds * 1000,
     bus: d.bus,
     sources: sources(d),
   });

@@ -26,6 +26,8 @@ const log = createLogger('mqtt');
 const AUTH_CODES = new Set([4, 5, 134, 135]);
 const MAX_QUEUED_EVENTS = 1000;
 const AUTH_RETRY_MS = 60_000;
+/** Drawn zones have no event of their own: they are re-read this often. */
+const ZONE_RESYNC_MS = 30_000;
 
 export class MqttPublisher {
   readonly topics: Topics;
@@ -35,6 +37,7 @@ export class MqttPublisher {
   private readonly queue: { topic: string; payload: string }[] = [];
   private readonly offs: (() => void)[] = [];
   private timer: NodeJS.Timeout | undefined;
+  private zoneTimer: NodeJS.Timeout | undefined;
   private connected = false;
   private authFailed = false;
   private lastError: string | null = null;
@@ -47,6 +50,10 @@ export class MqttPublisher {
   constructor(private readonly o: MqttOptions) {
     this.topics = new Topics(o.nodeId, o.discoveryPrefix);
     this.ctx = { topics: this.topics, version: o.version };
+  }
+
+  private get heartbeatMs(): number {
+    return this.o.heartbeatMs ?? 5000;
   }
 
   start(): void {
@@ -65,8 +72,10 @@ export class MqttPublisher {
       this.o.bus.on('alarm.raised', (a) => this.onAlarm(a, 'raised')),
       this.o.bus.on('alarm.updated', (a) => this.onAlarm(a, 'updated')),
     );
-    this.timer = setInterval(() => this.tick(), this.o.heartbeatMs ?? 30_000);
+    this.timer = setInterval(() => this.publishInfo(), this.heartbeatMs);
     this.timer.unref();
+    this.zoneTimer = setInterval(() => this.resyncZones(), ZONE_RESYNC_MS);
+    this.zoneTimer.unref();
   }
 
   status(): MqttStatus {
@@ -76,6 +85,7 @@ export class MqttPublisher {
   /** Graceful stop: "offline" on the status topic (the Last Will covers a crash), then disconnect. */
   async stop(): Promise<void> {
     clearInterval(this.timer);
+    clearInterval(this.zoneTimer);
     for (const off of this.offs.splice(0)) off();
     const c = this.client;
     if (!c) return;
@@ -215,7 +225,7 @@ export class MqttPublisher {
 
   private publishInfo(): void {
     const cams = this.o.sources.cameras();
-    const info = { node: this.o.nodeId, role: this.o.role, version: this.o.version, at: Date.now(), cameras: cams.length, online: cams.filter((c) => c.status === 'online').length };
+    const info = { node: this.o.nodeId, role: this.o.role, version: this.o.version, at: Date.now(), cameras: cams.length, online: cams.filter((c) => c.status === 'online').length, heartbeatMs: this.heartbeatMs };
     this.pub(this.topics.info, JSON.stringify(info), true);
   }
 
@@ -264,11 +274,6 @@ export class MqttPublisher {
     if (!d) return;
     for (const z of d.added) this.publishZone(z);
     for (const z of d.removed) this.unpublishZone(z);
-  }
-
-  private tick(): void {
-    this.resyncZones();
-    this.publishInfo();
   }
 
   private safe<T>(fn: () => T): T | undefined {

@@ -27,7 +27,7 @@ export interface MqttOptions {
   discoveryPrefix: string;
   bus: EventBus;
   sources: MqttSources;
-  /** heartbeat and zone re-read interval (default 30 s) */
+  /** heartbeat interval (default 5 s: cluster.mqtt.heartbeatSeconds) */
   heartbeatMs?: number;
   reconnectMs?: number;
 }
@@ -59,7 +59,8 @@ export function clientOptions(url: string, nodeId: string, statusTopic: string, 
     clientId: `watchpost-${nodeId}`,
     protocolVersion: 4,
     clean: true,
-    keepalive: 30,
+    // the broker gives up on a silent link after 1.5 × this and sends the Last Will: other nodes see "offline" in 15 s
+    keepalive: 10,
     connectTimeout: 10_000,
     reconnectPeriod: reconnectMs,
     reconnectOnConnackError: true,

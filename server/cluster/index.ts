@@ -1,0 +1,27 @@
+/**
+ * The cluster start step (issue J, docs/cluster.md): the list GET /api/nodes answers — this node, then the other
+ * nodes seen on the shared MQTT broker (registry.ts) when `cluster.mqtt` is set.
+ */
+import type { NodeView } from '../../shared/wire/nodes.ts';
+import type { ClusterConfig } from '../config/schema.ts';
+import { NodeRegistry } from './registry.ts';
+
+export { NodeRegistry } from './registry.ts';
+
+export interface Nodes {
+  list(): NodeView[];
+  start(): void;
+  stop(): Promise<void>;
+}
+
+/** `cameras`: how many cameras this node holds now. */
+export function createNodes(cluster: ClusterConfig, cameras: () => number): Nodes {
+  const registry = cluster.mqtt ? new NodeRegistry({ url: cluster.mqtt.url, nodeId: cluster.nodeId }) : undefined;
+  // this node: online while it answers
+  const self = (): NodeView => ({ id: cluster.nodeId, role: cluster.role, status: 'online', lastSeen: Date.now(), cameras: cameras() });
+  return {
+    list: () => [self(), ...(registry?.list() ?? [])],
+    start: () => registry?.start(),
+    stop: async () => registry?.stop(),
+  };
+}

@@ -1,0 +1,113 @@
+/**
+ * The nodes one node sees on the shared MQTT broker (issue J), as pure state: fed with what arrives on
+ * `watchpost/<node>/status` and `watchpost/<node>/info` (docs/mqtt.md), asked with a time. A node is offline when
+ * its status says so (a clean stop, or the Last Will the broker sends when the node's connection dies) or when no
+ * heartbeat came for 3 of its heartbeat intervals (a broker that missed the link cut, a node that hangs).
+ * (Its cameras shown as `recorder down` on every console, and taking them over, come with the shared camera table:
+ * docs/cluster.md.)
+ */
+import type { NodeRole, NodeView } from '../../shared/wire/nodes.ts';
+
+/** A node missing this many heartbeats in a row is offline. */
+export const MISSED_HEARTBEATS = 3;
+/** The heartbeat interval assumed for a node whose info does not say (the default of cluster.mqtt.heartbeatSeconds). */
+export const DEFAULT_HEARTBEAT_MS = 5000;
+
+export interface NodeInfo {
+  node: string;
+  role: NodeRole;
+  version?: string;
+  /** the node's own clock when it sent the heartbeat, ms */
+  at: number;
+  cameras: number;
+  online?: number;
+  heartbeatMs?: number;
+}
+
+interface Entry {
+  id: string;
+  role: NodeRole;
+  cameras: number;
+  /** our clock: when its last heartbeat arrived (for a retained one: the time it carries) */
+  lastSeen: number;
+  heartbeatMs: number;
+  /** what its status topic said last (undefined: nothing yet) */
+  status?: 'online' | 'offline';
+}
+
+const ROLES: readonly string[] = ['standalone', 'recorder', 'central'];
+const NODE_RE = /^[a-z0-9][a-z0-9_-]{0,62}$/;
+
+/** A heartbeat payload, checked; null for anything that is not one (another program on the broker, a bad node). */
+export function parseInfo(payload: string): NodeInfo | null {
+  let v: unknown;
+  try {
+    v = JSON.parse(payload);
+  } catch {
+    return null;
+  }
+  if (!v || typeof v !== 'object') return null;
+  const o = v as Record<string, unknown>;
+  if (typeof o.node !== 'string' || !NODE_RE.test(o.node)) return null;
+  if (typeof o.role !== 'string' || !ROLES.includes(o.role)) return null;
+  if (typeof o.at !== 'number' || !Number.isFinite(o.at)) return null;
+  if (typeof o.cameras !== 'number' || !Number.isInteger(o.cameras) || o.cameras < 0) return null;
+  const hb = typeof o.heartbeatMs === 'number' && o.heartbeatMs >= 1000 && o.heartbeatMs <= 300_000 ? o.heartbeatMs : undefined;
+  return { node: o.node, role: o.role as NodeRole, at: o.at, cameras: o.cameras, heartbeatMs: hb, version: typeof o.version === 'string' ? o.version : undefined };
+}
+
+export class NodeTable {
+  private readonly nodes = new Map<string, Entry>();
+
+  constructor(private readonly self: string) {}
+
+  /**
+   * A heartbeat. `retained`: the broker kept it from before we subscribed, so it is as old as the time it carries
+   * (never newer than now); a live one counts from its arrival (the sender's clock may be off).
+   */
+  info(i: NodeInfo, retained: boolean, now: number): void {
+    if (i.node === this.self) return;
+    const prev = this.nodes.get(i.node);
+    const seen = retained ? Math.min(i.at, now) : now;
+    this.nodes.set(i.node, {
+      id: i.node,
+      role: i.role,
+      cameras: i.cameras,
+      lastSeen: Math.max(seen, prev?.lastSeen ?? 0),
+      heartbeatMs: i.heartbeatMs ?? DEFAULT_HEARTBEAT_MS,
+      // a live heartbeat means it runs, whatever a retained status said before
+      status: retained ? prev?.status : 'online',
+    });
+  }
+
+  /** The node's status topic: "online" or "offline" (anything else is ignored). */
+  status(node: string, value: string, now: number): void {
+    if (node === this.self || !NODE_RE.test(node) || (value !== 'online' && value !== 'offline')) return;
+    const prev = this.nodes.get(node);
+    if (!prev) {
+      // a status before any heartbeat: known to exist, nothing else yet
+      this.nodes.set(node, { id: node, role: 'standalone', cameras: 0, lastSeen: value === 'online' ? now : 0, heartbeatMs: DEFAULT_HEARTBEAT_MS, status: value });
+      return;
+    }
+    prev.status = value;
+    if (value === 'online') prev.lastSeen = Math.max(prev.lastSeen, now);
+  }
+
+  /** A node's retained topics were cleared (it was removed from the installation). */
+  forget(node: string): void {
+    this.nodes.delete(node);
+  }
+
+  isOnline(node: string, now: number): boolean {
+    const e = this.nodes.get(node);
+    if (!e || e.status === 'offline') return false;
+    return now - e.lastSeen <= MISSED_HEARTBEATS * e.heartbeatMs;
+  }
+
+  /** Every other node, by id. */
+  list(now: number): NodeView[] {
+    return [...this.nodes.values()]
+      .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+      .map((e) => ({ id: e.id, role: e.role, status: this.isOnline(e.id, now) ? 'online' : 'offline', lastSeen: e.lastSeen, cameras: e.cameras }));
+  }
+}

@@ -7,7 +7,7 @@
  *
  * Why the schemas live here but the console imports only their types: the console never validates a body itself
  * (the server's 400 names the field and the console shows it), so it needs the shape, not the parser. `import type`
- * is erased by vite, so zod stays out of the web bundle (416.6 kB / 116.2 kB gzip, as before); one value import
+ * is erased by vite, so zod stays out of the web bundle (about 416 kB / 116 kB gzip, as before); one value import
  * of a schema made it 497.6 kB / 139.8 kB gzip (+81 kB, +24 kB gzip: zod's classic API does not tree-shake) for a
  * check the server makes anyway. eslint.config.js refuses value imports of shared/wire/requests in web/src.
  *

@@ -16,5 +16,12 @@ export default tseslint.config(
   {
     files: ['web/src/**/*.ts'],
     languageOptions: { globals: { ...globals.browser } },
+    rules: {
+      // the request schemas import zod: the console takes their types only (shared/wire/requests/common.ts)
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['**/shared/wire/requests/*'], allowTypeImports: true, message: 'import type only: a value import pulls zod into the web bundle' }] },
+      ],
+    },
   },
 );

@@ -31,8 +31,8 @@ export function defaultPriority(kind: AlarmKind): AlarmPriority {
   return kind === 'loitering' ? 2 : 1;
 }
 
-/** At most this many ids in one bulk acknowledge. */
-export const MAX_BULK_ACK = 200;
+/** At most this many ids in one bulk acknowledge: shared/wire/alarms.ts. */
+export { MAX_BULK_ACK } from '../../shared/wire/alarms.ts';
 
 export interface AlarmServiceOptions {
   db: Db;

@@ -34,7 +34,7 @@ export interface CameraState {
   since: number; // epoch ms of the last transition
 }
 
-export const CAMERA_ID_RE = /^[a-z0-9][a-z0-9_-]{0,62}$/;
+export { CAMERA_ID_RE } from '../../shared/wire/cameras.ts';
 
 /** Is this source a local file (demo) rather than a network stream? */
 export function isFileSource(url: string): boolean {

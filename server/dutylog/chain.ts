@@ -10,8 +10,8 @@ export const GENESIS_HASH = '0'.repeat(64);
 
 export const LOG_CATEGORIES = ['anomaly', 'dispatch', 'equipment_fault', 'visitor', 'other', 'patrol', 'handover', 'review'] as const;
 export type LogCategory = (typeof LOG_CATEGORIES)[number];
-/** Categories an operator may choose for a hand-written entry. */
-export const MANUAL_CATEGORIES = ['anomaly', 'dispatch', 'equipment_fault', 'visitor', 'other'] as const;
+/** Categories an operator may choose for a hand-written entry: shared/wire/dutylog.ts. */
+export { MANUAL_CATEGORIES } from '../../shared/wire/dutylog.ts';
 
 /** Entries on the wire: shared/wire/dutylog.ts (the console imports the same module). */
 export type { LogContent, LogEntry } from '../../shared/wire/dutylog.ts';

@@ -25,7 +25,8 @@ export interface RoundFacts {
   skippedStops: number;
 }
 
-export const HHMM_RE = /^([01]\d|2[0-3]):[0-5]\d$/;
+import { HHMM_RE } from '../../shared/wire/patrol.ts';
+export { HHMM_RE };
 
 export function parseHHMM(s: string): number {
   const m = HHMM_RE.exec(s);

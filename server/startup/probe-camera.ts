@@ -3,12 +3,13 @@
  * (RTSP carries no bit rate) 2 s of packets within what is left of the 10 s: on a busy box ffprobe's start and the
  * RTSP set-up alone took over 2 s, and a 4 s cap left no packets to count.
  */
-import { urlWithCredentials, type CameraSource } from '../cameras/types.ts';
+import { urlWithCredentials } from '../cameras/types.ts';
+import type { SourceProber } from '../http/routes/cameras.ts';
 import { measureBitrate, probeSource } from '../media/probe.ts';
 
-type Probe = Awaited<ReturnType<typeof probeSource>>;
-
-export function cameraProber(ff: { ffprobePath: string }, rtspTimeoutMax: number): (s: Pick<CameraSource, 'url' | 'username' | 'password'>) => Promise<Probe> {
+/** The prober of POST /api/cameras/test: its ProbeResult becomes the wire's CameraTestResult (shared/wire/cameras.ts)
+ *  in routes/cameras.ts testResult(), the one place that maps it. */
+export function cameraProber(ff: { ffprobePath: string }, rtspTimeoutMax: number): SourceProber {
   return async (s) => {
     const deadline = Date.now() + 10_000;
     const url = urlWithCredentials(s.url, s.username, s.password);

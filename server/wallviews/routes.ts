@@ -8,7 +8,6 @@
  * see is "unknown", as one that does not exist); a camera hidden or removed later reads back as an empty tile.
  */
 import { Router, type Request } from 'express';
-import { z } from 'zod';
 import type { RightsService } from '../access/rights.ts';
 import type { CameraGroupRepo } from '../store/camera-groups.ts';
 import type { User, UserRepo } from '../store/users.ts';
@@ -16,22 +15,10 @@ import { badRequest, conflict, forbidden, notFound } from '../util/errors.ts';
 import { parseBody } from '../http/errors.ts';
 import { intParam } from '../http/routes/patrol.ts';
 import type { WallView, WallViewRepo } from './repo.ts';
+import { createSchema, replaceSchema } from '../../shared/wire/requests/wall-views.ts';
+export { VIEW_LAYOUTS } from '../../shared/wire/requests/wall-views.ts';
 
 export const MAX_VIEWS_PER_USER = 50;
-export const VIEW_LAYOUTS = [1, 4, 6, 8, 9, 16, 25] as const;
-
-const tiles = z
-  .array(z.string().min(1).max(63).nullable())
-  .min(1, 'at least one tile')
-  .max(400, 'at most 400 tiles');
-const fields = {
-  name: z.string().trim().min(1, 'is required').max(50, 'at most 50 characters'),
-  display: z.string().trim().max(50, 'at most 50 characters').nullable().optional(),
-  layout: z.number().int().refine((n) => (VIEW_LAYOUTS as readonly number[]).includes(n), { message: `one of ${VIEW_LAYOUTS.join(', ')}` }),
-  tiles,
-};
-export const createSchema = z.strictObject({ ...fields, userId: z.number().int().positive().optional() });
-export const replaceSchema = z.strictObject(fields);
 
 export interface WallViewsDeps {
   views: WallViewRepo;

@@ -9,6 +9,8 @@ export type AlarmStatus = 'open' | 'acknowledged' | 'dispatched' | 'resolved';
 /** What the alarm turned out to be, given on resolve (null: resolved without one, e.g. an older client). */
 export type AlarmOutcome = 'genuine' | 'false_alarm' | 'test';
 export const ALARM_OUTCOMES = ['genuine', 'false_alarm', 'test'] as const;
+/** At most this many ids in one bulk acknowledge (POST /api/alarms/ack). */
+export const MAX_BULK_ACK = 200;
 /** 1 high, 2 normal, 3 low (per zone; exit zones 1, loitering 2 by default). */
 export type AlarmPriority = 1 | 2 | 3;
 

@@ -4,6 +4,9 @@
  * Same rule as shared/wire/dispatch.ts: types, constants and pure functions only, no imports of any kind.
  */
 
+/** A camera id: lowercase letters, digits, - and _, at most 63, starting with a letter or digit. */
+export const CAMERA_ID_RE = /^[a-z0-9][a-z0-9_-]{0,62}$/;
+
 export type CameraStatus = 'starting' | 'online' | 'offline' | 'disabled';
 
 /** ONVIF facts shown with a camera onboarded over ONVIF (server/onvif). Never holds credentials. */

@@ -5,7 +5,8 @@
  * What may live in shared/wire: types, constants, and pure functions over those types (same input, same output;
  * no I/O, no state, no Node or DOM API, only ECMAScript built-ins). No imports of any kind, `import type` included:
  * every file stands alone, so the server (tsconfig.json, tsx) and the console (web/tsconfig.json, vite) both take it
- * as it is.
+ * as it is. The exception is shared/wire/requests/: the request-body zod schemas, which import zod and these
+ * constants (rules in its common.ts).
  *
  * A dispatch addressed to a `guard` account goes sent → on_way → arrived → handled, each step with its time
  * and an optional note; up to MAX_DISPATCH_PHOTOS photos (JPEG/PNG, MAX_PHOTO_BYTES each) before "handled".

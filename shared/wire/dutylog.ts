@@ -4,6 +4,10 @@
  * (web/src/data/dutylog.ts) both import this module. Same rule as shared/wire/dispatch.ts: no imports of any kind.
  */
 
+/** Categories an operator may choose for a hand-written entry (POST /api/dutylog). */
+export const MANUAL_CATEGORIES = ['anomaly', 'dispatch', 'equipment_fault', 'visitor', 'other'] as const;
+export type ManualCategory = (typeof MANUAL_CATEGORIES)[number];
+
 /** The content an entry's hash covers (everything but the hashes themselves). */
 export interface LogContent {
   seq: number;

@@ -9,6 +9,9 @@ export type Grade = 'on_time' | 'late' | 'incomplete' | 'missed' | 'pending';
 /** 400 of POST …/stops/:idx/confirm {outcome: 'normal'} when the route requires the whole checklist and an item is not ticked. */
 export const CHECKLIST_INCOMPLETE = 'checklist_incomplete';
 
+/** A time of day as routes carry it (activeFrom, activeTo): HH:MM, 24 h. */
+export const HHMM_RE = /^([01]\d|2[0-3]):[0-5]\d$/;
+
 /** Indexes (0-based) of the checklist items not ticked in `checks` (missing answers count as not ticked). */
 export function checklistMissing(checklist: readonly string[], checks: readonly boolean[] | null | undefined): number[] {
   const out: number[] = [];

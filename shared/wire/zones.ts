@@ -20,6 +20,16 @@ export interface Zone {
   priority?: 1 | 2 | 3;
 }
 
+/** Body of PUT /api/cameras/:id/zones (validated by zonesFileSchema, server/analytics/zones.ts). */
+export interface ZonesBody {
+  zones: Zone[];
+}
+
+/** Body of POST /api/cameras/:id/zones/relearn: the exit zone whose clear reference is learned again. */
+export interface ZoneRelearnBody {
+  zone: string;
+}
+
 /** A camera's zones as GET and PUT /api/cameras/:id/zones answer. */
 export interface CameraZones {
   cameraId: string;

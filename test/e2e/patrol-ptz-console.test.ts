@@ -7,6 +7,7 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../support/browser.ts';
+import { openConsole, type ConsoleLang } from '../support/console.ts';
 import { startRtspServer, type RtspServer } from '../support/rtsp.ts';
 import { login, startWatchpost, type Watchpost } from '../support/server.ts';
 import { VirtualOnvifCamera } from '../support/virtual-onvif/camera.ts';
@@ -30,13 +31,9 @@ async function apiCall(who: string, method: string, path: string, body?: unknown
   return { status: res.status, body: (await res.json().catch(() => null)) as any };
 }
 
-async function pageAs(who: string, lang = 'en'): Promise<Page> {
-  const ctx = await browser.newContext({ viewport: { width: 1280, height: 720 }, locale: lang === 'en' ? 'en-US' : 'zh-CN' });
-  contexts.push(ctx);
-  await ctx.addCookies([{ name: 'wp_session', value: cookies[who]!.split('=')[1]!, url: wp.url }]);
-  await ctx.addInitScript(`localStorage.setItem('wp.lang', '${lang}')`);
-  const page = await ctx.newPage();
-  page.on('pageerror', (e) => pageErrors.push(e.message));
+async function pageAs(who: string, lang: ConsoleLang = 'en'): Promise<Page> {
+  const { context, page } = await openConsole(browser, wp, { cookie: cookies[who], lang, errors: pageErrors });
+  contexts.push(context);
   return page;
 }
 const tid = (page: Page, id: string) => page.locator(`[data-testid="${id}"]`);

@@ -7,20 +7,18 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../support/browser.ts';
+import { loginInPage, openConsole } from '../support/console.ts';
 import { startWatchpost, type Watchpost } from '../support/server.ts';
 
 describe('tile clock and link state', () => {
   let wp: Watchpost;
   let browser: Browser;
   let page: Page;
-  const tid = (id: string) => page.locator(`[data-testid="${id}"]`);
 
   beforeAll(async () => {
     wp = await startWatchpost();
     browser = await launchChromium();
-    const ctx = await browser.newContext({ viewport: { width: 1280, height: 720 }, locale: 'en-US' });
-    await ctx.addInitScript({ content: "localStorage.setItem('wp.lang', 'en')" });
-    page = await ctx.newPage();
+    ({ page } = await openConsole(browser, wp));
   }, 60_000);
   afterAll(async () => {
     await browser?.close();
@@ -30,9 +28,7 @@ describe('tile clock and link state', () => {
   it('shows the video\'s own time and its lag', async () => {
     await page.goto(`${wp.url}/wall`);
     await page.waitForURL(/\/login/);
-    await tid('login-username').fill('admin');
-    await tid('login-password').fill(wp.adminPassword);
-    await tid('login-submit').click();
+    await loginInPage(page, 'admin', wp.adminPassword);
     const time = page.locator('wp-camera-tile[data-camera-id="demo-1"] [data-testid="tile-video-time"]');
     await time.waitFor({ timeout: 30_000 });
     const lags: number[] = [];

@@ -10,6 +10,7 @@ import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dragResetDoubleClick, pinchThenReset, wheelAroundPointer, zoomMatrix } from '../support/zoom.ts';
 import { launchChromium } from '../support/browser.ts';
+import { openConsole } from '../support/console.ts';
 import { login, startWatchpost, type Watchpost } from '../support/server.ts';
 
 interface Box {
@@ -41,14 +42,9 @@ describe('wall layouts, swap, keyboard help, digital zoom (issue K)', () => {
 
   async function openPage(lang: 'en' | 'zh-CN'): Promise<Page> {
     const cookie = await login(wp.url, 'admin', wp.adminPassword);
-    const [name, value] = [cookie.slice(0, cookie.indexOf('=')), cookie.slice(cookie.indexOf('=') + 1)];
-    const ctx = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: lang === 'en' ? 'en-US' : 'zh-CN' });
-    await ctx.addCookies([{ name, value, url: wp.url }]);
     // every layout with all its tiles: "fit to cameras" (wall-tour.test.ts) off for these 4 demo cameras
-    await ctx.addInitScript({ content: `localStorage.setItem('wp.lang', ${JSON.stringify(lang)}); localStorage.setItem('wp.wall.fit', '0')` });
-    contexts.push(ctx);
-    const page = await ctx.newPage();
-    page.on('pageerror', (e) => pageErrors.push(e.message));
+    const { context, page } = await openConsole(browser, wp, { cookie, lang, viewport: { width: 1280, height: 800 }, storage: { 'wp.wall.fit': '0' }, errors: pageErrors });
+    contexts.push(context);
     return page;
   }
 

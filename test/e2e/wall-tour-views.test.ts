@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../support/browser.ts';
+import { openConsole, wallSiteYaml } from '../support/console.ts';
 import { login, startWatchpost, type Watchpost } from '../support/server.ts';
 import { apiClient } from '../support/api.ts';
 
@@ -58,29 +59,14 @@ describe('wall: tour through saved views, this browser is a display, rename a vi
   }
 
   beforeAll(async () => {
-    wp = await startWatchpost({
-      configYaml: [
-        'server: {host: 127.0.0.1}',
-        'demo: false',
-        'analytics: {enabled: false}',
-        'cameras:',
-        ...CAMERAS.map((id, i) => `  - {id: ${id}, name: "东门 ${i + 1}", url: "rtsp://127.0.0.1:9/${id}"}`),
-      ].join('\n'),
-    });
+    wp = await startWatchpost({ configYaml: wallSiteYaml(CAMERAS) });
     cookie = await login(wp.url, 'admin', wp.adminPassword);
     browser = await launchChromium();
-    const ctx = await browser.newContext({ viewport: { width: 1600, height: 900 }, locale: 'zh-CN' });
-    const [name, v] = [cookie.slice(0, cookie.indexOf('=')), cookie.slice(cookie.indexOf('=') + 1)];
-    await ctx.addCookies([{ name, value: v, url: wp.url }]);
     // tour prefs as saved before views were toured (no `what`), at a short interval for the test
-    await ctx.addInitScript({
-      content: `if (!localStorage.getItem('wp.lang')) {
-        localStorage.setItem('wp.lang', 'zh-CN');
-        localStorage.setItem('wp.wall.tour', JSON.stringify({ on: false, intervalS: 2, pauseOnAlarm: true }));
-      }`,
-    });
-    page = await ctx.newPage();
-    page.on('pageerror', (e) => pageErrors.push(e.message));
+    ({ page } = await openConsole(browser, wp, {
+      cookie, lang: 'zh-CN', viewport: { width: 1600, height: 900 }, errors: pageErrors,
+      storage: { 'wp.wall.tour': JSON.stringify({ on: false, intervalS: 2, pauseOnAlarm: true }) }, firstLoadOnly: true,
+    }));
   }, 120_000);
 
   afterAll(async () => {

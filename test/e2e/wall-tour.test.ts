@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../support/browser.ts';
+import { openConsole, wallSiteYaml } from '../support/console.ts';
 import { login, startWatchpost, type Watchpost } from '../support/server.ts';
 import { apiClient } from '../support/api.ts';
 
@@ -59,29 +60,14 @@ describe('wall tour, fit to cameras, patrol banner, kiosk click (issue K)', () =
   }
 
   beforeAll(async () => {
-    wp = await startWatchpost({
-      configYaml: [
-        'server: {host: 127.0.0.1}',
-        'demo: false',
-        'analytics: {enabled: false}',
-        'cameras:',
-        ...CAMERAS.map((id, i) => `  - {id: ${id}, name: "东门 ${i + 1}", url: "rtsp://127.0.0.1:9/${id}"}`),
-      ].join('\n'),
-    });
+    wp = await startWatchpost({ configYaml: wallSiteYaml(CAMERAS) });
     cookie = await login(wp.url, 'admin', wp.adminPassword);
     browser = await launchChromium();
-    const ctx = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'zh-CN' });
-    const [name, value] = [cookie.slice(0, cookie.indexOf('=')), cookie.slice(cookie.indexOf('=') + 1)];
-    await ctx.addCookies([{ name, value, url: wp.url }]);
     // a short tour interval for the test (the toolbar offers 10/20/30/60 s and keeps a remembered other value)
-    await ctx.addInitScript({
-      content: `if (!localStorage.getItem('wp.lang')) {
-        localStorage.setItem('wp.lang', 'zh-CN');
-        localStorage.setItem('wp.wall.tour', JSON.stringify({ on: false, intervalS: 2, pauseOnAlarm: true }));
-      }`,
-    });
-    page = await ctx.newPage();
-    page.on('pageerror', (e) => pageErrors.push(e.message));
+    ({ page } = await openConsole(browser, wp, {
+      cookie, lang: 'zh-CN', viewport: { width: 1366, height: 768 }, errors: pageErrors,
+      storage: { 'wp.wall.tour': JSON.stringify({ on: false, intervalS: 2, pauseOnAlarm: true }) }, firstLoadOnly: true,
+    }));
   }, 120_000);
 
   afterAll(async () => {

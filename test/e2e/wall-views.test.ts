@@ -8,6 +8,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../support/browser.ts';
+import { openConsole, wallSiteYaml } from '../support/console.ts';
 import { login, startWatchpost, type Watchpost } from '../support/server.ts';
 import { apiClient } from '../support/api.ts';
 
@@ -27,24 +28,11 @@ describe('wall views and camera tree (issue K)', () => {
   const tiles = () => page.locator('wp-camera-tile[data-slot]').evaluateAll((els) => els.map((e) => e.getAttribute('data-camera-id') ?? ''));
 
   beforeAll(async () => {
-    wp = await startWatchpost({
-      configYaml: [
-        'server: {host: 127.0.0.1}',
-        'demo: false',
-        'analytics: {enabled: false}',
-        'cameras:',
-        ...CAMERAS.map((id, i) => `  - {id: ${id}, name: "东门 ${i + 1}", url: "rtsp://127.0.0.1:9/${id}"}`),
-      ].join('\n'),
-    });
+    wp = await startWatchpost({ configYaml: wallSiteYaml(CAMERAS) });
     cookie = await login(wp.url, 'admin', wp.adminPassword);
     expect((await api('POST', '/api/camera-groups', { name: '东区', cameras: ['c1', 'c2'] })).status).toBe(201);
     browser = await launchChromium();
-    const ctx = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'zh-CN' });
-    const [name, value] = [cookie.slice(0, cookie.indexOf('=')), cookie.slice(cookie.indexOf('=') + 1)];
-    await ctx.addCookies([{ name, value, url: wp.url }]);
-    await ctx.addInitScript({ content: `if (!localStorage.getItem('wp.lang')) localStorage.setItem('wp.lang', 'zh-CN');` });
-    page = await ctx.newPage();
-    page.on('pageerror', (e) => pageErrors.push(e.message));
+    ({ page } = await openConsole(browser, wp, { cookie, lang: 'zh-CN', viewport: { width: 1366, height: 768 }, errors: pageErrors, firstLoadOnly: true }));
   }, 120_000);
 
   afterAll(async () => {

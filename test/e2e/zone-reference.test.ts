@@ -6,6 +6,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../support/browser.ts';
+import { loginInPage, openConsole } from '../support/console.ts';
 import { login, startWatchpost, type Watchpost } from '../support/server.ts';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -28,9 +29,7 @@ describe('zone editor: clear reference', () => {
     });
     expect(r.status).toBe(200);
     browser = await launchChromium();
-    const ctx = await browser.newContext({ viewport: { width: 1366, height: 900 }, locale: 'en-US' });
-    await ctx.addInitScript({ content: "localStorage.setItem('wp.lang', 'en')" });
-    page = await ctx.newPage();
+    ({ page } = await openConsole(browser, wp, { viewport: { width: 1366, height: 900 } }));
   }, 60_000);
   afterAll(async () => {
     await browser?.close();
@@ -46,9 +45,7 @@ describe('zone editor: clear reference', () => {
     }
     await page.goto(`${wp.url}/camera/demo-2`);
     await page.waitForURL(/\/login/);
-    await tid('login-username').fill('admin');
-    await tid('login-password').fill(wp.adminPassword);
-    await tid('login-submit').click();
+    await loginInPage(page, 'admin', wp.adminPassword);
     await tid('zones-toggle').click();
     await expect.poll(() => tid('zone-reference-state').getAttribute('data-state')).toBe('ready');
     await expect.poll(() => tid('zone-reference-img').evaluate((img) => (img as unknown as { naturalWidth: number }).naturalWidth)).toBeGreaterThan(0);

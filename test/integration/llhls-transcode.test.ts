@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apiClient } from '../support/api.ts';
-import { parseLlPlaylist, type LlPlaylist } from '../support/llhls.ts';
+import { llClient, parseLlPlaylist } from '../support/llhls.ts';
 import { startRtspServer, type RtspServer } from '../support/rtsp.ts';
 import { login, startWatchpost, type Watchpost } from '../support/server.ts';
 
@@ -23,19 +23,8 @@ let wp: Watchpost;
 let cookie = '';
 const tmp = mkdtempSync(join(tmpdir(), 'wp-llt-'));
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const get = (path: string, c = cookie) => fetch(`${wp.url}${path}`, { headers: { cookie: c } });
 const LL = '/hls/yard/index.m3u8?ll=1';
-const bytes = async (path: string): Promise<Buffer> => {
-  const res = await get(path);
-  expect(res.status, path).toBe(200);
-  return Buffer.from(await res.arrayBuffer());
-};
-
-async function playlist(query = ''): Promise<LlPlaylist> {
-  const res = await get(LL + query);
-  expect(res.status).toBe(200);
-  return parseLlPlaylist(await res.text());
-}
+const { get, bytes, playlist, untilLive } = llClient(() => wp, () => cookie, LL);
 
 /** ffprobe's view of the first video stream of some bytes (written to a temp file) */
 function probe(data: Buffer, name: string): { codec_name: string; width: number; height: number } {
@@ -69,13 +58,7 @@ beforeAll(async () => {
     configYaml: ['storage: {segmentSeconds: 2}', 'media: {rtspTimeoutSeconds: 2}', 'cameras:', `  - {id: yard, name: "院子 Yard", url: "${rtsp.url()}"}`].join('\n'),
   });
   cookie = await login(wp.url, 'admin', wp.adminPassword);
-  const until = Date.now() + 60_000;
-  for (;;) {
-    const res = await get(LL);
-    if (res.status === 200 && (await res.text()).includes('ll_s')) break;
-    if (Date.now() > until) throw new Error(`no LL-HLS playlist for the H.265 camera:\n${wp.output().slice(-3000)}`);
-    await sleep(300);
-  }
+  await untilLive(LL, cookie, 60_000);
 }, 90_000);
 afterAll(async () => {
   await wp?.dispose();
@@ -184,16 +167,7 @@ describe('LL-HLS of a transcoded (H.265) live stream', () => {
     const call = apiClient(() => wp);
     const porch = { id: 'porch', name: 'Porch', url: rtsp2.url('main'), subUrl: rtsp2.url('sub') };
     expect((await call('POST', '/api/cameras', { cookie, json: porch })).status).toBe(201);
-    const until = Date.now() + 40_000;
-    let text = '';
-    for (;;) {
-      const res = await get('/hls/porch/index.m3u8?ll=1');
-      text = await res.text();
-      if (res.status === 200 && text.includes('ll_s')) break;
-      if (Date.now() > until) throw new Error(`no LL-HLS for the H.265 sub-stream: ${res.status} ${text.slice(0, 200)}\n${wp.output().slice(-2000)}`);
-      await sleep(300);
-    }
-    const pl = parseLlPlaylist(text);
+    const pl = parseLlPlaylist(await untilLive('/hls/porch/index.m3u8?ll=1', cookie, 40_000));
     expect(pl.hint).toMatch(/^ll_p\d+\.m4s$/);
     for (const p of pl.parts) expect(p.independent, pl.text).toBe(p.index === 0);
     const init = await bytes(`/hls/porch/${/#EXT-X-MAP:URI="([^"]+)"/.exec(pl.text)![1]}`);

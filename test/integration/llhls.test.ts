@@ -10,7 +10,7 @@ import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRtspServer, type RtspServer } from '../support/rtsp.ts';
 import { apiClient } from '../support/api.ts';
-import { parseLlPlaylist, type LlPlaylist as Pl } from '../support/llhls.ts';
+import { llClient, parseLlPlaylist } from '../support/llhls.ts';
 import { login, startWatchpost, type Watchpost } from '../support/server.ts';
 
 let rtsp: RtspServer;
@@ -18,17 +18,10 @@ let rtsp2: RtspServer;
 let wp: Watchpost;
 let cookie = '';
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const get = (path: string, c = cookie) => fetch(`${wp.url}${path}`, { headers: { cookie: c } });
 const LL = '/hls/gate/index.m3u8?ll=1';
+const { get, playlist, untilLive } = llClient(() => wp, () => cookie, LL);
 
 const parse = parseLlPlaylist;
-
-async function playlist(query = ''): Promise<Pl> {
-  const res = await get(LL + query);
-  expect(res.status).toBe(200);
-  expect(res.headers.get('content-type')).toMatch(/mpegurl/);
-  return parse(await res.text());
-}
 
 beforeAll(async () => {
   // one RTSP source per camera (two clients racing for one GStreamer mount at start-up sometimes break it)
@@ -40,13 +33,7 @@ beforeAll(async () => {
     configYaml: ['cameras:', `  - {id: gate, name: Gate, url: "${rtsp.url()}"}`].join('\n'),
   });
   cookie = await login(wp.url, 'admin', wp.adminPassword);
-  const until = Date.now() + 60_000;
-  for (;;) {
-    const res = await get(LL);
-    if (res.status === 200 && (await res.text()).includes('ll_s')) break;
-    if (Date.now() > until) throw new Error(`no LL-HLS playlist:\n${wp.output().slice(-3000)}`);
-    await sleep(300);
-  }
+  await untilLive(LL, cookie, 60_000);
 }, 90_000);
 afterAll(async () => {
   await wp?.dispose();
@@ -80,17 +67,6 @@ function rssMb(root: number): number {
 }
 
 const call = apiClient(() => wp);
-
-async function until200(path: string, c = cookie, ms = 30_000): Promise<string> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const res = await get(path, c);
-    const text = await res.text();
-    if (res.status === 200 && text.includes('ll_s')) return text;
-    if (Date.now() > end) throw new Error(`${path}: ${res.status} ${text.slice(0, 300)}\n${wp.output().slice(-2000)}`);
-    await sleep(300);
-  }
-}
 
 describe('LL-HLS', () => {
   it('serves the LL-HLS playlist with parts, init, segments; plain HLS stays for plain clients', async () => {
@@ -233,8 +209,8 @@ describe('LL-HLS', () => {
   it('a camera with a sub-stream has LL-HLS for both streams; per-camera rights apply; a disabled camera has none', async () => {
     const yard = { id: 'yard', name: 'Yard', url: rtsp2.url('main'), subUrl: rtsp2.url('sub') };
     expect((await call('POST', '/api/cameras', { cookie, json: yard })).status).toBe(201);
-    const sub = await until200('/hls/yard/index.m3u8?ll=1');
-    const main = await until200('/hls/yard/main/index.m3u8?ll=1');
+    const sub = await untilLive('/hls/yard/index.m3u8?ll=1');
+    const main = await untilLive('/hls/yard/main/index.m3u8?ll=1');
     expect(sub).toContain('#EXT-X-PART:');
     expect(main).toContain('#EXT-X-PART:');
     const hint = /PRELOAD-HINT:TYPE=PART,URI="([^"]+)"/.exec(main)![1]!;
@@ -243,7 +219,7 @@ describe('LL-HLS', () => {
     const group = (await call('POST', '/api/camera-groups', { cookie, json: { name: 'yard only', cameras: ['yard'] } })).body as { id: number };
     expect((await call('POST', '/api/users', { cookie, json: { username: 'op1', password: 'op1-night-pass-1', role: 'operator', groups: [group.id] } })).status).toBe(201);
     const op = await login(wp.url, 'op1', 'op1-night-pass-1');
-    await until200('/hls/yard/index.m3u8?ll=1', op);
+    await untilLive('/hls/yard/index.m3u8?ll=1', op);
     const gate = parse(await (await get(LL)).text());
     for (const p of [LL, `/hls/gate/${gate.last.uri}`, `/hls/gate/${gate.hint}`, `${LL}&_HLS_msn=${gate.last.msn}&_HLS_part=${gate.last.index + 1}`]) {
       expect([403, 404], p).toContain((await get(p, op)).status);
@@ -286,7 +262,7 @@ describe('LL-HLS', () => {
     const lastPart = Number(/ll_p(\d+)/.exec(before.last.uri)![1]);
     await wp.restart();
     cookie = await login(wp.url, 'admin', wp.adminPassword);
-    const after = parse(await until200(LL, cookie, 40_000));
+    const after = parse(await untilLive(LL, cookie, 40_000));
     expect(after.msnFirst).toBeGreaterThan(before.last.msn);
     expect(Number(/ll_p(\d+)/.exec(after.last.uri)![1])).toBeGreaterThan(lastPart);
   }, 60_000);

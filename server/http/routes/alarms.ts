@@ -9,21 +9,13 @@
  */
 import { Router } from 'express';
 import { existsSync } from 'node:fs';
-import { z } from 'zod';
-import { MAX_BULK_ACK, type AlarmService } from '../../alarms/service.ts';
-import { ALARM_OUTCOMES } from '../../alarms/types.ts';
+import type { AlarmService } from '../../alarms/service.ts';
 import { badRequest, notFound } from '../../util/errors.ts';
 import { requireRole } from '../auth.ts';
 import type { DispatchService } from '../../dispatch/service.ts';
 import type { User, UserRepo } from '../../store/users.ts';
 import { parseBody } from '../errors.ts';
-
-const note = z.string().trim().max(2000).optional();
-export const ackSchema = z.strictObject({ note });
-/** `to`: free text (radio dispatch) or a guard's username (then the guard's phone gets it); `guard`: a guard's username. */
-export const dispatchSchema = z
-  .strictObject({ to: z.string().trim().min(1, 'to: who is sent must not be empty').max(200).optional(), guard: z.string().trim().min(1).max(100).optional(), note })
-  .refine((b) => b.to !== undefined || b.guard !== undefined, { message: 'to: who is sent must not be empty' });
+import { ackSchema, bulkAckSchema, dispatchSchema, resolveSchema } from '../../../shared/wire/requests/alarms.ts';
 
 /** Dispatch to a guard account (issue L point 2). */
 export interface GuardDispatch {
@@ -31,17 +23,6 @@ export interface GuardDispatch {
   users: UserRepo;
   canSee: (user: User, cameraId: string) => boolean;
 }
-export const resolveSchema = z.strictObject({
-  outcome: z.enum(ALARM_OUTCOMES, { error: 'outcome must be genuine, false_alarm or test' }).optional(),
-  note,
-});
-export const bulkAckSchema = z.strictObject({
-  ids: z
-    .array(z.number().int().positive(), { error: 'ids must be a list of alarm ids' })
-    .min(1, 'ids must not be empty')
-    .max(MAX_BULK_ACK, `at most ${MAX_BULK_ACK} ids at once`),
-  note,
-});
 
 function alarmId(raw: unknown): number {
   const id = Number(raw);

@@ -4,17 +4,13 @@
  * (every camera route asks the access service); their live event streams are told to reload.
  */
 import { Router } from 'express';
-import { z } from 'zod';
 import type { CameraGroupRepo } from '../../store/camera-groups.ts';
 import { badRequest, conflict, notFound } from '../../util/errors.ts';
 import { requireRole } from '../auth.ts';
 import { parseBody } from '../errors.ts';
 import { intParam } from './patrol.ts';
+import { createSchema, patchSchema } from '../../../shared/wire/requests/camera-groups.ts';
 
-const name = z.string().trim().min(1, 'is required').max(100);
-const cameras = z.array(z.string().max(63)).max(1000);
-export const createSchema = z.strictObject({ name, cameras: cameras.default([]) });
-export const patchSchema = z.strictObject({ name: name.optional(), cameras: cameras.optional() });
 
 export interface CameraGroupsDeps {
   groups: CameraGroupRepo;

@@ -1,50 +1,11 @@
 import { Router } from 'express';
-import { z } from 'zod';
 import type { CameraService } from '../../cameras/service.ts';
-import { CAMERA_ID_RE } from '../../cameras/types.ts';
 import type { ProbeResult } from '../../media/probe.ts';
 import { AppError } from '../../util/errors.ts';
 import { parseBody } from '../errors.ts';
 import { requireRole } from '../auth.ts';
+import { createSchema, patchSchema, testSchema } from '../../../shared/wire/requests/cameras.ts';
 
-/** rtsp(s)://host[:port]/path — credentials inside the URL are moved to username/password. */
-const rtspUrl = z.string().trim().max(2000).superRefine((s, ctx) => {
-  let u: URL;
-  try {
-    u = new URL(s);
-  } catch {
-    ctx.addIssue({ code: 'custom', message: `not a valid URL: "${s.replace(/\/\/[^@/]*@/, '//***@')}"` });
-    return;
-  }
-  if (u.protocol !== 'rtsp:' && u.protocol !== 'rtsps:') {
-    ctx.addIssue({ code: 'custom', message: `must be an rtsp:// or rtsps:// URL (got ${u.protocol.replace(':', '')})` });
-  } else if (!u.hostname) {
-    ctx.addIssue({ code: 'custom', message: 'has no host' });
-  }
-});
-
-export const createSchema = z.strictObject({
-  id: z.string().regex(CAMERA_ID_RE, 'lowercase letters, digits, - and _, at most 63').optional(),
-  name: z.string().trim().min(1, 'is required').max(100),
-  url: rtspUrl,
-  subUrl: rtspUrl.nullable().optional(),
-  username: z.string().max(128).optional(),
-  password: z.string().max(128).optional(),
-  enabled: z.boolean().optional(),
-});
-export const patchSchema = createSchema.omit({ id: true }).partial();
-
-/**
- * POST /api/cameras/test: the source fields of the camera form (other form fields are accepted and ignored).
- * A probe, not a change: nothing is stored, nothing is audited as a camera change (server/audit/http.ts).
- */
-export const testSchema = z.object({
-  url: rtspUrl,
-  username: z.string().max(128).optional(),
-  password: z.string().max(128).optional(),
-  /** editing a camera: its saved credentials are used when none are sent, and only towards the same host:port */
-  cameraId: z.string().regex(CAMERA_ID_RE, 'lowercase letters, digits, - and _, at most 63').optional(),
-});
 
 /** host:port of an rtsp URL (default port 554), to keep saved credentials on the camera they belong to. */
 function hostPort(url: string): string {

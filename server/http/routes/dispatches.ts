@@ -13,7 +13,6 @@
  */
 import express, { Router, type RequestHandler } from 'express';
 import { existsSync } from 'node:fs';
-import { z } from 'zod';
 import type { AlarmService } from '../../alarms/service.ts';
 import type { DispatchService } from '../../dispatch/service.ts';
 import { dispatchTimes } from '../../dispatch/times.ts';
@@ -21,12 +20,9 @@ import type { UserRepo } from '../../store/users.ts';
 import { badRequest, notFound } from '../../util/errors.ts';
 import { requireRole } from '../auth.ts';
 import { parseBody } from '../errors.ts';
-import { DISPATCH_STEPS, MAX_PHOTO_BYTES, type GuardAccount } from '../../../shared/wire/dispatch.ts';
+import { MAX_PHOTO_BYTES, type GuardAccount } from '../../../shared/wire/dispatch.ts';
+import { stepSchema } from '../../../shared/wire/requests/dispatches.ts';
 
-export const stepSchema = z.strictObject({
-  step: z.enum(DISPATCH_STEPS, { error: 'step must be on_way, arrived or handled' }),
-  note: z.string().trim().max(2000).optional(),
-});
 
 function idOf(raw: unknown, what = 'dispatch'): number {
   const id = Number(raw);

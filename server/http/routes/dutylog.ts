@@ -3,22 +3,14 @@
  * entry (PUT/PATCH/DELETE answer 405 append_only); a correction is a new entry referencing the old one.
  */
 import { Router } from 'express';
-import { z } from 'zod';
-import { MANUAL_CATEGORIES } from '../../dutylog/chain.ts';
 import type { Patrol } from '../../patrol/index.ts';
 import { AppError, notFound } from '../../util/errors.ts';
 import { requireRole } from '../auth.ts';
 import { parseBody } from '../errors.ts';
 import { actor, intParam, msQuery } from './patrol.ts';
+import { correctionSchema, entrySchema, handoverAckSchema, handoverSchema } from '../../../shared/wire/requests/dutylog.ts';
+import type { ManualCategory } from '../../../shared/wire/dutylog.ts';
 
-export const entrySchema = z.strictObject({
-  category: z.enum(MANUAL_CATEGORIES),
-  text: z.string().trim().min(1, 'is required').max(4000),
-  cameraId: z.string().max(63).nullable().optional(),
-});
-export const correctionSchema = z.strictObject({ text: z.string().trim().min(1, 'is required').max(4000) });
-export const handoverSchema = z.strictObject({ notes: z.string().max(8000) });
-export const handoverAckSchema = z.strictObject({ note: z.string().max(4000).default('') });
 
 const appendOnly = () => {
   throw new AppError(405, 'append_only', 'the duty log is append-only: entries cannot be changed or deleted; add a correction instead');
@@ -60,7 +52,7 @@ export function dutyLogRouter(patrol: Patrol, verify: () => object = () => patro
     const { text } = parseBody(correctionSchema, req.body);
     const u = actor(req);
     res.status(201).json(
-      duty.append({ category: old.category as (typeof MANUAL_CATEGORIES)[number], kind: 'correction', text, cameraId: old.cameraId, refSeq: old.seq, author: { id: u.id, name: u.username } }),
+      duty.append({ category: old.category as ManualCategory, kind: 'correction', text, cameraId: old.cameraId, refSeq: old.seq, author: { id: u.id, name: u.username } }),
     );
   });
   r.put('/:seq', appendOnly);

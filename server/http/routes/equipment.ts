@@ -8,7 +8,6 @@
  * Only the cameras the user may see.
  */
 import { Router, type Response } from 'express';
-import { z } from 'zod';
 import type { DutyLog } from '../../dutylog/log.ts';
 import { equipmentCsv, equipmentHtml } from '../../equipment/format.ts';
 import { equipmentReport, type EquipmentReport } from '../../equipment/report.ts';
@@ -18,6 +17,7 @@ import type { Db } from '../../store/db.ts';
 import { badRequest } from '../../util/errors.ts';
 import { requireRole } from '../auth.ts';
 import { parseBody } from '../errors.ts';
+import { signSchema } from '../../../shared/wire/requests/equipment.ts';
 
 export interface EquipmentDeps {
   db: Db;
@@ -30,7 +30,6 @@ export interface EquipmentDeps {
   liveEdgeMs: number;
 }
 
-export const signSchema = z.strictObject({ date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'YYYY-MM-DD'), note: z.string().trim().max(2000).optional() });
 
 export function equipmentRouter(d: EquipmentDeps): Router {
   const r = Router();

@@ -10,7 +10,6 @@
  */
 import { unlinkSync } from 'node:fs';
 import { Router, type Request } from 'express';
-import { z } from 'zod';
 import { actorOf } from '../../audit/http.ts';
 import type { AuditLog } from '../../audit/log.ts';
 import type { Exporter } from '../../evidence/exporter.ts';
@@ -22,6 +21,7 @@ import { AppError, notFound, forbidden, conflict } from '../../util/errors.ts';
 import { createLogger } from '../../util/log.ts';
 import { requireRole } from '../auth.ts';
 import { parseBody } from '../errors.ts';
+import { createSchema } from '../../../shared/wire/requests/exports.ts';
 
 export interface ExportsDeps {
   exporter: Exporter;
@@ -33,13 +33,6 @@ const log = createLogger('evidence');
 export const EXPORT_ROLES = ['investigator', 'supervisor', 'admin'] as const;
 const SEE_ALL = new Set(['supervisor', 'admin']);
 
-export const createSchema = z.strictObject({
-  cameras: z.array(z.string().min(1).max(64)).min(1, 'pick at least one camera').max(16),
-  from: z.union([z.string(), z.number()]),
-  to: z.union([z.string(), z.number()]),
-  reason: z.string().trim().min(3, 'say why this footage is exported (at least 3 characters)').max(500),
-  caseRef: z.string().trim().max(100).nullable().optional(),
-});
 
 export type Deletion = ExportDeletion;
 

@@ -6,7 +6,6 @@
  * Both changes are audited (`lock.create`, `lock.release`); a refused release is audited as `lock.denied`.
  */
 import { Router } from 'express';
-import { z } from 'zod';
 import { actorOf } from '../../audit/http.ts';
 import type { AuditLog } from '../../audit/log.ts';
 import type { CameraAccess } from '../../evidence/access.ts';
@@ -16,6 +15,7 @@ import type { EvidenceLockView } from '../../../shared/wire/recordings.ts';
 import { forbidden, notFound } from '../../util/errors.ts';
 import { requireRole } from '../auth.ts';
 import { parseBody } from '../errors.ts';
+import { createSchema, releaseSchema } from '../../../shared/wire/requests/locks.ts';
 
 export interface LocksDeps {
   locks: LockRepo;
@@ -24,16 +24,6 @@ export interface LocksDeps {
 }
 
 const MAX_LOCK_MS = 366 * 86_400_000;
-export const createSchema = z.strictObject({
-  camera: z.string().min(1).max(64),
-  from: z.union([z.string(), z.number()]),
-  to: z.union([z.string(), z.number()]),
-  reason: z.string().trim().min(3, 'say why this footage must be kept (at least 3 characters)').max(500),
-  caseRef: z.string().trim().max(100).nullable().optional(),
-});
-export const releaseSchema = z.strictObject({
-  reason: z.string().trim().min(3, 'say why the lock is released (at least 3 characters)').max(500),
-});
 
 export function lockView(l: EvidenceLock): EvidenceLockView {
   return {

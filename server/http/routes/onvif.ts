@@ -1,6 +1,4 @@
 import { Router, type Request } from 'express';
-import { z } from 'zod';
-import { CAMERA_ID_RE } from '../../cameras/types.ts';
 import type { CameraService } from '../../cameras/service.ts';
 import type { OnvifService } from '../../onvif/service.ts';
 import { ptzMoveSchema, ptzStopSchema, type PtzActor } from '../../onvif/ptz-control.ts';
@@ -8,33 +6,16 @@ import { clientIp } from '../../audit/http.ts';
 import { imageType } from '../../onvif/snapshot.ts';
 import { parseBody } from '../errors.ts';
 import { requireRole } from '../auth.ts';
+import { onboardSchema, probeSchema } from '../../../shared/wire/requests/onvif.ts';
+import type { z } from 'zod';
+import type { Equal } from '../../../shared/wire/requests/common.ts';
+import type { PtzVelocity } from '../../../shared/wire/ptz.ts';
 
-const xaddr = z.string().trim().min(1, 'is required').max(500).superRefine((s, ctx) => {
-  let u: URL;
-  try {
-    u = new URL(s);
-  } catch {
-    ctx.addIssue({ code: 'custom', message: 'not a valid URL (e.g. http://192.168.1.64/onvif/device_service)' });
-    return;
-  }
-  if (u.protocol !== 'http:' && u.protocol !== 'https:') ctx.addIssue({ code: 'custom', message: 'must be an http:// or https:// URL' });
-  else if (u.username || u.password) ctx.addIssue({ code: 'custom', message: 'put the credentials in username and password, not in the URL' });
-});
-const token = z.string().regex(/^[A-Za-z0-9_.:-]{1,64}$/, 'not a valid profile token');
-
-export const probeSchema = z.strictObject({
-  xaddr,
-  username: z.string().max(128).default(''),
-  password: z.string().max(128).default(''),
-  mainProfile: token.optional(),
-  subProfile: token.nullable().optional(),
-  urn: z.string().max(200).optional(),
-});
-export const onboardSchema = probeSchema.extend({
-  name: z.string().trim().max(100).optional(),
-  id: z.string().regex(CAMERA_ID_RE, 'lowercase letters, digits, - and _, at most 63').optional(),
-  enabled: z.boolean().optional(),
-});
+/** The PTZ move body (its schema lives in ptz-control.ts) is what the console sends, shared/wire/ptz.ts's
+ *  PtzVelocity: parsed it is exactly that type, and a PtzVelocity is a valid body — else a compile error here. */
+type MustBeTrue<T extends true> = T;
+export type _PtzMoveParsesToVelocity = MustBeTrue<Equal<z.output<typeof ptzMoveSchema>, PtzVelocity>>;
+export type _PtzVelocityIsMoveBody = MustBeTrue<PtzVelocity extends z.input<typeof ptzMoveSchema> ? true : false>;
 
 const OPERATE = ['operator', 'supervisor', 'admin'] as const;
 const actor = (req: Request): PtzActor => ({ id: req.user!.id, username: req.user!.username, role: req.user!.role, ip: clientIp(req) });

@@ -1,49 +1,13 @@
 /** Patrol routes, due rounds, doing rounds, spot-checks and compliance (docs/patrol.md). */
 import { Router, type Request } from 'express';
 import { existsSync } from 'node:fs';
-import { z } from 'zod';
 import type { Patrol } from '../../patrol/index.ts';
-import { HHMM_RE } from '../../patrol/schedule.ts';
 import type { Actor, Round, RouteInput } from '../../patrol/types.ts';
 import { AppError, badRequest, notFound } from '../../util/errors.ts';
 import { requireRole } from '../auth.ts';
 import { parseBody } from '../errors.ts';
+import { confirmSchema, reasonSchema, routeSchema, spotSchema, startSchema } from '../../../shared/wire/requests/patrol.ts';
 
-const hhmm = z.string().regex(HHMM_RE, 'must be HH:MM (24 h)');
-export const routeSchema = z.strictObject({
-  name: z.string().trim().min(1, 'is required').max(100),
-  post: z.string().trim().max(100).default(''),
-  intervalMin: z.number().int().min(1).max(1440),
-  activeFrom: hhmm.default('00:00'),
-  activeTo: hhmm.default('00:00'),
-  graceMin: z.number().int().min(0).max(1440).default(10),
-  enabled: z.boolean().default(true),
-  /** a stop is confirmed "normal" only with every checklist item ticked (400 checklist_incomplete otherwise) */
-  requireChecklist: z.boolean().default(false),
-  stops: z
-    .array(
-      z.strictObject({
-        cameraId: z.string().min(1, 'is required'),
-        // an ONVIF PTZ preset token (GET /api/onvif/cameras/:id/presets): the round moves the camera there first
-        preset: z.string().regex(/^[A-Za-z0-9_.:-]{1,64}$/, 'not a valid PTZ preset token').nullable().default(null),
-        minDwellS: z.number().int().min(1).max(3600).default(10),
-        checklist: z.array(z.string().trim().min(1).max(200)).max(20).default([]),
-      }),
-    )
-    .min(1, 'a route needs at least one stop')
-    .max(64),
-});
-export const confirmSchema = z.strictObject({
-  outcome: z.enum(['normal', 'anomaly', 'not_verifiable']),
-  note: z.string().max(2000).optional(),
-  checks: z.array(z.boolean()).max(20).optional(),
-  dispatch: z.boolean().optional(),
-  /** the video's own time (epoch ms, PROGRAM-DATE-TIME) of the first and last frame shown at this stop */
-  shownFromMs: z.number().int().min(0).optional(),
-  shownToMs: z.number().int().min(0).optional(),
-});
-export const reasonSchema = z.strictObject({ reason: z.string().max(2000) });
-export const spotSchema = z.strictObject({ verdict: z.enum(['agree', 'disagree']), note: z.string().max(2000).default('') });
 
 export const actor = (req: Request): Actor => ({ id: req.user!.id, username: req.user!.username, role: req.user!.role });
 
@@ -127,7 +91,7 @@ export function patrolRouter({ patrol, snapshotPath }: PatrolRouterDeps): Router
     res.json({ ...graded(round), spotChecks: patrol.roundRepo.spotChecks(round.id) });
   });
   r.post('/rounds', doer, (req, res) => {
-    const { routeId } = parseBody(z.strictObject({ routeId: z.number().int().positive() }), req.body);
+    const { routeId } = parseBody(startSchema, req.body);
     res.status(201).json(patrol.rounds.start(actor(req), routeId));
   });
   r.post('/rounds/:id/stops/:idx/confirm', doer, async (req, res) => {

@@ -6,7 +6,6 @@
  * from one address never stop the right password from another. Every lockout is reported to `onLockout`.
  */
 import { Router, type Request } from 'express';
-import { z } from 'zod';
 import { hashPassword, verifyPassword } from '../../auth/password.ts';
 import type { FailureLimiter } from '../../auth/rate-limit.ts';
 import type { SessionRepo } from '../../store/sessions.ts';
@@ -16,13 +15,9 @@ import { createLogger } from '../../util/log.ts';
 import { parseBody } from '../errors.ts';
 import { clearSessionCookie, requireSession, setSessionCookie } from '../auth.ts';
 import { checkPassword, userView } from './users.ts';
+import { changeSchema, loginSchema } from '../../../shared/wire/requests/session.ts';
 
 const log = createLogger('auth');
-export const loginSchema = z.strictObject({
-  username: z.string().min(1, 'is required').max(100),
-  password: z.string().min(1, 'is required').max(500),
-});
-export const changeSchema = z.strictObject({ current: z.string().min(1, 'is required').max(500), password: z.string().max(500) });
 
 // A hash to verify against when the user does not exist, so timing does not reveal usernames.
 const DUMMY_HASH = 'scrypt$16384$8$1$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=';

@@ -5,36 +5,20 @@
  * The last enabled admin cannot be disabled or demoted.
  */
 import { Router } from 'express';
-import { z } from 'zod';
 import { hashPassword } from '../../auth/password.ts';
 import { passwordProblem } from '../../auth/password-policy.ts';
 import type { CameraGroupRepo } from '../../store/camera-groups.ts';
 import type { SessionRepo } from '../../store/sessions.ts';
-import { ROLES, type User, type UserRepo } from '../../store/users.ts';
+import type { User, UserRepo } from '../../store/users.ts';
 import type { UserView } from '../../../shared/wire/users.ts';
 import { AppError, badRequest, conflict, notFound } from '../../util/errors.ts';
 import { createLogger } from '../../util/log.ts';
 import { requireRole } from '../auth.ts';
 import { parseBody } from '../errors.ts';
 import { intParam } from './patrol.ts';
+import { createSchema, patchSchema, resetSchema } from '../../../shared/wire/requests/users.ts';
 
 const log = createLogger('users');
-export const createSchema = z.strictObject({
-  username: z.string().trim().min(1, 'is required').max(64).regex(/^[^\s:]+$/, 'no spaces or colons'),
-  password: z.string().max(500),
-  role: z.enum(ROLES),
-  displayName: z.string().trim().max(100).nullable().optional(),
-  cameras: z.array(z.string().max(63)).max(1000).nullable().optional(),
-  groups: z.array(z.number().int().positive()).max(200).optional(),
-});
-export const patchSchema = z.strictObject({
-  role: z.enum(ROLES).optional(),
-  disabled: z.boolean().optional(),
-  displayName: z.string().trim().max(100).nullable().optional(),
-  cameras: z.array(z.string().max(63)).max(1000).nullable().optional(),
-  groups: z.array(z.number().int().positive()).max(200).optional(),
-});
-export const resetSchema = z.strictObject({ password: z.string().max(500) });
 
 export interface UsersDeps {
   users: UserRepo;

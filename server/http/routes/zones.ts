@@ -17,6 +17,7 @@ import { newestLiveSegment } from '../../patrol/snapshot.ts';
 import { runningScenes, type SceneAccess } from '../../analytics/live/running.ts';
 import { AppError, badRequest, conflict, notFound } from '../../util/errors.ts';
 import { requireRole } from '../auth.ts';
+import type { ZoneRelearnBody } from '../../../shared/wire/zones.ts';
 
 export interface ZonesDeps {
   cameras: CameraService;
@@ -66,7 +67,7 @@ export function zonesRouter(d: ZonesDeps): Router {
   });
 
   r.post('/:id/zones/relearn', requireRole('admin', 'supervisor'), (req, res) => {
-    const body = (req.body ?? {}) as { zone?: unknown };
+    const body = (req.body ?? {}) as { [K in keyof ZoneRelearnBody]?: unknown };
     const { cam, zone } = exitZone(String(req.params.id), body.zone);
     if (!scene().relearnZone(cam.id, zone.name)) throw conflict(`camera "${cam.id}" is not analysed right now (offline or disabled): nothing to re-learn`, 'not_analysed');
     res.json({ cameraId: cam.id, zone: zone.name, state: 'learning' });

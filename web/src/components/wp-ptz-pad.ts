@@ -4,6 +4,7 @@ import { LocalizeController } from '../controllers/localize-controller';
 import type { PtzVelocity } from '../data/onvif';
 import { t, type MessageKey } from '../i18n';
 import { sharedStyles } from '../styles/shared';
+import { ptzSectionStyles } from '../styles/ptz';
 
 /** Speeds offered by the pad (the velocity of a held arrow). */
 export const PTZ_SPEEDS = [
@@ -65,15 +66,8 @@ export class WpPtzPad extends LitElement {
 
   static override styles = [
     sharedStyles,
+    ptzSectionStyles,
     css`
-      :host {
-        display: block;
-      }
-      h2 {
-        margin: 1.2em 0 0.6em;
-        font-size: 1em;
-        color: var(--wp-text-muted);
-      }
       .pad {
         display: grid;
         grid-template-columns: repeat(3, 2.6em) 0.8em 2.6em;
@@ -110,10 +104,6 @@ export class WpPtzPad extends LitElement {
       .hint {
         font-size: 0.85em;
         margin-top: 0.5em;
-      }
-      .error {
-        margin-top: 0.5em;
-        font-size: 0.9em;
       }
     `,
   ];

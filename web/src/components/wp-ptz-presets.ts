@@ -4,6 +4,7 @@ import { LocalizeController } from '../controllers/localize-controller';
 import type { Preset } from '../data/onvif';
 import { t } from '../i18n';
 import { sharedStyles } from '../styles/shared';
+import { ptzSectionStyles } from '../styles/ptz';
 
 /**
  * PTZ presets of an ONVIF camera: pick one and go. Fires `wp-ptz-goto` {token, name}; the page moves the camera
@@ -23,15 +24,8 @@ export class WpPtzPresets extends LitElement {
 
   static override styles = [
     sharedStyles,
+    ptzSectionStyles,
     css`
-      :host {
-        display: block;
-      }
-      h2 {
-        margin: 1.2em 0 0.6em;
-        font-size: 1em;
-        color: var(--wp-text-muted);
-      }
       .row {
         display: flex;
         gap: 0.5em;
@@ -49,10 +43,6 @@ export class WpPtzPresets extends LitElement {
         color: var(--wp-online);
         font-size: 0.9em;
         margin-top: 0.5em;
-      }
-      .error {
-        margin-top: 0.5em;
-        font-size: 0.9em;
       }
     `,
   ];

@@ -11,6 +11,7 @@ import { Store } from './store';
 export type { AlarmKind, AlarmStatus, AlarmOutcome, AlarmPriority, AlarmStep } from '../../../shared/wire/alarms';
 export { ALARM_OUTCOMES } from '../../../shared/wire/alarms';
 import type { AlarmOutcome, AlarmView, BulkAckResult, ZoneAlarmStats } from '../../../shared/wire/alarms';
+import type { AlarmAckBody, AlarmBulkAckBody, AlarmDispatchBody, AlarmResolveBody } from '../../../shared/wire/requests/alarms';
 export type { BulkAckResult, ZoneAlarmStats } from '../../../shared/wire/alarms';
 /** An alarm as the console receives it (shared/wire/alarms.ts). */
 export type Alarm = AlarmView;
@@ -87,20 +88,22 @@ export function openAlarmCount(s: AlarmsState = alarms.value): number {
   return s.list.filter((a) => a.status !== 'resolved').length;
 }
 
-async function step(id: number, action: 'ack' | 'dispatch' | 'resolve', body: Record<string, string>): Promise<Alarm> {
+/** Bodies: shared/wire/requests/alarms.ts, the schemas the server validates with (types only here). */
+type StepBody = { ack: AlarmAckBody; dispatch: AlarmDispatchBody; resolve: AlarmResolveBody };
+async function step<A extends keyof StepBody>(id: number, action: A, body: StepBody[A]): Promise<Alarm> {
   const a = await api<Alarm>('POST', `/api/alarms/${id}/${action}`, { body });
   upsert(a, false);
   return a;
 }
 
-const withNote = (note: string | undefined): Record<string, string> => (note?.trim() ? { note: note.trim() } : {});
+const withNote = (note: string | undefined): { note?: string } => (note?.trim() ? { note: note.trim() } : {});
 export const acknowledgeAlarm = (id: number, note?: string) => step(id, 'ack', withNote(note));
 export const dispatchAlarm = (id: number, to: string, note?: string) => step(id, 'dispatch', { to: to.trim(), ...withNote(note) });
 export const resolveAlarm = (id: number, outcome: AlarmOutcome, note?: string) => step(id, 'resolve', { outcome, ...withNote(note) });
 
 /** Acknowledge several alarms at once: a result per id (the others go through when one fails). */
 export async function acknowledgeAlarms(ids: number[], note?: string): Promise<BulkAckResult[]> {
-  const r = await api<{ results: BulkAckResult[] }>('POST', '/api/alarms/ack', { body: { ids, ...withNote(note) } });
+  const r = await api<{ results: BulkAckResult[] }>('POST', '/api/alarms/ack', { body: { ids, ...withNote(note) } satisfies AlarmBulkAckBody });
   for (const x of r.results) if (x.ok) upsert(x.alarm, false);
   return r.results;
 }

@@ -5,7 +5,7 @@
 import { api } from './api';
 import { connectSse, type SseConnection } from './sse';
 import { Store } from './store';
-import type { Camera, CameraInput, CameraTestInput, CameraTestResult } from './types';
+import type { Camera, CameraCreateBody, CameraInput, CameraTestInput, CameraTestResult } from './types';
 
 export type ConnectionState = 'connected' | 'reconnecting';
 
@@ -86,7 +86,7 @@ export function findCamera(id: string): Camera | undefined {
   return cameras.value.cameras.find((c) => c.id === id);
 }
 
-export async function createCamera(input: CameraInput): Promise<Camera> {
+export async function createCamera(input: CameraCreateBody): Promise<Camera> {
   const cam = await api<Camera>('POST', '/api/cameras', { body: input });
   upsert(cam);
   return cam;

@@ -14,6 +14,7 @@ export type { DispatchStepName, DispatchTimes, DispatchView, GuardAccount, Dispa
 import { MAX_PHOTO_BYTES, dispatchSummary } from '../../../shared/wire/dispatch';
 export { MAX_DISPATCH_PHOTOS, MAX_PHOTO_BYTES } from '../../../shared/wire/dispatch';
 import type { GuardDispatchSummary } from '../../../shared/wire/alarms';
+import type { DispatchStepBody } from '../../../shared/wire/requests/dispatches';
 export type { GuardDispatchSummary };
 
 /** The alarm's summary form of a dispatch (what <wp-dispatch-steps> shows): the shared mapping, typed here. */
@@ -56,7 +57,7 @@ onSseEvent((name, data) => {
 
 /** The guard answers: on_way, arrived, handled (note optional). */
 export async function answerStep(id: number, step: DispatchStepName, note?: string): Promise<DispatchView> {
-  const d = await api<DispatchView>('POST', `/api/dispatches/${id}/step`, { body: { step, ...(note?.trim() ? { note: note.trim() } : {}) } });
+  const d = await api<DispatchView>('POST', `/api/dispatches/${id}/step`, { body: { step, ...(note?.trim() ? { note: note.trim() } : {}) } satisfies DispatchStepBody });
   upsertMine(d);
   return d;
 }

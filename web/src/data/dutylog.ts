@@ -16,12 +16,14 @@ export function entryFootageMs(e: Pick<LogEntry, 'ts' | 'kind' | 'data'>): numbe
   return e.ts;
 }
 
-export const MANUAL_CATEGORIES = ['anomaly', 'dispatch', 'equipment_fault', 'visitor', 'other'] as const;
-export type ManualCategory = (typeof MANUAL_CATEGORIES)[number];
+/** The categories of a hand-written entry and the bodies: shared/wire (the server validates with the same). */
+export { MANUAL_CATEGORIES, type ManualCategory } from '../../../shared/wire/dutylog';
+import type { ManualCategory } from '../../../shared/wire/dutylog';
+import type { LogCorrectionBody, LogEntryBody } from '../../../shared/wire/requests/dutylog';
 
 export const fetchLog = (limit = 300) => api<LogEntry[]>('GET', `/api/dutylog?limit=${limit}`);
 export const appendLog = (category: ManualCategory, text: string, cameraId: string | null) =>
-  api<LogEntry>('POST', '/api/dutylog', { body: { category, text, cameraId } });
-export const correctLog = (seq: number, text: string) => api<LogEntry>('POST', `/api/dutylog/${seq}/corrections`, { body: { text } });
+  api<LogEntry>('POST', '/api/dutylog', { body: { category, text, cameraId } satisfies LogEntryBody });
+export const correctLog = (seq: number, text: string) => api<LogEntry>('POST', `/api/dutylog/${seq}/corrections`, { body: { text } satisfies LogCorrectionBody });
 export const verifyLog = () =>
   api<{ ok: boolean; entries: number; broken?: { seq: number; reason: string }; triggers: boolean }>('GET', '/api/dutylog/verify');

@@ -3,6 +3,7 @@ import { api } from './api';
 
 import type { EquipmentReport } from '../../../shared/wire/equipment';
 export type { EquipmentCamera, EquipmentReport } from '../../../shared/wire/equipment';
+import type { EquipmentSignBody } from '../../../shared/wire/requests/equipment';
 
 export const equipmentUrl = (date: string, format: 'csv' | 'html') => `/api/reports/equipment?date=${encodeURIComponent(date)}&format=${format}`;
 
@@ -11,5 +12,5 @@ export function fetchEquipment(date: string): Promise<EquipmentReport> {
 }
 
 export function signEquipment(date: string, note: string): Promise<{ entry: { seq: number } }> {
-  return api('POST', '/api/reports/equipment/sign', { body: { date, note: note || undefined } });
+  return api('POST', '/api/reports/equipment/sign', { body: { date, note: note || undefined } satisfies EquipmentSignBody });
 }

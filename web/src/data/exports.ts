@@ -2,9 +2,11 @@
 import { api } from './api';
 import type { ExportView as ExportJob, PublicKeyView as PublicKey } from '../../../shared/wire/exports';
 /** Exports on the wire: shared/wire/exports.ts (the server's jobView answers the same type). */
+import type { ExportCreateBody } from '../../../shared/wire/requests/exports';
 export type { ExportDeletion, ExportStatus, ExportView as ExportJob, PublicKeyView as PublicKey } from '../../../shared/wire/exports';
 
-export function createExport(body: { cameras: string[]; from: number; to: number; reason: string; caseRef?: string | null }): Promise<ExportJob> {
+/** Body: shared/wire/requests/exports.ts, the schema the server validates with (type only here). */
+export function createExport(body: ExportCreateBody): Promise<ExportJob> {
   return api<ExportJob>('POST', '/api/exports', { body });
 }
 

@@ -5,6 +5,7 @@ import { getLang, hasKey, t } from '../i18n';
 import type { DiscoveryResult, PresetView as Preset, ProbeView as ProbeResult } from '../../../shared/wire/onvif';
 import { PTZ_REPEAT_MS, type PtzMoveAnswer, type PtzVelocity } from '../../../shared/wire/ptz';
 import { errorMessage } from '../i18n/errors';
+import type { OnvifOnboardBody, OnvifProbeBody } from '../../../shared/wire/requests/onvif';
 /** Discovery, probe and presets on the wire: shared/wire/onvif.ts (the server's server/onvif sends the same types). */
 export type { DiscoveredDevice, DiscoveryResult, OnvifProfileView as OnvifProfile, PresetView as Preset, ProbeView as ProbeResult } from '../../../shared/wire/onvif';
 
@@ -16,18 +17,9 @@ export function deviceLabel(d: { manufacturer: string; model: string }): string 
   return model.toLowerCase().startsWith(maker.toLowerCase()) ? model : `${maker} ${model}`;
 }
 
-export interface Credentials {
-  xaddr: string;
-  username: string;
-  password: string;
-  urn?: string;
-}
-
-export interface OnboardInput extends Credentials {
-  name?: string;
-  mainProfile?: string;
-  subProfile?: string | null;
-}
+/** Bodies of POST /api/onvif/probe and /api/onvif/cameras: shared/wire/requests/onvif.ts (types only). */
+export type Credentials = OnvifProbeBody;
+export type OnboardInput = OnvifOnboardBody;
 
 export const discoverCameras = (): Promise<DiscoveryResult> => api<DiscoveryResult>('POST', '/api/discovery');
 

@@ -9,26 +9,12 @@ export type { PatrolRoute, PtzState, Round, RoundStatus, RoundStop, SpotCheck } 
 export type { CheckpointRef, ComplianceReport as Compliance, DueItem, GradedSlot, Handover, OpenItems, Tally } from '../../../shared/wire/patrol';
 import type { ComplianceReport as Compliance, DueItem, Handover, OpenItems, PatrolRoute, Round } from '../../../shared/wire/patrol';
 
-export interface RouteStopInput {
-  cameraId: string;
-  preset?: string | null;
-  minDwellS: number;
-  checklist: string[];
-}
-
+/** Request bodies: shared/wire/requests/patrol.ts, the schemas the server validates with (types only here). */
+import type { ReasonBody, RoundStartBody, RouteBody, RouteStopBody, SpotCheckBody, StopConfirmBody } from '../../../shared/wire/requests/patrol';
+import type { HandoverAckBody, HandoverBody } from '../../../shared/wire/requests/dutylog';
 /** Body of POST/PUT /api/patrol/routes (docs/patrol.md). */
-export interface RouteInput {
-  name: string;
-  post: string;
-  intervalMin: number;
-  activeFrom: string;
-  activeTo: string;
-  graceMin: number;
-  enabled: boolean;
-  /** a stop is confirmed "normal" only with every checklist item ticked */
-  requireChecklist: boolean;
-  stops: RouteStopInput[];
-}
+export type RouteInput = RouteBody;
+export type RouteStopInput = RouteStopBody;
 
 /** Who may create and edit routes (the server enforces it too). */
 export const canEditRoutes = (role: string | undefined): boolean => role === 'supervisor' || role === 'admin';
@@ -54,22 +40,22 @@ export async function fetchCurrentRound(): Promise<Round | null> {
   return r.round;
 }
 
-export const startRound = (routeId: number) => api<Round>('POST', '/api/patrol/rounds', { body: { routeId } });
+export const startRound = (routeId: number) => api<Round>('POST', '/api/patrol/rounds', { body: { routeId } satisfies RoundStartBody });
 export const fetchRound = (id: number) => api<Round>('GET', `/api/patrol/rounds/${id}`);
 
 export function confirmStop(
   round: number,
   idx: number,
-  body: { outcome: 'normal' | 'anomaly' | 'not_verifiable'; note?: string; checks?: boolean[]; dispatch?: boolean; shownFromMs?: number; shownToMs?: number },
+  body: StopConfirmBody,
 ): Promise<Round> {
   return api<Round>('POST', `/api/patrol/rounds/${round}/stops/${idx}/confirm`, { body });
 }
 
 export const skipStop = (round: number, idx: number, reason: string) =>
-  api<Round>('POST', `/api/patrol/rounds/${round}/stops/${idx}/skip`, { body: { reason } });
-export const abandonRound = (round: number, reason: string) => api<Round>('POST', `/api/patrol/rounds/${round}/abandon`, { body: { reason } });
-export const spotCheck = (round: number, idx: number, verdict: 'agree' | 'disagree', note: string) =>
-  api<Round>('POST', `/api/patrol/rounds/${round}/stops/${idx}/spot-check`, { body: { verdict, note } });
+  api<Round>('POST', `/api/patrol/rounds/${round}/stops/${idx}/skip`, { body: { reason } satisfies ReasonBody });
+export const abandonRound = (round: number, reason: string) => api<Round>('POST', `/api/patrol/rounds/${round}/abandon`, { body: { reason } satisfies ReasonBody });
+export const spotCheck = (round: number, idx: number, verdict: SpotCheckBody['verdict'], note: string) =>
+  api<Round>('POST', `/api/patrol/rounds/${round}/stops/${idx}/spot-check`, { body: { verdict, note } satisfies SpotCheckBody });
 
 export function fetchCompliance(from: number, to: number): Promise<Compliance> {
   return api<Compliance>('GET', `/api/patrol/compliance?from=${Math.round(from)}&to=${Math.round(to)}`);
@@ -84,5 +70,5 @@ export function reportUrl(kind: 'daily' | 'shift', format: 'csv' | 'html', date:
 }
 
 export const fetchHandoverDraft = () => api<{ openItems: OpenItems; latest: Handover | null }>('GET', '/api/handovers/draft');
-export const createHandover = (notes: string) => api<Handover>('POST', '/api/handovers', { body: { notes } });
-export const ackHandover = (id: number, note: string) => api<Handover>('POST', `/api/handovers/${id}/ack`, { body: { note } });
+export const createHandover = (notes: string) => api<Handover>('POST', '/api/handovers', { body: { notes } satisfies HandoverBody });
+export const ackHandover = (id: number, note: string) => api<Handover>('POST', `/api/handovers/${id}/ack`, { body: { note } satisfies HandoverAckBody });

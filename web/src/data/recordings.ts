@@ -2,6 +2,7 @@
 import { api } from './api';
 import { Store } from './store';
 import type { EvidenceLockView as EvidenceLock, StorageStatus, Timeline } from '../../../shared/wire/recordings';
+import type { LockCreateBody, LockReleaseBody } from '../../../shared/wire/requests/locks';
 /** Recordings on the wire: shared/wire/recordings.ts (the server sends the same types). */
 export type { EvidenceLockView as EvidenceLock, StorageStatus, Timeline, TimelineLock, TimelineMarker } from '../../../shared/wire/recordings';
 
@@ -31,12 +32,13 @@ export function listLocks(cameraId?: string, active = false): Promise<EvidenceLo
   return api<EvidenceLock[]>('GET', `/api/locks?${q.toString()}`);
 }
 
-export function createLock(body: { camera: string; from: number; to: number; reason: string; caseRef?: string | null }): Promise<EvidenceLock> {
+/** Bodies: shared/wire/requests/locks.ts, the schemas the server validates with (types only here). */
+export function createLock(body: LockCreateBody): Promise<EvidenceLock> {
   return api<EvidenceLock>('POST', '/api/locks', { body });
 }
 
 export function releaseLock(id: number, reason: string): Promise<EvidenceLock> {
-  return api<EvidenceLock>('DELETE', `/api/locks/${id}`, { body: { reason } });
+  return api<EvidenceLock>('DELETE', `/api/locks/${id}`, { body: { reason } satisfies LockReleaseBody });
 }
 
 /** Storage state, polled while someone is logged in (the top bar shows the low-disk alarm, the storage banner the

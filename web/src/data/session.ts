@@ -2,6 +2,7 @@
 import { api, ApiError, onUnauthorized } from './api';
 import { Store } from './store';
 import type { User } from './types';
+import type { LoginBody } from '../../../shared/wire/requests/session';
 
 export type SessionStatus = 'checking' | 'unreachable' | 'authenticated' | 'anonymous';
 
@@ -44,7 +45,7 @@ export async function checkSession(): Promise<void> {
 /** Throws ApiError (bad_credentials, rate_limited with retryAfter, network). */
 export async function login(username: string, password: string): Promise<User> {
   const res = await api<{ user: User }>('POST', '/api/session', {
-    body: { username, password },
+    body: { username, password } satisfies LoginBody,
     noAuthSignal: true,
   });
   session.set({ status: 'authenticated', user: res.user });

@@ -6,21 +6,10 @@ export type { Role, UserView as User } from '../../../shared/wire/users';
 /** Cameras on the wire: shared/wire/cameras.ts (the server imports the same module). */
 export type { CameraStatus, CameraView as Camera, CameraOnvifView as CameraOnvif, CameraTestCode, CameraTestResult } from '../../../shared/wire/cameras';
 
+/** Request bodies: shared/wire/requests/cameras.ts, the schemas the server validates with (types only here). */
+import type { CameraCreateBody, CameraPatchBody, CameraTestBody } from '../../../shared/wire/requests/cameras';
+export type { CameraCreateBody };
 /** POST /api/cameras/test: the form's source fields (cameraId: editing, use its saved credentials). */
-export interface CameraTestInput {
-  url: string;
-  username?: string;
-  password?: string;
-  cameraId?: string;
-}
-
-/** Body of POST /api/cameras and PATCH /api/cameras/:id. */
-export interface CameraInput {
-  id?: string;
-  name?: string;
-  url?: string;
-  subUrl?: string | null;
-  username?: string;
-  password?: string;
-  enabled?: boolean;
-}
+export type CameraTestInput = CameraTestBody;
+/** What the camera form sends: PATCH /api/cameras/:id's body; when adding, name and url are always set. */
+export type CameraInput = CameraPatchBody;

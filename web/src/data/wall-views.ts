@@ -1,6 +1,7 @@
 /** Named wall views and the wall's camera tree (server/wallviews/routes.ts). */
 import { api } from './api';
 import type { Layout } from './prefs';
+import type { WallViewReplaceBody } from '../../../shared/wire/requests/wall-views';
 
 export interface WallView {
   id: number;
@@ -14,12 +15,9 @@ export interface WallView {
   updatedAt: number;
 }
 
-export interface WallViewInput {
-  name: string;
-  display?: string | null;
-  layout: Layout;
-  tiles: (string | null)[];
-}
+/** Body of POST/PUT /api/wall-views: shared/wire/requests/wall-views.ts (the schema the server validates with), with
+ *  the console's Layout for layout. */
+export type WallViewInput = WallViewReplaceBody & { layout: Layout };
 
 /** A camera group as the wall's tree shows it: only the cameras this user may see. */
 export interface TreeGroup {

@@ -4,7 +4,7 @@ import { LocalizeController } from '../controllers/localize-controller';
 import { StoreController } from '../controllers/store-controller';
 import { cameras, createCamera, deleteCamera, testCameraSource, updateCamera } from '../data/cameras';
 import { isAdmin } from '../data/session';
-import type { CameraInput, CameraTestInput, CameraTestResult, User } from '../data/types';
+import type { CameraCreateBody, CameraInput, CameraTestInput, CameraTestResult, User } from '../data/types';
 import { t } from '../i18n';
 import { errorMessage } from '../i18n/errors';
 import { sharedStyles } from '../styles/shared';
@@ -106,7 +106,7 @@ export class WpCamerasPage extends LitElement {
     this.formBusy = true;
     this.formError = null;
     try {
-      if (editing === 'add') await createCamera(e.detail.input);
+      if (editing === 'add') await createCamera(e.detail.input as CameraCreateBody); // the form sets name and url when adding
       else if (Object.keys(e.detail.input).length) await updateCamera(editing, e.detail.input);
       this.editing = null;
     } catch (err) {

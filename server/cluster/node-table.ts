@@ -11,7 +11,7 @@ import type { NodeRole, NodeView } from '../../shared/wire/nodes.ts';
 /** A node missing this many heartbeats in a row is offline. */
 export const MISSED_HEARTBEATS = 3;
 /** The heartbeat interval assumed for a node whose info does not say (the default of cluster.mqtt.heartbeatSeconds). */
-export const DEFAULT_HEARTBEAT_MS = 5000;
+export const DEFAULT_HEARTBEAT_MS = 4000;
 
 export interface NodeInfo {
   node: string;

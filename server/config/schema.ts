@@ -69,8 +69,8 @@ export const mqttSchema = z.preprocess(
     /** Home Assistant MQTT discovery configs under discoveryPrefix. */
     discovery: z.boolean().default(true),
     discoveryPrefix: z.string().regex(/^[A-Za-z0-9_-]+(\/[A-Za-z0-9_-]+)*$/, 'topic levels of letters, digits, - and _').default('homeassistant'),
-    /** The node's heartbeat on watchpost/<node>/info; other nodes count it offline after 3 missed ones (15 s). */
-    heartbeatSeconds: z.number().int().min(1).max(60).default(5),
+    /** The node's heartbeat on watchpost/<node>/info; other nodes count it offline after 3 missed ones (12 s: under 15 s however the cut falls). */
+    heartbeatSeconds: z.number().int().min(1).max(60).default(4),
   }),
 );
 

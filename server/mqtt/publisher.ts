@@ -53,7 +53,7 @@ export class MqttPublisher {
   }
 
   private get heartbeatMs(): number {
-    return this.o.heartbeatMs ?? 5000;
+    return this.o.heartbeatMs ?? 4000;
   }
 
   start(): void {

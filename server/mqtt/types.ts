@@ -27,7 +27,7 @@ export interface MqttOptions {
   discoveryPrefix: string;
   bus: EventBus;
   sources: MqttSources;
-  /** heartbeat interval (default 5 s: cluster.mqtt.heartbeatSeconds) */
+  /** heartbeat interval (default 4 s: cluster.mqtt.heartbeatSeconds) */
   heartbeatMs?: number;
   reconnectMs?: number;
 }
@@ -59,8 +59,8 @@ export function clientOptions(url: string, nodeId: string, statusTopic: string, 
     clientId: `watchpost-${nodeId}`,
     protocolVersion: 4,
     clean: true,
-    // the broker gives up on a silent link after 1.5 × this and sends the Last Will: other nodes see "offline" in 15 s
-    keepalive: 10,
+    // the broker gives up on a silent link after 1.5 × this (12 s) and sends the Last Will: "offline" on every node
+    keepalive: 8,
     connectTimeout: 10_000,
     reconnectPeriod: reconnectMs,
     reconnectOnConnackError: true,

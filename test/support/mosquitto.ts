@@ -4,7 +4,7 @@
  * 127.0.0.1 only; never the system service. A missing binary fails the test (capability.ts), in CI and
  * anywhere else. Also a subscriber that collects what the broker delivers.
  */
-import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, execFileSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { connect as netConnect } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import mqtt, { type MqttClient } from 'mqtt';
 import { needCapability } from './capability.ts';
 import { freePort } from './rtsp.ts';
+import type { Netns } from './netns.ts';
 
 export const MOSQUITTO = '/usr/sbin/mosquitto';
 export const MOSQUITTO_PASSWD = '/usr/bin/mosquitto_passwd';
@@ -19,6 +20,8 @@ export const MOSQUITTO_PASSWD = '/usr/bin/mosquitto_passwd';
 export interface BrokerOptions {
   /** user → password: a password file is made with mosquitto_passwd -b and anonymous clients are refused */
   users?: Record<string, string>;
+  /** run inside this network namespace, listening on every address of it (its veth links too), not 127.0.0.1 */
+  netns?: Netns;
 }
 
 export interface Broker {
@@ -44,13 +47,18 @@ function portOpen(port: number): Promise<boolean> {
   });
 }
 
+function listensIn(ns: string, port: number): boolean {
+  const r = spawnSync('ip', ['netns', 'exec', ns, 'ss', '-Hltn', `sport = :${port}`], { encoding: 'utf8' });
+  return r.status === 0 && r.stdout.trim() !== '';
+}
+
 export async function startMosquitto(opts: BrokerOptions = {}): Promise<Broker> {
   needCapability('an MQTT broker', existsSync(MOSQUITTO), `${MOSQUITTO} is missing: apt-get install mosquitto (scripts/system-packages.txt)`);
   const dir = mkdtempSync(join(tmpdir(), 'wp-mqtt-'));
   const port = await freePort();
   const conf = join(dir, 'mosquitto.conf');
   const lines = [
-    `listener ${port} 127.0.0.1`,
+    opts.netns ? `listener ${port}` : `listener ${port} 127.0.0.1`,
     'persistence true',
     `persistence_location ${dir}/`,
     'autosave_interval 1',
@@ -79,14 +87,15 @@ export async function startMosquitto(opts: BrokerOptions = {}): Promise<Broker> 
   let child: ChildProcess | undefined;
   const start = async (o: { wipe?: boolean } = {}) => {
     if (o.wipe) rmSync(join(dir, 'mosquitto.db'), { force: true });
-    const p = spawn(MOSQUITTO, ['-c', conf], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const p = opts.netns ? spawn('ip', ['netns', 'exec', opts.netns.name, MOSQUITTO, '-c', conf], { stdio: ['ignore', 'pipe', 'pipe'] }) : spawn(MOSQUITTO, ['-c', conf], { stdio: ['ignore', 'pipe', 'pipe'] });
     child = p;
     p.stdout!.on('data', (d: Buffer) => (log += d.toString()));
     p.stderr!.on('data', (d: Buffer) => (log += d.toString()));
     const end = Date.now() + 10_000;
     for (;;) {
       if (p.exitCode !== null) throw new Error(`mosquitto exited (${p.exitCode}):\n${log.slice(-2000)}`);
-      if (await portOpen(port)) return;
+      // in a namespace the port is not reachable from here: ask the namespace's socket table
+      if (opts.netns ? listensIn(opts.netns.name, port) : await portOpen(port)) return;
       if (Date.now() > end) throw new Error(`mosquitto did not listen on 127.0.0.1:${port} within 10 s:\n${log.slice(-2000)}`);
       await new Promise((r) => setTimeout(r, 50));
     }

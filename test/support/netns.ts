@@ -70,6 +70,32 @@ export class Netns {
     return ns;
   }
 
+  /**
+   * A veth cable between two namespaces, `10.<x>.<y>.1/30` in `a` and `.2` in `b` (addresses that exist only
+   * inside these namespaces). cut() takes b's end down — packets vanish, no RST, as with a pulled cable — and
+   * restore() brings it back up.
+   */
+  static cable(a: Netns, b: Netns): { aIp: string; bIp: string; cut(): void; restore(): void } {
+    const id = randomBytes(2);
+    const [ea, eb] = [`wpv${id.toString('hex')}a`, `wpv${id.toString('hex')}b`];
+    const net = `10.${200 + (id[0]! % 50)}.${id[1]!}`;
+    const run = (args: string[]) => {
+      const r = spawnSync(IP, args, { encoding: 'utf8' });
+      if (r.status !== 0) throw new Error(`ip ${args.join(' ')}: ${r.stderr.trim()}`);
+    };
+    run(['link', 'add', ea, 'netns', a.name, 'type', 'veth', 'peer', 'name', eb, 'netns', b.name]);
+    run(['-n', a.name, 'addr', 'add', `${net}.1/30`, 'dev', ea]);
+    run(['-n', b.name, 'addr', 'add', `${net}.2/30`, 'dev', eb]);
+    run(['-n', a.name, 'link', 'set', ea, 'up']);
+    run(['-n', b.name, 'link', 'set', eb, 'up']);
+    return {
+      aIp: `${net}.1`,
+      bIp: `${net}.2`,
+      cut: () => run(['-n', b.name, 'link', 'set', eb, 'down']),
+      restore: () => run(['-n', b.name, 'link', 'set', eb, 'up']),
+    };
+  }
+
   /** Start a command inside the namespace. */
   spawn(cmd: string, args: string[], opts: { env?: NodeJS.ProcessEnv; cwd?: string; verbose?: boolean } = {}): NsProcess {
     const child = spawn(IP, ['netns', 'exec', this.name, cmd, ...args], {

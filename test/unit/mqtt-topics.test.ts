@@ -113,7 +113,7 @@ describe('cluster config', () => {
     expect(defaultNodeId('---')).toBe('local');
   });
   it('takes a broker URL or an object, and refuses other schemes with the path', () => {
-    expect(parseConfig('cluster: {mqtt: "mqtt://u:p@127.0.0.1:1883"}', 'w.yml').cluster.mqtt).toEqual({ url: 'mqtt://u:p@127.0.0.1:1883', snapshots: true, discovery: true, discoveryPrefix: 'homeassistant', heartbeatSeconds: 5 });
+    expect(parseConfig('cluster: {mqtt: "mqtt://u:p@127.0.0.1:1883"}', 'w.yml').cluster.mqtt).toEqual({ url: 'mqtt://u:p@127.0.0.1:1883', snapshots: true, discovery: true, discoveryPrefix: 'homeassistant', heartbeatSeconds: 4 });
     expect(parseConfig('cluster: {mqtt: {url: "mqtt://b", heartbeatSeconds: 30}}', 'w.yml').cluster.mqtt?.heartbeatSeconds).toBe(30);
     expect(problems(() => parseConfig('cluster: {mqtt: {url: "mqtt://b", heartbeatSeconds: 0}}', 'w.yml'))[0]).toMatch(/cluster\.mqtt\.heartbeatSeconds/);
     expect(parseConfig('cluster: {mqtt: {url: "mqtts://b:8883", snapshots: false}}', 'w.yml').cluster.mqtt?.snapshots).toBe(false);

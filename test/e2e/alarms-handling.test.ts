@@ -6,12 +6,11 @@
  * (autoplay policy, modelled in the page: see STRICT_AUDIO) the wall offers "click to enable the alarm sound". Alarms are written into the running
  * server's database as live analytics stores them (analytics off: no model). Only 127.0.0.1 is contacted.
  */
-import Database from 'better-sqlite3';
-import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../support/browser.ts';
 import { login, startWatchpost, type Watchpost } from '../support/server.ts';
+import { seedAlarm } from '../support/alarms.ts';
 
 describe('alarm handling in the console (issue H point 4)', () => {
   let wp: Watchpost;
@@ -26,16 +25,7 @@ describe('alarm handling in the console (issue H point 4)', () => {
     fetch(`${wp.url}${path}`, { method, headers: { cookie, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
 
   function insertAlarm(zone: string, kind: string, priority: number, startMs: number): number {
-    const db = new Database(join(wp.dataDir, 'watchpost.db'));
-    try {
-      return Number(
-        db
-          .prepare(`INSERT INTO alarms (camera_id, zone, kind, status, since_ms, start_ms, recording_ms, score, priority) VALUES ('gate', ?, ?, 'open', ?, ?, ?, 0.9, ?)`)
-          .run(zone, kind, startMs - 10_000, startMs, startMs - 15_000, priority).lastInsertRowid,
-      );
-    } finally {
-      db.close();
-    }
+    return seedAlarm(wp.dataDir, { cameraId: 'gate', zone, kind: kind as 'loitering', priority, startMs });
   }
 
   /**

@@ -4,12 +4,11 @@
  * opened or reloaded directly shows its camera, not "No cameras."; the handover counts open alarms, not cameras
  * with open alarms. Only 127.0.0.1 is contacted.
  */
-import Database from 'better-sqlite3';
-import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../support/browser.ts';
 import { login, startWatchpost, type Watchpost } from '../support/server.ts';
+import { seedAlarms } from '../support/alarms.ts';
 
 let wp: Watchpost;
 let browser: Browser;
@@ -72,15 +71,10 @@ describe('issue K bugs in the console', () => {
 
   it('handover: counts open alarms, not cameras, and lists them per camera', async () => {
     // 17 open alarms on one camera, 2 on another, 1 resolved: 19 open
-    const db = new Database(join(wp.dataDir, 'watchpost.db'));
-    db.pragma('busy_timeout = 5000');
     const now = Date.now();
-    const ins = db.prepare(
-      `INSERT INTO alarms (camera_id, zone, kind, status, since_ms, start_ms, recording_ms, score, track_ids, last_seen_ms, priority)
-       VALUES (?, 'exit', 'loitering', ?, ?, ?, ?, 0.9, '[]', ?, 2)`,
-    );
-    for (let i = 0; i < 20; i++) ins.run(i < 17 ? 'gate' : 'yard', i === 19 ? 'resolved' : i % 3 === 0 ? 'acknowledged' : 'open', now - i * 1000, now - i * 1000, now - i * 1000, now);
-    db.close();
+    seedAlarms(wp.dataDir, Array.from({ length: 20 }, (_, i) => ({
+      cameraId: i < 17 ? 'gate' : 'yard', zone: 'exit', status: i === 19 ? 'resolved' : i % 3 === 0 ? 'acknowledged' : 'open', sinceMs: now - i * 1000, startMs: now - i * 1000, lastSeenMs: now,
+    } as const)));
 
     const draft = (await (await fetch(`${wp.url}/api/handovers/draft`, { headers: { cookie } })).json()) as {
       openItems: { openAlarms: number; alarms: { cameraId: string; count: number }[] };

@@ -5,13 +5,12 @@
  * phone's camera input and a note; the post sees each step live on the alarm and on the wall pop-up; the duty log
  * has every step and its verify endpoint says the chain is intact. Only 127.0.0.1 is contacted.
  */
-import Database from 'better-sqlite3';
 import sharp from 'sharp';
-import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../support/browser.ts';
 import { login, startWatchpost, type Watchpost } from '../support/server.ts';
+import { seedAlarm } from '../support/alarms.ts';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Json = any;
@@ -37,16 +36,7 @@ describe('guard dispatch to a phone (issue L point 2)', () => {
     });
     cookie = await login(wp.url, 'admin', wp.adminPassword);
     expect((await api('POST', '/api/users', { username: 'wang', password: 'wang-guard-pass-2026', role: 'guard', displayName: '王保安' })).status).toBe(201);
-    const db = new Database(join(wp.dataDir, 'watchpost.db'));
-    try {
-      const now = Date.now();
-      alarmId = Number(
-        db.prepare(`INSERT INTO alarms (camera_id, zone, kind, status, since_ms, start_ms, recording_ms, score, priority) VALUES ('gate', '消防通道', 'blocked_exit', 'open', ?, ?, ?, 0.9, 1)`)
-          .run(now - 10_000, now, now - 15_000).lastInsertRowid,
-      );
-    } finally {
-      db.close();
-    }
+    alarmId = seedAlarm(wp.dataDir, { cameraId: 'gate', zone: '消防通道', kind: 'blocked_exit', priority: 1 });
     expect((await api('POST', `/api/alarms/${alarmId}/ack`, {})).status).toBe(200);
 
     browser = await launchChromium();

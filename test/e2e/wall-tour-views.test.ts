@@ -8,14 +8,13 @@
  * needed), an alarm written into the running server's database as live analytics stores it. Only 127.0.0.1 is
  * contacted.
  */
-import Database from 'better-sqlite3';
-import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../support/browser.ts';
 import { openConsole, wallSiteYaml } from '../support/console.ts';
 import { login, startWatchpost, type Watchpost } from '../support/server.ts';
 import { apiClient } from '../support/api.ts';
+import { seedAlarm } from '../support/alarms.ts';
 
 const CAMERAS = ['c1', 'c2', 'c3', 'c4', 'c5', 'c6'];
 const ODD = '东门 ①\u202e';
@@ -45,17 +44,7 @@ describe('wall: tour through saved views, this browser is a display, rename a vi
   }
 
   function insertAlarm(cameraId: string): number {
-    const db = new Database(join(wp.dataDir, 'watchpost.db'));
-    try {
-      const now = Date.now();
-      return Number(
-        db
-          .prepare(`INSERT INTO alarms (camera_id, zone, kind, status, since_ms, start_ms, recording_ms, score, priority) VALUES (?, '草坪', 'loitering', 'open', ?, ?, ?, 0.9, 2)`)
-          .run(cameraId, now - 20_000, now - 10_000, now - 25_000).lastInsertRowid,
-      );
-    } finally {
-      db.close();
-    }
+    return seedAlarm(wp.dataDir, { cameraId, startMs: Date.now() - 10_000 });
   }
 
   beforeAll(async () => {

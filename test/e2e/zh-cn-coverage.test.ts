@@ -13,13 +13,12 @@
  * text with the page / dialog and the element path (custom elements and data-testids) where it was found.
  * Set WP_DUMP_TEXT=<file> to write everything the zh-CN walk read. Only 127.0.0.1 is contacted.
  */
-import Database from 'better-sqlite3';
 import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../support/browser.ts';
 import { login, startWatchpost, type Watchpost } from '../support/server.ts';
+import { seedAlarms } from '../support/alarms.ts';
 
 /** Words that are legitimately Latin in a Chinese UI (compared case-sensitively, as whole words). */
 const ALLOWED_WORDS = new Set([
@@ -147,17 +146,8 @@ describe('zh-CN coverage: no untranslated word in the console (issue K)', () => 
       ).toBe(201);
     }
     // alarms: one open, one acknowledged and dispatched to the guard's phone, one resolved (each step is a duty-log entry)
-    const db = new Database(join(wp.dataDir, 'watchpost.db'));
-    const ids: number[] = [];
-    try {
-      const now = Date.now();
-      const ins = db.prepare(`INSERT INTO alarms (camera_id, zone, kind, status, since_ms, start_ms, recording_ms, score, priority) VALUES ('gate', '草坪', ?, 'open', ?, ?, ?, 0.9, ?)`);
-      for (const [kind, prio, ago] of [['loitering', 2, 60_000], ['blocked_exit', 1, 50_000], ['loitering', 2, 40_000]] as const) {
-        ids.push(Number(ins.run(kind, now - ago - 10_000, now - ago, now - ago - 15_000, prio).lastInsertRowid));
-      }
-    } finally {
-      db.close();
-    }
+    const now = Date.now();
+    const ids = seedAlarms(wp.dataDir, ([['loitering', 2, 60_000], ['blocked_exit', 1, 50_000], ['loitering', 2, 40_000]] as const).map(([kind, priority, ago]) => ({ cameraId: 'gate', kind, priority, startMs: now - ago })));
     expect(await api('POST', `/api/alarms/${ids[1]}/ack`, { note: '已看到' })).toBe(200);
     expect(await api('POST', `/api/alarms/${ids[1]}/dispatch`, { guard: 'wang', note: '请去东门查看' })).toBe(200);
     expect(await api('POST', `/api/alarms/${ids[2]}/ack`, {})).toBe(200);

@@ -5,11 +5,10 @@
  * entries of the handling. Alarms are written into the running server's database, as the live analytics
  * would store them (analytics are off: no model, no decoding).
  */
-import Database from 'better-sqlite3';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apiClient } from '../support/api.ts';
 import { login, startWatchpost, type Watchpost } from '../support/server.ts';
+import { seedAlarm } from '../support/alarms.ts';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Json = any;
@@ -23,16 +22,7 @@ const call = apiClient(() => wp);
 
 /** An alarm as live analytics stores it (priority as AlarmService gives it: from the zone). */
 function insertAlarm(cam: string, zone: string, kind: string, priority: number, startMs: number): number {
-  const db = new Database(join(wp.dataDir, 'watchpost.db'));
-  try {
-    return Number(
-      db
-        .prepare(`INSERT INTO alarms (camera_id, zone, kind, status, since_ms, start_ms, end_ms, recording_ms, score, priority) VALUES (?, ?, ?, 'open', ?, ?, ?, ?, 0.9, ?)`)
-        .run(cam, zone, kind, startMs - 10_000, startMs, startMs + 5000, startMs - 15_000, priority).lastInsertRowid,
-    );
-  } finally {
-    db.close();
-  }
+  return seedAlarm(wp.dataDir, { cameraId: cam, zone, kind: kind as 'loitering', priority, startMs, endMs: startMs + 5000 });
 }
 
 beforeAll(async () => {

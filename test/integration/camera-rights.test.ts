@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apiClient } from '../support/api.ts';
 import { startWatchpost, type Watchpost } from '../support/server.ts';
+import { seedAlarm } from '../support/alarms.ts';
 
 let wp: Watchpost;
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -59,7 +60,7 @@ beforeAll(async () => {
       put('route', route.body.id);
       const starter = cam === 'gate' ? 'root' : 'u-supervisor';
       put('round', (await call('POST', '/api/patrol/rounds', { cookie: cookies[starter], json: { routeId: route.body.id } })).body.id);
-      put('alarm', Number(db.prepare(`INSERT INTO alarms (camera_id, zone, kind, status, since_ms, start_ms, recording_ms, score) VALUES (?, 'lane', 'blocked_exit', 'open', ?, ?, ?, 0.9)`).run(cam, now, now, now).lastInsertRowid));
+      put('alarm', seedAlarm(db, { cameraId: cam, zone: 'lane', kind: 'blocked_exit', sinceMs: now, startMs: now }));
       // a guard dispatch (issue L point 2) addressed to a third guard: the same answer (403) for r-guard and u-guard
       const owner = (db.prepare(`SELECT id FROM users WHERE username = 'g-owner'`).get() as { id: number }).id;
       put('dispatch', Number(db.prepare(`INSERT INTO dispatches (alarm_id, camera_id, guard_id, by_name, state, sent_ms, accept_by_ms) VALUES (?, ?, ?, 'admin', 'sent', ?, ?)`).run(Number(rec.alarm![cam]), cam, owner, now, now + 3600_000).lastInsertRowid));

@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apiClient } from '../support/api.ts';
 import { login, startWatchpost, type Watchpost } from '../support/server.ts';
+import { seedAlarm } from '../support/alarms.ts';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Json = any;
@@ -33,19 +34,7 @@ async function photo(id: number, cookie: string, body: Buffer, type = 'image/jpe
 
 /** An acknowledged alarm with a snapshot, as live analytics stores it. */
 async function ackedAlarm(cam: string): Promise<number> {
-  const db = new Database(join(wp.dataDir, 'watchpost.db'));
-  let id: number;
-  try {
-    const now = Date.now();
-    id = Number(
-      db
-        .prepare(`INSERT INTO alarms (camera_id, zone, kind, status, since_ms, start_ms, recording_ms, score, snapshot) VALUES (?, '消防通道', 'blocked_exit', 'open', ?, ?, ?, 0.9, ?)`)
-        .run(cam, now - 10_000, now, now - 15_000, 'pending').lastInsertRowid,
-    );
-    db.prepare('UPDATE alarms SET snapshot = ? WHERE id = ?').run(`alarm-${id}.jpg`, id);
-  } finally {
-    db.close();
-  }
+  const id = seedAlarm(wp.dataDir, { cameraId: cam, zone: '消防通道', kind: 'blocked_exit', snapshot: (n) => `alarm-${n}.jpg` });
   mkdirSync(join(wp.dataDir, 'alarms', 'snapshots'), { recursive: true });
   writeFileSync(join(wp.dataDir, 'alarms', 'snapshots', `alarm-${id}.jpg`), jpeg);
   expect((await call('POST', `/api/alarms/${id}/ack`, { cookie: admin, json: {} })).status).toBe(200);

@@ -4,6 +4,7 @@ import { migrate } from '../../server/store/db.ts';
 import { createPatrol } from '../../server/patrol/index.ts';
 import { ManualClock } from '../../server/patrol/clock.ts';
 import { UserRepo } from '../../server/store/users.ts';
+import { seedAlarm } from '../support/alarms.ts';
 
 const at = (d: string) => new Date(d).getTime();
 
@@ -135,13 +136,10 @@ describe('rounds with an injected clock', () => {
 
   it('handover counts open alarms, not cameras with open alarms (issue K)', () => {
     const { db, p, op } = setup({ alarms: ['a', 'c'] });
-    const ins = db.prepare(
-      `INSERT INTO alarms (camera_id, zone, kind, status, since_ms, start_ms, recording_ms, score, track_ids, last_seen_ms, priority)
-       VALUES (?, 'z', 'loitering', ?, 1, 1, 1, 0.9, '[]', 1, 2)`,
-    );
-    for (let i = 0; i < 12; i++) ins.run('a', i % 2 ? 'open' : 'acknowledged');
-    ins.run('a', 'resolved');
-    for (let i = 0; i < 7; i++) ins.run('c', 'dispatched');
+    const seed = (cameraId: string, status: 'open' | 'acknowledged' | 'dispatched' | 'resolved') => seedAlarm(db, { cameraId, zone: 'z', status, sinceMs: 1, startMs: 1, lastSeenMs: 1 });
+    for (let i = 0; i < 12; i++) seed('a', i % 2 ? 'open' : 'acknowledged');
+    seed('a', 'resolved');
+    for (let i = 0; i < 7; i++) seed('c', 'dispatched');
     const items = p.handover.openItems();
     expect(items.openAlarms).toBe(19);
     expect(items.alarms).toEqual([

@@ -61,7 +61,7 @@ const digest = (x: Site, path: string) => {
   return { path, bytes: b.length, sha256: createHash('sha256').update(b).digest('hex') };
 };
 const sealRows = async (s: SqlDb) =>
-  (await sql`SELECT camera_id, path, bytes, sha256, seal_seq, seal_hash FROM segments ORDER BY camera_id, seal_seq`.execute(s.db)).rows;
+  (await sql<{ seal_seq: number | null }>`SELECT camera_id, path, bytes, sha256, seal_seq, seal_hash FROM segments ORDER BY camera_id, seal_seq`.execute(s.db)).rows;
 
 describe('SealChainStore on SQLite', () => {
   test('seals exactly as the server’s Sealer does: same seq, hash, digest per camera', async () => {

@@ -66,6 +66,7 @@ export class AuditChainStore {
         return { ok: false, broken: { seq: v.firstBad!, reason: breakReason(page, v.firstBad!, v.count + 1, v.head) }, last: { seq: v.count, hash: v.head } };
       },
       head: await readHead(this.s, AUDIT_LOG_CHAIN),
+      headRequired: true,
       pageSize,
     });
     const triggers = await triggersInPlace(this.s, 'audit_log', {

@@ -108,6 +108,7 @@ export class ChainStore {
         return { ok: v.ok, broken: v.broken, last: { seq: v.ok ? page[page.length - 1]!.seq : v.broken!.seq - 1, hash: v.lastHash } };
       },
       head: await readHead(this.s, DUTY_LOG_CHAIN),
+      headRequired: true,
       pageSize,
     });
     const triggers = await triggersInPlace(this.s, 'duty_log', {

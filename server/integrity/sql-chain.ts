@@ -127,6 +127,8 @@ export interface StreamOptions<R> {
   verify: (rows: R[], from: ChainLink) => PageVerdict;
   /** the chain head row (undefined: none, e.g. a camera sealed only by the legacy writer) */
   head: ChainLink | undefined;
+  /** a missing head row is damage (the duty log and the audit trail: migrations seed theirs) */
+  headRequired?: boolean;
   pageSize: number;
 }
 
@@ -169,6 +171,9 @@ export async function verifyStream<R>(o: StreamOptions<R>): Promise<StreamResult
   }
   const h = o.head;
   const headMatches = !!h && h.seq === last.seq && h.hash === last.hash;
+  if (!h && o.headRequired) {
+    return { ok: false, rows, broken: { seq: last.seq, reason: 'the chain head row is missing (chain_heads): a deleted tail cannot be ruled out' }, last, headMatches };
+  }
   if (h && h.seq > last.seq) {
     const reason = `entries ${last.seq + 1}–${h.seq} are missing: the chain head names entry ${h.seq} but the table ends at entry ${last.seq} (newest entries deleted)`;
     return { ok: false, rows, broken: { seq: last.seq + 1, reason }, last, headMatches };

@@ -115,10 +115,13 @@ export class SealChainStore {
 
   /** Seals with seq > afterSeq of one camera, rows and tombstones together, oldest first. */
   async page(camera: string, afterSeq: number, limit: number): Promise<SealEntry[]> {
+    // each side limited on its own (camera_id, seal_seq) index, so a page costs `limit` rows, not the rest of the chain
     const r = await sql<SealEntry>`SELECT seq, path, bytes, sha256, hash FROM (
-        SELECT seal_seq AS seq, path, bytes, sha256, seal_hash AS hash FROM segments WHERE camera_id = ${camera} AND seal_seq > ${afterSeq}
+        SELECT * FROM (SELECT seal_seq AS seq, path, bytes, sha256, seal_hash AS hash FROM segments
+          WHERE camera_id = ${camera} AND seal_seq > ${afterSeq} ORDER BY seal_seq LIMIT ${limit}) l
         UNION ALL
-        SELECT seal_seq, path, bytes, sha256, seal_hash FROM segment_tombstones WHERE camera_id = ${camera} AND seal_seq > ${afterSeq}
+        SELECT * FROM (SELECT seal_seq AS seq, path, bytes, sha256, seal_hash AS hash FROM segment_tombstones
+          WHERE camera_id = ${camera} AND seal_seq > ${afterSeq} ORDER BY seal_seq LIMIT ${limit}) t
       ) u ORDER BY seq LIMIT ${limit}`.execute(this.s.db);
     return r.rows.map((e) => ({ ...e, seq: Number(e.seq), bytes: Number(e.bytes) }));
   }

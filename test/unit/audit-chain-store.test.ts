@@ -112,6 +112,10 @@ describe('AuditChainStore on SQLite', () => {
     await expect(store.append(inputs(1)[0]!)).rejects.toThrow(ChainHeadError);
     await expect(store.append(inputs(1)[0]!)).rejects.toThrow(/audit trail chain head is entry 6 .* table ends at entry 5/);
     expect((await allRows(s)).length).toBe(5);
+    // the head row removed too: still not trusted
+    await sql`DELETE FROM chain_heads WHERE log = 'audit_log'`.execute(s.db);
+    expect(await store.verify()).toMatchObject({ ok: false, firstBad: 5, reason: expect.stringMatching(/chain head row is missing/) as string });
+    await expect(store.append(inputs(1)[0]!)).rejects.toThrow('the audit trail has no chain head row');
   });
 
   test('U+0000 is refused with an error naming the field, nothing is written, the trail goes on', async () => {

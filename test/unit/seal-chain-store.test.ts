@@ -13,7 +13,8 @@ import { sql } from 'kysely';
 import { afterEach, describe, expect, test } from 'vitest';
 import { EventBus } from '../../server/events/bus.ts';
 import { ChainHeadError, ChainTextError } from '../../server/integrity/sql-chain.ts';
-import { SealChainStore, SealError } from '../../server/seal/chain-store.ts';
+import { recordingsLog } from '../../server/integrity/chains.ts';
+import { SealChainStore, SealError, sealChainLog } from '../../server/seal/chain-store.ts';
 import { Sealer } from '../../server/seal/sealer.ts';
 import { SegmentRepo } from '../../server/store/segments.ts';
 import { openSql, type SqlDb } from '../../server/store/sql/db.ts';
@@ -83,6 +84,8 @@ describe('SealChainStore on SQLite', () => {
     expect(rows.length).toBe(12);
     for (const cam of CAMS) expect(await b.store.verify(cam, 4)).toMatchObject({ camera: cam, ok: true, seals: 6, triggers: true, headMatches: true });
     expect(await b.store.cameras()).toEqual([...CAMS].sort());
+    // the head row of a camera's chain has the name its checkpoints carry
+    for (const cam of CAMS) expect(sealChainLog(cam)).toBe(recordingsLog(cam));
   });
 
   test('Sealer and the store sealing one file keep one chain; 0017 seeds the head; tombstones stay in the chain', async () => {

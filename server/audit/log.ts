@@ -12,6 +12,7 @@ import type { Db } from '../store/db.ts';
 import { createLogger } from '../util/log.ts';
 import { wellFormed, wellFormedDeep } from '../integrity/text.ts';
 import type { AuditEntry, AuditPage } from '../../shared/wire/audit.ts';
+import type { AuditLogTable } from '../store/sql/schema.ts';
 
 const log = createLogger('audit');
 export const GENESIS_HASH = '0'.repeat(64);
@@ -54,29 +55,18 @@ export interface AuditQuery {
   limit?: number;
 }
 
-interface Row {
-  id: number;
-  at_ms: number;
-  actor_id: number | null;
-  actor: string | null;
-  role: string | null;
-  ip: string | null;
-  action: string;
-  camera_id: string | null;
-  target: string | null;
-  footage_ms: number | null;
-  detail: string;
-  prev_hash: string;
-  hash: string;
-}
+/** A stored row: the table type the SQL layer declares (server/store/sql/schema.ts). */
+type Row = AuditLogTable;
+/** A row without its hashes: what rowHash covers. */
+export type AuditRowBase = Omit<Row, 'prev_hash' | 'hash'>;
 
 /** The hashed form of a row: every field but the hashes, in a fixed order. */
-export function rowHash(prev: string, r: Omit<Row, 'prev_hash' | 'hash'>): string {
+export function rowHash(prev: string, r: AuditRowBase): string {
   const fields = [r.id, r.at_ms, r.actor_id, r.actor, r.role, r.ip, r.action, r.camera_id, r.target, r.footage_ms, r.detail];
   return createHash('sha256').update(prev).update('|').update(JSON.stringify(fields)).digest('hex');
 }
 
-const toEntry = (r: Row): AuditEntry => ({
+export const toAuditEntry = (r: Row): AuditEntry => ({
   id: r.id,
   time: r.at_ms,
   actorId: r.actor_id,
@@ -94,6 +84,27 @@ const toEntry = (r: Row): AuditEntry => ({
 // clipped first, then made well-formed: a cut can split a surrogate pair
 const clip = (s: string | null | undefined, n: number) => (s == null ? null : wellFormed(String(s).slice(0, n)));
 
+/**
+ * Row `id` of an entry, in the form that is hashed and stored: fields clipped, then made well-formed (lone
+ * surrogates → U+FFFD, server/integrity/text.ts). `now` is the time when the input has none. The server's
+ * AuditLog and the SQL layer's AuditChainStore (audit/chain-store.ts) both build rows with this.
+ */
+export function auditRowBase(i: AuditInput, id: number, now: number): AuditRowBase {
+  return {
+    id,
+    at_ms: Math.round(i.time ?? now),
+    actor_id: i.actor?.id ?? null,
+    actor: clip(i.actor?.username, 100),
+    role: clip(i.actor?.role, 20),
+    ip: clip(i.actor?.ip, 64),
+    action: wellFormed(i.action.slice(0, 64)),
+    camera_id: clip(i.cameraId, 64),
+    target: clip(i.target, 200),
+    footage_ms: i.atMs == null ? null : Math.round(i.atMs),
+    detail: JSON.stringify(wellFormedDeep(i.detail ?? {})),
+  };
+}
+
 export class AuditLog {
   private readonly insertTx: (i: AuditInput) => Row;
 
@@ -105,19 +116,7 @@ export class AuditLog {
     );
     this.insertTx = db.transaction((i: AuditInput): Row => {
       const prev = last.get() as { id: number; hash: string } | undefined;
-      const base = {
-        id: (prev?.id ?? 0) + 1,
-        at_ms: Math.round(i.time ?? Date.now()),
-        actor_id: i.actor?.id ?? null,
-        actor: clip(i.actor?.username, 100),
-        role: clip(i.actor?.role, 20),
-        ip: clip(i.actor?.ip, 64),
-        action: wellFormed(i.action.slice(0, 64)),
-        camera_id: clip(i.cameraId, 64),
-        target: clip(i.target, 200),
-        footage_ms: i.atMs == null ? null : Math.round(i.atMs),
-        detail: JSON.stringify(wellFormedDeep(i.detail ?? {})),
-      };
+      const base = auditRowBase(i, (prev?.id ?? 0) + 1, Date.now());
       const prevHash = prev?.hash ?? GENESIS_HASH;
       const row: Row = { ...base, prev_hash: prevHash, hash: rowHash(prevHash, base) };
       insert.run(row);
@@ -128,7 +127,7 @@ export class AuditLog {
   /** Append one entry. Never throws: an audit failure is logged loudly but does not fail the request. */
   record(i: AuditInput): AuditEntry | undefined {
     try {
-      return toEntry(this.insertTx(i));
+      return toAuditEntry(this.insertTx(i));
     } catch (err) {
       log.error('could not write audit entry', { action: i.action, err });
       return undefined;
@@ -163,7 +162,7 @@ export class AuditLog {
       .prepare(`SELECT * FROM audit_log ${sql} ORDER BY id DESC LIMIT ?`)
       .all(...params, limit + 1) as Row[];
     const more = rows.length > limit;
-    const entries = rows.slice(0, limit).map(toEntry);
+    const entries = rows.slice(0, limit).map(toAuditEntry);
     return more ? { entries, next: entries[entries.length - 1]!.id } : { entries };
   }
 
@@ -171,7 +170,7 @@ export class AuditLog {
   pageAscending(q: AuditQuery, afterId: number, limit: number): AuditEntry[] {
     const { sql, params } = this.where({ ...q, before: undefined });
     const cond = sql ? `${sql} AND id > ?` : 'WHERE id > ?';
-    return (this.db.prepare(`SELECT * FROM audit_log ${cond} ORDER BY id LIMIT ?`).all(...params, afterId, limit) as Row[]).map(toEntry);
+    return (this.db.prepare(`SELECT * FROM audit_log ${cond} ORDER BY id LIMIT ?`).all(...params, afterId, limit) as Row[]).map(toAuditEntry);
   }
 
   /** Distinct action names present (for the console's filter). */
@@ -188,7 +187,7 @@ export class AuditLog {
 
   latest(): AuditEntry | undefined {
     const r = this.db.prepare('SELECT * FROM audit_log ORDER BY id DESC LIMIT 1').get() as Row | undefined;
-    return r && toEntry(r);
+    return r && toAuditEntry(r);
   }
 }
 
@@ -199,13 +198,15 @@ export interface AuditVerifyResult {
   firstBad?: number;
 }
 
-/** Walk the audit trail's hash chain of a database (streams rows). */
-export function verifyAuditDb(db: Db): AuditVerifyResult {
-  let prev = GENESIS_HASH;
-  let count = 0;
-  let expectId = 1;
-  for (const raw of db.prepare('SELECT * FROM audit_log ORDER BY id').iterate()) {
-    const r = raw as Row;
+/**
+ * Walk audit rows in id order and report the first bad one. `after` resumes a walk right after an already
+ * verified link (streaming verification page by page); `count` then counts from the trail's start.
+ */
+export function verifyAuditRows(rows: Iterable<Row>, after: { seq: number; hash: string } = { seq: 0, hash: GENESIS_HASH }): AuditVerifyResult {
+  let prev = after.hash;
+  let count = after.seq;
+  let expectId = after.seq + 1;
+  for (const r of rows) {
     const { prev_hash, hash, ...base } = r;
     if (r.id !== expectId || prev_hash !== prev || rowHash(prev, base) !== hash) {
       return { ok: false, count, head: prev, firstBad: r.id };
@@ -215,6 +216,11 @@ export function verifyAuditDb(db: Db): AuditVerifyResult {
     expectId++;
   }
   return { ok: true, count, head: prev };
+}
+
+/** Walk the audit trail's hash chain of a database (streams rows). */
+export function verifyAuditDb(db: Db): AuditVerifyResult {
+  return verifyAuditRows(db.prepare('SELECT * FROM audit_log ORDER BY id').iterate() as Iterable<Row>);
 }
 
 function escapeLike(s: string): string {

@@ -3,16 +3,17 @@
  * SQLite. An append is one write transaction: lock the chain head (PostgreSQL `SELECT … FOR UPDATE` on the
  * `chain_heads` row; SQLite BEGIN IMMEDIATE), hash with the existing entryHash (chain.ts — the same canonical
  * form and hash as DutyLog.append), insert, move the head. So any number of writer processes — nodes sharing
- * one PostgreSQL — extend ONE chain and never fork it. Verification is chain.ts's verifyChain.
+ * one PostgreSQL — extend ONE chain and never fork it. Verification is chain.ts's verifyChain, page by page.
+ * What the three chains share (head lock, tip rule, NUL, streaming verify): server/integrity/sql-chain.ts.
  *
  * NOT YET USED BY THE SERVER: server/main.ts still writes through DutyLog (log.ts, synchronous SQLite).
  * On an SQLite file both may write: an entry DutyLog appended (it does not move the head) is followed here.
  */
-import { sql } from 'kysely';
 import type { SqlDb } from '../store/sql/db.ts';
 import { writeTransaction } from '../store/sql/tx.ts';
 import { wellFormed, wellFormedDeep, wellFormedOrNull } from '../integrity/text.ts';
-import { GENESIS_HASH, entryHash, verifyChain, type LogContent, type LogEntry, type VerifyResult } from './chain.ts';
+import { entryHash, verifyChain, type ChainLink, type LogContent, type LogEntry, type VerifyResult } from './chain.ts';
+import { DUTY_LOG_LABEL, lockHead, moveHead, readHead, refuseNul, tipToExtend, triggersInPlace, verifyStream } from '../integrity/sql-chain.ts';
 import { toEntry, type AppendInput } from './log.ts';
 
 export const DUTY_LOG_CHAIN = 'duty_log';
@@ -34,28 +35,8 @@ export function chainContent(input: AppendInput, seq: number, ts: number): LogCo
   };
 }
 
-export class ChainHeadError extends Error {}
-
-export interface Link {
-  seq: number;
-  hash: string;
-}
-
-/**
- * The link to extend, from the locked head row and the table's newest entry. They agree after every append
- * made here. The table may be ahead (an SQLite entry written by DutyLog, which does not move the head): follow
- * it. Anything else — the newest entries deleted, or the newest entry's hash changed — is refused: extending
- * it would hide the damage behind a fresh, valid-looking tip.
- */
-export function tipToExtend(head: Link, last: Link | undefined): Link {
-  const tip = last ?? { seq: 0, hash: GENESIS_HASH };
-  if (tip.seq === head.seq && tip.hash === head.hash) return tip;
-  if (tip.seq > head.seq) return tip;
-  throw new ChainHeadError(
-    `duty log chain head is entry ${head.seq} (${head.hash.slice(0, 12)}…) but the table ends at entry ${tip.seq} (${tip.hash.slice(0, 12)}…): ` +
-      'entries were removed or altered; nothing was appended (check the chain: npm run verify-log)',
-  );
-}
+export { ChainHeadError, ChainTextError, tipToExtend } from '../integrity/sql-chain.ts';
+export type Link = ChainLink;
 
 export interface ChainVerifyResult extends VerifyResult {
   /** the append-only triggers are in place (and, on PostgreSQL, enabled) */
@@ -68,20 +49,17 @@ export class ChainStore {
   constructor(
     private readonly s: SqlDb,
     private readonly now: () => number = Date.now,
+    /** entries per page when verifying (memory holds one page) */
+    private readonly pageSize = 2000,
   ) {}
 
   /** Append one entry to the one chain; concurrent callers in any process are serialised on the head. */
-  append(input: AppendInput): Promise<LogEntry> {
+  async append(input: AppendInput): Promise<LogEntry> {
+    refuseNul('duty log entry', { ...input });
     return writeTransaction(this.s, async (tx) => {
-      const head = await tx
-        .selectFrom('chain_heads')
-        .select(['seq', 'hash'])
-        .where('log', '=', DUTY_LOG_CHAIN)
-        .$if(this.s.engine === 'postgres', (q) => q.forUpdate())
-        .executeTakeFirst();
-      if (!head) throw new ChainHeadError('the duty log has no chain head row: the database was not migrated (migrateSql)');
+      const head = await lockHead(tx, this.s.engine, DUTY_LOG_CHAIN, DUTY_LOG_LABEL);
       const last = await tx.selectFrom('duty_log').select(['seq', 'hash']).orderBy('seq', 'desc').limit(1).executeTakeFirst();
-      const tip = tipToExtend(head, last);
+      const tip = tipToExtend(head, last, DUTY_LOG_LABEL);
       if (input.refSeq != null) {
         const ref = await tx.selectFrom('duty_log').select('seq').where('seq', '=', input.refSeq).executeTakeFirst();
         if (!ref) throw new Error(`refSeq ${input.refSeq} does not exist`);
@@ -105,7 +83,7 @@ export class ChainStore {
           hash,
         })
         .execute();
-      await tx.updateTable('chain_heads').set({ seq: content.seq, hash }).where('log', '=', DUTY_LOG_CHAIN).execute();
+      await moveHead(tx, DUTY_LOG_CHAIN, { seq: content.seq, hash });
       return { ...content, prevHash: tip.hash, hash };
     });
   }
@@ -117,32 +95,26 @@ export class ChainStore {
   }
 
   /**
-   * Verify the whole chain with verifyChain (chain.ts), the head row and the triggers. Reads the chain in pages
-   * but holds it in memory for the (synchronous) verifier: fine for this slice, not for a years-long log.
+   * Verify the whole chain, streaming: pages of `pageSize` entries, each checked by verifyChain (chain.ts) from
+   * the link the previous page ended on; then the head row (a deleted tail: the head names an entry the table
+   * lacks) and the triggers. Memory holds one page.
    */
-  async verify(): Promise<ChainVerifyResult> {
-    const all: LogEntry[] = [];
-    for (let after = 0; ; ) {
-      const page = await this.page(after, 5000);
-      if (!page.length) break;
-      all.push(...page);
-      after = page[page.length - 1]!.seq;
-    }
-    const result = verifyChain(all);
-    const head = await this.s.db.selectFrom('chain_heads').select(['seq', 'hash']).where('log', '=', DUTY_LOG_CHAIN).executeTakeFirst();
-    const last = all.at(-1);
-    const headMatches = !!head && head.seq === (last?.seq ?? 0) && head.hash === (last?.hash ?? GENESIS_HASH);
-    return { ...result, triggers: await this.triggersInPlace(), headMatches };
-  }
-
-  private async triggersInPlace(): Promise<boolean> {
-    if (this.s.engine === 'sqlite') {
-      const r = await sql<{ n: number }>`SELECT COUNT(*) AS n FROM sqlite_master
-        WHERE type = 'trigger' AND name IN ('duty_log_no_update', 'duty_log_no_delete')`.execute(this.s.db);
-      return Number(r.rows[0]?.n) === 2;
-    }
-    const r = await sql<{ n: number }>`SELECT COUNT(*)::int AS n FROM pg_trigger
-      WHERE tgrelid = 'duty_log'::regclass AND tgname IN ('duty_log_append_only', 'duty_log_no_truncate') AND tgenabled <> 'D'`.execute(this.s.db);
-    return Number(r.rows[0]?.n) === 2;
+  async verify(pageSize = this.pageSize): Promise<ChainVerifyResult> {
+    const r = await verifyStream({
+      read: (after, limit) => this.page(after, limit),
+      link: (e) => e,
+      verify: (page, from) => {
+        const v = verifyChain(page, from);
+        return { ok: v.ok, broken: v.broken, last: { seq: v.ok ? page[page.length - 1]!.seq : v.broken!.seq - 1, hash: v.lastHash } };
+      },
+      head: await readHead(this.s, DUTY_LOG_CHAIN),
+      headRequired: true,
+      pageSize,
+    });
+    const triggers = await triggersInPlace(this.s, 'duty_log', {
+      sqlite: ['duty_log_no_update', 'duty_log_no_delete'],
+      postgres: ['duty_log_append_only', 'duty_log_no_truncate'],
+    });
+    return { ok: r.ok, entries: r.rows, ...(r.broken ? { broken: r.broken } : {}), lastHash: r.last.hash, triggers, headMatches: r.headMatches };
   }
 }

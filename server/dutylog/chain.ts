@@ -49,11 +49,21 @@ export interface VerifyResult {
   lastHash: string;
 }
 
-/** Walk entries in seq order and report the first broken link. */
-export function verifyChain(entries: Iterable<LogEntry>): VerifyResult {
-  let prev = GENESIS_HASH;
-  let expectSeq = 1;
-  let n = 0;
+/** A verified link of a chain: entry `seq` has hash `hash` (seq 0: the genesis). */
+export interface ChainLink {
+  seq: number;
+  hash: string;
+}
+
+/**
+ * Walk entries in seq order and report the first broken link. `after` resumes a walk: the entries start right
+ * after that already verified link (streaming verification page by page); `entries` then counts from the chain's
+ * start (after.seq + the entries walked here).
+ */
+export function verifyChain(entries: Iterable<LogEntry>, after: ChainLink = { seq: 0, hash: GENESIS_HASH }): VerifyResult {
+  let prev = after.hash;
+  let expectSeq = after.seq + 1;
+  let n = after.seq;
   for (const e of entries) {
     n++;
     if (e.seq !== expectSeq) {

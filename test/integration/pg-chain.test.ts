@@ -15,10 +15,13 @@ import { ChainHeadError, ChainStore } from '../../server/dutylog/chain-store.ts'
 import { verifyDb } from '../../server/dutylog/log.ts';
 import { wellFormed } from '../../server/integrity/text.ts';
 import { openSql, type SqlDb, type SqlTarget } from '../../server/store/sql/db.ts';
-import { migrateSql } from '../../server/store/sql/migrations.ts';
+import { migrateSql, sqlMigrations } from '../../server/store/sql/migrations.ts';
 import { NODES, PER_NODE, runNodes, type NodeResult } from '../support/pg-chain-run.ts';
 import { ODD_PIECES, oddText } from '../support/pg-odd-text.ts';
 import { startPostgres, type PgCluster } from '../support/postgres.ts';
+
+/** every step of the SQL layer, in order (so a new step elsewhere does not break these tests) */
+const ALL_STEPS = Object.keys(sqlMigrations('postgres')).sort();
 
 /** tests that start node processes (each loads tsx: slow on a busy 2-core machine) */
 const PROCESS_TEST_MS = 120_000;
@@ -118,7 +121,7 @@ describe('duty-log chain on PostgreSQL, 3 writer processes', () => {
     cluster = await startPostgres();
     console.log(`pg-chain: test PostgreSQL cluster started in ${cluster.startupSeconds.toFixed(2)} s`);
     s = openSql({ engine: 'postgres', url: cluster.url });
-    expect(await migrateSql(s)).toEqual(['0015_duty_log_chain_heads']);
+    expect(await migrateSql(s)).toEqual(ALL_STEPS);
   });
   afterAll(async () => {
     await s?.close();
@@ -143,7 +146,7 @@ describe('duty-log chain on PostgreSQL, 3 writer processes', () => {
     try {
       await checkOneChain(s2, results, 150);
       const m = await sql<{ name: string }>`SELECT name FROM kysely_migration`.execute(s2.db);
-      expect(m.rows.map((r) => r.name)).toEqual(['0015_duty_log_chain_heads']);
+      expect(m.rows.map((r) => r.name)).toEqual(ALL_STEPS);
     } finally {
       await s2.close();
     }
@@ -160,7 +163,7 @@ describe('duty-log chain on PostgreSQL, 3 writer processes', () => {
     }
   }, PROCESS_TEST_MS);
 
-  test('text PostgreSQL cannot store (U+0000) is refused, nothing is written, the chain goes on', async () => {
+  test('text PostgreSQL cannot store (U+0000) is refused (on every engine, before any query), nothing is written, the chain goes on', async () => {
     const url = await cluster.createDatabase('nul');
     const s2 = openSql({ engine: 'postgres', url });
     try {
@@ -168,7 +171,7 @@ describe('duty-log chain on PostgreSQL, 3 writer processes', () => {
       const store = new ChainStore(s2);
       const entry = (text: string) => ({ category: 'other' as const, kind: 'manual', text, author: { id: 1, name: 'x' } });
       await store.append(entry('before'));
-      await expect(store.append(entry('nul \u0000 inside'))).rejects.toThrow(/0x00/);
+      await expect(store.append(entry('nul \u0000 inside'))).rejects.toThrow('duty log entry refused: text contains U+0000 (NUL)');
       expect(await store.verify()).toMatchObject({ ok: true, entries: 1, headMatches: true });
       expect((await store.append(entry('after'))).seq).toBe(2);
     } finally {
@@ -194,7 +197,7 @@ describe('duty-log chain on SQLite (WAL file), 3 writer processes, same code pat
     dir = mkdtempSync(join(tmpdir(), 'wp-sqlchain-'));
     file = join(dir, 'watchpost.db');
     s = openSql({ engine: 'sqlite', file });
-    expect(await migrateSql(s)).toEqual(['0015_duty_log_chain_heads']);
+    expect(await migrateSql(s)).toEqual(ALL_STEPS);
   });
   afterAll(async () => {
     await s?.close();

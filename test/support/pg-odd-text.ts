@@ -1,7 +1,8 @@
 /**
  * Hostile-but-valid text for chain entries written by the writer "nodes" (pg-chain-node.ts): emoji with ZWJ and
- * flags, right-to-left Hebrew and Arabic with bidi overrides, control characters (no NUL: PostgreSQL text cannot
- * hold U+0000), combining marks, 中文, zero-width characters, a lone surrogate (stored and hashed as U+FFFD).
+ * flags, right-to-left Hebrew and Arabic with bidi overrides, control characters (no NUL: refused by the chain
+ * stores on both engines, PostgreSQL text cannot hold U+0000), U+2028/U+2029, combining marks, 中文, zero-width
+ * characters, a lone surrogate (stored and hashed as U+FFFD).
  */
 export const ODD_PIECES = [
   '🚨 alarm 👮‍♀️🏳️‍🌈 🇨🇳',
@@ -15,6 +16,7 @@ export const ODD_PIECES = [
   'lone \ud800 surrogate',
   'quote " back\\slash \' ` ${x} ; DROP TABLE duty_log; --',
   '\r\nnew\nlines\r',
+  'line\u2028separator\u2029paragraph',
 ];
 
 /** The i-th entry text of a node: several pieces, different per node and entry. */

@@ -86,6 +86,29 @@ describe('ChainStore on SQLite', () => {
   });
 });
 
+describe('ChainStore.verify streams', () => {
+  test('page by page from the link the previous page ended on: an entry edited at a page boundary and a deleted tail are named', async () => {
+    const s = await memoryDb();
+    const store = new ChainStore(s, () => 1_000, 3);
+    for (let i = 0; i < 10; i++) await store.append(input(`entry ${i} 🚨 \u2028`));
+    expect(await store.verify()).toMatchObject({ ok: true, entries: 10, headMatches: true });
+    await sql`DROP TRIGGER duty_log_no_update`.execute(s.db);
+    await sql`UPDATE duty_log SET text = 'nothing happened' WHERE seq = 7`.execute(s.db); // first entry of page 3
+    expect(await store.verify()).toMatchObject({ ok: false, entries: 7, broken: { seq: 7, reason: 'content does not match its hash (entry was altered)' } });
+    expect(verifyDb(s.sqlite!).broken).toEqual((await store.verify(1000)).broken); // the server's verifier agrees
+
+    const t = await memoryDb();
+    const store2 = new ChainStore(t, () => 1_000, 4);
+    for (let i = 0; i < 8; i++) await store2.append(input(`entry ${i}`));
+    await sql`DROP TRIGGER duty_log_no_delete`.execute(t.db);
+    await sql`DELETE FROM duty_log WHERE seq >= 7`.execute(t.db);
+    expect(verifyDb(t.sqlite!).ok).toBe(true); // the links alone cannot see it
+    const v = await store2.verify();
+    expect(v).toMatchObject({ ok: false, entries: 6, headMatches: false, broken: { seq: 7 } });
+    expect(v.broken?.reason).toBe('entries 7–8 are missing: the chain head names entry 8 but the table ends at entry 6 (newest entries deleted)');
+  });
+});
+
 describe('tipToExtend', () => {
   const head = { seq: 5, hash: 'h5' };
   test('head and table agree: extend it', () => expect(tipToExtend(head, { seq: 5, hash: 'h5' })).toEqual(head));

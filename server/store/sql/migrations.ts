@@ -9,42 +9,11 @@
  * created `ifNotExists`, so the step is a no-op there and builds the same table on PostgreSQL.
  * Never edit a released step: append a new one.
  */
-import { Migrator, sql, type Kysely, type Migration } from 'kysely';
+import { Migrator, type Migration } from 'kysely';
 import { GENESIS_HASH } from '../../dutylog/chain.ts';
+import { appendOnly, type AnyDb } from './append-only.ts';
+import { chainMigrations } from './migrations-chains.ts';
 import type { Engine, SqlDb } from './db.ts';
-
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- a migration sees the schema as it was then, not SqlSchema
-type AnyDb = Kysely<any>;
-
-/**
- * Append-only guard: UPDATE and DELETE raise (and TRUNCATE on PostgreSQL). On SQLite the names are legacy
- * migration 2's, so for duty_log this is a no-op there.
- */
-async function appendOnly(db: AnyDb, engine: Engine, table: string, what: string): Promise<void> {
-  if (engine === 'sqlite') {
-    await sql
-      .raw(
-        `CREATE TRIGGER IF NOT EXISTS ${table}_no_update BEFORE UPDATE ON ${table}
-           BEGIN SELECT RAISE(ABORT, '${what} is append-only: entries cannot be changed'); END`,
-      )
-      .execute(db);
-    await sql
-      .raw(
-        `CREATE TRIGGER IF NOT EXISTS ${table}_no_delete BEFORE DELETE ON ${table}
-           BEGIN SELECT RAISE(ABORT, '${what} is append-only: entries cannot be deleted'); END`,
-      )
-      .execute(db);
-    return;
-  }
-  await sql
-    .raw(
-      `CREATE OR REPLACE FUNCTION ${table}_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
-       BEGIN RAISE EXCEPTION '${what} is append-only: entries cannot be changed or deleted' USING ERRCODE = 'restrict_violation'; END $$`,
-    )
-    .execute(db);
-  await sql.raw(`CREATE TRIGGER ${table}_append_only BEFORE UPDATE OR DELETE ON ${table} FOR EACH ROW EXECUTE FUNCTION ${table}_append_only()`).execute(db);
-  await sql.raw(`CREATE TRIGGER ${table}_no_truncate BEFORE TRUNCATE ON ${table} FOR EACH STATEMENT EXECUTE FUNCTION ${table}_append_only()`).execute(db);
-}
 
 export function sqlMigrations(engine: Engine): Record<string, Migration> {
   // SQLite: INTEGER PRIMARY KEY is the rowid; PostgreSQL: 64-bit, read back as a number (server/store/sql/db.ts)
@@ -91,6 +60,8 @@ export function sqlMigrations(engine: Engine): Record<string, Migration> {
           .execute();
       },
     },
+    // 16, 17 (issue J): the audit trail and the per-camera seal chains (migrations-chains.ts)
+    ...chainMigrations(engine),
   };
 }
 

@@ -2,6 +2,8 @@
  * The tables the SQL layer (Kysely, docs/cluster.md) knows so far, as Kysely types. One interface per table,
  * column names as stored. Grows table by table as the repositories of server/store are ported.
  */
+import type { Generated } from 'kysely';
+
 export interface DutyLogTable {
   seq: number;
   ts_ms: number;
@@ -27,4 +29,66 @@ export interface ChainHeadsTable {
 export interface SqlSchema {
   duty_log: DutyLogTable;
   chain_heads: ChainHeadsTable;
+}
+
+// ---- issue J, the audit trail and the per-camera seal chains (migrations 0016, 0017; audit/chain-store.ts,
+// seal/chain-store.ts). Kept in its own block, and SqlSchema extended by declaration merging below, so that
+// other ports adding tables here do not touch these lines.
+
+/** The audit trail (legacy SQLite migration "issue E"; 0016 on PostgreSQL). `id` is the chain's seq. */
+export interface AuditLogTable {
+  id: number;
+  at_ms: number;
+  actor_id: number | null;
+  actor: string | null;
+  role: string | null;
+  ip: string | null;
+  action: string;
+  camera_id: string | null;
+  target: string | null;
+  footage_ms: number | null;
+  detail: string;
+  prev_hash: string;
+  hash: string;
+}
+
+/**
+ * The segment index (legacy migrations 1 and "issue F"; 0017 on PostgreSQL). Only its seal columns are the SQL
+ * layer's so far (seal/chain-store.ts); the recorder still indexes through server/store/segments.ts.
+ */
+export interface SegmentsTable {
+  id: Generated<number>;
+  camera_id: string;
+  path: string;
+  start_ms: number;
+  end_ms: number;
+  bytes: number;
+  codec: string | null;
+  created_at: number;
+  sha256: string | null;
+  seal_seq: number | null;
+  seal_hash: string | null;
+  origin: Generated<string>;
+}
+
+/** The seal of a deleted segment row, written by a trigger on DELETE (append-only). */
+export interface SegmentTombstonesTable {
+  segment_id: number;
+  camera_id: string;
+  path: string;
+  start_ms: number;
+  end_ms: number;
+  bytes: number;
+  sha256: string;
+  seal_seq: number;
+  seal_hash: string;
+  deleted_ms: number;
+  reason: string;
+}
+
+// declaration merging: the same SqlSchema as above, these tables added
+export interface SqlSchema {
+  audit_log: AuditLogTable;
+  segments: SegmentsTable;
+  segment_tombstones: SegmentTombstonesTable;
 }

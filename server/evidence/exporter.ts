@@ -115,7 +115,7 @@ export class Exporter {
     const now = this.now();
     const ids = [...new Set(input.cameraIds)];
     if (!ids.length) throw badRequest('cameras: pick at least one camera');
-    if (ids.length > MAX_EXPORT_CAMERAS) throw badRequest(`cameras: at most ${MAX_EXPORT_CAMERAS} per export`, 'invalid_request', { field: 'cameras', n: MAX_EXPORT_CAMERAS });
+    if (ids.length > MAX_EXPORT_CAMERAS) throw badRequest(`cameras: at most ${MAX_EXPORT_CAMERAS} per export`, 'invalid_request', { what: 'export_cameras', field: 'cameras', n: MAX_EXPORT_CAMERAS });
     checkRange(input.fromMs, input.toMs, { now, maxMs: this.d.maxRangeMs ?? MAX_EXPORT_MS });
     const reason = input.reason.trim();
     if (reason.length < 3) throw badRequest('reason: say why this footage is exported (at least 3 characters)');

@@ -162,7 +162,7 @@ export class RoundService {
     }
     if (outcome === 'anomaly' && !body.note?.trim()) throw new AppError(400, 'invalid_request', 'note: describe the anomaly');
     if (body.checks && body.checks.length !== stop.checklist.length) {
-      throw new AppError(400, 'invalid_request', `checks: expected ${stop.checklist.length} answers`, {}, { params: { field: 'checks', n: stop.checklist.length } });
+      throw new AppError(400, 'invalid_request', `checks: expected ${stop.checklist.length} answers`, {}, { params: { what: 'checks', field: 'checks', n: stop.checklist.length } });
     }
     if (outcome === 'normal' && round.requireChecklist) {
       // the route requires the whole checklist for "normal"; an anomaly (or not verifiable) can always be recorded

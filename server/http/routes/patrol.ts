@@ -57,7 +57,7 @@ export function intParam(v: unknown, what: string): number {
 export function msQuery(v: unknown, what: string, fallback: number): number {
   if (v === undefined || v === '') return fallback;
   const n = Number(v);
-  if (!Number.isFinite(n) || n < 0) throw badRequest(`${what}: must be epoch milliseconds`, 'invalid_request', { field: what });
+  if (!Number.isFinite(n) || n < 0) throw badRequest(`${what}: must be epoch milliseconds`, 'invalid_request', { what: 'epoch_ms', field: what });
   // issue F: out-of-range times are a 400, never a 500 from new Date(…).toISOString()
   if (n > 253402300799999) throw badRequest(`${what}: out of range (expected a time before 9999-12-31)`, 'time_out_of_range', { field: what });
   return n;

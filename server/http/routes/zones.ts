@@ -17,6 +17,7 @@ import { newestLiveSegment } from '../../patrol/snapshot.ts';
 import { runningScenes, type SceneAccess } from '../../analytics/live/running.ts';
 import { AppError, badRequest, conflict, notFound } from '../../util/errors.ts';
 import { requireRole } from '../auth.ts';
+import { fieldsFromZod } from '../error-fields.ts';
 
 export interface ZonesDeps {
   cameras: CameraService;
@@ -48,7 +49,7 @@ export function zonesRouter(d: ZonesDeps): Router {
     if (typeof name !== 'string' || !name) throw badRequest('zone (the name of an exit zone) is required', 'invalid_zone');
     const z = d.zones.get(cam.id).zones.find((x) => x.name === name);
     if (!z) throw notFound(`camera "${cam.id}" has no zone "${name}"`, { what: 'zone', camera: cam.id, name });
-    if (z.kind !== 'exit') throw badRequest(`zone "${name}" is a ${z.kind} zone: only exit zones have a clear reference`, 'invalid_zone', { name, kind: z.kind });
+    if (z.kind !== 'exit') throw badRequest(`zone "${name}" is a ${z.kind} zone: only exit zones have a clear reference`, 'invalid_zone', { what: 'not_exit', name, kind: z.kind });
     return { cam, zone: z };
   };
 
@@ -86,7 +87,7 @@ export function zonesRouter(d: ZonesDeps): Router {
     try {
       zones = parseZonesFile(body);
     } catch (e) {
-      if (e instanceof ZoneValidationError) throw badRequest(e.message, 'invalid_zone');
+      if (e instanceof ZoneValidationError) throw new AppError(400, 'invalid_zone', e.message, {}, { params: { what: 'zones' }, ...(e.issues ? { fields: fieldsFromZod(e.issues) } : {}) });
       throw e;
     }
     d.zones.set(cam.id, zones, req.user?.username ?? '?');

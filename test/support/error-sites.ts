@@ -91,6 +91,56 @@ function parse(file: string): { file: string; sf: ts.SourceFile } {
   return { file, sf: ts.createSourceFile(file, readFileSync(file, 'utf8'), ts.ScriptTarget.Latest, true) };
 }
 
+function codeOf(consts: Map<string, string>, n: ts.Expression | undefined, dflt?: string): string | null {
+  if (!n) return dflt ?? null;
+  if (ts.isStringLiteralLike(n)) return n.text;
+  if (ts.isIdentifier(n)) return consts.get(n.text) ?? null;
+  return null;
+}
+
+/** The error sites of one parsed file (`name` is how a site is reported), and its indirect codes. */
+function sitesIn(name: string, sf: ts.SourceFile, consts: Map<string, string>, sites: ErrorSite[], indirect: Set<string>): void {
+  const at = (n: ts.Node) => `${name}:${sf.getLineAndCharacterOfPosition(n.getStart()).line + 1}`;
+  const visit = (n: ts.Node): void => {
+    if (ts.isNewExpression(n) && n.expression.getText() === 'AppError') {
+      const a = n.arguments ?? [];
+      sites.push({ at: at(n), callee: 'AppError', code: codeOf(consts, a[1]), templated: templated(a[2]), hasParams: prop(a[4], 'params') !== undefined, whats: whatsOf(paramsIn(a[4])) });
+    } else if (ts.isCallExpression(n) && ts.isIdentifier(n.expression) && HELPERS[n.expression.text]) {
+      const h = HELPERS[n.expression.text]!;
+      const a = n.arguments;
+      const code = h.code ?? codeOf(consts, h.codeArg !== undefined ? a[h.codeArg] : undefined, h.defaultCode);
+      sites.push({ at: at(n), callee: n.expression.text, code, templated: templated(a[h.messageArg]), hasParams: a[h.paramsArg] !== undefined, whats: whatsOf(a[h.paramsArg]) });
+    } else if (ts.isObjectLiteralExpression(n)) {
+      // a body written directly: {error: {code: 'x', message: …, params?}}
+      for (const p of n.properties) {
+        if (!ts.isPropertyAssignment(p) || p.name.getText() !== 'error' || !ts.isObjectLiteralExpression(p.initializer)) continue;
+        const props = new Map<string, ts.Expression | undefined>();
+        for (const q of p.initializer.properties) {
+          if (ts.isPropertyAssignment(q)) props.set(q.name.getText(), q.initializer);
+          else if (ts.isShorthandPropertyAssignment(q)) props.set(q.name.getText(), undefined);
+        }
+        const code = props.get('code');
+        if (!code || !props.has('message')) continue;
+        if (!ts.isStringLiteralLike(code)) continue; // the error handler's own `code: err.code`
+        sites.push({ at: at(p), callee: 'body', code: code.text, templated: templated(props.get('message')), hasParams: props.has('params'), whats: whatsOf(props.get('params')) });
+      }
+    } else if (ts.isArrayLiteralExpression(n) && n.elements.length === 2) {
+      const [s, c] = n.elements;
+      if (s && c && ts.isNumericLiteral(s) && Number(s.text) >= 400 && Number(s.text) < 600 && ts.isStringLiteralLike(c)) indirect.add(c.text);
+    }
+    ts.forEachChild(n, visit);
+  };
+  visit(sf);
+}
+
+/** The error sites of a piece of source text (the scanner's own test). */
+export function scanSource(name: string, text: string): ErrorSite[] {
+  const sf = ts.createSourceFile(name, text, ts.ScriptTarget.Latest, true);
+  const sites: ErrorSite[] = [];
+  sitesIn(name, sf, stringConstants([{ sf }]), sites, new Set());
+  return sites;
+}
+
 let cache: { sites: ErrorSite[]; indirectCodes: string[] } | undefined;
 
 /** Every error site in server/, and the codes given indirectly (a `[status, 'code']` table like ONVIF's). */
@@ -100,45 +150,9 @@ export function scanErrorSites(): { sites: ErrorSite[]; indirectCodes: string[] 
   const consts = stringConstants([...server, ...tsFiles(join(root, 'shared')).map(parse)]);
   const sites: ErrorSite[] = [];
   const indirect = new Set<string>();
-  const codeOf = (n: ts.Expression | undefined, dflt?: string): string | null => {
-    if (!n) return dflt ?? null;
-    if (ts.isStringLiteralLike(n)) return n.text;
-    if (ts.isIdentifier(n)) return consts.get(n.text) ?? null;
-    return null;
-  };
   for (const { file, sf } of server) {
     if (file.endsWith(join('util', 'errors.ts'))) continue; // the helpers themselves
-    const at = (n: ts.Node) => `${relative(root, file)}:${sf.getLineAndCharacterOfPosition(n.getStart()).line + 1}`;
-    const visit = (n: ts.Node): void => {
-      if (ts.isNewExpression(n) && n.expression.getText() === 'AppError') {
-        const a = n.arguments ?? [];
-        sites.push({ at: at(n), callee: 'AppError', code: codeOf(a[1]), templated: templated(a[2]), hasParams: prop(a[4], 'params') !== undefined, whats: whatsOf(paramsIn(a[4])) });
-      } else if (ts.isCallExpression(n) && ts.isIdentifier(n.expression) && HELPERS[n.expression.text]) {
-        const h = HELPERS[n.expression.text]!;
-        const a = n.arguments;
-        const code = h.code ?? codeOf(h.codeArg !== undefined ? a[h.codeArg] : undefined, h.defaultCode);
-        sites.push({ at: at(n), callee: n.expression.text, code, templated: templated(a[h.messageArg]), hasParams: a[h.paramsArg] !== undefined, whats: whatsOf(a[h.paramsArg]) });
-      } else if (ts.isObjectLiteralExpression(n)) {
-        // a body written directly: {error: {code: 'x', message: …, params?}}
-        for (const p of n.properties) {
-          if (!ts.isPropertyAssignment(p) || p.name.getText() !== 'error' || !ts.isObjectLiteralExpression(p.initializer)) continue;
-          const props = new Map<string, ts.Expression | undefined>();
-          for (const q of p.initializer.properties) {
-            if (ts.isPropertyAssignment(q)) props.set(q.name.getText(), q.initializer);
-            else if (ts.isShorthandPropertyAssignment(q)) props.set(q.name.getText(), undefined);
-          }
-          const code = props.get('code');
-          if (!code || !props.has('message')) continue;
-          if (!ts.isStringLiteralLike(code)) continue; // the error handler's own `code: err.code`
-          sites.push({ at: at(p), callee: 'body', code: code.text, templated: templated(props.get('message')), hasParams: props.has('params'), whats: whatsOf(props.get('params')) });
-        }
-      } else if (ts.isArrayLiteralExpression(n) && n.elements.length === 2) {
-        const [s, c] = n.elements;
-        if (s && c && ts.isNumericLiteral(s) && Number(s.text) >= 400 && Number(s.text) < 600 && ts.isStringLiteralLike(c)) indirect.add(c.text);
-      }
-      ts.forEachChild(n, visit);
-    };
-    visit(sf);
+    sitesIn(relative(root, file), sf, consts, sites, indirect);
   }
   cache = { sites, indirectCodes: [...indirect].sort() };
   return cache;

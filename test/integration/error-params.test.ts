@@ -73,6 +73,26 @@ describe('error params over HTTP', () => {
     expect(r.body.error).toMatchObject({ code: 'csrf', message: 'cross-site request refused: Origin http://evil.example is not this server', params: { what: 'origin', origin: 'http://evil.example' } });
   });
 
+  it('400 invalid_zone for bad zones: what "zones" and each problem as a field code (the console says them)', async () => {
+    const r = await call('PUT', '/api/cameras/gate/zones', { cookie: admin, json: { zones: [{ name: 'lane', kind: 'exit', polygon: [[0, 0], [1, 1]] }] } });
+    expect(r.status).toBe(400);
+    expect(r.body.error).toMatchObject({ code: 'invalid_zone', params: { what: 'zones' } });
+    // zod reports this one twice (the schema's minimum and the polygon check), in the message as in the fields
+    expect(r.body.error.message).toMatch(/^invalid zones: zones\[0\]\.polygon: polygon needs at least 3 points/);
+    const fields = r.body.error.fields as { path: string; code: string }[];
+    expect(fields.length).toBeGreaterThan(0);
+    for (const f of fields) expect(f).toMatchObject({ path: 'zones.0.polygon', code: 'polygon' });
+    // a zone that is not an exit zone has no reference picture: the other invalid_zone, told apart by `what`
+    const lawn = [[0.1, 0.1], [0.9, 0.1], [0.9, 0.9]];
+    expect((await call('PUT', '/api/cameras/gate/zones', { cookie: admin, json: { zones: [{ name: '草坪', kind: 'loitering', polygon: lawn }] } })).status).toBe(200);
+    const z = await call('GET', `/api/cameras/gate/zones/reference.jpg?zone=${encodeURIComponent('草坪')}`, { cookie: admin });
+    expect(z.status).toBe(400);
+    expect(z.body.error).toMatchObject({ code: 'invalid_zone', params: { what: 'not_exit', name: '草坪', kind: 'loitering' } });
+    const none = await call('GET', '/api/cameras/gate/zones/reference.jpg?zone=nope', { cookie: admin });
+    expect(none.status).toBe(404);
+    expect(none.body.error).toMatchObject({ code: 'not_found', params: { what: 'zone', camera: 'gate', name: 'nope' } });
+  });
+
   it('an unknown endpoint is a 404 not_found naming method and path', async () => {
     const r = await call('DELETE', '/api/no-such-thing', { cookie: admin });
     expect(r.status).toBe(404);

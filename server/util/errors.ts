@@ -5,8 +5,8 @@ export class AppError extends Error {
     readonly code: string,
     message: string,
     readonly headers: Record<string, string> = {},
-    /** extra members of the error body, e.g. the segments a 409 footage_tampered names, or its `params` */
-    readonly details: Record<string, unknown> = {},
+    /** extra members of the error body, e.g. the segments a 409 footage_tampered names, and its `params` */
+    readonly details: { params?: ErrorParams; [k: string]: unknown } = {},
   ) {
     super(message);
     this.name = 'AppError';

@@ -84,10 +84,10 @@ export function cameraGuard(rights: RightsService, db: Db): RequestHandler {
       break;
     }
     const q = req.query.camera ?? req.query.cameraId;
-    if (typeof q === 'string' && q && !visible(q)) return next(notFound(`no camera "${q}"`));
+    if (typeof q === 'string' && q && !visible(q)) return next(notFound(`no camera "${q}"`, { what: 'camera', id: q }));
     if (!ADMIN_RIGHTS.test(path) && hidden(bodyCameras(req.body))) return next(notFound('no such camera'));
     const routeId = (req.body as { routeId?: unknown } | undefined)?.routeId;
-    if (typeof routeId === 'number' && hidden(routeCameras(String(routeId)))) return next(notFound(`no such route: ${routeId}`));
+    if (typeof routeId === 'number' && hidden(routeCameras(String(routeId)))) return next(notFound(`no such route: ${routeId}`, { what: 'route', id: routeId }));
     res.locals.visibleCamera = visible; // for responses that are not JSON (CSV, HTML reports)
     const json = res.json.bind(res);
     // the camera list itself names cameras by `id`

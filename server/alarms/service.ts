@@ -158,7 +158,7 @@ export class AlarmService {
 
   require(id: number): AlarmView {
     const v = this.get(id);
-    if (!v) throw notFound(`no alarm ${id}`);
+    if (!v) throw notFound(`no alarm ${id}`, { what: 'alarm', id });
     return v;
   }
 
@@ -231,7 +231,7 @@ export class AlarmService {
     const before = this.require(id);
     if (!this.repo.step(id, from, to, cols)) {
       const need = from.join(' or ');
-      throw conflict(`cannot ${action} alarm ${id}: it is ${before.status} (needs ${need})`, 'wrong_state');
+      throw conflict(`cannot ${action} alarm ${id}: it is ${before.status} (needs ${need})`, 'wrong_state', { what: 'alarm', id, action, status: before.status, need: from.join(', ') });
     }
     const v = this.require(id);
     log.info(`alarm ${to}`, { id, by: cols.ack_by ?? cols.dispatch_by ?? cols.resolve_by });

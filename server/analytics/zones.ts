@@ -88,7 +88,11 @@ export const zonesFileSchema = z
   });
 
 export class ZoneValidationError extends Error {
-  constructor(message: string) {
+  constructor(
+    message: string,
+    /** the problems, for the API's error.fields (server/http/error-fields.ts) */
+    readonly issues?: z.ZodError,
+  ) {
     super(message);
     this.name = 'ZoneValidationError';
   }
@@ -105,13 +109,13 @@ function explain(err: z.ZodError): string {
 
 export function parseZone(input: unknown): Zone {
   const r = zoneSchema.safeParse(input);
-  if (!r.success) throw new ZoneValidationError(`invalid zone: ${explain(r.error)}`);
+  if (!r.success) throw new ZoneValidationError(`invalid zone: ${explain(r.error)}`, r.error);
   return r.data;
 }
 
 export function parseZonesFile(input: unknown): Zone[] {
   const r = zonesFileSchema.safeParse(input);
-  if (!r.success) throw new ZoneValidationError(`invalid zones: ${explain(r.error)}`);
+  if (!r.success) throw new ZoneValidationError(`invalid zones: ${explain(r.error)}`, r.error);
   return r.data.zones;
 }
 

@@ -71,7 +71,7 @@ export class CameraService {
 
   require(id: string): CameraConfig {
     const c = this.cameras.get(id);
-    if (!c) throw notFound(`no camera "${id}"`);
+    if (!c) throw notFound(`no camera "${id}"`, { what: 'camera', id });
     return c;
   }
 
@@ -151,7 +151,7 @@ export class CameraService {
   update(id: string, patch: Partial<CameraInput>): CameraConfig {
     const cur = this.require(id);
     if (cur.origin !== 'db') {
-      throw conflict(`camera "${id}" comes from the config file; change it there`, 'read_only');
+      throw conflict(`camera "${id}" comes from the config file; change it there`, 'read_only', { what: 'camera_config', id });
     }
     const src = { ...cur.source };
     if (patch.url !== undefined) src.url = patch.url;
@@ -176,7 +176,7 @@ export class CameraService {
   async remove(id: string): Promise<void> {
     const cur = this.require(id);
     if (cur.origin !== 'db') {
-      throw conflict(`camera "${id}" comes from the config file; remove it there`, 'read_only');
+      throw conflict(`camera "${id}" comes from the config file; remove it there`, 'read_only', { what: 'camera_config_remove', id });
     }
     this.repo.delete(id);
     this.cameras.delete(id);

@@ -102,14 +102,14 @@ export class DispatchService {
 
   require(id: number): DispatchView {
     const d = this.get(id);
-    if (!d) throw notFound(`no dispatch ${id}`);
+    if (!d) throw notFound(`no dispatch ${id}`, { what: 'dispatch', id });
     return d;
   }
 
   /** The dispatch, when `user` may see it: the addressed guard; any other role (camera rights apply upstream). */
   forUser(id: number, user: Pick<User, 'id' | 'role'>): DispatchView {
     const d = this.require(id);
-    if (user.role === 'guard' && d.guardId !== user.id) throw forbidden(`dispatch ${id} is not addressed to you`);
+    if (user.role === 'guard' && d.guardId !== user.id) throw forbidden(`dispatch ${id} is not addressed to you`, { what: 'dispatch', id });
     return d;
   }
 
@@ -120,8 +120,8 @@ export class DispatchService {
 
   /** Dispatch an acknowledged alarm to a guard account (the alarm becomes `dispatched`, 409 otherwise). */
   dispatch(alarmId: number, by: string, guard: User, note?: string): { alarm: AlarmView; dispatch: DispatchView } {
-    if (guard.role !== 'guard') throw badRequest(`${guard.username} is not a guard account`, 'not_a_guard');
-    if (guard.disabled) throw badRequest(`guard account ${guard.username} is disabled`, 'not_a_guard');
+    if (guard.role !== 'guard') throw badRequest(`${guard.username} is not a guard account`, 'not_a_guard', { what: 'not_guard', name: guard.username });
+    if (guard.disabled) throw badRequest(`guard account ${guard.username} is disabled`, 'not_a_guard', { what: 'disabled', name: guard.username });
     const a = this.o.alarms.dispatch(alarmId, by, guard.username, note);
     const sentMs = a.dispatch?.at ?? this.now();
     const id = this.repo.insert({ alarmId, cameraId: a.cameraId, guardId: guard.id, by, note: note ?? null, sentMs, acceptByMs: sentMs + this.acceptMs });
@@ -136,7 +136,7 @@ export class DispatchService {
   step(id: number, user: Pick<User, 'id' | 'role' | 'username'>, step: DispatchStepName, note?: string): DispatchView {
     const before = this.mustOwn(id, user);
     if (!this.repo.step(id, FROM[step], step, this.now(), note ?? null)) {
-      throw conflict(`cannot mark dispatch ${id} ${step}: it is ${before.state} (needs ${FROM[step]})`, 'wrong_state');
+      throw conflict(`cannot mark dispatch ${id} ${step}: it is ${before.state} (needs ${FROM[step]})`, 'wrong_state', { what: 'dispatch', id, action: step, status: before.state, need: String(FROM[step]) });
     }
     if (step === 'on_way') {
       clearTimeout(this.timers.get(id));
@@ -151,14 +151,14 @@ export class DispatchService {
   /** Add one photo (after accepting, before handled). Bad input is a 400 and changes nothing. */
   addPhoto(id: number, user: Pick<User, 'id' | 'role' | 'username'>, body: unknown): DispatchView {
     const d = this.mustOwn(id, user);
-    if (d.state === 'sent') throw conflict(`dispatch ${id}: answer "on my way" before adding photos`, 'wrong_state');
-    if (d.state === 'handled') throw conflict(`dispatch ${id} is handled: no more photos`, 'wrong_state');
+    if (d.state === 'sent') throw conflict(`dispatch ${id}: answer "on my way" before adding photos`, 'wrong_state', { what: 'dispatch_not_accepted', id });
+    if (d.state === 'handled') throw conflict(`dispatch ${id} is handled: no more photos`, 'wrong_state', { what: 'dispatch_handled', id });
     if (!Buffer.isBuffer(body) || body.length === 0) throw badRequest('send the photo as the request body (Content-Type image/jpeg or image/png)', 'not_an_image');
-    if (body.length > MAX_PHOTO_BYTES) throw badRequest(`a photo may be at most ${MAX_PHOTO_BYTES / 1024 / 1024} MB`, 'photo_too_large');
+    if (body.length > MAX_PHOTO_BYTES) throw badRequest(`a photo may be at most ${MAX_PHOTO_BYTES / 1024 / 1024} MB`, 'photo_too_large', { mb: MAX_PHOTO_BYTES / 1024 / 1024 });
     const mime = imageType(body);
     if (!mime) throw badRequest('not a JPEG or PNG image', 'not_an_image');
     const n = d.photos.length + 1;
-    if (n > MAX_DISPATCH_PHOTOS) throw badRequest(`at most ${MAX_DISPATCH_PHOTOS} photos per dispatch`, 'too_many_photos');
+    if (n > MAX_DISPATCH_PHOTOS) throw badRequest(`at most ${MAX_DISPATCH_PHOTOS} photos per dispatch`, 'too_many_photos', { n: MAX_DISPATCH_PHOTOS });
     const file = `dispatch-${id}-${n}.${mime === 'image/png' ? 'png' : 'jpg'}`;
     const sha256 = createHash('sha256').update(body).digest('hex');
     try {
@@ -182,7 +182,7 @@ export class DispatchService {
 
   private mustOwn(id: number, user: Pick<User, 'id' | 'role'>): DispatchView {
     const d = this.require(id);
-    if (user.role !== 'guard' || d.guardId !== user.id) throw forbidden(`dispatch ${id} is not addressed to you`);
+    if (user.role !== 'guard' || d.guardId !== user.id) throw forbidden(`dispatch ${id} is not addressed to you`, { what: 'dispatch', id });
     return d;
   }
 

@@ -90,7 +90,7 @@ export class HandoverService {
 
   get(id: number): Handover {
     const r = this.d.db.prepare('SELECT * FROM handovers WHERE id = ?').get(id) as Row | undefined;
-    if (!r) throw notFound(`no handover ${id}`);
+    if (!r) throw notFound(`no handover ${id}`, { what: 'handover', id });
     return this.toHandover(r);
   }
 
@@ -108,7 +108,7 @@ export class HandoverService {
     const items = this.openItems();
     const pending = this.list(1)[0];
     if (pending && pending.ackMs === null) {
-      throw conflict(`handover ${pending.id} by ${pending.fromUsername} is not acknowledged yet`, 'handover_pending');
+      throw conflict(`handover ${pending.id} by ${pending.fromUsername} is not acknowledged yet`, 'handover_pending', { id: pending.id, from: pending.fromUsername });
     }
     const counts = `${items.openAlarms ?? items.alarms.length} open alarms, ${items.offlineCameras.length} offline cameras, ${items.missedRounds.length} missed rounds`;
     const run = this.d.db.transaction(() => {
@@ -129,7 +129,7 @@ export class HandoverService {
 
   acknowledge(user: Actor, id: number, note = ''): Handover {
     const h = this.get(id);
-    if (h.ackMs !== null) throw conflict(`handover ${id} was already acknowledged by ${h.ackUsername}`, 'already_acknowledged');
+    if (h.ackMs !== null) throw conflict(`handover ${id} was already acknowledged by ${h.ackUsername}`, 'already_acknowledged', { id, by: h.ackUsername ?? '' });
     if (h.fromUserId === user.id) throw forbidden('the incoming operator acknowledges a handover, not the one who wrote it');
     const run = this.d.db.transaction(() => {
       const e = this.d.log.append({

@@ -95,7 +95,7 @@ export class Exporter {
   async requestVerified(input: ExportInput, user: ExportUser): Promise<ExportJob> {
     const ids = [...new Set(input.cameraIds)];
     checkRange(input.fromMs, input.toMs, { now: this.now(), maxMs: this.d.maxRangeMs ?? MAX_EXPORT_MS });
-    for (const id of ids) if (!this.d.camera(id, user)) throw notFound(`no camera "${id}"`);
+    for (const id of ids) if (!this.d.camera(id, user)) throw notFound(`no camera "${id}"`, { what: 'camera', id });
     if (this.d.seals && ids.length <= MAX_EXPORT_CAMERAS) {
       const segs = ids.flatMap((id) => this.d.segments.range(id, input.fromMs, input.toMs));
       const bad = (await this.d.seals.verify(segs)).filter((p) => p.problem !== 'unsealed');
@@ -104,7 +104,7 @@ export class Exporter {
         this.d.audit.record({ action: 'export.refused', actor: actorOf(user), cameraId: ids.length === 1 ? ids[0] : null, atMs: input.fromMs, detail: { code: 'footage_tampered', segments } });
         log.error('export refused: recordings do not match their seals', { segments });
         const list = segments.slice(0, 10).map((s) => `${s.path} (${s.problem})`).join(', ');
-        throw new AppError(409, 'footage_tampered', `${bad.length} recording segment(s) no longer match the seal made when they were recorded: ${list}${bad.length > 10 ? ', …' : ''}`, {}, { segments });
+        throw new AppError(409, 'footage_tampered', `${bad.length} recording segment(s) no longer match the seal made when they were recorded: ${list}${bad.length > 10 ? ', …' : ''}`, {}, { segments, params: { n: bad.length, list } });
       }
     }
     return this.request(input, user);
@@ -115,21 +115,21 @@ export class Exporter {
     const now = this.now();
     const ids = [...new Set(input.cameraIds)];
     if (!ids.length) throw badRequest('cameras: pick at least one camera');
-    if (ids.length > MAX_EXPORT_CAMERAS) throw badRequest(`cameras: at most ${MAX_EXPORT_CAMERAS} per export`);
+    if (ids.length > MAX_EXPORT_CAMERAS) throw badRequest(`cameras: at most ${MAX_EXPORT_CAMERAS} per export`, 'invalid_request', { what: 'export_cameras', field: 'cameras', n: MAX_EXPORT_CAMERAS });
     checkRange(input.fromMs, input.toMs, { now, maxMs: this.d.maxRangeMs ?? MAX_EXPORT_MS });
     const reason = input.reason.trim();
     if (reason.length < 3) throw badRequest('reason: say why this footage is exported (at least 3 characters)');
     const cameras: BundleRequest['cameras'] = [];
     for (const id of ids) {
       const camera = this.d.camera(id, user);
-      if (!camera) throw notFound(`no camera "${id}"`);
+      if (!camera) throw notFound(`no camera "${id}"`, { what: 'camera', id });
       const segments = this.d.segments
         .range(id, input.fromMs, input.toMs)
         .filter((s) => existsSync(join(this.d.bundle.recordingsDir, s.path)));
       if (!segments.length) throw noFootage(id, input.fromMs, input.toMs);
       const codecs = new Set(segments.map((s) => s.codec).filter(Boolean));
       if (codecs.size > 1) {
-        throw new AppError(422, 'mixed_codecs', `camera "${id}" changed codec (${[...codecs].join(', ')}) within the range; export the parts separately`);
+        throw new AppError(422, 'mixed_codecs', `camera "${id}" changed codec (${[...codecs].join(', ')}) within the range; export the parts separately`, {}, { params: { camera: id, codecs: [...codecs].join(', ') } });
       }
       cameras.push({ camera, segments });
     }

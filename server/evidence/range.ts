@@ -7,7 +7,7 @@ export const MAX_TIME_MS = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
 
 function inRange(ms: number, name: string): number {
   if (!Number.isFinite(ms) || ms < MIN_TIME_MS || ms > MAX_TIME_MS) {
-    throw badRequest(`${name}: out of range (expected a time between 1970-01-01 and 9999-12-31)`, 'time_out_of_range');
+    throw badRequest(`${name}: out of range (expected a time between 1970-01-01 and 9999-12-31)`, 'time_out_of_range', { field: name });
   }
   return ms;
 }
@@ -17,7 +17,7 @@ export function parseTime(v: unknown, name: string): number | undefined {
   if (v === undefined || v === null || v === '') return undefined;
   if (typeof v === 'number') {
     if (Number.isFinite(v)) return inRange(Math.round(v), name);
-    throw badRequest(`${name}: out of range (not a finite number)`, 'time_out_of_range');
+    throw badRequest(`${name}: out of range (not a finite number)`, 'time_out_of_range', { field: name });
   } else if (typeof v === 'string') {
     const s = v.trim();
     if (/^\d{1,15}$/.test(s)) return inRange(Number(s), name);
@@ -26,12 +26,12 @@ export function parseTime(v: unknown, name: string): number | undefined {
       if (Number.isFinite(ms)) return inRange(ms, name);
     }
   }
-  throw badRequest(`${name}: expected epoch milliseconds or an ISO 8601 time with a zone, e.g. 2025-01-31T08:00:00Z`, 'invalid_time');
+  throw badRequest(`${name}: expected epoch milliseconds or an ISO 8601 time with a zone, e.g. 2025-01-31T08:00:00Z`, 'invalid_time', { field: name });
 }
 
 export function requireTime(v: unknown, name: string): number {
   const t = parseTime(v, name);
-  if (t === undefined) throw badRequest(`${name} is required`, 'invalid_time');
+  if (t === undefined) throw badRequest(`${name} is required`, 'invalid_time', { what: 'required', field: name });
   return t;
 }
 
@@ -47,19 +47,19 @@ export interface RangeRules {
 /** from < to, not in the future, not longer than maxMs. */
 export function checkRange(fromMs: number, toMs: number, r: RangeRules): void {
   if (toMs <= fromMs) {
-    throw badRequest(`the end (${fmt(toMs)}) is not after the start (${fmt(fromMs)})`, 'invalid_range');
+    throw badRequest(`the end (${fmt(toMs)}) is not after the start (${fmt(fromMs)})`, 'invalid_range', { fromMs, toMs });
   }
   const slack = r.slackMs ?? 2000;
   if (fromMs > r.now + slack) {
-    throw badRequest(`the range starts in the future (${fmt(fromMs)}; now is ${fmt(r.now)})`, 'range_in_future');
+    throw badRequest(`the range starts in the future (${fmt(fromMs)}; now is ${fmt(r.now)})`, 'range_in_future', { what: 'start', fromMs, toMs, nowMs: r.now });
   }
   if (toMs > r.now + slack) {
-    throw badRequest(`the range ends in the future (${fmt(toMs)}; now is ${fmt(r.now)}): footage exists only up to now`, 'range_in_future');
+    throw badRequest(`the range ends in the future (${fmt(toMs)}; now is ${fmt(r.now)}): footage exists only up to now`, 'range_in_future', { what: 'end', fromMs, toMs, nowMs: r.now });
   }
   if (toMs - fromMs > r.maxMs) {
-    throw badRequest(`the range is ${Math.round((toMs - fromMs) / 60_000)} min long; at most ${Math.round(r.maxMs / 60_000)} min`, 'range_too_long');
+    throw badRequest(`the range is ${Math.round((toMs - fromMs) / 60_000)} min long; at most ${Math.round(r.maxMs / 60_000)} min`, 'range_too_long', { min: Math.round((toMs - fromMs) / 60_000), max: Math.round(r.maxMs / 60_000) });
   }
 }
 
 export const noFootage = (cameraId: string, fromMs: number, toMs: number) =>
-  new AppError(422, 'no_footage', `camera "${cameraId}" has no recordings between ${fmt(fromMs)} and ${fmt(toMs)}`);
+  new AppError(422, 'no_footage', `camera "${cameraId}" has no recordings between ${fmt(fromMs)} and ${fmt(toMs)}`, {}, { params: { camera: cameraId, fromMs, toMs } });

@@ -91,7 +91,7 @@ export const guardOnly: RequestHandler = (req, _res, next) => {
 
 export function requireRole(...roles: Role[]): RequestHandler {
   return (req, _res, next) => {
-    if (!req.user || !roles.includes(req.user.role)) return next(forbidden(`needs role ${roles.join(' or ')}`));
+    if (!req.user || !roles.includes(req.user.role)) return next(forbidden(`needs role ${roles.join(' or ')}`, { what: 'role', roles: roles.join(', ') }));
     next();
   };
 }

@@ -15,7 +15,7 @@ export function csrfGuard(allowedOrigins: readonly string[] = []): RequestHandle
   const allowed = new Set(allowedOrigins.map((o) => o.replace(/\/$/, '').toLowerCase()));
   return (req, res, next) => {
     if (!UNSAFE.has(req.method)) return next();
-    const refuse = (why: string) => res.status(403).json({ error: { code: 'csrf', message: `cross-site request refused: ${why}` } });
+    const refuse = (why: string, params: Record<string, string>) => res.status(403).json({ error: { code: 'csrf', message: `cross-site request refused: ${why}`, params } });
     const origin = req.get('origin');
     if (origin !== undefined) {
       let sameHost = false;
@@ -24,17 +24,17 @@ export function csrfGuard(allowedOrigins: readonly string[] = []): RequestHandle
       } catch {
         /* not a URL: foreign */
       }
-      if (!sameHost && !allowed.has(origin.toLowerCase())) return refuse(`Origin ${origin} is not this server`);
+      if (!sameHost && !allowed.has(origin.toLowerCase())) return refuse(`Origin ${origin} is not this server`, { what: 'origin', origin });
     }
     const site = req.get('sec-fetch-site');
     if (site && site !== 'same-origin' && site !== 'none' && !(origin && allowed.has(origin.toLowerCase()))) {
-      return refuse(`Sec-Fetch-Site is ${site}`);
+      return refuse(`Sec-Fetch-Site is ${site}`, { what: 'site', site });
     }
     const hasBody = Number(req.get('content-length') ?? 0) > 0 || req.get('transfer-encoding') !== undefined;
     // a guard's photo (issue L point 2) is sent as image/jpeg or image/png: like JSON, no cross-site form can send
     // those without a CORS preflight
     const photo = req.method === 'POST' && /^\/api\/dispatches\/\d+\/photos\/?$/.test(req.originalUrl.split('?')[0]!) && req.is(['image/jpeg', 'image/png']);
-    if (hasBody && !photo && !req.is('application/json')) return refuse('the body must be application/json');
+    if (hasBody && !photo && !req.is('application/json')) return refuse('the body must be application/json', { what: 'content_type' });
     next();
   };
 }

@@ -28,7 +28,7 @@ export function parseBody<T extends z.ZodType>(schema: T, body: unknown): z.infe
 }
 
 export const apiNotFound: RequestHandler = (req, res) => {
-  res.status(404).json({ error: { code: 'not_found', message: `no such endpoint: ${req.method} ${req.path}` } });
+  res.status(404).json({ error: { code: 'not_found', message: `no such endpoint: ${req.method} ${req.path}`, params: { what: 'endpoint', method: req.method, path: req.path } } });
 };
 
 /** The one place where request errors are turned into JSON and logged. */

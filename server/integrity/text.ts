@@ -58,6 +58,6 @@ export const refuseLoneSurrogates: RequestHandler = (req, res, next) => {
   const at = findLoneSurrogate(req.body as unknown);
   if (at === undefined) return next();
   res.status(400).json({
-    error: { code: 'invalid_text', message: `${at}: text contains an unpaired UTF-16 surrogate (not valid Unicode); nothing was stored` },
+    error: { code: 'invalid_text', message: `${at}: text contains an unpaired UTF-16 surrogate (not valid Unicode); nothing was stored`, params: { field: at } },
   });
 };

@@ -141,7 +141,7 @@ export class OnvifService {
     try {
       found = await probeNetwork(this.d.settings.discoveryWaitMs);
     } catch (e) {
-      throw new AppError(503, 'discovery_failed', `discovery could not run: ${(e as Error).message}`);
+      throw new AppError(503, 'discovery_failed', `discovery could not run: ${(e as Error).message}`, {}, { params: { detail: (e as Error).message } });
     }
     const devices = found.map((f) => {
       const added = this.addedFrom(f.urn, f.xaddr);
@@ -256,7 +256,7 @@ export class OnvifService {
   private ptzTarget(cameraId: string): { client: OnvifClient; rec: OnvifRecord & { ptzXaddr: string; mainToken: string } } {
     const cam = this.d.cameras.require(cameraId);
     const rec = this.records.get(cameraId);
-    if (!rec?.ptzXaddr || !rec.mainToken) throw conflict(`camera "${cameraId}" has no ONVIF PTZ`, 'no_ptz');
+    if (!rec?.ptzXaddr || !rec.mainToken) throw conflict(`camera "${cameraId}" has no ONVIF PTZ`, 'no_ptz', { camera: cameraId });
     const client = new OnvifClient(rec.xaddr, cam.source.username ?? '', cam.source.password ?? '', this.clocks.get(cameraId) ?? rec.clockOffsetMs ?? 0, (ms) => this.clocks.set(cameraId, ms));
     return { client, rec: rec as OnvifRecord & { ptzXaddr: string; mainToken: string } };
   }

@@ -14,10 +14,10 @@ export class ReviewService {
 
   spotCheck(user: Actor, roundId: number, idx: number, verdict: 'agree' | 'disagree', note: string): Round {
     const round = this.rounds.get(roundId);
-    if (!round) throw notFound(`no round ${roundId}`);
+    if (!round) throw notFound(`no round ${roundId}`, { what: 'round', id: roundId });
     const stop = round.stops[idx];
-    if (!stop) throw notFound(`round ${roundId} has no stop ${idx}`);
-    if (stop.outcome === null) throw conflict(`stop ${idx} of round ${roundId} has not been done yet`, 'stop_open');
+    if (!stop) throw notFound(`round ${roundId} has no stop ${idx}`, { what: 'round_stop', id: roundId, n: idx });
+    if (stop.outcome === null) throw conflict(`stop ${idx} of round ${roundId} has not been done yet`, 'stop_open', { id: roundId, n: idx });
     if (round.userId === user.id) throw new AppError(403, 'forbidden', 'you cannot spot-check your own round');
     if (verdict === 'disagree' && !note.trim()) throw new AppError(400, 'invalid_request', 'note: say what you disagree with');
     const e = this.log.append({

@@ -78,7 +78,7 @@ export class RoundService {
 
   require(id: number): Round {
     const r = this.d.rounds.get(id);
-    if (!r) throw notFound(`no round ${id}`);
+    if (!r) throw notFound(`no round ${id}`, { what: 'round', id });
     return r;
   }
 
@@ -89,22 +89,22 @@ export class RoundService {
   start(user: Actor, routeId: number): Round {
     const { routes, rounds, clock, cameras, alarms } = this.d;
     const route = routes.get(routeId);
-    if (!route || !route.enabled) throw notFound(`no active route ${routeId}`);
+    if (!route || !route.enabled) throw notFound(`no active route ${routeId}`, { what: 'active_route', id: routeId });
     const mine = rounds.inProgressOf(user.id);
     if (mine) {
       if (mine.routeId === routeId) return mine;
-      throw conflict(`finish or abandon your round ${mine.id} (${mine.routeName}) first`, 'round_in_progress');
+      throw conflict(`finish or abandon your round ${mine.id} (${mine.routeName}) first`, 'round_in_progress', { id: mine.id, route: mine.routeName });
     }
     const now = clock.now();
     const slot = currentSlot(route, now);
-    if (slot === undefined) throw conflict(`route "${route.name}" is not due now (outside its active hours)`, 'not_due');
+    if (slot === undefined) throw conflict(`route "${route.name}" is not due now (outside its active hours)`, 'not_due', { route: route.name });
     const existing = rounds.bySlot(routeId, slot);
     if (existing) {
-      throw conflict(`this round was already ${existing.status === 'in_progress' ? 'started' : 'done'} by ${existing.username}`, 'round_exists');
+      throw conflict(`this round was already ${existing.status === 'in_progress' ? 'started' : 'done'} by ${existing.username}`, 'round_exists', { what: existing.status === 'in_progress' ? 'started' : 'done', by: existing.username });
     }
     const missing = route.stops.filter((s) => cameras.name(s.cameraId) === undefined).map((s) => s.cameraId);
     if (missing.length) {
-      throw new AppError(409, 'camera_deleted', `camera ${missing.map((m) => `"${m}"`).join(', ')} no longer exists; a supervisor must edit route "${route.name}"`);
+      throw new AppError(409, 'camera_deleted', `camera ${missing.map((m) => `"${m}"`).join(', ')} no longer exists; a supervisor must edit route "${route.name}"`, {}, { params: { ids: missing.join(', '), route: route.name } });
     }
     const open = alarms.openAlarmCameraIds();
     const stops: NewStop[] = route.stops.map((s) => ({
@@ -125,11 +125,11 @@ export class RoundService {
   /** The round, its stop, checked to be the caller's current stop. */
   private open(user: Actor, roundId: number, idx: number): { round: Round; stop: RoundStop } {
     const round = this.require(roundId);
-    if (round.userId !== user.id) throw forbidden(`round ${roundId} belongs to ${round.username}`);
-    if (round.status !== 'in_progress') throw conflict(`round ${roundId} is ${round.status}`, 'round_closed');
+    if (round.userId !== user.id) throw forbidden(`round ${roundId} belongs to ${round.username}`, { what: 'round', id: roundId, owner: round.username });
+    if (round.status !== 'in_progress') throw conflict(`round ${roundId} is ${round.status}`, 'round_closed', { id: roundId, status: round.status });
     const stop = round.stops[idx];
-    if (!stop) throw notFound(`round ${roundId} has no stop ${idx}`);
-    if (round.currentIdx !== idx) throw conflict(`stop ${idx} is not the current stop (current: ${round.currentIdx})`, 'wrong_stop');
+    if (!stop) throw notFound(`round ${roundId} has no stop ${idx}`, { what: 'round_stop', id: roundId, n: idx });
+    if (round.currentIdx !== idx) throw conflict(`stop ${idx} is not the current stop (current: ${round.currentIdx})`, 'wrong_stop', { n: idx, current: round.currentIdx ?? '' });
     return { round, stop };
   }
 
@@ -142,6 +142,7 @@ export class RoundService {
           ? `waiting for camera "${stop.cameraName}": another round is using it`
           : `camera "${stop.cameraName}" is still moving to preset "${stop.preset}"`,
         'ptz_moving',
+        { what: stop.ptzState === 'waiting' ? 'waiting' : 'moving', camera: stop.cameraName, preset: stop.preset },
       );
     }
     // a camera that did not get to its preset does not show what the stop is about
@@ -150,24 +151,24 @@ export class RoundService {
     let outcome = body.outcome;
     if (!camOk && outcome === 'normal') outcome = 'not_verifiable'; // never "normal" without a picture
     if (camOk && outcome === 'not_verifiable') {
-      throw conflict(`camera "${stop.cameraName}" is online: choose normal or anomaly`, 'camera_online');
+      throw conflict(`camera "${stop.cameraName}" is online: choose normal or anomaly`, 'camera_online', { camera: stop.cameraName });
     }
     if (outcome !== 'not_verifiable') {
       const watched = clock.now() - (stop.viewStartedMs ?? clock.now());
       const need = stop.minDwellS * 1000;
       if (watched < need) {
-        throw conflict(`watch this camera ${Math.ceil((need - watched) / 1000)} s more (minimum ${stop.minDwellS} s)`, 'dwell_not_met');
+        throw conflict(`watch this camera ${Math.ceil((need - watched) / 1000)} s more (minimum ${stop.minDwellS} s)`, 'dwell_not_met', { s: Math.ceil((need - watched) / 1000), min: stop.minDwellS });
       }
     }
     if (outcome === 'anomaly' && !body.note?.trim()) throw new AppError(400, 'invalid_request', 'note: describe the anomaly');
     if (body.checks && body.checks.length !== stop.checklist.length) {
-      throw new AppError(400, 'invalid_request', `checks: expected ${stop.checklist.length} answers`);
+      throw new AppError(400, 'invalid_request', `checks: expected ${stop.checklist.length} answers`, {}, { params: { what: 'checks', field: 'checks', n: stop.checklist.length } });
     }
     if (outcome === 'normal' && round.requireChecklist) {
       // the route requires the whole checklist for "normal"; an anomaly (or not verifiable) can always be recorded
       const missing = checklistMissing(stop.checklist, body.checks);
       if (missing.length) {
-        throw new AppError(400, CHECKLIST_INCOMPLETE, `checks: tick every checklist item before confirming normal (not ticked: ${missing.map((i) => i + 1).join(', ')})`, {}, { missing });
+        throw new AppError(400, CHECKLIST_INCOMPLETE, `checks: tick every checklist item before confirming normal (not ticked: ${missing.map((i) => i + 1).join(', ')})`, {}, { missing, params: { items: missing.map((i) => i + 1).join(', ') } });
       }
     }
     const shot = outcome === 'anomaly' && camOk ? await this.d.snapshots.take(stop.cameraId, `r${roundId}-s${idx}`) : null;
@@ -241,8 +242,8 @@ export class RoundService {
 
   abandon(user: Actor, roundId: number, reason: string): Round {
     const round = this.require(roundId);
-    if (round.userId !== user.id) throw forbidden(`round ${roundId} belongs to ${round.username}`);
-    if (round.status !== 'in_progress') throw conflict(`round ${roundId} is ${round.status}`, 'round_closed');
+    if (round.userId !== user.id) throw forbidden(`round ${roundId} belongs to ${round.username}`, { what: 'round', id: roundId, owner: round.username });
+    if (round.status !== 'in_progress') throw conflict(`round ${roundId} is ${round.status}`, 'round_closed', { id: roundId, status: round.status });
     if (!reason.trim()) throw new AppError(400, 'invalid_request', 'reason: abandoning a round needs a reason');
     this.close(roundId, 'abandoned', reason.trim(), user);
     return this.require(roundId);

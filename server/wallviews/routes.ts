@@ -42,7 +42,7 @@ export function wallViewsRouter(d: WallViewsDeps): Router {
   const checkTiles = (list: (string | null)[], owner: User) => {
     const ok = visibleTo(owner);
     const bad = list.map((c, i) => [c, i] as const).filter(([c]) => c !== null && !ok(c));
-    if (bad.length) throw badRequest(bad.map(([c, i]) => `tiles.${i}: unknown camera "${c}"`).join('; '), 'unknown_camera');
+    if (bad.length) throw badRequest(bad.map(([c, i]) => `tiles.${i}: unknown camera "${c}"`).join('; '), 'unknown_camera', { ids: bad.map(([c]) => c).join(', ') });
   };
   const me = (req: Request) => req.user!;
   /** A view the requester may change: their own, or any as admin; otherwise 404. */
@@ -82,12 +82,12 @@ export function wallViewsRouter(d: WallViewsDeps): Router {
     if (body.userId !== undefined && body.userId !== owner.id) {
       if (owner.role !== 'admin') throw forbidden('only an admin saves a view for another user');
       const u = d.users.get(body.userId);
-      if (!u) throw badRequest(`userId: no such user ${body.userId}`, 'unknown_user');
+      if (!u) throw badRequest(`userId: no such user ${body.userId}`, 'unknown_user', { id: body.userId });
       owner = u;
     }
     checkTiles(body.tiles, owner);
     unique(owner.id, body.name);
-    if (d.views.count(owner.id) >= MAX_VIEWS_PER_USER) throw conflict(`at most ${MAX_VIEWS_PER_USER} wall views per user`, 'too_many_views');
+    if (d.views.count(owner.id) >= MAX_VIEWS_PER_USER) throw conflict(`at most ${MAX_VIEWS_PER_USER} wall views per user`, 'too_many_views', { n: MAX_VIEWS_PER_USER });
     const v = d.views.create(owner.id, body);
     res.status(201).location(`/api/wall-views/${v.id}`).json(shown(v, owner));
   });

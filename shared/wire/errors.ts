@@ -16,5 +16,12 @@ export interface FieldProblem {
 }
 
 export interface ErrorBody {
-  error: { code: string; message: string; fields?: FieldProblem[]; [k: string]: unknown };
+  error: {
+    code: string;
+    message: string;
+    fields?: FieldProblem[];
+    /** every value `message` names, e.g. {what: 'round', id: 12, owner: 'wang'} for a 403 (server/util/errors.ts) */
+    params?: Record<string, string | number>;
+    [k: string]: unknown;
+  };
 }

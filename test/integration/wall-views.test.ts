@@ -94,7 +94,7 @@ describe('wall views', () => {
 
   it('a camera the owner may not see cannot be saved (as if unknown), and one hidden later reads as an empty tile', async () => {
     const hidden = await call('POST', '/api/wall-views', { cookie: c.limited, json: { name: 'x', layout: 4, tiles: ['gate', 'yard'] } });
-    expect([hidden.status, hidden.body.error]).toEqual([400, { code: 'unknown_camera', message: 'tiles.1: unknown camera "yard"' }]);
+    expect([hidden.status, hidden.body.error]).toEqual([400, { code: 'unknown_camera', message: 'tiles.1: unknown camera "yard"', params: { ids: 'yard' } }]);
     const v = (await call('POST', '/api/wall-views', { cookie: c.limited, json: { name: '两个', layout: 4, tiles: ['gate', 'bank'] } })).body;
     expect(v.tiles).toEqual(['gate', 'bank']);
     expect((await call('PATCH', `/api/users/${ids.limited}`, { cookie: c.admin, json: { cameras: ['gate'] } })).status).toBe(200);

@@ -26,7 +26,7 @@ export interface GuardDispatch {
 
 function alarmId(raw: unknown): number {
   const id = Number(raw);
-  if (!Number.isInteger(id) || id <= 0) throw notFound(`no alarm ${String(raw)}`);
+  if (!Number.isInteger(id) || id <= 0) throw notFound(`no alarm ${String(raw)}`, { what: 'alarm', id: String(raw) });
   return id;
 }
 
@@ -53,7 +53,7 @@ export function alarmsRouter(alarms: AlarmService, guards?: GuardDispatch): Rout
     const id = alarmId(req.params.id);
     alarms.require(id);
     const p = alarms.snapshotPath(id);
-    if (!p || !existsSync(p)) throw notFound(`alarm ${id} has no snapshot`);
+    if (!p || !existsSync(p)) throw notFound(`alarm ${id} has no snapshot`, { what: 'alarm_snapshot', id });
     res.set({ 'Content-Type': 'image/jpeg', 'Cache-Control': 'private, max-age=86400' }).sendFile(p);
   });
   r.post('/ack', handle, (req, res) => {
@@ -72,11 +72,11 @@ export function alarmsRouter(alarms: AlarmService, guards?: GuardDispatch): Rout
     const named = b.guard ?? b.to!;
     const found = guards?.users.findForLogin(named)?.user;
     const guard = found && (found.role === 'guard' || b.guard !== undefined) ? found : undefined;
-    if (b.guard !== undefined && !guard) throw badRequest(`no guard account "${b.guard}"`, 'not_a_guard');
+    if (b.guard !== undefined && !guard) throw badRequest(`no guard account "${b.guard}"`, 'not_a_guard', { what: 'no_account', name: b.guard });
     if (guard && guards) {
       const a = alarms.require(id);
       if (guard.role === 'guard' && !guards.canSee(guard, a.cameraId)) {
-        throw badRequest(`guard ${guard.username} may not see camera ${a.cameraId}`, 'guard_cannot_see_camera');
+        throw badRequest(`guard ${guard.username} may not see camera ${a.cameraId}`, 'guard_cannot_see_camera', { guard: guard.username, camera: a.cameraId });
       }
       return void res.json(guards.dispatch.dispatch(id, req.user!.username, guard, b.note || undefined).alarm);
     }

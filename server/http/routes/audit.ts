@@ -15,7 +15,7 @@ import { requireRole } from '../auth.ts';
 
 function str(v: unknown, name: string, max = 100): string | undefined {
   if (v === undefined || v === '') return undefined;
-  if (typeof v !== 'string' || v.length > max) throw badRequest(`${name}: expected a string of at most ${max} characters`);
+  if (typeof v !== 'string' || v.length > max) throw badRequest(`${name}: expected a string of at most ${max} characters`, 'invalid_request', { field: name, n: max });
   return v.trim() || undefined;
 }
 

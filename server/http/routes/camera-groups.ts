@@ -24,7 +24,7 @@ export function cameraGroupsRouter(d: CameraGroupsDeps): Router {
   r.use(requireRole('admin'));
   const check = (list: string[] | undefined) => {
     const bad = (list ?? []).filter((c) => !d.cameraExists(c));
-    if (bad.length) throw badRequest(`cameras: unknown camera ${bad.map((c) => `"${c}"`).join(', ')}`, 'unknown_camera');
+    if (bad.length) throw badRequest(`cameras: unknown camera ${bad.map((c) => `"${c}"`).join(', ')}`, 'unknown_camera', { ids: bad.join(', ') });
   };
   r.get('/', (_req, res) => res.json(d.groups.list()));
   r.post('/', (req, res) => {

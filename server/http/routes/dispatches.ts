@@ -26,7 +26,7 @@ import { stepSchema } from '../../../shared/wire/requests/dispatches.ts';
 
 function idOf(raw: unknown, what = 'dispatch'): number {
   const id = Number(raw);
-  if (!Number.isInteger(id) || id <= 0) throw notFound(`no ${what} ${String(raw)}`);
+  if (!Number.isInteger(id) || id <= 0) throw notFound(`no ${what} ${String(raw)}`, { what, id: String(raw) });
   return id;
 }
 
@@ -34,7 +34,7 @@ function idOf(raw: unknown, what = 'dispatch'): number {
 const photoBody: RequestHandler = (req, res, next) => {
   express.raw({ type: () => true, limit: MAX_PHOTO_BYTES })(req, res, (err?: unknown) => {
     if ((err as { type?: string } | undefined)?.type === 'entity.too.large') {
-      return next(badRequest(`a photo may be at most ${MAX_PHOTO_BYTES / 1024 / 1024} MB`, 'photo_too_large'));
+      return next(badRequest(`a photo may be at most ${MAX_PHOTO_BYTES / 1024 / 1024} MB`, 'photo_too_large', { mb: MAX_PHOTO_BYTES / 1024 / 1024 }));
     }
     next(err);
   });
@@ -64,13 +64,13 @@ export function dispatchesRouter(d: { dispatch: DispatchService; alarms: AlarmSe
   r.get('/:id/snapshot.jpg', (req, res) => {
     const x = d.dispatch.forUser(idOf(req.params.id), req.user!);
     const p = d.alarms.snapshotPath(x.alarmId);
-    if (!p || !existsSync(p)) throw notFound(`alarm ${x.alarmId} has no snapshot`);
+    if (!p || !existsSync(p)) throw notFound(`alarm ${x.alarmId} has no snapshot`, { what: 'alarm_snapshot', id: x.alarmId });
     res.set({ 'Content-Type': 'image/jpeg', 'Cache-Control': 'private, max-age=86400' }).sendFile(p);
   });
   r.get('/:id/photos/:n', (req, res) => {
     const x = d.dispatch.forUser(idOf(req.params.id), req.user!);
     const p = d.dispatch.photoPath(x.id, idOf(req.params.n, 'photo'));
-    if (!p || !existsSync(p.path)) throw notFound(`dispatch ${x.id} has no photo ${req.params.n}`);
+    if (!p || !existsSync(p.path)) throw notFound(`dispatch ${x.id} has no photo ${req.params.n}`, { what: 'dispatch_photo', id: x.id, n: String(req.params.n) });
     res.set({ 'Content-Type': p.mime, 'Cache-Control': 'private, max-age=86400' }).sendFile(p.path);
   });
   r.post('/:id/step', guardOnly, express.json({ limit: '64kb' }), (req, res) => {

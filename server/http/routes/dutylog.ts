@@ -42,7 +42,7 @@ export function dutyLogRouter(patrol: Patrol, verify: () => object = () => patro
   });
   r.post('/', writer, (req, res) => {
     const body = parseBody(entrySchema, req.body);
-    if (body.cameraId && !patrol.cameras.name(body.cameraId)) throw new AppError(400, 'unknown_camera', `cameraId: no camera "${body.cameraId}"`);
+    if (body.cameraId && !patrol.cameras.name(body.cameraId)) throw new AppError(400, 'unknown_camera', `cameraId: no camera "${body.cameraId}"`, {}, { params: { ids: body.cameraId } });
     const u = actor(req);
     res.status(201).json(duty.append({ category: body.category, kind: 'manual', text: body.text, cameraId: body.cameraId ?? null, author: { id: u.id, name: u.username } }));
   });

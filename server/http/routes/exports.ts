@@ -106,8 +106,8 @@ export function exportsRouter(d: ExportsDeps): Router {
 
   r.delete('/exports/:id', requireRole(...EXPORT_ROLES), (req, res) => {
     const j = visibleJob(req, d.exporter);
-    if (j.status !== 'done') throw conflict(`export ${j.id} is ${j.status}: there is no bundle to delete`, 'not_ready');
-    if (deletions(d.audit, j.id).has(j.id)) throw new AppError(410, 'deleted', `the bundle of export ${j.id} was already deleted`);
+    if (j.status !== 'done') throw conflict(`export ${j.id} is ${j.status}: there is no bundle to delete`, 'not_ready', { id: j.id, status: j.status });
+    if (deletions(d.audit, j.id).has(j.id)) throw new AppError(410, 'deleted', `the bundle of export ${j.id} was already deleted`, {}, { params: { id: j.id } });
     const path = d.exporter.bundlePath(j);
     if (path) {
       try {
@@ -115,7 +115,7 @@ export function exportsRouter(d: ExportsDeps): Router {
       } catch (err) {
         if ((err as NodeJS.ErrnoException).code !== 'ENOENT') {
           log.error('could not delete an export bundle', { id: j.id, err });
-          throw new AppError(500, 'delete_failed', `the bundle of export ${j.id} could not be deleted`);
+          throw new AppError(500, 'delete_failed', `the bundle of export ${j.id} could not be deleted`, {}, { params: { id: j.id } });
         }
       }
     }
@@ -132,10 +132,10 @@ export function exportsRouter(d: ExportsDeps): Router {
   });
 
   r.get('/exports/:id/download', (req, res, next) => {
-    if (!EXPORT_ROLES.includes(req.user!.role as (typeof EXPORT_ROLES)[number])) throw forbidden(`needs role ${EXPORT_ROLES.join(' or ')}`);
+    if (!EXPORT_ROLES.includes(req.user!.role as (typeof EXPORT_ROLES)[number])) throw forbidden(`needs role ${EXPORT_ROLES.join(' or ')}`, { what: 'role', roles: EXPORT_ROLES.join(', ') });
     const j = visibleJob(req, d.exporter);
-    if (j.status !== 'done') throw conflict(`export ${j.id} is ${j.status}`, 'not_ready');
-    if (deletions(d.audit, j.id).has(j.id)) throw new AppError(410, 'deleted', `the bundle of export ${j.id} was deleted`);
+    if (j.status !== 'done') throw conflict(`export ${j.id} is ${j.status}`, 'not_ready', { id: j.id, status: j.status });
+    if (deletions(d.audit, j.id).has(j.id)) throw new AppError(410, 'deleted', `the bundle of export ${j.id} was deleted`, {}, { params: { id: j.id } });
     const path = d.exporter.bundlePath(j);
     if (!path) throw notFound('the bundle file is gone from the exports directory');
     d.audit.record({

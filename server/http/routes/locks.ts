@@ -56,7 +56,7 @@ export function locksRouter(d: LocksDeps): Router {
 
   r.post('/locks', requireRole('investigator', 'supervisor', 'admin'), (req, res) => {
     const b = parseBody(createSchema, req.body);
-    if (!d.access.canSee(req.user!, b.camera)) throw notFound(`no camera "${b.camera}"`);
+    if (!d.access.canSee(req.user!, b.camera)) throw notFound(`no camera "${b.camera}"`, { what: 'camera', id: b.camera });
     const from = requireTime(b.from, 'from');
     const to = requireTime(b.to, 'to');
     checkRange(from, to, { now: Date.now(), maxMs: MAX_LOCK_MS });

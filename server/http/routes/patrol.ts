@@ -13,7 +13,7 @@ export const actor = (req: Request): Actor => ({ id: req.user!.id, username: req
 
 export function intParam(v: unknown, what: string): number {
   const n = typeof v === 'string' && /^\d{1,12}$/.test(v) ? Number(v) : NaN;
-  if (!Number.isInteger(n)) throw notFound(`no such ${what}: ${String(v)}`);
+  if (!Number.isInteger(n)) throw notFound(`no such ${what}: ${String(v)}`, { what, id: String(v) });
   return n;
 }
 
@@ -21,9 +21,9 @@ export function intParam(v: unknown, what: string): number {
 export function msQuery(v: unknown, what: string, fallback: number): number {
   if (v === undefined || v === '') return fallback;
   const n = Number(v);
-  if (!Number.isFinite(n) || n < 0) throw badRequest(`${what}: must be epoch milliseconds`);
+  if (!Number.isFinite(n) || n < 0) throw badRequest(`${what}: must be epoch milliseconds`, 'invalid_request', { what: 'epoch_ms', field: what });
   // issue F: out-of-range times are a 400, never a 500 from new Date(…).toISOString()
-  if (n > 253402300799999) throw badRequest(`${what}: out of range (expected a time before 9999-12-31)`, 'time_out_of_range');
+  if (n > 253402300799999) throw badRequest(`${what}: out of range (expected a time before 9999-12-31)`, 'time_out_of_range', { field: what });
   return n;
 }
 
@@ -40,7 +40,7 @@ export function patrolRouter({ patrol, snapshotPath }: PatrolRouterDeps): Router
 
   const checkCameras = (input: RouteInput) => {
     const bad = input.stops.filter((s) => patrol.cameras.name(s.cameraId) === undefined).map((s) => s.cameraId);
-    if (bad.length) throw new AppError(400, 'unknown_camera', `stops: no camera ${bad.map((b) => `"${b}"`).join(', ')}`);
+    if (bad.length) throw new AppError(400, 'unknown_camera', `stops: no camera ${bad.map((b) => `"${b}"`).join(', ')}`, {}, { params: { ids: bad.join(', ') } });
   };
 
   /** A round with its grade as of now and the on-time deadline (the stepper shows them when the round ends). */
@@ -87,7 +87,7 @@ export function patrolRouter({ patrol, snapshotPath }: PatrolRouterDeps): Router
   r.get('/rounds/:id', (req, res) => {
     const me = actor(req);
     const round = patrol.rounds.require(intParam(req.params.id, 'round'));
-    if (me.role === 'operator' && round.userId !== me.id) throw new AppError(403, 'forbidden', `round ${round.id} belongs to ${round.username}`);
+    if (me.role === 'operator' && round.userId !== me.id) throw new AppError(403, 'forbidden', `round ${round.id} belongs to ${round.username}`, {}, { params: { what: 'round', id: round.id, owner: round.username } });
     res.json({ ...graded(round), spotChecks: patrol.roundRepo.spotChecks(round.id) });
   });
   r.post('/rounds', doer, (req, res) => {

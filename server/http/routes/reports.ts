@@ -37,7 +37,7 @@ export function reportsRouter(patrol: Patrol): Router {
   r.get('/shift', (req, res) => {
     const date = dateOf(req.query.date);
     const shift = patrol.compliance.shiftList.find((s) => s.id === req.query.shift);
-    if (!shift) throw badRequest(`shift: one of ${patrol.compliance.shiftList.map((s) => s.id).join(', ')}`);
+    if (!shift) throw badRequest(`shift: one of ${patrol.compliance.shiftList.map((s) => s.id).join(', ')}`, 'invalid_request', { field: 'shift', values: patrol.compliance.shiftList.map((s) => s.id).join(', ') });
     const { from, to } = reportRange(date, shift);
     send(res, buildReport(patrol, `交接班报告 Shift report ${date} ${shift.name}`, from, to), req.query.format, `watchpost-shift-${date}-${shift.id}`);
   });

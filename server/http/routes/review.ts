@@ -37,7 +37,7 @@ const TIMELINE_MAX_MS = 31 * 86_400_000;
 
 function camera(req: Request, access: CameraAccess): string {
   const id = String(req.params.id);
-  if (!CAMERA_ID_RE.test(id) || !access.canSee(req.user!, id)) throw notFound(`no camera "${id}"`);
+  if (!CAMERA_ID_RE.test(id) || !access.canSee(req.user!, id)) throw notFound(`no camera "${id}"`, { what: 'camera', id });
   return id;
 }
 

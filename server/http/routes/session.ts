@@ -49,7 +49,7 @@ export function sessionRouter({ users, sessions, limiter, ttlMs, onLockout }: Se
     const wait = limiter.retryAfterMs(keys);
     if (wait > 0) {
       const secs = Math.ceil(wait / 1000);
-      throw new AppError(429, 'rate_limited', `too many failed logins from this address; try again in ${secs} s`, { 'Retry-After': String(secs) });
+      throw new AppError(429, 'rate_limited', `too many failed logins from this address; try again in ${secs} s`, { 'Retry-After': String(secs) }, { params: { s: secs } });
     }
     const userFails = limiter.count(`user:${name}`);
     if (userFails >= SLOW_AFTER) await sleep(Math.min(MAX_DELAY_MS, 250 * 2 ** (userFails - SLOW_AFTER)));

@@ -29,15 +29,15 @@ export interface UsersDeps {
 
 export function checkPassword(password: string, username: string): void {
   const p = passwordProblem(password, username);
-  if (p) throw new AppError(400, 'weak_password', `password: ${p}`);
+  if (p) throw new AppError(400, 'weak_password', `password: ${p}`, {}, { params: { problem: p } });
 }
 
 /** Unknown camera or group ids in rights are a 400 naming them. */
 function checkRights(d: UsersDeps, cameras: string[] | null | undefined, groups: number[] | undefined): void {
   const badCams = (cameras ?? []).filter((c) => !d.cameraExists(c));
-  if (badCams.length) throw badRequest(`cameras: unknown camera ${badCams.map((c) => `"${c}"`).join(', ')}`, 'unknown_camera');
+  if (badCams.length) throw badRequest(`cameras: unknown camera ${badCams.map((c) => `"${c}"`).join(', ')}`, 'unknown_camera', { ids: badCams.join(', ') });
   const badGroups = (groups ?? []).filter((g) => !d.groups.get(g));
-  if (badGroups.length) throw badRequest(`groups: unknown camera group ${badGroups.join(', ')}`, 'unknown_group');
+  if (badGroups.length) throw badRequest(`groups: unknown camera group ${badGroups.join(', ')}`, 'unknown_group', { ids: badGroups.join(', ') });
 }
 
 export const userView = (u: User & { createdAt?: number }): UserView => ({

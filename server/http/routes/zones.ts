@@ -18,6 +18,7 @@ import { runningScenes, type SceneAccess } from '../../analytics/live/running.ts
 import { AppError, badRequest, conflict, notFound } from '../../util/errors.ts';
 import { requireRole } from '../auth.ts';
 import type { ZoneRelearnBody } from '../../../shared/wire/zones.ts';
+import { fieldsFromZod } from '../error-fields.ts';
 
 export interface ZonesDeps {
   cameras: CameraService;
@@ -48,8 +49,8 @@ export function zonesRouter(d: ZonesDeps): Router {
     const cam = d.cameras.require(id);
     if (typeof name !== 'string' || !name) throw badRequest('zone (the name of an exit zone) is required', 'invalid_zone');
     const z = d.zones.get(cam.id).zones.find((x) => x.name === name);
-    if (!z) throw notFound(`camera "${cam.id}" has no zone "${name}"`);
-    if (z.kind !== 'exit') throw badRequest(`zone "${name}" is a ${z.kind} zone: only exit zones have a clear reference`, 'invalid_zone');
+    if (!z) throw notFound(`camera "${cam.id}" has no zone "${name}"`, { what: 'zone', camera: cam.id, name });
+    if (z.kind !== 'exit') throw badRequest(`zone "${name}" is a ${z.kind} zone: only exit zones have a clear reference`, 'invalid_zone', { what: 'not_exit', name, kind: z.kind });
     return { cam, zone: z };
   };
 
@@ -61,7 +62,7 @@ export function zonesRouter(d: ZonesDeps): Router {
     if (!jpeg) {
       const st = a.status().cameras.find((c) => c.cameraId === cam.id)?.scenes.find((s) => s.zone === zone.name);
       const why = st ? `${st.state}${st.reason ? `: ${st.reason}` : ''}` : 'the camera is not analysed yet';
-      throw new AppError(404, 'no_reference', `zone "${zone.name}" has no learned reference yet (${why})`);
+      throw new AppError(404, 'no_reference', `zone "${zone.name}" has no learned reference yet (${why})`, {}, { params: { name: zone.name, state: st?.state ?? 'not_analysed', ...(st?.reason ? { reason: st.reason } : {}) } });
     }
     res.set({ 'Content-Type': 'image/jpeg', 'Cache-Control': 'no-store' }).send(jpeg);
   });
@@ -69,7 +70,7 @@ export function zonesRouter(d: ZonesDeps): Router {
   r.post('/:id/zones/relearn', requireRole('admin', 'supervisor'), (req, res) => {
     const body = (req.body ?? {}) as { [K in keyof ZoneRelearnBody]?: unknown };
     const { cam, zone } = exitZone(String(req.params.id), body.zone);
-    if (!scene().relearnZone(cam.id, zone.name)) throw conflict(`camera "${cam.id}" is not analysed right now (offline or disabled): nothing to re-learn`, 'not_analysed');
+    if (!scene().relearnZone(cam.id, zone.name)) throw conflict(`camera "${cam.id}" is not analysed right now (offline or disabled): nothing to re-learn`, 'not_analysed', { camera: cam.id });
     res.json({ cameraId: cam.id, zone: zone.name, state: 'learning' });
   });
 
@@ -87,7 +88,7 @@ export function zonesRouter(d: ZonesDeps): Router {
     try {
       zones = parseZonesFile(body);
     } catch (e) {
-      if (e instanceof ZoneValidationError) throw badRequest(e.message, 'invalid_zone');
+      if (e instanceof ZoneValidationError) throw new AppError(400, 'invalid_zone', e.message, {}, { params: { what: 'zones' }, ...(e.issues ? { fields: fieldsFromZod(e.issues) } : {}) });
       throw e;
     }
     d.zones.set(cam.id, zones, req.user?.username ?? '?');
@@ -104,11 +105,11 @@ export function zonesRouter(d: ZonesDeps): Router {
       const grab = async (): Promise<Buffer> => {
         if (d.snapshot) return d.snapshot(cam.id);
         const seg = newestLiveSegment(d.liveDir(cam.id));
-        if (!seg) throw new AppError(503, 'no_video', `camera "${cam.id}" has no live video yet`);
+        if (!seg) throw new AppError(503, 'no_video', `camera "${cam.id}" has no live video yet`, {}, { params: { camera: cam.id } });
         try {
           return await grabFrame(d.ffmpegPath, seg);
         } catch (e) {
-          throw new AppError(503, 'no_video', `no frame from camera "${cam.id}": ${(e as Error).message}`);
+          throw new AppError(503, 'no_video', `no frame from camera "${cam.id}": ${(e as Error).message}`, {}, { params: { camera: cam.id, detail: (e as Error).message } });
         }
       };
       hit = { at: now, p: grab() };

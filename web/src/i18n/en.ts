@@ -8,6 +8,7 @@ import { dispatchEn } from './dispatch-en';
 import { serverEn } from './server-en';
 import { dutylogEn } from './dutylog-en';
 import { errorsEn } from './errors-en';
+import { errorCodesEn } from './error-codes-en';
 import { wallEn } from './wall-en';
 
 /** English message table. Keys are shared with zh-CN (which must translate every key). */
@@ -151,7 +152,7 @@ export const en = {
   'error.password_change_required': 'Choose a new password first.',
   'error.bad_current_password': 'The current password is wrong.',
   'error.csrf': 'Request refused: it did not come from this console.',
-  'error.unknown_camera': 'Unknown camera in the rights.',
+  'error.unknown_cameraPlain': 'Unknown camera in the rights.',
   ...patrolEn,
   ...onvifEn,
   ...alarmsEn,
@@ -162,6 +163,7 @@ export const en = {
   ...serverEn,
   ...dutylogEn,
   ...errorsEn,
+  ...errorCodesEn,
   ...wallEn,
 };
 

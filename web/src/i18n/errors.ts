@@ -1,5 +1,5 @@
 import { ApiError, type FieldProblem } from '../data/api';
-import { getLang, hasKey, t, type MessageKey } from './index';
+import { formatDateTime, getLang, hasKey, t, type MessageKey } from './index';
 
 /** A validation problem's code (server/http/error-fields.ts) → its text; `n`, `fields` come from its params. */
 const PROBLEM_KEYS: Partial<Record<string, MessageKey>> = {
@@ -71,70 +71,77 @@ export function problemsText(fields: readonly FieldProblem[] | undefined): strin
   return out.join(t('error.listSep'));
 }
 
-/** Codes whose English server message is precise and readable: English keeps it, zh-CN uses the key. */
-const CODE_KEYS: Partial<Record<string, MessageKey>> = {
-  wrong_state: 'error.wrong_state',
-  round_in_progress: 'error.round_in_progress',
-  round_closed: 'error.round_closed',
-  wrong_stop: 'error.wrong_stop',
-  stop_open: 'error.stop_open',
-  ptz_moving: 'error.ptz_moving',
-  handover_pending: 'error.handover_pending',
-  already_acknowledged: 'error.already_acknowledged',
-  not_a_guard: 'error.not_a_guard',
-  guard_cannot_see_camera: 'error.guard_cannot_see_camera',
-  photo_too_large: 'error.photo_too_large',
-  too_many_photos: 'error.too_many_photos',
-  not_an_image: 'error.not_an_image',
-  storage_failed: 'error.storage_failed',
-  invalid_range: 'error.invalid_range',
-  range_in_future: 'error.range_in_future',
-  range_too_long: 'error.range_too_long',
-  invalid_time: 'error.invalid_time',
-  time_out_of_range: 'error.time_out_of_range',
-  no_footage: 'error.no_footage',
-  mixed_codecs: 'error.mixed_codecs',
-  no_video: 'error.no_video',
-  footage_tampered: 'error.footage_tampered',
-  camera_deleted: 'error.camera_deleted',
-  deleted: 'error.deleted',
-  not_ready: 'error.not_ready',
-  delete_failed: 'error.delete_failed',
-  analytics_off: 'error.analytics_off',
-  discovery_failed: 'error.discovery_failed',
-  append_only: 'error.append_only',
-  no_reference: 'error.no_reference',
-  invalid_zone: 'error.invalid_zone',
-  unauthenticated: 'error.unauthenticated',
-  interrupted: 'error.interrupted',
-  disk_full: 'error.disk_full',
-  remux_failed: 'error.remux_failed',
-  aborted: 'error.aborted',
-};
+/** The {placeholders} of a text in the current language ("Round {id} belongs to {owner}." → id, owner). */
+const placeholders = (key: MessageKey): string[] => [...t(key).matchAll(/\{(\w+)\}/g)].map((m) => m[1]!);
+
+/** An error's params as the reader sees them: times as local date-times, fields and roles by their names. */
+function shownParams(err: ApiError): Record<string, string | number> {
+  const out: Record<string, string | number> = {};
+  for (const [k, v] of Object.entries(err.params ?? {})) {
+    if (k.endsWith('Ms') && typeof v === 'number') out[k] = formatDateTime(v);
+    else if (k === 'field') out[k] = fieldLabel(String(v));
+    else if (k === 'roles') out[k] = String(v).split(/,\s*/).map((r) => (hasKey(`role.${r}`) ? t(`role.${r}` as MessageKey) : r)).join(t('error.listJoin'));
+    else out[k] = v;
+  }
+  const problems = problemsText(err.fields);
+  if (problems) out.problems = problems;
+  return out;
+}
+
+/**
+ * The text of a code from its params (server/util/errors.ts): `error.<code>.<what>` (or its …Plain), then —
+ * when `base` — `error.<code>` if it has placeholders the params fill. Null when none fits.
+ */
+function paramsText(err: ApiError, base: boolean): string | null {
+  const p = shownParams(err);
+  const what = err.params?.what;
+  const keys = what !== undefined ? [`error.${err.code}.${what}`, `error.${err.code}.${what}Plain`] : [];
+  if (base) keys.push(`error.${err.code}`);
+  for (const k of keys) {
+    if (!hasKey(k)) continue;
+    const need = placeholders(k);
+    if (k === `error.${err.code}` && !need.length) continue; // a plain text: the caller's fallbacks say more
+    if (need.every((n) => n in p)) return t(k, p);
+  }
+  return null;
+}
+
+/** zh-CN: the code's own text when it needs no params (or its …Plain one), else null. */
+function plainText(code: string): string | null {
+  for (const k of [`error.${code}`, `error.${code}Plain`]) if (hasKey(k) && !placeholders(k).length) return t(k);
+  return null;
+}
 
 /** zh-CN: the translated text for a server message in English (validation or a known code), else the generic one. */
 function serverText(err: ApiError): string {
-  const key = CODE_KEYS[err.code];
   if (err.code === 'dwell_not_met') {
     const s = /watch this camera (\d+) s more/.exec(err.message)?.[1];
     return s ? t('error.dwell_not_met', { s }) : t('error.dwell_not_metPlain');
   }
   if (err.code === 'rate_limited') return err.retryAfter ? t('error.rate_limited', { s: err.retryAfter }) : t('error.rate_limitedPlain');
-  if (key) return t(key);
+  if (err.code !== 'invalid_request') {
+    const plain = plainText(err.code);
+    if (plain) return plain;
+  }
   const v = problemsText(err.fields);
   if (v) return v;
   return t('error.invalid', { message: err.message || err.code });
 }
 
 /**
- * A readable, translated message for a failed request. In English, validation messages come from the server
- * as they are (they say exactly what is wrong); in zh-CN the known ones are translated part by part, and every
- * error code a user meets has a translated text.
+ * A readable, translated message for a failed request. An error with params (every server error whose English
+ * message names something) is said from its code and params in both languages; without them, English shows the
+ * server's message (precise), zh-CN translates validation messages part by part and has a text for every code.
  */
 export function errorMessage(err: unknown): string {
   if (err instanceof ApiError) {
     if (err.isNetwork) return t('error.network');
     const zh = getLang() !== 'en';
+    if (err.code === 'bad_credentials' && err.message.startsWith('current:')) return t('error.bad_current_password');
+    if (err.params) {
+      const text = paramsText(err, false) ?? (zh ? problemsText(err.fields) : null) ?? paramsText(err, true);
+      if (text) return text;
+    }
     switch (err.code) {
       case 'forbidden':
         return t('error.forbidden');
@@ -149,13 +156,11 @@ export function errorMessage(err: unknown): string {
       case 'password_change_required':
         return t('error.password_change_required');
       case 'bad_credentials':
-        if (err.message.startsWith('current:')) return t('error.bad_current_password');
         return zh ? t('error.bad_credentials') : err.message;
       case 'csrf':
         return t('error.csrf');
       case 'unknown_camera':
-      case 'unknown_group':
-        return t('error.unknown_camera');
+        return t('error.unknown_cameraPlain');
       case 'conflict':
       case 'exists':
       case 'already_exists': {

@@ -9,6 +9,7 @@ import { dispatchZhCN } from './dispatch-zh-CN';
 import { serverZhCN } from './server-zh-CN';
 import { dutylogZhCN } from './dutylog-zh-CN';
 import { errorsZhCN } from './errors-zh-CN';
+import { errorCodesZhCN } from './error-codes-zh-CN';
 import { wallZhCN } from './wall-zh-CN';
 
 /** 简体中文消息表。 */
@@ -151,7 +152,7 @@ export const zhCN: Record<MessageKey, string> = {
   'error.password_change_required': '请先设置新密码。',
   'error.bad_current_password': '当前密码不正确。',
   'error.csrf': '请求被拒绝：它不是来自本控制台。',
-  'error.unknown_camera': '权限中有不存在的摄像机。',
+  'error.unknown_cameraPlain': '权限中有不存在的摄像机。',
   ...patrolZhCN,
   ...onvifZhCN,
   ...alarmsZhCN,
@@ -162,5 +163,6 @@ export const zhCN: Record<MessageKey, string> = {
   ...serverZhCN,
   ...dutylogZhCN,
   ...errorsZhCN,
+  ...errorCodesZhCN,
   ...wallZhCN,
 };

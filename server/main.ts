@@ -3,7 +3,6 @@
  * the process with one clear message.
  */
 import { createServer } from 'node:http';
-import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { CameraService } from './cameras/service.ts';
 import { EventBus } from './events/bus.ts';
@@ -11,7 +10,6 @@ import { checkFfmpeg } from './media/ffmpeg-check.ts';
 import { MediaManager } from './media/manager.ts';
 import { demoCameras } from './demo/demo-cameras.ts';
 import { seedDemoRoute } from './demo/demo-route.ts';
-import { openDb, type Db } from './store/db.ts';
 import { CameraRepo } from './store/cameras.ts';
 import { SegmentRepo } from './store/segments.ts';
 import { SessionRepo } from './store/sessions.ts';
@@ -41,9 +39,10 @@ import { createMqtt } from './mqtt/index.ts';
 
 import { addTimelineSources } from './startup/timeline-sources.ts';
 import { installShutdown } from './startup/shutdown.ts';
+import { stepDatabase } from './startup/database.ts';
 import { cameraProber } from './startup/probe-camera.ts';
 import { equipmentProblems } from './startup/equipment-problems.ts';
-import { ROOT, VERSION, fail, listen, parseArgs, startupBlock, stepAdmin, stepCameras, stepConfig, stepIntegrity, stepPaths, tighten } from './startup/steps.ts';
+import { ROOT, VERSION, fail, listen, parseArgs, startupBlock, stepAdmin, stepCameras, stepConfig, stepIntegrity, stepPaths } from './startup/steps.ts';
 
 const log = createLogger('main');
 
@@ -66,13 +65,8 @@ async function main(): Promise<void> {
   log.info('ffmpeg found', { path: ff.ffmpegPath, version: ff.version });
 
   const paths = stepPaths(cfg);
-  let db: Db;
-  try {
-    db = openDb(paths.dbFile);
-  } catch (e) {
-    fail(`cannot open the database ${paths.dbFile}: ${(e as Error).message}`);
-  }
-  for (const f of [paths.dbFile, `${paths.dbFile}-wal`, `${paths.dbFile}-shm`]) if (existsSync(f)) tighten(f, 0o600);
+  // the legacy handle and the SQL layer over the same connection, both migrated (startup/database.ts)
+  const { db, sql } = await stepDatabase(paths.dbFile);
   const { integrity, box } = stepIntegrity(cfg, paths, db);
   const users = new UserRepo(db);
   await stepAdmin(users, paths.dataDir);
@@ -225,6 +219,7 @@ async function main(): Promise<void> {
     groups,
     rights: new RightsService(groups),
     db,
+    sql,
     trustProxy: cfg.server.trustProxy,
     allowedOrigins: cfg.server.allowedOrigins,
     liveDir: (id) => media.liveDir(id),
@@ -285,7 +280,7 @@ async function main(): Promise<void> {
     () => onvif.ptzControl.stopAll(), // no dome left turning
     () => media.stopAll(),
     () => integrity.checkpointer.stop(), // the last checkpoint covers everything written until now
-    () => db.close(),
+    () => sql.close(), // the one connection both layers share (closes the legacy handle too)
   ]);
 }
 

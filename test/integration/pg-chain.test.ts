@@ -15,7 +15,7 @@ import { ChainHeadError, ChainStore } from '../../server/dutylog/chain-store.ts'
 import { verifyDb } from '../../server/dutylog/log.ts';
 import { wellFormed } from '../../server/integrity/text.ts';
 import { openSql, type SqlDb, type SqlTarget } from '../../server/store/sql/db.ts';
-import { migrateSql } from '../../server/store/sql/migrations.ts';
+import { migrateSql, sqlMigrations } from '../../server/store/sql/migrations.ts';
 import { NODES, PER_NODE, runNodes, type NodeResult } from '../support/pg-chain-run.ts';
 import { ODD_PIECES, oddText } from '../support/pg-odd-text.ts';
 import { startPostgres, type PgCluster } from '../support/postgres.ts';
@@ -118,7 +118,7 @@ describe('duty-log chain on PostgreSQL, 3 writer processes', () => {
     cluster = await startPostgres();
     console.log(`pg-chain: test PostgreSQL cluster started in ${cluster.startupSeconds.toFixed(2)} s`);
     s = openSql({ engine: 'postgres', url: cluster.url });
-    expect(await migrateSql(s)).toEqual(['0015_duty_log_chain_heads']);
+    expect(await migrateSql(s)).toEqual(Object.keys(sqlMigrations('postgres')));
   });
   afterAll(async () => {
     await s?.close();
@@ -143,7 +143,7 @@ describe('duty-log chain on PostgreSQL, 3 writer processes', () => {
     try {
       await checkOneChain(s2, results, 150);
       const m = await sql<{ name: string }>`SELECT name FROM kysely_migration`.execute(s2.db);
-      expect(m.rows.map((r) => r.name)).toEqual(['0015_duty_log_chain_heads']);
+      expect(m.rows.map((r) => r.name).sort()).toEqual(Object.keys(sqlMigrations('postgres')).sort());
     } finally {
       await s2.close();
     }
@@ -194,7 +194,7 @@ describe('duty-log chain on SQLite (WAL file), 3 writer processes, same code pat
     dir = mkdtempSync(join(tmpdir(), 'wp-sqlchain-'));
     file = join(dir, 'watchpost.db');
     s = openSql({ engine: 'sqlite', file });
-    expect(await migrateSql(s)).toEqual(['0015_duty_log_chain_heads']);
+    expect(await migrateSql(s)).toEqual(Object.keys(sqlMigrations('postgres')));
   });
   afterAll(async () => {
     await s?.close();

@@ -173,7 +173,7 @@ export function createApp(d: AppDeps): Express {
     json,
     cameraGroupsRouter({ groups: d.groups, cameraExists: (id) => d.cameras.get(id) !== undefined, rightsChanged: (userIds) => d.bus.emit('user.rights', { userIds }) }),
   );
-  app.use('/api/wall-views', json, wallViewsRouter({ views: new WallViewRepo(d.db), users: d.users, groups: d.groups, rights: d.rights, cameraExists: (id) => d.cameras.get(id) !== undefined }));
+  app.use('/api/wall-views', json, wallViewsRouter({ views: new WallViewRepo(d.sql), users: d.users, groups: d.groups, rights: d.rights, cameraExists: (id) => d.cameras.get(id) !== undefined }));
   if (d.patrol) {
     const p = d.patrol;
     app.use('/api/patrol', json, patrolRouter({ patrol: p.patrol, snapshotPath: p.snapshotPath }));

@@ -9,7 +9,7 @@
  * created `ifNotExists`, so the step is a no-op there and builds the same table on PostgreSQL.
  * Never edit a released step: append a new one.
  */
-import { Migrator, sql, type Kysely, type Migration } from 'kysely';
+import { Migrator, sql, type ColumnDefinitionBuilder, type Kysely, type Migration } from 'kysely';
 import { GENESIS_HASH } from '../../dutylog/chain.ts';
 import type { Engine, SqlDb } from './db.ts';
 
@@ -49,6 +49,8 @@ async function appendOnly(db: AnyDb, engine: Engine, table: string, what: string
 export function sqlMigrations(engine: Engine): Record<string, Migration> {
   // SQLite: INTEGER PRIMARY KEY is the rowid; PostgreSQL: 64-bit, read back as a number (server/store/sql/db.ts)
   const seqType = engine === 'sqlite' ? 'integer' : 'bigint';
+  // an id the database hands out: SQLite's AUTOINCREMENT rowid (as the legacy tables), PostgreSQL an identity
+  const autoId = (c: ColumnDefinitionBuilder) => (engine === 'sqlite' ? c.primaryKey().autoIncrement() : c.primaryKey().generatedByDefaultAsIdentity());
   return {
     // 15 (issue J): the duty log on both engines (SQLite has it since legacy migration 2), unique predecessors,
     // and the chain heads: one row per hash chain, locked by every append, seeded from the chain's newest entry
@@ -88,6 +90,25 @@ export function sqlMigrations(engine: Engine): Record<string, Migration> {
           .insertInto('chain_heads')
           .values({ log: 'duty_log', seq: Number(last?.seq ?? 0), hash: (last?.hash as string | undefined) ?? GENESIS_HASH })
           .onConflict((oc) => oc.column('log').doNothing())
+          .execute();
+      },
+    },
+    // 18 (issue J): named wall views (legacy migration 14 on SQLite). On PostgreSQL the reference to users(id)
+    // is added by the step that creates users there.
+    '0018_wall_views': {
+      async up(db: AnyDb) {
+        await db.schema
+          .createTable('wall_views')
+          .ifNotExists()
+          .addColumn('id', 'integer', autoId)
+          .addColumn('user_id', 'integer', (c) => c.notNull())
+          .addColumn('name', 'text', (c) => c.notNull())
+          .addColumn('display', 'text')
+          .addColumn('layout', 'integer', (c) => c.notNull())
+          .addColumn('tiles_json', 'text', (c) => c.notNull())
+          .addColumn('created_at', 'bigint', (c) => c.notNull())
+          .addColumn('updated_at', 'bigint', (c) => c.notNull())
+          .addUniqueConstraint('wall_views_user_name', ['user_id', 'name'])
           .execute();
       },
     },

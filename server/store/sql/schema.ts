@@ -1,3 +1,5 @@
+import type { Generated } from 'kysely';
+
 /**
  * The tables the SQL layer (Kysely, docs/cluster.md) knows so far, as Kysely types. One interface per table,
  * column names as stored. Grows table by table as the repositories of server/store are ported.
@@ -24,7 +26,20 @@ export interface ChainHeadsTable {
   hash: string;
 }
 
+/** Named wall views (issue K; SQL step 0018). */
+export interface WallViewsTable {
+  id: Generated<number>;
+  user_id: number;
+  name: string;
+  display: string | null;
+  layout: number;
+  tiles_json: string;
+  created_at: number;
+  updated_at: number;
+}
+
 export interface SqlSchema {
   duty_log: DutyLogTable;
   chain_heads: ChainHeadsTable;
+  wall_views: WallViewsTable;
 }

@@ -1,0 +1,13 @@
+/**
+ * The repositories ported to the SQL layer (docs/cluster.md step 3) on the embedded SQLite, in memory and in a
+ * WAL file. The same suites run on a real PostgreSQL in test/integration/pg-repos.test.ts.
+ */
+import { afterEach, describe } from 'vitest';
+import { closeAll, sqliteFile, sqliteMemory } from '../support/sql-engines.ts';
+import { wallViewSuite } from '../support/sql-suites/wall-views.ts';
+
+afterEach(closeAll);
+
+describe.each([sqliteMemory, sqliteFile])('$name', (e) => {
+  describe('wall views', () => wallViewSuite(e));
+});

@@ -204,7 +204,7 @@ async function main(): Promise<void> {
   });
   const sessionTtlMs = cfg.server.sessionHours * 3600_000;
   const sessions = new SessionRepo(db, sessionTtlMs);
-  const groups = new CameraGroupRepo(db);
+  const groups = await CameraGroupRepo.open(sql); // groups and their cameras cached (rights on every request)
   sessions.onRevoked = (userId) => bus.emit('user.revoked', { userId });
   const app = createApp({
     version: VERSION,

@@ -6,6 +6,7 @@ import { afterAll, afterEach, beforeAll, describe } from 'vitest';
 import { startPostgres, type PgCluster } from '../support/postgres.ts';
 import { closeAll, postgresEngine } from '../support/sql-engines.ts';
 import { wallViewSuite } from '../support/sql-suites/wall-views.ts';
+import { cameraGroupSuite } from '../support/sql-suites/camera-groups.ts';
 
 let cluster: PgCluster;
 beforeAll(async () => {
@@ -18,3 +19,4 @@ afterAll(async () => {
 
 const e = postgresEngine(() => cluster);
 describe('wall views', () => wallViewSuite(e));
+describe('camera groups and rights', () => cameraGroupSuite(e));

@@ -5,9 +5,11 @@
 import { afterEach, describe } from 'vitest';
 import { closeAll, sqliteFile, sqliteMemory } from '../support/sql-engines.ts';
 import { wallViewSuite } from '../support/sql-suites/wall-views.ts';
+import { cameraGroupSuite } from '../support/sql-suites/camera-groups.ts';
 
 afterEach(closeAll);
 
 describe.each([sqliteMemory, sqliteFile])('$name', (e) => {
   describe('wall views', () => wallViewSuite(e));
+  describe('camera groups and rights', () => cameraGroupSuite(e));
 });

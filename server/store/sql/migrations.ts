@@ -112,6 +112,36 @@ export function sqlMigrations(engine: Engine): Record<string, Migration> {
           .execute();
       },
     },
+    // 19 (issue J): camera groups, their cameras, the groups given to users (legacy migration 10 on SQLite). A
+    // group name is unique regardless of ASCII case: SQLite's column is COLLATE NOCASE, PostgreSQL gets a unique
+    // index on lower(name). On PostgreSQL user_groups' reference to users(id) is added by the users step.
+    '0019_camera_groups': {
+      async up(db: AnyDb) {
+        await db.schema
+          .createTable('camera_groups')
+          .ifNotExists()
+          .addColumn('id', 'integer', autoId)
+          .addColumn('name', 'text', (c) => c.notNull())
+          .addColumn('created_at', 'bigint', (c) => c.notNull())
+          .addColumn('updated_at', 'bigint', (c) => c.notNull())
+          .execute();
+        if (engine === 'postgres') await sql`CREATE UNIQUE INDEX IF NOT EXISTS camera_groups_name ON camera_groups (lower(name))`.execute(db);
+        await db.schema
+          .createTable('camera_group_members')
+          .ifNotExists()
+          .addColumn('group_id', 'integer', (c) => c.notNull().references('camera_groups.id').onDelete('cascade'))
+          .addColumn('camera_id', 'text', (c) => c.notNull())
+          .addPrimaryKeyConstraint('camera_group_members_pk', ['group_id', 'camera_id'])
+          .execute();
+        await db.schema
+          .createTable('user_groups')
+          .ifNotExists()
+          .addColumn('user_id', 'integer', (c) => c.notNull())
+          .addColumn('group_id', 'integer', (c) => c.notNull().references('camera_groups.id').onDelete('cascade'))
+          .addPrimaryKeyConstraint('user_groups_pk', ['user_id', 'group_id'])
+          .execute();
+      },
+    },
   };
 }
 

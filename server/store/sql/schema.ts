@@ -38,8 +38,30 @@ export interface WallViewsTable {
   updated_at: number;
 }
 
+/** Camera groups (issue G; SQL step 0019). Names unique regardless of ASCII case. */
+export interface CameraGroupsTable {
+  id: Generated<number>;
+  name: string;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface CameraGroupMembersTable {
+  group_id: number;
+  camera_id: string;
+}
+
+/** The camera groups a user is given (issue G; SQL step 0019). */
+export interface UserGroupsTable {
+  user_id: number;
+  group_id: number;
+}
+
 export interface SqlSchema {
   duty_log: DutyLogTable;
   chain_heads: ChainHeadsTable;
   wall_views: WallViewsTable;
+  camera_groups: CameraGroupsTable;
+  camera_group_members: CameraGroupMembersTable;
+  user_groups: UserGroupsTable;
 }

@@ -68,7 +68,7 @@ async function main(): Promise<void> {
   // the legacy handle and the SQL layer over the same connection, both migrated (startup/database.ts)
   const { db, sql } = await stepDatabase(paths.dbFile);
   const { integrity, box } = stepIntegrity(cfg, paths, db);
-  const users = new UserRepo(db);
+  const users = await UserRepo.open(sql); // users cached: every request resolves one (store/users.ts)
   await stepAdmin(users, paths.dataDir);
 
   const bus = new EventBus();
@@ -203,9 +203,10 @@ async function main(): Promise<void> {
     if (e.previous?.status === 'offline' && e.state.status !== 'offline') recordRestart(db, e.cameraId, Date.now(), e.previous.reason ?? null);
   });
   const sessionTtlMs = cfg.server.sessionHours * 3600_000;
-  const sessions = new SessionRepo(db, sessionTtlMs);
+  const sessions = await SessionRepo.open(sql, sessionTtlMs, users); // live sessions cached (store/sessions.ts)
   const groups = await CameraGroupRepo.open(sql); // groups and their cameras cached (rights on every request)
   sessions.onRevoked = (userId) => bus.emit('user.revoked', { userId });
+  groups.onDeleted = (id) => users.forgetGroup(id);
   const app = createApp({
     version: VERSION,
     cameras,
@@ -256,11 +257,7 @@ async function main(): Promise<void> {
     void onvif.discover().catch((err: unknown) => log.warn('start-up discovery failed', { err }));
   }
   const purge = setInterval(() => {
-    try {
-      sessions.purgeExpired();
-    } catch (err) {
-      log.warn('could not purge expired sessions', { err });
-    }
+    sessions.purgeExpired().catch((err: unknown) => log.warn('could not purge expired sessions', { err }));
   }, 3600_000);
   purge.unref();
   log.info('listening', { url: `http://localhost:${port}/`, cameras: cameras.list().length });

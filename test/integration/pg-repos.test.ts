@@ -7,6 +7,7 @@ import { startPostgres, type PgCluster } from '../support/postgres.ts';
 import { closeAll, postgresEngine } from '../support/sql-engines.ts';
 import { wallViewSuite } from '../support/sql-suites/wall-views.ts';
 import { cameraGroupSuite } from '../support/sql-suites/camera-groups.ts';
+import { sessionSuite, userSuite } from '../support/sql-suites/users.ts';
 
 let cluster: PgCluster;
 beforeAll(async () => {
@@ -20,3 +21,5 @@ afterAll(async () => {
 const e = postgresEngine(() => cluster);
 describe('wall views', () => wallViewSuite(e));
 describe('camera groups and rights', () => cameraGroupSuite(e));
+describe('users', () => userSuite(e));
+describe('sessions', () => sessionSuite(e));

@@ -6,10 +6,13 @@ import { afterEach, describe } from 'vitest';
 import { closeAll, sqliteFile, sqliteMemory } from '../support/sql-engines.ts';
 import { wallViewSuite } from '../support/sql-suites/wall-views.ts';
 import { cameraGroupSuite } from '../support/sql-suites/camera-groups.ts';
+import { sessionSuite, userSuite } from '../support/sql-suites/users.ts';
 
 afterEach(closeAll);
 
 describe.each([sqliteMemory, sqliteFile])('$name', (e) => {
   describe('wall views', () => wallViewSuite(e));
   describe('camera groups and rights', () => cameraGroupSuite(e));
+  describe('users', () => userSuite(e));
+  describe('sessions', () => sessionSuite(e));
 });

@@ -142,6 +142,48 @@ export function sqlMigrations(engine: Engine): Record<string, Migration> {
           .execute();
       },
     },
+    // 20 (issue J): users (legacy migrations 1, 10, 12 on SQLite). The username is unique regardless of ASCII
+    // case (SQLite: COLLATE NOCASE; PostgreSQL: a unique index on lower(username)). On PostgreSQL the references
+    // to users(id) of the tables made before it (wall_views, user_groups) are added here.
+    '0020_users': {
+      async up(db: AnyDb) {
+        await db.schema
+          .createTable('users')
+          .ifNotExists()
+          .addColumn('id', 'integer', autoId)
+          .addColumn('username', 'text', (c) => c.notNull())
+          .addColumn('password_hash', 'text', (c) => c.notNull())
+          .addColumn('role', 'text', (c) => c.notNull().check(sql`role IN ('operator','supervisor','investigator','admin','wall','guard')`))
+          .addColumn('disabled', 'integer', (c) => c.notNull().defaultTo(0))
+          .addColumn('created_at', 'bigint', (c) => c.notNull())
+          .addColumn('display_name', 'text')
+          .addColumn('must_change_password', 'integer', (c) => c.notNull().defaultTo(0))
+          .addColumn('cameras_json', 'text')
+          .addColumn('updated_at', 'bigint')
+          .execute();
+        if (engine !== 'postgres') return;
+        await sql`CREATE UNIQUE INDEX IF NOT EXISTS users_username ON users (lower(username))`.execute(db);
+        await sql`ALTER TABLE wall_views ADD CONSTRAINT wall_views_user FOREIGN KEY (user_id) REFERENCES users (id)`.execute(db);
+        await sql`ALTER TABLE user_groups ADD CONSTRAINT user_groups_user FOREIGN KEY (user_id) REFERENCES users (id) ON DELETE CASCADE`.execute(db);
+      },
+    },
+    // 21 (issue J): sessions (legacy migration 1 on SQLite, where a session's id is the table's rowid). PostgreSQL
+    // has no rowid: an identity column `id` there.
+    '0021_sessions': {
+      async up(db: AnyDb) {
+        let t = db.schema.createTable('sessions').ifNotExists().addColumn('token_hash', 'text', (c) => c.primaryKey());
+        if (engine === 'postgres') t = t.addColumn('id', 'bigint', (c) => c.notNull().unique().generatedByDefaultAsIdentity());
+        await t
+          .addColumn('user_id', 'integer', (c) => c.notNull().references('users.id').onDelete('cascade'))
+          .addColumn('created_at', 'bigint', (c) => c.notNull())
+          .addColumn('expires_at', 'bigint', (c) => c.notNull())
+          .addColumn('last_seen_at', 'bigint', (c) => c.notNull())
+          .addColumn('ip', 'text')
+          .addColumn('user_agent', 'text')
+          .execute();
+        await db.schema.createIndex('sessions_expiry').ifNotExists().on('sessions').column('expires_at').execute();
+      },
+    },
   };
 }
 

@@ -57,6 +57,35 @@ export interface UserGroupsTable {
   group_id: number;
 }
 
+/** Users (issue G; SQL step 0020). Usernames unique regardless of ASCII case; 0/1 flags as on SQLite. */
+export interface UsersTable {
+  id: Generated<number>;
+  username: string;
+  password_hash: string;
+  role: string;
+  disabled: Generated<number>;
+  created_at: number;
+  display_name: string | null;
+  must_change_password: Generated<number>;
+  cameras_json: string | null;
+  updated_at: number | null;
+}
+
+/**
+ * Sessions (issue G; SQL step 0021): only the token's sha256. SQLite's legacy table is keyed by its rowid (no id
+ * column); PostgreSQL's has an identity column `id` (server/store/sessions.ts picks the one of the engine).
+ */
+export interface SessionsTable {
+  token_hash: string;
+  id: Generated<number>;
+  user_id: number;
+  created_at: number;
+  expires_at: number;
+  last_seen_at: number;
+  ip: string | null;
+  user_agent: string | null;
+}
+
 export interface SqlSchema {
   duty_log: DutyLogTable;
   chain_heads: ChainHeadsTable;
@@ -64,4 +93,6 @@ export interface SqlSchema {
   camera_groups: CameraGroupsTable;
   camera_group_members: CameraGroupMembersTable;
   user_groups: UserGroupsTable;
+  users: UsersTable;
+  sessions: SessionsTable;
 }

@@ -3,7 +3,6 @@
  * the process with one clear message.
  */
 import { createServer } from 'node:http';
-import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { CameraService } from './cameras/service.ts';
 import { EventBus } from './events/bus.ts';
@@ -11,7 +10,6 @@ import { checkFfmpeg } from './media/ffmpeg-check.ts';
 import { MediaManager } from './media/manager.ts';
 import { demoCameras } from './demo/demo-cameras.ts';
 import { seedDemoRoute } from './demo/demo-route.ts';
-import { openDb, type Db } from './store/db.ts';
 import { CameraRepo } from './store/cameras.ts';
 import { SegmentRepo } from './store/segments.ts';
 import { SessionRepo } from './store/sessions.ts';
@@ -42,9 +40,10 @@ import { createNodes } from './cluster/index.ts';
 
 import { addTimelineSources } from './startup/timeline-sources.ts';
 import { installShutdown } from './startup/shutdown.ts';
+import { stepDatabase } from './startup/database.ts';
 import { cameraProber } from './startup/probe-camera.ts';
 import { equipmentProblems } from './startup/equipment-problems.ts';
-import { ROOT, VERSION, fail, listen, parseArgs, startupBlock, stepAdmin, stepCameras, stepConfig, stepIntegrity, stepPaths, tighten } from './startup/steps.ts';
+import { ROOT, VERSION, fail, listen, parseArgs, startupBlock, stepAdmin, stepCameras, stepConfig, stepIntegrity, stepPaths } from './startup/steps.ts';
 
 const log = createLogger('main');
 
@@ -67,15 +66,10 @@ async function main(): Promise<void> {
   log.info('ffmpeg found', { path: ff.ffmpegPath, version: ff.version });
 
   const paths = stepPaths(cfg);
-  let db: Db;
-  try {
-    db = openDb(paths.dbFile);
-  } catch (e) {
-    fail(`cannot open the database ${paths.dbFile}: ${(e as Error).message}`);
-  }
-  for (const f of [paths.dbFile, `${paths.dbFile}-wal`, `${paths.dbFile}-shm`]) if (existsSync(f)) tighten(f, 0o600);
+  // the legacy handle and the SQL layer over the same connection, both migrated (startup/database.ts)
+  const { db, sql } = await stepDatabase(paths.dbFile);
   const { integrity, box } = stepIntegrity(cfg, paths, db);
-  const users = new UserRepo(db);
+  const users = await UserRepo.open(sql); // users cached: every request resolves one (store/users.ts)
   await stepAdmin(users, paths.dataDir);
 
   const bus = new EventBus();
@@ -211,9 +205,10 @@ async function main(): Promise<void> {
     if (e.previous?.status === 'offline' && e.state.status !== 'offline') recordRestart(db, e.cameraId, Date.now(), e.previous.reason ?? null);
   });
   const sessionTtlMs = cfg.server.sessionHours * 3600_000;
-  const sessions = new SessionRepo(db, sessionTtlMs);
-  const groups = new CameraGroupRepo(db);
+  const sessions = await SessionRepo.open(sql, sessionTtlMs, users); // live sessions cached (store/sessions.ts)
+  const groups = await CameraGroupRepo.open(sql); // groups and their cameras cached (rights on every request)
   sessions.onRevoked = (userId) => bus.emit('user.revoked', { userId });
+  groups.onDeleted = (id) => users.forgetGroup(id);
   const app = createApp({
     version: VERSION,
     cameras,
@@ -226,6 +221,7 @@ async function main(): Promise<void> {
     groups,
     rights: new RightsService(groups),
     db,
+    sql,
     trustProxy: cfg.server.trustProxy,
     allowedOrigins: cfg.server.allowedOrigins,
     liveDir: (id) => media.liveDir(id),
@@ -263,11 +259,7 @@ async function main(): Promise<void> {
     void onvif.discover().catch((err: unknown) => log.warn('start-up discovery failed', { err }));
   }
   const purge = setInterval(() => {
-    try {
-      sessions.purgeExpired();
-    } catch (err) {
-      log.warn('could not purge expired sessions', { err });
-    }
+    sessions.purgeExpired().catch((err: unknown) => log.warn('could not purge expired sessions', { err }));
   }, 3600_000);
   purge.unref();
   log.info('listening', { url: `http://localhost:${port}/`, cameras: cameras.list().length });
@@ -288,7 +280,7 @@ async function main(): Promise<void> {
     () => onvif.ptzControl.stopAll(), // no dome left turning
     () => media.stopAll(),
     () => integrity.checkpointer.stop(), // the last checkpoint covers everything written until now
-    () => db.close(),
+    () => sql.close(), // the one connection both layers share (closes the legacy handle too)
   ]);
 }
 

@@ -4,6 +4,9 @@
  * A user sees every camera when their camera list is null and they have no groups (the default, and what an
  * admin normally has); otherwise exactly the union of their listed cameras and their groups' cameras. A camera
  * someone may not see does not exist for them: 404, never 403.
+ *
+ * Synchronous and without a database round trip on either engine: the groups' cameras come from
+ * CameraGroupRepo's in-memory cache (server/store/camera-groups.ts), the user's lists from the user record.
  */
 import type { CameraGroupRepo } from '../store/camera-groups.ts';
 import type { User } from '../store/users.ts';

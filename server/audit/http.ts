@@ -27,7 +27,7 @@ export function auditLogins(audit: AuditLog, users: UserRepo): RequestHandler {
       const name = typeof body.username === 'string' ? body.username.slice(0, 100) : null;
       if (req.method === 'POST') {
         if (res.statusCode === 200 && name) {
-          const u = users.findForLogin(name)?.user;
+          const u = users.byName(name); // the login just refreshed it in the cache
           audit.record({ action: 'login', actor: { id: u?.id ?? null, username: u?.username ?? name, role: u?.role ?? null, ip } });
         } else if (res.statusCode === 401) {
           audit.record({ action: 'login.failed', actor: { username: name, ip } });

@@ -48,6 +48,7 @@ import type { NodeView } from '../../shared/wire/nodes.ts';
 import { metricsAccess, type Metrics } from '../metrics/index.ts';
 import type { Patrol } from '../patrol/index.ts';
 import type { Db } from '../store/db.ts';
+import type { SqlDb } from '../store/sql/db.ts';
 import type { Integrity } from '../integrity/index.ts';
 
 export interface AppDeps {
@@ -63,6 +64,8 @@ export interface AppDeps {
   groups: CameraGroupRepo;
   rights: RightsService;
   db: Db;
+  /** the SQL layer (docs/cluster.md) over the same database: the repositories ported to it */
+  sql: SqlDb;
   /** reverse proxies whose X-Forwarded-For is believed (server.trustProxy); none by default */
   trustProxy: string[];
   /** other origins allowed to send state-changing requests (server.allowedOrigins) */
@@ -170,7 +173,7 @@ export function createApp(d: AppDeps): Express {
     json,
     cameraGroupsRouter({ groups: d.groups, cameraExists: (id) => d.cameras.get(id) !== undefined, rightsChanged: (userIds) => d.bus.emit('user.rights', { userIds }) }),
   );
-  app.use('/api/wall-views', json, wallViewsRouter({ views: new WallViewRepo(d.db), users: d.users, groups: d.groups, rights: d.rights, cameraExists: (id) => d.cameras.get(id) !== undefined }));
+  app.use('/api/wall-views', json, wallViewsRouter({ views: new WallViewRepo(d.sql), users: d.users, groups: d.groups, rights: d.rights, cameraExists: (id) => d.cameras.get(id) !== undefined }));
   if (d.patrol) {
     const p = d.patrol;
     app.use('/api/patrol', json, patrolRouter({ patrol: p.patrol, snapshotPath: p.snapshotPath }));

@@ -54,9 +54,9 @@ const WALL_ALLOWED = [/^\/api\/patrol\/due\/?$/, /^\/api\/wall-views(\/(\d+|grou
  * password gets 403 password_change_required everywhere but the password change (and logout).
  */
 export function requireSession(sessions: SessionRepo, opts: { allowPasswordChange?: boolean } = {}): RequestHandler {
-  return (req, res, next) => {
+  return async (req, res, next) => {
     const token = readCookie(req, SESSION_COOKIE);
-    const s = token ? sessions.resolveSliding(token) : undefined;
+    const s = token ? await sessions.resolveSliding(token) : undefined;
     if (!s) return next(unauthenticated());
     req.user = s.user;
     req.sessionToken = token;

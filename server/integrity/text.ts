@@ -53,11 +53,32 @@ export function findLoneSurrogate(value: unknown, path = ''): string | undefined
   return undefined;
 }
 
-/** Express middleware (after express.json): a body with a lone surrogate anywhere is a 400 invalid_text. */
+/** The path of the first string (or key) in a JSON value that holds U+0000 (NUL), if any. */
+export function findNul(value: unknown, path = ''): string | undefined {
+  if (typeof value === 'string') return value.includes('\u0000') ? path || '(body)' : undefined;
+  if (value === null || typeof value !== 'object') return undefined;
+  for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
+    const p = path ? `${path}.${k}` : k;
+    if (k.includes('\u0000')) return p;
+    const found = findNul(v, p);
+    if (found) return found;
+  }
+  return undefined;
+}
+
+/**
+ * Express middleware (after express.json): a body with a lone surrogate, or a NUL character (U+0000: PostgreSQL
+ * text cannot hold it, so it is refused on both engines alike, docs/cluster.md), anywhere is a 400 invalid_text.
+ */
 export const refuseLoneSurrogates: RequestHandler = (req, res, next) => {
   const at = findLoneSurrogate(req.body as unknown);
-  if (at === undefined) return next();
-  res.status(400).json({
-    error: { code: 'invalid_text', message: `${at}: text contains an unpaired UTF-16 surrogate (not valid Unicode); nothing was stored`, params: { field: at } },
-  });
+  if (at !== undefined) {
+    res.status(400).json({
+      error: { code: 'invalid_text', message: `${at}: text contains an unpaired UTF-16 surrogate (not valid Unicode); nothing was stored`, params: { field: at } },
+    });
+    return;
+  }
+  const nul = findNul(req.body as unknown);
+  if (nul === undefined) return next();
+  res.status(400).json({ error: { code: 'invalid_text', message: `${nul}: text contains a NUL character (U+0000), which cannot be stored; nothing was stored`, params: { field: nul } } });
 };

@@ -14,7 +14,7 @@ import type { CameraConfig } from '../cameras/types.ts';
 import { demoCameras, demoClipsReady } from '../demo/demo-cameras.ts';
 import { type Db } from '../store/db.ts';
 import { passwordProblem } from '../auth/password-policy.ts';
-import { UserRepo } from '../store/users.ts';
+import type { UserRepo } from '../store/users.ts';
 import { SecretBox } from '../store/secret-box.ts';
 import { generatePassword, hashPassword } from '../auth/password.ts';
 import { createLogger } from '../util/log.ts';
@@ -159,7 +159,7 @@ export async function stepAdmin(users: UserRepo, dataDir: string): Promise<void>
   const weak = fromEnv ? passwordProblem(fromEnv, 'admin') : undefined;
   if (weak) fail(`WATCHPOST_ADMIN_PASSWORD ${weak}; choose a stronger one (or unset it to get a generated password)`);
   const password = fromEnv || generatePassword();
-  users.create('admin', await hashPassword(password), 'admin');
+  await users.create('admin', await hashPassword(password), 'admin');
   log.info('created the first user "admin"', { passwordFrom: fromEnv ? 'WATCHPOST_ADMIN_PASSWORD' : 'generated' });
   if (!fromEnv) {
     writeFileSync(hintFile, password + '\n', { mode: 0o600 });

@@ -1,4 +1,16 @@
-import type { Db } from './db.ts';
+/**
+ * Camera groups (issue G) on the SQL layer (Kysely, docs/cluster.md): tables camera_groups, camera_group_members
+ * and user_groups (legacy migration 10 on SQLite; SQL step 0019).
+ *
+ * Read cache: rights are decided on every camera-scoped request (server/access/rights.ts) and must stay
+ * synchronous and free of round trips, so every group and its cameras are held in memory — loaded once by
+ * `CameraGroupRepo.open` and updated by this repository's own writes, which are the only writes of these two
+ * tables. Reads (list, get, byName, camerasOf) are synchronous from the cache; writes are async and change the
+ * cache only after the database committed. One process per database for now: a multi-node central will need
+ * invalidation (e.g. PostgreSQL LISTEN/NOTIFY on a write), which is not built.
+ */
+import type { SqlDb } from './sql/db.ts';
+import { writeTransaction } from './sql/tx.ts';
 
 /** A named set of cameras (a site, a building, an area) that users are given rights to (issue G). */
 export interface CameraGroup {
@@ -9,72 +21,113 @@ export interface CameraGroup {
   updatedAt: number;
 }
 
-interface Row {
-  id: number;
-  name: string;
-  created_at: number;
-  updated_at: number;
-}
+/** SQLite's NOCASE (the legacy column's collation): ASCII letters fold, nothing else. */
+const nocase = (s: string) => s.replace(/[A-Z]+/g, (m) => m.toLowerCase());
+/** SQLite orders text by its UTF-8 bytes; so does this (JavaScript's < compares UTF-16 units). */
+const utf8Order = (a: string, b: string) => Buffer.compare(Buffer.from(a), Buffer.from(b));
+const sortedUnique = (list: string[]) => [...new Set(list)].sort(utf8Order);
+const copy = (g: CameraGroup): CameraGroup => ({ ...g, cameras: [...g.cameras] });
 
 export class CameraGroupRepo {
-  constructor(private readonly db: Db) {}
+  private readonly cache = new Map<number, CameraGroup>();
+  /** called after a group was deleted (the database dropped the users' rights to it: UserRepo's cache follows) */
+  onDeleted: (id: number) => void = () => {};
 
-  private toGroup(r: Row): CameraGroup {
-    const cams = this.db.prepare('SELECT camera_id FROM camera_group_members WHERE group_id = ? ORDER BY camera_id').all(r.id) as { camera_id: string }[];
-    return { id: r.id, name: r.name, cameras: cams.map((c) => c.camera_id), createdAt: r.created_at, updatedAt: r.updated_at };
+  private constructor(private readonly s: SqlDb) {}
+
+  /** The repository with every group loaded. */
+  static async open(s: SqlDb): Promise<CameraGroupRepo> {
+    const repo = new CameraGroupRepo(s);
+    await repo.reload();
+    return repo;
   }
 
+  /** Read every group again from the database (start-up; a future invalidation would call this). */
+  async reload(): Promise<void> {
+    const groups = await this.s.db.selectFrom('camera_groups').selectAll().execute();
+    const members = await this.s.db.selectFrom('camera_group_members').select(['group_id', 'camera_id']).execute();
+    const cams = new Map<number, string[]>();
+    for (const m of members) (cams.get(m.group_id) ?? cams.set(m.group_id, []).get(m.group_id)!).push(m.camera_id);
+    this.cache.clear();
+    for (const r of groups) {
+      this.cache.set(r.id, { id: r.id, name: r.name, cameras: sortedUnique(cams.get(r.id) ?? []), createdAt: r.created_at, updatedAt: r.updated_at });
+    }
+  }
+
+  /** By name, case-insensitively for ASCII (as the legacy list was ordered). */
   list(): CameraGroup[] {
-    return (this.db.prepare('SELECT * FROM camera_groups ORDER BY name').all() as Row[]).map((r) => this.toGroup(r));
+    return [...this.cache.values()].sort((a, b) => utf8Order(nocase(a.name), nocase(b.name))).map(copy);
   }
 
   get(id: number): CameraGroup | undefined {
-    const r = this.db.prepare('SELECT * FROM camera_groups WHERE id = ?').get(id) as Row | undefined;
-    return r && this.toGroup(r);
+    const g = this.cache.get(id);
+    return g && copy(g);
   }
 
+  /** Names are unique regardless of ASCII case ("Gate" is "gate"). */
   byName(name: string): CameraGroup | undefined {
-    const r = this.db.prepare('SELECT * FROM camera_groups WHERE name = ?').get(name) as Row | undefined;
-    return r && this.toGroup(r);
+    const n = nocase(name);
+    for (const g of this.cache.values()) if (nocase(g.name) === n) return copy(g);
+    return undefined;
   }
 
-  create(name: string, cameras: string[], now = Date.now()): CameraGroup {
-    return this.db.transaction(() => {
-      const id = Number(this.db.prepare('INSERT INTO camera_groups (name, created_at, updated_at) VALUES (?, ?, ?)').run(name, now, now).lastInsertRowid);
-      this.setCameras(id, cameras);
-      return this.get(id)!;
-    })();
+  async create(name: string, cameras: string[], now = Date.now()): Promise<CameraGroup> {
+    const id = await writeTransaction(this.s, async (tx) => {
+      const r = await tx.insertInto('camera_groups').values({ name, created_at: now, updated_at: now }).returning('id').executeTakeFirstOrThrow();
+      await setCameras(tx, r.id, cameras);
+      return r.id;
+    });
+    const g: CameraGroup = { id, name, cameras: sortedUnique(cameras), createdAt: now, updatedAt: now };
+    this.cache.set(id, g);
+    return copy(g);
   }
 
-  update(id: number, p: { name?: string; cameras?: string[] }, now = Date.now()): CameraGroup | undefined {
-    return this.db.transaction(() => {
-      if (p.name !== undefined) this.db.prepare('UPDATE camera_groups SET name = ? WHERE id = ?').run(p.name, id);
-      if (p.cameras !== undefined) this.setCameras(id, p.cameras);
-      this.db.prepare('UPDATE camera_groups SET updated_at = ? WHERE id = ?').run(now, id);
-      return this.get(id);
-    })();
+  async update(id: number, p: { name?: string; cameras?: string[] }, now = Date.now()): Promise<CameraGroup | undefined> {
+    const found = await writeTransaction(this.s, async (tx) => {
+      const r = await tx
+        .updateTable('camera_groups')
+        .set({ updated_at: now, ...(p.name !== undefined ? { name: p.name } : {}) })
+        .where('id', '=', id)
+        .executeTakeFirst();
+      if (Number(r.numUpdatedRows) === 0) return false;
+      if (p.cameras !== undefined) await setCameras(tx, id, p.cameras);
+      return true;
+    });
+    const g = this.cache.get(id);
+    if (!found || !g) return undefined;
+    if (p.name !== undefined) g.name = p.name;
+    if (p.cameras !== undefined) g.cameras = sortedUnique(p.cameras);
+    g.updatedAt = now;
+    return copy(g);
   }
 
-  delete(id: number): boolean {
-    return this.db.prepare('DELETE FROM camera_groups WHERE id = ?').run(id).changes > 0;
+  /** Its members and users' rights to it go with it (ON DELETE CASCADE). */
+  async delete(id: number): Promise<boolean> {
+    const r = await this.s.db.deleteFrom('camera_groups').where('id', '=', id).executeTakeFirst();
+    this.cache.delete(id);
+    this.onDeleted(id);
+    return Number(r.numDeletedRows) > 0;
   }
 
   /** Users given this group (their streams end when it changes). */
-  members(id: number): number[] {
-    return (this.db.prepare('SELECT user_id FROM user_groups WHERE group_id = ?').all(id) as { user_id: number }[]).map((r) => r.user_id);
+  async members(id: number): Promise<number[]> {
+    const rows = await this.s.db.selectFrom('user_groups').select('user_id').where('group_id', '=', id).orderBy('user_id').execute();
+    return rows.map((r) => r.user_id);
   }
 
-  /** The cameras of the given groups, together. */
+  /** The cameras of the given groups, together (synchronous: from the cache). */
   camerasOf(groupIds: number[]): Set<string> {
     const out = new Set<string>();
-    const q = this.db.prepare('SELECT camera_id FROM camera_group_members WHERE group_id = ?');
-    for (const g of groupIds) for (const r of q.all(g) as { camera_id: string }[]) out.add(r.camera_id);
+    for (const id of groupIds) for (const c of this.cache.get(id)?.cameras ?? []) out.add(c);
     return out;
   }
+}
 
-  private setCameras(id: number, cameras: string[]): void {
-    this.db.prepare('DELETE FROM camera_group_members WHERE group_id = ?').run(id);
-    const add = this.db.prepare('INSERT OR IGNORE INTO camera_group_members (group_id, camera_id) VALUES (?, ?)');
-    for (const c of cameras) add.run(id, c);
+async function setCameras(tx: SqlDb['db'], id: number, cameras: string[]): Promise<void> {
+  await tx.deleteFrom('camera_group_members').where('group_id', '=', id).execute();
+  const rows = [...new Set(cameras)].map((camera_id) => ({ group_id: id, camera_id }));
+  // in slices: SQLite allows at most 32766 bound values per statement, PostgreSQL 65535
+  for (let i = 0; i < rows.length; i += 500) {
+    await tx.insertInto('camera_group_members').values(rows.slice(i, i + 500)).onConflict((oc) => oc.doNothing()).execute();
   }
 }

@@ -1,125 +1,178 @@
+/**
+ * Server-side sessions (they survive a restart, so a wall display stays logged in) on the SQL layer (Kysely,
+ * docs/cluster.md): table sessions (legacy migration 1 on SQLite; SQL step 0021). Only the token's sha256 is
+ * stored. Expiry slides with use; `resolveSliding` says when it slid so the cookie is re-issued with the new
+ * lifetime (a wall that is on never logs out).
+ *
+ * Read cache: every request resolves its cookie, so the live sessions are held in memory — loaded by
+ * `SessionRepo.open`, updated by this repository's own writes after the database committed. A token the cache
+ * does not know is looked up in the database (a session another process made). A request then costs no
+ * database round trip, only the slide once a minute per session. One process per database for now: a session
+ * another node revokes is not seen here; a multi-node central will need invalidation (e.g. PostgreSQL
+ * LISTEN/NOTIFY), which is not built.
+ */
 import { createHash, randomBytes } from 'node:crypto';
-import type { Db } from './db.ts';
-import { UserRepo, type User } from './users.ts';
+import { sql } from 'kysely';
+import type { SqlDb } from './sql/db.ts';
+import type { User, UserRepo } from './users.ts';
 import type { SessionView } from '../../shared/wire/users.ts';
+import { createLogger } from '../util/log.ts';
 
+const log = createLogger('store');
 const hashToken = (t: string) => createHash('sha256').update(t).digest('hex');
 
 /** A live session as the API lists it (shared/wire/users.ts). */
 export type SessionInfo = Omit<SessionView, 'current'>;
 
-interface InfoRow {
+interface Live {
   id: number;
-  user_id: number;
-  username: string;
-  created_at: number;
-  last_seen_at: number;
-  expires_at: number;
+  userId: number;
+  createdAt: number;
+  expiresAt: number;
+  lastSeenAt: number;
   ip: string | null;
-  user_agent: string | null;
+  userAgent: string | null;
 }
-const toInfo = (r: InfoRow): SessionInfo => ({
-  id: r.id,
-  userId: r.user_id,
-  username: r.username,
-  createdAt: r.created_at,
-  lastSeenAt: r.last_seen_at,
-  expiresAt: r.expires_at,
-  ip: r.ip,
-  userAgent: r.user_agent,
-});
 
-/**
- * Server-side sessions in SQLite (they survive a server restart, so a wall display stays logged in).
- * Only the token's sha256 is stored. Expiry slides with use; `resolve` says when it slid so the cookie is
- * re-issued with the new lifetime (a wall that is on never logs out).
- */
+const COLUMNS = [
+  'sessions.user_id',
+  'sessions.created_at',
+  'sessions.expires_at',
+  'sessions.last_seen_at',
+  'sessions.ip',
+  'sessions.user_agent',
+  'sessions.token_hash',
+] as const;
+
 export class SessionRepo {
-  private readonly users: UserRepo;
+  /** token hash → session */
+  private readonly cache = new Map<string, Live>();
   /** called with a user id whose sessions were all revoked (live streams of that user end) */
   onRevoked: (userId: number) => void = () => {};
 
-  constructor(
-    private readonly db: Db,
+  private constructor(
+    private readonly s: SqlDb,
     readonly ttlMs: number,
-  ) {
-    this.users = new UserRepo(db);
+    private readonly users: UserRepo,
+  ) {}
+
+  /** The repository with the live sessions loaded. */
+  static async open(s: SqlDb, ttlMs: number, users: UserRepo, now = Date.now()): Promise<SessionRepo> {
+    const repo = new SessionRepo(s, ttlMs, users);
+    const rows = await repo.select().where('expires_at', '>', now).execute();
+    for (const r of rows) repo.cache.set(r.token_hash, live(r));
+    return repo;
   }
 
-  create(userId: number, meta: { ip?: string; userAgent?: string } = {}, now = Date.now()): string {
+  /** SQLite keeps the legacy table, keyed by its rowid; PostgreSQL's table has an identity column `id`. */
+  private get id() {
+    return sql.ref<number>(this.s.engine === 'sqlite' ? 'sessions.rowid' : 'sessions.id');
+  }
+
+  private select() {
+    return this.s.db.selectFrom('sessions').select([...COLUMNS, this.id.as('id')]);
+  }
+
+  async create(userId: number, meta: { ip?: string; userAgent?: string } = {}, now = Date.now()): Promise<string> {
     const token = randomBytes(32).toString('base64url');
-    this.db
-      .prepare(
-        `INSERT INTO sessions (token_hash, user_id, created_at, expires_at, last_seen_at, ip, user_agent)
-         VALUES (?, ?, ?, ?, ?, ?, ?)`,
-      )
-      .run(hashToken(token), userId, now, now + this.ttlMs, now, meta.ip ?? null, meta.userAgent?.slice(0, 200) ?? null);
+    const h = hashToken(token);
+    const row = { user_id: userId, created_at: now, expires_at: now + this.ttlMs, last_seen_at: now, ip: meta.ip ?? null, user_agent: meta.userAgent?.slice(0, 200) ?? null };
+    const r = await this.s.db
+      .insertInto('sessions')
+      .values({ token_hash: h, ...row })
+      .returning(this.id.as('id'))
+      .executeTakeFirstOrThrow();
+    this.cache.set(h, live({ ...row, id: r.id }));
     return token;
   }
 
   /** The session's user, or undefined when unknown, expired or the user is disabled. Slides the expiry. */
-  resolve(token: string, now = Date.now()): User | undefined {
-    return this.resolveSliding(token, now)?.user;
+  async resolve(token: string, now = Date.now()): Promise<User | undefined> {
+    return (await this.resolveSliding(token, now))?.user;
   }
 
   /** Like resolve; `slid` is true when the expiry moved (re-issue the cookie). */
-  resolveSliding(token: string, now = Date.now()): { user: User; slid: boolean; sessionId: number } | undefined {
+  async resolveSliding(token: string, now = Date.now()): Promise<{ user: User; slid: boolean; sessionId: number } | undefined> {
     const h = hashToken(token);
-    const r = this.db.prepare('SELECT rowid AS id, user_id, expires_at, last_seen_at FROM sessions WHERE token_hash = ?').get(h) as
-      | { id: number; user_id: number; expires_at: number; last_seen_at: number }
-      | undefined;
-    if (!r || r.expires_at <= now) return undefined;
-    const user = this.users.get(r.user_id);
+    let c = this.cache.get(h);
+    if (!c) {
+      const r = await this.select().where('token_hash', '=', h).executeTakeFirst();
+      if (!r) return undefined;
+      c = live(r);
+      this.cache.set(h, c);
+    }
+    if (c.expiresAt <= now) return undefined;
+    const user = this.users.get(c.userId);
     if (!user || user.disabled) return undefined;
     let slid = false;
-    if (now - r.last_seen_at > 60_000) {
+    if (now - c.lastSeenAt > 60_000) {
       try {
-        this.db.prepare('UPDATE sessions SET last_seen_at = ?, expires_at = ? WHERE token_hash = ?').run(now, now + this.ttlMs, h);
+        await this.s.db.updateTable('sessions').set({ last_seen_at: now, expires_at: now + this.ttlMs }).where('token_hash', '=', h).execute();
+        c.lastSeenAt = now;
+        c.expiresAt = now + this.ttlMs;
         slid = true;
-      } catch {
+      } catch (err) {
         // a full disk: the session stays valid as it is (the console must still show the disk-full banner)
+        log.warn('could not slide a session’s expiry', { err });
       }
     }
-    return { user, slid, sessionId: r.id };
+    return { user, slid, sessionId: c.id };
   }
 
-  destroy(token: string): void {
-    this.db.prepare('DELETE FROM sessions WHERE token_hash = ?').run(hashToken(token));
+  async destroy(token: string): Promise<void> {
+    const h = hashToken(token);
+    await this.s.db.deleteFrom('sessions').where('token_hash', '=', h).execute();
+    this.cache.delete(h);
   }
 
   /** End every session of a user (disabled, role, rights or password changed), but `keepToken`'s. */
-  revokeUser(userId: number, keepToken?: string): number {
-    const n = keepToken
-      ? this.db.prepare('DELETE FROM sessions WHERE user_id = ? AND token_hash != ?').run(userId, hashToken(keepToken)).changes
-      : this.db.prepare('DELETE FROM sessions WHERE user_id = ?').run(userId).changes;
+  async revokeUser(userId: number, keepToken?: string): Promise<number> {
+    const keep = keepToken && hashToken(keepToken);
+    const r = await this.s.db
+      .deleteFrom('sessions')
+      .where('user_id', '=', userId)
+      .$if(keep !== undefined, (q) => q.where('token_hash', '!=', keep!))
+      .executeTakeFirst();
+    for (const [h, c] of this.cache) if (c.userId === userId && h !== keep) this.cache.delete(h);
     this.onRevoked(userId);
-    return n;
+    return Number(r.numDeletedRows);
   }
 
   /** Revoke one session by id; returns its owner, or undefined when there is none. */
-  revoke(id: number): number | undefined {
-    const r = this.db.prepare('SELECT user_id FROM sessions WHERE rowid = ?').get(id) as { user_id: number } | undefined;
+  async revoke(id: number): Promise<number | undefined> {
+    const r = await this.select().where(this.id, '=', id).executeTakeFirst();
     if (!r) return undefined;
-    this.db.prepare('DELETE FROM sessions WHERE rowid = ?').run(id);
+    await this.s.db.deleteFrom('sessions').where('token_hash', '=', r.token_hash).execute();
+    this.cache.delete(r.token_hash);
     this.onRevoked(r.user_id);
     return r.user_id;
   }
 
-  /** Live sessions, newest first; of one user, or all. */
-  list(userId?: number, now = Date.now()): SessionInfo[] {
-    const sql = `SELECT s.rowid AS id, s.user_id, u.username, s.created_at, s.last_seen_at, s.expires_at, s.ip, s.user_agent
-      FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.expires_at > ? ${userId === undefined ? '' : 'AND s.user_id = ?'}
-      ORDER BY s.last_seen_at DESC LIMIT 500`;
-    const rows = (userId === undefined ? this.db.prepare(sql).all(now) : this.db.prepare(sql).all(now, userId)) as InfoRow[];
-    return rows.map(toInfo);
+  /** Live sessions, newest first; of one user, or all (read from the database). */
+  async list(userId?: number, now = Date.now()): Promise<SessionInfo[]> {
+    const rows = await this.select()
+      .innerJoin('users', 'users.id', 'sessions.user_id')
+      .select('users.username')
+      .where('sessions.expires_at', '>', now)
+      .$if(userId !== undefined, (q) => q.where('sessions.user_id', '=', userId!))
+      .orderBy('sessions.last_seen_at', 'desc')
+      .limit(500)
+      .execute();
+    return rows.map((r) => ({ ...live(r), username: r.username }));
   }
 
   /** The id of the session behind a token (to mark "this session" in a list). */
   idOf(token: string): number | undefined {
-    return (this.db.prepare('SELECT rowid AS id FROM sessions WHERE token_hash = ?').get(hashToken(token)) as { id: number } | undefined)?.id;
+    return this.cache.get(hashToken(token))?.id;
   }
 
-  purgeExpired(now = Date.now()): number {
-    return this.db.prepare('DELETE FROM sessions WHERE expires_at <= ?').run(now).changes;
+  async purgeExpired(now = Date.now()): Promise<number> {
+    const r = await this.s.db.deleteFrom('sessions').where('expires_at', '<=', now).executeTakeFirst();
+    for (const [h, c] of this.cache) if (c.expiresAt <= now) this.cache.delete(h);
+    return Number(r.numDeletedRows);
   }
+}
+
+function live(r: { id: number; user_id: number; created_at: number; expires_at: number; last_seen_at: number; ip: string | null; user_agent: string | null }): Live {
+  return { id: r.id, userId: r.user_id, createdAt: r.created_at, expiresAt: r.expires_at, lastSeenAt: r.last_seen_at, ip: r.ip, userAgent: r.user_agent };
 }

@@ -1,4 +1,18 @@
-import type { Db } from './db.ts';
+/**
+ * Users (issue G) on the SQL layer (Kysely, docs/cluster.md): table users and the user's camera groups in
+ * user_groups (legacy migrations 1/10/12 on SQLite; SQL step 0020).
+ *
+ * Read cache: every request resolves its session to a user, every camera-scoped request decides rights from
+ * that user, so the users (a site has tens, not thousands) are held in memory — loaded by `UserRepo.open`,
+ * updated by this repository's own writes after the database committed. `get`, `byName`, `passwordHash`,
+ * `count`, `activeAdmins` are synchronous from it. `findForLogin` and `list` read the database and refresh
+ * the cache, so a user another process added is found at login. One process per database for now: a
+ * multi-node central will need invalidation (e.g. PostgreSQL LISTEN/NOTIFY), which is not built.
+ */
+import type { Selectable } from 'kysely';
+import type { SqlDb } from './sql/db.ts';
+import type { UsersTable } from './sql/schema.ts';
+import { writeTransaction } from './sql/tx.ts';
 
 import type { Role } from '../../shared/wire/users.ts';
 export { ROLES, type Role } from '../../shared/wire/users.ts';
@@ -17,16 +31,10 @@ export interface User {
   groups?: number[];
 }
 
-interface Row {
-  id: number;
-  username: string;
-  role: Role;
-  disabled: number;
-  password_hash: string;
-  display_name: string | null;
-  must_change_password: number;
-  cameras_json: string | null;
-  created_at: number;
+type Row = Selectable<UsersTable>;
+interface Cached {
+  row: Row;
+  groups: number[];
 }
 
 function parseCameras(s: string | null): string[] | null {
@@ -39,6 +47,20 @@ function parseCameras(s: string | null): string[] | null {
   }
 }
 
+/** SQLite's NOCASE (the legacy username collation): ASCII letters fold, nothing else. */
+const nocase = (s: string) => s.replace(/[A-Z]+/g, (m) => m.toLowerCase());
+
+const toUser = ({ row: r, groups }: Cached): User => ({
+  id: r.id,
+  username: r.username,
+  role: r.role as Role,
+  disabled: r.disabled === 1,
+  displayName: r.display_name,
+  mustChangePassword: r.must_change_password === 1,
+  cameras: parseCameras(r.cameras_json),
+  groups: [...groups],
+});
+
 export interface UserPatch {
   role?: Role;
   disabled?: boolean;
@@ -48,82 +70,123 @@ export interface UserPatch {
 }
 
 export class UserRepo {
-  constructor(private readonly db: Db) {}
+  private readonly cache = new Map<number, Cached>();
 
-  private toUser(r: Row): User {
-    const groups = (this.db.prepare('SELECT group_id FROM user_groups WHERE user_id = ? ORDER BY group_id').all(r.id) as { group_id: number }[]).map((g) => g.group_id);
-    return {
-      id: r.id,
-      username: r.username,
-      role: r.role,
-      disabled: r.disabled === 1,
-      displayName: r.display_name,
-      mustChangePassword: r.must_change_password === 1,
-      cameras: parseCameras(r.cameras_json),
-      groups,
-    };
+  private constructor(private readonly s: SqlDb) {}
+
+  /** The repository with every user loaded. */
+  static async open(s: SqlDb): Promise<UserRepo> {
+    const repo = new UserRepo(s);
+    await repo.load();
+    return repo;
+  }
+
+  /** Read the users (all, or those named) from the database into the cache. */
+  private async load(username?: string): Promise<void> {
+    let q = this.s.db.selectFrom('users').selectAll();
+    if (username !== undefined) q = q.where((eb) => eb(eb.fn('lower', ['username']), '=', eb.fn('lower', [eb.val(username)])));
+    const rows = await q.execute();
+    const ids = rows.map((r) => r.id);
+    const links = ids.length
+      ? await this.s.db.selectFrom('user_groups').select(['user_id', 'group_id']).$if(username !== undefined, (x) => x.where('user_id', 'in', ids)).orderBy('group_id').execute()
+      : [];
+    if (username === undefined) this.cache.clear();
+    for (const r of rows) this.cache.set(r.id, { row: r, groups: links.filter((l) => l.user_id === r.id).map((l) => l.group_id) });
   }
 
   count(): number {
-    return (this.db.prepare('SELECT COUNT(*) AS n FROM users').get() as { n: number }).n;
+    return this.cache.size;
   }
 
-  create(username: string, passwordHash: string, role: Role, displayName: string | null = null): User {
-    const info = this.db
-      .prepare('INSERT INTO users (username, password_hash, role, created_at, display_name) VALUES (?, ?, ?, ?, ?)')
-      .run(username, passwordHash, role, Date.now(), displayName);
-    return this.get(Number(info.lastInsertRowid))!;
+  async create(username: string, passwordHash: string, role: Role, displayName: string | null = null): Promise<User> {
+    const row = await this.s.db
+      .insertInto('users')
+      .values({ username, password_hash: passwordHash, role, created_at: Date.now(), display_name: displayName })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    const c = { row, groups: [] };
+    this.cache.set(row.id, c);
+    return toUser(c);
   }
 
-  /** The user and its password hash, for login. */
-  findForLogin(username: string): { user: User; passwordHash: string } | undefined {
-    const r = this.db.prepare('SELECT * FROM users WHERE username = ?').get(username) as Row | undefined;
-    return r && { user: this.toUser(r), passwordHash: r.password_hash };
+  /** The user (case-insensitive for ASCII) and its password hash, for login: read from the database, the cache refreshed. */
+  async findForLogin(username: string): Promise<{ user: User; passwordHash: string } | undefined> {
+    if (username.includes('\u0000')) return undefined; // no name holds one (refused at the boundary); PostgreSQL could not compare it
+    await this.load(username);
+    const c = this.cached(username);
+    return c && { user: toUser(c), passwordHash: c.row.password_hash };
+  }
+
+  /** By name from the cache (case-insensitive for ASCII, as the legacy column). */
+  byName(username: string): User | undefined {
+    const c = this.cached(username);
+    return c && toUser(c);
+  }
+
+  private cached(username: string): Cached | undefined {
+    const n = nocase(username);
+    for (const c of this.cache.values()) if (nocase(c.row.username) === n) return c;
+    return undefined;
   }
 
   get(id: number): User | undefined {
-    const r = this.db.prepare('SELECT * FROM users WHERE id = ?').get(id) as Row | undefined;
-    return r && this.toUser(r);
+    const c = this.cache.get(id);
+    return c && toUser(c);
   }
 
   passwordHash(id: number): string | undefined {
-    return (this.db.prepare('SELECT password_hash FROM users WHERE id = ?').get(id) as { password_hash: string } | undefined)?.password_hash;
+    return this.cache.get(id)?.row.password_hash;
   }
 
-  list(): (User & { createdAt: number })[] {
-    return (this.db.prepare('SELECT * FROM users ORDER BY id').all() as Row[]).map((r) => ({ ...this.toUser(r), createdAt: r.created_at }));
+  /** Every user, read from the database (the cache refreshed). */
+  async list(): Promise<(User & { createdAt: number })[]> {
+    await this.load();
+    return [...this.cache.values()].sort((a, b) => a.row.id - b.row.id).map((c) => ({ ...toUser(c), createdAt: c.row.created_at }));
   }
 
   /** Enabled admins (the last one cannot be disabled or demoted). */
   activeAdmins(): number {
-    return (this.db.prepare("SELECT COUNT(*) AS n FROM users WHERE role = 'admin' AND disabled = 0").get() as { n: number }).n;
+    let n = 0;
+    for (const { row } of this.cache.values()) if (row.role === 'admin' && row.disabled === 0) n++;
+    return n;
   }
 
-  setPassword(id: number, passwordHash: string, mustChange = false): void {
-    this.db.prepare('UPDATE users SET password_hash = ?, must_change_password = ?, updated_at = ? WHERE id = ?').run(passwordHash, mustChange ? 1 : 0, Date.now(), id);
+  async setPassword(id: number, passwordHash: string, mustChange = false): Promise<void> {
+    const set = { password_hash: passwordHash, must_change_password: mustChange ? 1 : 0, updated_at: Date.now() };
+    const row = await this.s.db.updateTable('users').set(set).where('id', '=', id).returningAll().executeTakeFirst();
+    const c = this.cache.get(id);
+    if (row && c) c.row = row;
   }
 
-  update(id: number, p: UserPatch): User | undefined {
-    this.db.transaction(() => {
-      const set: string[] = [];
-      const args: unknown[] = [];
-      const put = (col: string, v: unknown) => {
-        set.push(`${col} = ?`);
-        args.push(v);
-      };
-      if (p.role !== undefined) put('role', p.role);
-      if (p.disabled !== undefined) put('disabled', p.disabled ? 1 : 0);
-      if (p.displayName !== undefined) put('display_name', p.displayName);
-      if (p.cameras !== undefined) put('cameras_json', p.cameras === null ? null : JSON.stringify([...new Set(p.cameras)]));
-      set.push('updated_at = ?');
-      args.push(Date.now());
-      this.db.prepare(`UPDATE users SET ${set.join(', ')} WHERE id = ?`).run(...args, id);
-      if (p.groups !== undefined) {
-        this.db.prepare('DELETE FROM user_groups WHERE user_id = ?').run(id);
-        const add = this.db.prepare('INSERT OR IGNORE INTO user_groups (user_id, group_id) VALUES (?, ?)');
-        for (const g of p.groups) add.run(id, g);
+  async update(id: number, p: UserPatch): Promise<User | undefined> {
+    const groups = p.groups && [...new Set(p.groups)].sort((a, b) => a - b);
+    const row = await writeTransaction(this.s, async (tx) => {
+      const r = await tx
+        .updateTable('users')
+        .set({
+          updated_at: Date.now(),
+          ...(p.role !== undefined ? { role: p.role } : {}),
+          ...(p.disabled !== undefined ? { disabled: p.disabled ? 1 : 0 } : {}),
+          ...(p.displayName !== undefined ? { display_name: p.displayName } : {}),
+          ...(p.cameras !== undefined ? { cameras_json: p.cameras === null ? null : JSON.stringify([...new Set(p.cameras)]) } : {}),
+        })
+        .where('id', '=', id)
+        .returningAll()
+        .executeTakeFirst();
+      if (r && groups) {
+        await tx.deleteFrom('user_groups').where('user_id', '=', id).execute();
+        if (groups.length) await tx.insertInto('user_groups').values(groups.map((g) => ({ user_id: id, group_id: g }))).onConflict((oc) => oc.doNothing()).execute();
       }
-    })();
-    return this.get(id);
+      return r;
+    });
+    if (!row) return undefined;
+    const c = { row, groups: groups ?? this.cache.get(id)?.groups ?? [] };
+    this.cache.set(id, c);
+    return toUser(c);
+  }
+
+  /** A camera group was deleted (the database removed its user_groups rows): the cache follows. */
+  forgetGroup(groupId: number): void {
+    for (const c of this.cache.values()) c.groups = c.groups.filter((g) => g !== groupId);
   }
 }

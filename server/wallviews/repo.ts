@@ -1,4 +1,10 @@
-import type { Db } from '../store/db.ts';
+/**
+ * Named wall views (issue K) on the SQL layer (Kysely, docs/cluster.md): one code path for the embedded SQLite
+ * and PostgreSQL; every method is async. Table `wall_views` (legacy migration 14 on SQLite, SQL step 0018).
+ */
+import type { Selectable } from 'kysely';
+import type { SqlDb } from '../store/sql/db.ts';
+import type { WallViewsTable } from '../store/sql/schema.ts';
 
 /** A named wall view (issue K): a layout and its tiles in order (null = an empty tile), one user's, maybe for a display. */
 export interface WallView {
@@ -20,18 +26,7 @@ export interface WallViewInput {
   tiles: (string | null)[];
 }
 
-interface Row {
-  id: number;
-  user_id: number;
-  name: string;
-  display: string | null;
-  layout: number;
-  tiles_json: string;
-  created_at: number;
-  updated_at: number;
-}
-
-const toView = (r: Row): WallView => ({
+const toView = (r: Selectable<WallViewsTable>): WallView => ({
   id: r.id,
   userId: r.user_id,
   name: r.name,
@@ -43,39 +38,61 @@ const toView = (r: Row): WallView => ({
 });
 
 export class WallViewRepo {
-  constructor(private readonly db: Db) {}
+  constructor(private readonly s: SqlDb) {}
 
-  list(userId: number): WallView[] {
-    return (this.db.prepare('SELECT * FROM wall_views WHERE user_id = ? ORDER BY display IS NOT NULL, display, name').all(userId) as Row[]).map(toView);
+  private get db() {
+    return this.s.db;
   }
 
-  count(userId: number): number {
-    return (this.db.prepare('SELECT count(*) AS n FROM wall_views WHERE user_id = ?').get(userId) as { n: number }).n;
+  /** Views without a display first, then by display, then by name. */
+  async list(userId: number): Promise<WallView[]> {
+    const rows = await this.db
+      .selectFrom('wall_views')
+      .selectAll()
+      .where('user_id', '=', userId)
+      .orderBy((eb) => eb.case().when('display', 'is', null).then(0).else(1).end())
+      .orderBy('display')
+      .orderBy('name')
+      .execute();
+    return rows.map(toView);
   }
 
-  get(id: number): WallView | undefined {
-    const r = this.db.prepare('SELECT * FROM wall_views WHERE id = ?').get(id) as Row | undefined;
+  async count(userId: number): Promise<number> {
+    const r = await this.db.selectFrom('wall_views').select((eb) => eb.fn.countAll<number | string>().as('n')).where('user_id', '=', userId).executeTakeFirstOrThrow();
+    return Number(r.n);
+  }
+
+  async get(id: number): Promise<WallView | undefined> {
+    const r = await this.db.selectFrom('wall_views').selectAll().where('id', '=', id).executeTakeFirst();
     return r && toView(r);
   }
 
-  byName(userId: number, name: string): WallView | undefined {
-    const r = this.db.prepare('SELECT * FROM wall_views WHERE user_id = ? AND name = ?').get(userId, name) as Row | undefined;
+  async byName(userId: number, name: string): Promise<WallView | undefined> {
+    const r = await this.db.selectFrom('wall_views').selectAll().where('user_id', '=', userId).where('name', '=', name).executeTakeFirst();
     return r && toView(r);
   }
 
-  create(userId: number, v: WallViewInput, now = Date.now()): WallView {
-    const id = this.db
-      .prepare('INSERT INTO wall_views (user_id, name, display, layout, tiles_json, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)')
-      .run(userId, v.name, v.display ?? null, v.layout, JSON.stringify(v.tiles), now, now).lastInsertRowid;
-    return this.get(Number(id))!;
+  async create(userId: number, v: WallViewInput, now = Date.now()): Promise<WallView> {
+    const r = await this.db
+      .insertInto('wall_views')
+      .values({ user_id: userId, name: v.name, display: v.display ?? null, layout: v.layout, tiles_json: JSON.stringify(v.tiles), created_at: now, updated_at: now })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    return toView(r);
   }
 
-  replace(id: number, v: WallViewInput, now = Date.now()): WallView | undefined {
-    this.db.prepare('UPDATE wall_views SET name = ?, display = ?, layout = ?, tiles_json = ?, updated_at = ? WHERE id = ?').run(v.name, v.display ?? null, v.layout, JSON.stringify(v.tiles), now, id);
-    return this.get(id);
+  async replace(id: number, v: WallViewInput, now = Date.now()): Promise<WallView | undefined> {
+    const r = await this.db
+      .updateTable('wall_views')
+      .set({ name: v.name, display: v.display ?? null, layout: v.layout, tiles_json: JSON.stringify(v.tiles), updated_at: now })
+      .where('id', '=', id)
+      .returningAll()
+      .executeTakeFirst();
+    return r && toView(r);
   }
 
-  delete(id: number): boolean {
-    return this.db.prepare('DELETE FROM wall_views WHERE id = ?').run(id).changes > 0;
+  async delete(id: number): Promise<boolean> {
+    const r = await this.db.deleteFrom('wall_views').where('id', '=', id).executeTakeFirst();
+    return Number(r.numDeletedRows) > 0;
   }
 }

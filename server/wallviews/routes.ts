@@ -17,6 +17,7 @@ import { intParam } from '../http/routes/patrol.ts';
 import type { WallView, WallViewRepo } from './repo.ts';
 import { createSchema, replaceSchema } from '../../shared/wire/requests/wall-views.ts';
 export { VIEW_LAYOUTS } from '../../shared/wire/requests/wall-views.ts';
+import { isUniqueViolation } from '../store/sql/errors.ts';
 
 export const MAX_VIEWS_PER_USER = 50;
 
@@ -46,17 +47,23 @@ export function wallViewsRouter(d: WallViewsDeps): Router {
   };
   const me = (req: Request) => req.user!;
   /** A view the requester may change: their own, or any as admin; otherwise 404. */
-  const mine = (req: Request): WallView => {
-    const v = d.views.get(intParam(req.params.id, 'wall view'));
+  const mine = async (req: Request): Promise<WallView> => {
+    const v = await d.views.get(intParam(req.params.id, 'wall view'));
     if (!v || (v.userId !== me(req).id && me(req).role !== 'admin')) throw notFound('no such wall view');
     return v;
   };
-  const unique = (userId: number, name: string, id?: number) => {
-    const other = d.views.byName(userId, name);
-    if (other && other.id !== id) throw conflict(`a wall view named "${name}" exists`, 'exists', { what: 'wall_view', name });
+  const exists = (name: string) => conflict(`a wall view named "${name}" exists`, 'exists', { what: 'wall_view', name });
+  const unique = async (userId: number, name: string, id?: number) => {
+    const other = await d.views.byName(userId, name);
+    if (other && other.id !== id) throw exists(name);
   };
+  /** a write that lost a race with another of the same name (the table's UNIQUE (user_id, name)) is a 409 too */
+  const named = <T>(name: string, p: Promise<T>): Promise<T> =>
+    p.catch((err: unknown) => {
+      throw isUniqueViolation(err) ? exists(name) : err;
+    });
 
-  r.get('/', (req, res) => {
+  r.get('/', async (req, res) => {
     let owner = me(req);
     if (req.query.user !== undefined) {
       if (owner.role !== 'admin') throw forbidden('only an admin lists the views of another user');
@@ -65,7 +72,7 @@ export function wallViewsRouter(d: WallViewsDeps): Router {
       owner = u;
     }
     const display = typeof req.query.display === 'string' ? req.query.display : undefined;
-    const list = d.views.list(owner.id).filter((v) => display === undefined || v.display === display);
+    const list = (await d.views.list(owner.id)).filter((v) => display === undefined || v.display === display);
     res.json(list.map((v) => shown(v, owner)));
   });
   r.get('/groups', (req, res) => {
@@ -76,7 +83,7 @@ export function wallViewsRouter(d: WallViewsDeps): Router {
       .filter((g) => g.members.length > 0);
     res.json(out);
   });
-  r.post('/', (req, res) => {
+  r.post('/', async (req, res) => {
     const body = parseBody(createSchema, req.body);
     let owner = me(req);
     if (body.userId !== undefined && body.userId !== owner.id) {
@@ -86,25 +93,25 @@ export function wallViewsRouter(d: WallViewsDeps): Router {
       owner = u;
     }
     checkTiles(body.tiles, owner);
-    unique(owner.id, body.name);
-    if (d.views.count(owner.id) >= MAX_VIEWS_PER_USER) throw conflict(`at most ${MAX_VIEWS_PER_USER} wall views per user`, 'too_many_views', { n: MAX_VIEWS_PER_USER });
-    const v = d.views.create(owner.id, body);
+    await unique(owner.id, body.name);
+    if ((await d.views.count(owner.id)) >= MAX_VIEWS_PER_USER) throw conflict(`at most ${MAX_VIEWS_PER_USER} wall views per user`, 'too_many_views', { n: MAX_VIEWS_PER_USER });
+    const v = await named(body.name, d.views.create(owner.id, body));
     res.status(201).location(`/api/wall-views/${v.id}`).json(shown(v, owner));
   });
-  r.get('/:id', (req, res) => {
-    const v = mine(req);
+  r.get('/:id', async (req, res) => {
+    const v = await mine(req);
     res.json(shown(v, d.users.get(v.userId)));
   });
-  r.put('/:id', (req, res) => {
-    const v = mine(req);
+  r.put('/:id', async (req, res) => {
+    const v = await mine(req);
     const body = parseBody(replaceSchema, req.body);
     const owner = d.users.get(v.userId)!;
     checkTiles(body.tiles, owner);
-    unique(owner.id, body.name, v.id);
-    res.json(shown(d.views.replace(v.id, body)!, owner));
+    await unique(owner.id, body.name, v.id);
+    res.json(shown((await named(body.name, d.views.replace(v.id, body)))!, owner));
   });
-  r.delete('/:id', (req, res) => {
-    d.views.delete(mine(req).id);
+  r.delete('/:id', async (req, res) => {
+    await d.views.delete((await mine(req)).id);
     res.status(204).end();
   });
   return r;

@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
-import { openDb } from '../../server/store/db.ts';
-import { UserRepo } from '../../server/store/users.ts';
+import { addUsers } from '../support/users.ts';
 import { hashPassword } from '../../server/auth/password.ts';
 import { startRtspServer, type RtspServer } from '../support/rtsp.ts';
 import { login, startWatchpost, type Watchpost } from '../support/server.ts';
@@ -209,9 +208,7 @@ describe('HTTP API against the real server', () => {
   });
 
   it('only admins change cameras (403 for an operator)', async () => {
-    const db = openDb(join(wp.dataDir, 'watchpost.db'));
-    new UserRepo(db).create('op1', await hashPassword('op-pass-1'), 'operator');
-    db.close();
+    await addUsers(join(wp.dataDir, 'watchpost.db'), [{ username: 'op1', passwordHash: await hashPassword('op-pass-1'), role: 'operator' }]);
     const opCookie = await login(wp.url, 'op1', 'op-pass-1');
     expect((await api('/api/cameras', { cookie: opCookie })).status).toBe(200);
     const r = await api('/api/cameras', { method: 'POST', cookie: opCookie, json: { name: 'x', url: rtsp.url() } });

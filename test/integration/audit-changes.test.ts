@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashPassword } from '../../server/auth/password.ts';
 import { openDb } from '../../server/store/db.ts';
-import { UserRepo } from '../../server/store/users.ts';
+import { addUsers } from '../support/users.ts';
 import { login, startWatchpost, type Watchpost } from '../support/server.ts';
 
 let wp: Watchpost;
@@ -27,9 +27,7 @@ const entries = async (query = ''): Promise<Json[]> => ((await (await api(admin,
 
 beforeAll(async () => {
   wp = await startWatchpost({ configYaml: 'storage: {retentionDays: 30}\ncameras: []\n' });
-  const db = openDb(join(wp.dataDir, 'watchpost.db'));
-  new UserRepo(db).create('op', await hashPassword('op-pass-1'), 'operator');
-  db.close();
+  await addUsers(join(wp.dataDir, 'watchpost.db'), [{ username: 'op', passwordHash: await hashPassword('op-pass-1'), role: 'operator' }]);
   admin = await login(wp.url, 'admin', wp.adminPassword);
   operator = await login(wp.url, 'op', 'op-pass-1');
 });

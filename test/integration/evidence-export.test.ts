@@ -14,8 +14,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashPassword } from '../../server/auth/password.ts';
 import { verifyBundle } from '../../server/evidence/verify.ts';
-import { openDb } from '../../server/store/db.ts';
-import { UserRepo } from '../../server/store/users.ts';
+import { addUsers } from '../support/users.ts';
 import { startRtspServer, type RtspServer } from '../support/rtsp.ts';
 import { REPO_ROOT, login, startWatchpost, type Watchpost } from '../support/server.ts';
 
@@ -46,10 +45,8 @@ beforeAll(async () => {
       `  - {id: gate, name: "东门 Gate", url: "${rtsp.url()}", username: cam, password: s3cret-pw}`,
     ].join('\n'),
   });
-  const db = openDb(join(wp.dataDir, 'watchpost.db'));
-  const users = new UserRepo(db);
-  for (const role of ['operator', 'investigator', 'supervisor'] as const) users.create(`${role}1`, await hashPassword(`${role}-pw-1`), role);
-  db.close();
+  const roles = ['operator', 'investigator', 'supervisor'] as const;
+  await addUsers(join(wp.dataDir, 'watchpost.db'), await Promise.all(roles.map(async (role) => ({ username: `${role}1`, passwordHash: await hashPassword(`${role}-pw-1`), role }))));
   cookies.admin = await login(wp.url, 'admin', wp.adminPassword);
   for (const role of ['operator', 'investigator', 'supervisor']) cookies[role] = await login(wp.url, `${role}1`, `${role}-pw-1`);
   await fetch(`${wp.url}/api/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'investigator1', password: 'wrong' }) });

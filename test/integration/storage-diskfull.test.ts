@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashPassword } from '../../server/auth/password.ts';
 import { openDb } from '../../server/store/db.ts';
-import { UserRepo } from '../../server/store/users.ts';
+import { addUsers } from '../support/users.ts';
 import { needCapability } from '../support/capability.ts';
 import { startRtspServer, type RtspServer } from '../support/rtsp.ts';
 import { login, startWatchpost, type Watchpost } from '../support/server.ts';
@@ -91,11 +91,10 @@ beforeAll(async () => {
     dataDir: data,
     configYaml: ['storage: {segmentSeconds: 2}', 'patrol: {cameraDebounceSeconds: 1}', 'cameras:', `  - {id: gate, name: Gate, url: "${rtsp.url()}"}`].join('\n'),
   });
-  const db = openDb(join(data, 'watchpost.db'));
-  const users = new UserRepo(db);
-  users.create('op', await hashPassword('op-pass-1'), 'operator');
-  users.create('inv', await hashPassword('inv-pass-1'), 'investigator');
-  db.close();
+  await addUsers(join(data, 'watchpost.db'), [
+    { username: 'op', passwordHash: await hashPassword('op-pass-1'), role: 'operator' },
+    { username: 'inv', passwordHash: await hashPassword('inv-pass-1'), role: 'investigator' },
+  ]);
   cookies.admin = await login(wp.url, 'admin', wp.adminPassword);
   cookies.op = await login(wp.url, 'op', 'op-pass-1');
   cookies.inv = await login(wp.url, 'inv', 'inv-pass-1');

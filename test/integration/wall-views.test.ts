@@ -92,6 +92,16 @@ describe('wall views', () => {
     expect([r.status, r.body.error.code]).toEqual([409, 'too_many_views']);
   });
 
+  it('a NUL character or a lone surrogate in a name is a 400 invalid_text naming the field, and nothing is saved', async () => {
+    const before = (await call('GET', '/api/wall-views', { cookie: c.op2 })).body.length;
+    for (const name of ['nul \u0000 view', 'lone \ud800 view']) {
+      const r = await call('POST', '/api/wall-views', { cookie: c.op2, json: { name, layout: 1, tiles: ['gate'] } });
+      expect(r.status).toBe(400);
+      expect(r.body.error).toMatchObject({ code: 'invalid_text', message: expect.stringMatching(/^name: /) });
+    }
+    expect((await call('GET', '/api/wall-views', { cookie: c.op2 })).body.length).toBe(before);
+  });
+
   it('a camera the owner may not see cannot be saved (as if unknown), and one hidden later reads as an empty tile', async () => {
     const hidden = await call('POST', '/api/wall-views', { cookie: c.limited, json: { name: 'x', layout: 4, tiles: ['gate', 'yard'] } });
     expect([hidden.status, hidden.body.error]).toEqual([400, { code: 'unknown_camera', message: 'tiles.1: unknown camera "yard"', params: { ids: 'yard' } }]);

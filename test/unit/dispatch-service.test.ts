@@ -14,7 +14,7 @@ import { DutyLog } from '../../server/dutylog/log.ts';
 import { watchDispatches } from '../../server/dutylog/dispatch-watch.ts';
 import { EventBus } from '../../server/events/bus.ts';
 import { openDb } from '../../server/store/db.ts';
-import { UserRepo } from '../../server/store/users.ts';
+import { insertUser } from '../support/users.ts';
 import type { DispatchView } from '../../shared/wire/dispatch.ts';
 
 const JPEG = Buffer.from([0xff, 0xd8, 0xff, 0xe0, 1, 2, 3]);
@@ -27,17 +27,16 @@ function setup() {
   let now = 1_000_000;
   const clock = { now: () => now };
   const alarms = new AlarmService({ db, bus, dataDir: dir, now: clock.now });
-  const users = new UserRepo(db);
-  const wang = users.create('wang', 'x', 'guard', '王保安');
-  const li = users.create('li', 'x', 'guard');
-  const op = users.create('op', 'x', 'operator');
+  const wang = insertUser(db, 'wang', 'guard', '王保安');
+  const li = insertUser(db, 'li', 'guard');
+  const op = insertUser(db, 'op', 'operator');
   const duty = new DutyLog(db, clock as never);
   watchDispatches(bus, duty);
   const make = () => new DispatchService({ db, bus, alarms, dataDir: dir, acceptMs: 60_000, now: clock.now });
   const service = make();
   const a = alarms.raise({ cameraId: 'gate', zone: 'exit', kind: 'blocked_exit', sinceMs: now - 5000, startMs: now, score: 0.9, trackIds: [] });
   alarms.acknowledge(a.id, 'op');
-  return { dir, db, bus, alarms, users, wang, li, op, duty, service, make, alarmId: a.id, tick: (ms: number) => (now += ms), done: () => rmSync(dir, { recursive: true, force: true }) };
+  return { dir, db, bus, alarms, wang, li, op, duty, service, make, alarmId: a.id, tick: (ms: number) => (now += ms), done: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
 describe('dispatch service', () => {

@@ -9,7 +9,7 @@ import { migrate } from '../../server/store/db.ts';
 import { createPatrol } from '../../server/patrol/index.ts';
 import { ManualClock } from '../../server/patrol/clock.ts';
 import { PtzLocks, type PtzAuditEntry, type PtzMover } from '../../server/patrol/ptz.ts';
-import { UserRepo } from '../../server/store/users.ts';
+import { insertUser } from '../support/users.ts';
 import type { Round } from '../../server/patrol/types.ts';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -45,10 +45,9 @@ describe('PtzLocks', () => {
 function setup(mover: PtzMover) {
   const db = new Database(':memory:');
   migrate(db);
-  const users = new UserRepo(db);
-  const op = { ...users.create('op1', 'x', 'operator'), role: 'operator' };
-  const op2 = { ...users.create('op2', 'x', 'operator'), role: 'operator' };
-  const op3 = { ...users.create('op3', 'x', 'operator'), role: 'operator' };
+  const op = { ...insertUser(db, 'op1', 'operator'), role: 'operator' };
+  const op2 = { ...insertUser(db, 'op2', 'operator'), role: 'operator' };
+  const op3 = { ...insertUser(db, 'op3', 'operator'), role: 'operator' };
   const clock = new ManualClock(new Date('2025-03-10T08:03').getTime());
   const audit: PtzAuditEntry[] = [];
   const p = createPatrol({

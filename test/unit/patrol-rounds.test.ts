@@ -3,17 +3,16 @@ import { describe, expect, it } from 'vitest';
 import { migrate } from '../../server/store/db.ts';
 import { createPatrol } from '../../server/patrol/index.ts';
 import { ManualClock } from '../../server/patrol/clock.ts';
-import { UserRepo } from '../../server/store/users.ts';
 import { seedAlarm } from '../support/alarms.ts';
+import { insertUser } from '../support/users.ts';
 
 const at = (d: string) => new Date(d).getTime();
 
 function setup(opts: { alarms?: string[] } = {}) {
   const db = new Database(':memory:');
   migrate(db);
-  const users = new UserRepo(db);
-  const op = { ...users.create('op1', 'x', 'operator'), role: 'operator' };
-  const op2 = { ...users.create('op2', 'x', 'operator'), role: 'operator' };
+  const op = { ...insertUser(db, 'op1', 'operator'), role: 'operator' };
+  const op2 = { ...insertUser(db, 'op2', 'operator'), role: 'operator' };
   const clock = new ManualClock(at('2025-03-10T07:00'));
   const online = new Set(['a', 'b', 'c']);
   const names: Record<string, string> = { a: 'Gate', b: 'Lobby', c: 'Garage' };

@@ -5,48 +5,49 @@ import { passwordProblem } from '../../server/auth/password-policy.ts';
 import { migrate } from '../../server/store/db.ts';
 import { SessionRepo } from '../../server/store/sessions.ts';
 import { UserRepo } from '../../server/store/users.ts';
+import { sqlOver } from '../support/users.ts';
 
-function setup() {
+async function setup() {
   const db = new Database(':memory:');
   migrate(db);
-  const users = new UserRepo(db);
-  const u = users.create('wall-1', 'x', 'wall');
-  return { db, users, u, sessions: new SessionRepo(db, 24 * 3600_000) };
+  const users = await UserRepo.open(sqlOver(db));
+  const u = await users.create('wall-1', 'x', 'wall');
+  return { db, users, u, sessions: await SessionRepo.open(sqlOver(db), 24 * 3600_000, users) };
 }
 
 describe('sessions', () => {
-  it('slides the expiry with use and says so (the cookie is re-issued), so a wall that is on never logs out', () => {
-    const { sessions, u } = setup();
+  it('slides the expiry with use and says so (the cookie is re-issued), so a wall that is on never logs out', async () => {
+    const { sessions, u } = await setup();
     const t0 = Date.UTC(2026, 11, 2, 8);
-    const token = sessions.create(u.id, {}, t0);
-    expect(sessions.resolveSliding(token, t0 + 30_000)).toMatchObject({ slid: false });
+    const token = await sessions.create(u.id, {}, t0);
+    expect(await sessions.resolveSliding(token, t0 + 30_000)).toMatchObject({ slid: false });
     // used every few minutes for a week: never expires
     let t = t0;
     for (let i = 0; i < 7 * 24 * 12; i++) {
       t += 5 * 60_000;
-      expect(sessions.resolveSliding(token, t)?.user.username).toBe('wall-1');
+      expect((await sessions.resolveSliding(token, t))?.user.username).toBe('wall-1');
     }
-    expect(sessions.resolveSliding(token, t + 5 * 60_000)?.slid).toBe(true);
+    expect((await sessions.resolveSliding(token, t + 5 * 60_000))?.slid).toBe(true);
     // left off for more than a day: gone
-    expect(sessions.resolve(token, t + 25 * 3600_000)).toBeUndefined();
+    expect(await sessions.resolve(token, t + 25 * 3600_000)).toBeUndefined();
   });
 
-  it('revokes all of a user\'s sessions but the kept one, and tells who', () => {
-    const { sessions, u } = setup();
-    const a = sessions.create(u.id);
-    const b = sessions.create(u.id);
+  it('revokes all of a user\'s sessions but the kept one, and tells who', async () => {
+    const { sessions, u } = await setup();
+    const a = await sessions.create(u.id);
+    const b = await sessions.create(u.id);
     const told: number[] = [];
     sessions.onRevoked = (id) => told.push(id);
-    expect(sessions.revokeUser(u.id, a)).toBe(1);
-    expect([sessions.resolve(a)?.id, sessions.resolve(b)]).toEqual([u.id, undefined]);
+    expect(await sessions.revokeUser(u.id, a)).toBe(1);
+    expect([(await sessions.resolve(a))?.id, await sessions.resolve(b)]).toEqual([u.id, undefined]);
     expect(told).toEqual([u.id]);
   });
 
-  it('a disabled user\'s session resolves to nothing', () => {
-    const { sessions, users, u } = setup();
-    const t = sessions.create(u.id);
-    users.update(u.id, { disabled: true });
-    expect(sessions.resolve(t)).toBeUndefined();
+  it('a disabled user\'s session resolves to nothing', async () => {
+    const { sessions, users, u } = await setup();
+    const t = await sessions.create(u.id);
+    await users.update(u.id, { disabled: true });
+    expect(await sessions.resolve(t)).toBeUndefined();
   });
 });
 

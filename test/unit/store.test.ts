@@ -9,6 +9,7 @@ import { CameraRepo } from '../../server/store/cameras.ts';
 import { SecretBox } from '../../server/store/secret-box.ts';
 import { SessionRepo } from '../../server/store/sessions.ts';
 import { UserRepo } from '../../server/store/users.ts';
+import { sqlOver } from '../support/users.ts';
 import { SegmentRepo } from '../../server/store/segments.ts';
 import { hashPassword, verifyPassword } from '../../server/auth/password.ts';
 
@@ -75,20 +76,20 @@ describe('users and sessions', () => {
     expect(await verifyPassword('wrong', h)).toBe(false);
   });
 
-  it('resolve, slide and expire sessions; store only a hash of the token', () => {
+  it('resolve, slide and expire sessions; store only a hash of the token', async () => {
     const db = openDb(':memory:');
-    const users = new UserRepo(db);
-    const u = users.create('op', 'x', 'operator');
-    const sessions = new SessionRepo(db, 1000 * 60 * 60);
+    const users = await UserRepo.open(sqlOver(db));
+    const u = await users.create('op', 'x', 'operator');
+    const sessions = await SessionRepo.open(sqlOver(db), 1000 * 60 * 60, users);
     const t0 = 1_000_000;
-    const token = sessions.create(u.id, {}, t0);
+    const token = await sessions.create(u.id, {}, t0);
     expect(JSON.stringify(db.prepare('SELECT * FROM sessions').all())).not.toContain(token);
-    expect(sessions.resolve(token, t0 + 1000)?.username).toBe('op');
+    expect((await sessions.resolve(token, t0 + 1000))?.username).toBe('op');
     // used after 50 min: expiry slides to 50 min + 1 h
-    expect(sessions.resolve(token, t0 + 50 * 60_000)).toBeDefined();
-    expect(sessions.resolve(token, t0 + 100 * 60_000)).toBeDefined();
-    expect(sessions.resolve(token, t0 + 200 * 60_000)).toBeUndefined();
-    expect(sessions.resolve('forged', t0)).toBeUndefined();
+    expect(await sessions.resolve(token, t0 + 50 * 60_000)).toBeDefined();
+    expect(await sessions.resolve(token, t0 + 100 * 60_000)).toBeDefined();
+    expect(await sessions.resolve(token, t0 + 200 * 60_000)).toBeUndefined();
+    expect(await sessions.resolve('forged', t0)).toBeUndefined();
   });
 });
 

@@ -70,7 +70,7 @@ export function alarmsRouter(alarms: AlarmService, guards?: GuardDispatch): Rout
     const id = alarmId(req.params.id);
     // a guard account named by `guard`, or by `to` (free text that is not a guard's username stays a radio dispatch)
     const named = b.guard ?? b.to!;
-    const found = guards?.users.findForLogin(named)?.user;
+    const found = guards?.users.byName(named);
     const guard = found && (found.role === 'guard' || b.guard !== undefined) ? found : undefined;
     if (b.guard !== undefined && !guard) throw badRequest(`no guard account "${b.guard}"`, 'not_a_guard', { what: 'no_account', name: b.guard });
     if (guard && guards) {

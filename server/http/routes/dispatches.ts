@@ -47,9 +47,8 @@ export function dispatchesRouter(d: { dispatch: DispatchService; alarms: AlarmSe
   r.get('/mine', guardOnly, (req, res) => {
     res.set('Cache-Control', 'no-store').json({ dispatches: d.dispatch.mine(req.user!.id), acceptSeconds: d.dispatch.acceptMs / 1000 });
   });
-  r.get('/guards', requireRole('operator', 'supervisor', 'admin'), (_req, res) => {
-    const guards: GuardAccount[] = d.users
-      .list()
+  r.get('/guards', requireRole('operator', 'supervisor', 'admin'), async (_req, res) => {
+    const guards: GuardAccount[] = (await d.users.list())
       .filter((u) => u.role === 'guard' && !u.disabled)
       .map((u) => ({ id: u.id, username: u.username, displayName: u.displayName ?? null }));
     res.set('Cache-Control', 'no-store').json({ guards });

@@ -53,7 +53,7 @@ export function sessionRouter({ users, sessions, limiter, ttlMs, onLockout }: Se
     }
     const userFails = limiter.count(`user:${name}`);
     if (userFails >= SLOW_AFTER) await sleep(Math.min(MAX_DELAY_MS, 250 * 2 ** (userFails - SLOW_AFTER)));
-    const found = users.findForLogin(username);
+    const found = await users.findForLogin(username);
     const ok = await verifyPassword(password, found?.passwordHash ?? DUMMY_HASH);
     if (!found || !ok || found.user.disabled) {
       limiter.fail([...keys, `user:${name}`]);
@@ -65,7 +65,7 @@ export function sessionRouter({ users, sessions, limiter, ttlMs, onLockout }: Se
       throw new AppError(401, 'bad_credentials', 'wrong username or password');
     }
     limiter.reset([pair]);
-    const token = sessions.create(found.user.id, { ip, userAgent: req.get('user-agent') });
+    const token = await sessions.create(found.user.id, { ip, userAgent: req.get('user-agent') });
     setSessionCookie(req, res, token, ttlMs);
     log.info('login', { username: found.user.username, role: found.user.role, ip });
     res.json({ user: userView(found.user) });
@@ -84,14 +84,14 @@ export function sessionRouter({ users, sessions, limiter, ttlMs, onLockout }: Se
     }
     checkPassword(password, u.username);
     if (await verifyPassword(password, users.passwordHash(u.id)!)) throw new AppError(400, 'weak_password', 'password: choose a new password');
-    users.setPassword(u.id, await hashPassword(password), false);
-    sessions.revokeUser(u.id, req.sessionToken);
+    await users.setPassword(u.id, await hashPassword(password), false);
+    await sessions.revokeUser(u.id, req.sessionToken);
     log.info('password changed', { user: u.username });
     res.json({ user: userView(users.get(u.id)!) });
   });
 
-  r.delete('/', requireSession(sessions, { allowPasswordChange: true }), (req, res) => {
-    sessions.destroy(req.sessionToken!);
+  r.delete('/', requireSession(sessions, { allowPasswordChange: true }), async (req, res) => {
+    await sessions.destroy(req.sessionToken!);
     log.info('logout', { username: req.user!.username });
     clearSessionCookie(req, res);
     res.status(204).end();

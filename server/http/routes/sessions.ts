@@ -9,7 +9,7 @@ import { intParam } from './patrol.ts';
 
 export function sessionsRouter(sessions: SessionRepo): Router {
   const r = Router();
-  r.get('/', (req, res) => {
+  r.get('/', async (req, res) => {
     const u = req.user!;
     const admin = u.role === 'admin';
     let userId: number | undefined = u.id;
@@ -22,14 +22,14 @@ export function sessionsRouter(sessions: SessionRepo): Router {
       userId = other;
     }
     const current = req.sessionToken ? sessions.idOf(req.sessionToken) : undefined;
-    res.set('Cache-Control', 'no-store').json(sessions.list(userId).map((s) => ({ ...s, current: s.id === current })));
+    res.set('Cache-Control', 'no-store').json((await sessions.list(userId)).map((s) => ({ ...s, current: s.id === current })));
   });
-  r.delete('/:id', (req, res) => {
+  r.delete('/:id', async (req, res) => {
     const id = intParam(req.params.id, 'session');
     const u = req.user!;
-    const mine = sessions.list(u.id).some((s) => s.id === id);
+    const mine = (await sessions.list(u.id)).some((s) => s.id === id);
     if (!mine && u.role !== 'admin') throw notFound('no such session');
-    if (sessions.revoke(id) === undefined) throw notFound('no such session');
+    if ((await sessions.revoke(id)) === undefined) throw notFound('no such session');
     res.status(204).end();
   });
   return r;

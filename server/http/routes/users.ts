@@ -17,6 +17,7 @@ import { requireRole } from '../auth.ts';
 import { parseBody } from '../errors.ts';
 import { intParam } from './patrol.ts';
 import { createSchema, patchSchema, resetSchema } from '../../../shared/wire/requests/users.ts';
+import { isUniqueViolation } from '../../store/sql/errors.ts';
 
 const log = createLogger('users');
 
@@ -54,17 +55,20 @@ export const userView = (u: User & { createdAt?: number }): UserView => ({
 
 export function usersRouter(d: UsersDeps): Router {
   const r = Router();
+  const exists = (name: string) => conflict(`user "${name}" exists`, 'exists', { what: 'user', name });
   r.use(requireRole('admin'));
-  r.get('/', (_req, res) => {
-    res.json(d.users.list().map(userView));
+  r.get('/', async (_req, res) => {
+    res.json((await d.users.list()).map(userView));
   });
   r.post('/', async (req, res) => {
     const body = parseBody(createSchema, req.body);
-    if (d.users.findForLogin(body.username)) throw conflict(`user "${body.username}" exists`, 'exists', { what: 'user', name: body.username });
+    if (await d.users.findForLogin(body.username)) throw exists(body.username);
     checkPassword(body.password, body.username);
     checkRights(d, body.cameras, body.groups);
-    const u = d.users.create(body.username, await hashPassword(body.password), body.role, body.displayName ?? null);
-    const full = body.cameras !== undefined || body.groups !== undefined ? d.users.update(u.id, { cameras: body.cameras, groups: body.groups })! : u;
+    const u = await d.users.create(body.username, await hashPassword(body.password), body.role, body.displayName ?? null).catch((err: unknown) => {
+      throw isUniqueViolation(err) ? exists(body.username) : err; // lost a race with another of the same name
+    });
+    const full = body.cameras !== undefined || body.groups !== undefined ? (await d.users.update(u.id, { cameras: body.cameras, groups: body.groups }))! : u;
     log.info('user created', { user: u.username, role: u.role, by: req.user?.username });
     res.status(201).location(`/api/users/${u.id}`).json(userView(full));
   });
@@ -73,7 +77,7 @@ export function usersRouter(d: UsersDeps): Router {
     if (!u) throw notFound('no such user');
     res.json(userView(u));
   });
-  r.patch('/:id', (req, res) => {
+  r.patch('/:id', async (req, res) => {
     const id = intParam(req.params.id, 'user');
     const before = d.users.get(id);
     if (!before) throw notFound('no such user');
@@ -81,13 +85,13 @@ export function usersRouter(d: UsersDeps): Router {
     checkRights(d, body.cameras, body.groups);
     const losesAdmin = before.role === 'admin' && !before.disabled && ((body.role !== undefined && body.role !== 'admin') || body.disabled === true);
     if (losesAdmin && d.users.activeAdmins() <= 1) throw conflict('this is the last enabled admin: make another admin first', 'last_admin');
-    const after = d.users.update(id, body)!;
+    const after = (await d.users.update(id, body))!;
     const cut =
       (body.role !== undefined && body.role !== before.role) ||
       (body.disabled === true && !before.disabled) ||
       body.cameras !== undefined ||
       body.groups !== undefined;
-    if (cut) d.sessions.revokeUser(id);
+    if (cut) await d.sessions.revokeUser(id);
     log.info('user updated', { user: after.username, fields: Object.keys(body), sessionsEnded: cut, by: req.user?.username });
     res.json(userView(after));
   });
@@ -97,13 +101,13 @@ export function usersRouter(d: UsersDeps): Router {
     if (!u) throw notFound('no such user');
     const { password } = parseBody(resetSchema, req.body);
     checkPassword(password, u.username);
-    d.users.setPassword(id, await hashPassword(password), true);
-    d.sessions.revokeUser(id);
+    await d.users.setPassword(id, await hashPassword(password), true);
+    await d.sessions.revokeUser(id);
     log.info('password reset', { user: u.username, by: req.user?.username });
     res.json(userView(d.users.get(id)!));
   });
-  r.get('/:id/sessions', (req, res) => {
-    res.json(d.sessions.list(intParam(req.params.id, 'user')));
+  r.get('/:id/sessions', async (req, res) => {
+    res.json(await d.sessions.list(intParam(req.params.id, 'user')));
   });
   return r;
 }

@@ -56,6 +56,12 @@ const pgTypes = {
 export interface OpenSqlOptions {
   /** PostgreSQL pool size (default 4) */
   poolSize?: number;
+  /**
+   * SQLite: wrap this already open better-sqlite3 handle instead of opening the file again (the server's own,
+   * from openDb), so both layers share ONE connection: no lock contention between them, no busy waits that
+   * block the event loop. close() then closes that handle too (it is the same connection).
+   */
+  sqlite?: Db;
 }
 
 /** Open the database. Does not migrate: call migrateSql (server/store/sql/migrations.ts). */
@@ -67,7 +73,7 @@ export function openSql(target: SqlTarget, o: OpenSqlOptions = {}): SqlDb {
     const db = new Kysely<SqlSchema>({ dialect: new PostgresDialect({ pool }) });
     return { engine: 'postgres', db, close: () => db.destroy() };
   }
-  const sqlite = openDb(target.file);
+  const sqlite = o.sqlite ?? openDb(target.file);
   const db = new Kysely<SqlSchema>({ dialect: new SqliteDialect({ database: sqlite }) });
   return { engine: 'sqlite', db, sqlite, close: () => db.destroy() };
 }

@@ -9,7 +9,7 @@
  * created `ifNotExists`, so the step is a no-op there and builds the same table on PostgreSQL.
  * Never edit a released step: append a new one.
  */
-import { Migrator, type Migration } from 'kysely';
+import { Migrator, sql, type ColumnDefinitionBuilder, type Kysely, type Migration } from 'kysely';
 import { GENESIS_HASH } from '../../dutylog/chain.ts';
 import { appendOnly, type AnyDb } from './append-only.ts';
 import { chainMigrations } from './migrations-chains.ts';
@@ -18,6 +18,8 @@ import type { Engine, SqlDb } from './db.ts';
 export function sqlMigrations(engine: Engine): Record<string, Migration> {
   // SQLite: INTEGER PRIMARY KEY is the rowid; PostgreSQL: 64-bit, read back as a number (server/store/sql/db.ts)
   const seqType = engine === 'sqlite' ? 'integer' : 'bigint';
+  // an id the database hands out: SQLite's AUTOINCREMENT rowid (as the legacy tables), PostgreSQL an identity
+  const autoId = (c: ColumnDefinitionBuilder) => (engine === 'sqlite' ? c.primaryKey().autoIncrement() : c.primaryKey().generatedByDefaultAsIdentity());
   return {
     // 15 (issue J): the duty log on both engines (SQLite has it since legacy migration 2), unique predecessors,
     // and the chain heads: one row per hash chain, locked by every append, seeded from the chain's newest entry
@@ -62,6 +64,97 @@ export function sqlMigrations(engine: Engine): Record<string, Migration> {
     },
     // 16, 17 (issue J): the audit trail and the per-camera seal chains (migrations-chains.ts)
     ...chainMigrations(engine),
+    // 18 (issue J): named wall views (legacy migration 14 on SQLite). On PostgreSQL the reference to users(id)
+    // is added by the step that creates users there.
+    '0018_wall_views': {
+      async up(db: AnyDb) {
+        await db.schema
+          .createTable('wall_views')
+          .ifNotExists()
+          .addColumn('id', 'integer', autoId)
+          .addColumn('user_id', 'integer', (c) => c.notNull())
+          .addColumn('name', 'text', (c) => c.notNull())
+          .addColumn('display', 'text')
+          .addColumn('layout', 'integer', (c) => c.notNull())
+          .addColumn('tiles_json', 'text', (c) => c.notNull())
+          .addColumn('created_at', 'bigint', (c) => c.notNull())
+          .addColumn('updated_at', 'bigint', (c) => c.notNull())
+          .addUniqueConstraint('wall_views_user_name', ['user_id', 'name'])
+          .execute();
+      },
+    },
+    // 19 (issue J): camera groups, their cameras, the groups given to users (legacy migration 10 on SQLite). A
+    // group name is unique regardless of ASCII case: SQLite's column is COLLATE NOCASE, PostgreSQL gets a unique
+    // index on lower(name). On PostgreSQL user_groups' reference to users(id) is added by the users step.
+    '0019_camera_groups': {
+      async up(db: AnyDb) {
+        await db.schema
+          .createTable('camera_groups')
+          .ifNotExists()
+          .addColumn('id', 'integer', autoId)
+          .addColumn('name', 'text', (c) => c.notNull())
+          .addColumn('created_at', 'bigint', (c) => c.notNull())
+          .addColumn('updated_at', 'bigint', (c) => c.notNull())
+          .execute();
+        if (engine === 'postgres') await sql`CREATE UNIQUE INDEX IF NOT EXISTS camera_groups_name ON camera_groups (lower(name))`.execute(db);
+        await db.schema
+          .createTable('camera_group_members')
+          .ifNotExists()
+          .addColumn('group_id', 'integer', (c) => c.notNull().references('camera_groups.id').onDelete('cascade'))
+          .addColumn('camera_id', 'text', (c) => c.notNull())
+          .addPrimaryKeyConstraint('camera_group_members_pk', ['group_id', 'camera_id'])
+          .execute();
+        await db.schema
+          .createTable('user_groups')
+          .ifNotExists()
+          .addColumn('user_id', 'integer', (c) => c.notNull())
+          .addColumn('group_id', 'integer', (c) => c.notNull().references('camera_groups.id').onDelete('cascade'))
+          .addPrimaryKeyConstraint('user_groups_pk', ['user_id', 'group_id'])
+          .execute();
+      },
+    },
+    // 20 (issue J): users (legacy migrations 1, 10, 12 on SQLite). The username is unique regardless of ASCII
+    // case (SQLite: COLLATE NOCASE; PostgreSQL: a unique index on lower(username)). On PostgreSQL the references
+    // to users(id) of the tables made before it (wall_views, user_groups) are added here.
+    '0020_users': {
+      async up(db: AnyDb) {
+        await db.schema
+          .createTable('users')
+          .ifNotExists()
+          .addColumn('id', 'integer', autoId)
+          .addColumn('username', 'text', (c) => c.notNull())
+          .addColumn('password_hash', 'text', (c) => c.notNull())
+          .addColumn('role', 'text', (c) => c.notNull().check(sql`role IN ('operator','supervisor','investigator','admin','wall','guard')`))
+          .addColumn('disabled', 'integer', (c) => c.notNull().defaultTo(0))
+          .addColumn('created_at', 'bigint', (c) => c.notNull())
+          .addColumn('display_name', 'text')
+          .addColumn('must_change_password', 'integer', (c) => c.notNull().defaultTo(0))
+          .addColumn('cameras_json', 'text')
+          .addColumn('updated_at', 'bigint')
+          .execute();
+        if (engine !== 'postgres') return;
+        await sql`CREATE UNIQUE INDEX IF NOT EXISTS users_username ON users (lower(username))`.execute(db);
+        await sql`ALTER TABLE wall_views ADD CONSTRAINT wall_views_user FOREIGN KEY (user_id) REFERENCES users (id)`.execute(db);
+        await sql`ALTER TABLE user_groups ADD CONSTRAINT user_groups_user FOREIGN KEY (user_id) REFERENCES users (id) ON DELETE CASCADE`.execute(db);
+      },
+    },
+    // 21 (issue J): sessions (legacy migration 1 on SQLite, where a session's id is the table's rowid). PostgreSQL
+    // has no rowid: an identity column `id` there.
+    '0021_sessions': {
+      async up(db: AnyDb) {
+        let t = db.schema.createTable('sessions').ifNotExists().addColumn('token_hash', 'text', (c) => c.primaryKey());
+        if (engine === 'postgres') t = t.addColumn('id', 'bigint', (c) => c.notNull().unique().generatedByDefaultAsIdentity());
+        await t
+          .addColumn('user_id', 'integer', (c) => c.notNull().references('users.id').onDelete('cascade'))
+          .addColumn('created_at', 'bigint', (c) => c.notNull())
+          .addColumn('expires_at', 'bigint', (c) => c.notNull())
+          .addColumn('last_seen_at', 'bigint', (c) => c.notNull())
+          .addColumn('ip', 'text')
+          .addColumn('user_agent', 'text')
+          .execute();
+        await db.schema.createIndex('sessions_expiry').ifNotExists().on('sessions').column('expires_at').execute();
+      },
+    },
   };
 }
 

@@ -26,9 +26,75 @@ export interface ChainHeadsTable {
   hash: string;
 }
 
+/** Named wall views (issue K; SQL step 0018). */
+export interface WallViewsTable {
+  id: Generated<number>;
+  user_id: number;
+  name: string;
+  display: string | null;
+  layout: number;
+  tiles_json: string;
+  created_at: number;
+  updated_at: number;
+}
+
+/** Camera groups (issue G; SQL step 0019). Names unique regardless of ASCII case. */
+export interface CameraGroupsTable {
+  id: Generated<number>;
+  name: string;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface CameraGroupMembersTable {
+  group_id: number;
+  camera_id: string;
+}
+
+/** The camera groups a user is given (issue G; SQL step 0019). */
+export interface UserGroupsTable {
+  user_id: number;
+  group_id: number;
+}
+
+/** Users (issue G; SQL step 0020). Usernames unique regardless of ASCII case; 0/1 flags as on SQLite. */
+export interface UsersTable {
+  id: Generated<number>;
+  username: string;
+  password_hash: string;
+  role: string;
+  disabled: Generated<number>;
+  created_at: number;
+  display_name: string | null;
+  must_change_password: Generated<number>;
+  cameras_json: string | null;
+  updated_at: number | null;
+}
+
+/**
+ * Sessions (issue G; SQL step 0021): only the token's sha256. SQLite's legacy table is keyed by its rowid (no id
+ * column); PostgreSQL's has an identity column `id` (server/store/sessions.ts picks the one of the engine).
+ */
+export interface SessionsTable {
+  token_hash: string;
+  id: Generated<number>;
+  user_id: number;
+  created_at: number;
+  expires_at: number;
+  last_seen_at: number;
+  ip: string | null;
+  user_agent: string | null;
+}
+
 export interface SqlSchema {
   duty_log: DutyLogTable;
   chain_heads: ChainHeadsTable;
+  wall_views: WallViewsTable;
+  camera_groups: CameraGroupsTable;
+  camera_group_members: CameraGroupMembersTable;
+  user_groups: UserGroupsTable;
+  users: UsersTable;
+  sessions: SessionsTable;
 }
 
 // ---- issue J, the audit trail and the per-camera seal chains (migrations 0016, 0017; audit/chain-store.ts,

@@ -1,0 +1,25 @@
+/**
+ * The repositories ported to the SQL layer (docs/cluster.md step 3) on a real PostgreSQL (test/support/postgres.ts):
+ * the same suites as test/unit/sql-repos.test.ts runs on SQLite, one fresh database per test.
+ */
+import { afterAll, afterEach, beforeAll, describe } from 'vitest';
+import { startPostgres, type PgCluster } from '../support/postgres.ts';
+import { closeAll, postgresEngine } from '../support/sql-engines.ts';
+import { wallViewSuite } from '../support/sql-suites/wall-views.ts';
+import { cameraGroupSuite } from '../support/sql-suites/camera-groups.ts';
+import { sessionSuite, userSuite } from '../support/sql-suites/users.ts';
+
+let cluster: PgCluster;
+beforeAll(async () => {
+  cluster = await startPostgres();
+});
+afterEach(closeAll);
+afterAll(async () => {
+  await cluster?.dispose();
+});
+
+const e = postgresEngine(() => cluster);
+describe('wall views', () => wallViewSuite(e));
+describe('camera groups and rights', () => cameraGroupSuite(e));
+describe('users', () => userSuite(e));
+describe('sessions', () => sessionSuite(e));

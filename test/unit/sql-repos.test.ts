@@ -1,0 +1,18 @@
+/**
+ * The repositories ported to the SQL layer (docs/cluster.md step 3) on the embedded SQLite, in memory and in a
+ * WAL file. The same suites run on a real PostgreSQL in test/integration/pg-repos.test.ts.
+ */
+import { afterEach, describe } from 'vitest';
+import { closeAll, sqliteFile, sqliteMemory } from '../support/sql-engines.ts';
+import { wallViewSuite } from '../support/sql-suites/wall-views.ts';
+import { cameraGroupSuite } from '../support/sql-suites/camera-groups.ts';
+import { sessionSuite, userSuite } from '../support/sql-suites/users.ts';
+
+afterEach(closeAll);
+
+describe.each([sqliteMemory, sqliteFile])('$name', (e) => {
+  describe('wall views', () => wallViewSuite(e));
+  describe('camera groups and rights', () => cameraGroupSuite(e));
+  describe('users', () => userSuite(e));
+  describe('sessions', () => sessionSuite(e));
+});

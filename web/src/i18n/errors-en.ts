@@ -41,6 +41,7 @@ export const errorsEn = {
   'error.analytics_off': 'Live analytics are not running.',
   'error.discovery_failed': 'Camera discovery could not run.',
   'error.append_only': 'The duty log is append-only: add a correction instead.',
+  'error.invalid_text': 'The text contains a character that cannot be stored (a NUL or an unpaired surrogate); nothing was saved.',
   'error.no_reference': 'This zone has no learned reference picture yet.',
   'error.invalid_zone': 'Choose an exit zone.',
   'error.unauthenticated': 'Please log in again.',

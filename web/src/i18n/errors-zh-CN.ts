@@ -39,6 +39,7 @@ export const errorsZhCN: Record<keyof typeof errorsEn, string> = {
   'error.analytics_off': '智能分析未运行。',
   'error.discovery_failed': '无法执行摄像机搜索。',
   'error.append_only': '值班日志只能追加，请添加更正。',
+  'error.invalid_text': '文本中含有无法保存的字符（NUL 或不成对的代理字符），未保存任何内容。',
   'error.no_reference': '该区域尚未学习参考画面。',
   'error.invalid_zone': '请选择一个消防通道区域。',
   'error.unauthenticated': '请重新登录。',

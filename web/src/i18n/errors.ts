@@ -103,6 +103,7 @@ const CODE_KEYS: Partial<Record<string, MessageKey>> = {
   analytics_off: 'error.analytics_off',
   discovery_failed: 'error.discovery_failed',
   append_only: 'error.append_only',
+  invalid_text: 'error.invalid_text',
   no_reference: 'error.no_reference',
   invalid_zone: 'error.invalid_zone',
   unauthenticated: 'error.unauthenticated',

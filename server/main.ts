@@ -87,10 +87,11 @@ async function main(): Promise<void> {
     segments,
     bus,
   });
-  const cameras = new CameraService(new CameraRepo(db, box), media, bus, stepCameras(cfg), cfg.cluster.nodeId);
+  const cameras = new CameraService(new CameraRepo(sql, box), media, bus, stepCameras(cfg), cfg.cluster.nodeId);
+  await cameras.load();
   const onvif = new OnvifService({
     cameras,
-    repo: new OnvifRepo(db),
+    repo: new OnvifRepo(sql),
     bus,
     ffmpegPath: ff.ffmpegPath,
     liveDir: (id) => media.liveDir(id),
@@ -102,6 +103,7 @@ async function main(): Promise<void> {
       thumbnailTtlMs: 30_000,
     },
   });
+  await onvif.load();
 
   setSnapshotTimeZone(cfg.site.timeZone);
   const alarms = new AlarmService({

@@ -37,6 +37,8 @@ export type ViewExtra = (c: CameraConfig) => Partial<Pick<CameraView, 'onvif' | 
  */
 export class CameraService {
   private readonly cameras = new Map<string, CameraConfig>();
+  /** ids being created (saved, not yet in the map): a second create of one id is a 409, not an overwrite */
+  private readonly creating = new Set<string>();
   private readonly viewExtras: ViewExtra[] = [];
 
   constructor(
@@ -48,7 +50,11 @@ export class CameraService {
     private readonly nodeId: string,
   ) {
     for (const c of fixed) this.cameras.set(c.id, c);
-    for (const c of repo.list()) {
+  }
+
+  /** The cameras added in the console, from the database (once, at start, before anything reads the list). */
+  async load(): Promise<void> {
+    for (const c of await this.repo.list()) {
       if (this.cameras.has(c.id)) {
         log.warn('camera in the database shadows a config camera with the same id; using the config one', { camera: c.id });
         continue;
@@ -121,13 +127,13 @@ export class CameraService {
       .replace(/^-+|-+$/g, '')
       .slice(0, 40);
     let id = CAMERA_ID_RE.test(slug) ? slug : `cam-${randomBytes(3).toString('hex')}`;
-    for (let n = 2; this.cameras.has(id); n++) id = `${slug || 'cam'}-${n}`;
+    for (let n = 2; this.cameras.has(id) || this.creating.has(id); n++) id = `${slug || 'cam'}-${n}`;
     return id;
   }
 
-  create(input: CameraInput): CameraConfig {
+  async create(input: CameraInput): Promise<CameraConfig> {
     const id = input.id ?? this.newId(input.name);
-    if (this.cameras.has(id)) throw conflict(`a camera with id "${id}" exists`, 'exists', { what: 'camera', name: id });
+    if (this.cameras.has(id) || this.creating.has(id)) throw conflict(`a camera with id "${id}" exists`, 'exists', { what: 'camera', name: id });
     const cam: CameraConfig = {
       id,
       name: input.name,
@@ -140,7 +146,12 @@ export class CameraService {
         password: input.username ? input.password : undefined,
       },
     };
-    this.repo.save(cam);
+    this.creating.add(id);
+    try {
+      await this.repo.save(cam);
+    } finally {
+      this.creating.delete(id);
+    }
     this.cameras.set(id, cam);
     log.info('camera added', { camera: id, url: cam.source.url });
     this.media.apply(cam);
@@ -148,7 +159,7 @@ export class CameraService {
     return cam;
   }
 
-  update(id: string, patch: Partial<CameraInput>): CameraConfig {
+  async update(id: string, patch: Partial<CameraInput>): Promise<CameraConfig> {
     const cur = this.require(id);
     if (cur.origin !== 'db') {
       throw conflict(`camera "${id}" comes from the config file; change it there`, 'read_only', { what: 'camera_config', id });
@@ -165,7 +176,7 @@ export class CameraService {
       enabled: patch.enabled ?? cur.enabled,
       source: src,
     };
-    this.repo.save(next);
+    await this.repo.save(next);
     this.cameras.set(id, next);
     log.info('camera changed', { camera: id, fields: Object.keys(patch).filter((k) => k !== 'password') });
     this.media.apply(next);
@@ -178,7 +189,7 @@ export class CameraService {
     if (cur.origin !== 'db') {
       throw conflict(`camera "${id}" comes from the config file; remove it there`, 'read_only', { what: 'camera_config_remove', id });
     }
-    this.repo.delete(id);
+    await this.repo.delete(id);
     this.cameras.delete(id);
     await this.media.remove(id);
     log.info('camera removed', { camera: id });

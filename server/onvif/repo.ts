@@ -1,5 +1,11 @@
-/** ONVIF facts about onboarded cameras (table camera_onvif; the row goes with its camera: ON DELETE CASCADE). */
-import type { Db } from '../store/db.ts';
+/**
+ * ONVIF facts about onboarded cameras (table camera_onvif; the row goes with its camera: ON DELETE CASCADE), on the
+ * SQL layer (Kysely, docs/cluster.md; legacy migration 4 on SQLite, SQL step 0022). Async; OnvifService keeps
+ * the records in memory (loaded by its `load()` at start).
+ */
+import type { Selectable } from 'kysely';
+import type { SqlDb } from '../store/sql/db.ts';
+import type { CameraOnvifTable } from '../store/sql/schema.ts';
 import type { OnvifCapabilities } from './probe.ts';
 
 export interface OnvifRecord {
@@ -22,24 +28,7 @@ export interface OnvifRecord {
   clockCheckedAt: number | null;
 }
 
-interface Row {
-  camera_id: string;
-  xaddr: string;
-  urn: string | null;
-  manufacturer: string;
-  model: string;
-  firmware: string;
-  serial: string;
-  hardware_id: string;
-  media_xaddr: string | null;
-  ptz_xaddr: string | null;
-  main_token: string | null;
-  sub_token: string | null;
-  snapshot_uri: string | null;
-  capabilities_json: string;
-  clock_offset_ms: number | null;
-  clock_checked_at: number | null;
-}
+type Row = Selectable<CameraOnvifTable>;
 
 const NO_CAPS: OnvifCapabilities = { ptz: false, snapshot: false, events: false, imaging: false };
 
@@ -71,52 +60,45 @@ function toRecord(r: Row): OnvifRecord {
 }
 
 export class OnvifRepo {
-  constructor(private readonly db: Db) {}
+  constructor(private readonly s: SqlDb) {}
 
-  list(): OnvifRecord[] {
-    return (this.db.prepare('SELECT * FROM camera_onvif').all() as Row[]).map(toRecord);
+  async list(): Promise<OnvifRecord[]> {
+    return (await this.s.db.selectFrom('camera_onvif').selectAll().execute()).map(toRecord);
   }
 
-  get(cameraId: string): OnvifRecord | undefined {
-    const r = this.db.prepare('SELECT * FROM camera_onvif WHERE camera_id = ?').get(cameraId) as Row | undefined;
+  async get(cameraId: string): Promise<OnvifRecord | undefined> {
+    const r = await this.s.db.selectFrom('camera_onvif').selectAll().where('camera_id', '=', cameraId).executeTakeFirst();
     return r && toRecord(r);
   }
 
-  save(x: OnvifRecord): void {
+  async save(x: OnvifRecord): Promise<void> {
     const now = Date.now();
-    this.db
-      .prepare(
-        `INSERT INTO camera_onvif (camera_id, xaddr, urn, manufacturer, model, firmware, serial, hardware_id, media_xaddr,
-           ptz_xaddr, main_token, sub_token, snapshot_uri, capabilities_json, clock_offset_ms, clock_checked_at, created_at, updated_at)
-         VALUES (@camera_id, @xaddr, @urn, @manufacturer, @model, @firmware, @serial, @hardware_id, @media_xaddr,
-           @ptz_xaddr, @main_token, @sub_token, @snapshot_uri, @capabilities_json, @clock_offset_ms, @clock_checked_at, @now, @now)
-         ON CONFLICT(camera_id) DO UPDATE SET xaddr=@xaddr, urn=@urn, manufacturer=@manufacturer, model=@model,
-           firmware=@firmware, serial=@serial, hardware_id=@hardware_id, media_xaddr=@media_xaddr, ptz_xaddr=@ptz_xaddr,
-           main_token=@main_token, sub_token=@sub_token, snapshot_uri=@snapshot_uri, capabilities_json=@capabilities_json,
-           clock_offset_ms=@clock_offset_ms, clock_checked_at=@clock_checked_at, updated_at=@now`,
-      )
-      .run({
-        camera_id: x.cameraId,
-        xaddr: x.xaddr,
-        urn: x.urn,
-        manufacturer: x.manufacturer,
-        model: x.model,
-        firmware: x.firmware,
-        serial: x.serial,
-        hardware_id: x.hardwareId,
-        media_xaddr: x.mediaXaddr,
-        ptz_xaddr: x.ptzXaddr,
-        main_token: x.mainToken,
-        sub_token: x.subToken,
-        snapshot_uri: x.snapshotUri,
-        capabilities_json: JSON.stringify(x.capabilities),
-        clock_offset_ms: x.clockOffsetMs,
-        clock_checked_at: x.clockCheckedAt,
-        now,
-      });
+    const row = {
+      xaddr: x.xaddr,
+      urn: x.urn,
+      manufacturer: x.manufacturer,
+      model: x.model,
+      firmware: x.firmware,
+      serial: x.serial,
+      hardware_id: x.hardwareId,
+      media_xaddr: x.mediaXaddr,
+      ptz_xaddr: x.ptzXaddr,
+      main_token: x.mainToken,
+      sub_token: x.subToken,
+      snapshot_uri: x.snapshotUri,
+      capabilities_json: JSON.stringify(x.capabilities),
+      clock_offset_ms: x.clockOffsetMs,
+      clock_checked_at: x.clockCheckedAt,
+      updated_at: now,
+    };
+    await this.s.db
+      .insertInto('camera_onvif')
+      .values({ camera_id: x.cameraId, ...row, created_at: now })
+      .onConflict((oc) => oc.column('camera_id').doUpdateSet(row))
+      .execute();
   }
 
-  delete(cameraId: string): void {
-    this.db.prepare('DELETE FROM camera_onvif WHERE camera_id = ?').run(cameraId);
+  async delete(cameraId: string): Promise<void> {
+    await this.s.db.deleteFrom('camera_onvif').where('camera_id', '=', cameraId).execute();
   }
 }

@@ -87,7 +87,6 @@ export class OnvifService {
   constructor(private readonly d: OnvifDeps) {
     setDefaultRequestTimeout(d.settings.requestTimeoutMs);
     this.stills = new Stills(d.ffmpegPath, d.liveDir, d.settings.thumbnailTtlMs);
-    for (const r of d.repo.list()) this.records.set(r.cameraId, r);
     d.bus.on('camera.changed', ({ cameraId, removed }) => {
       this.stills.forget(cameraId);
       if (removed) this.records.delete(cameraId);
@@ -103,6 +102,11 @@ export class OnvifService {
         requestTimeoutMs: () => this.d.settings.requestTimeoutMs,
       }),
     });
+  }
+
+  /** The stored ONVIF facts (once, at start). */
+  async load(): Promise<void> {
+    for (const r of await this.d.repo.list()) this.records.set(r.cameraId, r);
   }
 
   private clockWarning(offset: number | null): boolean {
@@ -192,7 +196,7 @@ export class OnvifService {
     const meanwhile = this.addedFrom(input.urn, input.xaddr);
     if (meanwhile) throw conflict(`this camera is already added as "${meanwhile}"`, 'exists', { what: 'camera', name: meanwhile });
     const name = input.name?.trim() || deviceLabel(r.device) || new URL(r.xaddr).hostname;
-    const cam = this.d.cameras.create({
+    const cam = await this.d.cameras.create({
       id: input.id,
       name: wellFormed(name.slice(0, 100)), // a device's own name is not typed by a person: sanitised, not refused
       url: r.main.uri,
@@ -216,7 +220,7 @@ export class OnvifService {
       clockCheckedAt: Date.now(),
     };
     try {
-      this.d.repo.save(rec);
+      await this.d.repo.save(rec);
     } catch (e) {
       await this.d.cameras.remove(cam.id).catch(() => undefined);
       throw e;

@@ -1,26 +1,21 @@
-import type { Db } from './db.ts';
+/**
+ * Cameras added in the console, on the SQL layer (Kysely, docs/cluster.md): table cameras (legacy migration 1 on
+ * SQLite; SQL step 0022). Passwords are sealed with the SecretBox. Async; the cache of cameras is the
+ * CameraService's own map (server/cameras/service.ts), loaded from `list()` at start.
+ */
+import type { Selectable } from 'kysely';
+import type { SqlDb } from './sql/db.ts';
+import type { CamerasTable } from './sql/schema.ts';
 import type { SecretBox } from './secret-box.ts';
 import type { CameraConfig } from '../cameras/types.ts';
 
-interface Row {
-  id: string;
-  name: string;
-  enabled: number;
-  url: string;
-  sub_url: string | null;
-  username: string | null;
-  password_enc: string | null;
-  retention_days: number | null;
-}
-
-/** Cameras added in the console. Passwords are sealed with the SecretBox. */
 export class CameraRepo {
   constructor(
-    private readonly db: Db,
+    private readonly s: SqlDb,
     private readonly box: SecretBox,
   ) {}
 
-  private toCamera(r: Row): CameraConfig {
+  private toCamera(r: Selectable<CamerasTable>): CameraConfig {
     return {
       id: r.id,
       name: r.name,
@@ -36,42 +31,39 @@ export class CameraRepo {
     };
   }
 
-  list(): CameraConfig[] {
-    return (this.db.prepare('SELECT * FROM cameras ORDER BY created_at, id').all() as Row[]).map((r) =>
-      this.toCamera(r),
-    );
+  async list(): Promise<CameraConfig[]> {
+    const rows = await this.s.db.selectFrom('cameras').selectAll().orderBy('created_at').orderBy('id').execute();
+    return rows.map((r) => this.toCamera(r));
   }
 
-  get(id: string): CameraConfig | undefined {
-    const r = this.db.prepare('SELECT * FROM cameras WHERE id = ?').get(id) as Row | undefined;
+  async get(id: string): Promise<CameraConfig | undefined> {
+    const r = await this.s.db.selectFrom('cameras').selectAll().where('id', '=', id).executeTakeFirst();
     return r && this.toCamera(r);
   }
 
-  /** Insert or replace the whole camera. */
-  save(c: CameraConfig): void {
+  /** Insert or replace the whole camera (its ONVIF facts stay: an upsert, not a delete and insert). */
+  async save(c: CameraConfig): Promise<void> {
     const now = Date.now();
     const s = c.source;
-    this.db
-      .prepare(
-        `INSERT INTO cameras (id, name, enabled, url, sub_url, username, password_enc, retention_days, created_at, updated_at)
-         VALUES (@id, @name, @enabled, @url, @sub_url, @username, @password_enc, @retention_days, @now, @now)
-         ON CONFLICT(id) DO UPDATE SET name=@name, enabled=@enabled, url=@url, sub_url=@sub_url,
-           username=@username, password_enc=@password_enc, retention_days=@retention_days, updated_at=@now`,
-      )
-      .run({
-        id: c.id,
-        name: c.name,
-        enabled: c.enabled ? 1 : 0,
-        url: s.url,
-        sub_url: s.subUrl ?? null,
-        username: s.username || null,
-        password_enc: s.password ? this.box.seal(s.password) : null,
-        retention_days: c.retentionDays ?? null,
-        now,
-      });
+    const row = {
+      name: c.name,
+      enabled: c.enabled ? 1 : 0,
+      url: s.url,
+      sub_url: s.subUrl ?? null,
+      username: s.username || null,
+      password_enc: s.password ? this.box.seal(s.password) : null,
+      retention_days: c.retentionDays ?? null,
+      updated_at: now,
+    };
+    await this.s.db
+      .insertInto('cameras')
+      .values({ id: c.id, ...row, created_at: now })
+      .onConflict((oc) => oc.column('id').doUpdateSet(row))
+      .execute();
   }
 
-  delete(id: string): boolean {
-    return this.db.prepare('DELETE FROM cameras WHERE id = ?').run(id).changes > 0;
+  async delete(id: string): Promise<boolean> {
+    const r = await this.s.db.deleteFrom('cameras').where('id', '=', id).executeTakeFirst();
+    return Number(r.numDeletedRows) > 0;
   }
 }

@@ -47,6 +47,8 @@ const COLUMNS = [
 export class SessionRepo {
   /** token hash → session */
   private readonly cache = new Map<string, Live>();
+  /** counts deletions, so a lookup that raced one does not put a deleted session back into the cache */
+  private deletions = 0;
   /** called with a user id whose sessions were all revoked (live streams of that user end) */
   onRevoked: (userId: number) => void = () => {};
 
@@ -96,10 +98,11 @@ export class SessionRepo {
     const h = hashToken(token);
     let c = this.cache.get(h);
     if (!c) {
+      const before = this.deletions;
       const r = await this.select().where('token_hash', '=', h).executeTakeFirst();
       if (!r) return undefined;
       c = live(r);
-      this.cache.set(h, c);
+      if (before === this.deletions) this.cache.set(h, c);
     }
     if (c.expiresAt <= now) return undefined;
     const user = this.users.get(c.userId);
@@ -121,6 +124,7 @@ export class SessionRepo {
 
   async destroy(token: string): Promise<void> {
     const h = hashToken(token);
+    this.deletions++;
     await this.s.db.deleteFrom('sessions').where('token_hash', '=', h).execute();
     this.cache.delete(h);
   }
@@ -128,6 +132,7 @@ export class SessionRepo {
   /** End every session of a user (disabled, role, rights or password changed), but `keepToken`'s. */
   async revokeUser(userId: number, keepToken?: string): Promise<number> {
     const keep = keepToken && hashToken(keepToken);
+    this.deletions++;
     const r = await this.s.db
       .deleteFrom('sessions')
       .where('user_id', '=', userId)
@@ -142,6 +147,7 @@ export class SessionRepo {
   async revoke(id: number): Promise<number | undefined> {
     const r = await this.select().where(this.id, '=', id).executeTakeFirst();
     if (!r) return undefined;
+    this.deletions++;
     await this.s.db.deleteFrom('sessions').where('token_hash', '=', r.token_hash).execute();
     this.cache.delete(r.token_hash);
     this.onRevoked(r.user_id);
@@ -167,6 +173,7 @@ export class SessionRepo {
   }
 
   async purgeExpired(now = Date.now()): Promise<number> {
+    this.deletions++;
     const r = await this.s.db.deleteFrom('sessions').where('expires_at', '<=', now).executeTakeFirst();
     for (const [h, c] of this.cache) if (c.expiresAt <= now) this.cache.delete(h);
     return Number(r.numDeletedRows);

@@ -61,6 +61,13 @@ const toUser = ({ row: r, groups }: Cached): User => ({
   groups: [...groups],
 });
 
+/** The update would leave no enabled admin (checked inside its transaction, so two at once cannot both pass). */
+export class LastAdminError extends Error {
+  constructor() {
+    super('this is the last enabled admin: make another admin first');
+  }
+}
+
 export interface UserPatch {
   role?: Role;
   disabled?: boolean;
@@ -160,7 +167,11 @@ export class UserRepo {
 
   async update(id: number, p: UserPatch): Promise<User | undefined> {
     const groups = p.groups && [...new Set(p.groups)].sort((a, b) => a - b);
+    const demotes = (p.role !== undefined && p.role !== 'admin') || p.disabled === true;
     const row = await writeTransaction(this.s, async (tx) => {
+      // PostgreSQL: lock the enabled admins, so a concurrent demotion of another admin waits for this one
+      if (demotes && this.s.engine === 'postgres') await tx.selectFrom('users').select('id').where('role', '=', 'admin').where('disabled', '=', 0).forUpdate().execute();
+      const was = demotes ? await tx.selectFrom('users').select(['role', 'disabled']).where('id', '=', id).executeTakeFirst() : undefined;
       const r = await tx
         .updateTable('users')
         .set({
@@ -173,6 +184,10 @@ export class UserRepo {
         .where('id', '=', id)
         .returningAll()
         .executeTakeFirst();
+      if (r && was?.role === 'admin' && was.disabled === 0) {
+        const left = await tx.selectFrom('users').select((eb) => eb.fn.countAll<number | string>().as('n')).where('role', '=', 'admin').where('disabled', '=', 0).executeTakeFirstOrThrow();
+        if (Number(left.n) === 0) throw new LastAdminError(); // rolls the update back
+      }
       if (r && groups) {
         await tx.deleteFrom('user_groups').where('user_id', '=', id).execute();
         if (groups.length) await tx.insertInto('user_groups').values(groups.map((g) => ({ user_id: id, group_id: g }))).onConflict((oc) => oc.doNothing()).execute();

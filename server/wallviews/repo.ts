@@ -5,6 +5,7 @@
 import type { Selectable } from 'kysely';
 import type { SqlDb } from '../store/sql/db.ts';
 import type { WallViewsTable } from '../store/sql/schema.ts';
+import { writeTransaction } from '../store/sql/tx.ts';
 
 /** A named wall view (issue K): a layout and its tiles in order (null = an empty tile), one user's, maybe for a display. */
 export interface WallView {
@@ -36,6 +37,13 @@ const toView = (r: Selectable<WallViewsTable>): WallView => ({
   createdAt: r.created_at,
   updatedAt: r.updated_at,
 });
+
+/** The user has `max` views already (checked inside the insert's transaction: two saves at once cannot both pass). */
+export class TooManyViewsError extends Error {
+  constructor(readonly max: number) {
+    super(`at most ${max} wall views per user`);
+  }
+}
 
 export class WallViewRepo {
   constructor(private readonly s: SqlDb) {}
@@ -72,12 +80,21 @@ export class WallViewRepo {
     return r && toView(r);
   }
 
-  async create(userId: number, v: WallViewInput, now = Date.now()): Promise<WallView> {
-    const r = await this.db
-      .insertInto('wall_views')
-      .values({ user_id: userId, name: v.name, display: v.display ?? null, layout: v.layout, tiles_json: JSON.stringify(v.tiles), created_at: now, updated_at: now })
-      .returningAll()
-      .executeTakeFirstOrThrow();
+  /** A new view; with `max`, refused (TooManyViewsError) when the user has that many. */
+  async create(userId: number, v: WallViewInput, now = Date.now(), max = Infinity): Promise<WallView> {
+    const r = await writeTransaction(this.s, async (tx) => {
+      if (max !== Infinity) {
+        // PostgreSQL: the owner's row serialises the saves of one user (SQLite: BEGIN IMMEDIATE does)
+        if (this.s.engine === 'postgres') await tx.selectFrom('users').select('id').where('id', '=', userId).forUpdate().execute();
+        const n = await tx.selectFrom('wall_views').select((eb) => eb.fn.countAll<number | string>().as('n')).where('user_id', '=', userId).executeTakeFirstOrThrow();
+        if (Number(n.n) >= max) throw new TooManyViewsError(max);
+      }
+      return tx
+        .insertInto('wall_views')
+        .values({ user_id: userId, name: v.name, display: v.display ?? null, layout: v.layout, tiles_json: JSON.stringify(v.tiles), created_at: now, updated_at: now })
+        .returningAll()
+        .executeTakeFirstOrThrow();
+    });
     return toView(r);
   }
 

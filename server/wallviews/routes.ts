@@ -14,7 +14,7 @@ import type { User, UserRepo } from '../store/users.ts';
 import { badRequest, conflict, forbidden, notFound } from '../util/errors.ts';
 import { parseBody } from '../http/errors.ts';
 import { intParam } from '../http/routes/patrol.ts';
-import type { WallView, WallViewRepo } from './repo.ts';
+import { TooManyViewsError, type WallView, type WallViewRepo } from './repo.ts';
 import { createSchema, replaceSchema } from '../../shared/wire/requests/wall-views.ts';
 export { VIEW_LAYOUTS } from '../../shared/wire/requests/wall-views.ts';
 import { isUniqueViolation } from '../store/sql/errors.ts';
@@ -52,6 +52,7 @@ export function wallViewsRouter(d: WallViewsDeps): Router {
     if (!v || (v.userId !== me(req).id && me(req).role !== 'admin')) throw notFound('no such wall view');
     return v;
   };
+  const tooMany = () => conflict(`at most ${MAX_VIEWS_PER_USER} wall views per user`, 'too_many_views', { n: MAX_VIEWS_PER_USER });
   const exists = (name: string) => conflict(`a wall view named "${name}" exists`, 'exists', { what: 'wall_view', name });
   const unique = async (userId: number, name: string, id?: number) => {
     const other = await d.views.byName(userId, name);
@@ -94,8 +95,10 @@ export function wallViewsRouter(d: WallViewsDeps): Router {
     }
     checkTiles(body.tiles, owner);
     await unique(owner.id, body.name);
-    if ((await d.views.count(owner.id)) >= MAX_VIEWS_PER_USER) throw conflict(`at most ${MAX_VIEWS_PER_USER} wall views per user`, 'too_many_views', { n: MAX_VIEWS_PER_USER });
-    const v = await named(body.name, d.views.create(owner.id, body));
+    if ((await d.views.count(owner.id)) >= MAX_VIEWS_PER_USER) throw tooMany();
+    const v = await named(body.name, d.views.create(owner.id, body, Date.now(), MAX_VIEWS_PER_USER)).catch((err: unknown) => {
+      throw err instanceof TooManyViewsError ? tooMany() : err; // lost a race with another save of this user
+    });
     res.status(201).location(`/api/wall-views/${v.id}`).json(shown(v, owner));
   });
   r.get('/:id', async (req, res) => {

@@ -8,6 +8,7 @@ import { closeAll, postgresEngine } from '../support/sql-engines.ts';
 import { wallViewSuite } from '../support/sql-suites/wall-views.ts';
 import { cameraGroupSuite } from '../support/sql-suites/camera-groups.ts';
 import { sessionSuite, userSuite } from '../support/sql-suites/users.ts';
+import { cameraSuite } from '../support/sql-suites/cameras.ts';
 
 let cluster: PgCluster;
 beforeAll(async () => {
@@ -23,3 +24,4 @@ describe('wall views', () => wallViewSuite(e));
 describe('camera groups and rights', () => cameraGroupSuite(e));
 describe('users', () => userSuite(e));
 describe('sessions', () => sessionSuite(e));
+describe('cameras and ONVIF facts', () => cameraSuite(e));

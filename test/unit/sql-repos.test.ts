@@ -7,6 +7,7 @@ import { closeAll, sqliteFile, sqliteMemory } from '../support/sql-engines.ts';
 import { wallViewSuite } from '../support/sql-suites/wall-views.ts';
 import { cameraGroupSuite } from '../support/sql-suites/camera-groups.ts';
 import { sessionSuite, userSuite } from '../support/sql-suites/users.ts';
+import { cameraSuite } from '../support/sql-suites/cameras.ts';
 
 afterEach(closeAll);
 
@@ -15,4 +16,5 @@ describe.each([sqliteMemory, sqliteFile])('$name', (e) => {
   describe('camera groups and rights', () => cameraGroupSuite(e));
   describe('users', () => userSuite(e));
   describe('sessions', () => sessionSuite(e));
+  describe('cameras and ONVIF facts', () => cameraSuite(e));
 });

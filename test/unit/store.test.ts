@@ -50,10 +50,10 @@ describe('migrations', () => {
 });
 
 describe('camera repo', () => {
-  it('stores passwords sealed and gives them back', () => {
+  it('stores passwords sealed and gives them back', async () => {
     const db = openDb(':memory:');
-    const repo = new CameraRepo(db, SecretBox.ephemeral());
-    repo.save({
+    const repo = new CameraRepo(sqlOver(db), SecretBox.ephemeral());
+    await repo.save({
       id: 'gate',
       name: 'Gate',
       enabled: true,
@@ -62,9 +62,9 @@ describe('camera repo', () => {
     });
     const raw = db.prepare('SELECT password_enc FROM cameras').get() as { password_enc: string };
     expect(raw.password_enc).not.toContain('hunter2');
-    expect(repo.get('gate')?.source).toMatchObject({ username: 'admin', password: 'hunter2' });
-    expect(repo.delete('gate')).toBe(true);
-    expect(repo.list()).toEqual([]);
+    expect((await repo.get('gate'))?.source).toMatchObject({ username: 'admin', password: 'hunter2' });
+    expect(await repo.delete('gate')).toBe(true);
+    expect(await repo.list()).toEqual([]);
   });
 });
 

@@ -76,16 +76,16 @@ export function camerasRouter(cameras: CameraService, probe?: SourceProber): Rou
   r.get('/:id', (req, res) => {
     res.json(cameras.view(cameras.require(req.params.id)));
   });
-  r.post('/', requireRole('admin'), (req, res) => {
+  r.post('/', requireRole('admin'), async (req, res) => {
     const body = splitCredentials(parseBody(createSchema, req.body));
-    const cam = cameras.create(body);
+    const cam = await cameras.create(body);
     res.status(201).location(`/api/cameras/${cam.id}`).json(cameras.view(cam));
   });
-  r.patch('/:id', requireRole('admin'), (req, res) => {
+  r.patch('/:id', requireRole('admin'), async (req, res) => {
     const id = String(req.params.id);
     cameras.require(id);
     const body = splitCredentials(parseBody(patchSchema, req.body));
-    res.json(cameras.view(cameras.update(id, body)));
+    res.json(cameras.view(await cameras.update(id, body)));
   });
   r.delete('/:id', requireRole('admin'), async (req, res) => {
     await cameras.remove(String(req.params.id));

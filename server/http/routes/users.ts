@@ -9,7 +9,7 @@ import { hashPassword } from '../../auth/password.ts';
 import { passwordProblem } from '../../auth/password-policy.ts';
 import type { CameraGroupRepo } from '../../store/camera-groups.ts';
 import type { SessionRepo } from '../../store/sessions.ts';
-import type { User, UserRepo } from '../../store/users.ts';
+import { LastAdminError, type User, type UserRepo } from '../../store/users.ts';
 import type { UserView } from '../../../shared/wire/users.ts';
 import { AppError, badRequest, conflict, notFound } from '../../util/errors.ts';
 import { createLogger } from '../../util/log.ts';
@@ -85,7 +85,9 @@ export function usersRouter(d: UsersDeps): Router {
     checkRights(d, body.cameras, body.groups);
     const losesAdmin = before.role === 'admin' && !before.disabled && ((body.role !== undefined && body.role !== 'admin') || body.disabled === true);
     if (losesAdmin && d.users.activeAdmins() <= 1) throw conflict('this is the last enabled admin: make another admin first', 'last_admin');
-    const after = (await d.users.update(id, body))!;
+    const after = (await d.users.update(id, body).catch((err: unknown) => {
+      throw err instanceof LastAdminError ? conflict(err.message, 'last_admin') : err; // lost a race with another demotion
+    }))!;
     const cut =
       (body.role !== undefined && body.role !== before.role) ||
       (body.disabled === true && !before.disabled) ||

@@ -155,6 +155,49 @@ export function sqlMigrations(engine: Engine): Record<string, Migration> {
         await db.schema.createIndex('sessions_expiry').ifNotExists().on('sessions').column('expires_at').execute();
       },
     },
+    // 22 (issue J): cameras added in the console and their ONVIF facts (legacy migrations 1 and 4 on SQLite)
+    '0022_cameras_onvif': {
+      async up(db: AnyDb) {
+        await db.schema
+          .createTable('cameras')
+          .ifNotExists()
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('name', 'text', (c) => c.notNull())
+          .addColumn('enabled', 'integer', (c) => c.notNull().defaultTo(1))
+          .addColumn('url', 'text', (c) => c.notNull())
+          .addColumn('sub_url', 'text')
+          .addColumn('username', 'text')
+          .addColumn('password_enc', 'text')
+          .addColumn('retention_days', 'integer')
+          .addColumn('created_at', 'bigint', (c) => c.notNull())
+          .addColumn('updated_at', 'bigint', (c) => c.notNull())
+          .execute();
+        const empty = (c: ColumnDefinitionBuilder) => c.notNull().defaultTo('');
+        await db.schema
+          .createTable('camera_onvif')
+          .ifNotExists()
+          .addColumn('camera_id', 'text', (c) => c.primaryKey().references('cameras.id').onDelete('cascade'))
+          .addColumn('xaddr', 'text', (c) => c.notNull())
+          .addColumn('urn', 'text')
+          .addColumn('manufacturer', 'text', empty)
+          .addColumn('model', 'text', empty)
+          .addColumn('firmware', 'text', empty)
+          .addColumn('serial', 'text', empty)
+          .addColumn('hardware_id', 'text', empty)
+          .addColumn('media_xaddr', 'text')
+          .addColumn('ptz_xaddr', 'text')
+          .addColumn('main_token', 'text')
+          .addColumn('sub_token', 'text')
+          .addColumn('snapshot_uri', 'text')
+          .addColumn('capabilities_json', 'text', (c) => c.notNull().defaultTo('{}'))
+          .addColumn('clock_offset_ms', 'bigint')
+          .addColumn('clock_checked_at', 'bigint')
+          .addColumn('created_at', 'bigint', (c) => c.notNull())
+          .addColumn('updated_at', 'bigint', (c) => c.notNull())
+          .execute();
+        await db.schema.createIndex('camera_onvif_urn').ifNotExists().on('camera_onvif').column('urn').execute();
+      },
+    },
   };
 }
 

@@ -86,6 +86,42 @@ export interface SessionsTable {
   user_agent: string | null;
 }
 
+/** Cameras added in the console (SQL step 0022); the password sealed with the SecretBox. */
+export interface CamerasTable {
+  id: string;
+  name: string;
+  enabled: Generated<number>;
+  url: string;
+  sub_url: string | null;
+  username: string | null;
+  password_enc: string | null;
+  retention_days: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
+/** ONVIF facts of an onboarded camera (SQL step 0022); goes with its camera. */
+export interface CameraOnvifTable {
+  camera_id: string;
+  xaddr: string;
+  urn: string | null;
+  manufacturer: Generated<string>;
+  model: Generated<string>;
+  firmware: Generated<string>;
+  serial: Generated<string>;
+  hardware_id: Generated<string>;
+  media_xaddr: string | null;
+  ptz_xaddr: string | null;
+  main_token: string | null;
+  sub_token: string | null;
+  snapshot_uri: string | null;
+  capabilities_json: Generated<string>;
+  clock_offset_ms: number | null;
+  clock_checked_at: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
 export interface SqlSchema {
   duty_log: DutyLogTable;
   chain_heads: ChainHeadsTable;
@@ -95,6 +131,8 @@ export interface SqlSchema {
   user_groups: UserGroupsTable;
   users: UsersTable;
   sessions: SessionsTable;
+  cameras: CamerasTable;
+  camera_onvif: CameraOnvifTable;
 }
 
 // ---- issue J, the audit trail and the per-camera seal chains (migrations 0016, 0017; audit/chain-store.ts,

@@ -3,7 +3,7 @@ import { expect, test } from 'vitest';
 import { CameraGroupRepo } from '../../../server/store/camera-groups.ts';
 import { SessionRepo } from '../../../server/store/sessions.ts';
 import { isUniqueViolation } from '../../../server/store/sql/errors.ts';
-import { UserRepo } from '../../../server/store/users.ts';
+import { LastAdminError, UserRepo } from '../../../server/store/users.ts';
 import type { TestEngine } from '../sql-engines.ts';
 
 export function userSuite(e: TestEngine): void {
@@ -28,8 +28,10 @@ export function userSuite(e: TestEngine): void {
     expect(users.passwordHash(op.id)).toBe('h3');
     expect(users.get(op.id)?.mustChangePassword).toBe(true);
     expect(users.activeAdmins()).toBe(1);
-    await users.update(admin.id, { disabled: true });
-    expect(users.activeAdmins()).toBe(0);
+    await expect(users.update(admin.id, { disabled: true })).rejects.toThrow(LastAdminError); // the last enabled admin
+    expect(users.get(admin.id)?.disabled).toBe(false);
+    await users.update(op.id, { disabled: true }); // not an admin: no such rule
+    expect(users.activeAdmins()).toBe(1);
     const again = await UserRepo.open(s);
     expect(await again.list()).toEqual(await users.list());
     expect((await users.list()).map((x) => x.username)).toEqual(['Admin', 'op']);
@@ -68,6 +70,22 @@ export function userSuite(e: TestEngine): void {
     const fresh = await UserRepo.open(s);
     expect((await fresh.list()).map((u) => u.username)).toEqual(['值班员', '🚨guard', 'مراقب', 'e\u0301']);
     expect((await fresh.findForLogin('مراقب'))?.user.username).toBe('مراقب');
+  });
+
+  test('the last enabled admin cannot be disabled or demoted, even by two requests at once', async () => {
+    // 5 rounds: without the lock, PostgreSQL lets both pass in about half of them (tried)
+    for (let round = 0; round < 5; round++) {
+      const s = await e.open();
+      const users = await UserRepo.open(s);
+      const a = await users.create('a', 'h', 'admin');
+      const b = await users.create('b', 'h', 'admin');
+      await Promise.all([users.list(), users.list(), users.list()]); // PostgreSQL: both pool connections open, so the updates overlap
+      const results = await Promise.allSettled([users.update(a.id, { disabled: true }), users.update(b.id, { role: 'operator' })]);
+      expect(results.map((r) => r.status).sort()).toEqual(['fulfilled', 'rejected']);
+      expect(results.find((r) => r.status === 'rejected')).toMatchObject({ reason: expect.any(LastAdminError) });
+      expect(users.activeAdmins()).toBe(1);
+      expect((await UserRepo.open(s)).activeAdmins()).toBe(1);
+    }
   });
 
   if (e.name === 'PostgreSQL') {

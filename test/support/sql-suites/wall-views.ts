@@ -1,6 +1,6 @@
 /** WallViewRepo (server/wallviews/repo.ts) on one engine: the same assertions on SQLite and PostgreSQL. */
 import { expect, test } from 'vitest';
-import { WallViewRepo } from '../../../server/wallviews/repo.ts';
+import { TooManyViewsError, WallViewRepo } from '../../../server/wallviews/repo.ts';
 import { isUniqueViolation } from '../../../server/store/sql/errors.ts';
 import type { TestEngine } from '../sql-engines.ts';
 import { seedUser } from './seed.ts';
@@ -49,6 +49,22 @@ export function wallViewSuite(e: TestEngine): void {
     const err = await views.create(u, { name: 'same', layout: 1, tiles: ['b'] }).catch((x: unknown) => x);
     expect(isUniqueViolation(err)).toBe(true);
     expect(await views.count(u)).toBe(1);
+  });
+
+  test('a limit of views per user holds for two saves at once', async () => {
+    // 5 rounds: without the lock, PostgreSQL lets both pass in some of them (tried)
+    for (let round = 0; round < 5; round++) {
+      const s = await e.open();
+      const views = new WallViewRepo(s);
+      const u = await seedUser(s, 'op');
+      for (let i = 0; i < 4; i++) await views.create(u, { name: `v${i}`, layout: 1, tiles: ['a'] }, Date.now(), 5);
+      await Promise.all([views.count(u), views.count(u), views.count(u)]); // PostgreSQL: both pool connections open, so the saves overlap
+      const save = (name: string) => views.create(u, { name, layout: 1, tiles: ['a'] }, Date.now(), 5);
+      const r = await Promise.allSettled([save('x'), save('y')]);
+      expect(r.map((x) => x.status).sort()).toEqual(['fulfilled', 'rejected']);
+      expect(r.find((x) => x.status === 'rejected')).toMatchObject({ reason: expect.any(TooManyViewsError) });
+      expect(await views.count(u)).toBe(5);
+    }
   });
 
   if (e.name === 'PostgreSQL') {

@@ -213,9 +213,17 @@ describe('zh-CN coverage: no untranslated word in the console (issue K)', () => 
       if (await tid('zones-toggle').count()) {
         await tid('zones-toggle').click();
         await collect('camera: zone editor');
+        // saved: the editor's own message
+        await tid('zone-save').click();
+        await tid('zone-saved').waitFor();
+        await collect('camera: zone editor (saved)');
         if (await tid('zone-new').count()) {
           await tid('zone-new').click();
           await collect('camera: zone editor (new zone)');
+          // a zone without its polygon: the server's validation message
+          await tid('zone-save').click();
+          await tid('zone-error').waitFor();
+          await collect('camera: zone editor (server error)');
         }
       }
       await visit('/cameras', 'cameras', 'add-camera');

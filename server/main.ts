@@ -199,6 +199,7 @@ async function main(): Promise<void> {
     analytics: () => analytics.status(),
     storage: () => evidence.retention.status(),
     openAlarms: () => alarms.list('open', undefined, 10_000).length,
+    fpsIn: () => media.ll.inputFps(),
     segmentBytes: (path) => segments.byPath(path)?.bytes,
     mqtt: mqtt && (() => mqtt.status()),
   });

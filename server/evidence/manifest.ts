@@ -4,6 +4,7 @@
  * manifest.sig), so the JSON is never re-serialised for checking.
  */
 import { z } from 'zod';
+import { siteIso } from '../util/site-time.ts';
 
 export const MANIFEST_FORMAT = 'watchpost-evidence/1';
 export const MANIFEST_NAME = 'manifest.json';
@@ -80,14 +81,19 @@ export function parseSignature(text: Buffer): Buffer | undefined {
   return sig.length === 64 ? sig : undefined;
 }
 
-/** The README inside every bundle: what the files are and how to check them. */
+/**
+ * The README inside every bundle, in English and Chinese: what the files are and how to check them. Times are the
+ * site's local time with the UTC offset (the manifest keeps UTC and epoch ms).
+ */
 export function bundleReadme(m: Pick<Manifest, 'exportId' | 'createdAt' | 'software' | 'items'>, fingerprint: string): string {
+  const created = siteIso(Date.parse(m.createdAt));
+  const range = (i: Manifest['items'][number], to: string) => `${siteIso(i.actual.startMs)} ${to} ${siteIso(i.actual.endMs)}`;
   const lines = [
     `Watchpost evidence export ${m.exportId}`,
-    `Created ${m.createdAt} by ${m.software.name} ${m.software.version}.`,
+    `Created ${created} by ${m.software.name} ${m.software.version} (times are the site's, with their offset from UTC).`,
     '',
     'Files:',
-    ...m.items.map((i) => `  ${i.file}  camera "${i.camera.name}" (${i.camera.id}), ${i.actual.start} to ${i.actual.end} UTC`),
+    ...m.items.map((i) => `  ${i.file}  camera "${i.camera.name}" (${i.camera.id}), ${range(i, 'to')}`),
     `  ${MANIFEST_NAME}  what was exported, by whom and why; sha256 of every file and of every source recording segment`,
     `  ${SIGNATURE_NAME}  Ed25519 signature (base64) over the exact bytes of ${MANIFEST_NAME}`,
     `  ${PUBLIC_KEY_NAME}  the public key of the exporting installation`,
@@ -107,9 +113,9 @@ export function bundleReadme(m: Pick<Manifest, 'exportId' | 'createdAt' | 'softw
   const zh = [
     '',
     '———— 中文说明 ————',
-    `Watchpost 证据导出 ${m.exportId}，由 ${m.software.name} ${m.software.version} 于 ${m.createdAt}（UTC）生成。`,
+    `Watchpost 证据导出 ${m.exportId}，由 ${m.software.name} ${m.software.version} 于 ${created} 生成（当地时间，含与 UTC 的时差）。`,
     '文件：',
-    ...m.items.map((i) => `  ${i.file}  摄像机“${i.camera.name}”（${i.camera.id}），${i.actual.start} 至 ${i.actual.end}（UTC）`),
+    ...m.items.map((i) => `  ${i.file}  摄像机“${i.camera.name}”（${i.camera.id}），${range(i, '至')}`),
     `  ${MANIFEST_NAME}  导出内容、导出人和原因；每个文件及每个原始录像片段的 sha256`,
     `  ${SIGNATURE_NAME}  对 ${MANIFEST_NAME} 原始字节的 Ed25519 签名（base64）`,
     `  ${PUBLIC_KEY_NAME}  导出站点的公钥`,

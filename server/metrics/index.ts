@@ -6,6 +6,8 @@
  *
  *  watchpost_camera_up{camera}                  1 online, 0 otherwise
  *  watchpost_camera_restarts_total{camera}      pipeline (re)starts after a failure
+ *  watchpost_camera_fps_in{camera,stream}       frames per second coming in (the last 5 s of the live output;
+ *                                               stream live = what the wall plays, main = the main stream's)
  *  watchpost_segments_written_total{camera}     recording segments indexed
  *  watchpost_recording_bytes_total{camera}      bytes of those segments
  *  watchpost_analysis_fps{camera}               analysed frames per second
@@ -29,6 +31,8 @@ export interface MetricsSources {
   analytics: () => { cameras: { cameraId: string; analysedFps: number; dropped: number }[]; detector?: { runs: number; inferMsAvg: number } };
   storage: () => { freeBytes: number; recordingsBytes: number };
   openAlarms: () => number;
+  /** frames per second coming in per camera stream (the LL-HLS rings) */
+  fpsIn?: () => { cameraId: string; stream: string; fps: number }[];
   segmentBytes: (path: string) => number | undefined;
   /** the MQTT publisher's connection (docs/mqtt.md); absent without a broker */
   mqtt?: () => { connected: boolean; authFailed: boolean; published: number; queued: number };
@@ -56,6 +60,15 @@ export class Metrics {
         safe(() => {
           this.reset();
           for (const c of s.cameras()) this.set({ camera: c.id }, c.status === 'online' ? 1 : 0);
+        });
+      },
+    });
+    new Gauge({
+      name: 'watchpost_camera_fps_in', help: 'Frames per second coming in (last 5 s)', labelNames: ['camera', 'stream'], registers: [r],
+      collect() {
+        safe(() => {
+          this.reset();
+          for (const c of s.fpsIn?.() ?? []) this.set({ camera: c.cameraId, stream: c.stream }, Math.round(c.fps * 100) / 100);
         });
       },
     });

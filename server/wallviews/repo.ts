@@ -6,19 +6,10 @@ import type { Selectable } from 'kysely';
 import type { SqlDb } from '../store/sql/db.ts';
 import type { WallViewsTable } from '../store/sql/schema.ts';
 import { writeTransaction } from '../store/sql/tx.ts';
+import type { WallViewView } from '../../shared/wire/wall-views.ts';
 
-/** A named wall view (issue K): a layout and its tiles in order (null = an empty tile), one user's, maybe for a display. */
-export interface WallView {
-  id: number;
-  userId: number;
-  name: string;
-  /** the display it is meant for ("大屏1"), or null */
-  display: string | null;
-  layout: number;
-  tiles: (string | null)[];
-  createdAt: number;
-  updatedAt: number;
-}
+/** A named wall view (issue K): the wire type, shared with the console. */
+export type WallView = WallViewView;
 
 export interface WallViewInput {
   name: string;

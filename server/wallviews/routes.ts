@@ -15,6 +15,7 @@ import { badRequest, conflict, forbidden, notFound } from '../util/errors.ts';
 import { parseBody } from '../http/errors.ts';
 import { intParam } from '../http/routes/patrol.ts';
 import { TooManyViewsError, type WallView, type WallViewRepo } from './repo.ts';
+import type { WallTreeGroup } from '../../shared/wire/wall-views.ts';
 import { createSchema, replaceSchema } from '../../shared/wire/requests/wall-views.ts';
 export { VIEW_LAYOUTS } from '../../shared/wire/requests/wall-views.ts';
 import { isUniqueViolation } from '../store/sql/errors.ts';
@@ -80,7 +81,7 @@ export function wallViewsRouter(d: WallViewsDeps): Router {
     const ok = visibleTo(me(req));
     const out = d.groups
       .list()
-      .map((g) => ({ id: g.id, name: g.name, members: g.cameras.filter(ok) }))
+      .map((g): WallTreeGroup => ({ id: g.id, name: g.name, members: g.cameras.filter(ok) }))
       .filter((g) => g.members.length > 0);
     res.json(out);
   });

@@ -53,7 +53,7 @@ afterAll(async () => {
 });
 
 describe('verify.html in the bundle', () => {
-  it('verifies the unzipped bundle in a browser, with no server, and fails one flipped byte', async () => {
+  it('verifies the unzipped bundle in a browser, with no server; fails one flipped byte, and an edited manifest on its signature', async () => {
     const dir = join(tmp, 'b');
     const names = readdirSync(dir);
     expect(names).toEqual(expect.arrayContaining(['verify.html', 'README.txt', 'manifest.json', 'manifest.sig', 'public-key.pem', 'demo-1.mp4']));
@@ -75,5 +75,18 @@ describe('verify.html in the bundle', () => {
     await page.locator('[data-testid="verify-files"]').setInputFiles(files);
     await expect.poll(() => verdict.getAttribute('data-ok'), { timeout: 20_000 }).toBe('false');
     expect(await page.locator('tr.bad').textContent()).toContain('demo-1.mp4');
+
+    // the video put back, the manifest edited (a changed reason, still valid JSON): only the signature fails
+    buf[Math.floor(buf.length / 2)]! ^= 0x01;
+    writeFileSync(mp4, buf);
+    const manifestFile = join(dir, 'manifest.json');
+    const manifest = readFileSync(manifestFile, 'utf8');
+    expect(manifest).toContain('verify page test');
+    writeFileSync(manifestFile, manifest.replace('verify page test', 'verify page TEST'));
+    await page.reload();
+    await page.locator('[data-testid="verify-files"]').setInputFiles(files);
+    await expect.poll(() => verdict.getAttribute('data-ok'), { timeout: 20_000 }).toBe('false');
+    expect(await page.locator('tr.bad').count()).toBe(1);
+    expect(await page.locator('tr.bad').textContent()).toContain('Ed25519');
   }, 60_000);
 });

@@ -1,8 +1,8 @@
 /**
  * Issue K in Debian's Chromium against the real server: every word a user reads is translated.
- * With the console in zh-CN, every page of the router (and the main dialogs and forms) is visited and all the
- * visible text is collected — text nodes, placeholder / title / aria-label / alt attributes, button values,
- * select options, the document title — descending into shadow roots. No word of Latin letters may remain except
+ * With the console in zh-CN, every page of the router (and the main dialogs and forms, the wall's keyboard help and
+ * tour status) is visited and all the visible text is collected — text nodes, placeholder / title / aria-label / alt
+ * attributes, button values, select options, the document title — descending into shadow roots. No word of Latin letters may remain except
  * a small allow-list of names that are Latin in a Chinese UI too (protocols, units, the brand, test-data names).
  * The same walk in English finds no CJK character except the language switcher's "中文".
  * Text inside an element marked `data-raw` is recorded machine data shown as it is (the values of an audit entry's
@@ -199,13 +199,31 @@ describe('zh-CN coverage: no untranslated word in the console (issue K)', () => 
       await tid('current-user').waitFor();
 
       await visit('/wall', 'wall', 'wall-grid');
+      // the keyboard help (?), and the tour control's status while it tours (an open alarm holds it: that text)
+      await page.keyboard.press('?');
+      await tid('keyboard-help').waitFor();
+      await collect('wall: keyboard help');
+      await page.keyboard.press('Escape');
+      await tid('tour-toggle').click();
+      await tid('tour-status').waitFor();
+      await collect('wall: touring');
+      await tid('tour-toggle').click();
+      await tid('tour-status').waitFor({ state: 'detached' });
       await visit('/camera/gate', 'camera', 'camera-title');
       if (await tid('zones-toggle').count()) {
         await tid('zones-toggle').click();
         await collect('camera: zone editor');
+        // saved: the editor's own message
+        await tid('zone-save').click();
+        await tid('zone-saved').waitFor();
+        await collect('camera: zone editor (saved)');
         if (await tid('zone-new').count()) {
           await tid('zone-new').click();
           await collect('camera: zone editor (new zone)');
+          // a zone without its polygon: the server's validation message
+          await tid('zone-save').click();
+          await tid('zone-error').waitFor();
+          await collect('camera: zone editor (server error)');
         }
       }
       await visit('/cameras', 'cameras', 'add-camera');

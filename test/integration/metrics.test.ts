@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRtspServer, type RtspServer } from '../support/rtsp.ts';
 import { login, startWatchpost, type Watchpost } from '../support/server.ts';
+import { seedAlarms } from '../support/alarms.ts';
 
 let rtsp: RtspServer;
 let wp: Watchpost;
@@ -36,6 +37,9 @@ describe('GET /metrics', () => {
   });
 
   it('gives a scraper with the token the camera, recording, HTTP, disk and alarm metrics', async () => {
+    // one alarm open, one acknowledged (not resolved: still open), one resolved
+    const now = Date.now();
+    seedAlarms(wp.dataDir, (['open', 'acknowledged', 'resolved'] as const).map((status, i) => ({ cameraId: 'gate', status, startMs: now - 60_000 + i })));
     let text = '';
     const until = Date.now() + 40_000;
     for (;;) {
@@ -43,13 +47,21 @@ describe('GET /metrics', () => {
       expect(r.status).toBe(200);
       expect(r.headers.get('content-type')).toContain('text/plain');
       text = await r.text();
-      if ((metric(text, 'watchpost_segments_written_total{camera="gate"}') ?? 0) >= 2) break;
+      if ((metric(text, 'watchpost_segments_written_total{camera="gate"}') ?? 0) >= 2 && (metric(text, 'watchpost_camera_fps_in{camera="gate",stream="live"}') ?? 0) > 0) break;
       if (Date.now() > until) throw new Error(`no segments counted:\n${text.slice(0, 2000)}`);
       await new Promise((res) => setTimeout(res, 1000));
     }
     expect(metric(text, 'watchpost_camera_up{camera="gate"}')).toBe(1);
     expect(metric(text, 'watchpost_recording_bytes_total{camera="gate"}')).toBeGreaterThan(1000);
-    expect(metric(text, 'watchpost_open_alarms')).toBe(0);
+    expect(metric(text, 'watchpost_open_alarms')).toBe(2);
+    // the test camera sends 10 frames a second
+    const fps = metric(text, 'watchpost_camera_fps_in{camera="gate",stream="live"}')!;
+    expect(fps).toBeGreaterThan(8);
+    expect(fps).toBeLessThan(12);
+    expect(metric(text, 'watchpost_camera_restarts_total{camera="gate"}') ?? 0).toBe(0);
+    expect(text).toMatch(/^# TYPE watchpost_detector_latency_seconds histogram$/m);
+    expect(text).toMatch(/^# TYPE watchpost_analysis_fps gauge$/m);
+    expect(text).toMatch(/^# TYPE watchpost_analysis_dropped_frames gauge$/m);
     expect(metric(text, 'watchpost_disk_free_bytes')).toBeGreaterThan(0);
     expect(text).toMatch(/watchpost_http_request_duration_seconds_bucket\{le="[^"]+",method="GET",route="\/metrics",status="2xx"\}/);
     expect(text).toMatch(/^watchpost_process_cpu_seconds_total /m);

@@ -204,6 +204,25 @@ describe('part ring and playlist', () => {
     expect(writePlaylist(ring)).toContain('PART-HOLD-BACK=1.5');
   });
 
+  it('input frame rate (/metrics fps in): frames over video time of the last 5 s; 0 when the stream stops or ends', () => {
+    let now = 0;
+    const ring = new PartRing({ minSegmentSeconds: 1, partTargetSeconds: 0.2, now: () => now });
+    // fragments of 0.2 s of video, every 0.2 s of wall clock
+    const frag = (samples: number, independent = false) => ({ data: Buffer.alloc(8), startSec: 0, durationSec: 0.2, independent, samples });
+    expect(ring.inputFps()).toBe(0);
+    ring.init({ data: Buffer.alloc(8), timescale: 90000 });
+    for (let i = 0; i < 50; i++, now += 200) ring.fragment(frag(5, i % 5 === 0)); // 25 fps for 10 s
+    expect(ring.inputFps()).toBeCloseTo(25, 5);
+    for (let i = 0; i < 30; i++, now += 200) ring.fragment(frag(2)); // the camera drops to 10 fps
+    expect(ring.inputFps()).toBeCloseTo(10, 5);
+    now += 6000; // nothing for 6 s
+    expect(ring.inputFps()).toBe(0);
+    ring.fragment(frag(2, true));
+    expect(ring.inputFps()).toBeGreaterThan(0);
+    ring.end();
+    expect(ring.inputFps()).toBe(0);
+  });
+
   it('stays bounded: old segments leave the ring, their parts are gone', () => {
     const ring = new PartRing({ minSegmentSeconds: 1, partTargetSeconds: 0.2, maxSegments: 2 });
     feed(ring, gop2);

@@ -8,6 +8,7 @@ import { applySiteTimeZone, siteIso } from '../../server/util/site-time.ts';
 import { dayKey } from '../../server/patrol/compliance.ts';
 import { auditCsvRow, CSV_HEADER } from '../../server/audit/csv.ts';
 import { csvCell, csvLine } from '../../server/util/csv.ts';
+import { bundleReadme } from '../../server/evidence/manifest.ts';
 
 const before = process.env.TZ;
 afterEach(() => {
@@ -55,5 +56,16 @@ describe('site time', () => {
     expect(row).toContain(`,"'=HYPERLINK(""x"")",`);
     expect(csvLine(['a', 1, null, { k: '中文' }])).toBe('a,1,,"{""k"":""中文""}"');
     expect(csvCell('-1')).toBe("'-1");
+  });
+
+  it('the evidence README gives its times in site time, in both languages', () => {
+    applySiteTimeZone('Asia/Shanghai');
+    const item = { file: 'gate.mp4', camera: { id: 'gate', name: '东门' }, actual: { start: new Date(T).toISOString(), end: new Date(T + 8000).toISOString(), startMs: T, endMs: T + 8000 } };
+    const readme = bundleReadme({ exportId: 'exp-1', createdAt: new Date(T + 60_000).toISOString(), software: { name: 'Watchpost', version: '0.1.0' }, items: [item] as never }, 'sha256:00');
+    expect(readme).toContain('Created 2026-12-04T02:31:05.000+08:00');
+    expect(readme).toContain('gate.mp4  camera "东门" (gate), 2026-12-04T02:30:05.000+08:00 to 2026-12-04T02:30:13.000+08:00');
+    expect(readme).toContain('于 2026-12-04T02:31:05.000+08:00 生成');
+    expect(readme).toContain('2026-12-04T02:30:05.000+08:00 至 2026-12-04T02:30:13.000+08:00');
+    expect(readme).not.toMatch(/18:30|Z\b/);
   });
 });

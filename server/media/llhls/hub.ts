@@ -64,6 +64,14 @@ export class LlHub {
     for (const s of ['live', 'main'] as const) this.drop(cameraId, s);
   }
 
+  /** frames per second coming in on every stream that has a ring (metrics) */
+  inputFps(): { cameraId: string; stream: LlStream; fps: number }[] {
+    return [...this.rings].map(([key, r]) => {
+      const [cameraId, stream] = key.split('/') as [string, LlStream];
+      return { cameraId, stream, fps: r.inputFps() };
+    });
+  }
+
   /** bytes held by all rings (metrics, tests) */
   get bytes(): number {
     let n = 0;

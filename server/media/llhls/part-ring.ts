@@ -11,6 +11,9 @@
 import type { Fragment, InitSegment } from './fmp4-boxes.ts';
 import type { Part, RingListener, RingOptions, Segment } from './part-types.ts';
 
+/** how far back the input frame rate looks */
+const FPS_WINDOW_MS = 5000;
+
 export type { Part, RingListener, RingOptions, Segment } from './part-types.ts';
 
 /** PART-TARGET is never raised beyond this, whatever ffmpeg delivers */
@@ -36,6 +39,8 @@ export class PartRing {
   private waiters = new Set<Waiter>();
   private readonly listeners = new Set<RingListener>();
   private readonly now: () => number;
+  /** recent fragments (wall clock, frames, video seconds) for the input frame rate (metrics) */
+  private recent: { at: number; samples: number; durationSec: number }[] = [];
   /** fragments dropped while waiting for an init or a first key frame */
   dropped = 0;
   /** stream stopped: nothing is live until the next init */
@@ -121,6 +126,17 @@ export class PartRing {
   }
 
   /**
+   * Frames per second coming in: the frames of the fragments of the last 5 s over their video duration; 0 when
+   * nothing came for 5 s or the stream ended (the camera's `fps in` on /metrics).
+   */
+  inputFps(): number {
+    const since = this.now() - FPS_WINDOW_MS;
+    const r = this.ended ? [] : this.recent.filter((x) => x.at >= since);
+    const dur = r.reduce((n, x) => n + x.durationSec, 0);
+    return dur > 0 ? r.reduce((n, x) => n + x.samples, 0) / dur : 0;
+  }
+
+  /**
    * The camera stopped (disabled, or restarting with a new config): release every waiter and free the
    * media; the numbering goes on if it starts again.
    */
@@ -136,6 +152,8 @@ export class PartRing {
   fragment(f: Fragment): Part | undefined {
     if (this.ended) return this.drop();
     const at = this.now();
+    this.recent.push({ at, samples: f.samples, durationSec: f.durationSec });
+    while (this.recent.length > 1 && this.recent[0]!.at < at - FPS_WINDOW_MS) this.recent.shift();
     let seg = this.open;
     // 10 % slack: RTSP time stamps jitter, a 1 s GOP must give 1 s segments
     const cut = seg && ((f.independent && seg.durationSec >= this.o.minSegmentSeconds * 0.9) || seg.durationSec >= (this.o.maxSegmentSeconds ?? 10));

@@ -2,29 +2,17 @@
 import { api } from './api';
 import type { Layout } from './prefs';
 import type { WallViewReplaceBody } from '../../../shared/wire/requests/wall-views';
+import type { WallTreeGroup, WallViewView } from '../../../shared/wire/wall-views';
 
-export interface WallView {
-  id: number;
-  userId: number;
-  name: string;
-  display: string | null;
-  layout: Layout;
-  /** camera ids in tile order; null = an empty tile (or a camera no longer visible) */
-  tiles: (string | null)[];
-  createdAt: number;
-  updatedAt: number;
-}
+/** A view as the server sends it (shared/wire/wall-views.ts), with the console's Layout for layout. */
+export type WallView = Omit<WallViewView, 'layout'> & { layout: Layout };
 
 /** Body of POST/PUT /api/wall-views: shared/wire/requests/wall-views.ts (the schema the server validates with), with
  *  the console's Layout for layout. */
 export type WallViewInput = WallViewReplaceBody & { layout: Layout };
 
 /** A camera group as the wall's tree shows it: only the cameras this user may see. */
-export interface TreeGroup {
-  id: number;
-  name: string;
-  members: string[];
-}
+export type TreeGroup = WallTreeGroup;
 
 export function listWallViews(): Promise<WallView[]> {
   return api('GET', '/api/wall-views');

@@ -121,6 +121,10 @@ describe('the MQTT outbox over a broker outage and a killed server', () => {
     await new Promise((r) => setTimeout(r, 3000)); // nothing more comes
     const final = deliveries();
     const rep = checkDeliveries(final);
+    const sizes = (re: RegExp) => sub.messages.filter((m) => re.test(m.topic)).map((m) => m.payload.length);
+    const avg = (n: number[]) => Math.round(n.reduce((x, y) => x + y, 0) / Math.max(1, n.length));
+    figures.alarmEventBytes = avg(sizes(/\/event$/));
+    figures.dutyEntryBytes = avg(sizes(/\/dutylog\/entry$/));
     figures.raw = rep.raw;
     figures.duplicates = rep.duplicates;
     expect(rep).toEqual({ raw: expected, unique: expected, duplicates: 0, gaps: [], outOfOrder: 0, chainOk: true });

@@ -26,7 +26,7 @@ export type { MqttOptions, MqttSources, MqttStatus } from './types.ts';
 const log = createLogger('mqtt');
 
 const AUTH_CODES = new Set([4, 5, 134, 135]);
-/** outbox rows before duty-log entries are left out (alarm events never are): about 100–200 MB of SQLite */
+/** outbox rows before duty-log entries are left out (alarm events never are): ~50–100 MB (~0.5 KB a message) */
 const OUTBOX_CAP = 100_000;
 const AUTH_RETRY_MS = 60_000;
 /** Drawn zones have no event of their own: they are re-read this often. */

@@ -191,7 +191,7 @@ async function main(): Promise<void> {
   addTimelineSources(evidence.timeline, alarms, patrol);
 
   // events over MQTT and Home Assistant discovery (issue J, docs/mqtt.md): only when a broker is configured
-  const mqtt = createMqtt({ cluster: cfg.cluster, version: VERSION, bus, cameras, alarms, zones });
+  const mqtt = createMqtt({ cluster: cfg.cluster, version: VERSION, bus, cameras, alarms, zones, sql, dutyLog: patrol.log });
   const nodes = createNodes(cfg.cluster, () => cameras.list().length);
   const metrics = new Metrics({
     bus,

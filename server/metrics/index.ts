@@ -104,7 +104,7 @@ export class Metrics {
     if (mq) {
       new Gauge({ name: 'watchpost_mqtt_connected', help: 'Connected to the MQTT broker (1) or not (0)', registers: [r], collect() { safe(() => this.set(mq().connected ? 1 : 0)); } });
       new Gauge({ name: 'watchpost_mqtt_auth_failed', help: 'The MQTT broker refused the login (1)', registers: [r], collect() { safe(() => this.set(mq().authFailed ? 1 : 0)); } });
-      new Gauge({ name: 'watchpost_mqtt_queued_events', help: 'Alarm events waiting for the MQTT broker', registers: [r], collect() { safe(() => this.set(mq().queued)); } });
+      new Gauge({ name: 'watchpost_mqtt_queued_events', help: 'Outbox messages (alarm events, duty-log entries) waiting for the MQTT broker PUBACK', registers: [r], collect() { safe(() => this.set(mq().queued)); } });
       new Gauge({ name: 'watchpost_mqtt_messages_published', help: 'MQTT messages published since start', registers: [r], collect() { safe(() => this.set(mq().published)); } });
     }
     this.http = new Histogram({

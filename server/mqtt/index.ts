@@ -9,7 +9,9 @@ import type { CameraService } from '../cameras/service.ts';
 import type { AlarmService } from '../alarms/service.ts';
 import type { ZoneRepo } from '../alarms/repo.ts';
 import type { AlarmView } from '../alarms/types.ts';
-import { MqttPublisher, type MqttSources } from './publisher.ts';
+import type { SqlDb } from '../store/sql/db.ts';
+import { MqttOutbox } from './outbox.ts';
+import { MqttPublisher, type MqttOptions, type MqttSources } from './publisher.ts';
 import type { CameraFacts, ZoneFacts } from './topics.ts';
 
 export { MqttPublisher, type MqttStatus } from './publisher.ts';
@@ -21,6 +23,10 @@ export interface MqttDeps {
   cameras: CameraService;
   alarms: AlarmService;
   zones: ZoneRepo;
+  /** the SQL layer: the outbox lives there (table mqtt_outbox) */
+  sql: SqlDb;
+  /** the server's duty log: its new entries are published too */
+  dutyLog?: MqttOptions['dutyLog'];
 }
 
 /** The publisher for the configured broker, not started yet; undefined when no broker is configured. */
@@ -38,6 +44,8 @@ export function createMqtt(d: MqttDeps): MqttPublisher | undefined {
     heartbeatMs: m.heartbeatSeconds * 1000,
     bus: d.bus,
     sources: sources(d),
+    outbox: new MqttOutbox(d.sql),
+    dutyLog: d.dutyLog,
   });
 }
 

@@ -5,17 +5,19 @@
  *
  * The broker is never in the way of the server: nothing here blocks or throws into the event bus. While the
  * broker is away, retained states are not queued (the newest of each is republished on every (re)connect, so a
- * broker restart loses nothing that matters); alarm events wait in a bounded queue and go out, in order, once
- * connected. One log line per outage, not per message; a refused login is logged once and retried every minute.
+ * broker restart loses nothing that matters); alarm events and duty-log entries are written to the durable
+ * outbox first and go out from there, in seq order, QoS 1, deleted after the PUBACK (sender.ts, outbox.ts).
+ * One log line per outage, not per message; a refused login is logged once and retried every minute.
  */
 import mqtt, { type MqttClient } from 'mqtt';
 import type { AlarmView } from '../alarms/types.ts';
 import { createLogger } from '../util/log.ts';
+import { OutboxSender } from './sender.ts';
 import { MqttState } from './state.ts';
 import { expectedTopics, sweepStale } from './sweep.ts';
 import { clientOptions, type MqttOptions, type MqttStatus } from './types.ts';
 import {
-  OFF, ON, Topics, alarmEventPayload, cameraEntityDiscovery, cameraOnlineDiscovery, cameraStatePayload, nodeDiscovery,
+  OFF, ON, Topics, alarmEventPayload, dutyLogEntryPayload, cameraEntityDiscovery, cameraOnlineDiscovery, cameraStatePayload, nodeDiscovery,
   redactUrl, zoneDiscovery, zoneKindOf, type CameraFacts, type DiscoveryContext, type ZoneFacts,
 } from './topics.ts';
 
@@ -24,7 +26,8 @@ export type { MqttOptions, MqttSources, MqttStatus } from './types.ts';
 const log = createLogger('mqtt');
 
 const AUTH_CODES = new Set([4, 5, 134, 135]);
-const MAX_QUEUED_EVENTS = 1000;
+/** outbox rows before duty-log entries are left out (alarm events never are): ~50–100 MB (~0.5 KB a message) */
+const OUTBOX_CAP = 100_000;
 const AUTH_RETRY_MS = 60_000;
 /** Drawn zones have no event of their own: they are re-read this often. */
 const ZONE_RESYNC_MS = 30_000;
@@ -34,7 +37,7 @@ export class MqttPublisher {
   private readonly ctx: DiscoveryContext;
   private client: MqttClient | undefined;
   private readonly st = new MqttState();
-  private readonly queue: { topic: string; payload: string }[] = [];
+  private readonly sender: OutboxSender;
   private readonly offs: (() => void)[] = [];
   private timer: NodeJS.Timeout | undefined;
   private zoneTimer: NodeJS.Timeout | undefined;
@@ -45,11 +48,11 @@ export class MqttPublisher {
   private downSince: number | null = null;
   private connects = 0;
   private published = 0;
-  private dropped = 0;
 
   constructor(private readonly o: MqttOptions) {
     this.topics = new Topics(o.nodeId, o.discoveryPrefix);
     this.ctx = { topics: this.topics, version: o.version };
+    this.sender = new OutboxSender({ outbox: o.outbox, cap: o.outboxCap ?? OUTBOX_CAP, client: () => (this.connected ? this.client : undefined) });
   }
 
   private get heartbeatMs(): number {
@@ -72,6 +75,7 @@ export class MqttPublisher {
       this.o.bus.on('alarm.raised', (a) => this.onAlarm(a, 'raised')),
       this.o.bus.on('alarm.updated', (a) => this.onAlarm(a, 'updated')),
     );
+    if (this.o.dutyLog) this.offs.push(this.o.dutyLog.onAppend((e) => this.sender.enqueue(this.topics.dutyLogEntry, dutyLogEntryPayload(this.o.nodeId, e), true)));
     this.timer = setInterval(() => this.publishInfo(), this.heartbeatMs);
     this.timer.unref();
     this.zoneTimer = setInterval(() => this.resyncZones(), ZONE_RESYNC_MS);
@@ -79,7 +83,7 @@ export class MqttPublisher {
   }
 
   status(): MqttStatus {
-    return { connected: this.connected, authFailed: this.authFailed, lastError: this.lastError, connects: this.connects, published: this.published, queued: this.queue.length };
+    return { connected: this.connected, authFailed: this.authFailed, lastError: this.lastError, connects: this.connects, published: this.published + this.sender.sent, queued: this.sender.queued };
   }
 
   /** Graceful stop: "offline" on the status topic (the Last Will covers a crash), then disconnect. */
@@ -87,6 +91,7 @@ export class MqttPublisher {
     clearInterval(this.timer);
     clearInterval(this.zoneTimer);
     for (const off of this.offs.splice(0)) off();
+    await this.sender.drain(); // what was queued is in the outbox; what is in flight acknowledged if it can be
     const c = this.client;
     if (!c) return;
     if (this.connected) {
@@ -113,6 +118,7 @@ export class MqttPublisher {
     const downMs = this.downSince === null ? 0 : Date.now() - this.downSince;
     this.downSince = null;
     const n = this.republishAll();
+    this.sender.pump(); // the outbox after the retained states, in seq order (mqtt.js resent its own unacked first)
     if (this.connects === 1 && this.client) void this.sweep(this.client);
     log.info(this.connects === 1 ? 'MQTT connected' : 'MQTT connected again', { url: redactUrl(this.o.url), retained: n, downSeconds: Math.round(downMs / 1000) });
   }
@@ -138,7 +144,7 @@ export class MqttPublisher {
       return;
     }
     if (!this.outageLogged) {
-      log.warn('MQTT broker unreachable; retrying, alarm events are queued meanwhile', { url: redactUrl(this.o.url), reason: err.message });
+      log.warn('MQTT broker unreachable; retrying, alarm events are kept in the outbox meanwhile', { url: redactUrl(this.o.url), reason: err.message });
       this.outageLogged = true;
     }
   }
@@ -148,7 +154,7 @@ export class MqttPublisher {
     this.connected = false;
     this.downSince = Date.now();
     if (!this.outageLogged) {
-      log.warn('MQTT connection lost; reconnecting, alarm events are queued meanwhile', { url: redactUrl(this.o.url) });
+      log.warn('MQTT connection lost; reconnecting, alarm events are kept in the outbox meanwhile', { url: redactUrl(this.o.url) });
       this.outageLogged = true;
     }
   }
@@ -175,7 +181,7 @@ export class MqttPublisher {
     if (this.o.discovery) this.pub(topic, JSON.stringify(body), true);
   }
 
-  /** Everything retained, as it is now, and the queued events after it. Returns the retained messages sent. */
+  /** Everything retained, as it is now (the outbox goes after it). Returns the retained messages sent. */
   private republishAll(): number {
     const before = this.published;
     this.st.load(this.o.sources);
@@ -184,16 +190,7 @@ export class MqttPublisher {
     for (const c of this.o.sources.cameras()) this.publishCameraAll(c);
     for (const z of this.st.zoneList()) this.publishZone(z);
     this.publishInfo();
-    const retained = this.published - before;
-    while (this.queue.length && this.connected) {
-      const e = this.queue.shift()!;
-      this.pub(e.topic, e.payload, false);
-    }
-    if (this.dropped) {
-      log.warn('MQTT: alarm events were dropped during the outage (queue full)', { dropped: this.dropped, kept: MAX_QUEUED_EVENTS });
-      this.dropped = 0;
-    }
-    return retained;
+    return this.published - before;
   }
 
   private publishCameraAll(c: CameraFacts): void {
@@ -251,15 +248,8 @@ export class MqttPublisher {
     const isNew = this.st.learnZone(z);
     const wasOn = this.st.zoneOn(a.cameraId, a.zone);
     const event = this.st.alarm(a, kind);
-    const payload = alarmEventPayload(this.o.nodeId, event, a);
-    const topic = this.topics.alarmEvent(a.cameraId, a.zone);
-    if (!this.pub(topic, payload, false)) {
-      if (this.queue.length >= MAX_QUEUED_EVENTS) {
-        this.queue.shift();
-        this.dropped++;
-      }
-      this.queue.push({ topic, payload });
-    }
+    // to the outbox first, then out in seq order; never dropped (sender.ts)
+    this.sender.enqueue(this.topics.alarmEvent(a.cameraId, a.zone), alarmEventPayload(this.o.nodeId, event, a));
     if (isNew) this.publishZone(z);
     else if (wasOn !== this.st.zoneOn(a.cameraId, a.zone)) this.pub(this.topics.zoneState(a.cameraId, a.zone), wasOn ? OFF : ON, true);
     if (kind === 'raised' && this.o.snapshots) {

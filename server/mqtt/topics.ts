@@ -14,6 +14,7 @@
 import { createHash } from 'node:crypto';
 import type { CameraStatus } from '../cameras/types.ts';
 import type { AlarmKind, AlarmView } from '../alarms/types.ts';
+import type { LogEntry } from '../dutylog/chain.ts';
 
 export interface CameraFacts {
   id: string;
@@ -79,6 +80,10 @@ export class Topics {
   alarmEvent(cameraId: string, zone: string): string {
     return `${this.base}/alarm/${cameraId}/${zoneKey(zone)}/event`;
   }
+  /** each new duty-log entry, QoS 1 through the outbox (not retained) */
+  get dutyLogEntry(): string {
+    return `${this.base}/dutylog/entry`;
+  }
   private discovery(component: 'binary_sensor' | 'camera', object: string): string {
     return `${this.discoveryPrefix}/${component}/watchpost-${this.node}/${object}/config`;
   }
@@ -103,6 +108,11 @@ export function cameraStatePayload(c: CameraFacts): string {
 
 export function alarmEventPayload(node: string, event: 'raised' | 'updated' | 'ended', alarm: AlarmView): string {
   return JSON.stringify({ event, node, alarm });
+}
+
+/** A duty-log entry as stored and hashed (seq, ts, …, prevHash, hash), so a central can verify the chain. */
+export function dutyLogEntryPayload(node: string, entry: LogEntry): string {
+  return JSON.stringify({ node, entry });
 }
 
 export interface DiscoveryContext {

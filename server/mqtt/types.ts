@@ -2,6 +2,8 @@
 import type { IClientOptions } from 'mqtt';
 import type { EventBus } from '../events/bus.ts';
 import type { AlarmView } from '../alarms/types.ts';
+import type { LogEntry } from '../dutylog/chain.ts';
+import type { MqttOutbox } from './outbox.ts';
 import type { CameraFacts, ZoneFacts } from './topics.ts';
 
 /** What the publisher reads from the rest of the server. */
@@ -30,6 +32,12 @@ export interface MqttOptions {
   /** heartbeat interval (default 4 s: cluster.mqtt.heartbeatSeconds) */
   heartbeatMs?: number;
   reconnectMs?: number;
+  /** alarm events and duty-log entries go through it (outbox.ts, sender.ts) */
+  outbox: MqttOutbox;
+  /** rows the outbox may hold before duty-log entries are left out (default 100 000; alarm events never are) */
+  outboxCap?: number;
+  /** the server's duty log: each new entry is published (watchpost/<node>/dutylog/entry) */
+  dutyLog?: { onAppend(fn: (e: LogEntry) => void): () => void };
 }
 
 export interface MqttStatus {
@@ -40,7 +48,7 @@ export interface MqttStatus {
   /** successful connections since start */
   connects: number;
   published: number;
-  /** alarm events waiting for the broker */
+  /** outbox rows (alarm events, duty-log entries) waiting for the broker's PUBACK */
   queued: number;
 }
 

@@ -9,10 +9,11 @@
  * created `ifNotExists`, so the step is a no-op there and builds the same table on PostgreSQL.
  * Never edit a released step: append a new one.
  */
-import { Migrator, sql, type ColumnDefinitionBuilder, type Kysely, type Migration } from 'kysely';
+import { Migrator, sql, type ColumnDefinitionBuilder, type Migration } from 'kysely';
 import { GENESIS_HASH } from '../../dutylog/chain.ts';
 import { appendOnly, type AnyDb } from './append-only.ts';
 import { chainMigrations } from './migrations-chains.ts';
+import { outboxMigrations } from './migrations-outbox.ts';
 import type { Engine, SqlDb } from './db.ts';
 
 export function sqlMigrations(engine: Engine): Record<string, Migration> {
@@ -198,6 +199,8 @@ export function sqlMigrations(engine: Engine): Record<string, Migration> {
         await db.schema.createIndex('camera_onvif_urn').ifNotExists().on('camera_onvif').column('urn').execute();
       },
     },
+    // 40 (issue J): the MQTT outbox (migrations-outbox.ts)
+    ...outboxMigrations(engine),
   };
 }
 
@@ -206,7 +209,16 @@ export function sqlMigrations(engine: Engine): Record<string, Migration> {
  * advisory lock). SQLite: one process at a time (the server opens the file once; tests migrate before they fork).
  */
 export async function migrateSql(s: SqlDb): Promise<string[]> {
-  const migrator = new Migrator({ db: s.db, provider: { getMigrations: () => Promise.resolve(sqlMigrations(s.engine)) } });
+  const migrator = new Migrator({
+    db: s.db,
+    provider: { getMigrations: () => Promise.resolve(sqlMigrations(s.engine)) },
+    // Steps are numbered by issue slice, not by merge date: 0040 (the MQTT outbox) landed while 0022–0030 were
+    // still being written on another branch. Kysely by default refuses to run a step whose name sorts before one
+    // already applied ("corrupted migrations"), so a database that has 0040 would refuse to start once 0022
+    // arrives. The steps are independent (each creates its own tables, ifNotExists), so the late ones may run
+    // after: pending steps still run in name order.
+    allowUnorderedMigrations: true,
+  });
   const { error, results } = await migrator.migrateToLatest();
   const failed = results?.find((r) => r.status === 'Error');
   if (error) {

@@ -196,3 +196,19 @@ export interface SqlSchema {
   segments: SegmentsTable;
   segment_tombstones: SegmentTombstonesTable;
 }
+
+// ---- issue J, the MQTT outbox (SQL step 0040; server/mqtt/outbox.ts). Its own block, SqlSchema merged below.
+
+/** One message waiting for the broker's PUBACK: an alarm event or a duty-log entry, in seq order. */
+export interface MqttOutboxTable {
+  seq: Generated<number>;
+  topic: string;
+  /** a JSON object; published with `"seq":<seq>` added as its first member */
+  payload: string;
+  qos: Generated<number>;
+  created_ms: number;
+}
+
+export interface SqlSchema {
+  mqtt_outbox: MqttOutboxTable;
+}

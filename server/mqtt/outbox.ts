@@ -1,0 +1,57 @@
+/**
+ * The MQTT outbox (issue J, docs/mqtt.md "Outbox"): table mqtt_outbox (SQL step 0040), async on Kysely, the same
+ * code on the embedded SQLite and on PostgreSQL. A message is a row first; the sender (sender.ts) publishes the
+ * rows in seq order and deletes one only after the broker's PUBACK, so a broker outage, a cut link or a killed
+ * process loses nothing. `seq` is the database's (never reused); the published payload carries it (withSeq).
+ */
+import type { SqlDb } from '../store/sql/db.ts';
+
+export interface OutboxRow {
+  seq: number;
+  topic: string;
+  /** a JSON object, without its seq (withSeq adds it when published) */
+  payload: string;
+  qos: 0 | 1 | 2;
+  createdMs: number;
+}
+
+/** `{"a":1}` → `{"seq":7,"a":1}`: the outbox seq as the payload's first member. */
+export function withSeq(payload: string, seq: number): string {
+  const body = payload.trim();
+  if (!body.startsWith('{')) throw new Error('outbox payloads are JSON objects');
+  const rest = body.slice(1).trimStart();
+  return rest.startsWith('}') ? `{"seq":${seq}}` : `{"seq":${seq},${rest}`;
+}
+
+const qosOf = (n: number): 0 | 1 | 2 => (n === 0 || n === 2 ? n : 1);
+
+export class MqttOutbox {
+  constructor(private readonly s: SqlDb) {}
+
+  /** Store one message; its seq. The payload must be a JSON object (it gets "seq" when published). */
+  async add(topic: string, payload: string, qos: 0 | 1 | 2 = 1, now = Date.now()): Promise<number> {
+    if (!payload.trim().startsWith('{')) throw new Error('outbox payloads are JSON objects');
+    const r = await this.s.db
+      .insertInto('mqtt_outbox')
+      .values({ topic, payload, qos, created_ms: now })
+      .returning('seq')
+      .executeTakeFirstOrThrow();
+    return Number(r.seq);
+  }
+
+  /** The oldest `limit` rows with a seq above `afterSeq`, in seq order. */
+  async after(afterSeq: number, limit: number): Promise<OutboxRow[]> {
+    const rows = await this.s.db.selectFrom('mqtt_outbox').selectAll().where('seq', '>', afterSeq).orderBy('seq').limit(limit).execute();
+    return rows.map((r) => ({ seq: Number(r.seq), topic: r.topic, payload: r.payload, qos: qosOf(Number(r.qos)), createdMs: Number(r.created_ms) }));
+  }
+
+  /** The broker has it (PUBACK): the row goes. */
+  async delete(seq: number): Promise<void> {
+    await this.s.db.deleteFrom('mqtt_outbox').where('seq', '=', seq).execute();
+  }
+
+  async count(): Promise<number> {
+    const r = await this.s.db.selectFrom('mqtt_outbox').select((eb) => eb.fn.countAll<number | string>().as('n')).executeTakeFirstOrThrow();
+    return Number(r.n);
+  }
+}

@@ -215,7 +215,7 @@ async function main(): Promise<void> {
   const app = createApp({
     version: VERSION,
     cameras,
-    nodes: () => nodes.list(), // itself, then the nodes seen on the MQTT broker (server/cluster/)
+    nodes, // itself, then the nodes seen on the MQTT broker (server/cluster/)
     bus,
     users,
     sessions,

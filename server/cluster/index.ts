@@ -2,7 +2,7 @@
  * The cluster start step (issue J, docs/cluster.md): the list GET /api/nodes answers — this node, then the other
  * nodes seen on the shared MQTT broker (registry.ts) when `cluster.mqtt` is set.
  */
-import type { NodeView } from '../../shared/wire/nodes.ts';
+import type { NodeCameraView, NodeView } from '../../shared/wire/nodes.ts';
 import type { ClusterConfig } from '../config/schema.ts';
 import { NodeRegistry } from './registry.ts';
 
@@ -10,6 +10,10 @@ export { NodeRegistry } from './registry.ts';
 
 export interface Nodes {
   list(): NodeView[];
+  /** this node's id */
+  self: string;
+  /** another node's cameras as it published them (undefined: not heard of, or no broker) */
+  remoteCameras(node: string): NodeCameraView[] | undefined;
   start(): void;
   stop(): Promise<void>;
 }
@@ -21,6 +25,8 @@ export function createNodes(cluster: ClusterConfig, cameras: () => number): Node
   const self = (): NodeView => ({ id: cluster.nodeId, role: cluster.role, status: 'online', lastSeen: Date.now(), cameras: cameras() });
   return {
     list: () => [self(), ...(registry?.list() ?? [])],
+    self: cluster.nodeId,
+    remoteCameras: (node) => registry?.cameras(node),
     start: () => registry?.start(),
     stop: async () => registry?.stop(),
   };

@@ -3,10 +3,10 @@
  * `watchpost/<node>/status` and `watchpost/<node>/info` (docs/mqtt.md), asked with a time. A node is offline when
  * its status says so (a clean stop, or the Last Will the broker sends when the node's connection dies) or when no
  * heartbeat came for 3 of its heartbeat intervals (a broker that missed the link cut, a node that hangs).
- * (Its cameras shown as `recorder down` on every console, and taking them over, come with the shared camera table:
- * docs/cluster.md.)
+ * Its cameras (their retained state topics) are then offline with the reason `recorder down`, whatever their own
+ * last state said. (Taking them over on a standby comes with the shared camera table: docs/cluster.md.)
  */
-import type { NodeRole, NodeView } from '../../shared/wire/nodes.ts';
+import { RECORDER_DOWN, type NodeCameraView, type NodeRole, type NodeView } from '../../shared/wire/nodes.ts';
 
 /** A node missing this many heartbeats in a row is offline. */
 export const MISSED_HEARTBEATS = 3;
@@ -33,6 +33,30 @@ interface Entry {
   heartbeatMs: number;
   /** what its status topic said last (undefined: nothing yet) */
   status?: 'online' | 'offline';
+  /** when it was last seen going offline (a status "offline", or its heartbeats stopping) */
+}
+
+const CAMERA_ID_RE = /^[a-z0-9][a-z0-9_-]{0,62}$/;
+
+/** A retained camera state payload (docs/mqtt.md), checked; null for anything else. */
+export function parseCameraState(id: string, payload: string): NodeCameraView | null {
+  if (!CAMERA_ID_RE.test(id)) return null;
+  let v: unknown;
+  try {
+    v = JSON.parse(payload);
+  } catch {
+    return null;
+  }
+  if (!v || typeof v !== 'object') return null;
+  const o = v as Record<string, unknown>;
+  if (o.id !== id || typeof o.name !== 'string' || typeof o.status !== 'string' || o.status.length > 20) return null;
+  return {
+    id,
+    name: o.name.slice(0, 200),
+    status: o.status,
+    reason: typeof o.reason === 'string' ? o.reason.slice(0, 100) : null,
+    since: typeof o.since === 'number' && Number.isFinite(o.since) ? o.since : null,
+  };
 }
 
 const ROLES: readonly string[] = ['standalone', 'recorder', 'central'];
@@ -58,6 +82,7 @@ export function parseInfo(payload: string): NodeInfo | null {
 
 export class NodeTable {
   private readonly nodes = new Map<string, Entry>();
+  private readonly cams = new Map<string, Map<string, NodeCameraView>>();
 
   constructor(private readonly self: string) {}
 
@@ -96,6 +121,31 @@ export class NodeTable {
   /** A node's retained topics were cleared (it was removed from the installation). */
   forget(node: string): void {
     this.nodes.delete(node);
+    this.cams.delete(node);
+  }
+
+  /** A camera's retained state topic: its state, or '' when the camera was removed. */
+  camera(node: string, id: string, payload: string): void {
+    if (node === this.self || !NODE_RE.test(node)) return;
+    if (payload === '') {
+      this.cams.get(node)?.delete(id);
+      return;
+    }
+    const c = parseCameraState(id, payload);
+    if (!c) return;
+    let m = this.cams.get(node);
+    if (!m) this.cams.set(node, (m = new Map()));
+    m.set(id, c);
+  }
+
+  /** The cameras another node published, by id; offline `recorder down` while the node is; undefined: no such node. */
+  cameras(node: string, now: number): NodeCameraView[] | undefined {
+    const e = this.nodes.get(node);
+    if (!e) return undefined;
+    const up = this.isOnline(node, now);
+    return [...(this.cams.get(node)?.values() ?? [])]
+      .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+      .map((c) => (up ? c : { ...c, status: 'offline', reason: RECORDER_DOWN, since: e.lastSeen || null }));
   }
 
   isOnline(node: string, now: number): boolean {

@@ -5,7 +5,7 @@
  * means no news (every node it knew turns offline after its missed heartbeats), nothing throws.
  */
 import mqtt, { type MqttClient } from 'mqtt';
-import type { NodeView } from '../../shared/wire/nodes.ts';
+import type { NodeCameraView, NodeView } from '../../shared/wire/nodes.ts';
 import { createLogger } from '../util/log.ts';
 import { clientOptions } from '../mqtt/types.ts';
 import { redactUrl } from '../mqtt/topics.ts';
@@ -14,6 +14,7 @@ import { NodeTable, parseInfo } from './node-table.ts';
 const log = createLogger('cluster');
 
 const TOPIC_RE = /^watchpost\/([^/]+)\/(status|info)$/;
+const CAMERA_RE = /^watchpost\/([^/]+)\/camera\/([^/]+)\/state$/;
 
 export interface NodeRegistryOptions {
   url: string;
@@ -39,7 +40,7 @@ export class NodeRegistry {
     const c = mqtt.connect({ ...opts, clientId: `watchpost-${this.o.nodeId}-nodes` });
     this.client = c;
     c.on('connect', () => {
-      c.subscribe(['watchpost/+/status', 'watchpost/+/info'], { qos: 1 }, (err) => {
+      c.subscribe(['watchpost/+/status', 'watchpost/+/info', 'watchpost/+/camera/+/state'], { qos: 1 }, (err) => {
         if (err) log.warn('could not subscribe to the other nodes', { url: redactUrl(this.o.url), reason: err.message });
       });
     });
@@ -48,6 +49,8 @@ export class NodeRegistry {
   }
 
   private onMessage(topic: string, payload: string, retained: boolean): void {
+    const cam = CAMERA_RE.exec(topic);
+    if (cam) return this.table.camera(cam[1]!, cam[2]!, payload);
     const m = TOPIC_RE.exec(topic);
     if (!m) return;
     const node = m[1]!;
@@ -64,6 +67,11 @@ export class NodeRegistry {
     const wasOnline = this.table.isOnline(node, now);
     this.table.info(info, retained, now);
     if (!wasOnline && this.table.isOnline(node, now)) log.info('node online', { node, role: info.role, cameras: info.cameras });
+  }
+
+  /** Another node's cameras (offline `recorder down` while it is); undefined for a node not heard of. */
+  cameras(node: string): NodeCameraView[] | undefined {
+    return this.table.cameras(node, this.now());
   }
 
   /** The other nodes, by id (this node is not among them). */

@@ -41,10 +41,9 @@ import { cameraGuard } from '../access/guard.ts';
 import { listRoutes } from './route-list.ts';
 import { openApiDocument } from './openapi.ts';
 import { equipmentRouter } from './routes/equipment.ts';
-import { nodesRouter } from './routes/nodes.ts';
+import { nodesRouter, type NodesView } from './routes/nodes.ts';
 import { wallViewsRouter } from '../wallviews/routes.ts';
 import { WallViewRepo } from '../wallviews/repo.ts';
-import type { NodeView } from '../../shared/wire/nodes.ts';
 import { metricsAccess, type Metrics } from '../metrics/index.ts';
 import type { Patrol } from '../patrol/index.ts';
 import type { Db } from '../store/db.ts';
@@ -54,8 +53,8 @@ import type { Integrity } from '../integrity/index.ts';
 export interface AppDeps {
   version: string;
   cameras: CameraService;
-  /** GET /api/nodes (issue J): the nodes of the installation and their state */
-  nodes: () => NodeView[];
+  /** GET /api/nodes (issue J): the nodes of the installation, their state and cameras */
+  nodes: NodesView;
   bus: EventBus;
   users: UserRepo;
   sessions: SessionRepo;
@@ -165,7 +164,7 @@ export function createApp(d: AppDeps): Express {
     app.use('/api/analytics', analyticsRouter(a.analytics));
   }
   app.use('/api/cameras', json, camerasRouter(d.cameras, d.probeCamera));
-  app.use('/api/nodes', nodesRouter(d.nodes));
+  app.use('/api/nodes', nodesRouter(d.nodes, d.cameras, d.rights));
   app.use('/api/events', eventsRouter(d.cameras, d.bus, (u, id) => d.rights.canSee(u, id)));
   app.use('/api/sessions', sessionsRouter(d.sessions));
   app.use(

@@ -42,6 +42,7 @@ const BOSS = 'supervisor, admin';
 export const API_DOCS: Record<string, Doc> = {
   'GET /api/health': d('system', 'Liveness and camera counts', undefined, 'public'),
   'GET /api/nodes': d('system', 'The nodes of the installation: [{id, role, status: online|offline, lastSeen (ms), cameras (how many it holds)}]; one box: itself'),
+  'GET /api/nodes/:id/cameras': d('system', "A node's cameras [{id, name, status, reason, since}]: this node's (those the user may see), or another node's as it last published them on MQTT, offline 'recorder down' while that node is (users who may see every camera; others 403; an unknown node 404)"),
   'GET /metrics': d('system', 'Prometheus metrics (metrics.token bearer, or an admin/supervisor who sees every camera)'),
   'GET /api/meta/routes': d('system', 'The route table', undefined, ADMIN),
   'POST /api/session': d('session', 'Log in (sets the session cookie)', session.loginSchema, 'public'),

@@ -15,3 +15,20 @@ export interface NodeView {
   /** how many cameras this node holds */
   cameras: number;
 }
+
+/**
+ * A camera of a node as GET /api/nodes/:id/cameras gives it: for another node, its state as that node last
+ * published it on MQTT — and `offline` with the reason `recorder down` while the node itself is offline.
+ */
+export interface NodeCameraView {
+  id: string;
+  name: string;
+  /** starting | online | offline | disabled */
+  status: string;
+  /** the offline reason (`recorder down` when its node is offline), else null */
+  reason: string | null;
+  /** ms since the epoch of the state's start, or null */
+  since: number | null;
+}
+
+export const RECORDER_DOWN = 'recorder down';

@@ -3,7 +3,8 @@
  * GET /api/nodes from its heartbeats; a node killed with SIGKILL (no clean stop: the broker sends its Last Will) is
  * offline on the other within 15 s, a clean stop at once, a node that is back is online again; a node that stops
  * heartbeating without its link dropping is offline after 3 missed heartbeats; whatever else lands on the topics
- * (bad JSON, a forged node name, another node's name in the payload) lists nothing.
+ * (bad JSON, a forged node name, another node's name in the payload) lists nothing. A node's cameras are listed
+ * as it published them, and `offline` / `recorder down` while it is down.
  */
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
@@ -14,6 +15,7 @@ import { REPO_ROOT, login, startWatchpost, type Watchpost } from '../support/ser
 import { apiClient } from '../support/api.ts';
 
 type Node = { id: string; role: string; status: string; lastSeen: number; cameras: number };
+type Cam = { id: string; name: string; status: string; reason: string | null; since: number | null };
 
 let broker: Broker;
 let a: Watchpost;
@@ -76,11 +78,30 @@ describe('nodes on a shared MQTT broker', () => {
     expect(Date.now() - list[1]!.lastSeen).toBeLessThan(15_000);
   });
 
+  it("another node's cameras as it published them; an unknown node 404; a user restricted to some cameras 403", async () => {
+    const cams = await until('site-b cameras', async () => {
+      const r = await callA('GET', '/api/nodes/site-b/cameras', { cookie: cookieA });
+      return r.status === 200 && (r.body as Cam[]).length === 2 ? (r.body as Cam[]) : undefined;
+    }, 20_000);
+    expect(cams.map((c) => [c.id, c.name])).toEqual([['cam0', '门 0'], ['cam1', '门 1']]);
+    expect(cams.every((c) => c.status !== 'offline' && c.reason === null)).toBe(true);
+    expect((await callA('GET', '/api/nodes/site-a/cameras', { cookie: cookieA })).body).toEqual([]); // itself: its own (none)
+    expect((await callA('GET', '/api/nodes/site-x/cameras', { cookie: cookieA })).status).toBe(404);
+    const u = await callA('POST', '/api/users', { cookie: cookieA, json: { username: 'op-r', password: 'op-r-password-2026', role: 'operator', cameras: [] } });
+    expect(u.status, JSON.stringify(u.body)).toBe(201);
+    const restricted = await login(a.url, 'op-r', 'op-r-password-2026');
+    const r = await callA('GET', '/api/nodes/site-b/cameras', { cookie: restricted });
+    expect([r.status, r.body.error?.code, r.body.error?.params?.what]).toEqual([403, 'forbidden', 'remote_cameras']);
+  });
+
   it('a node killed with SIGKILL is offline on the other within 15 s; back online when it restarts', async () => {
     const t0 = Date.now();
     killHard(b);
     await until('site-b offline', async () => (await statusOf('site-b')) === 'offline', 15_000);
     figures.killToOffline = Date.now() - t0;
+    // its cameras: offline, recorder down (their own last state said otherwise)
+    const cams = (await callA('GET', '/api/nodes/site-b/cameras', { cookie: cookieA })).body as Cam[];
+    expect(cams.map((c) => `${c.id} ${c.status} ${c.reason}`)).toEqual(['cam0 offline recorder down', 'cam1 offline recorder down']);
     const t1 = Date.now();
     await b.restart();
     await until('site-b online again', async () => (await statusOf('site-b')) === 'online', 15_000);

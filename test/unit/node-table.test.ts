@@ -49,6 +49,27 @@ describe('NodeTable', () => {
     expect(t.list(91_000)).toEqual([]);
   });
 
+  it("another node's cameras: their published state while it is up, offline 'recorder down' while it is down; junk ignored", () => {
+    const t = new NodeTable('me');
+    const state = (id: string, status: string, extra: Record<string, unknown> = {}) => JSON.stringify({ id, name: `门 ${id}`, status, reason: null, since: 5, state: 'ON', ...extra });
+    t.camera('b', 'c1', state('c1', 'online'));
+    expect(t.cameras('b', 0)).toBeUndefined(); // cameras, but no node yet
+    t.info(info('b', 1000), false, 1000);
+    t.camera('b', 'c2', state('c2', 'offline', { reason: 'unreachable' }));
+    t.camera('b', 'c3', state('c9', 'online')); // names another camera
+    t.camera('b', 'Bad Id', state('Bad Id', 'online'));
+    t.camera('b', 'c4', '{nope');
+    expect(t.cameras('b', 1000)).toEqual([
+      { id: 'c1', name: '门 c1', status: 'online', reason: null, since: 5 },
+      { id: 'c2', name: '门 c2', status: 'offline', reason: 'unreachable', since: 5 },
+    ]);
+    t.status('b', 'offline', 2000);
+    expect(t.cameras('b', 2000)!.map((c) => `${c.id} ${c.status} ${c.reason} ${c.since}`)).toEqual(['c1 offline recorder down 1000', 'c2 offline recorder down 1000']);
+    t.info(info('b', 3000), false, 3000);
+    t.camera('b', 'c2', ''); // removed on its node
+    expect(t.cameras('b', 3000)!.map((c) => `${c.id} ${c.status}`)).toEqual(['c1 online']);
+  });
+
   it('payloads that are not heartbeats are refused', () => {
     for (const p of ['', '{', 'null', '[]', '"x"', JSON.stringify({ node: 'B', role: 'recorder', at: 1, cameras: 1 }), JSON.stringify({ node: 'b', role: 'boss', at: 1, cameras: 1 }),
       JSON.stringify({ node: 'b', role: 'recorder', at: 'now', cameras: 1 }), JSON.stringify({ node: 'b', role: 'recorder', at: 1, cameras: 1.5 }), JSON.stringify({ node: 'b/x', role: 'recorder', at: 1, cameras: 1 })]) {

@@ -5,6 +5,7 @@
  * date-times, `field` as the field's label, `roles` as role names.
  */
 export const errorCodesEn = {
+  'error.not_found.node': 'No node "{id}" is known (it has not been heard on the MQTT broker).',
   'error.not_found.camera': 'There is no camera "{id}" (or you may not see it).',
   'error.not_found.route': 'There is no patrol route {id}.',
   'error.not_found.active_route': 'Patrol route {id} does not exist or is disabled.',
@@ -20,6 +21,7 @@ export const errorCodesEn = {
   'error.not_found.zone': 'Camera "{camera}" has no zone "{name}".',
   'error.not_found.endpoint': 'The server has no function {method} {path} (is the console newer than the server?).',
 
+  'error.forbidden.remote_cameras': 'The cameras of another node are shown only to users who may see every camera.',
   'error.forbidden.role': 'Only {roles} may do this.',
   'error.forbidden.round': 'Round {id} belongs to {owner}.',
   'error.forbidden.dispatch': 'Dispatch {id} is not addressed to you.',

@@ -2,6 +2,7 @@ import type { errorCodesEn } from './error-codes-en';
 
 /** 服务器错误代码及其参数的中文（见 error-codes-en.ts）。 */
 export const errorCodesZhCN: Record<keyof typeof errorCodesEn, string> = {
+  'error.not_found.node': '未知节点“{id}”（MQTT 服务器上没有它的消息）。',
   'error.not_found.camera': '没有摄像机“{id}”（或您无权查看）。',
   'error.not_found.route': '没有巡查路线 {id}。',
   'error.not_found.active_route': '巡查路线 {id} 不存在或已停用。',
@@ -17,6 +18,7 @@ export const errorCodesZhCN: Record<keyof typeof errorCodesEn, string> = {
   'error.not_found.zone': '摄像机“{camera}”没有区域“{name}”。',
   'error.not_found.endpoint': '服务器没有此功能：{method} {path}（控制台是否比服务器新？）。',
 
+  'error.forbidden.remote_cameras': '其他节点的摄像机只对可查看全部摄像机的用户显示。',
   'error.forbidden.role': '只有{roles}可以执行此操作。',
   'error.forbidden.round': '巡查 {id} 属于 {owner}。',
   'error.forbidden.dispatch': '派警任务 {id} 不是派给您的。',

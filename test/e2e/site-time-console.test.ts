@@ -89,6 +89,18 @@ describe('times in the site zone, not the browser zone (issue K)', () => {
     for (const l of labels) expect(inView.has(l.slice(0, 5))).toBe(true);
   });
 
+  it('the time jump reads a typed time as Shanghai time', async () => {
+    const jump = page.locator('[data-testid="review-jump"]');
+    expect(await jump.inputValue()).toMatch(/^2026-12-04T07:07(:00)?$/); // Chromium drops :00 seconds
+    await jump.fill('2026-12-04T07:30:00');
+    await jump.press('Enter');
+    const tl = page.locator('[data-testid="review-timeline"]');
+    await expect.poll(() => tl.evaluate((el) => (el as unknown as { playhead: number | null }).playhead)).toBe(Date.parse('2026-12-04T07:30:00+08:00'));
+    expect(await page.locator('[data-testid="review-clock"]').textContent()).toBe('2026-12-04 07:30:00');
+    await page.goto(`${wp.url}/review/gate?t=${T}`);
+    await expect.poll(() => page.locator('[data-testid="review-clock"]').textContent()).toBe('2026-12-04 07:07:00');
+  });
+
   it('an export range typed as 08:00 reaches the server as 08:00 Shanghai time', async () => {
     await page.locator('[data-testid="review-export"]').click();
     const dialog = page.locator('[data-testid="export-dialog"]');
@@ -108,5 +120,17 @@ describe('times in the site zone, not the browser zone (issue K)', () => {
     expect(body.from).toBe(Date.parse('2026-12-04T08:00:00+08:00'));
     expect(body.to).toBe(Date.parse('2026-12-04T08:00:30+08:00'));
     expect(pageErrors).toEqual([]);
+  });
+
+  it('the zone editor says an empty zone\'s outline problem once', async () => {
+    await page.goto(`${wp.url}/camera/gate`);
+    const tid = (id: string) => page.locator(`[data-testid="${id}"]`);
+    await tid('zones-toggle').click();
+    await tid('zone-new').click();
+    await tid('zone-save').click();
+    await tid('zone-error').waitFor();
+    const text = (await tid('zone-error').textContent()) ?? '';
+    expect(text.match(/Zone outline/g)).toHaveLength(1);
+    expect(text.match(/at least 3 points/g)).toHaveLength(1);
   });
 });

@@ -37,11 +37,12 @@ export const zoneSchema = z
   })
   .strict()
   .superRefine((zone, ctx) => {
+    // zod runs this even when .min(3) above failed: a polygon of < 3 points is already reported there, once
     const problem = polygonProblem(zone.polygon);
-    if (problem) ctx.addIssue({ code: 'custom', path: ['polygon'], message: problem });
+    if (problem && zone.polygon.length >= 3) ctx.addIssue({ code: 'custom', path: ['polygon'], message: problem });
     zone.masks?.forEach((m, i) => {
       const p = polygonProblem(m);
-      if (p) ctx.addIssue({ code: 'custom', path: ['masks', i], message: p.replace('polygon', 'mask') });
+      if (p && m.length >= 3) ctx.addIssue({ code: 'custom', path: ['masks', i], message: p.replace('polygon', 'mask') });
     });
     if (!problem && zone.masks?.length && maskCoversZone(zone.polygon, zone.masks)) {
       ctx.addIssue({ code: 'custom', path: ['masks'], message: 'masks cover the whole zone: nothing in it could ever count' });

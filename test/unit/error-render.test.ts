@@ -6,6 +6,8 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { serverErrorCodes } from '../support/error-sites.ts';
+import { parseZonesFile, ZoneValidationError } from '../../server/analytics/zones.ts';
+import { fieldsFromZod } from '../../server/http/error-fields.ts';
 
 // web/src is type-checked by web/tsconfig.json (browser settings): loaded by a path the root project does not follow
 type Params = Record<string, string | number>;
@@ -76,6 +78,24 @@ describe('zh-CN: values in Chinese text', () => {
     const fields: Problem[] = [{ path: 'zones.0.polygon', code: 'polygon', message: 'a zone needs at least 3 points' }];
     const text = errorMessage(err(400, 'invalid_zone', 'invalid zones: zones[0].polygon: polygon needs at least 3 points', { what: 'zones' }, fields));
     expect(text).toBe('区域设置无效：区域轮廓：区域至少需要 3 个点');
+  });
+
+  it('an empty zone (the editor\'s new zone, saved before drawing) is said once, not twice', () => {
+    // the server's own validation and fields: zod ran the polygon checks after .min(3) failed and said it again
+    let e: unknown;
+    try {
+      parseZonesFile({ zones: [{ name: '区域 1', kind: 'loitering', polygon: [], masks: [[]] }] });
+    } catch (x) {
+      e = x;
+    }
+    expect(e).toBeInstanceOf(ZoneValidationError);
+    const z = e as ZoneValidationError;
+    const fields = fieldsFromZod(z.issues!) as Problem[];
+    expect(fields.map((f) => f.path)).toEqual(['zones.0.polygon', 'zones.0.masks.0']);
+    expect(z.message.match(/polygon needs at least 3 points/g)).toHaveLength(1);
+    const text = errorMessage(err(400, 'invalid_zone', z.message, { what: 'zones' }, fields));
+    expect(text.match(/区域至少需要 3 个点/g)).toHaveLength(2); // the outline once, the mask once
+    expect(text.startsWith('区域设置无效：区域轮廓：区域至少需要 3 个点；')).toBe(true);
   });
 
   it('every code the server can send, even without params, has a Chinese text (not the English message)', () => {

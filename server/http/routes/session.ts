@@ -16,6 +16,8 @@ import { parseBody } from '../errors.ts';
 import { clearSessionCookie, requireSession, setSessionCookie } from '../auth.ts';
 import { checkPassword, userView } from './users.ts';
 import { changeSchema, loginSchema } from '../../../shared/wire/requests/session.ts';
+import type { SessionAnswer, SiteView } from '../../../shared/wire/site.ts';
+import type { UserView } from '../../../shared/wire/users.ts';
 
 const log = createLogger('auth');
 
@@ -32,13 +34,17 @@ export interface SessionDeps {
   limiter: FailureLimiter;
   ttlMs: number;
   onLockout?: (e: { username: string; ip: string; scope: 'pair' | 'ip'; retryAfterMs: number }) => void;
+  /** the site's time zone (config site.timeZone) the console shows every time in; default: the process's */
+  timeZone?: string;
 }
 
 const clientIp = (req: Request) => req.ip ?? req.socket.remoteAddress ?? 'unknown';
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-export function sessionRouter({ users, sessions, limiter, ttlMs, onLockout }: SessionDeps): Router {
+export function sessionRouter({ users, sessions, limiter, ttlMs, onLockout, timeZone }: SessionDeps): Router {
   const r = Router();
+  const site: SiteView = { timeZone: timeZone ?? (Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC') };
+  const answer = (u: UserView): SessionAnswer<UserView> => ({ user: u, site });
 
   r.post('/', async (req, res) => {
     const { username, password } = parseBody(loginSchema, req.body);
@@ -68,11 +74,11 @@ export function sessionRouter({ users, sessions, limiter, ttlMs, onLockout }: Se
     const token = await sessions.create(found.user.id, { ip, userAgent: req.get('user-agent') });
     setSessionCookie(req, res, token, ttlMs);
     log.info('login', { username: found.user.username, role: found.user.role, ip });
-    res.json({ user: userView(found.user) });
+    res.json(answer(userView(found.user)));
   });
 
   r.get('/', requireSession(sessions, { allowPasswordChange: true }), (req, res) => {
-    res.json({ user: userView(req.user!) });
+    res.json(answer(userView(req.user!)));
   });
 
   /** Change one's own password; the other sessions of the user end, this one stays. */
@@ -87,7 +93,7 @@ export function sessionRouter({ users, sessions, limiter, ttlMs, onLockout }: Se
     await users.setPassword(u.id, await hashPassword(password), false);
     await sessions.revokeUser(u.id, req.sessionToken);
     log.info('password changed', { user: u.username });
-    res.json({ user: userView(users.get(u.id)!) });
+    res.json(answer(userView(users.get(u.id)!)));
   });
 
   r.delete('/', requireSession(sessions, { allowPasswordChange: true }), async (req, res) => {

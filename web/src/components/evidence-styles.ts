@@ -1,4 +1,6 @@
 import { css } from 'lit';
+import { fromSiteInput, toSiteInput } from '../data/site-time';
+import { t } from '../i18n';
 
 /** Shared look of the evidence dialogs (export, lock). */
 export const dialogStyles = css`
@@ -84,17 +86,23 @@ export const dialogStyles = css`
   }
 `;
 
-const pad = (n: number) => String(n).padStart(2, '0');
-
-/** ms → value of an <input type="datetime-local" step="1"> (local time). */
+/** ms → value of an <input type="datetime-local" step="1"> in the site's time zone (not the browser's). */
 export function toLocalInput(ms: number): string {
-  const d = new Date(ms);
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
+  return toSiteInput(ms);
 }
 
-/** Value of a datetime-local input (local time) → ms, NaN when empty or invalid. */
+/** Value of a datetime-local input, read in the site's time zone → ms; NaN when empty or invalid. */
 export function fromLocalInput(v: string): number {
-  return v ? new Date(v).getTime() : NaN;
+  return fromSiteInput(v);
+}
+
+/** The message for the first of `names` in the form that is no date-time, or null when all are. */
+export function invalidTime(data: FormData, names: string[]): string | null {
+  for (const n of names) {
+    const v = String(data.get(n) ?? '');
+    if (!Number.isFinite(fromSiteInput(v))) return t('time.invalid', { value: v || '—' });
+  }
+  return null;
 }
 
 export function formatBytes(n: number): string {

@@ -7,7 +7,8 @@ import { t } from '../i18n';
 import { errorMessage } from '../i18n/errors';
 import { ApiError } from '../data/api';
 import { sharedStyles } from '../styles/shared';
-import { dialogStyles, formatBytes, fromLocalInput, toLocalInput } from './evidence-styles';
+import { dialogStyles, formatBytes, fromLocalInput, invalidTime, toLocalInput } from './evidence-styles';
+import './wp-site-zone';
 
 /**
  * Evidence export: cameras, time range, case and reason → the server remuxes, hashes, signs and zips;
@@ -72,7 +73,9 @@ export class WpExportDialog extends LitElement {
     e.preventDefault();
     const form = e.target as HTMLFormElement;
     const data = new FormData(form);
-    this.error = null;
+    // a value the browser let through but that is no time: say so, keep everything typed
+    this.error = invalidTime(data, ['from', 'to']);
+    if (this.error) return;
     this.busy = true;
     try {
       const job = await createExport({
@@ -132,6 +135,7 @@ export class WpExportDialog extends LitElement {
         </div>
         <label>${t('export.from')}<input type="datetime-local" step="1" name="from" data-testid="export-from" .value=${this.from} ?disabled=${locked} required /></label>
         <label>${t('export.to')}<input type="datetime-local" step="1" name="to" data-testid="export-to" .value=${this.to} ?disabled=${locked} required /></label>
+        <wp-site-zone class="wide"></wp-site-zone>
         <label class="wide">${t('export.case')}<input type="text" name="caseRef" data-testid="export-case" maxlength="100" ?disabled=${locked} /></label>
         <label class="wide">${t('export.reason')}<textarea name="reason" data-testid="export-reason" maxlength="500" required ?disabled=${locked}></textarea></label>
         <p class="hint wide">${t('export.explain')}</p>

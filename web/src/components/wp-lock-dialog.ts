@@ -5,7 +5,8 @@ import { createLock, releaseLock, type EvidenceLock, type TimelineLock } from '.
 import { formatDateTime, t } from '../i18n';
 import { errorMessage } from '../i18n/errors';
 import { sharedStyles } from '../styles/shared';
-import { dialogStyles, fromLocalInput, toLocalInput } from './evidence-styles';
+import { dialogStyles, fromLocalInput, invalidTime, toLocalInput } from './evidence-styles';
+import './wp-site-zone';
 
 /**
  * Evidence lock: create one over a camera's time range (with a reason), or release one (supervisor/admin,
@@ -45,8 +46,9 @@ export class WpLockDialog extends LitElement {
     e.preventDefault();
     const data = new FormData(e.target as HTMLFormElement);
     const reason = String(data.get('reason') ?? '');
+    this.error = this.release ? null : invalidTime(data, ['from', 'to']);
+    if (this.error) return;
     this.busy = true;
-    this.error = null;
     try {
       let lock: EvidenceLock;
       if (this.release) lock = await releaseLock(this.release.id, reason);
@@ -77,6 +79,7 @@ export class WpLockDialog extends LitElement {
           ? html`<p class="wide">${t('lock.releaseWhat', { from: formatDateTime(rel.start), to: formatDateTime(rel.end), reason: rel.reason })}</p>`
           : html`<label>${t('export.from')}<input type="datetime-local" step="1" name="from" data-testid="lock-from" .value=${toLocalInput(this.range?.from ?? Date.now() - 60_000)} required /></label>
               <label>${t('export.to')}<input type="datetime-local" step="1" name="to" data-testid="lock-to" .value=${toLocalInput(this.range?.to ?? Date.now())} required /></label>
+              <wp-site-zone class="wide"></wp-site-zone>
               <label class="wide">${t('export.case')}<input type="text" name="caseRef" maxlength="100" /></label>`}
         <label class="wide">${t(rel ? 'lock.releaseReason' : 'lock.reason')}<textarea name="reason" data-testid="lock-reason" maxlength="500" required></textarea></label>
         <p class="hint wide">${t(rel ? 'lock.releaseExplain' : 'lock.explain')}</p>

@@ -4,12 +4,8 @@ import { LocalizeController } from '../controllers/localize-controller';
 import type { Timeline } from '../data/recordings';
 import { formatDateTime, t } from '../i18n';
 import { markerLabel } from '../i18n/dutylog-text';
+import { offsetMs, siteClock } from '../data/site-time';
 
-const pad = (n: number) => String(n).padStart(2, '0');
-const clock = (ms: number, seconds: boolean) => {
-  const d = new Date(ms);
-  return `${pad(d.getHours())}:${pad(d.getMinutes())}${seconds ? `:${pad(d.getSeconds())}` : ''}`;
-};
 /** Tick spacing for a view span: about 8–12 labelled ticks. */
 const TICKS = [60_000, 5 * 60_000, 10 * 60_000, 30 * 60_000, 3600_000, 2 * 3600_000, 3 * 3600_000];
 
@@ -144,8 +140,10 @@ export class WpTimeline extends LitElement {
     const span = this.to - this.from;
     const step = TICKS.find((s) => span / s <= 12) ?? TICKS[TICKS.length - 1]!;
     const out = [];
-    for (let ms = Math.ceil(this.from / step) * step; ms < this.to; ms += step) {
-      out.push(html`<span style="left:${this.x(ms)}%">${clock(ms, step < 60_000)}</span>`);
+    // ticks on the site's round minutes and hours (UTC+5:30 sites too), labelled in the site's time
+    const off = offsetMs(this.from);
+    for (let ms = Math.ceil((this.from + off) / step) * step - off; ms < this.to; ms += step) {
+      out.push(html`<span style="left:${this.x(ms)}%" data-testid="timeline-tick" data-ms=${ms}>${siteClock(ms, step < 60_000)}</span>`);
     }
     return out;
   }

@@ -10,6 +10,7 @@ import { sharedStyles } from '../styles/shared';
 import './wp-connection-indicator';
 import './wp-language-switch';
 import './wp-storage-alarm';
+import './wp-site-zone';
 
 /** Product name, navigation, user + role, language, logout. Fires `wp-logout`. */
 @customElement('wp-top-bar')
@@ -134,6 +135,7 @@ export class WpTopBar extends LitElement {
         ${u?.role === 'wall' ? nothing : this.renderNav(u, cur)}
       </nav>
       <div class="spacer"></div>
+      <wp-site-zone></wp-site-zone>
       <wp-storage-alarm></wp-storage-alarm>
       <wp-connection-indicator data-testid="connection-indicator" data-state=${this.connection} .state=${this.connection}></wp-connection-indicator>
       ${u

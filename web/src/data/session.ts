@@ -3,6 +3,8 @@ import { api, ApiError, onUnauthorized } from './api';
 import { Store } from './store';
 import type { User } from './types';
 import type { LoginBody } from '../../../shared/wire/requests/session';
+import type { SessionAnswer } from '../../../shared/wire/site';
+import { setSiteTimeZone } from './site-time';
 
 export type SessionStatus = 'checking' | 'unreachable' | 'authenticated' | 'anonymous';
 
@@ -12,6 +14,11 @@ export interface SessionState {
 }
 
 export const session = new Store<SessionState>({ status: 'checking', user: null });
+
+/** Every time is shown and read in the site's zone (issue K) — set before any page renders. */
+function learnSite(res: Partial<SessionAnswer<User>>): void {
+  if (res.site?.timeZone) setSiteTimeZone(res.site.timeZone);
+}
 
 let retryTimer: ReturnType<typeof setTimeout> | undefined;
 let retryAttempt = 0;
@@ -24,8 +31,9 @@ onUnauthorized(() => {
 export async function checkSession(): Promise<void> {
   clearTimeout(retryTimer);
   try {
-    const res = await api<{ user: User }>('GET', '/api/session', { noAuthSignal: true });
+    const res = await api<SessionAnswer<User>>('GET', '/api/session', { noAuthSignal: true });
     retryAttempt = 0;
+    learnSite(res);
     session.set({ status: 'authenticated', user: res.user });
   } catch (err) {
     if (err instanceof ApiError && err.status === 401) {
@@ -44,10 +52,11 @@ export async function checkSession(): Promise<void> {
 
 /** Throws ApiError (bad_credentials, rate_limited with retryAfter, network). */
 export async function login(username: string, password: string): Promise<User> {
-  const res = await api<{ user: User }>('POST', '/api/session', {
+  const res = await api<SessionAnswer<User>>('POST', '/api/session', {
     body: { username, password } satisfies LoginBody,
     noAuthSignal: true,
   });
+  learnSite(res);
   session.set({ status: 'authenticated', user: res.user });
   return res.user;
 }

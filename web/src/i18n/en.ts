@@ -18,6 +18,10 @@ export const en = {
   'app.subtitle': '',
   'app.loading': 'Connecting to the server…',
   'app.serverUnreachable': 'Server unreachable, retrying…',
+  // shown only when the PC's time zone is not the site's: every time on the console is the site's
+  'time.siteZone': 'Site time ({offset})',
+  'time.siteZoneTitle': 'All times are the site’s time ({zone}, {offset}); this PC is set to {browser}.',
+  'time.invalid': 'Not a date and time: {value}',
 
   'nav.wall': 'Wall',
   'nav.cameras': 'Cameras',

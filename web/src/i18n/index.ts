@@ -1,5 +1,6 @@
 import { en, type MessageKey } from './en';
 import { zhCN } from './zh-CN';
+import { siteDateTime } from '../data/site-time';
 
 export type { MessageKey };
 export type Lang = 'zh-CN' | 'en';
@@ -70,10 +71,7 @@ export function hasKey(key: string): key is MessageKey {
   return key in en;
 }
 
-/** Local date-time "2025-01-31 08:05:09" (24 h, fixed width — readable on a wall). */
+/** The site's local date-time "2025-01-31 08:05:09" (24 h, fixed width — readable on a wall; data/site-time.ts). */
 export function formatDateTime(ms: number, withDate = true): string {
-  const d = new Date(ms);
-  const p = (n: number) => String(n).padStart(2, '0');
-  const time = `${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`;
-  return withDate ? `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${time}` : time;
+  return siteDateTime(ms, withDate);
 }

@@ -17,6 +17,9 @@ export const zhCN: Record<MessageKey, string> = {
   'app.name': 'Watchpost',
   'app.subtitle': '守望哨',
   'app.loading': '正在连接服务器…',
+  'time.siteZone': '现场时间（{offset}）',
+  'time.siteZoneTitle': '所有时间均为现场时间（{zone}，{offset}）；本机时区为 {browser}。',
+  'time.invalid': '不是有效的日期时间：{value}',
   'app.serverUnreachable': '无法连接服务器，正在重试…',
 
   'nav.wall': '监控墙',

@@ -5,6 +5,7 @@ import {
   fetchCompliance, fetchRound, reportUrl, serverNow, snapshotUrl, spotCheck, type Compliance, type Round, type Tally,
 } from '../data/patrol';
 import { reviewPath } from '../data/recordings';
+import { siteDay } from '../data/site-time';
 import { formatDateTime, t } from '../i18n';
 import { errorMessage } from '../i18n/errors';
 import { formErrors } from '../i18n/patrol-fields';
@@ -16,10 +17,8 @@ import '../components/wp-dispatch-times';
 import { fetchDispatchTimes, type DispatchTimes } from '../data/dispatches';
 
 const RANGES = [24, 168] as const;
-const today = (ms = serverNow()) => {
-  const d = new Date(ms);
-  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
-};
+/** the site's day, not the browser's */
+const today = (ms = serverNow()) => siteDay(ms);
 
 /**
  * Supervisor dashboard: compliance per route/operator/shift/day, round detail, spot-check replay + verdict, reports.

@@ -3,16 +3,15 @@ import { customElement, state } from 'lit/decorators.js';
 import { LocalizeController } from '../controllers/localize-controller';
 import { equipmentUrl, fetchEquipment, signEquipment, type EquipmentReport } from '../data/equipment';
 import { serverNow } from '../data/patrol';
+import { siteDay } from '../data/site-time';
 import { formatDateTime, t } from '../i18n';
 import { errorMessage } from '../i18n/errors';
 import { gapReasonText } from '../i18n/server-text';
 import { sharedStyles } from '../styles/shared';
 import { pageStyles } from '../styles/page';
 
-const today = () => {
-  const d = new Date(serverNow());
-  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
-};
+/** the site's day, not the browser's */
+const today = () => siteDay(serverNow());
 
 /** The daily equipment check (监控设备巡检): per camera online time, recording completeness and gaps; sign-off. */
 @customElement('wp-equipment-page')

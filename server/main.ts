@@ -70,7 +70,7 @@ async function main(): Promise<void> {
   const { db, sql } = await stepDatabase(paths.dbFile);
   const { integrity, box } = stepIntegrity(cfg, paths, db);
   const users = await UserRepo.open(sql); // users cached: every request resolves one (store/users.ts)
-  await stepAdmin(users, paths.dataDir);
+  const firstPassword = await stepAdmin(users, paths.dataDir);
 
   const bus = new EventBus();
   const segments = new SegmentRepo(db);
@@ -267,7 +267,7 @@ async function main(): Promise<void> {
   purge.unref();
   log.info('listening', { url: `http://localhost:${port}/`, cameras: cameras.list().length });
   process.stdout.write(`Watchpost ${VERSION} is up: http://localhost:${port}/\n`);
-  process.stdout.write(startupBlock({ port, paths, cameras: cameras.list().length, demo: cfg.demo, users: users.count() }));
+  process.stdout.write(startupBlock({ port, paths, cameras: cameras.list().length, demo: cfg.demo, users: users.count(), firstPassword }));
 
   // in this order on SIGINT/SIGTERM; a full disk never ends the process (startup/shutdown.ts)
   installShutdown(server, bus, [

@@ -127,17 +127,20 @@ export function stepIntegrity(cfg: WatchpostConfig, paths: Paths, db: Db): { int
 }
 
 /** One readable block after "is up": where to go, how to log in, what is running, where the data is. */
-export function startupBlock(o: { port: number; paths: Paths; cameras: number; demo: boolean | undefined; users: number }): string {
+export function startupBlock(o: { port: number; paths: Paths; cameras: number; demo: boolean | undefined; users: number; firstPassword?: string }): string {
   const hint = join(o.paths.dataDir, 'initial-admin-password.txt');
   const login = process.env.WATCHPOST_ADMIN_PASSWORD
     ? 'user "admin", password from WATCHPOST_ADMIN_PASSWORD'
     : existsSync(hint)
       ? `user "admin", password in ${hint}`
       : `${o.users} user(s); log in with your account`;
+  // first start with a generated password: said here once, in the one block (it is also in the file)
+  const first = o.firstPassword ? [`  First     start: created user "admin" with password ${o.firstPassword}`, `            (kept in ${hint} — delete the file once noted)`] : [];
   return [
     '',
     `  Console   http://localhost:${o.port}/`,
     `  Log in    ${login}`,
+    ...first,
     `  Cameras   ${o.cameras}${o.demo ? ' (demo)' : ''}`,
     `  Data      ${o.paths.dataDir}`,
     `  Keys      ${o.paths.keysDir}   checkpoints ${o.paths.checkpointsDir}`,
@@ -146,30 +149,22 @@ export function startupBlock(o: { port: number; paths: Paths; cameras: number; d
   ].join('\n');
 }
 
-/** First start with no users: create admin with WATCHPOST_ADMIN_PASSWORD or a generated password. */
-export async function stepAdmin(users: UserRepo, dataDir: string): Promise<void> {
+/**
+ * First start with no users: create admin with WATCHPOST_ADMIN_PASSWORD or a generated password (returned, for the
+ * start-up block; also written to initial-admin-password.txt). Prints nothing itself: the block says how to log in.
+ */
+export async function stepAdmin(users: UserRepo, dataDir: string): Promise<string | undefined> {
   const hintFile = join(dataDir, 'initial-admin-password.txt');
-  if (users.count() > 0) {
-    if (existsSync(hintFile)) {
-      process.stdout.write(`\n  Admin login: user "admin", password in ${hintFile}\n\n`);
-    }
-    return;
-  }
+  if (users.count() > 0) return undefined;
   const fromEnv = process.env.WATCHPOST_ADMIN_PASSWORD;
   const weak = fromEnv ? passwordProblem(fromEnv, 'admin') : undefined;
   if (weak) fail(`WATCHPOST_ADMIN_PASSWORD ${weak}; choose a stronger one (or unset it to get a generated password)`);
   const password = fromEnv || generatePassword();
   await users.create('admin', await hashPassword(password), 'admin');
   log.info('created the first user "admin"', { passwordFrom: fromEnv ? 'WATCHPOST_ADMIN_PASSWORD' : 'generated' });
-  if (!fromEnv) {
-    writeFileSync(hintFile, password + '\n', { mode: 0o600 });
-    process.stdout.write(
-      `\n  ==========================================================\n` +
-        `   First start: created user "admin" with password: ${password}\n` +
-        `   (also kept in ${hintFile} — delete it once noted)\n` +
-        `  ==========================================================\n\n`,
-    );
-  }
+  if (fromEnv) return undefined;
+  writeFileSync(hintFile, password + '\n', { mode: 0o600 });
+  return password;
 }
 
 export function stepCameras(cfg: WatchpostConfig): CameraConfig[] {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { REPO_ROOT } from '../support/server.ts';
@@ -81,6 +81,11 @@ describe('start-up output (issue K)', () => {
     expect(block).toContain(`  Console   http://localhost:${port}/`);
     expect(block).toContain(`  Log in    user "admin", password in ${join(dir, 'data', 'initial-admin-password.txt')}`);
     expect(block).toMatch(/ {2}Cameras {3}\d+/);
+    // first start: the generated password is said once, inside the one block (and kept in the file)
+    const pw = readFileSync(join(dir, 'data', 'initial-admin-password.txt'), 'utf8').trim();
+    expect(pw.length).toBeGreaterThanOrEqual(12);
+    expect(out.split(pw).length - 1).toBe(1);
+    expect(block).toContain(`  First     start: created user "admin" with password ${pw}`);
     // everything else on stdout and stderr is one JSON object per line
     const logLines = (out.slice(0, out.search(/^Watchpost \S+ is up/m)) + err).split('\n').filter((l) => l.trim() && !/^\s/.test(l));
     expect(logLines.length).toBeGreaterThan(3);

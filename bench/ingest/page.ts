@@ -71,7 +71,10 @@ export interface PlayerStats {
   playing: boolean;
   /** glass-to-glass samples, ms (since the last reset) */
   g2g: number[];
+  /** frames presented (rVFC) and read */
   frames: number;
+  /** frames presented but not read (--readback N) */
+  skipped: number;
   undecoded: number;
   /** hls.js BUFFER_STALLED_ERROR while playing */
   bufferStalls: number;
@@ -91,7 +94,8 @@ export interface PlayerStats {
 }
 
 export interface BenchApi {
-  start(srcs: string[], config: Record<string, unknown>, tileW: number, tileH: number): void;
+  /** readback: read the clock off 1 of every `readback` presented frames per tile */
+  start(srcs: string[], config: Record<string, unknown>, tileW: number, tileH: number, readback: number): void;
   /** Promise of the number of players playing once all are (or the timeout hit) */
   allPlaying(timeoutMs: number): Promise<number>;
   reset(): void;
@@ -146,9 +150,15 @@ const samplePlayers = () => {
   }
 };
 
-function watchFrames(p: Player, ctx: Ctx2D, cw: number, ch: number): void {
+function watchFrames(p: Player, ctx: Ctx2D, cw: number, ch: number, readback: number): void {
+  let seen = 0;
   const onFrame = (now: number, meta: FrameMeta) => {
     if (!players.includes(p)) return;
+    if (seen++ % readback !== 0) {
+      p.stats.skipped++;
+      p.video.requestVideoFrameCallback(onFrame);
+      return;
+    }
     const shown = g.performance.timeOrigin + (meta.expectedDisplayTime ?? now) + drift;
     const w = meta.width || p.video.videoWidth;
     if (w > 0) {
@@ -172,7 +182,7 @@ function watchFrames(p: Player, ctx: Ctx2D, cw: number, ch: number): void {
 }
 
 const api: BenchApi = {
-  start(srcs, config, tileW, tileH) {
+  start(srcs, config, tileW, tileH, readback) {
     measureDrift();
     driftTimer = setInterval(measureDrift, 1000);
     sampleTimer = setInterval(samplePlayers, 500);
@@ -197,7 +207,7 @@ const api: BenchApi = {
       const ctx = canvas.getContext('2d', { willReadFrequently: true })!;
       ctx.imageSmoothingEnabled = true;
       const hls = new Hls({ ...config });
-      const stats: PlayerStats = { src, playing: false, g2g: [], frames: 0, undecoded: 0, bufferStalls: 0, waiting: 0, errors: [], dropped: 0, total: 0, hlsLatencyS: [], targetLatencyS: [], pdtLagMs: [], jumps: 0 };
+      const stats: PlayerStats = { src, playing: false, g2g: [], frames: 0, skipped: 0, undecoded: 0, bufferStalls: 0, waiting: 0, errors: [], dropped: 0, total: 0, hlsLatencyS: [], targetLatencyS: [], pdtLagMs: [], jumps: 0 };
       const p: Player = { hls, video, stats, dropped0: 0, total0: 0 };
       players.push(p);
       hls.on(Hls.Events.ERROR!, (_e, d) => {
@@ -216,7 +226,7 @@ const api: BenchApi = {
       );
       hls.loadSource(src);
       hls.attachMedia(video);
-      watchFrames(p, ctx, cw, ch);
+      watchFrames(p, ctx, cw, ch, Math.max(1, Math.floor(readback)));
     }
   },
   async allPlaying(timeoutMs) {
@@ -229,7 +239,7 @@ const api: BenchApi = {
       const q = p.video.getVideoPlaybackQuality();
       p.dropped0 = q.droppedVideoFrames;
       p.total0 = q.totalVideoFrames;
-      Object.assign(p.stats, { g2g: [], frames: 0, undecoded: 0, bufferStalls: 0, waiting: 0, errors: [], hlsLatencyS: [], targetLatencyS: [], pdtLagMs: [], jumps: 0 });
+      Object.assign(p.stats, { g2g: [], frames: 0, skipped: 0, undecoded: 0, bufferStalls: 0, waiting: 0, errors: [], hlsLatencyS: [], targetLatencyS: [], pdtLagMs: [], jumps: 0 });
     }
   },
   stats() {

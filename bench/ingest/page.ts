@@ -60,8 +60,18 @@ interface HlsInstance {
   readonly liveSyncPosition: number | null;
   readonly playingDate: Date | null;
 }
+interface LoaderCallbacks { onSuccess(resp: { data?: unknown }, ...rest: unknown[]): void; onAbort?(...a: unknown[]): void }
+interface LoaderCtx { url: string }
+interface LoaderLike {
+  stats: unknown;
+  load(context: LoaderCtx, config: unknown, callbacks: LoaderCallbacks): void;
+  abort(): void;
+  destroy(): void;
+}
+type LoaderClass = new (cfg: unknown) => LoaderLike;
 interface HlsStatic {
   new (cfg: Record<string, unknown>): HlsInstance;
+  DefaultConfig: { loader: LoaderClass };
   Events: Record<string, string>;
   isSupported(): boolean;
 }
@@ -93,6 +103,13 @@ export interface PlayerStats {
   jumps: number;
 }
 
+export interface RequestTimes {
+  /** kind = playlist | part | segment | init | other */
+  [kind: string]: { queueMs: number[]; totalMs: number[] };
+}
+/** most requests of the page on the wire at once ([requestStart, responseEnd] overlapping): 6 = Chromium's HTTP/1.1 limit per host */
+export interface RequestConcurrency { maxInFlight: number; msAtMax: number }
+
 export interface BenchApi {
   /** readback: read the clock off 1 of every `readback` presented frames per tile */
   start(srcs: string[], config: Record<string, unknown>, tileW: number, tileH: number, readback: number): void;
@@ -100,13 +117,17 @@ export interface BenchApi {
   allPlaying(timeoutMs: number): Promise<number>;
   reset(): void;
   stats(): PlayerStats[];
+  /** Resource Timing of the page's requests since the last reset: queueing (startTime → requestStart: waiting
+   * for one of Chromium's 6 HTTP/1.1 sockets per host, among others) and total time, ms, by kind */
+  requests(): { times: RequestTimes; concurrency: RequestConcurrency };
   stop(): void;
 }
 
+interface ResourceEntry { name: string; startTime: number; requestStart: number; responseEnd: number }
 const g = globalThis as unknown as {
   document: Doc;
   Hls: HlsStatic;
-  performance: { timeOrigin: number; now(): number };
+  performance: { timeOrigin: number; now(): number; getEntriesByType(t: 'resource'): ResourceEntry[]; clearResourceTimings(): void; setResourceTimingBufferSize(n: number): void };
   __g2g?: BenchApi;
 };
 
@@ -149,6 +170,58 @@ const samplePlayers = () => {
     if (d) p.stats.pdtLagMs.push(Date.now() - d.getTime());
   }
 };
+
+/**
+ * The console's playlist loader for LL-HLS walls (mirrors web/src/controllers/hls-controller.ts
+ * justInTimePlaylistLoader): a blocking playlist reload (`_HLS_msn`) is sent only `marginMs` before the next part
+ * is due (previous playlist arrival + PART-TARGET), not at once: held open by the server for ~a part, each
+ * blocking reload occupies one of Chromium's 6 HTTP/1.1 sockets per host for ~190 ms of every 200 ms, so more
+ * than ~5 LL tiles queue every request behind each other. A reload whose previous answer came back without
+ * blocking (the player is behind: the part is already there) is sent at once.
+ */
+function justInTimePlaylistLoader(Base: LoaderClass, marginMs: number): LoaderClass {
+  let lastArrival = 0;
+  let lastBlocked = false;
+  let partTargetMs = 0;
+  return class extends Base {
+    private timer: ReturnType<typeof setTimeout> | undefined;
+    private pending: { context: LoaderCtx; callbacks: LoaderCallbacks } | undefined;
+    override load(context: LoaderCtx, config: unknown, callbacks: LoaderCallbacks): void {
+      const blocking = /[?&]_HLS_msn=/.test(context.url);
+      const sentAt = g.performance.now();
+      const cb: LoaderCallbacks = {
+        ...callbacks,
+        onSuccess: (resp, ...rest) => {
+          const now = g.performance.now();
+          lastArrival = now;
+          lastBlocked = blocking && now - sentAt > 40;
+          const m = typeof resp.data === 'string' ? /PART-TARGET=([\d.]+)/.exec(resp.data) : null;
+          if (m) partTargetMs = Number(m[1]) * 1000;
+          callbacks.onSuccess(resp, ...rest);
+        },
+      };
+      const wait = blocking && lastBlocked && partTargetMs > 0 ? lastArrival + partTargetMs - marginMs - sentAt : 0;
+      if (wait <= 0) return super.load(context, config, cb);
+      this.pending = { context, callbacks: cb };
+      this.timer = setTimeout(() => {
+        this.pending = undefined;
+        super.load(context, config, cb);
+      }, wait);
+    }
+    override abort(): void {
+      clearTimeout(this.timer);
+      const p = this.pending;
+      this.pending = undefined;
+      if (p) p.callbacks.onAbort?.(this.stats, p.context, null);
+      else super.abort();
+    }
+    override destroy(): void {
+      clearTimeout(this.timer);
+      this.pending = undefined;
+      super.destroy();
+    }
+  };
+}
 
 function watchFrames(p: Player, ctx: Ctx2D, cw: number, ch: number, readback: number): void {
   let seen = 0;
@@ -206,7 +279,8 @@ const api: BenchApi = {
       canvas.height = ch;
       const ctx = canvas.getContext('2d', { willReadFrequently: true })!;
       ctx.imageSmoothingEnabled = true;
-      const hls = new Hls({ ...config });
+      const { jitReloadMarginMs, ...rest } = config;
+      const hls = new Hls({ ...rest, ...(typeof jitReloadMarginMs === 'number' ? { pLoader: justInTimePlaylistLoader(Hls.DefaultConfig.loader, jitReloadMarginMs) } : {}) });
       const stats: PlayerStats = { src, playing: false, g2g: [], frames: 0, skipped: 0, undecoded: 0, bufferStalls: 0, waiting: 0, errors: [], dropped: 0, total: 0, hlsLatencyS: [], targetLatencyS: [], pdtLagMs: [], jumps: 0 };
       const p: Player = { hls, video, stats, dropped0: 0, total0: 0 };
       players.push(p);
@@ -235,6 +309,8 @@ const api: BenchApi = {
     return players.filter((p) => p.stats.playing).length;
   },
   reset() {
+    g.performance.setResourceTimingBufferSize(1_000_000);
+    g.performance.clearResourceTimings();
     for (const p of players) {
       const q = p.video.getVideoPlaybackQuality();
       p.dropped0 = q.droppedVideoFrames;
@@ -247,6 +323,28 @@ const api: BenchApi = {
       const q = p.video.getVideoPlaybackQuality();
       return { ...p.stats, dropped: q.droppedVideoFrames - p.dropped0, total: q.totalVideoFrames - p.total0 };
     });
+  },
+  requests() {
+    const out: RequestTimes = {};
+    const edges: [number, number][] = [];
+    for (const e of g.performance.getEntriesByType('resource')) {
+      if (e.requestStart > 0) edges.push([e.requestStart, 1], [e.responseEnd, -1]);
+      const file = e.name.split('?')[0]!.split('/').pop() ?? '';
+      const kind = file.endsWith('.m3u8') ? 'playlist' : /^ll_p\d+/.test(file) ? 'part' : /init/.test(file) ? 'init' : /\.(m4s|ts|mp4)$/.test(file) ? 'segment' : 'other';
+      const k = (out[kind] ??= { queueMs: [], totalMs: [] });
+      if (e.requestStart > 0) k.queueMs.push(e.requestStart - e.startTime);
+      k.totalMs.push(e.responseEnd - e.startTime);
+    }
+    edges.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+    let n = 0;
+    let max = 0;
+    let atMax = 0;
+    for (let i = 0; i < edges.length; i++) {
+      n += edges[i]![1];
+      if (n > max) [max, atMax] = [n, 0];
+      if (n === max && i + 1 < edges.length) atMax += edges[i + 1]![0] - edges[i]![0];
+    }
+    return { times: out, concurrency: { maxInFlight: max, msAtMax: Math.round(atMax) } };
   },
   stop() {
     clearInterval(driftTimer);

@@ -53,6 +53,11 @@ export interface PlaybackResult {
   cpu: CpuWindow;
   /** --profile: Chromium threads + main-thread JS profile over the window */
   profile?: ProfileResult;
+  /** Resource Timing per kind of request (page.ts requests()): rate, queueing before the request was sent, total */
+  requests?: Record<string, { perSecond: number; queueMs: Summary; totalMs: Summary }>;
+  /** most requests on the wire at once, and for how long (ms) in the window */
+  maxInFlight?: number;
+  msAtMaxInFlight?: number;
 }
 
 let bundle: Promise<string> | undefined;
@@ -162,8 +167,12 @@ export async function measurePlayback(opts: PlaybackOptions): Promise<PlaybackRe
     const cpu = end();
     if (profile) log(profileText(opts.path, profile));
     const stats: PlayerStats[] = await p.evaluate(() => (globalThis as unknown as G).__g2g.stats(), null);
+    const req = await p.evaluate(() => (globalThis as unknown as G).__g2g.requests(), null);
+    const requests: PlaybackResult['requests'] = {};
+    for (const [kind, v] of Object.entries(req.times)) requests[kind] = { perSecond: Math.round((v.totalMs.length / opts.seconds) * 10) / 10, queueMs: summarize(v.queueMs), totalMs: summarize(v.totalMs) };
+    log(`  requests: at most ${req.concurrency.maxInFlight} on the wire at once (for ${req.concurrency.msAtMax} ms of ${opts.seconds * 1000}); ${Object.entries(requests).map(([k, v]) => `${k} ${v.perSecond}/s (queued p50 ${v.queueMs.p50} / p95 ${v.queueMs.p95} ms, total p50 ${v.totalMs.p50} / p95 ${v.totalMs.p95} ms)`).join('; ')}`);
     await p.evaluate(() => (globalThis as unknown as G).__g2g.stop(), null);
-    return { ...summarizePlayers(stats, playing, cpu), ...(profile ? { profile } : {}) };
+    return { ...summarizePlayers(stats, playing, cpu), requests, maxInFlight: req.concurrency.maxInFlight, msAtMaxInFlight: req.concurrency.msAtMax, ...(profile ? { profile } : {}) };
   } finally {
     await context.close().catch(() => undefined);
   }

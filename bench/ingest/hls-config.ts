@@ -7,7 +7,7 @@
  *    on `index.m3u8`.
  * workerPath is left out: hls.min.js starts its worker from a blob of itself (enableWorker stays on).
  * The console's `pLoader: justInTimePlaylistLoader(…, JIT_RELOAD_MARGIN_MS)` is `jitReloadMarginMs` here (a
- * class is no JSON); page.ts has the copy of the loader and turns the number into the same pLoader.
+ * class is no JSON); page.ts turns the number into the same pLoader (it bundles web/src/controllers/jit-playlist-loader.ts).
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -25,7 +25,7 @@ export const HLS_CONFIGS: Record<PathName, Record<string, number | boolean>> = {
     maxMaxBufferLength: 10,
     backBufferLength: 4,
     capLevelToPlayerSize: true,
-    // the console's pLoader: justInTimePlaylistLoader(…, JIT_RELOAD_MARGIN_MS); page.ts builds its copy from this
+    // the console's pLoader: justInTimePlaylistLoader(…, JIT_RELOAD_MARGIN_MS); page.ts builds the same from this
     jitReloadMarginMs: 50,
   },
   plain: {

@@ -12,7 +12,7 @@
  * The tsconfig has no DOM lib: only the members used here are declared.
  */
 import { CLOCK_COLS, CLOCK_ROWS, decodeClock } from '../clock/code.ts';
-import { justInTimePlaylistLoader, type LoaderClass } from './jit-loader.ts';
+import { justInTimePlaylistLoader } from '../../web/src/controllers/jit-playlist-loader.ts';
 
 interface FrameMeta {
   expectedDisplayTime?: number;
@@ -63,7 +63,7 @@ interface HlsInstance {
 }
 interface HlsStatic {
   new (cfg: Record<string, unknown>): HlsInstance;
-  DefaultConfig: { loader: LoaderClass };
+  DefaultConfig: { loader: unknown };
   Events: Record<string, string>;
   isSupported(): boolean;
 }
@@ -220,7 +220,7 @@ const api: BenchApi = {
       const ctx = canvas.getContext('2d', { willReadFrequently: true })!;
       ctx.imageSmoothingEnabled = true;
       const { jitReloadMarginMs, ...rest } = config;
-      const hls = new Hls({ ...rest, ...(typeof jitReloadMarginMs === 'number' ? { pLoader: justInTimePlaylistLoader(Hls.DefaultConfig.loader, jitReloadMarginMs) } : {}) });
+      const hls = new Hls({ ...rest, ...(typeof jitReloadMarginMs === 'number' ? { pLoader: justInTimePlaylistLoader(Hls.DefaultConfig.loader as never, jitReloadMarginMs) } : {}) });
       const stats: PlayerStats = { src, playing: false, g2g: [], frames: 0, skipped: 0, undecoded: 0, bufferStalls: 0, waiting: 0, errors: [], dropped: 0, total: 0, hlsLatencyS: [], targetLatencyS: [], pdtLagMs: [], jumps: 0 };
       const p: Player = { hls, video, stats, dropped0: 0, total0: 0 };
       players.push(p);

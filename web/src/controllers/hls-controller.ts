@@ -1,7 +1,8 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type Hls from 'hls.js';
-import type { ErrorData, HlsConfig, Loader, LoaderCallbacks, LoaderConfiguration, PlaylistLoaderContext } from 'hls.js';
+import type { ErrorData } from 'hls.js';
 import workerPath from 'hls.js/dist/hls.worker.js?url';
+import { justInTimePlaylistLoader, type PlaylistLoaderClass } from './jit-playlist-loader.ts';
 
 /**
  * Plays a live HLS stream into the host's <video>. hls.js is imported lazily (its own chunk) the first
@@ -23,72 +24,14 @@ const MAX_BACKOFF_MS = 15_000;
 /** Live video that has not advanced for this long is reloaded. */
 const STALL_MS = 10_000;
 const WATCH_INTERVAL_MS = 2000;
+/** A blocking playlist reload goes out this long (ms) before the next part is due (jit-playlist-loader.ts). */
+const JIT_RELOAD_MARGIN_MS = 50;
 /**
  * Further behind the live edge than the target latency + this (s), the picture jumps to the live edge. hls.js
  * plays faster only within about one segment of its target and never seeks forward while the buffer is full, so a
  * tile that fell further behind (a CPU spike, a tab in the background) would otherwise stay behind for good.
  */
 const JUMP_BEHIND_S = 1.5;
-
-/**
- * A blocking playlist reload is sent this long (ms) before the next part is due, not at once (see
- * justInTimePlaylistLoader). bench/ingest/hls-config.ts mirrors it (jitReloadMarginMs).
- */
-const JIT_RELOAD_MARGIN_MS = 50;
-
-type PlaylistLoaderClass = new (config: HlsConfig) => Loader<PlaylistLoaderContext>;
-
-/**
- * hls.js' playlist loader, but a blocking reload (`_HLS_msn`, which the server holds open until the next part
- * exists) goes out only `marginMs` before that part is due: previous playlist arrival + PART-TARGET. Sent at
- * once, every LL-HLS tile holds one of the browser's 6 HTTP/1.1 connections per host for ~190 of every 200 ms,
- * so a wall of more than ~5 tiles queued every part and playlist behind the others (150 ms each at 16 tiles,
- * measured: docs/benchmarks.md) and fell 2–4 s behind with stalls. A reload whose previous answer came back
- * without blocking (the player is behind: the part already exists) is sent at once. One class per player.
- */
-export function justInTimePlaylistLoader(Base: PlaylistLoaderClass, marginMs: number): PlaylistLoaderClass {
-  let lastArrival = 0;
-  let lastBlocked = false;
-  let partTargetMs = 0;
-  return class extends Base {
-    private timer: ReturnType<typeof setTimeout> | undefined;
-    private pending: { context: PlaylistLoaderContext; callbacks: LoaderCallbacks<PlaylistLoaderContext> } | undefined;
-    override load(context: PlaylistLoaderContext, config: LoaderConfiguration, callbacks: LoaderCallbacks<PlaylistLoaderContext>): void {
-      const blocking = /[?&]_HLS_msn=/.test(context.url);
-      const sentAt = performance.now();
-      const cb: LoaderCallbacks<PlaylistLoaderContext> = {
-        ...callbacks,
-        onSuccess: (response, stats, ctx, details) => {
-          const now = performance.now();
-          lastArrival = now;
-          lastBlocked = blocking && now - sentAt > 40;
-          const m = typeof response.data === 'string' ? /PART-TARGET=([\d.]+)/.exec(response.data) : null;
-          if (m) partTargetMs = Number(m[1]) * 1000;
-          callbacks.onSuccess(response, stats, ctx, details);
-        },
-      };
-      const wait = blocking && lastBlocked && partTargetMs > 0 ? lastArrival + partTargetMs - marginMs - sentAt : 0;
-      if (wait <= 0) return super.load(context, config, cb);
-      this.pending = { context, callbacks: cb };
-      this.timer = setTimeout(() => {
-        this.pending = undefined;
-        super.load(context, config, cb);
-      }, wait);
-    }
-    override abort(): void {
-      clearTimeout(this.timer);
-      const p = this.pending;
-      this.pending = undefined;
-      if (p) p.callbacks.onAbort?.(this.stats, p.context, null);
-      else super.abort();
-    }
-    override destroy(): void {
-      clearTimeout(this.timer);
-      this.pending = undefined;
-      super.destroy();
-    }
-  };
-}
 
 /** The LL-HLS form of a live playlist URL (same entry point, `ll=1`). */
 export function lowLatencyUrl(url: string): string {
@@ -232,6 +175,7 @@ export class HlsController implements ReactiveController {
       maxMaxBufferLength: 10,
       backBufferLength: 4,
       capLevelToPlayerSize: true,
+      // see jit-playlist-loader.ts (bench/ingest/hls-config.ts: jitReloadMarginMs)
       pLoader: justInTimePlaylistLoader(HlsClass.DefaultConfig.loader as unknown as PlaylistLoaderClass, JIT_RELOAD_MARGIN_MS),
     });
     this.hls = hls;

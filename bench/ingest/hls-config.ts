@@ -27,6 +27,7 @@ export const HLS_CONFIGS: Record<PathName, Record<string, number | boolean>> = {
     capLevelToPlayerSize: true,
     // the console's pLoader: justInTimePlaylistLoader(…, JIT_RELOAD_MARGIN_MS); page.ts builds the same from this
     jitReloadMarginMs: 50,
+    jitMinPlayers: 3,
   },
   plain: {
     enableWorker: true,
@@ -61,12 +62,13 @@ export function checkLlConfig(repoRoot: string): void {
   const block = /new HlsClass\(\{([\s\S]*?)\}\);/.exec(src)?.[1];
   if (!block) throw new Error('hls-controller.ts: no `new HlsClass({...})` found; update bench/ingest/hls-config.ts');
   const keys = [...block.matchAll(/^\s*(\w+)\s*[:,]/gm)].map((m) => m[1]!).filter((k) => k !== 'workerPath' && k !== 'pLoader');
-  const { jitReloadMarginMs, ...plainKeys } = HLS_CONFIGS.ll;
+  const { jitReloadMarginMs, jitMinPlayers, ...plainKeys } = HLS_CONFIGS.ll;
   const missing = Object.entries(plainKeys)
     .filter(([k, v]) => !new RegExp(`\\b${k}\\s*:\\s*${String(v).replace('.', '\\.')}\\b`).test(block))
     .map(([k]) => k);
-  const jit = /pLoader:\s*justInTimePlaylistLoader\([^)]*JIT_RELOAD_MARGIN_MS\)/.test(block) && new RegExp(`const JIT_RELOAD_MARGIN_MS = ${String(jitReloadMarginMs)};`).test(src);
-  if (!jit) missing.push('pLoader / JIT_RELOAD_MARGIN_MS');
+  const jit = /pLoader:\s*justInTimePlaylistLoader\([^)]*JIT_RELOAD_MARGIN_MS, crowded\)/.test(block) &&
+    new RegExp(`const JIT_RELOAD_MARGIN_MS = ${String(jitReloadMarginMs)};`).test(src) && new RegExp(`const JIT_MIN_PLAYERS = ${String(jitMinPlayers)};`).test(src);
+  if (!jit) missing.push('pLoader / JIT_RELOAD_MARGIN_MS / JIT_MIN_PLAYERS');
   const extra = keys.filter((k) => !(k in HLS_CONFIGS.ll));
   if (missing.length || extra.length) {
     throw new Error(

@@ -219,8 +219,9 @@ const api: BenchApi = {
       canvas.height = ch;
       const ctx = canvas.getContext('2d', { willReadFrequently: true })!;
       ctx.imageSmoothingEnabled = true;
-      const { jitReloadMarginMs, ...rest } = config;
-      const hls = new Hls({ ...rest, ...(typeof jitReloadMarginMs === 'number' ? { pLoader: justInTimePlaylistLoader(Hls.DefaultConfig.loader as never, jitReloadMarginMs) } : {}) });
+      const { jitReloadMarginMs, jitMinPlayers, ...rest } = config;
+      const crowded = () => players.length >= (typeof jitMinPlayers === 'number' ? jitMinPlayers : 0);
+      const hls = new Hls({ ...rest, ...(typeof jitReloadMarginMs === 'number' ? { pLoader: justInTimePlaylistLoader(Hls.DefaultConfig.loader as never, jitReloadMarginMs, crowded) } : {}) });
       const stats: PlayerStats = { src, playing: false, g2g: [], frames: 0, skipped: 0, undecoded: 0, bufferStalls: 0, waiting: 0, errors: [], dropped: 0, total: 0, hlsLatencyS: [], targetLatencyS: [], pdtLagMs: [], jumps: 0 };
       const p: Player = { hls, video, stats, dropped0: 0, total0: 0 };
       players.push(p);

@@ -98,6 +98,24 @@ describe('justInTimePlaylistLoader', () => {
     expect(sent).toHaveLength(2);
   });
 
+  it('on an uncrowded page (few players) every reload goes at once', () => {
+    let many = false;
+    const Gated = justInTimePlaylistLoader(makeBase(sent, aborted) as never, 50, () => many) as unknown as typeof Loader;
+    const go = (u: string) => new Gated({}).load({ url: u }, {}, { onSuccess: () => undefined });
+    go(url(1, 0));
+    vi.advanceTimersByTime(190);
+    sent[0]!.cb.onSuccess({ data: PLAYLIST }, {}, {}, null);
+    go(url(1, 1));
+    expect(sent).toHaveLength(2);
+    vi.advanceTimersByTime(190);
+    sent[1]!.cb.onSuccess({ data: PLAYLIST }, {}, {}, null);
+    many = true; // a third tile started
+    go(url(1, 2));
+    expect(sent).toHaveLength(2);
+    vi.advanceTimersByTime(150);
+    expect(sent).toHaveLength(3);
+  });
+
   it('never delays without a PART-TARGET (a plain playlist) nor a non-blocking load', () => {
     const Plain = justInTimePlaylistLoader(makeBase(sent, aborted) as never, 50) as unknown as typeof Loader;
     const a = new Plain({});

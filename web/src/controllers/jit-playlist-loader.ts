@@ -13,9 +13,10 @@ export type PlaylistLoaderClass = new (config: HlsConfig) => Loader<PlaylistLoad
  * so a wall of more than ~5 tiles queued every part and playlist behind the others (150 ms each at 16 tiles,
  * measured: docs/benchmarks.md) and fell 2–4 s behind with stalls. Only a reload that follows a blocking one
  * waits (the first after a plain load, e.g. at start, goes at once; so does one whose time has passed); sent
- * late, it is answered at once and the next one starts that much earlier. One class per player.
+ * late, it is answered at once and the next one starts that much earlier. One class per player. `crowded()`
+ * false (a page with few players, where the sockets suffice): every reload goes at once, as hls.js does.
  */
-export function justInTimePlaylistLoader(Base: PlaylistLoaderClass, marginMs: number): PlaylistLoaderClass {
+export function justInTimePlaylistLoader(Base: PlaylistLoaderClass, marginMs: number, crowded: () => boolean = () => true): PlaylistLoaderClass {
   let lastArrival = 0;
   let lastBlocked = false;
   let partTargetMs = 0;
@@ -34,7 +35,7 @@ export function justInTimePlaylistLoader(Base: PlaylistLoaderClass, marginMs: nu
           callbacks.onSuccess(response, stats, ctx, details);
         },
       };
-      const wait = blocking && lastBlocked && partTargetMs > 0 ? lastArrival + partTargetMs - marginMs - performance.now() : 0;
+      const wait = blocking && lastBlocked && partTargetMs > 0 && crowded() ? lastArrival + partTargetMs - marginMs - performance.now() : 0;
       if (wait <= 0) return super.load(context, config, cb);
       this.pending = { context, callbacks: cb };
       this.timer = setTimeout(() => {

@@ -5,8 +5,8 @@
  *
  * The page is a stub served at the server's origin (so the wp_session cookie applies to the HLS requests);
  * hls.js comes from node_modules (hls.min.js, the same release the console bundles), page.ts is bundled
- * with esbuild (vite's own bundler, already installed). Every request that does not go to the Watchpost
- * server is aborted, and Chromium has a dead proxy for everything but loopback.
+ * with esbuild (vite's own bundler, already installed). Chromium has a dead proxy for everything but loopback;
+ * no request is routed through Playwright unless --intercept (see openPage).
  */
 import { build } from 'esbuild';
 import { fileURLToPath } from 'node:url';

@@ -6,6 +6,8 @@
  *  - plain HLS: the same controller before LL-HLS (commit 40a179a^, "the previous plain-HLS path"),
  *    on `index.m3u8`.
  * workerPath is left out: hls.min.js starts its worker from a blob of itself (enableWorker stays on).
+ * The console's `pLoader: justInTimePlaylistLoader(…, JIT_RELOAD_MARGIN_MS)` is `jitReloadMarginMs` here (a
+ * class is no JSON); page.ts turns the number into the same pLoader (it bundles web/src/controllers/jit-playlist-loader.ts).
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -23,6 +25,9 @@ export const HLS_CONFIGS: Record<PathName, Record<string, number | boolean>> = {
     maxMaxBufferLength: 10,
     backBufferLength: 4,
     capLevelToPlayerSize: true,
+    // the console's pLoader: justInTimePlaylistLoader(…, JIT_RELOAD_MARGIN_MS); page.ts builds the same from this
+    jitReloadMarginMs: 50,
+    jitMinPlayers: 3,
   },
   plain: {
     enableWorker: true,
@@ -56,10 +61,14 @@ export function checkLlConfig(repoRoot: string): void {
   const src = readFileSync(join(repoRoot, 'web/src/controllers/hls-controller.ts'), 'utf8');
   const block = /new HlsClass\(\{([\s\S]*?)\}\);/.exec(src)?.[1];
   if (!block) throw new Error('hls-controller.ts: no `new HlsClass({...})` found; update bench/ingest/hls-config.ts');
-  const keys = [...block.matchAll(/^\s*(\w+)\s*[:,]/gm)].map((m) => m[1]!).filter((k) => k !== 'workerPath');
-  const missing = Object.entries(HLS_CONFIGS.ll)
+  const keys = [...block.matchAll(/^\s*(\w+)\s*[:,]/gm)].map((m) => m[1]!).filter((k) => k !== 'workerPath' && k !== 'pLoader');
+  const { jitReloadMarginMs, jitMinPlayers, ...plainKeys } = HLS_CONFIGS.ll;
+  const missing = Object.entries(plainKeys)
     .filter(([k, v]) => !new RegExp(`\\b${k}\\s*:\\s*${String(v).replace('.', '\\.')}\\b`).test(block))
     .map(([k]) => k);
+  const jit = /pLoader:\s*justInTimePlaylistLoader\([^)]*JIT_RELOAD_MARGIN_MS, crowded\)/.test(block) &&
+    new RegExp(`const JIT_RELOAD_MARGIN_MS = ${String(jitReloadMarginMs)};`).test(src) && new RegExp(`const JIT_MIN_PLAYERS = ${String(jitMinPlayers)};`).test(src);
+  if (!jit) missing.push('pLoader / JIT_RELOAD_MARGIN_MS / JIT_MIN_PLAYERS');
   const extra = keys.filter((k) => !(k in HLS_CONFIGS.ll));
   if (missing.length || extra.length) {
     throw new Error(

@@ -23,6 +23,12 @@ export interface Options {
   fps: number;
   bitrateKbps: number;
   verbose: boolean;
+  /** CPU profile of Chromium over each window (profile.ts) */
+  profile: boolean;
+  /** read the clock off 1 of every N presented frames per tile */
+  readback: number;
+  /** the old page: every request routed through Playwright (see players.ts openPage) */
+  intercept: boolean;
 }
 
 export const HELP = `usage: npm run bench:ingest -- [options]
@@ -41,10 +47,16 @@ export const HELP = `usage: npm run bench:ingest -- [options]
   --fps 25              clock source frame rate
   --bitrate 1000        clock source bitrate, kbit/s
   --verbose             print the server's output
+  --profile             per window: Chromium CPU by thread + a main-thread JS profile by source (CDP), printed
+                        and in the JSON; loads hls.js' unminified build for readable names
+  --readback 1          read the clock off 1 of every N presented frames per tile (the read-back is the
+                        bench's own CPU cost; g2g then pools the sampled frames)
+  --intercept           route every page request through Playwright (the bench before 2026-12-04; costs
+                        Chromium's browser process CPU per request, see docs/benchmarks.md)
 Default: 1,4,16 cameras × 1 s, 2 s GOP × LL-HLS, plain HLS = 12 configurations, ~12 min, no stall run.
 `;
 
-const FLAGS = ['only-stall', 'verbose'];
+const FLAGS = ['only-stall', 'verbose', 'profile', 'intercept'];
 
 function parseList(name: string, raw: string, ok: (n: number) => boolean): number[] {
   const out = raw.split(',').map((s) => Number(s.trim()));
@@ -70,7 +82,7 @@ export function parseOptions(argv: string[]): Options {
       args.set(a.slice(2), v);
     }
   }
-  const known = ['llx', 'cameras', 'gops', 'paths', 'seconds', 'settle', 'idle-seconds', 'stall-minutes', 'stall-cameras', 'size', 'fps', 'bitrate', ...FLAGS];
+  const known = ['llx', 'cameras', 'gops', 'paths', 'seconds', 'settle', 'idle-seconds', 'stall-minutes', 'stall-cameras', 'size', 'fps', 'bitrate', 'readback', ...FLAGS];
   for (const k of args.keys()) if (!known.includes(k)) throw new Error(`unknown option --${k}\n${HELP}`);
   const num = (k: string, def: number, min: number) => {
     const v = args.get(k);
@@ -112,6 +124,9 @@ export function parseOptions(argv: string[]): Options {
     fps: num('fps', 25, 1),
     bitrateKbps: num('bitrate', 1000, 100),
     verbose: args.has('verbose'),
+    profile: args.has('profile'),
+    readback: num('readback', 1, 1),
+    intercept: args.has('intercept'),
   };
   if (o.onlyStall && !o.stallMinutes) throw new Error('--only-stall needs --stall-minutes');
   return o;

@@ -12,6 +12,7 @@
  * The tsconfig has no DOM lib: only the members used here are declared.
  */
 import { CLOCK_COLS, CLOCK_ROWS, decodeClock } from '../clock/code.ts';
+import { justInTimePlaylistLoader } from '../../web/src/controllers/jit-playlist-loader.ts';
 
 interface FrameMeta {
   expectedDisplayTime?: number;
@@ -62,6 +63,7 @@ interface HlsInstance {
 }
 interface HlsStatic {
   new (cfg: Record<string, unknown>): HlsInstance;
+  DefaultConfig: { loader: unknown };
   Events: Record<string, string>;
   isSupported(): boolean;
 }
@@ -71,7 +73,10 @@ export interface PlayerStats {
   playing: boolean;
   /** glass-to-glass samples, ms (since the last reset) */
   g2g: number[];
+  /** frames presented (rVFC) and read */
   frames: number;
+  /** frames presented but not read (--readback N) */
+  skipped: number;
   undecoded: number;
   /** hls.js BUFFER_STALLED_ERROR while playing */
   bufferStalls: number;
@@ -90,19 +95,31 @@ export interface PlayerStats {
   jumps: number;
 }
 
+export interface RequestTimes {
+  /** kind = playlist | part | segment | init | other */
+  [kind: string]: { queueMs: number[]; totalMs: number[] };
+}
+/** most requests of the page on the wire at once ([requestStart, responseEnd] overlapping): 6 = Chromium's HTTP/1.1 limit per host */
+export interface RequestConcurrency { maxInFlight: number; msAtMax: number }
+
 export interface BenchApi {
-  start(srcs: string[], config: Record<string, unknown>, tileW: number, tileH: number): void;
+  /** readback: read the clock off 1 of every `readback` presented frames per tile */
+  start(srcs: string[], config: Record<string, unknown>, tileW: number, tileH: number, readback: number): void;
   /** Promise of the number of players playing once all are (or the timeout hit) */
   allPlaying(timeoutMs: number): Promise<number>;
   reset(): void;
   stats(): PlayerStats[];
+  /** Resource Timing of the page's requests since the last reset: queueing (startTime → requestStart: waiting
+   * for one of Chromium's 6 HTTP/1.1 sockets per host, among others) and total time, ms, by kind */
+  requests(): { times: RequestTimes; concurrency: RequestConcurrency };
   stop(): void;
 }
 
+interface ResourceEntry { name: string; startTime: number; requestStart: number; responseEnd: number }
 const g = globalThis as unknown as {
   document: Doc;
   Hls: HlsStatic;
-  performance: { timeOrigin: number; now(): number };
+  performance: { timeOrigin: number; now(): number; getEntriesByType(t: 'resource'): ResourceEntry[]; clearResourceTimings(): void; setResourceTimingBufferSize(n: number): void };
   __g2g?: BenchApi;
 };
 
@@ -146,9 +163,15 @@ const samplePlayers = () => {
   }
 };
 
-function watchFrames(p: Player, ctx: Ctx2D, cw: number, ch: number): void {
+function watchFrames(p: Player, ctx: Ctx2D, cw: number, ch: number, readback: number): void {
+  let seen = 0;
   const onFrame = (now: number, meta: FrameMeta) => {
     if (!players.includes(p)) return;
+    if (seen++ % readback !== 0) {
+      p.stats.skipped++;
+      p.video.requestVideoFrameCallback(onFrame);
+      return;
+    }
     const shown = g.performance.timeOrigin + (meta.expectedDisplayTime ?? now) + drift;
     const w = meta.width || p.video.videoWidth;
     if (w > 0) {
@@ -172,7 +195,7 @@ function watchFrames(p: Player, ctx: Ctx2D, cw: number, ch: number): void {
 }
 
 const api: BenchApi = {
-  start(srcs, config, tileW, tileH) {
+  start(srcs, config, tileW, tileH, readback) {
     measureDrift();
     driftTimer = setInterval(measureDrift, 1000);
     sampleTimer = setInterval(samplePlayers, 500);
@@ -196,8 +219,10 @@ const api: BenchApi = {
       canvas.height = ch;
       const ctx = canvas.getContext('2d', { willReadFrequently: true })!;
       ctx.imageSmoothingEnabled = true;
-      const hls = new Hls({ ...config });
-      const stats: PlayerStats = { src, playing: false, g2g: [], frames: 0, undecoded: 0, bufferStalls: 0, waiting: 0, errors: [], dropped: 0, total: 0, hlsLatencyS: [], targetLatencyS: [], pdtLagMs: [], jumps: 0 };
+      const { jitReloadMarginMs, jitMinPlayers, ...rest } = config;
+      const crowded = () => players.length >= (typeof jitMinPlayers === 'number' ? jitMinPlayers : 0);
+      const hls = new Hls({ ...rest, ...(typeof jitReloadMarginMs === 'number' ? { pLoader: justInTimePlaylistLoader(Hls.DefaultConfig.loader as never, jitReloadMarginMs, crowded) } : {}) });
+      const stats: PlayerStats = { src, playing: false, g2g: [], frames: 0, skipped: 0, undecoded: 0, bufferStalls: 0, waiting: 0, errors: [], dropped: 0, total: 0, hlsLatencyS: [], targetLatencyS: [], pdtLagMs: [], jumps: 0 };
       const p: Player = { hls, video, stats, dropped0: 0, total0: 0 };
       players.push(p);
       hls.on(Hls.Events.ERROR!, (_e, d) => {
@@ -216,7 +241,7 @@ const api: BenchApi = {
       );
       hls.loadSource(src);
       hls.attachMedia(video);
-      watchFrames(p, ctx, cw, ch);
+      watchFrames(p, ctx, cw, ch, Math.max(1, Math.floor(readback)));
     }
   },
   async allPlaying(timeoutMs) {
@@ -225,11 +250,13 @@ const api: BenchApi = {
     return players.filter((p) => p.stats.playing).length;
   },
   reset() {
+    g.performance.setResourceTimingBufferSize(1_000_000);
+    g.performance.clearResourceTimings();
     for (const p of players) {
       const q = p.video.getVideoPlaybackQuality();
       p.dropped0 = q.droppedVideoFrames;
       p.total0 = q.totalVideoFrames;
-      Object.assign(p.stats, { g2g: [], frames: 0, undecoded: 0, bufferStalls: 0, waiting: 0, errors: [], hlsLatencyS: [], targetLatencyS: [], pdtLagMs: [], jumps: 0 });
+      Object.assign(p.stats, { g2g: [], frames: 0, skipped: 0, undecoded: 0, bufferStalls: 0, waiting: 0, errors: [], hlsLatencyS: [], targetLatencyS: [], pdtLagMs: [], jumps: 0 });
     }
   },
   stats() {
@@ -237,6 +264,28 @@ const api: BenchApi = {
       const q = p.video.getVideoPlaybackQuality();
       return { ...p.stats, dropped: q.droppedVideoFrames - p.dropped0, total: q.totalVideoFrames - p.total0 };
     });
+  },
+  requests() {
+    const out: RequestTimes = {};
+    const edges: [number, number][] = [];
+    for (const e of g.performance.getEntriesByType('resource')) {
+      if (e.requestStart > 0) edges.push([e.requestStart, 1], [e.responseEnd, -1]);
+      const file = e.name.split('?')[0]!.split('/').pop() ?? '';
+      const kind = file.endsWith('.m3u8') ? 'playlist' : /^ll_p\d+/.test(file) ? 'part' : /init/.test(file) ? 'init' : /\.(m4s|ts|mp4)$/.test(file) ? 'segment' : 'other';
+      const k = (out[kind] ??= { queueMs: [], totalMs: [] });
+      if (e.requestStart > 0) k.queueMs.push(e.requestStart - e.startTime);
+      k.totalMs.push(e.responseEnd - e.startTime);
+    }
+    edges.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+    let n = 0;
+    let max = 0;
+    let atMax = 0;
+    for (let i = 0; i < edges.length; i++) {
+      n += edges[i]![1];
+      if (n > max) [max, atMax] = [n, 0];
+      if (n === max && i + 1 < edges.length) atMax += edges[i + 1]![0] - edges[i]![0];
+    }
+    return { times: out, concurrency: { maxInFlight: max, msAtMax: Math.round(atMax) } };
   },
   stop() {
     clearInterval(driftTimer);

@@ -5,13 +5,13 @@
  *
  * The page is a stub served at the server's origin (so the wp_session cookie applies to the HLS requests);
  * hls.js comes from node_modules (hls.min.js, the same release the console bundles), page.ts is bundled
- * with esbuild (vite's own bundler, already installed). Every request that does not go to the Watchpost
- * server is aborted, and Chromium has a dead proxy for everything but loopback.
+ * with esbuild (vite's own bundler, already installed). Chromium has a dead proxy for everything but loopback;
+ * no request is routed through Playwright unless --intercept (see openPage).
  */
 import { build } from 'esbuild';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
-import type { Browser, BrowserContext } from 'playwright-core';
+import type { Browser, BrowserContext, Page as PwPage } from 'playwright-core';
 import { REPO_ROOT } from '../../test/support/server.ts';
 import { processTree } from '../proc.ts';
 import { sleep, type Summary } from '../stats.ts';
@@ -19,6 +19,7 @@ import { summarizeMany as summarize } from './summary.ts';
 import { startCpuWindow, type CpuWindow } from './cpu.ts';
 import { HLS_CONFIGS, playlistUrl, type PathName } from './hls-config.ts';
 import { log } from './log.ts';
+import { profileText, startProfile, type ProfileResult } from './profile.ts';
 import type { BenchApi, PlayerStats } from './page.ts';
 import type { BenchServer } from './server.ts';
 
@@ -50,6 +51,13 @@ export interface PlaybackResult {
   /** Date.now() − hls.playingDate, ms, every 500 ms per tile: the playlist's PDT clock → playhead */
   pdtLagMs: Summary;
   cpu: CpuWindow;
+  /** --profile: Chromium threads + main-thread JS profile over the window */
+  profile?: ProfileResult;
+  /** Resource Timing per kind of request (page.ts requests()): rate, queueing before the request was sent, total */
+  requests?: Record<string, { perSecond: number; queueMs: Summary; totalMs: Summary }>;
+  /** most requests on the wire at once, and for how long (ms) in the window */
+  maxInFlight?: number;
+  msAtMaxInFlight?: number;
 }
 
 let bundle: Promise<string> | undefined;
@@ -91,22 +99,36 @@ type PlaybackOptions = {
   seconds: number;
   /** progress line every this many seconds (long runs) */
   progressEvery?: number;
+  /** record a CPU profile over the window (profile.ts) */
+  profile?: boolean;
+  /** read the clock off 1 of every `readback` presented frames per tile (1 = every frame) */
+  readback?: number;
+  /** route every request through Playwright (the old page; see openPage) */
+  intercept?: boolean;
 };
 
-/** The stub page at the server's origin with hls.js and page.ts loaded; only the server is reachable. */
-async function openPage(context: BrowserContext, baseUrl: string): Promise<Page> {
+/**
+ * The stub page at the server's origin with hls.js and page.ts loaded. Without `intercept` the page is
+ * written over /api/health (same origin, so the cookie applies; no CSP there) and no request is routed:
+ * Playwright's page.route() pauses EVERY request of the page over CDP (Fetch domain) in Chromium's browser
+ * process, which at 16 LL-HLS tiles (~160 requests/s) cost Chromium ~25 % of a core that the console does
+ * not pay (--profile). Non-loopback addresses still fail at the dead proxy (test/support/browser.ts).
+ * `intercept` (--intercept) keeps the old routed page: every non-server request aborted as well.
+ */
+async function openPage(context: BrowserContext, baseUrl: string, unminified: boolean, intercept: boolean): Promise<PwPage> {
   const page = await context.newPage();
-  await page.route('**/*', (route) => (route.request().url().startsWith(`${baseUrl}/`) ? route.fallback() : route.abort('blockedbyclient')));
-  await page.route(`${baseUrl}/__g2g`, (route) =>
-    route.fulfill({
-      contentType: 'text/html',
-      body: '<!doctype html><html><body style="margin:0;background:#000;display:flex;flex-wrap:wrap;line-height:0"></body></html>',
-    }),
-  );
-  await page.goto(`${baseUrl}/__g2g`);
-  await page.addScriptTag({ path: join(REPO_ROOT, 'node_modules', 'hls.js', 'dist', 'hls.min.js') });
+  const html = '<!doctype html><html><body style="margin:0;background:#000;display:flex;flex-wrap:wrap;line-height:0"></body></html>';
+  if (intercept) {
+    await page.route('**/*', (route) => (route.request().url().startsWith(`${baseUrl}/`) ? route.fallback() : route.abort('blockedbyclient')));
+    await page.route(`${baseUrl}/__g2g`, (route) => route.fulfill({ contentType: 'text/html', body: html }));
+    await page.goto(`${baseUrl}/__g2g`);
+  } else {
+    await page.goto(`${baseUrl}/api/health`);
+    await page.setContent(html);
+  }
+  await page.addScriptTag({ path: join(REPO_ROOT, 'node_modules', 'hls.js', 'dist', unminified ? 'hls.js' : 'hls.min.js') });
   await page.addScriptTag({ content: await pageBundle() });
-  return page as unknown as Page;
+  return page;
 }
 
 /** Wait out the window; on long runs, a progress line now and then. */
@@ -129,20 +151,28 @@ export async function measurePlayback(opts: PlaybackOptions): Promise<PlaybackRe
   const context = await opts.browser.newContext({ viewport: VIEWPORT });
   try {
     await context.addCookies([{ name: name!, value: rest.join('='), url: baseUrl }]);
-    const p = await openPage(context, baseUrl);
+    const page = await openPage(context, baseUrl, opts.profile === true, opts.intercept === true);
+    const p = page as unknown as Page;
     const srcs = server.cameraIds.map((id) => playlistUrl(baseUrl, id, opts.path));
     const tile = tileSize(srcs.length);
-    await p.evaluate((a) => (globalThis as unknown as G).__g2g.start(a.srcs, a.cfg, a.w, a.h), { srcs, cfg: HLS_CONFIGS[opts.path], w: tile.w, h: tile.h });
+    await p.evaluate((a) => (globalThis as unknown as G).__g2g.start(a.srcs, a.cfg, a.w, a.h, a.rb), { srcs, cfg: HLS_CONFIGS[opts.path], w: tile.w, h: tile.h, rb: opts.readback ?? 1 });
     const playing = await p.evaluate((ms) => (globalThis as unknown as G).__g2g.allPlaying(ms), 30_000);
     if (playing < srcs.length) log(`only ${playing}/${srcs.length} players playing after 30 s`);
     await sleep(opts.settleSeconds * 1000);
     await p.evaluate(() => (globalThis as unknown as G).__g2g.reset(), null);
     const end = startCpuWindow({ serverRoot: server.rootPid, sourcePid: opts.sourcePid, chromiumPid: chromiumPid(), cameras: srcs.length, seen: server.remember });
+    const prof = opts.profile ? await startProfile(page, chromiumPid()) : undefined;
     await waitWindow(p, opts.seconds, opts.progressEvery);
+    const profile = await prof?.stop();
     const cpu = end();
+    if (profile) log(profileText(opts.path, profile));
     const stats: PlayerStats[] = await p.evaluate(() => (globalThis as unknown as G).__g2g.stats(), null);
+    const req = await p.evaluate(() => (globalThis as unknown as G).__g2g.requests(), null);
+    const requests: PlaybackResult['requests'] = {};
+    for (const [kind, v] of Object.entries(req.times)) requests[kind] = { perSecond: Math.round((v.totalMs.length / opts.seconds) * 10) / 10, queueMs: summarize(v.queueMs), totalMs: summarize(v.totalMs) };
+    log(`  requests: at most ${req.concurrency.maxInFlight} on the wire at once (for ${req.concurrency.msAtMax} ms of ${opts.seconds * 1000}); ${Object.entries(requests).map(([k, v]) => `${k} ${v.perSecond}/s (queued p50 ${v.queueMs.p50} / p95 ${v.queueMs.p95} ms, total p50 ${v.totalMs.p50} / p95 ${v.totalMs.p95} ms)`).join('; ')}`);
     await p.evaluate(() => (globalThis as unknown as G).__g2g.stop(), null);
-    return summarizePlayers(stats, playing, cpu);
+    return { ...summarizePlayers(stats, playing, cpu), requests, maxInFlight: req.concurrency.maxInFlight, msAtMaxInFlight: req.concurrency.msAtMax, ...(profile ? { profile } : {}) };
   } finally {
     await context.close().catch(() => undefined);
   }
@@ -165,7 +195,7 @@ function summarizePlayers(stats: PlayerStats[], playing: number, cpu: CpuWindow)
     bufferStalls: sum((s) => s.bufferStalls),
     waiting: sum((s) => s.waiting),
     jumps: sum((s) => s.jumps),
-    framesPresented: sum((s) => s.frames),
+    framesPresented: sum((s) => s.frames + s.skipped),
     framesUndecoded: sum((s) => s.undecoded),
     droppedFrames: sum((s) => s.dropped),
     totalFrames: sum((s) => s.total),

@@ -90,6 +90,9 @@ async function runCount(n: number, gop: number, paths: PathName[], cam: Camera, 
           settleSeconds: o.settle,
           seconds,
           progressEvery: long ? 60 : undefined,
+          profile: o.profile,
+          readback: o.readback,
+          intercept: o.intercept,
         });
         r.ok = r.playback.playing === n && r.playback.g2gMs.n > 0;
         if (!r.ok) r.error = `${r.playback.playing}/${n} playing, ${r.playback.g2gMs.n} frames read`;

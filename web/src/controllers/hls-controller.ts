@@ -2,6 +2,7 @@ import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type Hls from 'hls.js';
 import type { ErrorData } from 'hls.js';
 import workerPath from 'hls.js/dist/hls.worker.js?url';
+import { justInTimePlaylistLoader, type PlaylistLoaderClass } from './jit-playlist-loader.ts';
 
 /**
  * Plays a live HLS stream into the host's <video>. hls.js is imported lazily (its own chunk) the first
@@ -23,6 +24,13 @@ const MAX_BACKOFF_MS = 15_000;
 /** Live video that has not advanced for this long is reloaded. */
 const STALL_MS = 10_000;
 const WATCH_INTERVAL_MS = 2000;
+/** A blocking playlist reload goes out this long (ms) before the next part is due (jit-playlist-loader.ts)… */
+const JIT_RELOAD_MARGIN_MS = 50;
+/** …once this many hls.js players play on the page (each holds ~1 of the host's 6 HTTP/1.1 sockets otherwise) */
+const JIT_MIN_PLAYERS = 3;
+/** the hls.js players of this page */
+const livePlayers = new Set<object>();
+const crowded = () => livePlayers.size >= JIT_MIN_PLAYERS;
 /**
  * Further behind the live edge than the target latency + this (s), the picture jumps to the live edge. hls.js
  * plays faster only within about one segment of its target and never seeks forward while the buffer is full, so a
@@ -111,6 +119,7 @@ export class HlsController implements ReactiveController {
     clearInterval(this.watchTimer);
     this.watchTimer = undefined;
     if (this.hls) {
+      livePlayers.delete(this.hls);
       this.hls.destroy();
       this.hls = null;
     }
@@ -172,8 +181,11 @@ export class HlsController implements ReactiveController {
       maxMaxBufferLength: 10,
       backBufferLength: 4,
       capLevelToPlayerSize: true,
+      // see jit-playlist-loader.ts (bench/ingest/hls-config.ts: jitReloadMarginMs)
+      pLoader: justInTimePlaylistLoader(HlsClass.DefaultConfig.loader as unknown as PlaylistLoaderClass, JIT_RELOAD_MARGIN_MS, crowded),
     });
     this.hls = hls;
+    livePlayers.add(hls);
     const { Events, ErrorTypes } = HlsClass;
     hls.on(Events.MANIFEST_PARSED, () => {
       void video.play().catch(() => {});

@@ -135,7 +135,7 @@ export function startupBlock(o: { port: number; paths: Paths; cameras: number; d
       ? `user "admin", password in ${hint}`
       : `${o.users} user(s); log in with your account`;
   // first start with a generated password: said here once, in the one block (it is also in the file)
-  const first = o.firstPassword ? [`  First     start: created user "admin" with password ${o.firstPassword}`, `            (kept in ${hint} — delete the file once noted)`] : [];
+  const first = o.firstPassword ? [`  Password  ${o.firstPassword}   (made at this first start; delete ${hint} once noted)`] : [];
   return [
     '',
     `  Console   http://localhost:${o.port}/`,

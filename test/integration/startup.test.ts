@@ -85,7 +85,7 @@ describe('start-up output (issue K)', () => {
     const pw = readFileSync(join(dir, 'data', 'initial-admin-password.txt'), 'utf8').trim();
     expect(pw.length).toBeGreaterThanOrEqual(12);
     expect(out.split(pw).length - 1).toBe(1);
-    expect(block).toContain(`  First     start: created user "admin" with password ${pw}`);
+    expect(block).toContain(`  Password  ${pw}   (made at this first start; delete ${join(dir, 'data', 'initial-admin-password.txt')} once noted)`);
     // everything else on stdout and stderr is one JSON object per line
     const logLines = (out.slice(0, out.search(/^Watchpost \S+ is up/m)) + err).split('\n').filter((l) => l.trim() && !/^\s/.test(l));
     expect(logLines.length).toBeGreaterThan(3);

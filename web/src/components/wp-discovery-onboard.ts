@@ -7,6 +7,7 @@ import { t } from '../i18n';
 import { errorMessage } from '../i18n/errors';
 import { sharedStyles } from '../styles/shared';
 import { cardFormStyles, cardStyles } from '../styles/card';
+import { fieldBox } from '../styles/form';
 
 const describe = (p: OnvifProfile) =>
   `${p.name || p.token} — ${p.encoding ?? '?'} ${p.width ?? '?'}×${p.height ?? '?'}${p.fps ? ` ${p.fps} fps` : ''}`;
@@ -55,14 +56,7 @@ export class WpDiscoveryOnboard extends LitElement {
         gap: 0.8em 1em;
         align-items: end;
       }
-      select {
-        font: inherit;
-        color: var(--wp-text);
-        background: var(--wp-bg);
-        border: 1px solid var(--wp-border);
-        border-radius: var(--wp-radius);
-        padding: 0.45em 0.5em;
-      }
+      ${fieldBox('select', '0.45em 0.5em')}
       .hint {
         font-size: 0.85em;
       }

@@ -11,6 +11,7 @@ import { sharedStyles } from '../styles/shared';
 import { cardFormStyles, cardStyles } from '../styles/card';
 import type { WpDiscoveryOnboard } from './wp-discovery-onboard';
 import './wp-discovery-onboard';
+import { dataTable } from '../styles/table';
 
 interface Target {
   key: string;
@@ -49,17 +50,9 @@ export class WpDiscoveryPanel extends LitElement {
         font-size: 1.15em;
         flex: 1;
       }
+      ${dataTable('0.5em 0.6em', 'middle')}
       table {
-        width: 100%;
-        border-collapse: collapse;
         margin: 0.6em 0;
-      }
-      th,
-      td {
-        text-align: left;
-        padding: 0.5em 0.6em;
-        border-bottom: 1px solid var(--wp-border);
-        vertical-align: middle;
       }
       th {
         color: var(--wp-text-muted);

@@ -15,6 +15,7 @@ import '../components/wp-ptz-pad';
 import '../components/wp-zone-editor';
 import { formatOffset } from '../data/onvif';
 import { CameraPtzController } from './camera-ptz';
+import { surfaceBox } from '../styles/surface';
 
 /**
  * Single camera: a large player and the camera's details; for a PTZ camera the arrow pad (press and hold), the
@@ -76,11 +77,8 @@ export class WpCameraPage extends LitElement {
         width: min(100cqw, 100cqh * 16 / 9);
         aspect-ratio: 16 / 9;
       }
+      ${surfaceBox('aside', '1em')}
       aside {
-        background: var(--wp-surface);
-        border: 1px solid var(--wp-border);
-        border-radius: 8px;
-        padding: 1em;
         overflow: auto;
       }
       h2 {

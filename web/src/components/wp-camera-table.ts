@@ -8,7 +8,7 @@ import { sharedStyles } from '../styles/shared';
 import { reasonText } from './wp-camera-tile';
 import './wp-status-badge';
 import './wp-camera-thumb';
-import { dataTable } from '../styles/table';
+import { columnHeadStyles, dataTable } from '../styles/table';
 
 /**
  * Camera list for the management page. Admin controls only when `admin`; config-file cameras are
@@ -31,9 +31,8 @@ export class WpCameraTable extends LitElement {
         overflow-x: auto;
       }
       ${dataTable('0.6em 0.7em', 'middle')}
+      ${columnHeadStyles}
       th {
-        color: var(--wp-text-muted);
-        font-weight: 600;
         font-size: 0.85em;
         white-space: nowrap;
       }

@@ -8,6 +8,7 @@ import { errorMessage } from '../i18n/errors';
 import { sharedStyles } from '../styles/shared';
 import { cardFormStyles, cardStyles } from '../styles/card';
 import { fieldBox } from '../styles/form';
+import { detailList } from '../styles/details';
 
 const describe = (p: OnvifProfile) =>
   `${p.name || p.token} — ${p.encoding ?? '?'} ${p.width ?? '?'}×${p.height ?? '?'}${p.fps ? ` ${p.fps} fps` : ''}`;
@@ -81,18 +82,7 @@ export class WpDiscoveryOnboard extends LitElement {
         font-size: 0.85em;
         text-align: center;
       }
-      dl {
-        margin: 0;
-        display: grid;
-        grid-template-columns: auto 1fr;
-        gap: 0.4em 1em;
-      }
-      dt {
-        color: var(--wp-text-muted);
-      }
-      dd {
-        margin: 0;
-      }
+      ${detailList('0.4em')}
       .warn {
         color: #ffd37a;
         font-weight: 600;

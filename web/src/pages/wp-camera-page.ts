@@ -16,6 +16,7 @@ import '../components/wp-zone-editor';
 import { formatOffset } from '../data/onvif';
 import { CameraPtzController } from './camera-ptz';
 import { surfaceBox } from '../styles/surface';
+import { detailList } from '../styles/details';
 
 /**
  * Single camera: a large player and the camera's details; for a PTZ camera the arrow pad (press and hold), the
@@ -86,18 +87,11 @@ export class WpCameraPage extends LitElement {
         font-size: 1em;
         color: var(--wp-text-muted);
       }
-      dl {
-        margin: 0;
-        display: grid;
-        grid-template-columns: auto 1fr;
-        gap: 0.55em 1em;
-      }
+      ${detailList('0.55em')}
       dt {
-        color: var(--wp-text-muted);
         white-space: nowrap;
       }
       dd {
-        margin: 0;
         word-break: break-all;
       }
       .mono {

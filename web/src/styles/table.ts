@@ -20,3 +20,11 @@ export function dataTable(cellPadding: string, verticalAlign: 'top' | 'middle'):
     }
   `;
 }
+
+/** A data table's column heads in the muted semi-bold look (audit log, users, camera table). */
+export const columnHeadStyles = css`
+  th {
+    color: var(--wp-text-muted);
+    font-weight: 600;
+  }
+`;

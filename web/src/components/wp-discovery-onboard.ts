@@ -5,8 +5,7 @@ import { deviceLabel, formatOffset, onboardCamera, onvifError, probeCamera, type
 import type { Camera } from '../data/types';
 import { t } from '../i18n';
 import { errorMessage } from '../i18n/errors';
-import { sharedStyles } from '../styles/shared';
-import { cardFormStyles, cardStyles } from '../styles/card';
+import { cardFormHostStyles } from '../styles/card';
 import { fieldBox } from '../styles/form';
 import { detailList } from '../styles/details';
 
@@ -32,9 +31,7 @@ export class WpDiscoveryOnboard extends LitElement {
   private readonly l10n = new LocalizeController(this);
 
   static override styles = [
-    sharedStyles,
-    cardStyles,
-    cardFormStyles,
+    cardFormHostStyles,
     css`
       :host {
         border-color: var(--wp-accent);

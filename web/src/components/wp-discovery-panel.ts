@@ -7,8 +7,7 @@ import { deviceLabel, discoverCameras, type DiscoveredDevice, type DiscoveryResu
 import type { Camera } from '../data/types';
 import { t } from '../i18n';
 import { errorMessage } from '../i18n/errors';
-import { sharedStyles } from '../styles/shared';
-import { cardFormStyles, cardStyles } from '../styles/card';
+import { cardFormHostStyles } from '../styles/card';
 import type { WpDiscoveryOnboard } from './wp-discovery-onboard';
 import './wp-discovery-onboard';
 import { dataTable } from '../styles/table';
@@ -35,9 +34,7 @@ export class WpDiscoveryPanel extends LitElement {
   private readonly l10n = new LocalizeController(this);
 
   static override styles = [
-    sharedStyles,
-    cardStyles,
-    cardFormStyles,
+    cardFormHostStyles,
     css`
       header {
         display: flex;

@@ -1,5 +1,6 @@
 import { css } from 'lit';
 import { fieldLabelStyles } from './form';
+import { sharedStyles } from './shared';
 import { surfaceBox } from './surface';
 
 /**
@@ -31,3 +32,6 @@ export const cardFormStyles = css`
     justify-content: flex-end;
   }
 `;
+
+/** The whole style stack of a card that holds a form (camera form, ONVIF discovery and onboarding), in cascade order; the component adds its own after it. */
+export const cardFormHostStyles = [sharedStyles, cardStyles, cardFormStyles];

@@ -1,19 +1,14 @@
 import { css } from 'lit';
 import { fromSiteInput, toSiteInput } from '../data/site-time';
 import { t } from '../i18n';
+import { modalDialogStyles } from '../styles/dialog';
+import { fieldBox, fieldLabelStyles } from '../styles/form';
 
 /** Shared look of the evidence dialogs (export, lock). */
 export const dialogStyles = css`
+  ${modalDialogStyles}
   dialog {
-    background: var(--wp-surface);
-    color: var(--wp-text);
-    border: 1px solid var(--wp-border);
-    border-radius: 8px;
-    padding: 1.4em;
     width: min(38em, 94vw);
-  }
-  dialog::backdrop {
-    background: rgb(0 0 0 / 0.6);
   }
   h2 {
     margin: 0 0 0.9em;
@@ -24,24 +19,11 @@ export const dialogStyles = css`
     grid-template-columns: 1fr 1fr;
     gap: 0.8em 1em;
   }
-  label {
-    display: grid;
-    gap: 0.3em;
-    font-size: 0.9em;
-    color: var(--wp-text-muted);
-  }
-  .wide {
-    grid-column: 1 / -1;
-  }
+  ${fieldLabelStyles}
+  ${fieldBox("input[type='datetime-local'], textarea, select", '0.45em 0.6em')}
   input[type='datetime-local'],
   textarea,
   select {
-    font: inherit;
-    color: var(--wp-text);
-    background: var(--wp-bg);
-    border: 1px solid var(--wp-border);
-    border-radius: var(--wp-radius);
-    padding: 0.45em 0.6em;
     width: 100%;
   }
   textarea {

@@ -3,8 +3,7 @@ import { customElement, property, state } from 'lit/decorators.js';
 import { LocalizeController } from '../controllers/localize-controller';
 import type { Camera, CameraInput, CameraTestInput, CameraTestResult } from '../data/types';
 import { t } from '../i18n';
-import { sharedStyles } from '../styles/shared';
-import { cardFormStyles, cardStyles } from '../styles/card';
+import { cardFormHostStyles } from '../styles/card';
 
 /**
  * Add / edit a camera. The password is write-only: it is never shown; when editing a camera that has
@@ -39,9 +38,7 @@ export class WpCameraForm extends LitElement {
   private readonly l10n = new LocalizeController(this);
 
   static override styles = [
-    sharedStyles,
-    cardStyles,
-    cardFormStyles,
+    cardFormHostStyles,
     css`
       h2 {
         margin: 0 0 0.8em;

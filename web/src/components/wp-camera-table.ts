@@ -8,6 +8,7 @@ import { sharedStyles } from '../styles/shared';
 import { reasonText } from './wp-camera-tile';
 import './wp-status-badge';
 import './wp-camera-thumb';
+import { columnHeadStyles, dataTable } from '../styles/table';
 
 /**
  * Camera list for the management page. Admin controls only when `admin`; config-file cameras are
@@ -29,20 +30,9 @@ export class WpCameraTable extends LitElement {
         display: block;
         overflow-x: auto;
       }
-      table {
-        width: 100%;
-        border-collapse: collapse;
-      }
-      th,
-      td {
-        text-align: left;
-        padding: 0.6em 0.7em;
-        border-bottom: 1px solid var(--wp-border);
-        vertical-align: middle;
-      }
+      ${dataTable('0.6em 0.7em', 'middle')}
+      ${columnHeadStyles}
       th {
-        color: var(--wp-text-muted);
-        font-weight: 600;
         font-size: 0.85em;
         white-space: nowrap;
       }

@@ -1,6 +1,7 @@
 import { LitElement, css, html, type PropertyValues } from 'lit';
 import { customElement, property, query } from 'lit/decorators.js';
 import { sharedStyles } from '../styles/shared';
+import { modalDialogStyles } from '../styles/dialog';
 
 /** Modal yes/no question on a native <dialog>. Fires `confirm` or `cancel`. */
 @customElement('wp-confirm-dialog')
@@ -15,16 +16,9 @@ export class WpConfirmDialog extends LitElement {
   static override styles = [
     sharedStyles,
     css`
+      ${modalDialogStyles}
       dialog {
-        background: var(--wp-surface);
-        color: var(--wp-text);
-        border: 1px solid var(--wp-border);
-        border-radius: 8px;
-        padding: 1.4em;
         max-width: 28em;
-      }
-      dialog::backdrop {
-        background: rgb(0 0 0 / 0.6);
       }
       .actions {
         display: flex;

@@ -5,8 +5,9 @@ import { deviceLabel, formatOffset, onboardCamera, onvifError, probeCamera, type
 import type { Camera } from '../data/types';
 import { t } from '../i18n';
 import { errorMessage } from '../i18n/errors';
-import { sharedStyles } from '../styles/shared';
-import { cardFormStyles, cardStyles } from '../styles/card';
+import { cardFormHostStyles } from '../styles/card';
+import { fieldBox } from '../styles/form';
+import { detailList } from '../styles/details';
 
 const describe = (p: OnvifProfile) =>
   `${p.name || p.token} — ${p.encoding ?? '?'} ${p.width ?? '?'}×${p.height ?? '?'}${p.fps ? ` ${p.fps} fps` : ''}`;
@@ -30,9 +31,7 @@ export class WpDiscoveryOnboard extends LitElement {
   private readonly l10n = new LocalizeController(this);
 
   static override styles = [
-    sharedStyles,
-    cardStyles,
-    cardFormStyles,
+    cardFormHostStyles,
     css`
       :host {
         border-color: var(--wp-accent);
@@ -55,14 +54,7 @@ export class WpDiscoveryOnboard extends LitElement {
         gap: 0.8em 1em;
         align-items: end;
       }
-      select {
-        font: inherit;
-        color: var(--wp-text);
-        background: var(--wp-bg);
-        border: 1px solid var(--wp-border);
-        border-radius: var(--wp-radius);
-        padding: 0.45em 0.5em;
-      }
+      ${fieldBox('select', '0.45em 0.5em')}
       .hint {
         font-size: 0.85em;
       }
@@ -87,18 +79,7 @@ export class WpDiscoveryOnboard extends LitElement {
         font-size: 0.85em;
         text-align: center;
       }
-      dl {
-        margin: 0;
-        display: grid;
-        grid-template-columns: auto 1fr;
-        gap: 0.4em 1em;
-      }
-      dt {
-        color: var(--wp-text-muted);
-      }
-      dd {
-        margin: 0;
-      }
+      ${detailList('0.4em')}
       .warn {
         color: #ffd37a;
         font-weight: 600;

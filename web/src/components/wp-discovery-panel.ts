@@ -7,10 +7,10 @@ import { deviceLabel, discoverCameras, type DiscoveredDevice, type DiscoveryResu
 import type { Camera } from '../data/types';
 import { t } from '../i18n';
 import { errorMessage } from '../i18n/errors';
-import { sharedStyles } from '../styles/shared';
-import { cardFormStyles, cardStyles } from '../styles/card';
+import { cardFormHostStyles } from '../styles/card';
 import type { WpDiscoveryOnboard } from './wp-discovery-onboard';
 import './wp-discovery-onboard';
+import { dataTable } from '../styles/table';
 
 interface Target {
   key: string;
@@ -34,9 +34,7 @@ export class WpDiscoveryPanel extends LitElement {
   private readonly l10n = new LocalizeController(this);
 
   static override styles = [
-    sharedStyles,
-    cardStyles,
-    cardFormStyles,
+    cardFormHostStyles,
     css`
       header {
         display: flex;
@@ -49,17 +47,9 @@ export class WpDiscoveryPanel extends LitElement {
         font-size: 1.15em;
         flex: 1;
       }
+      ${dataTable('0.5em 0.6em', 'middle')}
       table {
-        width: 100%;
-        border-collapse: collapse;
         margin: 0.6em 0;
-      }
-      th,
-      td {
-        text-align: left;
-        padding: 0.5em 0.6em;
-        border-bottom: 1px solid var(--wp-border);
-        vertical-align: middle;
       }
       th {
         color: var(--wp-text-muted);

@@ -4,6 +4,7 @@ import { customElement, property } from 'lit/decorators.js';
 import { LocalizeController } from '../controllers/localize-controller';
 import type { DispatchTimes } from '../data/dispatches';
 import { formatDateTime, getLang, t } from '../i18n';
+import { dataTable } from '../styles/table';
 
 const dur = (ms: number | null) => {
   if (ms === null) return '—';
@@ -36,16 +37,7 @@ export class WpDispatchTimes extends LitElement {
         font-size: 0.95em;
         margin: 0.8em 0 0.3em;
       }
-      table {
-        width: 100%;
-        border-collapse: collapse;
-      }
-      td,
-      th {
-        text-align: left;
-        padding: 0.3em 0.5em;
-        border-bottom: 1px solid var(--wp-border);
-      }
+      ${dataTable('0.3em 0.5em', 'middle')}
       .late {
         color: #ffb4b4;
       }

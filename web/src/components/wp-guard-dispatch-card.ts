@@ -6,6 +6,7 @@ import { formatDateTime, hasKey, t } from '../i18n';
 import { sharedStyles } from '../styles/shared';
 import { cardStyles } from '../styles/card';
 import './wp-dispatch-steps';
+import { fieldBox } from '../styles/form';
 
 export interface GuardStepDetail {
   id: number;
@@ -77,16 +78,11 @@ export class WpGuardDispatchCard extends LitElement {
         margin-top: 0.5em;
         min-height: 3em;
       }
+      ${fieldBox('textarea', '0.5em')}
       textarea {
         width: 100%;
         min-height: 5em;
-        font: inherit;
         font-size: 1.1em;
-        color: var(--wp-text);
-        background: var(--wp-bg);
-        border: 1px solid var(--wp-border);
-        border-radius: var(--wp-radius);
-        padding: 0.5em;
         margin-top: 0.5em;
       }
       input[type='file'] {

@@ -1,6 +1,7 @@
 import { LitElement, css, html, type PropertyValues } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import { HlsController, type PlayerState } from '../controllers/hls-controller';
+import { fittedVideoStyles } from '../styles/video';
 
 /**
  * A muted, autoplaying live <video> fed by hls.js. `src` null = nothing to play (camera offline):
@@ -23,13 +24,7 @@ export class WpHlsVideo extends LitElement {
       background: #000;
       overflow: hidden;
     }
-    video {
-      display: block;
-      width: 100%;
-      height: 100%;
-      object-fit: contain;
-      background: #000;
-    }
+    ${fittedVideoStyles}
   `;
 
   get state(): PlayerState {

@@ -3,6 +3,7 @@ import { customElement, property } from 'lit/decorators.js';
 import { LocalizeController } from '../controllers/localize-controller';
 import { t, type MessageKey } from '../i18n';
 import { sharedStyles } from '../styles/shared';
+import { surfaceBox } from '../styles/surface';
 
 /**
  * Key caps, as printed on the keyboard (Latin on a Chinese keyboard too); `data-raw` tells the zh-CN
@@ -48,11 +49,8 @@ export class WpKeyboardHelp extends LitElement {
         z-index: 20;
         background: rgb(0 0 0 / 0.6);
       }
+      ${surfaceBox('.panel', '1em 1.4em')}
       .panel {
-        background: var(--wp-surface);
-        border: 1px solid var(--wp-border);
-        border-radius: 8px;
-        padding: 1em 1.4em;
         max-width: min(44em, 94vw);
         max-height: 90vh;
         overflow: auto;

@@ -5,6 +5,7 @@ import type { Preset } from '../data/onvif';
 import { t } from '../i18n';
 import { sharedStyles } from '../styles/shared';
 import { ptzSectionStyles } from '../styles/ptz';
+import { fieldBox } from '../styles/form';
 
 /**
  * PTZ presets of an ONVIF camera: pick one and go. Fires `wp-ptz-goto` {token, name}; the page moves the camera
@@ -30,14 +31,9 @@ export class WpPtzPresets extends LitElement {
         display: flex;
         gap: 0.5em;
       }
+      ${fieldBox('select', '0.4em')}
       select {
         flex: 1;
-        font: inherit;
-        color: var(--wp-text);
-        background: var(--wp-bg);
-        border: 1px solid var(--wp-border);
-        border-radius: var(--wp-radius);
-        padding: 0.4em;
       }
       .ok {
         color: var(--wp-online);

@@ -6,6 +6,7 @@ import workerPath from 'hls.js/dist/hls.worker.js?url';
 import { vodUrl } from '../data/recordings';
 import type { WpZoomView } from './wp-zoom-view';
 import './wp-zoom-view';
+import { fittedVideoStyles } from '../styles/video';
 
 type HlsModule = typeof import('hls.js/light');
 let hlsModule: Promise<HlsModule> | undefined;
@@ -49,13 +50,7 @@ export class WpRecordedPlayer extends LitElement {
       position: absolute;
       inset: 0;
     }
-    video {
-      display: block;
-      width: 100%;
-      height: 100%;
-      object-fit: contain;
-      background: #000;
-    }
+    ${fittedVideoStyles}
   `;
 
   get state(): RecordedState {

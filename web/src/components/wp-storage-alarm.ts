@@ -5,6 +5,7 @@ import { StoreController } from '../controllers/store-controller';
 import { startStoragePolling, storage } from '../data/recordings';
 import { t } from '../i18n';
 import { formatBytes } from './evidence-styles';
+import { storageAlertColours } from '../styles/banner';
 
 /**
  * The low-disk alarm in the top bar: red while free space on the recordings disk is under the threshold,
@@ -26,14 +27,7 @@ export class WpStorageAlarm extends LitElement {
       font-size: 0.85em;
       white-space: nowrap;
     }
-    .low {
-      background: var(--wp-offline);
-      color: #fff;
-    }
-    .quota {
-      background: var(--wp-starting);
-      color: #111;
-    }
+    ${storageAlertColours('.low', '.quota')}
   `;
 
   override connectedCallback(): void {

@@ -5,6 +5,7 @@ import { StoreController } from '../controllers/store-controller';
 import { startStoragePolling, storage, storageTrouble } from '../data/recordings';
 import { formatDateTime, t } from '../i18n';
 import { formatBytes } from './evidence-styles';
+import { storageAlertColours } from '../styles/banner';
 
 /**
  * The storage banner under the top bar (also on a kiosk wall): shown while the recordings disk is full (writes
@@ -25,15 +26,7 @@ export class WpStorageBanner extends LitElement {
       font-weight: 600;
       border-bottom: 1px solid rgb(0 0 0 / 0.3);
     }
-    .full {
-      background: var(--wp-offline);
-      color: #fff;
-    }
-    .floor,
-    .locked {
-      background: var(--wp-starting);
-      color: #111;
-    }
+    ${storageAlertColours('.full', '.floor, .locked')}
   `;
 
   override connectedCallback(): void {

@@ -7,6 +7,7 @@ import './wp-zone-reference';
 import { t } from '../i18n';
 import { errorMessage } from '../i18n/errors';
 import { sharedStyles } from '../styles/shared';
+import { fieldBox } from '../styles/form';
 
 const STATS_DAYS = 30;
 const clamp = (v: number) => Math.min(1, Math.max(0, Math.round(v * 1000) / 1000));
@@ -97,15 +98,7 @@ export class WpZoneEditor extends LitElement {
         align-items: center;
         margin: 0.5em 0;
       }
-      input,
-      select {
-        font: inherit;
-        padding: 0.25em 0.4em;
-        background: var(--wp-surface-2);
-        color: var(--wp-text);
-        border: 1px solid var(--wp-border);
-        border-radius: var(--wp-radius);
-      }
+      ${fieldBox('input, select', '0.25em 0.4em', 'var(--wp-surface-2)')}
       .tabs button[aria-pressed='true'] {
         border-color: var(--wp-accent);
       }

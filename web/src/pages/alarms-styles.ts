@@ -1,4 +1,5 @@
 import { css } from 'lit';
+import { fieldBox } from '../styles/form';
 
 /** Layout of the alarm queue (wp-alarms-page). */
 export const alarmsStyles = css`
@@ -83,14 +84,7 @@ export const alarmsStyles = css`
     flex-wrap: wrap;
     margin-top: 0.4em;
   }
-  input {
-    font: inherit;
-    padding: 0.3em 0.5em;
-    background: var(--wp-surface-2);
-    color: var(--wp-text);
-    border: 1px solid var(--wp-border);
-    border-radius: var(--wp-radius);
-  }
+  ${fieldBox('input', '0.3em 0.5em', 'var(--wp-surface-2)')}
   .err {
     color: var(--wp-offline, #e53935);
   }
@@ -120,12 +114,5 @@ export const alarmsStyles = css`
     flex-wrap: wrap;
     margin-top: 0.8em;
   }
-  select {
-    font: inherit;
-    padding: 0.3em 0.5em;
-    background: var(--wp-surface-2);
-    color: var(--wp-text);
-    border: 1px solid var(--wp-border);
-    border-radius: var(--wp-radius);
-  }
+  ${fieldBox('select', '0.3em 0.5em', 'var(--wp-surface-2)')}
 `;

@@ -1,4 +1,5 @@
 import { css } from 'lit';
+import { fieldBox } from '../styles/form';
 
 /** Layout of the review page (wp-review-page). */
 export const reviewStyles = css`
@@ -25,15 +26,7 @@ export const reviewStyles = css`
     gap: 0.4em;
     color: var(--wp-text-muted);
   }
-  select,
-  input[type='datetime-local'] {
-    font: inherit;
-    color: var(--wp-text);
-    background: var(--wp-bg);
-    border: 1px solid var(--wp-border);
-    border-radius: var(--wp-radius);
-    padding: 0.35em 0.5em;
-  }
+  ${fieldBox("select, input[type='datetime-local']", '0.35em 0.5em')}
   .players {
     flex: 1;
     min-height: 14em;

@@ -6,6 +6,7 @@
 import { css, html, nothing } from 'lit';
 import { outcomeCounts, type Round } from '../data/patrol';
 import { formatDateTime, t } from '../i18n';
+import { surfaceBox } from '../styles/surface';
 
 const minutes = (ms: number): string => {
   const s = Math.max(0, Math.round(ms / 1000));
@@ -20,7 +21,7 @@ export const resultStyles = css`
   .grade[data-grade='late'] { border-color: var(--wp-starting); color: var(--wp-starting); }
   .grade[data-grade='incomplete'], .grade[data-grade='missed'] { border-color: var(--wp-offline); color: #ffb4b4; }
   .counts { display: grid; grid-template-columns: repeat(4, minmax(9em, auto)); gap: 0.6em; }
-  .counts div { background: var(--wp-surface); border: 1px solid var(--wp-border); border-radius: 8px; padding: 0.6em 1em; }
+  ${surfaceBox('.counts div', '0.6em 1em')}
   .counts b { display: block; font-size: 1.8em; }
   .counts .bad b { color: #ffb4b4; }
 `;

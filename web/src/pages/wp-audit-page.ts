@@ -12,6 +12,7 @@ import { errorMessage } from '../i18n/errors';
 import { sharedStyles } from '../styles/shared';
 import { pageStyles } from '../styles/page';
 import { fromLocalInput } from '../components/evidence-styles';
+import { columnHeadStyles } from '../styles/table';
 
 /** The time an entry's footage starts: its own footage time, else (live viewing) when it happened. */
 function footageAt(e: AuditEntry): number | null {
@@ -52,9 +53,8 @@ export class WpAuditPage extends LitElement {
     sharedStyles,
     pageStyles,
     css`
+      ${columnHeadStyles}
       th {
-        color: var(--wp-text-muted);
-        font-weight: 600;
         position: sticky;
         top: 0;
         background: var(--wp-bg);

@@ -15,6 +15,8 @@ import '../components/wp-ptz-pad';
 import '../components/wp-zone-editor';
 import { formatOffset } from '../data/onvif';
 import { CameraPtzController } from './camera-ptz';
+import { surfaceBox } from '../styles/surface';
+import { detailList } from '../styles/details';
 
 /**
  * Single camera: a large player and the camera's details; for a PTZ camera the arrow pad (press and hold), the
@@ -76,11 +78,8 @@ export class WpCameraPage extends LitElement {
         width: min(100cqw, 100cqh * 16 / 9);
         aspect-ratio: 16 / 9;
       }
+      ${surfaceBox('aside', '1em')}
       aside {
-        background: var(--wp-surface);
-        border: 1px solid var(--wp-border);
-        border-radius: 8px;
-        padding: 1em;
         overflow: auto;
       }
       h2 {
@@ -88,18 +87,11 @@ export class WpCameraPage extends LitElement {
         font-size: 1em;
         color: var(--wp-text-muted);
       }
-      dl {
-        margin: 0;
-        display: grid;
-        grid-template-columns: auto 1fr;
-        gap: 0.55em 1em;
-      }
+      ${detailList('0.55em')}
       dt {
-        color: var(--wp-text-muted);
         white-space: nowrap;
       }
       dd {
-        margin: 0;
         word-break: break-all;
       }
       .mono {

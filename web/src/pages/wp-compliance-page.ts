@@ -15,6 +15,8 @@ import { innerCardStyles } from '../styles/card';
 import '../components/wp-footage-player';
 import '../components/wp-dispatch-times';
 import { fetchDispatchTimes, type DispatchTimes } from '../data/dispatches';
+import { fieldBox } from '../styles/form';
+import { dataTable } from '../styles/table';
 
 const RANGES = [24, 168] as const;
 /** the site's day, not the browser's */
@@ -46,8 +48,7 @@ export class WpCompliancePage extends LitElement {
       h2 { font-size: 1.05em; margin: 1.2em 0 0.4em; }
       .big { font-size: 2.2em; font-weight: 800; }
       .grid { display: grid; grid-template-columns: repeat(auto-fit, minmax(18em, 1fr)); gap: 1em; }
-      table { width: 100%; border-collapse: collapse; }
-      td, th { text-align: left; padding: 0.3em 0.5em; border-bottom: 1px solid var(--wp-border); }
+      ${dataTable('0.3em 0.5em', 'middle')}
       .g-missed, .g-incomplete { color: #ffb4b4; }
       .g-late { color: var(--wp-starting); }
       .g-on_time { color: var(--wp-online); }
@@ -55,7 +56,8 @@ export class WpCompliancePage extends LitElement {
       tr.replay-row > td { padding: 0.4em 0.5em 1em; background: var(--wp-surface-2); }
       tr.replay-row wp-footage-player { display: block; max-width: 48em; }
       tr.replaying > td { border-bottom: none; background: var(--wp-surface-2); }
-      textarea { font: inherit; color: var(--wp-text); background: var(--wp-bg); border: 1px solid var(--wp-border); border-radius: var(--wp-radius); padding: 0.4em; width: 100%; }
+      ${fieldBox('textarea', '0.4em')}
+      textarea { width: 100%; }
     `,
   ];
 

@@ -9,6 +9,8 @@ import { formatDateTime, hasKey, t } from '../i18n';
 import { dutyAuthor, dutyText } from '../i18n/dutylog-text';
 import { errorMessage } from '../i18n/errors';
 import { sharedStyles } from '../styles/shared';
+import { fieldBox } from '../styles/form';
+import { dataTable } from '../styles/table';
 
 const catText = (c: string) => (hasKey(`cat.${c}`) ? t(`cat.${c}` as 'cat.other') : c);
 
@@ -31,9 +33,8 @@ export class WpDutylogPage extends LitElement {
       h1 { font-size: 1.3em; margin: 0 0 0.6em; }
       form { display: flex; gap: 0.5em; flex-wrap: wrap; align-items: center; margin-bottom: 1em; }
       form input[name='text'] { flex: 1; min-width: 20em; }
-      select { font: inherit; color: var(--wp-text); background: var(--wp-bg); border: 1px solid var(--wp-border); border-radius: var(--wp-radius); padding: 0.45em; }
-      table { width: 100%; border-collapse: collapse; }
-      td, th { text-align: left; padding: 0.35em 0.6em; border-bottom: 1px solid var(--wp-border); vertical-align: top; }
+      ${fieldBox('select', '0.45em')}
+      ${dataTable('0.35em 0.6em', 'top')}
       td.mono { font-family: var(--wp-mono); white-space: nowrap; }
       .ok { color: var(--wp-online); }
       .bad { color: #ffb4b4; font-weight: 700; }

@@ -8,6 +8,7 @@ import { errorMessage } from '../i18n/errors';
 import { reasonText } from '../components/wp-camera-tile';
 import { sharedStyles } from '../styles/shared';
 import { innerCardStyles } from '../styles/card';
+import { fieldBox } from '../styles/form';
 
 /** Shift handover: open items listed automatically, notes by the outgoing operator, acknowledgement by the incoming one. */
 @customElement('wp-handover-page')
@@ -26,7 +27,8 @@ export class WpHandoverPage extends LitElement {
       h1 { font-size: 1.3em; margin: 0 0 0.6em; }
       h2 { font-size: 1em; color: var(--wp-text-muted); margin: 1em 0 0.3em; }
       section { margin-bottom: 1em; }
-      textarea { font: inherit; color: var(--wp-text); background: var(--wp-bg); border: 1px solid var(--wp-border); border-radius: var(--wp-radius); padding: 0.5em; width: 100%; min-height: 7em; }
+      ${fieldBox('textarea', '0.5em')}
+      textarea { width: 100%; min-height: 7em; }
       ul { margin: 0.2em 0; }
       .notes { white-space: pre-wrap; }
     `,

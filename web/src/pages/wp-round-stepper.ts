@@ -9,6 +9,7 @@ import { formErrors, NO_ERRORS, type FormErrors } from '../i18n/patrol-fields';
 import { renderResult, resultStyles } from './round-result';
 import { sharedStyles } from '../styles/shared';
 import '../components/wp-camera-tile';
+import { fieldBox } from '../styles/form';
 
 type Mode = 'idle' | 'anomaly' | 'skip' | 'abandon';
 
@@ -65,7 +66,8 @@ export class WpRoundStepper extends LitElement {
       .dwell.ready { color: var(--wp-online); }
       .offline { color: #ffd2d2; font-weight: 700; }
       label { display: flex; gap: 0.5em; align-items: center; }
-      textarea { font: inherit; color: var(--wp-text); background: var(--wp-bg); border: 1px solid var(--wp-border); border-radius: var(--wp-radius); padding: 0.5em; min-height: 5em; width: 100%; }
+      ${fieldBox('textarea', '0.5em')}
+      textarea { min-height: 5em; width: 100%; }
       .buttons { display: flex; flex-wrap: wrap; gap: 0.5em; }
       .big { font-size: 1.1em; padding: 0.6em 1.2em; }
       .reason { margin: 0; font-size: 0.9em; color: var(--wp-starting); }

@@ -11,6 +11,7 @@ import { formatDateTime, t } from '../i18n';
 import { errorMessage } from '../i18n/errors';
 import { sharedStyles } from '../styles/shared';
 import { pageStyles } from '../styles/page';
+import { columnHeadStyles } from '../styles/table';
 
 /** User management for administrators: users (create, role, rights, disable, reset password) and camera groups. */
 @customElement('wp-users-page')
@@ -31,10 +32,7 @@ export class WpUsersPage extends LitElement {
     sharedStyles,
     pageStyles,
     css`
-      th {
-        color: var(--wp-text-muted);
-        font-weight: 600;
-      }
+      ${columnHeadStyles}
       .ok {
         color: var(--wp-online);
       }

@@ -1,4 +1,7 @@
 import { css } from 'lit';
+import { fieldLabelStyles } from './form';
+import { sharedStyles } from './shared';
+import { surfaceBox } from './surface';
 
 /**
  * A component whose host is a card (camera form, ONVIF discovery and onboarding, a guard's dispatch): surface,
@@ -8,11 +11,8 @@ import { css } from 'lit';
 export const cardStyles = css`
   :host {
     display: block;
-    background: var(--wp-surface);
-    border: 1px solid var(--wp-border);
-    border-radius: 8px;
-    padding: 1.2em;
   }
+  ${surfaceBox(':host', '1.2em')}
 `;
 
 /**
@@ -20,29 +20,18 @@ export const cardStyles = css`
  * border and corners as a card host, a little less padding. `.card` on any element, and a page's `section`.
  */
 export const innerCardStyles = css`
-  .card,
-  section {
-    background: var(--wp-surface);
-    border: 1px solid var(--wp-border);
-    border-radius: 8px;
-    padding: 0.8em 1em;
-  }
+  ${surfaceBox('.card, section', '0.8em 1em')}
 `;
 
 /** A form in a card (camera form, ONVIF onboarding, discovery's manual address): label above field, wide rows, buttons at the end. */
 export const cardFormStyles = css`
-  label {
-    display: grid;
-    gap: 0.3em;
-    font-size: 0.9em;
-    color: var(--wp-text-muted);
-  }
-  .wide {
-    grid-column: 1 / -1;
-  }
+  ${fieldLabelStyles}
   .actions {
     display: flex;
     gap: 0.6em;
     justify-content: flex-end;
   }
 `;
+
+/** The whole style stack of a card that holds a form (camera form, ONVIF discovery and onboarding), in cascade order; the component adds its own after it. */
+export const cardFormHostStyles = [sharedStyles, cardStyles, cardFormStyles];

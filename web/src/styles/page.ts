@@ -1,4 +1,6 @@
 import { css } from 'lit';
+import { fieldBox } from './form';
+import { dataTable } from './table';
 
 /** Layout shared by list pages (audit, users, …): a scrolling column with a filter/create form and a table. */
 export const pageStyles = css`
@@ -27,25 +29,9 @@ export const pageStyles = css`
     font-size: 0.85em;
     color: var(--wp-text-muted);
   }
-  input,
-  select {
-    font: inherit;
-    color: var(--wp-text);
-    background: var(--wp-bg);
-    border: 1px solid var(--wp-border);
-    border-radius: var(--wp-radius);
-    padding: 0.35em 0.5em;
-  }
+  ${fieldBox('input, select', '0.35em 0.5em')}
+  ${dataTable('0.35em 0.5em', 'top')}
   table {
-    border-collapse: collapse;
-    width: 100%;
     font-size: 0.9em;
-  }
-  th,
-  td {
-    text-align: left;
-    padding: 0.35em 0.5em;
-    border-bottom: 1px solid var(--wp-border);
-    vertical-align: top;
   }
 `;

@@ -1,4 +1,5 @@
 import { css } from 'lit';
+import { fieldBox } from './form';
 
 /** Buttons, inputs and focus rings shared by components (theme variables live in index.html). */
 export const sharedStyles = css`
@@ -49,15 +50,10 @@ export const sharedStyles = css`
     color: #06121f;
     font-weight: 600;
   }
+  ${fieldBox("input[type='text'], input[type='password'], input[type='url']", '0.5em 0.7em')}
   input[type='text'],
   input[type='password'],
   input[type='url'] {
-    font: inherit;
-    color: var(--wp-text);
-    background: var(--wp-bg);
-    border: 1px solid var(--wp-border);
-    border-radius: var(--wp-radius);
-    padding: 0.5em 0.7em;
     width: 100%;
   }
   input:focus-visible,

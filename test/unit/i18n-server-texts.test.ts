@@ -75,6 +75,7 @@ describe('server texts in the console language', () => {
     expect(duty.dutyLineText('Alarm #7 (东门, zone 草坪): acknowledged — 已看到')).toBe('告警 #7（东门，区域 草坪）：已确认 — 已看到');
     expect(duty.dutyLineText('手写的值班记录')).toBe('手写的值班记录');
     expect(duty.markerLabel({ kind: 'alarm', label: 'blocked_exit · 消防通道' })).toBe('消防通道堵塞 · 消防通道');
+    expect(duty.markerLabel({ kind: 'patrol-stop', label: '大门 #3 · 1. not_verifiable · wang · 画面黑' })).toBe('大门 #3 · 1. 无法核实 · wang · 画面黑');
   });
 
   it('zh-CN: entries are rendered from their stored code and parameters, not from the English sentence', () => {

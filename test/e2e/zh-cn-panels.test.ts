@@ -3,7 +3,7 @@
  * console in zh-CN and the browser's PC in New York while the site is in 上海 (so the site-time hint shows): the
  * login page's errors (wrong password, rate-limited), the wall's view / display / tour controls and menus, kiosk,
  * the digital-zoom controls on the live camera and in review, /review without a camera, the export and lock
- * dialogs' errors, a round done at the console and the supervisor's spot-check player next to its stop, the
+ * dialogs' errors and a finished export, the camera form's successful connection test, a round done at the console and the supervisor's spot-check player next to its stop, the
  * password-change page and its errors, and — the data dir being a tmpfs — the disk-low alarm, the free-space-floor
  * banner and the disk-full banner. Each is read with the same checker (test/support/zh-text.ts): no Latin word
  * outside the allow-list of names and codes (WP_DUMP_TEXT=<file> writes all it read). One 320x240 RTSP camera on 127.0.0.1; nothing else is contacted.
@@ -218,6 +218,23 @@ describe('zh-CN: the panels behind clicks, errors and disk states (issue K)', ()
         await tid('lock-to').fill(siteInput(Date.now() - 3600_000));
         await tid('lock-submit').click();
         await tid('lock-error').waitFor({ timeout: 5000 });
+      });
+      await panel('review: export done (size, download, manifest hash, key)', async () => {
+        await page.goto(`${w.url}/review/gate`);
+        await tid('review-export').click();
+        await tid('export-reason').fill('案件 12');
+        await tid('export-from').fill(siteInput(Date.now() - 20_000));
+        await tid('export-to').fill(siteInput(Date.now() - 6000));
+        await tid('export-submit').click();
+        await tid('export-download').waitFor({ timeout: 60_000 });
+      });
+      await panel('cameras: test connection succeeded', async () => {
+        await page.goto(`${w.url}/cameras`);
+        await tid('add-camera').click();
+        await tid('form-name').fill('东门二');
+        await tid('form-url').fill(rtsp!.url('a'));
+        await tid('form-test').click();
+        await tid('form-test-result').waitFor({ timeout: 20_000 });
       });
       await panel('compliance: spot-check player next to the stop', async () => {
         await page.goto(`${w.url}/compliance`);

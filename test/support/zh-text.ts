@@ -9,7 +9,7 @@ export const ALLOWED_WORDS = new Set([
   // protocols, formats, standards
   // (URLs, "rtsp://", SHA-256, H.264/H.265, hex hashes, "sha256:<hex>" key fingerprints, signal names (SIGSEGV) and
   // IANA time zones (Asia/Shanghai) are removed before the check)
-  'ONVIF', 'RTSP', 'HLS', 'PTZ', 'ID', 'IP', 'URL', 'JPEG', 'PNG', 'CSV', 'MP4', 'ZIP', 'NTP', 'UTC', 'fps', 'B', 'MB', 'GB',
+  'ONVIF', 'RTSP', 'HLS', 'PTZ', 'ID', 'IP', 'URL', 'JPEG', 'PNG', 'CSV', 'MP4', 'ZIP', 'NTP', 'UTC', 'fps', 'B', 'KB', 'MB', 'GB',
   // the key on the keyboard
   'Shift',
   // the brand
@@ -86,6 +86,7 @@ export function latinWords(f: Found): string[] {
   const s = f.text
     .replace(/\b(?:rtsps?|https?):\/\/\S*/g, ' ') // URLs and URL schemes (rtsp://)
     .replace(/\bsha256:[0-9a-f]+/g, ' ') // a key fingerprint
+    .replace(/\bexp-\d{8}-\d{6}-[0-9a-f]+\b/g, ' ') // an export's id
     .replace(/\b[0-9a-f]{8,}\b/gi, ' ') // hashes
     .replace(/\bH\.26[45]\b/g, ' ')
     .replace(/\bSHA-256\b/g, ' ')

@@ -18,6 +18,7 @@ type Problem = { path: string; code: string; params?: Record<string, string | nu
 type Errors = { problemsText(fields: Problem[] | undefined): string | null };
 type Server = {
   cameraDetailText(s: string): string;
+  lockReasonText(s: string): string;
   gapReasonText(s: string): string;
   auditActionText(s: string): string;
   sceneReasonText(s: string): string;
@@ -117,6 +118,10 @@ describe('server texts in the console language', () => {
     expect(errors.problemsText([{ path: 'note', code: 'anomaly_note', message: 'whatever the English was' }])).toBe('备注：请描述异常情况');
     expect(errors.problemsText([{ path: 'name', code: 'too_long', params: { n: 64 }, message: '' }])).toBe('名称：最多 64 个字符');
     expect(server.cameraDetailText('connection refused')).toBe('连接被拒绝');
+    expect(server.cameraDetailText('the disk is full')).toBe('磁盘已满');
+    expect(server.cameraDetailText('ffmpeg exited with code 1')).toBe('转码进程已退出（退出码 1）');
+    expect(server.lockReasonText('export exp-20261204-023827-bd6860: 案件 12')).toBe('导出 exp-20261204-023827-bd6860：案件 12');
+    expect(server.lockReasonText('手动锁定')).toBe('手动锁定');
     expect(server.cameraDetailText('no new recording segment for 12 s')).toBe('12 秒内没有新的录像片段');
     expect(server.sceneReasonText('the whole picture changed (lights or day/night switch): learning again')).toBe('整个画面发生变化（灯光或日夜切换），正在重新学习');
     expect(server.gapReasonText('camera offline: unreachable')).toBe('摄像机离线：摄像机无法连接');

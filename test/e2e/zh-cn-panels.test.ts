@@ -4,7 +4,7 @@
  * login page's errors (wrong password, rate-limited), the wall's view / display / tour controls and menus, kiosk,
  * the digital-zoom controls on the live camera and in review, /review without a camera, the export and lock
  * dialogs' errors and a finished export, the camera form's successful connection test, a round done at the console and the supervisor's spot-check player next to its stop, the
- * password-change page and its errors, and — the data dir being a tmpfs — the disk-low alarm, the free-space-floor
+ * password-change page and its errors, /review for a user who may see no camera, and — the data dir being a tmpfs — the disk-low alarm, the free-space-floor
  * banner and the disk-full banner. Each is read with the same checker (test/support/zh-text.ts): no Latin word
  * outside the allow-list of names and codes (WP_DUMP_TEXT=<file> writes all it read). One 320x240 RTSP camera on 127.0.0.1; nothing else is contacted.
  */
@@ -243,6 +243,20 @@ describe('zh-CN: the panels behind clicks, errors and disk states (issue K)', ()
         await tid('replay-row').waitFor();
         await page.locator('[data-testid="footage-video"]').waitFor({ timeout: 15_000 });
       });
+
+      // a user who may see no camera: the review and the wall say so
+      expect((await api('POST', '/api/users', { username: 'zhang', password: 'zhang-investigator-2026', role: 'investigator', cameras: [] })).status).toBe(201);
+      const other = await openConsole(browser!, w, { lang: 'zh-CN', errors });
+      try {
+        await other.page.goto(`${w.url}/review`);
+        await loginInPage(other.page, 'zhang', 'zhang-investigator-2026');
+        await other.page.locator('wp-review-page .empty').waitFor({ timeout: 10_000 });
+        await collect('review: no camera to review', other.page);
+      } catch (e) {
+        failed.push(`review: no camera to review: ${String(e).split('\n')[0]}`);
+      } finally {
+        await other.context.close();
+      }
 
       // the disk: 60 % taken (low alarm, floor banner), then full
       const filler = join(data, 'filler.bin');

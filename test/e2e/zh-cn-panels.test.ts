@@ -1,12 +1,13 @@
 /**
  * Issue K, the panels zh-cn-coverage.test.ts does not open, in Debian's Chromium against the real server with the
  * console in zh-CN and the browser's PC in New York while the site is in 上海 (so the site-time hint shows): the
- * login page's errors (wrong password, rate-limited), the wall's view / display / tour controls and menus, kiosk,
- * the digital-zoom controls on the live camera and in review, /review without a camera, the export and lock
- * dialogs' errors and a finished export, the camera form's successful connection test, a round done at the console and the supervisor's spot-check player next to its stop, the
- * password-change page and its errors, /review for a user who may see no camera, and — the data dir being a tmpfs — the disk-low alarm, the free-space-floor
- * banner and the disk-full banner. Each is read with the same checker (test/support/zh-text.ts): no Latin word
- * outside the allow-list of names and codes (WP_DUMP_TEXT=<file> writes all it read). One 320x240 RTSP camera on 127.0.0.1; nothing else is contacted.
+ * login page's errors (wrong password, rate-limited), the password-change page and its errors, the wall's view /
+ * display / tour controls and menus, kiosk, digital zoom on the live camera and in review, /review without a
+ * camera and for a user who may see none, the export and lock dialogs' errors, a finished export and releasing its
+ * lock, the camera form's successful connection test, a round and the supervisor's spot-check player next to its
+ * stop, and — the data dir being a tmpfs — the disk-low alarm, the free-space-floor banner and the disk-full
+ * banner. Each is read with the shared checker (test/support/zh-text.ts): no Latin word outside the allow-list of
+ * names and codes. WP_DUMP_TEXT=<file> writes all it read. One 320x240 RTSP camera on 127.0.0.1, nothing else.
  */
 import { execFileSync } from 'node:child_process';
 import { closeSync, mkdirSync, mkdtempSync, openSync, rmSync, writeFileSync, writeSync } from 'node:fs';
@@ -227,6 +228,11 @@ describe('zh-CN: the panels behind clicks, errors and disk states (issue K)', ()
         await tid('export-to').fill(siteInput(Date.now() - 6000));
         await tid('export-submit').click();
         await tid('export-download').waitFor({ timeout: 60_000 });
+      });
+      await panel('review: releasing the lock of the export', async () => {
+        await page.goto(`${w.url}/review/gate`);
+        await tid('lock-release').first().click({ timeout: 10_000 });
+        await tid('lock-dialog').waitFor();
       });
       await panel('cameras: test connection succeeded', async () => {
         await page.goto(`${w.url}/cameras`);

@@ -12,7 +12,8 @@
  *  - "Invalid data found when processing input": for RTSP it is what ffmpeg 5.1 reports when the server accepts
  *    the TCP connection but never answers DESCRIBE (hung camera) or answers something that is not RTSP
  *    → unreachable; for a file it means "not a video file" → no video
- *  - anything else (disk full, permission denied, encoder missing, "Immediate exit requested" from a
+ *  - "No space left on device" (the recording or live disk is full) → error, "the disk is full"
+ *  - anything else (permission denied, encoder missing, "Immediate exit requested" from a
  *    signal nobody asked for, unknown messages)           → error, with the last meaningful line as detail
  */
 import type { OfflineReason } from '../cameras/types.ts';
@@ -29,6 +30,8 @@ interface Rule {
 }
 
 const RULES: readonly Rule[] = [
+  // first: a full disk ends the process whatever else the camera said
+  { re: /No space left on device/i, reason: 'error', detail: 'the disk is full' },
   { re: /401 Unauthorized|authorization failed/i, reason: 'authentication failed', detail: 'camera rejected the credentials (401)' },
   { re: /403 Forbidden/i, reason: 'authentication failed', detail: 'access forbidden (403)' },
   { re: /404 Not Found/i, reason: 'unreachable', detail: 'stream not found (404): check the URL path' },

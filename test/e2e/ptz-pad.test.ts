@@ -13,6 +13,7 @@ import { openConsole, type ConsoleLang } from '../support/console.ts';
 import { startRtspServer, type RtspServer } from '../support/rtsp.ts';
 import { login, startWatchpost, type Watchpost } from '../support/server.ts';
 import { VirtualOnvifCamera } from '../support/virtual-onvif/camera.ts';
+import { COLLECT, latinWords, report, type Found } from '../support/zh-text.ts';
 
 let rtsp: RtspServer;
 let wp: Watchpost;
@@ -182,6 +183,12 @@ describe('the PTZ pad on the single view', () => {
     expect(text).toMatch(/速度 慢 中 快/);
     expect(text).toContain('按住按钮转动摄像机，松开即停止');
     expect(text.replace(/PTZ/g, '')).not.toMatch(/[A-Za-z]/);
+    // issue K's rule, as in the zh-CN walk: every text of the pad and the presets (attributes and tooltips too)
+    // (the preset names are the camera's own data, like a camera name)
+    const read = ((await zh.evaluate(COLLECT)) as Found[]).filter((f) => /wp-ptz-(pad|presets)/.test(f.where) && !['Gate', 'Car park'].includes(f.text));
+    expect(read.length).toBeGreaterThan(10);
+    const bad = read.filter((f) => latinWords(f).length > 0);
+    expect(bad.length, report(bad, (f) => `[${latinWords(f).join(', ')}]`)).toBe(0);
     expect(await tid(zh, 'camera-picture').getAttribute('aria-label')).toBe('实时画面：方向键转动摄像机，+ / − 变焦');
     // a press in zh-CN moves the dome too
     const n = dome.state.moves.length;

@@ -14,6 +14,8 @@ export interface ConsolePageOptions {
   /** the console's language (localStorage `wp.lang`) and the browser's locale; default 'en' */
   lang?: ConsoleLang;
   viewport?: { width: number; height: number };
+  /** the browser's IANA time zone (playwright's timezoneId); default the machine's */
+  timezoneId?: string;
   /** more localStorage entries, set after `wp.lang` before the console starts */
   storage?: Record<string, string>;
   /** set the entries only while `wp.lang` is unset, i.e. on the first load: what the console saves later
@@ -33,7 +35,7 @@ export function storageScript(o: Pick<ConsolePageOptions, 'lang' | 'storage' | '
 /** A new browser context on `wp` (its own cookies and storage) and a page in it. */
 export async function openConsole(browser: Browser, wp: Pick<Watchpost, 'url'>, o: ConsolePageOptions = {}): Promise<{ context: BrowserContext; page: Page }> {
   const lang = o.lang ?? 'en';
-  const context = await browser.newContext({ viewport: o.viewport ?? { width: 1280, height: 720 }, locale: lang === 'en' ? 'en-US' : 'zh-CN' });
+  const context = await browser.newContext({ viewport: o.viewport ?? { width: 1280, height: 720 }, locale: lang === 'en' ? 'en-US' : 'zh-CN', timezoneId: o.timezoneId });
   if (o.cookie) {
     const eq = o.cookie.indexOf('=');
     await context.addCookies([{ name: o.cookie.slice(0, eq), value: o.cookie.slice(eq + 1), url: wp.url }]);

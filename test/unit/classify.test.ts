@@ -93,6 +93,11 @@ describe('redaction', () => {
     expect(redactLine('password hunter22 rejected', ['hunter22'])).toBe('password *** rejected');
   });
 
+  it('a full disk is said as such, whatever else ffmpeg printed', () => {
+    const stderr = ['[segment @ 0x55d1] Opening \'/data/gate/000001.ts\' for writing', 'av_interleaved_write_frame(): No space left on device', 'Connection reset by peer'];
+    expect(classifyExit({ stderr, code: 1, signal: null })).toEqual({ reason: 'error', detail: 'the disk is full' });
+  });
+
   it('cleanLine drops the [ctx @ 0x…] prefix and a leading URL', () => {
     expect(cleanLine('[tcp @ 0x55fd] Connection to tcp://h:1 failed: x')).toBe('Connection to tcp://h:1 failed: x');
     expect(cleanLine('rtsp://***@h/s: Connection refused')).toBe('Connection refused');

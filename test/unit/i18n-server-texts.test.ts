@@ -18,6 +18,7 @@ type Problem = { path: string; code: string; params?: Record<string, string | nu
 type Errors = { problemsText(fields: Problem[] | undefined): string | null };
 type Server = {
   cameraDetailText(s: string): string;
+  lockReasonText(s: string): string;
   gapReasonText(s: string): string;
   auditActionText(s: string): string;
   sceneReasonText(s: string): string;
@@ -75,6 +76,7 @@ describe('server texts in the console language', () => {
     expect(duty.dutyLineText('Alarm #7 (东门, zone 草坪): acknowledged — 已看到')).toBe('告警 #7（东门，区域 草坪）：已确认 — 已看到');
     expect(duty.dutyLineText('手写的值班记录')).toBe('手写的值班记录');
     expect(duty.markerLabel({ kind: 'alarm', label: 'blocked_exit · 消防通道' })).toBe('消防通道堵塞 · 消防通道');
+    expect(duty.markerLabel({ kind: 'patrol-stop', label: '大门 #3 · 1. not_verifiable · wang · 画面黑' })).toBe('大门 #3 · 1. 无法核实 · wang · 画面黑');
   });
 
   it('zh-CN: entries are rendered from their stored code and parameters, not from the English sentence', () => {
@@ -116,6 +118,10 @@ describe('server texts in the console language', () => {
     expect(errors.problemsText([{ path: 'note', code: 'anomaly_note', message: 'whatever the English was' }])).toBe('备注：请描述异常情况');
     expect(errors.problemsText([{ path: 'name', code: 'too_long', params: { n: 64 }, message: '' }])).toBe('名称：最多 64 个字符');
     expect(server.cameraDetailText('connection refused')).toBe('连接被拒绝');
+    expect(server.cameraDetailText('the disk is full')).toBe('磁盘已满');
+    expect(server.cameraDetailText('ffmpeg exited with code 1')).toBe('转码进程已退出（退出码 1）');
+    expect(server.lockReasonText('export exp-20261204-023827-bd6860: 案件 12')).toBe('导出 exp-20261204-023827-bd6860：案件 12');
+    expect(server.lockReasonText('手动锁定')).toBe('手动锁定');
     expect(server.cameraDetailText('no new recording segment for 12 s')).toBe('12 秒内没有新的录像片段');
     expect(server.sceneReasonText('the whole picture changed (lights or day/night switch): learning again')).toBe('整个画面发生变化（灯光或日夜切换），正在重新学习');
     expect(server.gapReasonText('camera offline: unreachable')).toBe('摄像机离线：摄像机无法连接');

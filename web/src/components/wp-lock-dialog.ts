@@ -4,6 +4,7 @@ import { LocalizeController } from '../controllers/localize-controller';
 import { createLock, releaseLock, type EvidenceLock, type TimelineLock } from '../data/recordings';
 import { formatDateTime, t } from '../i18n';
 import { errorMessage } from '../i18n/errors';
+import { lockReasonText } from '../i18n/server-text';
 import { sharedStyles } from '../styles/shared';
 import { dialogStyles, fromLocalInput, invalidTime, toLocalInput } from './evidence-styles';
 import './wp-site-zone';
@@ -76,7 +77,7 @@ export class WpLockDialog extends LitElement {
       <h2>${t(rel ? 'lock.releaseTitle' : 'lock.title')}</h2>
       <form @submit=${this.submit}>
         ${rel
-          ? html`<p class="wide">${t('lock.releaseWhat', { from: formatDateTime(rel.start), to: formatDateTime(rel.end), reason: rel.reason })}</p>`
+          ? html`<p class="wide">${t('lock.releaseWhat', { from: formatDateTime(rel.start), to: formatDateTime(rel.end), reason: lockReasonText(rel.reason) })}</p>`
           : html`<label>${t('export.from')}<input type="datetime-local" step="1" name="from" data-testid="lock-from" .value=${toLocalInput(this.range?.from ?? Date.now() - 60_000)} required /></label>
               <label>${t('export.to')}<input type="datetime-local" step="1" name="to" data-testid="lock-to" .value=${toLocalInput(this.range?.to ?? Date.now())} required /></label>
               <wp-site-zone class="wide"></wp-site-zone>

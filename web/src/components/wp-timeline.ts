@@ -4,6 +4,7 @@ import { LocalizeController } from '../controllers/localize-controller';
 import type { Timeline } from '../data/recordings';
 import { formatDateTime, t } from '../i18n';
 import { markerLabel } from '../i18n/dutylog-text';
+import { lockReasonText } from '../i18n/server-text';
 import { offsetMs, siteClock } from '../data/site-time';
 
 /** Tick spacing for a view span: about 8–12 labelled ticks. */
@@ -166,7 +167,7 @@ export class WpTimeline extends LitElement {
           ${d?.gaps
             .filter((g) => g.reason === 'missing')
             .map((g) => svg`<rect class="gap-missing" x=${this.x(g.start)} y="30" width=${w(g.start, g.end)} height="70"></rect>`)}
-          ${d?.locks.map((l) => svg`<rect class="lock" x=${this.x(l.start)} y="0" width=${w(l.start, l.end)} height="14"><title>${l.reason}</title></rect>`)}
+          ${d?.locks.map((l) => svg`<rect class="lock" x=${this.x(l.start)} y="0" width=${w(l.start, l.end)} height="14"><title>${lockReasonText(l.reason)}</title></rect>`)}
           ${this.selection
             ? svg`<rect class="sel" data-testid="timeline-selection" x=${this.x(this.selection.from)} y="0" width=${w(this.selection.from, this.selection.to)} height="100" vector-effect="non-scaling-stroke"></rect>`
             : nothing}

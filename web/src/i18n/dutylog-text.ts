@@ -225,11 +225,18 @@ export function dutyLineText(text: string): string {
   return text;
 }
 
-/** A timeline marker's label: an alarm's is "<kind> · <zone>", a duty-log entry's "#<seq> <text>" (server/main.ts). */
+/**
+ * A timeline marker's label (server/startup/timeline-sources.ts): an alarm's is "<kind> · <zone>", a duty-log
+ * entry's "#<seq> <text>", a patrol stop's "<route> #<round> · <n>. <outcome> · <user>[ · <note>]".
+ */
 export function markerLabel(m: { kind: string; label: string }): string {
   if (m.kind === 'duty-log') {
     const d = /^(#\d+ )(.*)$/s.exec(m.label);
     return d ? d[1]! + dutyLineText(d[2]!) : m.label;
+  }
+  if (m.kind === 'patrol-stop') {
+    const p = /^(.*? #\d+ · \d+\. )([a-z_]+)( · .*)$/s.exec(m.label);
+    return p ? p[1]! + stopOutcome(p[2]!) + p[3]! : m.label;
   }
   if (m.kind !== 'alarm') return m.label;
   const i = m.label.indexOf(' · ');

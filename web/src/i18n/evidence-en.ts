@@ -57,6 +57,7 @@ export const evidenceEn = {
   'lock.explain': 'Locked footage is never deleted by retention. Only a supervisor or an administrator can release a lock.',
   'lock.submit': 'Lock',
   'lock.release': 'Release',
+  'lock.exportReason': 'export {id}: {reason}',
   'lock.releaseTitle': 'Release evidence lock',
   'lock.releaseWhat': 'Footage {from} – {to} locked for: {reason}',
   'lock.releaseReason': 'Why is it no longer needed?',

@@ -59,6 +59,7 @@ export const evidenceZhCN: Record<keyof typeof evidenceEn, string> = {
   'lock.explain': '锁定的录像不会被保留策略删除。只有主管或管理员可以解除锁定。',
   'lock.submit': '锁定',
   'lock.release': '解除',
+  'lock.exportReason': '导出 {id}：{reason}',
   'lock.releaseTitle': '解除证据锁定',
   'lock.releaseWhat': '录像 {from} – {to}，锁定原因：{reason}',
   'lock.releaseReason': '为何不再需要？',

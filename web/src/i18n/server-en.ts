@@ -26,6 +26,8 @@ export const serverEn = {
   'detail.what.live': 'live',
   'detail.what.recording': 'recording',
   'detail.killed': 'ffmpeg was killed by {signal}',
+  'detail.the disk is full': 'the disk is full',
+  'detail.exited': 'ffmpeg exited with code {code}',
 
   // live analytics status (server/analytics/live/service.ts)
   'analytics.reason.disabled': 'turned off in the configuration file (analytics.enabled: false)',

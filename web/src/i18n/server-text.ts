@@ -14,7 +14,15 @@ export function cameraDetailText(detail: string): string {
   if (m) return t('detail.noAnswer', { s: m[1]! });
   m = /^ffmpeg was killed by (\w+)$/.exec(detail);
   if (m) return t('detail.killed', { signal: m[1]! });
+  m = /^ffmpeg exited with code (-?\d+|null)$/.exec(detail);
+  if (m) return t('detail.exited', { code: m[1]! });
   return detail;
+}
+
+/** An evidence lock's reason: the server writes an export's own lock as "export <id>: <reason>". */
+export function lockReasonText(reason: string): string {
+  const m = /^export (exp-[\w-]+): (.*)$/s.exec(reason);
+  return m ? t('lock.exportReason', { id: m[1]!, reason: m[2]! }) : reason;
 }
 
 /** An offline reason ("unreachable") in words. */

@@ -23,6 +23,8 @@ export const serverZhCN: Record<keyof typeof serverEn, string> = {
   'detail.what.live': '直播',
   'detail.what.recording': '录像',
   'detail.killed': '转码进程被信号 {signal} 终止',
+  'detail.the disk is full': '磁盘已满',
+  'detail.exited': '转码进程已退出（退出码 {code}）',
 
   'analytics.reason.disabled': '已在配置文件中关闭',
   'analytics.reason.starting': '智能分析正在启动',

@@ -8,6 +8,7 @@ import { canExport, canReleaseLocks } from '../data/exports';
 import type { TimelineLock } from '../data/recordings';
 import type { User } from '../data/types';
 import { formatDateTime, t } from '../i18n';
+import { lockReasonText } from '../i18n/server-text';
 import { fireNavigate } from '../router';
 import { sharedStyles } from '../styles/shared';
 import { fromLocalInput, toLocalInput } from '../components/evidence-styles';
@@ -118,7 +119,7 @@ export class WpReviewPage extends LitElement {
     return html`<ul class="locks" data-testid="review-locks">
       ${locks.map(
         (l) => html`<li>
-          <span class="lock-dot"></span>${formatDateTime(l.start)} – ${formatDateTime(l.end)} · ${l.reason}${l.caseRef ? ` · ${l.caseRef}` : ''} · ${l.createdBy}
+          <span class="lock-dot"></span>${formatDateTime(l.start)} – ${formatDateTime(l.end)} · ${lockReasonText(l.reason)}${l.caseRef ? ` · ${l.caseRef}` : ''} · ${l.createdBy}
           ${canReleaseLocks(this.user?.role)
             ? html`<button type="button" class="danger small" data-testid="lock-release" @click=${() => (this.releasing = l)}>${t('lock.release')}</button>`
             : nothing}

@@ -6,7 +6,9 @@
  * Its cameras (their retained state topics) are then offline with the reason `recorder down`, whatever their own
  * last state said. (Taking them over on a standby comes with the shared camera table: docs/cluster.md.)
  */
-import { RECORDER_DOWN, type NodeCameraView, type NodeRole, type NodeView } from '../../shared/wire/nodes.ts';
+import { z } from 'zod';
+import { CAMERA_ID_RE } from '../../shared/wire/cameras.ts';
+import { NODE_ID_RE, NODE_ROLES, RECORDER_DOWN, type NodeCameraView, type NodeRole, type NodeView } from '../../shared/wire/nodes.ts';
 
 /** A node missing this many heartbeats in a row is offline. */
 export const MISSED_HEARTBEATS = 3;
@@ -33,51 +35,46 @@ interface Entry {
   heartbeatMs: number;
   /** what its status topic said last (undefined: nothing yet) */
   status?: 'online' | 'offline';
-  /** when it was last seen going offline (a status "offline", or its heartbeats stopping) */
 }
 
-const CAMERA_ID_RE = /^[a-z0-9][a-z0-9_-]{0,62}$/;
-
-/** A retained camera state payload (docs/mqtt.md), checked; null for anything else. */
-export function parseCameraState(id: string, payload: string): NodeCameraView | null {
-  if (!CAMERA_ID_RE.test(id)) return null;
-  let v: unknown;
+/** A JSON payload, or undefined when it is not JSON. */
+function json(payload: string): unknown {
   try {
-    v = JSON.parse(payload);
+    return JSON.parse(payload);
   } catch {
-    return null;
+    return undefined;
   }
-  if (!v || typeof v !== 'object') return null;
-  const o = v as Record<string, unknown>;
-  if (o.id !== id || typeof o.name !== 'string' || typeof o.status !== 'string' || o.status.length > 20) return null;
-  return {
-    id,
-    name: o.name.slice(0, 200),
-    status: o.status,
-    reason: typeof o.reason === 'string' ? o.reason.slice(0, 100) : null,
-    since: typeof o.since === 'number' && Number.isFinite(o.since) ? o.since : null,
-  };
 }
 
-const ROLES: readonly string[] = ['standalone', 'recorder', 'central'];
-const NODE_RE = /^[a-z0-9][a-z0-9_-]{0,62}$/;
+// what other programs on the broker send is checked like a request body; a field that is merely odd is dropped
+const cameraStateSchema = z.object({
+  id: z.string().regex(CAMERA_ID_RE),
+  name: z.string().transform((n) => n.slice(0, 200)),
+  status: z.string().max(20),
+  reason: z.string().transform((r) => r.slice(0, 100)).nullable().catch(null),
+  since: z.number().nullable().catch(null),
+});
+
+const infoSchema = z.object({
+  node: z.string().regex(NODE_ID_RE),
+  role: z.enum(NODE_ROLES),
+  version: z.string().optional().catch(undefined),
+  at: z.number(),
+  cameras: z.number().int().min(0),
+  online: z.number().int().min(0).optional().catch(undefined),
+  heartbeatMs: z.number().min(1000).max(300_000).optional().catch(undefined),
+});
+
+/** A retained camera state payload (docs/mqtt.md) of camera `id`, checked; null for anything else. */
+export function parseCameraState(id: string, payload: string): NodeCameraView | null {
+  const r = cameraStateSchema.safeParse(json(payload));
+  return r.success && r.data.id === id ? r.data : null;
+}
 
 /** A heartbeat payload, checked; null for anything that is not one (another program on the broker, a bad node). */
 export function parseInfo(payload: string): NodeInfo | null {
-  let v: unknown;
-  try {
-    v = JSON.parse(payload);
-  } catch {
-    return null;
-  }
-  if (!v || typeof v !== 'object') return null;
-  const o = v as Record<string, unknown>;
-  if (typeof o.node !== 'string' || !NODE_RE.test(o.node)) return null;
-  if (typeof o.role !== 'string' || !ROLES.includes(o.role)) return null;
-  if (typeof o.at !== 'number' || !Number.isFinite(o.at)) return null;
-  if (typeof o.cameras !== 'number' || !Number.isInteger(o.cameras) || o.cameras < 0) return null;
-  const hb = typeof o.heartbeatMs === 'number' && o.heartbeatMs >= 1000 && o.heartbeatMs <= 300_000 ? o.heartbeatMs : undefined;
-  return { node: o.node, role: o.role as NodeRole, at: o.at, cameras: o.cameras, heartbeatMs: hb, version: typeof o.version === 'string' ? o.version : undefined };
+  const r = infoSchema.safeParse(json(payload));
+  return r.success ? r.data : null;
 }
 
 export class NodeTable {
@@ -107,7 +104,7 @@ export class NodeTable {
 
   /** The node's status topic: "online" or "offline" (anything else is ignored). */
   status(node: string, value: string, now: number): void {
-    if (node === this.self || !NODE_RE.test(node) || (value !== 'online' && value !== 'offline')) return;
+    if (node === this.self || !NODE_ID_RE.test(node) || (value !== 'online' && value !== 'offline')) return;
     const prev = this.nodes.get(node);
     if (!prev) {
       // a status before any heartbeat: known to exist, nothing else yet
@@ -126,7 +123,7 @@ export class NodeTable {
 
   /** A camera's retained state topic: its state, or '' when the camera was removed. */
   camera(node: string, id: string, payload: string): void {
-    if (node === this.self || !NODE_RE.test(node)) return;
+    if (node === this.self || !NODE_ID_RE.test(node)) return;
     if (payload === '') {
       this.cams.get(node)?.delete(id);
       return;

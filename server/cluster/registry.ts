@@ -35,9 +35,7 @@ export class NodeRegistry {
 
   start(): void {
     // its own client id (the publisher's is watchpost-<node>) and no Last Will: the publisher's connection has it
-    const base = clientOptions(this.o.url, this.o.nodeId, '', this.o.reconnectMs ?? 5000);
-    const { will: _will, ...opts } = base;
-    const c = mqtt.connect({ ...opts, clientId: `watchpost-${this.o.nodeId}-nodes` });
+    const c = mqtt.connect(clientOptions(this.o.url, `watchpost-${this.o.nodeId}-nodes`, undefined, this.o.reconnectMs ?? 5000));
     this.client = c;
     c.on('connect', () => {
       c.subscribe(['watchpost/+/status', 'watchpost/+/info', 'watchpost/+/camera/+/state'], { qos: 1 }, (err) => {

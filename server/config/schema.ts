@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { hostname } from 'node:os';
 import { CAMERA_ID_RE } from '../cameras/types.ts';
+import { NODE_ID_RE, NODE_ROLES } from '../../shared/wire/nodes.ts';
 
 /** Strict config schema: unknown keys are errors, every error carries its path. */
 
@@ -41,7 +42,6 @@ export const cameraSchema = z
   });
 
 /** A node id as it appears in MQTT topics and Home Assistant ids: like a camera id. */
-export const NODE_ID_RE = /^[a-z0-9][a-z0-9_-]{0,62}$/;
 
 /** The host name made topic-safe (lowercase, other characters as "-"), else "local": the default node id. */
 export function defaultNodeId(host = hostname()): string {
@@ -77,7 +77,7 @@ export const mqttSchema = z.preprocess(
 /** Issue J: one box today; recorder / central roles and PostgreSQL are not built yet (load.ts refuses them). */
 export const clusterSchema = z
   .strictObject({
-    role: z.enum(['standalone', 'recorder', 'central']).default('standalone'),
+    role: z.enum(NODE_ROLES).default('standalone'),
     nodeId: z.string().regex(NODE_ID_RE, 'lowercase letters, digits, - and _ (max 63), starting with a letter or digit').default(() => defaultNodeId()),
     centralUrl: z.string().regex(/^https?:\/\/[^/\s]+/, 'must be an http:// or https:// URL').optional(),
     database: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL').optional(),

@@ -32,7 +32,7 @@ export interface MetricsSources {
   storage: () => { freeBytes: number; recordingsBytes: number };
   openAlarms: () => number;
   /** frames per second coming in per camera stream (the LL-HLS rings) */
-  fpsIn?: () => { cameraId: string; stream: string; fps: number }[];
+  fpsIn: () => { cameraId: string; stream: string; fps: number }[];
   segmentBytes: (path: string) => number | undefined;
   /** the MQTT publisher's connection (docs/mqtt.md); absent without a broker */
   mqtt?: () => { connected: boolean; authFailed: boolean; published: number; queued: number };
@@ -68,7 +68,7 @@ export class Metrics {
       collect() {
         safe(() => {
           this.reset();
-          for (const c of s.fpsIn?.() ?? []) this.set({ camera: c.cameraId, stream: c.stream }, Math.round(c.fps * 100) / 100);
+          for (const c of s.fpsIn()) this.set({ camera: c.cameraId, stream: c.stream }, Math.round(c.fps * 100) / 100);
         });
       },
     });

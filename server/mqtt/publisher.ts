@@ -60,7 +60,7 @@ export class MqttPublisher {
   }
 
   start(): void {
-    const opts = clientOptions(this.o.url, this.o.nodeId, this.topics.status, this.o.reconnectMs ?? 5000);
+    const opts = clientOptions(this.o.url, `watchpost-${this.o.nodeId}`, this.topics.status, this.o.reconnectMs ?? 5000);
     this.st.load(this.o.sources);
     log.info('connecting to the MQTT broker', { url: redactUrl(this.o.url), node: this.o.nodeId });
     this.downSince = Date.now();

@@ -53,10 +53,10 @@ export interface MqttStatus {
 }
 
 /**
- * mqtt.js options for a broker URL: user name and password taken from the URL (percent-decoded), a client id per
- * node, the Last Will "offline" (retained) on the status topic, reconnecting also after a refused login.
+ * mqtt.js options for a broker URL: user name and password taken from the URL (percent-decoded), the client id, the
+ * Last Will "offline" (retained) on the status topic when one is given, reconnecting also after a refused login.
  */
-export function clientOptions(url: string, nodeId: string, statusTopic: string, reconnectMs: number): IClientOptions {
+export function clientOptions(url: string, clientId: string, statusTopic: string | undefined, reconnectMs: number): IClientOptions {
   const u = new URL(url);
   return {
     protocol: u.protocol === 'mqtts:' ? 'mqtts' : 'mqtt',
@@ -64,7 +64,7 @@ export function clientOptions(url: string, nodeId: string, statusTopic: string, 
     port: u.port ? Number(u.port) : u.protocol === 'mqtts:' ? 8883 : 1883,
     username: u.username ? decodeURIComponent(u.username) : undefined,
     password: u.password ? decodeURIComponent(u.password) : undefined,
-    clientId: `watchpost-${nodeId}`,
+    clientId,
     protocolVersion: 4,
     clean: true,
     // the broker gives up on a silent link after 1.5 × this (12 s) and sends the Last Will: "offline" on every node
@@ -73,6 +73,7 @@ export function clientOptions(url: string, nodeId: string, statusTopic: string, 
     reconnectPeriod: reconnectMs,
     reconnectOnConnackError: true,
     queueQoSZero: false,
-    will: { topic: statusTopic, payload: Buffer.from('offline'), qos: 1, retain: true },
+    // the node's own connection carries its Last Will; a second one (the node registry) has none
+    ...(statusTopic ? { will: { topic: statusTopic, payload: Buffer.from('offline'), qos: 1 as const, retain: true } } : {}),
   };
 }

@@ -3,7 +3,11 @@
  * node itself; a central will list its recorders (their status from their heartbeats).
  * (shared/wire: types, constants and pure functions only, no imports — see dispatch.ts.)
  */
-export type NodeRole = 'standalone' | 'recorder' | 'central';
+export const NODE_ROLES = ['standalone', 'recorder', 'central'] as const;
+export type NodeRole = (typeof NODE_ROLES)[number];
+
+/** A node id (cluster.nodeId): also a topic level and a file-name part. */
+export const NODE_ID_RE = /^[a-z0-9][a-z0-9_-]{0,62}$/;
 
 export interface NodeView {
   /** cluster.nodeId (WATCHPOST_NODE_ID); also `node` on each camera of GET /api/cameras */

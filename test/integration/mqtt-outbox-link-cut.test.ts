@@ -6,20 +6,16 @@
  * Then the hostile case: the cable pulled in the middle of a burst, while PUBACKs are on the wire — QoS 1 resends
  * what the broker already had; deduped by seq, every message is there once, in order (duplicates are counted).
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedAlarms } from '../support/alarms.ts';
 import { needCapability } from '../support/capability.ts';
 import { startMosquitto, type Broker } from '../support/mosquitto.ts';
-import { Netns, netnsSupport, nsRequest, type NsProcess } from '../support/netns.ts';
+import { Netns, netnsSupport, type NsProcess } from '../support/netns.ts';
+import { startWatchpostIn, type NsWatchpost } from '../support/netns-watchpost.ts';
 import { checkDeliveries, parseDeliveries, type Delivery } from '../support/outbox-deliveries.ts';
 import { REPO_ROOT } from '../support/server.ts';
 
 const NS = netnsSupport();
-const TSX = join(REPO_ROOT, 'node_modules', '.bin', 'tsx');
-const PORT = 18080;
-const PW = 'outbox-cut-admin-pw-1';
 const NODE = 'rec-far';
 const CUT_MS = 60_000;
 
@@ -28,10 +24,7 @@ let far: Netns;
 let cable: ReturnType<typeof Netns.cable>;
 let broker: Broker;
 let central: NsProcess;
-let recorder: NsProcess;
-let sock: string;
-let cookie: string;
-let dataDir: string;
+let recorder: NsWatchpost;
 const figures: Record<string, number> = {};
 
 /** What the central's subscriber printed: one JSON line per delivery, raw (duplicates included). */
@@ -53,7 +46,7 @@ async function until(what: string, fn: () => boolean | Promise<boolean>, ms: num
 }
 
 async function ack(id: number): Promise<void> {
-  const r = await nsRequest(sock, 'POST', `/api/alarms/${id}/ack`, { headers: { cookie }, json: {}, timeoutMs: 10_000 });
+  const r = await recorder.request('POST', `/api/alarms/${id}/ack`, {});
   expect(r.status).toBe(200);
 }
 
@@ -70,19 +63,7 @@ beforeAll(async () => {
     "c.on('connect',()=>c.subscribe(topics,{qos:1},()=>console.log('READY')));";
   central = hub.spawn(process.execPath, ['-e', script, `mqtt://127.0.0.1:${broker.port}`, `watchpost/${NODE}/alarm/+/+/event`, `watchpost/${NODE}/dutylog/entry`], { cwd: REPO_ROOT });
   await central.waitFor(/^READY/, 15_000);
-  dataDir = join(far.tmp, NODE);
-  mkdirSync(dataDir, { recursive: true });
-  const cfg = join(dataDir, 'watchpost.yml');
-  writeFileSync(cfg, ['server: {host: 127.0.0.1}', 'demo: false', 'analytics: {enabled: false}', 'cameras: []', 'cluster:', `  nodeId: ${NODE}`, `  mqtt: {url: "mqtt://${cable.aIp}:${broker.port}", discovery: false, snapshots: false}`].join('\n'));
-  recorder = far.spawn(TSX, [join(REPO_ROOT, 'server/main.ts'), '--config', cfg], {
-    cwd: REPO_ROOT,
-    env: { ...process.env, WATCHPOST_PORT: String(PORT), WATCHPOST_DATA_DIR: dataDir, WATCHPOST_ADMIN_PASSWORD: PW, WATCHPOST_LOG_LEVEL: 'info' },
-  });
-  await recorder.waitFor(/is up:/, 60_000);
-  sock = await far.forward(PORT);
-  const r = await nsRequest(sock, 'POST', '/api/session', { json: { username: 'admin', password: PW } });
-  expect(r.status).toBe(200);
-  cookie = String(r.headers['set-cookie'] ?? '').split(';')[0]!;
+  recorder = await startWatchpostIn(far, { node: NODE, mqttUrl: `mqtt://${cable.aIp}:${broker.port}` });
 }, 120_000);
 
 afterAll(async () => {
@@ -93,7 +74,7 @@ afterAll(async () => {
 
 describe('the MQTT outbox behind a cut link', () => {
   it('queues what happens during a 60 s cut and delivers it after the mend: once each, in order, no gap', async () => {
-    const ids = seedAlarms(dataDir, Array.from({ length: 80 }, (_, i) => ({ cameraId: 'gate-1', zone: '东门 通道', startMs: Date.now() - 60_000 + i })));
+    const ids = seedAlarms(recorder.dataDir, Array.from({ length: 80 }, (_, i) => ({ cameraId: 'gate-1', zone: '东门 通道', startMs: Date.now() - 60_000 + i })));
     await ack(ids[0]!);
     await until('the live event across the cable', () => parseDeliveries(NODE, delivered()).some((m) => m.what === `${ids[0]}:updated:acknowledged`), 20_000);
     const live = parseDeliveries(NODE, delivered()).length;
@@ -125,13 +106,13 @@ describe('the MQTT outbox behind a cut link', () => {
     expect(rep).toEqual({ raw: expected, unique: expected, duplicates: 0, gaps: [], outOfOrder: 0, chainOk: true });
     expect(all.filter((m) => m.kind === 'alarm').map((m) => m.what)).toEqual(ids.slice(0, 1 + n).map((id) => `${id}:updated:acknowledged`));
     expect(during).toBe(0); // nothing crossed a pulled cable
-    expect(recorder.output()).toMatch(/MQTT connected again/);
+    expect(recorder.proc.output()).toMatch(/MQTT connected again/);
   }, 180_000);
 
   it('a cable pulled in the middle of a burst: QoS 1 resends what the broker had (duplicates), dedupe by seq leaves each once, in order', async () => {
-    const ids = seedAlarms(dataDir, Array.from({ length: 70 }, (_, i) => ({ cameraId: 'yard', zone: 'fire-exit', startMs: Date.now() - 30_000 + i })));
+    const ids = seedAlarms(recorder.dataDir, Array.from({ length: 70 }, (_, i) => ({ cameraId: 'yard', zone: 'fire-exit', startMs: Date.now() - 30_000 + i })));
     const before = parseDeliveries(NODE, delivered()).length;
-    const burst = nsRequest(sock, 'POST', '/api/alarms/ack', { headers: { cookie }, json: { ids }, timeoutMs: 10_000 });
+    const burst = recorder.request('POST', '/api/alarms/ack', { ids });
     // pull the cable as soon as the first messages of the burst are through: the rest are on the wire
     const t0 = Date.now();
     while (parseDeliveries(NODE, delivered()).length < before + 6 && Date.now() - t0 < 10_000) await new Promise((r) => setTimeout(r, 2));

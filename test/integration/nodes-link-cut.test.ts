@@ -4,40 +4,23 @@
  * nobody is told: site-a must notice by itself that site-b is gone (the broker's keep-alive and its Last Will, or 3
  * missed heartbeats) within 15 s, and see it online again once the cable is back.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { needCapability } from '../support/capability.ts';
 import { startMosquitto, type Broker } from '../support/mosquitto.ts';
-import { Netns, netnsSupport, nsRequest, type NsProcess } from '../support/netns.ts';
-import { REPO_ROOT } from '../support/server.ts';
+import { Netns, netnsSupport } from '../support/netns.ts';
+import { startWatchpostIn, type NsWatchpost } from '../support/netns-watchpost.ts';
 
 const NS = netnsSupport();
-const TSX = join(REPO_ROOT, 'node_modules', '.bin', 'tsx');
-const PORT = 18080;
-const PW = 'link-admin-pw-1';
 
 let hub: Netns;
 let far: Netns;
 let cable: ReturnType<typeof Netns.cable>;
 let broker: Broker;
-let sock: string;
-let cookie: string;
+let a: NsWatchpost;
 const figures: Record<string, number> = {};
 
-function server(ns: Netns, node: string, mqttUrl: string): NsProcess {
-  const dir = join(ns.tmp, node);
-  mkdirSync(dir, { recursive: true });
-  const cfg = join(dir, 'watchpost.yml');
-  writeFileSync(cfg, ['server: {host: 127.0.0.1}', 'demo: false', 'analytics: {enabled: false}', 'cameras: []', 'cluster:', `  nodeId: ${node}`, `  mqtt: {url: "${mqttUrl}", discovery: false, snapshots: false}`].join('\n'));
-  return ns.spawn(TSX, [join(REPO_ROOT, 'server/main.ts'), '--config', cfg], {
-    cwd: REPO_ROOT,
-    env: { ...process.env, WATCHPOST_PORT: String(PORT), WATCHPOST_DATA_DIR: dir, WATCHPOST_ADMIN_PASSWORD: PW, WATCHPOST_LOG_LEVEL: 'info' },
-  });
-}
-
 async function statusOfB(): Promise<string | undefined> {
-  const r = await nsRequest(sock, 'GET', '/api/nodes', { headers: { cookie }, timeoutMs: 5000 });
+  const r = await a.request('GET', '/api/nodes');
   expect(r.status).toBe(200);
   return (r.json() as { id: string; status: string }[]).find((n) => n.id === 'site-b')?.status;
 }
@@ -57,13 +40,11 @@ beforeAll(async () => {
   far = Netns.create();
   cable = Netns.cable(hub, far);
   broker = await startMosquitto({ netns: hub });
-  const a = server(hub, 'site-a', `mqtt://127.0.0.1:${broker.port}`);
-  const b = server(far, 'site-b', `mqtt://${cable.aIp}:${broker.port}`);
-  await Promise.all([a.waitFor(/is up:/, 60_000), b.waitFor(/is up:/, 60_000)]);
-  sock = await hub.forward(PORT);
-  const r = await nsRequest(sock, 'POST', '/api/session', { json: { username: 'admin', password: PW } });
-  expect(r.status).toBe(200);
-  cookie = String(r.headers['set-cookie'] ?? '').split(';')[0]!;
+  // the far node is started alongside; it is reached only through the hub's broker
+  [a] = await Promise.all([
+    startWatchpostIn(hub, { node: 'site-a', mqttUrl: `mqtt://127.0.0.1:${broker.port}` }),
+    startWatchpostIn(far, { node: 'site-b', mqttUrl: `mqtt://${cable.aIp}:${broker.port}` }),
+  ]);
 }, 120_000);
 
 afterAll(async () => {

@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { freePort } from './rtsp.ts';
 
 export const REPO_ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
-const TSX = join(REPO_ROOT, 'node_modules', '.bin', 'tsx');
+export const TSX = join(REPO_ROOT, 'node_modules', '.bin', 'tsx');
 
 export interface WatchpostOptions {
   env?: Record<string, string>;

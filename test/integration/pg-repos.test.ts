@@ -1,6 +1,7 @@
 /**
  * The repositories ported to the SQL layer (docs/cluster.md step 3) on a real PostgreSQL (test/support/postgres.ts):
- * the same suites as test/unit/sql-repos.test.ts runs on SQLite, one fresh database per test.
+ * the same suites as test/unit/sql-repos.test.ts (and the MQTT outbox's, test/unit/mqtt-outbox.test.ts) run on
+ * SQLite, one fresh database per test.
  */
 import { afterAll, afterEach, beforeAll, describe } from 'vitest';
 import { startPostgres, type PgCluster } from '../support/postgres.ts';
@@ -9,6 +10,7 @@ import { wallViewSuite } from '../support/sql-suites/wall-views.ts';
 import { cameraGroupSuite } from '../support/sql-suites/camera-groups.ts';
 import { sessionSuite, userSuite } from '../support/sql-suites/users.ts';
 import { cameraSuite } from '../support/sql-suites/cameras.ts';
+import { outboxSuite } from '../support/sql-suites/outbox.ts';
 
 let cluster: PgCluster;
 beforeAll(async () => {
@@ -25,3 +27,4 @@ describe('camera groups and rights', () => cameraGroupSuite(e));
 describe('users', () => userSuite(e));
 describe('sessions', () => sessionSuite(e));
 describe('cameras and ONVIF facts', () => cameraSuite(e));
+describe('MQTT outbox', () => outboxSuite(e));

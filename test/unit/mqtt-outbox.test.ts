@@ -1,4 +1,4 @@
-/** The MQTT outbox and its sender on the embedded SQLite, in memory and in a WAL file (PostgreSQL: test/integration/pg-outbox.test.ts). */
+/** The MQTT outbox and its sender on the embedded SQLite, in memory and in a WAL file (PostgreSQL: the same suite in test/integration/pg-repos.test.ts). */
 import { sql } from 'kysely';
 import { afterEach, describe, expect, test } from 'vitest';
 import { migrateSql } from '../../server/store/sql/migrations.ts';

@@ -1,4 +1,6 @@
+import type { Selectable } from 'kysely';
 import type { Db } from './db.ts';
+import type { SegmentsTable } from './sql/schema.ts';
 
 export interface Segment {
   id: number;
@@ -16,17 +18,8 @@ export interface Segment {
   origin?: 'recorder' | 'reconciled';
 }
 
-interface Row {
-  id: number;
-  camera_id: string;
-  path: string;
-  start_ms: number;
-  end_ms: number;
-  bytes: number;
-  codec: string | null;
-  sha256?: string | null;
-  seal_seq?: number | null;
-}
+/** a row of the segment index: the SQL layer's declaration of its columns (one, not two) */
+type Row = Selectable<SegmentsTable>;
 const toSegment = (r: Row): Segment => ({
   id: r.id,
   cameraId: r.camera_id,

@@ -21,6 +21,28 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const vitest = join(root, 'node_modules', 'vitest', 'vitest.mjs');
 const args = process.argv.slice(2);
 
+// Each failed test's name and first error line, printed again after both processes finished, just above the
+// summary: CI logs are often read from their last lines, and the e2e process usually ends first.
+const RECAP_LINES = 12;
+const recaps = new Map();
+// eslint-disable-next-line no-control-regex -- ANSI colour codes are what this removes
+const plain = (l) => l.replace(/\x1b\[[0-9;]*m/g, '');
+function collect(label, line) {
+  const text = plain(line).trimEnd();
+  let r = recaps.get(label);
+  if (!r) recaps.set(label, (r = { inReport: false, wantError: false, lines: [] }));
+  if (/⎯+ Failed (Tests|Suites) \d+ ⎯+/.test(text)) r.inReport = true;
+  else if (/^\s*Test Files\s/.test(text)) r.inReport = false;
+  if (!r.inReport || r.lines.length >= RECAP_LINES) return;
+  if (/^\s*FAIL\s/.test(text)) {
+    r.lines.push(text.trim());
+    r.wantError = true;
+  } else if (r.wantError && /\S/.test(text)) {
+    r.lines.push(`    ${text.trim().slice(0, 300)}`);
+    r.wantError = false;
+  }
+}
+
 function run(label, vitestArgs, env = {}) {
   return new Promise((resolve) => {
     const t0 = Date.now();
@@ -36,7 +58,10 @@ function run(label, vitestArgs, env = {}) {
         stream.on('data', (s) => {
           const lines = (rest + s).split('\n');
           rest = lines.pop() ?? '';
-          for (const l of lines) out.write(`[${label}] ${l}\n`);
+          for (const l of lines) {
+            out.write(`[${label}] ${l}\n`);
+            collect(label, l);
+          }
         });
         stream.on('end', () => rest && out.write(`[${label}] ${rest}\n`));
       }
@@ -57,5 +82,9 @@ if (args.length) {
 // WATCHPOST_TESTS_SIDE_BY_SIDE: CPU-bound tests (the detection evaluation) leave a core to the other process
 const side = { WATCHPOST_TESTS_SIDE_BY_SIDE: '1' };
 const results = await Promise.all([run('unit+integration', ['--project', 'unit', '--project', 'integration'], side), run('e2e', ['--project', 'e2e'], side)]);
+for (const r of results) {
+  const lines = recaps.get(r.label)?.lines ?? [];
+  if (r.code !== 0 && lines.length) process.stdout.write(`\n== failures of ${r.label} (again, from its report above):\n${lines.join('\n')}\n`);
+}
 for (const r of results) process.stdout.write(`${r.code === 0 ? 'passed' : 'FAILED'}: ${r.label} (${r.seconds} s)\n`);
 process.exit(results.some((r) => r.code !== 0) ? 1 : 0);

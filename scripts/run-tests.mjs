@@ -31,6 +31,7 @@ function collect(label, line) {
   const text = plain(line).trimEnd();
   let r = recaps.get(label);
   if (!r) recaps.set(label, (r = { inReport: false, wantError: false, lines: [] }));
+  if (/^FLAKY \(passed on retry/.test(text) && r.lines.length < RECAP_LINES) r.lines.push(text.slice(0, 400));
   if (/⎯+ Failed (Tests|Suites) \d+ ⎯+/.test(text)) r.inReport = true;
   else if (/^\s*Test Files\s/.test(text)) r.inReport = false;
   if (!r.inReport || r.lines.length >= RECAP_LINES) return;
@@ -84,7 +85,7 @@ const side = { WATCHPOST_TESTS_SIDE_BY_SIDE: '1' };
 const results = await Promise.all([run('unit+integration', ['--project', 'unit', '--project', 'integration'], side), run('e2e', ['--project', 'e2e'], side)]);
 for (const r of results) {
   const lines = recaps.get(r.label)?.lines ?? [];
-  if (r.code !== 0 && lines.length) process.stdout.write(`\n== failures of ${r.label} (again, from its report above):\n${lines.join('\n')}\n`);
+  if (lines.length) process.stdout.write(`\n== failures and retries of ${r.label} (again, from its report above):\n${lines.join('\n')}\n`);
 }
 for (const r of results) process.stdout.write(`${r.code === 0 ? 'passed' : 'FAILED'}: ${r.label} (${r.seconds} s)\n`);
 process.exit(results.some((r) => r.code !== 0) ? 1 : 0);

@@ -6,13 +6,13 @@
  * (bad JSON, a forged node name, another node's name in the payload) lists nothing. A node's cameras are listed
  * as it published them, and `offline` / `recorder down` while it is down.
  */
-import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import mqtt from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startMosquitto, type Broker } from '../support/mosquitto.ts';
 import { REPO_ROOT, login, startWatchpost, type Watchpost } from '../support/server.ts';
 import { apiClient } from '../support/api.ts';
+import { killHard } from '../support/kill.ts';
 
 type Node = { id: string; role: string; status: string; lastSeen: number; cameras: number };
 type Cam = { id: string; name: string; status: string; reason: string | null; since: number | null };
@@ -49,15 +49,6 @@ async function until<T>(what: string, fn: () => Promise<T | undefined | false>, 
   }
 }
 const statusOf = async (id: string) => (await nodesOfA()).find((n) => n.id === id)?.status;
-
-/** SIGKILL the server itself (the test launcher runs it as a child of tsx), then the launcher: no clean stop. */
-function killHard(wp: Watchpost): void {
-  const pid = wp.process().pid!;
-  const kids = execFileSync('ps', ['-o', 'pid=', '--ppid', String(pid)], { encoding: 'utf8' }).split('\n').map((s) => Number(s.trim())).filter((n) => n > 0);
-  expect(kids.length).toBeGreaterThan(0);
-  for (const k of kids) process.kill(k, 'SIGKILL');
-  process.kill(pid, 'SIGKILL');
-}
 
 beforeAll(async () => {
   broker = await startMosquitto();

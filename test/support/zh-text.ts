@@ -9,7 +9,7 @@ export const ALLOWED_WORDS = new Set([
   // protocols, formats, standards
   // (URLs, "rtsp://", SHA-256, H.264/H.265, hex hashes, "sha256:<hex>" key fingerprints, signal names (SIGSEGV) and
   // IANA time zones (Asia/Shanghai) are removed before the check)
-  'ONVIF', 'RTSP', 'HLS', 'PTZ', 'ID', 'IP', 'URL', 'JPEG', 'PNG', 'CSV', 'MP4', 'ZIP', 'NTP', 'UTC', 'fps', 'B', 'KB', 'MB', 'GB',
+  'ONVIF', 'RTSP', 'HLS', 'MQTT', 'PTZ', 'ID', 'IP', 'URL', 'JPEG', 'PNG', 'CSV', 'MP4', 'ZIP', 'NTP', 'UTC', 'fps', 'B', 'KB', 'MB', 'GB',
   // the key on the keyboard
   'Shift',
   // the brand

@@ -16,6 +16,7 @@ export type Route =
   | { name: 'users' }
   | { name: 'password' }
   | { name: 'equipment' }
+  | { name: 'nodes' }
   | { name: 'guard' }
   | { name: 'notfound' };
 
@@ -43,6 +44,7 @@ export function parseRoute(loc: { pathname: string; search: string }): Route {
   if (path === '/users') return { name: 'users' };
   if (path === '/password') return { name: 'password' };
   if (path === '/equipment') return { name: 'equipment' };
+  if (path === '/nodes') return { name: 'nodes' };
   if (path === '/guard') return { name: 'guard' };
   if (path === '/rounds' || path === '/dutylog' || path === '/handover' || path === '/compliance') {
     return { name: path.slice(1) as 'rounds' | 'dutylog' | 'handover' | 'compliance' };

@@ -14,6 +14,7 @@ import './pages/wp-cameras-page';
 import './pages/wp-login-page';
 import './pages/wp-password-page';
 import './pages/wp-equipment-page';
+import './pages/wp-nodes-page';
 import './pages/wp-wall-page';
 import './pages/wp-rounds-page';
 import './pages/wp-dutylog-page';
@@ -160,6 +161,8 @@ export class WpApp extends LitElement {
         return html`<wp-password-page></wp-password-page>`;
       case 'equipment':
         return html`<wp-equipment-page></wp-equipment-page>`;
+      case 'nodes':
+        return html`<wp-nodes-page></wp-nodes-page>`;
       case 'alarms':
         return html`<wp-alarms-page></wp-alarms-page>`;
       case 'guard':

@@ -4,6 +4,7 @@ import { patrolEn } from './patrol-en';
 import { evidenceEn } from './evidence-en';
 import { usersEn } from './users-en';
 import { equipmentEn } from './equipment-en';
+import { nodesEn } from './nodes-en';
 import { dispatchEn } from './dispatch-en';
 import { serverEn } from './server-en';
 import { dutylogEn } from './dutylog-en';
@@ -163,6 +164,7 @@ export const en = {
   ...evidenceEn,
   ...usersEn,
   ...equipmentEn,
+  ...nodesEn,
   ...dispatchEn,
   ...serverEn,
   ...dutylogEn,

@@ -5,6 +5,7 @@ import { patrolZhCN } from './patrol-zh-CN';
 import { evidenceZhCN } from './evidence-zh-CN';
 import { usersZhCN } from './users-zh-CN';
 import { equipmentZhCN } from './equipment-zh-CN';
+import { nodesZhCN } from './nodes-zh-CN';
 import { dispatchZhCN } from './dispatch-zh-CN';
 import { serverZhCN } from './server-zh-CN';
 import { dutylogZhCN } from './dutylog-zh-CN';
@@ -162,6 +163,7 @@ export const zhCN: Record<MessageKey, string> = {
   ...evidenceZhCN,
   ...usersZhCN,
   ...equipmentZhCN,
+  ...nodesZhCN,
   ...dispatchZhCN,
   ...serverZhCN,
   ...dutylogZhCN,

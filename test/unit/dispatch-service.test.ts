@@ -102,6 +102,20 @@ describe('dispatch service', () => {
     s.done();
   });
 
+  it('two answers at once: one "on my way" wins (one duty-log entry, the other a 409); two photos at once get numbers 1 and 2', async () => {
+    const s = await setup();
+    const { dispatch } = await s.service.dispatch(s.alarmId, 'op', s.wang);
+    const both = await Promise.allSettled([s.service.step(dispatch.id, s.wang, 'on_way', 'A'), s.service.step(dispatch.id, s.wang, 'on_way', 'B')]);
+    expect(both.map((x) => x.status).sort()).toEqual(['fulfilled', 'rejected']);
+    expect(both.find((x) => x.status === 'rejected')).toMatchObject({ reason: { status: 409, code: 'wrong_state', message: expect.stringMatching(/it is on_way/) } });
+    expect(s.duty.list().filter((e) => e.kind === 'dispatch_on_way')).toHaveLength(1);
+    const photos = await Promise.all([s.service.addPhoto(dispatch.id, s.wang, JPEG), s.service.addPhoto(dispatch.id, s.wang, PNG)]);
+    expect(photos[1]!.photos.map((p) => [p.n, p.mime])).toEqual([[1, 'image/jpeg'], [2, 'image/png']]);
+    expect(s.alarms.get(s.alarmId)!.guardDispatch).toMatchObject({ state: 'on_way', photos: [{ n: 1 }, { n: 2 }] });
+    s.service.stop();
+    s.done();
+  });
+
   it('response times per day: median and maximum', () => {
     expect(median([])).toBeNull();
     expect(median([5, 1, 3])).toBe(3);

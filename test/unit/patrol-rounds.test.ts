@@ -104,6 +104,35 @@ describe('rounds with an injected clock', () => {
     expect(skipped.stops[0]).toMatchObject({ outcome: 'skipped', note: 'PTZ being serviced' });
   });
 
+  it('two requests at once: the last stop and the round are recorded once; two starts of one slot make one round', async () => {
+    const { p, clock, op, op2, route } = await setup();
+    clock.set(at('2025-03-10T09:00'));
+    const [s1, s2] = await Promise.allSettled([p.rounds.start(op, route.id), p.rounds.start(op2, route.id)]);
+    expect([s1.status, s2.status].sort()).toEqual(['fulfilled', 'rejected']);
+    expect([s1, s2].find((x) => x.status === 'rejected')).toMatchObject({ reason: { code: 'round_exists' } });
+    const r = (s1.status === 'fulfilled' ? s1.value : (s2 as PromiseFulfilledResult<Awaited<ReturnType<typeof p.rounds.start>>>).value);
+    const who = r.userId === op.id ? op : op2;
+    for (let i = 0; i < 2; i++) {
+      clock.advance(10_000);
+      await p.rounds.confirm(who, r.id, i, { outcome: 'normal' });
+    }
+    clock.advance(10_000);
+    const last = await Promise.allSettled([
+      p.rounds.confirm(who, r.id, 2, { outcome: 'anomaly', note: 'first 🚨' }),
+      p.rounds.confirm(who, r.id, 2, { outcome: 'anomaly', note: 'second' }),
+    ]);
+    expect(last.map((x) => x.status).sort()).toEqual(['fulfilled', 'rejected']);
+    expect(last.find((x) => x.status === 'rejected')).toMatchObject({ reason: { status: 409 } });
+    const kinds = p.log.list().map((e) => e.kind);
+    expect(kinds.filter((k) => k === 'round_anomaly')).toHaveLength(1);
+    expect(kinds.filter((k) => k === 'round_completed')).toHaveLength(1);
+    const done = await p.rounds.require(r.id);
+    expect(done.status).toBe('completed');
+    expect(done.logSeq).toBe(p.log.list().find((e) => e.kind === 'round_completed')!.seq);
+    expect(done.stops[2]!.logSeq).toBe(p.log.list().find((e) => e.kind === 'round_anomaly')!.seq);
+    await expect(p.rounds.abandon(who, r.id, 'late')).rejects.toMatchObject({ code: 'round_closed' });
+  });
+
   it('a round for a deleted camera is refused; not due outside active hours', async () => {
     const { p, clock, op, route, names } = await setup();
     clock.set(at('2025-03-10T21:00'));

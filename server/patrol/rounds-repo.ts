@@ -1,76 +1,10 @@
 /** Rounds and their stops on the SQL layer (Kysely, both engines; SQL steps 0025–0026, docs/cluster.md). */
-import type { Selectable } from 'kysely';
 import type { SqlDb } from '../store/sql/db.ts';
-import type { PatrolRoundsTable, PatrolStopsTable } from '../store/sql/schema.ts';
 import { writeTransaction } from '../store/sql/tx.ts';
-import type { PtzState, Round, RoundStatus, RoundStop, SpotCheck, StopOutcome } from './types.ts';
+import { toStop, type CameraStop, type NewStop, type RoundFilter, type RoundRow, type StopResult } from './rounds-rows.ts';
+import type { PtzState, Round, RoundStop, SpotCheck } from './types.ts';
 
-type RoundRow = Selectable<PatrolRoundsTable>;
-type StopRow = Selectable<PatrolStopsTable>;
-
-const toStop = (s: StopRow): RoundStop => ({
-  idx: s.idx,
-  cameraId: s.camera_id,
-  cameraName: s.camera_name,
-  preset: s.preset,
-  minDwellS: s.min_dwell_s,
-  checklist: JSON.parse(s.checklist_json) as string[],
-  alarm: s.alarm_flag === 1,
-  ptzState: s.ptz_state,
-  ptzError: s.ptz_error,
-  gotoMs: s.goto_ms,
-  arrivedMs: s.arrived_ms,
-  viewStartedMs: s.view_started_ms,
-  viewEndedMs: s.view_ended_ms,
-  dwellMs: s.view_started_ms !== null && s.view_ended_ms !== null ? s.view_ended_ms - s.view_started_ms : null,
-  outcome: s.outcome,
-  note: s.note,
-  checks: s.checks_json ? (JSON.parse(s.checks_json) as boolean[]) : null,
-  hasSnapshot: s.snapshot !== null,
-  recFromMs: s.rec_from_ms,
-  recToMs: s.rec_to_ms,
-  userId: s.user_id,
-  dispatch: s.dispatch === 1,
-  logSeq: s.log_seq,
-});
-
-export interface NewStop {
-  cameraId: string;
-  cameraName: string;
-  preset: string | null;
-  minDwellS: number;
-  checklist: string[];
-  alarm: boolean;
-}
-
-export interface StopResult {
-  viewEndedMs: number;
-  outcome: StopOutcome;
-  note: string | null;
-  checks: boolean[] | null;
-  snapshot: string | null;
-  recFromMs: number | null;
-  recToMs: number | null;
-  userId: number;
-  dispatch: boolean;
-  logSeq: number | null;
-}
-
-/** A stop with the round it belongs to (review markers). */
-export interface CameraStop extends RoundStop {
-  roundId: number;
-  routeName: string;
-  username: string;
-}
-
-export interface RoundFilter {
-  from?: number;
-  to?: number;
-  userId?: number;
-  routeId?: number;
-  status?: RoundStatus;
-  limit?: number;
-}
+export type { CameraStop, NewStop, RoundFilter, StopResult } from './rounds-rows.ts';
 
 /** rounds' stops read in one query per this many rounds (bound parameters stay far below both engines' limits) */
 const STOPS_CHUNK = 500;

@@ -133,6 +133,17 @@ export function patrolSuite(e: TestEngine): void {
     expect(await rounds.spotChecks(id + 1)).toEqual([]);
   });
 
+  if (e.name === 'PostgreSQL') {
+    test('PostgreSQL: a NUL in a stop note is refused by the database, the stop stays open (the HTTP boundary refuses it first)', async () => {
+      const { rounds, op, newRound } = await rig(e);
+      const id = await newRound(0);
+      await expect(rounds.finishStop(id, 0, result(op, { outcome: 'anomaly', note: 'nul \u0000' }), 20_000)).rejects.toThrow(/0x00/);
+      const r = (await rounds.get(id))!;
+      expect(r.currentIdx).toBe(0);
+      expect(r.stops[0]!.outcome).toBeNull();
+    });
+  }
+
   test('a round completed twice at once is recorded once; its last stop too', async () => {
     for (let round = 0; round < 5; round++) {
       const { s, rounds, op, newRound } = await rig(e);

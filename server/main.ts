@@ -128,6 +128,7 @@ async function main(): Promise<void> {
   const snapshots = new FfmpegSnapshots(ff.ffmpegPath, paths.dataDir, (id) => media.liveDir(id));
   const patrol = createPatrol({
     db,
+    sql,
     clock: systemClock,
     cameras: {
       name: (id) => cameras.get(id)?.name,
@@ -148,7 +149,7 @@ async function main(): Promise<void> {
     equipmentProblems: () => equipmentProblems(db, cameras.list(), cfg.patrol.equipmentCompleteness, cfg.storage.segmentSeconds),
   });
   if (cfg.demo) {
-    const seeded = seedDemoRoute(patrol.routes, demoCameras(ROOT).map((d) => d.id).filter((id) => cameras.get(id) !== undefined));
+    const seeded = await seedDemoRoute(patrol.routes, demoCameras(ROOT).map((d) => d.id).filter((id) => cameras.get(id) !== undefined));
     if (seeded) log.info('demo: created patrol route', { id: seeded.id, name: seeded.name });
   }
   const stopCameraWatch = watchCameraStates(bus, patrol.log, {
@@ -159,7 +160,7 @@ async function main(): Promise<void> {
   const stopAlarmWatch = watchAlarms(bus, patrol.log);
   // dispatch to a guard's phone (issue L point 2): its steps in the duty log, not-accepted timers from the stored deadlines
   const dispatch = new DispatchService({
-    db,
+    sql,
     bus,
     alarms,
     dataDir: paths.dataDir,
@@ -167,7 +168,7 @@ async function main(): Promise<void> {
     cameraName: (id) => cameras.get(id)?.name,
   });
   const stopDispatchWatch = watchDispatches(bus, patrol.log);
-  dispatch.start();
+  await dispatch.start();
 
   const evidence = createEvidence({
     db,
@@ -185,7 +186,8 @@ async function main(): Promise<void> {
     integrity,
     viewIdleMs: cfg.audit.viewIdleSeconds * 1000,
   });
-  patrol.ptz.resume(); // rounds in progress before a restart: drive their current preset stop
+  // rounds in progress before a restart: drive their current preset stop (a failed read is logged, start-up goes on)
+  await patrol.ptz.resume().catch((e: unknown) => log.error('cannot resume the PTZ moves of rounds in progress', { err: e }));
   // manual PTZ on the single view: waits for / is refused by a round's PTZ lock, each gesture audited as ptz.move
   onvif.ptzControl.connect({ locks: patrol.ptz.locks, audit: (e) => evidence.audit.record(e) });
   addTimelineSources(evidence.timeline, alarms, patrol);

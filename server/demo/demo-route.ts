@@ -9,8 +9,8 @@ const DEMO_CHECKLIST = ['消防通道畅通 Fire lane clear', '无可疑人员 N
  * Creates the demo route when the database holds no patrol route at all (disabled ones included), so it is
  * created once and never comes back after a supervisor deleted, disabled or edited it. Returns the new route.
  */
-export function seedDemoRoute(routes: Pick<RouteRepo, 'list' | 'create'>, cameraIds: readonly string[]): PatrolRoute | undefined {
-  if (cameraIds.length === 0 || routes.list(true).length > 0) return undefined;
+export async function seedDemoRoute(routes: Pick<RouteRepo, 'list' | 'create'>, cameraIds: readonly string[]): Promise<PatrolRoute | undefined> {
+  if (cameraIds.length === 0 || (await routes.list(true)).length > 0) return undefined;
   return routes.create({
     name: DEMO_ROUTE_NAME,
     post: '监控中心 Control room',

@@ -1,144 +1,178 @@
-/** SQLite storage of dispatches to guards (table `dispatches`) and their photos (`dispatch_photos`, append-only). */
-import type { Db } from '../store/db.ts';
+/**
+ * Dispatches to guards (table `dispatches`) and their photos (`dispatch_photos`, append-only) on the SQL layer
+ * (Kysely, both engines; SQL step 0027, docs/cluster.md). The alarm a dispatch belongs to (zone, kind, snapshot)
+ * comes from `alarmFacts` — the alarms table is another repository's — and a dispatch whose alarm is unknown is
+ * not listed (as the former JOIN did).
+ */
+import type { Selectable } from 'kysely';
+import type { SqlDb } from '../store/sql/db.ts';
+import type { DispatchesTable } from '../store/sql/schema.ts';
 import type { DispatchPhotoView, DispatchState, DispatchStepName, DispatchView } from '../../shared/wire/dispatch.ts';
 
-interface Row {
-  id: number;
-  alarm_id: number;
-  camera_id: string;
-  guard_id: number;
-  by_name: string;
-  note: string | null;
-  state: DispatchState;
-  sent_ms: number;
-  accept_by_ms: number;
-  on_way_ms: number | null;
-  on_way_note: string | null;
-  arrived_ms: number | null;
-  arrived_note: string | null;
-  handled_ms: number | null;
-  handled_note: string | null;
-  overdue_ms: number | null;
-  // joined
-  username: string;
-  display_name: string | null;
-  zone: string;
-  kind: string;
-  snapshot: string | null;
-}
-
-interface PhotoRow {
-  dispatch_id: number;
-  n: number;
-  file: string;
-  mime: 'image/jpeg' | 'image/png';
-  bytes: number;
-  sha256: string;
-  created_ms: number;
-}
+type Row = Selectable<DispatchesTable> & { username: string; display_name: string | null };
 
 export interface StoredPhoto extends DispatchPhotoView {
   file: string;
 }
 
-const SELECT = `SELECT d.*, u.username, u.display_name, a.zone, a.kind, a.snapshot
-  FROM dispatches d JOIN users u ON u.id = d.guard_id JOIN alarms a ON a.id = d.alarm_id`;
+/** What a dispatch shows of its alarm. */
+export interface AlarmFacts {
+  zone: string;
+  kind: string;
+  hasSnapshot: boolean;
+}
+
+export type AlarmFactsOf = (alarmId: number) => AlarmFacts | undefined | Promise<AlarmFacts | undefined>;
 
 const step = (at: number | null, note: string | null) => (at === null ? null : { at, ...(note ? { note } : {}) });
 
+/** the step's columns (one column pair per step, never taken from input) */
+const STEP_COLUMNS = {
+  on_way: { ms: 'on_way_ms', note: 'on_way_note' },
+  arrived: { ms: 'arrived_ms', note: 'arrived_note' },
+  handled: { ms: 'handled_ms', note: 'handled_note' },
+} as const satisfies Record<DispatchStepName, { ms: keyof DispatchesTable; note: keyof DispatchesTable }>;
+
 export class DispatchRepo {
-  constructor(private readonly db: Db) {}
+  constructor(
+    private readonly s: SqlDb,
+    private readonly alarmFacts: AlarmFactsOf,
+  ) {}
 
-  private toView(r: Row): DispatchView {
-    return {
-      id: r.id,
-      alarmId: r.alarm_id,
-      cameraId: r.camera_id,
-      zone: r.zone,
-      alarmKind: r.kind,
-      guardId: r.guard_id,
-      guard: r.username,
-      guardName: r.display_name,
-      by: r.by_name,
-      ...(r.note ? { note: r.note } : {}),
-      state: r.state,
-      sentAt: r.sent_ms,
-      onWay: step(r.on_way_ms, r.on_way_note),
-      arrived: step(r.arrived_ms, r.arrived_note),
-      handled: step(r.handled_ms, r.handled_note),
-      overdueAt: r.overdue_ms,
-      acceptBy: r.accept_by_ms,
-      photos: this.photos(r.id).map(({ file: _f, ...p }) => p),
-      snapshotUrl: r.snapshot ? `/api/dispatches/${r.id}/snapshot.jpg` : null,
-      arrivedAfterMs: r.arrived_ms !== null ? r.arrived_ms - r.sent_ms : null,
-      handledAfterMs: r.handled_ms !== null ? r.handled_ms - r.sent_ms : null,
-    };
+  private select() {
+    return this.s.db.selectFrom('dispatches as d').innerJoin('users as u', 'u.id', 'd.guard_id').selectAll('d').select(['u.username', 'u.display_name']);
   }
 
-  insert(d: { alarmId: number; cameraId: string; guardId: number; by: string; note: string | null; sentMs: number; acceptByMs: number }): number {
-    const info = this.db
-      .prepare(
-        `INSERT INTO dispatches (alarm_id, camera_id, guard_id, by_name, note, state, sent_ms, accept_by_ms)
-         VALUES (?, ?, ?, ?, ?, 'sent', ?, ?)`,
-      )
-      .run(d.alarmId, d.cameraId, d.guardId, d.by, d.note, d.sentMs, d.acceptByMs);
-    return Number(info.lastInsertRowid);
+  /** Views of rows, their photos in one query; rows of an unknown alarm are left out. */
+  private async views(rows: Row[]): Promise<DispatchView[]> {
+    if (!rows.length) return [];
+    const photos = await this.photosOf(rows.map((r) => r.id));
+    const out: DispatchView[] = [];
+    for (const r of rows) {
+      const a = await this.alarmFacts(r.alarm_id);
+      if (!a) continue;
+      out.push({
+        id: r.id,
+        alarmId: r.alarm_id,
+        cameraId: r.camera_id,
+        zone: a.zone,
+        alarmKind: a.kind,
+        guardId: r.guard_id,
+        guard: r.username,
+        guardName: r.display_name,
+        by: r.by_name,
+        ...(r.note ? { note: r.note } : {}),
+        state: r.state,
+        sentAt: r.sent_ms,
+        onWay: step(r.on_way_ms, r.on_way_note),
+        arrived: step(r.arrived_ms, r.arrived_note),
+        handled: step(r.handled_ms, r.handled_note),
+        overdueAt: r.overdue_ms,
+        acceptBy: r.accept_by_ms,
+        photos: (photos.get(r.id) ?? []).map(({ file: _f, ...p }) => p),
+        snapshotUrl: a.hasSnapshot ? `/api/dispatches/${r.id}/snapshot.jpg` : null,
+        arrivedAfterMs: r.arrived_ms !== null ? r.arrived_ms - r.sent_ms : null,
+        handledAfterMs: r.handled_ms !== null ? r.handled_ms - r.sent_ms : null,
+      });
+    }
+    return out;
   }
 
-  get(id: number): DispatchView | undefined {
-    const r = this.db.prepare(`${SELECT} WHERE d.id = ?`).get(id) as Row | undefined;
-    return r && this.toView(r);
+  async insert(d: { alarmId: number; cameraId: string; guardId: number; by: string; note: string | null; sentMs: number; acceptByMs: number }): Promise<number> {
+    const r = await this.s.db
+      .insertInto('dispatches')
+      .values({ alarm_id: d.alarmId, camera_id: d.cameraId, guard_id: d.guardId, by_name: d.by, note: d.note, state: 'sent', sent_ms: d.sentMs, accept_by_ms: d.acceptByMs })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    return r.id;
+  }
+
+  async get(id: number): Promise<DispatchView | undefined> {
+    return (await this.views(await this.select().where('d.id', '=', id).execute()))[0];
   }
 
   /** The newest dispatch of an alarm. */
-  latestOfAlarm(alarmId: number): DispatchView | undefined {
-    const r = this.db.prepare(`${SELECT} WHERE d.alarm_id = ? ORDER BY d.sent_ms DESC, d.id DESC LIMIT 1`).get(alarmId) as Row | undefined;
-    return r && this.toView(r);
+  async latestOfAlarm(alarmId: number): Promise<DispatchView | undefined> {
+    const rows = await this.select().where('d.alarm_id', '=', alarmId).orderBy('d.sent_ms', 'desc').orderBy('d.id', 'desc').limit(1).execute();
+    return (await this.views(rows))[0];
+  }
+
+  /** The newest dispatch of every alarm that has one (the alarm list's summaries, loaded at start). */
+  async latestOfEveryAlarm(): Promise<DispatchView[]> {
+    const rows = await this.select().orderBy('d.sent_ms').orderBy('d.id').execute();
+    const newest = new Map<number, Row>();
+    for (const r of rows) newest.set(r.alarm_id, r);
+    return this.views([...newest.values()]);
   }
 
   /** A guard's dispatches: not handled first (newest first), then the handled ones of the last `handledSinceMs`. */
-  ofGuard(guardId: number, handledSinceMs: number, limit = 50): DispatchView[] {
-    const rows = this.db
-      .prepare(
-        `${SELECT} WHERE d.guard_id = ? AND (d.state != 'handled' OR d.handled_ms >= ?)
-         ORDER BY (d.state = 'handled'), d.sent_ms DESC, d.id DESC LIMIT ?`,
-      )
-      .all(guardId, handledSinceMs, limit) as Row[];
-    return rows.map((r) => this.toView(r));
+  async ofGuard(guardId: number, handledSinceMs: number, limit = 50): Promise<DispatchView[]> {
+    const rows = await this.select()
+      .where('d.guard_id', '=', guardId)
+      .where((eb) => eb.or([eb('d.state', '!=', 'handled'), eb('d.handled_ms', '>=', handledSinceMs)]))
+      .orderBy((eb) => eb.case().when('d.state', '=', 'handled').then(1).else(0).end())
+      .orderBy('d.sent_ms', 'desc')
+      .orderBy('d.id', 'desc')
+      .limit(limit)
+      .execute();
+    return this.views(rows);
   }
 
   /** Dispatches sent in [fromMs, toMs), oldest first. */
-  between(fromMs: number, toMs: number, limit = 5000): DispatchView[] {
-    const rows = this.db.prepare(`${SELECT} WHERE d.sent_ms >= ? AND d.sent_ms < ? ORDER BY d.sent_ms, d.id LIMIT ?`).all(fromMs, toMs, limit) as Row[];
-    return rows.map((r) => this.toView(r));
+  async between(fromMs: number, toMs: number, limit = 5000): Promise<DispatchView[]> {
+    const rows = await this.select().where('d.sent_ms', '>=', fromMs).where('d.sent_ms', '<', toMs).orderBy('d.sent_ms').orderBy('d.id').limit(limit).execute();
+    return this.views(rows);
   }
 
   /** Still waiting to be accepted and not flagged yet: [id, accept_by_ms]. */
-  waiting(): { id: number; acceptByMs: number }[] {
-    return (this.db.prepare(`SELECT id, accept_by_ms FROM dispatches WHERE state = 'sent' AND overdue_ms IS NULL`).all() as { id: number; accept_by_ms: number }[]).map(
-      (r) => ({ id: r.id, acceptByMs: r.accept_by_ms }),
-    );
+  async waiting(): Promise<{ id: number; acceptByMs: number }[]> {
+    const rows = await this.s.db.selectFrom('dispatches').select(['id', 'accept_by_ms']).where('state', '=', 'sent').where('overdue_ms', 'is', null).execute();
+    return rows.map((r) => ({ id: r.id, acceptByMs: r.accept_by_ms }));
   }
 
-  /** One step, only from the expected state (atomic); false when the state did not match. */
-  step(id: number, from: DispatchState, to: DispatchStepName, atMs: number, note: string | null): boolean {
-    const col = to === 'on_way' ? 'on_way' : to;
-    return this.db.prepare(`UPDATE dispatches SET state = ?, ${col}_ms = ?, ${col}_note = ? WHERE id = ? AND state = ?`).run(to, atMs, note, id, from).changes === 1;
+  /**
+   * One step, only from the expected state: one UPDATE … WHERE state = from, so of two answers at once (two
+   * phones, two nodes) exactly one changes the row, on both engines. false when the state did not match.
+   */
+  async step(id: number, from: DispatchState, to: DispatchStepName, atMs: number, note: string | null): Promise<boolean> {
+    const c = STEP_COLUMNS[to];
+    const r = await this.s.db
+      .updateTable('dispatches')
+      .set({ state: to, [c.ms]: atMs, [c.note]: note })
+      .where('id', '=', id)
+      .where('state', '=', from)
+      .executeTakeFirst();
+    return Number(r.numUpdatedRows) === 1;
   }
 
   /** Flag as not accepted in time (once). */
-  flagOverdue(id: number, atMs: number): boolean {
-    return this.db.prepare(`UPDATE dispatches SET overdue_ms = ? WHERE id = ? AND state = 'sent' AND overdue_ms IS NULL`).run(atMs, id).changes === 1;
+  async flagOverdue(id: number, atMs: number): Promise<boolean> {
+    const r = await this.s.db.updateTable('dispatches').set({ overdue_ms: atMs }).where('id', '=', id).where('state', '=', 'sent').where('overdue_ms', 'is', null).executeTakeFirst();
+    return Number(r.numUpdatedRows) === 1;
   }
 
-  photos(dispatchId: number): StoredPhoto[] {
-    const rows = this.db.prepare('SELECT * FROM dispatch_photos WHERE dispatch_id = ? ORDER BY n').all(dispatchId) as PhotoRow[];
-    return rows.map((p) => ({ n: p.n, mime: p.mime, bytes: p.bytes, sha256: p.sha256, at: p.created_ms, file: p.file, url: `/api/dispatches/${dispatchId}/photos/${p.n}` }));
+  private async photosOf(ids: number[]): Promise<Map<number, StoredPhoto[]>> {
+    const out = new Map<number, StoredPhoto[]>();
+    for (let i = 0; i < ids.length; i += 500) {
+      const rows = await this.s.db.selectFrom('dispatch_photos').selectAll().where('dispatch_id', 'in', ids.slice(i, i + 500)).orderBy('dispatch_id').orderBy('n').execute();
+      for (const p of rows) {
+        const list = out.get(p.dispatch_id) ?? [];
+        list.push({ n: p.n, mime: p.mime, bytes: p.bytes, sha256: p.sha256, at: p.created_ms, file: p.file, url: `/api/dispatches/${p.dispatch_id}/photos/${p.n}` });
+        out.set(p.dispatch_id, list);
+      }
+    }
+    return out;
   }
 
-  addPhoto(p: { dispatchId: number; n: number; file: string; mime: 'image/jpeg' | 'image/png'; bytes: number; sha256: string; atMs: number }): void {
-    this.db
-      .prepare('INSERT INTO dispatch_photos (dispatch_id, n, file, mime, bytes, sha256, created_ms) VALUES (?, ?, ?, ?, ?, ?, ?)')
-      .run(p.dispatchId, p.n, p.file, p.mime, p.bytes, p.sha256, p.atMs);
+  async photos(dispatchId: number): Promise<StoredPhoto[]> {
+    return (await this.photosOf([dispatchId])).get(dispatchId) ?? [];
+  }
+
+  /** A photo's row; a second photo with one number (two uploads at once) is a unique violation. */
+  async addPhoto(p: { dispatchId: number; n: number; file: string; mime: 'image/jpeg' | 'image/png'; bytes: number; sha256: string; atMs: number }): Promise<void> {
+    await this.s.db
+      .insertInto('dispatch_photos')
+      .values({ dispatch_id: p.dispatchId, n: p.n, file: p.file, mime: p.mime, bytes: p.bytes, sha256: p.sha256, created_ms: p.atMs })
+      .execute();
   }
 }

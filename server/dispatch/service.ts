@@ -12,17 +12,17 @@
  * alarm carries a summary of its newest dispatch).
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AlarmService } from '../alarms/service.ts';
 import type { EventBus } from '../events/bus.ts';
-import type { Db } from '../store/db.ts';
+import type { SqlDb } from '../store/sql/db.ts';
 import type { User } from '../store/users.ts';
 import { AppError, badRequest, conflict, forbidden, notFound } from '../util/errors.ts';
 import { createLogger } from '../util/log.ts';
 import { MAX_DISPATCH_PHOTOS, MAX_PHOTO_BYTES, dispatchSummary, type DispatchState, type DispatchStepName, type DispatchView } from '../../shared/wire/dispatch.ts';
 import type { AlarmView, GuardDispatchSummary } from '../../shared/wire/alarms.ts';
-import { DispatchRepo } from './repo.ts';
+import { DispatchRepo, type AlarmFacts } from './repo.ts';
 
 const log = createLogger('dispatch');
 
@@ -39,7 +39,8 @@ export function imageType(b: Buffer): 'image/jpeg' | 'image/png' | undefined {
 }
 
 export interface DispatchServiceOptions {
-  db: Db;
+  /** the SQL layer (SQL step 0027) */
+  sql: SqlDb;
   bus: EventBus;
   alarms: AlarmService;
   dataDir: string;
@@ -55,21 +56,29 @@ export class DispatchService {
   readonly acceptMs: number;
   private readonly now: () => number;
   private readonly timers = new Map<number, NodeJS.Timeout>();
+  /**
+   * The newest dispatch of every alarm that has one, as the alarm list shows it (AlarmService asks synchronously
+   * for every alarm it shows): loaded by start(), updated after every write of this service.
+   */
+  private readonly latest = new Map<number, GuardDispatchSummary>();
+  /** photo uploads of one dispatch, one after the other (each takes the next number) */
+  private readonly photoQueue = new Map<number, Promise<unknown>>();
 
   constructor(private readonly o: DispatchServiceOptions) {
-    this.repo = new DispatchRepo(o.db);
+    this.repo = new DispatchRepo(o.sql, (alarmId): AlarmFacts | undefined => {
+      const a = o.alarms.get(alarmId);
+      return a && { zone: a.zone, kind: a.kind, hasSnapshot: a.snapshotUrl !== null };
+    });
     this.photoDir = join(o.dataDir, 'alarms', 'dispatch-photos');
     this.acceptMs = o.acceptMs;
     this.now = o.now ?? Date.now;
-    o.alarms.guardDispatchOf = (alarmId): GuardDispatchSummary | null => {
-      const d = this.repo.latestOfAlarm(alarmId);
-      return d ? dispatchSummary(d) : null;
-    };
+    o.alarms.guardDispatchOf = (alarmId): GuardDispatchSummary | null => this.latest.get(alarmId) ?? null;
   }
 
-  /** Set the not-accepted timers of every dispatch still waiting (start-up: from the stored deadlines). */
-  start(): void {
-    for (const w of this.repo.waiting()) this.arm(w.id, w.acceptByMs);
+  /** Load the alarms' newest dispatches and set the not-accepted timers of every dispatch still waiting (from the stored deadlines). */
+  async start(): Promise<void> {
+    for (const d of await this.repo.latestOfEveryAlarm()) this.latest.set(d.alarmId, dispatchSummary(d));
+    for (const w of await this.repo.waiting()) this.arm(w.id, w.acceptByMs);
   }
 
   stop(): void {
@@ -80,77 +89,97 @@ export class DispatchService {
   private arm(id: number, atMs: number): void {
     clearTimeout(this.timers.get(id));
     // a timer may fire a millisecond before the wall clock reaches the deadline: then wait out the rest
-    const t = setTimeout(() => (this.now() < atMs ? this.arm(id, atMs) : this.flagOverdue(id)), Math.max(0, atMs - this.now()));
+    const fire = () => {
+      if (this.now() < atMs) return this.arm(id, atMs);
+      // a failed write (database gone) is logged; the timer must not end the process
+      this.flagOverdue(id).catch((e: unknown) => log.error('cannot flag a dispatch not accepted in time', { id, err: e }));
+    };
+    const t = setTimeout(fire, Math.max(0, atMs - this.now()));
     t.unref();
     this.timers.set(id, t);
   }
 
   /** Flag a dispatch as not accepted in time (the timer calls it; idempotent). */
-  flagOverdue(id: number): boolean {
+  async flagOverdue(id: number): Promise<boolean> {
     this.timers.delete(id);
-    if (!this.repo.flagOverdue(id, this.now())) return false;
-    const d = this.require(id);
+    if (!(await this.repo.flagOverdue(id, this.now()))) return false;
+    const d = await this.require(id);
     log.warn('dispatch not accepted in time', { id, alarm: d.alarmId, guard: d.guard });
     this.changed(d, 'overdue');
     return true;
   }
 
-  get(id: number): DispatchView | undefined {
-    const d = this.repo.get(id);
-    return d && { ...d, cameraName: this.o.cameraName?.(d.cameraId) };
+  async get(id: number): Promise<DispatchView | undefined> {
+    const d = await this.repo.get(id);
+    return d && this.named(d);
   }
 
-  require(id: number): DispatchView {
-    const d = this.get(id);
+  /** The view with its camera's name as configured now. */
+  named(d: DispatchView): DispatchView {
+    return { ...d, cameraName: this.o.cameraName?.(d.cameraId) };
+  }
+
+  async require(id: number): Promise<DispatchView> {
+    const d = await this.get(id);
     if (!d) throw notFound(`no dispatch ${id}`, { what: 'dispatch', id });
     return d;
   }
 
   /** The dispatch, when `user` may see it: the addressed guard; any other role (camera rights apply upstream). */
-  forUser(id: number, user: Pick<User, 'id' | 'role'>): DispatchView {
-    const d = this.require(id);
+  async forUser(id: number, user: Pick<User, 'id' | 'role'>): Promise<DispatchView> {
+    const d = await this.require(id);
     if (user.role === 'guard' && d.guardId !== user.id) throw forbidden(`dispatch ${id} is not addressed to you`, { what: 'dispatch', id });
     return d;
   }
 
   /** A guard's own dispatches: open ones and those handled in the last 12 h. */
-  mine(guardId: number): DispatchView[] {
-    return this.repo.ofGuard(guardId, this.now() - 12 * 3600_000).map((d) => ({ ...d, cameraName: this.o.cameraName?.(d.cameraId) }));
+  async mine(guardId: number): Promise<DispatchView[]> {
+    return (await this.repo.ofGuard(guardId, this.now() - 12 * 3600_000)).map((d) => this.named(d));
   }
 
   /** Dispatch an acknowledged alarm to a guard account (the alarm becomes `dispatched`, 409 otherwise). */
-  dispatch(alarmId: number, by: string, guard: User, note?: string): { alarm: AlarmView; dispatch: DispatchView } {
+  async dispatch(alarmId: number, by: string, guard: User, note?: string): Promise<{ alarm: AlarmView; dispatch: DispatchView }> {
     if (guard.role !== 'guard') throw badRequest(`${guard.username} is not a guard account`, 'not_a_guard', { what: 'not_guard', name: guard.username });
     if (guard.disabled) throw badRequest(`guard account ${guard.username} is disabled`, 'not_a_guard', { what: 'disabled', name: guard.username });
     const a = this.o.alarms.dispatch(alarmId, by, guard.username, note);
     const sentMs = a.dispatch?.at ?? this.now();
-    const id = this.repo.insert({ alarmId, cameraId: a.cameraId, guardId: guard.id, by, note: note ?? null, sentMs, acceptByMs: sentMs + this.acceptMs });
+    const id = await this.repo.insert({ alarmId, cameraId: a.cameraId, guardId: guard.id, by, note: note ?? null, sentMs, acceptByMs: sentMs + this.acceptMs });
     this.arm(id, sentMs + this.acceptMs);
-    const d = this.require(id);
+    const d = await this.require(id);
     log.info('dispatched to a guard', { id, alarm: alarmId, guard: guard.username });
     const alarm = this.changed(d, 'sent');
     return { alarm, dispatch: d };
   }
 
   /** The addressed guard answers one step. */
-  step(id: number, user: Pick<User, 'id' | 'role' | 'username'>, step: DispatchStepName, note?: string): DispatchView {
-    const before = this.mustOwn(id, user);
-    if (!this.repo.step(id, FROM[step], step, this.now(), note ?? null)) {
-      throw conflict(`cannot mark dispatch ${id} ${step}: it is ${before.state} (needs ${FROM[step]})`, 'wrong_state', { what: 'dispatch', id, action: step, status: before.state, need: String(FROM[step]) });
+  async step(id: number, user: Pick<User, 'id' | 'role' | 'username'>, step: DispatchStepName, note?: string): Promise<DispatchView> {
+    const before = await this.mustOwn(id, user);
+    if (!(await this.repo.step(id, FROM[step], step, this.now(), note ?? null))) {
+      // the state as it is now: another answer at once (a second phone, another node) may have taken the step
+      const state = (await this.repo.get(id))?.state ?? before.state;
+      throw conflict(`cannot mark dispatch ${id} ${step}: it is ${state} (needs ${FROM[step]})`, 'wrong_state', { what: 'dispatch', id, action: step, status: state, need: String(FROM[step]) });
     }
     if (step === 'on_way') {
       clearTimeout(this.timers.get(id));
       this.timers.delete(id);
     }
-    const d = this.require(id);
+    const d = await this.require(id);
     log.info(`dispatch ${step}`, { id, alarm: d.alarmId, guard: d.guard });
     this.changed(d, step);
     return d;
   }
 
   /** Add one photo (after accepting, before handled). Bad input is a 400 and changes nothing. */
-  addPhoto(id: number, user: Pick<User, 'id' | 'role' | 'username'>, body: unknown): DispatchView {
-    const d = this.mustOwn(id, user);
+  addPhoto(id: number, user: Pick<User, 'id' | 'role' | 'username'>, body: unknown): Promise<DispatchView> {
+    // one upload of a dispatch at a time, so two at once take numbers n and n+1 (not one number twice)
+    const run = (this.photoQueue.get(id) ?? Promise.resolve()).catch(() => undefined).then(() => this.storePhoto(id, user, body));
+    this.photoQueue.set(id, run);
+    void run.finally(() => this.photoQueue.get(id) === run && this.photoQueue.delete(id)).catch(() => undefined);
+    return run;
+  }
+
+  private async storePhoto(id: number, user: Pick<User, 'id' | 'role' | 'username'>, body: unknown): Promise<DispatchView> {
+    const d = await this.mustOwn(id, user);
     if (d.state === 'sent') throw conflict(`dispatch ${id}: answer "on my way" before adding photos`, 'wrong_state', { what: 'dispatch_not_accepted', id });
     if (d.state === 'handled') throw conflict(`dispatch ${id} is handled: no more photos`, 'wrong_state', { what: 'dispatch_handled', id });
     if (!Buffer.isBuffer(body) || body.length === 0) throw badRequest('send the photo as the request body (Content-Type image/jpeg or image/png)', 'not_an_image');
@@ -168,25 +197,32 @@ export class DispatchService {
       log.error('cannot store a dispatch photo', { id, n, err: e });
       throw new AppError(507, 'storage_failed', 'the photo could not be stored (disk full?); try again');
     }
-    this.repo.addPhoto({ dispatchId: id, n, file, mime, bytes: body.length, sha256, atMs: this.now() });
-    const v = this.require(id);
+    try {
+      await this.repo.addPhoto({ dispatchId: id, n, file, mime, bytes: body.length, sha256, atMs: this.now() });
+    } catch (e) {
+      rmSync(join(this.photoDir, file), { force: true }); // no file without its row: the guard can send it again
+      throw e;
+    }
+    const v = await this.require(id);
     this.changed(v, 'photo');
     return v;
   }
 
   /** Path of a stored photo (n 1-based). */
-  photoPath(id: number, n: number): { path: string; mime: string } | undefined {
-    const p = this.repo.photos(id).find((x) => x.n === n);
+  async photoPath(id: number, n: number): Promise<{ path: string; mime: string } | undefined> {
+    const p = (await this.repo.photos(id)).find((x) => x.n === n);
     return p && /^dispatch-\d+-\d\.(jpg|png)$/.test(p.file) ? { path: join(this.photoDir, p.file), mime: p.mime } : undefined;
   }
 
-  private mustOwn(id: number, user: Pick<User, 'id' | 'role'>): DispatchView {
-    const d = this.require(id);
+  private async mustOwn(id: number, user: Pick<User, 'id' | 'role'>): Promise<DispatchView> {
+    const d = await this.require(id);
     if (user.role !== 'guard' || d.guardId !== user.id) throw forbidden(`dispatch ${id} is not addressed to you`, { what: 'dispatch', id });
     return d;
   }
 
   private changed(d: DispatchView, step: DispatchEventStep): AlarmView {
+    const prev = this.latest.get(d.alarmId);
+    if (!prev || prev.sentAt < d.sentAt || (prev.sentAt === d.sentAt && prev.id <= d.id)) this.latest.set(d.alarmId, dispatchSummary(d));
     this.o.bus.emit('dispatch.updated', { dispatch: d, step });
     const a = this.o.alarms.require(d.alarmId);
     // not `alarm.updated`: that is the alarm's own handling (duty log alarm-watch.ts); this only refreshes the console

@@ -34,11 +34,11 @@ export function dayTimes(date: string, list: readonly DispatchView[]): DispatchD
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 /** [from, to] local dates (default: the last 7 days up to today), at most 92 days. */
-export function dispatchTimes(
-  repo: DispatchRepo,
+export async function dispatchTimes(
+  repo: Pick<DispatchRepo, 'between'>,
   q: { from?: string; to?: string; now: number },
-  names?: { get(id: number): DispatchView | undefined },
-): DispatchTimes {
+  names?: { named(d: DispatchView): DispatchView },
+): Promise<DispatchTimes> {
   const to = q.to ?? dayKey(q.now);
   const from = q.from ?? dayKey(q.now - 6 * 86_400_000);
   if (!DATE.test(from) || !DATE.test(to)) throw badRequest('from, to: dates as YYYY-MM-DD');
@@ -46,7 +46,7 @@ export function dispatchTimes(
   const toMs = reportRange(to).to;
   if (toMs <= fromMs) throw badRequest('to must not be before from');
   if (toMs - fromMs > 93 * 86_400_000) throw badRequest('at most 92 days at once');
-  const list = repo.between(fromMs, toMs).map((d) => names?.get(d.id) ?? d);
+  const list = (await repo.between(fromMs, toMs)).map((d) => names?.named(d) ?? d);
   const byDay = new Map<string, DispatchView[]>();
   for (const d of list) {
     const k = dayKey(d.sentAt);

@@ -60,7 +60,7 @@ export interface HandoverDeps {
 export class HandoverService {
   constructor(private readonly d: HandoverDeps) {}
 
-  openItems(): OpenItems {
+  async openItems(): Promise<OpenItems> {
     const cams = this.d.cameras();
     const nameOf = (id: string) => cams.find((c) => c.id === id)?.name ?? id;
     const now = this.d.clock.now();
@@ -75,8 +75,7 @@ export class HandoverService {
       offlineCameras: cams
         .filter((c) => c.status === 'offline')
         .map((c) => ({ cameraId: c.id, cameraName: c.name, reason: c.statusReason, since: c.statusSince })),
-      missedRounds: this.d.compliance
-        .slots(since, now)
+      missedRounds: (await this.d.compliance.slots(since, now))
         .filter((s) => s.grade === 'missed')
         .map((s) => ({ routeId: s.routeId, routeName: s.routeName, slotMs: s.slotMs })),
       equipmentProblems: this.d.equipmentProblems?.() ?? [],
@@ -103,9 +102,9 @@ export class HandoverService {
     return toHandover(r, cp && typeof cp === 'object' ? (cp as CheckpointRef) : null);
   }
 
-  create(user: Actor, notes: string): Handover {
+  async create(user: Actor, notes: string): Promise<Handover> {
     if (!notes.trim()) throw new AppError(400, 'invalid_request', 'notes: write what the next shift must know');
-    const items = this.openItems();
+    const items = await this.openItems();
     const pending = this.list(1)[0];
     if (pending && pending.ackMs === null) {
       throw conflict(`handover ${pending.id} by ${pending.fromUsername} is not acknowledged yet`, 'handover_pending', { id: pending.id, from: pending.fromUsername });

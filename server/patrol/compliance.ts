@@ -79,29 +79,32 @@ export class ComplianceService {
     return { grade: this.grade(route, round.slotMs, round, now), dueBy: graceEnd(route, Math.max(round.slotMs, route.createdMs)) };
   }
 
-  due(): DueItem[] {
+  async due(): Promise<DueItem[]> {
     const now = this.clock.now();
-    return this.routes.list().map((r): DueItem => {
+    const out: DueItem[] = [];
+    for (const r of await this.routes.list()) {
       const slot = currentSlot(r, now);
       const next = nextSlot(r, now) ?? null;
       const base = { routeId: r.id, routeName: r.name, post: r.post, stops: r.stops.length, nextSlotMs: next };
       if (slot === undefined) {
-        return { ...base, slotMs: null, dueBy: null, windowEnd: null, state: 'not_active', roundId: null, username: null };
+        out.push({ ...base, slotMs: null, dueBy: null, windowEnd: null, state: 'not_active', roundId: null, username: null });
+        continue;
       }
-      const round = this.rounds.bySlot(r.id, slot);
+      const round = await this.rounds.bySlot(r.id, slot);
       const state: DueItem['state'] = round
         ? round.status === 'in_progress' ? 'in_progress' : 'done'
         : now > graceEnd(r, Math.max(slot, r.createdMs)) ? 'overdue' : 'due';
-      return { ...base, slotMs: slot, dueBy: graceEnd(r, Math.max(slot, r.createdMs)), windowEnd: slotEnd(r, slot), state, roundId: round?.id ?? null, username: round?.username ?? null };
-    });
+      out.push({ ...base, slotMs: slot, dueBy: graceEnd(r, Math.max(slot, r.createdMs)), windowEnd: slotEnd(r, slot), state, roundId: round?.id ?? null, username: round?.username ?? null });
+    }
+    return out;
   }
 
   /** Every slot with due time in [from, to) of every route (disabled ones too), graded as of now. */
-  slots(from: number, to: number): GradedSlot[] {
+  async slots(from: number, to: number): Promise<GradedSlot[]> {
     const now = this.clock.now();
     const out: GradedSlot[] = [];
-    const rounds = this.rounds.list({ from, to, limit: 5000 });
-    for (const r of this.routes.list(true)) {
+    const rounds = await this.rounds.list({ from, to, limit: 5000 });
+    for (const r of await this.routes.list(true)) {
       const mine = new Map(rounds.filter((x) => x.routeId === r.id).map((x) => [x.slotMs, x]));
       const start = Math.max(from, r.createdMs - r.intervalMin * 60_000);
       const end = r.enabled ? Math.min(to, now + 1) : Math.min(to, r.updatedMs);
@@ -119,8 +122,8 @@ export class ComplianceService {
     return out.sort((a, b) => a.slotMs - b.slotMs);
   }
 
-  compliance(from: number, to: number): ComplianceReport {
-    const slots = this.slots(from, to);
+  async compliance(from: number, to: number): Promise<ComplianceReport> {
+    const slots = await this.slots(from, to);
     const rep: ComplianceReport = { from, to, total: emptyTally(), byRoute: {}, byOperator: {}, byShift: {}, byDay: {}, slots };
     for (const s of slots) {
       addToTally(rep.total, s.grade);
@@ -136,20 +139,30 @@ export class ComplianceService {
     return this.shifts;
   }
 
-  /** Seal newly missed rounds (of the last day) into the duty log; idempotent. Returns how many were logged. */
-  logMissed(duty: DutyLog): number {
+  /**
+   * Seal newly missed rounds (of the last day) into the duty log; idempotent, also for two checks at once (each
+   * slot is claimed in the database before its entry is written). Returns how many were logged.
+   */
+  async logMissed(duty: DutyLog): Promise<number> {
     const now = this.clock.now();
     let n = 0;
-    for (const s of this.slots(now - 24 * 3600_000, now)) {
-      if (s.grade !== 'missed' || this.rounds.isMissedLogged(s.routeId, s.slotMs)) continue;
-      const e = duty.append({
-        category: 'patrol',
-        kind: 'round_missed',
-        text: `${s.routeName}: round due ${new Date(s.slotMs).toISOString()} was missed`,
-        author: SYSTEM_AUTHOR,
-        data: { routeId: s.routeId, route: s.routeName, slotMs: s.slotMs, shift: s.shift, day: s.day },
-      });
-      this.rounds.markMissed(s.routeId, s.slotMs, e.seq);
+    for (const s of await this.slots(now - 24 * 3600_000, now)) {
+      if (s.grade !== 'missed' || (await this.rounds.isMissedLogged(s.routeId, s.slotMs))) continue;
+      if (!(await this.rounds.claimMissed(s.routeId, s.slotMs))) continue;
+      let seq: number;
+      try {
+        seq = duty.append({
+          category: 'patrol',
+          kind: 'round_missed',
+          text: `${s.routeName}: round due ${new Date(s.slotMs).toISOString()} was missed`,
+          author: SYSTEM_AUTHOR,
+          data: { routeId: s.routeId, route: s.routeName, slotMs: s.slotMs, shift: s.shift, day: s.day },
+        }).seq;
+      } catch (e) {
+        await this.rounds.unclaimMissed(s.routeId, s.slotMs); // the next check tries again
+        throw e;
+      }
+      await this.rounds.setMissedLogSeq(s.routeId, s.slotMs, seq);
       n++;
     }
     if (n) log.warn('missed rounds', { count: n });
@@ -158,12 +171,13 @@ export class ComplianceService {
 
   /** Check for missed rounds every `everyMs`; returns a stop function. */
   startScheduler(duty: DutyLog, everyMs = 30_000): () => void {
+    let running = false;
     const tick = () => {
-      try {
-        this.logMissed(duty);
-      } catch (e) {
-        log.error('missed-round check failed', { err: e });
-      }
+      if (running) return; // a slow check (a slow database) is not overtaken by the next one
+      running = true;
+      this.logMissed(duty)
+        .catch((e: unknown) => log.error('missed-round check failed', { err: e }))
+        .finally(() => (running = false));
     };
     tick();
     const t = setInterval(tick, everyMs);

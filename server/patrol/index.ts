@@ -1,5 +1,6 @@
 /** Wires the patrol and duty-log domain together (one object for main.ts and the routers). */
 import type { Db } from '../store/db.ts';
+import type { SqlDb } from '../store/sql/db.ts';
 import { DutyLog } from '../dutylog/log.ts';
 import { HandoverService, type HandoverDeps } from '../dutylog/handover.ts';
 import type { AlarmSource } from './alarms.ts';
@@ -14,7 +15,10 @@ import { RouteRepo } from './routes-repo.ts';
 import type { CheckpointRef } from '../../shared/wire/patrol.ts';
 
 export interface PatrolOptions {
+  /** the legacy handle: the duty log and handovers (not ported yet) */
   db: Db;
+  /** the SQL layer: routes, rounds, stops, spot-checks, missed slots (SQL steps 0025–0026) */
+  sql: SqlDb;
   clock: Clock;
   cameras: PatrolCameras;
   cameraList: HandoverDeps['cameras'];
@@ -52,8 +56,8 @@ export interface Patrol {
 export function createPatrol(o: PatrolOptions): Patrol {
   const alarms = o.alarms ?? noAlarms;
   const log = new DutyLog(o.db, o.clock);
-  const routes = new RouteRepo(o.db, o.clock);
-  const roundRepo = new RoundRepo(o.db);
+  const routes = new RouteRepo(o.sql, o.clock);
+  const roundRepo = new RoundRepo(o.sql);
   const ptz = new PatrolPtz({ rounds: roundRepo, clock: o.clock, mover: o.ptz, audit: o.ptzAudit, settings: o.ptzSettings });
   const compliance = new ComplianceService(routes, roundRepo, o.clock, o.shifts ?? DEFAULT_SHIFTS);
   return {

@@ -122,16 +122,24 @@ export class PatrolPtz {
   /**
    * The round has reached stop `idx`: move its camera to the preset (no-op for a stop without one, or when the
    * move is already under way). Runs in the background; the stop's ptzState says where it is. The waiting /
-   * moving state is recorded before this returns.
+   * moving state is recorded when the returned promise resolves (the move goes on).
    */
-  reach(round: Round, idx: number): void {
+  reach(round: Round, idx: number): Promise<void> {
     const stop = round.stops[idx];
-    if (!stop?.preset || stop.outcome !== null) return;
-    if (stop.ptzState === 'arrived' || stop.ptzState === 'failed') return;
+    if (!stop?.preset || stop.outcome !== null) return Promise.resolve();
+    if (stop.ptzState === 'arrived' || stop.ptzState === 'failed') return Promise.resolve();
     const key = `${round.id}:${idx}`;
-    if (this.active.has(key)) return;
+    if (this.active.has(key)) return Promise.resolve();
     this.active.add(key);
-    void this.drive(round, idx, stop.cameraId, stop.preset, key).finally(() => this.active.delete(key));
+    let recorded!: () => void;
+    const first = new Promise<void>((resolve) => (recorded = resolve));
+    void this.drive(round, idx, stop.cameraId, stop.preset, key, recorded)
+      .catch((e: unknown) => log.error('ptz: recording the move failed', { round: round.id, stop: idx, err: e }))
+      .finally(() => {
+        this.active.delete(key);
+        recorded();
+      });
+    return first;
   }
 
   /** The stop is done (or the round closed): the camera is free for the next round. */
@@ -144,31 +152,33 @@ export class PatrolPtz {
   }
 
   /** After a restart: drive the current preset stop of every round in progress that has not got there. */
-  resume(): void {
-    for (const r of this.d.rounds.list({ status: 'in_progress', from: 0, limit: 5000 })) {
-      if (r.currentIdx !== null) this.reach(r, r.currentIdx);
+  async resume(): Promise<void> {
+    for (const r of await this.d.rounds.list({ status: 'in_progress', from: 0, limit: 5000 })) {
+      if (r.currentIdx !== null) await this.reach(r, r.currentIdx);
     }
   }
 
-  private stillOpen(roundId: number, idx: number): boolean {
-    const r = this.d.rounds.get(roundId);
+  private async stillOpen(roundId: number, idx: number): Promise<boolean> {
+    const r = await this.d.rounds.get(roundId);
     return r?.status === 'in_progress' && r.stops[idx]?.outcome === null;
   }
 
-  private async drive(round: Round, idx: number, cameraId: string, preset: string, key: string): Promise<void> {
+  private async drive(round: Round, idx: number, cameraId: string, preset: string, key: string, recorded: () => void): Promise<void> {
     const { rounds, clock } = this.d;
     if (!this.locks.tryAcquire(cameraId, key)) {
-      rounds.setPtz(round.id, idx, { state: 'waiting' });
+      await rounds.setPtz(round.id, idx, { state: 'waiting' });
+      recorded();
       log.info('ptz: waiting for the camera', { round: round.id, stop: idx, camera: cameraId, holder: this.locks.holder(cameraId) });
       const granted = await this.locks.wait(cameraId, key);
       if (!granted) return; // the round was closed or the stop skipped while it waited
-      if (!this.stillOpen(round.id, idx)) {
+      if (!(await this.stillOpen(round.id, idx))) {
         this.locks.release(cameraId, key);
         return;
       }
     }
     const gotoMs = clock.now();
-    rounds.setPtz(round.id, idx, { state: 'moving', gotoMs });
+    await rounds.setPtz(round.id, idx, { state: 'moving', gotoMs });
+    recorded();
     try {
       if (!this.d.mover) throw new Error('PTZ control is not available');
       this.d.audit?.({
@@ -183,7 +193,7 @@ export class PatrolPtz {
       const late = () => new Error(`the camera did not reach preset "${preset}" within ${Math.round(this.s.moveTimeoutMs / 1000)} s`);
       await Promise.race([mover.gotoPreset(cameraId, preset), sleep(this.s.moveTimeoutMs).then(() => Promise.reject(late()))]);
       for (;;) {
-        if (!this.stillOpen(round.id, idx)) return;
+        if (!(await this.stillOpen(round.id, idx))) return;
         const idle = await mover.idle(cameraId).catch((e: unknown) => {
           throw new Error(`the camera did not report its position: ${(e as Error).message}`);
         });
@@ -196,12 +206,12 @@ export class PatrolPtz {
         await sleep(this.s.pollMs);
       }
       const arrivedMs = clock.now();
-      rounds.setPtz(round.id, idx, { state: 'arrived', arrivedMs, viewStartedMs: arrivedMs });
+      await rounds.setPtz(round.id, idx, { state: 'arrived', arrivedMs, viewStartedMs: arrivedMs });
       log.info('ptz: at preset', { round: round.id, stop: idx, camera: cameraId, preset, moveMs: arrivedMs - gotoMs });
     } catch (e) {
       const reason = (e as Error).message || String(e);
-      rounds.setPtz(round.id, idx, { state: 'failed', error: reason, viewStartedMs: clock.now() });
       this.locks.release(cameraId, key);
+      await rounds.setPtz(round.id, idx, { state: 'failed', error: reason, viewStartedMs: clock.now() });
       log.warn('ptz: move failed', { round: round.id, stop: idx, camera: cameraId, preset, reason });
     }
   }

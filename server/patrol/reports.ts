@@ -43,8 +43,8 @@ export function reportRange(date: string, shift?: Shift): { from: number; to: nu
   return { from: start.getTime(), to: end.getTime() };
 }
 
-export function buildReport(p: Patrol, title: string, from: number, to: number): Report {
-  const c = p.compliance.compliance(from, to);
+export async function buildReport(p: Patrol, title: string, from: number, to: number): Promise<Report> {
+  const c = await p.compliance.compliance(from, to);
   const entries = p.log.list({ from, to, limit: 5000 }).reverse();
   return {
     title,

@@ -12,8 +12,8 @@ export class ReviewService {
     private readonly clock: Clock,
   ) {}
 
-  spotCheck(user: Actor, roundId: number, idx: number, verdict: 'agree' | 'disagree', note: string): Round {
-    const round = this.rounds.get(roundId);
+  async spotCheck(user: Actor, roundId: number, idx: number, verdict: 'agree' | 'disagree', note: string): Promise<Round> {
+    const round = await this.rounds.get(roundId);
     if (!round) throw notFound(`no round ${roundId}`, { what: 'round', id: roundId });
     const stop = round.stops[idx];
     if (!stop) throw notFound(`round ${roundId} has no stop ${idx}`, { what: 'round_stop', id: roundId, n: idx });
@@ -34,7 +34,7 @@ export class ReviewService {
         ...(stop.preset ? { preset: stop.preset, arrivedMs: stop.arrivedMs } : {}),
       },
     });
-    this.rounds.addSpotCheck({ roundId, idx, userId: user.id, username: user.username, verdict, note: note.trim(), createdMs: this.clock.now(), logSeq: e.seq });
-    return { ...round, spotChecks: this.rounds.spotChecks(roundId) };
+    await this.rounds.addSpotCheck({ roundId, idx, userId: user.id, username: user.username, verdict, note: note.trim(), createdMs: this.clock.now(), logSeq: e.seq });
+    return { ...round, spotChecks: await this.rounds.spotChecks(roundId) };
   }
 }

@@ -1,280 +1,280 @@
-import type { Db } from '../store/db.ts';
-import type { PtzState, Round, RoundStatus, RoundStop, SpotCheck, StopOutcome } from './types.ts';
+/** Rounds and their stops on the SQL layer (Kysely, both engines; SQL steps 0025–0026, docs/cluster.md). */
+import type { SqlDb } from '../store/sql/db.ts';
+import { writeTransaction } from '../store/sql/tx.ts';
+import { toStop, type CameraStop, type NewStop, type RoundFilter, type RoundRow, type StopResult } from './rounds-rows.ts';
+import type { PtzState, Round, RoundStop, SpotCheck } from './types.ts';
 
-interface RoundRow {
-  id: number;
-  route_id: number;
-  route_name: string;
-  slot_ms: number;
-  user_id: number;
-  username: string;
-  status: RoundStatus;
-  started_ms: number;
-  ended_ms: number | null;
-  abandon_reason: string | null;
-  log_seq: number | null;
-  require_checklist: number;
-}
-interface StopRow {
-  round_id: number;
-  idx: number;
-  camera_id: string;
-  camera_name: string;
-  preset: string | null;
-  min_dwell_s: number;
-  checklist_json: string;
-  alarm_flag: number;
-  ptz_state: PtzState | null;
-  ptz_error: string | null;
-  goto_ms: number | null;
-  arrived_ms: number | null;
-  view_started_ms: number | null;
-  view_ended_ms: number | null;
-  outcome: StopOutcome | null;
-  note: string | null;
-  checks_json: string | null;
-  snapshot: string | null;
-  rec_from_ms: number | null;
-  rec_to_ms: number | null;
-  user_id: number | null;
-  dispatch: number;
-  log_seq: number | null;
-}
+export type { CameraStop, NewStop, RoundFilter, StopResult } from './rounds-rows.ts';
 
-const toStop = (s: StopRow): RoundStop => ({
-  idx: s.idx,
-  cameraId: s.camera_id,
-  cameraName: s.camera_name,
-  preset: s.preset,
-  minDwellS: s.min_dwell_s,
-  checklist: JSON.parse(s.checklist_json) as string[],
-  alarm: s.alarm_flag === 1,
-  ptzState: s.ptz_state,
-  ptzError: s.ptz_error,
-  gotoMs: s.goto_ms,
-  arrivedMs: s.arrived_ms,
-  viewStartedMs: s.view_started_ms,
-  viewEndedMs: s.view_ended_ms,
-  dwellMs: s.view_started_ms !== null && s.view_ended_ms !== null ? s.view_ended_ms - s.view_started_ms : null,
-  outcome: s.outcome,
-  note: s.note,
-  checks: s.checks_json ? (JSON.parse(s.checks_json) as boolean[]) : null,
-  hasSnapshot: s.snapshot !== null,
-  recFromMs: s.rec_from_ms,
-  recToMs: s.rec_to_ms,
-  userId: s.user_id,
-  dispatch: s.dispatch === 1,
-  logSeq: s.log_seq,
-});
-
-export interface NewStop {
-  cameraId: string;
-  cameraName: string;
-  preset: string | null;
-  minDwellS: number;
-  checklist: string[];
-  alarm: boolean;
-}
-
-export interface StopResult {
-  viewEndedMs: number;
-  outcome: StopOutcome;
-  note: string | null;
-  checks: boolean[] | null;
-  snapshot: string | null;
-  recFromMs: number | null;
-  recToMs: number | null;
-  userId: number;
-  dispatch: boolean;
-  logSeq: number | null;
-}
-
-/** A stop with the round it belongs to (review markers). */
-export interface CameraStop extends RoundStop {
-  roundId: number;
-  routeName: string;
-  username: string;
-}
-
-export interface RoundFilter {
-  from?: number;
-  to?: number;
-  userId?: number;
-  routeId?: number;
-  status?: RoundStatus;
-  limit?: number;
-}
+/** rounds' stops read in one query per this many rounds (bound parameters stay far below both engines' limits) */
+const STOPS_CHUNK = 500;
 
 /** Rounds and their stops (server-side state: a round in progress survives a reload or a restart). */
 export class RoundRepo {
-  constructor(private readonly db: Db) {}
+  constructor(private readonly s: SqlDb) {}
 
-  private stops(roundId: number): RoundStop[] {
-    return (this.db.prepare('SELECT * FROM patrol_stops WHERE round_id = ? ORDER BY idx').all(roundId) as StopRow[]).map(toStop);
-  }
-
-  private assemble(r: RoundRow): Round {
-    const stops = this.stops(r.id);
-    const cur = r.status === 'in_progress' ? stops.find((s) => s.outcome === null) : undefined;
-    return {
-      id: r.id,
-      routeId: r.route_id,
-      routeName: r.route_name,
-      slotMs: r.slot_ms,
-      userId: r.user_id,
-      username: r.username,
-      status: r.status,
-      startedMs: r.started_ms,
-      endedMs: r.ended_ms,
-      abandonReason: r.abandon_reason,
-      logSeq: r.log_seq,
-      requireChecklist: r.require_checklist === 1,
-      stops,
-      currentIdx: cur ? cur.idx : null,
-    };
-  }
-
-  get(id: number): Round | undefined {
-    const r = this.db.prepare('SELECT * FROM patrol_rounds WHERE id = ?').get(id) as RoundRow | undefined;
-    return r && this.assemble(r);
-  }
-
-  bySlot(routeId: number, slotMs: number): Round | undefined {
-    const r = this.db.prepare('SELECT * FROM patrol_rounds WHERE route_id = ? AND slot_ms = ?').get(routeId, slotMs) as RoundRow | undefined;
-    return r && this.assemble(r);
-  }
-
-  inProgressOf(userId: number): Round | undefined {
-    const r = this.db
-      .prepare(`SELECT * FROM patrol_rounds WHERE user_id = ? AND status = 'in_progress' ORDER BY id DESC LIMIT 1`)
-      .get(userId) as RoundRow | undefined;
-    return r && this.assemble(r);
-  }
-
-  list(f: RoundFilter = {}): Round[] {
-    const where: string[] = [];
-    const args: number[] = [];
-    if (f.from !== undefined) {
-      where.push('slot_ms >= ?');
-      args.push(f.from);
+  private async assembleAll(rows: RoundRow[]): Promise<Round[]> {
+    const byRound = new Map<number, RoundStop[]>();
+    for (let i = 0; i < rows.length; i += STOPS_CHUNK) {
+      const ids = rows.slice(i, i + STOPS_CHUNK).map((r) => r.id);
+      const stops = await this.s.db.selectFrom('patrol_stops').selectAll().where('round_id', 'in', ids).orderBy('round_id').orderBy('idx').execute();
+      for (const st of stops) {
+        const list = byRound.get(st.round_id) ?? [];
+        list.push(toStop(st));
+        byRound.set(st.round_id, list);
+      }
     }
-    if (f.to !== undefined) {
-      where.push('slot_ms < ?');
-      args.push(f.to);
-    }
-    if (f.userId !== undefined) {
-      where.push('user_id = ?');
-      args.push(f.userId);
-    }
-    if (f.routeId !== undefined) {
-      where.push('route_id = ?');
-      args.push(f.routeId);
-    }
-    const statusSql = f.status ? `${where.length ? ' AND' : ' WHERE'} status = '${f.status.replace(/[^a-z_]/g, '')}'` : '';
-    const sql = `SELECT * FROM patrol_rounds ${where.length ? `WHERE ${where.join(' AND ')}` : ''}${statusSql} ORDER BY slot_ms DESC, id DESC LIMIT ?`;
-    args.push(Math.min(f.limit ?? 500, 5000));
-    return (this.db.prepare(sql).all(...args) as RoundRow[]).map((r) => this.assemble(r));
+    return rows.map((r) => {
+      const stops = byRound.get(r.id) ?? [];
+      const cur = r.status === 'in_progress' ? stops.find((x) => x.outcome === null) : undefined;
+      return {
+        id: r.id,
+        routeId: r.route_id,
+        routeName: r.route_name,
+        slotMs: r.slot_ms,
+        userId: r.user_id,
+        username: r.username,
+        status: r.status,
+        startedMs: r.started_ms,
+        endedMs: r.ended_ms,
+        abandonReason: r.abandon_reason,
+        logSeq: r.log_seq,
+        requireChecklist: r.require_checklist === 1,
+        stops,
+        currentIdx: cur ? cur.idx : null,
+      };
+    });
+  }
+
+  private async one(r: RoundRow | undefined): Promise<Round | undefined> {
+    return r && (await this.assembleAll([r]))[0];
+  }
+
+  async get(id: number): Promise<Round | undefined> {
+    return this.one(await this.s.db.selectFrom('patrol_rounds').selectAll().where('id', '=', id).executeTakeFirst());
+  }
+
+  async bySlot(routeId: number, slotMs: number): Promise<Round | undefined> {
+    return this.one(await this.s.db.selectFrom('patrol_rounds').selectAll().where('route_id', '=', routeId).where('slot_ms', '=', slotMs).executeTakeFirst());
+  }
+
+  async inProgressOf(userId: number): Promise<Round | undefined> {
+    const r = await this.s.db
+      .selectFrom('patrol_rounds')
+      .selectAll()
+      .where('user_id', '=', userId)
+      .where('status', '=', 'in_progress')
+      .orderBy('id', 'desc')
+      .limit(1)
+      .executeTakeFirst();
+    return this.one(r);
+  }
+
+  async list(f: RoundFilter = {}): Promise<Round[]> {
+    const rows = await this.s.db
+      .selectFrom('patrol_rounds')
+      .selectAll()
+      .$if(f.from !== undefined, (q) => q.where('slot_ms', '>=', f.from!))
+      .$if(f.to !== undefined, (q) => q.where('slot_ms', '<', f.to!))
+      .$if(f.userId !== undefined, (q) => q.where('user_id', '=', f.userId!))
+      .$if(f.routeId !== undefined, (q) => q.where('route_id', '=', f.routeId!))
+      .$if(f.status !== undefined, (q) => q.where('status', '=', f.status!))
+      .orderBy('slot_ms', 'desc')
+      .orderBy('id', 'desc')
+      .limit(Math.min(f.limit ?? 500, 5000))
+      .execute();
+    return this.assembleAll(rows);
   }
 
   /**
    * A camera's finished stops viewed during [fromMs, toMs), oldest first, with their round (review timeline
    * markers; index patrol_stops_camera).
    */
-  stopsForCamera(cameraId: string, fromMs: number, toMs: number, limit = 1000): CameraStop[] {
-    const rows = this.db
-      .prepare(
-        `SELECT s.*, r.route_name, r.username FROM patrol_stops s JOIN patrol_rounds r ON r.id = s.round_id
-         WHERE s.camera_id = ? AND s.view_started_ms < ? AND s.view_ended_ms > ? AND s.outcome IS NOT NULL
-         ORDER BY s.view_started_ms, s.round_id LIMIT ?`,
-      )
-      .all(cameraId, toMs, fromMs, limit) as (StopRow & { route_name: string; username: string })[];
+  async stopsForCamera(cameraId: string, fromMs: number, toMs: number, limit = 1000): Promise<CameraStop[]> {
+    const rows = await this.s.db
+      .selectFrom('patrol_stops as s')
+      .innerJoin('patrol_rounds as r', 'r.id', 's.round_id')
+      .selectAll('s')
+      .select(['r.route_name', 'r.username'])
+      .where('s.camera_id', '=', cameraId)
+      .where('s.view_started_ms', '<', toMs)
+      .where('s.view_ended_ms', '>', fromMs)
+      .where('s.outcome', 'is not', null)
+      .orderBy('s.view_started_ms')
+      .orderBy('s.round_id')
+      .limit(limit)
+      .execute();
     return rows.map((r) => ({ ...toStop(r), roundId: r.round_id, routeName: r.route_name, username: r.username }));
   }
 
-  create(r: { routeId: number; routeName: string; slotMs: number; userId: number; username: string; startedMs: number; requireChecklist?: boolean }, stops: NewStop[]): number {
-    return this.db.transaction(() => {
-      const info = this.db
-        .prepare(
-          `INSERT INTO patrol_rounds (route_id, route_name, slot_ms, user_id, username, status, started_ms, require_checklist)
-           VALUES (?, ?, ?, ?, ?, 'in_progress', ?, ?)`,
-        )
-        .run(r.routeId, r.routeName, r.slotMs, r.userId, r.username, r.startedMs, r.requireChecklist ? 1 : 0);
-      const id = Number(info.lastInsertRowid);
-      const ins = this.db.prepare(
-        `INSERT INTO patrol_stops (round_id, idx, camera_id, camera_name, preset, min_dwell_s, checklist_json, alarm_flag, view_started_ms)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      );
-      stops.forEach((s, idx) =>
-        ins.run(id, idx, s.cameraId, s.cameraName, s.preset, s.minDwellS, JSON.stringify(s.checklist), s.alarm ? 1 : 0, idx === 0 && !s.preset ? r.startedMs : null),
-      );
+  /** A new round and its stops in one transaction. A second round of one slot is a unique violation (isUniqueViolation). */
+  async create(r: { routeId: number; routeName: string; slotMs: number; userId: number; username: string; startedMs: number; requireChecklist?: boolean }, stops: NewStop[]): Promise<number> {
+    return writeTransaction(this.s, async (tx) => {
+      const { id } = await tx
+        .insertInto('patrol_rounds')
+        .values({
+          route_id: r.routeId, route_name: r.routeName, slot_ms: r.slotMs, user_id: r.userId, username: r.username,
+          status: 'in_progress', started_ms: r.startedMs, require_checklist: r.requireChecklist ? 1 : 0,
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      if (stops.length) {
+        await tx
+          .insertInto('patrol_stops')
+          .values(stops.map((s, idx) => ({
+            round_id: id, idx, camera_id: s.cameraId, camera_name: s.cameraName, preset: s.preset, min_dwell_s: s.minDwellS,
+            checklist_json: JSON.stringify(s.checklist), alarm_flag: s.alarm ? 1 : 0,
+            view_started_ms: idx === 0 && !s.preset ? r.startedMs : null,
+          })))
+          .execute();
+      }
       return id;
-    })();
+    });
   }
 
-  finishStop(roundId: number, idx: number, res: StopResult, nextViewStartMs: number | null): void {
-    this.db
-      .prepare(
-        `UPDATE patrol_stops SET view_ended_ms = ?, outcome = ?, note = ?, checks_json = ?, snapshot = ?, rec_from_ms = ?,
-           rec_to_ms = ?, user_id = ?, dispatch = ?, log_seq = ? WHERE round_id = ? AND idx = ? AND outcome IS NULL`,
-      )
-      .run(res.viewEndedMs, res.outcome, res.note, res.checks ? JSON.stringify(res.checks) : null, res.snapshot,
-        res.recFromMs, res.recToMs, res.userId, res.dispatch ? 1 : 0, res.logSeq, roundId, idx);
-    if (nextViewStartMs !== null) {
-      // a preset stop's view starts when the camera has arrived (setPtz)
-      this.db
-        .prepare('UPDATE patrol_stops SET view_started_ms = ? WHERE round_id = ? AND idx = ? AND view_started_ms IS NULL AND preset IS NULL')
-        .run(nextViewStartMs, roundId, idx + 1);
-    }
+  /**
+   * Record a stop's result, only while it is open (atomic on both engines): false when another request recorded
+   * it first — the caller then writes nothing else. The next stop's view starts at `nextViewStartMs` (a preset
+   * stop's when the camera has arrived, setPtz).
+   */
+  async finishStop(roundId: number, idx: number, res: StopResult, nextViewStartMs: number | null): Promise<boolean> {
+    return writeTransaction(this.s, async (tx) => {
+      const done = await tx
+        .updateTable('patrol_stops')
+        .set({
+          view_ended_ms: res.viewEndedMs, outcome: res.outcome, note: res.note, checks_json: res.checks ? JSON.stringify(res.checks) : null,
+          snapshot: res.snapshot, rec_from_ms: res.recFromMs, rec_to_ms: res.recToMs, user_id: res.userId, dispatch: res.dispatch ? 1 : 0,
+          log_seq: res.logSeq,
+        })
+        .where('round_id', '=', roundId)
+        .where('idx', '=', idx)
+        .where('outcome', 'is', null)
+        .executeTakeFirst();
+      if (Number(done.numUpdatedRows) !== 1) return false;
+      if (nextViewStartMs !== null) {
+        await tx
+          .updateTable('patrol_stops')
+          .set({ view_started_ms: nextViewStartMs })
+          .where('round_id', '=', roundId)
+          .where('idx', '=', idx + 1)
+          .where('view_started_ms', 'is', null)
+          .where('preset', 'is', null)
+          .execute();
+      }
+      return true;
+    });
+  }
+
+  /**
+   * Undo finishStop when what must follow it failed (the duty-log entry could not be written): the stop is open
+   * again, as it was before, and the next stop's view has not started.
+   */
+  async reopenStop(roundId: number, idx: number): Promise<void> {
+    await writeTransaction(this.s, async (tx) => {
+      await tx
+        .updateTable('patrol_stops')
+        .set({ view_ended_ms: null, outcome: null, note: null, checks_json: null, snapshot: null, rec_from_ms: null, rec_to_ms: null, user_id: null, dispatch: 0, log_seq: null })
+        .where('round_id', '=', roundId)
+        .where('idx', '=', idx)
+        .execute();
+      await tx
+        .updateTable('patrol_stops')
+        .set({ view_started_ms: null })
+        .where('round_id', '=', roundId)
+        .where('idx', '=', idx + 1)
+        .where('preset', 'is', null)
+        .where('outcome', 'is', null)
+        .execute();
+    });
+  }
+
+  /** The duty-log entry of a recorded stop (written after the stop was claimed by finishStop). */
+  async setStopLogSeq(roundId: number, idx: number, logSeq: number): Promise<void> {
+    await this.s.db.updateTable('patrol_stops').set({ log_seq: logSeq }).where('round_id', '=', roundId).where('idx', '=', idx).execute();
   }
 
   /**
    * Record the PTZ move of a preset stop that is still open. `viewStartedMs` (arrival or failure) starts the
    * dwell; it is set once.
    */
-  setPtz(roundId: number, idx: number, p: { state: PtzState; error?: string | null; gotoMs?: number; arrivedMs?: number; viewStartedMs?: number }): void {
-    this.db
-      .prepare(
-        `UPDATE patrol_stops SET ptz_state = ?, ptz_error = COALESCE(?, ptz_error), goto_ms = COALESCE(?, goto_ms),
-           arrived_ms = COALESCE(?, arrived_ms), view_started_ms = COALESCE(view_started_ms, ?)
-         WHERE round_id = ? AND idx = ? AND outcome IS NULL`,
-      )
-      .run(p.state, p.error ?? null, p.gotoMs ?? null, p.arrivedMs ?? null, p.viewStartedMs ?? null, roundId, idx);
+  async setPtz(roundId: number, idx: number, p: { state: PtzState; error?: string | null; gotoMs?: number; arrivedMs?: number; viewStartedMs?: number }): Promise<void> {
+    await this.s.db
+      .updateTable('patrol_stops')
+      .set((eb) => ({
+        ptz_state: p.state,
+        ptz_error: eb.fn.coalesce(eb.val(p.error ?? null), eb.ref('ptz_error')),
+        goto_ms: eb.fn.coalesce(eb.val(p.gotoMs ?? null), eb.ref('goto_ms')),
+        arrived_ms: eb.fn.coalesce(eb.val(p.arrivedMs ?? null), eb.ref('arrived_ms')),
+        view_started_ms: eb.fn.coalesce(eb.ref('view_started_ms'), eb.val(p.viewStartedMs ?? null)),
+      }))
+      .where('round_id', '=', roundId)
+      .where('idx', '=', idx)
+      .where('outcome', 'is', null)
+      .execute();
   }
 
-  end(roundId: number, status: 'completed' | 'abandoned', endedMs: number, reason: string | null, logSeq: number | null): void {
-    this.db
-      .prepare(`UPDATE patrol_rounds SET status = ?, ended_ms = ?, abandon_reason = ?, log_seq = ? WHERE id = ? AND status = 'in_progress'`)
-      .run(status, endedMs, reason, logSeq, roundId);
+  /** Close a round in progress (atomic): false when it was closed already (a second completion writes nothing). */
+  async end(roundId: number, status: 'completed' | 'abandoned', endedMs: number, reason: string | null, logSeq: number | null): Promise<boolean> {
+    const r = await this.s.db
+      .updateTable('patrol_rounds')
+      .set({ status, ended_ms: endedMs, abandon_reason: reason, log_seq: logSeq })
+      .where('id', '=', roundId)
+      .where('status', '=', 'in_progress')
+      .executeTakeFirst();
+    return Number(r.numUpdatedRows) === 1;
   }
 
-  snapshotFile(roundId: number, idx: number): string | undefined {
-    const r = this.db.prepare('SELECT snapshot FROM patrol_stops WHERE round_id = ? AND idx = ?').get(roundId, idx) as
-      | { snapshot: string | null }
-      | undefined;
+  /** Undo end() when its duty-log entry could not be written: the round is in progress again. */
+  async reopenRound(roundId: number): Promise<void> {
+    await this.s.db.updateTable('patrol_rounds').set({ status: 'in_progress', ended_ms: null, abandon_reason: null, log_seq: null }).where('id', '=', roundId).where('log_seq', 'is', null).execute();
+  }
+
+  /** The duty-log entry of a closed round (written after end() claimed it). */
+  async setRoundLogSeq(roundId: number, logSeq: number): Promise<void> {
+    await this.s.db.updateTable('patrol_rounds').set({ log_seq: logSeq }).where('id', '=', roundId).execute();
+  }
+
+  async snapshotFile(roundId: number, idx: number): Promise<string | undefined> {
+    const r = await this.s.db.selectFrom('patrol_stops').select('snapshot').where('round_id', '=', roundId).where('idx', '=', idx).executeTakeFirst();
     return r?.snapshot ?? undefined;
   }
 
-  addSpotCheck(c: Omit<SpotCheck, 'id'> & { roundId: number }): void {
-    this.db
-      .prepare(
-        `INSERT INTO patrol_spot_checks (round_id, idx, user_id, username, verdict, note, created_ms, log_seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-      )
-      .run(c.roundId, c.idx, c.userId, c.username, c.verdict, c.note, c.createdMs, c.logSeq);
+  async addSpotCheck(c: Omit<SpotCheck, 'id'> & { roundId: number }): Promise<void> {
+    await this.s.db
+      .insertInto('patrol_spot_checks')
+      .values({ round_id: c.roundId, idx: c.idx, user_id: c.userId, username: c.username, verdict: c.verdict, note: c.note, created_ms: c.createdMs, log_seq: c.logSeq })
+      .execute();
   }
 
-  spotChecks(roundId: number): SpotCheck[] {
-    return (
-      this.db.prepare('SELECT * FROM patrol_spot_checks WHERE round_id = ? ORDER BY id').all(roundId) as {
-        id: number; idx: number; user_id: number; username: string; verdict: 'agree' | 'disagree'; note: string; created_ms: number; log_seq: number | null;
-      }[]
-    ).map((r) => ({ id: r.id, idx: r.idx, userId: r.user_id, username: r.username, verdict: r.verdict, note: r.note, createdMs: r.created_ms, logSeq: r.log_seq }));
+  async spotChecks(roundId: number): Promise<SpotCheck[]> {
+    const rows = await this.s.db.selectFrom('patrol_spot_checks').selectAll().where('round_id', '=', roundId).orderBy('id').execute();
+    return rows.map((r) => ({ id: r.id, idx: r.idx, userId: r.user_id, username: r.username, verdict: r.verdict, note: r.note, createdMs: r.created_ms, logSeq: r.log_seq }));
   }
 
-  isMissedLogged(routeId: number, slotMs: number): boolean {
-    return this.db.prepare('SELECT 1 FROM patrol_missed WHERE route_id = ? AND slot_ms = ?').get(routeId, slotMs) !== undefined;
+  async isMissedLogged(routeId: number, slotMs: number): Promise<boolean> {
+    const r = await this.s.db.selectFrom('patrol_missed').select('route_id').where('route_id', '=', routeId).where('slot_ms', '=', slotMs).executeTakeFirst();
+    return r !== undefined;
   }
 
-  markMissed(routeId: number, slotMs: number, logSeq: number): void {
-    this.db.prepare('INSERT OR IGNORE INTO patrol_missed (route_id, slot_ms, log_seq) VALUES (?, ?, ?)').run(routeId, slotMs, logSeq);
+  /**
+   * Claim a missed slot before its duty-log entry is written: false when it is claimed already (another check, or
+   * another node), so a missed round is logged once. The entry's seq follows (setMissedLogSeq).
+   */
+  async claimMissed(routeId: number, slotMs: number): Promise<boolean> {
+    const r = await this.s.db
+      .insertInto('patrol_missed')
+      .values({ route_id: routeId, slot_ms: slotMs, log_seq: null })
+      .onConflict((oc) => oc.columns(['route_id', 'slot_ms']).doNothing())
+      .executeTakeFirst();
+    return Number(r.numInsertedOrUpdatedRows ?? 0) === 1;
+  }
+
+  async setMissedLogSeq(routeId: number, slotMs: number, logSeq: number): Promise<void> {
+    await this.s.db.updateTable('patrol_missed').set({ log_seq: logSeq }).where('route_id', '=', routeId).where('slot_ms', '=', slotMs).execute();
+  }
+
+  /** Give up a claim whose duty-log entry could not be written (the next check tries again). */
+  async unclaimMissed(routeId: number, slotMs: number): Promise<void> {
+    await this.s.db.deleteFrom('patrol_missed').where('route_id', '=', routeId).where('slot_ms', '=', slotMs).where('log_seq', 'is', null).execute();
   }
 }

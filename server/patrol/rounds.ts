@@ -5,6 +5,7 @@
  */
 import type { DutyLog } from '../dutylog/log.ts';
 import { AppError, conflict, forbidden, notFound } from '../util/errors.ts';
+import { isUniqueViolation } from '../store/sql/errors.ts';
 import { createLogger } from '../util/log.ts';
 import type { AlarmSource } from './alarms.ts';
 import type { Clock } from './clock.ts';
@@ -29,35 +30,9 @@ export interface SnapshotTaker {
   take(cameraId: string, fileStem: string): Promise<{ file: string; sha256: string } | null>;
 }
 
-export interface StopConfirm {
-  outcome: 'normal' | 'anomaly' | 'not_verifiable';
-  note?: string;
-  checks?: boolean[];
-  /** Ask for an alarm / dispatch for an anomaly. */
-  dispatch?: boolean;
-  /**
-   * The video's own clock (EXT-X-PROGRAM-DATE-TIME, epoch ms) of the first and the last frame the console
-   * showed during this stop (issue I point 3): the recorded range the spot-check replays. Without them, or
-   * when they are not plausible, the range is the viewing time minus `liveLatencyMs`.
-   */
-  shownFromMs?: number;
-  shownToMs?: number;
-}
-
-/** how far behind the viewing time a shown frame may be (a picture older than this was not "live") */
-const SHOWN_MAX_BEHIND_MS = 30_000;
-/** clocks of server and camera/ffmpeg may differ a little */
-const SHOWN_MAX_AHEAD_MS = 2_000;
-
-/** The recorded range of a stop: the shown frames' own times when given and plausible, else the viewing time − lag. */
-export function recordedRange(viewFrom: number, viewTo: number, lagMs: number, shown?: { from?: number; to?: number }): { from: number; to: number; source: 'video' | 'lag' } {
-  const f = shown?.from;
-  const t = shown?.to;
-  if (f !== undefined && t !== undefined && Number.isFinite(f) && Number.isFinite(t) && f <= t && f >= viewFrom - SHOWN_MAX_BEHIND_MS && t <= viewTo + SHOWN_MAX_AHEAD_MS && t >= viewFrom - SHOWN_MAX_BEHIND_MS) {
-    return { from: f, to: t, source: 'video' };
-  }
-  return { from: viewFrom - lagMs, to: viewTo - lagMs, source: 'lag' };
-}
+export { recordedRange, type StopConfirm } from './recorded-range.ts';
+import type { StopConfirm } from './recorded-range.ts';
+import { recordedRange } from './recorded-range.ts';
 
 export interface RoundsDeps {
   routes: RouteRepo;
@@ -73,24 +48,27 @@ export interface RoundsDeps {
   ptz: PatrolPtz;
 }
 
+const roundExists = (r: Round) =>
+  conflict(`this round was already ${r.status === 'in_progress' ? 'started' : 'done'} by ${r.username}`, 'round_exists', { what: r.status === 'in_progress' ? 'started' : 'done', by: r.username });
+
 export class RoundService {
   constructor(private readonly d: RoundsDeps) {}
 
-  require(id: number): Round {
-    const r = this.d.rounds.get(id);
+  async require(id: number): Promise<Round> {
+    const r = await this.d.rounds.get(id);
     if (!r) throw notFound(`no round ${id}`, { what: 'round', id });
     return r;
   }
 
-  current(user: Actor): Round | undefined {
+  current(user: Actor): Promise<Round | undefined> {
     return this.d.rounds.inProgressOf(user.id);
   }
 
-  start(user: Actor, routeId: number): Round {
+  async start(user: Actor, routeId: number): Promise<Round> {
     const { routes, rounds, clock, cameras, alarms } = this.d;
-    const route = routes.get(routeId);
+    const route = await routes.get(routeId);
     if (!route || !route.enabled) throw notFound(`no active route ${routeId}`, { what: 'active_route', id: routeId });
-    const mine = rounds.inProgressOf(user.id);
+    const mine = await rounds.inProgressOf(user.id);
     if (mine) {
       if (mine.routeId === routeId) return mine;
       throw conflict(`finish or abandon your round ${mine.id} (${mine.routeName}) first`, 'round_in_progress', { id: mine.id, route: mine.routeName });
@@ -98,10 +76,8 @@ export class RoundService {
     const now = clock.now();
     const slot = currentSlot(route, now);
     if (slot === undefined) throw conflict(`route "${route.name}" is not due now (outside its active hours)`, 'not_due', { route: route.name });
-    const existing = rounds.bySlot(routeId, slot);
-    if (existing) {
-      throw conflict(`this round was already ${existing.status === 'in_progress' ? 'started' : 'done'} by ${existing.username}`, 'round_exists', { what: existing.status === 'in_progress' ? 'started' : 'done', by: existing.username });
-    }
+    const existing = await rounds.bySlot(routeId, slot);
+    if (existing) throw roundExists(existing);
     const missing = route.stops.filter((s) => cameras.name(s.cameraId) === undefined).map((s) => s.cameraId);
     if (missing.length) {
       throw new AppError(409, 'camera_deleted', `camera ${missing.map((m) => `"${m}"`).join(', ')} no longer exists; a supervisor must edit route "${route.name}"`, {}, { params: { ids: missing.join(', '), route: route.name } });
@@ -116,15 +92,24 @@ export class RoundService {
       alarm: open.has(s.cameraId),
     }));
     stops.sort((a, b) => Number(b.alarm) - Number(a.alarm)); // stable: alarmed cameras first
-    const id = rounds.create({ routeId, routeName: route.name, slotMs: slot, userId: user.id, username: user.username, startedMs: now, requireChecklist: route.requireChecklist }, stops);
+    let id: number;
+    try {
+      id = await rounds.create({ routeId, routeName: route.name, slotMs: slot, userId: user.id, username: user.username, startedMs: now, requireChecklist: route.requireChecklist }, stops);
+    } catch (e) {
+      // two starts of one slot at once (two operators, two nodes): the table keeps one, the other is told who has it
+      const won = isUniqueViolation(e) ? await rounds.bySlot(routeId, slot) : undefined;
+      if (won) throw roundExists(won);
+      throw e;
+    }
     log.info('round started', { round: id, route: routeId, user: user.username, slot: new Date(slot).toISOString() });
-    this.d.ptz.reach(this.require(id), 0);
+    const round = await this.require(id);
+    await this.d.ptz.reach(round, 0);
     return this.require(id);
   }
 
   /** The round, its stop, checked to be the caller's current stop. */
-  private open(user: Actor, roundId: number, idx: number): { round: Round; stop: RoundStop } {
-    const round = this.require(roundId);
+  private async open(user: Actor, roundId: number, idx: number): Promise<{ round: Round; stop: RoundStop }> {
+    const round = await this.require(roundId);
     if (round.userId !== user.id) throw forbidden(`round ${roundId} belongs to ${round.username}`, { what: 'round', id: roundId, owner: round.username });
     if (round.status !== 'in_progress') throw conflict(`round ${roundId} is ${round.status}`, 'round_closed', { id: roundId, status: round.status });
     const stop = round.stops[idx];
@@ -134,7 +119,7 @@ export class RoundService {
   }
 
   async confirm(user: Actor, roundId: number, idx: number, body: StopConfirm): Promise<Round> {
-    const { round, stop } = this.open(user, roundId, idx);
+    const { round, stop } = await this.open(user, roundId, idx);
     const { cameras, clock } = this.d;
     if (stop.preset && (stop.ptzState === null || stop.ptzState === 'waiting' || stop.ptzState === 'moving') && body.outcome !== 'not_verifiable') {
       throw conflict(
@@ -180,34 +165,58 @@ export class RoundService {
     return this.finish(user, round.id, idx, { outcome, note, checks: body.checks ?? null, dispatch: Boolean(body.dispatch) && outcome === 'anomaly', shot, shown: { from: body.shownFromMs, to: body.shownToMs } });
   }
 
-  skip(user: Actor, roundId: number, idx: number, reason: string): Round {
-    this.open(user, roundId, idx);
+  async skip(user: Actor, roundId: number, idx: number, reason: string): Promise<Round> {
+    await this.open(user, roundId, idx);
     if (!reason.trim()) throw new AppError(400, 'invalid_request', 'reason: skipping a stop needs a reason');
     return this.finish(user, roundId, idx, { outcome: 'skipped', note: reason.trim(), checks: null, dispatch: false, shot: null });
   }
 
-  private finish(
+  private async finish(
     user: Actor,
     roundId: number,
     idx: number,
     r: { outcome: RoundStop['outcome'] & string; note: string | null; checks: boolean[] | null; dispatch: boolean; shot: { file: string; sha256: string } | null; shown?: { from?: number; to?: number } },
-  ): Round {
+  ): Promise<Round> {
     const { rounds, clock, log: duty } = this.d;
-    // re-check after the (async) snapshot: a double click must not record a stop twice
-    const { round, stop } = this.open(user, roundId, idx);
+    // re-check after the (async) snapshot; the database then lets only one of two requests at once record the stop
+    const { round, stop } = await this.open(user, roundId, idx);
     const now = clock.now();
     const started = stop.viewStartedMs ?? now;
     const range = recordedRange(started, now, this.d.liveLatencyMs, r.shown);
-    let logSeq: number | null = null;
+    const last = idx === round.stops.length - 1;
+    const claimed = await rounds.finishStop(roundId, idx, {
+      viewEndedMs: now,
+      outcome: r.outcome,
+      note: r.note,
+      checks: r.checks,
+      snapshot: r.shot?.file ?? null,
+      recFromMs: r.outcome === 'skipped' ? null : range.from,
+      recToMs: r.outcome === 'skipped' ? null : range.to,
+      userId: user.id,
+      dispatch: r.dispatch,
+      logSeq: null,
+    }, last ? null : now);
+    if (!claimed) {
+      // another request recorded this stop first (a double click, two tabs): this one writes nothing
+      const again = await this.open(user, roundId, idx); // throws wrong_stop / round_closed, as for any late request
+      throw conflict(`stop ${idx} of round ${roundId} was just recorded by another request`, 'wrong_stop', { n: idx, current: again.round.currentIdx ?? '' });
+    }
     if (r.outcome === 'anomaly') {
-      logSeq = duty.append({
-        category: 'anomaly',
-        kind: 'round_anomaly',
-        text: r.note ?? '',
-        cameraId: stop.cameraId,
-        author: { id: user.id, name: user.username },
-        data: { roundId, stop: idx, route: round.routeName, snapshot: r.shot?.file ?? null, snapshotSha256: r.shot?.sha256 ?? null, dispatch: r.dispatch },
-      }).seq;
+      let logSeq: number;
+      try {
+        logSeq = duty.append({
+          category: 'anomaly',
+          kind: 'round_anomaly',
+          text: r.note ?? '',
+          cameraId: stop.cameraId,
+          author: { id: user.id, name: user.username },
+          data: { roundId, stop: idx, route: round.routeName, snapshot: r.shot?.file ?? null, snapshotSha256: r.shot?.sha256 ?? null, dispatch: r.dispatch },
+        }).seq;
+      } catch (e) {
+        await rounds.reopenStop(roundId, idx); // no anomaly without its duty-log entry: the stop is open again
+        throw e;
+      }
+      await rounds.setStopLogSeq(roundId, idx, logSeq);
       if (r.dispatch) {
         duty.append({
           category: 'dispatch',
@@ -221,42 +230,38 @@ export class RoundService {
         this.d.alarms.raiseFromPatrol?.({ cameraId: stop.cameraId, text: r.note ?? '', roundId, stop: idx, logSeq });
       }
     }
-    const last = idx === round.stops.length - 1;
-    rounds.finishStop(roundId, idx, {
-      viewEndedMs: now,
-      outcome: r.outcome,
-      note: r.note,
-      checks: r.checks,
-      snapshot: r.shot?.file ?? null,
-      recFromMs: r.outcome === 'skipped' ? null : range.from,
-      recToMs: r.outcome === 'skipped' ? null : range.to,
-      userId: user.id,
-      dispatch: r.dispatch,
-      logSeq,
-    }, last ? null : now);
     this.d.ptz.done(roundId, idx, stop.cameraId);
-    if (last) this.close(roundId, 'completed', null, user);
-    else this.d.ptz.reach(this.require(roundId), idx + 1);
+    if (last) await this.close(roundId, 'completed', null, user);
+    else await this.d.ptz.reach(await this.require(roundId), idx + 1);
     return this.require(roundId);
   }
 
-  abandon(user: Actor, roundId: number, reason: string): Round {
-    const round = this.require(roundId);
+  async abandon(user: Actor, roundId: number, reason: string): Promise<Round> {
+    const round = await this.require(roundId);
     if (round.userId !== user.id) throw forbidden(`round ${roundId} belongs to ${round.username}`, { what: 'round', id: roundId, owner: round.username });
     if (round.status !== 'in_progress') throw conflict(`round ${roundId} is ${round.status}`, 'round_closed', { id: roundId, status: round.status });
     if (!reason.trim()) throw new AppError(400, 'invalid_request', 'reason: abandoning a round needs a reason');
-    this.close(roundId, 'abandoned', reason.trim(), user);
+    if (!(await this.close(roundId, 'abandoned', reason.trim(), user))) {
+      const now = await this.require(roundId);
+      throw conflict(`round ${roundId} is ${now.status}`, 'round_closed', { id: roundId, status: now.status });
+    }
     return this.require(roundId);
   }
 
-  /** Close the round and seal a summary of every stop in the duty log. */
-  private close(roundId: number, status: 'completed' | 'abandoned', reason: string | null, user: Actor): void {
-    const round = this.require(roundId);
+  /**
+   * Close the round and seal a summary of every stop in the duty log. The database closes it once (two closes at
+   * once: one wins, the other writes nothing and gets false).
+   */
+  private async close(roundId: number, status: 'completed' | 'abandoned', reason: string | null, user: Actor): Promise<boolean> {
     const now = this.d.clock.now();
+    if (!(await this.d.rounds.end(roundId, status, now, reason, null))) return false;
+    const round = await this.require(roundId);
     const counts: Record<string, number> = {};
     for (const s of round.stops) counts[s.outcome ?? 'not_done'] = (counts[s.outcome ?? 'not_done'] ?? 0) + 1;
     const summary = Object.entries(counts).map(([k, n]) => `${k} ${n}`).join(', ');
-    const entry = this.d.log.append({
+    let entry: { seq: number };
+    try {
+      entry = this.d.log.append({
       category: 'patrol',
       kind: status === 'completed' ? 'round_completed' : 'round_abandoned',
       text: `${round.routeName}: round ${status}${reason ? ` (${reason})` : ''} — ${summary}`,
@@ -275,8 +280,13 @@ export class RoundService {
         })),
       },
     });
-    this.d.rounds.end(roundId, status, now, reason, entry.seq);
+    } catch (e) {
+      await this.d.rounds.reopenRound(roundId); // not closed without its duty-log entry
+      throw e;
+    }
+    await this.d.rounds.setRoundLogSeq(roundId, entry.seq);
     this.d.ptz.closed(roundId);
     log.info(`round ${status}`, { round: roundId, user: user.username, summary });
+    return true;
   }
 }

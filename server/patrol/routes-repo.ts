@@ -1,23 +1,11 @@
-import type { Db } from '../store/db.ts';
+/** Patrol routes on the SQL layer (Kysely, both engines; SQL step 0025, docs/cluster.md). */
+import type { Selectable } from 'kysely';
+import type { SqlDb } from '../store/sql/db.ts';
+import type { PatrolRoutesTable } from '../store/sql/schema.ts';
 import type { Clock } from './clock.ts';
 import type { PatrolRoute, RouteInput, RouteStop } from './types.ts';
 
-interface Row {
-  id: number;
-  name: string;
-  post: string;
-  interval_min: number;
-  active_from: string;
-  active_to: string;
-  grace_min: number;
-  stops_json: string;
-  enabled: number;
-  require_checklist: number;
-  created_ms: number;
-  updated_ms: number;
-}
-
-const toRoute = (r: Row): PatrolRoute => ({
+const toRoute = (r: Selectable<PatrolRoutesTable>): PatrolRoute => ({
   id: r.id,
   name: r.name,
   post: r.post,
@@ -32,45 +20,58 @@ const toRoute = (r: Row): PatrolRoute => ({
   updatedMs: r.updated_ms,
 });
 
+const columns = (input: RouteInput) => ({
+  name: input.name,
+  post: input.post,
+  interval_min: input.intervalMin,
+  active_from: input.activeFrom,
+  active_to: input.activeTo,
+  grace_min: input.graceMin,
+  stops_json: JSON.stringify(input.stops),
+  enabled: input.enabled ? 1 : 0,
+  require_checklist: input.requireChecklist ? 1 : 0,
+});
+
 /** Patrol routes. Rounds copy their stops when they start, so editing a route never rewrites history. */
 export class RouteRepo {
   constructor(
-    private readonly db: Db,
+    private readonly s: SqlDb,
     private readonly clock: Clock,
   ) {}
 
-  list(includeDisabled = false): PatrolRoute[] {
-    const rows = this.db
-      .prepare(`SELECT * FROM patrol_routes ${includeDisabled ? '' : 'WHERE enabled = 1'} ORDER BY id`)
-      .all() as Row[];
+  async list(includeDisabled = false): Promise<PatrolRoute[]> {
+    const rows = await this.s.db
+      .selectFrom('patrol_routes')
+      .selectAll()
+      .$if(!includeDisabled, (q) => q.where('enabled', '=', 1))
+      .orderBy('id')
+      .execute();
     return rows.map(toRoute);
   }
 
-  get(id: number): PatrolRoute | undefined {
-    const r = this.db.prepare('SELECT * FROM patrol_routes WHERE id = ?').get(id) as Row | undefined;
+  async get(id: number): Promise<PatrolRoute | undefined> {
+    const r = await this.s.db.selectFrom('patrol_routes').selectAll().where('id', '=', id).executeTakeFirst();
     return r && toRoute(r);
   }
 
-  create(input: RouteInput): PatrolRoute {
+  async create(input: RouteInput): Promise<PatrolRoute> {
     const now = this.clock.now();
-    const info = this.db
-      .prepare(
-        `INSERT INTO patrol_routes (name, post, interval_min, active_from, active_to, grace_min, stops_json, enabled, require_checklist, created_ms, updated_ms)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      )
-      .run(input.name, input.post, input.intervalMin, input.activeFrom, input.activeTo, input.graceMin,
-        JSON.stringify(input.stops), input.enabled ? 1 : 0, input.requireChecklist ? 1 : 0, now, now);
-    return this.get(Number(info.lastInsertRowid))!;
+    const r = await this.s.db
+      .insertInto('patrol_routes')
+      .values({ ...columns(input), created_ms: now, updated_ms: now })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    return toRoute(r);
   }
 
-  update(id: number, input: RouteInput): PatrolRoute {
-    this.db
-      .prepare(
-        `UPDATE patrol_routes SET name = ?, post = ?, interval_min = ?, active_from = ?, active_to = ?, grace_min = ?,
-           stops_json = ?, enabled = ?, require_checklist = ?, updated_ms = ? WHERE id = ?`,
-      )
-      .run(input.name, input.post, input.intervalMin, input.activeFrom, input.activeTo, input.graceMin,
-        JSON.stringify(input.stops), input.enabled ? 1 : 0, input.requireChecklist ? 1 : 0, this.clock.now(), id);
-    return this.get(id)!;
+  /** undefined: no such route */
+  async update(id: number, input: RouteInput): Promise<PatrolRoute | undefined> {
+    const r = await this.s.db
+      .updateTable('patrol_routes')
+      .set({ ...columns(input), updated_ms: this.clock.now() })
+      .where('id', '=', id)
+      .returningAll()
+      .executeTakeFirst();
+    return r && toRoute(r);
   }
 }

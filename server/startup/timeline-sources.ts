@@ -19,8 +19,8 @@ export function addTimelineSources(timeline: TimelineService, alarms: AlarmServi
   const SLACK_MS = 5 * 60_000; // footage times lie before the view / entry times: live latency, offline debounce
   timeline.addSource({
     kind: 'patrol-stop',
-    list: (cameraId, from, to) =>
-      patrol.roundRepo.stopsForCamera(cameraId, from, to + SLACK_MS).flatMap((s) => {
+    list: async (cameraId, from, to) =>
+      (await patrol.roundRepo.stopsForCamera(cameraId, from, to + SLACK_MS)).flatMap((s) => {
         const at = s.recFromMs ?? s.viewStartedMs ?? 0;
         const end = s.recToMs ?? s.viewEndedMs ?? at;
         if (at >= to || end < from) return [];

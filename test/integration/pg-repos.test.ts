@@ -10,6 +10,8 @@ import { wallViewSuite } from '../support/sql-suites/wall-views.ts';
 import { cameraGroupSuite } from '../support/sql-suites/camera-groups.ts';
 import { sessionSuite, userSuite } from '../support/sql-suites/users.ts';
 import { cameraSuite } from '../support/sql-suites/cameras.ts';
+import { patrolSuite } from '../support/sql-suites/patrol.ts';
+import { dispatchSuite } from '../support/sql-suites/dispatch.ts';
 import { outboxSuite } from '../support/sql-suites/outbox.ts';
 
 let cluster: PgCluster;
@@ -27,4 +29,6 @@ describe('camera groups and rights', () => cameraGroupSuite(e));
 describe('users', () => userSuite(e));
 describe('sessions', () => sessionSuite(e));
 describe('cameras and ONVIF facts', () => cameraSuite(e));
+describe('patrol routes and rounds', () => patrolSuite(e));
+describe('dispatches to guards', () => dispatchSuite(e));
 describe('MQTT outbox', () => outboxSuite(e));

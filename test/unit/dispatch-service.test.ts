@@ -14,15 +14,19 @@ import { DutyLog } from '../../server/dutylog/log.ts';
 import { watchDispatches } from '../../server/dutylog/dispatch-watch.ts';
 import { EventBus } from '../../server/events/bus.ts';
 import { openDb } from '../../server/store/db.ts';
+import { openSql } from '../../server/store/sql/db.ts';
+import { migrateSql } from '../../server/store/sql/migrations.ts';
 import { insertUser } from '../support/users.ts';
 import type { DispatchView } from '../../shared/wire/dispatch.ts';
 
 const JPEG = Buffer.from([0xff, 0xd8, 0xff, 0xe0, 1, 2, 3]);
 const PNG = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0]);
 
-function setup() {
+async function setup() {
   const dir = mkdtempSync(join(tmpdir(), 'wp-dispatch-'));
   const db = openDb(':memory:');
+  const sql = openSql({ engine: 'sqlite', file: ':memory:' }, { sqlite: db });
+  await migrateSql(sql);
   const bus = new EventBus();
   let now = 1_000_000;
   const clock = { now: () => now };
@@ -32,7 +36,7 @@ function setup() {
   const op = insertUser(db, 'op', 'operator');
   const duty = new DutyLog(db, clock as never);
   watchDispatches(bus, duty);
-  const make = () => new DispatchService({ db, bus, alarms, dataDir: dir, acceptMs: 60_000, now: clock.now });
+  const make = () => new DispatchService({ sql, bus, alarms, dataDir: dir, acceptMs: 60_000, now: clock.now });
   const service = make();
   const a = alarms.raise({ cameraId: 'gate', zone: 'exit', kind: 'blocked_exit', sinceMs: now - 5000, startMs: now, score: 0.9, trackIds: [] });
   alarms.acknowledge(a.id, 'op');
@@ -47,26 +51,26 @@ describe('dispatch service', () => {
     expect(imageType(Buffer.alloc(0))).toBeUndefined();
   });
 
-  it('goes sent → on_way → arrived → handled, only for the addressed guard, with photos sealed in the duty log', () => {
-    const s = setup();
-    const { dispatch } = s.service.dispatch(s.alarmId, 'op', s.wang, '去看看');
+  it('goes sent → on_way → arrived → handled, only for the addressed guard, with photos sealed in the duty log', async () => {
+    const s = await setup();
+    const { dispatch } = await s.service.dispatch(s.alarmId, 'op', s.wang, '去看看');
     expect(s.alarms.get(s.alarmId)!.guardDispatch).toMatchObject({ id: dispatch.id, state: 'sent', guard: 'wang' });
-    expect(() => s.service.step(dispatch.id, s.li, 'on_way')).toThrow(/not addressed to you/);
-    expect(() => s.service.step(dispatch.id, s.op, 'on_way')).toThrow(/not addressed to you/);
-    expect(() => s.service.step(dispatch.id, s.wang, 'arrived')).toThrow(/needs on_way/);
-    expect(() => s.service.addPhoto(dispatch.id, s.wang, JPEG)).toThrow(/on my way/);
+    await expect(s.service.step(dispatch.id, s.li, 'on_way')).rejects.toThrow(/not addressed to you/);
+    await expect(s.service.step(dispatch.id, s.op, 'on_way')).rejects.toThrow(/not addressed to you/);
+    await expect(s.service.step(dispatch.id, s.wang, 'arrived')).rejects.toThrow(/needs on_way/);
+    await expect(s.service.addPhoto(dispatch.id, s.wang, JPEG)).rejects.toThrow(/on my way/);
     s.tick(10_000);
-    s.service.step(dispatch.id, s.wang, 'on_way');
-    expect(() => s.service.addPhoto(dispatch.id, s.wang, Buffer.from('GIF89a'))).toThrow(/not a JPEG or PNG/);
-    expect(() => s.service.addPhoto(dispatch.id, s.wang, 'text')).toThrow(/request body/);
-    s.service.addPhoto(dispatch.id, s.wang, JPEG);
-    s.service.addPhoto(dispatch.id, s.wang, PNG);
+    await s.service.step(dispatch.id, s.wang, 'on_way');
+    await expect(s.service.addPhoto(dispatch.id, s.wang, Buffer.from('GIF89a'))).rejects.toThrow(/not a JPEG or PNG/);
+    await expect(s.service.addPhoto(dispatch.id, s.wang, 'text')).rejects.toThrow(/request body/);
+    await s.service.addPhoto(dispatch.id, s.wang, JPEG);
+    await s.service.addPhoto(dispatch.id, s.wang, PNG);
     s.tick(50_000);
-    s.service.step(dispatch.id, s.wang, 'arrived', '到了');
-    s.service.addPhoto(dispatch.id, s.wang, JPEG);
-    expect(() => s.service.addPhoto(dispatch.id, s.wang, JPEG)).toThrow(/at most 3 photos/);
+    await s.service.step(dispatch.id, s.wang, 'arrived', '到了');
+    await s.service.addPhoto(dispatch.id, s.wang, JPEG);
+    await expect(s.service.addPhoto(dispatch.id, s.wang, JPEG)).rejects.toThrow(/at most 3 photos/);
     s.tick(30_000);
-    const d = s.service.step(dispatch.id, s.wang, 'handled', '已清理');
+    const d = await s.service.step(dispatch.id, s.wang, 'handled', '已清理');
     expect(d).toMatchObject({ state: 'handled', arrivedAfterMs: 60_000, handledAfterMs: 90_000, overdueAt: null });
     expect(d.photos.map((p) => p.mime)).toEqual(['image/jpeg', 'image/png', 'image/jpeg']);
     const kinds = s.duty.list().map((e) => e.kind).reverse();
@@ -80,21 +84,35 @@ describe('dispatch service', () => {
   });
 
   it('flags a dispatch not accepted in time once; a new service (restart) arms the timer from the stored deadline', async () => {
-    const s = setup();
-    const { dispatch } = s.service.dispatch(s.alarmId, 'op', s.wang);
+    const s = await setup();
+    const { dispatch } = await s.service.dispatch(s.alarmId, 'op', s.wang);
     s.service.stop(); // "the process ended"
     s.tick(61_000); // the deadline passed while it was down
     const events: string[] = [];
     s.bus.on('dispatch.updated', (e) => events.push(e.step));
     const again = s.make();
-    again.start();
+    await again.start();
     await new Promise((r) => setTimeout(r, 20));
     expect(events).toEqual(['overdue']);
-    expect(again.get(dispatch.id)!.overdueAt).toBe(1_061_000);
-    expect(again.flagOverdue(dispatch.id)).toBe(false);
+    expect((await again.get(dispatch.id))!.overdueAt).toBe(1_061_000);
+    expect(await again.flagOverdue(dispatch.id)).toBe(false);
     expect(s.duty.list().filter((e) => e.kind === 'dispatch_overdue')).toHaveLength(1);
-    again.step(dispatch.id, s.wang, 'on_way'); // late, but accepted
+    await again.step(dispatch.id, s.wang, 'on_way'); // late, but accepted
     again.stop();
+    s.done();
+  });
+
+  it('two answers at once: one "on my way" wins (one duty-log entry, the other a 409); two photos at once get numbers 1 and 2', async () => {
+    const s = await setup();
+    const { dispatch } = await s.service.dispatch(s.alarmId, 'op', s.wang);
+    const both = await Promise.allSettled([s.service.step(dispatch.id, s.wang, 'on_way', 'A'), s.service.step(dispatch.id, s.wang, 'on_way', 'B')]);
+    expect(both.map((x) => x.status).sort()).toEqual(['fulfilled', 'rejected']);
+    expect(both.find((x) => x.status === 'rejected')).toMatchObject({ reason: { status: 409, code: 'wrong_state', message: expect.stringMatching(/it is on_way/) } });
+    expect(s.duty.list().filter((e) => e.kind === 'dispatch_on_way')).toHaveLength(1);
+    const photos = await Promise.all([s.service.addPhoto(dispatch.id, s.wang, JPEG), s.service.addPhoto(dispatch.id, s.wang, PNG)]);
+    expect(photos[1]!.photos.map((p) => [p.n, p.mime])).toEqual([[1, 'image/jpeg'], [2, 'image/png']]);
+    expect(s.alarms.get(s.alarmId)!.guardDispatch).toMatchObject({ state: 'on_way', photos: [{ n: 1 }, { n: 2 }] });
+    s.service.stop();
     s.done();
   });
 

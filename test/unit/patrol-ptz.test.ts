@@ -6,6 +6,8 @@
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { migrate } from '../../server/store/db.ts';
+import { openSql } from '../../server/store/sql/db.ts';
+import { migrateSql } from '../../server/store/sql/migrations.ts';
 import { createPatrol } from '../../server/patrol/index.ts';
 import { ManualClock } from '../../server/patrol/clock.ts';
 import { PtzLocks, type PtzAuditEntry, type PtzMover } from '../../server/patrol/ptz.ts';
@@ -13,10 +15,10 @@ import { insertUser } from '../support/users.ts';
 import type { Round } from '../../server/patrol/types.ts';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-async function until(p: () => Round, ok: (r: Round) => boolean, ms = 3000): Promise<Round> {
+async function until(p: () => Promise<Round>, ok: (r: Round) => boolean, ms = 3000): Promise<Round> {
   const end = Date.now() + ms;
   for (;;) {
-    const r = p();
+    const r = await p();
     if (ok(r)) return r;
     if (Date.now() > end) throw new Error(`timed out: ${JSON.stringify(r.stops.map((s) => s.ptzState))}`);
     await sleep(10);
@@ -42,9 +44,11 @@ describe('PtzLocks', () => {
   });
 });
 
-function setup(mover: PtzMover) {
+async function setup(mover: PtzMover) {
   const db = new Database(':memory:');
   migrate(db);
+  const sql = openSql({ engine: 'sqlite', file: ':memory:' }, { sqlite: db });
+  await migrateSql(sql);
   const op = { ...insertUser(db, 'op1', 'operator'), role: 'operator' };
   const op2 = { ...insertUser(db, 'op2', 'operator'), role: 'operator' };
   const op3 = { ...insertUser(db, 'op3', 'operator'), role: 'operator' };
@@ -52,6 +56,7 @@ function setup(mover: PtzMover) {
   const audit: PtzAuditEntry[] = [];
   const p = createPatrol({
     db,
+    sql,
     clock,
     cameras: { name: (id) => id, online: () => true },
     cameraList: () => [],
@@ -73,13 +78,13 @@ describe('preset stops driven by a round', () => {
       gotoPreset: async (cam, preset) => void calls.push(`${cam}:${preset}`),
       idle: async () => ++polls % 3 === 0, // moving, moving, idle
     };
-    const { p, clock, op, op2, op3, route, audit } = setup(mover);
-    const a = route('A', [{ cameraId: 'dome', preset: 'p1' }, { cameraId: 'plain', preset: null }]);
-    const b = route('B', [{ cameraId: 'dome', preset: 'p2' }]);
-    const ra = p.rounds.start(op, a.id);
+    const { p, clock, op, op2, op3, route, audit } = await setup(mover);
+    const a = await route('A', [{ cameraId: 'dome', preset: 'p1' }, { cameraId: 'plain', preset: null }]);
+    const b = await route('B', [{ cameraId: 'dome', preset: 'p2' }]);
+    const ra = await p.rounds.start(op, a.id);
     expect(ra.stops[0]).toMatchObject({ ptzState: 'moving', viewStartedMs: null, gotoMs: clock.now() });
     await expect(p.rounds.confirm(op, ra.id, 0, { outcome: 'normal' })).rejects.toMatchObject({ code: 'ptz_moving' });
-    const rb = p.rounds.start(op2, b.id);
+    const rb = await p.rounds.start(op2, b.id);
     expect(rb.stops[0]!.ptzState).toBe('waiting');
     clock.advance(1500);
     const at = await until(() => p.rounds.require(ra.id), (r) => r.stops[0]!.ptzState === 'arrived');
@@ -95,9 +100,9 @@ describe('preset stops driven by a round', () => {
     await until(() => p.rounds.require(rb.id), (r) => r.stops[0]!.ptzState === 'arrived');
     expect(calls).toEqual(['dome:p1', 'dome:p2']);
     // a third round queued behind B, skipped while waiting: it never moves the dome
-    const rc = p.rounds.start(op3, route('C', [{ cameraId: 'dome', preset: 'p1' }]).id);
+    const rc = await p.rounds.start(op3, (await route('C', [{ cameraId: 'dome', preset: 'p1' }])).id);
     expect(rc.stops[0]!.ptzState).toBe('waiting');
-    const skipped = p.rounds.skip(op3, rc.id, 0, 'camera busy too long');
+    const skipped = await p.rounds.skip(op3, rc.id, 0, 'camera busy too long');
     expect(skipped.status).toBe('completed');
     clock.advance(1000);
     expect((await p.rounds.confirm(op2, rb.id, 0, { outcome: 'normal' })).status).toBe('completed');
@@ -113,12 +118,12 @@ describe('preset stops driven by a round', () => {
       },
       idle: async () => null,
     };
-    const { p, op, op2, route } = setup(mover);
-    const r = p.rounds.start(op, route('S', [{ cameraId: 'd1', preset: 'ok' }]).id);
+    const { p, op, op2, route } = await setup(mover);
+    const r = await p.rounds.start(op, (await route('S', [{ cameraId: 'd1', preset: 'ok' }])).id);
     const t0 = Date.now();
     await until(() => p.rounds.require(r.id), (x) => x.stops[0]!.ptzState === 'arrived');
     expect(Date.now() - t0).toBeGreaterThanOrEqual(45);
-    const f = p.rounds.start(op2, route('F', [{ cameraId: 'd2', preset: 'bad' }]).id);
+    const f = await p.rounds.start(op2, (await route('F', [{ cameraId: 'd2', preset: 'bad' }])).id);
     const failed = await until(() => p.rounds.require(f.id), (x) => x.stops[0]!.ptzState === 'failed');
     expect(failed.stops[0]!.ptzError).toMatch(/motor jammed/);
     const done = await p.rounds.confirm(op2, f.id, 0, { outcome: 'normal' });

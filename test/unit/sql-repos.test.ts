@@ -8,6 +8,8 @@ import { wallViewSuite } from '../support/sql-suites/wall-views.ts';
 import { cameraGroupSuite } from '../support/sql-suites/camera-groups.ts';
 import { sessionSuite, userSuite } from '../support/sql-suites/users.ts';
 import { cameraSuite } from '../support/sql-suites/cameras.ts';
+import { patrolSuite } from '../support/sql-suites/patrol.ts';
+import { dispatchSuite } from '../support/sql-suites/dispatch.ts';
 
 afterEach(closeAll);
 
@@ -17,4 +19,6 @@ describe.each([sqliteMemory, sqliteFile])('$name', (e) => {
   describe('users', () => userSuite(e));
   describe('sessions', () => sessionSuite(e));
   describe('cameras and ONVIF facts', () => cameraSuite(e));
+  describe('patrol routes and rounds', () => patrolSuite(e));
+  describe('dispatches to guards', () => dispatchSuite(e));
 });

@@ -65,7 +65,7 @@ export function alarmsRouter(alarms: AlarmService, guards?: GuardDispatch): Rout
     const b = parseBody(ackSchema, req.body ?? {});
     res.json(alarms.acknowledge(alarmId(req.params.id), req.user!.username, b.note || undefined));
   });
-  r.post('/:id/dispatch', handle, (req, res) => {
+  r.post('/:id/dispatch', handle, async (req, res) => {
     const b = parseBody(dispatchSchema, req.body);
     const id = alarmId(req.params.id);
     // a guard account named by `guard`, or by `to` (free text that is not a guard's username stays a radio dispatch)
@@ -78,7 +78,7 @@ export function alarmsRouter(alarms: AlarmService, guards?: GuardDispatch): Rout
       if (guard.role === 'guard' && !guards.canSee(guard, a.cameraId)) {
         throw badRequest(`guard ${guard.username} may not see camera ${a.cameraId}`, 'guard_cannot_see_camera', { guard: guard.username, camera: a.cameraId });
       }
-      return void res.json(guards.dispatch.dispatch(id, req.user!.username, guard, b.note || undefined).alarm);
+      return void res.json((await guards.dispatch.dispatch(id, req.user!.username, guard, b.note || undefined)).alarm);
     }
     res.json(alarms.dispatch(id, req.user!.username, b.to ?? named, b.note || undefined));
   });

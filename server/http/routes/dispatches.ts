@@ -44,8 +44,8 @@ export function dispatchesRouter(d: { dispatch: DispatchService; alarms: AlarmSe
   const r = Router();
   const guardOnly = requireRole('guard');
 
-  r.get('/mine', guardOnly, (req, res) => {
-    res.set('Cache-Control', 'no-store').json({ dispatches: d.dispatch.mine(req.user!.id), acceptSeconds: d.dispatch.acceptMs / 1000 });
+  r.get('/mine', guardOnly, async (req, res) => {
+    res.set('Cache-Control', 'no-store').json({ dispatches: await d.dispatch.mine(req.user!.id), acceptSeconds: d.dispatch.acceptMs / 1000 });
   });
   r.get('/guards', requireRole('operator', 'supervisor', 'admin'), async (_req, res) => {
     const guards: GuardAccount[] = (await d.users.list())
@@ -53,31 +53,31 @@ export function dispatchesRouter(d: { dispatch: DispatchService; alarms: AlarmSe
       .map((u) => ({ id: u.id, username: u.username, displayName: u.displayName ?? null }));
     res.set('Cache-Control', 'no-store').json({ guards });
   });
-  r.get('/times', requireRole('operator', 'supervisor', 'admin', 'investigator'), (req, res) => {
+  r.get('/times', requireRole('operator', 'supervisor', 'admin', 'investigator'), async (req, res) => {
     const date = (v: unknown) => (typeof v === 'string' && v ? v : undefined);
-    res.set('Cache-Control', 'no-store').json(dispatchTimes(d.dispatch.repo, { from: date(req.query.from), to: date(req.query.to), now: Date.now() }, d.dispatch));
+    res.set('Cache-Control', 'no-store').json(await dispatchTimes(d.dispatch.repo, { from: date(req.query.from), to: date(req.query.to), now: Date.now() }, d.dispatch));
   });
-  r.get('/:id', (req, res) => {
-    res.set('Cache-Control', 'no-store').json(d.dispatch.forUser(idOf(req.params.id), req.user!));
+  r.get('/:id', async (req, res) => {
+    res.set('Cache-Control', 'no-store').json(await d.dispatch.forUser(idOf(req.params.id), req.user!));
   });
-  r.get('/:id/snapshot.jpg', (req, res) => {
-    const x = d.dispatch.forUser(idOf(req.params.id), req.user!);
+  r.get('/:id/snapshot.jpg', async (req, res) => {
+    const x = await d.dispatch.forUser(idOf(req.params.id), req.user!);
     const p = d.alarms.snapshotPath(x.alarmId);
     if (!p || !existsSync(p)) throw notFound(`alarm ${x.alarmId} has no snapshot`, { what: 'alarm_snapshot', id: x.alarmId });
     res.set({ 'Content-Type': 'image/jpeg', 'Cache-Control': 'private, max-age=86400' }).sendFile(p);
   });
-  r.get('/:id/photos/:n', (req, res) => {
-    const x = d.dispatch.forUser(idOf(req.params.id), req.user!);
-    const p = d.dispatch.photoPath(x.id, idOf(req.params.n, 'photo'));
+  r.get('/:id/photos/:n', async (req, res) => {
+    const x = await d.dispatch.forUser(idOf(req.params.id), req.user!);
+    const p = await d.dispatch.photoPath(x.id, idOf(req.params.n, 'photo'));
     if (!p || !existsSync(p.path)) throw notFound(`dispatch ${x.id} has no photo ${req.params.n}`, { what: 'dispatch_photo', id: x.id, n: String(req.params.n) });
     res.set({ 'Content-Type': p.mime, 'Cache-Control': 'private, max-age=86400' }).sendFile(p.path);
   });
-  r.post('/:id/step', guardOnly, express.json({ limit: '64kb' }), (req, res) => {
+  r.post('/:id/step', guardOnly, express.json({ limit: '64kb' }), async (req, res) => {
     const b = parseBody(stepSchema, req.body);
-    res.json(d.dispatch.step(idOf(req.params.id), req.user!, b.step, b.note || undefined));
+    res.json(await d.dispatch.step(idOf(req.params.id), req.user!, b.step, b.note || undefined));
   });
-  r.post('/:id/photos', guardOnly, photoBody, (req, res) => {
-    res.status(201).json(d.dispatch.addPhoto(idOf(req.params.id), req.user!, req.body));
+  r.post('/:id/photos', guardOnly, photoBody, async (req, res) => {
+    res.status(201).json(await d.dispatch.addPhoto(idOf(req.params.id), req.user!, req.body));
   });
   return r;
 }

@@ -44,38 +44,40 @@ export function patrolRouter({ patrol, snapshotPath }: PatrolRouterDeps): Router
   };
 
   /** A round with its grade as of now and the on-time deadline (the stepper shows them when the round ends). */
-  const graded = (round: Round): Round => {
-    const route = patrol.routes.get(round.routeId);
+  const graded = async (round: Round): Promise<Round> => {
+    const route = await patrol.routes.get(round.routeId);
     return route ? { ...round, ...patrol.compliance.result(route, round) } : round;
   };
 
-  r.get('/routes', (req, res) => res.json(patrol.routes.list(req.query.all === '1')));
-  r.get('/routes/:id', (req, res) => {
-    const route = patrol.routes.get(intParam(req.params.id, 'route'));
+  r.get('/routes', async (req, res) => res.json(await patrol.routes.list(req.query.all === '1')));
+  r.get('/routes/:id', async (req, res) => {
+    const route = await patrol.routes.get(intParam(req.params.id, 'route'));
     if (!route) throw notFound('no such route');
     res.json(route);
   });
-  r.post('/routes', boss, (req, res) => {
+  r.post('/routes', boss, async (req, res) => {
     const input = parseBody(routeSchema, req.body);
     checkCameras(input);
-    res.status(201).json(patrol.routes.create(input));
+    res.status(201).json(await patrol.routes.create(input));
   });
-  r.put('/routes/:id', boss, (req, res) => {
+  r.put('/routes/:id', boss, async (req, res) => {
     const id = intParam(req.params.id, 'route');
-    if (!patrol.routes.get(id)) throw notFound('no such route');
+    if (!(await patrol.routes.get(id))) throw notFound('no such route');
     const input = parseBody(routeSchema, req.body);
     checkCameras(input);
-    res.json(patrol.routes.update(id, input));
+    const route = await patrol.routes.update(id, input);
+    if (!route) throw notFound('no such route');
+    res.json(route);
   });
 
   r.get('/shifts', (_req, res) => res.json(patrol.compliance.shiftList));
-  r.get('/due', (_req, res) => res.json({ now: patrol.clock.now(), items: patrol.compliance.due() }));
+  r.get('/due', async (_req, res) => res.json({ now: patrol.clock.now(), items: await patrol.compliance.due() }));
 
-  r.get('/rounds/current', (req, res) => res.json({ round: patrol.rounds.current(actor(req)) ?? null, now: patrol.clock.now() }));
-  r.get('/rounds', (req, res) => {
+  r.get('/rounds/current', async (req, res) => res.json({ round: (await patrol.rounds.current(actor(req))) ?? null, now: patrol.clock.now() }));
+  r.get('/rounds', async (req, res) => {
     const me = actor(req);
     const now = patrol.clock.now();
-    const list = patrol.roundRepo.list({
+    const list = await patrol.roundRepo.list({
       from: msQuery(req.query.from, 'from', now - 7 * 24 * 3600_000),
       to: msQuery(req.query.to, 'to', now + 1),
       userId: me.role === 'operator' ? me.id : req.query.user ? Number(req.query.user) : undefined,
@@ -84,37 +86,37 @@ export function patrolRouter({ patrol, snapshotPath }: PatrolRouterDeps): Router
     });
     res.json(list);
   });
-  r.get('/rounds/:id', (req, res) => {
+  r.get('/rounds/:id', async (req, res) => {
     const me = actor(req);
-    const round = patrol.rounds.require(intParam(req.params.id, 'round'));
+    const round = await patrol.rounds.require(intParam(req.params.id, 'round'));
     if (me.role === 'operator' && round.userId !== me.id) throw new AppError(403, 'forbidden', `round ${round.id} belongs to ${round.username}`, {}, { params: { what: 'round', id: round.id, owner: round.username } });
-    res.json({ ...graded(round), spotChecks: patrol.roundRepo.spotChecks(round.id) });
+    res.json({ ...(await graded(round)), spotChecks: await patrol.roundRepo.spotChecks(round.id) });
   });
-  r.post('/rounds', doer, (req, res) => {
+  r.post('/rounds', doer, async (req, res) => {
     const { routeId } = parseBody(startSchema, req.body);
-    res.status(201).json(patrol.rounds.start(actor(req), routeId));
+    res.status(201).json(await patrol.rounds.start(actor(req), routeId));
   });
   r.post('/rounds/:id/stops/:idx/confirm', doer, async (req, res) => {
     const body = parseBody(confirmSchema, req.body);
-    res.json(graded(await patrol.rounds.confirm(actor(req), intParam(req.params.id, 'round'), intParam(req.params.idx, 'stop'), body)));
+    res.json(await graded(await patrol.rounds.confirm(actor(req), intParam(req.params.id, 'round'), intParam(req.params.idx, 'stop'), body)));
   });
-  r.post('/rounds/:id/stops/:idx/skip', doer, (req, res) => {
+  r.post('/rounds/:id/stops/:idx/skip', doer, async (req, res) => {
     const { reason } = parseBody(reasonSchema, req.body);
-    res.json(graded(patrol.rounds.skip(actor(req), intParam(req.params.id, 'round'), intParam(req.params.idx, 'stop'), reason)));
+    res.json(await graded(await patrol.rounds.skip(actor(req), intParam(req.params.id, 'round'), intParam(req.params.idx, 'stop'), reason)));
   });
-  r.post('/rounds/:id/abandon', doer, (req, res) => {
+  r.post('/rounds/:id/abandon', doer, async (req, res) => {
     const { reason } = parseBody(reasonSchema, req.body);
-    res.json(graded(patrol.rounds.abandon(actor(req), intParam(req.params.id, 'round'), reason)));
+    res.json(await graded(await patrol.rounds.abandon(actor(req), intParam(req.params.id, 'round'), reason)));
   });
-  r.post('/rounds/:id/stops/:idx/spot-check', boss, (req, res) => {
+  r.post('/rounds/:id/stops/:idx/spot-check', boss, async (req, res) => {
     const { verdict, note } = parseBody(spotSchema, req.body);
-    res.status(201).json(patrol.review.spotCheck(actor(req), intParam(req.params.id, 'round'), intParam(req.params.idx, 'stop'), verdict, note));
+    res.status(201).json(await patrol.review.spotCheck(actor(req), intParam(req.params.id, 'round'), intParam(req.params.idx, 'stop'), verdict, note));
   });
-  r.get('/rounds/:id/stops/:idx/snapshot.jpg', (req, res, next) => {
+  r.get('/rounds/:id/stops/:idx/snapshot.jpg', async (req, res, next) => {
     const me = actor(req);
-    const round = patrol.rounds.require(intParam(req.params.id, 'round'));
+    const round = await patrol.rounds.require(intParam(req.params.id, 'round'));
     if (me.role === 'operator' && round.userId !== me.id) throw new AppError(403, 'forbidden', 'not your round');
-    const file = patrol.roundRepo.snapshotFile(round.id, intParam(req.params.idx, 'stop'));
+    const file = await patrol.roundRepo.snapshotFile(round.id, intParam(req.params.idx, 'stop'));
     const p = file ? snapshotPath(file) : undefined;
     if (!p || !existsSync(p)) throw notFound('this stop has no snapshot');
     res.sendFile(p, { headers: { 'Content-Type': 'image/jpeg', 'Cache-Control': 'private, max-age=3600' } }, (err) => {
@@ -122,12 +124,12 @@ export function patrolRouter({ patrol, snapshotPath }: PatrolRouterDeps): Router
     });
   });
 
-  r.get('/compliance', viewer, (req, res) => {
+  r.get('/compliance', viewer, async (req, res) => {
     const now = patrol.clock.now();
     const to = msQuery(req.query.to, 'to', now);
     const from = msQuery(req.query.from, 'from', to - 24 * 3600_000);
     if (to <= from || to - from > 62 * 24 * 3600_000) throw badRequest('from/to: a range of at most 62 days');
-    res.json(patrol.compliance.compliance(from, to));
+    res.json(await patrol.compliance.compliance(from, to));
   });
 
   return r;

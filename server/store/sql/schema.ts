@@ -212,3 +212,120 @@ export interface MqttOutboxTable {
 export interface SqlSchema {
   mqtt_outbox: MqttOutboxTable;
 }
+
+// ---- issue J, patrol and dispatch (SQL steps 0025–0027; server/patrol/routes-repo.ts, rounds-repo.ts,
+// server/dispatch/repo.ts). Its own block, SqlSchema merged below. 0/1 flags as on SQLite.
+
+export interface PatrolRoutesTable {
+  id: Generated<number>;
+  name: string;
+  post: Generated<string>;
+  interval_min: number;
+  active_from: string;
+  active_to: string;
+  grace_min: number;
+  stops_json: string;
+  enabled: Generated<number>;
+  created_ms: number;
+  updated_ms: number;
+  require_checklist: Generated<number>;
+}
+
+export interface PatrolRoundsTable {
+  id: Generated<number>;
+  route_id: number;
+  route_name: string;
+  slot_ms: number;
+  user_id: number;
+  username: string;
+  status: 'in_progress' | 'completed' | 'abandoned';
+  started_ms: number;
+  ended_ms: number | null;
+  abandon_reason: string | null;
+  log_seq: number | null;
+  require_checklist: Generated<number>;
+}
+
+export interface PatrolStopsTable {
+  round_id: number;
+  idx: number;
+  camera_id: string;
+  camera_name: string;
+  preset: string | null;
+  min_dwell_s: number;
+  checklist_json: string;
+  alarm_flag: Generated<number>;
+  view_started_ms: number | null;
+  view_ended_ms: number | null;
+  outcome: 'normal' | 'anomaly' | 'not_verifiable' | 'skipped' | null;
+  note: string | null;
+  checks_json: string | null;
+  snapshot: string | null;
+  rec_from_ms: number | null;
+  rec_to_ms: number | null;
+  user_id: number | null;
+  dispatch: Generated<number>;
+  log_seq: number | null;
+  ptz_state: 'waiting' | 'moving' | 'arrived' | 'failed' | null;
+  ptz_error: string | null;
+  goto_ms: number | null;
+  arrived_ms: number | null;
+}
+
+export interface PatrolSpotChecksTable {
+  id: Generated<number>;
+  round_id: number;
+  idx: number;
+  user_id: number;
+  username: string;
+  verdict: 'agree' | 'disagree';
+  note: Generated<string>;
+  created_ms: number;
+  log_seq: number | null;
+}
+
+export interface PatrolMissedTable {
+  route_id: number;
+  slot_ms: number;
+  log_seq: number | null;
+}
+
+export interface DispatchesTable {
+  id: Generated<number>;
+  alarm_id: number;
+  camera_id: string;
+  guard_id: number;
+  by_name: string;
+  note: string | null;
+  state: 'sent' | 'on_way' | 'arrived' | 'handled';
+  sent_ms: number;
+  accept_by_ms: number;
+  on_way_ms: number | null;
+  on_way_note: string | null;
+  arrived_ms: number | null;
+  arrived_note: string | null;
+  handled_ms: number | null;
+  handled_note: string | null;
+  overdue_ms: number | null;
+}
+
+/** Append-only (evidence): at most 3 per dispatch. */
+export interface DispatchPhotosTable {
+  dispatch_id: number;
+  n: number;
+  file: string;
+  mime: 'image/jpeg' | 'image/png';
+  bytes: number;
+  sha256: string;
+  created_ms: number;
+}
+
+export interface SqlSchema {
+  patrol_routes: PatrolRoutesTable;
+  patrol_rounds: PatrolRoundsTable;
+  patrol_stops: PatrolStopsTable;
+  patrol_spot_checks: PatrolSpotChecksTable;
+  patrol_missed: PatrolMissedTable;
+  dispatches: DispatchesTable;
+  dispatch_photos: DispatchPhotosTable;
+}

@@ -1,7 +1,7 @@
 /**
  * Starts Debian's GStreamer RTSP server (test/support/rtsp_server.py) as a real camera for tests
  * and benchmarks: H.264 test pattern with a wall-clock overlay, 1 s GOP by default (`codec: 'h265'`:
- * H.265 instead, a camera whose live stream the server transcodes).
+ * H.265 instead, a camera whose live stream the server transcodes; `codec: 'mjpeg'`: Motion JPEG over RTP/JPEG).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
@@ -19,7 +19,7 @@ export interface RtspServerOptions {
   gop?: number;
   bitrateKbps?: number;
   /** default h264 */
-  codec?: 'h264' | 'h265';
+  codec?: 'h264' | 'h265' | 'mjpeg';
   /** require basic auth on every mount */
   user?: string;
   password?: string;

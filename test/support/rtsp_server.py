@@ -2,7 +2,8 @@
 """Real RTSP test camera: Debian's GStreamer RTSP server.
 
 Serves an H.264 test pattern with a wall-clock overlay and a fixed GOP (--codec h265: H.265 by x265enc,
-a camera whose live stream the server must transcode).
+a camera whose live stream the server must transcode; --codec mjpeg: Motion JPEG by jpegenc, RTP/JPEG, as
+old analogue encoders and cheap IP cameras send it — no GOP, every frame a key frame).
 Mounts from --mounts (default: cam); with --user/--password every mount needs basic auth.
 Prints "READY <port>" on stdout once listening. Runs until killed.
 
@@ -32,7 +33,7 @@ def main():
     p.add_argument("--password", default="")
     p.add_argument("--mounts", default="cam", help="comma-separated open mounts")
     p.add_argument("--pattern", default="ball")
-    p.add_argument("--codec", default="h264", choices=["h264", "h265"])
+    p.add_argument("--codec", default="h264", choices=["h264", "h265", "mjpeg"])
     args = p.parse_args()
     gop = args.gop or args.fps
 
@@ -46,6 +47,7 @@ def main():
         "! video/x-h264,profile=baseline ! rtph264pay name=pay0 pt=96 config-interval=1",
         "h265": "x265enc tune=zerolatency speed-preset=ultrafast key-int-max={gop} bitrate={br} "
         "! video/x-h265,profile=main ! rtph265pay name=pay0 pt=96 config-interval=1",
+        "mjpeg": "videoconvert ! video/x-raw,format=I420 ! jpegenc quality=70 ! rtpjpegpay name=pay0 pt=26",
     }
     launch = (
         "( videotestsrc is-live=true pattern={pattern} "

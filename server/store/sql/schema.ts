@@ -212,3 +212,25 @@ export interface MqttOutboxTable {
 export interface SqlSchema {
   mqtt_outbox: MqttOutboxTable;
 }
+
+// ---- issue J, the evidence locks (SQL step 0028; server/retention/locks.ts). Its own block, SqlSchema merged below.
+
+/** A camera's time range retention must not delete while unreleased (legacy step "issue F"; 0028 on PostgreSQL). */
+export interface EvidenceLocksTable {
+  id: Generated<number>;
+  camera_id: string;
+  start_ms: number;
+  end_ms: number;
+  reason: string;
+  case_ref: string | null;
+  export_id: string | null;
+  created_by: string;
+  created_at: number;
+  released_at: number | null;
+  released_by: string | null;
+  release_reason: string | null;
+}
+
+export interface SqlSchema {
+  evidence_locks: EvidenceLocksTable;
+}

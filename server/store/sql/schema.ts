@@ -157,8 +157,9 @@ export interface AuditLogTable {
 }
 
 /**
- * The segment index (legacy migrations 1 and "issue F"; 0017 on PostgreSQL). Only its seal columns are the SQL
- * layer's so far (seal/chain-store.ts); the recorder still indexes through server/store/segments.ts.
+ * The segment index (legacy migrations 1 and "issue F"; 0017 on PostgreSQL; index segments_camera_end 0028).
+ * Written and read through server/store/segments.ts (the recorder, timeline, review, export, retention) and its
+ * seal columns by seal/chain-store.ts; the Sealer, verify-recordings and reconcile still use the legacy handle.
  */
 export interface SegmentsTable {
   id: Generated<number>;

@@ -9,6 +9,7 @@ import { dirname, join } from 'node:path';
 import { afterAll, expect, test } from 'vitest';
 import { LockRepo } from '../../../server/retention/locks.ts';
 import { SegmentDeleter, type SegRow } from '../../../server/retention/deleter.ts';
+import { Retention } from '../../../server/retention/retention.ts';
 import { SegmentRepo } from '../../../server/store/segments.ts';
 import type { SqlDb } from '../../../server/store/sql/db.ts';
 import type { TestEngine } from '../sql-engines.ts';
@@ -30,10 +31,10 @@ function rig(s: SqlDb) {
   const locks = new LockRepo(s);
   const failed: number[] = [];
   const deleter = new SegmentDeleter({ sql: s, root, now: () => T + 100 * 86_400_000, onFailed: (at) => failed.push(at) });
-  const add = async (cam: string, path: string, i: number, lenMs = 10_000) => {
+  const add = async (cam: string, path: string, i: number, lenMs = 10_000, base = T) => {
     mkdirSync(dirname(join(root, path)), { recursive: true });
     writeFileSync(join(root, path), Buffer.alloc(100 + i));
-    return segments.insert({ cameraId: cam, path, startMs: T + i * lenMs, endMs: T + (i + 1) * lenMs, bytes: 100 + i, codec: 'h264' });
+    return segments.insert({ cameraId: cam, path, startMs: base + i * lenMs, endMs: base + (i + 1) * lenMs, bytes: 100 + i, codec: 'h264' });
   };
   const rowOf = async (id: number): Promise<SegRow> => {
     const x = (await segments.byId(id))!;
@@ -138,6 +139,22 @@ export function segmentSuite(e: TestEngine): void {
     // rows deleted meanwhile (by another pass) are skipped, not an error
     expect(await r.deleter.remove(all.slice(0, 1), 'age', new Set())).toEqual([]);
     expect(r.deleter.stuck).toBe(false);
+  });
+
+  test('a retention pass: age per camera, then the quota oldest-first, locked footage kept; storage status', async () => {
+    const s = await e.open();
+    const r = rig(s);
+    const now = T + 40 * 86_400_000;
+    for (let i = 0; i < 4; i++) await r.add('gate', `gate/${i}.mp4`, i); // 100–103 bytes, 40 days old
+    for (let i = 0; i < 3; i++) await r.add(ODD_CAM, oddPath(i), i, 10_000, now - 86_400_000); // a day old, 100–102 bytes
+    await r.locks.create({ cameraId: 'gate', startMs: T + 10_000, endMs: T + 10_001, reason: 'case', createdBy: 'inv' }); // gate/1
+    const ret = new Retention({ sql: s, recordingsDir: r.root, defaultDays: 30, quotaBytes: 310, lowDiskPercent: 0, minKeepHours: 0, now: () => now, disk: () => ({ totalBytes: 0, freeBytes: 0 }) });
+    const { deleted, status } = await ret.runOnce();
+    expect(deleted.map((d) => [d.cameraId, d.reason, d.count])).toEqual([['gate', 'age', 3], [ODD_CAM, 'quota', 1]]);
+    expect((await r.segments.range('gate', 0, now)).map((x) => x.path)).toEqual(['gate/1.mp4']);
+    expect((await r.segments.range(ODD_CAM, 0, now)).map((x) => x.path)).toEqual([oddPath(1), oddPath(2)]);
+    expect(status).toMatchObject({ segments: 3, recordingsBytes: 101 + 101 + 102, lockedBytes: 101 });
+    expect(existsSync(join(r.root, oddPath(0)))).toBe(false);
   });
 
   test('a lock created after retention picked its rows still protects them', async () => {

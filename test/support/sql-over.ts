@@ -1,20 +1,12 @@
 /**
- * The SQL layer over a test's legacy better-sqlite3 handle (openDb), as the server's start-up does
- * (server/startup/database.ts): one connection for both layers. The legacy migrations already made the tables the
- * ported segment index and evidence locks use, so this needs no await; `sqlOverMigrated` also runs the SQL steps.
+ * Segment-index fixtures for tests over a legacy better-sqlite3 handle (openDb). `sqlOver` (users.ts) puts the SQL
+ * layer over the same handle, as the server's start-up does; the legacy migrations already made the tables the
+ * ported segment index and evidence locks use, so no SQL-layer migration is needed for them.
  */
 import type { Db } from '../../server/store/db.ts';
-import type { SqlDb } from '../../server/store/sql/db.ts';
-import { migrateSql } from '../../server/store/sql/migrations.ts';
 import { sqlOver } from './users.ts';
 
 export { sqlOver };
-
-export async function sqlOverMigrated(db: Db): Promise<SqlDb> {
-  const s = sqlOver(db);
-  await migrateSql(s);
-  return s;
-}
 
 /** Index a segment synchronously through the legacy handle (test fixtures that seed rows in loops). */
 export function seedSegment(db: Db, s: { cameraId: string; path: string; startMs: number; endMs: number; bytes: number; codec: string | null }): number {

@@ -26,6 +26,7 @@ import { Sealer } from '../server/seal/sealer.ts';
 import { verifyRecordings } from '../server/seal/verify.ts';
 import { openDb } from '../server/store/db.ts';
 import { SegmentRepo } from '../server/store/segments.ts';
+import { openSql } from '../server/store/sql/db.ts';
 
 const log = (m: string) => process.stderr.write(`[bench:seal] ${m}\n`);
 const r2 = (x: number) => Math.round(x * 100) / 100;
@@ -50,7 +51,7 @@ async function run(n: number, o: ReturnType<typeof parse>) {
     const rec = join(dir, 'rec');
     const db = openDb(join(dir, 'watchpost.db'));
     const bus = new EventBus();
-    const segments = new SegmentRepo(db);
+    const segments = new SegmentRepo(openSql({ engine: 'sqlite', file: db.name }, { sqlite: db }));
     const sealer = new Sealer(db, bus, rec);
     sealer.start();
     const bytes = Math.round((o.bitrateKbps * 1000 * o.seconds) / 8);
@@ -66,7 +67,7 @@ async function run(n: number, o: ReturnType<typeof parse>) {
         chunk[0] = c;
         chunk[1] = i;
         writeFileSync(join(rec, rel), chunk);
-        segments.insert({ cameraId: cam, path: rel, startMs: T + i * o.seconds * 1000, endMs: T + (i + 1) * o.seconds * 1000, bytes, codec: 'h264' });
+        await segments.insert({ cameraId: cam, path: rel, startMs: T + i * o.seconds * 1000, endMs: T + (i + 1) * o.seconds * 1000, bytes, codec: 'h264' });
         files.push(join(rec, rel));
         work.push({ cam, rel });
       }

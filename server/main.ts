@@ -73,7 +73,7 @@ async function main(): Promise<void> {
   const firstPassword = await stepAdmin(users, paths.dataDir);
 
   const bus = new EventBus();
-  const segments = new SegmentRepo(db);
+  const segments = new SegmentRepo(sql);
   const media = new MediaManager({
     ffmpegPath: ff.ffmpegPath,
     ffprobePath: ff.ffprobePath,
@@ -172,6 +172,7 @@ async function main(): Promise<void> {
 
   const evidence = createEvidence({
     db,
+    sql,
     segments,
     bus,
     cameras,
@@ -202,7 +203,7 @@ async function main(): Promise<void> {
     storage: () => evidence.retention.status(),
     openAlarms: () => alarms.list('open', undefined, 10_000).length,
     fpsIn: () => media.ll.inputFps(),
-    segmentBytes: (path) => segments.byPath(path)?.bytes,
+    segmentBytes: async (path) => (await segments.byPath(path))?.bytes,
     mqtt: mqtt && (() => mqtt.status()),
   });
   bus.on('camera.state', (e) => {

@@ -9,20 +9,20 @@ import type { SegmentRepo } from '../store/segments.ts';
 import type { BundleCamera } from './bundle.ts';
 
 export interface CameraAccess {
-  canSee(user: { role: string }, cameraId: string): boolean;
+  canSee(user: { role: string }, cameraId: string): Promise<boolean>;
   /** Export description of a camera the user may see. */
-  describe(user: { role: string }, cameraId: string): BundleCamera | undefined;
+  describe(user: { role: string }, cameraId: string): Promise<BundleCamera | undefined>;
 }
 
 const REVIEWERS = new Set(['supervisor', 'investigator', 'admin']);
 
 export function cameraAccess(cameras: CameraService, segments: SegmentRepo): CameraAccess {
-  const canSee = (user: { role: string }, id: string) =>
-    cameras.get(id) !== undefined || (REVIEWERS.has(user.role) && segments.count(id) > 0);
+  const canSee = async (user: { role: string }, id: string) =>
+    cameras.get(id) !== undefined || (REVIEWERS.has(user.role) && (await segments.hasFootage(id)));
   return {
     canSee,
-    describe(user, id) {
-      if (!canSee(user, id)) return undefined;
+    async describe(user, id) {
+      if (!(await canSee(user, id))) return undefined;
       const c = cameras.get(id);
       if (!c) return { id, name: id, source: '(camera removed)', clockOffset: { ms: 0, known: false, source: null } };
       // clockOffsetMs is filled in by the ONVIF module when it knows the device clock

@@ -46,7 +46,7 @@ export interface ExporterDeps {
   bus?: EventBus;
   bundle: BundleDeps;
   /** the camera as the user may see it; undefined = unknown or not visible (404) */
-  camera: (id: string, user: ExportUser) => BundleCamera | undefined;
+  camera: (id: string, user: ExportUser) => Promise<BundleCamera | undefined>;
   /** recording seals: re-hash before an export, the checkpoint covering them (issue F) */
   seals?: {
     verify(segments: Segment[], signal?: AbortSignal): Promise<SealProblemSegment[]>;
@@ -95,9 +95,9 @@ export class Exporter {
   async requestVerified(input: ExportInput, user: ExportUser): Promise<ExportJob> {
     const ids = [...new Set(input.cameraIds)];
     checkRange(input.fromMs, input.toMs, { now: this.now(), maxMs: this.d.maxRangeMs ?? MAX_EXPORT_MS });
-    for (const id of ids) if (!this.d.camera(id, user)) throw notFound(`no camera "${id}"`, { what: 'camera', id });
+    for (const id of ids) if (!(await this.d.camera(id, user))) throw notFound(`no camera "${id}"`, { what: 'camera', id });
     if (this.d.seals && ids.length <= MAX_EXPORT_CAMERAS) {
-      const segs = ids.flatMap((id) => this.d.segments.range(id, input.fromMs, input.toMs));
+      const segs = (await Promise.all(ids.map((id) => this.d.segments.range(id, input.fromMs, input.toMs)))).flat();
       const bad = (await this.d.seals.verify(segs)).filter((p) => p.problem !== 'unsealed');
       if (bad.length) {
         const segments = bad.map((b) => ({ camera: b.cameraId, path: b.path, start: new Date(b.startMs).toISOString(), problem: b.problem, sealedSha256: b.sealedSha256, actualSha256: b.actualSha256 }));
@@ -111,7 +111,7 @@ export class Exporter {
   }
 
   /** Validate, lock and queue. Throws 4xx AppErrors for bad requests. */
-  request(input: ExportInput, user: ExportUser): ExportJob {
+  async request(input: ExportInput, user: ExportUser): Promise<ExportJob> {
     const now = this.now();
     const ids = [...new Set(input.cameraIds)];
     if (!ids.length) throw badRequest('cameras: pick at least one camera');
@@ -121,11 +121,9 @@ export class Exporter {
     if (reason.length < 3) throw badRequest('reason: say why this footage is exported (at least 3 characters)');
     const cameras: BundleRequest['cameras'] = [];
     for (const id of ids) {
-      const camera = this.d.camera(id, user);
+      const camera = await this.d.camera(id, user);
       if (!camera) throw notFound(`no camera "${id}"`, { what: 'camera', id });
-      const segments = this.d.segments
-        .range(id, input.fromMs, input.toMs)
-        .filter((s) => existsSync(join(this.d.bundle.recordingsDir, s.path)));
+      const segments = (await this.d.segments.range(id, input.fromMs, input.toMs)).filter((s) => existsSync(join(this.d.bundle.recordingsDir, s.path)));
       if (!segments.length) throw noFootage(id, input.fromMs, input.toMs);
       const codecs = new Set(segments.map((s) => s.codec).filter(Boolean));
       if (codecs.size > 1) {
@@ -138,10 +136,18 @@ export class Exporter {
       { id, cameraIds: ids, fromMs: input.fromMs, toMs: input.toMs, caseRef: input.caseRef?.trim() || null, reason, userId: user.id, username: user.username, role: user.role },
       now,
     );
-    const lockIds = ids.map(
-      (cameraId) =>
-        this.d.locks.create({ cameraId, startMs: input.fromMs, endMs: input.toMs, reason: `export ${id}: ${reason}`, caseRef: job.caseRef, exportId: id, createdBy: user.username }, now).id,
-    );
+    const lockIds: number[] = [];
+    for (const c of cameras) {
+      const cameraId = c.camera.id;
+      const { lock, segmentIds } = await this.d.locks.createCovering(
+        { cameraId, startMs: input.fromMs, endMs: input.toMs, reason: `export ${id}: ${reason}`, caseRef: job.caseRef, exportId: id, createdBy: user.username },
+        now,
+      );
+      lockIds.push(lock.id);
+      // a segment retention deleted between the read above and the lock is not in the bundle (the rest is locked now)
+      const covered = new Set(segmentIds);
+      c.segments = c.segments.filter((s) => covered.has(s.id));
+    }
     const actor = actorOf(user);
     this.d.audit.record({
       action: 'export.create',

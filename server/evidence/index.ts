@@ -20,6 +20,7 @@ import { LockRepo } from '../retention/locks.ts';
 import { ffprobeInfo, reconcile } from '../retention/reconcile.ts';
 import { Retention } from '../retention/retention.ts';
 import type { Db } from '../store/db.ts';
+import type { SqlDb } from '../store/sql/db.ts';
 import type { SegmentRepo } from '../store/segments.ts';
 import type { UserRepo } from '../store/users.ts';
 import { createLogger } from '../util/log.ts';
@@ -34,6 +35,8 @@ const log = createLogger('evidence');
 
 export interface EvidenceOptions {
   db: Db;
+  /** the SQL layer (segment index, evidence locks) */
+  sql: SqlDb;
   segments: SegmentRepo;
   bus: EventBus;
   cameras: CameraService;
@@ -73,11 +76,11 @@ export interface Evidence {
 export function createEvidence(o: EvidenceOptions): Evidence {
   const audit = new AuditLog(o.db);
   const views = new ViewTracker(audit, { idleMs: o.viewIdleMs });
-  const locks = new LockRepo(o.db);
+  const locks = new LockRepo(o.sql);
   const key = o.integrity.key;
   const access = cameraAccess(o.cameras, o.segments);
   const retention = new Retention({
-    db: o.db,
+    sql: o.sql,
     recordingsDir: o.recordingsDir,
     bus: o.bus,
     audit,
@@ -91,7 +94,7 @@ export function createEvidence(o: EvidenceOptions): Evidence {
     exportsDir: o.exportsDir ?? join(o.dataDir, '.exports'),
     snapshotDirs: [join(o.dataDir, 'alarms', 'snapshots'), join(o.dataDir, 'patrol', 'snapshots')],
   });
-  const timeline = new TimelineService(o.db, locks);
+  const timeline = new TimelineService(o.db, o.segments, locks);
   const sealer = new Sealer(o.db, o.bus, o.recordingsDir);
   const checkpointFor = (cameraId: string, seq: number) => {
     const log = recordingsLog(cameraId);
@@ -145,7 +148,7 @@ export function createEvidence(o: EvidenceOptions): Evidence {
     users: o.users,
     router() {
       const r = Router();
-      r.use(reviewRouter({ db: o.db, segments: o.segments, timeline, views, access, retention, recordingsDir: o.recordingsDir }));
+      r.use(reviewRouter({ segments: o.segments, timeline, views, access, retention, recordingsDir: o.recordingsDir }));
       r.use(exportsRouter({ exporter, audit, key }));
       r.use(locksRouter({ locks, audit, access }));
       r.use(auditRouter(audit, () => o.integrity.verifyAudit()));

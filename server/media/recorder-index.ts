@@ -14,7 +14,7 @@
 import { existsSync, mkdirSync, readdirSync, renameSync, statSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import type { EventBus } from '../events/bus.ts';
-import type { SegmentRepo } from '../store/segments.ts';
+import type { NewSegment, SegmentRepo } from '../store/segments.ts';
 import type { Logger } from '../util/log.ts';
 import { probeDuration } from './probe.ts';
 import { WallClockAnchor, type SegmentListEntry } from './segment-list.ts';
@@ -72,40 +72,69 @@ export class RecorderIndex {
   }
 
   /** A placed file whose row could not be written (full disk) is retried every 5 s, never lost. */
-  private readonly unindexed: Parameters<SegmentRepo['insert']>[0][] = [];
+  private readonly unindexed: NewSegment[] = [];
   private retryTimer: NodeJS.Timeout | undefined;
+  private retrying = false;
+  /** this camera's index writes, one after the other (a re-time never overtakes the insert it corrects) */
+  private writes: Promise<void> = Promise.resolve();
 
-  private indexOrRetry(s: Parameters<SegmentRepo['insert']>[0]): void {
+  private write(fn: () => Promise<unknown>): Promise<void> {
+    const p = this.writes.then(fn).then(() => undefined);
+    this.writes = p.catch(() => undefined);
+    return p;
+  }
+
+  /** Resolves when every index write asked for so far is done (or failed and waits for its retry). */
+  settled(): Promise<void> {
+    return this.writes;
+  }
+
+  private indexed(s: NewSegment): void {
+    this.o.bus.emit('segment.indexed', { cameraId: s.cameraId, path: s.path, startMs: Math.round(s.startMs), endMs: Math.round(s.endMs) });
+  }
+
+  private indexOrRetry(s: NewSegment): void {
+    this.write(() => this.o.segments.insert(s)).then(
+      () => this.indexed(s),
+      (err: unknown) => {
+        this.o.log.warn('could not index a segment; will retry', { path: s.path, err });
+        this.o.bus.emit('storage.write_failed', { what: 'recording index', code: (err as { code?: string }).code ?? null, atMs: Date.now() });
+        if (this.unindexed.length < 10_000) this.unindexed.push(s);
+        this.retryTimer ??= setInterval(() => void this.retry(), 5000);
+        this.retryTimer.unref();
+      },
+    );
+  }
+
+  private async retry(): Promise<void> {
+    if (this.retrying) return;
+    this.retrying = true;
     try {
-      this.o.segments.insert(s);
-      this.o.bus.emit('segment.indexed', { cameraId: s.cameraId, path: s.path, startMs: Math.round(s.startMs), endMs: Math.round(s.endMs) });
-    } catch (err) {
-      this.o.log.warn('could not index a segment; will retry', { path: s.path, err });
-      this.o.bus.emit('storage.write_failed', { what: 'recording index', code: (err as { code?: string }).code ?? null, atMs: Date.now() });
-      if (this.unindexed.length < 10_000) this.unindexed.push(s);
-      this.retryTimer ??= setInterval(() => {
-        const pending = this.unindexed.splice(0);
-        if (!pending.length) {
-          clearInterval(this.retryTimer);
-          this.retryTimer = undefined;
-          return;
+      const pending = this.unindexed.splice(0);
+      if (!pending.length) {
+        clearInterval(this.retryTimer);
+        this.retryTimer = undefined;
+        return;
+      }
+      for (const p of pending) {
+        try {
+          await this.write(() => this.o.segments.insert(p));
+          this.indexed(p);
+        } catch {
+          this.unindexed.push(p);
         }
-        for (const p of pending) {
-          try {
-            this.o.segments.insert(p);
-            this.o.bus.emit('segment.indexed', { cameraId: p.cameraId, path: p.path, startMs: Math.round(p.startMs), endMs: Math.round(p.endMs) });
-          } catch {
-            this.unindexed.push(p);
-          }
-        }
-      }, 5000);
-      this.retryTimer.unref();
+      }
+    } finally {
+      this.retrying = false;
     }
   }
 
+  /** Correct the times of an indexed segment (the run's clock anchor moved). Throws when the file is gone. */
   retime(rel: string, startMs: number, endMs: number, codec: string | null): void {
     const bytes = statSync(join(this.o.recordingsDir, rel)).size;
-    this.o.segments.insert({ cameraId: this.o.cameraId, path: rel, startMs, endMs, bytes, codec });
+    this.write(() => this.o.segments.insert({ cameraId: this.o.cameraId, path: rel, startMs, endMs, bytes, codec })).catch((err: unknown) =>
+      this.o.log.warn('could not re-time a segment', { path: rel, err }),
+    );
   }
 
   /** Probe an unlisted file: index it at [startMs, startMs + duration] or delete it. Returns the end. */
@@ -119,6 +148,7 @@ export class RecorderIndex {
     const startMs = startAt(dur * 1000);
     const endMs = startMs + dur * 1000;
     this.place(staging, startMs, endMs, codec);
+    await this.settled();
     return endMs;
   }
 
@@ -226,7 +256,7 @@ export class RecordingRun {
         .filter((f) => f.startsWith(`${this.runTag}-`) && f.endsWith('.mp4') && !this.listed.has(f))
         .sort();
     } catch {
-      return;
+      return this.idx.settled();
     }
     let startMs: number | undefined = this.lastEnd ? this.anchor.range(this.lastEnd)!.endMs : this.anchor.ms;
     for (const f of files) {
@@ -240,5 +270,6 @@ export class RecordingRun {
         this.idx.log.warn('could not index partial segment', { file: f, err: e });
       }
     }
+    await this.idx.settled();
   }
 }

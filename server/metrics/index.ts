@@ -29,11 +29,11 @@ export interface MetricsSources {
   bus: EventBus;
   cameras: () => { id: string; status: string }[];
   analytics: () => { cameras: { cameraId: string; analysedFps: number; dropped: number }[]; detector?: { runs: number; inferMsAvg: number } };
-  storage: () => { freeBytes: number; recordingsBytes: number };
+  storage: () => Promise<{ freeBytes: number; recordingsBytes: number }>;
   openAlarms: () => number;
   /** frames per second coming in per camera stream (the LL-HLS rings) */
   fpsIn: () => { cameraId: string; stream: string; fps: number }[];
-  segmentBytes: (path: string) => number | undefined;
+  segmentBytes: (path: string) => Promise<number | undefined>;
   /** the MQTT publisher's connection (docs/mqtt.md); absent without a broker */
   mqtt?: () => { connected: boolean; authFailed: boolean; published: number; queued: number };
 }
@@ -97,8 +97,15 @@ export class Metrics {
       name: 'watchpost_detector_latency_seconds', help: 'Detector inference time (2 s averages, one observation per inference)', registers: [r],
       buckets: [0.005, 0.01, 0.02, 0.03, 0.05, 0.075, 0.1, 0.2, 0.5, 1],
     });
-    new Gauge({ name: 'watchpost_disk_free_bytes', help: 'Free bytes on the recordings disk', registers: [r], collect() { safe(() => this.set(s.storage().freeBytes)); } });
-    new Gauge({ name: 'watchpost_recordings_bytes', help: 'Bytes of indexed recordings', registers: [r], collect() { safe(() => this.set(s.storage().recordingsBytes)); } });
+    const storage = async (fn: (st: { freeBytes: number; recordingsBytes: number }) => void) => {
+      try {
+        fn(await s.storage());
+      } catch {
+        /* a source that cannot answer leaves the gauge as it was */
+      }
+    };
+    new Gauge({ name: 'watchpost_disk_free_bytes', help: 'Free bytes on the recordings disk', registers: [r], async collect() { await storage((st) => this.set(st.freeBytes)); } });
+    new Gauge({ name: 'watchpost_recordings_bytes', help: 'Bytes of indexed recordings', registers: [r], async collect() { await storage((st) => this.set(st.recordingsBytes)); } });
     new Gauge({ name: 'watchpost_open_alarms', help: 'Alarms not resolved', registers: [r], collect() { safe(() => this.set(s.openAlarms())); } });
     const mq = s.mqtt;
     if (mq) {
@@ -115,8 +122,12 @@ export class Metrics {
     this.offs.push(
       s.bus.on('segment.indexed', (e) => {
         segments.inc({ camera: e.cameraId });
-        const b = s.segmentBytes(e.path);
-        if (b) bytes.inc({ camera: e.cameraId }, b);
+        s.segmentBytes(e.path).then(
+          (b) => {
+            if (b) bytes.inc({ camera: e.cameraId }, b);
+          },
+          () => undefined, // the counter misses one segment's bytes; never an unhandled rejection
+        );
       }),
       s.bus.on('camera.state', (e) => {
         if (e.previous?.status === 'offline' && e.state.status !== 'offline') restarts.inc({ camera: e.cameraId });

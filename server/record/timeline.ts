@@ -8,6 +8,7 @@
  */
 import type { Db } from '../store/db.ts';
 import type { LockRepo } from '../retention/locks.ts';
+import type { SegmentRepo } from '../store/segments.ts';
 import { knownGaps } from '../retention/reconcile.ts';
 import type { Timeline, TimelineMarker } from '../../shared/wire/recordings.ts';
 
@@ -27,7 +28,9 @@ export class TimelineService {
   private readonly sources: MarkerSource[] = [];
 
   constructor(
+    /** the legacy handle: known gaps (reconcile.ts) are not ported yet */
     private readonly db: Db,
+    private readonly segments: SegmentRepo,
     private readonly locks: LockRepo,
   ) {}
 
@@ -35,13 +38,9 @@ export class TimelineService {
     this.sources.push(s);
   }
 
-  ranges(cameraId: string, fromMs: number, toMs: number): Timeline['ranges'] {
+  async ranges(cameraId: string, fromMs: number, toMs: number): Promise<Timeline['ranges']> {
     const out: Timeline['ranges'] = [];
-    const stmt = this.db.prepare(
-      'SELECT start_ms, end_ms FROM segments WHERE camera_id = ? AND end_ms > ? AND start_ms < ? ORDER BY start_ms',
-    );
-    for (const raw of stmt.iterate(cameraId, fromMs, toMs)) {
-      const r = raw as { start_ms: number; end_ms: number };
+    for (const r of await this.segments.spans(cameraId, fromMs, toMs)) {
       const last = out[out.length - 1];
       if (last && r.start_ms <= last.end + MERGE_MS) last.end = Math.max(last.end, r.end_ms);
       else out.push({ start: r.start_ms, end: r.end_ms });
@@ -54,7 +53,11 @@ export class TimelineService {
   }
 
   async build(cameraId: string, fromMs: number, toMs: number, now = Date.now()): Promise<Timeline> {
-    const ranges = this.ranges(cameraId, fromMs, toMs);
+    const [ranges, locks, latest] = await Promise.all([
+      this.ranges(cameraId, fromMs, toMs),
+      this.locks.overlapping(cameraId, fromMs, toMs),
+      this.segments.latestEnd(cameraId),
+    ]);
     const known = knownGaps(this.db, cameraId, fromMs, toMs);
     const gaps: Timeline['gaps'] = [];
     const until = Math.min(toMs, now);
@@ -79,14 +82,13 @@ export class TimelineService {
       }
     }
     markers.sort((a, b) => a.at - b.at);
-    const latest = this.db.prepare('SELECT MAX(end_ms) AS t FROM segments WHERE camera_id = ?').get(cameraId) as { t: number | null };
     return {
       cameraId,
       from: fromMs,
       to: toMs,
       ranges,
       gaps,
-      locks: this.locks.overlapping(cameraId, fromMs, toMs).map((l) => ({
+      locks: locks.map((l) => ({
         id: l.id,
         start: l.startMs,
         end: l.endMs,
@@ -95,7 +97,7 @@ export class TimelineService {
         createdBy: l.createdBy,
       })),
       markers,
-      latest: latest.t,
+      latest,
     };
   }
 }

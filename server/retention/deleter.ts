@@ -1,13 +1,21 @@
 /**
  * Deleting recordings in an order that works on a full disk: the files first (that frees the space), then their
- * rows in one transaction, each sealed row with its tombstone (`retention:<reason>`, so the AFTER DELETE trigger's
- * 'unexplained' is ignored). Rows whose transaction failed stay pending and go first on the next pass.
+ * rows, each sealed row with its tombstone (`retention:<reason>`, so the AFTER DELETE trigger's 'unexplained' is
+ * ignored). Rows whose delete failed stay pending and go first on the next pass.
+ *
+ * One write transaction per batch (SQL layer, both engines): lock the rows (PostgreSQL FOR UPDATE; SQLite: BEGIN
+ * IMMEDIATE), check them against the evidence locks, delete the unlocked ones' files (synchronously: no await while
+ * the transaction is open), then their rows. A lock being created at the same time waits for this transaction or
+ * is seen by it (locks.ts), so a locked segment is never deleted.
  */
 import { unlinkSync } from 'node:fs';
 import { dirname, join, resolve, sep } from 'node:path';
-import type { Db } from '../store/db.ts';
+import { sql, type Kysely } from 'kysely';
+import type { SqlDb } from '../store/sql/db.ts';
+import type { SqlSchema } from '../store/sql/schema.ts';
+import { writeTransaction } from '../store/sql/tx.ts';
+import { segmentLocked } from '../store/segments.ts';
 import { createLogger } from '../util/log.ts';
-import { segmentLockedSql } from './locks.ts';
 import { removeEmptyDirs } from './space.ts';
 
 const log = createLogger('retention');
@@ -23,11 +31,31 @@ export interface SegRow {
   bytes: number;
 }
 
+/** Delete index rows (by id), each sealed one with its tombstone naming `reason`. */
+async function deleteRows(tx: Kysely<SqlSchema>, ids: number[], reason: string, now: number): Promise<void> {
+  for (let i = 0; i < ids.length; i += 500) {
+    const part = ids.slice(i, i + 500);
+    await tx
+      .insertInto('segment_tombstones')
+      .columns(['segment_id', 'camera_id', 'path', 'start_ms', 'end_ms', 'bytes', 'sha256', 'seal_seq', 'seal_hash', 'deleted_ms', 'reason'])
+      .expression((eb) =>
+        eb
+          .selectFrom('segments')
+          .select(['id', 'camera_id', 'path', 'start_ms', 'end_ms', 'bytes', 'sha256', 'seal_seq', 'seal_hash', sql.val(now).as('deleted_ms'), sql.val(reason).as('reason')])
+          .where('id', 'in', part)
+          .where('seal_seq', 'is not', null),
+      )
+      .onConflict((oc) => oc.doNothing())
+      .execute();
+    await tx.deleteFrom('segments').where('id', 'in', part).execute();
+  }
+}
+
 export class SegmentDeleter {
   /** files already deleted whose rows could not be deleted yet (the transaction failed: disk full) */
   private pending: { row: SegRow; reason: Reason }[] = [];
 
-  constructor(private readonly o: { db: Db; root: string; now: () => number; onFailed: (atMs: number) => void }) {}
+  constructor(private readonly o: { sql: SqlDb; root: string; now: () => number; onFailed: (atMs: number) => void }) {}
 
   /** Some rows could not be deleted yet. */
   get stuck(): boolean {
@@ -35,55 +63,63 @@ export class SegmentDeleter {
   }
 
   /**
-   * Files first (that frees the space the transaction needs on a full disk), then the rows in one transaction,
-   * each with its tombstone. A row locked meanwhile, or whose file cannot be deleted, is skipped.
+   * Files first (that frees the space the rows' delete needs on a full disk), then the rows, each with its
+   * tombstone. A row locked meanwhile, deleted meanwhile, or whose file cannot be deleted, is skipped.
    */
-  remove(rows: SegRow[], reason: Reason, skip: Set<number>): SegRow[] {
-    const unlocked = this.o.db.prepare(`SELECT 1 FROM segments s WHERE s.id = ? AND NOT ${segmentLockedSql('s')}`);
+  async remove(rows: SegRow[], reason: Reason, skip: Set<number>): Promise<SegRow[]> {
+    for (const r of rows) skip.add(r.id);
+    if (!rows.length) return [];
     const gone: SegRow[] = [];
     const dirs = new Set<string>();
-    for (const r of rows) {
-      skip.add(r.id);
-      if (!unlocked.get(r.id)) continue;
-      const file = this.safePath(r.path);
-      if (!file) log.warn('index row with an unsafe path; file left alone', { path: r.path });
-      else {
-        try {
-          unlinkSync(file);
-          dirs.add(dirname(file));
-        } catch (err) {
-          if ((err as NodeJS.ErrnoException).code !== 'ENOENT') {
-            log.warn('could not delete recording; kept in the index', { file, err });
-            continue;
+    const now = this.o.now();
+    const s = this.o.sql;
+    try {
+      await writeTransaction(s, async (tx) => {
+        const ids = rows.map((r) => r.id);
+        if (s.engine === 'postgres') await tx.selectFrom('segments').select('id').where('id', 'in', ids).orderBy('id').forUpdate().execute();
+        const free = await tx.selectFrom('segments as s').select('s.id').where('s.id', 'in', ids).where(sql<boolean>`NOT ${segmentLocked}`).execute();
+        const unlocked = new Set(free.map((r) => r.id));
+        for (const r of rows) {
+          if (!unlocked.has(r.id)) continue;
+          const file = this.safePath(r.path);
+          if (!file) log.warn('index row with an unsafe path; file left alone', { path: r.path });
+          else {
+            try {
+              unlinkSync(file);
+              dirs.add(dirname(file));
+            } catch (err) {
+              if ((err as NodeJS.ErrnoException).code !== 'ENOENT') {
+                log.warn('could not delete recording; kept in the index', { file, err });
+                continue;
+              }
+            }
           }
+          gone.push(r);
         }
-      }
-      gone.push(r);
-      this.pending.push({ row: r, reason });
+        if (gone.length) await deleteRows(tx, gone.map((r) => r.id), `retention:${reason}`, now);
+      });
+    } catch (err) {
+      if (!gone.length) throw err; // nothing deleted yet: the pass fails and is retried
+      log.warn('recording files deleted but their index rows could not be (disk full?); retried next pass', { rows: gone.length, err });
+      for (const row of gone) this.pending.push({ row, reason });
+      this.o.onFailed(now);
     }
-    this.flush();
     removeEmptyDirs(dirs);
     return gone;
   }
 
-  /** Delete the rows of already-deleted files, with their tombstones, in one transaction. */
-  flush(): boolean {
+  /** Delete the rows of already-deleted files, with their tombstones. */
+  async flush(): Promise<boolean> {
     if (!this.pending.length) return true;
-    const db = this.o.db;
-    const tomb = db.prepare(
-      `INSERT OR IGNORE INTO segment_tombstones (segment_id, camera_id, path, start_ms, end_ms, bytes, sha256, seal_seq, seal_hash, deleted_ms, reason)
-       SELECT id, camera_id, path, start_ms, end_ms, bytes, sha256, seal_seq, seal_hash, ?, ? FROM segments WHERE id = ? AND seal_seq IS NOT NULL`,
-    );
-    const del = db.prepare('DELETE FROM segments WHERE id = ?');
     const now = this.o.now();
+    const pending = this.pending;
     try {
-      db.transaction(() => {
-        for (const p of this.pending) {
-          tomb.run(now, `retention:${p.reason}`, p.row.id);
-          del.run(p.row.id);
+      await writeTransaction(this.o.sql, async (tx) => {
+        for (const reason of new Set(pending.map((p) => p.reason))) {
+          await deleteRows(tx, pending.filter((p) => p.reason === reason).map((p) => p.row.id), `retention:${reason}`, now);
         }
-      })();
-      this.pending = [];
+      });
+      this.pending = this.pending.filter((p) => !pending.includes(p));
       return true;
     } catch (err) {
       log.warn('recording files deleted but their index rows could not be (disk full?); retried next pass', { rows: this.pending.length, err });

@@ -1,8 +1,18 @@
 /**
- * Evidence locks (table `evidence_locks`): a camera's time range that retention must not delete. A segment is
- * locked when it overlaps an active (unreleased) lock of its camera. Releasing keeps the row (who, when, why).
+ * Evidence locks (table `evidence_locks`, SQL step 0028): a camera's time range that retention must not delete. A
+ * segment is locked when it overlaps an active (unreleased) lock of its camera. Releasing keeps the row (who, when,
+ * why). On the SQL layer (Kysely, SQLite or PostgreSQL; docs/cluster.md "Port: segment index and evidence locks").
+ *
+ * A lock and a retention delete racing: a lock never commits while a segment it covers is being deleted. On
+ * PostgreSQL the lock's transaction takes FOR SHARE on the segments rows it covers, retention's delete takes FOR
+ * UPDATE on its rows and checks the locks after that (deleter.ts): whichever comes second waits for the first, so
+ * either the delete sees the lock (the segment stays) or the lock comes after the delete (and does not cover it).
+ * On SQLite both are BEGIN IMMEDIATE write transactions: one after the other.
  */
-import type { Db } from '../store/db.ts';
+import type { Selectable } from 'kysely';
+import type { SqlDb } from '../store/sql/db.ts';
+import type { EvidenceLocksTable } from '../store/sql/schema.ts';
+import { writeTransaction } from '../store/sql/tx.ts';
 
 export interface EvidenceLock {
   id: number;
@@ -19,20 +29,7 @@ export interface EvidenceLock {
   releaseReason: string | null;
 }
 
-interface Row {
-  id: number;
-  camera_id: string;
-  start_ms: number;
-  end_ms: number;
-  reason: string;
-  case_ref: string | null;
-  export_id: string | null;
-  created_by: string;
-  created_at: number;
-  released_at: number | null;
-  released_by: string | null;
-  release_reason: string | null;
-}
+type Row = Selectable<EvidenceLocksTable>;
 
 const toLock = (r: Row): EvidenceLock => ({
   id: r.id,
@@ -49,77 +46,98 @@ const toLock = (r: Row): EvidenceLock => ({
   releaseReason: r.release_reason,
 });
 
-/** SQL condition "this segments row is locked"; `t` is the name or alias of the segments table in the query. */
-export const segmentLockedSql = (t: string): string => `EXISTS (SELECT 1 FROM evidence_locks l WHERE l.camera_id = ${t}.camera_id
-  AND l.released_at IS NULL AND l.start_ms < ${t}.end_ms AND l.end_ms > ${t}.start_ms)`;
+export type NewLock = Pick<EvidenceLock, 'cameraId' | 'startMs' | 'endMs' | 'reason' | 'createdBy'> & { caseRef?: string | null; exportId?: string | null };
 
 export class LockRepo {
-  constructor(private readonly db: Db) {}
+  constructor(private readonly s: SqlDb) {}
 
-  create(
-    l: Pick<EvidenceLock, 'cameraId' | 'startMs' | 'endMs' | 'reason' | 'createdBy'> & { caseRef?: string | null; exportId?: string | null },
-    now = Date.now(),
-  ): EvidenceLock {
-    const info = this.db
-      .prepare(
-        `INSERT INTO evidence_locks (camera_id, start_ms, end_ms, reason, case_ref, export_id, created_by, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-      )
-      .run(l.cameraId, Math.floor(l.startMs), Math.ceil(l.endMs), l.reason, l.caseRef ?? null, l.exportId ?? null, l.createdBy, now);
-    return this.get(Number(info.lastInsertRowid))!;
+  async create(l: NewLock, now = Date.now()): Promise<EvidenceLock> {
+    return (await this.createCovering(l, now)).lock;
   }
 
-  get(id: number): EvidenceLock | undefined {
-    const r = this.db.prepare('SELECT * FROM evidence_locks WHERE id = ?').get(id) as Row | undefined;
+  /**
+   * Create a lock; also returns the ids of the indexed segments it covers as it commits — retention cannot delete
+   * any of them any more (see the head of this file).
+   */
+  async createCovering(l: NewLock, now = Date.now()): Promise<{ lock: EvidenceLock; segmentIds: number[] }> {
+    const startMs = Math.floor(l.startMs);
+    const endMs = Math.ceil(l.endMs);
+    return writeTransaction(this.s, async (tx) => {
+      const covered = await tx
+        .selectFrom('segments')
+        .select('id')
+        .where('camera_id', '=', l.cameraId)
+        .where('start_ms', '<', endMs)
+        .where('end_ms', '>', startMs)
+        .orderBy('id')
+        .$if(this.s.engine === 'postgres', (q) => q.forShare())
+        .execute();
+      const row = await tx
+        .insertInto('evidence_locks')
+        .values({ camera_id: l.cameraId, start_ms: startMs, end_ms: endMs, reason: l.reason, case_ref: l.caseRef ?? null, export_id: l.exportId ?? null, created_by: l.createdBy, created_at: now })
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      return { lock: toLock(row), segmentIds: covered.map((r) => r.id) };
+    });
+  }
+
+  async get(id: number): Promise<EvidenceLock | undefined> {
+    const r = await this.s.db.selectFrom('evidence_locks').selectAll().where('id', '=', id).executeTakeFirst();
     return r && toLock(r);
   }
 
   /** Release an active lock. Returns the updated lock, or undefined if there is no active lock with that id. */
-  release(id: number, by: string, reason: string, now = Date.now()): EvidenceLock | undefined {
-    const n = this.db
-      .prepare(
-        `UPDATE evidence_locks SET released_at = ?, released_by = ?, release_reason = ? WHERE id = ? AND released_at IS NULL`,
-      )
-      .run(now, by, reason, id).changes;
-    return n ? this.get(id) : undefined;
+  async release(id: number, by: string, reason: string, now = Date.now()): Promise<EvidenceLock | undefined> {
+    const r = await this.s.db
+      .updateTable('evidence_locks')
+      .set({ released_at: now, released_by: by, release_reason: reason })
+      .where('id', '=', id)
+      .where('released_at', 'is', null)
+      .returningAll()
+      .executeTakeFirst();
+    return r && toLock(r);
   }
 
   /** Locks of a camera overlapping [fromMs, toMs); active only unless `all`. */
-  overlapping(cameraId: string, fromMs: number, toMs: number, all = false): EvidenceLock[] {
-    return (
-      this.db
-        .prepare(
-          `SELECT * FROM evidence_locks WHERE camera_id = ? AND start_ms < ? AND end_ms > ?
-           ${all ? '' : 'AND released_at IS NULL'} ORDER BY start_ms`,
-        )
-        .all(cameraId, toMs, fromMs) as Row[]
-    ).map(toLock);
+  async overlapping(cameraId: string, fromMs: number, toMs: number, all = false): Promise<EvidenceLock[]> {
+    const rows = await this.s.db
+      .selectFrom('evidence_locks')
+      .selectAll()
+      .where('camera_id', '=', cameraId)
+      .where('start_ms', '<', toMs)
+      .where('end_ms', '>', fromMs)
+      .$if(!all, (q) => q.where('released_at', 'is', null))
+      .orderBy('start_ms')
+      .orderBy('id')
+      .execute();
+    return rows.map(toLock);
   }
 
-  list(opts: { cameraId?: string; active?: boolean; limit?: number } = {}): EvidenceLock[] {
-    const w: string[] = [];
-    const p: unknown[] = [];
-    if (opts.cameraId) {
-      w.push('camera_id = ?');
-      p.push(opts.cameraId);
-    }
-    if (opts.active) w.push('released_at IS NULL');
+  async list(opts: { cameraId?: string; active?: boolean; limit?: number } = {}): Promise<EvidenceLock[]> {
     const limit = Math.min(Math.max(1, opts.limit ?? 200), 1000);
-    return (
-      this.db
-        .prepare(`SELECT * FROM evidence_locks ${w.length ? `WHERE ${w.join(' AND ')}` : ''} ORDER BY created_at DESC LIMIT ?`)
-        .all(...p, limit) as Row[]
-    ).map(toLock);
+    const rows = await this.s.db
+      .selectFrom('evidence_locks')
+      .selectAll()
+      .$if(!!opts.cameraId, (q) => q.where('camera_id', '=', opts.cameraId!))
+      .$if(!!opts.active, (q) => q.where('released_at', 'is', null))
+      .orderBy('created_at', 'desc')
+      .orderBy('id', 'desc')
+      .limit(limit)
+      .execute();
+    return rows.map(toLock);
   }
 
   /** Is a segment of this camera covering [startMs, endMs) locked? */
-  isLocked(cameraId: string, startMs: number, endMs: number): boolean {
-    return (
-      this.db
-        .prepare(
-          `SELECT 1 FROM evidence_locks WHERE camera_id = ? AND released_at IS NULL AND start_ms < ? AND end_ms > ? LIMIT 1`,
-        )
-        .get(cameraId, endMs, startMs) !== undefined
-    );
+  async isLocked(cameraId: string, startMs: number, endMs: number): Promise<boolean> {
+    const r = await this.s.db
+      .selectFrom('evidence_locks')
+      .select('id')
+      .where('camera_id', '=', cameraId)
+      .where('released_at', 'is', null)
+      .where('start_ms', '<', endMs)
+      .where('end_ms', '>', startMs)
+      .limit(1)
+      .executeTakeFirst();
+    return r !== undefined;
   }
 }

@@ -145,7 +145,7 @@ export async function reconcile(o: ReconcileOptions): Promise<ReconcileReport> {
         }
         if (!st.isFile() || st.mtimeMs > started) continue;
         const info = await o.probe(abs);
-        if (o.segments.byPath(rel)) continue; // indexed meanwhile
+        if (await o.segments.byPath(rel)) continue; // indexed meanwhile
         if (!info) {
           try {
             unlinkSync(abs);
@@ -158,7 +158,7 @@ export async function reconcile(o: ReconcileOptions): Promise<ReconcileReport> {
         }
         const startMs = startFromName(day, f)!;
         // adopted, not recorded by this run: verify-recordings says so (it is sealed now, not when written)
-        o.segments.insert({ cameraId: cam, path: rel, startMs, endMs: startMs + info.durationSec * 1000, bytes: st.size, codec: info.codec, origin: 'reconciled' });
+        await o.segments.insert({ cameraId: cam, path: rel, startMs, endMs: startMs + info.durationSec * 1000, bytes: st.size, codec: info.codec, origin: 'reconciled' });
         report.indexed++;
       }
     }

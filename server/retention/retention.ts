@@ -20,9 +20,9 @@
 import { join, resolve } from 'node:path';
 import type { AuditInput, AuditLog } from '../audit/log.ts';
 import type { BusEvents, EventBus } from '../events/bus.ts';
-import type { Db } from '../store/db.ts';
+import type { SqlDb } from '../store/sql/db.ts';
+import { SegmentRepo } from '../store/segments.ts';
 import { createLogger } from '../util/log.ts';
-import { segmentLockedSql } from './locks.ts';
 import { SegmentDeleter, type Reason, type SegRow } from './deleter.ts';
 import { deleteOldFiles, floorBytes, fullBytes, listFiles, statDisk, sumBytes, type DiskSpace } from './space.ts';
 import { addDeleted, type PassReport } from './pass-report.ts';
@@ -38,7 +38,8 @@ const DAY_MS = 86_400_000;
 const BATCH = 500;
 
 export interface RetentionOptions {
-  db: Db;
+  /** the SQL layer (segment index and evidence locks) */
+  sql: SqlDb;
   recordingsDir: string;
   bus?: EventBus;
   audit?: AuditLog;
@@ -82,6 +83,9 @@ export class Retention {
   private readonly exportsDir: string;
   private readonly snapshotDirs: string[];
   private readonly offBus: () => void;
+  private readonly segments: SegmentRepo;
+  /** the pass running now (passes never overlap) */
+  private running: Promise<PassReport> | undefined;
 
   constructor(private readonly o: RetentionOptions) {
     this.now = o.now ?? Date.now;
@@ -90,7 +94,8 @@ export class Retention {
     this.snapshotDirs = o.snapshotDirs ?? [join(this.root, 'alarms', 'snapshots'), join(this.root, 'patrol', 'snapshots')];
     this.lateAudit = o.audit ? new LateAudit(o.audit, this.now) : undefined;
     this.alarms = new StorageAlarms({ bus: o.bus, audit: (i) => this.audit(i), now: this.now, dir: o.recordingsDir });
-    this.deleter = new SegmentDeleter({ db: o.db, root: this.root, now: this.now, onFailed: (at) => this.alarms.writeFailed(at) });
+    this.segments = new SegmentRepo(o.sql);
+    this.deleter = new SegmentDeleter({ sql: o.sql, root: this.root, now: this.now, onFailed: (at) => this.alarms.writeFailed(at) });
     // a write that failed for lack of space: note it and free space now rather than within a minute
     this.offBus = o.bus?.on('storage.write_failed', (e) => this.writeFailed(e)) ?? (() => {});
   }
@@ -117,14 +122,18 @@ export class Retention {
     this.schedule(1000);
   }
 
+  /** A timer's pass: never throws (a failed pass is logged and retried soon). */
   private tick(): void {
-    try {
-      const { status } = this.runOnce();
-      if (status.diskFull || status.belowFloor) this.schedule(this.o.urgentIntervalMs ?? 10_000);
-    } catch (err) {
-      log.error('retention pass failed', { err });
-      this.schedule(this.o.urgentIntervalMs ?? 10_000);
-    }
+    if (this.running) return;
+    this.runOnce().then(
+      ({ status }) => {
+        if (status.diskFull || status.belowFloor) this.schedule(this.o.urgentIntervalMs ?? 10_000);
+      },
+      (err: unknown) => {
+        log.error('retention pass failed', { err });
+        this.schedule(this.o.urgentIntervalMs ?? 10_000);
+      },
+    );
   }
 
   private schedule(ms: number): void {
@@ -136,20 +145,23 @@ export class Retention {
     this.soon.unref();
   }
 
-  runOnce(): PassReport {
+  /** One pass; a pass already running is awaited instead of starting a second one. */
+  runOnce(): Promise<PassReport> {
+    this.running ??= this.pass().finally(() => {
+      this.running = undefined;
+    });
+    return this.running;
+  }
+
+  private async pass(): Promise<PassReport> {
     const deleted: PassReport['deleted'] = [];
     const now = this.now();
     this.audit(); // retry what the full database refused
-    if (!this.deleter.flush()) return { deleted, status: this.finish(now, deleted) };
-    const cams = this.o.db.prepare('SELECT DISTINCT camera_id FROM segments').all() as { camera_id: string }[];
-    for (const { camera_id } of cams) {
-      const days = this.o.cameraDays?.(camera_id) ?? this.o.defaultDays;
-      const pick = this.o.db.prepare(
-        `SELECT s.* FROM segments s WHERE s.camera_id = ? AND s.end_ms <= ? AND NOT ${segmentLockedSql('s')}
-         ORDER BY s.start_ms LIMIT ${BATCH}`,
-      );
-      if (!this.drain(deleted, 'age', () => pick.all(camera_id, now - days * DAY_MS) as SegRow[], () => false)) {
-        return { deleted, status: this.finish(now, deleted) };
+    if (!(await this.deleter.flush())) return { deleted, status: await this.finish(now, deleted) };
+    for (const camera of await this.segments.cameras()) {
+      const days = this.o.cameraDays?.(camera) ?? this.o.defaultDays;
+      if (!(await this.drain(deleted, 'age', () => this.segments.agedUnlocked(camera, now - days * DAY_MS, BATCH), () => false))) {
+        return { deleted, status: await this.finish(now, deleted) };
       }
     }
     for (const d of this.snapshotDirs) {
@@ -158,21 +170,21 @@ export class Retention {
     }
     const blocked = { quota: false, floor: false };
     if (this.o.quotaBytes > 0) {
-      let over = this.usage(true).usedBytes - this.o.quotaBytes;
-      if (over > 0) blocked.quota = this.makeRoom(deleted, 'quota', over, (freed) => (over -= freed) <= 0);
-      if (this.deleter.stuck) return { deleted, status: this.finish(now, deleted) };
+      let over = (await this.usage(true)).usedBytes - this.o.quotaBytes;
+      if (over > 0) blocked.quota = await this.makeRoom(deleted, 'quota', over, (freed) => (over -= freed) <= 0);
+      if (this.deleter.stuck) return { deleted, status: await this.finish(now, deleted) };
     }
     const disk = this.disk();
     let need = floorBytes(disk.totalBytes, this.floor()) - disk.freeBytes;
-    if (disk.totalBytes > 0 && need > 0) blocked.floor = this.makeRoom(deleted, 'disk', need, (freed) => (need -= freed) <= 0);
-    this.alarms.blocked(blocked, this.lockedBytes(), this.o.quotaBytes, floorBytes(disk.totalBytes, this.floor()));
-    return { deleted, status: this.finish(now, deleted) };
+    if (disk.totalBytes > 0 && need > 0) blocked.floor = await this.makeRoom(deleted, 'disk', need, (freed) => (need -= freed) <= 0);
+    this.alarms.blocked(blocked, await this.lockedBytes(), this.o.quotaBytes, floorBytes(disk.totalBytes, this.floor()));
+    return { deleted, status: await this.finish(now, deleted) };
   }
 
-  private finish(now: number, deleted: PassReport['deleted']): StorageStatus {
+  private async finish(now: number, deleted: PassReport['deleted']): Promise<StorageStatus> {
     this.lastPassAt = now;
     this.dirBytes = undefined;
-    const status = this.status(0);
+    const status = await this.status(0);
     this.alarms.update(status);
     for (const d of deleted) {
       log.info('deleted old recordings', { camera: d.cameraId, reason: d.reason, count: d.count, bytes: d.bytes });
@@ -193,25 +205,20 @@ export class Retention {
    * would not free `need` bytes, the limit cannot be met: keep each camera's newest minKeepHours. Returns true
    * when that is because of evidence locks (deleting the locked footage too would have been enough).
    */
-  private makeRoom(deleted: PassReport['deleted'], reason: Reason, need: number, done: (freed: number) => boolean): boolean {
-    const unlocked = (this.o.db.prepare(`SELECT COALESCE(SUM(s.bytes), 0) AS b FROM segments s WHERE NOT ${segmentLockedSql('s')}`).get() as { b: number }).b;
+  private async makeRoom(deleted: PassReport['deleted'], reason: Reason, need: number, done: (freed: number) => boolean): Promise<boolean> {
+    const unlocked = await this.segments.lockedBytes(false);
     const blocked = unlocked < need;
-    const byLocks = blocked && unlocked + this.lockedBytes() >= need;
+    const byLocks = blocked && unlocked + (await this.lockedBytes()) >= need;
     const keepMs = blocked ? (this.o.minKeepHours ?? 24) * 3600_000 : 0;
-    const pick = this.o.db.prepare(
-      `WITH newest AS (SELECT camera_id, MAX(end_ms) AS e FROM segments GROUP BY camera_id)
-       SELECT s.* FROM segments s JOIN newest n ON n.camera_id = s.camera_id
-       WHERE NOT ${segmentLockedSql('s')} AND s.end_ms <= n.e - ? ORDER BY s.start_ms LIMIT ${BATCH}`,
-    );
-    this.drain(deleted, reason, () => pick.all(keepMs) as SegRow[], done);
+    await this.drain(deleted, reason, () => this.segments.oldestUnlocked(keepMs, BATCH), done);
     return byLocks;
   }
 
   /** Delete batches from `pick` until it is empty or `done`; false when the index could not be updated. */
-  private drain(deleted: PassReport['deleted'], reason: Reason, pick: () => SegRow[], done: (freed: number) => boolean): boolean {
+  private async drain(deleted: PassReport['deleted'], reason: Reason, pick: () => Promise<SegRow[]>, done: (freed: number) => boolean): Promise<boolean> {
     const skip = new Set<number>();
     for (;;) {
-      const rows = pick().filter((r) => !skip.has(r.id));
+      const rows = (await pick()).filter((r) => !skip.has(r.id));
       if (!rows.length) return true;
       const take: SegRow[] = [];
       let enough = false;
@@ -219,7 +226,7 @@ export class Retention {
         take.push(r);
         if ((enough = done(r.bytes))) break;
       }
-      const gone = this.deleter.remove(take, reason, skip);
+      const gone = await this.deleter.remove(take, reason, skip);
       addDeleted(deleted, reason, gone);
       if (this.deleter.stuck) return false; // the rows could not be deleted: stop, retry next pass
       if (enough || rows.length < BATCH) return true;
@@ -244,13 +251,13 @@ export class Retention {
     }
   }
 
-  private lockedBytes(): number {
-    return (this.o.db.prepare(`SELECT COALESCE(SUM(s.bytes), 0) AS b FROM segments s WHERE ${segmentLockedSql('s')}`).get() as { b: number }).b;
+  private lockedBytes(): Promise<number> {
+    return this.segments.lockedBytes(true);
   }
 
   /** Index totals, and the bundle and snapshot folders (listed at most every 30 s unless `fresh`: the console polls). */
-  private usage(fresh = false) {
-    const all = this.o.db.prepare('SELECT COUNT(*) AS n, COALESCE(SUM(bytes), 0) AS b FROM segments').get() as { n: number; b: number };
+  private async usage(fresh = false) {
+    const all = await this.segments.totals();
     const now = this.now();
     if (fresh || !this.dirBytes || now - this.dirBytes.at > 30_000) {
       const snapshots = this.snapshotDirs.reduce((n, d) => n + sumBytes(listFiles(d)), 0);
@@ -261,23 +268,23 @@ export class Retention {
   }
 
   /** Storage state; cached for `maxAgeMs` (the console polls it). */
-  status(maxAgeMs = 5000): StorageStatus {
+  async status(maxAgeMs = 5000): Promise<StorageStatus> {
     const now = this.now();
     if (this.cached && now - this.cached.at < maxAgeMs) return this.cached.status;
-    const status = this.computeStatus();
+    const status = await this.computeStatus();
     this.cached = { at: now, status };
     return status;
   }
 
-  private computeStatus(): StorageStatus {
-    const u = this.usage();
+  private async computeStatus(): Promise<StorageStatus> {
+    const u = await this.usage();
     const disk = this.disk();
     const freePercent = disk.totalBytes > 0 ? (disk.freeBytes / disk.totalBytes) * 100 : 100;
     const minFreeBytes = floorBytes(disk.totalBytes, this.floor());
     const full = this.alarms.full(disk.totalBytes > 0 && disk.freeBytes < fullBytes(disk.totalBytes), disk.freeBytes >= minFreeBytes, disk);
     return {
       ...u,
-      lockedBytes: this.lockedBytes(),
+      lockedBytes: await this.lockedBytes(),
       quotaBytes: this.o.quotaBytes,
       totalBytes: disk.totalBytes,
       freeBytes: disk.freeBytes,

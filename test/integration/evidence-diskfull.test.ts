@@ -18,6 +18,7 @@ import { PRESETS } from '../../server/media/ffmpeg-args.ts';
 import { LockRepo } from '../../server/retention/locks.ts';
 import { openDb, type Db } from '../../server/store/db.ts';
 import { SegmentRepo } from '../../server/store/segments.ts';
+import { sqlOver } from '../support/users.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'wp-diskfull-it-'));
 const rec = join(dir, 'rec');
@@ -29,7 +30,7 @@ let exporter: Exporter;
 const T = Date.now() - 3600_000;
 
 /** 20 s of 320x240 H.264 at ~2 Mbit/s as 2 s fragmented-MP4 recording segments, indexed from time T. */
-function makeFootage(ffmpeg: string, segments: SegmentRepo): void {
+async function makeFootage(ffmpeg: string, segments: SegmentRepo): Promise<void> {
   const staging = join(rec, 'gate', '.incoming');
   mkdirSync(staging, { recursive: true });
   execFileSync(ffmpeg, [
@@ -46,7 +47,7 @@ function makeFootage(ffmpeg: string, segments: SegmentRepo): void {
   for (const [i, f] of readdirSync(staging).sort().entries()) {
     const rel = `gate/2025-01-01/${String(i).padStart(2, '0')}.mp4`;
     renameSync(join(staging, f), join(rec, rel));
-    segments.insert({ cameraId: 'gate', path: rel, startMs: T + i * 2000, endMs: T + (i + 1) * 2000, bytes: statSync(join(rec, rel)).size, codec: 'h264' });
+    await segments.insert({ cameraId: 'gate', path: rel, startMs: T + i * 2000, endMs: T + (i + 1) * 2000, bytes: statSync(join(rec, rel)).size, codec: 'h264' });
   }
 }
 
@@ -62,8 +63,9 @@ async function waitJob(id: string) {
 beforeAll(async () => {
   const ff = await checkFfmpeg();
   db = openDb(':memory:');
-  const segments = new SegmentRepo(db);
-  makeFootage(ff.ffmpegPath, segments);
+  const sql = sqlOver(db);
+  const segments = new SegmentRepo(sql);
+  await makeFootage(ff.ffmpegPath, segments);
   mkdirSync(out, { recursive: true });
   try {
     execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=1m', 'tmpfs', out], { stdio: 'pipe' });
@@ -74,10 +76,10 @@ beforeAll(async () => {
   exporter = new Exporter({
     db,
     segments,
-    locks: new LockRepo(db),
+    locks: new LockRepo(sql),
     audit: new AuditLog(db),
     bundle: { ffmpegPath: ff.ffmpegPath, ffprobePath: ff.ffprobePath, recordingsDir: rec, outDir: out, key: SigningKey.generate(), version: 'test' },
-    camera: (id) => (id === 'gate' ? { id, name: 'Gate', source: 'rtsp://10.0.0.1/x', clockOffset: { ms: 0, known: false, source: null } } : undefined),
+    camera: async (id) => (id === 'gate' ? { id, name: 'Gate', source: 'rtsp://10.0.0.1/x', clockOffset: { ms: 0, known: false, source: null } } : undefined),
   });
 }, 60_000);
 
@@ -94,7 +96,7 @@ describe('export onto a full disk', () => {
 
   it('fails cleanly with disk_full and leaves nothing behind', async () => {
     needCapability('evidence-diskfull: mount a tmpfs', mounted, mountError);
-    const job = exporter.request({ cameraIds: ['gate'], fromMs: T, toMs: T + 20_000, reason: 'disk full test' }, { id: 1, username: 'inv', role: 'investigator' });
+    const job = await exporter.request({ cameraIds: ['gate'], fromMs: T, toMs: T + 20_000, reason: 'disk full test' }, { id: 1, username: 'inv', role: 'investigator' });
     const j = await waitJob(job.id);
     expect(j).toMatchObject({ status: 'failed', errorCode: 'disk_full' });
     expect(j.error).toMatch(/disk is full/);
@@ -104,7 +106,7 @@ describe('export onto a full disk', () => {
 
   it('still exports what fits, into the same directory', async () => {
     needCapability('evidence-diskfull: mount a tmpfs', mounted, mountError);
-    const job = exporter.request({ cameraIds: ['gate'], fromMs: T + 4000, toMs: T + 5000, reason: 'small export' }, { id: 1, username: 'inv', role: 'investigator' });
+    const job = await exporter.request({ cameraIds: ['gate'], fromMs: T + 4000, toMs: T + 5000, reason: 'small export' }, { id: 1, username: 'inv', role: 'investigator' });
     const j = await waitJob(job.id);
     expect(j.status, j.error ?? '').toBe('done');
     expect(readdirSync(out)).toEqual([j.file]);

@@ -12,6 +12,7 @@ import { checkFfmpeg } from '../../server/media/ffmpeg-check.ts';
 import { MediaManager, type MediaOptions } from '../../server/media/manager.ts';
 import { openDb, type Db } from '../../server/store/db.ts';
 import { SegmentRepo } from '../../server/store/segments.ts';
+import { sqlOver } from '../support/users.ts';
 import { freePort, startRtspServer, type RtspServer } from '../support/rtsp.ts';
 
 const tmp = mkdtempSync(join(os.tmpdir(), 'watchpost-media-'));
@@ -34,7 +35,7 @@ function rig(over: Partial<MediaOptions> = {}): Rig {
   const dir = mkdtempSync(join(tmp, 'rig-'));
   const db = openDb(':memory:');
   const bus = new EventBus();
-  const segments = new SegmentRepo(db);
+  const segments = new SegmentRepo(sqlOver(db));
   const opts: MediaOptions = {
     ffmpegPath,
     ffprobePath,
@@ -67,10 +68,10 @@ const cam = (id: string, source: CameraConfig['source'], enabled = true): Camera
   id, name: id, enabled, source, origin: 'db',
 });
 
-async function waitFor<T>(what: string, fn: () => T | undefined | false, timeoutMs: number): Promise<T> {
+async function waitFor<T>(what: string, fn: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs: number): Promise<T> {
   const until = Date.now() + timeoutMs;
   for (;;) {
-    const v = fn();
+    const v = await fn();
     if (v) return v;
     if (Date.now() > until) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 50));
@@ -141,7 +142,7 @@ describe('media pipelines', () => {
     expect(ffprobe(join(live, 'index.m3u8')).streams[0]?.codec_name).toBe('h264');
 
     await waitFor('4 segments indexed', () => r.indexed.length >= 4, 20_000);
-    const rows = r.segments.range('lobby', 0, Number.MAX_SAFE_INTEGER);
+    const rows = await r.segments.range('lobby', 0, Number.MAX_SAFE_INTEGER);
     expect(rows.length).toBeGreaterThanOrEqual(4);
     // stream time 0 is the first packet, received just after the spawn
     expect(rows[0]!.startMs).toBeGreaterThanOrEqual(spawnedAt - 200);
@@ -158,10 +159,10 @@ describe('media pipelines', () => {
     }
 
     // graceful stop: ffmpeg closes the current segment and it gets indexed too
-    const before = r.segments.count('lobby');
+    const before = await r.segments.count('lobby');
     const stopAt = Date.now();
     await r.manager.stopAll();
-    const after = r.segments.range('lobby', 0, Number.MAX_SAFE_INTEGER);
+    const after = await r.segments.range('lobby', 0, Number.MAX_SAFE_INTEGER);
     // the one being written, and one that may have been finished in the instant between the count and the stop
     expect(after.length).toBeGreaterThanOrEqual(before + 1);
     expect(after.length).toBeLessThanOrEqual(before + 2);
@@ -233,9 +234,9 @@ describe('media pipelines', () => {
     r.manager.apply(cam('legacy', { url: mpeg4 }));
     await waitState(r, 'demo', (s) => s.status === 'online', 15_000, 'demo online');
     await waitState(r, 'legacy', (s) => s.status === 'online', 15_000, 'legacy online');
-    await waitFor('both cameras recorded', () => ['demo', 'legacy'].every((id) => r.segments.count(id) >= 2), 20_000);
-    expect(r.segments.latest('demo')?.codec).toBe('h264');
-    const rec = r.segments.latest('legacy')!;
+    await waitFor('both cameras recorded', async () => (await Promise.all(['demo', 'legacy'].map((id) => r.segments.count(id)))).every((n) => n >= 2), 20_000);
+    expect((await r.segments.latest('demo'))?.codec).toBe('h264');
+    const rec = (await r.segments.latest('legacy'))!;
     expect(rec.codec).toBe('h264');
     expect(ffprobe(join(r.opts.recordingsDir, rec.path)).streams[0]?.codec_name).toBe('h264');
     const seg = readFileSync(join(r.manager.liveDir('legacy'), 'index.m3u8'), 'utf8').match(/^seg_\d+\.ts$/m)![0];
@@ -283,8 +284,8 @@ describe('media pipelines', () => {
     const mainDir = await waitFor('main playlist', () => r.manager.mainLiveDir('hall'), 10_000);
     await waitFor('main segment', () => firstSegment(mainDir), 10_000);
     expect(ffprobe(join(mainDir, firstSegment(mainDir)!)).streams[0]?.width).toBe(640);
-    await waitFor('2 segments', () => r.segments.count('hall') >= 2, 15_000);
-    expect(ffprobe(join(r.opts.recordingsDir, r.segments.latest('hall')!.path)).streams[0]?.width).toBe(640);
+    await waitFor('2 segments', async () => (await r.segments.count('hall')) >= 2, 15_000);
+    expect(ffprobe(join(r.opts.recordingsDir, (await r.segments.latest('hall'))!.path)).streams[0]?.width).toBe(640);
     // a camera without a sub-stream has no separate main-stream playlist
     expect(r.manager.mainLiveDir('nope')).toBeUndefined();
   });
@@ -303,7 +304,7 @@ describe('media pipelines', () => {
 
     r.manager.apply(cam('shed', { url: srv.url() }));
     await waitState(r, 'shed', (s) => s.status === 'online', 15_000, 'online');
-    const orphan = r.segments.range('shed', 0, Number.MAX_SAFE_INTEGER)[0]!;
+    const orphan = (await r.segments.range('shed', 0, Number.MAX_SAFE_INTEGER))[0]!;
     expect(orphan.endMs).toBeCloseTo(orphanMtime, -1);
     expect(orphan.endMs - orphan.startMs).toBeCloseTo(2000, -2);
 
@@ -317,7 +318,7 @@ describe('media pipelines', () => {
     expect(off).toMatchObject({ reason: 'error', detail: 'ffmpeg was killed by SIGKILL' });
     await waitState(r, 'shed', (s) => s.status === 'online', 15_000, 'online again');
 
-    const firstRun = r.segments.range('shed', orphan.endMs, killedAt);
+    const firstRun = await r.segments.range('shed', orphan.endMs, killedAt);
     const partial = firstRun.at(-1)!;
     const prev = firstRun.at(-2)!;
     expect(announced.has(partial.path)).toBe(false);

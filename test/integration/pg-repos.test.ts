@@ -12,6 +12,7 @@ import { sessionSuite, userSuite } from '../support/sql-suites/users.ts';
 import { cameraSuite } from '../support/sql-suites/cameras.ts';
 import { patrolSuite } from '../support/sql-suites/patrol.ts';
 import { dispatchSuite } from '../support/sql-suites/dispatch.ts';
+import { segmentSuite } from '../support/sql-suites/segments.ts';
 import { outboxSuite } from '../support/sql-suites/outbox.ts';
 
 let cluster: PgCluster;
@@ -32,3 +33,4 @@ describe('cameras and ONVIF facts', () => cameraSuite(e));
 describe('patrol routes and rounds', () => patrolSuite(e));
 describe('dispatches to guards', () => dispatchSuite(e));
 describe('MQTT outbox', () => outboxSuite(e));
+describe('segment index, evidence locks, retention deletes', () => segmentSuite(e));

@@ -19,6 +19,7 @@ import { ffprobeInfo, reconcile } from '../../server/retention/reconcile.ts';
 import { Retention } from '../../server/retention/retention.ts';
 import { openDb, type Db } from '../../server/store/db.ts';
 import { SegmentRepo, type Segment } from '../../server/store/segments.ts';
+import { sqlOver } from '../support/users.ts';
 import { localClock, localDay } from '../../server/media/recorder-index.ts';
 import type { BusEvents } from '../../server/events/bus.ts';
 import { needCapability } from '../support/capability.ts';
@@ -39,7 +40,7 @@ beforeAll(async () => {
   ffprobePath = ff.ffprobePath;
   rtsp = await startRtspServer({ width: 320, height: 240, fps: 10 });
   db = openDb(join(dir, 'wp.db'));
-  segments = new SegmentRepo(db);
+  segments = new SegmentRepo(sqlOver(db));
   const bus = new EventBus();
   const media = new MediaManager({
     ffmpegPath: ff.ffmpegPath,
@@ -57,14 +58,14 @@ beforeAll(async () => {
   try {
     media.apply({ id: 'gate', name: 'Gate', enabled: true, origin: 'db', source: { url: rtsp.url() } });
     const until = Date.now() + 40_000;
-    while (segments.count('gate') < 6) {
-      if (Date.now() > until) throw new Error(`only ${segments.count('gate')} segments recorded`);
+    while ((await segments.count('gate')) < 6) {
+      if (Date.now() > until) throw new Error(`only ${await segments.count('gate')} segments recorded`);
       await new Promise((r) => setTimeout(r, 250));
     }
   } finally {
     await media.stopAll();
   }
-  recorded = segments.range('gate', 0, Date.now() + 60_000);
+  recorded = await segments.range('gate', 0, Date.now() + 60_000);
   // the biggest finished segment (under load a short one can be nearly empty: the seeds below divide by its size)
   const biggest = recorded.slice(0, -1).reduce((a, b) => (b.bytes > a.bytes ? b : a));
   sample = readFileSync(join(rec, biggest.path));
@@ -78,9 +79,9 @@ afterAll(async () => {
 });
 
 describe('retention on real recordings', () => {
-  it('a tiny quota deletes the oldest unlocked segments and keeps the locked ones', () => {
+  it('a tiny quota deletes the oldest unlocked segments and keeps the locked ones', async () => {
     expect(recorded.length).toBeGreaterThanOrEqual(6);
-    const locks = new LockRepo(db);
+    const locks = new LockRepo(sqlOver(db));
     const audit = new AuditLog(db);
     // lock the 2nd and 3rd segment (not the oldest: the oldest unlocked one must go first)
     const [s0, s1, s2, s3] = recorded;
@@ -88,12 +89,12 @@ describe('retention on real recordings', () => {
     // reached into s0 or s3 would keep them too
     const lockStart = Math.max(s1!.startMs, s0!.endMs) + 1;
     const lockEnd = Math.min(s2!.endMs, s3!.startMs) - 1;
-    locks.create({ cameraId: 'gate', startMs: lockStart, endMs: lockEnd, reason: 'incident', createdBy: 'inv' });
+    await locks.create({ cameraId: 'gate', startMs: lockStart, endMs: lockEnd, reason: 'incident', createdBy: 'inv' });
     const newest = recorded[recorded.length - 1]!;
     const quota = newest.bytes + s1!.bytes + s2!.bytes; // room for the locked ones and the newest
-    const report = new Retention({ db, recordingsDir: rec, audit, defaultDays: 30, quotaBytes: quota, lowDiskPercent: 0 }).runOnce();
+    const report = await new Retention({ sql: sqlOver(db), recordingsDir: rec, audit, defaultDays: 30, quotaBytes: quota, lowDiskPercent: 0 }).runOnce();
 
-    const left = segments.range('gate', 0, Date.now() + 60_000);
+    const left = await segments.range('gate', 0, Date.now() + 60_000);
     expect(left.map((s) => s.id)).toEqual([s1!.id, s2!.id, newest.id]);
     expect(report.deleted).toMatchObject([{ cameraId: 'gate', reason: 'quota', count: recorded.length - 3 }]);
     expect(existsSync(join(rec, s0!.path))).toBe(false);
@@ -104,7 +105,7 @@ describe('retention on real recordings', () => {
   });
 
   it('reconciles the index with the disk at start-up', async () => {
-    const left = segments.range('gate', 0, Date.now() + 60_000);
+    const left = await segments.range('gate', 0, Date.now() + 60_000);
     const [a, b, c] = left;
     // an orphan: a real recording the index does not know (e.g. restored from a backup)
     const orphanRel = join(dirname(a!.path), '00-00-02.mp4');
@@ -119,13 +120,13 @@ describe('retention on real recordings', () => {
     const report = await reconcile({ db, segments, recordingsDir: rec, probe: ffprobeInfo(ffprobePath), startedAt: Date.now() + 1000 });
     expect(report).toMatchObject({ indexed: 1, removed: 1, missing: 1 });
     expect(db.prepare('SELECT reason FROM segment_tombstones WHERE segment_id = ?').get(b!.id)).toEqual({ reason: 'reconcile:missing' });
-    const orphan = segments.byPath(orphanRel.split('\\').join('/'))!;
+    const orphan = (await segments.byPath(orphanRel.split('\\').join('/')))!;
     expect(orphan.codec).toBe('h264');
     expect(Math.abs(orphan.endMs - orphan.startMs - (a!.endMs - a!.startMs))).toBeLessThan(400);
     expect(existsSync(join(rec, junkRel))).toBe(false);
-    expect(segments.byPath(b!.path)).toBeUndefined();
+    expect(await segments.byPath(b!.path)).toBeUndefined();
 
-    const tl = await new TimelineService(db, new LockRepo(db)).build('gate', b!.startMs - 100, b!.endMs + 100, Date.now());
+    const tl = await new TimelineService(db, segments, new LockRepo(sqlOver(db))).build('gate', b!.startMs - 100, b!.endMs + 100, Date.now());
     const gap = tl.gaps.find((g) => g.reason === 'missing');
     expect(gap).toBeDefined();
     // the gap is where b was: from where its neighbours end and begin (their times may overlap b's by a few ms)
@@ -136,16 +137,16 @@ describe('retention on real recordings', () => {
 });
 
 /** Copies of the real sample as `n` indexed segments of `cam`, every `stepMs` from `startMs`. */
-function seed(d: Db, dirPath: string, cam: string, n: number, startMs: number, stepMs: number): Segment[] {
-  const repo = new SegmentRepo(d);
+async function seed(d: Db, dirPath: string, cam: string, n: number, startMs: number, stepMs: number): Promise<Segment[]> {
+  const repo = new SegmentRepo(sqlOver(d));
   for (let i = 0; i < n; i++) {
     const t = startMs + i * stepMs;
     const rel = `${cam}/${localDay(t)}/${localClock(t)}.mp4`;
     mkdirSync(join(dirPath, cam, localDay(t)), { recursive: true });
     writeFileSync(join(dirPath, rel), sample);
-    repo.insert({ cameraId: cam, path: rel, startMs: t, endMs: t + 2000, bytes: sample.length, codec: 'h264' });
+    await repo.insert({ cameraId: cam, path: rel, startMs: t, endMs: t + 2000, bytes: sample.length, codec: 'h264' });
   }
-  return repo.range(cam, 0, Date.now() + DAY);
+  return await repo.range(cam, 0, Date.now() + DAY);
 }
 const DAY = 86_400_000;
 
@@ -166,16 +167,16 @@ describe('retention on a real full disk (tmpfs)', () => {
     if (mounted) execFileSync('umount', ['-l', mnt]);
   });
 
-  it('frees space on a completely full disk (database on it too): files first, oldest unlocked first, tombstones', () => {
+  it('frees space on a completely full disk (database on it too): files first, oldest unlocked first, tombstones', async () => {
     needCapability('retention-quota: mount a tmpfs', mounted, mountError);
     const d = openDb(join(mnt, 'wp.db'));
     const n = Math.min(400, Math.ceil((3.5 * 1024 * 1024) / sample.length));
     const t0 = Date.now() - 3600_000;
-    const segs = seed(d, mnt, 'gate', n, t0, 2000);
+    const segs = await seed(d, mnt, 'gate', n, t0, 2000);
     for (const [i, sg] of segs.slice(0, 3).entries()) {
       d.prepare('UPDATE segments SET sha256 = ?, seal_seq = ?, seal_hash = ? WHERE id = ?').run('a'.repeat(64), i + 1, 'b'.repeat(64), sg.id);
     }
-    new LockRepo(d).create({ cameraId: 'gate', startMs: segs[1]!.startMs + 10, endMs: segs[1]!.endMs - 10, reason: 'incident', createdBy: 'inv' });
+    await new LockRepo(sqlOver(d)).create({ cameraId: 'gate', startMs: segs[1]!.startMs + 10, endMs: segs[1]!.endMs - 10, reason: 'incident', createdBy: 'inv' });
     // fill the disk to the last byte
     const fd = openSync(join(mnt, 'filler'), 'a');
     for (const size of [1 << 20, 4096, 512]) {
@@ -194,13 +195,13 @@ describe('retention on a real full disk (tmpfs)', () => {
 
     let report;
     try {
-      report = new Retention({ db: d, recordingsDir: mnt, defaultDays: 30, quotaBytes: 0, lowDiskPercent: 0, minFreePercent: 25, minFreeGb: 0 }).runOnce();
+      report = await new Retention({ sql: sqlOver(d), recordingsDir: mnt, defaultDays: 30, quotaBytes: 0, lowDiskPercent: 0, minFreePercent: 25, minFreeGb: 0 }).runOnce();
     } finally {
       if (statfsSync(mnt).bavail === 0) unlinkSync(join(mnt, 'filler')); // the next test needs the space
     }
     const s = statfsSync(mnt);
     expect(s.bavail * s.bsize).toBeGreaterThanOrEqual(0.25 * s.blocks * s.bsize);
-    const left = new SegmentRepo(d).range('gate', 0, Date.now() + DAY);
+    const left = await new SegmentRepo(sqlOver(d)).range('gate', 0, Date.now() + DAY);
     const leftIds = new Set(left.map((x) => x.id));
     const gone = segs.filter((x) => !leftIds.has(x.id));
     expect(report.deleted).toMatchObject([{ cameraId: 'gate', reason: 'disk', count: gone.length }]);
@@ -221,7 +222,7 @@ describe('retention on a real full disk (tmpfs)', () => {
     unlinkSync(join(mnt, 'filler'));
   });
 
-  it('with locks over the quota, the newest minKeepHours of each camera stay; raised once', () => {
+  it('with locks over the quota, the newest minKeepHours of each camera stay; raised once', async () => {
     needCapability('retention-quota: mount a tmpfs', mounted, mountError);
     const base = join(mnt, 'quota');
     mkdirSync(base);
@@ -231,12 +232,12 @@ describe('retention on a real full disk (tmpfs)', () => {
     const events: BusEvents['storage.quota_blocked'][] = [];
     bus.on('storage.quota_blocked', (e) => events.push(e));
     const newest = Date.now() - 60_000;
-    const segs = seed(d, base, 'gate', 48, newest - 47 * 3600_000, 3600_000); // one segment an hour for 48 h
-    new LockRepo(d).create({ cameraId: 'gate', startMs: segs[0]!.startMs, endMs: segs[9]!.endMs, reason: 'case 7', createdBy: 'inv' });
-    const ret = new Retention({ db: d, recordingsDir: base, audit, bus, defaultDays: 30, quotaBytes: 5 * sample.length, lowDiskPercent: 0, minFreeGb: 0, minKeepHours: 24 });
-    const { status } = ret.runOnce();
-    ret.runOnce();
-    const left = new Set(new SegmentRepo(d).range('gate', 0, Date.now() + DAY).map((x) => x.id));
+    const segs = await seed(d, base, 'gate', 48, newest - 47 * 3600_000, 3600_000); // one segment an hour for 48 h
+    await new LockRepo(sqlOver(d)).create({ cameraId: 'gate', startMs: segs[0]!.startMs, endMs: segs[9]!.endMs, reason: 'case 7', createdBy: 'inv' });
+    const ret = new Retention({ sql: sqlOver(d), recordingsDir: base, audit, bus, defaultDays: 30, quotaBytes: 5 * sample.length, lowDiskPercent: 0, minFreeGb: 0, minKeepHours: 24 });
+    const { status } = await ret.runOnce();
+    await ret.runOnce();
+    const left = new Set((await new SegmentRepo(sqlOver(d)).range('gate', 0, Date.now() + DAY)).map((x) => x.id));
     const cut = segs[47]!.endMs - 24 * 3600_000;
     for (const [i, x] of segs.entries()) {
       const expected = i < 10 || x.endMs > cut; // locked, or within the newest 24 h

@@ -16,6 +16,7 @@ import { Sealer } from '../../server/seal/sealer.ts';
 import { verifyRecordings } from '../../server/seal/verify.ts';
 import { openDb } from '../../server/store/db.ts';
 import { SegmentRepo } from '../../server/store/segments.ts';
+import { sqlOver } from '../support/sql-over.ts';
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -30,7 +31,7 @@ async function store(cameras = ['gate', 'lobby'], n = 5) {
   const rec = join(dir, 'rec');
   const db = openDb(join(dir, 'watchpost.db'));
   const bus = new EventBus();
-  const segments = new SegmentRepo(db);
+  const segments = new SegmentRepo(sqlOver(db));
   const sealer = new Sealer(db, bus, rec);
   sealer.start();
   const key = SigningKey.generate();
@@ -42,7 +43,7 @@ async function store(cameras = ['gate', 'lobby'], n = 5) {
     for (let i = 0; i < n; i++) {
       const rel = `${cam}/2026-12-02/08-00-${String(i * 10).padStart(2, '0')}.mp4`;
       writeFileSync(join(rec, rel), randomBytes(64 * 1024 + i));
-      segments.insert({ cameraId: cam, path: rel, startMs: T + i * 10_000, endMs: T + (i + 1) * 10_000, bytes: 64 * 1024 + i, codec: 'h264' });
+      await segments.insert({ cameraId: cam, path: rel, startMs: T + i * 10_000, endMs: T + (i + 1) * 10_000, bytes: 64 * 1024 + i, codec: 'h264' });
       bus.emit('segment.indexed', { cameraId: cam, path: rel, startMs: T + i * 10_000, endMs: T + (i + 1) * 10_000 });
       paths[cam].push(rel);
     }
@@ -78,7 +79,7 @@ describe('recording seals', () => {
       ['missing', s.paths.gate![3]],
       ['unindexed', 'gate/2026-12-02/09-00-00.mp4'],
     ]);
-    const problems = await s.sealer.verify(s.segments.range('gate', T, T + 3600_000));
+    const problems = await s.sealer.verify(await s.segments.range('gate', T, T + 3600_000));
     expect(problems.map((p) => [p.problem, p.path])).toEqual([
       ['altered', s.paths.gate![2]],
       ['missing', s.paths.gate![3]],
@@ -114,7 +115,7 @@ describe('recording seals', () => {
     // new segments keep extending the chain after deletions
     const rel = 'gate/2026-12-02/08-01-00.mp4';
     writeFileSync(join(s.rec, rel), randomBytes(2000));
-    s.segments.insert({ cameraId: 'gate', path: rel, startMs: T + 60_000, endMs: T + 70_000, bytes: 2000, codec: 'h264' });
+    await s.segments.insert({ cameraId: 'gate', path: rel, startMs: T + 60_000, endMs: T + 70_000, bytes: 2000, codec: 'h264' });
     await s.sealer.enqueue('gate', rel);
     expect((s.db.prepare('SELECT seal_seq FROM segments WHERE path = ?').get(rel) as { seal_seq: number }).seal_seq).toBe(7);
     await s.sealer.stop();

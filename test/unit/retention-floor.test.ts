@@ -21,6 +21,7 @@ import { floorBytes } from '../../server/retention/space.ts';
 import { siteIso } from '../../server/util/site-time.ts';
 import { openDb, type Db } from '../../server/store/db.ts';
 import { SegmentRepo } from '../../server/store/segments.ts';
+import { seedSegment, sqlOver } from '../support/sql-over.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'wp-retention-floor-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -35,58 +36,59 @@ function rig(disk: DiskSpace = { totalBytes: 1e9, freeBytes: 5e8 }) {
   const dir = join(root, `r${n++}`);
   mkdirSync(dir);
   const db: Db = openDb(':memory:');
-  const segments = new SegmentRepo(db);
+  const sql = sqlOver(db);
+  const segments = new SegmentRepo(sql);
   const audit = new AuditLog(db);
   const bus = new EventBus();
   const events: string[] = [];
   for (const e of ['storage.full', 'storage.space_back', 'storage.quota_blocked'] as const) bus.on(e, (p) => events.push(`${e}${'blocked' in p ? `:${p.blocked}` : ''}`));
   return {
-    db, dir, segments, audit, bus, events, disk, locks: new LockRepo(db),
+    db, dir, segments, audit, bus, events, disk, locks: new LockRepo(sql),
     add(cam: string, startMs: number, bytes = 1000, lenMs = 10_000) {
       const rel = `${cam}/${localDay(startMs)}/${localClock(startMs)}.mp4`;
       mkdirSync(dirname(join(dir, rel)), { recursive: true });
       writeFileSync(join(dir, rel), Buffer.alloc(bytes));
-      segments.insert({ cameraId: cam, path: rel, startMs, endMs: startMs + lenMs, bytes, codec: 'h264' });
+      seedSegment(db, { cameraId: cam, path: rel, startMs, endMs: startMs + lenMs, bytes, codec: 'h264' });
       return rel;
     },
     seal(rel: string, seq: number) {
       db.prepare(`UPDATE segments SET sha256 = ?, seal_seq = ?, seal_hash = ? WHERE path = ?`).run('a'.repeat(64), seq, 'b'.repeat(64), rel);
     },
     retention: (o: Partial<RetentionOptions> = {}) =>
-      new Retention({ db, recordingsDir: dir, audit, bus, defaultDays: 30, quotaBytes: 0, lowDiskPercent: 0, now: () => NOW, disk: () => disk, ...o }),
+      new Retention({ sql, recordingsDir: dir, audit, bus, defaultDays: 30, quotaBytes: 0, lowDiskPercent: 0, now: () => NOW, disk: () => disk, ...o }),
     exists: (rels: string[]) => rels.map((p) => existsSync(join(dir, p))),
   };
 }
 
 describe('retention on a full disk', () => {
-  it('deletes the files first; rows the full database could not drop go on the next pass, with tombstones', () => {
+  it('deletes the files first; rows the full database could not drop go on the next pass, with tombstones', async () => {
     const r = rig({ totalBytes: 1e6, freeBytes: 1000 });
     const old = [r.add('gate', NOW - 40 * DAY), r.add('gate', NOW - 39 * DAY)];
     const fresh = r.add('gate', NOW - DAY);
     r.seal(old[0]!, 1);
     r.db.exec(`CREATE TEMP TRIGGER disk_full BEFORE DELETE ON segments BEGIN ${FULL}; END`);
     const ret = r.retention();
-    const first = ret.runOnce();
+    const first = await ret.runOnce();
     expect(first.deleted).toMatchObject([{ cameraId: 'gate', reason: 'age', count: 2 }]); // the files went: reported now
     expect(r.exists([...old, fresh])).toEqual([false, false, true]); // the space is free already
-    expect(r.segments.count()).toBe(3); // the rows could not go yet
-    expect(ret.status(0).diskFull).toBe(true); // a write failed
+    expect(await r.segments.count()).toBe(3); // the rows could not go yet
+    expect((await ret.status(0)).diskFull).toBe(true); // a write failed
     r.db.exec('DROP TRIGGER disk_full');
-    expect(ret.runOnce().deleted).toEqual([]);
-    expect(r.segments.count()).toBe(1);
+    expect((await ret.runOnce()).deleted).toEqual([]);
+    expect(await r.segments.count()).toBe(1);
     expect(r.audit.query({ action: 'retention.delete' }).entries).toHaveLength(1);
     const tombs = r.db.prepare('SELECT path, reason, seal_seq FROM segment_tombstones').all();
     expect(tombs).toEqual([{ path: old[0], reason: 'retention:age', seal_seq: 1 }]); // explained, not 'unexplained'
   });
 
-  it('keeps a free-space floor with no quota: oldest unlocked footage first', () => {
+  it('keeps a free-space floor with no quota: oldest unlocked footage first', async () => {
     const disk = { totalBytes: 100_000, freeBytes: 7000 };
     const r = rig(disk);
     const gate = [0, 1, 2, 3].map((i) => r.add('gate', NOW - 2 * DAY + i * 20_000));
     const lobby = [0, 1].map((i) => r.add('lobby', NOW - 2 * DAY + 10_000 + i * 20_000));
-    r.locks.create({ cameraId: 'gate', startMs: NOW - 2 * DAY, endMs: NOW - 2 * DAY + 5000, reason: 'incident', createdBy: 'inv' });
+    await r.locks.create({ cameraId: 'gate', startMs: NOW - 2 * DAY, endMs: NOW - 2 * DAY + 5000, reason: 'incident', createdBy: 'inv' });
     expect(floorBytes(disk.totalBytes, { minFreePercent: 10, minFreeGb: 0 })).toBe(10_000);
-    const { deleted, status } = r.retention({ minFreePercent: 10, minFreeGb: 0 }).runOnce();
+    const { deleted, status } = await r.retention({ minFreePercent: 10, minFreeGb: 0 }).runOnce();
     // 3000 bytes needed: lobby[0], gate[1], lobby[1] (by start time; gate[0] is locked)
     expect(r.exists(gate)).toEqual([true, false, true, true]);
     expect(r.exists(lobby)).toEqual([false, false]);
@@ -94,35 +96,35 @@ describe('retention on a full disk', () => {
     expect(status).toMatchObject({ minFreeBytes: 10_000, belowFloor: true, quotaBlockedByLocks: false });
   });
 
-  it('the default floor is 5 % and at least 2 GB, the 2 GB capped at a fifth of a small disk', () => {
+  it('the default floor is 5 % and at least 2 GB, the 2 GB capped at a fifth of a small disk', async () => {
     const d = { minFreePercent: 5, minFreeGb: 2 };
     expect(floorBytes(1e12, d)).toBe(5e10);
     expect(floorBytes(20 * 1024 ** 3, d)).toBe(2 * 1024 ** 3);
     expect(floorBytes(64 * 1024 ** 2, d)).toBe(Math.round((64 * 1024 ** 2) / 5));
   });
 
-  it('when locks alone exceed the quota, each camera keeps its newest minKeepHours; once per transition', () => {
+  it('when locks alone exceed the quota, each camera keeps its newest minKeepHours; once per transition', async () => {
     const r = rig();
     const evidence = r.add('gate', NOW - 10 * DAY, 10_000);
-    r.locks.create({ cameraId: 'gate', startMs: NOW - 10 * DAY, endMs: NOW - 10 * DAY + 10_000, reason: 'case', createdBy: 'inv' });
+    await r.locks.create({ cameraId: 'gate', startMs: NOW - 10 * DAY, endMs: NOW - 10 * DAY + 10_000, reason: 'case', createdBy: 'inv' });
     const gate = [48, 30, 20, 2].map((h) => r.add('gate', NOW - h * HOUR));
     const lobby = [100, 60, 50].map((h) => r.add('lobby', NOW - h * HOUR)); // offline since 50 h: its newest stays
     const ret = r.retention({ quotaBytes: 5000, minKeepHours: 24 });
-    const { status } = ret.runOnce();
+    const { status } = await ret.runOnce();
     expect(r.exists([evidence])).toEqual([true]);
     expect(r.exists(gate)).toEqual([false, false, true, true]);
     expect(r.exists(lobby)).toEqual([false, true, true]);
     expect(status).toMatchObject({ quotaBlockedByLocks: true, lockedBytes: 10_000 });
-    ret.runOnce();
+    await ret.runOnce();
     expect(r.exists(gate)).toEqual([false, false, true, true]); // the next pass takes nothing more
     expect(r.audit.query({ action: 'storage.quota_locked' }).entries).toHaveLength(1);
     r.db.prepare('UPDATE evidence_locks SET released_at = ?').run(NOW);
-    expect(ret.runOnce().status.quotaBlockedByLocks).toBe(false);
+    expect((await ret.runOnce()).status.quotaBlockedByLocks).toBe(false);
     expect(r.audit.query({ action: 'storage.quota_unlocked' }).entries).toHaveLength(1);
     expect(r.events).toEqual(['storage.quota_blocked:true', 'storage.quota_blocked:false']);
   });
 
-  it('export bundles and snapshots count toward the quota; snapshots follow retentionDays, bundles stay', () => {
+  it('export bundles and snapshots count toward the quota; snapshots follow retentionDays, bundles stay', async () => {
     const r = rig();
     const exportsDir = join(r.dir, '.exports');
     const snaps = join(r.dir, 'alarms', 'snapshots');
@@ -133,7 +135,7 @@ describe('retention on a full disk', () => {
     writeFileSync(join(snaps, 'alarm-2.jpg'), Buffer.alloc(500));
     utimesSync(join(snaps, 'alarm-1.jpg'), (NOW - 31 * DAY) / 1000, (NOW - 31 * DAY) / 1000);
     const segs = [0, 1, 2].map((i) => r.add('gate', NOW - DAY + i * 10_000));
-    const { status } = r.retention({ quotaBytes: 4600, minKeepHours: 0 }).runOnce();
+    const { status } = await r.retention({ quotaBytes: 4600, minKeepHours: 0 }).runOnce();
     expect(existsSync(join(snaps, 'alarm-1.jpg'))).toBe(false);
     expect(existsSync(join(exportsDir, 'exp-1.zip'))).toBe(true);
     expect(r.exists(segs)).toEqual([false, false, true]); // 3000 + 500 + 1000 <= 4600
@@ -153,7 +155,7 @@ describe('duty log on a full disk', () => {
   };
   const entry = (text: string) => ({ category: 'equipment_fault' as const, kind: 'camera_offline', text, author: { id: null, name: 'system' } });
 
-  it('keeps entries in memory, writes them in order once space is back, then "disk full from T to T"', () => {
+  it('keeps entries in memory, writes them in order once space is back, then "disk full from T to T"', async () => {
     const { db, duty, bus, failed } = setup();
     const w = new DutyWriter(duty, bus, { max: 2, now: () => NOW });
     w.append(entry('before'));
@@ -184,7 +186,7 @@ describe('duty log on a full disk', () => {
     expect(got).toEqual(['ok 1']);
   });
 
-  it('a camera going offline while the database is full does not throw out of the bus', () => {
+  it('a camera going offline while the database is full does not throw out of the bus', async () => {
     const { db, duty, bus } = setup();
     const stop = watchCameraStates(bus, duty, { debounceMs: 0 });
     db.exec(`CREATE TEMP TRIGGER disk_full BEFORE INSERT ON duty_log BEGIN ${FULL}; END`);

@@ -12,6 +12,7 @@ import { Retention, type RetentionOptions } from '../../server/retention/retenti
 import { localClock, localDay } from '../../server/media/recorder-index.ts';
 import { openDb, type Db } from '../../server/store/db.ts';
 import { SegmentRepo } from '../../server/store/segments.ts';
+import { seedSegment, sqlOver } from '../support/sql-over.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'wp-retention-unit-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -34,113 +35,114 @@ function rig(): Rig {
   const dir = join(root, `r${n++}`);
   mkdirSync(dir);
   const db = openDb(':memory:');
-  const segments = new SegmentRepo(db);
+  const sql = sqlOver(db);
+  const segments = new SegmentRepo(sql);
   const audit = new AuditLog(db);
   const bus = new EventBus();
   const r: Rig = {
     db,
     dir,
     segments,
-    locks: new LockRepo(db),
+    locks: new LockRepo(sql),
     audit,
     bus,
     add(cam, startMs, lenMs = 10_000, bytes = 1000) {
       const rel = `${cam}/${localDay(startMs)}/${localClock(startMs)}.mp4`;
       mkdirSync(dirname(join(dir, rel)), { recursive: true });
       writeFileSync(join(dir, rel), Buffer.alloc(bytes));
-      segments.insert({ cameraId: cam, path: rel, startMs, endMs: startMs + lenMs, bytes, codec: 'h264' });
+      seedSegment(db, { cameraId: cam, path: rel, startMs, endMs: startMs + lenMs, bytes, codec: 'h264' });
       return rel;
     },
     retention: (o = {}) =>
-      new Retention({ db, recordingsDir: dir, audit, bus, defaultDays: 30, quotaBytes: 0, lowDiskPercent: 10, now: () => NOW, disk: () => ({ totalBytes: 1000, freeBytes: 500 }), ...o }),
+      new Retention({ sql, recordingsDir: dir, audit, bus, defaultDays: 30, quotaBytes: 0, lowDiskPercent: 10, now: () => NOW, disk: () => ({ totalBytes: 1000, freeBytes: 500 }), ...o }),
   };
   return r;
 }
 
 describe('retention', () => {
-  it('deletes by age per camera (camera override, else the default) and keeps locked segments', () => {
+  it('deletes by age per camera (camera override, else the default) and keeps locked segments', async () => {
     const r = rig();
     const old = [r.add('gate', NOW - 40 * DAY), r.add('gate', NOW - 35 * DAY), r.add('gate', NOW - 10 * DAY)];
     const lobby = [r.add('lobby', NOW - 8 * DAY), r.add('lobby', NOW - 2 * DAY)];
-    r.locks.create({ cameraId: 'gate', startMs: NOW - 35 * DAY + 1000, endMs: NOW - 35 * DAY + 2000, reason: 'case 1', createdBy: 'inv' });
-    const report = r.retention({ cameraDays: (id) => (id === 'lobby' ? 7 : undefined) }).runOnce();
+    await r.locks.create({ cameraId: 'gate', startMs: NOW - 35 * DAY + 1000, endMs: NOW - 35 * DAY + 2000, reason: 'case 1', createdBy: 'inv' });
+    const report = await r.retention({ cameraDays: (id) => (id === 'lobby' ? 7 : undefined) }).runOnce();
     expect(existsSync(join(r.dir, old[0]!))).toBe(false);
     expect(existsSync(join(r.dir, old[1]!))).toBe(true); // locked
     expect(existsSync(join(r.dir, old[2]!))).toBe(true);
     expect(existsSync(join(r.dir, lobby[0]!))).toBe(false); // older than the camera's 7 days
     expect(existsSync(join(r.dir, lobby[1]!))).toBe(true);
-    expect(r.segments.count()).toBe(3);
+    expect(await r.segments.count()).toBe(3);
     expect(report.deleted.map((d) => [d.cameraId, d.reason, d.count])).toEqual([['gate', 'age', 1], ['lobby', 'age', 1]]);
     expect(r.audit.query({ action: 'retention.delete' }).entries).toHaveLength(2);
     expect(existsSync(dirname(join(r.dir, old[0]!)))).toBe(false); // empty day folder removed
   });
 
-  it('enforces the quota oldest-first across cameras, never touching locked segments', () => {
+  it('enforces the quota oldest-first across cameras, never touching locked segments', async () => {
     const r = rig();
     const a = [0, 1, 2, 3].map((i) => r.add('gate', NOW - DAY + i * 20_000));
     const b = [0, 1, 2].map((i) => r.add('lobby', NOW - DAY + 10_000 + i * 20_000));
     // the two oldest gate segments are evidence
-    r.locks.create({ cameraId: 'gate', startMs: NOW - DAY, endMs: NOW - DAY + 25_000, reason: 'incident', createdBy: 'inv' });
+    await r.locks.create({ cameraId: 'gate', startMs: NOW - DAY, endMs: NOW - DAY + 25_000, reason: 'incident', createdBy: 'inv' });
     const deleted: BusEvents['retention.deleted'][] = [];
     r.bus.on('retention.deleted', (e) => deleted.push(e));
-    r.retention({ quotaBytes: 3000 }).runOnce();
+    await r.retention({ quotaBytes: 3000 }).runOnce();
     const left = (paths: string[]) => paths.map((p) => existsSync(join(r.dir, p)));
     expect(left(a)).toEqual([true, true, false, true]);
     expect(left(b)).toEqual([false, false, false]);
-    expect(r.segments.count()).toBe(3);
-    expect(r.segments.range('gate', 0, NOW).reduce((s, x) => s + x.bytes, 0)).toBe(3000);
+    expect(await r.segments.count()).toBe(3);
+    expect((await r.segments.range('gate', 0, NOW)).reduce((s, x) => s + x.bytes, 0)).toBe(3000);
     expect(deleted.map((d) => [d.cameraId, d.reason, d.count]).sort()).toEqual([['gate', 'quota', 1], ['lobby', 'quota', 3]]);
   });
 
-  it('says so when locked evidence alone exceeds the quota', () => {
+  it('says so when locked evidence alone exceeds the quota', async () => {
     const r = rig();
     r.add('gate', NOW - DAY);
     r.add('gate', NOW - DAY + 10_000);
-    r.locks.create({ cameraId: 'gate', startMs: NOW - 2 * DAY, endMs: NOW, reason: 'everything', createdBy: 'inv' });
+    await r.locks.create({ cameraId: 'gate', startMs: NOW - 2 * DAY, endMs: NOW, reason: 'everything', createdBy: 'inv' });
     const ret = r.retention({ quotaBytes: 500 });
-    const { status } = ret.runOnce();
-    expect(r.segments.count()).toBe(2);
+    const { status } = await ret.runOnce();
+    expect(await r.segments.count()).toBe(2);
     expect(status).toMatchObject({ quotaBlockedByLocks: true, lockedBytes: 2000, recordingsBytes: 2000 });
     expect(r.audit.query({ action: 'storage.quota_locked' }).entries).toHaveLength(1);
-    ret.runOnce();
+    await ret.runOnce();
     expect(r.audit.query({ action: 'storage.quota_locked' }).entries).toHaveLength(1); // once per episode
   });
 
-  it('released locks no longer protect', () => {
+  it('released locks no longer protect', async () => {
     const r = rig();
     const p = r.add('gate', NOW - 40 * DAY);
-    const l = r.locks.create({ cameraId: 'gate', startMs: NOW - 41 * DAY, endMs: NOW - 39 * DAY, reason: 'x', createdBy: 'inv' });
-    r.retention().runOnce();
+    const l = await r.locks.create({ cameraId: 'gate', startMs: NOW - 41 * DAY, endMs: NOW - 39 * DAY, reason: 'x', createdBy: 'inv' });
+    await r.retention().runOnce();
     expect(existsSync(join(r.dir, p))).toBe(true);
-    expect(r.locks.release(l.id, 'sup', 'case closed')).toMatchObject({ releasedBy: 'sup', releaseReason: 'case closed' });
-    expect(r.locks.release(l.id, 'sup', 'again')).toBeUndefined();
-    r.retention().runOnce();
+    expect(await r.locks.release(l.id, 'sup', 'case closed')).toMatchObject({ releasedBy: 'sup', releaseReason: 'case closed' });
+    expect(await r.locks.release(l.id, 'sup', 'again')).toBeUndefined();
+    await r.retention().runOnce();
     expect(existsSync(join(r.dir, p))).toBe(false);
   });
 
-  it('never deletes outside the index, in .incoming, or through unsafe paths', () => {
+  it('never deletes outside the index, in .incoming, or through unsafe paths', async () => {
     const r = rig();
     mkdirSync(join(r.dir, 'gate', '.incoming'), { recursive: true });
     writeFileSync(join(r.dir, 'gate', '.incoming', 'abc-000001.mp4'), 'x');
     writeFileSync(join(r.dir, 'keep.txt'), 'x');
-    r.segments.insert({ cameraId: 'gate', path: 'gate/.incoming/abc-000001.mp4', startMs: NOW - 90 * DAY, endMs: NOW - 90 * DAY + 1, bytes: 1, codec: null });
-    r.segments.insert({ cameraId: 'gate', path: '../keep.txt', startMs: NOW - 90 * DAY, endMs: NOW - 90 * DAY + 1, bytes: 1, codec: null });
-    r.retention().runOnce();
+    await r.segments.insert({ cameraId: 'gate', path: 'gate/.incoming/abc-000001.mp4', startMs: NOW - 90 * DAY, endMs: NOW - 90 * DAY + 1, bytes: 1, codec: null });
+    await r.segments.insert({ cameraId: 'gate', path: '../keep.txt', startMs: NOW - 90 * DAY, endMs: NOW - 90 * DAY + 1, bytes: 1, codec: null });
+    await r.retention().runOnce();
     expect(existsSync(join(r.dir, 'gate', '.incoming', 'abc-000001.mp4'))).toBe(true);
     expect(existsSync(join(r.dir, 'keep.txt'))).toBe(true);
   });
 
-  it('raises the low-disk alarm once, and clears it', () => {
+  it('raises the low-disk alarm once, and clears it', async () => {
     const r = rig();
     let free = 50;
     const events: string[] = [];
     r.bus.on('storage.low', () => events.push('low'));
     r.bus.on('storage.ok', () => events.push('ok'));
     const ret = r.retention({ lowDiskPercent: 10, disk: () => ({ totalBytes: 1000, freeBytes: free }) });
-    expect(ret.runOnce().status).toMatchObject({ low: true, freePercent: 5 });
-    ret.runOnce();
+    expect((await ret.runOnce()).status).toMatchObject({ low: true, freePercent: 5 });
+    await ret.runOnce();
     free = 500;
-    expect(ret.runOnce().status.low).toBe(false);
+    expect((await ret.runOnce()).status.low).toBe(false);
     expect(events).toEqual(['low', 'ok']);
     expect(r.audit.query({ action: 'storage' }).entries.map((e) => e.action)).toEqual(['storage.ok', 'storage.low']);
   });
@@ -172,16 +174,16 @@ describe('start-up reconciliation', () => {
     });
     expect(report).toEqual({ scanned: 3, indexed: 1, removed: 1, missing: 1 });
     expect(probed).toHaveLength(2);
-    const orphan = r.segments.byPath(`gate/${day}/10-00-00.mp4`)!;
+    const orphan = (await r.segments.byPath(`gate/${day}/10-00-00.mp4`))!;
     expect(orphan.startMs).toBe(startFromName(day, '10-00-00.mp4'));
     expect(orphan.endMs - orphan.startMs).toBe(9500);
     expect(existsSync(join(r.dir, 'gate', day, '10-00-10.mp4'))).toBe(false);
     expect(existsSync(join(r.dir, 'gate', day, 'notes.txt'))).toBe(true);
     expect(existsSync(join(r.dir, 'gate', '.incoming', 'abc-000001.mp4'))).toBe(true);
-    expect(r.segments.byPath(kept)).toBeDefined();
-    expect(r.segments.byPath(gone)).toBeUndefined();
+    expect(await r.segments.byPath(kept)).toBeDefined();
+    expect(await r.segments.byPath(gone)).toBeUndefined();
 
-    const tl = await new TimelineService(r.db, r.locks).build('gate', NOW - 2 * DAY - 60_000, NOW - 2 * DAY + 60_000, NOW);
+    const tl = await new TimelineService(r.db, r.segments, r.locks).build('gate', NOW - 2 * DAY - 60_000, NOW - 2 * DAY + 60_000, NOW);
     expect(tl.ranges).toEqual([]);
     expect(tl.gaps).toEqual([{ start: NOW - 2 * DAY - 60_000, end: NOW - 2 * DAY + 60_000, reason: 'missing' }]);
   });
@@ -195,8 +197,8 @@ describe('timeline', () => {
     r.add('gate', t + 10_000, 10_000);
     r.add('gate', t + 20_400, 9_600); // jitter: same range
     r.add('gate', t + 60_000, 10_000);
-    r.locks.create({ cameraId: 'gate', startMs: t + 5000, endMs: t + 15_000, reason: 'incident', createdBy: 'inv' });
-    const svc = new TimelineService(r.db, r.locks);
+    await r.locks.create({ cameraId: 'gate', startMs: t + 5000, endMs: t + 15_000, reason: 'incident', createdBy: 'inv' });
+    const svc = new TimelineService(r.db, r.segments, r.locks);
     svc.addSource({ kind: 'alarm', list: (cam, from) => [{ kind: 'alarm', id: 'a1', at: from + 1000, label: `loitering at ${cam}` }] });
     svc.addSource({ kind: 'broken', list: () => { throw new Error('boom'); } });
     svc.addSource({ kind: 'rejected', list: () => Promise.reject(new Error('database gone')) });

@@ -17,6 +17,7 @@ import { recordingsLog } from '../../server/integrity/chains.ts';
 import { SealChainStore, SealError, sealChainLog } from '../../server/seal/chain-store.ts';
 import { Sealer } from '../../server/seal/sealer.ts';
 import { SegmentRepo } from '../../server/store/segments.ts';
+import { seedSegment } from '../support/sql-over.ts';
 import { openSql, type SqlDb } from '../../server/store/sql/db.ts';
 import { migrateSql } from '../../server/store/sql/migrations.ts';
 
@@ -45,13 +46,13 @@ async function site(migrate = true): Promise<Site> {
   const sealer = new Sealer(s.sqlite!, new EventBus(), rec);
   cleanup.push(() => rmSync(dir, { recursive: true, force: true }), () => s.close(), () => sealer.stop());
   if (migrate) await migrateSql(s);
-  const segments = new SegmentRepo(s.sqlite!);
+  const segments = new SegmentRepo(s);
   const add = (cam: string, i: number) => {
     const path = `${cam}/2026-12-04/08-00-${String(i).padStart(2, '0')} 🚨 e\u0301.mp4`;
     mkdirSync(dirname(join(rec, path)), { recursive: true });
     const bytes = randomBytes(4096 + i);
     writeFileSync(join(rec, path), bytes);
-    segments.insert({ cameraId: cam, path, startMs: T + i * 10_000, endMs: T + (i + 1) * 10_000, bytes: bytes.length, codec: 'h264' });
+    seedSegment(s.sqlite!, { cameraId: cam, path, startMs: T + i * 10_000, endMs: T + (i + 1) * 10_000, bytes: bytes.length, codec: 'h264' });
     return path;
   };
   return { s, rec, segments, sealer, store: new SealChainStore(s), add };
@@ -73,7 +74,7 @@ describe('SealChainStore on SQLite', () => {
         const path = a.add(cam, i);
         mkdirSync(dirname(join(b.rec, path)), { recursive: true });
         writeFileSync(join(b.rec, path), readFileSync(join(a.rec, path)));
-        b.segments.insert({ cameraId: cam, path, startMs: T + i * 10_000, endMs: T + (i + 1) * 10_000, bytes: 1, codec: 'h264' });
+        await b.segments.insert({ cameraId: cam, path, startMs: T + i * 10_000, endMs: T + (i + 1) * 10_000, bytes: 1, codec: 'h264' });
         await a.sealer.enqueue(cam, path);
         const seal = await b.store.seal(digest(b, path));
         expect(seal).toMatchObject({ camera: cam, seq: i + 1, path });

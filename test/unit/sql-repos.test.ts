@@ -10,6 +10,7 @@ import { sessionSuite, userSuite } from '../support/sql-suites/users.ts';
 import { cameraSuite } from '../support/sql-suites/cameras.ts';
 import { patrolSuite } from '../support/sql-suites/patrol.ts';
 import { dispatchSuite } from '../support/sql-suites/dispatch.ts';
+import { segmentSuite } from '../support/sql-suites/segments.ts';
 
 afterEach(closeAll);
 
@@ -21,4 +22,5 @@ describe.each([sqliteMemory, sqliteFile])('$name', (e) => {
   describe('cameras and ONVIF facts', () => cameraSuite(e));
   describe('patrol routes and rounds', () => patrolSuite(e));
   describe('dispatches to guards', () => dispatchSuite(e));
+  describe('segment index, evidence locks, retention deletes', () => segmentSuite(e));
 });

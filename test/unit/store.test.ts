@@ -94,15 +94,15 @@ describe('users and sessions', () => {
 });
 
 describe('segment index', () => {
-  it('finds segments overlapping a time range, in order', () => {
+  it('finds segments overlapping a time range, in order', async () => {
     const db = openDb(':memory:');
-    const seg = new SegmentRepo(db);
+    const seg = new SegmentRepo(sqlOver(db));
     for (let i = 0; i < 5; i++) {
-      seg.insert({ cameraId: 'a', path: `a/${i}.mp4`, startMs: i * 10_000, endMs: (i + 1) * 10_000, bytes: 1, codec: 'h264' });
+      await seg.insert({ cameraId: 'a', path: `a/${i}.mp4`, startMs: i * 10_000, endMs: (i + 1) * 10_000, bytes: 1, codec: 'h264' });
     }
-    expect(seg.range('a', 15_000, 35_000).map((s) => s.path)).toEqual(['a/1.mp4', 'a/2.mp4', 'a/3.mp4']);
-    expect(seg.latest('a')?.path).toBe('a/4.mp4');
-    expect(seg.count('a')).toBe(5);
-    expect(seg.range('b', 0, 1e9)).toEqual([]);
+    expect((await seg.range('a', 15_000, 35_000)).map((s) => s.path)).toEqual(['a/1.mp4', 'a/2.mp4', 'a/3.mp4']);
+    expect((await seg.latest('a'))?.path).toBe('a/4.mp4');
+    expect(await seg.count('a')).toBe(5);
+    expect(await seg.range('b', 0, 1e9)).toEqual([]);
   });
 });

@@ -46,21 +46,22 @@ export function lockView(l: EvidenceLock): EvidenceLockView {
 export function locksRouter(d: LocksDeps): Router {
   const r = Router();
 
-  r.get('/locks', (req, res) => {
+  r.get('/locks', async (req, res) => {
     const camera = typeof req.query.camera === 'string' ? req.query.camera : undefined;
-    const list = d.locks
-      .list({ cameraId: camera, active: req.query.active === '1' || req.query.active === 'true' })
-      .filter((l) => d.access.canSee(req.user!, l.cameraId));
+    const all = await d.locks.list({ cameraId: camera, active: req.query.active === '1' || req.query.active === 'true' });
+    const sees = new Map<string, boolean>();
+    for (const c of new Set(all.map((l) => l.cameraId))) sees.set(c, await d.access.canSee(req.user!, c));
+    const list = all.filter((l) => sees.get(l.cameraId));
     res.set('Cache-Control', 'no-store').json(list.map(lockView));
   });
 
-  r.post('/locks', requireRole('investigator', 'supervisor', 'admin'), (req, res) => {
+  r.post('/locks', requireRole('investigator', 'supervisor', 'admin'), async (req, res) => {
     const b = parseBody(createSchema, req.body);
-    if (!d.access.canSee(req.user!, b.camera)) throw notFound(`no camera "${b.camera}"`, { what: 'camera', id: b.camera });
+    if (!(await d.access.canSee(req.user!, b.camera))) throw notFound(`no camera "${b.camera}"`, { what: 'camera', id: b.camera });
     const from = requireTime(b.from, 'from');
     const to = requireTime(b.to, 'to');
     checkRange(from, to, { now: Date.now(), maxMs: MAX_LOCK_MS });
-    const lock = d.locks.create({ cameraId: b.camera, startMs: from, endMs: to, reason: b.reason, caseRef: b.caseRef ?? null, createdBy: req.user!.username });
+    const lock = await d.locks.create({ cameraId: b.camera, startMs: from, endMs: to, reason: b.reason, caseRef: b.caseRef ?? null, createdBy: req.user!.username });
     d.audit.record({
       action: 'lock.create',
       actor: actorOf(req),
@@ -72,16 +73,16 @@ export function locksRouter(d: LocksDeps): Router {
     res.status(201).location(`/api/locks/${lock.id}`).json(lockView(lock));
   });
 
-  r.delete('/locks/:id', (req, res) => {
+  r.delete('/locks/:id', async (req, res) => {
     const id = Number(req.params.id);
-    const lock = Number.isInteger(id) ? d.locks.get(id) : undefined;
-    if (!lock || !d.access.canSee(req.user!, lock.cameraId)) throw notFound('no such lock');
+    const lock = Number.isSafeInteger(id) ? await d.locks.get(id) : undefined;
+    if (!lock || !(await d.access.canSee(req.user!, lock.cameraId))) throw notFound('no such lock');
     if (req.user!.role !== 'supervisor' && req.user!.role !== 'admin') {
       d.audit.record({ action: 'lock.denied', actor: actorOf(req), cameraId: lock.cameraId, target: String(id), atMs: lock.startMs });
       throw forbidden('releasing an evidence lock needs a supervisor or an administrator');
     }
     const b = parseBody(releaseSchema, req.body);
-    const released = d.locks.release(id, req.user!.username, b.reason);
+    const released = await d.locks.release(id, req.user!.username, b.reason);
     if (!released) throw notFound('this lock is already released');
     d.audit.record({
       action: 'lock.release',

@@ -19,12 +19,10 @@ import { fragmentLayout } from '../../record/boxes.ts';
 import type { TimelineService } from '../../record/timeline.ts';
 import { MAX_VOD_MS, vodPlaylist } from '../../record/vod.ts';
 import type { Retention } from '../../retention/retention.ts';
-import type { Db } from '../../store/db.ts';
 import type { Segment, SegmentRepo } from '../../store/segments.ts';
 import { notFound } from '../../util/errors.ts';
 
 export interface ReviewDeps {
-  db: Db;
   segments: SegmentRepo;
   timeline: TimelineService;
   views: ViewTracker;
@@ -35,9 +33,9 @@ export interface ReviewDeps {
 
 const TIMELINE_MAX_MS = 31 * 86_400_000;
 
-function camera(req: Request, access: CameraAccess): string {
+async function camera(req: Request, access: CameraAccess): Promise<string> {
   const id = String(req.params.id);
-  if (!CAMERA_ID_RE.test(id) || !access.canSee(req.user!, id)) throw notFound(`no camera "${id}"`, { what: 'camera', id });
+  if (!CAMERA_ID_RE.test(id) || !(await access.canSee(req.user!, id))) throw notFound(`no camera "${id}"`, { what: 'camera', id });
   return id;
 }
 
@@ -51,29 +49,26 @@ function range(req: Request, maxMs: number, allowFuture: boolean): { from: numbe
 
 export function reviewRouter(d: ReviewDeps): Router {
   const r = Router();
-  const byId = d.db.prepare('SELECT * FROM segments WHERE id = ?');
-
   r.get('/cameras/:id/timeline', async (req, res) => {
-    const id = camera(req, d.access);
+    const id = await camera(req, d.access);
     const { from, to } = range(req, TIMELINE_MAX_MS, true);
     res.set('Cache-Control', 'no-store').json(await d.timeline.build(id, from, to));
   });
 
-  r.get('/cameras/:id/vod.m3u8', (req, res) => {
-    const id = camera(req, d.access);
+  r.get('/cameras/:id/vod.m3u8', async (req, res) => {
+    const id = await camera(req, d.access);
     const { from, to } = range(req, MAX_VOD_MS, false);
-    const segs = d.segments.range(id, from, to).filter((s) => existsSync(join(d.recordingsDir, s.path)));
+    const segs = (await d.segments.range(id, from, to)).filter((s) => existsSync(join(d.recordingsDir, s.path)));
     if (!segs.length) throw noFootage(id, from, to);
     d.views.touch({ session: req.sessionToken!, actor: actorOf(req), cameraId: id, kind: 'recording' });
     res.set({ 'Content-Type': 'application/vnd.apple.mpegurl', 'Cache-Control': 'no-store' }).send(vodPlaylist(segs));
   });
 
-  const part = (which: 'init' | 'media') => (req: Request, res: Response) => {
+  const part = (which: 'init' | 'media') => async (req: Request, res: Response) => {
     const m = /^\d{1,15}$/.exec(String(req.params.seg));
-    const row = m ? (byId.get(Number(m[0])) as { id: number; camera_id: string; path: string; start_ms: number; end_ms: number } | undefined) : undefined;
-    if (!row || !d.access.canSee(req.user!, row.camera_id)) throw notFound('no such recording');
-    const seg: Pick<Segment, 'cameraId' | 'startMs' | 'endMs'> = { cameraId: row.camera_id, startMs: row.start_ms, endMs: row.end_ms };
-    const file = join(d.recordingsDir, row.path);
+    const seg: Segment | undefined = m ? await d.segments.byId(Number(m[0])) : undefined;
+    if (!seg || !(await d.access.canSee(req.user!, seg.cameraId))) throw notFound('no such recording');
+    const file = join(d.recordingsDir, seg.path);
     let layout;
     try {
       layout = fragmentLayout(file);
@@ -93,8 +88,8 @@ export function reviewRouter(d: ReviewDeps): Router {
   r.get('/recordings/:seg/init.mp4', part('init'));
   r.get('/recordings/:seg/media.mp4', part('media'));
 
-  r.get('/storage', (_req, res) => {
-    res.set('Cache-Control', 'no-store').json(d.retention.status());
+  r.get('/storage', async (_req, res) => {
+    res.set('Cache-Control', 'no-store').json(await d.retention.status());
   });
   return r;
 }

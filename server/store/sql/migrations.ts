@@ -15,6 +15,7 @@ import { appendOnly, type AnyDb } from './append-only.ts';
 import { chainMigrations } from './migrations-chains.ts';
 import { outboxMigrations } from './migrations-outbox.ts';
 import { patrolMigrations } from './migrations-patrol.ts';
+import { segmentMigrations } from './migrations-segments.ts';
 import type { Engine, SqlDb } from './db.ts';
 
 export function sqlMigrations(engine: Engine): Record<string, Migration> {
@@ -202,6 +203,8 @@ export function sqlMigrations(engine: Engine): Record<string, Migration> {
     },
     // 25–27 (issue J): patrol routes, rounds, stops, spot-checks, missed slots; dispatches (migrations-patrol.ts)
     ...patrolMigrations(engine),
+    // 28 (issue J): the evidence locks (migrations-segments.ts)
+    ...segmentMigrations(engine),
     // 40 (issue J): the MQTT outbox (migrations-outbox.ts)
     ...outboxMigrations(engine),
   };

@@ -157,8 +157,9 @@ export interface AuditLogTable {
 }
 
 /**
- * The segment index (legacy migrations 1 and "issue F"; 0017 on PostgreSQL). Only its seal columns are the SQL
- * layer's so far (seal/chain-store.ts); the recorder still indexes through server/store/segments.ts.
+ * The segment index (legacy migrations 1 and "issue F"; 0017 on PostgreSQL; index segments_camera_end 0028).
+ * Written and read through server/store/segments.ts (the recorder, timeline, review, export, retention) and its
+ * seal columns by seal/chain-store.ts; the Sealer, verify-recordings and reconcile still use the legacy handle.
  */
 export interface SegmentsTable {
   id: Generated<number>;
@@ -328,4 +329,26 @@ export interface SqlSchema {
   patrol_missed: PatrolMissedTable;
   dispatches: DispatchesTable;
   dispatch_photos: DispatchPhotosTable;
+}
+
+// ---- issue J, the evidence locks (SQL step 0028; server/retention/locks.ts). Its own block, SqlSchema merged below.
+
+/** A camera's time range retention must not delete while unreleased (legacy step "issue F"; 0028 on PostgreSQL). */
+export interface EvidenceLocksTable {
+  id: Generated<number>;
+  camera_id: string;
+  start_ms: number;
+  end_ms: number;
+  reason: string;
+  case_ref: string | null;
+  export_id: string | null;
+  created_by: string;
+  created_at: number;
+  released_at: number | null;
+  released_by: string | null;
+  release_reason: string | null;
+}
+
+export interface SqlSchema {
+  evidence_locks: EvidenceLocksTable;
 }

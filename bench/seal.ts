@@ -25,6 +25,7 @@ import { createIntegrity } from '../server/integrity/index.ts';
 import { Sealer } from '../server/seal/sealer.ts';
 import { verifyRecordings } from '../server/seal/verify.ts';
 import { openDb } from '../server/store/db.ts';
+import { migrateSql } from '../server/store/sql/migrations.ts';
 import { SegmentRepo } from '../server/store/segments.ts';
 import { openSql } from '../server/store/sql/db.ts';
 
@@ -51,8 +52,10 @@ async function run(n: number, o: ReturnType<typeof parse>) {
     const rec = join(dir, 'rec');
     const db = openDb(join(dir, 'watchpost.db'));
     const bus = new EventBus();
-    const segments = new SegmentRepo(openSql({ engine: 'sqlite', file: db.name }, { sqlite: db }));
-    const sealer = new Sealer(db, bus, rec);
+    const sql = openSql({ engine: 'sqlite', file: db.name }, { sqlite: db });
+    await migrateSql(sql);
+    const segments = new SegmentRepo(sql);
+    const sealer = new Sealer(sql, segments, bus, rec);
     sealer.start();
     const bytes = Math.round((o.bitrateKbps * 1000 * o.seconds) / 8);
     const chunk = randomBytes(bytes); // incompressible, like H.264

@@ -95,7 +95,7 @@ export function createEvidence(o: EvidenceOptions): Evidence {
     snapshotDirs: [join(o.dataDir, 'alarms', 'snapshots'), join(o.dataDir, 'patrol', 'snapshots')],
   });
   const timeline = new TimelineService(o.db, o.segments, locks);
-  const sealer = new Sealer(o.db, o.bus, o.recordingsDir);
+  const sealer = new Sealer(o.sql, o.segments, o.bus, o.recordingsDir);
   const checkpointFor = (cameraId: string, seq: number) => {
     const log = recordingsLog(cameraId);
     let c = o.integrity.store.newest(log);

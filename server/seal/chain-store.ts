@@ -7,15 +7,14 @@
  * columns of the segment row, move the head. Any number of writer processes seal one camera's segments into ONE
  * chain; seal_seq is unique per camera (the fork guard), a segment is sealed once.
  *
- * NOT YET USED BY THE SERVER: its Sealer (sealer.ts, synchronous SQLite) still seals, and the recorder still
- * indexes segments through server/store/segments.ts. On an SQLite file both may seal: a seal the Sealer wrote
- * (it does not move the head) is followed here.
+ * The server's Sealer (sealer.ts) seals through it. A seal an older server wrote on an SQLite file (it did not move
+ * the head) is followed here.
  */
 import { sql } from 'kysely';
 import type { SqlDb } from '../store/sql/db.ts';
 import { sealChainLog } from '../store/sql/migrations-chains.ts';
 import { writeTransaction } from '../store/sql/tx.ts';
-import { lockHead, moveHead, readHead, refuseNul, tipToExtend, triggersInPlace, verifyStream, type ChainLabel, type ChainLink } from '../integrity/sql-chain.ts';
+import { ChainHeadError, lockHead, moveHead, readHead, refuseNul, tipToExtend, triggersInPlace, verifyStream, type ChainLabel, type ChainLink } from '../integrity/sql-chain.ts';
 import { sealHash, verifySeals, type SealEntry } from './chain.ts';
 
 export { sealChainLog } from '../store/sql/migrations-chains.ts';
@@ -53,11 +52,22 @@ export interface SealVerifyResult {
   headMatches: boolean;
 }
 
+export interface SealChainOptions {
+  /**
+   * The camera's newest seals were deleted or altered (the head and the table disagree). Without this the seal is
+   * refused (ChainHeadError). With it — the recorder's choice: new footage must not go unsealed — it is called, and
+   * the seal extends the chain HEAD, not the damaged table: the gap or the altered link stays where it is for
+   * verification to name, and the new seals are valid links of the true chain.
+   */
+  onDamagedTip?: (err: ChainHeadError, camera: string) => void;
+}
+
 export class SealChainStore {
   constructor(
     private readonly s: SqlDb,
     /** seals per page when verifying (memory holds one page) */
     private readonly pageSize = 2000,
+    private readonly opts: SealChainOptions = {},
   ) {}
 
   /**
@@ -77,7 +87,7 @@ export class SealChainStore {
       const head = await lockHead(tx, this.s.engine, sealChainLog(camera), label(camera), true);
       // after the lock (PostgreSQL: a new snapshot): another writer may have sealed it while this one waited
       if ((await seg())?.seal_seq !== null) return undefined;
-      const tip = tipToExtend(head, await this.newest(tx, camera), label(camera));
+      const tip = this.tip(head, await this.newest(tx, camera), camera);
       const seq = tip.seq + 1;
       const hash = sealHash(tip.hash, { camera, seq, path: i.path, bytes: i.bytes, sha256: i.sha256 });
       const done = await tx
@@ -90,6 +100,16 @@ export class SealChainStore {
       await moveHead(tx, sealChainLog(camera), { seq, hash });
       return { camera, seq, path: i.path, bytes: i.bytes, sha256: i.sha256, prevHash: tip.hash, hash };
     });
+  }
+
+  private tip(head: ChainLink, newest: ChainLink | undefined, camera: string): ChainLink {
+    try {
+      return tipToExtend(head, newest, label(camera));
+    } catch (err) {
+      if (!(err instanceof ChainHeadError) || !this.opts.onDamagedTip) throw err;
+      this.opts.onDamagedTip(err, camera);
+      return head;
+    }
   }
 
   /** The camera's newest seal: a live row or a tombstone, whichever is later. */

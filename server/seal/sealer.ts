@@ -1,6 +1,9 @@
 /**
  * Seals recordings when they are written: every `segment.indexed` segment is hashed once in the hash worker
- * and linked into its camera's seal chain (seal/chain.ts); the same checkpoints that sign the duty log sign
+ * and linked into its camera's seal chain (seal/chain.ts) through the SQL layer's SealChainStore (chain-store.ts:
+ * one transaction per seal, the camera's head row locked — any number of writers, SQLite or PostgreSQL, one
+ * chain). A chain whose newest seals were deleted or altered is extended from its head, with an error logged:
+ * new footage is never left unsealed, and the damage stays for verification to name. The same checkpoints that sign the duty log sign
  * each camera's chain head (integrity/chains.ts `recordings/<camera>`). Per camera, seals are made strictly
  * in order, one at a time. A seal that cannot be written (full disk, file gone) is retried by the next
  * `sealPending()` pass (every minute); it never throws into the recorder.
@@ -10,10 +13,10 @@
  */
 import { join } from 'node:path';
 import type { EventBus } from '../events/bus.ts';
-import type { Db } from '../store/db.ts';
-import type { Segment } from '../store/segments.ts';
+import type { Segment, SegmentRepo } from '../store/segments.ts';
+import type { SqlDb } from '../store/sql/db.ts';
 import { createLogger } from '../util/log.ts';
-import { SEAL_GENESIS, sealHash } from './chain.ts';
+import { SealChainStore } from './chain-store.ts';
 import { HashWorker } from './hash-worker.ts';
 
 const log = createLogger('seal');
@@ -27,26 +30,28 @@ export interface SealProblemSegment {
   actualSha256: string | null;
 }
 
-interface SegRow {
-  id: number;
-  camera_id: string;
-  path: string;
-  seal_seq: number | null;
-}
-
 export class Sealer {
   private readonly hasher = new HashWorker();
   private readonly queues = new Map<string, Promise<void>>();
   private off: (() => void) | undefined;
   private timer: NodeJS.Timeout | undefined;
-  /** bytes hashed and segments sealed since start (bench, status) */
-  readonly stats = { sealed: 0, bytes: 0, failed: 0 };
+  /** bytes hashed and segments sealed since start; seals made over a damaged chain tip (bench, status) */
+  readonly stats = { sealed: 0, bytes: 0, failed: 0, overDamage: 0 };
+  private readonly store: SealChainStore;
 
   constructor(
-    private readonly db: Db,
+    private readonly s: SqlDb,
+    private readonly segments: SegmentRepo,
     private readonly bus: EventBus,
     private readonly recordingsDir: string,
-  ) {}
+  ) {
+    this.store = new SealChainStore(s, undefined, {
+      onDamagedTip: (err, camera) => {
+        this.stats.overDamage++;
+        log.error('seal chain damaged (newest seals deleted or altered): sealing goes on from the chain head, the damage stays for verify-recordings to name', { camera, err: err.message });
+      },
+    });
+  }
 
   start(retryMs = 60_000): void {
     if (this.off) return;
@@ -80,13 +85,15 @@ export class Sealer {
 
   /** Seal every indexed segment that has no seal yet (start-up, retries), oldest first. */
   async sealPending(cameraId?: string): Promise<number> {
-    let rows: SegRow[];
+    let rows: { camera_id: string; path: string }[];
     try {
-      rows = (
-        cameraId
-          ? this.db.prepare('SELECT id, camera_id, path, seal_seq FROM segments WHERE seal_seq IS NULL AND camera_id = ? ORDER BY start_ms').all(cameraId)
-          : this.db.prepare('SELECT id, camera_id, path, seal_seq FROM segments WHERE seal_seq IS NULL ORDER BY start_ms').all()
-      ) as SegRow[];
+      rows = await this.s.db
+        .selectFrom('segments')
+        .select(['camera_id', 'path'])
+        .where('seal_seq', 'is', null)
+        .$if(cameraId !== undefined, (q) => q.where('camera_id', '=', cameraId!))
+        .orderBy('start_ms')
+        .execute();
     } catch (err) {
       log.warn('cannot list unsealed segments', { err });
       return 0;
@@ -96,25 +103,11 @@ export class Sealer {
   }
 
   private async sealOne(path: string): Promise<void> {
-    const row = this.db.prepare('SELECT id, camera_id, path, seal_seq FROM segments WHERE path = ?').get(path) as SegRow | undefined;
-    if (!row || row.seal_seq !== null) return;
+    const row = await this.segments.byPath(path);
+    if (!row || row.sealSeq != null) return;
     const digest = await this.hasher.hash(join(this.recordingsDir, path));
-    const cam = row.camera_id;
-    this.db
-      .transaction(() => {
-        const head = this.db
-          .prepare(
-            `SELECT seq, hash FROM (SELECT seal_seq AS seq, seal_hash AS hash FROM segments WHERE camera_id = @cam AND seal_seq IS NOT NULL
-               UNION ALL SELECT seal_seq, seal_hash FROM segment_tombstones WHERE camera_id = @cam) ORDER BY seq DESC LIMIT 1`,
-          )
-          .get({ cam }) as { seq: number; hash: string } | undefined;
-        const seq = (head?.seq ?? 0) + 1;
-        const hash = sealHash(head?.hash ?? SEAL_GENESIS, { camera: cam, seq, path, bytes: digest.bytes, sha256: digest.sha256 });
-        this.db
-          .prepare('UPDATE segments SET sha256 = ?, bytes = ?, seal_seq = ?, seal_hash = ? WHERE id = ? AND seal_seq IS NULL')
-          .run(digest.sha256, digest.bytes, seq, hash, row.id);
-      })
-      .immediate();
+    const sealed = await this.store.seal({ path, bytes: digest.bytes, sha256: digest.sha256 });
+    if (!sealed) return; // sealed meanwhile (another writer)
     this.stats.sealed++;
     this.stats.bytes += digest.bytes;
   }
@@ -134,13 +127,12 @@ export class Sealer {
       if (segments.some((s) => s.cameraId === c && s.sealSeq === null)) await this.sealPending(c);
       await this.idle(c);
     }
-    const byPath = this.db.prepare('SELECT sha256, seal_seq FROM segments WHERE path = ?');
     const problems: SealProblemSegment[] = [];
     const toHash: { s: Segment; sealed: string }[] = [];
     for (const s of segments) {
-      const r = byPath.get(s.path) as { sha256: string | null; seal_seq: number | null } | undefined;
+      const r = await this.segments.byPath(s.path);
       const base = { path: s.path, cameraId: s.cameraId, startMs: s.startMs, actualSha256: null };
-      if (!r || r.seal_seq === null || !r.sha256) problems.push({ ...base, problem: 'unsealed', sealedSha256: null });
+      if (!r || r.sealSeq == null || !r.sha256) problems.push({ ...base, problem: 'unsealed', sealedSha256: null });
       else toHash.push({ s, sealed: r.sha256 });
     }
     for (const { s, sealed } of toHash) {

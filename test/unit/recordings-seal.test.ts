@@ -16,6 +16,7 @@ import { Sealer } from '../../server/seal/sealer.ts';
 import { verifyRecordings } from '../../server/seal/verify.ts';
 import { openDb } from '../../server/store/db.ts';
 import { SegmentRepo } from '../../server/store/segments.ts';
+import { migrateSql } from '../../server/store/sql/migrations.ts';
 import { sqlOver } from '../support/sql-over.ts';
 
 const dirs: string[] = [];
@@ -31,8 +32,10 @@ async function store(cameras = ['gate', 'lobby'], n = 5) {
   const rec = join(dir, 'rec');
   const db = openDb(join(dir, 'watchpost.db'));
   const bus = new EventBus();
-  const segments = new SegmentRepo(sqlOver(db));
-  const sealer = new Sealer(db, bus, rec);
+  const sql = sqlOver(db);
+  await migrateSql(sql);
+  const segments = new SegmentRepo(sql);
+  const sealer = new Sealer(sql, segments, bus, rec);
   sealer.start();
   const key = SigningKey.generate();
   const integrity = createIntegrity({ db, key, checkpointsDir: join(dir, 'checkpoints'), intervalMs: 60_000 });

@@ -94,7 +94,7 @@ export function createEvidence(o: EvidenceOptions): Evidence {
     exportsDir: o.exportsDir ?? join(o.dataDir, '.exports'),
     snapshotDirs: [join(o.dataDir, 'alarms', 'snapshots'), join(o.dataDir, 'patrol', 'snapshots')],
   });
-  const timeline = new TimelineService(o.db, o.segments, locks);
+  const timeline = new TimelineService(o.sql, o.segments, locks);
   const sealer = new Sealer(o.sql, o.segments, o.bus, o.recordingsDir);
   const checkpointFor = (cameraId: string, seq: number) => {
     const log = recordingsLog(cameraId);
@@ -169,7 +169,7 @@ export function createEvidence(o: EvidenceOptions): Evidence {
       exporter.recover();
       views.start();
       try {
-        const report = await reconcile({ db: o.db, segments: o.segments, recordingsDir: o.recordingsDir, probe: ffprobeInfo(o.ffprobePath) });
+        const report = await reconcile({ sql: o.sql, segments: o.segments, recordingsDir: o.recordingsDir, probe: ffprobeInfo(o.ffprobePath) });
         if (report.indexed || report.removed || report.missing) {
           audit.record({ action: 'recordings.reconciled', actor: { username: 'system' }, detail: { ...report } });
         }

@@ -6,7 +6,7 @@
  * `timeline.addSource({ kind: 'alarm', list: (cameraId, from, to) => [...] })`. Each marker can link back to
  * its own page; the console links every marker to `/review/<camera>?t=<at>`.
  */
-import type { Db } from '../store/db.ts';
+import type { SqlDb } from '../store/sql/db.ts';
 import type { LockRepo } from '../retention/locks.ts';
 import type { SegmentRepo } from '../store/segments.ts';
 import { knownGaps } from '../retention/reconcile.ts';
@@ -28,8 +28,8 @@ export class TimelineService {
   private readonly sources: MarkerSource[] = [];
 
   constructor(
-    /** the legacy handle: known gaps (reconcile.ts) are not ported yet */
-    private readonly db: Db,
+    /** the known gaps the start-up reconcile recorded (reconcile.ts) */
+    private readonly sql: SqlDb,
     private readonly segments: SegmentRepo,
     private readonly locks: LockRepo,
   ) {}
@@ -58,7 +58,7 @@ export class TimelineService {
       this.locks.overlapping(cameraId, fromMs, toMs),
       this.segments.latestEnd(cameraId),
     ]);
-    const known = knownGaps(this.db, cameraId, fromMs, toMs);
+    const known = await knownGaps(this.sql, cameraId, fromMs, toMs);
     const gaps: Timeline['gaps'] = [];
     const until = Math.min(toMs, now);
     let cursor = fromMs;

@@ -13,7 +13,9 @@ import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, statSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { CAMERA_ID_RE } from '../cameras/types.ts';
-import type { Db } from '../store/db.ts';
+import { sql } from 'kysely';
+import type { SqlDb } from '../store/sql/db.ts';
+import { writeTransaction } from '../store/sql/tx.ts';
 import type { SegmentRepo } from '../store/segments.ts';
 import { createLogger } from '../util/log.ts';
 
@@ -28,7 +30,7 @@ export interface ProbeInfo {
 export type Prober = (file: string) => Promise<ProbeInfo | undefined>;
 
 export interface ReconcileOptions {
-  db: Db;
+  sql: SqlDb;
   segments: SegmentRepo;
   recordingsDir: string;
   probe: Prober;
@@ -92,21 +94,11 @@ function dirs(path: string): string[] {
 export async function reconcile(o: ReconcileOptions): Promise<ReconcileReport> {
   const started = o.startedAt ?? Date.now();
   const report: ReconcileReport = { scanned: 0, indexed: 0, removed: 0, missing: 0 };
-  const indexedCams = (o.db.prepare('SELECT DISTINCT camera_id FROM segments').all() as { camera_id: string }[]).map((r) => r.camera_id);
+  const indexedCams = (await o.sql.db.selectFrom('segments').select('camera_id').distinct().execute()).map((r) => r.camera_id);
   const cams = new Set([...indexedCams, ...dirs(o.recordingsDir).filter((d) => CAMERA_ID_RE.test(d))]);
-  const pathsOf = o.db.prepare('SELECT id, path, start_ms, end_ms FROM segments WHERE camera_id = ?');
-  const dropRow = o.db.prepare('DELETE FROM segments WHERE id = ?');
-  // a sealed row says why it went (the AFTER DELETE trigger would otherwise record it as 'unexplained')
-  const tombstone = o.db.prepare(
-    `INSERT OR IGNORE INTO segment_tombstones (segment_id, camera_id, path, start_ms, end_ms, bytes, sha256, seal_seq, seal_hash, deleted_ms, reason)
-     SELECT id, camera_id, path, start_ms, end_ms, bytes, sha256, seal_seq, seal_hash, ?, 'reconcile:missing' FROM segments WHERE id = ? AND seal_seq IS NOT NULL`,
-  );
-  const addGap = o.db.prepare(
-    `INSERT INTO recording_gaps (camera_id, start_ms, end_ms, reason, path, detected_at) VALUES (?, ?, ?, 'missing', ?, ?)`,
-  );
 
   for (const cam of cams) {
-    const rows = pathsOf.all(cam) as { id: number; path: string; start_ms: number; end_ms: number }[];
+    const rows = await o.sql.db.selectFrom('segments').select(['id', 'path', 'start_ms', 'end_ms']).where('camera_id', '=', cam).execute();
     const known = new Set<string>();
     const missing: typeof rows = [];
     for (const r of rows) {
@@ -114,13 +106,16 @@ export async function reconcile(o: ReconcileOptions): Promise<ReconcileReport> {
       if (!existsSync(join(o.recordingsDir, r.path))) missing.push(r);
     }
     if (missing.length) {
-      o.db.transaction(() => {
+      await writeTransaction(o.sql, async (tx) => {
         for (const r of missing) {
-          tombstone.run(started, r.id);
-          dropRow.run(r.id);
-          addGap.run(cam, r.start_ms, r.end_ms, r.path, started);
+          // a sealed row says why it went (the AFTER DELETE trigger would otherwise record it as 'unexplained')
+          await sql`INSERT INTO segment_tombstones (segment_id, camera_id, path, start_ms, end_ms, bytes, sha256, seal_seq, seal_hash, deleted_ms, reason)
+            SELECT id, camera_id, path, start_ms, end_ms, bytes, sha256, seal_seq, seal_hash, ${started}, 'reconcile:missing' FROM segments
+            WHERE id = ${r.id} AND seal_seq IS NOT NULL ON CONFLICT DO NOTHING`.execute(tx);
+          await tx.deleteFrom('segments').where('id', '=', r.id).execute();
+          await tx.insertInto('recording_gaps').values({ camera_id: cam, start_ms: r.start_ms, end_ms: r.end_ms, reason: 'missing', path: r.path, detected_at: started }).execute();
         }
-      })();
+      });
       report.missing += missing.length;
       log.warn('indexed recordings missing on disk; marked as gaps', { camera: cam, count: missing.length, first: missing[0]!.path });
     }
@@ -175,12 +170,15 @@ export interface GapRow {
 }
 
 /** Gaps recorded by reconciliation overlapping [fromMs, toMs). */
-export function knownGaps(db: Db, cameraId: string, fromMs: number, toMs: number): GapRow[] {
-  return (
-    db
-      .prepare(
-        `SELECT camera_id, start_ms, end_ms, reason FROM recording_gaps WHERE camera_id = ? AND end_ms > ? AND start_ms < ? ORDER BY start_ms LIMIT 5000`,
-      )
-      .all(cameraId, fromMs, toMs) as { camera_id: string; start_ms: number; end_ms: number; reason: string }[]
-  ).map((r) => ({ cameraId: r.camera_id, startMs: r.start_ms, endMs: r.end_ms, reason: r.reason }));
+export async function knownGaps(s: SqlDb, cameraId: string, fromMs: number, toMs: number): Promise<GapRow[]> {
+  const rows = await s.db
+    .selectFrom('recording_gaps')
+    .select(['camera_id', 'start_ms', 'end_ms', 'reason'])
+    .where('camera_id', '=', cameraId)
+    .where('end_ms', '>', fromMs)
+    .where('start_ms', '<', toMs)
+    .orderBy('start_ms')
+    .limit(5000)
+    .execute();
+  return rows.map((r) => ({ cameraId: r.camera_id, startMs: Number(r.start_ms), endMs: Number(r.end_ms), reason: r.reason }));
 }

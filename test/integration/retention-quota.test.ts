@@ -117,7 +117,7 @@ describe('retention on real recordings', () => {
     unlinkSync(join(rec, b!.path));
 
     db.prepare(`UPDATE segments SET sha256 = ?, seal_seq = 1, seal_hash = ? WHERE id = ?`).run('a'.repeat(64), 'b'.repeat(64), b!.id);
-    const report = await reconcile({ db, segments, recordingsDir: rec, probe: ffprobeInfo(ffprobePath), startedAt: Date.now() + 1000 });
+    const report = await reconcile({ sql: sqlOver(db), segments, recordingsDir: rec, probe: ffprobeInfo(ffprobePath), startedAt: Date.now() + 1000 });
     expect(report).toMatchObject({ indexed: 1, removed: 1, missing: 1 });
     expect(db.prepare('SELECT reason FROM segment_tombstones WHERE segment_id = ?').get(b!.id)).toEqual({ reason: 'reconcile:missing' });
     const orphan = (await segments.byPath(orphanRel.split('\\').join('/')))!;
@@ -126,7 +126,7 @@ describe('retention on real recordings', () => {
     expect(existsSync(join(rec, junkRel))).toBe(false);
     expect(await segments.byPath(b!.path)).toBeUndefined();
 
-    const tl = await new TimelineService(db, segments, new LockRepo(sqlOver(db))).build('gate', b!.startMs - 100, b!.endMs + 100, Date.now());
+    const tl = await new TimelineService(sqlOver(db), segments, new LockRepo(sqlOver(db))).build('gate', b!.startMs - 100, b!.endMs + 100, Date.now());
     const gap = tl.gaps.find((g) => g.reason === 'missing');
     expect(gap).toBeDefined();
     // the gap is where b was: from where its neighbours end and begin (their times may overlap b's by a few ms)

@@ -13,6 +13,7 @@ import { localClock, localDay } from '../../server/media/recorder-index.ts';
 import { openDb, type Db } from '../../server/store/db.ts';
 import { SegmentRepo } from '../../server/store/segments.ts';
 import { seedSegment, sqlOver } from '../support/sql-over.ts';
+import type { SqlDb } from '../../server/store/sql/db.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'wp-retention-unit-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -21,6 +22,7 @@ const NOW = Date.UTC(2025, 5, 15, 12, 0, 0);
 
 interface Rig {
   db: Db;
+  sql: SqlDb;
   dir: string;
   segments: SegmentRepo;
   locks: LockRepo;
@@ -41,6 +43,7 @@ function rig(): Rig {
   const bus = new EventBus();
   const r: Rig = {
     db,
+    sql,
     dir,
     segments,
     locks: new LockRepo(sql),
@@ -163,7 +166,7 @@ describe('start-up reconciliation', () => {
     writeFileSync(join(r.dir, 'gate', '.incoming', 'abc-000001.mp4'), 'staging');
     const probed: string[] = [];
     const report = await reconcile({
-      db: r.db,
+      sql: r.sql,
       segments: r.segments,
       recordingsDir: r.dir,
       startedAt: Date.now() + 1000,
@@ -183,7 +186,7 @@ describe('start-up reconciliation', () => {
     expect(await r.segments.byPath(kept)).toBeDefined();
     expect(await r.segments.byPath(gone)).toBeUndefined();
 
-    const tl = await new TimelineService(r.db, r.segments, r.locks).build('gate', NOW - 2 * DAY - 60_000, NOW - 2 * DAY + 60_000, NOW);
+    const tl = await new TimelineService(r.sql, r.segments, r.locks).build('gate', NOW - 2 * DAY - 60_000, NOW - 2 * DAY + 60_000, NOW);
     expect(tl.ranges).toEqual([]);
     expect(tl.gaps).toEqual([{ start: NOW - 2 * DAY - 60_000, end: NOW - 2 * DAY + 60_000, reason: 'missing' }]);
   });
@@ -198,7 +201,7 @@ describe('timeline', () => {
     r.add('gate', t + 20_400, 9_600); // jitter: same range
     r.add('gate', t + 60_000, 10_000);
     await r.locks.create({ cameraId: 'gate', startMs: t + 5000, endMs: t + 15_000, reason: 'incident', createdBy: 'inv' });
-    const svc = new TimelineService(r.db, r.segments, r.locks);
+    const svc = new TimelineService(r.sql, r.segments, r.locks);
     svc.addSource({ kind: 'alarm', list: (cam, from) => [{ kind: 'alarm', id: 'a1', at: from + 1000, label: `loitering at ${cam}` }] });
     svc.addSource({ kind: 'broken', list: () => { throw new Error('boom'); } });
     svc.addSource({ kind: 'rejected', list: () => Promise.reject(new Error('database gone')) });

@@ -1,6 +1,6 @@
 /**
- * SQL step 28 (issue J, docs/cluster.md "Port: segment index and evidence locks"): the evidence locks on both
- * engines. The segment index itself (`segments`, `segment_tombstones`) is step 0017 (migrations-chains.ts). Same
+ * SQL steps 28 and 33 (issue J, docs/cluster.md "Port: segment index and evidence locks"): the evidence locks and
+ * the recording gaps found by the start-up reconcile, on both engines. The segment index itself (`segments`, `segment_tombstones`) is step 0017 (migrations-chains.ts). Same
  * rules as the other steps: the table the legacy SQLite step made ("issue F") is created `ifNotExists` with the same
  * columns (a no-op on SQLite), the real table on PostgreSQL. Never edit a released step: append a new one.
  */
@@ -34,6 +34,25 @@ export function segmentMigrations(engine: Engine): Record<string, Migration> {
         await db.schema.createIndex('evidence_locks_camera').ifNotExists().on('evidence_locks').columns(['camera_id', 'start_ms']).execute();
         // the timeline query and retention's picks: segments of a camera by end (legacy SQLite has (camera_id, start_ms) only)
         await db.schema.createIndex('segments_camera_end').ifNotExists().on('segments').columns(['camera_id', 'end_ms']).execute();
+      },
+    },
+    // the gaps the start-up reconcile records (server/retention/reconcile.ts): legacy columns
+    '0033_recording_gaps': {
+      async up(db: AnyDb) {
+        await db.schema
+          .createTable('recording_gaps')
+          .ifNotExists()
+          .addColumn('id', engine === 'sqlite' ? 'integer' : 'bigint', (c) =>
+            engine === 'sqlite' ? c.primaryKey().autoIncrement() : c.primaryKey().generatedByDefaultAsIdentity(),
+          )
+          .addColumn('camera_id', 'text', (c) => c.notNull())
+          .addColumn('start_ms', 'bigint', (c) => c.notNull())
+          .addColumn('end_ms', 'bigint', (c) => c.notNull())
+          .addColumn('reason', 'text', (c) => c.notNull())
+          .addColumn('path', 'text')
+          .addColumn('detected_at', 'bigint', (c) => c.notNull())
+          .execute();
+        await db.schema.createIndex('recording_gaps_camera').ifNotExists().on('recording_gaps').columns(['camera_id', 'start_ms']).execute();
       },
     },
   };

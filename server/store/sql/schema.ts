@@ -349,6 +349,18 @@ export interface EvidenceLocksTable {
   release_reason: string | null;
 }
 
+/** A stretch of recording found missing by the start-up reconcile (legacy step "issue B"; 0033 on PostgreSQL). */
+export interface RecordingGapsTable {
+  id: Generated<number>;
+  camera_id: string;
+  start_ms: number;
+  end_ms: number;
+  reason: string;
+  path: string | null;
+  detected_at: number;
+}
+
 export interface SqlSchema {
   evidence_locks: EvidenceLocksTable;
+  recording_gaps: RecordingGapsTable;
 }

@@ -10,6 +10,8 @@ import { afterAll, expect, test } from 'vitest';
 import { LockRepo } from '../../../server/retention/locks.ts';
 import { SegmentDeleter, type SegRow } from '../../../server/retention/deleter.ts';
 import { Retention } from '../../../server/retention/retention.ts';
+import { knownGaps, reconcile } from '../../../server/retention/reconcile.ts';
+import { TimelineService } from '../../../server/record/timeline.ts';
 import { SegmentRepo } from '../../../server/store/segments.ts';
 import type { SqlDb } from '../../../server/store/sql/db.ts';
 import type { TestEngine } from '../sql-engines.ts';
@@ -203,6 +205,26 @@ export function segmentSuite(e: TestEngine): void {
     expect(survived + deletedFirst).toBe(25);
     // PostgreSQL: both orders happen too (13 and 12 in one run), but which is up to the scheduler
     if (e.name !== 'PostgreSQL') expect([survived, deletedFirst]).toEqual([13, 12]);
+  });
+
+  test('start-up reconcile: a vanished sealed file becomes a gap with a tombstone naming it; the timeline says "missing"', async () => {
+    const s = await e.open();
+    const r = rig(s);
+    const segs = [];
+    for (let i = 0; i < 3; i++) segs.push(await r.add(ODD_CAM, oddPath(i), i));
+    await s.db.updateTable('segments').set({ sha256: 'a'.repeat(64), seal_seq: 1, seal_hash: 'b'.repeat(64) }).where('id', '=', segs[1]!.id).execute();
+    rmSync(join(r.root, oddPath(1)));
+    const report = await reconcile({ sql: s, segments: r.segments, recordingsDir: r.root, probe: async () => undefined, startedAt: T + 1e6 });
+    expect(report).toMatchObject({ missing: 1, indexed: 0 });
+    expect((await r.segments.range(ODD_CAM, 0, T + 1e9)).map((x) => x.path)).toEqual([oddPath(0), oddPath(2)]);
+    const tombs = await s.db.selectFrom('segment_tombstones').select(['segment_id', 'path', 'reason', 'seal_seq']).execute();
+    expect(tombs).toEqual([{ segment_id: segs[1]!.id, path: oddPath(1), reason: 'reconcile:missing', seal_seq: 1 }]);
+    expect(await knownGaps(s, ODD_CAM, T, T + 1e6)).toEqual([{ cameraId: ODD_CAM, startMs: T + 10_000, endMs: T + 20_000, reason: 'missing' }]);
+    expect(await knownGaps(s, 'gate', T, T + 1e6)).toEqual([]);
+    const tl = await new TimelineService(s, r.segments, r.locks).build(ODD_CAM, T, T + 30_000, T + 30_000);
+    expect(tl.gaps).toEqual([{ start: T + 10_000, end: T + 20_000, reason: 'missing' }]);
+    // a second start-up finds nothing more to do
+    expect(await reconcile({ sql: s, segments: r.segments, recordingsDir: r.root, probe: async () => undefined, startedAt: T + 2e6 })).toMatchObject({ missing: 0 });
   });
 
   if (e.name === 'PostgreSQL') {

@@ -80,18 +80,21 @@ export class DispatchService {
   private arm(id: number, atMs: number): void {
     clearTimeout(this.timers.get(id));
     // a timer may fire a millisecond before the wall clock reaches the deadline: then wait out the rest
-    const t = setTimeout(() => (this.now() < atMs ? this.arm(id, atMs) : this.flagOverdue(id)), Math.max(0, atMs - this.now()));
+    const t = setTimeout(() => {
+      if (this.now() < atMs) return this.arm(id, atMs);
+      this.flagOverdue(id).catch((err: unknown) => log.error('cannot flag the dispatch as not accepted', { id, err }));
+    }, Math.max(0, atMs - this.now()));
     t.unref();
     this.timers.set(id, t);
   }
 
   /** Flag a dispatch as not accepted in time (the timer calls it; idempotent). */
-  flagOverdue(id: number): boolean {
+  async flagOverdue(id: number): Promise<boolean> {
     this.timers.delete(id);
     if (!this.repo.flagOverdue(id, this.now())) return false;
     const d = this.require(id);
     log.warn('dispatch not accepted in time', { id, alarm: d.alarmId, guard: d.guard });
-    this.changed(d, 'overdue');
+    await this.changed(d, 'overdue');
     return true;
   }
 
@@ -119,21 +122,21 @@ export class DispatchService {
   }
 
   /** Dispatch an acknowledged alarm to a guard account (the alarm becomes `dispatched`, 409 otherwise). */
-  dispatch(alarmId: number, by: string, guard: User, note?: string): { alarm: AlarmView; dispatch: DispatchView } {
+  async dispatch(alarmId: number, by: string, guard: User, note?: string): Promise<{ alarm: AlarmView; dispatch: DispatchView }> {
     if (guard.role !== 'guard') throw badRequest(`${guard.username} is not a guard account`, 'not_a_guard', { what: 'not_guard', name: guard.username });
     if (guard.disabled) throw badRequest(`guard account ${guard.username} is disabled`, 'not_a_guard', { what: 'disabled', name: guard.username });
-    const a = this.o.alarms.dispatch(alarmId, by, guard.username, note);
+    const a = await this.o.alarms.dispatch(alarmId, by, guard.username, note);
     const sentMs = a.dispatch?.at ?? this.now();
     const id = this.repo.insert({ alarmId, cameraId: a.cameraId, guardId: guard.id, by, note: note ?? null, sentMs, acceptByMs: sentMs + this.acceptMs });
     this.arm(id, sentMs + this.acceptMs);
     const d = this.require(id);
     log.info('dispatched to a guard', { id, alarm: alarmId, guard: guard.username });
-    const alarm = this.changed(d, 'sent');
+    const alarm = await this.changed(d, 'sent');
     return { alarm, dispatch: d };
   }
 
   /** The addressed guard answers one step. */
-  step(id: number, user: Pick<User, 'id' | 'role' | 'username'>, step: DispatchStepName, note?: string): DispatchView {
+  async step(id: number, user: Pick<User, 'id' | 'role' | 'username'>, step: DispatchStepName, note?: string): Promise<DispatchView> {
     const before = this.mustOwn(id, user);
     if (!this.repo.step(id, FROM[step], step, this.now(), note ?? null)) {
       throw conflict(`cannot mark dispatch ${id} ${step}: it is ${before.state} (needs ${FROM[step]})`, 'wrong_state', { what: 'dispatch', id, action: step, status: before.state, need: String(FROM[step]) });
@@ -144,12 +147,12 @@ export class DispatchService {
     }
     const d = this.require(id);
     log.info(`dispatch ${step}`, { id, alarm: d.alarmId, guard: d.guard });
-    this.changed(d, step);
+    await this.changed(d, step);
     return d;
   }
 
   /** Add one photo (after accepting, before handled). Bad input is a 400 and changes nothing. */
-  addPhoto(id: number, user: Pick<User, 'id' | 'role' | 'username'>, body: unknown): DispatchView {
+  async addPhoto(id: number, user: Pick<User, 'id' | 'role' | 'username'>, body: unknown): Promise<DispatchView> {
     const d = this.mustOwn(id, user);
     if (d.state === 'sent') throw conflict(`dispatch ${id}: answer "on my way" before adding photos`, 'wrong_state', { what: 'dispatch_not_accepted', id });
     if (d.state === 'handled') throw conflict(`dispatch ${id} is handled: no more photos`, 'wrong_state', { what: 'dispatch_handled', id });
@@ -170,7 +173,7 @@ export class DispatchService {
     }
     this.repo.addPhoto({ dispatchId: id, n, file, mime, bytes: body.length, sha256, atMs: this.now() });
     const v = this.require(id);
-    this.changed(v, 'photo');
+    await this.changed(v, 'photo');
     return v;
   }
 
@@ -186,9 +189,9 @@ export class DispatchService {
     return d;
   }
 
-  private changed(d: DispatchView, step: DispatchEventStep): AlarmView {
+  private async changed(d: DispatchView, step: DispatchEventStep): Promise<AlarmView> {
     this.o.bus.emit('dispatch.updated', { dispatch: d, step });
-    const a = this.o.alarms.require(d.alarmId);
+    const a = await this.o.alarms.require(d.alarmId);
     // not `alarm.updated`: that is the alarm's own handling (duty log alarm-watch.ts); this only refreshes the console
     this.o.bus.emit('alarm.progress', a);
     return a;

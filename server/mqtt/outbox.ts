@@ -4,7 +4,9 @@
  * rows in seq order and deletes one only after the broker's PUBACK, so a broker outage, a cut link or a killed
  * process loses nothing. `seq` is the database's (never reused); the published payload carries it (withSeq).
  */
+import type { Kysely } from 'kysely';
 import type { SqlDb } from '../store/sql/db.ts';
+import type { SqlSchema } from '../store/sql/schema.ts';
 
 export interface OutboxRow {
   seq: number;
@@ -28,10 +30,18 @@ const qosOf = (n: number): 0 | 1 | 2 => (n === 0 || n === 2 ? n : 1);
 export class MqttOutbox {
   constructor(private readonly s: SqlDb) {}
 
-  /** Store one message; its seq. The payload must be a JSON object (it gets "seq" when published). */
-  async add(topic: string, payload: string, qos: 0 | 1 | 2 = 1, now = Date.now()): Promise<number> {
+  /** The database the outbox is in (an alarm writes its outbox row in its own transaction when it is the same). */
+  get sql(): SqlDb {
+    return this.s;
+  }
+
+  /**
+   * Store one message; its seq. The payload must be a JSON object (it gets "seq" when published). `tx`: inside that
+   * transaction (the alarm's own, server/alarms/service.ts), so the row commits or rolls back with it.
+   */
+  async add(topic: string, payload: string, qos: 0 | 1 | 2 = 1, now = Date.now(), tx?: Kysely<SqlSchema>): Promise<number> {
     if (!payload.trim().startsWith('{')) throw new Error('outbox payloads are JSON objects');
-    const r = await this.s.db
+    const r = await (tx ?? this.s.db)
       .insertInto('mqtt_outbox')
       .values({ topic, payload, qos, created_ms: now })
       .returning('seq')

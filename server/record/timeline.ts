@@ -19,7 +19,8 @@ export type { Timeline, TimelineMarker } from '../../shared/wire/recordings.ts';
 
 export interface MarkerSource {
   kind: string;
-  list(cameraId: string, fromMs: number, toMs: number): TimelineMarker[];
+  /** may be async (alarms are read through the SQL layer) */
+  list(cameraId: string, fromMs: number, toMs: number): TimelineMarker[] | Promise<TimelineMarker[]>;
 }
 
 export class TimelineService {
@@ -52,7 +53,7 @@ export class TimelineService {
     return out;
   }
 
-  build(cameraId: string, fromMs: number, toMs: number, now = Date.now()): Timeline {
+  async build(cameraId: string, fromMs: number, toMs: number, now = Date.now()): Promise<Timeline> {
     const ranges = this.ranges(cameraId, fromMs, toMs);
     const known = knownGaps(this.db, cameraId, fromMs, toMs);
     const gaps: Timeline['gaps'] = [];
@@ -72,7 +73,7 @@ export class TimelineService {
     const markers: TimelineMarker[] = [];
     for (const s of this.sources) {
       try {
-        markers.push(...s.list(cameraId, fromMs, toMs));
+        markers.push(...(await s.list(cameraId, fromMs, toMs)));
       } catch {
         /* a broken source must not break the timeline */
       }

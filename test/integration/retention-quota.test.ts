@@ -121,7 +121,7 @@ describe('retention on real recordings', () => {
     expect(existsSync(join(rec, junkRel))).toBe(false);
     expect(segments.byPath(b!.path)).toBeUndefined();
 
-    const tl = new TimelineService(db, new LockRepo(db)).build('gate', b!.startMs - 100, b!.endMs + 100, Date.now());
+    const tl = await new TimelineService(db, new LockRepo(db)).build('gate', b!.startMs - 100, b!.endMs + 100, Date.now());
     const gap = tl.gaps.find((g) => g.reason === 'missing');
     expect(gap).toBeDefined();
     expect(gap!.start).toBeLessThanOrEqual(b!.startMs);

@@ -13,20 +13,21 @@ import { dayTimes, median } from '../../server/dispatch/times.ts';
 import { DutyLog } from '../../server/dutylog/log.ts';
 import { watchDispatches } from '../../server/dutylog/dispatch-watch.ts';
 import { EventBus } from '../../server/events/bus.ts';
-import { openDb } from '../../server/store/db.ts';
+import { memorySql } from '../support/sql-memory.ts';
 import { insertUser } from '../support/users.ts';
 import type { DispatchView } from '../../shared/wire/dispatch.ts';
 
 const JPEG = Buffer.from([0xff, 0xd8, 0xff, 0xe0, 1, 2, 3]);
 const PNG = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0]);
 
-function setup() {
+async function setup() {
   const dir = mkdtempSync(join(tmpdir(), 'wp-dispatch-'));
-  const db = openDb(':memory:');
+  const sql = await memorySql();
+  const db = sql.sqlite;
   const bus = new EventBus();
   let now = 1_000_000;
   const clock = { now: () => now };
-  const alarms = new AlarmService({ db, bus, dataDir: dir, now: clock.now });
+  const alarms = await AlarmService.open({ sql, bus, dataDir: dir, now: clock.now });
   const wang = insertUser(db, 'wang', 'guard', '王保安');
   const li = insertUser(db, 'li', 'guard');
   const op = insertUser(db, 'op', 'operator');
@@ -34,9 +35,12 @@ function setup() {
   watchDispatches(bus, duty);
   const make = () => new DispatchService({ db, bus, alarms, dataDir: dir, acceptMs: 60_000, now: clock.now });
   const service = make();
-  const a = alarms.raise({ cameraId: 'gate', zone: 'exit', kind: 'blocked_exit', sinceMs: now - 5000, startMs: now, score: 0.9, trackIds: [] });
-  alarms.acknowledge(a.id, 'op');
-  return { dir, db, bus, alarms, wang, li, op, duty, service, make, alarmId: a.id, tick: (ms: number) => (now += ms), done: () => rmSync(dir, { recursive: true, force: true }) };
+  const a = await alarms.raise({ cameraId: 'gate', zone: 'exit', kind: 'blocked_exit', sinceMs: now - 5000, startMs: now, score: 0.9, trackIds: [] });
+  await alarms.acknowledge(a.id, 'op');
+  return { dir, db, bus, alarms, wang, li, op, duty, service, make, alarmId: a.id, tick: (ms: number) => (now += ms), done: async () => {
+    rmSync(dir, { recursive: true, force: true });
+    await sql.close();
+  } };
 }
 
 describe('dispatch service', () => {
@@ -47,26 +51,26 @@ describe('dispatch service', () => {
     expect(imageType(Buffer.alloc(0))).toBeUndefined();
   });
 
-  it('goes sent → on_way → arrived → handled, only for the addressed guard, with photos sealed in the duty log', () => {
-    const s = setup();
-    const { dispatch } = s.service.dispatch(s.alarmId, 'op', s.wang, '去看看');
-    expect(s.alarms.get(s.alarmId)!.guardDispatch).toMatchObject({ id: dispatch.id, state: 'sent', guard: 'wang' });
-    expect(() => s.service.step(dispatch.id, s.li, 'on_way')).toThrow(/not addressed to you/);
-    expect(() => s.service.step(dispatch.id, s.op, 'on_way')).toThrow(/not addressed to you/);
-    expect(() => s.service.step(dispatch.id, s.wang, 'arrived')).toThrow(/needs on_way/);
-    expect(() => s.service.addPhoto(dispatch.id, s.wang, JPEG)).toThrow(/on my way/);
+  it('goes sent → on_way → arrived → handled, only for the addressed guard, with photos sealed in the duty log', async () => {
+    const s = await setup();
+    const { dispatch } = await s.service.dispatch(s.alarmId, 'op', s.wang, '去看看');
+    expect((await s.alarms.get(s.alarmId))!.guardDispatch).toMatchObject({ id: dispatch.id, state: 'sent', guard: 'wang' });
+    await expect(s.service.step(dispatch.id, s.li, 'on_way')).rejects.toThrow(/not addressed to you/);
+    await expect(s.service.step(dispatch.id, s.op, 'on_way')).rejects.toThrow(/not addressed to you/);
+    await expect(s.service.step(dispatch.id, s.wang, 'arrived')).rejects.toThrow(/needs on_way/);
+    await expect(s.service.addPhoto(dispatch.id, s.wang, JPEG)).rejects.toThrow(/on my way/);
     s.tick(10_000);
-    s.service.step(dispatch.id, s.wang, 'on_way');
-    expect(() => s.service.addPhoto(dispatch.id, s.wang, Buffer.from('GIF89a'))).toThrow(/not a JPEG or PNG/);
-    expect(() => s.service.addPhoto(dispatch.id, s.wang, 'text')).toThrow(/request body/);
-    s.service.addPhoto(dispatch.id, s.wang, JPEG);
-    s.service.addPhoto(dispatch.id, s.wang, PNG);
+    await s.service.step(dispatch.id, s.wang, 'on_way');
+    await expect(s.service.addPhoto(dispatch.id, s.wang, Buffer.from('GIF89a'))).rejects.toThrow(/not a JPEG or PNG/);
+    await expect(s.service.addPhoto(dispatch.id, s.wang, 'text')).rejects.toThrow(/request body/);
+    await s.service.addPhoto(dispatch.id, s.wang, JPEG);
+    await s.service.addPhoto(dispatch.id, s.wang, PNG);
     s.tick(50_000);
-    s.service.step(dispatch.id, s.wang, 'arrived', '到了');
-    s.service.addPhoto(dispatch.id, s.wang, JPEG);
-    expect(() => s.service.addPhoto(dispatch.id, s.wang, JPEG)).toThrow(/at most 3 photos/);
+    await s.service.step(dispatch.id, s.wang, 'arrived', '到了');
+    await s.service.addPhoto(dispatch.id, s.wang, JPEG);
+    await expect(s.service.addPhoto(dispatch.id, s.wang, JPEG)).rejects.toThrow(/at most 3 photos/);
     s.tick(30_000);
-    const d = s.service.step(dispatch.id, s.wang, 'handled', '已清理');
+    const d = await s.service.step(dispatch.id, s.wang, 'handled', '已清理');
     expect(d).toMatchObject({ state: 'handled', arrivedAfterMs: 60_000, handledAfterMs: 90_000, overdueAt: null });
     expect(d.photos.map((p) => p.mime)).toEqual(['image/jpeg', 'image/png', 'image/jpeg']);
     const kinds = s.duty.list().map((e) => e.kind).reverse();
@@ -76,12 +80,12 @@ describe('dispatch service', () => {
     expect(handled.text).toContain('90 s after dispatch');
     expect(s.duty.verify().ok).toBe(true);
     s.service.stop();
-    s.done();
+    await s.done();
   });
 
   it('flags a dispatch not accepted in time once; a new service (restart) arms the timer from the stored deadline', async () => {
-    const s = setup();
-    const { dispatch } = s.service.dispatch(s.alarmId, 'op', s.wang);
+    const s = await setup();
+    const { dispatch } = await s.service.dispatch(s.alarmId, 'op', s.wang);
     s.service.stop(); // "the process ended"
     s.tick(61_000); // the deadline passed while it was down
     const events: string[] = [];
@@ -91,11 +95,11 @@ describe('dispatch service', () => {
     await new Promise((r) => setTimeout(r, 20));
     expect(events).toEqual(['overdue']);
     expect(again.get(dispatch.id)!.overdueAt).toBe(1_061_000);
-    expect(again.flagOverdue(dispatch.id)).toBe(false);
+    expect(await again.flagOverdue(dispatch.id)).toBe(false);
     expect(s.duty.list().filter((e) => e.kind === 'dispatch_overdue')).toHaveLength(1);
-    again.step(dispatch.id, s.wang, 'on_way'); // late, but accepted
+    await again.step(dispatch.id, s.wang, 'on_way'); // late, but accepted
     again.stop();
-    s.done();
+    await s.done();
   });
 
   it('response times per day: median and maximum', () => {

@@ -181,14 +181,14 @@ describe('start-up reconciliation', () => {
     expect(r.segments.byPath(kept)).toBeDefined();
     expect(r.segments.byPath(gone)).toBeUndefined();
 
-    const tl = new TimelineService(r.db, r.locks).build('gate', NOW - 2 * DAY - 60_000, NOW - 2 * DAY + 60_000, NOW);
+    const tl = await new TimelineService(r.db, r.locks).build('gate', NOW - 2 * DAY - 60_000, NOW - 2 * DAY + 60_000, NOW);
     expect(tl.ranges).toEqual([]);
     expect(tl.gaps).toEqual([{ start: NOW - 2 * DAY - 60_000, end: NOW - 2 * DAY + 60_000, reason: 'missing' }]);
   });
 });
 
 describe('timeline', () => {
-  it('merges contiguous segments, reports gaps up to now, locks and markers', () => {
+  it('merges contiguous segments, reports gaps up to now, locks and markers', async () => {
     const r = rig();
     const t = NOW - 3600_000;
     r.add('gate', t, 10_000);
@@ -199,7 +199,7 @@ describe('timeline', () => {
     const svc = new TimelineService(r.db, r.locks);
     svc.addSource({ kind: 'alarm', list: (cam, from) => [{ kind: 'alarm', id: 'a1', at: from + 1000, label: `loitering at ${cam}` }] });
     svc.addSource({ kind: 'broken', list: () => { throw new Error('boom'); } });
-    const tl = svc.build('gate', t - 10_000, t + 120_000, t + 90_000);
+    const tl = await svc.build('gate', t - 10_000, t + 120_000, t + 90_000);
     expect(tl.ranges).toEqual([
       { start: t, end: t + 30_000 },
       { start: t + 60_000, end: t + 70_000 },

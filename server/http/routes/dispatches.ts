@@ -60,9 +60,9 @@ export function dispatchesRouter(d: { dispatch: DispatchService; alarms: AlarmSe
   r.get('/:id', (req, res) => {
     res.set('Cache-Control', 'no-store').json(d.dispatch.forUser(idOf(req.params.id), req.user!));
   });
-  r.get('/:id/snapshot.jpg', (req, res) => {
+  r.get('/:id/snapshot.jpg', async (req, res) => {
     const x = d.dispatch.forUser(idOf(req.params.id), req.user!);
-    const p = d.alarms.snapshotPath(x.alarmId);
+    const p = await d.alarms.snapshotPath(x.alarmId);
     if (!p || !existsSync(p)) throw notFound(`alarm ${x.alarmId} has no snapshot`, { what: 'alarm_snapshot', id: x.alarmId });
     res.set({ 'Content-Type': 'image/jpeg', 'Cache-Control': 'private, max-age=86400' }).sendFile(p);
   });
@@ -72,12 +72,12 @@ export function dispatchesRouter(d: { dispatch: DispatchService; alarms: AlarmSe
     if (!p || !existsSync(p.path)) throw notFound(`dispatch ${x.id} has no photo ${req.params.n}`, { what: 'dispatch_photo', id: x.id, n: String(req.params.n) });
     res.set({ 'Content-Type': p.mime, 'Cache-Control': 'private, max-age=86400' }).sendFile(p.path);
   });
-  r.post('/:id/step', guardOnly, express.json({ limit: '64kb' }), (req, res) => {
+  r.post('/:id/step', guardOnly, express.json({ limit: '64kb' }), async (req, res) => {
     const b = parseBody(stepSchema, req.body);
-    res.json(d.dispatch.step(idOf(req.params.id), req.user!, b.step, b.note || undefined));
+    res.json(await d.dispatch.step(idOf(req.params.id), req.user!, b.step, b.note || undefined));
   });
-  r.post('/:id/photos', guardOnly, photoBody, (req, res) => {
-    res.status(201).json(d.dispatch.addPhoto(idOf(req.params.id), req.user!, req.body));
+  r.post('/:id/photos', guardOnly, photoBody, async (req, res) => {
+    res.status(201).json(await d.dispatch.addPhoto(idOf(req.params.id), req.user!, req.body));
   });
   return r;
 }

@@ -14,6 +14,7 @@ import { GENESIS_HASH } from '../../dutylog/chain.ts';
 import { appendOnly, type AnyDb } from './append-only.ts';
 import { chainMigrations } from './migrations-chains.ts';
 import { outboxMigrations } from './migrations-outbox.ts';
+import { alarmMigrations } from './migrations-alarms.ts';
 import type { Engine, SqlDb } from './db.ts';
 
 export function sqlMigrations(engine: Engine): Record<string, Migration> {
@@ -199,6 +200,8 @@ export function sqlMigrations(engine: Engine): Record<string, Migration> {
         await db.schema.createIndex('camera_onvif_urn').ifNotExists().on('camera_onvif').column('urn').execute();
       },
     },
+    // 23, 24 (issue J): detection zones and alarms (migrations-alarms.ts)
+    ...alarmMigrations(engine),
     // 40 (issue J): the MQTT outbox (migrations-outbox.ts)
     ...outboxMigrations(engine),
   };

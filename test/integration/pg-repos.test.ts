@@ -11,6 +11,7 @@ import { cameraGroupSuite } from '../support/sql-suites/camera-groups.ts';
 import { sessionSuite, userSuite } from '../support/sql-suites/users.ts';
 import { cameraSuite } from '../support/sql-suites/cameras.ts';
 import { outboxSuite } from '../support/sql-suites/outbox.ts';
+import { alarmSuite } from '../support/sql-suites/alarms.ts';
 
 let cluster: PgCluster;
 beforeAll(async () => {
@@ -28,3 +29,4 @@ describe('users', () => userSuite(e));
 describe('sessions', () => sessionSuite(e));
 describe('cameras and ONVIF facts', () => cameraSuite(e));
 describe('MQTT outbox', () => outboxSuite(e));
+describe('zones and alarms', () => alarmSuite(e));

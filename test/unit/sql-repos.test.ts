@@ -8,6 +8,7 @@ import { wallViewSuite } from '../support/sql-suites/wall-views.ts';
 import { cameraGroupSuite } from '../support/sql-suites/camera-groups.ts';
 import { sessionSuite, userSuite } from '../support/sql-suites/users.ts';
 import { cameraSuite } from '../support/sql-suites/cameras.ts';
+import { alarmSuite } from '../support/sql-suites/alarms.ts';
 
 afterEach(closeAll);
 
@@ -17,4 +18,5 @@ describe.each([sqliteMemory, sqliteFile])('$name', (e) => {
   describe('users', () => userSuite(e));
   describe('sessions', () => sessionSuite(e));
   describe('cameras and ONVIF facts', () => cameraSuite(e));
+  describe('zones and alarms', () => alarmSuite(e));
 });

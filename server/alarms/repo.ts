@@ -4,7 +4,6 @@
  * transaction (`in(tx)`), so the alarm service can write an alarm and its MQTT outbox row in one commit.
  */
 import { sql, type Kysely, type Updateable } from 'kysely';
-import type { Zone } from '../analytics/zones.ts';
 import type { Engine, SqlDb } from '../store/sql/db.ts';
 import type { AlarmsTable, SqlSchema } from '../store/sql/schema.ts';
 import type { AlarmKind, AlarmOutcome, AlarmPriority, AlarmStatus, AlarmView, ZoneAlarmStats } from './types.ts';

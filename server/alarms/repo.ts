@@ -83,6 +83,9 @@ export interface NewAlarm {
 }
 
 type Exec = Kysely<SqlSchema>;
+/** Ids are 32-bit on PostgreSQL (`integer`); a larger one in a URL names no alarm (not a database error). */
+const MAX_ID = 2 ** 31 - 1;
+const validId = (id: number) => Number.isSafeInteger(id) && id > 0 && id <= MAX_ID;
 /** The columns one workflow step sets (acknowledge, dispatch, resolve). */
 export type StepColumns = Omit<Updateable<AlarmsTable>, 'id' | 'status'>;
 
@@ -133,6 +136,7 @@ export class AlarmRepo {
   }
 
   async snapshotFile(id: number): Promise<string | undefined> {
+    if (!validId(id)) return undefined;
     const r = await this.db.selectFrom('alarms').select('snapshot').where('id', '=', id).executeTakeFirst();
     return r?.snapshot ?? undefined;
   }
@@ -204,7 +208,13 @@ export class AlarmRepo {
     return Number(r.numUpdatedRows) === 1;
   }
 
+  async cameraOf(id: number): Promise<string | undefined> {
+    if (!validId(id)) return undefined;
+    return (await this.db.selectFrom('alarms').select('camera_id').where('id', '=', id).executeTakeFirst())?.camera_id;
+  }
+
   async get(id: number): Promise<AlarmView | undefined> {
+    if (!validId(id)) return undefined;
     const r = await this.db.selectFrom('alarms').selectAll().where('id', '=', id).executeTakeFirst();
     return r ? toView(r as Row) : undefined;
   }

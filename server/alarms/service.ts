@@ -230,6 +230,11 @@ export class AlarmService {
     return v ? this.view(v) : undefined;
   }
 
+  /** The camera of an alarm (per-camera rights: server/access/guard.ts). */
+  cameraOf(id: number): Promise<string | undefined> {
+    return this.repo.cameraOf(id);
+  }
+
   async require(id: number): Promise<AlarmView> {
     const v = await this.get(id);
     if (!v) throw notFound(`no alarm ${id}`, { what: 'alarm', id });

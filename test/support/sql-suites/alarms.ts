@@ -74,6 +74,11 @@ export function alarmSuite(e: TestEngine): void {
       { cameraId: 'gate', zone: ODD_ZONE, total: 1, genuine: 0, false_alarm: 1, test: 0, unclassified: 0, open: 0, falseAlarmRate: 1 },
     ]);
     expect(x.alarms.openAlarmCameraIds()).toEqual(new Set(['bank']));
+    // an id beyond PostgreSQL's integer (a URL can carry any number): no alarm, a 404 — not a database error
+    expect(await x.alarms.get(2 ** 31)).toBeUndefined();
+    expect(await x.alarms.cameraOf(2 ** 40)).toBeUndefined();
+    await expect(x.alarms.acknowledge(2 ** 40, 'op')).rejects.toMatchObject({ status: 404 });
+    expect(await x.alarms.cameraOf(c.id)).toBe('bank');
     // a "restart": both alarms still hold (a was resolved while holding); the new service closes them after the cool-down
     const y = await service(s);
     expect(y.alarms.holding().map((h) => h.id).sort()).toEqual([a.id, c.id].sort());

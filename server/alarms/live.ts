@@ -1,6 +1,6 @@
 /**
  * The alarms that are not resolved yet or whose condition still holds, in memory (issue J): patrol rounds, the
- * handover's open items, /metrics and the MQTT publisher ask for them synchronously and often. Loaded at start,
+ * and the MQTT publisher ask for them synchronously and often. Loaded at start,
  * changed by the alarm service after each committed write. Operators resolve alarms, so this stays small.
  * Limit (docs/cluster.md): alarms written by another process are not seen here until restart.
  */
@@ -34,19 +34,6 @@ export class LiveAlarms {
     const out = new Set<string>();
     for (const a of this.byId.values()) if (a.status !== 'resolved') out.add(a.cameraId);
     return out;
-  }
-
-  /** Not resolved alarms per camera. */
-  openCounts(): Map<string, number> {
-    const out = new Map<string, number>();
-    for (const a of this.byId.values()) if (a.status !== 'resolved') out.set(a.cameraId, (out.get(a.cameraId) ?? 0) + 1);
-    return out;
-  }
-
-  openCount(): number {
-    let n = 0;
-    for (const a of this.byId.values()) if (a.status !== 'resolved') n++;
-    return n;
   }
 
   /** Alarms whose condition still holds (end not set), resolved or not. */

@@ -293,6 +293,17 @@ export class AlarmRepo {
     });
   }
 
+  /** Not resolved alarms per camera (every camera that has one). */
+  async openCounts(): Promise<Map<string, number>> {
+    const rows = await this.db
+      .selectFrom('alarms')
+      .select((eb) => ['camera_id', eb.fn.countAll<number>().as('n')])
+      .where('status', '!=', 'resolved')
+      .groupBy('camera_id')
+      .execute();
+    return new Map(rows.map((r) => [r.camera_id, Number(r.n)]));
+  }
+
   /** Every alarm not resolved yet or still holding: id, camera, zone, kind, status, end (the service's cache). */
   async live(): Promise<{ id: number; cameraId: string; zone: string; kind: AlarmKind; status: AlarmStatus; endMs: number | null }[]> {
     const rows = await this.db

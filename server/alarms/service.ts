@@ -260,14 +260,19 @@ export class AlarmService {
     return this.live.openCameraIds();
   }
 
-  /** Not resolved alarms per camera (handover open items). From memory. */
-  openAlarmCounts(): Map<string, number> {
-    return this.live.openCounts();
+  /**
+   * Not resolved alarms per camera (handover open items): read from the table, so alarms another process wrote
+   * are counted too (a handover must not miss one).
+   */
+  openAlarmCounts(): Promise<Map<string, number>> {
+    return this.repo.openCounts();
   }
 
-  /** How many alarms are not resolved (/metrics). From memory. */
-  openAlarmCount(): number {
-    return this.live.openCount();
+  /** How many alarms are not resolved (/metrics): from the table. */
+  async openAlarmCount(): Promise<number> {
+    let n = 0;
+    for (const c of (await this.repo.openCounts()).values()) n += c;
+    return n;
   }
 
   /** Alarms whose condition holds (the MQTT publisher's zone states). From memory. */

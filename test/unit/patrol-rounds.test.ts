@@ -133,32 +133,32 @@ describe('rounds with an injected clock', () => {
     expect(r.stops.map((s) => [s.cameraId, s.alarm])).toEqual([['c', true], ['a', false], ['b', false]]);
   });
 
-  it('handover counts open alarms, not cameras with open alarms (issue K)', () => {
+  it('handover counts open alarms, not cameras with open alarms (issue K)', async () => {
     const { db, p, op } = setup({ alarms: ['a', 'c'] });
     const seed = (cameraId: string, status: 'open' | 'acknowledged' | 'dispatched' | 'resolved') => seedAlarm(db, { cameraId, zone: 'z', status, sinceMs: 1, startMs: 1, lastSeenMs: 1 });
     for (let i = 0; i < 12; i++) seed('a', i % 2 ? 'open' : 'acknowledged');
     seed('a', 'resolved');
     for (let i = 0; i < 7; i++) seed('c', 'dispatched');
-    const items = p.handover.openItems();
+    const items = await p.handover.openItems();
     expect(items.openAlarms).toBe(19);
     expect(items.alarms).toEqual([
       { cameraId: 'a', cameraName: 'Gate', count: 12 },
       { cameraId: 'c', cameraName: 'Garage', count: 7 },
     ]);
-    expect(p.handover.create(op, 'busy night').openItems.openAlarms).toBe(19);
+    expect((await p.handover.create(op, 'busy night')).openItems.openAlarms).toBe(19);
     expect(p.log.list({ limit: 5 }).some((e) => e.text.includes('(19 open alarms,'))).toBe(true);
   });
 
-  it('handover lists open items and needs another operator to acknowledge', () => {
+  it('handover lists open items and needs another operator to acknowledge', async () => {
     const { p, clock, op, op2, online } = setup({ alarms: ['a'] });
     clock.set(at('2025-03-10T11:30'));
     online.delete('b');
-    const h = p.handover.create(op, 'Gate barrier sticks; watch it.');
+    const h = await p.handover.create(op, 'Gate barrier sticks; watch it.');
     expect(h.openItems.alarms).toEqual([{ cameraId: 'a', cameraName: 'Gate', count: 1 }]);
     expect(h.openItems.openAlarms).toBe(1);
     expect(h.openItems.offlineCameras.map((c) => c.cameraId)).toEqual(['b']);
     expect(h.openItems.missedRounds.length).toBe(3);
-    expect(() => p.handover.create(op2, 'again')).toThrow(expect.objectContaining({ code: 'handover_pending' }));
+    await expect(p.handover.create(op2, 'again')).rejects.toThrow(expect.objectContaining({ code: 'handover_pending' }));
     expect(() => p.handover.acknowledge(op, h.id)).toThrow(expect.objectContaining({ status: 403 }));
     const acked = p.handover.acknowledge(op2, h.id, 'noted');
     expect(acked.ackUsername).toBe('op2');

@@ -65,12 +65,12 @@ export function dutyLogRouter(patrol: Patrol, verify: () => object = () => patro
 export function handoverRouter(patrol: Patrol): Router {
   const r = Router();
   const writer = requireRole('operator', 'supervisor', 'admin');
-  r.get('/draft', (_req, res) => res.json({ openItems: patrol.handover.openItems(), latest: patrol.handover.latest() ?? null }));
+  r.get('/draft', async (_req, res) => res.json({ openItems: await patrol.handover.openItems(), latest: patrol.handover.latest() ?? null }));
   r.get('/', (_req, res) => res.json(patrol.handover.list()));
   r.get('/:id', (req, res) => res.json(patrol.handover.get(intParam(req.params.id, 'handover'))));
-  r.post('/', writer, (req, res) => {
+  r.post('/', writer, async (req, res) => {
     const { notes } = parseBody(handoverSchema, req.body);
-    res.status(201).json(patrol.handover.create(actor(req), notes));
+    res.status(201).json(await patrol.handover.create(actor(req), notes));
   });
   r.post('/:id/ack', writer, (req, res) => {
     const { note } = parseBody(handoverAckSchema, req.body ?? {});

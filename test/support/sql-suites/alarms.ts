@@ -82,7 +82,8 @@ export function alarmSuite(e: TestEngine): void {
     // a "restart": both alarms still hold (a was resolved while holding); the new service closes them after the cool-down
     const y = await service(s);
     expect(y.alarms.holding().map((h) => h.id).sort()).toEqual([a.id, c.id].sort());
-    expect(y.alarms.openAlarmCounts()).toEqual(new Map([['bank', 1]]));
+    expect(await y.alarms.openAlarmCounts()).toEqual(new Map([['bank', 1]]));
+    expect(await y.alarms.openAlarmCount()).toBe(1);
     expect(await y.alarms.closeUnconfirmed()).toBe(2);
     expect((await y.alarms.get(a.id))?.endMs).toBe(1_100_000); // its last confirmation
     expect(y.alarms.holding()).toEqual([]);

@@ -4,7 +4,7 @@
  * rows in seq order and deletes one only after the broker's PUBACK, so a broker outage, a cut link or a killed
  * process loses nothing. `seq` is the database's (never reused); the published payload carries it (withSeq).
  */
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { SqlDb } from '../store/sql/db.ts';
 import type { SqlSchema } from '../store/sql/schema.ts';
 
@@ -25,6 +25,14 @@ export function withSeq(payload: string, seq: number): string {
   return rest.startsWith('}') ? `{"seq":${seq}}` : `{"seq":${seq},${rest}`;
 }
 
+/**
+ * PostgreSQL advisory lock of the outbox writers (any 64-bit constant; "mqtt_outbox" in ASCII). Identity values are
+ * handed out before commit, so without it two writers could commit seq 8 before seq 7 and the sender, which reads
+ * `seq > last handed`, would pass 7 by. Held to the end of the writing transaction: writers commit in seq order.
+ * SQLite needs none (one write transaction at a time).
+ */
+const OUTBOX_LOCK = 0x6d7174745f6f7574n;
+
 const qosOf = (n: number): 0 | 1 | 2 => (n === 0 || n === 2 ? n : 1);
 
 export class MqttOutbox {
@@ -41,12 +49,13 @@ export class MqttOutbox {
    */
   async add(topic: string, payload: string, qos: 0 | 1 | 2 = 1, now = Date.now(), tx?: Kysely<SqlSchema>): Promise<number> {
     if (!payload.trim().startsWith('{')) throw new Error('outbox payloads are JSON objects');
-    const r = await (tx ?? this.s.db)
-      .insertInto('mqtt_outbox')
-      .values({ topic, payload, qos, created_ms: now })
-      .returning('seq')
-      .executeTakeFirstOrThrow();
-    return Number(r.seq);
+    const insert = async (db: Kysely<SqlSchema>) => {
+      if (this.s.engine === 'postgres') await sql`SELECT pg_advisory_xact_lock(${OUTBOX_LOCK.toString()}::bigint)`.execute(db);
+      const r = await db.insertInto('mqtt_outbox').values({ topic, payload, qos, created_ms: now }).returning('seq').executeTakeFirstOrThrow();
+      return Number(r.seq);
+    };
+    if (tx) return insert(tx);
+    return this.s.engine === 'postgres' ? this.s.db.transaction().execute(insert) : insert(this.s.db);
   }
 
   /** The oldest `limit` rows with a seq above `afterSeq`, in seq order. */

@@ -15,6 +15,7 @@ import type { AlarmView } from '../../../server/alarms/types.ts';
 import { EventBus } from '../../../server/events/bus.ts';
 import { MqttOutbox } from '../../../server/mqtt/outbox.ts';
 import type { SqlDb } from '../../../server/store/sql/db.ts';
+import { writeTransaction } from '../../../server/store/sql/tx.ts';
 import { AppError } from '../../../server/util/errors.ts';
 import type { TestEngine } from '../sql-engines.ts';
 
@@ -147,5 +148,31 @@ export function alarmSuite(e: TestEngine): void {
     x.alarms.outbox = undefined;
     expect(await x.alarms.resolve(a.id, 'op')).toMatchObject({ status: 'resolved' });
     x.done();
+  });
+
+  test('outbox writers commit in seq order: one that started later cannot pass a slow alarm transaction\'s seq by', async () => {
+    const s = await e.open();
+    const outbox = new MqttOutbox(s);
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    let wrote!: () => void;
+    const inside = new Promise<void>((r) => (wrote = r));
+    // a slow alarm transaction: its outbox row (seq 1) written, not committed yet
+    const slow = writeTransaction(s, async (tx) => {
+      await outbox.add('watchpost/n1/alarm/a', '{"n":1}', 1, 1, tx);
+      wrote();
+      await gate;
+    });
+    await inside;
+    let fastDone = false;
+    const fast = outbox.add('watchpost/n1/dutylog/entry', '{"n":2}', 1, 2).then(() => (fastDone = true));
+    await new Promise((r) => setTimeout(r, 300));
+    const wasDone = fastDone;
+    release(); // before any assertion: a failing one must not leave the slow transaction open
+    await Promise.all([slow, fast]);
+    // it waits for the slow one (PostgreSQL: the advisory lock — without it seq 2 would commit now, before seq 1, and
+    // the sender, reading seq > last handed, would pass seq 1 by; SQLite: its one write transaction at a time)
+    expect(wasDone).toBe(false);
+    expect((await outbox.after(0, 10)).map((r) => [r.seq, r.payload])).toEqual([[1, '{"n":1}'], [2, '{"n":2}']]);
   });
 }

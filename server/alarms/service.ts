@@ -14,56 +14,22 @@
  * writes the event's MQTT outbox row when the publisher runs on the same database (`outbox`), so a crash between
  * the alarm and its outbox row cannot lose the event. Events go on the bus after the commit.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Kysely } from 'kysely';
-import type { EventBus } from '../events/bus.ts';
 import type { SqlDb } from '../store/sql/db.ts';
-import type { SqlSchema } from '../store/sql/schema.ts';
 import { writeTransaction } from '../store/sql/tx.ts';
 import { AppError, conflict, notFound } from '../util/errors.ts';
 import { createLogger } from '../util/log.ts';
 import { DEFAULT_ALARM_COOLDOWN_SECONDS } from '../analytics/episodes.ts';
 import { AlarmRepo, type StepColumns } from './repo.ts';
 import type { ZoneRepo } from './zone-repo.ts';
+import { RECORDING_PREROLL_MS, defaultPriority, saveSnapshot, type AlarmOutbox, type AlarmServiceOptions, type EventKind } from './service-types.ts';
 import { LiveAlarms, type LiveAlarm } from './live.ts';
 import type { AlarmKind, AlarmOutcome, AlarmPriority, AlarmStatus, AlarmView, BulkAckResult, RaiseInput, ZoneAlarmStats } from './types.ts';
 import type { GuardDispatchSummary } from '../../shared/wire/alarms.ts';
 
 const log = createLogger('alarms');
 
-/** The recording is opened this long before the person entered / the obstruction appeared. */
-export const RECORDING_PREROLL_MS = 5_000;
-
-/** Priority of an alarm whose zone gives none: exits (and tamper) above loitering. */
-export function defaultPriority(kind: AlarmKind): AlarmPriority {
-  return kind === 'loitering' ? 2 : 1;
-}
-
-/** At most this many ids in one bulk acknowledge: shared/wire/alarms.ts. */
-export { MAX_BULK_ACK } from '../../shared/wire/alarms.ts';
-
-type EventKind = 'raised' | 'updated';
-
-/** Writes an alarm event's outbox row inside the alarm's own transaction (the MQTT publisher: server/mqtt). */
-export interface AlarmOutbox {
-  /** in the write transaction, after the alarm row is written; a throw rolls the alarm back */
-  write(tx: Kysely<SqlSchema>, a: AlarmView, kind: 'raised' | 'updated'): Promise<void>;
-  /** after the commit (send what was written) */
-  committed(): void;
-}
-
-export interface AlarmServiceOptions {
-  sql: SqlDb;
-  bus: EventBus;
-  dataDir: string;
-  /** the zones (their priorities); default: read from the same database */
-  zones?: ZoneRepo;
-  cameraName?: (id: string) => string | undefined;
-  now?: () => number;
-  /** a restart within this long of the previous end joins it (default 120 s) */
-  cooldownMs?: number;
-}
+export { RECORDING_PREROLL_MS, defaultPriority, MAX_BULK_ACK, type AlarmOutbox, type AlarmServiceOptions } from './service-types.ts';
 
 export class AlarmService {
   readonly repo: AlarmRepo;
@@ -175,7 +141,7 @@ export class AlarmService {
         return prev.id;
       }
       const id = await r.insert({ ...a, recordingMs: a.sinceMs - RECORDING_PREROLL_MS, priority: a.priority ?? this.zonePriority(a.cameraId, a.zone, a.kind) });
-      const file = a.jpeg && this.saveSnapshot(id, a.jpeg);
+      const file = a.jpeg && saveSnapshot(this.snapshotDir, id, a.jpeg);
       if (file) await r.setSnapshot(id, file);
       return id;
     });
@@ -191,19 +157,6 @@ export class AlarmService {
       });
     } else log.info('alarm raised', { id: v.id, camera: a.cameraId, zone: a.zone, kind: a.kind, score: Number(a.score.toFixed(2)) });
     return v;
-  }
-
-  /** The annotated JPEG under the data dir (synchronous: no await inside the transaction); undefined when it fails. */
-  private saveSnapshot(id: number, jpeg: Buffer): string | undefined {
-    try {
-      mkdirSync(this.snapshotDir, { recursive: true });
-      const file = `alarm-${id}.jpg`;
-      writeFileSync(join(this.snapshotDir, file), jpeg);
-      return file;
-    } catch (e) {
-      log.warn('cannot store the alarm snapshot', { id, err: e });
-      return undefined;
-    }
   }
 
   /** The priority set on the camera's zone of that name, else the default of the alarm's kind. */

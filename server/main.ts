@@ -33,7 +33,7 @@ import { DispatchService } from './dispatch/service.ts';
 import { watchCameraStates } from './dutylog/camera-watch.ts';
 import { AlarmService } from './alarms/service.ts';
 import { setSnapshotTimeZone } from './alarms/annotate.ts';
-import { ZoneRepo } from './alarms/repo.ts';
+import { ZoneRepo } from './alarms/zone-repo.ts';
 import { LiveAnalytics } from './analytics/live/service.ts';
 import { createMqtt } from './mqtt/index.ts';
 import { createNodes } from './cluster/index.ts';
@@ -106,14 +106,15 @@ async function main(): Promise<void> {
   await onvif.load();
 
   setSnapshotTimeZone(cfg.site.timeZone);
-  const alarms = new AlarmService({
-    db,
+  const zones = await ZoneRepo.open(sql); // every camera's zones cached (alarms/zone-repo.ts)
+  const alarms = await AlarmService.open({
+    sql,
+    zones,
     bus,
     dataDir: paths.dataDir,
     cameraName: (id) => cameras.get(id)?.name,
     cooldownMs: cfg.analytics.alarmCooldownSeconds * 1000,
   });
-  const zones = new ZoneRepo(db);
   const analytics = new LiveAnalytics({
     cameras,
     zones,
@@ -201,7 +202,7 @@ async function main(): Promise<void> {
     cameras: () => cameras.list().map((c) => ({ id: c.id, status: cameras.view(c).status })),
     analytics: () => analytics.status(),
     storage: () => evidence.retention.status(),
-    openAlarms: () => alarms.list('open', undefined, 10_000).length,
+    openAlarms: () => alarms.openAlarmCount(),
     fpsIn: () => media.ll.inputFps(),
     segmentBytes: async (path) => (await segments.byPath(path))?.bytes,
     mqtt: mqtt && (() => mqtt.status()),

@@ -13,10 +13,15 @@ import type { Db } from '../store/db.ts';
 import { notFound } from '../util/errors.ts';
 import { filterVisible, type RightsService } from './rights.ts';
 
-type Resolver = (id: string) => string[] | undefined;
+type Resolver = (id: string) => string[] | undefined | Promise<string[] | undefined>;
+
+export interface GuardSources {
+  /** the camera of an alarm, through the SQL layer (alarms are not in the legacy handle's reach on PostgreSQL) */
+  alarmCamera?: (id: number) => Promise<string | undefined>;
+}
 
 /** Path patterns whose first capture is a camera id, or a record id resolved to its cameras. */
-function resolvers(db: Db): [RegExp, Resolver][] {
+function resolvers(db: Db, src: GuardSources): [RegExp, Resolver][] {
   const one = (sql: string): Resolver => (id) => {
     const r = db.prepare(sql).get(id) as { c: string } | undefined;
     return r ? [r.c] : undefined;
@@ -35,7 +40,10 @@ function resolvers(db: Db): [RegExp, Resolver][] {
     [/^\/api\/cameras\/([^/]+)/, (id) => [id]],
     [/^\/api\/onvif\/cameras\/([^/]+)/, (id) => [id]],
     [/^\/hls\/([^/]+)\//, (id) => [id]],
-    [/^\/api\/alarms\/(\d+)/, one('SELECT camera_id AS c FROM alarms WHERE id = ?')],
+    [/^\/api\/alarms\/(\d+)/, src.alarmCamera ? async (id) => {
+      const c = await src.alarmCamera!(Number(id));
+      return c === undefined ? undefined : [c];
+    } : one('SELECT camera_id AS c FROM alarms WHERE id = ?')],
     [/^\/api\/dispatches\/(\d+)/, one('SELECT camera_id AS c FROM dispatches WHERE id = ?')],
     [/^\/api\/recordings\/(\d+)/, one('SELECT camera_id AS c FROM segments WHERE id = ?')],
     [/^\/api\/dutylog\/(\d+)/, one('SELECT camera_id AS c FROM duty_log WHERE seq = ? AND camera_id IS NOT NULL')],
@@ -60,10 +68,10 @@ function bodyCameras(body: unknown): string[] {
 /** Paths where a body's `cameras` are rights being granted, not cameras being used. */
 const ADMIN_RIGHTS = /^\/api\/(users|camera-groups)(\/|$)/;
 
-export function cameraGuard(rights: RightsService, db: Db): RequestHandler {
-  const table = resolvers(db);
+export function cameraGuard(rights: RightsService, db: Db, src: GuardSources = {}): RequestHandler {
+  const table = resolvers(db, src);
   const routeCameras = table.find(([re]) => re.source.includes('patrol\\/routes'))![1];
-  return (req, res, next) => {
+  return async (req, res, next) => {
     const user = req.user;
     if (!user) return next();
     const r = rights.of(user);
@@ -80,14 +88,14 @@ export function cameraGuard(rights: RightsService, db: Db): RequestHandler {
       } catch {
         /* as is */
       }
-      if (hidden(resolve(id))) return next(notFound('not found'));
+      if (hidden(await resolve(id))) return next(notFound('not found'));
       break;
     }
     const q = req.query.camera ?? req.query.cameraId;
     if (typeof q === 'string' && q && !visible(q)) return next(notFound(`no camera "${q}"`, { what: 'camera', id: q }));
     if (!ADMIN_RIGHTS.test(path) && hidden(bodyCameras(req.body))) return next(notFound('no such camera'));
     const routeId = (req.body as { routeId?: unknown } | undefined)?.routeId;
-    if (typeof routeId === 'number' && hidden(routeCameras(String(routeId)))) return next(notFound(`no such route: ${routeId}`, { what: 'route', id: routeId }));
+    if (typeof routeId === 'number' && hidden(await routeCameras(String(routeId)))) return next(notFound(`no such route: ${routeId}`, { what: 'route', id: routeId }));
     res.locals.visibleCamera = visible; // for responses that are not JSON (CSV, HTML reports)
     const json = res.json.bind(res);
     // the camera list itself names cameras by `id`

@@ -1,120 +1,101 @@
-/** SQLite storage of alarms (table `alarms`) and per-camera zones (table `camera_zones`). */
-import type { Zone } from '../analytics/zones.ts';
-import type { Db } from '../store/db.ts';
-import type { AlarmKind, AlarmOutcome, AlarmPriority, AlarmStatus, AlarmView, ZoneAlarmStats } from './types.ts';
+/**
+ * Storage of alarms (table `alarms`) and per-camera zones (table `camera_zones`) on the SQL layer (issue J, Kysely):
+ * one code path for the embedded SQLite and PostgreSQL (SQL steps 0023, 0024). Writes take an optional
+ * transaction (`in(tx)`), so the alarm service can write an alarm and its MQTT outbox row in one commit.
+ */
+import { sql, type Kysely, type Updateable } from 'kysely';
+import type { Engine, SqlDb } from '../store/sql/db.ts';
+import type { AlarmsTable, SqlSchema } from '../store/sql/schema.ts';
+import type { AlarmKind, AlarmStatus, AlarmView, ZoneAlarmStats } from './types.ts';
+import { toView, type NewAlarm, type Row } from './row.ts';
 
-interface Row {
-  id: number;
-  camera_id: string;
-  zone: string;
-  kind: AlarmKind;
-  status: AlarmStatus;
-  since_ms: number;
-  start_ms: number;
-  end_ms: number | null;
-  recording_ms: number;
-  score: number;
-  track_ids: string;
-  snapshot: string | null;
-  ack_ms: number | null;
-  ack_by: string | null;
-  ack_note: string | null;
-  dispatch_ms: number | null;
-  dispatch_by: string | null;
-  dispatch_to: string | null;
-  dispatch_note: string | null;
-  resolve_ms: number | null;
-  resolve_by: string | null;
-  resolve_note: string | null;
-  outcome: AlarmOutcome | null;
-  outcome_note: string | null;
-  priority: AlarmPriority;
-  occurrences: number;
-  last_seen_ms: number | null;
-  reopened_ms: number | null;
-}
+export type { NewAlarm } from './row.ts';
 
-const note = (n: string | null) => (n ? { note: n } : {});
-
-function toView(r: Row): AlarmView {
-  return {
-    id: r.id,
-    cameraId: r.camera_id,
-    zone: r.zone,
-    kind: r.kind,
-    status: r.status,
-    sinceMs: r.since_ms,
-    startMs: r.start_ms,
-    endMs: r.end_ms,
-    recordingMs: r.recording_ms,
-    score: r.score,
-    trackIds: JSON.parse(r.track_ids) as number[],
-    snapshotUrl: r.snapshot ? `/api/alarms/${r.id}/snapshot.jpg` : null,
-    ack: r.ack_ms !== null ? { at: r.ack_ms, by: r.ack_by ?? '', ...note(r.ack_note) } : null,
-    dispatch: r.dispatch_ms !== null ? { at: r.dispatch_ms, by: r.dispatch_by ?? '', to: r.dispatch_to ?? '', ...note(r.dispatch_note) } : null,
-    resolve: r.resolve_ms !== null ? { at: r.resolve_ms, by: r.resolve_by ?? '', ...note(r.resolve_note) } : null,
-    ackAfterMs: r.ack_ms !== null ? r.ack_ms - r.start_ms : null,
-    resolveAfterMs: r.resolve_ms !== null ? r.resolve_ms - r.start_ms : null,
-    priority: r.priority ?? 2,
-    outcome: r.outcome ?? null,
-    outcomeNote: r.outcome_note ?? null,
-    occurrences: r.occurrences ?? 1,
-    lastSeenMs: r.last_seen_ms ?? null,
-    reopenedMs: r.reopened_ms ?? null,
-  };
-}
-
-export interface NewAlarm {
-  cameraId: string;
-  zone: string;
-  kind: AlarmKind;
-  sinceMs: number;
-  startMs: number;
-  recordingMs: number;
-  score: number;
-  trackIds: number[];
-  priority: AlarmPriority;
-}
+type Exec = Kysely<SqlSchema>;
+/** Ids are 32-bit on PostgreSQL (`integer`); a larger one in a URL names no alarm (not a database error). */
+const MAX_ID = 2 ** 31 - 1;
+const validId = (id: number) => Number.isSafeInteger(id) && id > 0 && id <= MAX_ID;
+/** The columns one workflow step sets (acknowledge, dispatch, resolve). */
+export type StepColumns = Omit<Updateable<AlarmsTable>, 'id' | 'status'>;
 
 export class AlarmRepo {
-  constructor(private readonly db: Db) {}
+  constructor(
+    private readonly engine: Engine,
+    private readonly db: Exec,
+  ) {}
 
-  insert(a: NewAlarm): number {
-    const info = this.db
-      .prepare(
-        `INSERT INTO alarms (camera_id, zone, kind, status, since_ms, start_ms, recording_ms, score, track_ids, last_seen_ms, priority)
-         VALUES (?, ?, ?, 'open', ?, ?, ?, ?, ?, ?, ?)`,
-      )
-      .run(a.cameraId, a.zone, a.kind, a.sinceMs, a.startMs, a.recordingMs, a.score, JSON.stringify(a.trackIds), a.startMs, a.priority);
-    return Number(info.lastInsertRowid);
+  static of(s: SqlDb): AlarmRepo {
+    return new AlarmRepo(s.engine, s.db);
   }
 
-  setSnapshot(id: number, file: string): void {
-    this.db.prepare('UPDATE alarms SET snapshot = ? WHERE id = ?').run(file, id);
+  /** The same repository inside a transaction (writeTransaction). */
+  in(tx: Exec): AlarmRepo {
+    return new AlarmRepo(this.engine, tx);
   }
 
-  snapshotFile(id: number): string | undefined {
-    const r = this.db.prepare('SELECT snapshot FROM alarms WHERE id = ?').get(id) as { snapshot: string | null } | undefined;
+  /** `MAX(COALESCE(col, 0), v)`: SQLite's two-argument MAX is PostgreSQL's GREATEST. */
+  private atLeast(col: 'last_seen_ms' | 'score', v: number) {
+    const c = sql.ref(col);
+    return this.engine === 'postgres' ? sql<number>`GREATEST(COALESCE(${c}, 0), ${v})` : sql<number>`MAX(COALESCE(${c}, 0), ${v})`;
+  }
+
+  async insert(a: NewAlarm): Promise<number> {
+    const r = await this.db
+      .insertInto('alarms')
+      .values({
+        camera_id: a.cameraId,
+        zone: a.zone,
+        kind: a.kind,
+        status: 'open',
+        since_ms: a.sinceMs,
+        start_ms: a.startMs,
+        recording_ms: a.recordingMs,
+        score: a.score,
+        track_ids: JSON.stringify(a.trackIds),
+        last_seen_ms: a.startMs,
+        priority: a.priority,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    return Number(r.id);
+  }
+
+  async setSnapshot(id: number, file: string): Promise<void> {
+    await this.db.updateTable('alarms').set({ snapshot: file }).where('id', '=', id).execute();
+  }
+
+  async snapshotFile(id: number): Promise<string | undefined> {
+    if (!validId(id)) return undefined;
+    const r = await this.db.selectFrom('alarms').select('snapshot').where('id', '=', id).executeTakeFirst();
     return r?.snapshot ?? undefined;
   }
 
-  end(id: number, endMs: number, score: number, trackIds: number[]): void {
-    this.db
-      .prepare('UPDATE alarms SET end_ms = ?, last_seen_ms = MAX(COALESCE(last_seen_ms, 0), ?), score = MAX(score, ?), track_ids = ? WHERE id = ?')
-      .run(endMs, endMs, score, JSON.stringify(trackIds), id);
+  async end(id: number, endMs: number, score: number, trackIds: number[]): Promise<void> {
+    await this.db
+      .updateTable('alarms')
+      .set({ end_ms: endMs, last_seen_ms: this.atLeast('last_seen_ms', endMs), score: this.atLeast('score', score), track_ids: JSON.stringify(trackIds) })
+      .where('id', '=', id)
+      .execute();
   }
 
   /** The condition was confirmed again at `ms` (restart continuity: where a dangling alarm is closed). */
-  seen(id: number, ms: number): void {
-    this.db.prepare('UPDATE alarms SET last_seen_ms = MAX(COALESCE(last_seen_ms, 0), ?) WHERE id = ? AND end_ms IS NULL').run(ms, id);
+  async seen(id: number, ms: number): Promise<void> {
+    await this.db.updateTable('alarms').set({ last_seen_ms: this.atLeast('last_seen_ms', ms) }).where('id', '=', id).where('end_ms', 'is', null).execute();
   }
 
   /** The newest alarm of one camera + zone + kind (index alarms_episode). */
-  latestEpisode(cameraId: string, zone: string, kind: AlarmKind): AlarmView | undefined {
-    const r = this.db
-      .prepare('SELECT * FROM alarms WHERE camera_id = ? AND zone = ? AND kind = ? ORDER BY start_ms DESC, id DESC LIMIT 1')
-      .get(cameraId, zone, kind) as Row | undefined;
-    return r ? toView(r) : undefined;
+  async latestEpisode(cameraId: string, zone: string, kind: AlarmKind): Promise<AlarmView | undefined> {
+    const r = await this.db
+      .selectFrom('alarms')
+      .selectAll()
+      .where('camera_id', '=', cameraId)
+      .where('zone', '=', zone)
+      .where('kind', '=', kind)
+      .orderBy('start_ms', 'desc')
+      .orderBy('id', 'desc')
+      .limit(1)
+      .executeTakeFirst();
+    return r ? toView(r as Row) : undefined;
   }
 
   /**
@@ -122,47 +103,65 @@ export class AlarmRepo {
    * ended (not when it is continued across a restart), score and track ids merged; a resolved one is
    * open again (reopened_ms = now; the previous handling stays in its columns and in the duty log).
    */
-  rejoin(id: number, o: { seenMs: number; score: number; trackIds: number[]; nowMs: number }): void {
-    const r = this.db.prepare('SELECT track_ids FROM alarms WHERE id = ?').get(id) as { track_ids: string } | undefined;
+  async rejoin(id: number, o: { seenMs: number; score: number; trackIds: number[]; nowMs: number }): Promise<void> {
+    const r = await this.db.selectFrom('alarms').select('track_ids').where('id', '=', id).executeTakeFirst();
     const ids = [...new Set([...(JSON.parse(r?.track_ids ?? '[]') as number[]), ...o.trackIds])];
-    this.db
-      .prepare(
-        `UPDATE alarms SET occurrences = occurrences + (end_ms IS NOT NULL), end_ms = NULL,
-           last_seen_ms = MAX(COALESCE(last_seen_ms, 0), ?), score = MAX(score, ?), track_ids = ?,
-           reopened_ms = CASE WHEN status = 'resolved' THEN ? ELSE reopened_ms END,
-           status = CASE WHEN status = 'resolved' THEN 'open' ELSE status END
-         WHERE id = ?`,
-      )
-      .run(o.seenMs, o.score, JSON.stringify(ids), o.nowMs, id);
+    await this.db
+      .updateTable('alarms')
+      .set({
+        occurrences: sql<number>`occurrences + CASE WHEN end_ms IS NOT NULL THEN 1 ELSE 0 END`,
+        end_ms: null,
+        last_seen_ms: this.atLeast('last_seen_ms', o.seenMs),
+        score: this.atLeast('score', o.score),
+        track_ids: JSON.stringify(ids),
+        reopened_ms: sql<number | null>`CASE WHEN status = 'resolved' THEN ${o.nowMs} ELSE reopened_ms END`,
+        status: sql<AlarmStatus>`CASE WHEN status = 'resolved' THEN 'open' ELSE status END`,
+      })
+      .where('id', '=', id)
+      .execute();
   }
 
   /** Ids of alarms still marked as holding (left by a previous run, at start-up). */
-  holdingIds(): number[] {
-    return (this.db.prepare('SELECT id FROM alarms WHERE end_ms IS NULL').all() as { id: number }[]).map((r) => r.id);
+  async holdingIds(): Promise<number[]> {
+    return (await this.db.selectFrom('alarms').select('id').where('end_ms', 'is', null).execute()).map((r) => Number(r.id));
   }
 
   /** End an alarm left holding by a previous run at the last time its condition was confirmed. */
-  closeHolding(id: number): boolean {
-    return this.db.prepare('UPDATE alarms SET end_ms = COALESCE(last_seen_ms, start_ms) WHERE id = ? AND end_ms IS NULL').run(id).changes === 1;
+  async closeHolding(id: number): Promise<boolean> {
+    const r = await this.db
+      .updateTable('alarms')
+      .set({ end_ms: sql<number>`COALESCE(last_seen_ms, start_ms)` })
+      .where('id', '=', id)
+      .where('end_ms', 'is', null)
+      .executeTakeFirst();
+    return Number(r.numUpdatedRows) === 1;
   }
 
-  get(id: number): AlarmView | undefined {
-    const r = this.db.prepare('SELECT * FROM alarms WHERE id = ?').get(id) as Row | undefined;
-    return r ? toView(r) : undefined;
+  async cameraOf(id: number): Promise<string | undefined> {
+    if (!validId(id)) return undefined;
+    return (await this.db.selectFrom('alarms').select('camera_id').where('id', '=', id).executeTakeFirst())?.camera_id;
+  }
+
+  async get(id: number): Promise<AlarmView | undefined> {
+    if (!validId(id)) return undefined;
+    const r = await this.db.selectFrom('alarms').selectAll().where('id', '=', id).executeTakeFirst();
+    return r ? toView(r as Row) : undefined;
   }
 
   /** Open (not resolved) first, by priority (1 high first), newest first; then resolved ones, newest first. */
-  list(o: { status: 'open' | 'all'; cameraId?: string; limit: number }): AlarmView[] {
-    const where: string[] = [];
-    const args: unknown[] = [];
-    if (o.status === 'open') where.push("status != 'resolved'");
-    if (o.cameraId) {
-      where.push('camera_id = ?');
-      args.push(o.cameraId);
-    }
-    const sql = `SELECT * FROM alarms ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
-      ORDER BY (status = 'resolved'), CASE WHEN status = 'resolved' THEN 0 ELSE priority END, start_ms DESC, id DESC LIMIT ?`;
-    return (this.db.prepare(sql).all(...args, o.limit) as Row[]).map(toView);
+  async list(o: { status: 'open' | 'all'; cameraId?: string; limit: number }): Promise<AlarmView[]> {
+    const rows = await this.db
+      .selectFrom('alarms')
+      .selectAll()
+      .$if(o.status === 'open', (q) => q.where('status', '!=', 'resolved'))
+      .$if(o.cameraId !== undefined && o.cameraId !== '', (q) => q.where('camera_id', '=', o.cameraId!))
+      .orderBy(sql`CASE WHEN status = 'resolved' THEN 1 ELSE 0 END`)
+      .orderBy(sql`CASE WHEN status = 'resolved' THEN 0 ELSE priority END`)
+      .orderBy('start_ms', 'desc')
+      .orderBy('id', 'desc')
+      .limit(o.limit)
+      .execute();
+    return rows.map((r) => toView(r as Row));
   }
 
   /**
@@ -170,90 +169,90 @@ export class AlarmRepo {
    * (still holding: open-ended), oldest first. Uses the (camera_id, start_ms) index: `start_ms` is never
    * before `recording_ms`, and an alarm is raised at most `maxRaiseAfterMs` after it began.
    */
-  between(cameraId: string, fromMs: number, toMs: number, limit = 1000, maxRaiseAfterMs = 3600_000): AlarmView[] {
-    const rows = this.db
-      .prepare(
-        `SELECT * FROM alarms WHERE camera_id = ? AND start_ms < ? AND recording_ms < ? AND (end_ms IS NULL OR end_ms > ?)
-         ORDER BY start_ms, id LIMIT ?`,
-      )
-      .all(cameraId, toMs + maxRaiseAfterMs, toMs, fromMs, limit) as Row[];
-    return rows.map(toView);
+  async between(cameraId: string, fromMs: number, toMs: number, limit = 1000, maxRaiseAfterMs = 3600_000): Promise<AlarmView[]> {
+    const rows = await this.db
+      .selectFrom('alarms')
+      .selectAll()
+      .where('camera_id', '=', cameraId)
+      .where('start_ms', '<', toMs + maxRaiseAfterMs)
+      .where('recording_ms', '<', toMs)
+      .where((eb) => eb.or([eb('end_ms', 'is', null), eb('end_ms', '>', fromMs)]))
+      .orderBy('start_ms')
+      .orderBy('id')
+      .limit(limit)
+      .execute();
+    return rows.map((r) => toView(r as Row));
   }
 
-  /**
-   * Per camera + zone, alarms that started at or after `sinceMs`: how they were resolved. Sorted by camera, zone.
-   */
-  stats(o: { sinceMs: number; cameraId?: string }): ZoneAlarmStats[] {
-    const rows = this.db
-      .prepare(
-        `SELECT camera_id, zone, COUNT(*) AS total,
-           SUM(status = 'resolved' AND outcome IS 'genuine') AS genuine,
-           SUM(status = 'resolved' AND outcome IS 'false_alarm') AS false_alarm,
-           SUM(status = 'resolved' AND outcome IS 'test') AS test,
-           SUM(status = 'resolved' AND outcome IS NULL) AS unclassified,
-           SUM(status != 'resolved') AS open
-         FROM alarms WHERE start_ms >= ? ${o.cameraId ? 'AND camera_id = ?' : ''}
-         GROUP BY camera_id, zone ORDER BY camera_id, zone`,
-      )
-      .all(...(o.cameraId ? [o.sinceMs, o.cameraId] : [o.sinceMs])) as (Omit<ZoneAlarmStats, 'falseAlarmRate' | 'cameraId'> & { camera_id: string })[];
+  /** Per camera + zone, alarms that started at or after `sinceMs`: how they were resolved. Sorted by camera, zone. */
+  async stats(o: { sinceMs: number; cameraId?: string }): Promise<ZoneAlarmStats[]> {
+    const n = (cond: ReturnType<typeof sql>) => sql<number>`SUM(CASE WHEN ${cond} THEN 1 ELSE 0 END)`;
+    const rows = await this.db
+      .selectFrom('alarms')
+      .select((eb) => [
+        'camera_id',
+        'zone',
+        eb.fn.countAll<number>().as('total'),
+        n(sql`status = 'resolved' AND outcome = 'genuine'`).as('genuine'),
+        n(sql`status = 'resolved' AND outcome = 'false_alarm'`).as('false_alarm'),
+        n(sql`status = 'resolved' AND outcome = 'test'`).as('test'),
+        n(sql`status = 'resolved' AND outcome IS NULL`).as('unclassified'),
+        n(sql`status != 'resolved'`).as('open'),
+      ])
+      .where('start_ms', '>=', o.sinceMs)
+      .$if(o.cameraId !== undefined && o.cameraId !== '', (q) => q.where('camera_id', '=', o.cameraId!))
+      .groupBy(['camera_id', 'zone'])
+      .orderBy('camera_id')
+      .orderBy('zone')
+      .execute();
     return rows.map((r) => {
-      const judged = r.genuine + r.false_alarm;
+      const [genuine, falseAlarm] = [Number(r.genuine), Number(r.false_alarm)];
+      const judged = genuine + falseAlarm;
       return {
         cameraId: r.camera_id,
         zone: r.zone,
-        total: r.total,
-        genuine: r.genuine,
-        false_alarm: r.false_alarm,
-        test: r.test,
-        unclassified: r.unclassified,
-        open: r.open,
-        falseAlarmRate: judged ? r.false_alarm / judged : null,
+        total: Number(r.total),
+        genuine,
+        false_alarm: falseAlarm,
+        test: Number(r.test),
+        unclassified: Number(r.unclassified),
+        open: Number(r.open),
+        falseAlarmRate: judged ? falseAlarm / judged : null,
       };
     });
   }
 
-  openCameraIds(): Set<string> {
-    const rows = this.db.prepare("SELECT DISTINCT camera_id FROM alarms WHERE status != 'resolved'").all() as { camera_id: string }[];
-    return new Set(rows.map((r) => r.camera_id));
+  /** Not resolved alarms per camera (every camera that has one). */
+  async openCounts(): Promise<Map<string, number>> {
+    const rows = await this.db
+      .selectFrom('alarms')
+      .select((eb) => ['camera_id', eb.fn.countAll<number>().as('n')])
+      .where('status', '!=', 'resolved')
+      .groupBy('camera_id')
+      .execute();
+    return new Map(rows.map((r) => [r.camera_id, Number(r.n)]));
+  }
+
+  /** Every alarm not resolved yet or still holding: id, camera, zone, kind, status, end (the service's cache). */
+  async live(): Promise<{ id: number; cameraId: string; zone: string; kind: AlarmKind; status: AlarmStatus; endMs: number | null }[]> {
+    const rows = await this.db
+      .selectFrom('alarms')
+      .select(['id', 'camera_id', 'zone', 'kind', 'status', 'end_ms'])
+      .where((eb) => eb.or([eb('status', '!=', 'resolved'), eb('end_ms', 'is', null)]))
+      .execute();
+    return rows.map((r) => ({ id: Number(r.id), cameraId: r.camera_id, zone: r.zone, kind: r.kind, status: r.status, endMs: r.end_ms === null ? null : Number(r.end_ms) }));
   }
 
   /** One workflow step, only from the expected status (the WHERE makes it atomic); false when the status did not match. */
-  step(id: number, from: readonly AlarmStatus[], to: AlarmStatus, cols: Record<string, string | number | null>): boolean {
-    const names = Object.keys(cols);
-    const sql = `UPDATE alarms SET status = ?, ${names.map((n) => `${n} = ?`).join(', ')}
-      WHERE id = ? AND status IN (${from.map(() => '?').join(', ')})`;
-    return this.db.prepare(sql).run(to, ...names.map((n) => cols[n]), id, ...from).changes === 1;
+  async step(id: number, from: readonly AlarmStatus[], to: AlarmStatus, cols: StepColumns): Promise<boolean> {
+    const r = await this.db
+      .updateTable('alarms')
+      .set({ ...cols, status: to })
+      .where('id', '=', id)
+      .where('status', 'in', [...from])
+      .executeTakeFirst();
+    return Number(r.numUpdatedRows) === 1;
   }
 }
 
-export class ZoneRepo {
-  constructor(private readonly db: Db) {}
-
-  get(cameraId: string): { zones: Zone[]; updatedAt: number | null; updatedBy: string | null } {
-    const r = this.db.prepare('SELECT zones, updated_at, updated_by FROM camera_zones WHERE camera_id = ?').get(cameraId) as
-      | { zones: string; updated_at: number; updated_by: string | null }
-      | undefined;
-    if (!r) return { zones: [], updatedAt: null, updatedBy: null };
-    return { zones: JSON.parse(r.zones) as Zone[], updatedAt: r.updated_at, updatedBy: r.updated_by };
-  }
-
-  set(cameraId: string, zones: Zone[], by: string): void {
-    this.db
-      .prepare(
-        `INSERT INTO camera_zones (camera_id, zones, updated_at, updated_by) VALUES (?, ?, ?, ?)
-         ON CONFLICT(camera_id) DO UPDATE SET zones = excluded.zones, updated_at = excluded.updated_at, updated_by = excluded.updated_by`,
-      )
-      .run(cameraId, JSON.stringify(zones), Date.now(), by);
-  }
-
-  /** Every camera that has at least one zone. */
-  all(): Map<string, Zone[]> {
-    const rows = this.db.prepare('SELECT camera_id, zones FROM camera_zones').all() as { camera_id: string; zones: string }[];
-    const m = new Map<string, Zone[]>();
-    for (const r of rows) {
-      const z = JSON.parse(r.zones) as Zone[];
-      if (z.length) m.set(r.camera_id, z);
-    }
-    return m;
-  }
-}
+export { ZoneRepo } from './zone-repo.ts';

@@ -65,8 +65,8 @@ export class DispatchService {
   private readonly photoQueue = new Map<number, Promise<unknown>>();
 
   constructor(private readonly o: DispatchServiceOptions) {
-    this.repo = new DispatchRepo(o.sql, (alarmId): AlarmFacts | undefined => {
-      const a = o.alarms.get(alarmId);
+    this.repo = new DispatchRepo(o.sql, async (alarmId): Promise<AlarmFacts | undefined> => {
+      const a = await o.alarms.get(alarmId);
       return a && { zone: a.zone, kind: a.kind, hasSnapshot: a.snapshotUrl !== null };
     });
     this.photoDir = join(o.dataDir, 'alarms', 'dispatch-photos');
@@ -105,7 +105,7 @@ export class DispatchService {
     if (!(await this.repo.flagOverdue(id, this.now()))) return false;
     const d = await this.require(id);
     log.warn('dispatch not accepted in time', { id, alarm: d.alarmId, guard: d.guard });
-    this.changed(d, 'overdue');
+    await this.changed(d, 'overdue');
     return true;
   }
 
@@ -141,13 +141,13 @@ export class DispatchService {
   async dispatch(alarmId: number, by: string, guard: User, note?: string): Promise<{ alarm: AlarmView; dispatch: DispatchView }> {
     if (guard.role !== 'guard') throw badRequest(`${guard.username} is not a guard account`, 'not_a_guard', { what: 'not_guard', name: guard.username });
     if (guard.disabled) throw badRequest(`guard account ${guard.username} is disabled`, 'not_a_guard', { what: 'disabled', name: guard.username });
-    const a = this.o.alarms.dispatch(alarmId, by, guard.username, note);
+    const a = await this.o.alarms.dispatch(alarmId, by, guard.username, note);
     const sentMs = a.dispatch?.at ?? this.now();
     const id = await this.repo.insert({ alarmId, cameraId: a.cameraId, guardId: guard.id, by, note: note ?? null, sentMs, acceptByMs: sentMs + this.acceptMs });
     this.arm(id, sentMs + this.acceptMs);
     const d = await this.require(id);
     log.info('dispatched to a guard', { id, alarm: alarmId, guard: guard.username });
-    const alarm = this.changed(d, 'sent');
+    const alarm = await this.changed(d, 'sent');
     return { alarm, dispatch: d };
   }
 
@@ -165,7 +165,7 @@ export class DispatchService {
     }
     const d = await this.require(id);
     log.info(`dispatch ${step}`, { id, alarm: d.alarmId, guard: d.guard });
-    this.changed(d, step);
+    await this.changed(d, step);
     return d;
   }
 
@@ -204,7 +204,7 @@ export class DispatchService {
       throw e;
     }
     const v = await this.require(id);
-    this.changed(v, 'photo');
+    await this.changed(v, 'photo');
     return v;
   }
 
@@ -220,11 +220,11 @@ export class DispatchService {
     return d;
   }
 
-  private changed(d: DispatchView, step: DispatchEventStep): AlarmView {
+  private async changed(d: DispatchView, step: DispatchEventStep): Promise<AlarmView> {
     const prev = this.latest.get(d.alarmId);
     if (!prev || prev.sentAt < d.sentAt || (prev.sentAt === d.sentAt && prev.id <= d.id)) this.latest.set(d.alarmId, dispatchSummary(d));
     this.o.bus.emit('dispatch.updated', { dispatch: d, step });
-    const a = this.o.alarms.require(d.alarmId);
+    const a = await this.o.alarms.require(d.alarmId);
     // not `alarm.updated`: that is the alarm's own handling (duty log alarm-watch.ts); this only refreshes the console
     this.o.bus.emit('alarm.progress', a);
     return a;

@@ -66,7 +66,7 @@ export class HandoverService {
     const now = this.d.clock.now();
     const last = this.latest();
     const since = Math.max(last?.createdMs ?? 0, now - 24 * 3600_000);
-    const alarms = [...openAlarmCounts(this.d.alarms, this.d.db)]
+    const alarms = [...(await openAlarmCounts(this.d.alarms, this.d.db))]
       .map(([id, count]) => ({ cameraId: id, cameraName: nameOf(id), count }))
       .sort((a, b) => b.count - a.count || a.cameraName.localeCompare(b.cameraName));
     return {
@@ -104,7 +104,7 @@ export class HandoverService {
 
   async create(user: Actor, notes: string): Promise<Handover> {
     if (!notes.trim()) throw new AppError(400, 'invalid_request', 'notes: write what the next shift must know');
-    const items = await this.openItems();
+    const items = await this.openItems(); // before the transaction: nothing awaited inside it
     const pending = this.list(1)[0];
     if (pending && pending.ackMs === null) {
       throw conflict(`handover ${pending.id} by ${pending.fromUsername} is not acknowledged yet`, 'handover_pending', { id: pending.id, from: pending.fromUsername });

@@ -23,7 +23,7 @@ import { alarmsRouter, type GuardDispatch } from './routes/alarms.ts';
 import { analyticsRouter } from './routes/analytics.ts';
 import { zonesRouter } from './routes/zones.ts';
 import type { AlarmService } from '../alarms/service.ts';
-import type { ZoneRepo } from '../alarms/repo.ts';
+import type { ZoneRepo } from '../alarms/zone-repo.ts';
 import type { LiveAnalytics } from '../analytics/live/service.ts';
 import { discoveryRouter } from './routes/discovery.ts';
 import { onvifRouter } from './routes/onvif.ts';
@@ -141,7 +141,8 @@ export function createApp(d: AppDeps): Express {
   app.use('/api', auth);
   // bodies are parsed before the camera guard looks at them (body-parser skips an already parsed body)
   // the change audit watches before the wall and guard accounts are turned away, so their refusals are audited too
-  app.use('/api', loginJson, cameraGuard(d.rights, d.db), ...(d.evidence ? [auditChanges(d.evidence.audit)] : []), wallOnly, guardOnly);
+  const guardSources = d.alarms ? { alarmCamera: (id: number) => d.alarms!.service.cameraOf(id) } : {};
+  app.use('/api', loginJson, cameraGuard(d.rights, d.db, guardSources), ...(d.evidence ? [auditChanges(d.evidence.audit)] : []), wallOnly, guardOnly);
   if (d.alarms) {
     const a = d.alarms;
     const onvif = d.onvif;
@@ -203,7 +204,7 @@ export function createApp(d: AppDeps): Express {
   app.get('/api/openapi.json', (_req, res) => res.json(openApiDocument(listRoutes(app), d.version)));
   app.use('/api', apiNotFound);
 
-  app.use('/hls', auth, cameraGuard(d.rights, d.db), ...(d.evidence ? [auditLiveViews(d.evidence.views)] : []), hlsRouter(d.cameras, d.liveDir, d.mainLiveDir, d.llRing));
+  app.use('/hls', auth, cameraGuard(d.rights, d.db, guardSources), ...(d.evidence ? [auditLiveViews(d.evidence.views)] : []), hlsRouter(d.cameras, d.liveDir, d.mainLiveDir, d.llRing));
   app.use(consoleRouter(d.webDist));
   app.use(errorHandler);
   return app;

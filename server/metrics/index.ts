@@ -30,7 +30,7 @@ export interface MetricsSources {
   cameras: () => { id: string; status: string }[];
   analytics: () => { cameras: { cameraId: string; analysedFps: number; dropped: number }[]; detector?: { runs: number; inferMsAvg: number } };
   storage: () => Promise<{ freeBytes: number; recordingsBytes: number }>;
-  openAlarms: () => number;
+  openAlarms: () => number | Promise<number>;
   /** frames per second coming in per camera stream (the LL-HLS rings) */
   fpsIn: () => { cameraId: string; stream: string; fps: number }[];
   segmentBytes: (path: string) => Promise<number | undefined>;
@@ -106,7 +106,16 @@ export class Metrics {
     };
     new Gauge({ name: 'watchpost_disk_free_bytes', help: 'Free bytes on the recordings disk', registers: [r], async collect() { await storage((st) => this.set(st.freeBytes)); } });
     new Gauge({ name: 'watchpost_recordings_bytes', help: 'Bytes of indexed recordings', registers: [r], async collect() { await storage((st) => this.set(st.recordingsBytes)); } });
-    new Gauge({ name: 'watchpost_open_alarms', help: 'Alarms not resolved', registers: [r], collect() { safe(() => this.set(s.openAlarms())); } });
+    new Gauge({
+      name: 'watchpost_open_alarms', help: 'Alarms not resolved', registers: [r],
+      async collect() {
+        try {
+          this.set(await s.openAlarms());
+        } catch {
+          /* the database cannot answer: the gauge stays as it was */
+        }
+      },
+    });
     const mq = s.mqtt;
     if (mq) {
       new Gauge({ name: 'watchpost_mqtt_connected', help: 'Connected to the MQTT broker (1) or not (0)', registers: [r], collect() { safe(() => this.set(mq().connected ? 1 : 0)); } });

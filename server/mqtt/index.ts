@@ -7,8 +7,7 @@ import type { ClusterConfig } from '../config/schema.ts';
 import type { EventBus } from '../events/bus.ts';
 import type { CameraService } from '../cameras/service.ts';
 import type { AlarmService } from '../alarms/service.ts';
-import type { ZoneRepo } from '../alarms/repo.ts';
-import type { AlarmView } from '../alarms/types.ts';
+import type { ZoneRepo } from '../alarms/zone-repo.ts';
 import type { SqlDb } from '../store/sql/db.ts';
 import { MqttOutbox } from './outbox.ts';
 import { MqttPublisher, type MqttOptions, type MqttSources } from './publisher.ts';
@@ -45,6 +44,8 @@ export function createMqtt(d: MqttDeps): MqttPublisher | undefined {
     bus: d.bus,
     sources: sources(d),
     outbox: new MqttOutbox(d.sql),
+    // the alarms are in the same database as the outbox: their event rows are written in the alarm's transaction
+    alarms: d.alarms.sql === d.sql ? d.alarms : undefined,
     dutyLog: d.dutyLog,
   });
 }
@@ -75,14 +76,14 @@ function sources(d: MqttDeps): MqttSources {
       }
       return out;
     },
-    holdingAlarms: () => d.alarms.repo.holdingIds().flatMap((id) => d.alarms.get(id) ?? []) as AlarmView[],
-    latestSnapshot: (cameraId) => {
-      for (const a of d.alarms.list('all', cameraId, 5)) {
-        const jpeg = read(d.alarms.snapshotPath(a.id));
+    holdingAlarms: () => d.alarms.holding(),
+    latestSnapshot: async (cameraId) => {
+      for (const a of await d.alarms.list('all', cameraId, 5)) {
+        const jpeg = read(await d.alarms.snapshotPath(a.id));
         if (jpeg) return jpeg;
       }
       return undefined;
     },
-    alarmSnapshot: (id) => read(d.alarms.snapshotPath(id)),
+    alarmSnapshot: async (id) => read(await d.alarms.snapshotPath(id)),
   };
 }

@@ -10,6 +10,9 @@
  * One log line per outage, not per message; a refused login is logged once and retried every minute.
  */
 import mqtt, { type MqttClient } from 'mqtt';
+import type { Kysely } from 'kysely';
+import type { AlarmOutbox } from '../alarms/service.ts';
+import type { SqlSchema } from '../store/sql/schema.ts';
 import type { AlarmView } from '../alarms/types.ts';
 import { createLogger } from '../util/log.ts';
 import { OutboxSender } from './sender.ts';
@@ -48,6 +51,8 @@ export class MqttPublisher {
   private downSince: number | null = null;
   private connects = 0;
   private published = 0;
+  /** alarm events whose outbox row the alarm's transaction wrote: what the zone state was before (onAlarm) */
+  private readonly inTx = new WeakMap<AlarmView, { isNew: boolean; wasOn: boolean }>();
 
   constructor(private readonly o: MqttOptions) {
     this.topics = new Topics(o.nodeId, o.discoveryPrefix);
@@ -75,6 +80,14 @@ export class MqttPublisher {
       this.o.bus.on('alarm.raised', (a) => this.onAlarm(a, 'raised')),
       this.o.bus.on('alarm.updated', (a) => this.onAlarm(a, 'updated')),
     );
+    const alarms = this.o.alarms;
+    if (alarms) {
+      const hook: AlarmOutbox = { write: (tx, a, kind) => this.writeAlarm(tx, a, kind), committed: () => this.sender.written() };
+      alarms.outbox = hook;
+      this.offs.push(() => {
+        if (alarms.outbox === hook) alarms.outbox = undefined;
+      });
+    }
     if (this.o.dutyLog) this.offs.push(this.o.dutyLog.onAppend((e) => this.sender.enqueue(this.topics.dutyLogEntry, dutyLogEntryPayload(this.o.nodeId, e), true)));
     this.timer = setInterval(() => this.publishInfo(), this.heartbeatMs);
     this.timer.unref();
@@ -197,10 +210,7 @@ export class MqttPublisher {
     this.config(this.topics.cameraOnlineConfig(c.id), cameraOnlineDiscovery(this.ctx, c));
     if (this.o.snapshots) this.config(this.topics.cameraEntityConfig(c.id), cameraEntityDiscovery(this.ctx, c));
     this.pub(this.topics.cameraState(c.id), cameraStatePayload(c), true);
-    if (this.o.snapshots) {
-      const jpeg = this.safe(() => this.o.sources.latestSnapshot(c.id));
-      if (jpeg) this.pub(this.topics.snapshot(c.id), jpeg, true);
-    }
+    if (this.o.snapshots) this.withJpeg(() => this.o.sources.latestSnapshot(c.id), (jpeg) => this.pub(this.topics.snapshot(c.id), jpeg, true));
   }
 
   private publishCamera(id: string): void {
@@ -243,19 +253,39 @@ export class MqttPublisher {
     for (const z of this.st.dropCamera(id)) this.unpublishZone(z);
   }
 
-  private onAlarm(a: AlarmView, kind: 'raised' | 'updated'): void {
+  /**
+   * Inside the alarm's write transaction (AlarmService.outbox): the event's outbox row, so the alarm and its
+   * event commit together (a crash between them cannot lose the event); a failed insert rolls the alarm back.
+   */
+  private async writeAlarm(tx: Kysely<SqlSchema>, a: AlarmView, kind: 'raised' | 'updated'): Promise<void> {
+    const event = this.st.peekAlarm(a, kind);
+    await this.o.outbox.add(this.topics.alarmEvent(a.cameraId, a.zone), alarmEventPayload(this.o.nodeId, event, a), 1, Date.now(), tx);
     const z: ZoneFacts = { cameraId: a.cameraId, name: a.zone, kind: zoneKindOf(a.kind) };
     const isNew = this.st.learnZone(z);
     const wasOn = this.st.zoneOn(a.cameraId, a.zone);
-    const event = this.st.alarm(a, kind);
-    // to the outbox first, then out in seq order; never dropped (sender.ts)
-    this.sender.enqueue(this.topics.alarmEvent(a.cameraId, a.zone), alarmEventPayload(this.o.nodeId, event, a));
+    this.st.alarm(a, kind);
+    this.inTx.set(a, { isNew, wasOn });
+  }
+
+  private onAlarm(a: AlarmView, kind: 'raised' | 'updated'): void {
+    const done = this.inTx.get(a);
+    let isNew: boolean;
+    let wasOn: boolean;
+    if (done) {
+      ({ isNew, wasOn } = done);
+      this.inTx.delete(a);
+    } else {
+      const z: ZoneFacts = { cameraId: a.cameraId, name: a.zone, kind: zoneKindOf(a.kind) };
+      isNew = this.st.learnZone(z);
+      wasOn = this.st.zoneOn(a.cameraId, a.zone);
+      const event = this.st.alarm(a, kind);
+      // to the outbox first, then out in seq order; never dropped (sender.ts)
+      this.sender.enqueue(this.topics.alarmEvent(a.cameraId, a.zone), alarmEventPayload(this.o.nodeId, event, a));
+    }
+    const z: ZoneFacts = { cameraId: a.cameraId, name: a.zone, kind: zoneKindOf(a.kind) };
     if (isNew) this.publishZone(z);
     else if (wasOn !== this.st.zoneOn(a.cameraId, a.zone)) this.pub(this.topics.zoneState(a.cameraId, a.zone), wasOn ? OFF : ON, true);
-    if (kind === 'raised' && this.o.snapshots) {
-      const jpeg = this.safe(() => this.o.sources.alarmSnapshot(a.id));
-      if (jpeg) this.pub(this.topics.snapshot(a.cameraId), jpeg, true);
-    }
+    if (kind === 'raised' && this.o.snapshots) this.withJpeg(() => this.o.sources.alarmSnapshot(a.id), (jpeg) => this.pub(this.topics.snapshot(a.cameraId), jpeg, true));
   }
 
   /** Drawn zones have no event of their own: re-read them now and then, publish the new, clear the removed. */
@@ -264,6 +294,14 @@ export class MqttPublisher {
     if (!d) return;
     for (const z of d.added) this.publishZone(z);
     for (const z of d.removed) this.unpublishZone(z);
+  }
+
+  /** A snapshot from the sources (sync or async), used when there is one; a failure is logged, never thrown. */
+  private withJpeg(get: () => Buffer | undefined | Promise<Buffer | undefined>, use: (jpeg: Buffer) => void): void {
+    const r = this.safe(get);
+    const fail = (err: unknown) => log.warn('MQTT: cannot read what to publish', { reason: (err as Error).message });
+    if (r instanceof Promise) r.then((jpeg) => jpeg && use(jpeg), fail);
+    else if (r) use(r);
   }
 
   private safe<T>(fn: () => T): T | undefined {

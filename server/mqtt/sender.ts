@@ -75,6 +75,12 @@ export class OutboxSender {
     });
   }
 
+  /** A row was written by someone else (an alarm's own transaction) and committed: count it and send it. */
+  written(): void {
+    this.rows++;
+    this.pump();
+  }
+
   /** Send what the outbox holds after what was already handed to the client. Call on (re)connect and after writes. */
   pump(): void {
     if (this.pumping) {

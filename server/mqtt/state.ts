@@ -15,7 +15,7 @@ export class MqttState {
   private readonly holding = new Map<number, string>();
 
   /** (Re)read the drawn zones and the holding alarms (at start and on every connect). */
-  load(s: MqttSources): void {
+  load(s: Pick<MqttSources, 'zones' | 'holdingAlarms'>): void {
     this.syncZones(s.zones());
     this.holding.clear();
     for (const a of s.holdingAlarms()) {
@@ -71,6 +71,12 @@ export class MqttState {
     const k = keyOf(cameraId, zone);
     for (const v of this.holding.values()) if (v === k) return true;
     return false;
+  }
+
+  /** What alarm() will name this event, changing nothing. */
+  peekAlarm(a: AlarmView, kind: 'raised' | 'updated'): 'raised' | 'updated' | 'ended' {
+    if (a.endMs === null) return kind;
+    return this.holding.has(a.id) ? 'ended' : kind;
   }
 
   /** An alarm event: updates which alarms hold, and names the event (an update whose condition ended is "ended"). */

@@ -2,6 +2,7 @@
 import type { IClientOptions } from 'mqtt';
 import type { EventBus } from '../events/bus.ts';
 import type { AlarmView } from '../alarms/types.ts';
+import type { AlarmOutbox } from '../alarms/service.ts';
 import type { LogEntry } from '../dutylog/chain.ts';
 import type { MqttOutbox } from './outbox.ts';
 import type { CameraFacts, ZoneFacts } from './topics.ts';
@@ -13,10 +14,10 @@ export interface MqttSources {
   /** the drawn detection zones of every camera */
   zones(): ZoneFacts[];
   /** alarms whose condition still holds (endMs null) */
-  holdingAlarms(): AlarmView[];
-  /** the newest alarm snapshot of a camera, if any */
-  latestSnapshot(cameraId: string): Buffer | undefined;
-  alarmSnapshot(alarmId: number): Buffer | undefined;
+  holdingAlarms(): Pick<AlarmView, 'id' | 'cameraId' | 'zone' | 'kind'>[];
+  /** the newest alarm snapshot of a camera, if any (alarms are read through the SQL layer: may be async) */
+  latestSnapshot(cameraId: string): Buffer | undefined | Promise<Buffer | undefined>;
+  alarmSnapshot(alarmId: number): Buffer | undefined | Promise<Buffer | undefined>;
 }
 
 export interface MqttOptions {
@@ -36,6 +37,11 @@ export interface MqttOptions {
   outbox: MqttOutbox;
   /** rows the outbox may hold before duty-log entries are left out (default 100 000; alarm events never are) */
   outboxCap?: number;
+  /**
+   * The alarm service, when its alarms are in the outbox's database: while the publisher runs, an alarm event's
+   * outbox row is written in the alarm's own write transaction (AlarmService.outbox), not after it.
+   */
+  alarms?: { outbox?: AlarmOutbox };
   /** the server's duty log: each new entry is published (watchpost/<node>/dutylog/entry) */
   dutyLog?: { onAppend(fn: (e: LogEntry) => void): () => void };
 }

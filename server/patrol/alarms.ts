@@ -7,8 +7,11 @@ import type { Db } from '../store/db.ts';
 
 export interface AlarmSource {
   openAlarmCameraIds(): Set<string>;
-  /** Optional: open (not resolved) alarms per camera. Without it they are counted in the alarms table. */
-  openAlarmCounts?(): Map<string, number>;
+  /**
+   * Optional: open (not resolved) alarms per camera, every camera that has one (the alarm service reads its table
+   * through the SQL layer: async). Without it the cameras the source names are counted in the alarms table.
+   */
+  openAlarmCounts?(): Map<string, number> | Promise<Map<string, number>>;
   /** Optional: raise an alarm for an anomaly found on a round (duty-log entry `logSeq`). */
   raiseFromPatrol?(a: { cameraId: string; text: string; roundId: number; stop: number; logSeq: number }): void;
 }
@@ -17,13 +20,14 @@ export interface AlarmSource {
 export const noAlarms: AlarmSource = { openAlarmCameraIds: () => new Set<string>() };
 
 /**
- * Open alarms per camera, for every camera the source reports with open alarms (each at least 1): from the
- * source when it counts, else from the alarms table (status other than resolved), the same rows the alarm
+ * Open alarms per camera: the source's counts when it counts; else, for every camera the source reports with open
+ * alarms (each at least 1), from the alarms table (status other than resolved), the same rows the alarm
  * service reads.
  */
-export function openAlarmCounts(src: AlarmSource, db: Db): Map<string, number> {
+export async function openAlarmCounts(src: AlarmSource, db: Db): Promise<Map<string, number>> {
+  if (src.openAlarmCounts) return new Map(await src.openAlarmCounts());
   const ids = src.openAlarmCameraIds();
-  const counted = src.openAlarmCounts?.() ?? countInDb(db);
+  const counted = countInDb(db);
   const out = new Map<string, number>();
   for (const id of ids) out.set(id, Math.max(1, counted.get(id) ?? 0));
   return out;

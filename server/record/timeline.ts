@@ -20,7 +20,7 @@ export type { Timeline, TimelineMarker } from '../../shared/wire/recordings.ts';
 
 export interface MarkerSource {
   kind: string;
-  /** may answer later (a source on the SQL layer: patrol stops) */
+  /** may answer later (a source on the SQL layer: patrol stops, alarms) */
   list(cameraId: string, fromMs: number, toMs: number): TimelineMarker[] | Promise<TimelineMarker[]>;
 }
 

@@ -11,9 +11,8 @@ export function addTimelineSources(timeline: TimelineService, alarms: AlarmServi
   // alarms, patrol stops and duty-log entries as markers on the recording timeline (range queries per camera)
   timeline.addSource({
     kind: 'alarm',
-    list: (cameraId, from, to) =>
-      alarms
-        .between(cameraId, from, to)
+    list: async (cameraId, from, to) =>
+      (await alarms.between(cameraId, from, to))
         .map((a) => ({ kind: 'alarm', id: String(a.id), at: a.recordingMs, end: a.endMs ?? undefined, label: `${a.kind} · ${a.zone}`, severity: 'alarm' as const, href: '/alarms' })),
   });
   const SLACK_MS = 5 * 60_000; // footage times lie before the view / entry times: live latency, offline debounce

@@ -14,6 +14,7 @@ import { patrolSuite } from '../support/sql-suites/patrol.ts';
 import { dispatchSuite } from '../support/sql-suites/dispatch.ts';
 import { segmentSuite } from '../support/sql-suites/segments.ts';
 import { outboxSuite } from '../support/sql-suites/outbox.ts';
+import { alarmSuite } from '../support/sql-suites/alarms.ts';
 
 let cluster: PgCluster;
 beforeAll(async () => {
@@ -34,3 +35,4 @@ describe('patrol routes and rounds', () => patrolSuite(e));
 describe('dispatches to guards', () => dispatchSuite(e));
 describe('MQTT outbox', () => outboxSuite(e));
 describe('segment index, evidence locks, retention deletes', () => segmentSuite(e));
+describe('zones and alarms', () => alarmSuite(e));

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { annotateFrame, formatSiteTime, HEADER_PX, labelWidth, placeLabels, type Rect } from '../../server/alarms/annotate.ts';
-import { ZoneRepo } from '../../server/alarms/repo.ts';
+import { ZoneRepo } from '../../server/alarms/zone-repo.ts';
 import { AlarmService } from '../../server/alarms/service.ts';
 import type { AlarmView } from '../../server/alarms/types.ts';
 import type { Track } from '../../server/analytics/tracker.ts';
@@ -19,18 +19,20 @@ import { watchAlarms } from '../../server/dutylog/alarm-watch.ts';
 import { DutyLog } from '../../server/dutylog/log.ts';
 import { EventBus } from '../../server/events/bus.ts';
 import { ManualClock } from '../../server/patrol/clock.ts';
-import { openDb } from '../../server/store/db.ts';
+import { memorySql } from '../support/sql-memory.ts';
 
 const DAY = 86_400_000;
 
-function setup() {
+async function setup() {
   const dir = mkdtempSync(join(tmpdir(), 'wp-alarms-h4-'));
-  const db = openDb(':memory:');
+  const sql = await memorySql();
+  const db = sql.sqlite;
+  const zones = await ZoneRepo.open(sql);
   const bus = new EventBus();
   let now = 40 * DAY;
   const updates: AlarmView[] = [];
   bus.on('alarm.updated', (a) => updates.push(a));
-  const alarms = new AlarmService({ db, bus, dataDir: dir, now: () => now });
+  const alarms = await AlarmService.open({ sql, zones, bus, dataDir: dir, now: () => now });
   const duty = new DutyLog(db, new ManualClock(40 * DAY));
   const stopWatch = watchAlarms(bus, duty);
   return {
@@ -39,36 +41,37 @@ function setup() {
     bus,
     duty,
     updates,
-    zones: new ZoneRepo(db),
+    zones,
     tick: (ms: number) => (now += ms),
-    done: () => {
+    done: async () => {
       stopWatch();
       rmSync(dir, { recursive: true, force: true });
+      await sql.close();
     },
   };
 }
 
 let t0 = 40 * DAY - 2 * 3_600_000;
 /** One alarm, ended a second later; the next one starts past the cool-down (so it is a new alarm, not joined). */
-const raise = (s: ReturnType<typeof setup>, o: Partial<{ cameraId: string; zone: string; kind: AlarmView['kind']; startMs: number }> = {}) => {
+const raise = async (s: Awaited<ReturnType<typeof setup>>, o: Partial<{ cameraId: string; zone: string; kind: AlarmView['kind']; startMs: number }> = {}) => {
   const startMs = o.startMs ?? (t0 += 300_000);
-  const a = s.alarms.raise({ cameraId: o.cameraId ?? 'c1', zone: o.zone ?? 'lawn', kind: o.kind ?? 'loitering', sinceMs: startMs - 10_000, startMs, score: 0.8, trackIds: [1] });
-  s.alarms.ended(a.id, startMs + 1000, 0.8, [1]);
+  const a = await s.alarms.raise({ cameraId: o.cameraId ?? 'c1', zone: o.zone ?? 'lawn', kind: o.kind ?? 'loitering', sinceMs: startMs - 10_000, startMs, score: 0.8, trackIds: [1] });
+  await s.alarms.ended(a.id, startMs + 1000, 0.8, [1]);
   return s.alarms.require(a.id);
 };
 const square: [number, number][] = [[0.1, 0.1], [0.5, 0.1], [0.5, 0.5], [0.1, 0.5]];
 
 describe('alarm handling (issue H point 4)', () => {
-  it('resolves with an outcome and a note; without one it is stored as not given; the duty log names it and has the acknowledge', () => {
-    const s = setup();
-    const a = raise(s);
-    const b = raise(s);
-    s.alarms.acknowledge(a.id, 'op1', 'looking');
-    s.alarms.acknowledge(b.id, 'op1');
-    const ra = s.alarms.resolve(a.id, 'op2', 'cat on the lawn', 'false_alarm');
+  it('resolves with an outcome and a note; without one it is stored as not given; the duty log names it and has the acknowledge', async () => {
+    const s = await setup();
+    const a = await raise(s);
+    const b = await raise(s);
+    await s.alarms.acknowledge(a.id, 'op1', 'looking');
+    await s.alarms.acknowledge(b.id, 'op1');
+    const ra = await s.alarms.resolve(a.id, 'op2', 'cat on the lawn', 'false_alarm');
     expect(ra).toMatchObject({ status: 'resolved', outcome: 'false_alarm', outcomeNote: 'cat on the lawn', resolve: { by: 'op2', note: 'cat on the lawn' } });
-    expect(s.alarms.get(a.id)).toMatchObject({ outcome: 'false_alarm' }); // stored
-    expect(s.alarms.resolve(b.id, 'op2')).toMatchObject({ status: 'resolved', outcome: null, outcomeNote: null });
+    expect(await s.alarms.get(a.id)).toMatchObject({ outcome: 'false_alarm' }); // stored
+    expect(await s.alarms.resolve(b.id, 'op2')).toMatchObject({ status: 'resolved', outcome: null, outcomeNote: null });
 
     const entries = s.duty.list({}).sort((x, y) => x.seq - y.seq);
     expect(entries.map((e) => [e.kind, e.authorName, e.data.alarmId])).toEqual([
@@ -84,17 +87,17 @@ describe('alarm handling (issue H point 4)', () => {
     expect(entries[4]!.data.outcome).toBe('false_alarm');
     expect(entries[5]!.text).toContain('outcome not given');
     expect(s.duty.verify().ok).toBe(true);
-    s.done();
+    await s.done();
   });
 
-  it('bulk acknowledge: a result per id, the open ones go through, the rest say why', () => {
-    const s = setup();
-    const a = raise(s);
-    const b = raise(s, { zone: 'gate' });
-    const done = raise(s, { zone: 'yard' });
-    s.alarms.acknowledge(done.id, 'op0');
-    const hidden = raise(s, { cameraId: 'bank' });
-    const r = s.alarms.acknowledgeMany([a.id, b.id, done.id, 9999, hidden.id, a.id], 'op1', 'busy night', (cam) => cam !== 'bank');
+  it('bulk acknowledge: a result per id, the open ones go through, the rest say why', async () => {
+    const s = await setup();
+    const a = await raise(s);
+    const b = await raise(s, { zone: 'gate' });
+    const done = await raise(s, { zone: 'yard' });
+    await s.alarms.acknowledge(done.id, 'op0');
+    const hidden = await raise(s, { cameraId: 'bank' });
+    const r = await s.alarms.acknowledgeMany([a.id, b.id, done.id, 9999, hidden.id, a.id], 'op1', 'busy night', (cam) => cam !== 'bank');
     expect(r.map((x) => [x.id, x.ok, x.ok ? x.alarm.status : x.status])).toEqual([
       [a.id, true, 'acknowledged'],
       [b.id, true, 'acknowledged'],
@@ -102,60 +105,60 @@ describe('alarm handling (issue H point 4)', () => {
       [9999, false, 404],
       [hidden.id, false, 404], // a camera the user may not see: as if it did not exist
     ]);
-    expect(s.alarms.get(a.id)).toMatchObject({ status: 'acknowledged', ack: { by: 'op1', note: 'busy night' } });
-    expect(s.alarms.get(hidden.id)?.status).toBe('open');
+    expect(await s.alarms.get(a.id)).toMatchObject({ status: 'acknowledged', ack: { by: 'op1', note: 'busy night' } });
+    expect((await s.alarms.get(hidden.id))?.status).toBe('open');
     expect(s.duty.list({}).filter((e) => e.kind === 'alarm_ack').map((e) => e.data.alarmId).sort()).toEqual([a.id, b.id, done.id].sort());
-    s.done();
+    await s.done();
   });
 
-  it('takes the zone priority (default exit above loitering) and lists open alarms by priority, then newest first', () => {
-    const s = setup();
-    s.zones.set('c1', parseZonesFile({ zones: [
+  it('takes the zone priority (default exit above loitering) and lists open alarms by priority, then newest first', async () => {
+    const s = await setup();
+    await s.zones.set('c1', parseZonesFile({ zones: [
       { name: 'lawn', kind: 'loitering', polygon: square },
       { name: 'vault', kind: 'loitering', polygon: square, priority: 1 },
       { name: 'lane', kind: 'exit', polygon: square },
       { name: 'shed', kind: 'exit', polygon: square, priority: 3 },
     ] }), 'admin');
-    const lawn = raise(s, { zone: 'lawn' });
-    const lane = raise(s, { zone: 'lane', kind: 'blocked_exit' });
-    const vault = raise(s, { zone: 'vault' });
-    const shed = raise(s, { zone: 'shed', kind: 'blocked_exit' });
-    const lawn2 = raise(s, { zone: 'lawn' });
-    const other = raise(s, { cameraId: 'c2', zone: 'x', kind: 'blocked_exit' }); // no zones stored: default by kind
+    const lawn = await raise(s, { zone: 'lawn' });
+    const lane = await raise(s, { zone: 'lane', kind: 'blocked_exit' });
+    const vault = await raise(s, { zone: 'vault' });
+    const shed = await raise(s, { zone: 'shed', kind: 'blocked_exit' });
+    const lawn2 = await raise(s, { zone: 'lawn' });
+    const other = await raise(s, { cameraId: 'c2', zone: 'x', kind: 'blocked_exit' }); // no zones stored: default by kind
     expect([lawn, lane, vault, shed, other].map((a) => a.priority)).toEqual([2, 1, 1, 3, 1]);
-    s.alarms.acknowledge(lane.id, 'op');
-    s.alarms.resolve(lane.id, 'op', undefined, 'genuine');
-    expect(s.alarms.list('all').map((a) => a.id)).toEqual([other.id, vault.id, lawn2.id, lawn.id, shed.id, lane.id]);
+    await s.alarms.acknowledge(lane.id, 'op');
+    await s.alarms.resolve(lane.id, 'op', undefined, 'genuine');
+    expect((await s.alarms.list('all')).map((a) => a.id)).toEqual([other.id, vault.id, lawn2.id, lawn.id, shed.id, lane.id]);
     expect(() => parseZonesFile({ zones: [{ name: 'z', kind: 'exit', polygon: square, priority: 0 }] })).toThrow(/priority must be 1 \(high\), 2 \(normal\) or 3 \(low\)/);
-    s.done();
+    await s.done();
   });
 
-  it('per camera + zone false-alarm rate over the last days (tests and unclassified do not count)', () => {
-    const s = setup();
-    const resolve = (a: AlarmView, outcome: 'genuine' | 'false_alarm' | 'test' | null) => {
-      s.alarms.acknowledge(a.id, 'op');
-      s.alarms.resolve(a.id, 'op', undefined, outcome);
+  it('per camera + zone false-alarm rate over the last days (tests and unclassified do not count)', async () => {
+    const s = await setup();
+    const resolve = async (a: AlarmView, outcome: 'genuine' | 'false_alarm' | 'test' | null) => {
+      await s.alarms.acknowledge(a.id, 'op');
+      await s.alarms.resolve(a.id, 'op', undefined, outcome);
     };
-    resolve(raise(s), 'false_alarm');
-    resolve(raise(s), 'false_alarm');
-    resolve(raise(s), 'false_alarm');
-    resolve(raise(s), 'genuine');
-    resolve(raise(s), 'test');
-    resolve(raise(s), null);
-    raise(s); // still open
-    resolve(raise(s, { zone: 'gate' }), 'test');
-    resolve(raise(s, { zone: 'yard' }), null); // only unclassified: zeros, not nulls
-    resolve(raise(s, { cameraId: 'c2', zone: 'lawn' }), 'genuine');
-    resolve(raise(s, { startMs: 40 * DAY - 31 * DAY }), 'genuine'); // older than 30 days
-    const st = s.alarms.stats({ days: 30 });
+    await resolve(await raise(s), 'false_alarm');
+    await resolve(await raise(s), 'false_alarm');
+    await resolve(await raise(s), 'false_alarm');
+    await resolve(await raise(s), 'genuine');
+    await resolve(await raise(s), 'test');
+    await resolve(await raise(s), null);
+    await raise(s); // still open
+    await resolve(await raise(s, { zone: 'gate' }), 'test');
+    await resolve(await raise(s, { zone: 'yard' }), null); // only unclassified: zeros, not nulls
+    await resolve(await raise(s, { cameraId: 'c2', zone: 'lawn' }), 'genuine');
+    await resolve(await raise(s, { startMs: 40 * DAY - 31 * DAY }), 'genuine'); // older than 30 days
+    const st = await s.alarms.stats({ days: 30 });
     expect(st).toEqual([
       { cameraId: 'c1', zone: 'gate', total: 1, genuine: 0, false_alarm: 0, test: 1, unclassified: 0, open: 0, falseAlarmRate: null },
       { cameraId: 'c1', zone: 'lawn', total: 7, genuine: 1, false_alarm: 3, test: 1, unclassified: 1, open: 1, falseAlarmRate: 0.75 },
       { cameraId: 'c1', zone: 'yard', total: 1, genuine: 0, false_alarm: 0, test: 0, unclassified: 1, open: 0, falseAlarmRate: null },
       { cameraId: 'c2', zone: 'lawn', total: 1, genuine: 1, false_alarm: 0, test: 0, unclassified: 0, open: 0, falseAlarmRate: 0 },
     ]);
-    expect(s.alarms.stats({ days: 40, cameraId: 'c1' }).find((z) => z.zone === 'lawn')).toMatchObject({ total: 8, genuine: 2, falseAlarmRate: 0.6 });
-    s.done();
+    expect((await s.alarms.stats({ days: 40, cameraId: 'c1' })).find((z) => z.zone === 'lawn')).toMatchObject({ total: 8, genuine: 2, falseAlarmRate: 0.6 });
+    await s.done();
   });
 });
 

@@ -13,9 +13,7 @@ import { dayTimes, median } from '../../server/dispatch/times.ts';
 import { DutyLog } from '../../server/dutylog/log.ts';
 import { watchDispatches } from '../../server/dutylog/dispatch-watch.ts';
 import { EventBus } from '../../server/events/bus.ts';
-import { openDb } from '../../server/store/db.ts';
-import { openSql } from '../../server/store/sql/db.ts';
-import { migrateSql } from '../../server/store/sql/migrations.ts';
+import { memorySql } from '../support/sql-memory.ts';
 import { insertUser } from '../support/users.ts';
 import type { DispatchView } from '../../shared/wire/dispatch.ts';
 
@@ -24,13 +22,12 @@ const PNG = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0]);
 
 async function setup() {
   const dir = mkdtempSync(join(tmpdir(), 'wp-dispatch-'));
-  const db = openDb(':memory:');
-  const sql = openSql({ engine: 'sqlite', file: ':memory:' }, { sqlite: db });
-  await migrateSql(sql);
+  const sql = await memorySql();
+  const db = sql.sqlite;
   const bus = new EventBus();
   let now = 1_000_000;
   const clock = { now: () => now };
-  const alarms = new AlarmService({ db, bus, dataDir: dir, now: clock.now });
+  const alarms = await AlarmService.open({ sql, bus, dataDir: dir, now: clock.now });
   const wang = insertUser(db, 'wang', 'guard', '王保安');
   const li = insertUser(db, 'li', 'guard');
   const op = insertUser(db, 'op', 'operator');
@@ -38,9 +35,12 @@ async function setup() {
   watchDispatches(bus, duty);
   const make = () => new DispatchService({ sql, bus, alarms, dataDir: dir, acceptMs: 60_000, now: clock.now });
   const service = make();
-  const a = alarms.raise({ cameraId: 'gate', zone: 'exit', kind: 'blocked_exit', sinceMs: now - 5000, startMs: now, score: 0.9, trackIds: [] });
-  alarms.acknowledge(a.id, 'op');
-  return { dir, db, bus, alarms, wang, li, op, duty, service, make, alarmId: a.id, tick: (ms: number) => (now += ms), done: () => rmSync(dir, { recursive: true, force: true }) };
+  const a = await alarms.raise({ cameraId: 'gate', zone: 'exit', kind: 'blocked_exit', sinceMs: now - 5000, startMs: now, score: 0.9, trackIds: [] });
+  await alarms.acknowledge(a.id, 'op');
+  return { dir, db, bus, alarms, wang, li, op, duty, service, make, alarmId: a.id, tick: (ms: number) => (now += ms), done: async () => {
+    rmSync(dir, { recursive: true, force: true });
+    await sql.close();
+  } };
 }
 
 describe('dispatch service', () => {
@@ -54,7 +54,7 @@ describe('dispatch service', () => {
   it('goes sent → on_way → arrived → handled, only for the addressed guard, with photos sealed in the duty log', async () => {
     const s = await setup();
     const { dispatch } = await s.service.dispatch(s.alarmId, 'op', s.wang, '去看看');
-    expect(s.alarms.get(s.alarmId)!.guardDispatch).toMatchObject({ id: dispatch.id, state: 'sent', guard: 'wang' });
+    expect((await s.alarms.get(s.alarmId))!.guardDispatch).toMatchObject({ id: dispatch.id, state: 'sent', guard: 'wang' });
     await expect(s.service.step(dispatch.id, s.li, 'on_way')).rejects.toThrow(/not addressed to you/);
     await expect(s.service.step(dispatch.id, s.op, 'on_way')).rejects.toThrow(/not addressed to you/);
     await expect(s.service.step(dispatch.id, s.wang, 'arrived')).rejects.toThrow(/needs on_way/);
@@ -80,7 +80,7 @@ describe('dispatch service', () => {
     expect(handled.text).toContain('90 s after dispatch');
     expect(s.duty.verify().ok).toBe(true);
     s.service.stop();
-    s.done();
+    await s.done();
   });
 
   it('flags a dispatch not accepted in time once; a new service (restart) arms the timer from the stored deadline', async () => {
@@ -99,7 +99,7 @@ describe('dispatch service', () => {
     expect(s.duty.list().filter((e) => e.kind === 'dispatch_overdue')).toHaveLength(1);
     await again.step(dispatch.id, s.wang, 'on_way'); // late, but accepted
     again.stop();
-    s.done();
+    await s.done();
   });
 
   it('two answers at once: one "on my way" wins (one duty-log entry, the other a 409); two photos at once get numbers 1 and 2', async () => {
@@ -111,7 +111,7 @@ describe('dispatch service', () => {
     expect(s.duty.list().filter((e) => e.kind === 'dispatch_on_way')).toHaveLength(1);
     const photos = await Promise.all([s.service.addPhoto(dispatch.id, s.wang, JPEG), s.service.addPhoto(dispatch.id, s.wang, PNG)]);
     expect(photos[1]!.photos.map((p) => [p.n, p.mime])).toEqual([[1, 'image/jpeg'], [2, 'image/png']]);
-    expect(s.alarms.get(s.alarmId)!.guardDispatch).toMatchObject({ state: 'on_way', photos: [{ n: 1 }, { n: 2 }] });
+    expect((await s.alarms.get(s.alarmId))!.guardDispatch).toMatchObject({ state: 'on_way', photos: [{ n: 1 }, { n: 2 }] });
     s.service.stop();
     s.done();
   });

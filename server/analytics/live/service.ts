@@ -176,7 +176,7 @@ export class LiveAnalytics {
       w.seenAt = frame.receivedAt;
       for (const a of lane.analyzer.openAlarms) {
         const id = this.ids.get(a.id);
-        if (id !== undefined) this.o.alarms.seen(id, w.clock.wall(frame.t));
+        if (id !== undefined) this.o.alarms.seen(id, w.clock.wall(frame.t)).catch((err: unknown) => log.warn('cannot note that the alarm still holds', { id, err }));
       }
     }
   }
@@ -187,7 +187,13 @@ export class LiveAnalytics {
       if (kind === 'end') {
         const id = this.ids.get(alarm.id);
         this.ids.delete(alarm.id);
-        if (id !== undefined) this.o.alarms.ended(id, wall(alarm.end ?? alarm.start), alarm.score, alarm.trackIds);
+        if (id !== undefined) {
+          try {
+            await this.o.alarms.ended(id, wall(alarm.end ?? alarm.start), alarm.score, alarm.trackIds);
+          } catch (err) {
+            log.error('cannot store the end of the alarm', { id, camera: cameraId, err });
+          }
+        }
         continue;
       }
       const tamper = alarm.type === 'camera_tamper';
@@ -210,17 +216,21 @@ export class LiveAnalytics {
           log.warn('cannot annotate the alarm snapshot', { camera: cameraId, err: e });
         }
       }
-      const v = this.o.alarms.raise({
-        cameraId,
-        zone: alarm.zone,
-        kind: alarm.type,
-        sinceMs: wall(alarm.since),
-        startMs: wall(alarm.start),
-        score: alarm.score,
-        trackIds: alarm.trackIds,
-        jpeg,
-      });
-      this.ids.set(alarm.id, v.id);
+      try {
+        const v = await this.o.alarms.raise({
+          cameraId,
+          zone: alarm.zone,
+          kind: alarm.type,
+          sinceMs: wall(alarm.since),
+          startMs: wall(alarm.start),
+          score: alarm.score,
+          trackIds: alarm.trackIds,
+          jpeg,
+        });
+        this.ids.set(alarm.id, v.id);
+      } catch (err) {
+        log.error('cannot store the alarm (not raised)', { camera: cameraId, zone: alarm.zone, kind: alarm.type, err });
+      }
     }
   }
 

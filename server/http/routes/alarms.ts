@@ -34,36 +34,36 @@ export function alarmsRouter(alarms: AlarmService, guards?: GuardDispatch): Rout
   const r = Router();
   const handle = requireRole('operator', 'supervisor', 'admin');
 
-  r.get('/', (req, res) => {
+  r.get('/', async (req, res) => {
     const status = String(req.query.status ?? 'open');
     if (status !== 'open' && status !== 'all') throw badRequest('status must be open or all');
     const camera = typeof req.query.camera === 'string' && req.query.camera ? req.query.camera : undefined;
-    res.set('Cache-Control', 'no-store').json({ alarms: alarms.list(status, camera) });
+    res.set('Cache-Control', 'no-store').json({ alarms: await alarms.list(status, camera) });
   });
-  r.get('/stats', (req, res) => {
+  r.get('/stats', async (req, res) => {
     const days = req.query.days === undefined || req.query.days === '' ? 30 : Number(req.query.days);
     if (!Number.isFinite(days) || days <= 0 || days > 3660) throw badRequest('days must be a number of days (1–3660)');
     const camera = typeof req.query.camera === 'string' && req.query.camera ? req.query.camera : undefined;
-    res.set('Cache-Control', 'no-store').json({ days, zones: alarms.stats({ days, cameraId: camera }) });
+    res.set('Cache-Control', 'no-store').json({ days, zones: await alarms.stats({ days, cameraId: camera }) });
   });
-  r.get('/:id', (req, res) => {
-    res.set('Cache-Control', 'no-store').json(alarms.require(alarmId(req.params.id)));
+  r.get('/:id', async (req, res) => {
+    res.set('Cache-Control', 'no-store').json(await alarms.require(alarmId(req.params.id)));
   });
-  r.get('/:id/snapshot.jpg', (req, res) => {
+  r.get('/:id/snapshot.jpg', async (req, res) => {
     const id = alarmId(req.params.id);
-    alarms.require(id);
-    const p = alarms.snapshotPath(id);
+    await alarms.require(id);
+    const p = await alarms.snapshotPath(id);
     if (!p || !existsSync(p)) throw notFound(`alarm ${id} has no snapshot`, { what: 'alarm_snapshot', id });
     res.set({ 'Content-Type': 'image/jpeg', 'Cache-Control': 'private, max-age=86400' }).sendFile(p);
   });
-  r.post('/ack', handle, (req, res) => {
+  r.post('/ack', handle, async (req, res) => {
     const b = parseBody(bulkAckSchema, req.body);
     const visible = res.locals.visibleCamera as ((id: string) => boolean) | undefined;
-    res.json({ results: alarms.acknowledgeMany(b.ids, req.user!.username, b.note || undefined, visible) });
+    res.json({ results: await alarms.acknowledgeMany(b.ids, req.user!.username, b.note || undefined, visible) });
   });
-  r.post('/:id/ack', handle, (req, res) => {
+  r.post('/:id/ack', handle, async (req, res) => {
     const b = parseBody(ackSchema, req.body ?? {});
-    res.json(alarms.acknowledge(alarmId(req.params.id), req.user!.username, b.note || undefined));
+    res.json(await alarms.acknowledge(alarmId(req.params.id), req.user!.username, b.note || undefined));
   });
   r.post('/:id/dispatch', handle, async (req, res) => {
     const b = parseBody(dispatchSchema, req.body);
@@ -74,17 +74,17 @@ export function alarmsRouter(alarms: AlarmService, guards?: GuardDispatch): Rout
     const guard = found && (found.role === 'guard' || b.guard !== undefined) ? found : undefined;
     if (b.guard !== undefined && !guard) throw badRequest(`no guard account "${b.guard}"`, 'not_a_guard', { what: 'no_account', name: b.guard });
     if (guard && guards) {
-      const a = alarms.require(id);
+      const a = await alarms.require(id);
       if (guard.role === 'guard' && !guards.canSee(guard, a.cameraId)) {
         throw badRequest(`guard ${guard.username} may not see camera ${a.cameraId}`, 'guard_cannot_see_camera', { guard: guard.username, camera: a.cameraId });
       }
       return void res.json((await guards.dispatch.dispatch(id, req.user!.username, guard, b.note || undefined)).alarm);
     }
-    res.json(alarms.dispatch(id, req.user!.username, b.to ?? named, b.note || undefined));
+    res.json(await alarms.dispatch(id, req.user!.username, b.to ?? named, b.note || undefined));
   });
-  r.post('/:id/resolve', handle, (req, res) => {
+  r.post('/:id/resolve', handle, async (req, res) => {
     const b = parseBody(resolveSchema, req.body ?? {});
-    res.json(alarms.resolve(alarmId(req.params.id), req.user!.username, b.note || undefined, b.outcome ?? null));
+    res.json(await alarms.resolve(alarmId(req.params.id), req.user!.username, b.note || undefined, b.outcome ?? null));
   });
   return r;
 }

@@ -62,7 +62,7 @@ export function dispatchesRouter(d: { dispatch: DispatchService; alarms: AlarmSe
   });
   r.get('/:id/snapshot.jpg', async (req, res) => {
     const x = await d.dispatch.forUser(idOf(req.params.id), req.user!);
-    const p = d.alarms.snapshotPath(x.alarmId);
+    const p = await d.alarms.snapshotPath(x.alarmId);
     if (!p || !existsSync(p)) throw notFound(`alarm ${x.alarmId} has no snapshot`, { what: 'alarm_snapshot', id: x.alarmId });
     res.set({ 'Content-Type': 'image/jpeg', 'Cache-Control': 'private, max-age=86400' }).sendFile(p);
   });

@@ -10,7 +10,7 @@
  */
 import { Router } from 'express';
 import { parseZonesFile, ZoneValidationError, type Zone } from '../../analytics/zones.ts';
-import type { ZoneRepo } from '../../alarms/repo.ts';
+import type { ZoneRepo } from '../../alarms/zone-repo.ts';
 import type { CameraService } from '../../cameras/service.ts';
 import { grabFrame } from '../../onvif/snapshot.ts';
 import { newestLiveSegment } from '../../patrol/snapshot.ts';
@@ -80,7 +80,7 @@ export function zonesRouter(d: ZonesDeps): Router {
     res.set('Cache-Control', 'no-store').json({ cameraId: cam.id, zones: z.zones, updatedAt: z.updatedAt, updatedBy: z.updatedBy });
   });
 
-  r.put('/:id/zones', requireRole('admin', 'supervisor'), (req, res) => {
+  r.put('/:id/zones', requireRole('admin', 'supervisor'), async (req, res) => {
     const cam = d.cameras.require(String(req.params.id));
     const body: unknown = req.body;
     if (!body || typeof body !== 'object' || Array.isArray(body)) throw badRequest('expected a JSON object {"zones": [...]}');
@@ -91,7 +91,7 @@ export function zonesRouter(d: ZonesDeps): Router {
       if (e instanceof ZoneValidationError) throw new AppError(400, 'invalid_zone', e.message, {}, { params: { what: 'zones' }, ...(e.issues ? { fields: fieldsFromZod(e.issues) } : {}) });
       throw e;
     }
-    d.zones.set(cam.id, zones, req.user?.username ?? '?');
+    await d.zones.set(cam.id, zones, req.user?.username ?? '?');
     d.changed(cam.id);
     const z = d.zones.get(cam.id);
     res.json({ cameraId: cam.id, zones: z.zones, updatedAt: z.updatedAt, updatedBy: z.updatedBy });

@@ -364,3 +364,50 @@ export interface SqlSchema {
   evidence_locks: EvidenceLocksTable;
   recording_gaps: RecordingGapsTable;
 }
+
+// ---- issue J, zones and alarms (SQL steps 0023, 0024; server/alarms/repo.ts). Its own block, SqlSchema merged below.
+
+/** Detection zones of one camera, as one JSON array (legacy migration "alarms (issue C)"; 0023 on PostgreSQL). */
+export interface CameraZonesTable {
+  camera_id: string;
+  zones: string;
+  updated_at: number;
+  updated_by: string | null;
+}
+
+/** Alarms and their handling (legacy migrations "issue C" and "issue H"; 0024 on PostgreSQL). */
+export interface AlarmsTable {
+  id: Generated<number>;
+  camera_id: string;
+  zone: string;
+  kind: 'loitering' | 'blocked_exit' | 'camera_tamper';
+  status: 'open' | 'acknowledged' | 'dispatched' | 'resolved';
+  since_ms: number;
+  start_ms: number;
+  end_ms: number | null;
+  recording_ms: number;
+  score: number;
+  track_ids: Generated<string>;
+  snapshot: string | null;
+  ack_ms: number | null;
+  ack_by: string | null;
+  ack_note: string | null;
+  dispatch_ms: number | null;
+  dispatch_by: string | null;
+  dispatch_to: string | null;
+  dispatch_note: string | null;
+  resolve_ms: number | null;
+  resolve_by: string | null;
+  resolve_note: string | null;
+  outcome: 'genuine' | 'false_alarm' | 'test' | null;
+  outcome_note: string | null;
+  priority: Generated<1 | 2 | 3>;
+  occurrences: Generated<number>;
+  last_seen_ms: number | null;
+  reopened_ms: number | null;
+}
+
+export interface SqlSchema {
+  camera_zones: CameraZonesTable;
+  alarms: AlarmsTable;
+}

@@ -68,7 +68,7 @@ async function main(): Promise<void> {
   const paths = stepPaths(cfg);
   // the legacy handle and the SQL layer over the same connection, both migrated (startup/database.ts)
   const { db, sql } = await stepDatabase(paths.dbFile);
-  const { integrity, box } = stepIntegrity(cfg, paths, db);
+  const { integrity, box } = stepIntegrity(cfg, paths, db, sql);
   const users = await UserRepo.open(sql); // users cached: every request resolves one (store/users.ts)
   const firstPassword = await stepAdmin(users, paths.dataDir);
 
@@ -128,6 +128,7 @@ async function main(): Promise<void> {
   const snapshots = new FfmpegSnapshots(ff.ffmpegPath, paths.dataDir, (id) => media.liveDir(id));
   const patrol = createPatrol({
     db,
+    sql,
     clock: systemClock,
     cameras: {
       name: (id) => cameras.get(id)?.name,
@@ -171,6 +172,7 @@ async function main(): Promise<void> {
 
   const evidence = createEvidence({
     db,
+    sql,
     segments,
     bus,
     cameras,

@@ -20,6 +20,7 @@ import { LockRepo } from '../retention/locks.ts';
 import { ffprobeInfo, reconcile } from '../retention/reconcile.ts';
 import { Retention } from '../retention/retention.ts';
 import type { Db } from '../store/db.ts';
+import type { SqlDb } from '../store/sql/db.ts';
 import type { SegmentRepo } from '../store/segments.ts';
 import type { UserRepo } from '../store/users.ts';
 import { createLogger } from '../util/log.ts';
@@ -34,6 +35,8 @@ const log = createLogger('evidence');
 
 export interface EvidenceOptions {
   db: Db;
+  /** the SQL layer the audit trail goes through (issue J) */
+  sql: SqlDb;
   segments: SegmentRepo;
   bus: EventBus;
   cameras: CameraService;
@@ -71,7 +74,7 @@ export interface Evidence {
 }
 
 export function createEvidence(o: EvidenceOptions): Evidence {
-  const audit = new AuditLog(o.db);
+  const audit = new AuditLog(o.sql);
   const views = new ViewTracker(audit, { idleMs: o.viewIdleMs });
   const locks = new LockRepo(o.db);
   const key = o.integrity.key;
@@ -93,11 +96,11 @@ export function createEvidence(o: EvidenceOptions): Evidence {
   });
   const timeline = new TimelineService(o.db, locks);
   const sealer = new Sealer(o.db, o.bus, o.recordingsDir);
-  const checkpointFor = (cameraId: string, seq: number) => {
+  const checkpointFor = async (cameraId: string, seq: number) => {
     const log = recordingsLog(cameraId);
     let c = o.integrity.store.newest(log);
     if (!c || c.seq < seq) {
-      o.integrity.sealNow();
+      await o.integrity.sealNow();
       c = o.integrity.store.newest(log);
     }
     return c && c.seq >= seq ? { log, seq: c.seq, time: c.time, hash: c.hash } : null;
@@ -153,7 +156,7 @@ export function createEvidence(o: EvidenceOptions): Evidence {
     },
     async start(configFile) {
       const configSha256 = configFile && existsSync(configFile) ? createHash('sha256').update(readFileSync(configFile)).digest('hex') : null;
-      const previous = audit.query({ action: 'system.start', limit: 1 }).entries[0];
+      const previous = (await audit.query({ action: 'system.start', limit: 1 })).entries[0];
       audit.record({
         action: 'system.start',
         actor: { username: 'system' },

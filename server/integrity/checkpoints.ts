@@ -124,6 +124,8 @@ export class Checkpointer {
   private readonly fileBacklog: Checkpoint[] = [];
   private readonly now: () => number;
   private readonly refused = new Set<string>();
+  /** one sealing pass at a time (the views are async): a second call waits for the running one, then runs */
+  private running: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly o: CheckpointerOptions) {
     this.now = o.now ?? Date.now;
@@ -131,19 +133,25 @@ export class Checkpointer {
 
   start(): void {
     if (this.timer) return;
-    this.timer = setInterval(() => this.sealNow(), this.o.intervalMs ?? 60_000);
+    this.timer = setInterval(() => void this.sealNow(), this.o.intervalMs ?? 60_000);
     this.timer.unref();
   }
 
   /** Seal once more (shutdown) and stop. */
-  stop(): void {
+  async stop(): Promise<void> {
     clearInterval(this.timer);
     this.timer = undefined;
-    this.sealNow();
+    await this.sealNow();
   }
 
-  /** Sign a checkpoint for every chain whose head moved since its last one. Never throws. */
-  sealNow(): Checkpoint[] {
+  /** Sign a checkpoint for every chain whose head moved since its last one. Never rejects. */
+  sealNow(): Promise<Checkpoint[]> {
+    const p = this.running.then(() => this.sealPass());
+    this.running = p;
+    return p;
+  }
+
+  private async sealPass(): Promise<Checkpoint[]> {
     this.flushBacklog();
     const made: Checkpoint[] = [];
     let sources: ChainSource[] = [];
@@ -154,7 +162,7 @@ export class Checkpointer {
     }
     for (const s of sources) {
       try {
-        const c = this.sealOne(s);
+        const c = await this.sealOne(s);
         if (c) made.push(c);
       } catch (err) {
         log.error('could not write a checkpoint; will retry', { log: s.log, err });
@@ -163,12 +171,12 @@ export class Checkpointer {
     return made;
   }
 
-  private sealOne(s: ChainSource): Checkpoint | undefined {
-    const head = s.view.head();
+  private async sealOne(s: ChainSource): Promise<Checkpoint | undefined> {
+    const head = await s.view.head();
     if (!head) return undefined;
     const last = this.o.store.newest(s.log);
     if (last && last.seq === head.seq && last.headHash === head.hash) return undefined;
-    if (last && (head.seq < last.seq || s.view.hashAt(last.seq) !== last.headHash)) {
+    if (last && (head.seq < last.seq || (await s.view.hashAt(last.seq)) !== last.headHash)) {
       // never sign over a chain that no longer matches its last checkpoint: that would launder the tampering
       if (!this.refused.has(s.log)) log.error('chain does not match its last checkpoint; not sealing it (run verify-log)', { log: s.log, checkpointSeq: last.seq, headSeq: head.seq });
       this.refused.add(s.log);
@@ -184,7 +192,7 @@ export class Checkpointer {
         time: this.now(),
         key: this.o.key.fingerprint,
         fromSeq,
-        digest: digestOf(s.view.hashesIn(fromSeq, head.seq)),
+        digest: digestOf(await s.view.hashesIn(fromSeq, head.seq)),
       },
       this.o.key,
     );

@@ -137,12 +137,20 @@ export class ComplianceService {
   }
 
   /** Seal newly missed rounds (of the last day) into the duty log; idempotent. Returns how many were logged. */
-  logMissed(duty: DutyLog): number {
+  logMissed(duty: DutyLog): Promise<number> {
+    // one check at a time: a second one while entries are being written would see them not yet marked
+    this.missedRun ??= this.logMissedNow(duty).finally(() => (this.missedRun = null));
+    return this.missedRun;
+  }
+
+  private missedRun: Promise<number> | null = null;
+
+  private async logMissedNow(duty: DutyLog): Promise<number> {
     const now = this.clock.now();
     let n = 0;
     for (const s of this.slots(now - 24 * 3600_000, now)) {
       if (s.grade !== 'missed' || this.rounds.isMissedLogged(s.routeId, s.slotMs)) continue;
-      const e = duty.append({
+      const e = await duty.append({
         category: 'patrol',
         kind: 'round_missed',
         text: `${s.routeName}: round due ${new Date(s.slotMs).toISOString()} was missed`,
@@ -159,11 +167,7 @@ export class ComplianceService {
   /** Check for missed rounds every `everyMs`; returns a stop function. */
   startScheduler(duty: DutyLog, everyMs = 30_000): () => void {
     const tick = () => {
-      try {
-        this.logMissed(duty);
-      } catch (e) {
-        log.error('missed-round check failed', { err: e });
-      }
+      this.logMissed(duty).catch((e: unknown) => log.error('missed-round check failed', { err: e }));
     };
     tick();
     const t = setInterval(tick, everyMs);

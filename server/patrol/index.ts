@@ -1,5 +1,6 @@
 /** Wires the patrol and duty-log domain together (one object for main.ts and the routers). */
 import type { Db } from '../store/db.ts';
+import { openSql, type SqlDb } from '../store/sql/db.ts';
 import { DutyLog } from '../dutylog/log.ts';
 import { HandoverService, type HandoverDeps } from '../dutylog/handover.ts';
 import type { AlarmSource } from './alarms.ts';
@@ -15,6 +16,8 @@ import type { CheckpointRef } from '../../shared/wire/patrol.ts';
 
 export interface PatrolOptions {
   db: Db;
+  /** the SQL layer the duty log and handovers go through (issue J); default: one over `db` (SQLite, migrated) */
+  sql?: SqlDb;
   clock: Clock;
   cameras: PatrolCameras;
   cameraList: HandoverDeps['cameras'];
@@ -51,7 +54,7 @@ export interface Patrol {
 
 export function createPatrol(o: PatrolOptions): Patrol {
   const alarms = o.alarms ?? noAlarms;
-  const log = new DutyLog(o.db, o.clock);
+  const log = new DutyLog(o.sql ?? openSql({ engine: 'sqlite', file: '' }, { sqlite: o.db }), o.clock);
   const routes = new RouteRepo(o.db, o.clock);
   const roundRepo = new RoundRepo(o.db);
   const ptz = new PatrolPtz({ rounds: roundRepo, clock: o.clock, mover: o.ptz, audit: o.ptzAudit, settings: o.ptzSettings });

@@ -43,9 +43,9 @@ export function reportRange(date: string, shift?: Shift): { from: number; to: nu
   return { from: start.getTime(), to: end.getTime() };
 }
 
-export function buildReport(p: Patrol, title: string, from: number, to: number): Report {
+export async function buildReport(p: Patrol, title: string, from: number, to: number): Promise<Report> {
   const c = p.compliance.compliance(from, to);
-  const entries = p.log.list({ from, to, limit: 5000 }).reverse();
+  const entries = (await p.log.list({ from, to, limit: 5000 })).reverse();
   return {
     title,
     from,

@@ -74,7 +74,22 @@ export interface RoundsDeps {
 }
 
 export class RoundService {
+  /** per round, the step being recorded: its duty-log entry is awaited, so the next step waits for it */
+  private readonly busy = new Map<number, Promise<unknown>>();
+
   constructor(private readonly d: RoundsDeps) {}
+
+  /** One recorded step of a round at a time (a double click waits, then finds the stop done). */
+  private serial<T>(roundId: number, fn: () => Promise<T>): Promise<T> {
+    const prev = this.busy.get(roundId) ?? Promise.resolve();
+    const p = prev.then(fn, fn);
+    const done = p.catch(() => undefined);
+    this.busy.set(roundId, done);
+    void done.then(() => {
+      if (this.busy.get(roundId) === done) this.busy.delete(roundId);
+    });
+    return p;
+  }
 
   require(id: number): Round {
     const r = this.d.rounds.get(id);
@@ -180,18 +195,22 @@ export class RoundService {
     return this.finish(user, round.id, idx, { outcome, note, checks: body.checks ?? null, dispatch: Boolean(body.dispatch) && outcome === 'anomaly', shot, shown: { from: body.shownFromMs, to: body.shownToMs } });
   }
 
-  skip(user: Actor, roundId: number, idx: number, reason: string): Round {
+  async skip(user: Actor, roundId: number, idx: number, reason: string): Promise<Round> {
     this.open(user, roundId, idx);
     if (!reason.trim()) throw new AppError(400, 'invalid_request', 'reason: skipping a stop needs a reason');
     return this.finish(user, roundId, idx, { outcome: 'skipped', note: reason.trim(), checks: null, dispatch: false, shot: null });
   }
 
-  private finish(
+  private finish(...a: Parameters<RoundService['finishNow']>): Promise<Round> {
+    return this.serial(a[1], () => this.finishNow(...a));
+  }
+
+  private async finishNow(
     user: Actor,
     roundId: number,
     idx: number,
     r: { outcome: RoundStop['outcome'] & string; note: string | null; checks: boolean[] | null; dispatch: boolean; shot: { file: string; sha256: string } | null; shown?: { from?: number; to?: number } },
-  ): Round {
+  ): Promise<Round> {
     const { rounds, clock, log: duty } = this.d;
     // re-check after the (async) snapshot: a double click must not record a stop twice
     const { round, stop } = this.open(user, roundId, idx);
@@ -200,16 +219,16 @@ export class RoundService {
     const range = recordedRange(started, now, this.d.liveLatencyMs, r.shown);
     let logSeq: number | null = null;
     if (r.outcome === 'anomaly') {
-      logSeq = duty.append({
+      logSeq = (await duty.append({
         category: 'anomaly',
         kind: 'round_anomaly',
         text: r.note ?? '',
         cameraId: stop.cameraId,
         author: { id: user.id, name: user.username },
         data: { roundId, stop: idx, route: round.routeName, snapshot: r.shot?.file ?? null, snapshotSha256: r.shot?.sha256 ?? null, dispatch: r.dispatch },
-      }).seq;
+      })).seq;
       if (r.dispatch) {
-        duty.append({
+        await duty.append({
           category: 'dispatch',
           kind: 'dispatch_request',
           text: `dispatch requested: ${r.note ?? ''}`,
@@ -235,28 +254,32 @@ export class RoundService {
       logSeq,
     }, last ? null : now);
     this.d.ptz.done(roundId, idx, stop.cameraId);
-    if (last) this.close(roundId, 'completed', null, user);
+    if (last) await this.close(roundId, 'completed', null, user);
     else this.d.ptz.reach(this.require(roundId), idx + 1);
     return this.require(roundId);
   }
 
-  abandon(user: Actor, roundId: number, reason: string): Round {
+  abandon(user: Actor, roundId: number, reason: string): Promise<Round> {
+    return this.serial(roundId, () => this.abandonNow(user, roundId, reason));
+  }
+
+  private async abandonNow(user: Actor, roundId: number, reason: string): Promise<Round> {
     const round = this.require(roundId);
     if (round.userId !== user.id) throw forbidden(`round ${roundId} belongs to ${round.username}`, { what: 'round', id: roundId, owner: round.username });
     if (round.status !== 'in_progress') throw conflict(`round ${roundId} is ${round.status}`, 'round_closed', { id: roundId, status: round.status });
     if (!reason.trim()) throw new AppError(400, 'invalid_request', 'reason: abandoning a round needs a reason');
-    this.close(roundId, 'abandoned', reason.trim(), user);
+    await this.close(roundId, 'abandoned', reason.trim(), user);
     return this.require(roundId);
   }
 
   /** Close the round and seal a summary of every stop in the duty log. */
-  private close(roundId: number, status: 'completed' | 'abandoned', reason: string | null, user: Actor): void {
+  private async close(roundId: number, status: 'completed' | 'abandoned', reason: string | null, user: Actor): Promise<void> {
     const round = this.require(roundId);
     const now = this.d.clock.now();
     const counts: Record<string, number> = {};
     for (const s of round.stops) counts[s.outcome ?? 'not_done'] = (counts[s.outcome ?? 'not_done'] ?? 0) + 1;
     const summary = Object.entries(counts).map(([k, n]) => `${k} ${n}`).join(', ');
-    const entry = this.d.log.append({
+    const entry = await this.d.log.append({
       category: 'patrol',
       kind: status === 'completed' ? 'round_completed' : 'round_abandoned',
       text: `${round.routeName}: round ${status}${reason ? ` (${reason})` : ''} — ${summary}`,

@@ -19,7 +19,8 @@ export type { Timeline, TimelineMarker } from '../../shared/wire/recordings.ts';
 
 export interface MarkerSource {
   kind: string;
-  list(cameraId: string, fromMs: number, toMs: number): TimelineMarker[];
+  /** may be async (the duty log reads through the SQL layer) */
+  list(cameraId: string, fromMs: number, toMs: number): TimelineMarker[] | Promise<TimelineMarker[]>;
 }
 
 export class TimelineService {
@@ -52,7 +53,7 @@ export class TimelineService {
     return out;
   }
 
-  build(cameraId: string, fromMs: number, toMs: number, now = Date.now()): Timeline {
+  async build(cameraId: string, fromMs: number, toMs: number, now = Date.now()): Promise<Timeline> {
     const ranges = this.ranges(cameraId, fromMs, toMs);
     const known = knownGaps(this.db, cameraId, fromMs, toMs);
     const gaps: Timeline['gaps'] = [];
@@ -70,13 +71,16 @@ export class TimelineService {
     if (cursor < until) hole(cursor, until);
 
     const markers: TimelineMarker[] = [];
-    for (const s of this.sources) {
-      try {
-        markers.push(...s.list(cameraId, fromMs, toMs));
-      } catch {
-        /* a broken source must not break the timeline */
-      }
-    }
+    const lists = await Promise.all(
+      this.sources.map(async (s) => {
+        try {
+          return await s.list(cameraId, fromMs, toMs);
+        } catch {
+          return []; // a broken source must not break the timeline
+        }
+      }),
+    );
+    for (const l of lists) markers.push(...l);
     markers.sort((a, b) => a.at - b.at);
     const latest = this.db.prepare('SELECT MAX(end_ms) AS t FROM segments WHERE camera_id = ?').get(cameraId) as { t: number | null };
     return {

@@ -159,7 +159,7 @@ async function verifyCamera(o: VerifyOptions, camera: string, from: number, to: 
     bytesHashed,
     deletedByRetention: { count: byRetention.length, last: lastGone ? { path: lastGone.path, at: lastGone.deleted_ms!, reason: lastGone.reason! } : null },
     issues: issues.sort((a, b) => (a.seq ?? Infinity) - (b.seq ?? Infinity)),
-    seal: hasChain ? checkSeals(recordingsView(o.db, camera), o.store.inDb(recordingsLog(camera)), o.store.inFiles(recordingsLog(camera)), o.key) : null,
+    seal: hasChain ? await checkSeals(recordingsView(o.db, camera), o.store.inDb(recordingsLog(camera)), o.store.inFiles(recordingsLog(camera)), o.key) : null,
   };
 }
 

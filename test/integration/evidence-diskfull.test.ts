@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { needCapability } from '../support/capability.ts';
 import { AuditLog } from '../../server/audit/log.ts';
+import { sqlOver } from '../support/sql-over.ts';
 import { Exporter } from '../../server/evidence/exporter.ts';
 import { SigningKey } from '../../server/evidence/keys.ts';
 import { verifyBundle } from '../../server/evidence/verify.ts';
@@ -75,7 +76,7 @@ beforeAll(async () => {
     db,
     segments,
     locks: new LockRepo(db),
-    audit: new AuditLog(db),
+    audit: new AuditLog(await sqlOver(db)),
     bundle: { ffmpegPath: ff.ffmpegPath, ffprobePath: ff.ffprobePath, recordingsDir: rec, outDir: out, key: SigningKey.generate(), version: 'test' },
     camera: (id) => (id === 'gate' ? { id, name: 'Gate', source: 'rtsp://10.0.0.1/x', clockOffset: { ms: 0, known: false, source: null } } : undefined),
   });

@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AuditLog } from '../../server/audit/log.ts';
+import { sqlOver } from '../support/sql-over.ts';
 import { EventBus } from '../../server/events/bus.ts';
 import { checkFfmpeg } from '../../server/media/ffmpeg-check.ts';
 import { MediaManager } from '../../server/media/manager.ts';
@@ -78,10 +79,10 @@ afterAll(async () => {
 });
 
 describe('retention on real recordings', () => {
-  it('a tiny quota deletes the oldest unlocked segments and keeps the locked ones', () => {
+  it('a tiny quota deletes the oldest unlocked segments and keeps the locked ones', async () => {
     expect(recorded.length).toBeGreaterThanOrEqual(6);
     const locks = new LockRepo(db);
-    const audit = new AuditLog(db);
+    const audit = new AuditLog(await sqlOver(db));
     // lock the 2nd and 3rd segment (not the oldest: the oldest unlocked one must go first)
     const [s0, s1, s2] = recorded;
     locks.create({ cameraId: 'gate', startMs: s1!.startMs + 10, endMs: s2!.endMs - 10, reason: 'incident', createdBy: 'inv' });
@@ -96,7 +97,8 @@ describe('retention on real recordings', () => {
     for (const s of left) expect(existsSync(join(rec, s.path))).toBe(true);
     expect(existsSync(join(rec, 'gate', '.incoming'))).toBe(true); // the staging area is never touched
     expect(report.status.lockedBytes).toBe(s1!.bytes + s2!.bytes);
-    expect(audit.query({ action: 'retention.delete' }).entries[0]!.detail).toMatchObject({ reason: 'quota', segments: recorded.length - 3 });
+    await audit.settled();
+    expect((await audit.query({ action: 'retention.delete' })).entries[0]!.detail).toMatchObject({ reason: 'quota', segments: recorded.length - 3 });
   });
 
   it('reconciles the index with the disk at start-up', async () => {
@@ -121,7 +123,7 @@ describe('retention on real recordings', () => {
     expect(existsSync(join(rec, junkRel))).toBe(false);
     expect(segments.byPath(b!.path)).toBeUndefined();
 
-    const tl = new TimelineService(db, new LockRepo(db)).build('gate', b!.startMs - 100, b!.endMs + 100, Date.now());
+    const tl = await new TimelineService(db, new LockRepo(db)).build('gate', b!.startMs - 100, b!.endMs + 100, Date.now());
     const gap = tl.gaps.find((g) => g.reason === 'missing');
     expect(gap).toBeDefined();
     expect(gap!.start).toBeLessThanOrEqual(b!.startMs);
@@ -215,12 +217,12 @@ describe('retention on a real full disk (tmpfs)', () => {
     unlinkSync(join(mnt, 'filler'));
   });
 
-  it('with locks over the quota, the newest minKeepHours of each camera stay; raised once', () => {
+  it('with locks over the quota, the newest minKeepHours of each camera stay; raised once', async () => {
     needCapability('retention-quota: mount a tmpfs', mounted, mountError);
     const base = join(mnt, 'quota');
     mkdirSync(base);
     const d = openDb(':memory:');
-    const audit = new AuditLog(d);
+    const audit = new AuditLog(await sqlOver(d));
     const bus = new EventBus();
     const events: BusEvents['storage.quota_blocked'][] = [];
     bus.on('storage.quota_blocked', (e) => events.push(e));
@@ -239,7 +241,8 @@ describe('retention on a real full disk (tmpfs)', () => {
     }
     expect(left.size).toBeGreaterThanOrEqual(10 + 24);
     expect(status).toMatchObject({ quotaBlockedByLocks: true, lockedBytes: 10 * sample.length });
-    expect(audit.query({ action: 'storage.quota_locked' }).entries).toHaveLength(1);
+    await audit.settled();
+    expect((await audit.query({ action: 'storage.quota_locked' })).entries).toHaveLength(1);
     expect(events).toMatchObject([{ blocked: true, limit: 'quota' }]);
   });
 });

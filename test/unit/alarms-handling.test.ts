@@ -17,13 +17,15 @@ import { parseZonesFile } from '../../server/analytics/zones.ts';
 import { ConfigError, parseConfig } from '../../server/config/load.ts';
 import { watchAlarms } from '../../server/dutylog/alarm-watch.ts';
 import { DutyLog } from '../../server/dutylog/log.ts';
+import { sqlOver } from '../support/sql-over.ts';
+import { dutyEntries } from '../support/duty.ts';
 import { EventBus } from '../../server/events/bus.ts';
 import { ManualClock } from '../../server/patrol/clock.ts';
 import { openDb } from '../../server/store/db.ts';
 
 const DAY = 86_400_000;
 
-function setup() {
+async function setup() {
   const dir = mkdtempSync(join(tmpdir(), 'wp-alarms-h4-'));
   const db = openDb(':memory:');
   const bus = new EventBus();
@@ -31,7 +33,7 @@ function setup() {
   const updates: AlarmView[] = [];
   bus.on('alarm.updated', (a) => updates.push(a));
   const alarms = new AlarmService({ db, bus, dataDir: dir, now: () => now });
-  const duty = new DutyLog(db, new ManualClock(40 * DAY));
+  const duty = new DutyLog(await sqlOver(db), new ManualClock(40 * DAY));
   const stopWatch = watchAlarms(bus, duty);
   return {
     alarms,
@@ -50,7 +52,7 @@ function setup() {
 
 let t0 = 40 * DAY - 2 * 3_600_000;
 /** One alarm, ended a second later; the next one starts past the cool-down (so it is a new alarm, not joined). */
-const raise = (s: ReturnType<typeof setup>, o: Partial<{ cameraId: string; zone: string; kind: AlarmView['kind']; startMs: number }> = {}) => {
+const raise = (s: Awaited<ReturnType<typeof setup>>, o: Partial<{ cameraId: string; zone: string; kind: AlarmView['kind']; startMs: number }> = {}) => {
   const startMs = o.startMs ?? (t0 += 300_000);
   const a = s.alarms.raise({ cameraId: o.cameraId ?? 'c1', zone: o.zone ?? 'lawn', kind: o.kind ?? 'loitering', sinceMs: startMs - 10_000, startMs, score: 0.8, trackIds: [1] });
   s.alarms.ended(a.id, startMs + 1000, 0.8, [1]);
@@ -59,8 +61,8 @@ const raise = (s: ReturnType<typeof setup>, o: Partial<{ cameraId: string; zone:
 const square: [number, number][] = [[0.1, 0.1], [0.5, 0.1], [0.5, 0.5], [0.1, 0.5]];
 
 describe('alarm handling (issue H point 4)', () => {
-  it('resolves with an outcome and a note; without one it is stored as not given; the duty log names it and has the acknowledge', () => {
-    const s = setup();
+  it('resolves with an outcome and a note; without one it is stored as not given; the duty log names it and has the acknowledge', async () => {
+    const s = await setup();
     const a = raise(s);
     const b = raise(s);
     s.alarms.acknowledge(a.id, 'op1', 'looking');
@@ -70,7 +72,7 @@ describe('alarm handling (issue H point 4)', () => {
     expect(s.alarms.get(a.id)).toMatchObject({ outcome: 'false_alarm' }); // stored
     expect(s.alarms.resolve(b.id, 'op2')).toMatchObject({ status: 'resolved', outcome: null, outcomeNote: null });
 
-    const entries = s.duty.list({}).sort((x, y) => x.seq - y.seq);
+    const entries = (await dutyEntries(s.duty)).sort((x, y) => x.seq - y.seq);
     expect(entries.map((e) => [e.kind, e.authorName, e.data.alarmId])).toEqual([
       ['alarm', 'system', a.id],
       ['alarm', 'system', b.id],
@@ -83,12 +85,12 @@ describe('alarm handling (issue H point 4)', () => {
     expect(entries[4]!.text).toContain('resolved as false alarm / 误报 — cat on the lawn');
     expect(entries[4]!.data.outcome).toBe('false_alarm');
     expect(entries[5]!.text).toContain('outcome not given');
-    expect(s.duty.verify().ok).toBe(true);
+    expect((await s.duty.verify()).ok).toBe(true);
     s.done();
   });
 
-  it('bulk acknowledge: a result per id, the open ones go through, the rest say why', () => {
-    const s = setup();
+  it('bulk acknowledge: a result per id, the open ones go through, the rest say why', async () => {
+    const s = await setup();
     const a = raise(s);
     const b = raise(s, { zone: 'gate' });
     const done = raise(s, { zone: 'yard' });
@@ -104,12 +106,12 @@ describe('alarm handling (issue H point 4)', () => {
     ]);
     expect(s.alarms.get(a.id)).toMatchObject({ status: 'acknowledged', ack: { by: 'op1', note: 'busy night' } });
     expect(s.alarms.get(hidden.id)?.status).toBe('open');
-    expect(s.duty.list({}).filter((e) => e.kind === 'alarm_ack').map((e) => e.data.alarmId).sort()).toEqual([a.id, b.id, done.id].sort());
+    expect((await dutyEntries(s.duty)).filter((e) => e.kind === 'alarm_ack').map((e) => e.data.alarmId).sort()).toEqual([a.id, b.id, done.id].sort());
     s.done();
   });
 
-  it('takes the zone priority (default exit above loitering) and lists open alarms by priority, then newest first', () => {
-    const s = setup();
+  it('takes the zone priority (default exit above loitering) and lists open alarms by priority, then newest first', async () => {
+    const s = await setup();
     s.zones.set('c1', parseZonesFile({ zones: [
       { name: 'lawn', kind: 'loitering', polygon: square },
       { name: 'vault', kind: 'loitering', polygon: square, priority: 1 },
@@ -130,8 +132,8 @@ describe('alarm handling (issue H point 4)', () => {
     s.done();
   });
 
-  it('per camera + zone false-alarm rate over the last days (tests and unclassified do not count)', () => {
-    const s = setup();
+  it('per camera + zone false-alarm rate over the last days (tests and unclassified do not count)', async () => {
+    const s = await setup();
     const resolve = (a: AlarmView, outcome: 'genuine' | 'false_alarm' | 'test' | null) => {
       s.alarms.acknowledge(a.id, 'op');
       s.alarms.resolve(a.id, 'op', undefined, outcome);
@@ -160,7 +162,7 @@ describe('alarm handling (issue H point 4)', () => {
 });
 
 describe('alarm snapshot labels (issue H point 4)', () => {
-  it('stamps the time in the site time zone with its offset; site.timeZone is checked strictly', () => {
+  it('stamps the time in the site time zone with its offset; site.timeZone is checked strictly', async () => {
     const ms = Date.UTC(2026, 11, 2, 14, 45, 50);
     expect(formatSiteTime(ms, 'Asia/Shanghai')).toBe('2026-12-02 22:45:50 GMT+8');
     expect(formatSiteTime(ms, 'UTC')).toBe('2026-12-02 14:45:50 GMT+0');
@@ -177,7 +179,7 @@ describe('alarm snapshot labels (issue H point 4)', () => {
 
   const overlap = (a: Rect, b: Rect) => a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h;
 
-  it('places the labels of many crowded boxes so that none covers another or the header', () => {
+  it('places the labels of many crowded boxes so that none covers another or the header', async () => {
     const W = 832;
     const H = 624;
     // six people standing close together, two boxes at the very top, one at the right edge

@@ -11,6 +11,8 @@ import { AlarmService } from '../../server/alarms/service.ts';
 import { DispatchService, imageType } from '../../server/dispatch/service.ts';
 import { dayTimes, median } from '../../server/dispatch/times.ts';
 import { DutyLog } from '../../server/dutylog/log.ts';
+import { sqlOver } from '../support/sql-over.ts';
+import { dutyEntries } from '../support/duty.ts';
 import { watchDispatches } from '../../server/dutylog/dispatch-watch.ts';
 import { EventBus } from '../../server/events/bus.ts';
 import { openDb } from '../../server/store/db.ts';
@@ -20,7 +22,7 @@ import type { DispatchView } from '../../shared/wire/dispatch.ts';
 const JPEG = Buffer.from([0xff, 0xd8, 0xff, 0xe0, 1, 2, 3]);
 const PNG = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0]);
 
-function setup() {
+async function setup() {
   const dir = mkdtempSync(join(tmpdir(), 'wp-dispatch-'));
   const db = openDb(':memory:');
   const bus = new EventBus();
@@ -30,7 +32,7 @@ function setup() {
   const wang = insertUser(db, 'wang', 'guard', '王保安');
   const li = insertUser(db, 'li', 'guard');
   const op = insertUser(db, 'op', 'operator');
-  const duty = new DutyLog(db, clock as never);
+  const duty = new DutyLog(await sqlOver(db), clock as never);
   watchDispatches(bus, duty);
   const make = () => new DispatchService({ db, bus, alarms, dataDir: dir, acceptMs: 60_000, now: clock.now });
   const service = make();
@@ -40,15 +42,15 @@ function setup() {
 }
 
 describe('dispatch service', () => {
-  it('knows JPEG and PNG by their bytes', () => {
+  it('knows JPEG and PNG by their bytes', async () => {
     expect(imageType(JPEG)).toBe('image/jpeg');
     expect(imageType(PNG)).toBe('image/png');
     expect(imageType(Buffer.from('GIF89a'))).toBeUndefined();
     expect(imageType(Buffer.alloc(0))).toBeUndefined();
   });
 
-  it('goes sent → on_way → arrived → handled, only for the addressed guard, with photos sealed in the duty log', () => {
-    const s = setup();
+  it('goes sent → on_way → arrived → handled, only for the addressed guard, with photos sealed in the duty log', async () => {
+    const s = await setup();
     const { dispatch } = s.service.dispatch(s.alarmId, 'op', s.wang, '去看看');
     expect(s.alarms.get(s.alarmId)!.guardDispatch).toMatchObject({ id: dispatch.id, state: 'sent', guard: 'wang' });
     expect(() => s.service.step(dispatch.id, s.li, 'on_way')).toThrow(/not addressed to you/);
@@ -69,18 +71,18 @@ describe('dispatch service', () => {
     const d = s.service.step(dispatch.id, s.wang, 'handled', '已清理');
     expect(d).toMatchObject({ state: 'handled', arrivedAfterMs: 60_000, handledAfterMs: 90_000, overdueAt: null });
     expect(d.photos.map((p) => p.mime)).toEqual(['image/jpeg', 'image/png', 'image/jpeg']);
-    const kinds = s.duty.list().map((e) => e.kind).reverse();
+    const kinds = (await dutyEntries(s.duty)).map((e) => e.kind).reverse();
     expect(kinds).toEqual(['dispatch_on_way', 'dispatch_arrived', 'dispatch_handled']);
-    const handled = s.duty.list()[0]!;
+    const handled = (await dutyEntries(s.duty))[0]!;
     expect((handled.data.photos as { sha256: string }[]).map((p) => p.sha256)).toEqual(d.photos.map((p) => p.sha256));
     expect(handled.text).toContain('90 s after dispatch');
-    expect(s.duty.verify().ok).toBe(true);
+    expect((await s.duty.verify()).ok).toBe(true);
     s.service.stop();
     s.done();
   });
 
   it('flags a dispatch not accepted in time once; a new service (restart) arms the timer from the stored deadline', async () => {
-    const s = setup();
+    const s = await setup();
     const { dispatch } = s.service.dispatch(s.alarmId, 'op', s.wang);
     s.service.stop(); // "the process ended"
     s.tick(61_000); // the deadline passed while it was down
@@ -92,13 +94,13 @@ describe('dispatch service', () => {
     expect(events).toEqual(['overdue']);
     expect(again.get(dispatch.id)!.overdueAt).toBe(1_061_000);
     expect(again.flagOverdue(dispatch.id)).toBe(false);
-    expect(s.duty.list().filter((e) => e.kind === 'dispatch_overdue')).toHaveLength(1);
+    expect((await dutyEntries(s.duty)).filter((e) => e.kind === 'dispatch_overdue')).toHaveLength(1);
     again.step(dispatch.id, s.wang, 'on_way'); // late, but accepted
     again.stop();
     s.done();
   });
 
-  it('response times per day: median and maximum', () => {
+  it('response times per day: median and maximum', async () => {
     expect(median([])).toBeNull();
     expect(median([5, 1, 3])).toBe(3);
     expect(median([4, 1, 3, 2])).toBe(2);

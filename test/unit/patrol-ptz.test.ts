@@ -7,6 +7,7 @@ import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { migrate } from '../../server/store/db.ts';
 import { createPatrol } from '../../server/patrol/index.ts';
+import { sqlOver } from '../support/sql-over.ts';
 import { ManualClock } from '../../server/patrol/clock.ts';
 import { PtzLocks, type PtzAuditEntry, type PtzMover } from '../../server/patrol/ptz.ts';
 import { insertUser } from '../support/users.ts';
@@ -42,7 +43,7 @@ describe('PtzLocks', () => {
   });
 });
 
-function setup(mover: PtzMover) {
+async function setup(mover: PtzMover) {
   const db = new Database(':memory:');
   migrate(db);
   const op = { ...insertUser(db, 'op1', 'operator'), role: 'operator' };
@@ -52,6 +53,7 @@ function setup(mover: PtzMover) {
   const audit: PtzAuditEntry[] = [];
   const p = createPatrol({
     db,
+    sql: await sqlOver(db),
     clock,
     cameras: { name: (id) => id, online: () => true },
     cameraList: () => [],
@@ -73,7 +75,7 @@ describe('preset stops driven by a round', () => {
       gotoPreset: async (cam, preset) => void calls.push(`${cam}:${preset}`),
       idle: async () => ++polls % 3 === 0, // moving, moving, idle
     };
-    const { p, clock, op, op2, op3, route, audit } = setup(mover);
+    const { p, clock, op, op2, op3, route, audit } = await setup(mover);
     const a = route('A', [{ cameraId: 'dome', preset: 'p1' }, { cameraId: 'plain', preset: null }]);
     const b = route('B', [{ cameraId: 'dome', preset: 'p2' }]);
     const ra = p.rounds.start(op, a.id);
@@ -97,7 +99,7 @@ describe('preset stops driven by a round', () => {
     // a third round queued behind B, skipped while waiting: it never moves the dome
     const rc = p.rounds.start(op3, route('C', [{ cameraId: 'dome', preset: 'p1' }]).id);
     expect(rc.stops[0]!.ptzState).toBe('waiting');
-    const skipped = p.rounds.skip(op3, rc.id, 0, 'camera busy too long');
+    const skipped = (await p.rounds.skip(op3, rc.id, 0, 'camera busy too long'));
     expect(skipped.status).toBe('completed');
     clock.advance(1000);
     expect((await p.rounds.confirm(op2, rb.id, 0, { outcome: 'normal' })).status).toBe('completed');
@@ -113,7 +115,7 @@ describe('preset stops driven by a round', () => {
       },
       idle: async () => null,
     };
-    const { p, op, op2, route } = setup(mover);
+    const { p, op, op2, route } = await setup(mover);
     const r = p.rounds.start(op, route('S', [{ cameraId: 'd1', preset: 'ok' }]).id);
     const t0 = Date.now();
     await until(() => p.rounds.require(r.id), (x) => x.stops[0]!.ptzState === 'arrived');

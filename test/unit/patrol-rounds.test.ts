@@ -2,13 +2,14 @@ import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { migrate } from '../../server/store/db.ts';
 import { createPatrol } from '../../server/patrol/index.ts';
+import { sqlOver } from '../support/sql-over.ts';
 import { ManualClock } from '../../server/patrol/clock.ts';
 import { seedAlarm } from '../support/alarms.ts';
 import { insertUser } from '../support/users.ts';
 
 const at = (d: string) => new Date(d).getTime();
 
-function setup(opts: { alarms?: string[] } = {}) {
+async function setup(opts: { alarms?: string[] } = {}) {
   const db = new Database(':memory:');
   migrate(db);
   const op = { ...insertUser(db, 'op1', 'operator'), role: 'operator' };
@@ -18,6 +19,7 @@ function setup(opts: { alarms?: string[] } = {}) {
   const names: Record<string, string> = { a: 'Gate', b: 'Lobby', c: 'Garage' };
   const p = createPatrol({
     db,
+    sql: await sqlOver(db),
     clock,
     cameras: { name: (id) => names[id], online: (id) => online.has(id) },
     cameraList: () => Object.entries(names).map(([id, name]) => ({ id, name, status: online.has(id) ? 'online' : 'offline', statusReason: null, statusSince: null })),
@@ -34,7 +36,7 @@ function setup(opts: { alarms?: string[] } = {}) {
 
 describe('rounds with an injected clock', () => {
   it('records the range the console showed by the video’s own clock; implausible clocks fall back to the lag', async () => {
-    const { p, clock, op, route } = setup();
+    const { p, clock, op, route } = await setup();
     const t0 = at('2025-03-10T08:03');
     clock.set(t0);
     const r = p.rounds.start(op, route.id);
@@ -50,7 +52,7 @@ describe('rounds with an injected clock', () => {
 
 
   it('enforces the dwell, records times, grades on time', async () => {
-    const { p, clock, op, route, online } = setup();
+    const { p, clock, op, route, online } = await setup();
     clock.set(at('2025-03-10T08:03'));
     const r = p.rounds.start(op, route.id);
     expect(r.slotMs).toBe(at('2025-03-10T08:00'));
@@ -70,9 +72,9 @@ describe('rounds with an injected clock', () => {
     expect(cur.stops[2]!.outcome).toBe('not_verifiable');
     expect(cur.status).toBe('completed');
     expect(p.compliance.grade(route, cur.slotMs, cur)).toBe('on_time');
-    const kinds = p.log.list().map((e) => e.kind).reverse();
+    const kinds = (await p.log.list()).map((e) => e.kind).reverse();
     expect(kinds).toEqual(['round_anomaly', 'dispatch_request', 'round_completed']);
-    expect(p.log.verify().ok).toBe(true);
+    expect((await p.log.verify()).ok).toBe(true);
 
     // review markers: a camera's stops and duty-log entries by time range
     const t0 = at('2025-03-10T08:03');
@@ -81,12 +83,12 @@ describe('rounds with an injected clock', () => {
     ]);
     expect(p.roundRepo.stopsForCamera('b', t0 + 22_000, t0 + 3600_000)).toEqual([]); // viewed t0+10 s … t0+22 s
     expect(p.roundRepo.stopsForCamera('a', t0 - 60_000, t0 + 1).map((s) => s.idx)).toEqual([0]);
-    expect(p.log.forCamera('b', t0, t0 + 3600_000).map((e) => e.kind)).toEqual(['round_anomaly', 'dispatch_request']);
-    expect(p.log.forCamera('b', t0 + 23_000, t0 + 3600_000)).toEqual([]);
+    expect((await p.log.forCamera('b', t0, t0 + 3600_000)).map((e) => e.kind)).toEqual(['round_anomaly', 'dispatch_request']);
+    expect((await p.log.forCamera('b', t0 + 23_000, t0 + 3600_000))).toEqual([]);
   });
 
   it("refuses someone else's round, a second round for the slot, not-verifiable on an online camera", async () => {
-    const { p, clock, op, op2, route } = setup();
+    const { p, clock, op, op2, route } = await setup();
     clock.set(at('2025-03-10T09:00'));
     const r = p.rounds.start(op, route.id);
     expect(p.rounds.start(op, route.id).id).toBe(r.id); // resuming is fine
@@ -94,13 +96,13 @@ describe('rounds with an injected clock', () => {
     clock.advance(20_000);
     await expect(p.rounds.confirm(op2, r.id, 0, { outcome: 'normal' })).rejects.toMatchObject({ status: 403 });
     await expect(p.rounds.confirm(op, r.id, 0, { outcome: 'not_verifiable' })).rejects.toMatchObject({ code: 'camera_online' });
-    expect(() => p.rounds.skip(op, r.id, 0, ' ')).toThrow(expect.objectContaining({ status: 400 }));
-    const skipped = p.rounds.skip(op, r.id, 0, 'PTZ being serviced');
+    await expect(p.rounds.skip(op, r.id, 0, ' ')).rejects.toMatchObject({ status: 400 });
+    const skipped = (await p.rounds.skip(op, r.id, 0, 'PTZ being serviced'));
     expect(skipped.stops[0]).toMatchObject({ outcome: 'skipped', note: 'PTZ being serviced' });
   });
 
-  it('a round for a deleted camera is refused; not due outside active hours', () => {
-    const { p, clock, op, route, names } = setup();
+  it('a round for a deleted camera is refused; not due outside active hours', async () => {
+    const { p, clock, op, route, names } = await setup();
     clock.set(at('2025-03-10T21:00'));
     expect(() => p.rounds.start(op, route.id)).toThrow(expect.objectContaining({ code: 'not_due' }));
     clock.set(at('2025-03-10T10:00'));
@@ -109,7 +111,7 @@ describe('rounds with an injected clock', () => {
   });
 
   it('grades late and missed rounds and logs missed ones once', async () => {
-    const { p, clock, op, route } = setup();
+    const { p, clock, op, route } = await setup();
     clock.set(at('2025-03-10T10:25')); // 10:00 slot, grace until 10:10
     const r = p.rounds.start(op, route.id);
     for (let i = 0; i < 3; i++) {
@@ -121,48 +123,48 @@ describe('rounds with an injected clock', () => {
     expect(c.slots.map((s) => s.grade)).toEqual(['missed', 'missed', 'late', 'missed', 'pending']);
     expect(c.total).toMatchObject({ due: 4, late: 1, missed: 3, compliance: 0 });
     expect(c.byOperator.op1).toMatchObject({ due: 1, late: 1 });
-    expect(p.compliance.logMissed(p.log)).toBe(3);
-    expect(p.compliance.logMissed(p.log)).toBe(0);
+    expect((await p.compliance.logMissed(p.log))).toBe(3);
+    expect((await p.compliance.logMissed(p.log))).toBe(0);
     expect(p.compliance.due()[0]).toMatchObject({ state: 'overdue', slotMs: at('2025-03-10T12:00') });
   });
 
-  it('moves cameras with open alarms to the front, flagged', () => {
-    const { p, clock, op, route } = setup({ alarms: ['c'] });
+  it('moves cameras with open alarms to the front, flagged', async () => {
+    const { p, clock, op, route } = await setup({ alarms: ['c'] });
     clock.set(at('2025-03-10T08:01'));
     const r = p.rounds.start(op, route.id);
     expect(r.stops.map((s) => [s.cameraId, s.alarm])).toEqual([['c', true], ['a', false], ['b', false]]);
   });
 
-  it('handover counts open alarms, not cameras with open alarms (issue K)', () => {
-    const { db, p, op } = setup({ alarms: ['a', 'c'] });
+  it('handover counts open alarms, not cameras with open alarms (issue K)', async () => {
+    const { db, p, op } = await setup({ alarms: ['a', 'c'] });
     const seed = (cameraId: string, status: 'open' | 'acknowledged' | 'dispatched' | 'resolved') => seedAlarm(db, { cameraId, zone: 'z', status, sinceMs: 1, startMs: 1, lastSeenMs: 1 });
     for (let i = 0; i < 12; i++) seed('a', i % 2 ? 'open' : 'acknowledged');
     seed('a', 'resolved');
     for (let i = 0; i < 7; i++) seed('c', 'dispatched');
-    const items = p.handover.openItems();
+    const items = (await p.handover.openItems());
     expect(items.openAlarms).toBe(19);
     expect(items.alarms).toEqual([
       { cameraId: 'a', cameraName: 'Gate', count: 12 },
       { cameraId: 'c', cameraName: 'Garage', count: 7 },
     ]);
-    expect(p.handover.create(op, 'busy night').openItems.openAlarms).toBe(19);
-    expect(p.log.list({ limit: 5 }).some((e) => e.text.includes('(19 open alarms,'))).toBe(true);
+    expect((await p.handover.create(op, 'busy night')).openItems.openAlarms).toBe(19);
+    expect((await p.log.list({ limit: 5 })).some((e) => e.text.includes('(19 open alarms,'))).toBe(true);
   });
 
-  it('handover lists open items and needs another operator to acknowledge', () => {
-    const { p, clock, op, op2, online } = setup({ alarms: ['a'] });
+  it('handover lists open items and needs another operator to acknowledge', async () => {
+    const { p, clock, op, op2, online } = await setup({ alarms: ['a'] });
     clock.set(at('2025-03-10T11:30'));
     online.delete('b');
-    const h = p.handover.create(op, 'Gate barrier sticks; watch it.');
+    const h = (await p.handover.create(op, 'Gate barrier sticks; watch it.'));
     expect(h.openItems.alarms).toEqual([{ cameraId: 'a', cameraName: 'Gate', count: 1 }]);
     expect(h.openItems.openAlarms).toBe(1);
     expect(h.openItems.offlineCameras.map((c) => c.cameraId)).toEqual(['b']);
     expect(h.openItems.missedRounds.length).toBe(3);
-    expect(() => p.handover.create(op2, 'again')).toThrow(expect.objectContaining({ code: 'handover_pending' }));
-    expect(() => p.handover.acknowledge(op, h.id)).toThrow(expect.objectContaining({ status: 403 }));
-    const acked = p.handover.acknowledge(op2, h.id, 'noted');
+    await expect(p.handover.create(op2, 'again')).rejects.toMatchObject({ code: 'handover_pending' });
+    await expect(p.handover.acknowledge(op, h.id)).rejects.toMatchObject({ status: 403 });
+    const acked = (await p.handover.acknowledge(op2, h.id, 'noted'));
     expect(acked.ackUsername).toBe('op2');
-    expect(p.log.get(acked.ackLogSeq!)!.refSeq).toBe(h.logSeq);
-    expect(p.log.verify().ok).toBe(true);
+    expect((await p.log.get(acked.ackLogSeq!))!.refSeq).toBe(h.logSeq);
+    expect((await p.log.verify()).ok).toBe(true);
   });
 });

@@ -3,7 +3,8 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { AuditLog } from '../../server/audit/log.ts';
+import { AuditLog, type AuditQuery } from '../../server/audit/log.ts';
+import { sqlOver } from '../support/sql-over.ts';
 import { EventBus, type BusEvents } from '../../server/events/bus.ts';
 import { TimelineService } from '../../server/record/timeline.ts';
 import { LockRepo } from '../../server/retention/locks.ts';
@@ -30,12 +31,17 @@ interface Rig {
 }
 
 let n = 0;
-function rig(): Rig {
+/** The audit entries of a query, once what was recorded is written (record() is async on the SQL layer). */
+async function audited(audit: AuditLog, q: AuditQuery) {
+  await audit.settled();
+  return (await audit.query(q)).entries;
+}
+async function rig(): Promise<Rig> {
   const dir = join(root, `r${n++}`);
   mkdirSync(dir);
   const db = openDb(':memory:');
   const segments = new SegmentRepo(db);
-  const audit = new AuditLog(db);
+  const audit = new AuditLog(await sqlOver(db));
   const bus = new EventBus();
   const r: Rig = {
     db,
@@ -58,8 +64,8 @@ function rig(): Rig {
 }
 
 describe('retention', () => {
-  it('deletes by age per camera (camera override, else the default) and keeps locked segments', () => {
-    const r = rig();
+  it('deletes by age per camera (camera override, else the default) and keeps locked segments', async () => {
+    const r = await rig();
     const old = [r.add('gate', NOW - 40 * DAY), r.add('gate', NOW - 35 * DAY), r.add('gate', NOW - 10 * DAY)];
     const lobby = [r.add('lobby', NOW - 8 * DAY), r.add('lobby', NOW - 2 * DAY)];
     r.locks.create({ cameraId: 'gate', startMs: NOW - 35 * DAY + 1000, endMs: NOW - 35 * DAY + 2000, reason: 'case 1', createdBy: 'inv' });
@@ -71,12 +77,12 @@ describe('retention', () => {
     expect(existsSync(join(r.dir, lobby[1]!))).toBe(true);
     expect(r.segments.count()).toBe(3);
     expect(report.deleted.map((d) => [d.cameraId, d.reason, d.count])).toEqual([['gate', 'age', 1], ['lobby', 'age', 1]]);
-    expect(r.audit.query({ action: 'retention.delete' }).entries).toHaveLength(2);
+    expect((await audited(r.audit, { action: 'retention.delete' }))).toHaveLength(2);
     expect(existsSync(dirname(join(r.dir, old[0]!)))).toBe(false); // empty day folder removed
   });
 
-  it('enforces the quota oldest-first across cameras, never touching locked segments', () => {
-    const r = rig();
+  it('enforces the quota oldest-first across cameras, never touching locked segments', async () => {
+    const r = await rig();
     const a = [0, 1, 2, 3].map((i) => r.add('gate', NOW - DAY + i * 20_000));
     const b = [0, 1, 2].map((i) => r.add('lobby', NOW - DAY + 10_000 + i * 20_000));
     // the two oldest gate segments are evidence
@@ -92,8 +98,8 @@ describe('retention', () => {
     expect(deleted.map((d) => [d.cameraId, d.reason, d.count]).sort()).toEqual([['gate', 'quota', 1], ['lobby', 'quota', 3]]);
   });
 
-  it('says so when locked evidence alone exceeds the quota', () => {
-    const r = rig();
+  it('says so when locked evidence alone exceeds the quota', async () => {
+    const r = await rig();
     r.add('gate', NOW - DAY);
     r.add('gate', NOW - DAY + 10_000);
     r.locks.create({ cameraId: 'gate', startMs: NOW - 2 * DAY, endMs: NOW, reason: 'everything', createdBy: 'inv' });
@@ -101,13 +107,13 @@ describe('retention', () => {
     const { status } = ret.runOnce();
     expect(r.segments.count()).toBe(2);
     expect(status).toMatchObject({ quotaBlockedByLocks: true, lockedBytes: 2000, recordingsBytes: 2000 });
-    expect(r.audit.query({ action: 'storage.quota_locked' }).entries).toHaveLength(1);
+    expect((await audited(r.audit, { action: 'storage.quota_locked' }))).toHaveLength(1);
     ret.runOnce();
-    expect(r.audit.query({ action: 'storage.quota_locked' }).entries).toHaveLength(1); // once per episode
+    expect((await audited(r.audit, { action: 'storage.quota_locked' }))).toHaveLength(1); // once per episode
   });
 
-  it('released locks no longer protect', () => {
-    const r = rig();
+  it('released locks no longer protect', async () => {
+    const r = await rig();
     const p = r.add('gate', NOW - 40 * DAY);
     const l = r.locks.create({ cameraId: 'gate', startMs: NOW - 41 * DAY, endMs: NOW - 39 * DAY, reason: 'x', createdBy: 'inv' });
     r.retention().runOnce();
@@ -118,8 +124,8 @@ describe('retention', () => {
     expect(existsSync(join(r.dir, p))).toBe(false);
   });
 
-  it('never deletes outside the index, in .incoming, or through unsafe paths', () => {
-    const r = rig();
+  it('never deletes outside the index, in .incoming, or through unsafe paths', async () => {
+    const r = await rig();
     mkdirSync(join(r.dir, 'gate', '.incoming'), { recursive: true });
     writeFileSync(join(r.dir, 'gate', '.incoming', 'abc-000001.mp4'), 'x');
     writeFileSync(join(r.dir, 'keep.txt'), 'x');
@@ -130,8 +136,8 @@ describe('retention', () => {
     expect(existsSync(join(r.dir, 'keep.txt'))).toBe(true);
   });
 
-  it('raises the low-disk alarm once, and clears it', () => {
-    const r = rig();
+  it('raises the low-disk alarm once, and clears it', async () => {
+    const r = await rig();
     let free = 50;
     const events: string[] = [];
     r.bus.on('storage.low', () => events.push('low'));
@@ -142,13 +148,13 @@ describe('retention', () => {
     free = 500;
     expect(ret.runOnce().status.low).toBe(false);
     expect(events).toEqual(['low', 'ok']);
-    expect(r.audit.query({ action: 'storage' }).entries.map((e) => e.action)).toEqual(['storage.ok', 'storage.low']);
+    expect((await audited(r.audit, { action: 'storage' })).map((e) => e.action)).toEqual(['storage.ok', 'storage.low']);
   });
 });
 
 describe('start-up reconciliation', () => {
   it('indexes orphans, removes unreadable files, turns missing files into gaps', async () => {
-    const r = rig();
+    const r = await rig();
     const kept = r.add('gate', NOW - 3 * DAY);
     const gone = r.add('gate', NOW - 2 * DAY, 10_000);
     rmSync(join(r.dir, gone));
@@ -181,15 +187,15 @@ describe('start-up reconciliation', () => {
     expect(r.segments.byPath(kept)).toBeDefined();
     expect(r.segments.byPath(gone)).toBeUndefined();
 
-    const tl = new TimelineService(r.db, r.locks).build('gate', NOW - 2 * DAY - 60_000, NOW - 2 * DAY + 60_000, NOW);
+    const tl = await new TimelineService(r.db, r.locks).build('gate', NOW - 2 * DAY - 60_000, NOW - 2 * DAY + 60_000, NOW);
     expect(tl.ranges).toEqual([]);
     expect(tl.gaps).toEqual([{ start: NOW - 2 * DAY - 60_000, end: NOW - 2 * DAY + 60_000, reason: 'missing' }]);
   });
 });
 
 describe('timeline', () => {
-  it('merges contiguous segments, reports gaps up to now, locks and markers', () => {
-    const r = rig();
+  it('merges contiguous segments, reports gaps up to now, locks and markers', async () => {
+    const r = await rig();
     const t = NOW - 3600_000;
     r.add('gate', t, 10_000);
     r.add('gate', t + 10_000, 10_000);
@@ -199,7 +205,7 @@ describe('timeline', () => {
     const svc = new TimelineService(r.db, r.locks);
     svc.addSource({ kind: 'alarm', list: (cam, from) => [{ kind: 'alarm', id: 'a1', at: from + 1000, label: `loitering at ${cam}` }] });
     svc.addSource({ kind: 'broken', list: () => { throw new Error('boom'); } });
-    const tl = svc.build('gate', t - 10_000, t + 120_000, t + 90_000);
+    const tl = await svc.build('gate', t - 10_000, t + 120_000, t + 90_000);
     expect(tl.ranges).toEqual([
       { start: t, end: t + 30_000 },
       { start: t + 60_000, end: t + 70_000 },

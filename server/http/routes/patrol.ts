@@ -98,17 +98,17 @@ export function patrolRouter({ patrol, snapshotPath }: PatrolRouterDeps): Router
     const body = parseBody(confirmSchema, req.body);
     res.json(graded(await patrol.rounds.confirm(actor(req), intParam(req.params.id, 'round'), intParam(req.params.idx, 'stop'), body)));
   });
-  r.post('/rounds/:id/stops/:idx/skip', doer, (req, res) => {
+  r.post('/rounds/:id/stops/:idx/skip', doer, async (req, res) => {
     const { reason } = parseBody(reasonSchema, req.body);
-    res.json(graded(patrol.rounds.skip(actor(req), intParam(req.params.id, 'round'), intParam(req.params.idx, 'stop'), reason)));
+    res.json(graded(await patrol.rounds.skip(actor(req), intParam(req.params.id, 'round'), intParam(req.params.idx, 'stop'), reason)));
   });
-  r.post('/rounds/:id/abandon', doer, (req, res) => {
+  r.post('/rounds/:id/abandon', doer, async (req, res) => {
     const { reason } = parseBody(reasonSchema, req.body);
-    res.json(graded(patrol.rounds.abandon(actor(req), intParam(req.params.id, 'round'), reason)));
+    res.json(graded(await patrol.rounds.abandon(actor(req), intParam(req.params.id, 'round'), reason)));
   });
-  r.post('/rounds/:id/stops/:idx/spot-check', boss, (req, res) => {
+  r.post('/rounds/:id/stops/:idx/spot-check', boss, async (req, res) => {
     const { verdict, note } = parseBody(spotSchema, req.body);
-    res.status(201).json(patrol.review.spotCheck(actor(req), intParam(req.params.id, 'round'), intParam(req.params.idx, 'stop'), verdict, note));
+    res.status(201).json(await patrol.review.spotCheck(actor(req), intParam(req.params.id, 'round'), intParam(req.params.idx, 'stop'), verdict, note));
   });
   r.get('/rounds/:id/stops/:idx/snapshot.jpg', (req, res, next) => {
     const me = actor(req);

@@ -29,17 +29,17 @@ export function reportsRouter(patrol: Patrol): Router {
     if (!/^\d{4}-\d{2}-\d{2}$/.test(d)) throw badRequest('date: must be YYYY-MM-DD');
     return d;
   };
-  r.get('/daily', (req, res) => {
+  r.get('/daily', async (req, res) => {
     const date = dateOf(req.query.date);
     const { from, to } = reportRange(date);
-    send(res, buildReport(patrol, `监控日报 Daily report ${date}`, from, to), req.query.format, `watchpost-daily-${date}`);
+    send(res, await buildReport(patrol, `监控日报 Daily report ${date}`, from, to), req.query.format, `watchpost-daily-${date}`);
   });
-  r.get('/shift', (req, res) => {
+  r.get('/shift', async (req, res) => {
     const date = dateOf(req.query.date);
     const shift = patrol.compliance.shiftList.find((s) => s.id === req.query.shift);
     if (!shift) throw badRequest(`shift: one of ${patrol.compliance.shiftList.map((s) => s.id).join(', ')}`, 'invalid_request', { field: 'shift', values: patrol.compliance.shiftList.map((s) => s.id).join(', ') });
     const { from, to } = reportRange(date, shift);
-    send(res, buildReport(patrol, `交接班报告 Shift report ${date} ${shift.name}`, from, to), req.query.format, `watchpost-shift-${date}-${shift.id}`);
+    send(res, await buildReport(patrol, `交接班报告 Shift report ${date} ${shift.name}`, from, to), req.query.format, `watchpost-shift-${date}-${shift.id}`);
   });
   return r;
 }

@@ -53,10 +53,10 @@ export function reviewRouter(d: ReviewDeps): Router {
   const r = Router();
   const byId = d.db.prepare('SELECT * FROM segments WHERE id = ?');
 
-  r.get('/cameras/:id/timeline', (req, res) => {
+  r.get('/cameras/:id/timeline', async (req, res) => {
     const id = camera(req, d.access);
     const { from, to } = range(req, TIMELINE_MAX_MS, true);
-    res.set('Cache-Control', 'no-store').json(d.timeline.build(id, from, to));
+    res.set('Cache-Control', 'no-store').json(await d.timeline.build(id, from, to));
   });
 
   r.get('/cameras/:id/vod.m3u8', (req, res) => {

@@ -14,6 +14,7 @@ import { GENESIS_HASH } from '../../dutylog/chain.ts';
 import { appendOnly, type AnyDb } from './append-only.ts';
 import { chainMigrations } from './migrations-chains.ts';
 import { outboxMigrations } from './migrations-outbox.ts';
+import { dutyLogMigrations } from './migrations-dutylog.ts';
 import type { Engine, SqlDb } from './db.ts';
 
 export function sqlMigrations(engine: Engine): Record<string, Migration> {
@@ -199,6 +200,8 @@ export function sqlMigrations(engine: Engine): Record<string, Migration> {
         await db.schema.createIndex('camera_onvif_urn').ifNotExists().on('camera_onvif').column('urn').execute();
       },
     },
+    // 29 (issue J): shift handovers (migrations-dutylog.ts)
+    ...dutyLogMigrations(engine),
     // 40 (issue J): the MQTT outbox (migrations-outbox.ts)
     ...outboxMigrations(engine),
   };

@@ -212,3 +212,22 @@ export interface MqttOutboxTable {
 export interface SqlSchema {
   mqtt_outbox: MqttOutboxTable;
 }
+
+/** Shift handovers (issue D; SQL step 0029, migrations-dutylog.ts): index of the two duty-log entries. */
+export interface HandoversTable {
+  id: Generated<number>;
+  created_ms: number;
+  from_user_id: number;
+  from_username: string;
+  notes: string;
+  open_items_json: string;
+  log_seq: number;
+  ack_user_id: number | null;
+  ack_username: string | null;
+  ack_ms: number | null;
+  ack_log_seq: number | null;
+}
+
+export interface SqlSchema {
+  handovers: HandoversTable;
+}

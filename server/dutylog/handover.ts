@@ -4,10 +4,12 @@
  * chained duty-log entries; the handovers table only indexes them. On the SQL layer (issue J, SQL step 0029): a
  * handover's row is written in the same transaction as its duty-log entry (DutyLog.append's `also`), after the
  * chain head is locked, so two handovers at once — on any node — cannot both pass the "not acknowledged yet" check.
+ * Its text is stored as its entry stores it (lone surrogates → U+FFFD: server/integrity/text.ts), on both engines.
  */
 import type { Kysely, Selectable } from 'kysely';
 import type { Db } from '../store/db.ts';
 import type { HandoversTable, SqlSchema } from '../store/sql/schema.ts';
+import { wellFormed, wellFormedDeep } from '../integrity/text.ts';
 import { openAlarmCounts, type AlarmSource } from '../patrol/alarms.ts';
 import type { Clock } from '../patrol/clock.ts';
 import type { ComplianceService } from '../patrol/compliance.ts';
@@ -121,7 +123,7 @@ export class HandoverService {
         }
         const row = await tx
           .insertInto('handovers')
-          .values({ created_ms: e.ts, from_user_id: user.id, from_username: user.username, notes: notes.trim(), open_items_json: JSON.stringify(items), log_seq: e.seq })
+          .values({ created_ms: e.ts, from_user_id: user.id, from_username: e.authorName, notes: wellFormed(notes.trim()), open_items_json: JSON.stringify(wellFormedDeep(items)), log_seq: e.seq })
           .returning('id')
           .executeTakeFirstOrThrow();
         id = Number(row.id);
@@ -146,7 +148,7 @@ export class HandoverService {
       async (tx, e) => {
         const r = await tx
           .updateTable('handovers')
-          .set({ ack_user_id: user.id, ack_username: user.username, ack_ms: e.ts, ack_log_seq: e.seq })
+          .set({ ack_user_id: user.id, ack_username: e.authorName, ack_ms: e.ts, ack_log_seq: e.seq })
           .where('id', '=', id)
           .where('ack_ms', 'is', null)
           .executeTakeFirst();

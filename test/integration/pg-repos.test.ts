@@ -10,6 +10,7 @@ import { wallViewSuite } from '../support/sql-suites/wall-views.ts';
 import { cameraGroupSuite } from '../support/sql-suites/camera-groups.ts';
 import { sessionSuite, userSuite } from '../support/sql-suites/users.ts';
 import { cameraSuite } from '../support/sql-suites/cameras.ts';
+import { chainsSuite } from '../support/sql-suites/chains.ts';
 import { outboxSuite } from '../support/sql-suites/outbox.ts';
 
 let cluster: PgCluster;
@@ -28,3 +29,4 @@ describe('users', () => userSuite(e));
 describe('sessions', () => sessionSuite(e));
 describe('cameras and ONVIF facts', () => cameraSuite(e));
 describe('MQTT outbox', () => outboxSuite(e));
+describe('duty log, handovers, audit trail (the server\'s classes)', () => chainsSuite(e));

@@ -8,6 +8,7 @@ import { wallViewSuite } from '../support/sql-suites/wall-views.ts';
 import { cameraGroupSuite } from '../support/sql-suites/camera-groups.ts';
 import { sessionSuite, userSuite } from '../support/sql-suites/users.ts';
 import { cameraSuite } from '../support/sql-suites/cameras.ts';
+import { chainsSuite } from '../support/sql-suites/chains.ts';
 
 afterEach(closeAll);
 
@@ -17,4 +18,5 @@ describe.each([sqliteMemory, sqliteFile])('$name', (e) => {
   describe('users', () => userSuite(e));
   describe('sessions', () => sessionSuite(e));
   describe('cameras and ONVIF facts', () => cameraSuite(e));
+  describe('duty log, handovers, audit trail (the server\'s classes)', () => chainsSuite(e));
 });

@@ -4,8 +4,15 @@
  * Hostile text: odd Unicode (lone surrogates, RTL marks and overrides, emoji with ZWJ) and a NUL in a failed
  * login's user name, which the audit trail keeps (NUL → U+FFFD) instead of losing the entry.
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { sql } from 'kysely';
 import { expect, test, vi } from 'vitest';
+import { SigningKey } from '../../../server/evidence/keys.ts';
+import { tableView, verifyAudit, verifyDutyLog } from '../../../server/integrity/chains.ts';
+import { CheckpointStore, Checkpointer } from '../../../server/integrity/checkpoints.ts';
+import { openDb } from '../../../server/store/db.ts';
 import { AuditLog } from '../../../server/audit/log.ts';
 import { HandoverService } from '../../../server/dutylog/handover.ts';
 import { DutyLog, type AppendInput } from '../../../server/dutylog/log.ts';
@@ -156,5 +163,37 @@ export function chainsSuite(e: TestEngine): void {
     expect(await audit.actions()).toEqual(['export.create', 'live.view.start', 'login.failed']);
     expect((await audit.latest())!.id).toBe(31);
     expect(await audit.verify()).toMatchObject({ ok: true, count: 31, headMatches: true, triggers: true });
+  });
+
+  test('checkpoints over this engine: the Checkpointer seals both chains read through the SQL layer; a deleted tail is named, not sealed over', async () => {
+    const s = await e.open();
+    const clock = new ManualClock(T);
+    const log = new DutyLog(s, clock);
+    const audit = new AuditLog(s);
+    for (let i = 0; i < 5; i++) {
+      await log.append(entry(`${i} ${ODD}`));
+      await audit.record({ action: 'login', actor: { username: `u${i}` } });
+    }
+    const dir = mkdtempSync(join(tmpdir(), 'wp-cp-sql-'));
+    const legacy = openDb(':memory:'); // the checkpoints table is not on the SQL layer yet (step 0030 not written)
+    try {
+      const key = SigningKey.generate();
+      const store = new CheckpointStore(legacy, dir);
+      const cp = new Checkpointer({ store, key, sources: () => [{ log: 'duty_log', view: tableView(s, 'duty_log') }, { log: 'audit_log', view: tableView(s, 'audit_log') }] });
+      expect((await cp.sealNow()).map((c) => `${c.log}:${c.seq}`).sort()).toEqual(['audit_log:5', 'duty_log:5']);
+      expect(await cp.sealNow()).toEqual([]);
+      expect(await verifyDutyLog(legacy, s, store, key)).toMatchObject({ ok: true, entries: 5, headMatches: true, seal: { checkpoints: 1, unsealed: 0, problem: null } });
+      expect(await verifyAudit(legacy, s, store, key)).toMatchObject({ ok: true, count: 5, seal: { problem: null } });
+      // someone with the database deletes the newest entries behind the triggers' back
+      if (s.engine === 'sqlite') s.sqlite!.exec('DROP TRIGGER duty_log_no_delete');
+      else await sql`ALTER TABLE duty_log DISABLE TRIGGER duty_log_append_only`.execute(s.db);
+      await sql`DELETE FROM duty_log WHERE seq >= 4`.execute(s.db);
+      const v = await verifyDutyLog(legacy, s, store, key);
+      expect(v).toMatchObject({ ok: false, triggers: false, broken: { seq: 4 }, seal: { problem: { kind: 'tail_deleted', seq: 4 } } });
+      expect(await cp.sealNow()).toEqual([]); // never signs over it
+    } finally {
+      legacy.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 }

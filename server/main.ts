@@ -24,6 +24,7 @@ import { createLogger } from './util/log.ts';
 import { createEvidence } from './evidence/index.ts';
 import { OnvifRepo } from './onvif/repo.ts';
 import { OnvifService } from './onvif/service.ts';
+import { dutyWriter } from './dutylog/writer.ts';
 import { createPatrol } from './patrol/index.ts';
 import { systemClock } from './patrol/clock.ts';
 import { FfmpegSnapshots } from './patrol/snapshot.ts';
@@ -284,6 +285,8 @@ async function main(): Promise<void> {
     () => analytics.stop(),
     () => onvif.ptzControl.stopAll(), // no dome left turning
     () => media.stopAll(),
+    () => dutyWriter(patrol.log).settled(), // queued duty-log entries written (a full disk keeps them: logged)
+    () => evidence.audit.settled(), // and the audit entries the stops above recorded
     () => integrity.checkpointer.stop(), // the last checkpoint covers everything written until now
     () => sql.close(), // the one connection both layers share (closes the legacy handle too)
   ]);

@@ -92,7 +92,7 @@ async function run(n: number, o: ReturnType<typeof parse>) {
     const corePercent = (cpuMsPerSeg * segPerSecond) / 10; // ms per s → % of one core
 
     const key = SigningKey.generate();
-    const integrity = createIntegrity({ db, sql: openSql({ engine: 'sqlite', file: '' }, { sqlite: db }), key, checkpointsDir: join(dir, 'checkpoints'), intervalMs: 60_000 });
+    const integrity = await createIntegrity({ db, sql: openSql({ engine: 'sqlite', file: '' }, { sqlite: db }), key, checkpointsDir: join(dir, 'checkpoints'), intervalMs: 60_000 });
     await integrity.sealNow();
     const totalMB = (bytes * files.length) / 1e6;
     // warm the cache for both readers alike

@@ -98,8 +98,8 @@ async function main(): Promise<number> {
     return 2;
   }
   try {
-    const store = new CheckpointStore(db, p.checkpointsDir);
     const sql = openSql({ engine: 'sqlite', file: p.db }, { sqlite: db });
+    const store = new CheckpointStore(sql, p.checkpointsDir);
     const duty = await verifyDutyLog(db, sql, store, key);
     const audit = await verifyAudit(db, sql, store, key);
     const ok = duty.ok && duty.triggers && audit.ok;

@@ -98,10 +98,10 @@ export function createEvidence(o: EvidenceOptions): Evidence {
   const sealer = new Sealer(o.db, o.bus, o.recordingsDir);
   const checkpointFor = async (cameraId: string, seq: number) => {
     const log = recordingsLog(cameraId);
-    let c = o.integrity.store.newest(log);
+    let c = await o.integrity.store.newest(log);
     if (!c || c.seq < seq) {
       await o.integrity.sealNow();
-      c = o.integrity.store.newest(log);
+      c = await o.integrity.store.newest(log);
     }
     return c && c.seq >= seq ? { log, seq: c.seq, time: c.time, hash: c.hash } : null;
   };

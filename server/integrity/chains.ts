@@ -6,7 +6,7 @@
  * Used by the server (Checkpointer, verify routes) and by `npm run verify-log` / `verify-recordings`.
  * The duty log and the audit trail are read through the SQL layer (issue J: either engine; their links verified
  * streaming by the chain stores); a camera's seal chain still from the legacy SQLite handle (segment index not
- * ported here). The checkpoints themselves stay in the legacy `checkpoints` table for now.
+ * ported here). The checkpoints themselves are read through the SQL layer too (CheckpointStore, step 0030).
  */
 import type { Db } from '../store/db.ts';
 import type { SqlDb } from '../store/sql/db.ts';
@@ -88,9 +88,9 @@ export function chainSources(db: Db, s: SqlDb): ChainSource[] {
   ];
 }
 
-export function sealReport(db: Db, s: SqlDb, store: CheckpointStore, key: VerifyKey, logName: string): Promise<SealReport> {
+export async function sealReport(db: Db, s: SqlDb, store: CheckpointStore, key: VerifyKey, logName: string): Promise<SealReport> {
   const view = logName === DUTY_LOG ? tableView(s, 'duty_log') : logName === AUDIT_LOG ? tableView(s, 'audit_log') : recordingsView(db, logName.slice('recordings/'.length));
-  return checkSeals(view, store.inDb(logName), store.inFiles(logName), key);
+  return checkSeals(view, await store.inDb(logName), store.inFiles(logName), key);
 }
 
 /** `GET /api/dutylog/verify` and verify-log: the chain's links (streaming), its head row, its triggers and its checkpoints. */

@@ -72,9 +72,18 @@ export interface Integrity {
   sealNow(): Promise<Checkpoint[]>;
 }
 
-export function createIntegrity(o: IntegrityOptions): Integrity {
-  const store = new CheckpointStore(o.db, o.checkpointsDir);
-  const checkpointer = new Checkpointer({ store, key: o.key, sources: () => chainSources(o.db, o.sql), intervalMs: o.intervalMs, onSealed: o.onSealed });
+/**
+ * The checkpoints are in the SQL layer's `checkpoints` table (step 0030); the newest of the duty log / audit trail
+ * is kept in memory (loaded here, then from each seal) so reports and handovers read it without a query.
+ */
+export async function createIntegrity(o: IntegrityOptions): Promise<Integrity> {
+  const store = new CheckpointStore(o.sql, o.checkpointsDir);
+  let newest = await store.newestOf([DUTY_LOG, AUDIT_LOG]);
+  const onSealed = (c: Checkpoint) => {
+    if ((c.log === DUTY_LOG || c.log === AUDIT_LOG) && (!newest || c.time >= newest.time)) newest = c;
+    o.onSealed?.(c);
+  };
+  const checkpointer = new Checkpointer({ store, key: o.key, sources: () => chainSources(o.db, o.sql), intervalMs: o.intervalMs, onSealed });
   log.info('checkpoints', { dir: o.checkpointsDir, everySeconds: o.intervalMs / 1000, key: o.key.fingerprint });
   return {
     key: o.key,
@@ -84,7 +93,7 @@ export function createIntegrity(o: IntegrityOptions): Integrity {
     verifyAudit: () => verifyAudit(o.db, o.sql, store, o.key),
     recordings: (cameraId) => sealReport(o.db, o.sql, store, o.key, recordingsLog(cameraId)),
     newestLogCheckpoint() {
-      const c = store.newestOf([DUTY_LOG, AUDIT_LOG]);
+      const c = newest;
       return c ? { log: c.log, seq: c.seq, time: c.time, hash: c.hash } : null;
     },
     sealNow: () => checkpointer.sealNow(),

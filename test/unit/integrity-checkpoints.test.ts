@@ -29,7 +29,7 @@ async function site(dir = mkdtempSync(join(tmpdir(), 'wp-cp-')), key = SigningKe
   const clock = new ManualClock(Date.UTC(2026, 11, 2, 8));
   const duty = new DutyLog(sql, clock);
   const audit = new AuditLog(sql);
-  const integrity = createIntegrity({ db, sql, key, checkpointsDir: join(dir, 'checkpoints'), intervalMs: 60_000 });
+  const integrity = await createIntegrity({ db, sql, key, checkpointsDir: join(dir, 'checkpoints'), intervalMs: 60_000 });
   const write = async (n: number) => {
     for (let i = 0; i < n; i++) {
       await duty.append({ category: 'other', kind: 'manual', text: `巡查正常 ${i}`, author: { id: 1, name: 'op1' } });
@@ -148,7 +148,7 @@ describe('signed checkpoints', () => {
     const db = openDb(join(dir, 'watchpost.db'));
     const key = loadSiteKey(db, join(dir, 'keys'), dir);
     const sql = await sqlOver(db);
-    const integrity = createIntegrity({ db, sql, key, checkpointsDir: join(dir, 'checkpoints'), intervalMs: 60_000 });
+    const integrity = await createIntegrity({ db, sql, key, checkpointsDir: join(dir, 'checkpoints'), intervalMs: 60_000 });
     await new AuditLog(sql).record({ action: 'system.start' });
     await integrity.sealNow();
     rmSync(join(dir, 'keys'), { recursive: true });

@@ -35,7 +35,7 @@ async function store(cameras = ['gate', 'lobby'], n = 5) {
   const sealer = new Sealer(db, bus, rec);
   sealer.start();
   const key = SigningKey.generate();
-  const integrity = createIntegrity({ db, sql: await sqlOver(db), key, checkpointsDir: join(dir, 'checkpoints'), intervalMs: 60_000 });
+  const integrity = await createIntegrity({ db, sql: await sqlOver(db), key, checkpointsDir: join(dir, 'checkpoints'), intervalMs: 60_000 });
   const paths: Record<string, string[]> = {};
   for (const cam of cameras) {
     mkdirSync(join(rec, cam, '2026-12-02'), { recursive: true });

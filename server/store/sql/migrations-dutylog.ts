@@ -1,11 +1,12 @@
 /**
- * SQL step 29 (issue J, docs/cluster.md "Port: the chains"): shift handovers on both engines. The duty log
- * itself is step 15, its chain head too; a handover is two duty-log entries (written and acknowledged) and this
- * table only indexes them (server/dutylog/handover.ts). On SQLite the legacy step "issue D" made it: created
- * `ifNotExists` with the same columns, a no-op there. Never edit a released step: append a new one.
+ * SQL steps 29 and 30 (issue J, docs/cluster.md "Port: the chains") on both engines: shift handovers (a handover
+ * is two duty-log entries, written and acknowledged; this table only indexes them, server/dutylog/handover.ts) and
+ * the signed checkpoints of the hash chains (server/integrity/checkpoints.ts; append-only). On SQLite the legacy
+ * steps "issue D" and "issue F" made both: created `ifNotExists` with the same columns, a no-op there.
+ * Never edit a released step: append a new one.
  */
 import type { ColumnDefinitionBuilder, Migration } from 'kysely';
-import type { AnyDb } from './append-only.ts';
+import { appendOnly, type AnyDb } from './append-only.ts';
 import type { Engine } from './db.ts';
 
 export function dutyLogMigrations(engine: Engine): Record<string, Migration> {
@@ -28,6 +29,27 @@ export function dutyLogMigrations(engine: Engine): Record<string, Migration> {
           .addColumn('ack_ms', 'bigint')
           .addColumn('ack_log_seq', 'bigint')
           .execute();
+      },
+    },
+    '0030_checkpoints': {
+      async up(db: AnyDb) {
+        await db.schema
+          .createTable('checkpoints')
+          .ifNotExists()
+          .addColumn('id', engine === 'sqlite' ? 'integer' : 'bigint', id)
+          .addColumn('log', 'text', (c) => c.notNull())
+          .addColumn('seq', 'bigint', (c) => c.notNull())
+          .addColumn('head_hash', 'text', (c) => c.notNull())
+          .addColumn('count', 'bigint', (c) => c.notNull())
+          .addColumn('time_ms', 'bigint', (c) => c.notNull())
+          .addColumn('key_fp', 'text', (c) => c.notNull())
+          .addColumn('from_seq', 'bigint', (c) => c.notNull())
+          .addColumn('digest', 'text', (c) => c.notNull())
+          .addColumn('sig', 'text', (c) => c.notNull())
+          .addColumn('hash', 'text', (c) => c.notNull().unique())
+          .execute();
+        await db.schema.createIndex('checkpoints_log').ifNotExists().on('checkpoints').columns(['log', 'seq']).execute();
+        await appendOnly(db, engine, 'checkpoints', 'checkpoints');
       },
     },
   };

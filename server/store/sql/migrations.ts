@@ -200,7 +200,7 @@ export function sqlMigrations(engine: Engine): Record<string, Migration> {
         await db.schema.createIndex('camera_onvif_urn').ifNotExists().on('camera_onvif').column('urn').execute();
       },
     },
-    // 29 (issue J): shift handovers (migrations-dutylog.ts)
+    // 29, 30 (issue J): shift handovers, signed checkpoints (migrations-dutylog.ts)
     ...dutyLogMigrations(engine),
     // 40 (issue J): the MQTT outbox (migrations-outbox.ts)
     ...outboxMigrations(engine),

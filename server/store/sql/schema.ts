@@ -228,6 +228,22 @@ export interface HandoversTable {
   ack_log_seq: number | null;
 }
 
+/** Signed checkpoints of the hash chains (issue F; SQL step 0030, migrations-dutylog.ts). Append-only. */
+export interface CheckpointsTable {
+  id: Generated<number>;
+  log: string;
+  seq: number;
+  head_hash: string;
+  count: number;
+  time_ms: number;
+  key_fp: string;
+  from_seq: number;
+  digest: string;
+  sig: string;
+  hash: string;
+}
+
 export interface SqlSchema {
   handovers: HandoversTable;
+  checkpoints: CheckpointsTable;
 }

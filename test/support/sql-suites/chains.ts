@@ -165,7 +165,7 @@ export function chainsSuite(e: TestEngine): void {
     expect(await audit.verify()).toMatchObject({ ok: true, count: 31, headMatches: true, triggers: true });
   });
 
-  test('checkpoints over this engine: the Checkpointer seals both chains read through the SQL layer; a deleted tail is named, not sealed over', async () => {
+  test('checkpoints on this engine (step 0030): the Checkpointer seals both chains read through the SQL layer; append-only; a deleted tail is named, not sealed over', async () => {
     const s = await e.open();
     const clock = new ManualClock(T);
     const log = new DutyLog(s, clock);
@@ -175,13 +175,19 @@ export function chainsSuite(e: TestEngine): void {
       await audit.record({ action: 'login', actor: { username: `u${i}` } });
     }
     const dir = mkdtempSync(join(tmpdir(), 'wp-cp-sql-'));
-    const legacy = openDb(':memory:'); // the checkpoints table is not on the SQL layer yet (step 0030 not written)
+    const legacy = openDb(':memory:'); // only for the seal chains' view (segments: not ported here)
     try {
       const key = SigningKey.generate();
-      const store = new CheckpointStore(legacy, dir);
+      const store = new CheckpointStore(s, dir); // step 0030: the checkpoints on this engine
+      expect(await store.count()).toBe(0);
       const cp = new Checkpointer({ store, key, sources: () => [{ log: 'duty_log', view: tableView(s, 'duty_log') }, { log: 'audit_log', view: tableView(s, 'audit_log') }] });
       expect((await cp.sealNow()).map((c) => `${c.log}:${c.seq}`).sort()).toEqual(['audit_log:5', 'duty_log:5']);
       expect(await cp.sealNow()).toEqual([]);
+      expect(await store.count()).toBe(2);
+      expect((await store.newestOf(['duty_log', 'audit_log']))?.seq).toBe(5);
+      // the table is append-only on this engine too
+      await expect(sql`UPDATE checkpoints SET seq = 99`.execute(s.db)).rejects.toThrow(/append-only/);
+      await expect(sql`DELETE FROM checkpoints`.execute(s.db)).rejects.toThrow(/append-only/);
       expect(await verifyDutyLog(legacy, s, store, key)).toMatchObject({ ok: true, entries: 5, headMatches: true, seal: { checkpoints: 1, unsealed: 0, problem: null } });
       expect(await verifyAudit(legacy, s, store, key)).toMatchObject({ ok: true, count: 5, seal: { problem: null } });
       // someone with the database deletes the newest entries behind the triggers' back

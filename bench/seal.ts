@@ -95,8 +95,8 @@ async function run(n: number, o: ReturnType<typeof parse>) {
     const corePercent = (cpuMsPerSeg * segPerSecond) / 10; // ms per s → % of one core
 
     const key = SigningKey.generate();
-    const integrity = createIntegrity({ db, key, checkpointsDir: join(dir, 'checkpoints'), intervalMs: 60_000 });
-    integrity.sealNow();
+    const integrity = await createIntegrity({ db, sql: openSql({ engine: 'sqlite', file: '' }, { sqlite: db }), key, checkpointsDir: join(dir, 'checkpoints'), intervalMs: 60_000 });
+    await integrity.sealNow();
     const totalMB = (bytes * files.length) / 1e6;
     // warm the cache for both readers alike
     execFileSync('cat', files, { stdio: ['ignore', 'ignore', 'inherit'], maxBuffer: 1 << 30 });

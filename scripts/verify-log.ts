@@ -3,6 +3,8 @@
  * Walks the duty log's and the audit trail's hash chains and checks them against the signed checkpoints
  * (the database's table and the JSON-lines files outside it): rows deleted at the end, a row rewritten and
  * re-hashed, the database rolled back to an older copy. Entries after the newest checkpoint are "not yet sealed".
+ * The links are checked streaming, page by page, by the SQL layer's chain stores (one page in memory, never the
+ * chain), with the chain heads: newest entries deleted are found without a checkpoint too.
  * Exit 0 intact, 1 broken, 2 cannot check. Opens the database read-only; never changes it.
  */
 import Database from 'better-sqlite3';
@@ -15,6 +17,7 @@ import { verifyAudit, verifyDutyLog } from '../server/integrity/chains.ts';
 import { CheckpointStore } from '../server/integrity/checkpoints.ts';
 import { sealSummary, type VerifyKey } from '../server/integrity/seal-check.ts';
 import type { Db } from '../server/store/db.ts';
+import { openSql } from '../server/store/sql/db.ts';
 
 export interface Places {
   db: string;
@@ -74,10 +77,14 @@ export function openReadOnly(file: string): Db {
     db.close();
     throw new Error(`${file} is not a Watchpost database of this version (no duty log or checkpoints table)`);
   }
+  if (!has('chain_heads')) {
+    db.close();
+    throw new Error(`${file} has no chain heads (chain_heads): start this version of the server once to migrate it, then check again`);
+  }
   return db;
 }
 
-function main(): number {
+async function main(): Promise<number> {
   const argv = process.argv.slice(2);
   let db: Db;
   let key: VerifyKey;
@@ -91,9 +98,10 @@ function main(): number {
     return 2;
   }
   try {
-    const store = new CheckpointStore(db, p.checkpointsDir);
-    const duty = verifyDutyLog(db, store, key);
-    const audit = verifyAudit(db, store, key);
+    const sql = openSql({ engine: 'sqlite', file: p.db }, { sqlite: db });
+    const store = new CheckpointStore(sql, p.checkpointsDir);
+    const duty = await verifyDutyLog(db, sql, store, key);
+    const audit = await verifyAudit(db, sql, store, key);
     const ok = duty.ok && duty.triggers && audit.ok;
     if (argv.includes('--json')) {
       process.stdout.write(JSON.stringify({ ok, key: key.fingerprint, checkpointsDir: p.checkpointsDir, dutyLog: duty, audit }, null, 2) + '\n');
@@ -112,4 +120,12 @@ function main(): number {
   }
 }
 
-if (process.argv[1] && resolve(process.argv[1]).endsWith('verify-log.ts')) process.exitCode = main();
+if (process.argv[1] && resolve(process.argv[1]).endsWith('verify-log.ts')) {
+  void main().then(
+    (code) => (process.exitCode = code),
+    (e: unknown) => {
+      process.stderr.write(`verify-log: ${(e as Error).message}\n`);
+      process.exitCode = 2;
+    },
+  );
+}

@@ -8,6 +8,7 @@
  */
 import { arg, openReadOnly, places, verifyKey } from './verify-log.ts';
 import { CheckpointStore } from '../server/integrity/checkpoints.ts';
+import { openSql } from '../server/store/sql/db.ts';
 import { sealSummary } from '../server/integrity/seal-check.ts';
 import { verifyRecordings } from '../server/seal/verify.ts';
 
@@ -32,7 +33,7 @@ async function main(): Promise<number> {
     return 2;
   }
   try {
-    const r = await verifyRecordings({ db, recordingsDir: p.recordingsDir, store: new CheckpointStore(db, p.checkpointsDir), key, camera: arg(argv, '--camera'), fromMs, toMs });
+    const r = await verifyRecordings({ db, recordingsDir: p.recordingsDir, store: new CheckpointStore(openSql({ engine: 'sqlite', file: p.db }, { sqlite: db }), p.checkpointsDir), key, camera: arg(argv, '--camera'), fromMs, toMs });
     const mbps = r.seconds > 0 ? r.bytesHashed / 1e6 / r.seconds : 0;
     if (argv.includes('--json')) {
       process.stdout.write(JSON.stringify({ ...r, key: key.fingerprint, mbPerSecond: Math.round(mbps * 10) / 10 }, null, 2) + '\n');

@@ -24,6 +24,7 @@ import { createLogger } from './util/log.ts';
 import { createEvidence } from './evidence/index.ts';
 import { OnvifRepo } from './onvif/repo.ts';
 import { OnvifService } from './onvif/service.ts';
+import { dutyWriter } from './dutylog/writer.ts';
 import { createPatrol } from './patrol/index.ts';
 import { systemClock } from './patrol/clock.ts';
 import { FfmpegSnapshots } from './patrol/snapshot.ts';
@@ -68,7 +69,7 @@ async function main(): Promise<void> {
   const paths = stepPaths(cfg);
   // the legacy handle and the SQL layer over the same connection, both migrated (startup/database.ts)
   const { db, sql } = await stepDatabase(paths.dbFile);
-  const { integrity, box } = stepIntegrity(cfg, paths, db);
+  const { integrity, box } = await stepIntegrity(cfg, paths, db, sql);
   const users = await UserRepo.open(sql); // users cached: every request resolves one (store/users.ts)
   const firstPassword = await stepAdmin(users, paths.dataDir);
 
@@ -286,6 +287,8 @@ async function main(): Promise<void> {
     () => analytics.stop(),
     () => onvif.ptzControl.stopAll(), // no dome left turning
     () => media.stopAll(),
+    () => dutyWriter(patrol.log).settled(), // queued duty-log entries written (a full disk keeps them: logged)
+    () => evidence.audit.settled(), // and the audit entries the stops above recorded
     () => integrity.checkpointer.stop(), // the last checkpoint covers everything written until now
     () => sql.close(), // the one connection both layers share (closes the legacy handle too)
   ]);

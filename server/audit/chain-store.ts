@@ -6,8 +6,8 @@
  * ONE trail and never fork it (unique prev_hash, migration 0016). Verification streams: pages checked by
  * verifyAuditRows from the link the previous page ended on.
  *
- * NOT YET USED BY THE SERVER: it still records through AuditLog (synchronous SQLite). On an SQLite file both may
- * write: a row AuditLog appended (it does not move the head) is followed here.
+ * The server's AuditLog (log.ts) records through this. A table ahead of its head (rows an older server wrote,
+ * which did not move the head) is followed.
  */
 import type { SqlDb } from '../store/sql/db.ts';
 import type { AuditLogTable } from '../store/sql/schema.ts';

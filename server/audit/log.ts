@@ -4,11 +4,18 @@
  *  - every row carries sha256(previous row's hash | this row's fields), so an edit made behind SQLite's back
  *    (another tool, a restored copy) breaks the chain at that row and `verify()` says where.
  *
+ * On the SQL layer (issue J): record() appends through AuditChainStore (chain-store.ts: one trail however many
+ * nodes write, either engine), queries are Kysely, the same on SQLite and PostgreSQL.
+ *
  * Actions are dotted names, e.g. `login`, `login.failed`, `live.view.start`, `export.create`, `lock.release`,
  * `camera.update` (see docs/evidence.md for the list). Other modules record through `record()`.
  */
 import { createHash } from 'node:crypto';
+import { sql, type ExpressionBuilder } from 'kysely';
 import type { Db } from '../store/db.ts';
+import type { SqlDb } from '../store/sql/db.ts';
+import type { SqlSchema } from '../store/sql/schema.ts';
+import { AuditChainStore } from './chain-store.ts';
 import { createLogger } from '../util/log.ts';
 import { wellFormed, wellFormedDeep } from '../integrity/text.ts';
 import type { AuditEntry, AuditPage } from '../../shared/wire/audit.ts';
@@ -105,88 +112,107 @@ export function auditRowBase(i: AuditInput, id: number, now: number): AuditRowBa
   };
 }
 
-export class AuditLog {
-  private readonly insertTx: (i: AuditInput) => Row;
+/**
+ * U+0000 becomes U+FFFD (the replacement character) in every string of an entry, keys of its detail too. An audit
+ * entry often carries text nobody vouched for (a failed login's user name, a path): refusing it would lose the
+ * entry, and the chain stores refuse NUL on both engines (PostgreSQL text cannot hold it).
+ */
+export function withoutNul<T>(value: T): T {
+  if (typeof value === 'string') return (value.includes('\u0000') ? value.replaceAll('\u0000', '\ufffd') : value) as T;
+  if (value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) return value.map((v: unknown) => withoutNul(v)) as T;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value as Record<string, unknown>)) out[withoutNul(k)] = withoutNul(v);
+  return out as T;
+}
 
-  constructor(private readonly db: Db) {
-    const last = db.prepare('SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1');
-    const insert = db.prepare(
-      `INSERT INTO audit_log (id, at_ms, actor_id, actor, role, ip, action, camera_id, target, footage_ms, detail, prev_hash, hash)
-       VALUES (@id, @at_ms, @actor_id, @actor, @role, @ip, @action, @camera_id, @target, @footage_ms, @detail, @prev_hash, @hash)`,
-    );
-    this.insertTx = db.transaction((i: AuditInput): Row => {
-      const prev = last.get() as { id: number; hash: string } | undefined;
-      const base = auditRowBase(i, (prev?.id ?? 0) + 1, Date.now());
-      const prevHash = prev?.hash ?? GENESIS_HASH;
-      const row: Row = { ...base, prev_hash: prevHash, hash: rowHash(prevHash, base) };
-      insert.run(row);
-      return row;
-    });
+type Eb = ExpressionBuilder<SqlSchema, 'audit_log'>;
+
+export class AuditLog {
+  readonly store: AuditChainStore;
+  /** records of this process, in call order */
+  private tail: Promise<unknown> = Promise.resolve();
+
+  constructor(readonly sql: SqlDb) {
+    this.store = new AuditChainStore(sql);
   }
 
-  /** Append one entry. Never throws: an audit failure is logged loudly but does not fail the request. */
-  record(i: AuditInput): AuditEntry | undefined {
-    try {
-      return toAuditEntry(this.insertTx(i));
-    } catch (err) {
+  /**
+   * Append one entry (NUL made U+FFFD first). Never rejects: an audit failure is logged loudly but does not fail
+   * the request; resolves to undefined then. Entries are written in the order record() was called.
+   */
+  record(i: AuditInput): Promise<AuditEntry | undefined> {
+    const input = withoutNul({ ...i, time: i.time ?? Date.now() });
+    const p = this.tail.then(() => this.store.append(input)).catch((err: unknown) => {
       log.error('could not write audit entry', { action: i.action, err });
       return undefined;
-    }
+    });
+    this.tail = p;
+    return p;
   }
 
-  private where(q: AuditQuery): { sql: string; params: unknown[] } {
-    const w: string[] = [];
-    const p: unknown[] = [];
-    const add = (cond: string, ...params: unknown[]) => {
-      w.push(cond);
-      p.push(...params);
+  /** Resolves once every entry recorded so far (and any recorded meanwhile) is written or given up. */
+  async settled(): Promise<void> {
+    let t: Promise<unknown>;
+    do {
+      t = this.tail;
+      await t;
+    } while (t !== this.tail);
+  }
+
+  private where(q: AuditQuery) {
+    return (eb: Eb) => {
+      const w = [];
+      if (q.from !== undefined) w.push(eb('at_ms', '>=', q.from));
+      if (q.to !== undefined) w.push(eb('at_ms', '<', q.to));
+      // ASCII case-insensitive on both engines (SQLite's COLLATE NOCASE, PostgreSQL's lower() in the C locale)
+      if (q.actor) w.push(eb(eb.fn('lower', ['actor']), '=', sql<string>`lower(${q.actor})`));
+      if (q.action) w.push(eb.or([eb('action', '=', q.action), sql<boolean>`action LIKE ${`${escapeLike(q.action)}.%`} ESCAPE '\\'`]));
+      if (q.cameraId) w.push(eb('camera_id', '=', q.cameraId));
+      if (q.text) {
+        const like = `%${escapeLike(q.text.toLowerCase())}%`;
+        w.push(sql<boolean>`(lower(target) LIKE ${like} ESCAPE '\\' OR lower(detail) LIKE ${like} ESCAPE '\\')`);
+      }
+      if (q.before !== undefined) w.push(eb('id', '<', q.before));
+      return eb.and(w);
     };
-    if (q.from !== undefined) add('at_ms >= ?', q.from);
-    if (q.to !== undefined) add('at_ms < ?', q.to);
-    if (q.actor) add('actor = ? COLLATE NOCASE', q.actor);
-    if (q.action) add("(action = ? OR action LIKE ? ESCAPE '\\')", q.action, `${escapeLike(q.action)}.%`);
-    if (q.cameraId) add('camera_id = ?', q.cameraId);
-    if (q.text) {
-      const like = `%${escapeLike(q.text)}%`;
-      add("(target LIKE ? ESCAPE '\\' OR detail LIKE ? ESCAPE '\\')", like, like);
-    }
-    if (q.before !== undefined) add('id < ?', q.before);
-    return { sql: w.length ? `WHERE ${w.join(' AND ')}` : '', params: p };
   }
 
   /** Newest first. `next` is the `before` value of the following page, absent on the last page. */
-  query(q: AuditQuery): AuditPage {
+  async query(q: AuditQuery): Promise<AuditPage> {
     const limit = Math.min(Math.max(1, q.limit ?? 100), 1000);
-    const { sql, params } = this.where(q);
-    const rows = this.db
-      .prepare(`SELECT * FROM audit_log ${sql} ORDER BY id DESC LIMIT ?`)
-      .all(...params, limit + 1) as Row[];
+    const rows = await this.sql.db.selectFrom('audit_log').selectAll().where(this.where(q)).orderBy('id', 'desc').limit(limit + 1).execute();
     const more = rows.length > limit;
     const entries = rows.slice(0, limit).map(toAuditEntry);
     return more ? { entries, next: entries[entries.length - 1]!.id } : { entries };
   }
 
   /** Oldest first, entries with id > afterId (CSV export pages through the trail with this). */
-  pageAscending(q: AuditQuery, afterId: number, limit: number): AuditEntry[] {
-    const { sql, params } = this.where({ ...q, before: undefined });
-    const cond = sql ? `${sql} AND id > ?` : 'WHERE id > ?';
-    return (this.db.prepare(`SELECT * FROM audit_log ${cond} ORDER BY id LIMIT ?`).all(...params, afterId, limit) as Row[]).map(toAuditEntry);
+  async pageAscending(q: AuditQuery, afterId: number, limit: number): Promise<AuditEntry[]> {
+    const rows = await this.sql.db
+      .selectFrom('audit_log')
+      .selectAll()
+      .where(this.where({ ...q, before: undefined }))
+      .where('id', '>', afterId)
+      .orderBy('id')
+      .limit(limit)
+      .execute();
+    return rows.map(toAuditEntry);
   }
 
   /** Distinct action names present (for the console's filter). */
-  actions(): string[] {
-    return (this.db.prepare('SELECT DISTINCT action FROM audit_log ORDER BY action').all() as { action: string }[]).map(
-      (r) => r.action,
-    );
+  async actions(): Promise<string[]> {
+    const rows = await this.sql.db.selectFrom('audit_log').select('action').distinct().orderBy('action').execute();
+    return rows.map((r) => r.action);
   }
 
-  /** Walk the hash chain. `firstBad` is the id of the first row whose hash or link does not match. */
-  verify(): AuditVerifyResult {
-    return verifyAuditDb(this.db);
+  /** Walk the hash chain, streaming (AuditChainStore.verify). `firstBad` is the id of the first row that does not match. */
+  verify(): ReturnType<AuditChainStore['verify']> {
+    return this.store.verify();
   }
 
-  latest(): AuditEntry | undefined {
-    const r = this.db.prepare('SELECT * FROM audit_log ORDER BY id DESC LIMIT 1').get() as Row | undefined;
+  async latest(): Promise<AuditEntry | undefined> {
+    const r = await this.sql.db.selectFrom('audit_log').selectAll().orderBy('id', 'desc').limit(1).executeTakeFirst();
     return r && toAuditEntry(r);
   }
 }
@@ -218,7 +244,10 @@ export function verifyAuditRows(rows: Iterable<Row>, after: { seq: number; hash:
   return { ok: true, count, head: prev };
 }
 
-/** Walk the audit trail's hash chain of a database (streams rows). */
+/**
+ * Links-only walk of an SQLite file's audit trail, synchronous (rows streamed). The server verifies through the
+ * SQL layer (AuditLog.verify); tests keep this as a second, independent verifier.
+ */
 export function verifyAuditDb(db: Db): AuditVerifyResult {
   return verifyAuditRows(db.prepare('SELECT * FROM audit_log ORDER BY id').iterate() as Iterable<Row>);
 }

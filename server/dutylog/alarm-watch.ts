@@ -9,6 +9,9 @@ import type { EventBus } from '../events/bus.ts';
 import type { DutyLog } from './log.ts';
 import { SYSTEM_AUTHOR } from './log.ts';
 import { dutyWriter } from './writer.ts';
+import { createLogger } from '../util/log.ts';
+
+const log = createLogger('dutylog');
 
 const KIND_TEXT: Record<AlarmView['kind'], string> = {
   loitering: 'loitering / 人员逗留',
@@ -37,12 +40,17 @@ export function watchAlarms(bus: EventBus, duty: DutyLog): () => void {
     written.set(id, status);
     if (written.size > REMEMBER) written.delete(written.keys().next().value!);
   };
-  const lastWritten = (id: number): AlarmView['status'] | undefined => {
+  const lastWritten = async (id: number): Promise<AlarmView['status'] | undefined> => {
     if (written.has(id)) return written.get(id);
-    const kind = duty.lastForAlarm(id, Object.keys(STEP_KIND));
+    const kind = await duty.lastForAlarm(id, Object.keys(STEP_KIND));
     const status = kind ? STEP_KIND[kind] : undefined;
     if (status) remember(id, status);
     return status;
+  };
+  // the alarm events one after the other, in the order they came (a look-up on the log is awaited)
+  let chain: Promise<void> = Promise.resolve();
+  const serial = (fn: () => void | Promise<void>) => {
+    chain = chain.then(fn).catch((err: unknown) => log.error('alarm step not written to the duty log', { err }));
   };
   const writer = dutyWriter(duty, bus);
   const where = (a: AlarmView) => `${a.cameraName ?? a.cameraId}, zone ${a.zone}`;
@@ -51,7 +59,7 @@ export function watchAlarms(bus: EventBus, duty: DutyLog): () => void {
     data: { alarmId: a.id, kind: a.kind, zone: a.zone, ...(a.status === 'resolved' ? { outcome: a.outcome ?? null } : {}) },
   });
 
-  const offRaised = bus.on('alarm.raised', (a) => {
+  const offRaised = bus.on('alarm.raised', (a) => serial(() => {
     remember(a.id, 'open');
     writer.append({
       ...base(a),
@@ -60,9 +68,9 @@ export function watchAlarms(bus: EventBus, duty: DutyLog): () => void {
       text: `Alarm #${a.id}: ${KIND_TEXT[a.kind]} — ${where(a)}`,
       author: SYSTEM_AUTHOR,
     });
-  });
-  const offUpdated = bus.on('alarm.updated', (a) => {
-    const last = lastWritten(a.id);
+  }));
+  const offUpdated = bus.on('alarm.updated', (a) => serial(async () => {
+    const last = await lastWritten(a.id);
     if (last === a.status) return;
     remember(a.id, a.status);
     if (a.status === 'acknowledged' && a.ack) {
@@ -93,7 +101,7 @@ export function watchAlarms(bus: EventBus, duty: DutyLog): () => void {
         data: { ...base(a).data, note: a.resolve.note ?? '' },
       });
     }
-  });
+  }));
   return () => {
     offRaised();
     offUpdated();

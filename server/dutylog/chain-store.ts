@@ -6,10 +6,12 @@
  * one PostgreSQL — extend ONE chain and never fork it. Verification is chain.ts's verifyChain, page by page.
  * What the three chains share (head lock, tip rule, NUL, streaming verify): server/integrity/sql-chain.ts.
  *
- * NOT YET USED BY THE SERVER: server/main.ts still writes through DutyLog (log.ts, synchronous SQLite).
- * On an SQLite file both may write: an entry DutyLog appended (it does not move the head) is followed here.
+ * The server's DutyLog (log.ts) appends through this. A table ahead of its head (an entry written by an older
+ * server, which did not move the head) is followed.
  */
+import type { Kysely } from 'kysely';
 import type { SqlDb } from '../store/sql/db.ts';
+import type { SqlSchema } from '../store/sql/schema.ts';
 import { writeTransaction } from '../store/sql/tx.ts';
 import { wellFormed, wellFormedDeep, wellFormedOrNull } from '../integrity/text.ts';
 import { entryHash, verifyChain, type ChainLink, type LogContent, type LogEntry, type VerifyResult } from './chain.ts';
@@ -53,8 +55,11 @@ export class ChainStore {
     private readonly pageSize = 2000,
   ) {}
 
-  /** Append one entry to the one chain; concurrent callers in any process are serialised on the head. */
-  async append(input: AppendInput): Promise<LogEntry> {
+  /**
+   * Append one entry to the one chain; concurrent callers in any process are serialised on the head. `also`
+   * runs in the same transaction after the insert (a handover's index row): it fails, nothing is written.
+   */
+  async append(input: AppendInput, also?: (tx: Kysely<SqlSchema>, e: LogEntry) => Promise<void>): Promise<LogEntry> {
     refuseNul('duty log entry', { ...input });
     return writeTransaction(this.s, async (tx) => {
       const head = await lockHead(tx, this.s.engine, DUTY_LOG_CHAIN, DUTY_LOG_LABEL);
@@ -84,7 +89,9 @@ export class ChainStore {
         })
         .execute();
       await moveHead(tx, DUTY_LOG_CHAIN, { seq: content.seq, hash });
-      return { ...content, prevHash: tip.hash, hash };
+      const e = { ...content, prevHash: tip.hash, hash };
+      if (also) await also(tx, e);
+      return e;
     });
   }
 

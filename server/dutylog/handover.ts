@@ -1,9 +1,15 @@
 /**
  * Shift handover: the outgoing operator writes notes; open items (open alarms, offline cameras, missed rounds
  * since the last handover) are listed automatically; the incoming operator acknowledges. Both steps are
- * chained duty-log entries; the handovers table only indexes them.
+ * chained duty-log entries; the handovers table only indexes them. On the SQL layer (issue J, SQL step 0029): a
+ * handover's row is written in the same transaction as its duty-log entry (DutyLog.append's `also`), after the
+ * chain head is locked, so two handovers at once — on any node — cannot both pass the "not acknowledged yet" check.
+ * Its text is stored as its entry stores it (lone surrogates → U+FFFD: server/integrity/text.ts), on both engines.
  */
+import type { Kysely, Selectable } from 'kysely';
 import type { Db } from '../store/db.ts';
+import type { HandoversTable, SqlSchema } from '../store/sql/schema.ts';
+import { wellFormed, wellFormedDeep } from '../integrity/text.ts';
 import { openAlarmCounts, type AlarmSource } from '../patrol/alarms.ts';
 import type { Clock } from '../patrol/clock.ts';
 import type { ComplianceService } from '../patrol/compliance.ts';
@@ -16,19 +22,7 @@ import type { CheckpointRef } from '../../shared/wire/patrol.ts';
 export type { Handover, OpenItems } from '../../shared/wire/patrol.ts';
 import type { Handover, OpenItems } from '../../shared/wire/patrol.ts';
 
-interface Row {
-  id: number;
-  created_ms: number;
-  from_user_id: number;
-  from_username: string;
-  notes: string;
-  open_items_json: string;
-  log_seq: number;
-  ack_user_id: number | null;
-  ack_username: string | null;
-  ack_ms: number | null;
-  ack_log_seq: number | null;
-}
+type Row = Selectable<HandoversTable>;
 
 const toHandover = (r: Row, checkpoint: CheckpointRef | null): Handover => ({
   id: r.id,
@@ -64,7 +58,7 @@ export class HandoverService {
     const cams = this.d.cameras();
     const nameOf = (id: string) => cams.find((c) => c.id === id)?.name ?? id;
     const now = this.d.clock.now();
-    const last = this.latest();
+    const last = await this.latest();
     const since = Math.max(last?.createdMs ?? 0, now - 24 * 3600_000);
     const alarms = [...(await openAlarmCounts(this.d.alarms, this.d.db))]
       .map(([id, count]) => ({ cameraId: id, cameraName: nameOf(id), count }))
@@ -82,68 +76,88 @@ export class HandoverService {
     };
   }
 
-  latest(): Handover | undefined {
-    const r = this.d.db.prepare('SELECT * FROM handovers ORDER BY id DESC LIMIT 1').get() as Row | undefined;
+  private get q(): Kysely<SqlSchema> {
+    return this.d.log.sql.db;
+  }
+
+  async latest(): Promise<Handover | undefined> {
+    const r = await this.q.selectFrom('handovers').selectAll().orderBy('id', 'desc').limit(1).executeTakeFirst();
     return r && this.toHandover(r);
   }
 
-  get(id: number): Handover {
-    const r = this.d.db.prepare('SELECT * FROM handovers WHERE id = ?').get(id) as Row | undefined;
+  async get(id: number): Promise<Handover> {
+    const r = await this.q.selectFrom('handovers').selectAll().where('id', '=', id).executeTakeFirst();
     if (!r) throw notFound(`no handover ${id}`, { what: 'handover', id });
     return this.toHandover(r);
   }
 
-  list(limit = 50): Handover[] {
-    return (this.d.db.prepare('SELECT * FROM handovers ORDER BY id DESC LIMIT ?').all(limit) as Row[]).map((r) => this.toHandover(r));
+  async list(limit = 50): Promise<Handover[]> {
+    const rows = await this.q.selectFrom('handovers').selectAll().orderBy('id', 'desc').limit(limit).execute();
+    return Promise.all(rows.map((r) => this.toHandover(r)));
   }
 
-  private toHandover(r: Row): Handover {
-    const cp = this.d.log.get(r.log_seq)?.data.checkpoint;
+  private async toHandover(r: Row): Promise<Handover> {
+    const cp = (await this.d.log.get(r.log_seq))?.data.checkpoint;
     return toHandover(r, cp && typeof cp === 'object' ? (cp as CheckpointRef) : null);
   }
 
   async create(user: Actor, notes: string): Promise<Handover> {
     if (!notes.trim()) throw new AppError(400, 'invalid_request', 'notes: write what the next shift must know');
-    const items = await this.openItems(); // before the transaction: nothing awaited inside it
-    const pending = this.list(1)[0];
-    if (pending && pending.ackMs === null) {
-      throw conflict(`handover ${pending.id} by ${pending.fromUsername} is not acknowledged yet`, 'handover_pending', { id: pending.id, from: pending.fromUsername });
-    }
+    const items = await this.openItems();
     const counts = `${items.openAlarms ?? items.alarms.length} open alarms, ${items.offlineCameras.length} offline cameras, ${items.missedRounds.length} missed rounds`;
-    const run = this.d.db.transaction(() => {
-      const e = this.d.log.append({
+    let id = 0;
+    await this.d.log.append(
+      {
         category: 'handover',
         kind: 'handover',
         text: `Handover by ${user.username} (${counts}): ${notes.trim()}`,
         author: { id: user.id, name: user.username },
         data: { notes: notes.trim(), openItems: items, checkpoint: this.d.checkpoint?.() ?? null },
-      });
-      const info = this.d.db
-        .prepare(`INSERT INTO handovers (created_ms, from_user_id, from_username, notes, open_items_json, log_seq) VALUES (?, ?, ?, ?, ?, ?)`)
-        .run(e.ts, user.id, user.username, notes.trim(), JSON.stringify(items), e.seq);
-      return Number(info.lastInsertRowid);
-    });
-    return this.get(run());
+      },
+      async (tx, e) => {
+        // checked after the chain head is locked: a second handover at the same time waits here, then sees this one
+        const pending = await tx.selectFrom('handovers').select(['id', 'from_username', 'ack_ms']).orderBy('id', 'desc').limit(1).executeTakeFirst();
+        if (pending && pending.ack_ms === null) {
+          throw conflict(`handover ${pending.id} by ${pending.from_username} is not acknowledged yet`, 'handover_pending', { id: Number(pending.id), from: pending.from_username });
+        }
+        const row = await tx
+          .insertInto('handovers')
+          .values({ created_ms: e.ts, from_user_id: user.id, from_username: e.authorName, notes: wellFormed(notes.trim()), open_items_json: JSON.stringify(wellFormedDeep(items)), log_seq: e.seq })
+          .returning('id')
+          .executeTakeFirstOrThrow();
+        id = Number(row.id);
+      },
+    );
+    return this.get(id);
   }
 
-  acknowledge(user: Actor, id: number, note = ''): Handover {
-    const h = this.get(id);
+  async acknowledge(user: Actor, id: number, note = ''): Promise<Handover> {
+    const h = await this.get(id);
     if (h.ackMs !== null) throw conflict(`handover ${id} was already acknowledged by ${h.ackUsername}`, 'already_acknowledged', { id, by: h.ackUsername ?? '' });
     if (h.fromUserId === user.id) throw forbidden('the incoming operator acknowledges a handover, not the one who wrote it');
-    const run = this.d.db.transaction(() => {
-      const e = this.d.log.append({
+    await this.d.log.append(
+      {
         category: 'handover',
         kind: 'handover_ack',
         text: `Handover ${id} from ${h.fromUsername} acknowledged by ${user.username}${note.trim() ? `: ${note.trim()}` : ''}`,
         author: { id: user.id, name: user.username },
         refSeq: h.logSeq,
         data: { handoverId: id, from: h.fromUsername, note: note.trim() },
-      });
-      this.d.db
-        .prepare('UPDATE handovers SET ack_user_id = ?, ack_username = ?, ack_ms = ?, ack_log_seq = ? WHERE id = ? AND ack_ms IS NULL')
-        .run(user.id, user.username, e.ts, e.seq, id);
-    });
-    run();
+      },
+      async (tx, e) => {
+        const r = await tx
+          .updateTable('handovers')
+          .set({ ack_user_id: user.id, ack_username: e.authorName, ack_ms: e.ts, ack_log_seq: e.seq })
+          .where('id', '=', id)
+          .where('ack_ms', 'is', null)
+          .executeTakeFirst();
+        if (Number(r.numUpdatedRows) === 0) {
+          // acknowledged by someone else meanwhile: the entry is not written either (same transaction)
+          const by = (await tx.selectFrom('handovers').select('ack_username').where('id', '=', id).executeTakeFirst())?.ack_username ?? '';
+          throw conflict(`handover ${id} was already acknowledged by ${by}`, 'already_acknowledged', { id, by });
+        }
+      },
+    );
     return this.get(id);
   }
 }

@@ -1,13 +1,17 @@
 /**
  * The monitoring record (监控记录): an append-only, hash-chained table. There is no update or delete path
- * in code, and SQLite triggers RAISE on UPDATE/DELETE. A correction is a new entry whose refSeq names the old.
+ * in code, and triggers RAISE on UPDATE/DELETE (both engines). A correction is a new entry whose refSeq names the old.
+ * On the SQL layer (issue J): appends go through ChainStore (chain-store.ts: one chain however many nodes write),
+ * reads are Kysely queries, the same on SQLite and PostgreSQL.
  */
-import type { Db } from '../store/db.ts';
+import { sql, type Kysely } from 'kysely';
 import type { Clock } from '../patrol/clock.ts';
 import { createLogger } from '../util/log.ts';
-import { wellFormed, wellFormedDeep, wellFormedOrNull } from '../integrity/text.ts';
-import { GENESIS_HASH, entryHash, verifyChain, type LogEntry, type LogCategory, type VerifyResult } from './chain.ts';
-import type { DutyLogTable } from '../store/sql/schema.ts';
+import type { SqlDb } from '../store/sql/db.ts';
+import type { DutyLogTable, SqlSchema } from '../store/sql/schema.ts';
+import type { Db } from '../store/db.ts';
+import { verifyChain, type LogEntry, type LogCategory, type VerifyResult } from './chain.ts';
+import { ChainStore, type ChainVerifyResult } from './chain-store.ts';
 
 const log = createLogger('dutylog');
 
@@ -75,47 +79,35 @@ export const SYSTEM_AUTHOR = { id: null, name: 'system' } as const;
 
 export class DutyLog {
   private readonly listeners = new Set<(e: LogEntry) => void>();
-  constructor(
-    private readonly db: Db,
-    private readonly clock: Clock,
-  ) {}
+  readonly store: ChainStore;
+  /** appends of this process, in call order (the chain's order is the order they were asked for) */
+  private tail: Promise<unknown> = Promise.resolve();
 
-  /** Append one entry; the chain head is read and extended inside one immediate transaction. */
-  append(input: AppendInput): LogEntry {
-    const entry = this.db
-      .transaction((): LogEntry => {
-        const head = this.db.prepare('SELECT seq, hash FROM duty_log ORDER BY seq DESC LIMIT 1').get() as
-          | { seq: number; hash: string }
-          | undefined;
-        if (input.refSeq != null && !this.get(input.refSeq)) throw new Error(`refSeq ${input.refSeq} does not exist`);
-        const content = {
-          seq: (head?.seq ?? 0) + 1,
-          ts: this.clock.now(),
-          // hashed in the form SQLite stores: lone surrogates become U+FFFD (server/integrity/text.ts)
-          cameraId: wellFormedOrNull(input.cameraId ?? null),
-          category: wellFormed(input.category),
-          kind: wellFormed(input.kind),
-          text: wellFormed(input.text),
-          authorId: input.author.id,
-          authorName: wellFormed(input.author.name),
-          refSeq: input.refSeq ?? null,
-          data: wellFormedDeep(JSON.parse(JSON.stringify(input.data ?? {})) as Record<string, unknown>),
-        };
-        const prevHash = head?.hash ?? GENESIS_HASH;
-        const hash = entryHash(prevHash, content);
-        this.db
-          .prepare(
-            `INSERT INTO duty_log (seq, ts_ms, camera_id, category, kind, text, author_id, author_name, ref_seq, data_json, prev_hash, hash)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-          )
-          .run(content.seq, content.ts, content.cameraId, content.category, content.kind, content.text, content.authorId,
-            content.authorName, content.refSeq, JSON.stringify(content.data), prevHash, hash);
-        return { ...content, prevHash, hash };
-      })
-      .immediate();
-    log.info('duty log entry', { seq: entry.seq, kind: entry.kind, category: entry.category, camera: entry.cameraId });
-    for (const fn of this.listeners) fn(entry);
-    return entry;
+  constructor(
+    readonly sql: SqlDb,
+    private readonly clock: Clock,
+  ) {
+    this.store = new ChainStore(sql, () => clock.now());
+  }
+
+  /**
+   * Append one entry (ChainStore: head locked, hashed, inserted in one transaction). `also` runs inside that
+   * transaction (a handover's index row). Rejects on failure (a full disk: SQLITE_FULL / PostgreSQL 53100).
+   */
+  append(input: AppendInput, also?: (tx: Kysely<SqlSchema>, e: LogEntry) => Promise<void>): Promise<LogEntry> {
+    const p = this.tail.then(() => this.store.append(input, also));
+    this.tail = p.catch(() => undefined);
+    return p.then((entry) => {
+      log.info('duty log entry', { seq: entry.seq, kind: entry.kind, category: entry.category, camera: entry.cameraId });
+      for (const fn of this.listeners) {
+        try {
+          fn(entry);
+        } catch (err) {
+          log.error('duty-log listener failed', { err });
+        }
+      }
+      return entry;
+    });
   }
 
   onAppend(fn: (e: LogEntry) => void): () => void {
@@ -123,67 +115,76 @@ export class DutyLog {
     return () => this.listeners.delete(fn);
   }
 
-  get(seq: number): LogEntry | undefined {
-    const r = this.db.prepare('SELECT * FROM duty_log WHERE seq = ?').get(seq) as Row | undefined;
+  async get(seq: number): Promise<LogEntry | undefined> {
+    const r = await this.sql.db.selectFrom('duty_log').selectAll().where('seq', '=', seq).executeTakeFirst();
     return r && toEntry(r);
   }
 
   /** Newest first. */
-  list(q: LogQuery = {}): LogEntry[] {
-    const where: string[] = [];
-    const args: (string | number)[] = [];
-    if (q.from !== undefined) {
-      where.push('ts_ms >= ?');
-      args.push(q.from);
-    }
-    if (q.to !== undefined) {
-      where.push('ts_ms < ?');
-      args.push(q.to);
-    }
-    if (q.cameraId) {
-      where.push('camera_id = ?');
-      args.push(q.cameraId);
-    }
-    if (q.category) {
-      where.push('category = ?');
-      args.push(q.category);
-    }
-    if (q.beforeSeq !== undefined) {
-      where.push('seq < ?');
-      args.push(q.beforeSeq);
-    }
-    const sql = `SELECT * FROM duty_log ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY seq DESC LIMIT ?`;
-    args.push(Math.min(Math.max(q.limit ?? 200, 1), 5000));
-    return (this.db.prepare(sql).all(...args) as Row[]).map(toEntry);
+  async list(q: LogQuery = {}): Promise<LogEntry[]> {
+    const rows = await this.sql.db
+      .selectFrom('duty_log')
+      .selectAll()
+      .$if(q.from !== undefined, (x) => x.where('ts_ms', '>=', q.from!))
+      .$if(q.to !== undefined, (x) => x.where('ts_ms', '<', q.to!))
+      .$if(!!q.cameraId, (x) => x.where('camera_id', '=', q.cameraId!))
+      .$if(!!q.category, (x) => x.where('category', '=', q.category!))
+      .$if(q.beforeSeq !== undefined, (x) => x.where('seq', '<', q.beforeSeq!))
+      .orderBy('seq', 'desc')
+      .limit(Math.min(Math.max(q.limit ?? 200, 1), 5000))
+      .execute();
+    return rows.map(toEntry);
   }
 
   /** The kind of the newest entry among `kinds` whose data.alarmId is `alarmId` (alarm steps already on the log). */
-  lastForAlarm(alarmId: number, kinds: readonly string[]): string | undefined {
-    const r = this.db
-      .prepare(`SELECT kind FROM duty_log WHERE kind IN (${kinds.map(() => '?').join(', ')}) AND json_extract(data_json, '$.alarmId') = ? ORDER BY seq DESC LIMIT 1`)
-      .get(...kinds, alarmId) as { kind: string } | undefined;
+  async lastForAlarm(alarmId: number, kinds: readonly string[]): Promise<string | undefined> {
+    if (!kinds.length) return undefined;
+    const alarm =
+      this.sql.engine === 'postgres'
+        ? sql<boolean>`(data_json::jsonb -> 'alarmId') = ${JSON.stringify(alarmId)}::jsonb`
+        : sql<boolean>`json_extract(data_json, '$.alarmId') = ${alarmId}`;
+    const r = await this.sql.db
+      .selectFrom('duty_log')
+      .select('kind')
+      .where('kind', 'in', [...kinds])
+      .where(alarm)
+      .orderBy('seq', 'desc')
+      .limit(1)
+      .executeTakeFirst();
     return r?.kind;
   }
 
   /** A camera's entries written in [fromMs, toMs), oldest first (review timeline markers; index duty_log_camera). */
-  forCamera(cameraId: string, fromMs: number, toMs: number, limit = 1000): LogEntry[] {
-    const rows = this.db
-      .prepare('SELECT * FROM duty_log WHERE camera_id = ? AND ts_ms >= ? AND ts_ms < ? ORDER BY ts_ms, seq LIMIT ?')
-      .all(cameraId, fromMs, toMs, limit) as Row[];
+  async forCamera(cameraId: string, fromMs: number, toMs: number, limit = 1000): Promise<LogEntry[]> {
+    const rows = await this.sql.db
+      .selectFrom('duty_log')
+      .selectAll()
+      .where('camera_id', '=', cameraId)
+      .where('ts_ms', '>=', fromMs)
+      .where('ts_ms', '<', toMs)
+      .orderBy('ts_ms')
+      .orderBy('seq')
+      .limit(limit)
+      .execute();
     return rows.map(toEntry);
   }
 
   /** Corrections that reference `seq`. */
-  corrections(seq: number): LogEntry[] {
-    return (this.db.prepare('SELECT * FROM duty_log WHERE ref_seq = ? ORDER BY seq').all(seq) as Row[]).map(toEntry);
+  async corrections(seq: number): Promise<LogEntry[]> {
+    const rows = await this.sql.db.selectFrom('duty_log').selectAll().where('ref_seq', '=', seq).orderBy('seq').execute();
+    return rows.map(toEntry);
   }
 
-  verify(): VerifyResult & { triggers: boolean } {
-    return verifyDb(this.db);
+  /** The chain's links (streaming, page by page), its head row and its triggers (ChainStore.verify). */
+  verify(): Promise<ChainVerifyResult> {
+    return this.store.verify();
   }
 }
 
-/** Verify the whole chain of a database (streams rows) and that the append-only triggers are in place. */
+/**
+ * Links-only check of an SQLite file's duty log, synchronous (rows streamed). The server verifies through the
+ * SQL layer (DutyLog.verify / ChainStore.verify); tests keep this as a second, independent verifier.
+ */
 export function verifyDb(db: Db): VerifyResult & { triggers: boolean } {
   const rows = db.prepare('SELECT * FROM duty_log ORDER BY seq').iterate() as IterableIterator<Row>;
   const result = verifyChain((function* () {

@@ -28,6 +28,14 @@ import { VERIFY_HTML_NAME, verifyHtml } from './verify-html.ts';
 import { RemuxError, keyframeTimes, remux } from './remux.ts';
 import { ZipWriter } from './zip-write.ts';
 
+/** The signed checkpoint an export names for a camera's seal chain. */
+export interface CheckpointAt {
+  log: string;
+  seq: number;
+  time: number;
+  hash: string;
+}
+
 export interface BundleCamera {
   id: string;
   name: string;
@@ -46,7 +54,7 @@ export interface BundleRequest {
   createdAt: number;
   cameras: { camera: BundleCamera; segments: Segment[] }[];
   /** the checkpoint that covers a camera's sealed segments up to `seq` (made just before bundling) */
-  checkpointFor?: (cameraId: string, seq: number) => { log: string; seq: number; time: number; hash: string } | null;
+  checkpointFor?: (cameraId: string, seq: number) => CheckpointAt | null | Promise<CheckpointAt | null>;
 }
 
 export interface BundleDeps {
@@ -161,7 +169,7 @@ export async function buildBundle(
           sealSeq: e.seg.sealSeq ?? null,
           sealedSha256: e.seg.sha256 ?? null,
         })),
-        seal: { log: `recordings/${cam.id}`, checkpoint: lastSeal ? (req.checkpointFor?.(cam.id, lastSeal) ?? null) : null },
+        seal: { log: `recordings/${cam.id}`, checkpoint: lastSeal ? ((await req.checkpointFor?.(cam.id, lastSeal)) ?? null) : null },
       });
       doneWeight += w * 0.7;
     }

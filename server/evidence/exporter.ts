@@ -14,7 +14,7 @@ import type { Segment, SegmentRepo } from '../store/segments.ts';
 import type { SealProblemSegment } from '../seal/sealer.ts';
 import { AppError, badRequest, notFound } from '../util/errors.ts';
 import { createLogger } from '../util/log.ts';
-import { buildBundle, type BundleCamera, type BundleDeps, type BundleRequest } from './bundle.ts';
+import { buildBundle, type BundleCamera, type BundleDeps, type BundleRequest, type CheckpointAt } from './bundle.ts';
 import { ExportRepo, type ExportJob } from './jobs.ts';
 import { checkRange, noFootage } from './range.ts';
 import { RemuxError } from './remux.ts';
@@ -50,7 +50,7 @@ export interface ExporterDeps {
   /** recording seals: re-hash before an export, the checkpoint covering them (issue F) */
   seals?: {
     verify(segments: Segment[], signal?: AbortSignal): Promise<SealProblemSegment[]>;
-    checkpointFor(cameraId: string, seq: number): { log: string; seq: number; time: number; hash: string } | null;
+    checkpointFor(cameraId: string, seq: number): CheckpointAt | null | Promise<CheckpointAt | null>;
   };
   maxRangeMs?: number;
   now?: () => number;

@@ -35,7 +35,7 @@ const log = createLogger('evidence');
 
 export interface EvidenceOptions {
   db: Db;
-  /** the SQL layer (segment index, evidence locks) */
+  /** the SQL layer (segment index, evidence locks, the audit trail) */
   sql: SqlDb;
   segments: SegmentRepo;
   bus: EventBus;
@@ -74,7 +74,7 @@ export interface Evidence {
 }
 
 export function createEvidence(o: EvidenceOptions): Evidence {
-  const audit = new AuditLog(o.db);
+  const audit = new AuditLog(o.sql);
   const views = new ViewTracker(audit, { idleMs: o.viewIdleMs });
   const locks = new LockRepo(o.sql);
   const key = o.integrity.key;
@@ -96,12 +96,12 @@ export function createEvidence(o: EvidenceOptions): Evidence {
   });
   const timeline = new TimelineService(o.sql, o.segments, locks);
   const sealer = new Sealer(o.sql, o.segments, o.bus, o.recordingsDir);
-  const checkpointFor = (cameraId: string, seq: number) => {
+  const checkpointFor = async (cameraId: string, seq: number) => {
     const log = recordingsLog(cameraId);
-    let c = o.integrity.store.newest(log);
+    let c = await o.integrity.store.newest(log);
     if (!c || c.seq < seq) {
-      o.integrity.sealNow();
-      c = o.integrity.store.newest(log);
+      await o.integrity.sealNow();
+      c = await o.integrity.store.newest(log);
     }
     return c && c.seq >= seq ? { log, seq: c.seq, time: c.time, hash: c.hash } : null;
   };
@@ -156,7 +156,7 @@ export function createEvidence(o: EvidenceOptions): Evidence {
     },
     async start(configFile) {
       const configSha256 = configFile && existsSync(configFile) ? createHash('sha256').update(readFileSync(configFile)).digest('hex') : null;
-      const previous = audit.query({ action: 'system.start', limit: 1 }).entries[0];
+      const previous = (await audit.query({ action: 'system.start', limit: 1 })).entries[0];
       audit.record({
         action: 'system.start',
         actor: { username: 'system' },

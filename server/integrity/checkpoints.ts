@@ -1,7 +1,8 @@
 /**
  * Where checkpoints live and when they are made.
  *
- * Each checkpoint goes twice: into the database's append-only `checkpoints` table, and as one JSON line into
+ * Each checkpoint goes twice: into the database's append-only `checkpoints` table (through the SQL layer, issue J
+ * step 0030: SQLite or PostgreSQL), and as one JSON line into
  * `<dir>/<UTC day>.jsonl` outside the database (default `<dataDir>/checkpoints`; `storage.checkpointsDir` can put
  * it on another disk). The file is what survives a database rolled back to an older copy.
  *
@@ -10,25 +11,16 @@
  */
 import { appendFileSync, chmodSync, existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Db } from '../store/db.ts';
+import type { Selectable } from 'kysely';
+import type { SqlDb } from '../store/sql/db.ts';
+import type { CheckpointsTable } from '../store/sql/schema.ts';
 import { createLogger } from '../util/log.ts';
 import { digestOf, parseCheckpointLine, signCheckpoint, type Checkpoint } from './checkpoint.ts';
 import type { ChainView } from './seal-check.ts';
 
 const log = createLogger('checkpoints');
 
-interface Row {
-  log: string;
-  seq: number;
-  head_hash: string;
-  count: number;
-  time_ms: number;
-  key_fp: string;
-  from_seq: number;
-  digest: string;
-  sig: string;
-  hash: string;
-}
+type Row = Selectable<CheckpointsTable>;
 
 const toCheckpoint = (r: Row): Checkpoint => ({
   log: r.log,
@@ -47,37 +39,38 @@ const utcDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 
 export class CheckpointStore {
   constructor(
-    private readonly db: Db,
+    private readonly s: SqlDb,
     /** the directory of the JSON-lines files */
     readonly dir: string,
   ) {}
 
   /** Checkpoints of one log in the database, oldest first. */
-  inDb(logName: string): Checkpoint[] {
-    return (this.db.prepare('SELECT * FROM checkpoints WHERE log = ? ORDER BY seq, id').all(logName) as Row[]).map(toCheckpoint);
+  async inDb(logName: string): Promise<Checkpoint[]> {
+    const rows = await this.s.db.selectFrom('checkpoints').selectAll().where('log', '=', logName).orderBy('seq').orderBy('id').execute();
+    return rows.map(toCheckpoint);
   }
 
-  newest(logName: string): Checkpoint | undefined {
-    const r = this.db.prepare('SELECT * FROM checkpoints WHERE log = ? ORDER BY seq DESC, id DESC LIMIT 1').get(logName) as Row | undefined;
+  async newest(logName: string): Promise<Checkpoint | undefined> {
+    const r = await this.s.db.selectFrom('checkpoints').selectAll().where('log', '=', logName).orderBy('seq', 'desc').orderBy('id', 'desc').limit(1).executeTakeFirst();
     return r && toCheckpoint(r);
   }
 
   /** The newest checkpoint of any of the logs (what the daily report and the handover print). */
-  newestOf(logs: string[]): Checkpoint | undefined {
-    return logs.map((l) => this.newest(l)).filter((c): c is Checkpoint => c !== undefined).sort((a, b) => b.time - a.time)[0];
+  async newestOf(logs: string[]): Promise<Checkpoint | undefined> {
+    const all = await Promise.all(logs.map((l) => this.newest(l)));
+    return all.filter((c): c is Checkpoint => c !== undefined).sort((a, b) => b.time - a.time)[0];
   }
 
-  count(): number {
-    return (this.db.prepare('SELECT COUNT(*) AS n FROM checkpoints').get() as { n: number }).n;
+  async count(): Promise<number> {
+    const r = await this.s.db.selectFrom('checkpoints').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    return Number(r.n);
   }
 
-  insert(c: Checkpoint): void {
-    this.db
-      .prepare(
-        `INSERT INTO checkpoints (log, seq, head_hash, count, time_ms, key_fp, from_seq, digest, sig, hash)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      )
-      .run(c.log, c.seq, c.headHash, c.count, c.time, c.key, c.fromSeq, c.digest, c.sig, c.hash);
+  async insert(c: Checkpoint): Promise<void> {
+    await this.s.db
+      .insertInto('checkpoints')
+      .values({ log: c.log, seq: c.seq, head_hash: c.headHash, count: c.count, time_ms: c.time, key_fp: c.key, from_seq: c.fromSeq, digest: c.digest, sig: c.sig, hash: c.hash })
+      .execute();
   }
 
   appendFile(c: Checkpoint): void {
@@ -124,6 +117,8 @@ export class Checkpointer {
   private readonly fileBacklog: Checkpoint[] = [];
   private readonly now: () => number;
   private readonly refused = new Set<string>();
+  /** one sealing pass at a time (the views are async): a second call waits for the running one, then runs */
+  private running: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly o: CheckpointerOptions) {
     this.now = o.now ?? Date.now;
@@ -131,19 +126,25 @@ export class Checkpointer {
 
   start(): void {
     if (this.timer) return;
-    this.timer = setInterval(() => this.sealNow(), this.o.intervalMs ?? 60_000);
+    this.timer = setInterval(() => void this.sealNow(), this.o.intervalMs ?? 60_000);
     this.timer.unref();
   }
 
   /** Seal once more (shutdown) and stop. */
-  stop(): void {
+  async stop(): Promise<void> {
     clearInterval(this.timer);
     this.timer = undefined;
-    this.sealNow();
+    await this.sealNow();
   }
 
-  /** Sign a checkpoint for every chain whose head moved since its last one. Never throws. */
-  sealNow(): Checkpoint[] {
+  /** Sign a checkpoint for every chain whose head moved since its last one. Never rejects. */
+  sealNow(): Promise<Checkpoint[]> {
+    const p = this.running.then(() => this.sealPass());
+    this.running = p;
+    return p;
+  }
+
+  private async sealPass(): Promise<Checkpoint[]> {
     this.flushBacklog();
     const made: Checkpoint[] = [];
     let sources: ChainSource[] = [];
@@ -154,7 +155,7 @@ export class Checkpointer {
     }
     for (const s of sources) {
       try {
-        const c = this.sealOne(s);
+        const c = await this.sealOne(s);
         if (c) made.push(c);
       } catch (err) {
         log.error('could not write a checkpoint; will retry', { log: s.log, err });
@@ -163,12 +164,12 @@ export class Checkpointer {
     return made;
   }
 
-  private sealOne(s: ChainSource): Checkpoint | undefined {
-    const head = s.view.head();
+  private async sealOne(s: ChainSource): Promise<Checkpoint | undefined> {
+    const head = await s.view.head();
     if (!head) return undefined;
-    const last = this.o.store.newest(s.log);
+    const last = await this.o.store.newest(s.log);
     if (last && last.seq === head.seq && last.headHash === head.hash) return undefined;
-    if (last && (head.seq < last.seq || s.view.hashAt(last.seq) !== last.headHash)) {
+    if (last && (head.seq < last.seq || (await s.view.hashAt(last.seq)) !== last.headHash)) {
       // never sign over a chain that no longer matches its last checkpoint: that would launder the tampering
       if (!this.refused.has(s.log)) log.error('chain does not match its last checkpoint; not sealing it (run verify-log)', { log: s.log, checkpointSeq: last.seq, headSeq: head.seq });
       this.refused.add(s.log);
@@ -184,11 +185,11 @@ export class Checkpointer {
         time: this.now(),
         key: this.o.key.fingerprint,
         fromSeq,
-        digest: digestOf(s.view.hashesIn(fromSeq, head.seq)),
+        digest: digestOf(await s.view.hashesIn(fromSeq, head.seq)),
       },
       this.o.key,
     );
-    this.o.store.insert(c);
+    await this.o.store.insert(c);
     try {
       this.o.store.appendFile(c);
     } catch (err) {

@@ -6,6 +6,7 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Db } from '../store/db.ts';
+import type { SqlDb } from '../store/sql/db.ts';
 import { KEY_FILE, SigningKey } from '../evidence/keys.ts';
 import { createLogger } from '../util/log.ts';
 import type { Checkpoint } from './checkpoint.ts';
@@ -50,6 +51,8 @@ export function loadSiteKey(db: Db, keysDir: string, dataDir: string): SigningKe
 
 export interface IntegrityOptions {
   db: Db;
+  /** the SQL layer the duty log and the audit trail are read through (issue J) */
+  sql: SqlDb;
   key: SigningKey;
   checkpointsDir: string;
   intervalMs: number;
@@ -62,26 +65,35 @@ export interface Integrity {
   checkpointer: Checkpointer;
   verifyDutyLog(): ReturnType<typeof verifyDutyLog>;
   verifyAudit(): ReturnType<typeof verifyAudit>;
-  recordings(cameraId: string): SealReport;
+  recordings(cameraId: string): Promise<SealReport>;
   /** The newest checkpoint of the duty log or the audit trail: printed on the daily report and the handover. */
   newestLogCheckpoint(): { log: string; seq: number; time: number; hash: string } | null;
   /** Seal now (before an export, at shutdown). */
-  sealNow(): Checkpoint[];
+  sealNow(): Promise<Checkpoint[]>;
 }
 
-export function createIntegrity(o: IntegrityOptions): Integrity {
-  const store = new CheckpointStore(o.db, o.checkpointsDir);
-  const checkpointer = new Checkpointer({ store, key: o.key, sources: () => chainSources(o.db), intervalMs: o.intervalMs, onSealed: o.onSealed });
+/**
+ * The checkpoints are in the SQL layer's `checkpoints` table (step 0030); the newest of the duty log / audit trail
+ * is kept in memory (loaded here, then from each seal) so reports and handovers read it without a query.
+ */
+export async function createIntegrity(o: IntegrityOptions): Promise<Integrity> {
+  const store = new CheckpointStore(o.sql, o.checkpointsDir);
+  let newest = await store.newestOf([DUTY_LOG, AUDIT_LOG]);
+  const onSealed = (c: Checkpoint) => {
+    if ((c.log === DUTY_LOG || c.log === AUDIT_LOG) && (!newest || c.time >= newest.time)) newest = c;
+    o.onSealed?.(c);
+  };
+  const checkpointer = new Checkpointer({ store, key: o.key, sources: () => chainSources(o.db, o.sql), intervalMs: o.intervalMs, onSealed });
   log.info('checkpoints', { dir: o.checkpointsDir, everySeconds: o.intervalMs / 1000, key: o.key.fingerprint });
   return {
     key: o.key,
     store,
     checkpointer,
-    verifyDutyLog: () => verifyDutyLog(o.db, store, o.key),
-    verifyAudit: () => verifyAudit(o.db, store, o.key),
-    recordings: (cameraId) => sealReport(o.db, store, o.key, recordingsLog(cameraId)),
+    verifyDutyLog: () => verifyDutyLog(o.db, o.sql, store, o.key),
+    verifyAudit: () => verifyAudit(o.db, o.sql, store, o.key),
+    recordings: (cameraId) => sealReport(o.db, o.sql, store, o.key, recordingsLog(cameraId)),
     newestLogCheckpoint() {
-      const c = store.newestOf([DUTY_LOG, AUDIT_LOG]);
+      const c = newest;
       return c ? { log: c.log, seq: c.seq, time: c.time, hash: c.hash } : null;
     },
     sealNow: () => checkpointer.sealNow(),

@@ -29,12 +29,18 @@ export interface SealReport {
   problem: SealProblem | null;
 }
 
+type MaybePromise<T> = T | Promise<T>;
+
+/**
+ * Read access to one chain. Async where the chain is read through the SQL layer (duty log, audit trail: issue J),
+ * synchronous where it is still read from the legacy SQLite handle (a camera's seal chain); callers await either.
+ */
 export interface ChainView {
   /** the newest entry, undefined when the chain is empty */
-  head(): { seq: number; hash: string } | undefined;
-  hashAt(seq: number): string | undefined;
+  head(): MaybePromise<{ seq: number; hash: string } | undefined>;
+  hashAt(seq: number): MaybePromise<string | undefined>;
   /** hashes of entries fromExclusive+1 … toInclusive, in order (missing entries as '') */
-  hashesIn(fromExclusive: number, toInclusive: number): string[];
+  hashesIn(fromExclusive: number, toInclusive: number): MaybePromise<string[]>;
 }
 
 export interface VerifyKey {
@@ -44,7 +50,7 @@ export interface VerifyKey {
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
-export function checkSeals(view: ChainView, inDb: Checkpoint[], inFiles: Checkpoint[] | null, key: VerifyKey): SealReport {
+export async function checkSeals(view: ChainView, inDb: Checkpoint[], inFiles: Checkpoint[] | null, key: VerifyKey): Promise<SealReport> {
   const problems: SealProblem[] = [];
   const all = new Map<string, { c: Checkpoint; db: boolean; file: boolean }>();
   for (const c of inDb) all.set(c.hash, { c, db: true, file: false });
@@ -66,7 +72,7 @@ export function checkSeals(view: ChainView, inDb: Checkpoint[], inFiles: Checkpo
       problems.push({ seq: first.seq, kind: 'checkpoint_file_cut', reason: `${cut.length} checkpoint(s) from ${iso(first.time)} on are missing from the checkpoint files` });
     }
   }
-  const head = view.head();
+  const head = await view.head();
   const headSeq = head?.seq ?? 0;
   let good: Checkpoint | undefined;
   for (const { c, db } of valid) {
@@ -76,8 +82,8 @@ export function checkSeals(view: ChainView, inDb: Checkpoint[], inFiles: Checkpo
       problems.push({ seq: headSeq + 1, kind, reason: `entries ${headSeq + 1}–${c.seq} ${what}; checkpoint of ${iso(c.time)} sealed ${c.count}` });
       break;
     }
-    if (view.hashAt(c.seq) !== c.headHash) {
-      problems.push({ seq: firstRewritten(view, c, good?.seq ?? 0), kind: 'rewritten', reason: `entries up to ${c.seq} do not match the checkpoint of ${iso(c.time)} (rewritten and re-hashed)` });
+    if ((await view.hashAt(c.seq)) !== c.headHash) {
+      problems.push({ seq: await firstRewritten(view, c, good?.seq ?? 0), kind: 'rewritten', reason: `entries up to ${c.seq} do not match the checkpoint of ${iso(c.time)} (rewritten and re-hashed)` });
       break;
     }
     good = c;
@@ -92,9 +98,9 @@ export function checkSeals(view: ChainView, inDb: Checkpoint[], inFiles: Checkpo
 }
 
 /** The first entry of (lastGood, c.seq] whose hash differs from the checkpoint's digest. */
-function firstRewritten(view: ChainView, c: Checkpoint, lastGood: number): number {
+async function firstRewritten(view: ChainView, c: Checkpoint, lastGood: number): Promise<number> {
   if (c.digest.length === (c.seq - c.fromSeq) * DIGEST_HEX) {
-    const hashes = view.hashesIn(c.fromSeq, c.seq);
+    const hashes = await view.hashesIn(c.fromSeq, c.seq);
     for (let i = 0; i < hashes.length; i++) {
       const s = c.fromSeq + 1 + i;
       if (s > lastGood && hashes[i]!.slice(0, DIGEST_HEX) !== c.digest.slice(i * DIGEST_HEX, (i + 1) * DIGEST_HEX)) return s;

@@ -41,8 +41,8 @@ export const DUTY_LOG_LABEL: ChainLabel = { name: 'duty log', check: 'npm run ve
 
 /**
  * The link to extend, from the locked head row and the table's newest entry. They agree after every append
- * made through the SQL layer. The table may be ahead (an SQLite entry written by the server's synchronous
- * writer, which does not move the head): follow it. Anything else — the newest entries deleted, or the newest
+ * made through the SQL layer. The table may be ahead (an SQLite entry written by an older server's synchronous
+ * writer, which did not move the head, or a seal of the legacy Sealer): follow it. Anything else — the newest entries deleted, or the newest
  * entry's hash changed — is refused: extending it would hide the damage behind a fresh, valid-looking tip.
  */
 export function tipToExtend(head: ChainLink, last: ChainLink | undefined, label: ChainLabel = DUTY_LOG_LABEL): ChainLink {
@@ -146,7 +146,7 @@ export interface StreamResult {
 /**
  * Verify a chain page by page: memory holds one page, never the chain. After the links, the head: an entry it
  * names that the table lacks is a deleted tail; a different hash there is a replaced entry. (The table being
- * ahead of the head is not damage: the server's synchronous writers do not move the head yet.)
+ * ahead of the head is not damage: an older server's writers and the legacy Sealer do not move the head.)
  */
 export async function verifyStream<R>(o: StreamOptions<R>): Promise<StreamResult> {
   let last: ChainLink = { seq: 0, hash: GENESIS_HASH };

@@ -151,13 +151,15 @@ export class ComplianceService {
       if (!(await this.rounds.claimMissed(s.routeId, s.slotMs))) continue;
       let seq: number;
       try {
-        seq = duty.append({
-          category: 'patrol',
-          kind: 'round_missed',
-          text: `${s.routeName}: round due ${new Date(s.slotMs).toISOString()} was missed`,
-          author: SYSTEM_AUTHOR,
-          data: { routeId: s.routeId, route: s.routeName, slotMs: s.slotMs, shift: s.shift, day: s.day },
-        }).seq;
+        seq = (
+          await duty.append({
+            category: 'patrol',
+            kind: 'round_missed',
+            text: `${s.routeName}: round due ${new Date(s.slotMs).toISOString()} was missed`,
+            author: SYSTEM_AUTHOR,
+            data: { routeId: s.routeId, route: s.routeName, slotMs: s.slotMs, shift: s.shift, day: s.day },
+          })
+        ).seq;
       } catch (e) {
         await this.rounds.unclaimMissed(s.routeId, s.slotMs); // the next check tries again
         throw e;

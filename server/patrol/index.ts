@@ -55,7 +55,7 @@ export interface Patrol {
 
 export function createPatrol(o: PatrolOptions): Patrol {
   const alarms = o.alarms ?? noAlarms;
-  const log = new DutyLog(o.db, o.clock);
+  const log = new DutyLog(o.sql, o.clock);
   const routes = new RouteRepo(o.sql, o.clock);
   const roundRepo = new RoundRepo(o.sql);
   const ptz = new PatrolPtz({ rounds: roundRepo, clock: o.clock, mover: o.ptz, audit: o.ptzAudit, settings: o.ptzSettings });

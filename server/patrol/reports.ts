@@ -45,7 +45,7 @@ export function reportRange(date: string, shift?: Shift): { from: number; to: nu
 
 export async function buildReport(p: Patrol, title: string, from: number, to: number): Promise<Report> {
   const c = await p.compliance.compliance(from, to);
-  const entries = p.log.list({ from, to, limit: 5000 }).reverse();
+  const entries = (await p.log.list({ from, to, limit: 5000 })).reverse();
   return {
     title,
     from,

@@ -20,7 +20,7 @@ export class ReviewService {
     if (stop.outcome === null) throw conflict(`stop ${idx} of round ${roundId} has not been done yet`, 'stop_open', { id: roundId, n: idx });
     if (round.userId === user.id) throw new AppError(403, 'forbidden', 'you cannot spot-check your own round');
     if (verdict === 'disagree' && !note.trim()) throw new AppError(400, 'invalid_request', 'note: say what you disagree with');
-    const e = this.log.append({
+    const e = await this.log.append({
       category: 'review',
       kind: 'spot_check',
       text: `Spot-check of ${round.routeName} round ${roundId}, stop ${idx + 1} (${stop.cameraName}, ${stop.outcome} by ${round.username}): ${verdict}${note.trim() ? ` — ${note.trim()}` : ''}`,

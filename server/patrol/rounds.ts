@@ -52,6 +52,7 @@ const roundExists = (r: Round) =>
   conflict(`this round was already ${r.status === 'in_progress' ? 'started' : 'done'} by ${r.username}`, 'round_exists', { what: r.status === 'in_progress' ? 'started' : 'done', by: r.username });
 
 export class RoundService {
+
   constructor(private readonly d: RoundsDeps) {}
 
   async require(id: number): Promise<Round> {
@@ -204,21 +205,23 @@ export class RoundService {
     if (r.outcome === 'anomaly') {
       let logSeq: number;
       try {
-        logSeq = duty.append({
-          category: 'anomaly',
-          kind: 'round_anomaly',
-          text: r.note ?? '',
-          cameraId: stop.cameraId,
-          author: { id: user.id, name: user.username },
-          data: { roundId, stop: idx, route: round.routeName, snapshot: r.shot?.file ?? null, snapshotSha256: r.shot?.sha256 ?? null, dispatch: r.dispatch },
-        }).seq;
+        logSeq = (
+          await duty.append({
+            category: 'anomaly',
+            kind: 'round_anomaly',
+            text: r.note ?? '',
+            cameraId: stop.cameraId,
+            author: { id: user.id, name: user.username },
+            data: { roundId, stop: idx, route: round.routeName, snapshot: r.shot?.file ?? null, snapshotSha256: r.shot?.sha256 ?? null, dispatch: r.dispatch },
+          })
+        ).seq;
       } catch (e) {
         await rounds.reopenStop(roundId, idx); // no anomaly without its duty-log entry: the stop is open again
         throw e;
       }
       await rounds.setStopLogSeq(roundId, idx, logSeq);
       if (r.dispatch) {
-        duty.append({
+        await duty.append({
           category: 'dispatch',
           kind: 'dispatch_request',
           text: `dispatch requested: ${r.note ?? ''}`,
@@ -261,7 +264,7 @@ export class RoundService {
     const summary = Object.entries(counts).map(([k, n]) => `${k} ${n}`).join(', ');
     let entry: { seq: number };
     try {
-      entry = this.d.log.append({
+      entry = await this.d.log.append({
       category: 'patrol',
       kind: status === 'completed' ? 'round_completed' : 'round_abandoned',
       text: `${round.routeName}: round ${status}${reason ? ` (${reason})` : ''} — ${summary}`,

@@ -20,7 +20,7 @@ export type { Timeline, TimelineMarker } from '../../shared/wire/recordings.ts';
 
 export interface MarkerSource {
   kind: string;
-  /** may answer later (a source on the SQL layer: patrol stops, alarms) */
+  /** may answer later (a source on the SQL layer: patrol stops, alarms, the duty log) */
   list(cameraId: string, fromMs: number, toMs: number): TimelineMarker[] | Promise<TimelineMarker[]>;
 }
 
@@ -74,13 +74,16 @@ export class TimelineService {
     if (cursor < until) hole(cursor, until);
 
     const markers: TimelineMarker[] = [];
-    for (const s of this.sources) {
-      try {
-        markers.push(...(await s.list(cameraId, fromMs, toMs)));
-      } catch {
-        /* a broken source must not break the timeline */
-      }
-    }
+    const lists = await Promise.all(
+      this.sources.map(async (s) => {
+        try {
+          return await s.list(cameraId, fromMs, toMs);
+        } catch {
+          return []; // a broken source must not break the timeline
+        }
+      }),
+    );
+    for (const l of lists) markers.push(...l);
     markers.sort((a, b) => a.at - b.at);
     return {
       cameraId,

@@ -103,6 +103,7 @@ export function removeEmptyDirs(dirs: Iterable<string>): void {
 export function isDiskFull(err: unknown): boolean {
   const e = err as { code?: unknown; message?: unknown } | null;
   const code = typeof e?.code === 'string' ? e.code : '';
-  if (code === 'ENOSPC' || code === 'EDQUOT' || code === 'SQLITE_FULL' || code.startsWith('SQLITE_IOERR')) return true;
+  // PostgreSQL: 53100 disk_full (its data directory's disk; the SQL layer, issue J)
+  if (code === 'ENOSPC' || code === 'EDQUOT' || code === 'SQLITE_FULL' || code === '53100' || code.startsWith('SQLITE_IOERR')) return true;
   return typeof e?.message === 'string' && /database or disk is full|no space left on device/i.test(e.message);
 }

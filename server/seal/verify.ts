@@ -151,7 +151,8 @@ async function verifyCamera(o: VerifyOptions, camera: string, from: number, to: 
   // 5. files the index does not know
   issues.push(...unindexedFiles(o.db, o.recordingsDir, camera, from, to));
   const counts = o.db.prepare('SELECT COUNT(*) AS n, COUNT(seal_seq) AS s FROM segments WHERE camera_id = ?').get(camera) as { n: number; s: number };
-  const hasChain = entries.length > 0 || o.store.inDb(recordingsLog(camera)).length > 0;
+  const inDb = await o.store.inDb(recordingsLog(camera));
+  const hasChain = entries.length > 0 || inDb.length > 0;
   return {
     camera,
     segments: counts.n,
@@ -159,7 +160,7 @@ async function verifyCamera(o: VerifyOptions, camera: string, from: number, to: 
     bytesHashed,
     deletedByRetention: { count: byRetention.length, last: lastGone ? { path: lastGone.path, at: lastGone.deleted_ms!, reason: lastGone.reason! } : null },
     issues: issues.sort((a, b) => (a.seq ?? Infinity) - (b.seq ?? Infinity)),
-    seal: hasChain ? checkSeals(recordingsView(o.db, camera), o.store.inDb(recordingsLog(camera)), o.store.inFiles(recordingsLog(camera)), o.key) : null,
+    seal: hasChain ? await checkSeals(recordingsView(o.db, camera), inDb, o.store.inFiles(recordingsLog(camera)), o.key) : null,
   };
 }
 

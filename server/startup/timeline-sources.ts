@@ -29,8 +29,8 @@ export function addTimelineSources(timeline: TimelineService, alarms: AlarmServi
   });
   timeline.addSource({
     kind: 'duty-log',
-    list: (cameraId, from, to) =>
-      patrol.log.forCamera(cameraId, from, to + SLACK_MS).flatMap((e) => {
+    list: async (cameraId, from, to) =>
+      (await patrol.log.forCamera(cameraId, from, to + SLACK_MS)).flatMap((e) => {
         const at = entryFootageMs(e);
         if (at < from || at >= to) return [];
         const severity = e.category === 'anomaly' || e.category === 'dispatch' ? ('warning' as const) : ('info' as const);

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { needCapability } from '../support/capability.ts';
 import { AuditLog } from '../../server/audit/log.ts';
+import { migratedSqlOver, sqlOver } from '../support/sql-over.ts';
 import { Exporter } from '../../server/evidence/exporter.ts';
 import { SigningKey } from '../../server/evidence/keys.ts';
 import { verifyBundle } from '../../server/evidence/verify.ts';
@@ -18,7 +19,6 @@ import { PRESETS } from '../../server/media/ffmpeg-args.ts';
 import { LockRepo } from '../../server/retention/locks.ts';
 import { openDb, type Db } from '../../server/store/db.ts';
 import { SegmentRepo } from '../../server/store/segments.ts';
-import { sqlOver } from '../support/users.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'wp-diskfull-it-'));
 const rec = join(dir, 'rec');
@@ -77,7 +77,7 @@ beforeAll(async () => {
     db,
     segments,
     locks: new LockRepo(sql),
-    audit: new AuditLog(db),
+    audit: new AuditLog(await migratedSqlOver(db)),
     bundle: { ffmpegPath: ff.ffmpegPath, ffprobePath: ff.ffprobePath, recordingsDir: rec, outDir: out, key: SigningKey.generate(), version: 'test' },
     camera: async (id) => (id === 'gate' ? { id, name: 'Gate', source: 'rtsp://10.0.0.1/x', clockOffset: { ms: 0, known: false, source: null } } : undefined),
   });

@@ -52,6 +52,12 @@ describe('records that hold up (issue F)', () => {
     const failed = (await get('/api/audit?action=login.failed')).entries[0];
     expect(failed.detail.username ?? failed.target ?? failed.actor).toContain('\ufffdevil');
     expect(await get('/api/audit/verify')).toMatchObject({ ok: true });
+    // a NUL (PostgreSQL text cannot hold it) with RTL marks and an emoji ZWJ sequence: the entry is kept, NUL → U+FFFD
+    const nul = await raw('/api/session', '{"username":"ad\\u0000min \\u200f\\u202e👮\\u200d♀️","password":"x"}', false);
+    expect(nul.status).toBe(401);
+    const kept = (await get('/api/audit?action=login.failed')).entries[0];
+    expect(kept.detail.username ?? kept.target ?? kept.actor).toBe('ad\ufffdmin \u200f\u202e👮\u200d♀️');
+    expect(await get('/api/audit/verify')).toMatchObject({ ok: true, headMatches: true, triggers: true });
     const typed = await raw('/api/dutylog', '{"category":"other","text":"lone \\ud800 surrogate"}');
     expect(typed.status).toBe(400);
     expect(await typed.json()).toMatchObject({ error: { code: 'invalid_text' } });

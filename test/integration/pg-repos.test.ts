@@ -13,6 +13,7 @@ import { cameraSuite } from '../support/sql-suites/cameras.ts';
 import { patrolSuite } from '../support/sql-suites/patrol.ts';
 import { dispatchSuite } from '../support/sql-suites/dispatch.ts';
 import { segmentSuite } from '../support/sql-suites/segments.ts';
+import { chainsSuite } from '../support/sql-suites/chains.ts';
 import { outboxSuite } from '../support/sql-suites/outbox.ts';
 import { alarmSuite } from '../support/sql-suites/alarms.ts';
 
@@ -36,3 +37,4 @@ describe('dispatches to guards', () => dispatchSuite(e));
 describe('MQTT outbox', () => outboxSuite(e));
 describe('segment index, evidence locks, retention deletes', () => segmentSuite(e));
 describe('zones and alarms', () => alarmSuite(e));
+describe('duty log, handovers, audit trail (the server\'s classes)', () => chainsSuite(e));

@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AuditLog } from '../../server/audit/log.ts';
+import { migratedSqlOver, sqlOver } from '../support/sql-over.ts';
 import { EventBus } from '../../server/events/bus.ts';
 import { checkFfmpeg } from '../../server/media/ffmpeg-check.ts';
 import { MediaManager } from '../../server/media/manager.ts';
@@ -19,7 +20,6 @@ import { ffprobeInfo, reconcile } from '../../server/retention/reconcile.ts';
 import { Retention } from '../../server/retention/retention.ts';
 import { openDb, type Db } from '../../server/store/db.ts';
 import { SegmentRepo, type Segment } from '../../server/store/segments.ts';
-import { sqlOver } from '../support/users.ts';
 import { localClock, localDay } from '../../server/media/recorder-index.ts';
 import type { BusEvents } from '../../server/events/bus.ts';
 import { needCapability } from '../support/capability.ts';
@@ -82,7 +82,7 @@ describe('retention on real recordings', () => {
   it('a tiny quota deletes the oldest unlocked segments and keeps the locked ones', async () => {
     expect(recorded.length).toBeGreaterThanOrEqual(6);
     const locks = new LockRepo(sqlOver(db));
-    const audit = new AuditLog(db);
+    const audit = new AuditLog(await migratedSqlOver(db));
     // lock the 2nd and 3rd segment (not the oldest: the oldest unlocked one must go first)
     const [s0, s1, s2, s3] = recorded;
     // within s1 and s2 only: under load neighbouring segments' index times overlap by a few ms, and a lock that
@@ -101,7 +101,8 @@ describe('retention on real recordings', () => {
     for (const s of left) expect(existsSync(join(rec, s.path))).toBe(true);
     expect(existsSync(join(rec, 'gate', '.incoming'))).toBe(true); // the staging area is never touched
     expect(report.status.lockedBytes).toBe(s1!.bytes + s2!.bytes);
-    expect(audit.query({ action: 'retention.delete' }).entries[0]!.detail).toMatchObject({ reason: 'quota', segments: recorded.length - 3 });
+    await audit.settled();
+    expect((await audit.query({ action: 'retention.delete' })).entries[0]!.detail).toMatchObject({ reason: 'quota', segments: recorded.length - 3 });
   });
 
   it('reconciles the index with the disk at start-up', async () => {
@@ -227,7 +228,7 @@ describe('retention on a real full disk (tmpfs)', () => {
     const base = join(mnt, 'quota');
     mkdirSync(base);
     const d = openDb(':memory:');
-    const audit = new AuditLog(d);
+    const audit = new AuditLog(await migratedSqlOver(d));
     const bus = new EventBus();
     const events: BusEvents['storage.quota_blocked'][] = [];
     bus.on('storage.quota_blocked', (e) => events.push(e));
@@ -246,7 +247,8 @@ describe('retention on a real full disk (tmpfs)', () => {
     }
     expect(left.size).toBeGreaterThanOrEqual(10 + 24);
     expect(status).toMatchObject({ quotaBlockedByLocks: true, lockedBytes: 10 * sample.length });
-    expect(audit.query({ action: 'storage.quota_locked' }).entries).toHaveLength(1);
+    await audit.settled();
+    expect((await audit.query({ action: 'storage.quota_locked' })).entries).toHaveLength(1);
     expect(events).toMatchObject([{ blocked: true, limit: 'quota' }]);
   });
 });

@@ -1,12 +1,23 @@
 /**
- * Segment-index fixtures for tests over a legacy better-sqlite3 handle (openDb). `sqlOver` (users.ts) puts the SQL
- * layer over the same handle, as the server's start-up does; the legacy migrations already made the tables the
- * ported segment index and evidence locks use, so no SQL-layer migration is needed for them.
+ * The SQL layer over a test's own better-sqlite3 handle (openDb), as the server's start-up does
+ * (server/startup/database.ts): one connection, so the test may still look at the file with plain SQL.
+ *
+ *  - `sqlOver` (users.ts): not migrated — enough for tables the legacy migrations made (segments, locks, …);
+ *  - `migratedSqlOver`: migrated (chain heads, handovers, checkpoints: what the duty log and audit trail need);
+ *  - `seedSegment`: a segment row, synchronously (fixtures that seed rows in loops).
  */
 import type { Db } from '../../server/store/db.ts';
+import { openSql, type SqlDb } from '../../server/store/sql/db.ts';
+import { migrateSql } from '../../server/store/sql/migrations.ts';
 import { sqlOver } from './users.ts';
 
 export { sqlOver };
+
+export async function migratedSqlOver(db: Db): Promise<SqlDb> {
+  const s = openSql({ engine: 'sqlite', file: '' }, { sqlite: db });
+  await migrateSql(s);
+  return s;
+}
 
 /** Index a segment synchronously through the legacy handle (test fixtures that seed rows in loops). */
 export function seedSegment(db: Db, s: { cameraId: string; path: string; startMs: number; endMs: number; bytes: number; codec: string | null }): number {

@@ -17,6 +17,8 @@ import { parseZonesFile } from '../../server/analytics/zones.ts';
 import { ConfigError, parseConfig } from '../../server/config/load.ts';
 import { watchAlarms } from '../../server/dutylog/alarm-watch.ts';
 import { DutyLog } from '../../server/dutylog/log.ts';
+import { migratedSqlOver } from '../support/sql-over.ts';
+import { dutyEntries } from '../support/duty.ts';
 import { EventBus } from '../../server/events/bus.ts';
 import { ManualClock } from '../../server/patrol/clock.ts';
 import { memorySql } from '../support/sql-memory.ts';
@@ -33,7 +35,7 @@ async function setup() {
   const updates: AlarmView[] = [];
   bus.on('alarm.updated', (a) => updates.push(a));
   const alarms = await AlarmService.open({ sql, zones, bus, dataDir: dir, now: () => now });
-  const duty = new DutyLog(db, new ManualClock(40 * DAY));
+  const duty = new DutyLog(await migratedSqlOver(db), new ManualClock(40 * DAY));
   const stopWatch = watchAlarms(bus, duty);
   return {
     alarms,
@@ -73,7 +75,7 @@ describe('alarm handling (issue H point 4)', () => {
     expect(await s.alarms.get(a.id)).toMatchObject({ outcome: 'false_alarm' }); // stored
     expect(await s.alarms.resolve(b.id, 'op2')).toMatchObject({ status: 'resolved', outcome: null, outcomeNote: null });
 
-    const entries = s.duty.list({}).sort((x, y) => x.seq - y.seq);
+    const entries = (await dutyEntries(s.duty)).sort((x, y) => x.seq - y.seq);
     expect(entries.map((e) => [e.kind, e.authorName, e.data.alarmId])).toEqual([
       ['alarm', 'system', a.id],
       ['alarm', 'system', b.id],
@@ -86,7 +88,7 @@ describe('alarm handling (issue H point 4)', () => {
     expect(entries[4]!.text).toContain('resolved as false alarm / 误报 — cat on the lawn');
     expect(entries[4]!.data.outcome).toBe('false_alarm');
     expect(entries[5]!.text).toContain('outcome not given');
-    expect(s.duty.verify().ok).toBe(true);
+    expect((await s.duty.verify()).ok).toBe(true);
     await s.done();
   });
 
@@ -107,7 +109,7 @@ describe('alarm handling (issue H point 4)', () => {
     ]);
     expect(await s.alarms.get(a.id)).toMatchObject({ status: 'acknowledged', ack: { by: 'op1', note: 'busy night' } });
     expect((await s.alarms.get(hidden.id))?.status).toBe('open');
-    expect(s.duty.list({}).filter((e) => e.kind === 'alarm_ack').map((e) => e.data.alarmId).sort()).toEqual([a.id, b.id, done.id].sort());
+    expect((await s.duty.list({})).filter((e) => e.kind === 'alarm_ack').map((e) => e.data.alarmId).sort()).toEqual([a.id, b.id, done.id].sort());
     await s.done();
   });
 
@@ -163,7 +165,7 @@ describe('alarm handling (issue H point 4)', () => {
 });
 
 describe('alarm snapshot labels (issue H point 4)', () => {
-  it('stamps the time in the site time zone with its offset; site.timeZone is checked strictly', () => {
+  it('stamps the time in the site time zone with its offset; site.timeZone is checked strictly', async () => {
     const ms = Date.UTC(2026, 11, 2, 14, 45, 50);
     expect(formatSiteTime(ms, 'Asia/Shanghai')).toBe('2026-12-02 22:45:50 GMT+8');
     expect(formatSiteTime(ms, 'UTC')).toBe('2026-12-02 14:45:50 GMT+0');
@@ -180,7 +182,7 @@ describe('alarm snapshot labels (issue H point 4)', () => {
 
   const overlap = (a: Rect, b: Rect) => a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h;
 
-  it('places the labels of many crowded boxes so that none covers another or the header', () => {
+  it('places the labels of many crowded boxes so that none covers another or the header', async () => {
     const W = 832;
     const H = 624;
     // six people standing close together, two boxes at the very top, one at the right edge

@@ -13,6 +13,7 @@ import { ChainStore } from '../../server/dutylog/chain-store.ts';
 import { ChainHeadError, ChainTextError } from '../../server/integrity/sql-chain.ts';
 import { openSql, type SqlDb } from '../../server/store/sql/db.ts';
 import { migrateSql } from '../../server/store/sql/migrations.ts';
+import { legacyAuditRecord } from '../support/legacy-chain-writers.ts';
 
 const open: SqlDb[] = [];
 afterEach(async () => {
@@ -49,9 +50,15 @@ describe('AuditChainStore on SQLite', () => {
   test('appends the same rows, hashes included, as the server’s AuditLog (one hash format)', async () => {
     const a = await migrated();
     const b = await migrated();
-    const legacy = new AuditLog(a.sqlite!);
+    const legacy = { record: (i: AuditInput) => legacyAuditRecord(a.sqlite!, i) };
     const store = new AuditChainStore(b);
-    for (const i of inputs(12)) expect(await store.append(i)).toEqual(legacy.record(i));
+    const c = await migrated();
+    const server = new AuditLog(c);
+    for (const i of inputs(12)) {
+      const e = await store.append(i);
+      expect(e).toEqual(legacy.record(i));
+      expect(await server.record(i)).toEqual(e); // the server's AuditLog appends through the store
+    }
     const rows = await allRows(b);
     expect(rows).toEqual(await allRows(a));
     expect(rows.length).toBe(12);
@@ -62,9 +69,13 @@ describe('AuditChainStore on SQLite', () => {
     expect(await store.verify()).toMatchObject({ ok: true, count: 12, triggers: true, headMatches: true, head: (rows[11] as { hash: string }).hash });
   });
 
-  test('AuditLog and the store writing one file keep one trail; 0016 seeds the head of an existing trail', async () => {
+  test('rows an older server wrote and the store on one file keep one trail; 0016 seeds the head of an existing trail', async () => {
     const s = memory();
-    const legacy = new AuditLog(s.sqlite!);
+    const legacy = {
+      record: (i: AuditInput) => legacyAuditRecord(s.sqlite!, i),
+      latest: () => ({ hash: (s.sqlite!.prepare('SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1').get() as { hash: string }).hash }),
+      verify: () => verifyAuditDb(s.sqlite!),
+    };
     const [x, y, z, w] = inputs(4);
     legacy.record(x!);
     legacy.record(y!);

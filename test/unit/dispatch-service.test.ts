@@ -11,6 +11,8 @@ import { AlarmService } from '../../server/alarms/service.ts';
 import { DispatchService, imageType } from '../../server/dispatch/service.ts';
 import { dayTimes, median } from '../../server/dispatch/times.ts';
 import { DutyLog } from '../../server/dutylog/log.ts';
+import { migratedSqlOver } from '../support/sql-over.ts';
+import { dutyEntries } from '../support/duty.ts';
 import { watchDispatches } from '../../server/dutylog/dispatch-watch.ts';
 import { EventBus } from '../../server/events/bus.ts';
 import { memorySql } from '../support/sql-memory.ts';
@@ -31,7 +33,7 @@ async function setup() {
   const wang = insertUser(db, 'wang', 'guard', '王保安');
   const li = insertUser(db, 'li', 'guard');
   const op = insertUser(db, 'op', 'operator');
-  const duty = new DutyLog(db, clock as never);
+  const duty = new DutyLog(await migratedSqlOver(db), clock as never);
   watchDispatches(bus, duty);
   const make = () => new DispatchService({ sql, bus, alarms, dataDir: dir, acceptMs: 60_000, now: clock.now });
   const service = make();
@@ -44,7 +46,7 @@ async function setup() {
 }
 
 describe('dispatch service', () => {
-  it('knows JPEG and PNG by their bytes', () => {
+  it('knows JPEG and PNG by their bytes', async () => {
     expect(imageType(JPEG)).toBe('image/jpeg');
     expect(imageType(PNG)).toBe('image/png');
     expect(imageType(Buffer.from('GIF89a'))).toBeUndefined();
@@ -73,12 +75,12 @@ describe('dispatch service', () => {
     const d = await s.service.step(dispatch.id, s.wang, 'handled', '已清理');
     expect(d).toMatchObject({ state: 'handled', arrivedAfterMs: 60_000, handledAfterMs: 90_000, overdueAt: null });
     expect(d.photos.map((p) => p.mime)).toEqual(['image/jpeg', 'image/png', 'image/jpeg']);
-    const kinds = s.duty.list().map((e) => e.kind).reverse();
+    const kinds = (await dutyEntries(s.duty)).map((e) => e.kind).reverse();
     expect(kinds).toEqual(['dispatch_on_way', 'dispatch_arrived', 'dispatch_handled']);
-    const handled = s.duty.list()[0]!;
+    const handled = (await dutyEntries(s.duty))[0]!;
     expect((handled.data.photos as { sha256: string }[]).map((p) => p.sha256)).toEqual(d.photos.map((p) => p.sha256));
     expect(handled.text).toContain('90 s after dispatch');
-    expect(s.duty.verify().ok).toBe(true);
+    expect((await s.duty.verify()).ok).toBe(true);
     s.service.stop();
     await s.done();
   });
@@ -96,7 +98,7 @@ describe('dispatch service', () => {
     expect(events).toEqual(['overdue']);
     expect((await again.get(dispatch.id))!.overdueAt).toBe(1_061_000);
     expect(await again.flagOverdue(dispatch.id)).toBe(false);
-    expect(s.duty.list().filter((e) => e.kind === 'dispatch_overdue')).toHaveLength(1);
+    expect((await s.duty.list()).filter((e) => e.kind === 'dispatch_overdue')).toHaveLength(1);
     await again.step(dispatch.id, s.wang, 'on_way'); // late, but accepted
     again.stop();
     await s.done();
@@ -108,7 +110,7 @@ describe('dispatch service', () => {
     const both = await Promise.allSettled([s.service.step(dispatch.id, s.wang, 'on_way', 'A'), s.service.step(dispatch.id, s.wang, 'on_way', 'B')]);
     expect(both.map((x) => x.status).sort()).toEqual(['fulfilled', 'rejected']);
     expect(both.find((x) => x.status === 'rejected')).toMatchObject({ reason: { status: 409, code: 'wrong_state', message: expect.stringMatching(/it is on_way/) } });
-    expect(s.duty.list().filter((e) => e.kind === 'dispatch_on_way')).toHaveLength(1);
+    expect((await s.duty.list()).filter((e) => e.kind === 'dispatch_on_way')).toHaveLength(1);
     const photos = await Promise.all([s.service.addPhoto(dispatch.id, s.wang, JPEG), s.service.addPhoto(dispatch.id, s.wang, PNG)]);
     expect(photos[1]!.photos.map((p) => [p.n, p.mime])).toEqual([[1, 'image/jpeg'], [2, 'image/png']]);
     expect((await s.alarms.get(s.alarmId))!.guardDispatch).toMatchObject({ state: 'on_way', photos: [{ n: 1 }, { n: 2 }] });
@@ -116,7 +118,7 @@ describe('dispatch service', () => {
     s.done();
   });
 
-  it('response times per day: median and maximum', () => {
+  it('response times per day: median and maximum', async () => {
     expect(median([])).toBeNull();
     expect(median([5, 1, 3])).toBe(3);
     expect(median([4, 1, 3, 2])).toBe(2);

@@ -1,6 +1,6 @@
 /**
  * The SQL-layer duty-log chain (server/dutylog/chain-store.ts) on the embedded SQLite: the same hash as the
- * server's DutyLog for the same entry (one hash format), both writers on one file keep one chain, the tip rule,
+ * server's DutyLog (which appends through it) and as the pre-SQL-layer server, its rows followed, the tip rule,
  * and the database-URL parsing. PostgreSQL and concurrent processes: test/integration/pg-chain.test.ts.
  */
 import { sql } from 'kysely';
@@ -11,6 +11,9 @@ import { DutyLog, verifyDb, type AppendInput } from '../../server/dutylog/log.ts
 import { ManualClock } from '../../server/patrol/clock.ts';
 import { openSql, sqlTarget, type SqlDb } from '../../server/store/sql/db.ts';
 import { migrateSql } from '../../server/store/sql/migrations.ts';
+import { legacyDutyAppend } from '../support/legacy-chain-writers.ts';
+
+const verifyDbEntry = async (s: SqlDb, seq: number) => s.db.selectFrom('duty_log').select('hash').where('seq', '=', seq).executeTakeFirst();
 
 const open: SqlDb[] = [];
 afterEach(async () => {
@@ -38,22 +41,25 @@ describe('ChainStore on SQLite', () => {
     const clock = new ManualClock(1_764_700_000_000);
     const a = await memoryDb();
     const b = await memoryDb();
-    const legacy = new DutyLog(a.sqlite!, clock);
+    const server = new DutyLog(a, clock);
     const store = new ChainStore(b, () => clock.now());
+    const c = openSql({ engine: 'sqlite', file: ':memory:' });
+    open.push(c);
     for (const text of ['first 🚨', 'second e\u0301 שלום', 'third \u0007 lone \udc00']) {
-      const x = legacy.append(input(text));
+      const x = await server.append(input(text));
       const y = await store.append(input(text));
       expect(y).toEqual(x);
+      expect(legacyDutyAppend(c.sqlite!, input(text), clock.now())).toEqual(x); // and as the pre-SQL-layer server did
       clock.advance(1000);
     }
     expect(verifyDb(b.sqlite!)).toMatchObject({ ok: true, entries: 3, triggers: true });
   });
 
-  test('DutyLog and ChainStore writing one file keep one chain (the store follows entries DutyLog added)', async () => {
+  test('entries an older server wrote (without moving the head) are followed: one chain', async () => {
     const s = openSql({ engine: 'sqlite', file: ':memory:' });
     open.push(s);
     const clock = new ManualClock(1_000);
-    const legacy = new DutyLog(s.sqlite!, clock);
+    const legacy = { append: (i: AppendInput) => legacyDutyAppend(s.sqlite!, i, clock.now()), get: (seq: number) => verifyDbEntry(s, seq) };
     legacy.append(input('before the SQL layer'));
     await migrateSql(s); // the head is seeded from entry 1
     const store = new ChainStore(s, () => clock.now());
@@ -61,7 +67,7 @@ describe('ChainStore on SQLite', () => {
     legacy.append(input('legacy again'));
     const e = await store.append(input('SQL layer again'));
     expect(e.seq).toBe(4);
-    expect(e.prevHash).toBe(legacy.get(3)!.hash);
+    expect(e.prevHash).toBe((await legacy.get(3))!.hash);
     expect(await store.verify()).toMatchObject({ ok: true, entries: 4, headMatches: true, triggers: true });
     expect(verifyDb(s.sqlite!).ok).toBe(true);
   });

@@ -75,9 +75,9 @@ describe('rounds with an injected clock', () => {
     expect(cur.stops[2]!.outcome).toBe('not_verifiable');
     expect(cur.status).toBe('completed');
     expect(p.compliance.grade(route, cur.slotMs, cur)).toBe('on_time');
-    const kinds = p.log.list().map((e) => e.kind).reverse();
+    const kinds = (await p.log.list()).map((e) => e.kind).reverse();
     expect(kinds).toEqual(['round_anomaly', 'dispatch_request', 'round_completed']);
-    expect(p.log.verify().ok).toBe(true);
+    expect((await p.log.verify()).ok).toBe(true);
 
     // review markers: a camera's stops and duty-log entries by time range
     const t0 = at('2025-03-10T08:03');
@@ -86,7 +86,7 @@ describe('rounds with an injected clock', () => {
     ]);
     expect(await p.roundRepo.stopsForCamera('b', t0 + 22_000, t0 + 3600_000)).toEqual([]); // viewed t0+10 s … t0+22 s
     expect((await p.roundRepo.stopsForCamera('a', t0 - 60_000, t0 + 1)).map((s) => s.idx)).toEqual([0]);
-    expect(p.log.forCamera('b', t0, t0 + 3600_000).map((e) => e.kind)).toEqual(['round_anomaly', 'dispatch_request']);
+    expect((await p.log.forCamera('b', t0, t0 + 3600_000)).map((e) => e.kind)).toEqual(['round_anomaly', 'dispatch_request']);
     expect(p.log.forCamera('b', t0 + 23_000, t0 + 3600_000)).toEqual([]);
   });
 
@@ -123,13 +123,13 @@ describe('rounds with an injected clock', () => {
     ]);
     expect(last.map((x) => x.status).sort()).toEqual(['fulfilled', 'rejected']);
     expect(last.find((x) => x.status === 'rejected')).toMatchObject({ reason: { status: 409 } });
-    const kinds = p.log.list().map((e) => e.kind);
+    const kinds = (await p.log.list()).map((e) => e.kind);
     expect(kinds.filter((k) => k === 'round_anomaly')).toHaveLength(1);
     expect(kinds.filter((k) => k === 'round_completed')).toHaveLength(1);
     const done = await p.rounds.require(r.id);
     expect(done.status).toBe('completed');
-    expect(done.logSeq).toBe(p.log.list().find((e) => e.kind === 'round_completed')!.seq);
-    expect(done.stops[2]!.logSeq).toBe(p.log.list().find((e) => e.kind === 'round_anomaly')!.seq);
+    expect(done.logSeq).toBe((await p.log.list()).find((e) => e.kind === 'round_completed')!.seq);
+    expect(done.stops[2]!.logSeq).toBe((await p.log.list()).find((e) => e.kind === 'round_anomaly')!.seq);
     await expect(p.rounds.abandon(who, r.id, 'late')).rejects.toMatchObject({ code: 'round_closed' });
   });
 
@@ -180,7 +180,7 @@ describe('rounds with an injected clock', () => {
       { cameraId: 'c', cameraName: 'Garage', count: 7 },
     ]);
     expect((await p.handover.create(op, 'busy night')).openItems.openAlarms).toBe(19);
-    expect(p.log.list({ limit: 5 }).some((e) => e.text.includes('(19 open alarms,'))).toBe(true);
+    expect((await p.log.list({ limit: 5 })).some((e) => e.text.includes('(19 open alarms,'))).toBe(true);
   });
 
   it('handover lists open items and needs another operator to acknowledge', async () => {
@@ -193,10 +193,10 @@ describe('rounds with an injected clock', () => {
     expect(h.openItems.offlineCameras.map((c) => c.cameraId)).toEqual(['b']);
     expect(h.openItems.missedRounds.length).toBe(3);
     await expect(p.handover.create(op2, 'again')).rejects.toMatchObject({ code: 'handover_pending' });
-    expect(() => p.handover.acknowledge(op, h.id)).toThrow(expect.objectContaining({ status: 403 }));
-    const acked = p.handover.acknowledge(op2, h.id, 'noted');
+    await expect(p.handover.acknowledge(op, h.id)).rejects.toMatchObject({ status: 403 });
+    const acked = await p.handover.acknowledge(op2, h.id, 'noted');
     expect(acked.ackUsername).toBe('op2');
-    expect(p.log.get(acked.ackLogSeq!)!.refSeq).toBe(h.logSeq);
-    expect(p.log.verify().ok).toBe(true);
+    expect((await p.log.get(acked.ackLogSeq!))!.refSeq).toBe(h.logSeq);
+    expect((await p.log.verify()).ok).toBe(true);
   });
 });

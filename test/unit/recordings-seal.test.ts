@@ -17,7 +17,7 @@ import { verifyRecordings } from '../../server/seal/verify.ts';
 import { openDb } from '../../server/store/db.ts';
 import { SegmentRepo } from '../../server/store/segments.ts';
 import { migrateSql } from '../../server/store/sql/migrations.ts';
-import { sqlOver } from '../support/sql-over.ts';
+import { migratedSqlOver, sqlOver } from '../support/sql-over.ts';
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -38,7 +38,7 @@ async function store(cameras = ['gate', 'lobby'], n = 5) {
   const sealer = new Sealer(sql, segments, bus, rec);
   sealer.start();
   const key = SigningKey.generate();
-  const integrity = createIntegrity({ db, key, checkpointsDir: join(dir, 'checkpoints'), intervalMs: 60_000 });
+  const integrity = await createIntegrity({ db, sql: await migratedSqlOver(db), key, checkpointsDir: join(dir, 'checkpoints'), intervalMs: 60_000 });
   const paths: Record<string, string[]> = {};
   for (const cam of cameras) {
     mkdirSync(join(rec, cam, '2026-12-02'), { recursive: true });
@@ -52,7 +52,7 @@ async function store(cameras = ['gate', 'lobby'], n = 5) {
     }
     await sealer.idle(cam);
   }
-  integrity.sealNow();
+  await integrity.sealNow();
   const verify = (camera?: string) => verifyRecordings({ db, recordingsDir: rec, store: integrity.store, key, camera, now: T + 3600_000 });
   return { dir, rec, db, segments, sealer, integrity, paths, verify };
 }
@@ -63,7 +63,7 @@ describe('recording seals', () => {
     const rows = s.db.prepare('SELECT camera_id, seal_seq, sha256 FROM segments ORDER BY camera_id, start_ms').all() as { camera_id: string; seal_seq: number; sha256: string }[];
     expect(rows.filter((r) => r.camera_id === 'gate').map((r) => r.seal_seq)).toEqual([1, 2, 3, 4, 5]);
     expect(rows.every((r) => /^[0-9a-f]{64}$/.test(r.sha256))).toBe(true);
-    expect(s.integrity.recordings('gate')).toMatchObject({ problem: null, unsealed: 0, newest: { seq: 5 } });
+    expect(await s.integrity.recordings('gate')).toMatchObject({ problem: null, unsealed: 0, newest: { seq: 5 } });
     const r = await s.verify();
     expect(r.ok).toBe(true);
     expect(r.cameras.map((c) => [c.camera, c.sealed, c.issues.length])).toEqual([['gate', 5, 0], ['lobby', 5, 0]]);

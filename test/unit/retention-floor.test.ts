@@ -7,8 +7,9 @@
 import { existsSync, mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
-import { AuditLog } from '../../server/audit/log.ts';
+import { afterAll, describe, expect, it, vi } from 'vitest';
+import { AuditLog, type AuditQuery } from '../../server/audit/log.ts';
+import { migratedSqlOver, seedSegment, sqlOver } from '../support/sql-over.ts';
 import { DutyLog } from '../../server/dutylog/log.ts';
 import { watchCameraStates } from '../../server/dutylog/camera-watch.ts';
 import { DutyWriter } from '../../server/dutylog/writer.ts';
@@ -21,7 +22,6 @@ import { floorBytes } from '../../server/retention/space.ts';
 import { siteIso } from '../../server/util/site-time.ts';
 import { openDb, type Db } from '../../server/store/db.ts';
 import { SegmentRepo } from '../../server/store/segments.ts';
-import { seedSegment, sqlOver } from '../support/sql-over.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'wp-retention-floor-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -32,13 +32,18 @@ const NOW = Date.UTC(2025, 5, 15, 12, 0, 0);
 const FULL = `SELECT RAISE(ABORT, 'database or disk is full')`;
 
 let n = 0;
-function rig(disk: DiskSpace = { totalBytes: 1e9, freeBytes: 5e8 }) {
+/** The audit entries of a query, once what was recorded is written (record() is async on the SQL layer). */
+async function audited(audit: AuditLog, q: AuditQuery) {
+  await audit.settled();
+  return (await audit.query(q)).entries;
+}
+async function rig(disk: DiskSpace = { totalBytes: 1e9, freeBytes: 5e8 }) {
   const dir = join(root, `r${n++}`);
   mkdirSync(dir);
   const db: Db = openDb(':memory:');
   const sql = sqlOver(db);
   const segments = new SegmentRepo(sql);
-  const audit = new AuditLog(db);
+  const audit = new AuditLog(await migratedSqlOver(db));
   const bus = new EventBus();
   const events: string[] = [];
   for (const e of ['storage.full', 'storage.space_back', 'storage.quota_blocked'] as const) bus.on(e, (p) => events.push(`${e}${'blocked' in p ? `:${p.blocked}` : ''}`));
@@ -62,7 +67,7 @@ function rig(disk: DiskSpace = { totalBytes: 1e9, freeBytes: 5e8 }) {
 
 describe('retention on a full disk', () => {
   it('deletes the files first; rows the full database could not drop go on the next pass, with tombstones', async () => {
-    const r = rig({ totalBytes: 1e6, freeBytes: 1000 });
+    const r = await rig({ totalBytes: 1e6, freeBytes: 1000 });
     const old = [r.add('gate', NOW - 40 * DAY), r.add('gate', NOW - 39 * DAY)];
     const fresh = r.add('gate', NOW - DAY);
     r.seal(old[0]!, 1);
@@ -76,14 +81,14 @@ describe('retention on a full disk', () => {
     r.db.exec('DROP TRIGGER disk_full');
     expect((await ret.runOnce()).deleted).toEqual([]);
     expect(await r.segments.count()).toBe(1);
-    expect(r.audit.query({ action: 'retention.delete' }).entries).toHaveLength(1);
+    expect((await r.audit.query({ action: 'retention.delete' })).entries).toHaveLength(1);
     const tombs = r.db.prepare('SELECT path, reason, seal_seq FROM segment_tombstones').all();
     expect(tombs).toEqual([{ path: old[0], reason: 'retention:age', seal_seq: 1 }]); // explained, not 'unexplained'
   });
 
   it('keeps a free-space floor with no quota: oldest unlocked footage first', async () => {
     const disk = { totalBytes: 100_000, freeBytes: 7000 };
-    const r = rig(disk);
+    const r = await rig(disk);
     const gate = [0, 1, 2, 3].map((i) => r.add('gate', NOW - 2 * DAY + i * 20_000));
     const lobby = [0, 1].map((i) => r.add('lobby', NOW - 2 * DAY + 10_000 + i * 20_000));
     await r.locks.create({ cameraId: 'gate', startMs: NOW - 2 * DAY, endMs: NOW - 2 * DAY + 5000, reason: 'incident', createdBy: 'inv' });
@@ -104,7 +109,7 @@ describe('retention on a full disk', () => {
   });
 
   it('when locks alone exceed the quota, each camera keeps its newest minKeepHours; once per transition', async () => {
-    const r = rig();
+    const r = await rig();
     const evidence = r.add('gate', NOW - 10 * DAY, 10_000);
     await r.locks.create({ cameraId: 'gate', startMs: NOW - 10 * DAY, endMs: NOW - 10 * DAY + 10_000, reason: 'case', createdBy: 'inv' });
     const gate = [48, 30, 20, 2].map((h) => r.add('gate', NOW - h * HOUR));
@@ -117,15 +122,15 @@ describe('retention on a full disk', () => {
     expect(status).toMatchObject({ quotaBlockedByLocks: true, lockedBytes: 10_000 });
     await ret.runOnce();
     expect(r.exists(gate)).toEqual([false, false, true, true]); // the next pass takes nothing more
-    expect(r.audit.query({ action: 'storage.quota_locked' }).entries).toHaveLength(1);
+    expect((await audited(r.audit, { action: 'storage.quota_locked' }))).toHaveLength(1);
     r.db.prepare('UPDATE evidence_locks SET released_at = ?').run(NOW);
     expect((await ret.runOnce()).status.quotaBlockedByLocks).toBe(false);
-    expect(r.audit.query({ action: 'storage.quota_unlocked' }).entries).toHaveLength(1);
+    expect((await r.audit.query({ action: 'storage.quota_unlocked' })).entries).toHaveLength(1);
     expect(r.events).toEqual(['storage.quota_blocked:true', 'storage.quota_blocked:false']);
   });
 
   it('export bundles and snapshots count toward the quota; snapshots follow retentionDays, bundles stay', async () => {
-    const r = rig();
+    const r = await rig();
     const exportsDir = join(r.dir, '.exports');
     const snaps = join(r.dir, 'alarms', 'snapshots');
     mkdirSync(exportsDir);
@@ -144,10 +149,10 @@ describe('retention on a full disk', () => {
 });
 
 describe('duty log on a full disk', () => {
-  const setup = () => {
+  const setup = async () => {
     const db = openDb(':memory:');
     const clock = new ManualClock(NOW);
-    const duty = new DutyLog(db, clock);
+    const duty = new DutyLog(await migratedSqlOver(db), clock);
     const bus = new EventBus();
     const failed: BusEvents['storage.write_failed'][] = [];
     bus.on('storage.write_failed', (e) => failed.push(e));
@@ -156,21 +161,47 @@ describe('duty log on a full disk', () => {
   const entry = (text: string) => ({ category: 'equipment_fault' as const, kind: 'camera_offline', text, author: { id: null, name: 'system' } });
 
   it('keeps entries in memory, writes them in order once space is back, then "disk full from T to T"', async () => {
-    const { db, duty, bus, failed } = setup();
+    const { db, duty, bus, failed } = await setup();
     const w = new DutyWriter(duty, bus, { max: 2, now: () => NOW });
     w.append(entry('before'));
+    await w.settled();
     db.exec(`CREATE TEMP TRIGGER disk_full BEFORE INSERT ON duty_log BEGIN ${FULL}; END`);
     for (const t of ['a', 'b', 'c']) expect(() => w.append(entry(t))).not.toThrow();
+    await w.settled();
     expect(w.queued).toBe(2); // bounded: 'a' dropped
     expect(failed.length).toBeGreaterThan(0);
+    expect(await duty.list({})).toHaveLength(1); // nothing half-written
     db.exec('DROP TRIGGER disk_full');
     bus.emit('storage.full', { since: NOW - 60_000, freeBytes: 0, totalBytes: 1 });
-    w.flush(); // writes work again, but retention has not said space is back: no summary yet
+    await w.flush(); // writes work again, but retention has not said space is back: no summary yet
+    expect(await duty.list({})).toHaveLength(3);
     bus.emit('storage.space_back', { fromMs: NOW - 60_000, toMs: NOW + 5000, freeBytes: 1, totalBytes: 1 });
-    const list = duty.list({}).sort((a, b) => a.seq - b.seq);
+    await w.settled();
+    const list = (await duty.list({})).sort((a, b) => a.seq - b.seq);
     expect(list.map((e) => e.text.split(' — ')[0])).toEqual(['before', 'b', 'c', `Disk full from ${siteIso(NOW - 60_000)} to ${siteIso(NOW + 5000)}`]);
     expect(list[3]).toMatchObject({ kind: 'disk_full', data: { writtenLate: 2, lost: 1 } });
     expect(list[1]!.data).toMatchObject({ writtenLate: true, happenedAt: NOW });
+    expect(await duty.verify()).toMatchObject({ ok: true, entries: 4, headMatches: true });
+  });
+
+  it('PostgreSQL\'s disk_full (53100) and a lost connection are kept and retried; other errors are dropped, in order', async () => {
+    const { duty, bus } = await setup();
+    const real = duty.store.append.bind(duty.store);
+    const fail: (string | null)[] = ['53100', '08006', 'XX000'];
+    duty.store.append = (input, also) => {
+      const code = fail.shift();
+      if (code) return Promise.reject(Object.assign(new Error(`pg ${code}`), { code }));
+      return real(input, also);
+    };
+    const w = new DutyWriter(duty, bus, { now: () => NOW, retryMs: 5 });
+    w.append(entry('one'));
+    w.append(entry('two'));
+    await vi.waitFor(async () => expect((await duty.list({})).length).toBeGreaterThanOrEqual(2), { timeout: 2000 });
+    await w.settled();
+    const texts = (await duty.list({})).sort((a, b) => a.seq - b.seq).map((e) => e.text.split(' — ')[0]);
+    // 53100, then 08006: kept and retried; XX000 (internal error): 'one' dropped; 'two' written; then the summary
+    expect(texts[0]).toBe('two');
+    expect(texts[1]).toMatch(/^Disk full from/);
   });
 
   it('a bus listener that throws is logged; the other listeners still run and the emitter never sees it', async () => {
@@ -187,15 +218,17 @@ describe('duty log on a full disk', () => {
   });
 
   it('a camera going offline while the database is full does not throw out of the bus', async () => {
-    const { db, duty, bus } = setup();
+    const { db, duty, bus } = await setup();
     const stop = watchCameraStates(bus, duty, { debounceMs: 0 });
     db.exec(`CREATE TEMP TRIGGER disk_full BEFORE INSERT ON duty_log BEGIN ${FULL}; END`);
     bus.emit('camera.state', { cameraId: 'gate', state: { status: 'offline', since: NOW, reason: 'error' } as never });
     return new Promise<void>((resolve) =>
       setTimeout(() => {
-        expect(duty.list({})).toHaveLength(0);
-        stop();
-        resolve();
+        void duty.list({}).then((l) => {
+          expect(l).toHaveLength(0);
+          stop();
+          resolve();
+        });
       }, 20),
     );
   });

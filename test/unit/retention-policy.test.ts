@@ -3,7 +3,8 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { AuditLog } from '../../server/audit/log.ts';
+import { AuditLog, type AuditQuery } from '../../server/audit/log.ts';
+import { migratedSqlOver, seedSegment, sqlOver } from '../support/sql-over.ts';
 import { EventBus, type BusEvents } from '../../server/events/bus.ts';
 import { TimelineService } from '../../server/record/timeline.ts';
 import { LockRepo } from '../../server/retention/locks.ts';
@@ -12,7 +13,6 @@ import { Retention, type RetentionOptions } from '../../server/retention/retenti
 import { localClock, localDay } from '../../server/media/recorder-index.ts';
 import { openDb, type Db } from '../../server/store/db.ts';
 import { SegmentRepo } from '../../server/store/segments.ts';
-import { seedSegment, sqlOver } from '../support/sql-over.ts';
 import type { SqlDb } from '../../server/store/sql/db.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'wp-retention-unit-'));
@@ -33,13 +33,18 @@ interface Rig {
 }
 
 let n = 0;
-function rig(): Rig {
+/** The audit entries of a query, once what was recorded is written (record() is async on the SQL layer). */
+async function audited(audit: AuditLog, q: AuditQuery) {
+  await audit.settled();
+  return (await audit.query(q)).entries;
+}
+async function rig(): Promise<Rig> {
   const dir = join(root, `r${n++}`);
   mkdirSync(dir);
   const db = openDb(':memory:');
   const sql = sqlOver(db);
   const segments = new SegmentRepo(sql);
-  const audit = new AuditLog(db);
+  const audit = new AuditLog(await migratedSqlOver(db));
   const bus = new EventBus();
   const r: Rig = {
     db,
@@ -64,7 +69,7 @@ function rig(): Rig {
 
 describe('retention', () => {
   it('deletes by age per camera (camera override, else the default) and keeps locked segments', async () => {
-    const r = rig();
+    const r = await rig();
     const old = [r.add('gate', NOW - 40 * DAY), r.add('gate', NOW - 35 * DAY), r.add('gate', NOW - 10 * DAY)];
     const lobby = [r.add('lobby', NOW - 8 * DAY), r.add('lobby', NOW - 2 * DAY)];
     await r.locks.create({ cameraId: 'gate', startMs: NOW - 35 * DAY + 1000, endMs: NOW - 35 * DAY + 2000, reason: 'case 1', createdBy: 'inv' });
@@ -76,12 +81,12 @@ describe('retention', () => {
     expect(existsSync(join(r.dir, lobby[1]!))).toBe(true);
     expect(await r.segments.count()).toBe(3);
     expect(report.deleted.map((d) => [d.cameraId, d.reason, d.count])).toEqual([['gate', 'age', 1], ['lobby', 'age', 1]]);
-    expect(r.audit.query({ action: 'retention.delete' }).entries).toHaveLength(2);
+    expect((await audited(r.audit, { action: 'retention.delete' }))).toHaveLength(2);
     expect(existsSync(dirname(join(r.dir, old[0]!)))).toBe(false); // empty day folder removed
   });
 
   it('enforces the quota oldest-first across cameras, never touching locked segments', async () => {
-    const r = rig();
+    const r = await rig();
     const a = [0, 1, 2, 3].map((i) => r.add('gate', NOW - DAY + i * 20_000));
     const b = [0, 1, 2].map((i) => r.add('lobby', NOW - DAY + 10_000 + i * 20_000));
     // the two oldest gate segments are evidence
@@ -98,7 +103,7 @@ describe('retention', () => {
   });
 
   it('says so when locked evidence alone exceeds the quota', async () => {
-    const r = rig();
+    const r = await rig();
     r.add('gate', NOW - DAY);
     r.add('gate', NOW - DAY + 10_000);
     await r.locks.create({ cameraId: 'gate', startMs: NOW - 2 * DAY, endMs: NOW, reason: 'everything', createdBy: 'inv' });
@@ -106,13 +111,13 @@ describe('retention', () => {
     const { status } = await ret.runOnce();
     expect(await r.segments.count()).toBe(2);
     expect(status).toMatchObject({ quotaBlockedByLocks: true, lockedBytes: 2000, recordingsBytes: 2000 });
-    expect(r.audit.query({ action: 'storage.quota_locked' }).entries).toHaveLength(1);
+    expect((await r.audit.query({ action: 'storage.quota_locked' })).entries).toHaveLength(1);
     await ret.runOnce();
-    expect(r.audit.query({ action: 'storage.quota_locked' }).entries).toHaveLength(1); // once per episode
+    expect((await r.audit.query({ action: 'storage.quota_locked' })).entries).toHaveLength(1); // once per episode
   });
 
   it('released locks no longer protect', async () => {
-    const r = rig();
+    const r = await rig();
     const p = r.add('gate', NOW - 40 * DAY);
     const l = await r.locks.create({ cameraId: 'gate', startMs: NOW - 41 * DAY, endMs: NOW - 39 * DAY, reason: 'x', createdBy: 'inv' });
     await r.retention().runOnce();
@@ -124,7 +129,7 @@ describe('retention', () => {
   });
 
   it('never deletes outside the index, in .incoming, or through unsafe paths', async () => {
-    const r = rig();
+    const r = await rig();
     mkdirSync(join(r.dir, 'gate', '.incoming'), { recursive: true });
     writeFileSync(join(r.dir, 'gate', '.incoming', 'abc-000001.mp4'), 'x');
     writeFileSync(join(r.dir, 'keep.txt'), 'x');
@@ -136,7 +141,7 @@ describe('retention', () => {
   });
 
   it('raises the low-disk alarm once, and clears it', async () => {
-    const r = rig();
+    const r = await rig();
     let free = 50;
     const events: string[] = [];
     r.bus.on('storage.low', () => events.push('low'));
@@ -147,13 +152,13 @@ describe('retention', () => {
     free = 500;
     expect((await ret.runOnce()).status.low).toBe(false);
     expect(events).toEqual(['low', 'ok']);
-    expect(r.audit.query({ action: 'storage' }).entries.map((e) => e.action)).toEqual(['storage.ok', 'storage.low']);
+    expect((await audited(r.audit, { action: 'storage' })).map((e) => e.action)).toEqual(['storage.ok', 'storage.low']);
   });
 });
 
 describe('start-up reconciliation', () => {
   it('indexes orphans, removes unreadable files, turns missing files into gaps', async () => {
-    const r = rig();
+    const r = await rig();
     const kept = r.add('gate', NOW - 3 * DAY);
     const gone = r.add('gate', NOW - 2 * DAY, 10_000);
     rmSync(join(r.dir, gone));
@@ -194,7 +199,7 @@ describe('start-up reconciliation', () => {
 
 describe('timeline', () => {
   it('merges contiguous segments, reports gaps up to now, locks and markers', async () => {
-    const r = rig();
+    const r = await rig();
     const t = NOW - 3600_000;
     r.add('gate', t, 10_000);
     r.add('gate', t + 10_000, 10_000);

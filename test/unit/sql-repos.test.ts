@@ -12,6 +12,7 @@ import { patrolSuite } from '../support/sql-suites/patrol.ts';
 import { dispatchSuite } from '../support/sql-suites/dispatch.ts';
 import { segmentSuite } from '../support/sql-suites/segments.ts';
 import { alarmSuite } from '../support/sql-suites/alarms.ts';
+import { chainsSuite } from '../support/sql-suites/chains.ts';
 
 afterEach(closeAll);
 
@@ -25,4 +26,5 @@ describe.each([sqliteMemory, sqliteFile])('$name', (e) => {
   describe('dispatches to guards', () => dispatchSuite(e));
   describe('segment index, evidence locks, retention deletes', () => segmentSuite(e));
   describe('zones and alarms', () => alarmSuite(e));
+  describe('duty log, handovers, audit trail (the server\'s classes)', () => chainsSuite(e));
 });

@@ -41,26 +41,26 @@ function filters(req: Request): AuditQuery {
 }
 
 /** `verify` checks the trail's links and its signed checkpoints (server/integrity/chains.ts). */
-export function auditRouter(audit: AuditLog, verify: () => object = () => audit.verify()): Router {
+export function auditRouter(audit: AuditLog, verify: () => Promise<object> = () => audit.verify()): Router {
   const r = Router();
   r.use('/audit', requireRole('supervisor', 'admin'));
 
-  r.get('/audit', (req, res) => {
-    res.set('Cache-Control', 'no-store').json(audit.query(filters(req)));
+  r.get('/audit', async (req, res) => {
+    res.set('Cache-Control', 'no-store').json(await audit.query(filters(req)));
   });
 
-  r.get('/audit/actions', (_req, res) => {
-    res.json(audit.actions());
+  r.get('/audit/actions', async (_req, res) => {
+    res.json(await audit.actions());
   });
 
-  r.get('/audit/verify', (_req, res) => {
-    res.set('Cache-Control', 'no-store').json(verify());
+  r.get('/audit/verify', async (_req, res) => {
+    res.set('Cache-Control', 'no-store').json(await verify());
   });
 
   r.get('/audit/export.csv', async (req, res) => {
     const q = filters(req);
     const { before: _b, limit: _l, ...rest } = q;
-    audit.record({ action: 'audit.export', actor: actorOf(req), detail: { filters: JSON.parse(JSON.stringify(rest)) as Record<string, unknown> } });
+    await audit.record({ action: 'audit.export', actor: actorOf(req), detail: { filters: JSON.parse(JSON.stringify(rest)) as Record<string, unknown> } });
     const stamp = new Date().toISOString().replace(/[-:]/g, '').slice(0, 15);
     res.set({
       'Content-Type': 'text/csv; charset=utf-8',
@@ -71,7 +71,7 @@ export function auditRouter(audit: AuditLog, verify: () => object = () => audit.
     res.write('\ufeff' + csvRow(CSV_HEADER));
     let after = 0;
     for (;;) {
-      const page = audit.pageAscending(rest, after, 1000);
+      const page = await audit.pageAscending(rest, after, 1000);
       if (!page.length) break;
       after = page[page.length - 1]!.id;
       // a user with limited camera rights gets the entries of their cameras and those tied to none

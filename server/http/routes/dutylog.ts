@@ -17,14 +17,14 @@ const appendOnly = () => {
 };
 
 /** `verify` checks the chain's links, its triggers and its signed checkpoints (server/integrity/chains.ts). */
-export function dutyLogRouter(patrol: Patrol, verify: () => object = () => patrol.log.verify()): Router {
+export function dutyLogRouter(patrol: Patrol, verify: () => Promise<object> = () => patrol.log.verify()): Router {
   const r = Router();
   const writer = requireRole('operator', 'supervisor', 'admin');
   const duty = patrol.log;
 
-  r.get('/', (req, res) => {
+  r.get('/', async (req, res) => {
     res.json(
-      duty.list({
+      await duty.list({
         from: req.query.from ? msQuery(req.query.from, 'from', 0) : undefined,
         to: req.query.to ? msQuery(req.query.to, 'to', 0) : undefined,
         cameraId: typeof req.query.camera === 'string' ? req.query.camera : undefined,
@@ -34,25 +34,27 @@ export function dutyLogRouter(patrol: Patrol, verify: () => object = () => patro
       }),
     );
   });
-  r.get('/verify', (_req, res) => res.set('Cache-Control', 'no-store').json(verify()));
-  r.get('/:seq', (req, res) => {
-    const e = duty.get(intParam(req.params.seq, 'entry'));
-    if (!e) throw notFound('no such entry');
-    res.json({ ...e, corrections: duty.corrections(e.seq) });
+  r.get('/verify', async (_req, res) => {
+    res.set('Cache-Control', 'no-store').json(await verify());
   });
-  r.post('/', writer, (req, res) => {
+  r.get('/:seq', async (req, res) => {
+    const e = await duty.get(intParam(req.params.seq, 'entry'));
+    if (!e) throw notFound('no such entry');
+    res.json({ ...e, corrections: await duty.corrections(e.seq) });
+  });
+  r.post('/', writer, async (req, res) => {
     const body = parseBody(entrySchema, req.body);
     if (body.cameraId && !patrol.cameras.name(body.cameraId)) throw new AppError(400, 'unknown_camera', `cameraId: no camera "${body.cameraId}"`, {}, { params: { ids: body.cameraId } });
     const u = actor(req);
-    res.status(201).json(duty.append({ category: body.category, kind: 'manual', text: body.text, cameraId: body.cameraId ?? null, author: { id: u.id, name: u.username } }));
+    res.status(201).json(await duty.append({ category: body.category, kind: 'manual', text: body.text, cameraId: body.cameraId ?? null, author: { id: u.id, name: u.username } }));
   });
-  r.post('/:seq/corrections', writer, (req, res) => {
-    const old = duty.get(intParam(req.params.seq, 'entry'));
+  r.post('/:seq/corrections', writer, async (req, res) => {
+    const old = await duty.get(intParam(req.params.seq, 'entry'));
     if (!old) throw notFound('no such entry');
     const { text } = parseBody(correctionSchema, req.body);
     const u = actor(req);
     res.status(201).json(
-      duty.append({ category: old.category as ManualCategory, kind: 'correction', text, cameraId: old.cameraId, refSeq: old.seq, author: { id: u.id, name: u.username } }),
+      await duty.append({ category: old.category as ManualCategory, kind: 'correction', text, cameraId: old.cameraId, refSeq: old.seq, author: { id: u.id, name: u.username } }),
     );
   });
   r.put('/:seq', appendOnly);
@@ -65,16 +67,22 @@ export function dutyLogRouter(patrol: Patrol, verify: () => object = () => patro
 export function handoverRouter(patrol: Patrol): Router {
   const r = Router();
   const writer = requireRole('operator', 'supervisor', 'admin');
-  r.get('/draft', async (_req, res) => res.json({ openItems: await patrol.handover.openItems(), latest: patrol.handover.latest() ?? null }));
-  r.get('/', (_req, res) => res.json(patrol.handover.list()));
-  r.get('/:id', (req, res) => res.json(patrol.handover.get(intParam(req.params.id, 'handover'))));
+  r.get('/draft', async (_req, res) => {
+    res.json({ openItems: await patrol.handover.openItems(), latest: (await patrol.handover.latest()) ?? null });
+  });
+  r.get('/', async (_req, res) => {
+    res.json(await patrol.handover.list());
+  });
+  r.get('/:id', async (req, res) => {
+    res.json(await patrol.handover.get(intParam(req.params.id, 'handover')));
+  });
   r.post('/', writer, async (req, res) => {
     const { notes } = parseBody(handoverSchema, req.body);
     res.status(201).json(await patrol.handover.create(actor(req), notes));
   });
-  r.post('/:id/ack', writer, (req, res) => {
+  r.post('/:id/ack', writer, async (req, res) => {
     const { note } = parseBody(handoverAckSchema, req.body ?? {});
-    res.json(patrol.handover.acknowledge(actor(req), intParam(req.params.id, 'handover'), note));
+    res.json(await patrol.handover.acknowledge(actor(req), intParam(req.params.id, 'handover'), note));
   });
   return r;
 }

@@ -54,12 +54,12 @@ export function equipmentRouter(d: EquipmentDeps): Router {
     } else if (f === undefined || f === 'json') res.set('Cache-Control', 'no-store').json(rep);
     else throw badRequest('format: json, csv or html');
   });
-  r.post('/sign', requireRole('operator', 'supervisor', 'admin'), (req, res) => {
+  r.post('/sign', requireRole('operator', 'supervisor', 'admin'), async (req, res) => {
     const body = parseBody(signSchema, req.body);
     const rep = build(res, dateOf(body.date));
     const flagged = rep.cameras.filter((c) => c.flagged);
     const u = req.user!;
-    const e = d.duty.append({
+    const e = await d.duty.append({
       category: 'patrol',
       kind: 'equipment_check',
       text: `Equipment check ${rep.date} signed by ${u.username}: ${rep.cameras.length} cameras, ${flagged.length} flagged${flagged.length ? ` (${flagged.map((c) => c.name).join(', ')})` : ''}${body.note ? `: ${body.note}` : ''}`,

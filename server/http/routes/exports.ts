@@ -37,9 +37,9 @@ const SEE_ALL = new Set(['supervisor', 'admin']);
 export type Deletion = ExportDeletion;
 
 /** Bundles deleted through DELETE /exports/:id, by export id (the audit trail is the record). */
-function deletions(audit: AuditLog, id?: string): Map<string, Deletion> {
+async function deletions(audit: AuditLog, id?: string): Promise<Map<string, Deletion>> {
   const out = new Map<string, Deletion>();
-  const { entries } = audit.query({ action: 'export.delete', text: id, limit: 1000 });
+  const { entries } = await audit.query({ action: 'export.delete', text: id, limit: 1000 });
   for (const e of entries) if (e.target && e.action === 'export.delete') out.set(e.target, { at: e.time, by: e.actor });
   return out;
 }
@@ -92,22 +92,22 @@ export function exportsRouter(d: ExportsDeps): Router {
     res.status(202).location(`/api/exports/${job.id}`).json(jobView(job));
   });
 
-  r.get('/exports', requireRole(...EXPORT_ROLES), (req, res) => {
+  r.get('/exports', requireRole(...EXPORT_ROLES), async (req, res) => {
     const u = req.user!;
     const jobs = d.exporter.repo.list({ username: SEE_ALL.has(u.role) ? undefined : u.username });
-    const gone = deletions(d.audit);
+    const gone = await deletions(d.audit);
     res.set('Cache-Control', 'no-store').json(jobs.map((j) => jobView(d.exporter.get(j.id) ?? j, gone.get(j.id) ?? null)));
   });
 
-  r.get('/exports/:id', requireRole(...EXPORT_ROLES), (req, res) => {
+  r.get('/exports/:id', requireRole(...EXPORT_ROLES), async (req, res) => {
     const j = visibleJob(req, d.exporter);
-    res.set('Cache-Control', 'no-store').json(jobView(j, deletions(d.audit, j.id).get(j.id) ?? null));
+    res.set('Cache-Control', 'no-store').json(jobView(j, (await deletions(d.audit, j.id)).get(j.id) ?? null));
   });
 
-  r.delete('/exports/:id', requireRole(...EXPORT_ROLES), (req, res) => {
+  r.delete('/exports/:id', requireRole(...EXPORT_ROLES), async (req, res) => {
     const j = visibleJob(req, d.exporter);
     if (j.status !== 'done') throw conflict(`export ${j.id} is ${j.status}: there is no bundle to delete`, 'not_ready', { id: j.id, status: j.status });
-    if (deletions(d.audit, j.id).has(j.id)) throw new AppError(410, 'deleted', `the bundle of export ${j.id} was already deleted`, {}, { params: { id: j.id } });
+    if ((await deletions(d.audit, j.id)).has(j.id)) throw new AppError(410, 'deleted', `the bundle of export ${j.id} was already deleted`, {}, { params: { id: j.id } });
     const path = d.exporter.bundlePath(j);
     if (path) {
       try {
@@ -119,7 +119,7 @@ export function exportsRouter(d: ExportsDeps): Router {
         }
       }
     }
-    d.audit.record({
+    await d.audit.record({
       action: 'export.delete',
       actor: actorOf(req),
       cameraId: j.cameraIds.length === 1 ? j.cameraIds[0] : null,
@@ -127,15 +127,15 @@ export function exportsRouter(d: ExportsDeps): Router {
       atMs: j.fromMs,
       detail: { file: j.file, bytes: j.bytes, manifestSha256: j.sha256, fileWasPresent: path !== undefined, locksKept: true },
     });
-    const deleted = deletions(d.audit, j.id).get(j.id) ?? null;
+    const deleted = (await deletions(d.audit, j.id)).get(j.id) ?? null;
     res.set('Cache-Control', 'no-store').json(jobView(j, deleted));
   });
 
-  r.get('/exports/:id/download', (req, res, next) => {
+  r.get('/exports/:id/download', async (req, res, next) => {
     if (!EXPORT_ROLES.includes(req.user!.role as (typeof EXPORT_ROLES)[number])) throw forbidden(`needs role ${EXPORT_ROLES.join(' or ')}`, { what: 'role', roles: EXPORT_ROLES.join(', ') });
     const j = visibleJob(req, d.exporter);
     if (j.status !== 'done') throw conflict(`export ${j.id} is ${j.status}`, 'not_ready', { id: j.id, status: j.status });
-    if (deletions(d.audit, j.id).has(j.id)) throw new AppError(410, 'deleted', `the bundle of export ${j.id} was deleted`, {}, { params: { id: j.id } });
+    if ((await deletions(d.audit, j.id)).has(j.id)) throw new AppError(410, 'deleted', `the bundle of export ${j.id} was deleted`, {}, { params: { id: j.id } });
     const path = d.exporter.bundlePath(j);
     if (!path) throw notFound('the bundle file is gone from the exports directory');
     d.audit.record({

@@ -17,6 +17,7 @@ import { outboxMigrations } from './migrations-outbox.ts';
 import { patrolMigrations } from './migrations-patrol.ts';
 import { segmentMigrations } from './migrations-segments.ts';
 import { alarmMigrations } from './migrations-alarms.ts';
+import { dutyLogMigrations } from './migrations-dutylog.ts';
 import type { Engine, SqlDb } from './db.ts';
 
 export function sqlMigrations(engine: Engine): Record<string, Migration> {
@@ -208,6 +209,8 @@ export function sqlMigrations(engine: Engine): Record<string, Migration> {
     ...segmentMigrations(engine),
     // 23, 24 (issue J): detection zones and alarms (migrations-alarms.ts)
     ...alarmMigrations(engine),
+    // 29, 30 (issue J): shift handovers, signed checkpoints (migrations-dutylog.ts)
+    ...dutyLogMigrations(engine),
     // 40 (issue J): the MQTT outbox (migrations-outbox.ts)
     ...outboxMigrations(engine),
   };

@@ -411,3 +411,38 @@ export interface SqlSchema {
   camera_zones: CameraZonesTable;
   alarms: AlarmsTable;
 }
+
+/** Shift handovers (issue D; SQL step 0029, migrations-dutylog.ts): index of the two duty-log entries. */
+export interface HandoversTable {
+  id: Generated<number>;
+  created_ms: number;
+  from_user_id: number;
+  from_username: string;
+  notes: string;
+  open_items_json: string;
+  log_seq: number;
+  ack_user_id: number | null;
+  ack_username: string | null;
+  ack_ms: number | null;
+  ack_log_seq: number | null;
+}
+
+/** Signed checkpoints of the hash chains (issue F; SQL step 0030, migrations-dutylog.ts). Append-only. */
+export interface CheckpointsTable {
+  id: Generated<number>;
+  log: string;
+  seq: number;
+  head_hash: string;
+  count: number;
+  time_ms: number;
+  key_fp: string;
+  from_seq: number;
+  digest: string;
+  sig: string;
+  hash: string;
+}
+
+export interface SqlSchema {
+  handovers: HandoversTable;
+  checkpoints: CheckpointsTable;
+}

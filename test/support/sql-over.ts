@@ -7,14 +7,15 @@
  *  - `seedSegment`: a segment row, synchronously (fixtures that seed rows in loops).
  */
 import type { Db } from '../../server/store/db.ts';
-import { openSql, type SqlDb } from '../../server/store/sql/db.ts';
+import type { SqlDb } from '../../server/store/sql/db.ts';
 import { migrateSql } from '../../server/store/sql/migrations.ts';
 import { sqlOver } from './users.ts';
 
 export { sqlOver };
 
+/** sqlOver(db), migrated (the same instance: one per handle) */
 export async function migratedSqlOver(db: Db): Promise<SqlDb> {
-  const s = openSql({ engine: 'sqlite', file: '' }, { sqlite: db });
+  const s = sqlOver(db);
   await migrateSql(s);
   return s;
 }

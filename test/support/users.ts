@@ -4,8 +4,16 @@ import { openSql, type SqlDb } from '../../server/store/sql/db.ts';
 import { UserRepo, type Role, type User } from '../../server/store/users.ts';
 
 /** The SQL layer over an open legacy handle (what main.ts does: one connection). */
+const overHandle = new WeakMap<Db, SqlDb>();
+
+/**
+ * The SQL layer over a test's better-sqlite3 handle: ONE per handle, as in the server (one Kysely instance holds the
+ * one connection and queues its users; two instances over one handle would interleave their transactions).
+ */
 export function sqlOver(db: Db): SqlDb {
-  return openSql({ engine: 'sqlite', file: db.name }, { sqlite: db });
+  let s = overHandle.get(db);
+  if (!s) overHandle.set(db, (s = openSql({ engine: 'sqlite', file: db.name }, { sqlite: db })));
+  return s;
 }
 
 /** A user row, synchronously, for tests of other tables that only need someone to be the author. */

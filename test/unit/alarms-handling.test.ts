@@ -17,7 +17,6 @@ import { parseZonesFile } from '../../server/analytics/zones.ts';
 import { ConfigError, parseConfig } from '../../server/config/load.ts';
 import { watchAlarms } from '../../server/dutylog/alarm-watch.ts';
 import { DutyLog } from '../../server/dutylog/log.ts';
-import { migratedSqlOver } from '../support/sql-over.ts';
 import { dutyEntries } from '../support/duty.ts';
 import { EventBus } from '../../server/events/bus.ts';
 import { ManualClock } from '../../server/patrol/clock.ts';
@@ -35,7 +34,7 @@ async function setup() {
   const updates: AlarmView[] = [];
   bus.on('alarm.updated', (a) => updates.push(a));
   const alarms = await AlarmService.open({ sql, zones, bus, dataDir: dir, now: () => now });
-  const duty = new DutyLog(await migratedSqlOver(db), new ManualClock(40 * DAY));
+  const duty = new DutyLog(sql, new ManualClock(40 * DAY));
   const stopWatch = watchAlarms(bus, duty);
   return {
     alarms,

@@ -11,7 +11,6 @@ import { AlarmService } from '../../server/alarms/service.ts';
 import { DispatchService, imageType } from '../../server/dispatch/service.ts';
 import { dayTimes, median } from '../../server/dispatch/times.ts';
 import { DutyLog } from '../../server/dutylog/log.ts';
-import { migratedSqlOver } from '../support/sql-over.ts';
 import { dutyEntries } from '../support/duty.ts';
 import { watchDispatches } from '../../server/dutylog/dispatch-watch.ts';
 import { EventBus } from '../../server/events/bus.ts';
@@ -33,7 +32,7 @@ async function setup() {
   const wang = insertUser(db, 'wang', 'guard', '王保安');
   const li = insertUser(db, 'li', 'guard');
   const op = insertUser(db, 'op', 'operator');
-  const duty = new DutyLog(await migratedSqlOver(db), clock as never);
+  const duty = new DutyLog(sql, clock as never);
   watchDispatches(bus, duty);
   const make = () => new DispatchService({ sql, bus, alarms, dataDir: dir, acceptMs: 60_000, now: clock.now });
   const service = make();

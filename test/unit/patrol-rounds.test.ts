@@ -87,7 +87,7 @@ describe('rounds with an injected clock', () => {
     expect(await p.roundRepo.stopsForCamera('b', t0 + 22_000, t0 + 3600_000)).toEqual([]); // viewed t0+10 s … t0+22 s
     expect((await p.roundRepo.stopsForCamera('a', t0 - 60_000, t0 + 1)).map((s) => s.idx)).toEqual([0]);
     expect((await p.log.forCamera('b', t0, t0 + 3600_000)).map((e) => e.kind)).toEqual(['round_anomaly', 'dispatch_request']);
-    expect(p.log.forCamera('b', t0 + 23_000, t0 + 3600_000)).toEqual([]);
+    expect(await p.log.forCamera('b', t0 + 23_000, t0 + 3600_000)).toEqual([]);
   });
 
   it("refuses someone else's round, a second round for the slot, not-verifiable on an online camera", async () => {

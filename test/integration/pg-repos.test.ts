@@ -13,6 +13,7 @@ import { cameraSuite } from '../support/sql-suites/cameras.ts';
 import { patrolSuite } from '../support/sql-suites/patrol.ts';
 import { dispatchSuite } from '../support/sql-suites/dispatch.ts';
 import { segmentSuite } from '../support/sql-suites/segments.ts';
+import { exportSuite } from '../support/sql-suites/exports.ts';
 import { outboxSuite } from '../support/sql-suites/outbox.ts';
 
 let cluster: PgCluster;
@@ -34,3 +35,4 @@ describe('patrol routes and rounds', () => patrolSuite(e));
 describe('dispatches to guards', () => dispatchSuite(e));
 describe('MQTT outbox', () => outboxSuite(e));
 describe('segment index, evidence locks, retention deletes', () => segmentSuite(e));
+describe('export jobs and camera events', () => exportSuite(e));

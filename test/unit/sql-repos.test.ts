@@ -11,6 +11,7 @@ import { cameraSuite } from '../support/sql-suites/cameras.ts';
 import { patrolSuite } from '../support/sql-suites/patrol.ts';
 import { dispatchSuite } from '../support/sql-suites/dispatch.ts';
 import { segmentSuite } from '../support/sql-suites/segments.ts';
+import { exportSuite } from '../support/sql-suites/exports.ts';
 
 afterEach(closeAll);
 
@@ -23,4 +24,5 @@ describe.each([sqliteMemory, sqliteFile])('$name', (e) => {
   describe('patrol routes and rounds', () => patrolSuite(e));
   describe('dispatches to guards', () => dispatchSuite(e));
   describe('segment index, evidence locks, retention deletes', () => segmentSuite(e));
+  describe('export jobs and camera events', () => exportSuite(e));
 });

@@ -16,6 +16,7 @@ import { chainMigrations } from './migrations-chains.ts';
 import { outboxMigrations } from './migrations-outbox.ts';
 import { patrolMigrations } from './migrations-patrol.ts';
 import { segmentMigrations } from './migrations-segments.ts';
+import { exportMigrations } from './migrations-exports.ts';
 import type { Engine, SqlDb } from './db.ts';
 
 export function sqlMigrations(engine: Engine): Record<string, Migration> {
@@ -205,6 +206,8 @@ export function sqlMigrations(engine: Engine): Record<string, Migration> {
     ...patrolMigrations(engine),
     // 28 (issue J): the evidence locks (migrations-segments.ts)
     ...segmentMigrations(engine),
+    // 31–32 (issue J): export jobs, the equipment check's camera events (migrations-exports.ts)
+    ...exportMigrations(engine),
     // 40 (issue J): the MQTT outbox (migrations-outbox.ts)
     ...outboxMigrations(engine),
   };

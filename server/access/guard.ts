@@ -9,40 +9,64 @@
  * Users who see everything pay nothing.
  */
 import type { RequestHandler } from 'express';
+import { ExportRepo } from '../evidence/jobs.ts';
 import type { Db } from '../store/db.ts';
+import type { SqlDb } from '../store/sql/db.ts';
 import { notFound } from '../util/errors.ts';
 import { filterVisible, type RightsService } from './rights.ts';
 
-type Resolver = (id: string) => string[] | undefined;
+type Resolver = (id: string) => Promise<string[] | undefined> | string[] | undefined;
 
-/** Path patterns whose first capture is a camera id, or a record id resolved to its cameras. */
-function resolvers(db: Db): [RegExp, Resolver][] {
-  const one = (sql: string): Resolver => (id) => {
-    const r = db.prepare(sql).get(id) as { c: string } | undefined;
+const jsonList = (text: string, pick: (v: unknown) => string[]): string[] => {
+  try {
+    return pick(JSON.parse(text));
+  } catch {
+    return [];
+  }
+};
+const stopsOf = (v: unknown) => (Array.isArray(v) ? v.map((s) => String((s as { cameraId?: unknown }).cameraId)) : []);
+/** a path's number as a row id; anything else (too long, not safe) names no row */
+const rowId = (id: string): number | undefined => {
+  const n = Number(id);
+  return Number.isSafeInteger(n) ? n : undefined;
+};
+
+/**
+ * Path patterns whose first capture is a camera id, or a record id resolved to its cameras. Records of ported
+ * tables (dispatches, segments, evidence locks, exports, patrol routes and rounds) are read through the SQL layer;
+ * alarms and duty-log entries, whose tables are other ports', still through the legacy handle (same connection).
+ */
+function resolvers(db: Db, s: SqlDb): [RegExp, Resolver][] {
+  const legacy = (text: string): Resolver => (id) => {
+    const r = db.prepare(text).get(id) as { c: string } | undefined;
     return r ? [r.c] : undefined;
   };
-  const json = (sql: string, pick: (v: unknown) => string[]): Resolver => (id) => {
-    const r = db.prepare(sql).get(id) as { c: string } | undefined;
-    if (!r) return undefined;
-    try {
-      return pick(JSON.parse(r.c));
-    } catch {
-      return [];
-    }
+  const q = s.db;
+  const exportJobs = new ExportRepo(s);
+  const byId = (fn: (n: number) => Promise<string[] | undefined>): Resolver => (id) => {
+    const n = rowId(id);
+    return n === undefined ? undefined : fn(n);
   };
-  const stopsOf = (v: unknown) => (Array.isArray(v) ? v.map((s) => String((s as { cameraId?: unknown }).cameraId)) : []);
+  const camera = (r: { c: string } | undefined) => (r ? [r.c] : undefined);
   return [
     [/^\/api\/cameras\/([^/]+)/, (id) => [id]],
     [/^\/api\/onvif\/cameras\/([^/]+)/, (id) => [id]],
     [/^\/hls\/([^/]+)\//, (id) => [id]],
-    [/^\/api\/alarms\/(\d+)/, one('SELECT camera_id AS c FROM alarms WHERE id = ?')],
-    [/^\/api\/dispatches\/(\d+)/, one('SELECT camera_id AS c FROM dispatches WHERE id = ?')],
-    [/^\/api\/recordings\/(\d+)/, one('SELECT camera_id AS c FROM segments WHERE id = ?')],
-    [/^\/api\/dutylog\/(\d+)/, one('SELECT camera_id AS c FROM duty_log WHERE seq = ? AND camera_id IS NOT NULL')],
-    [/^\/api\/locks\/(\d+)/, one('SELECT camera_id AS c FROM evidence_locks WHERE id = ?')],
-    [/^\/api\/exports\/([^/]+)/, json('SELECT camera_ids AS c FROM exports WHERE id = ?', (v) => (Array.isArray(v) ? v.map(String) : []))],
-    [/^\/api\/patrol\/routes\/(\d+)/, json('SELECT stops_json AS c FROM patrol_routes WHERE id = ?', stopsOf)],
-    [/^\/api\/patrol\/rounds\/(\d+)/, json(`SELECT json_group_array(camera_id) AS c FROM patrol_stops WHERE round_id = ?`, (v) => (Array.isArray(v) ? v.map(String) : []))],
+    [/^\/api\/alarms\/(\d+)/, legacy('SELECT camera_id AS c FROM alarms WHERE id = ?')],
+    [/^\/api\/dispatches\/(\d+)/, byId(async (n) => camera(await q.selectFrom('dispatches').select('camera_id as c').where('id', '=', n).executeTakeFirst()))],
+    [/^\/api\/recordings\/(\d+)/, byId(async (n) => camera(await q.selectFrom('segments').select('camera_id as c').where('id', '=', n).executeTakeFirst()))],
+    [/^\/api\/dutylog\/(\d+)/, legacy('SELECT camera_id AS c FROM duty_log WHERE seq = ? AND camera_id IS NOT NULL')],
+    [/^\/api\/locks\/(\d+)/, byId(async (n) => camera(await q.selectFrom('evidence_locks').select('camera_id as c').where('id', '=', n).executeTakeFirst()))],
+    [/^\/api\/exports\/([^/]+)/, (id) => exportJobs.camerasOf(id)],
+    [
+      /^\/api\/patrol\/routes\/(\d+)/,
+      byId(async (n) => {
+        const r = await q.selectFrom('patrol_routes').select('stops_json').where('id', '=', n).executeTakeFirst();
+        return r && jsonList(r.stops_json, stopsOf);
+      }),
+    ],
+    // a round with no stops (or no such round) names no camera: [] as the legacy json_group_array gave
+    [/^\/api\/patrol\/rounds\/(\d+)/, byId(async (n) => (await q.selectFrom('patrol_stops').select('camera_id').where('round_id', '=', n).execute()).map((r) => r.camera_id))],
   ];
 }
 
@@ -60,10 +84,11 @@ function bodyCameras(body: unknown): string[] {
 /** Paths where a body's `cameras` are rights being granted, not cameras being used. */
 const ADMIN_RIGHTS = /^\/api\/(users|camera-groups)(\/|$)/;
 
-export function cameraGuard(rights: RightsService, db: Db): RequestHandler {
-  const table = resolvers(db);
+/** Async where a record is looked up (Express 5 passes a rejected promise to the error handler). */
+export function cameraGuard(rights: RightsService, db: Db, s: SqlDb): RequestHandler {
+  const table = resolvers(db, s);
   const routeCameras = table.find(([re]) => re.source.includes('patrol\\/routes'))![1];
-  return (req, res, next) => {
+  return async (req, res, next) => {
     const user = req.user;
     if (!user) return next();
     const r = rights.of(user);
@@ -80,14 +105,14 @@ export function cameraGuard(rights: RightsService, db: Db): RequestHandler {
       } catch {
         /* as is */
       }
-      if (hidden(resolve(id))) return next(notFound('not found'));
+      if (hidden(await resolve(id))) return next(notFound('not found'));
       break;
     }
     const q = req.query.camera ?? req.query.cameraId;
     if (typeof q === 'string' && q && !visible(q)) return next(notFound(`no camera "${q}"`, { what: 'camera', id: q }));
     if (!ADMIN_RIGHTS.test(path) && hidden(bodyCameras(req.body))) return next(notFound('no such camera'));
     const routeId = (req.body as { routeId?: unknown } | undefined)?.routeId;
-    if (typeof routeId === 'number' && hidden(routeCameras(String(routeId)))) return next(notFound(`no such route: ${routeId}`, { what: 'route', id: routeId }));
+    if (typeof routeId === 'number' && hidden(await routeCameras(String(routeId)))) return next(notFound(`no such route: ${routeId}`, { what: 'route', id: routeId }));
     res.locals.visibleCamera = visible; // for responses that are not JSON (CSV, HTML reports)
     const json = res.json.bind(res);
     // the camera list itself names cameras by `id`

@@ -148,7 +148,7 @@ async function main(): Promise<void> {
     ptz: { gotoPreset: (id, preset) => onvif.gotoPreset(id, preset), idle: (id) => onvif.ptzIdle(id) },
     ptzAudit: (e) => evidence.audit.record(e),
     checkpoint: () => integrity.newestLogCheckpoint(),
-    equipmentProblems: () => equipmentProblems(db, cameras.list(), cfg.patrol.equipmentCompleteness, cfg.storage.segmentSeconds),
+    equipmentProblems: () => equipmentProblems(db, sql, cameras.list(), cfg.patrol.equipmentCompleteness, cfg.storage.segmentSeconds),
   });
   if (cfg.demo) {
     const seeded = await seedDemoRoute(patrol.routes, demoCameras(ROOT).map((d) => d.id).filter((id) => cameras.get(id) !== undefined));
@@ -210,7 +210,7 @@ async function main(): Promise<void> {
   });
   bus.on('camera.state', (e) => {
     // a restart: the pipelines came back after a failure (or were restarted) — offline → online / starting
-    if (e.previous?.status === 'offline' && e.state.status !== 'offline') recordRestart(db, e.cameraId, Date.now(), e.previous.reason ?? null);
+    if (e.previous?.status === 'offline' && e.state.status !== 'offline') void recordRestart(sql, e.cameraId, Date.now(), e.previous.reason ?? null);
   });
   const sessionTtlMs = cfg.server.sessionHours * 3600_000;
   const sessions = await SessionRepo.open(sql, sessionTtlMs, users); // live sessions cached (store/sessions.ts)

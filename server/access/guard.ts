@@ -9,33 +9,50 @@
  * Users who see everything pay nothing.
  */
 import type { RequestHandler } from 'express';
+import { ExportRepo } from '../evidence/jobs.ts';
 import type { Db } from '../store/db.ts';
+import type { SqlDb } from '../store/sql/db.ts';
 import { notFound } from '../util/errors.ts';
 import { filterVisible, type RightsService } from './rights.ts';
 
-type Resolver = (id: string) => string[] | undefined | Promise<string[] | undefined>;
+type Resolver = (id: string) => Promise<string[] | undefined> | string[] | undefined;
 
 export interface GuardSources {
   /** the camera of an alarm, through the SQL layer (alarms are not in the legacy handle's reach on PostgreSQL) */
   alarmCamera?: (id: number) => Promise<string | undefined>;
 }
 
-/** Path patterns whose first capture is a camera id, or a record id resolved to its cameras. */
-function resolvers(db: Db, src: GuardSources): [RegExp, Resolver][] {
-  const one = (sql: string): Resolver => (id) => {
-    const r = db.prepare(sql).get(id) as { c: string } | undefined;
+const jsonList = (text: string, pick: (v: unknown) => string[]): string[] => {
+  try {
+    return pick(JSON.parse(text));
+  } catch {
+    return [];
+  }
+};
+const stopsOf = (v: unknown) => (Array.isArray(v) ? v.map((s) => String((s as { cameraId?: unknown }).cameraId)) : []);
+/** a path's number as a row id; anything else (too long, not safe) names no row */
+const rowId = (id: string): number | undefined => {
+  const n = Number(id);
+  return Number.isSafeInteger(n) ? n : undefined;
+};
+
+/**
+ * Path patterns whose first capture is a camera id, or a record id resolved to its cameras. Records of ported
+ * tables (dispatches, segments, evidence locks, exports, patrol routes and rounds) are read through the SQL layer;
+ * duty-log entries too; alarms through the alarm service when it is given (else the legacy handle, same connection).
+ */
+function resolvers(db: Db, s: SqlDb, src: GuardSources): [RegExp, Resolver][] {
+  const legacy = (text: string): Resolver => (id) => {
+    const r = db.prepare(text).get(id) as { c: string } | undefined;
     return r ? [r.c] : undefined;
   };
-  const json = (sql: string, pick: (v: unknown) => string[]): Resolver => (id) => {
-    const r = db.prepare(sql).get(id) as { c: string } | undefined;
-    if (!r) return undefined;
-    try {
-      return pick(JSON.parse(r.c));
-    } catch {
-      return [];
-    }
+  const q = s.db;
+  const exportJobs = new ExportRepo(s);
+  const byId = (fn: (n: number) => Promise<string[] | undefined>): Resolver => (id) => {
+    const n = rowId(id);
+    return n === undefined ? undefined : fn(n);
   };
-  const stopsOf = (v: unknown) => (Array.isArray(v) ? v.map((s) => String((s as { cameraId?: unknown }).cameraId)) : []);
+  const camera = (r: { c: string } | undefined) => (r ? [r.c] : undefined);
   return [
     [/^\/api\/cameras\/([^/]+)/, (id) => [id]],
     [/^\/api\/onvif\/cameras\/([^/]+)/, (id) => [id]],
@@ -43,14 +60,24 @@ function resolvers(db: Db, src: GuardSources): [RegExp, Resolver][] {
     [/^\/api\/alarms\/(\d+)/, src.alarmCamera ? async (id) => {
       const c = await src.alarmCamera!(Number(id));
       return c === undefined ? undefined : [c];
-    } : one('SELECT camera_id AS c FROM alarms WHERE id = ?')],
-    [/^\/api\/dispatches\/(\d+)/, one('SELECT camera_id AS c FROM dispatches WHERE id = ?')],
-    [/^\/api\/recordings\/(\d+)/, one('SELECT camera_id AS c FROM segments WHERE id = ?')],
-    [/^\/api\/dutylog\/(\d+)/, one('SELECT camera_id AS c FROM duty_log WHERE seq = ? AND camera_id IS NOT NULL')],
-    [/^\/api\/locks\/(\d+)/, one('SELECT camera_id AS c FROM evidence_locks WHERE id = ?')],
-    [/^\/api\/exports\/([^/]+)/, json('SELECT camera_ids AS c FROM exports WHERE id = ?', (v) => (Array.isArray(v) ? v.map(String) : []))],
-    [/^\/api\/patrol\/routes\/(\d+)/, json('SELECT stops_json AS c FROM patrol_routes WHERE id = ?', stopsOf)],
-    [/^\/api\/patrol\/rounds\/(\d+)/, json(`SELECT json_group_array(camera_id) AS c FROM patrol_stops WHERE round_id = ?`, (v) => (Array.isArray(v) ? v.map(String) : []))],
+    } : legacy('SELECT camera_id AS c FROM alarms WHERE id = ?')],
+    [/^\/api\/dispatches\/(\d+)/, byId(async (n) => camera(await q.selectFrom('dispatches').select('camera_id as c').where('id', '=', n).executeTakeFirst()))],
+    [/^\/api\/recordings\/(\d+)/, byId(async (n) => camera(await q.selectFrom('segments').select('camera_id as c').where('id', '=', n).executeTakeFirst()))],
+    [/^\/api\/dutylog\/(\d+)/, byId(async (n) => {
+      const r = await q.selectFrom('duty_log').select('camera_id').where('seq', '=', n).executeTakeFirst();
+      return r?.camera_id ? [r.camera_id] : undefined;
+    })],
+    [/^\/api\/locks\/(\d+)/, byId(async (n) => camera(await q.selectFrom('evidence_locks').select('camera_id as c').where('id', '=', n).executeTakeFirst()))],
+    [/^\/api\/exports\/([^/]+)/, (id) => exportJobs.camerasOf(id)],
+    [
+      /^\/api\/patrol\/routes\/(\d+)/,
+      byId(async (n) => {
+        const r = await q.selectFrom('patrol_routes').select('stops_json').where('id', '=', n).executeTakeFirst();
+        return r && jsonList(r.stops_json, stopsOf);
+      }),
+    ],
+    // a round with no stops (or no such round) names no camera: [] as the legacy json_group_array gave
+    [/^\/api\/patrol\/rounds\/(\d+)/, byId(async (n) => (await q.selectFrom('patrol_stops').select('camera_id').where('round_id', '=', n).execute()).map((r) => r.camera_id))],
   ];
 }
 
@@ -68,8 +95,9 @@ function bodyCameras(body: unknown): string[] {
 /** Paths where a body's `cameras` are rights being granted, not cameras being used. */
 const ADMIN_RIGHTS = /^\/api\/(users|camera-groups)(\/|$)/;
 
-export function cameraGuard(rights: RightsService, db: Db, src: GuardSources = {}): RequestHandler {
-  const table = resolvers(db, src);
+/** Async where a record is looked up (Express 5 passes a rejected promise to the error handler). */
+export function cameraGuard(rights: RightsService, db: Db, s: SqlDb, src: GuardSources = {}): RequestHandler {
+  const table = resolvers(db, s, src);
   const routeCameras = table.find(([re]) => re.source.includes('patrol\\/routes'))![1];
   return async (req, res, next) => {
     const user = req.user;

@@ -48,7 +48,7 @@ export interface HandoverDeps {
   cameras: () => { id: string; name: string; status: string; statusReason: string | null; statusSince: number | null }[];
   checkpoint?: () => CheckpointRef | null;
   /** today's flagged cameras from the equipment check (server/equipment/report.ts) */
-  equipmentProblems?: () => NonNullable<OpenItems['equipmentProblems']>;
+  equipmentProblems?: () => NonNullable<OpenItems['equipmentProblems']> | Promise<NonNullable<OpenItems['equipmentProblems']>>;
 }
 
 export class HandoverService {
@@ -72,7 +72,7 @@ export class HandoverService {
       missedRounds: (await this.d.compliance.slots(since, now))
         .filter((s) => s.grade === 'missed')
         .map((s) => ({ routeId: s.routeId, routeName: s.routeName, slotMs: s.slotMs })),
-      equipmentProblems: this.d.equipmentProblems?.() ?? [],
+      equipmentProblems: (await this.d.equipmentProblems?.()) ?? [],
     };
   }
 

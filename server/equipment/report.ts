@@ -5,14 +5,23 @@
  * (default 99 %) is flagged. Everything is read from what the server already records: the segment index, the
  * duty log's camera offline/online entries, recording gaps, the audit trail's start/stop, alarms and
  * camera_events.
+ *
+ * On the SQL layer (docs/cluster.md "Port: evidence exports and the equipment report"): the segment index and
+ * camera_events (step 0032). Still on the legacy handle, their tables being other ports': the duty log, the audit
+ * trail, alarms, recording gaps.
  */
+import { sql } from 'kysely';
 import type { Db } from '../store/db.ts';
+import type { SqlDb } from '../store/sql/db.ts';
 
 import type { EquipmentCamera, EquipmentGap, EquipmentReport } from '../../shared/wire/equipment.ts';
 export type { EquipmentCamera, EquipmentGap, EquipmentReport };
 
 export interface EquipmentOptions {
+  /** legacy handle: duty_log, audit_log, alarms, recording_gaps (not ported yet) */
   db: Db;
+  /** the SQL layer: segments, camera_events */
+  sql: SqlDb;
   date: string;
   from: number;
   to: number;
@@ -71,19 +80,29 @@ function serverDown(db: Db, from: number, to: number): Interval[] {
 
 const overlap = (a: Interval, b: Interval) => Math.max(0, Math.min(a[1], b[1]) - Math.max(a[0], b[0]));
 
-export function equipmentReport(o: EquipmentOptions): EquipmentReport {
+/** SUM/COUNT/MIN come back as strings from PostgreSQL for bigint/numeric; null stays null */
+const numOrNull = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
+
+export async function equipmentReport(o: EquipmentOptions): Promise<EquipmentReport> {
   const threshold = o.threshold ?? 0.99;
   const tol = o.toleranceMs ?? 3000;
   const down = serverDown(o.db, o.from, o.to);
-  const cameras = o.cameras.map((cam): EquipmentCamera => {
-    const first = (o.db.prepare('SELECT MIN(start_ms) AS t FROM segments WHERE camera_id = ?').get(cam.id) as { t: number | null }).t;
+  const q = o.sql.db;
+  const cameras: EquipmentCamera[] = [];
+  for (const cam of o.cameras) {
+    const first = numOrNull((await q.selectFrom('segments').select(sql<number | null>`MIN(start_ms)`.as('t')).where('camera_id', '=', cam.id).executeTakeFirst())?.t);
     const winEnd = Math.min(o.to, o.now - (o.liveEdgeMs ?? 30_000));
     const winStart = Math.max(o.from, first ?? o.from);
     const win: Interval = [winStart, Math.max(winStart, winEnd)];
     const expected = win[1] - win[0];
-    const segs = o.db
-      .prepare('SELECT start_ms, end_ms FROM segments WHERE camera_id = ? AND end_ms > ? AND start_ms < ? ORDER BY start_ms')
-      .all(cam.id, win[0], win[1]) as { start_ms: number; end_ms: number }[];
+    const segs = await q
+      .selectFrom('segments')
+      .select(['start_ms', 'end_ms'])
+      .where('camera_id', '=', cam.id)
+      .where('end_ms', '>', win[0])
+      .where('start_ms', '<', win[1])
+      .orderBy('start_ms')
+      .execute();
     const offline = offlineIntervals(o.db, cam.id, win[0], win[1]);
     const missing = o.db.prepare('SELECT start_ms, end_ms, reason FROM recording_gaps WHERE camera_id = ? AND end_ms > ? AND start_ms < ?').all(cam.id, win[0], win[1]) as { start_ms: number; end_ms: number; reason: string }[];
     const reasonOf = (g: Interval): string => {
@@ -109,9 +128,17 @@ export function equipmentReport(o: EquipmentOptions): EquipmentReport {
     }
     if (win[1] - cursor > tol) gaps.push({ start: cursor, end: win[1], reason: reasonOf([cursor, win[1]]) });
     const offMs = offline.reduce((n, x) => n + overlap(win, [x.iv[0], Math.min(x.iv[1], win[1])]), 0);
-    const count = (sql: string, ...args: unknown[]) => (o.db.prepare(sql).get(...args) as { n: number }).n;
+    const count = (text: string, ...args: unknown[]) => (o.db.prepare(text).get(...args) as { n: number }).n;
+    const restarts = await q
+      .selectFrom('camera_events')
+      .select((eb) => eb.fn.countAll().as('n'))
+      .where('camera_id', '=', cam.id)
+      .where('kind', '=', 'restart')
+      .where('ts_ms', '>=', o.from)
+      .where('ts_ms', '<', o.to)
+      .executeTakeFirst();
     const completeness = expected > 0 ? Math.min(1, recorded / expected) : first === null ? 0 : 1;
-    return {
+    cameras.push({
       id: cam.id,
       name: cam.name,
       onlineMinutes: Math.round(Math.max(0, expected - offMs) / 60_000),
@@ -120,18 +147,18 @@ export function equipmentReport(o: EquipmentOptions): EquipmentReport {
       offlineEpisodes: offline.filter((x) => x.iv[0] >= o.from && x.iv[0] < o.to).length,
       clockOffsetMs: cam.clockOffsetMs,
       tamperAlarms: count(`SELECT COUNT(*) AS n FROM alarms WHERE camera_id = ? AND kind = 'camera_tamper' AND start_ms >= ? AND start_ms < ?`, cam.id, o.from, o.to),
-      restarts: count(`SELECT COUNT(*) AS n FROM camera_events WHERE camera_id = ? AND kind = 'restart' AND ts_ms >= ? AND ts_ms < ?`, cam.id, o.from, o.to),
+      restarts: Number(restarts?.n ?? 0),
       flagged: completeness < threshold,
-    };
-  });
+    });
+  }
   return { date: o.date, from: o.from, to: o.to, threshold, cameras };
 }
 
-/** Record pipeline restarts (offline → starting) for the report; never throws. */
-export function recordRestart(db: Db, cameraId: string, at: number, detail: string | null): void {
+/** Record pipeline restarts (offline → starting) for the report; never rejects. */
+export async function recordRestart(s: SqlDb, cameraId: string, at: number, detail: string | null): Promise<void> {
   try {
-    db.prepare(`INSERT INTO camera_events (camera_id, ts_ms, kind, detail) VALUES (?, ?, 'restart', ?)`).run(cameraId, at, detail);
-    db.prepare('DELETE FROM camera_events WHERE ts_ms < ?').run(at - 90 * 86_400_000);
+    await s.db.insertInto('camera_events').values({ camera_id: cameraId, ts_ms: at, kind: 'restart', detail }).execute();
+    await s.db.deleteFrom('camera_events').where('ts_ms', '<', at - 90 * 86_400_000).execute();
   } catch {
     /* a full disk: the count for today is short by one */
   }

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import type { AuditActor, AuditLog } from '../audit/log.ts';
 import type { EventBus } from '../events/bus.ts';
 import type { LockRepo } from '../retention/locks.ts';
-import type { Db } from '../store/db.ts';
+import type { SqlDb } from '../store/sql/db.ts';
 import type { Segment, SegmentRepo } from '../store/segments.ts';
 import type { SealProblemSegment } from '../seal/sealer.ts';
 import { AppError, badRequest, notFound } from '../util/errors.ts';
@@ -39,7 +39,8 @@ export interface ExportInput {
 }
 
 export interface ExporterDeps {
-  db: Db;
+  /** the SQL layer: the export jobs (table `exports`) */
+  sql: SqlDb;
   segments: SegmentRepo;
   locks: LockRepo;
   audit: AuditLog;
@@ -69,17 +70,19 @@ export class Exporter {
   private running: { id: string; abort: AbortController } | undefined;
   private readonly live = new Map<string, number>();
   private readonly now: () => number;
+  /** progress writes of the running job, in order (a pool could reorder them); awaited before its end is stored */
+  private saving: Promise<void> = Promise.resolve();
 
   constructor(private readonly d: ExporterDeps) {
-    this.repo = new ExportRepo(d.db);
+    this.repo = new ExportRepo(d.sql);
     this.now = d.now ?? Date.now;
     mkdirSync(d.bundle.outDir, { recursive: true });
   }
 
   /** After a restart: unfinished jobs are failed and temporary files removed. */
-  recover(): void {
-    for (const j of this.repo.unfinished()) {
-      this.repo.fail(j.id, 'interrupted', 'the server stopped while the export was being made; request it again');
+  async recover(): Promise<void> {
+    for (const j of await this.repo.unfinished()) {
+      await this.repo.fail(j.id, 'interrupted', 'the server stopped while the export was being made; request it again');
       this.d.audit.record({ action: 'export.failed', actor: { username: 'system' }, target: j.id, detail: { code: 'interrupted' } });
     }
     for (const f of readdirSync(this.d.bundle.outDir)) {
@@ -132,7 +135,7 @@ export class Exporter {
       cameras.push({ camera, segments });
     }
     const id = newExportId(now);
-    const job = this.repo.insert(
+    const job = await this.repo.insert(
       { id, cameraIds: ids, fromMs: input.fromMs, toMs: input.toMs, caseRef: input.caseRef?.trim() || null, reason, userId: user.id, username: user.username, role: user.role },
       now,
     );
@@ -175,10 +178,14 @@ export class Exporter {
   }
 
   /** The job with live progress. */
-  get(id: string): ExportJob | undefined {
-    const j = this.repo.get(id);
-    if (!j) return undefined;
-    const p = this.live.get(id);
+  async get(id: string): Promise<ExportJob | undefined> {
+    const j = await this.repo.get(id);
+    return j && this.withProgress(j);
+  }
+
+  /** A stored job with the running one's live progress (the stored value lags by up to 5 %). */
+  withProgress(j: ExportJob): ExportJob {
+    const p = this.live.get(j.id);
     return p !== undefined && j.status === 'running' ? { ...j, progress: p } : j;
   }
 
@@ -209,20 +216,23 @@ export class Exporter {
     const { job, req, actor } = next;
     const abort = new AbortController();
     this.running = { id: job.id, abort };
-    this.repo.setRunning(job.id);
-    this.emit(job.id, 'running', 0);
     let lastSaved = 0;
     const started = Date.now();
     try {
+      await this.repo.setRunning(job.id);
+      this.emit(job.id, 'running', 0);
       const r = await buildBundle(req, this.d.bundle, (f) => {
         this.live.set(job.id, f);
         if (f - lastSaved >= 0.05) {
           lastSaved = f;
-          this.repo.setProgress(job.id, f);
+          this.saving = this.saving
+            .then(() => this.repo.setProgress(job.id, f))
+            .catch((err: unknown) => log.warn('could not store an export\'s progress', { id: job.id, err }));
           this.emit(job.id, 'running', f);
         }
       }, abort.signal);
-      this.repo.finish(job.id, { file: r.fileName, bytes: r.bytes, sha256: r.manifestSha256 });
+      await this.saving;
+      await this.repo.finish(job.id, { file: r.fileName, bytes: r.bytes, sha256: r.manifestSha256 });
       this.emit(job.id, 'done', 1);
       log.info('export done', { id: job.id, bytes: r.bytes, ms: Date.now() - started });
       this.d.audit.record({
@@ -241,7 +251,8 @@ export class Exporter {
     } catch (err) {
       const code = err instanceof RemuxError ? err.code : 'export_failed';
       const message = err instanceof Error ? err.message : String(err);
-      this.repo.fail(job.id, code, message);
+      await this.saving;
+      await this.repo.fail(job.id, code, message).catch((e: unknown) => log.error('could not store an export\'s failure', { id: job.id, err: e }));
       this.emit(job.id, 'failed', this.live.get(job.id) ?? 0);
       log.warn('export failed', { id: job.id, code, err });
       this.d.audit.record({ action: 'export.failed', actor, target: job.id, cameraId: job.cameraIds.length === 1 ? job.cameraIds[0] : null, detail: { code, message } });

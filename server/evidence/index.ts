@@ -35,7 +35,7 @@ const log = createLogger('evidence');
 
 export interface EvidenceOptions {
   db: Db;
-  /** the SQL layer (segment index, evidence locks, the audit trail) */
+  /** the SQL layer (segment index, evidence locks, export jobs, the audit trail) */
   sql: SqlDb;
   segments: SegmentRepo;
   bus: EventBus;
@@ -106,7 +106,7 @@ export function createEvidence(o: EvidenceOptions): Evidence {
     return c && c.seq >= seq ? { log, seq: c.seq, time: c.time, hash: c.hash } : null;
   };
   const exporter = new Exporter({
-    db: o.db,
+    sql: o.sql,
     segments: o.segments,
     locks,
     audit,
@@ -124,8 +124,8 @@ export function createEvidence(o: EvidenceOptions): Evidence {
   });
   timeline.addSource({
     kind: 'export',
-    list: (cameraId, from, to) =>
-      exporter.repo.forCamera(cameraId, from, to).map((j) => ({
+    list: async (cameraId, from, to) =>
+      (await exporter.repo.forCamera(cameraId, from, to)).map((j) => ({
         kind: 'export',
         id: j.id,
         at: j.fromMs,
@@ -166,7 +166,7 @@ export function createEvidence(o: EvidenceOptions): Evidence {
       if (previous && before !== configSha256) {
         audit.record({ action: 'config.changed', actor: { username: 'system' }, target: configFile ?? null, detail: { before, after: configSha256 } });
       }
-      exporter.recover();
+      await exporter.recover();
       views.start();
       try {
         const report = await reconcile({ sql: o.sql, segments: o.segments, recordingsDir: o.recordingsDir, probe: ffprobeInfo(o.ffprobePath) });

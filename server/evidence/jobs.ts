@@ -1,5 +1,10 @@
-/** Export jobs (table `exports`): one row per requested bundle, from queued to done or failed. */
-import type { Db } from '../store/db.ts';
+/**
+ * Export jobs (table `exports`): one row per requested bundle, from queued to done or failed. On the SQL layer
+ * (Kysely, SQLite or PostgreSQL; legacy step "issue E" / SQL step 0031), docs/cluster.md "Port: evidence exports".
+ */
+import { sql, type Selectable } from 'kysely';
+import type { SqlDb } from '../store/sql/db.ts';
+import type { ExportsTable } from '../store/sql/schema.ts';
 
 import type { ExportStatus } from '../../shared/wire/exports.ts';
 export type { ExportStatus } from '../../shared/wire/exports.ts';
@@ -27,26 +32,7 @@ export interface ExportJob {
   finishedAt: number | null;
 }
 
-interface Row {
-  id: string;
-  camera_ids: string;
-  from_ms: number;
-  to_ms: number;
-  case_ref: string | null;
-  reason: string;
-  user_id: number | null;
-  username: string;
-  role: string;
-  status: ExportStatus;
-  progress: number;
-  file: string | null;
-  bytes: number | null;
-  sha256: string | null;
-  error_code: string | null;
-  error: string | null;
-  created_at: number;
-  finished_at: number | null;
-}
+type Row = Selectable<ExportsTable>;
 
 const toJob = (r: Row): ExportJob => ({
   id: r.id,
@@ -69,69 +55,120 @@ const toJob = (r: Row): ExportJob => ({
   finishedAt: r.finished_at,
 });
 
-export class ExportRepo {
-  constructor(private readonly db: Db) {}
+/** an id from a URL: NUL (which PostgreSQL text cannot hold) or a huge string names no job, on both engines */
+const plausibleId = (id: string) => id.length <= 200 && !id.includes('\u0000');
 
-  insert(j: Pick<ExportJob, 'id' | 'cameraIds' | 'fromMs' | 'toMs' | 'caseRef' | 'reason' | 'userId' | 'username' | 'role'>, now = Date.now()): ExportJob {
-    this.db
-      .prepare(
-        `INSERT INTO exports (id, camera_ids, from_ms, to_ms, case_ref, reason, user_id, username, role, status, progress, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'queued', 0, ?)`,
-      )
-      .run(j.id, JSON.stringify(j.cameraIds), j.fromMs, j.toMs, j.caseRef, j.reason, j.userId, j.username, j.role, now);
-    return this.get(j.id)!;
+export class ExportRepo {
+  constructor(private readonly s: SqlDb) {}
+
+  async insert(j: Pick<ExportJob, 'id' | 'cameraIds' | 'fromMs' | 'toMs' | 'caseRef' | 'reason' | 'userId' | 'username' | 'role'>, now = Date.now()): Promise<ExportJob> {
+    const r = await this.s.db
+      .insertInto('exports')
+      .values({
+        id: j.id,
+        camera_ids: JSON.stringify(j.cameraIds),
+        from_ms: j.fromMs,
+        to_ms: j.toMs,
+        case_ref: j.caseRef,
+        reason: j.reason,
+        user_id: j.userId,
+        username: j.username,
+        role: j.role,
+        status: 'queued',
+        progress: 0,
+        created_at: now,
+      })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    return toJob(r);
   }
 
-  get(id: string): ExportJob | undefined {
-    const r = this.db.prepare('SELECT * FROM exports WHERE id = ?').get(id) as Row | undefined;
+  async get(id: string): Promise<ExportJob | undefined> {
+    if (!plausibleId(id)) return undefined;
+    const r = await this.s.db.selectFrom('exports').selectAll().where('id', '=', id).executeTakeFirst();
     return r && toJob(r);
   }
 
-  /** Newest first; only `username`'s when given. */
-  list(opts: { username?: string; limit?: number } = {}): ExportJob[] {
+  /** Newest first; only `username`'s (ASCII case-insensitive, as SQLite's NOCASE was) when given. */
+  async list(opts: { username?: string; limit?: number } = {}): Promise<ExportJob[]> {
     const limit = Math.min(Math.max(1, opts.limit ?? 100), 500);
-    const rows = (
-      opts.username
-        ? this.db.prepare('SELECT * FROM exports WHERE username = ? COLLATE NOCASE ORDER BY created_at DESC LIMIT ?').all(opts.username, limit)
-        : this.db.prepare('SELECT * FROM exports ORDER BY created_at DESC LIMIT ?').all(limit)
-    ) as Row[];
+    const rows = await this.s.db
+      .selectFrom('exports')
+      .selectAll()
+      .$if(opts.username !== undefined && opts.username !== '', (q) => q.where(sql<boolean>`lower(username) = lower(${opts.username})`))
+      .orderBy('created_at', 'desc')
+      .orderBy('id', 'desc')
+      .limit(limit)
+      .execute();
     return rows.map(toJob);
   }
 
   /** Exports overlapping a camera's time range (timeline markers). */
-  forCamera(cameraId: string, fromMs: number, toMs: number): ExportJob[] {
-    return (
-      this.db
-        .prepare(
-          `SELECT e.* FROM exports e, json_each(e.camera_ids) c
-           WHERE c.value = ? AND e.to_ms > ? AND e.from_ms < ? ORDER BY e.from_ms LIMIT 500`,
-        )
-        .all(cameraId, fromMs, toMs) as Row[]
-    ).map(toJob);
+  async forCamera(cameraId: string, fromMs: number, toMs: number): Promise<ExportJob[]> {
+    // camera_ids is a JSON array in a text column: the JSON functions are the one engine difference
+    const names =
+      this.s.engine === 'sqlite'
+        ? sql<boolean>`EXISTS (SELECT 1 FROM json_each(exports.camera_ids) c WHERE c.value = ${cameraId})`
+        : sql<boolean>`EXISTS (SELECT 1 FROM jsonb_array_elements_text(exports.camera_ids::jsonb) c WHERE c = ${cameraId})`;
+    const rows = await this.s.db
+      .selectFrom('exports')
+      .selectAll()
+      .where(names)
+      .where('to_ms', '>', fromMs)
+      .where('from_ms', '<', toMs)
+      .orderBy('from_ms')
+      .orderBy('id')
+      .limit(500)
+      .execute();
+    return rows.map(toJob);
   }
 
-  setRunning(id: string): void {
-    this.db.prepare(`UPDATE exports SET status = 'running' WHERE id = ?`).run(id);
+  /** Cameras a job names (the camera guard); undefined: no such job. */
+  async camerasOf(id: string): Promise<string[] | undefined> {
+    if (!plausibleId(id)) return undefined;
+    const r = await this.s.db.selectFrom('exports').select('camera_ids').where('id', '=', id).executeTakeFirst();
+    if (!r) return undefined;
+    try {
+      const v: unknown = JSON.parse(r.camera_ids);
+      return Array.isArray(v) ? v.map(String) : [];
+    } catch {
+      return [];
+    }
   }
 
-  setProgress(id: string, progress: number): void {
-    this.db.prepare('UPDATE exports SET progress = ? WHERE id = ?').run(Math.max(0, Math.min(1, progress)), id);
+  async setRunning(id: string): Promise<void> {
+    await this.s.db.updateTable('exports').set({ status: 'running' }).where('id', '=', id).execute();
   }
 
-  finish(id: string, r: { file: string; bytes: number; sha256: string }, now = Date.now()): void {
-    this.db
-      .prepare(`UPDATE exports SET status = 'done', progress = 1, file = ?, bytes = ?, sha256 = ?, finished_at = ? WHERE id = ?`)
-      .run(r.file, r.bytes, r.sha256, now, id);
+  /** Only while running: a late progress write never undoes a finish or a failure. */
+  async setProgress(id: string, progress: number): Promise<void> {
+    await this.s.db
+      .updateTable('exports')
+      .set({ progress: Math.max(0, Math.min(1, progress)) })
+      .where('id', '=', id)
+      .where('status', '=', 'running')
+      .execute();
   }
 
-  fail(id: string, code: string, message: string, now = Date.now()): void {
-    this.db
-      .prepare(`UPDATE exports SET status = 'failed', error_code = ?, error = ?, finished_at = ? WHERE id = ?`)
-      .run(code, message.slice(0, 500), now, id);
+  async finish(id: string, r: { file: string; bytes: number; sha256: string }, now = Date.now()): Promise<void> {
+    await this.s.db
+      .updateTable('exports')
+      .set({ status: 'done', progress: 1, file: r.file, bytes: r.bytes, sha256: r.sha256, finished_at: now })
+      .where('id', '=', id)
+      .execute();
+  }
+
+  async fail(id: string, code: string, message: string, now = Date.now()): Promise<void> {
+    await this.s.db
+      .updateTable('exports')
+      .set({ status: 'failed', error_code: code, error: message.slice(0, 500), finished_at: now })
+      .where('id', '=', id)
+      .execute();
   }
 
   /** Jobs a previous process left unfinished. */
-  unfinished(): ExportJob[] {
-    return (this.db.prepare(`SELECT * FROM exports WHERE status IN ('queued','running') ORDER BY created_at`).all() as Row[]).map(toJob);
+  async unfinished(): Promise<ExportJob[]> {
+    const rows = await this.s.db.selectFrom('exports').selectAll().where('status', 'in', ['queued', 'running']).orderBy('created_at').execute();
+    return rows.map(toJob);
   }
 }

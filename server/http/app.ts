@@ -142,7 +142,7 @@ export function createApp(d: AppDeps): Express {
   // bodies are parsed before the camera guard looks at them (body-parser skips an already parsed body)
   // the change audit watches before the wall and guard accounts are turned away, so their refusals are audited too
   const guardSources = d.alarms ? { alarmCamera: (id: number) => d.alarms!.service.cameraOf(id) } : {};
-  app.use('/api', loginJson, cameraGuard(d.rights, d.db, guardSources), ...(d.evidence ? [auditChanges(d.evidence.audit)] : []), wallOnly, guardOnly);
+  app.use('/api', loginJson, cameraGuard(d.rights, d.db, d.sql, guardSources), ...(d.evidence ? [auditChanges(d.evidence.audit)] : []), wallOnly, guardOnly);
   if (d.alarms) {
     const a = d.alarms;
     const onvif = d.onvif;
@@ -184,6 +184,7 @@ export function createApp(d: AppDeps): Express {
       json,
       equipmentRouter({
         db: p.db,
+        sql: d.sql,
         duty: p.patrol.log,
         now: () => p.patrol.clock.now(),
         threshold: d.equipmentThreshold,
@@ -204,7 +205,7 @@ export function createApp(d: AppDeps): Express {
   app.get('/api/openapi.json', (_req, res) => res.json(openApiDocument(listRoutes(app), d.version)));
   app.use('/api', apiNotFound);
 
-  app.use('/hls', auth, cameraGuard(d.rights, d.db, guardSources), ...(d.evidence ? [auditLiveViews(d.evidence.views)] : []), hlsRouter(d.cameras, d.liveDir, d.mainLiveDir, d.llRing));
+  app.use('/hls', auth, cameraGuard(d.rights, d.db, d.sql, guardSources), ...(d.evidence ? [auditLiveViews(d.evidence.views)] : []), hlsRouter(d.cameras, d.liveDir, d.mainLiveDir, d.llRing));
   app.use(consoleRouter(d.webDist));
   app.use(errorHandler);
   return app;

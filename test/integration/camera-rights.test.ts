@@ -152,6 +152,17 @@ describe('per-camera rights matrix', () => {
     expect(wrong).toEqual([]);
   }, 120_000);
 
+  it('odd record ids (NUL, emoji, beyond 2^53) are looked up without error: the same answer as for an unrestricted user, never 500', async () => {
+    const odd = ['/api/exports/exp-%00', '/api/exports/%F0%9F%91%A9%F0%9F%8F%BD%E2%80%8D%F0%9F%9A%92%E2%80%AE', '/api/exports/%E0%A4', '/api/recordings/99999999999999999999/segment',
+      '/api/dispatches/99999999999999999999', '/api/locks/99999999999999999999', '/api/patrol/rounds/99999999999999999999', '/api/patrol/routes/0'];
+    const wrong: string[] = [];
+    for (const p of odd) {
+      const [mine, theirs] = await Promise.all([call('GET', p, { cookie: cookies['r-investigator'] }), call('GET', p, { cookie: cookies['u-investigator'] })]);
+      if (mine.status !== theirs.status || mine.status >= 500) wrong.push(`GET ${p} → ${mine.status}, unrestricted ${theirs.status}`);
+    }
+    expect(wrong).toEqual([]);
+  });
+
   it('CSRF: a foreign Origin and a text/plain body are 403 csrf on every state-changing route', async () => {
     const wrong: string[] = [];
     for (const r of routes.filter((x) => x.method !== 'GET')) {

@@ -53,7 +53,7 @@ async function makeFootage(ffmpeg: string, segments: SegmentRepo): Promise<void>
 
 async function waitJob(id: string) {
   for (let i = 0; i < 300; i++) {
-    const j = exporter.get(id)!;
+    const j = (await exporter.get(id))!;
     if (j.status === 'done' || j.status === 'failed') return j;
     await new Promise((r) => setTimeout(r, 100));
   }
@@ -74,7 +74,7 @@ beforeAll(async () => {
     mountError = String((e as { stderr?: Buffer }).stderr ?? e);
   }
   exporter = new Exporter({
-    db,
+    sql,
     segments,
     locks: new LockRepo(sql),
     audit: new AuditLog(await migratedSqlOver(db)),

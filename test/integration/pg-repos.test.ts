@@ -14,6 +14,7 @@ import { patrolSuite } from '../support/sql-suites/patrol.ts';
 import { dispatchSuite } from '../support/sql-suites/dispatch.ts';
 import { segmentSuite } from '../support/sql-suites/segments.ts';
 import { chainsSuite } from '../support/sql-suites/chains.ts';
+import { exportSuite } from '../support/sql-suites/exports.ts';
 import { outboxSuite } from '../support/sql-suites/outbox.ts';
 import { alarmSuite } from '../support/sql-suites/alarms.ts';
 
@@ -38,3 +39,4 @@ describe('MQTT outbox', () => outboxSuite(e));
 describe('segment index, evidence locks, retention deletes', () => segmentSuite(e));
 describe('zones and alarms', () => alarmSuite(e));
 describe('duty log, handovers, audit trail (the server\'s classes)', () => chainsSuite(e));
+describe('export jobs and camera events', () => exportSuite(e));

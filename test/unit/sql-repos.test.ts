@@ -13,6 +13,7 @@ import { dispatchSuite } from '../support/sql-suites/dispatch.ts';
 import { segmentSuite } from '../support/sql-suites/segments.ts';
 import { alarmSuite } from '../support/sql-suites/alarms.ts';
 import { chainsSuite } from '../support/sql-suites/chains.ts';
+import { exportSuite } from '../support/sql-suites/exports.ts';
 
 afterEach(closeAll);
 
@@ -27,4 +28,5 @@ describe.each([sqliteMemory, sqliteFile])('$name', (e) => {
   describe('segment index, evidence locks, retention deletes', () => segmentSuite(e));
   describe('zones and alarms', () => alarmSuite(e));
   describe('duty log, handovers, audit trail (the server\'s classes)', () => chainsSuite(e));
+  describe('export jobs and camera events', () => exportSuite(e));
 });

@@ -14,13 +14,17 @@ import { equipmentReport, type EquipmentReport } from '../../equipment/report.ts
 import { reportRange } from '../../patrol/reports.ts';
 import { dayKey } from '../../patrol/compliance.ts';
 import type { Db } from '../../store/db.ts';
+import type { SqlDb } from '../../store/sql/db.ts';
 import { badRequest } from '../../util/errors.ts';
 import { requireRole } from '../auth.ts';
 import { parseBody } from '../errors.ts';
 import { signSchema } from '../../../shared/wire/requests/equipment.ts';
 
 export interface EquipmentDeps {
+  /** legacy handle: duty log, audit trail, alarms, recording gaps (other ports) */
   db: Db;
+  /** the SQL layer: segments, camera_events */
+  sql: SqlDb;
   cameras: () => { id: string; name: string; clockOffsetMs: number | null }[];
   duty: DutyLog;
   now: () => number;
@@ -33,19 +37,19 @@ export interface EquipmentDeps {
 
 export function equipmentRouter(d: EquipmentDeps): Router {
   const r = Router();
-  const build = (res: Response, date: string): EquipmentReport => {
+  const build = (res: Response, date: string): Promise<EquipmentReport> => {
     const visible = res.locals.visibleCamera as ((id: string) => boolean) | undefined;
     const { from, to } = reportRange(date);
-    return equipmentReport({ db: d.db, date, from, to, now: d.now(), threshold: d.threshold, liveEdgeMs: d.liveEdgeMs, cameras: d.cameras().filter((c) => !visible || visible(c.id)) });
+    return equipmentReport({ db: d.db, sql: d.sql, date, from, to, now: d.now(), threshold: d.threshold, liveEdgeMs: d.liveEdgeMs, cameras: d.cameras().filter((c) => !visible || visible(c.id)) });
   };
   const dateOf = (v: unknown) => {
     const s = typeof v === 'string' && v ? v : dayKey(d.now());
     if (!/^\d{4}-\d{2}-\d{2}$/.test(s) || Number.isNaN(Date.parse(s))) throw badRequest('date: must be YYYY-MM-DD');
     return s;
   };
-  r.get('/', requireRole('operator', 'supervisor', 'investigator', 'admin'), (req, res) => {
+  r.get('/', requireRole('operator', 'supervisor', 'investigator', 'admin'), async (req, res) => {
     const date = dateOf(req.query.date);
-    const rep = build(res, date);
+    const rep = await build(res, date);
     const f = req.query.format;
     if (f === 'csv') {
       res.set({ 'Content-Type': 'text/csv; charset=utf-8', 'Content-Disposition': `attachment; filename="watchpost-equipment-${date}.csv"` }).send('\ufeff' + equipmentCsv(rep));
@@ -56,7 +60,7 @@ export function equipmentRouter(d: EquipmentDeps): Router {
   });
   r.post('/sign', requireRole('operator', 'supervisor', 'admin'), async (req, res) => {
     const body = parseBody(signSchema, req.body);
-    const rep = build(res, dateOf(body.date));
+    const rep = await build(res, dateOf(body.date));
     const flagged = rep.cameras.filter((c) => c.flagged);
     const u = req.user!;
     const e = await d.duty.append({

@@ -65,8 +65,8 @@ export function jobView(j: ExportJob, deleted: Deletion | null = null): ExportVi
   };
 }
 
-function visibleJob(req: Request, exporter: Exporter): ExportJob {
-  const j = exporter.get(String(req.params.id));
+async function visibleJob(req: Request, exporter: Exporter): Promise<ExportJob> {
+  const j = await exporter.get(String(req.params.id));
   if (!j || (!SEE_ALL.has(req.user!.role) && j.username.toLowerCase() !== req.user!.username.toLowerCase())) {
     throw notFound('no such export');
   }
@@ -94,18 +94,18 @@ export function exportsRouter(d: ExportsDeps): Router {
 
   r.get('/exports', requireRole(...EXPORT_ROLES), async (req, res) => {
     const u = req.user!;
-    const jobs = d.exporter.repo.list({ username: SEE_ALL.has(u.role) ? undefined : u.username });
+    const jobs = await d.exporter.repo.list({ username: SEE_ALL.has(u.role) ? undefined : u.username });
     const gone = await deletions(d.audit);
-    res.set('Cache-Control', 'no-store').json(jobs.map((j) => jobView(d.exporter.get(j.id) ?? j, gone.get(j.id) ?? null)));
+    res.set('Cache-Control', 'no-store').json(jobs.map((j) => jobView(d.exporter.withProgress(j), gone.get(j.id) ?? null)));
   });
 
   r.get('/exports/:id', requireRole(...EXPORT_ROLES), async (req, res) => {
-    const j = visibleJob(req, d.exporter);
+    const j = await visibleJob(req, d.exporter);
     res.set('Cache-Control', 'no-store').json(jobView(j, (await deletions(d.audit, j.id)).get(j.id) ?? null));
   });
 
   r.delete('/exports/:id', requireRole(...EXPORT_ROLES), async (req, res) => {
-    const j = visibleJob(req, d.exporter);
+    const j = await visibleJob(req, d.exporter);
     if (j.status !== 'done') throw conflict(`export ${j.id} is ${j.status}: there is no bundle to delete`, 'not_ready', { id: j.id, status: j.status });
     if ((await deletions(d.audit, j.id)).has(j.id)) throw new AppError(410, 'deleted', `the bundle of export ${j.id} was already deleted`, {}, { params: { id: j.id } });
     const path = d.exporter.bundlePath(j);
@@ -133,7 +133,7 @@ export function exportsRouter(d: ExportsDeps): Router {
 
   r.get('/exports/:id/download', async (req, res, next) => {
     if (!EXPORT_ROLES.includes(req.user!.role as (typeof EXPORT_ROLES)[number])) throw forbidden(`needs role ${EXPORT_ROLES.join(' or ')}`, { what: 'role', roles: EXPORT_ROLES.join(', ') });
-    const j = visibleJob(req, d.exporter);
+    const j = await visibleJob(req, d.exporter);
     if (j.status !== 'done') throw conflict(`export ${j.id} is ${j.status}`, 'not_ready', { id: j.id, status: j.status });
     if ((await deletions(d.audit, j.id)).has(j.id)) throw new AppError(410, 'deleted', `the bundle of export ${j.id} was deleted`, {}, { params: { id: j.id } });
     const path = d.exporter.bundlePath(j);

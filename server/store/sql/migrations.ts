@@ -18,6 +18,7 @@ import { patrolMigrations } from './migrations-patrol.ts';
 import { segmentMigrations } from './migrations-segments.ts';
 import { alarmMigrations } from './migrations-alarms.ts';
 import { dutyLogMigrations } from './migrations-dutylog.ts';
+import { exportMigrations } from './migrations-exports.ts';
 import type { Engine, SqlDb } from './db.ts';
 
 export function sqlMigrations(engine: Engine): Record<string, Migration> {
@@ -211,6 +212,8 @@ export function sqlMigrations(engine: Engine): Record<string, Migration> {
     ...alarmMigrations(engine),
     // 29, 30 (issue J): shift handovers, signed checkpoints (migrations-dutylog.ts)
     ...dutyLogMigrations(engine),
+    // 31–32 (issue J): export jobs, the equipment check's camera events (migrations-exports.ts)
+    ...exportMigrations(engine),
     // 40 (issue J): the MQTT outbox (migrations-outbox.ts)
     ...outboxMigrations(engine),
   };

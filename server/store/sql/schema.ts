@@ -446,3 +446,43 @@ export interface SqlSchema {
   handovers: HandoversTable;
   checkpoints: CheckpointsTable;
 }
+
+// ---- issue J, evidence exports and the equipment check (SQL steps 0031–0032; server/evidence/jobs.ts,
+// server/equipment/events.ts). Its own block, SqlSchema merged below.
+
+/** One requested evidence bundle, queued → running → done | failed (legacy step "issue E"; 0031 on PostgreSQL). */
+export interface ExportsTable {
+  id: string;
+  /** JSON array of camera ids */
+  camera_ids: string;
+  from_ms: number;
+  to_ms: number;
+  case_ref: string | null;
+  reason: string;
+  user_id: number | null;
+  username: string;
+  role: string;
+  status: 'queued' | 'running' | 'done' | 'failed';
+  progress: Generated<number>;
+  file: string | null;
+  bytes: number | null;
+  sha256: string | null;
+  error_code: string | null;
+  error: string | null;
+  created_at: number;
+  finished_at: number | null;
+}
+
+/** Pipeline restarts per camera for the equipment check, kept 90 days (legacy step "issue L point 3"; 0032). */
+export interface CameraEventsTable {
+  id: Generated<number>;
+  camera_id: string;
+  ts_ms: number;
+  kind: 'restart';
+  detail: string | null;
+}
+
+export interface SqlSchema {
+  exports: ExportsTable;
+  camera_events: CameraEventsTable;
+}

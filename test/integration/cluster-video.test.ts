@@ -116,6 +116,22 @@ describe('video through another node', () => {
     expect(median(added)).toBeLessThan(100);
   }, 60_000);
 
+  it('a viewer that goes away mid blocking reload: site-a drops its request to site-b', async () => {
+    const conns = () => execFileSync('ss', ['-Htn', 'state', 'established', `( dport = :${b.port} )`], { encoding: 'utf8' }).trim().split('\n').filter(Boolean).length;
+    const pl = parseLlPlaylist((await viaA(LL)).text);
+    // two segments ahead: site-b holds it for seconds
+    const ac = new AbortController();
+    const held = fetch(`${a.url}${LL}&_HLS_msn=${pl.last.msn + 2}`, { headers: { cookie: cookieA }, signal: ac.signal }).catch((e: Error) => e.name);
+    await sleep(300);
+    const during = conns();
+    expect(during).toBeGreaterThan(0);
+    ac.abort();
+    expect(await held).toBe('AbortError');
+    await sleep(300);
+    figures.upstreamConnsDuringAfterAbort = `${during}->${conns()}`;
+    expect(conns()).toBe(during - 1);
+  });
+
   it("site-b's route: 401 without a session or a valid token (forged, expired, other path, other audience, back at its issuer)", async () => {
     const pl = parseLlPlaylist((await viaA(LL)).text);
     const part = `/hls/gate/${pl.last.uri}`;

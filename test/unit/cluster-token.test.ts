@@ -10,6 +10,7 @@ import { MAX_TOKEN_MS, signToken, verifyToken } from '../../server/cluster/token
 import { parseHlsPath } from '../../server/cluster/proxy.ts';
 import { clusterSchema } from '../../server/config/schema.ts';
 import { loadConfig } from '../../server/config/load.ts';
+import { NodeTable, parseInfo } from '../../server/cluster/node-table.ts';
 
 const SECRET = 'a-cluster-secret-of-more-than-32-bytes!!';
 const NOW = 1_800_000_000_000;
@@ -84,5 +85,23 @@ describe('cluster.url and cluster.secret', () => {
     }
     expect(loadConfig(undefined, { WATCHPOST_NODE_URL: 'https://rec-1.site:8443', WATCHPOST_CLUSTER_SECRET: 'z'.repeat(40) }).config.cluster).toMatchObject({ url: 'https://rec-1.site:8443', secret: 'z'.repeat(40) });
     expect(() => loadConfig(undefined, { WATCHPOST_NODE_URL: 'mqtt://x' })).toThrow();
+  });
+});
+
+describe("the heartbeat's url (NodeTable)", () => {
+  const info = (url: unknown) => parseInfo(JSON.stringify({ node: 'b', role: 'standalone', at: 1, cameras: 1, url }))!;
+  it('a plain http(s) URL is kept with the camera holder; anything else is dropped, the heartbeat still counts', () => {
+    const t = new NodeTable('me');
+    t.info(info('http://127.0.0.1:8081'), false, 1000);
+    t.camera('b', 'gate', JSON.stringify({ id: 'gate', name: 'Gate', status: 'online', reason: null, since: 1 }));
+    expect(t.holderOf('gate')).toEqual({ node: 'b', url: 'http://127.0.0.1:8081' });
+    expect(t.holderOf('other')).toBeUndefined();
+    for (const bad of ['file:///etc/passwd', 'http://x/api', 'http://u:p@x', 'javascript:alert(1)', 42]) {
+      t.info(info(bad), false, 2000);
+      expect(t.holderOf('gate'), String(bad)).toEqual({ node: 'b', url: undefined });
+      expect(t.isOnline('b', 2000)).toBe(true);
+    }
+    t.forget('b');
+    expect(t.holderOf('gate')).toBeUndefined();
   });
 });

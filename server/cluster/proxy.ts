@@ -4,7 +4,7 @@
  *  - on the node asked (A): GET /hls/<camera>/<file> (and /main/<file>) for a camera that is not A's own but one
  *    another node (B) published on the MQTT broker is streamed from B. Login is checked as for any /hls request;
  *    only users who may see every camera get it (403 `forbidden`/`remote_cameras`, audited `remote_video.denied`).
- *    A signs the exact request for B (token.ts) and never forwards the user's cookie. B offline, without an
+ *    Views are audited on A as A's own (live.view.start/stop). A signs the exact request for B (token.ts) and never forwards the user's cookie. B offline, without an
  *    announced URL or unreachable: 503 `recorder_down` {node}; B refusing A's token: 502 `recorder_refused` {node}.
  *  - on the node holding the video (B): a request with a node token is served by its own HLS routes as the token's
  *    user with all-cameras rights for that one request when the token is valid for exactly this method, path and
@@ -50,6 +50,8 @@ export interface ClusterVideoDeps {
   auth: RequestHandler;
   rights: RightsService;
   audit?: AuditLog;
+  /** the live-view audit of this node (audit/http.ts auditLiveViews): proxied views are this node's viewers' */
+  liveViews?: RequestHandler;
   /** this node's own HLS routes (served to a valid node token) */
   local: RequestHandler;
 }
@@ -89,7 +91,9 @@ export function clusterVideo(d: ClusterVideoDeps): RequestHandler {
       }
       if (!holder.online) return next(recorderDown(holder.node, 'it is offline'));
       if (!holder.url) return next(recorderDown(holder.node, 'it announces no cluster.url'));
-      forward(req, res, next, holder as Required<Holder>, `/hls/${p.camera}/${p.rest}${p.query ? `?${p.query}` : ''}`, user);
+      const go = () => forward(req, res, next, holder as Required<Holder>, `/hls/${p.camera}/${p.rest}${p.query ? `?${p.query}` : ''}`, user);
+      if (d.liveViews) d.liveViews(req, res, go);
+      else go();
     });
   };
 

@@ -206,7 +206,7 @@ export function createApp(d: AppDeps): Express {
   app.get('/api/openapi.json', (_req, res) => res.json(openApiDocument(listRoutes(app), d.version)));
   app.use('/api', apiNotFound);
 
-  app.use('/hls', clusterVideo({ self: d.nodes.self, secret: d.videoProxy?.secret, holderOf: (id) => d.videoProxy?.holderOf(id), isLocal: (id) => d.cameras.get(id) !== undefined, auth, rights: d.rights, audit: d.evidence?.audit, local: hlsRouter(d.cameras, d.liveDir, d.mainLiveDir, d.llRing) }));
+  app.use('/hls', clusterVideo({ self: d.nodes.self, secret: d.videoProxy?.secret, holderOf: (id) => d.videoProxy?.holderOf(id), isLocal: (id) => d.cameras.get(id) !== undefined, auth, rights: d.rights, audit: d.evidence?.audit, liveViews: d.evidence ? auditLiveViews(d.evidence.views) : undefined, local: hlsRouter(d.cameras, d.liveDir, d.mainLiveDir, d.llRing) }));
   app.use('/hls', auth, cameraGuard(d.rights, d.db), ...(d.evidence ? [auditLiveViews(d.evidence.views)] : []), hlsRouter(d.cameras, d.liveDir, d.mainLiveDir, d.llRing));
   app.use(consoleRouter(d.webDist));
   app.use(errorHandler);

@@ -90,6 +90,12 @@ describe('video through another node', () => {
     expect(Buffer.from(await part.arrayBuffer()).toString('latin1', 4, 8)).toBe('moof');
     expect((await viaA('/hls/nope/index.m3u8')).status).toBe(404); // a camera no node published: as before
     expect(a.output() + b.output()).not.toContain(SECRET);
+    // the view is site-a's viewer's: audited on site-a
+    const views = await until('live view audited on site-a', async () => {
+      const x = await callA('GET', '/api/audit?action=live.view.start', { cookie: cookieA });
+      return JSON.stringify(x.body).includes('"gate"') ? x : undefined;
+    }, 5000);
+    expect(JSON.stringify(views.body)).toContain('admin');
   });
 
   it('a blocking reload through site-a returns when the next part exists; its added latency against site-b directly', async () => {

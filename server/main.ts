@@ -221,6 +221,7 @@ async function main(): Promise<void> {
     version: VERSION,
     cameras,
     nodes, // itself, then the nodes seen on the MQTT broker (server/cluster/)
+    videoProxy: cfg.cluster.secret ? { secret: cfg.cluster.secret, holderOf: (id) => nodes.holderOf(id) } : undefined,
     bus,
     users,
     sessions,

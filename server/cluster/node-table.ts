@@ -8,6 +8,7 @@
  */
 import { z } from 'zod';
 import { CAMERA_ID_RE } from '../../shared/wire/cameras.ts';
+import { nodeUrl } from '../config/schema.ts';
 import { NODE_ID_RE, NODE_ROLES, RECORDER_DOWN, type NodeCameraView, type NodeRole, type NodeView } from '../../shared/wire/nodes.ts';
 
 /** A node missing this many heartbeats in a row is offline. */
@@ -24,6 +25,8 @@ export interface NodeInfo {
   cameras: number;
   online?: number;
   heartbeatMs?: number;
+  /** the URL other nodes reach it at (cluster.url), when it announces one */
+  url?: string;
 }
 
 interface Entry {
@@ -35,6 +38,7 @@ interface Entry {
   heartbeatMs: number;
   /** what its status topic said last (undefined: nothing yet) */
   status?: 'online' | 'offline';
+  url?: string;
 }
 
 /** A JSON payload, or undefined when it is not JSON. */
@@ -63,6 +67,8 @@ const infoSchema = z.object({
   cameras: z.number().int().min(0),
   online: z.number().int().min(0).optional().catch(undefined),
   heartbeatMs: z.number().min(1000).max(300_000).optional().catch(undefined),
+  // a URL that is not a plain http(s) one is dropped: this node never connects to it
+  url: nodeUrl.optional().catch(undefined),
 });
 
 /** A retained camera state payload (docs/mqtt.md) of camera `id`, checked; null for anything else. */
@@ -97,6 +103,7 @@ export class NodeTable {
       cameras: i.cameras,
       lastSeen: Math.max(seen, prev?.lastSeen ?? 0),
       heartbeatMs: i.heartbeatMs ?? DEFAULT_HEARTBEAT_MS,
+      url: i.url,
       // a live heartbeat means it runs, whatever a retained status said before
       status: retained ? prev?.status : 'online',
     });
@@ -143,6 +150,12 @@ export class NodeTable {
     return [...(this.cams.get(node)?.values() ?? [])]
       .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
       .map((c) => (up ? c : { ...c, status: 'offline', reason: RECORDER_DOWN, since: e.lastSeen || null }));
+  }
+
+  /** The node that published camera `id` (another node's), with the URL it announced; undefined: none did. */
+  holderOf(id: string): { node: string; url?: string } | undefined {
+    for (const [node, m] of this.cams) if (m.has(id) && this.nodes.has(node)) return { node, url: this.nodes.get(node)!.url };
+    return undefined;
   }
 
   isOnline(node: string, now: number): boolean {

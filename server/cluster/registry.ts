@@ -72,6 +72,12 @@ export class NodeRegistry {
     return this.table.cameras(node, this.now());
   }
 
+  /** The other node holding camera `id`, its announced URL and whether it is up now; undefined: no node published it. */
+  holderOf(id: string): { node: string; url?: string; online: boolean } | undefined {
+    const h = this.table.holderOf(id);
+    return h && { ...h, online: this.table.isOnline(h.node, this.now()) };
+  }
+
   /** The other nodes, by id (this node is not among them). */
   list(): NodeView[] {
     return this.table.list(this.now());

@@ -85,7 +85,8 @@ export function parseConfig(text: string, file = 'watchpost.yml'): WatchpostConf
 /**
  * Load the config: --config PATH, else ./watchpost.yml if present, else defaults (demo mode).
  * Environment overrides: WATCHPOST_PORT, WATCHPOST_DATA_DIR, WATCHPOST_KEYS_DIR, and the cluster block's
- * WATCHPOST_ROLE, WATCHPOST_NODE_ID, WATCHPOST_CENTRAL_URL, WATCHPOST_DATABASE_URL, WATCHPOST_MQTT_URL.
+ * WATCHPOST_ROLE, WATCHPOST_NODE_ID, WATCHPOST_CENTRAL_URL, WATCHPOST_DATABASE_URL, WATCHPOST_MQTT_URL,
+ * WATCHPOST_NODE_URL, WATCHPOST_CLUSTER_SECRET.
  */
 export function loadConfig(explicitPath?: string, env: NodeJS.ProcessEnv = process.env): LoadedConfig {
   let file: string | undefined;
@@ -121,6 +122,8 @@ const CLUSTER_ENV = {
   WATCHPOST_CENTRAL_URL: 'centralUrl',
   WATCHPOST_DATABASE_URL: 'database',
   WATCHPOST_MQTT_URL: 'mqtt',
+  WATCHPOST_NODE_URL: 'url',
+  WATCHPOST_CLUSTER_SECRET: 'secret',
 } as const;
 
 /**

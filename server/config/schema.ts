@@ -74,6 +74,16 @@ export const mqttSchema = z.preprocess(
   }),
 );
 
+/** http(s)://host[:port] with nothing else (no user, query or fragment): what another node connects to. */
+export const nodeUrl = z.string().refine((s) => {
+  try {
+    const u = new URL(s);
+    return (u.protocol === 'http:' || u.protocol === 'https:') && u.hostname !== '' && (u.pathname === '' || u.pathname === '/') && !u.username && !u.password && !u.search && !u.hash && !/\s/.test(s);
+  } catch {
+    return false;
+  }
+}, { message: 'must be an http:// or https:// URL of the node itself (no path, user, query or fragment): http://10.0.0.5:8080' });
+
 /** Issue J: one box today; recorder / central roles and PostgreSQL are not built yet (load.ts refuses them). */
 export const clusterSchema = z
   .strictObject({
@@ -82,6 +92,10 @@ export const clusterSchema = z
     centralUrl: z.string().regex(/^https?:\/\/[^/\s]+/, 'must be an http:// or https:// URL').optional(),
     database: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL').optional(),
     mqtt: mqttSchema.optional(),
+    /** The URL other nodes reach this node at (its video through another node: docs/cluster.md), announced in its heartbeat. */
+    url: nodeUrl.optional(),
+    /** The shared secret nodes sign proxied video requests with (server/cluster/token.ts); at least 32 bytes; never logged. */
+    secret: z.string().refine((s) => Buffer.byteLength(s, 'utf8') >= 32, { message: 'must be at least 32 bytes (e.g. openssl rand -base64 48); the value is not shown' }).optional(),
   })
   .prefault({});
 

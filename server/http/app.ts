@@ -42,6 +42,7 @@ import { listRoutes } from './route-list.ts';
 import { openApiDocument } from './openapi.ts';
 import { equipmentRouter } from './routes/equipment.ts';
 import { nodesRouter, type NodesView } from './routes/nodes.ts';
+import { clusterVideo, type ClusterVideoDeps } from '../cluster/proxy.ts';
 import { wallViewsRouter } from '../wallviews/routes.ts';
 import { WallViewRepo } from '../wallviews/repo.ts';
 import { metricsAccess, type Metrics } from '../metrics/index.ts';
@@ -55,6 +56,8 @@ export interface AppDeps {
   cameras: CameraService;
   /** GET /api/nodes (issue J): the nodes of the installation, their state and cameras */
   nodes: NodesView;
+  /** video of other nodes' cameras through this one (server/cluster/proxy.ts); absent without cluster.secret */
+  videoProxy?: { secret: string; holderOf: ClusterVideoDeps['holderOf'] };
   bus: EventBus;
   users: UserRepo;
   sessions: SessionRepo;
@@ -205,6 +208,7 @@ export function createApp(d: AppDeps): Express {
   app.get('/api/openapi.json', (_req, res) => res.json(openApiDocument(listRoutes(app), d.version)));
   app.use('/api', apiNotFound);
 
+  app.use('/hls', clusterVideo({ self: d.nodes.self, secret: d.videoProxy?.secret, holderOf: (id) => d.videoProxy?.holderOf(id), isLocal: (id) => d.cameras.get(id) !== undefined, auth, rights: d.rights, audit: d.evidence?.audit, liveViews: d.evidence ? auditLiveViews(d.evidence.views) : undefined, local: hlsRouter(d.cameras, d.liveDir, d.mainLiveDir, d.llRing) }));
   app.use('/hls', auth, cameraGuard(d.rights, d.db, d.sql, guardSources), ...(d.evidence ? [auditLiveViews(d.evidence.views)] : []), hlsRouter(d.cameras, d.liveDir, d.mainLiveDir, d.llRing));
   app.use(consoleRouter(d.webDist));
   app.use(errorHandler);

@@ -41,6 +41,7 @@ export function createMqtt(d: MqttDeps): MqttPublisher | undefined {
     discovery: m.discovery,
     discoveryPrefix: m.discoveryPrefix,
     heartbeatMs: m.heartbeatSeconds * 1000,
+    nodeUrl: d.cluster.url,
     bus: d.bus,
     sources: sources(d),
     outbox: new MqttOutbox(d.sql),

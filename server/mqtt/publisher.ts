@@ -232,7 +232,7 @@ export class MqttPublisher {
 
   private publishInfo(): void {
     const cams = this.o.sources.cameras();
-    const info = { node: this.o.nodeId, role: this.o.role, version: this.o.version, at: Date.now(), cameras: cams.length, online: cams.filter((c) => c.status === 'online').length, heartbeatMs: this.heartbeatMs };
+    const info = { node: this.o.nodeId, role: this.o.role, version: this.o.version, at: Date.now(), cameras: cams.length, online: cams.filter((c) => c.status === 'online').length, heartbeatMs: this.heartbeatMs, ...(this.o.nodeUrl ? { url: this.o.nodeUrl } : {}) };
     this.pub(this.topics.info, JSON.stringify(info), true);
   }
 

@@ -30,6 +30,8 @@ export interface MqttOptions {
   discoveryPrefix: string;
   bus: EventBus;
   sources: MqttSources;
+  /** the URL other nodes reach this node at (cluster.url), announced in the heartbeat */
+  nodeUrl?: string;
   /** heartbeat interval (default 4 s: cluster.mqtt.heartbeatSeconds) */
   heartbeatMs?: number;
   reconnectMs?: number;

@@ -21,6 +21,10 @@ export const errorCodesEn = {
   'error.not_found.zone': 'Camera "{camera}" has no zone "{name}".',
   'error.not_found.endpoint': 'The server has no function {method} {path} (is the console newer than the server?).',
 
+  'error.recorder_down': 'The recorder "{node}" that holds this video cannot be reached right now (it is offline or does not answer).',
+  'error.recorder_refused': 'The recorder "{node}" refused this server (the two nodes do not share the same cluster secret).',
+  'error.recorder_downPlain': 'The recorder that holds this video cannot be reached right now.',
+  'error.recorder_refusedPlain': 'The recorder that holds this video refused this server (the cluster secrets differ).',
   'error.forbidden.remote_cameras': 'The cameras of another node are shown only to users who may see every camera.',
   'error.forbidden.role': 'Only {roles} may do this.',
   'error.forbidden.round': 'Round {id} belongs to {owner}.',

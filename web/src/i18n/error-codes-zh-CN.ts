@@ -18,6 +18,10 @@ export const errorCodesZhCN: Record<keyof typeof errorCodesEn, string> = {
   'error.not_found.zone': '摄像机“{camera}”没有区域“{name}”。',
   'error.not_found.endpoint': '服务器没有此功能：{method} {path}（控制台是否比服务器新？）。',
 
+  'error.recorder_down': '保存该视频的录像节点“{node}”当前无法连接（已离线或无响应）。',
+  'error.recorder_refused': '录像节点“{node}”拒绝了本服务器（两个节点的集群密钥不一致）。',
+  'error.recorder_downPlain': '保存该视频的录像节点当前无法连接。',
+  'error.recorder_refusedPlain': '保存该视频的录像节点拒绝了本服务器（集群密钥不一致）。',
   'error.forbidden.remote_cameras': '其他节点的摄像机只对可查看全部摄像机的用户显示。',
   'error.forbidden.role': '只有{roles}可以执行此操作。',
   'error.forbidden.round': '巡查 {id} 属于 {owner}。',

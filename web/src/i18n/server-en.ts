@@ -68,6 +68,7 @@ export const serverEn = {
   'audit.kind.onvif': 'ONVIF',
   'audit.kind.patrol_route': 'Patrol route',
   'audit.kind.ptz': 'PTZ',
+  'audit.kind.remote_video': 'Video of another node',
   'audit.kind.recording': 'Recording',
   'audit.kind.recordings': 'Recordings',
   'audit.kind.retention': 'Retention',

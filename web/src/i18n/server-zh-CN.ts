@@ -60,6 +60,7 @@ export const serverZhCN: Record<keyof typeof serverEn, string> = {
   'audit.kind.onvif': 'ONVIF',
   'audit.kind.patrol_route': '巡查路线',
   'audit.kind.ptz': 'PTZ',
+  'audit.kind.remote_video': '其他节点的视频',
   'audit.kind.recording': '录像',
   'audit.kind.recordings': '录像',
   'audit.kind.retention': '录像保留',

@@ -154,8 +154,10 @@ export function muxLoader(Base: LoaderClass, channel: () => MuxChannel | undefin
     stats: LoaderStats = newStats();
     private http: Loader<LoaderContext> | null = null;
     private reqId = 0;
-    private timer: ReturnType<typeof setTimeout> | undefined;
+    private muxTimer: ReturnType<typeof setTimeout> | undefined;
     private gen = 0;
+    /** the plain-HTTP load in flight */
+    private httpBusy = false;
     private onAbort: (() => void) | undefined;
 
     constructor(private readonly config: HlsConfig) {}
@@ -174,7 +176,7 @@ export function muxLoader(Base: LoaderClass, channel: () => MuxChannel | undefin
         if (!ok) return this.viaHttp(ch, context, config, callbacks);
         const ms = config.loadPolicy?.maxLoadTimeMs || config.timeout;
         if (ms) {
-          this.timer = setTimeout(() => {
+          this.muxTimer = setTimeout(() => {
             if (gen !== this.gen) return;
             this.gen++;
             this.onAbort = undefined;
@@ -184,7 +186,7 @@ export function muxLoader(Base: LoaderClass, channel: () => MuxChannel | undefin
         }
         this.reqId = ch.request(path, (f) => {
           if (gen !== this.gen) return;
-          clearTimeout(this.timer);
+          clearTimeout(this.muxTimer);
           if (!f) return this.viaHttp(ch, context, config, callbacks); // the channel lost it: plain HTTP
           this.gen++;
           this.onAbort = undefined;
@@ -195,7 +197,9 @@ export function muxLoader(Base: LoaderClass, channel: () => MuxChannel | undefin
           s.chunkCount = 1;
           if (f.status >= 200 && f.status < 300) {
             const data = context.responseType === 'arraybuffer' ? f.body.slice().buffer : new TextDecoder().decode(f.body);
-            callbacks.onSuccess({ url: context.url, data, code: f.status }, s, context, null);
+            // the absolute URL, as XHR's responseURL: hls.js resolves the playlist's URIs (and adds its
+            // _HLS_msn/_HLS_part directives with new URL()) against it
+            callbacks.onSuccess({ url: new URL(context.url, location.href).href, data, code: f.status }, s, context, null);
           } else callbacks.onError({ code: f.status, text: new TextDecoder().decode(f.body) }, context, null, s);
         });
       });
@@ -203,31 +207,51 @@ export function muxLoader(Base: LoaderClass, channel: () => MuxChannel | undefin
 
     private viaHttp(ch: MuxChannel | undefined, context: LoaderContext, config: LoaderConfiguration, callbacks: LoaderCallbacks<LoaderContext>): void {
       if (ch) ch.counts.http++;
+      this.onAbort = undefined;
       this.http ??= new Base(this.config);
+      this.httpBusy = true;
+      const done = () => (this.httpBusy = false);
       this.http.load(context, config, {
         ...callbacks,
         onSuccess: (r, s, c, d) => {
+          done();
           this.stats = s;
           callbacks.onSuccess(r, s, c, d);
+        },
+        onError: (...a) => {
+          done();
+          callbacks.onError(...a);
+        },
+        onTimeout: (...a) => {
+          done();
+          callbacks.onTimeout(...a);
+        },
+        onAbort: (...a) => {
+          done();
+          callbacks.onAbort?.(...a);
         },
       });
     }
 
     abort(): void {
-      clearTimeout(this.timer);
+      clearTimeout(this.muxTimer);
       if (this.reqId) channel()?.cancel(this.reqId);
       this.reqId = 0;
       this.gen++;
       const onAbort = this.onAbort;
       this.onAbort = undefined;
-      if (this.http) this.http.abort(); // hls.js' loader says onAbort itself
-      else if (onAbort && !this.stats.loading.end) {
+      // hls.js' loader says onAbort itself (even for a load long done: only one in flight is aborted)
+      if (this.http && this.httpBusy) this.http.abort();
+      else if (onAbort) {
         this.stats.aborted = true;
         onAbort();
       }
     }
 
     destroy(): void {
+      // no onAbort from here: hls.js destroys loaders from its own onAbort
+      this.onAbort = undefined;
+      this.httpBusy = false;
       this.abort();
       this.http?.destroy();
       this.http = null;

@@ -34,7 +34,9 @@ export interface Options {
 export const HELP = `usage: npm run bench:ingest -- [options]
   --cameras 1,4,16      camera counts (tiles playing at once)
   --gops 1,2            GOP lengths in seconds (one clock source per GOP)
-  --paths ll,plain      ll = LL-HLS (index.m3u8?ll=1, the console today), plain = the previous plain-HLS path,
+  --paths ll,plain      ll = LL-HLS (index.m3u8?ll=1, the console today: over the live multiplex /hls-mux),
+                        llhttp = the same LL-HLS over plain HTTP/1.1 with the reload timing (before the multiplex),
+                        plain = the previous plain-HLS path,
                         llx = LL-HLS with the hls.js overrides of --llx (an experiment beside today's config)
   --llx '{"k":v}'       hls.js config overrides of the llx path (JSON object of numbers/booleans)
   --seconds 30          measurement window per configuration
@@ -92,7 +94,7 @@ export function parseOptions(argv: string[]): Options {
     return n;
   };
   const paths = (args.get('paths') ?? 'll,plain').split(',').map((s) => s.trim());
-  if (!paths.length || paths.some((p) => p !== 'll' && p !== 'plain' && p !== 'llx')) throw new Error(`--paths: expected ll, plain and/or llx, got "${args.get('paths')}"`);
+  if (!paths.length || paths.some((p) => p !== 'll' && p !== 'llhttp' && p !== 'plain' && p !== 'llx')) throw new Error(`--paths: expected ll, llhttp, plain and/or llx, got "${args.get('paths')}"`);
   const llxRaw = args.get('llx');
   if (paths.includes('llx') !== (llxRaw !== undefined)) throw new Error('--paths llx and --llx go together');
   let llx: Record<string, number | boolean> | undefined;

@@ -14,6 +14,9 @@ import { FrameReader, type MuxFrame } from '../../../shared/wire/mux-frame.ts';
 export type LoaderClass = new (config: HlsConfig) => Loader<LoaderContext>;
 type Answer = (f: MuxFrame | null) => void;
 
+/** the page's address (typed here: the bench type-checks this file without the DOM library) */
+const here = () => (globalThis as unknown as { location: { href: string; origin: string } }).location;
+
 /** how long a request waits for a channel that is opening before it goes as plain HTTP */
 const OPEN_WAIT_MS = 2000;
 
@@ -74,7 +77,7 @@ export class MuxChannel {
   }
 
   private post(body: object): Promise<Response> {
-    return fetch(`${this.base}/hls-mux/${this.channel}`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body), credentials: 'same-origin', cache: 'no-store' });
+    return fetch(`${this.base}/hls-mux/${this.channel}`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body), credentials: 'same-origin' });
   }
 
   private fail(id: number): void {
@@ -91,7 +94,7 @@ export class MuxChannel {
     this.abort = ac;
     let told = false;
     try {
-      const res = await fetch(`${this.base}/hls-mux`, { credentials: 'same-origin', cache: 'no-store', signal: ac.signal });
+      const res = await fetch(`${this.base}/hls-mux`, { credentials: 'same-origin', signal: ac.signal });
       if (!res.ok || !res.body) throw new Error(`hls-mux: ${res.status}`);
       const reader = res.body.getReader();
       const frames = new FrameReader();
@@ -137,8 +140,8 @@ function newStats(): LoaderStats {
 /** path of a same-origin /hls/ URL, else undefined (those go as plain HTTP) */
 function muxPath(url: string): string | undefined {
   try {
-    const u = new URL(url, location.href);
-    return u.origin === location.origin && u.pathname.startsWith('/hls/') ? u.pathname + u.search : undefined;
+    const u = new URL(url, here().href);
+    return u.origin === here().origin && u.pathname.startsWith('/hls/') ? u.pathname + u.search : undefined;
   } catch {
     return undefined;
   }
@@ -199,7 +202,7 @@ export function muxLoader(Base: LoaderClass, channel: () => MuxChannel | undefin
             const data = context.responseType === 'arraybuffer' ? f.body.slice().buffer : new TextDecoder().decode(f.body);
             // the absolute URL, as XHR's responseURL: hls.js resolves the playlist's URIs (and adds its
             // _HLS_msn/_HLS_part directives with new URL()) against it
-            callbacks.onSuccess({ url: new URL(context.url, location.href).href, data, code: f.status }, s, context, null);
+            callbacks.onSuccess({ url: new URL(context.url, here().href).href, data, code: f.status }, s, context, null);
           } else callbacks.onError({ code: f.status, text: new TextDecoder().decode(f.body) }, context, null, s);
         });
       });

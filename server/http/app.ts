@@ -206,7 +206,7 @@ export function createApp(d: AppDeps): Express {
 
   // the live multiplex (routes/hls-mux.ts): its requests come back in on /hls with the caller's cookie
   const mux = hlsMux();
-  app.use('/hls-mux', csrfGuard(d.allowedOrigins), auth, express.json({ limit: '4kb' }), mux.router);
+  app.use('/hls-mux', csrfGuard(d.allowedOrigins), auth, express.json({ limit: '32kb' }), mux.router);
   app.use('/hls', mux.callerIp, auth, cameraGuard(d.rights, d.db), ...(d.evidence ? [auditLiveViews(d.evidence.views)] : []), hlsRouter(d.cameras, d.liveDir, d.mainLiveDir, d.llRing));
   app.use(consoleRouter(d.webDist));
   app.use(errorHandler);

@@ -27,6 +27,8 @@ const log = createLogger('hls-mux');
 export const MAX_BUFFERED = 16 * 1024 * 1024;
 /** requests in flight per channel */
 const MAX_PENDING = 256;
+/** requests in one POST */
+const MAX_BATCH = 64;
 /** channels per session (a page opens one; reloads and tabs add more): the oldest goes */
 const MAX_CHANNELS_PER_SESSION = 8;
 /** largest answer carried (a main-stream segment is a few MB) */
@@ -93,23 +95,25 @@ export function hlsMux(): HlsMux {
     });
   });
 
-  r.post('/:channel', (req: Request, res) => {
-    const c = channels.get(String(req.params.channel));
-    // another session's channel is as unknown as a closed one
-    if (!c || c.session !== req.sessionToken) return res.status(404).json({ error: { code: 'not_found', message: 'no such channel' } });
-    const body = (req.body ?? {}) as { id?: unknown; path?: unknown; cancel?: unknown };
+  /** one request (or cancel) of a channel; an error message when it is refused */
+  const handle = (c: Channel, req: Request, item: unknown): { id?: number; status: number; message: string } | undefined => {
+    const body = (item ?? {}) as { id?: unknown; path?: unknown; cancel?: unknown };
     if (typeof body.cancel === 'number') {
       c.pending.get(body.cancel)?.destroy();
       c.pending.delete(body.cancel);
-      return res.status(204).end();
+      return undefined;
     }
     const { id, path } = body;
-    if (typeof id !== 'number' || !Number.isInteger(id) || id < 1 || id > 0xffffffff || typeof path !== 'string' || !PATH_RE.test(path) || path.includes('..')) {
-      return res.status(400).json({ error: { code: 'invalid', message: 'expected {id: 1…2^32-1, path: "/hls/…"} or {cancel: id}' } });
+    const okId = typeof id === 'number' && Number.isInteger(id) && id >= 1 && id <= 0xffffffff ? id : undefined;
+    if (okId === undefined || typeof path !== 'string' || !PATH_RE.test(path) || path.includes('..')) {
+      return { id: okId, status: 400, message: 'expected {id: 1…2^32-1, path: "/hls/…"} or {cancel: id}' };
     }
-    if (c.pending.has(id)) return res.status(409).json({ error: { code: 'conflict', message: `request ${id} is in flight` } });
-    if (c.pending.size >= MAX_PENDING) return res.status(429).json({ error: { code: 'too_many', message: `${MAX_PENDING} requests in flight` } });
+    if (c.pending.has(okId)) return { id: okId, status: 409, message: `request ${okId} is in flight` };
+    if (c.pending.size >= MAX_PENDING) return { id: okId, status: 429, message: `${MAX_PENDING} requests in flight` };
     const addr = req.socket.address() as AddressInfo;
+    const fail = () => {
+      if (c.pending.delete(okId)) send(c, encodeFrame(okId, 502, {}));
+    };
     const out = http.get(
       {
         host: addr.address,
@@ -128,19 +132,38 @@ export function hlsMux(): HlsMux {
           parts.push(b);
         });
         ans.on('end', () => {
-          if (!c.pending.delete(id)) return;
-          send(c, encodeFrame(id, ans.statusCode ?? 502, { ct: String(ans.headers['content-type'] ?? '') }, Buffer.concat(parts)));
+          if (!c.pending.delete(okId)) return;
+          send(c, encodeFrame(okId, ans.statusCode ?? 502, { ct: String(ans.headers['content-type'] ?? '') }, Buffer.concat(parts)));
         });
-        ans.on('error', () => {
-          if (c.pending.delete(id)) send(c, encodeFrame(id, 502, {}));
-        });
+        ans.on('error', fail);
       },
     );
-    out.on('error', () => {
-      if (c.pending.delete(id)) send(c, encodeFrame(id, 502, {}));
-    });
-    c.pending.set(id, out);
-    res.status(202).end();
+    out.on('error', fail);
+    c.pending.set(okId, out);
+    return undefined;
+  };
+
+  r.post('/:channel', (req: Request, res) => {
+    const c = channels.get(String(req.params.channel));
+    // another session's channel is as unknown as a closed one
+    if (!c || c.session !== req.sessionToken) return res.status(404).json({ error: { code: 'not_found', message: 'no such channel' } });
+    const batch = (req.body as { requests?: unknown } | undefined)?.requests;
+    if (batch === undefined) {
+      const err = handle(c, req, req.body);
+      if (err) return res.status(err.status).json({ error: { code: err.status === 400 ? 'invalid' : err.status === 409 ? 'conflict' : 'too_many', message: err.message } });
+      return res.status(202).end();
+    }
+    // {requests: [...]}: many at once (the page sends what queued up while its previous POST was out); a refused
+    // one is answered on the channel with its status, or (no usable id) counted in the reply
+    if (!Array.isArray(batch) || batch.length > MAX_BATCH) return res.status(400).json({ error: { code: 'invalid', message: `requests: expected an array of at most ${MAX_BATCH}` } });
+    let refused = 0;
+    for (const item of batch) {
+      const err = handle(c, req, item);
+      if (!err) continue;
+      if (err.id !== undefined && err.status !== 409) send(c, encodeFrame(err.id, err.status, { ct: 'text/plain' }, new TextEncoder().encode(err.message)));
+      else refused++;
+    }
+    res.status(202).json({ refused });
   });
 
   const callerIp: RequestHandler = (req, _res, next) => {

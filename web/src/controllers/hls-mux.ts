@@ -17,6 +17,9 @@ type Answer = (f: MuxFrame | null) => void;
 /** the page's address (typed here: the bench type-checks this file without the DOM library) */
 const here = () => (globalThis as unknown as { location: { href: string; origin: string } }).location;
 
+/** POSTs of requests out at once, and requests per POST (the server takes up to 64) */
+const MAX_POSTS = 2;
+const MAX_BATCH = 64;
 /** how long a request waits for a channel that is opening before it goes as plain HTTP */
 const OPEN_WAIT_MS = 2000;
 
@@ -30,6 +33,8 @@ export class MuxChannel {
   private abort: AbortController | undefined;
   private retryAt = 0;
   private opened: Promise<boolean> | undefined;
+  private readonly queue: ({ id: number; path: string } | { cancel: number })[] = [];
+  private posts = 0;
 
   constructor(
     private readonly base = '',
@@ -61,23 +66,45 @@ export class MuxChannel {
     const id = this.next;
     this.next = this.next >= 0xfffffff0 ? 1 : this.next + 1;
     this.waiting.set(id, answer);
-    this.post({ id, path }).then(
-      (r) => {
-        if (r.status === 202) return;
-        this.fail(id);
-        if (r.status === 404 || r.status === 401) this.cut(); // the server no longer knows the channel
-      },
-      () => this.fail(id),
-    );
+    this.queue.push({ id, path });
+    this.flush();
     return id;
   }
 
   cancel(id: number): void {
-    if (this.waiting.delete(id) && this.state === 'open') void this.post({ cancel: id }).catch(() => undefined);
+    if (!this.waiting.delete(id)) return;
+    const i = this.queue.findIndex((q) => 'id' in q && q.id === id);
+    if (i >= 0) this.queue.splice(i, 1);
+    else if (this.state === 'open') {
+      this.queue.push({ cancel: id });
+      this.flush();
+    }
   }
 
-  private post(body: object): Promise<Response> {
-    return fetch(`${this.base}/hls-mux/${this.channel}`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body), credentials: 'same-origin' });
+  /**
+   * Requests go out in POSTs of what queued up, at most MAX_POSTS at a time: an idle page sends one at once, a
+   * busy one (16 tiles, ~150 requests/s) a few per POST — fewer HTTP requests than tiles would make alone, and
+   * never more than MAX_POSTS of the host's 6 connections.
+   */
+  private flush(): void {
+    while (this.posts < MAX_POSTS && this.queue.length && this.state === 'open') {
+      const batch = this.queue.splice(0, MAX_BATCH);
+      const ids = batch.flatMap((b) => ('id' in b ? [b.id] : []));
+      this.posts++;
+      fetch(`${this.base}/hls-mux/${this.channel}`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ requests: batch }), credentials: 'same-origin' })
+        .then(
+          (r) => {
+            if (r.status === 202) return;
+            for (const id of ids) this.fail(id);
+            if (r.status === 404 || r.status === 401) this.cut(); // the server no longer knows the channel
+          },
+          () => ids.forEach((id) => this.fail(id)),
+        )
+        .finally(() => {
+          this.posts--;
+          this.flush();
+        });
+    }
   }
 
   private fail(id: number): void {
@@ -120,6 +147,7 @@ export class MuxChannel {
     this.channel = '';
     this.retryAt = performance.now() + this.retryMs;
     if (!told) onOpen(false);
+    this.queue.length = 0;
     for (const id of [...this.waiting.keys()]) this.fail(id);
   }
 

@@ -84,7 +84,7 @@ export function hlsMux(): HlsMux {
     if (mine.length >= MAX_CHANNELS_PER_SESSION) closeChannel(mine[0]!, 'too many channels for one session');
     const c: Channel = { id: randomBytes(16).toString('hex'), session, user: req.user?.username ?? '', res, pending: new Map(), closed: false };
     channels.set(c.id, c);
-    res.status(200).set({ 'Content-Type': 'application/octet-stream', 'Cache-Control': 'no-store', 'X-Accel-Buffering': 'no' });
+    res.status(200).set({ 'Content-Type': 'application/vnd.watchpost.mux', 'Cache-Control': 'no-store', 'X-Accel-Buffering': 'no' });
     res.flushHeaders();
     res.socket?.setNoDelay(true);
     send(c, encodeFrame(0, 200, { channel: c.id }));

@@ -2,8 +2,9 @@
  * The client side of the live multiplex (server/http/routes/hls-mux.ts, issue I): one channel per page
  * (`GET /hls-mux`, a long-lived binary response, framed by shared/wire/mux-frame.ts) answers the playlist, part
  * and segment requests of every tile, so a 16-tile wall no longer queues behind Chromium's 6 HTTP/1.1
- * connections per host: a request is a short POST (202 at once) and its answer comes on the channel whenever it
- * is ready — a blocking playlist reload parked on the server holds no connection. `muxLoader()` is the hls.js
+ * connections per host: requests go out in short POSTs (202 at once; what queued up while the previous one was out
+ * goes together, so 16 tiles make ~18 HTTP requests/s instead of ~130) and each answer comes on the channel
+ * whenever it is ready — a blocking playlist reload parked on the server holds no connection. `muxLoader()` is the hls.js
  * pLoader/fLoader that uses it; whenever the channel is not there (not open yet, cut, refused, the server
  * restarting) a request goes as plain HTTP through hls.js' own loader, and the channel is retried later.
  * No vite-only imports: the bench (bench/ingest/page.ts) loads this very code.
@@ -66,8 +67,12 @@ export class MuxChannel {
     const id = this.next;
     this.next = this.next >= 0xfffffff0 ? 1 : this.next + 1;
     this.waiting.set(id, answer);
-    this.queue.push({ id, path });
-    this.flush();
+    // the channel went down since whenReady(): the caller falls back at once rather than at its timeout
+    if (this.state !== 'open') queueMicrotask(() => this.fail(id));
+    else {
+      this.queue.push({ id, path });
+      this.flush();
+    }
     return id;
   }
 

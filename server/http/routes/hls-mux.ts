@@ -53,7 +53,6 @@ export interface HlsMux {
   router: Router;
   /** before the session check on /hls: the caller's address on the server's own loopback requests */
   callerIp: RequestHandler;
-  close(): void;
 }
 
 export function hlsMux(): HlsMux {
@@ -178,12 +177,6 @@ export function hlsMux(): HlsMux {
     next();
   };
 
-  return {
-    router: r,
-    callerIp,
-    close: () => {
-      for (const c of [...channels.values()]) closeChannel(c);
-      agent.destroy();
-    },
-  };
+  // (no close(): shutdown's closeAllConnections ends the channels, and the agent's sockets are the server's own)
+  return { router: r, callerIp };
 }

@@ -13,7 +13,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 /** `llx`: the LL-HLS config with the overrides of `--llx '{json}'`, to compare a change with today's in one run */
-export type PathName = 'll' | 'plain' | 'llx';
+export type PathName = 'll' | 'llhttp' | 'plain' | 'llx';
 
 export const HLS_CONFIGS: Record<PathName, Record<string, number | boolean>> = {
   llx: {},
@@ -28,7 +28,10 @@ export const HLS_CONFIGS: Record<PathName, Record<string, number | boolean>> = {
     // the console's pLoader: justInTimePlaylistLoader(…, JIT_RELOAD_MARGIN_MS); page.ts builds the same from this
     jitReloadMarginMs: 50,
     jitMinPlayers: 3,
+    // the console's fLoader/pLoader over the page's live multiplex (web/src/controllers/hls-mux.ts)
+    mux: true,
   },
+  llhttp: {},
   plain: {
     enableWorker: true,
     lowLatencyMode: false,
@@ -43,6 +46,8 @@ export const HLS_CONFIGS: Record<PathName, Record<string, number | boolean>> = {
 };
 
 HLS_CONFIGS.llx = { ...HLS_CONFIGS.ll };
+/** LL-HLS over plain HTTP/1.1 with the reload timing: the console's transport before the multiplex */
+HLS_CONFIGS.llhttp = { ...HLS_CONFIGS.ll, mux: false };
 
 /** `--llx`: the overrides of the experimental LL-HLS path. */
 export function setLlxOverrides(overrides: Record<string, number | boolean>): void {
@@ -50,7 +55,7 @@ export function setLlxOverrides(overrides: Record<string, number | boolean>): vo
   PATH_LABEL.llx = `LL-HLS ${JSON.stringify(overrides)}`;
 }
 
-export const PATH_LABEL: Record<PathName, string> = { ll: 'LL-HLS', plain: 'plain HLS', llx: 'LL-HLS (x)' };
+export const PATH_LABEL: Record<PathName, string> = { ll: 'LL-HLS (mux)', llhttp: 'LL-HLS over HTTP', plain: 'plain HLS', llx: 'LL-HLS (x)' };
 
 export function playlistUrl(baseUrl: string, cameraId: string, path: PathName): string {
   return `${baseUrl}/hls/${encodeURIComponent(cameraId)}/index.m3u8${path === 'plain' ? '' : '?ll=1'}`;
@@ -61,14 +66,14 @@ export function checkLlConfig(repoRoot: string): void {
   const src = readFileSync(join(repoRoot, 'web/src/controllers/hls-controller.ts'), 'utf8');
   const block = /new HlsClass\(\{([\s\S]*?)\}\);/.exec(src)?.[1];
   if (!block) throw new Error('hls-controller.ts: no `new HlsClass({...})` found; update bench/ingest/hls-config.ts');
-  const keys = [...block.matchAll(/^\s*(\w+)\s*[:,]/gm)].map((m) => m[1]!).filter((k) => k !== 'workerPath' && k !== 'pLoader');
-  const { jitReloadMarginMs, jitMinPlayers, ...plainKeys } = HLS_CONFIGS.ll;
+  const keys = [...block.matchAll(/^\s*(\w+)\s*[:,]/gm)].map((m) => m[1]!).filter((k) => k !== 'workerPath' && k !== 'pLoader' && k !== 'fLoader');
+  const { jitReloadMarginMs, jitMinPlayers, mux, ...plainKeys } = HLS_CONFIGS.ll;
   const missing = Object.entries(plainKeys)
     .filter(([k, v]) => !new RegExp(`\\b${k}\\s*:\\s*${String(v).replace('.', '\\.')}\\b`).test(block))
     .map(([k]) => k);
-  const jit = /pLoader:\s*justInTimePlaylistLoader\([^)]*JIT_RELOAD_MARGIN_MS, crowded\)/.test(block) &&
+  const jit = /pLoader:\s*justInTimePlaylistLoader\(muxLoader\(.*JIT_RELOAD_MARGIN_MS, crowded\)/.test(block) && /fLoader:\s*muxLoader\(/.test(block) && mux === true &&
     new RegExp(`const JIT_RELOAD_MARGIN_MS = ${String(jitReloadMarginMs)};`).test(src) && new RegExp(`const JIT_MIN_PLAYERS = ${String(jitMinPlayers)};`).test(src);
-  if (!jit) missing.push('pLoader / JIT_RELOAD_MARGIN_MS / JIT_MIN_PLAYERS');
+  if (!jit) missing.push('pLoader / fLoader (mux) / JIT_RELOAD_MARGIN_MS / JIT_MIN_PLAYERS');
   const extra = keys.filter((k) => !(k in HLS_CONFIGS.ll));
   if (missing.length || extra.length) {
     throw new Error(

@@ -17,6 +17,8 @@ export interface Options {
   /** 0 = no stall run; else minutes of a stall run with stallCameras on LL-HLS, first GOP */
   stallMinutes: number;
   stallCameras: number;
+  /** the path of the stall run (ll: the console's; llhttp: the same LL-HLS over plain HTTP) */
+  stallPath: 'll' | 'llhttp';
   onlyStall: boolean;
   width: number;
   height: number;
@@ -34,7 +36,9 @@ export interface Options {
 export const HELP = `usage: npm run bench:ingest -- [options]
   --cameras 1,4,16      camera counts (tiles playing at once)
   --gops 1,2            GOP lengths in seconds (one clock source per GOP)
-  --paths ll,plain      ll = LL-HLS (index.m3u8?ll=1, the console today), plain = the previous plain-HLS path,
+  --paths ll,plain      ll = LL-HLS (index.m3u8?ll=1, the console today: over the live multiplex /hls-mux),
+                        llhttp = the same LL-HLS over plain HTTP/1.1 with the reload timing (before the multiplex),
+                        plain = the previous plain-HLS path,
                         llx = LL-HLS with the hls.js overrides of --llx (an experiment beside today's config)
   --llx '{"k":v}'       hls.js config overrides of the llx path (JSON object of numbers/booleans)
   --seconds 30          measurement window per configuration
@@ -42,6 +46,7 @@ export const HELP = `usage: npm run bench:ingest -- [options]
   --idle-seconds 15     per camera count, a CPU/RSS window with no player first (the ingest cost); 0 = skip
   --stall-minutes 0     after the matrix, a stall run this long: --stall-cameras tiles on LL-HLS, first GOP
   --stall-cameras 16
+  --stall-path ll        ll (the console: over the live multiplex) or llhttp (LL-HLS over plain HTTP)
   --only-stall          skip the matrix (with --stall-minutes)
   --size 640x360        clock source picture size
   --fps 25              clock source frame rate
@@ -82,7 +87,7 @@ export function parseOptions(argv: string[]): Options {
       args.set(a.slice(2), v);
     }
   }
-  const known = ['llx', 'cameras', 'gops', 'paths', 'seconds', 'settle', 'idle-seconds', 'stall-minutes', 'stall-cameras', 'size', 'fps', 'bitrate', 'readback', ...FLAGS];
+  const known = ['llx', 'cameras', 'gops', 'paths', 'seconds', 'settle', 'idle-seconds', 'stall-minutes', 'stall-cameras', 'stall-path', 'size', 'fps', 'bitrate', 'readback', ...FLAGS];
   for (const k of args.keys()) if (!known.includes(k)) throw new Error(`unknown option --${k}\n${HELP}`);
   const num = (k: string, def: number, min: number) => {
     const v = args.get(k);
@@ -92,7 +97,7 @@ export function parseOptions(argv: string[]): Options {
     return n;
   };
   const paths = (args.get('paths') ?? 'll,plain').split(',').map((s) => s.trim());
-  if (!paths.length || paths.some((p) => p !== 'll' && p !== 'plain' && p !== 'llx')) throw new Error(`--paths: expected ll, plain and/or llx, got "${args.get('paths')}"`);
+  if (!paths.length || paths.some((p) => p !== 'll' && p !== 'llhttp' && p !== 'plain' && p !== 'llx')) throw new Error(`--paths: expected ll, llhttp, plain and/or llx, got "${args.get('paths')}"`);
   const llxRaw = args.get('llx');
   if (paths.includes('llx') !== (llxRaw !== undefined)) throw new Error('--paths llx and --llx go together');
   let llx: Record<string, number | boolean> | undefined;
@@ -118,6 +123,7 @@ export function parseOptions(argv: string[]): Options {
     idleSeconds: num('idle-seconds', 15, 0),
     stallMinutes: num('stall-minutes', 0, 0),
     stallCameras: num('stall-cameras', 16, 1),
+    stallPath: args.get('stall-path') === 'llhttp' ? 'llhttp' : 'll',
     onlyStall: args.has('only-stall'),
     width,
     height: Number(size[2]),
@@ -128,6 +134,7 @@ export function parseOptions(argv: string[]): Options {
     readback: num('readback', 1, 1),
     intercept: args.has('intercept'),
   };
+  if (args.has('stall-path') && !['ll', 'llhttp'].includes(args.get('stall-path')!)) throw new Error(`--stall-path: expected ll or llhttp, got "${args.get('stall-path')}"`);
   if (o.onlyStall && !o.stallMinutes) throw new Error('--only-stall needs --stall-minutes');
   return o;
 }

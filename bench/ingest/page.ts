@@ -13,6 +13,10 @@
  */
 import { CLOCK_COLS, CLOCK_ROWS, decodeClock } from '../clock/code.ts';
 import { justInTimePlaylistLoader } from '../../web/src/controllers/jit-playlist-loader.ts';
+import { MuxChannel, muxLoader } from '../../web/src/controllers/hls-mux.ts';
+
+/** the page's live multiplex (config `mux: true`), one for all players as in the console */
+let pageMux: MuxChannel | undefined;
 
 interface FrameMeta {
   expectedDisplayTime?: number;
@@ -219,9 +223,12 @@ const api: BenchApi = {
       canvas.height = ch;
       const ctx = canvas.getContext('2d', { willReadFrequently: true })!;
       ctx.imageSmoothingEnabled = true;
-      const { jitReloadMarginMs, jitMinPlayers, ...rest } = config;
-      const crowded = () => players.length >= (typeof jitMinPlayers === 'number' ? jitMinPlayers : 0);
-      const hls = new Hls({ ...rest, ...(typeof jitReloadMarginMs === 'number' ? { pLoader: justInTimePlaylistLoader(Hls.DefaultConfig.loader as never, jitReloadMarginMs, crowded) } : {}) });
+      const { jitReloadMarginMs, jitMinPlayers, mux, ...rest } = config;
+      // as the console (hls-controller.ts): with the multiplex, the reload timing only while its channel is down
+      const mc = mux === true ? (pageMux ??= new MuxChannel()) : undefined;
+      const crowded = () => players.length >= (typeof jitMinPlayers === 'number' ? jitMinPlayers : 0) && mc?.state !== 'open';
+      const base = mc ? muxLoader(Hls.DefaultConfig.loader as never, () => mc) : (Hls.DefaultConfig.loader as never);
+      const hls = new Hls({ ...rest, ...(mc ? { fLoader: base } : {}), ...(typeof jitReloadMarginMs === 'number' ? { pLoader: justInTimePlaylistLoader(base as never, jitReloadMarginMs, crowded) } : mc ? { pLoader: base } : {}) });
       const stats: PlayerStats = { src, playing: false, g2g: [], frames: 0, skipped: 0, undecoded: 0, bufferStalls: 0, waiting: 0, errors: [], dropped: 0, total: 0, hlsLatencyS: [], targetLatencyS: [], pdtLagMs: [], jumps: 0 };
       const p: Player = { hls, video, stats, dropped0: 0, total0: 0 };
       players.push(p);
@@ -271,7 +278,7 @@ const api: BenchApi = {
     for (const e of g.performance.getEntriesByType('resource')) {
       if (e.requestStart > 0) edges.push([e.requestStart, 1], [e.responseEnd, -1]);
       const file = e.name.split('?')[0]!.split('/').pop() ?? '';
-      const kind = file.endsWith('.m3u8') ? 'playlist' : /^ll_p\d+/.test(file) ? 'part' : /init/.test(file) ? 'init' : /\.(m4s|ts|mp4)$/.test(file) ? 'segment' : 'other';
+      const kind = /\/hls-mux\/[0-9a-f]+$/.test(e.name.split('?')[0]!) ? 'mux-request' : file.endsWith('.m3u8') ? 'playlist' : /^ll_p\d+/.test(file) ? 'part' : /init/.test(file) ? 'init' : /\.(m4s|ts|mp4)$/.test(file) ? 'segment' : 'other';
       const k = (out[kind] ??= { queueMs: [], totalMs: [] });
       if (e.requestStart > 0) k.queueMs.push(e.requestStart - e.startTime);
       k.totalMs.push(e.responseEnd - e.startTime);
@@ -292,6 +299,8 @@ const api: BenchApi = {
     clearInterval(sampleTimer);
     clearInterval(jumpTimer);
     for (const p of players.splice(0)) p.hls.destroy();
+    pageMux?.cut();
+    pageMux = undefined;
   },
 };
 g.__g2g = api;

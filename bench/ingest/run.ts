@@ -132,8 +132,8 @@ export async function runMatrix(o: Options, browser: Browser, cleanup: Cleanup):
     const gop = o.gops[0]!;
     const cam = await startCamera(o, gop, cleanup);
     try {
-      log(`stall run: ${o.stallCameras} tiles, LL-HLS, GOP ${gop} s, ${o.stallMinutes} min`);
-      results.push(...(await runCount(o.stallCameras, gop, ['ll'], cam, browser, o, cleanup, true)));
+      log(`stall run: ${o.stallCameras} tiles, ${o.stallPath === 'll' ? 'LL-HLS (mux)' : 'LL-HLS over HTTP'}, GOP ${gop} s, ${o.stallMinutes} min`);
+      results.push(...(await runCount(o.stallCameras, gop, [o.stallPath], cam, browser, o, cleanup, true)));
     } finally {
       await cam.stop();
     }

@@ -12,6 +12,7 @@ import { camerasRouter, type SourceProber } from './routes/cameras.ts';
 import { eventsRouter } from './routes/events.ts';
 import { healthRouter } from './routes/health.ts';
 import { hlsRouter } from './routes/hls.ts';
+import { hlsMux } from './routes/hls-mux.ts';
 import type { LlStream } from '../media/llhls/hub.ts';
 import type { PartRing } from '../media/llhls/part-ring.ts';
 import { sessionRouter } from './routes/session.ts';
@@ -208,7 +209,10 @@ export function createApp(d: AppDeps): Express {
   app.get('/api/openapi.json', (_req, res) => res.json(openApiDocument(listRoutes(app), d.version)));
   app.use('/api', apiNotFound);
 
-  app.use('/hls', clusterVideo({ self: d.nodes.self, secret: d.videoProxy?.secret, holderOf: (id) => d.videoProxy?.holderOf(id), isLocal: (id) => d.cameras.get(id) !== undefined, auth, rights: d.rights, audit: d.evidence?.audit, liveViews: d.evidence ? auditLiveViews(d.evidence.views) : undefined, local: hlsRouter(d.cameras, d.liveDir, d.mainLiveDir, d.llRing) }));
+  // the live multiplex (routes/hls-mux.ts): its requests come back in on /hls with the caller's cookie
+  const mux = hlsMux();
+  app.use('/hls-mux', csrfGuard(d.allowedOrigins), auth, express.json({ limit: '32kb' }), mux.router);
+  app.use('/hls', mux.callerIp, clusterVideo({ self: d.nodes.self, secret: d.videoProxy?.secret, holderOf: (id) => d.videoProxy?.holderOf(id), isLocal: (id) => d.cameras.get(id) !== undefined, auth, rights: d.rights, audit: d.evidence?.audit, liveViews: d.evidence ? auditLiveViews(d.evidence.views) : undefined, local: hlsRouter(d.cameras, d.liveDir, d.mainLiveDir, d.llRing) }));
   app.use('/hls', auth, cameraGuard(d.rights, d.db, d.sql, guardSources), ...(d.evidence ? [auditLiveViews(d.evidence.views)] : []), hlsRouter(d.cameras, d.liveDir, d.mainLiveDir, d.llRing));
   app.use(consoleRouter(d.webDist));
   app.use(errorHandler);

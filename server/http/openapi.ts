@@ -87,6 +87,8 @@ export const API_DOCS: Record<string, Doc> = {
   'GET /api/events': d('live', 'Server-sent events: cameras and alarms the user may see'),
   'GET /hls/:cameraId/:file': d('live', 'Live HLS (sub stream): index.m3u8 plain HLS; index.m3u8?ll=1 or ?_HLS_msn=&_HLS_part= LL-HLS with blocking reload, and its ll_init<n>.mp4, ll_s<msn>.m4s, ll_p<id>.m4s'),
   'GET /hls/:cameraId/main/:file': d('live', 'Live HLS (main stream), plain or LL-HLS as above'),
+  'GET /hls-mux': d('live', 'Live multiplex channel: one long-lived binary stream per console page carrying the answers to its /hls requests, framed with the request id (shared/wire/mux-frame.ts); the first frame names the channel'),
+  'POST /hls-mux/:channel': d('live', '{id, path: "/hls/…"}: fetch one live file over the channel (202; the answer is frame id, checked exactly like GET /hls/… with the caller\'s session and camera rights); {cancel: id} drops one; another session\'s channel is 404'),
   'GET /api/alarms': d('alarms', 'Alarms (?status=open|all&camera=)'),
   'GET /api/alarms/stats': d('alarms', 'Per zone outcome counts and false-alarm rate (?camera&days)'),
   'GET /api/alarms/:id': d('alarms', 'One alarm'),

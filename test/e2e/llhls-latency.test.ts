@@ -35,6 +35,8 @@ describe('LL-HLS single view', () => {
     page = await ctx.newPage();
     page.on('request', (r) => {
       if (r.url().includes('/hls/')) requests.push(r.url().replace(wp.url, ''));
+      // the same requests over the page's live multiplex (routes/hls-mux.ts): {requests: [{id, path}, …]}
+      if (r.url().includes('/hls-mux/')) for (const m of (r.postData() ?? '').matchAll(/"path":"([^"]+)"/g)) requests.push(m[1]!);
     });
   }, 60_000);
   afterAll(async () => {

@@ -91,7 +91,7 @@ const RECORD_PARAM: [RegExp, string][] = [
   [/^\/api\/patrol\/rounds\/:id/, 'round'],
 ];
 /** Routes whose parameters are not about a camera. */
-const NOT_CAMERA = [/^\/api\/nodes\/:id/, /^\/api\/users\/:id/, /^\/api\/camera-groups\/:id/, /^\/api\/handovers\/:id/, /^\/api\/sessions\/:id/, /^\/api\/wall-views\/:id/];
+const NOT_CAMERA = [/^\/api\/nodes\/:id/, /^\/api\/users\/:id/, /^\/api\/camera-groups\/:id/, /^\/api\/handovers\/:id/, /^\/api\/sessions\/:id/, /^\/api\/wall-views\/:id/, /^\/hls-mux\/:channel/];
 const OTHER_PARAMS: Record<string, string> = { ':idx': '0', ':token': 'p1', ':file': 'index.m3u8', ':n': '1' };
 
 function fill(path: string, cam: 'gate' | 'bank'): string | undefined {

@@ -46,7 +46,8 @@ export function apiClient(server: () => { port: number }, { timeoutMs }: { timeo
       let answered = false;
       const req = request({ host: '127.0.0.1', port: server().port, method, path, localAddress: o.from, headers }, (res) => {
         answered = true;
-        const stream = String(res.headers['content-type'] ?? '').startsWith('text/event-stream');
+        // an event stream or the live multiplex (routes/hls-mux.ts) never ends: cut after its first chunk
+        const stream = /^(text\/event-stream|application\/vnd\.watchpost\.mux)/.test(String(res.headers['content-type'] ?? ''));
         let text = '';
         let settled = false;
         res.setEncoding('utf8');

@@ -1,8 +1,9 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type Hls from 'hls.js';
-import type { ErrorData } from 'hls.js';
+import type { ErrorData, FragmentLoaderConstructor as FragmentLoaderClass } from 'hls.js';
 import workerPath from 'hls.js/dist/hls.worker.js?url';
 import { justInTimePlaylistLoader, type PlaylistLoaderClass } from './jit-playlist-loader.ts';
+import { MuxChannel, muxLoader, type LoaderClass } from './hls-mux.ts';
 
 /**
  * Plays a live HLS stream into the host's <video>. hls.js is imported lazily (its own chunk) the first
@@ -30,7 +31,11 @@ const JIT_RELOAD_MARGIN_MS = 50;
 const JIT_MIN_PLAYERS = 3;
 /** the hls.js players of this page */
 const livePlayers = new Set<object>();
-const crowded = () => livePlayers.size >= JIT_MIN_PLAYERS;
+/** the page's live multiplex (hls-mux.ts): every player's playlists, parts and segments over one channel */
+let pageMux: MuxChannel | undefined;
+const mux = () => (pageMux ??= new MuxChannel());
+/** the reload timing is for players that share the 6 sockets: not needed while the channel carries them */
+const crowded = () => livePlayers.size >= JIT_MIN_PLAYERS && mux().state !== 'open';
 /**
  * Further behind the live edge than the target latency + this (s), the picture jumps to the live edge. hls.js
  * plays faster only within about one segment of its target and never seeks forward while the buffer is full, so a
@@ -182,7 +187,9 @@ export class HlsController implements ReactiveController {
       backBufferLength: 4,
       capLevelToPlayerSize: true,
       // see jit-playlist-loader.ts (bench/ingest/hls-config.ts: jitReloadMarginMs)
-      pLoader: justInTimePlaylistLoader(HlsClass.DefaultConfig.loader as unknown as PlaylistLoaderClass, JIT_RELOAD_MARGIN_MS, crowded),
+      // see hls-mux.ts (bench/ingest/hls-config.ts: mux); plain HTTP whenever the channel is not there
+      pLoader: justInTimePlaylistLoader(muxLoader(HlsClass.DefaultConfig.loader as unknown as LoaderClass, mux) as unknown as PlaylistLoaderClass, JIT_RELOAD_MARGIN_MS, crowded),
+      fLoader: muxLoader(HlsClass.DefaultConfig.loader as unknown as LoaderClass, mux) as unknown as FragmentLoaderClass,
     });
     this.hls = hls;
     livePlayers.add(hls);

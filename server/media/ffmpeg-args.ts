@@ -208,15 +208,22 @@ export const sharedGop = (fps: number | undefined, liveSegmentSeconds: number): 
   gcd(gopFrames(fps, liveSegmentSeconds), gopFrames(fps, 1));
 
 /**
+ * Tee option: a failing output (recording directory gone, disk full, fd closed) ends ffmpeg, as it did when the
+ * recording was an output of its own, so the supervisor sees it and restarts. ffmpeg 5.1's tee otherwise drops
+ * the failed output and carries on ("continuing with 2/3 slaves"): the recording would stop unnoticed.
+ */
+const ABORT = ['onfail', 'abort'] as const;
+
+/**
  * A camera transcoded for both live and recording (MJPEG, MPEG-4 part 2, … without a sub-stream): ONE libx264
  * encode, teed to the disk HLS, (ll) the LL-HLS fMP4 on fd 4 and the recording segments (same segment muxer
  * options, file names and fd 3 list as recordArgs), never a second encode of the same picture.
  */
 export function mainTeeArgs(video: VideoInfo, o: HlsOutputOptions, rec: RecordOutputOptions, ll: boolean | undefined, partSeconds = LL_PART_SECONDS): string[] {
   const slaves = [
-    teeSlave('hls', hlsMuxerOptions(o), hlsPlaylist(o)),
-    ...(ll ? [teeSlave('mp4', llMuxerOptions(partSeconds), 'pipe:4')] : []),
-    teeSlave('segment', segmentMuxerOptions(rec), segmentPattern(rec)),
+    teeSlave('hls', [...hlsMuxerOptions(o), ABORT], hlsPlaylist(o)),
+    ...(ll ? [teeSlave('mp4', [...llMuxerOptions(partSeconds), ABORT], 'pipe:4')] : []),
+    teeSlave('segment', [...segmentMuxerOptions(rec), ABORT], segmentPattern(rec)),
   ];
   const gop = sharedGop(video.fps, o.segmentSeconds);
   return [...PRESETS.firstVideo, ...PRESETS.h264Live(gop), ...PRESETS.globalHeader, '-f', 'tee', slaves.join('|')];

@@ -23,12 +23,12 @@ const X264 = (gop: string) => [
   '-g', gop, '-keyint_min', gop, '-sc_threshold', '0', '-pix_fmt', 'yuv420p', '-flags:v', '+global_header',
 ];
 const HLS = (dir: string, t = '1') =>
-  `[f=hls:hls_time=${t}:hls_list_size=6:hls_flags=${HLS_FLAGS}:hls_start_number_source=epoch:hls_segment_filename=${dir}/seg_%d.ts]${dir}/index.m3u8`;
-const LL = '[f=mp4:movflags=+frag_keyframe+empty_moov+default_base_moof:frag_duration=200000:flush_packets=1]pipe\\:4';
+  `[f=hls:hls_time=${t}:hls_list_size=6:hls_flags=${HLS_FLAGS}:hls_start_number_source=epoch:hls_segment_filename=${dir}/seg_%d.ts:onfail=abort]${dir}/index.m3u8`;
+const LL = '[f=mp4:movflags=+frag_keyframe+empty_moov+default_base_moof:frag_duration=200000:flush_packets=1:onfail=abort]pipe\\:4';
 // the segment muxer's own option string (k=v:k=v) is escaped twice, like every slave option value
 const REC = (dir: string, seg = '10') =>
   `[f=segment:segment_time=${seg}:segment_format=mp4:segment_format_options=movflags\\\\\\=+frag_keyframe+empty_moov+default_base_moof\\\\\\:flush_packets\\\\\\=1` +
-  `:reset_timestamps=1:segment_list=pipe\\\\\\:3:segment_list_type=csv]${dir}/lq3x8k2a-%06d.mp4`;
+  `:reset_timestamps=1:segment_list=pipe\\\\\\:3:segment_list_type=csv:onfail=abort]${dir}/lq3x8k2a-%06d.mp4`;
 const encodes = (args: string[]) => args.filter((a, i) => a === 'libx264' && args[i - 1] === '-c:v').length;
 
 describe('main pipeline, transcoded live and recording: one encode, three tee outputs', () => {
@@ -114,5 +114,23 @@ describe('the three-output tee run by the real ffmpeg', () => {
     const keys = execFileSync('ffprobe', ['-v', 'error', '-select_streams', 'v:0', '-show_entries', 'packet=pts_time,flags', '-of', 'csv=p=0', join(staging, 'ab12-000001.mp4')])
       .toString().trim().split('\n').filter((l) => l.includes('K')).map((l) => Number(l.split(',')[0]));
     expect(keys).toEqual([0, 1]); // reset_timestamps, a key frame each second
+  }, 30_000);
+
+  it('a recording that cannot be written ends ffmpeg (onfail=abort), as its own output did: never live-only unnoticed', async () => {
+    const dir = join(root, 'live2');
+    const staging = join(root, 'rec2', '.incoming');
+    mkdirSync(dir);
+    mkdirSync(staging, { recursive: true });
+    const src = ['-hide_banner', '-loglevel', 'error', '-nostdin', '-re', '-f', 'lavfi', '-i', 'testsrc2=size=160x120:rate=10', '-t', '6'];
+    const tee = mainTeeArgs(mjpeg, { dir, segmentSeconds: 1, listSize: 10 }, { stagingDir: staging, runTag: 'ab12', segmentSeconds: 1 }, false);
+    const c = spawn('ffmpeg', [...src, ...tee], { stdio: ['ignore', 'ignore', 'pipe', 'ignore'] });
+    let stderr = '';
+    c.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+    setTimeout(() => rmSync(join(root, 'rec2'), { recursive: true, force: true }), 1500);
+    const started = Date.now();
+    const code = await new Promise<number | null>((r) => c.on('close', r));
+    expect(code, stderr).not.toBe(0);
+    expect(stderr).toMatch(/Slave muxer #1 failed, aborting/);
+    expect(Date.now() - started).toBeLessThan(5000); // it did not run on to the end of the input without it
   }, 30_000);
 });

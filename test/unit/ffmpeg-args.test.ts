@@ -237,7 +237,8 @@ describe('LL-HLS of a transcoded live stream: one encode, tee muxer', () => {
 
   it('main pipeline, MPEG-4 part 2: the one live encode is also teed to the recording (ffmpeg-args-main-tee.test.ts)', () => {
     const args = buildMainPipelineArgs({ source: { url: 'rtsp://cam/mp4v' }, input, video: { codec: 'mpeg4', fps: 15 }, hls, record, ll: true });
-    expect(args.join(' ')).toContain(`${X264('15').join(' ')} -flags:v +global_header -f tee ${TEE('/live/lobby')}|[f=segment:`);
+    expect(args.join(' ')).toContain(`${X264('15').join(' ')} -flags:v +global_header -f tee [f=hls:`);
+    expect(args.at(-1)!.split('|').map((slave) => /^\[f=(\w+)/.exec(slave)?.[1])).toEqual(['hls', 'mp4', 'segment']);
     expect(count(args, 'libx264')).toBe(1);
     expect(args.filter((a) => a === 'tee')).toHaveLength(1);
     expect(args.filter((a) => a === 'pipe:4' || a.includes('pipe\\:4'))).toHaveLength(1);

@@ -15,7 +15,9 @@
  *    output. A copied stream gets a second stream-copy output; a transcoded one feeds both from its ONE
  *    libx264 encode through the tee muxer (liveTeeArgs), never a second encode.
  *  - recording: stream copy when the codec fits fragmented MP4 and is worth keeping as is (h264, hevc);
- *    anything else (MJPEG, MPEG-4 part 2, …) is transcoded to H.264 with a 1 s GOP (fast seeking).
+ *    anything else (MJPEG, MPEG-4 part 2, …) is transcoded to H.264 with a 1 s GOP (fast seeking). On a main
+ *    pipeline that transcodes both, the recording is a third tee output of the ONE live encode (mainTeeArgs),
+ *    whose GOP divides both the live segment and 1 s (sharedGop); a record-only pipeline encodes on its own.
  */
 import { join } from 'node:path';
 import { isFileSource, urlWithCredentials, type CameraSource } from '../cameras/types.ts';
@@ -175,22 +177,56 @@ function liveArgs(video: VideoInfo, o: HlsOutputOptions, ll: boolean | undefined
   return liveCopies(video.codec) ? [...liveHlsArgs(video, o), ...llFmp4Args()] : liveTeeArgs(video, o);
 }
 
+const segmentMuxerOptions = (o: RecordOutputOptions): MuxerOptions => [
+  ['segment_time', String(o.segmentSeconds)],
+  ['segment_format', 'mp4'],
+  ['segment_format_options', PRESETS.fmp4Options],
+  ['reset_timestamps', '1'],
+  ['segment_list', 'pipe:3'],
+  ['segment_list_type', 'csv'],
+];
+function segmentPattern(o: RecordOutputOptions): string {
+  if (!/^[a-z0-9]+$/.test(o.runTag)) throw new Error(`invalid run tag: ${o.runTag}`);
+  return join(escapePattern(o.stagingDir), `${o.runTag}-%06d.mp4`);
+}
+
 /** Recording output: fragmented-MP4 segments, each listed as `file,start,end` on fd 3 once finished. */
 export function recordArgs(video: VideoInfo, o: RecordOutputOptions): string[] {
-  if (!/^[a-z0-9]+$/.test(o.runTag)) throw new Error(`invalid run tag: ${o.runTag}`);
+  const target = segmentPattern(o);
   const codec = recordCopies(video.codec) ? PRESETS.copy : PRESETS.h264Record(gopFrames(video.fps, 1));
-  return [
-    ...PRESETS.firstVideo,
-    ...codec,
-    '-f', 'segment',
-    '-segment_time', String(o.segmentSeconds),
-    '-segment_format', 'mp4',
-    '-segment_format_options', PRESETS.fmp4Options,
-    '-reset_timestamps', '1',
-    '-segment_list', 'pipe:3',
-    '-segment_list_type', 'csv',
-    join(escapePattern(o.stagingDir), `${o.runTag}-%06d.mp4`),
+  return [...PRESETS.firstVideo, ...codec, '-f', 'segment', ...asFlags(segmentMuxerOptions(o)), target];
+}
+
+const gcd = (a: number, b: number): number => (b === 0 ? a : gcd(b, a % b));
+
+/**
+ * GOP of the one encode shared by live and recording: it divides both the live HLS segment (so every live and
+ * LL-HLS segment starts with a key frame) and 1 s (the recording's GOP, for fast seeking). At 10 fps with 2 s
+ * live segments: 10 frames; with 1.5 s segments: 5.
+ */
+export const sharedGop = (fps: number | undefined, liveSegmentSeconds: number): number =>
+  gcd(gopFrames(fps, liveSegmentSeconds), gopFrames(fps, 1));
+
+/**
+ * Tee option: a failing output (recording directory gone, disk full, fd closed) ends ffmpeg, as it did when the
+ * recording was an output of its own, so the supervisor sees it and restarts. ffmpeg 5.1's tee otherwise drops
+ * the failed output and carries on ("continuing with 2/3 slaves"): the recording would stop unnoticed.
+ */
+const ABORT = ['onfail', 'abort'] as const;
+
+/**
+ * A camera transcoded for both live and recording (MJPEG, MPEG-4 part 2, … without a sub-stream): ONE libx264
+ * encode, teed to the disk HLS, (ll) the LL-HLS fMP4 on fd 4 and the recording segments (same segment muxer
+ * options, file names and fd 3 list as recordArgs), never a second encode of the same picture.
+ */
+export function mainTeeArgs(video: VideoInfo, o: HlsOutputOptions, rec: RecordOutputOptions, ll: boolean | undefined, partSeconds = LL_PART_SECONDS): string[] {
+  const slaves = [
+    teeSlave('hls', [...hlsMuxerOptions(o), ABORT], hlsPlaylist(o)),
+    ...(ll ? [teeSlave('mp4', [...llMuxerOptions(partSeconds), ABORT], 'pipe:4')] : []),
+    teeSlave('segment', [...segmentMuxerOptions(rec), ABORT], segmentPattern(rec)),
   ];
+  const gop = sharedGop(video.fps, o.segmentSeconds);
+  return [...PRESETS.firstVideo, ...PRESETS.h264Live(gop), ...PRESETS.globalHeader, '-f', 'tee', slaves.join('|')];
 }
 
 export interface MainPipelineSpec {
@@ -203,8 +239,14 @@ export interface MainPipelineSpec {
   ll?: boolean;
 }
 
-/** One input, two outputs: live HLS and recording (camera without a sub-stream). */
+/**
+ * One input, two outputs: live HLS and recording (camera without a sub-stream). When both need a transcode,
+ * one encode teed to all of them (mainTeeArgs).
+ */
 export function buildMainPipelineArgs(s: MainPipelineSpec): string[] {
+  if (!liveCopies(s.video.codec) && !recordCopies(s.video.codec)) {
+    return [...PRESETS.global, ...inputArgs(s.source, s.input), ...mainTeeArgs(s.video, s.hls, s.record, s.ll)];
+  }
   return [...PRESETS.global, ...inputArgs(s.source, s.input), ...liveArgs(s.video, s.hls, s.ll), ...recordArgs(s.video, s.record)];
 }
 

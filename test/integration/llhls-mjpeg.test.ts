@@ -2,7 +2,8 @@
  * A Motion-JPEG camera (issue I point 1: LL-HLS for EVERY live stream; old encoders and cheap IP cameras send RTP/JPEG)
  * against the real server and a GStreamer RTSP camera (jpegenc, rtpjpegpay): the browser cannot play JPEG frames in
  * HLS, so the live stream is the server's H.264 encode, LL-HLS parts included, and the recording is H.264 too (JPEG
- * is not kept as is: fragmented MP4 of JPEG frames is ~10× the size and plays nowhere). One camera, one ffmpeg.
+ * is not kept as is: fragmented MP4 of JPEG frames is ~10× the size and plays nowhere). One camera, one ffmpeg, one
+ * libx264 encode teed to all three outputs (issue I point 4).
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -75,16 +76,19 @@ describe('a Motion-JPEG camera', () => {
     expect(probe(Buffer.concat([init, seg]), 'll.mp4')).toEqual({ codec_name: 'h264', width: 320, height: 240 });
   }, 30_000);
 
-  it('one ffmpeg for the camera; its live stream is encoded once', () => {
+  it('one ffmpeg for the camera; ONE libx264 encode feeds the disk HLS, the LL-HLS pipe and the recording', () => {
     const procs = ffmpegArgv(rtsp.url());
     expect(procs).toHaveLength(1);
     const argv = procs[0]!;
     const encodes = argv.filter((a) => a === 'libx264').length;
     console.log(`MJPEG camera: ${procs.length} ffmpeg, ${encodes} libx264 encode(s): ${argv.slice(argv.indexOf('-map')).join(' ').slice(0, 400)}`);
-    expect(encodes).toBeGreaterThanOrEqual(1);
-    // today 2: the live encode (teed to the disk HLS and the LL-HLS pipe) and the recording's own 1 s-GOP encode of
-    // the same picture — one teed encode could feed all three (not built); never a third
-    expect(encodes).toBeLessThanOrEqual(2);
+    expect(encodes).toBe(1);
+    expect(argv.filter((a) => a === '-map')).toHaveLength(1);
+    // 10 fps, 1 s live segments: a 1 s GOP suits both the live segments and the recording
+    expect(argv.slice(argv.indexOf('-g'), argv.indexOf('-g') + 2)).toEqual(['-g', '10']);
+    expect(argv[argv.indexOf('tee') - 1]).toBe('-f');
+    const tee = argv[argv.indexOf('tee') + 1]!;
+    expect(tee.replace(/\\./g, '').split('|').map((s) => /^\[f=(\w+)/.exec(s)?.[1])).toEqual(['hls', 'mp4', 'segment']);
   });
 
   it('is recorded as H.264 and plays back', async () => {

@@ -20,6 +20,7 @@ import type { AddressInfo } from 'node:net';
 import { Router, type Request, type RequestHandler, type Response } from 'express';
 import { encodeFrame } from '../../../shared/wire/mux-frame.ts';
 import { createLogger } from '../../util/log.ts';
+import { AppError, badRequest, conflict } from '../../util/errors.ts';
 
 const log = createLogger('hls-mux');
 
@@ -95,6 +96,9 @@ export function hlsMux(): HlsMux {
   });
 
   /** one request (or cancel) of a channel; an error message when it is refused */
+  /** a refused request as the API's errors (the console's loader falls back to plain HTTP on any of them) */
+  const muxRefusal = (e: { status: number; message: string }) =>
+    e.status === 400 ? badRequest(e.message, 'invalid_request', { field: 'request' }) : e.status === 409 ? conflict(e.message) : new AppError(429, 'too_many_requests', e.message, {}, { params: { max: MAX_PENDING } });
   const handle = (c: Channel, req: Request, item: unknown): { id?: number; status: number; message: string } | undefined => {
     const body = (item ?? {}) as { id?: unknown; path?: unknown; cancel?: unknown };
     if (typeof body.cancel === 'number') {
@@ -149,12 +153,12 @@ export function hlsMux(): HlsMux {
     const batch = (req.body as { requests?: unknown } | undefined)?.requests;
     if (batch === undefined) {
       const err = handle(c, req, req.body);
-      if (err) return res.status(err.status).json({ error: { code: err.status === 400 ? 'invalid' : err.status === 409 ? 'conflict' : 'too_many', message: err.message } });
+      if (err) throw muxRefusal(err);
       return res.status(202).end();
     }
     // {requests: [...]}: many at once (the page sends what queued up while its previous POST was out); a refused
     // one is answered on the channel with its status, or (no usable id) counted in the reply
-    if (!Array.isArray(batch) || batch.length > MAX_BATCH) return res.status(400).json({ error: { code: 'invalid', message: `requests: expected an array of at most ${MAX_BATCH}` } });
+    if (!Array.isArray(batch) || batch.length > MAX_BATCH) throw badRequest(`requests: expected an array of at most ${MAX_BATCH}`, 'invalid_request', { field: 'requests', max: MAX_BATCH });
     let refused = 0;
     for (const item of batch) {
       const err = handle(c, req, item);

@@ -42,6 +42,8 @@ export const errorCodesEn = {
   'error.wrong_state.dispatch_not_accepted': 'Dispatch {id}: answer "on my way" before adding photos.',
   'error.wrong_state.dispatch_handled': 'Dispatch {id} is handled: no more photos.',
 
+  'error.too_many_requests': 'Too many video requests at once ({max} at most); the picture goes on over the usual connection.',
+  'error.too_many_requestsPlain': 'Too many video requests at once; the picture goes on over the usual connection.',
   'error.invalid_request': 'Invalid input.',
   'error.invalid_request.epoch_ms': '{field}: enter a time (epoch milliseconds).',
   'error.invalid_request.export_cameras': 'At most {n} cameras per export.',

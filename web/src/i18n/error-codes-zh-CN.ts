@@ -39,6 +39,8 @@ export const errorCodesZhCN: Record<keyof typeof errorCodesEn, string> = {
   'error.wrong_state.dispatch_not_accepted': '派警任务 {id}：请先回复“已出发”，再添加照片。',
   'error.wrong_state.dispatch_handled': '派警任务 {id} 已处置，不能再添加照片。',
 
+  'error.too_many_requests': '同时发出的视频请求过多（最多 {max} 个）；画面改用普通连接继续播放。',
+  'error.too_many_requestsPlain': '同时发出的视频请求过多；画面改用普通连接继续播放。',
   'error.invalid_request': '输入无效。',
   'error.invalid_request.epoch_ms': '{field}：请输入有效的时间（毫秒时间戳）。',
   'error.invalid_request.export_cameras': '每次导出最多 {n} 台摄像机。',

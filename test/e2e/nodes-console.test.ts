@@ -1,8 +1,9 @@
 /**
  * Issue J, on every console: the nodes page of one node shows another node on the same real Mosquitto online with
  * its cameras; when that node is SIGKILLed (no clean stop) the page shows it offline and its cameras "recorder down"
- * within 15 s, without a reload — in 简体中文, with no English word on the page but names and codes. An operator has
- * no nodes page in the menu. Only 127.0.0.1 is contacted.
+ * within 15 s, without a reload — in 简体中文, with no English word on the page but names and codes. The equipment
+ * check links to the page; an operator limited to some cameras is refused another node's cameras, in Chinese.
+ * Only 127.0.0.1 is contacted.
  */
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -81,16 +82,21 @@ describe('nodes page', () => {
     expect(bad, report(bad, (f) => `[${words(f).join(', ')}]`)).toEqual([]);
   }, 90_000);
 
-  it('an operator has no nodes page in the menu', async () => {
+  it('the equipment check links to it; an operator sees the nodes but not another node\'s cameras', async () => {
     const cookie = await login(a.url, 'admin', a.adminPassword);
-    const add = await fetch(`${a.url}/api/users`, { method: 'POST', headers: { cookie, 'content-type': 'application/json' }, body: JSON.stringify({ username: 'op-n', password: 'operator-pass-2026', role: 'operator' }) });
+    const add = await fetch(`${a.url}/api/users`, { method: 'POST', headers: { cookie, 'content-type': 'application/json' }, body: JSON.stringify({ username: 'op-n', password: 'operator-pass-2026', role: 'operator', cameras: ['gate'] }) });
     expect(add.status).toBe(201);
     const op = await login(a.url, 'op-n', 'operator-pass-2026');
     const { page: p } = await openConsole(browser, a, { cookie: op, lang: 'zh-CN', errors });
-    await p.goto(`${a.url}/wall`);
-    await p.locator('[data-testid="nav-wall"]').waitFor();
-    expect(await p.locator('[data-testid="nav-nodes"]').count()).toBe(0);
-    expect(await page.locator('[data-testid="nav-nodes"]').count()).toBe(1);
+    await p.goto(`${a.url}/equipment`);
+    await p.locator('[data-testid="equipment-nodes"]').click();
+    await p.waitForURL(/\/nodes$/);
+    const rowB = p.locator('[data-testid="node-row"][data-node="site-b"]');
+    await expect.poll(() => rowB.getAttribute('data-status'), { timeout: 10_000 }).toBe('offline');
+    await rowB.locator('[data-testid="node-toggle"]').click();
+    // another node's cameras are outside this node's per-camera rights: refused, in Chinese
+    await expect.poll(() => p.locator('[data-testid="node-cameras-error"]').textContent(), { timeout: 10_000 }).toMatch(/[\u4e00-\u9fff]/);
+    expect(await p.locator('[data-testid="node-camera"]').count()).toBe(0);
     await p.context().close();
   });
 });

@@ -117,8 +117,7 @@ export class WpTopBar extends LitElement {
         <a href="/review" data-testid="nav-review" aria-current=${cur('review')}>${t('nav.review')}</a>
         <a href="/equipment" data-testid="nav-equipment" aria-current=${cur('equipment')}>${t('nav.equipment')}</a>
         ${u && (u.role === 'supervisor' || u.role === 'admin')
-          ? html`<a href="/audit" data-testid="nav-audit" aria-current=${cur('audit')}>${t('nav.audit')}</a>
-              <a href="/nodes" data-testid="nav-nodes" aria-current=${cur('nodes')}>${t('nav.nodes')}</a>`
+          ? html`<a href="/audit" data-testid="nav-audit" aria-current=${cur('audit')}>${t('nav.audit')}</a>`
           : nothing}
         ${u?.role === 'admin'
           ? html`<a href="/users" data-testid="nav-users" aria-current=${cur('users')}>${t('nav.users')}</a>`

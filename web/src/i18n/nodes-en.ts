@@ -1,6 +1,6 @@
 /** English messages of the nodes page (spread into en.ts). */
 export const nodesEn = {
-  'nav.nodes': 'Nodes',
+  'nav.nodes': 'Node status',
   'nodes.title': 'Nodes',
   'nodes.intro': 'Every Watchpost node on the shared MQTT broker: this one first. A node whose heartbeats stop is offline within 15 s, and its cameras with it.',
   'nodes.id': 'Node',
@@ -8,7 +8,7 @@ export const nodesEn = {
   'nodes.status': 'Status',
   'nodes.lastSeen': 'Last heard',
   'nodes.cameras': 'Cameras',
-  'nodes.self': 'this node',
+  'nodes.self': '(this node)',
   'nodes.ago': '{s} s ago',
   'nodes.role.standalone': 'Stand-alone',
   'nodes.role.recorder': 'Recorder',

@@ -74,6 +74,7 @@ export class WpEquipmentPage extends LitElement {
         </label>
         <a href=${equipmentUrl(this.date, 'html')} target="_blank" rel="noopener" data-testid="equipment-print">${t('equipment.print')}</a>
         <a href=${equipmentUrl(this.date, 'csv')} download data-testid="equipment-csv">${t('equipment.csv')}</a>
+        <a href="/nodes" data-testid="equipment-nodes">${t('nav.nodes')}</a>
       </div>
       ${this.error ? html`<p class="error" role="alert">${this.error}</p>` : nothing}
       ${r

@@ -110,7 +110,7 @@ export class WpNodesPage extends LitElement {
             <tbody>
               ${this.nodes.map(
                 (n, i) => html`<tr class=${n.status} data-testid="node-row" data-node=${n.id} data-status=${n.status}>
-                  <td>${n.id}${i === 0 ? html` <span class="muted">（${t('nodes.self')}）</span>` : nothing}</td>
+                  <td>${n.id}${i === 0 ? html` <span class="muted">${t('nodes.self')}</span>` : nothing}</td>
                   <td>${t(`nodes.role.${n.role}`)}</td>
                   <td data-testid="node-status">${t(`nodes.status.${n.status}`)}</td>
                   <td>${formatDateTime(n.lastSeen)} <span class="muted">${t('nodes.ago', { s: Math.max(0, Math.round((now - n.lastSeen) / 1000)) })}</span></td>

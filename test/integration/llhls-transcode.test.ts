@@ -7,12 +7,12 @@
  * With an H.265 sub-stream the sub-stream is teed the same way; the H.265 main stream is only recorded
  * (no full-resolution transcode just for live, hence no main-stream LL-HLS either).
  */
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apiClient } from '../support/api.ts';
+import { ffmpegArgv, probeBytes } from '../support/ffmpeg-procs.ts';
 import { llClient, parseLlPlaylist } from '../support/llhls.ts';
 import { startRtspServer, type RtspServer } from '../support/rtsp.ts';
 import { login, startWatchpost, type Watchpost } from '../support/server.ts';
@@ -26,28 +26,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const LL = '/hls/yard/index.m3u8?ll=1';
 const { get, bytes, playlist, untilLive } = llClient(() => wp, () => cookie, LL);
 
-/** ffprobe's view of the first video stream of some bytes (written to a temp file) */
-function probe(data: Buffer, name: string): { codec_name: string; width: number; height: number } {
-  const file = join(tmp, name);
-  writeFileSync(file, data);
-  const out = execFileSync('ffprobe', ['-v', 'error', '-select_streams', 'v:0', '-show_entries', 'stream=codec_name,width,height', '-of', 'json', file]);
-  return (JSON.parse(out.toString()) as { streams: { codec_name: string; width: number; height: number }[] }).streams[0]!;
-}
-
-/** argv of the ffmpeg processes reading this camera */
-function ffmpegArgv(url: string): string[][] {
-  const found: string[][] = [];
-  for (const d of readdirSync('/proc').filter((x) => /^\d+$/.test(x))) {
-    try {
-      if (readFileSync(`/proc/${d}/comm`, 'utf8').trim() !== 'ffmpeg') continue;
-      const argv = readFileSync(`/proc/${d}/cmdline`, 'utf8').split('\0');
-      if (argv.includes(url)) found.push(argv);
-    } catch {
-      /* gone */
-    }
-  }
-  return found;
-}
+const probe = (data: Buffer, name: string) => probeBytes(tmp, data, name);
 
 beforeAll(async () => {
   [rtsp, rtsp2] = await Promise.all([

@@ -10,7 +10,7 @@
  * Only 127.0.0.1 is contacted.
  */
 import type { Browser, Page, Request } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
 import { FrameReader } from '../../shared/wire/mux-frame.ts';
 import { launchChromium } from '../support/browser.ts';
 import { openConsole } from '../support/console.ts';
@@ -53,6 +53,8 @@ describe('live multiplex: one channel for the whole wall', () => {
   });
 
   /** the wall-clock time each seen tile shows (the PDT of its frame on screen) */
+  /** on a failure, what the server said (its pipelines' restarts and stalls) is in the report */
+  const serverTail = () => onTestFailed(() => console.warn(`server output (tail):\n${wp.output().slice(-8000)}`));
   const tileTimes = () => Promise.all(SEEN.map((id) => page.locator(`wp-camera-tile[data-camera-id="${id}"] [data-testid="tile-video-time"]`).textContent({ timeout: 1000 }).catch(() => null)));
   /** every seen tile's picture moves during `ms` */
   async function allAdvance(ms: number): Promise<string[]> {
@@ -67,6 +69,7 @@ describe('live multiplex: one channel for the whole wall', () => {
   const muxCameras = (t: number) => new Set(muxPaths(t).map((p) => /^\/hls\/([^/]+)\//.exec(p)?.[1]));
 
   it("plays 8 tiles with every tile's requests over the one channel", async () => {
+    serverTail();
     await page.goto(`${wp.url}/wall?layout=9`);
     await expect.poll(() => page.locator('wp-camera-tile[data-camera-id^="cam-"]').count(), { timeout: 20_000 }).toBe(8);
     for (const id of SEEN) await page.locator(`wp-camera-tile[data-camera-id="${id}"] [data-testid="tile-video-time"]`).waitFor({ timeout: 45_000 });
@@ -87,6 +90,7 @@ describe('live multiplex: one channel for the whole wall', () => {
   }, 120_000);
 
   it('refuses a camera the user may not see over the channel, as GET /hls/ does; another session cannot use it', async () => {
+    serverTail();
     const got = await page.evaluate(async (paths) => {
       // a channel of this page's session, read by hand (12-byte header: id u32, status u16, metaLen u16, bodyLen u32)
       const res = await fetch('/hls-mux');
@@ -147,6 +151,7 @@ describe('live multiplex: one channel for the whole wall', () => {
   }, 60_000);
 
   it('a cut channel falls back to plain HTTP: the tiles keep playing', async () => {
+    serverTail();
     // the channel can no longer be opened from the page…
     await page.route('**/hls-mux', (route) => route.abort('connectionrefused'));
     // …and the server closes the page's open one: 8 newer channels of the same session push it out

@@ -14,7 +14,7 @@
  */
 import { startRtspServer } from '../test/support/rtsp.ts';
 import { login, startWatchpost } from '../test/support/server.ts';
-import { startPrimer } from './primer.ts';
+import { startPrimer } from '../test/support/rtsp-primer.ts';
 import { clockTicks, processTree, readRss } from './proc.ts';
 import { sleep, summarize } from './stats.ts';
 

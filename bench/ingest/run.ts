@@ -7,7 +7,7 @@
 import type { Browser } from 'playwright-core';
 import { startClockSource, type ClockSource } from '../clock/source.ts';
 import type { Cleanup } from '../cleanup.ts';
-import { startPrimer, type Primer } from '../primer.ts';
+import { startPrimer, type Primer } from '../../test/support/rtsp-primer.ts';
 import { sleep } from '../stats.ts';
 import { PATH_LABEL, type PathName } from './hls-config.ts';
 import { startCpuWindow, type CpuWindow } from './cpu.ts';

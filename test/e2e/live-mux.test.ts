@@ -30,7 +30,9 @@ describe('live multiplex: one channel for the whole wall', () => {
   const wire: { at: number; method: string; path: string; body: string }[] = [];
 
   beforeAll(async () => {
-    rtsp = await startRtspServer({ width: 640, height: 360, fps: 25 });
+    // primed: 9 ffmpeg clients SETUP at once on the one shared mount; on a media still being prepared that can abort
+    // GStreamer's RTSP server (gst_rtsp_media_get_rates assertion) and leave every tile dark — CI saw exactly that
+    rtsp = await startRtspServer({ width: 640, height: 360, fps: 25, primed: true });
     const cams = [...SEEN, HIDDEN].map((id) => `  - {id: ${id}, name: "${id}", url: "${rtsp.url()}"}`);
     wp = await startWatchpost({ configYaml: ['server: {host: 127.0.0.1}', 'demo: false', 'analytics: {enabled: false}', 'cameras:', ...cams].join('\n') });
     const admin = await login(wp.url, 'admin', wp.adminPassword);
@@ -54,7 +56,7 @@ describe('live multiplex: one channel for the whole wall', () => {
 
   /** the wall-clock time each seen tile shows (the PDT of its frame on screen) */
   /** on a failure, what the server said (its pipelines' restarts and stalls) is in the report */
-  const serverTail = () => onTestFailed(() => console.warn(`server output (tail):\n${wp.output().slice(-8000)}`));
+  const serverTail = () => onTestFailed(() => console.warn(`${rtsp.describe()}\nserver output (tail):\n${wp.output().slice(-8000)}`));
   const tileTimes = () => Promise.all(SEEN.map((id) => page.locator(`wp-camera-tile[data-camera-id="${id}"] [data-testid="tile-video-time"]`).textContent({ timeout: 1000 }).catch(() => null)));
   /** every seen tile's picture moves during `ms` */
   async function allAdvance(ms: number): Promise<string[]> {

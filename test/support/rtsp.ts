@@ -6,6 +6,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import { startPrimer, type Primer } from './rtsp-primer.ts';
 
 const SCRIPT = fileURLToPath(new URL('./rtsp_server.py', import.meta.url));
 export const SYSTEM_PYTHON = '/usr/bin/python3'; // the python3 on PATH may lack gi
@@ -24,6 +25,12 @@ export interface RtspServerOptions {
   user?: string;
   password?: string;
   mounts?: string[];
+  /**
+   * Keep one client of the test's own on every mount (rtsp-primer.ts), started and playing before this resolves
+   * (and again after restart()). For tests that point many cameras at one mount: many SETUPs at once on a shared
+   * media still being prepared can abort GStreamer's RTSP server, and then every camera stays dark.
+   */
+  primed?: boolean;
 }
 
 export interface RtspServer {
@@ -35,6 +42,8 @@ export interface RtspServer {
   /** Start it again on the same port with the same options. */
   restart(): Promise<void>;
   readonly process: ChildProcess;
+  /** "running", or how it ended (exit code / signal), and the last of its stderr: for a failing test's report */
+  describe(): string;
 }
 
 /** A TCP port that is free right now on 127.0.0.1. */
@@ -51,7 +60,12 @@ export function freePort(): Promise<number> {
   });
 }
 
-function launch(port: number, o: RtspServerOptions): Promise<ChildProcess> {
+interface Launched {
+  child: ChildProcess;
+  stderr: () => string;
+}
+
+function launch(port: number, o: RtspServerOptions): Promise<Launched> {
   const args = [
     SCRIPT,
     '--port', String(port),
@@ -76,13 +90,13 @@ function launch(port: number, o: RtspServerOptions): Promise<ChildProcess> {
       out += d.toString();
       if (out.includes('READY')) {
         clearTimeout(timer);
-        resolve(child);
+        resolve({ child, stderr: () => err });
       } else if (out.includes('ERROR')) {
         clearTimeout(timer);
         reject(new Error(`RTSP test server: ${out.trim()}`));
       }
     });
-    child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
+    child.stderr!.on('data', (d: Buffer) => (err = (err + d.toString()).slice(-4000)));
     child.on('exit', (code) => {
       clearTimeout(timer);
       if (!out.includes('READY')) reject(new Error(`RTSP test server exited (${code}): ${err.trim()}`));
@@ -92,14 +106,39 @@ function launch(port: number, o: RtspServerOptions): Promise<ChildProcess> {
 
 export async function startRtspServer(opts: RtspServerOptions = {}): Promise<RtspServer> {
   const port = opts.port ?? (await freePort());
-  let child = await launch(port, opts);
+  let run = await launch(port, opts);
+  const mountNames = opts.mounts ?? ['cam'];
+  let primers: Primer[] = [];
+  const prime = async () => {
+    if (!opts.primed) return;
+    primers = mountNames.map((m) => startPrimer(`rtsp://127.0.0.1:${port}/${m}`));
+    await Promise.all(primers.map((p) => p.ready(15_000)));
+  };
+  const unprime = async () => {
+    await Promise.all(primers.map((p) => p.stop()));
+    primers = [];
+  };
+  try {
+    await prime();
+  } catch (e) {
+    await unprime();
+    run.child.kill('SIGKILL');
+    throw e;
+  }
   const server: RtspServer = {
     port,
-    url: (mount = (opts.mounts ?? ['cam'])[0]!) => `rtsp://127.0.0.1:${port}/${mount}`,
+    url: (mount = mountNames[0]!) => `rtsp://127.0.0.1:${port}/${mount}`,
     get process() {
-      return child;
+      return run.child;
+    },
+    describe() {
+      const { child } = run;
+      const state = child.exitCode !== null || child.signalCode !== null ? `ended (${child.exitCode ?? child.signalCode})` : 'running';
+      return `RTSP test server ${state}; primers ${primers.map((p) => (p.alive() ? 'alive' : 'ended')).join(', ') || 'none'}; stderr: ${run.stderr().trim().slice(-2000)}`;
     },
     async stop(signal: NodeJS.Signals = 'SIGKILL') {
+      await unprime();
+      const { child } = run;
       if (child.exitCode !== null || child.signalCode !== null) return;
       const exited = new Promise<void>((r) => child.once('exit', () => r()));
       child.kill(signal);
@@ -110,13 +149,14 @@ export async function startRtspServer(opts: RtspServerOptions = {}): Promise<Rts
       // the port may linger briefly in the kernel; retry for a few seconds
       for (let i = 0; ; i++) {
         try {
-          child = await launch(port, opts);
-          return;
+          run = await launch(port, opts);
+          break;
         } catch (e) {
           if (i >= 20) throw e;
           await new Promise((r) => setTimeout(r, 250));
         }
       }
+      await prime();
     },
   };
   return server;

@@ -1,5 +1,5 @@
 /**
- * The bench's own RTSP client on the shared mount ("primer"). It has three jobs:
+ * An RTSP client of the test or bench itself on a shared mount ("primer"). It has three jobs:
  *  1. Prepare the shared GStreamer media before Watchpost's N ffmpeg clients connect. Many clients
  *     doing SETUP/PLAY at once on a media that is still being prepared can abort the GStreamer
  *     RTSP server (gst_rtsp_media_get_rates: assertion failed), seen here with 16 clients.

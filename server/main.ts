@@ -229,7 +229,6 @@ async function main(): Promise<void> {
     sessionTtlMs,
     groups,
     rights: new RightsService(groups),
-    db,
     sql,
     trustProxy: cfg.server.trustProxy,
     allowedOrigins: cfg.server.allowedOrigins,

@@ -48,7 +48,6 @@ import { wallViewsRouter } from '../wallviews/routes.ts';
 import { WallViewRepo } from '../wallviews/repo.ts';
 import { metricsAccess, type Metrics } from '../metrics/index.ts';
 import type { Patrol } from '../patrol/index.ts';
-import type { Db } from '../store/db.ts';
 import type { SqlDb } from '../store/sql/db.ts';
 import type { Integrity } from '../integrity/index.ts';
 
@@ -87,7 +86,6 @@ export interface AppDeps {
   /** Patrol rounds, duty log, handovers, reports, users (issue D). */
   patrol?: {
     patrol: Patrol;
-    db: Db;
     snapshotPath: (file: string) => string | undefined;
   };
   /** Site key and signed checkpoints (issue F). */
@@ -186,7 +184,6 @@ export function createApp(d: AppDeps): Express {
       '/api/reports/equipment',
       json,
       equipmentRouter({
-        db: p.db,
         sql: d.sql,
         duty: p.patrol.log,
         now: () => p.patrol.clock.now(),

@@ -129,7 +129,6 @@ async function main(): Promise<void> {
 
   const snapshots = new FfmpegSnapshots(ff.ffmpegPath, paths.dataDir, (id) => media.liveDir(id));
   const patrol = createPatrol({
-    db,
     sql,
     clock: systemClock,
     cameras: {
@@ -148,7 +147,7 @@ async function main(): Promise<void> {
     ptz: { gotoPreset: (id, preset) => onvif.gotoPreset(id, preset), idle: (id) => onvif.ptzIdle(id) },
     ptzAudit: (e) => evidence.audit.record(e),
     checkpoint: () => integrity.newestLogCheckpoint(),
-    equipmentProblems: () => equipmentProblems(db, sql, cameras.list(), cfg.patrol.equipmentCompleteness, cfg.storage.segmentSeconds),
+    equipmentProblems: () => equipmentProblems(sql, cameras.list(), cfg.patrol.equipmentCompleteness, cfg.storage.segmentSeconds),
   });
   if (cfg.demo) {
     const seeded = await seedDemoRoute(patrol.routes, demoCameras(ROOT).map((d) => d.id).filter((id) => cameras.get(id) !== undefined));
@@ -173,7 +172,6 @@ async function main(): Promise<void> {
   await dispatch.start();
 
   const evidence = createEvidence({
-    db,
     sql,
     segments,
     bus,
@@ -229,7 +227,6 @@ async function main(): Promise<void> {
     sessionTtlMs,
     groups,
     rights: new RightsService(groups),
-    db,
     sql,
     trustProxy: cfg.server.trustProxy,
     allowedOrigins: cfg.server.allowedOrigins,
@@ -240,7 +237,7 @@ async function main(): Promise<void> {
     onvif,
     evidence,
     alarms: { service: alarms, analytics, zones, ffmpegPath: ff.ffmpegPath, dispatch },
-    patrol: { patrol, db, snapshotPath: (f) => snapshots.path(f) },
+    patrol: { patrol, snapshotPath: (f) => snapshots.path(f) },
     integrity,
     metrics,
     metricsToken: cfg.metrics.token,

@@ -9,8 +9,8 @@
  * Users who see everything pay nothing.
  */
 import type { RequestHandler } from 'express';
+import { AlarmRepo } from '../alarms/repo.ts';
 import { ExportRepo } from '../evidence/jobs.ts';
-import type { Db } from '../store/db.ts';
 import type { SqlDb } from '../store/sql/db.ts';
 import { notFound } from '../util/errors.ts';
 import { filterVisible, type RightsService } from './rights.ts';
@@ -18,7 +18,7 @@ import { filterVisible, type RightsService } from './rights.ts';
 type Resolver = (id: string) => Promise<string[] | undefined> | string[] | undefined;
 
 export interface GuardSources {
-  /** the camera of an alarm, through the SQL layer (alarms are not in the legacy handle's reach on PostgreSQL) */
+  /** the camera of an alarm (the alarm service's, same table); without it the guard reads the alarms table itself */
   alarmCamera?: (id: number) => Promise<string | undefined>;
 }
 
@@ -30,26 +30,26 @@ const jsonList = (text: string, pick: (v: unknown) => string[]): string[] => {
   }
 };
 const stopsOf = (v: unknown) => (Array.isArray(v) ? v.map((s) => String((s as { cameraId?: unknown }).cameraId)) : []);
-/** a path's number as a row id; anything else (too long, not safe) names no row */
-const rowId = (id: string): number | undefined => {
+/** ids of the tables whose key is `integer` on PostgreSQL (patrol routes and rounds, dispatches; alarms: AlarmRepo) */
+const INT32 = 2 ** 31 - 1;
+/** a path's number as a row id; anything else (too long, not safe, beyond the column's type) names no row */
+const rowId = (id: string, max: number): number | undefined => {
   const n = Number(id);
-  return Number.isSafeInteger(n) ? n : undefined;
+  return Number.isSafeInteger(n) && n <= max ? n : undefined;
 };
 
 /**
- * Path patterns whose first capture is a camera id, or a record id resolved to its cameras. Records of ported
- * tables (dispatches, segments, evidence locks, exports, patrol routes and rounds) are read through the SQL layer;
- * duty-log entries too; alarms through the alarm service when it is given (else the legacy handle, same connection).
+ * Path patterns whose first capture is a camera id, or a record id resolved to its cameras. Every record (alarms,
+ * dispatches, segments, duty-log entries, evidence locks, exports, patrol routes and rounds) is read through the
+ * SQL layer: one code path for SQLite and PostgreSQL. Alarms through the alarm service when it is given.
  */
-function resolvers(db: Db, s: SqlDb, src: GuardSources): [RegExp, Resolver][] {
-  const legacy = (text: string): Resolver => (id) => {
-    const r = db.prepare(text).get(id) as { c: string } | undefined;
-    return r ? [r.c] : undefined;
-  };
+function resolvers(s: SqlDb, src: GuardSources): [RegExp, Resolver][] {
   const q = s.db;
+  const alarms = AlarmRepo.of(s);
+  const alarmCamera = src.alarmCamera ?? ((n: number) => alarms.cameraOf(n));
   const exportJobs = new ExportRepo(s);
-  const byId = (fn: (n: number) => Promise<string[] | undefined>): Resolver => (id) => {
-    const n = rowId(id);
+  const byId = (fn: (n: number) => Promise<string[] | undefined>, max = Number.MAX_SAFE_INTEGER): Resolver => (id) => {
+    const n = rowId(id, max);
     return n === undefined ? undefined : fn(n);
   };
   const camera = (r: { c: string } | undefined) => (r ? [r.c] : undefined);
@@ -57,11 +57,11 @@ function resolvers(db: Db, s: SqlDb, src: GuardSources): [RegExp, Resolver][] {
     [/^\/api\/cameras\/([^/]+)/, (id) => [id]],
     [/^\/api\/onvif\/cameras\/([^/]+)/, (id) => [id]],
     [/^\/hls\/([^/]+)\//, (id) => [id]],
-    [/^\/api\/alarms\/(\d+)/, src.alarmCamera ? async (id) => {
-      const c = await src.alarmCamera!(Number(id));
+    [/^\/api\/alarms\/(\d+)/, async (id) => {
+      const c = await alarmCamera(Number(id));
       return c === undefined ? undefined : [c];
-    } : legacy('SELECT camera_id AS c FROM alarms WHERE id = ?')],
-    [/^\/api\/dispatches\/(\d+)/, byId(async (n) => camera(await q.selectFrom('dispatches').select('camera_id as c').where('id', '=', n).executeTakeFirst()))],
+    }],
+    [/^\/api\/dispatches\/(\d+)/, byId(async (n) => camera(await q.selectFrom('dispatches').select('camera_id as c').where('id', '=', n).executeTakeFirst()), INT32)],
     [/^\/api\/recordings\/(\d+)/, byId(async (n) => camera(await q.selectFrom('segments').select('camera_id as c').where('id', '=', n).executeTakeFirst()))],
     [/^\/api\/dutylog\/(\d+)/, byId(async (n) => {
       const r = await q.selectFrom('duty_log').select('camera_id').where('seq', '=', n).executeTakeFirst();
@@ -74,10 +74,10 @@ function resolvers(db: Db, s: SqlDb, src: GuardSources): [RegExp, Resolver][] {
       byId(async (n) => {
         const r = await q.selectFrom('patrol_routes').select('stops_json').where('id', '=', n).executeTakeFirst();
         return r && jsonList(r.stops_json, stopsOf);
-      }),
+      }, INT32),
     ],
     // a round with no stops (or no such round) names no camera: [] as the legacy json_group_array gave
-    [/^\/api\/patrol\/rounds\/(\d+)/, byId(async (n) => (await q.selectFrom('patrol_stops').select('camera_id').where('round_id', '=', n).execute()).map((r) => r.camera_id))],
+    [/^\/api\/patrol\/rounds\/(\d+)/, byId(async (n) => (await q.selectFrom('patrol_stops').select('camera_id').where('round_id', '=', n).execute()).map((r) => r.camera_id), INT32)],
   ];
 }
 
@@ -96,8 +96,8 @@ function bodyCameras(body: unknown): string[] {
 const ADMIN_RIGHTS = /^\/api\/(users|camera-groups)(\/|$)/;
 
 /** Async where a record is looked up (Express 5 passes a rejected promise to the error handler). */
-export function cameraGuard(rights: RightsService, db: Db, s: SqlDb, src: GuardSources = {}): RequestHandler {
-  const table = resolvers(db, s, src);
+export function cameraGuard(rights: RightsService, s: SqlDb, src: GuardSources = {}): RequestHandler {
+  const table = resolvers(s, src);
   const routeCameras = table.find(([re]) => re.source.includes('patrol\\/routes'))![1];
   return async (req, res, next) => {
     const user = req.user;

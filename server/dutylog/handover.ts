@@ -7,7 +7,6 @@
  * Its text is stored as its entry stores it (lone surrogates → U+FFFD: server/integrity/text.ts), on both engines.
  */
 import type { Kysely, Selectable } from 'kysely';
-import type { Db } from '../store/db.ts';
 import type { HandoversTable, SqlSchema } from '../store/sql/schema.ts';
 import { wellFormed, wellFormedDeep } from '../integrity/text.ts';
 import { openAlarmCounts, type AlarmSource } from '../patrol/alarms.ts';
@@ -40,7 +39,7 @@ const toHandover = (r: Row, checkpoint: CheckpointRef | null): Handover => ({
 });
 
 export interface HandoverDeps {
-  db: Db;
+  /** the duty log; its SQL layer also counts open alarms when the alarm source does not (patrol/alarms.ts) */
   log: DutyLog;
   clock: Clock;
   alarms: AlarmSource;
@@ -60,7 +59,7 @@ export class HandoverService {
     const now = this.d.clock.now();
     const last = await this.latest();
     const since = Math.max(last?.createdMs ?? 0, now - 24 * 3600_000);
-    const alarms = [...(await openAlarmCounts(this.d.alarms, this.d.db))]
+    const alarms = [...(await openAlarmCounts(this.d.alarms, this.d.log.sql))]
       .map(([id, count]) => ({ cameraId: id, cameraName: nameOf(id), count }))
       .sort((a, b) => b.count - a.count || a.cameraName.localeCompare(b.cameraName));
     return {

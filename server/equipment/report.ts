@@ -4,23 +4,18 @@
  * reason), clock offset, tamper alarms and pipeline restarts. A camera under the completeness threshold
  * (default 99 %) is flagged. Everything is read from what the server already records: the segment index, the
  * duty log's camera offline/online entries, recording gaps, the audit trail's start/stop, alarms and
- * camera_events.
- *
- * On the SQL layer (docs/cluster.md "Port: evidence exports and the equipment report"): the segment index and
- * camera_events (step 0032). Still on the legacy handle, their tables being other ports': the duty log, the audit
- * trail, alarms, recording gaps.
+ * camera_events — all through the SQL layer, one code path for SQLite and PostgreSQL (docs/cluster.md "Port:
+ * evidence exports and the equipment report").
  */
-import { sql } from 'kysely';
-import type { Db } from '../store/db.ts';
+import { sql, type Kysely } from 'kysely';
 import type { SqlDb } from '../store/sql/db.ts';
+import type { SqlSchema } from '../store/sql/schema.ts';
 
 import type { EquipmentCamera, EquipmentGap, EquipmentReport } from '../../shared/wire/equipment.ts';
 export type { EquipmentCamera, EquipmentGap, EquipmentReport };
 
 export interface EquipmentOptions {
-  /** legacy handle: duty_log, audit_log, alarms, recording_gaps (not ported yet) */
-  db: Db;
-  /** the SQL layer: segments, camera_events */
+  /** the SQL layer: segments, camera_events, duty_log, audit_log, alarms, recording_gaps */
   sql: SqlDb;
   date: string;
   from: number;
@@ -35,12 +30,18 @@ export interface EquipmentOptions {
 }
 
 type Interval = [number, number];
+type Q = Kysely<SqlSchema>;
 
 /** Offline intervals of a camera from the duty log (offline at data.since → online at data.since). */
-function offlineIntervals(db: Db, cameraId: string, from: number, to: number): { iv: Interval; reason: string }[] {
-  const rows = db
-    .prepare(`SELECT kind, ts_ms, data_json FROM duty_log WHERE camera_id = ? AND kind IN ('camera_offline', 'camera_online') AND ts_ms < ? ORDER BY seq`)
-    .all(cameraId, to + 3600_000) as { kind: string; ts_ms: number; data_json: string }[];
+async function offlineIntervals(q: Q, cameraId: string, from: number, to: number): Promise<{ iv: Interval; reason: string }[]> {
+  const rows = await q
+    .selectFrom('duty_log')
+    .select(['kind', 'ts_ms', 'data_json'])
+    .where('camera_id', '=', cameraId)
+    .where('kind', 'in', ['camera_offline', 'camera_online'])
+    .where('ts_ms', '<', to + 3600_000)
+    .orderBy('seq')
+    .execute();
   const out: { iv: Interval; reason: string }[] = [];
   let open: { at: number; reason: string } | undefined;
   for (const r of rows) {
@@ -62,10 +63,15 @@ function offlineIntervals(db: Db, cameraId: string, from: number, to: number): {
 }
 
 /** When the server was not running: audit system.stop → next system.start. */
-function serverDown(db: Db, from: number, to: number): Interval[] {
-  const rows = db
-    .prepare(`SELECT action, at_ms FROM audit_log WHERE action IN ('system.start', 'system.stop') AND at_ms >= ? AND at_ms < ? ORDER BY id`)
-    .all(from - 86_400_000, to) as { action: string; at_ms: number }[];
+async function serverDown(q: Q, from: number, to: number): Promise<Interval[]> {
+  const rows = await q
+    .selectFrom('audit_log')
+    .select(['action', 'at_ms'])
+    .where('action', 'in', ['system.start', 'system.stop'])
+    .where('at_ms', '>=', from - 86_400_000)
+    .where('at_ms', '<', to)
+    .orderBy('id')
+    .execute();
   const out: Interval[] = [];
   let stop: number | undefined;
   for (const r of rows) {
@@ -78,6 +84,22 @@ function serverDown(db: Db, from: number, to: number): Interval[] {
   return out;
 }
 
+/**
+ * Gaps the start-up reconcile recorded overlapping the window, in the order SQLite's legacy query gave them
+ * (its index on camera_id, start_ms, then the row id): the first of two gaps overlapping a hole equally names it.
+ */
+function recordedGaps(q: Q, cameraId: string, from: number, to: number) {
+  return q
+    .selectFrom('recording_gaps')
+    .select(['start_ms', 'end_ms', 'reason'])
+    .where('camera_id', '=', cameraId)
+    .where('end_ms', '>', from)
+    .where('start_ms', '<', to)
+    .orderBy('start_ms')
+    .orderBy('id')
+    .execute();
+}
+
 const overlap = (a: Interval, b: Interval) => Math.max(0, Math.min(a[1], b[1]) - Math.max(a[0], b[0]));
 
 /** SUM/COUNT/MIN come back as strings from PostgreSQL for bigint/numeric; null stays null */
@@ -86,8 +108,8 @@ const numOrNull = (v: unknown): number | null => (v === null || v === undefined 
 export async function equipmentReport(o: EquipmentOptions): Promise<EquipmentReport> {
   const threshold = o.threshold ?? 0.99;
   const tol = o.toleranceMs ?? 3000;
-  const down = serverDown(o.db, o.from, o.to);
   const q = o.sql.db;
+  const down = await serverDown(q, o.from, o.to);
   const cameras: EquipmentCamera[] = [];
   for (const cam of o.cameras) {
     const first = numOrNull((await q.selectFrom('segments').select(sql<number | null>`MIN(start_ms)`.as('t')).where('camera_id', '=', cam.id).executeTakeFirst())?.t);
@@ -103,8 +125,8 @@ export async function equipmentReport(o: EquipmentOptions): Promise<EquipmentRep
       .where('start_ms', '<', win[1])
       .orderBy('start_ms')
       .execute();
-    const offline = offlineIntervals(o.db, cam.id, win[0], win[1]);
-    const missing = o.db.prepare('SELECT start_ms, end_ms, reason FROM recording_gaps WHERE camera_id = ? AND end_ms > ? AND start_ms < ?').all(cam.id, win[0], win[1]) as { start_ms: number; end_ms: number; reason: string }[];
+    const offline = await offlineIntervals(q, cam.id, win[0], win[1]);
+    const missing = await recordedGaps(q, cam.id, win[0], win[1]);
     const reasonOf = (g: Interval): string => {
       const best = <T>(list: T[], iv: (t: T) => Interval) => list.map((x) => [x, overlap(g, iv(x))] as const).filter(([, n]) => n > 0).sort((a, b) => b[1] - a[1])[0]?.[0];
       if (best(down, (d) => d)) return 'server not running';
@@ -128,7 +150,6 @@ export async function equipmentReport(o: EquipmentOptions): Promise<EquipmentRep
     }
     if (win[1] - cursor > tol) gaps.push({ start: cursor, end: win[1], reason: reasonOf([cursor, win[1]]) });
     const offMs = offline.reduce((n, x) => n + overlap(win, [x.iv[0], Math.min(x.iv[1], win[1])]), 0);
-    const count = (text: string, ...args: unknown[]) => (o.db.prepare(text).get(...args) as { n: number }).n;
     const restarts = await q
       .selectFrom('camera_events')
       .select((eb) => eb.fn.countAll().as('n'))
@@ -136,6 +157,14 @@ export async function equipmentReport(o: EquipmentOptions): Promise<EquipmentRep
       .where('kind', '=', 'restart')
       .where('ts_ms', '>=', o.from)
       .where('ts_ms', '<', o.to)
+      .executeTakeFirst();
+    const tamper = await q
+      .selectFrom('alarms')
+      .select((eb) => eb.fn.countAll().as('n'))
+      .where('camera_id', '=', cam.id)
+      .where('kind', '=', 'camera_tamper')
+      .where('start_ms', '>=', o.from)
+      .where('start_ms', '<', o.to)
       .executeTakeFirst();
     const completeness = expected > 0 ? Math.min(1, recorded / expected) : first === null ? 0 : 1;
     cameras.push({
@@ -146,7 +175,7 @@ export async function equipmentReport(o: EquipmentOptions): Promise<EquipmentRep
       gaps,
       offlineEpisodes: offline.filter((x) => x.iv[0] >= o.from && x.iv[0] < o.to).length,
       clockOffsetMs: cam.clockOffsetMs,
-      tamperAlarms: count(`SELECT COUNT(*) AS n FROM alarms WHERE camera_id = ? AND kind = 'camera_tamper' AND start_ms >= ? AND start_ms < ?`, cam.id, o.from, o.to),
+      tamperAlarms: Number(tamper?.n ?? 0),
       restarts: Number(restarts?.n ?? 0),
       flagged: completeness < threshold,
     });

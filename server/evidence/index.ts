@@ -19,7 +19,6 @@ import { TimelineService } from '../record/timeline.ts';
 import { LockRepo } from '../retention/locks.ts';
 import { ffprobeInfo, reconcile } from '../retention/reconcile.ts';
 import { Retention } from '../retention/retention.ts';
-import type { Db } from '../store/db.ts';
 import type { SqlDb } from '../store/sql/db.ts';
 import type { SegmentRepo } from '../store/segments.ts';
 import type { UserRepo } from '../store/users.ts';
@@ -34,7 +33,6 @@ import type { Integrity } from '../integrity/index.ts';
 const log = createLogger('evidence');
 
 export interface EvidenceOptions {
-  db: Db;
   /** the SQL layer (segment index, evidence locks, export jobs, the audit trail) */
   sql: SqlDb;
   segments: SegmentRepo;

@@ -48,7 +48,6 @@ import { wallViewsRouter } from '../wallviews/routes.ts';
 import { WallViewRepo } from '../wallviews/repo.ts';
 import { metricsAccess, type Metrics } from '../metrics/index.ts';
 import type { Patrol } from '../patrol/index.ts';
-import type { Db } from '../store/db.ts';
 import type { SqlDb } from '../store/sql/db.ts';
 import type { Integrity } from '../integrity/index.ts';
 
@@ -66,8 +65,7 @@ export interface AppDeps {
   sessionTtlMs: number;
   groups: CameraGroupRepo;
   rights: RightsService;
-  db: Db;
-  /** the SQL layer (docs/cluster.md) over the same database: the repositories ported to it */
+  /** the SQL layer (docs/cluster.md): every table the routes read and write */
   sql: SqlDb;
   /** reverse proxies whose X-Forwarded-For is believed (server.trustProxy); none by default */
   trustProxy: string[];
@@ -88,7 +86,6 @@ export interface AppDeps {
   /** Patrol rounds, duty log, handovers, reports, users (issue D). */
   patrol?: {
     patrol: Patrol;
-    db: Db;
     snapshotPath: (file: string) => string | undefined;
   };
   /** Site key and signed checkpoints (issue F). */
@@ -146,7 +143,7 @@ export function createApp(d: AppDeps): Express {
   // bodies are parsed before the camera guard looks at them (body-parser skips an already parsed body)
   // the change audit watches before the wall and guard accounts are turned away, so their refusals are audited too
   const guardSources = d.alarms ? { alarmCamera: (id: number) => d.alarms!.service.cameraOf(id) } : {};
-  app.use('/api', loginJson, cameraGuard(d.rights, d.db, d.sql, guardSources), ...(d.evidence ? [auditChanges(d.evidence.audit)] : []), wallOnly, guardOnly);
+  app.use('/api', loginJson, cameraGuard(d.rights, d.sql, guardSources), ...(d.evidence ? [auditChanges(d.evidence.audit)] : []), wallOnly, guardOnly);
   if (d.alarms) {
     const a = d.alarms;
     const onvif = d.onvif;
@@ -187,7 +184,6 @@ export function createApp(d: AppDeps): Express {
       '/api/reports/equipment',
       json,
       equipmentRouter({
-        db: p.db,
         sql: d.sql,
         duty: p.patrol.log,
         now: () => p.patrol.clock.now(),
@@ -213,7 +209,7 @@ export function createApp(d: AppDeps): Express {
   const mux = hlsMux();
   app.use('/hls-mux', csrfGuard(d.allowedOrigins), auth, express.json({ limit: '32kb' }), mux.router);
   app.use('/hls', mux.callerIp, clusterVideo({ self: d.nodes.self, secret: d.videoProxy?.secret, holderOf: (id) => d.videoProxy?.holderOf(id), isLocal: (id) => d.cameras.get(id) !== undefined, auth, rights: d.rights, audit: d.evidence?.audit, liveViews: d.evidence ? auditLiveViews(d.evidence.views) : undefined, local: hlsRouter(d.cameras, d.liveDir, d.mainLiveDir, d.llRing) }));
-  app.use('/hls', auth, cameraGuard(d.rights, d.db, d.sql, guardSources), ...(d.evidence ? [auditLiveViews(d.evidence.views)] : []), hlsRouter(d.cameras, d.liveDir, d.mainLiveDir, d.llRing));
+  app.use('/hls', auth, cameraGuard(d.rights, d.sql, guardSources), ...(d.evidence ? [auditLiveViews(d.evidence.views)] : []), hlsRouter(d.cameras, d.liveDir, d.mainLiveDir, d.llRing));
   app.use(consoleRouter(d.webDist));
   app.use(errorHandler);
   return app;

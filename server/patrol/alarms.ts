@@ -3,13 +3,14 @@
  * flagged and moved to the front of a round; handovers list them as open items; an anomaly with
  * "dispatch" asks the alarm subsystem for an alarm.
  */
-import type { Db } from '../store/db.ts';
+import { AlarmRepo } from '../alarms/repo.ts';
+import type { SqlDb } from '../store/sql/db.ts';
 
 export interface AlarmSource {
   openAlarmCameraIds(): Set<string>;
   /**
    * Optional: open (not resolved) alarms per camera, every camera that has one (the alarm service reads its table
-   * through the SQL layer: async). Without it the cameras the source names are counted in the alarms table.
+   * through the SQL layer: async). Without it the cameras the source names are counted in the alarms table (SQL layer).
    */
   openAlarmCounts?(): Map<string, number> | Promise<Map<string, number>>;
   /** Optional: raise an alarm for an anomaly found on a round (duty-log entry `logSeq`). */
@@ -21,26 +22,22 @@ export const noAlarms: AlarmSource = { openAlarmCameraIds: () => new Set<string>
 
 /**
  * Open alarms per camera: the source's counts when it counts; else, for every camera the source reports with open
- * alarms (each at least 1), from the alarms table (status other than resolved), the same rows the alarm
- * service reads.
+ * alarms (each at least 1), from the alarms table (status other than resolved) through the SQL layer: the same
+ * rows and query as the alarm service (AlarmRepo.openCounts).
  */
-export async function openAlarmCounts(src: AlarmSource, db: Db): Promise<Map<string, number>> {
+export async function openAlarmCounts(src: AlarmSource, s: SqlDb): Promise<Map<string, number>> {
   if (src.openAlarmCounts) return new Map(await src.openAlarmCounts());
   const ids = src.openAlarmCameraIds();
-  const counted = countInDb(db);
+  const counted = await countInDb(s);
   const out = new Map<string, number>();
   for (const id of ids) out.set(id, Math.max(1, counted.get(id) ?? 0));
   return out;
 }
 
-function countInDb(db: Db): Map<string, number> {
+async function countInDb(s: SqlDb): Promise<Map<string, number>> {
   try {
-    const rows = db.prepare("SELECT camera_id, COUNT(*) AS n FROM alarms WHERE status != 'resolved' GROUP BY camera_id").all() as {
-      camera_id: string;
-      n: number;
-    }[];
-    return new Map(rows.map((r) => [r.camera_id, r.n]));
+    return await AlarmRepo.of(s).openCounts();
   } catch {
-    return new Map(); // no alarms table (a store without the alarm migrations)
+    return new Map(); // no alarms table (a database the SQL migrations have not reached)
   }
 }

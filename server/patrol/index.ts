@@ -1,5 +1,4 @@
 /** Wires the patrol and duty-log domain together (one object for main.ts and the routers). */
-import type { Db } from '../store/db.ts';
 import type { SqlDb } from '../store/sql/db.ts';
 import { DutyLog } from '../dutylog/log.ts';
 import { HandoverService, type HandoverDeps } from '../dutylog/handover.ts';
@@ -15,9 +14,7 @@ import { RouteRepo } from './routes-repo.ts';
 import type { CheckpointRef } from '../../shared/wire/patrol.ts';
 
 export interface PatrolOptions {
-  /** the legacy handle: the duty log and handovers (not ported yet) */
-  db: Db;
-  /** the SQL layer: routes, rounds, stops, spot-checks, missed slots (SQL steps 0025–0026) */
+  /** the SQL layer: routes, rounds, stops, spot-checks, missed slots (SQL steps 0025–0026), the duty log, handovers */
   sql: SqlDb;
   clock: Clock;
   cameras: PatrolCameras;
@@ -75,6 +72,6 @@ export function createPatrol(o: PatrolOptions): Patrol {
       ptz,
     }),
     review: new ReviewService(roundRepo, log, o.clock),
-    handover: new HandoverService({ db: o.db, log, clock: o.clock, alarms, compliance, cameras: o.cameraList, checkpoint: o.checkpoint, equipmentProblems: o.equipmentProblems }),
+    handover: new HandoverService({ log, clock: o.clock, alarms, compliance, cameras: o.cameraList, checkpoint: o.checkpoint, equipmentProblems: o.equipmentProblems }),
   };
 }

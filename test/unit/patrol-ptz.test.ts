@@ -55,7 +55,6 @@ async function setup(mover: PtzMover) {
   const clock = new ManualClock(new Date('2025-03-10T08:03').getTime());
   const audit: PtzAuditEntry[] = [];
   const p = createPatrol({
-    db,
     sql,
     clock,
     cameras: { name: (id) => id, online: () => true },

@@ -21,7 +21,6 @@ async function setup(opts: { alarms?: string[] } = {}) {
   const online = new Set(['a', 'b', 'c']);
   const names: Record<string, string> = { a: 'Gate', b: 'Lobby', c: 'Garage' };
   const p = createPatrol({
-    db,
     sql,
     clock,
     cameras: { name: (id) => names[id], online: (id) => online.has(id) },

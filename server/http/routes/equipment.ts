@@ -13,7 +13,6 @@ import { equipmentCsv, equipmentHtml } from '../../equipment/format.ts';
 import { equipmentReport, type EquipmentReport } from '../../equipment/report.ts';
 import { reportRange } from '../../patrol/reports.ts';
 import { dayKey } from '../../patrol/compliance.ts';
-import type { Db } from '../../store/db.ts';
 import type { SqlDb } from '../../store/sql/db.ts';
 import { badRequest } from '../../util/errors.ts';
 import { requireRole } from '../auth.ts';
@@ -21,9 +20,7 @@ import { parseBody } from '../errors.ts';
 import { signSchema } from '../../../shared/wire/requests/equipment.ts';
 
 export interface EquipmentDeps {
-  /** legacy handle: duty log, audit trail, alarms, recording gaps (other ports) */
-  db: Db;
-  /** the SQL layer: segments, camera_events */
+  /** the SQL layer: segments, camera events, duty log, audit trail, alarms, recording gaps */
   sql: SqlDb;
   cameras: () => { id: string; name: string; clockOffsetMs: number | null }[];
   duty: DutyLog;
@@ -40,7 +37,7 @@ export function equipmentRouter(d: EquipmentDeps): Router {
   const build = (res: Response, date: string): Promise<EquipmentReport> => {
     const visible = res.locals.visibleCamera as ((id: string) => boolean) | undefined;
     const { from, to } = reportRange(date);
-    return equipmentReport({ db: d.db, sql: d.sql, date, from, to, now: d.now(), threshold: d.threshold, liveEdgeMs: d.liveEdgeMs, cameras: d.cameras().filter((c) => !visible || visible(c.id)) });
+    return equipmentReport({ sql: d.sql, date, from, to, now: d.now(), threshold: d.threshold, liveEdgeMs: d.liveEdgeMs, cameras: d.cameras().filter((c) => !visible || visible(c.id)) });
   };
   const dateOf = (v: unknown) => {
     const s = typeof v === 'string' && v ? v : dayKey(d.now());

@@ -2,18 +2,18 @@
  * Export jobs (server/evidence/jobs.ts, server/evidence/exporter.ts) and the equipment check's camera events
  * (server/equipment/report.ts recordRestart) on one engine: the same assertions on SQLite and PostgreSQL. Hostile
  * cases: odd Unicode in a reason, a case reference and a camera id; two exports of one range at once; one id twice.
+ * The equipment report itself and the camera guard's look-ups: equipment.ts.
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, expect, test } from 'vitest';
 import type { AuditInput, AuditLog } from '../../../server/audit/log.ts';
-import { equipmentReport, recordRestart } from '../../../server/equipment/report.ts';
+import { recordRestart } from '../../../server/equipment/report.ts';
 import { Exporter } from '../../../server/evidence/exporter.ts';
 import { ExportRepo } from '../../../server/evidence/jobs.ts';
 import { SigningKey } from '../../../server/evidence/keys.ts';
 import { LockRepo } from '../../../server/retention/locks.ts';
-import { openDb } from '../../../server/store/db.ts';
 import { SegmentRepo } from '../../../server/store/segments.ts';
 import { isUniqueViolation } from '../../../server/store/sql/errors.ts';
 import type { SqlDb } from '../../../server/store/sql/db.ts';
@@ -176,32 +176,5 @@ export function exportSuite(e: TestEngine): void {
       { camera_id: ODD_CAM, ts_ms: T + 1, kind: 'restart', detail: null },
     ]);
     await expect(recordRestart(s, 'x\u0000', T, null)).resolves.toBeUndefined(); // PostgreSQL refuses the NUL: swallowed
-  });
-
-  test('the equipment report from the segment index and camera events: coverage, gaps, restarts; a camera never recorded', async () => {
-    const s = await e.open();
-    const segments = new SegmentRepo(s);
-    // one hour: 0–20 min recorded, 20–30 min missing, 30–60 min recorded (10 s segments)
-    for (let t = T; t < T + 3600_000; t += 10_000) {
-      if (t >= T + 1200_000 && t < T + 1800_000) continue;
-      await segments.insert({ cameraId: ODD_CAM, path: `${ODD_CAM}/${t}.mp4`, startMs: t, endMs: t + 10_000, bytes: 1, codec: 'h264' });
-    }
-    await recordRestart(s, ODD_CAM, T + 1800_000, 'rtsp timeout');
-    await recordRestart(s, ODD_CAM, T + 7200_000, null); // after the window: not counted
-    await recordRestart(s, 'yard', T + 60_000, null);
-    // the duty log, audit trail, alarms and recording gaps are other ports' tables, still read on the legacy handle: empty here
-    const legacy = openDb(':memory:');
-    try {
-      const rep = await equipmentReport({
-        db: legacy, sql: s, date: '2026-12-04', from: T, to: T + 3600_000, now: T + 7200_000,
-        cameras: [{ id: ODD_CAM, name: ODD, clockOffsetMs: 12 }, { id: 'never', name: 'never', clockOffsetMs: null }],
-      });
-      const [cam, never] = rep.cameras;
-      expect(cam).toMatchObject({ id: ODD_CAM, name: ODD, completeness: 0.8333, onlineMinutes: 60, offlineEpisodes: 0, clockOffsetMs: 12, restarts: 1, tamperAlarms: 0, flagged: true });
-      expect(cam!.gaps).toEqual([{ start: T + 1200_000, end: T + 1800_000, reason: 'no recording' }]);
-      expect(never).toMatchObject({ completeness: 0, restarts: 0, flagged: true, gaps: [{ start: T, end: T + 3600_000, reason: 'never recorded' }] });
-    } finally {
-      legacy.close();
-    }
   });
 }

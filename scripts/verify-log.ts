@@ -16,8 +16,8 @@ import { fingerprint, KEY_FILE } from '../server/evidence/keys.ts';
 import { verifyAudit, verifyDutyLog } from '../server/integrity/chains.ts';
 import { CheckpointStore } from '../server/integrity/checkpoints.ts';
 import { sealSummary, type VerifyKey } from '../server/integrity/seal-check.ts';
-import type { Db } from '../server/store/db.ts';
-import { openSql } from '../server/store/sql/db.ts';
+import { hasTable } from '../server/store/sql/catalog.ts';
+import { openSql, type SqlDb } from '../server/store/sql/db.ts';
 
 export interface Places {
   db: string;
@@ -69,39 +69,41 @@ export function verifyKey(p: Places): VerifyKey {
   return { publicKey, fingerprint: fingerprint(publicKey) };
 }
 
-export function openReadOnly(file: string): Db {
+/** The SQLite file, opened read-only, through the SQL layer (what the verifiers read on either engine). */
+export async function openReadOnly(file: string): Promise<SqlDb> {
   if (!existsSync(file)) throw new Error(`no database at ${file} (use --db PATH or --data-dir DIR)`);
-  const db = new Database(file, { readonly: true, fileMustExist: true });
-  const has = (t: string) => db.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?`).get(t);
-  if (!has('duty_log') || !has('checkpoints')) {
-    db.close();
-    throw new Error(`${file} is not a Watchpost database of this version (no duty log or checkpoints table)`);
+  const s = openSql({ engine: 'sqlite', file }, { sqlite: new Database(file, { readonly: true, fileMustExist: true }) });
+  try {
+    if (!(await hasTable(s, 'duty_log')) || !(await hasTable(s, 'checkpoints'))) {
+      throw new Error(`${file} is not a Watchpost database of this version (no duty log or checkpoints table)`);
+    }
+    if (!(await hasTable(s, 'chain_heads'))) {
+      throw new Error(`${file} has no chain heads (chain_heads): start this version of the server once to migrate it, then check again`);
+    }
+  } catch (e) {
+    await s.close();
+    throw e;
   }
-  if (!has('chain_heads')) {
-    db.close();
-    throw new Error(`${file} has no chain heads (chain_heads): start this version of the server once to migrate it, then check again`);
-  }
-  return db;
+  return s;
 }
 
 async function main(): Promise<number> {
   const argv = process.argv.slice(2);
-  let db: Db;
+  let sql: SqlDb;
   let key: VerifyKey;
   let p: Places;
   try {
     p = places(argv);
     key = verifyKey(p);
-    db = openReadOnly(p.db);
+    sql = await openReadOnly(p.db);
   } catch (e) {
     process.stderr.write(`verify-log: ${(e as Error).message}\n`);
     return 2;
   }
   try {
-    const sql = openSql({ engine: 'sqlite', file: p.db }, { sqlite: db });
     const store = new CheckpointStore(sql, p.checkpointsDir);
-    const duty = await verifyDutyLog(db, sql, store, key);
-    const audit = await verifyAudit(db, sql, store, key);
+    const duty = await verifyDutyLog(sql, store, key);
+    const audit = await verifyAudit(sql, store, key);
     const ok = duty.ok && duty.triggers && audit.ok;
     if (argv.includes('--json')) {
       process.stdout.write(JSON.stringify({ ok, key: key.fingerprint, checkpointsDir: p.checkpointsDir, dutyLog: duty, audit }, null, 2) + '\n');
@@ -116,7 +118,7 @@ async function main(): Promise<number> {
     else out(`audit trail BROKEN at entry ${audit.firstBad}: ${audit.reason ?? 'hash or link does not match (entry altered or removed)'}`);
     return ok ? 0 : 1;
   } finally {
-    db.close();
+    await sql.close();
   }
 }
 

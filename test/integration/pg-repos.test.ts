@@ -15,6 +15,7 @@ import { dispatchSuite } from '../support/sql-suites/dispatch.ts';
 import { segmentSuite } from '../support/sql-suites/segments.ts';
 import { chainsSuite } from '../support/sql-suites/chains.ts';
 import { exportSuite } from '../support/sql-suites/exports.ts';
+import { verifySuite } from '../support/sql-suites/verify.ts';
 import { outboxSuite } from '../support/sql-suites/outbox.ts';
 import { alarmSuite } from '../support/sql-suites/alarms.ts';
 
@@ -40,3 +41,4 @@ describe('segment index, evidence locks, retention deletes', () => segmentSuite(
 describe('zones and alarms', () => alarmSuite(e));
 describe('duty log, handovers, audit trail (the server\'s classes)', () => chainsSuite(e));
 describe('export jobs and camera events', () => exportSuite(e));
+describe('verify-recordings, seal-chain checkpoints, the site key\'s sealed count', () => verifySuite(e));

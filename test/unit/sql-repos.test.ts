@@ -14,6 +14,7 @@ import { segmentSuite } from '../support/sql-suites/segments.ts';
 import { alarmSuite } from '../support/sql-suites/alarms.ts';
 import { chainsSuite } from '../support/sql-suites/chains.ts';
 import { exportSuite } from '../support/sql-suites/exports.ts';
+import { verifySuite } from '../support/sql-suites/verify.ts';
 
 afterEach(closeAll);
 
@@ -29,4 +30,5 @@ describe.each([sqliteMemory, sqliteFile])('$name', (e) => {
   describe('zones and alarms', () => alarmSuite(e));
   describe('duty log, handovers, audit trail (the server\'s classes)', () => chainsSuite(e));
   describe('export jobs and camera events', () => exportSuite(e));
+  describe('verify-recordings, seal-chain checkpoints, the site key\'s sealed count', () => verifySuite(e));
 });

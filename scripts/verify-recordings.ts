@@ -1,6 +1,6 @@
 /**
  * npm run verify-recordings [-- --camera ID --from T --to T] [--data-dir DIR | --config watchpost.yml | --db PATH]
- *   [--recordings DIR] [--keys DIR] [--checkpoints DIR] [--json]
+ *   [--database-url postgres://…] [--recordings DIR] [--keys DIR] [--checkpoints DIR] [--json]
  * Re-hashes every sealed recording segment, walks each camera's seal chain against the signed checkpoints and
  * names every altered, missing, unindexed or unsealed file; segments removed by retention are reported as
  * "deleted by retention at T". T is an ISO time or epoch ms. Exit 0 intact, 1 problems found, 2 cannot check.
@@ -26,7 +26,7 @@ async function main(): Promise<number> {
     key = verifyKey(p);
     fromMs = time(arg(argv, '--from'), '--from');
     toMs = time(arg(argv, '--to'), '--to');
-    sql = await openReadOnly(p.db);
+    sql = await openReadOnly(p);
   } catch (e) {
     process.stderr.write(`verify-recordings: ${(e as Error).message}\n`);
     return 2;

@@ -95,17 +95,17 @@ async function run(n: number, o: ReturnType<typeof parse>) {
     const corePercent = (cpuMsPerSeg * segPerSecond) / 10; // ms per s → % of one core
 
     const key = SigningKey.generate();
-    const integrity = await createIntegrity({ db, sql: openSql({ engine: 'sqlite', file: '' }, { sqlite: db }), key, checkpointsDir: join(dir, 'checkpoints'), intervalMs: 60_000 });
+    const integrity = await createIntegrity({ sql, key, checkpointsDir: join(dir, 'checkpoints'), intervalMs: 60_000 });
     await integrity.sealNow();
     const totalMB = (bytes * files.length) / 1e6;
     // warm the cache for both readers alike
     execFileSync('cat', files, { stdio: ['ignore', 'ignore', 'inherit'], maxBuffer: 1 << 30 });
     const v0 = performance.now();
-    const v = await verifyRecordings({ db, recordingsDir: rec, store: integrity.store, key });
+    const v = await verifyRecordings({ sql, recordingsDir: rec, store: integrity.store, key });
     const verifyS = (performance.now() - v0) / 1000;
     if (!v.ok) throw new Error('the bench store did not verify');
     const w0 = performance.now();
-    await verifyRecordings({ db, recordingsDir: rec, store: integrity.store, key, workers: 2 });
+    await verifyRecordings({ sql, recordingsDir: rec, store: integrity.store, key, workers: 2 });
     const verify2S = (performance.now() - w0) / 1000;
     const s0 = performance.now();
     execFileSync('sha256sum', files, { stdio: ['ignore', 'ignore', 'inherit'], maxBuffer: 1 << 30 });

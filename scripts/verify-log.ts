@@ -1,11 +1,14 @@
 /**
- * npm run verify-log [-- --db PATH | --data-dir DIR | --config watchpost.yml] [--keys DIR] [--checkpoints DIR] [--json]
+ * npm run verify-log [-- --db PATH | --data-dir DIR | --config watchpost.yml] [--database-url postgres://…] [--keys DIR]
+ *   [--checkpoints DIR] [--json]
  * Walks the duty log's and the audit trail's hash chains and checks them against the signed checkpoints
  * (the database's table and the JSON-lines files outside it): rows deleted at the end, a row rewritten and
  * re-hashed, the database rolled back to an older copy. Entries after the newest checkpoint are "not yet sealed".
  * The links are checked streaming, page by page, by the SQL layer's chain stores (one page in memory, never the
  * chain), with the chain heads: newest entries deleted are found without a checkpoint too.
- * Exit 0 intact, 1 broken, 2 cannot check. Opens the database read-only; never changes it.
+ * The database is the SQLite file, or a PostgreSQL database (--database-url, or WATCHPOST_DATABASE_URL without
+ * --db): one code path, the SQL layer. Exit 0 intact, 1 broken, 2 cannot check. Opens the database read-only (the
+ * file read-only; PostgreSQL sessions with default_transaction_read_only); never changes it.
  */
 import Database from 'better-sqlite3';
 import { createPrivateKey, createPublicKey } from 'node:crypto';
@@ -16,11 +19,13 @@ import { fingerprint, KEY_FILE } from '../server/evidence/keys.ts';
 import { verifyAudit, verifyDutyLog } from '../server/integrity/chains.ts';
 import { CheckpointStore } from '../server/integrity/checkpoints.ts';
 import { sealSummary, type VerifyKey } from '../server/integrity/seal-check.ts';
-import type { Db } from '../server/store/db.ts';
-import { openSql } from '../server/store/sql/db.ts';
+import { hasTable } from '../server/store/sql/catalog.ts';
+import { openSql, sqlTarget, type SqlDb } from '../server/store/sql/db.ts';
 
 export interface Places {
   db: string;
+  /** a PostgreSQL database (--database-url, else WATCHPOST_DATABASE_URL unless --db is given) instead of the file */
+  url?: string;
   recordingsDir: string;
   keysDir: string;
   checkpointsDir: string;
@@ -50,8 +55,10 @@ export function places(argv: string[]): Places {
     cpDir = cfg?.storage.checkpointsDir;
     recDir = cfg?.storage.recordingsDir;
   }
+  const url = arg(argv, '--database-url') ?? (db ? undefined : process.env.WATCHPOST_DATABASE_URL || undefined);
   return {
     db: db ? resolve(db) : join(dataDir, 'watchpost.db'),
+    ...(url ? { url } : {}),
     recordingsDir: resolve(arg(argv, '--recordings') ?? recDir ?? dataDir),
     keysDir: resolve(arg(argv, '--keys') ?? process.env.WATCHPOST_KEYS_DIR ?? keysDir ?? dataDir),
     checkpointsDir: resolve(arg(argv, '--checkpoints') ?? cpDir ?? join(dataDir, 'checkpoints')),
@@ -69,39 +76,50 @@ export function verifyKey(p: Places): VerifyKey {
   return { publicKey, fingerprint: fingerprint(publicKey) };
 }
 
-export function openReadOnly(file: string): Db {
-  if (!existsSync(file)) throw new Error(`no database at ${file} (use --db PATH or --data-dir DIR)`);
-  const db = new Database(file, { readonly: true, fileMustExist: true });
-  const has = (t: string) => db.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?`).get(t);
-  if (!has('duty_log') || !has('checkpoints')) {
-    db.close();
-    throw new Error(`${file} is not a Watchpost database of this version (no duty log or checkpoints table)`);
+/** The database the places name, read-only, through the SQL layer: the PostgreSQL URL, else the SQLite file. */
+export async function openReadOnly(p: Pick<Places, 'db' | 'url'>): Promise<SqlDb> {
+  let s: SqlDb;
+  let name: string;
+  if (p.url) {
+    const target = sqlTarget(p.url, p.db);
+    s = openSql(target, { poolSize: 1, readOnly: true }); // every session read-only: the check never writes
+    name = 'the PostgreSQL database';
+  } else {
+    if (!existsSync(p.db)) throw new Error(`no database at ${p.db} (use --db PATH, --data-dir DIR or --database-url postgres://…)`);
+    s = openSql({ engine: 'sqlite', file: p.db }, { sqlite: new Database(p.db, { readonly: true, fileMustExist: true }) });
+    name = p.db;
   }
-  if (!has('chain_heads')) {
-    db.close();
-    throw new Error(`${file} has no chain heads (chain_heads): start this version of the server once to migrate it, then check again`);
+  try {
+    if (!(await hasTable(s, 'duty_log')) || !(await hasTable(s, 'checkpoints'))) {
+      throw new Error(`${name} is not a Watchpost database of this version (no duty log or checkpoints table)`);
+    }
+    if (!(await hasTable(s, 'chain_heads'))) {
+      throw new Error(`${name} has no chain heads (chain_heads): start this version of the server once to migrate it, then check again`);
+    }
+  } catch (e) {
+    await s.close();
+    throw e;
   }
-  return db;
+  return s;
 }
 
 async function main(): Promise<number> {
   const argv = process.argv.slice(2);
-  let db: Db;
+  let sql: SqlDb;
   let key: VerifyKey;
   let p: Places;
   try {
     p = places(argv);
     key = verifyKey(p);
-    db = openReadOnly(p.db);
+    sql = await openReadOnly(p);
   } catch (e) {
     process.stderr.write(`verify-log: ${(e as Error).message}\n`);
     return 2;
   }
   try {
-    const sql = openSql({ engine: 'sqlite', file: p.db }, { sqlite: db });
     const store = new CheckpointStore(sql, p.checkpointsDir);
-    const duty = await verifyDutyLog(db, sql, store, key);
-    const audit = await verifyAudit(db, sql, store, key);
+    const duty = await verifyDutyLog(sql, store, key);
+    const audit = await verifyAudit(sql, store, key);
     const ok = duty.ok && duty.triggers && audit.ok;
     if (argv.includes('--json')) {
       process.stdout.write(JSON.stringify({ ok, key: key.fingerprint, checkpointsDir: p.checkpointsDir, dutyLog: duty, audit }, null, 2) + '\n');
@@ -116,7 +134,7 @@ async function main(): Promise<number> {
     else out(`audit trail BROKEN at entry ${audit.firstBad}: ${audit.reason ?? 'hash or link does not match (entry altered or removed)'}`);
     return ok ? 0 : 1;
   } finally {
-    db.close();
+    await sql.close();
   }
 }
 

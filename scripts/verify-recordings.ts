@@ -1,6 +1,6 @@
 /**
  * npm run verify-recordings [-- --camera ID --from T --to T] [--data-dir DIR | --config watchpost.yml | --db PATH]
- *   [--recordings DIR] [--keys DIR] [--checkpoints DIR] [--json]
+ *   [--database-url postgres://…] [--recordings DIR] [--keys DIR] [--checkpoints DIR] [--json]
  * Re-hashes every sealed recording segment, walks each camera's seal chain against the signed checkpoints and
  * names every altered, missing, unindexed or unsealed file; segments removed by retention are reported as
  * "deleted by retention at T". T is an ISO time or epoch ms. Exit 0 intact, 1 problems found, 2 cannot check.
@@ -8,7 +8,6 @@
  */
 import { arg, openReadOnly, places, verifyKey } from './verify-log.ts';
 import { CheckpointStore } from '../server/integrity/checkpoints.ts';
-import { openSql } from '../server/store/sql/db.ts';
 import { sealSummary } from '../server/integrity/seal-check.ts';
 import { verifyRecordings } from '../server/seal/verify.ts';
 
@@ -21,19 +20,19 @@ function time(v: string | undefined, name: string): number | undefined {
 
 async function main(): Promise<number> {
   const argv = process.argv.slice(2);
-  let p, key, db, fromMs, toMs;
+  let p, key, sql, fromMs, toMs;
   try {
     p = places(argv);
     key = verifyKey(p);
     fromMs = time(arg(argv, '--from'), '--from');
     toMs = time(arg(argv, '--to'), '--to');
-    db = openReadOnly(p.db);
+    sql = await openReadOnly(p);
   } catch (e) {
     process.stderr.write(`verify-recordings: ${(e as Error).message}\n`);
     return 2;
   }
   try {
-    const r = await verifyRecordings({ db, recordingsDir: p.recordingsDir, store: new CheckpointStore(openSql({ engine: 'sqlite', file: p.db }, { sqlite: db }), p.checkpointsDir), key, camera: arg(argv, '--camera'), fromMs, toMs });
+    const r = await verifyRecordings({ sql, recordingsDir: p.recordingsDir, store: new CheckpointStore(sql, p.checkpointsDir), key, camera: arg(argv, '--camera'), fromMs, toMs });
     const mbps = r.seconds > 0 ? r.bytesHashed / 1e6 / r.seconds : 0;
     if (argv.includes('--json')) {
       process.stdout.write(JSON.stringify({ ...r, key: key.fingerprint, mbPerSecond: Math.round(mbps * 10) / 10 }, null, 2) + '\n');
@@ -53,7 +52,7 @@ async function main(): Promise<number> {
     out(`hashed ${(r.bytesHashed / 1e6).toFixed(1)} MB in ${r.seconds.toFixed(2)} s (${mbps.toFixed(0)} MB/s); ${r.ok ? 'all recordings match their seals' : 'NOT all recordings match their seals'}`);
     return r.ok ? 0 : 1;
   } finally {
-    db.close();
+    await sql.close();
   }
 }
 

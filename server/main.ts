@@ -69,7 +69,7 @@ async function main(): Promise<void> {
   const paths = stepPaths(cfg);
   // the legacy handle and the SQL layer over the same connection, both migrated (startup/database.ts)
   const { db, sql } = await stepDatabase(paths.dbFile);
-  const { integrity, box } = await stepIntegrity(cfg, paths, db, sql);
+  const { integrity, box } = await stepIntegrity(cfg, paths, sql);
   const users = await UserRepo.open(sql); // users cached: every request resolves one (store/users.ts)
   const firstPassword = await stepAdmin(users, paths.dataDir);
 

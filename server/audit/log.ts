@@ -12,7 +12,6 @@
  */
 import { createHash } from 'node:crypto';
 import { sql, type ExpressionBuilder } from 'kysely';
-import type { Db } from '../store/db.ts';
 import type { SqlDb } from '../store/sql/db.ts';
 import type { SqlSchema } from '../store/sql/schema.ts';
 import { AuditChainStore } from './chain-store.ts';
@@ -242,14 +241,6 @@ export function verifyAuditRows(rows: Iterable<Row>, after: { seq: number; hash:
     expectId++;
   }
   return { ok: true, count, head: prev };
-}
-
-/**
- * Links-only walk of an SQLite file's audit trail, synchronous (rows streamed). The server verifies through the
- * SQL layer (AuditLog.verify); tests keep this as a second, independent verifier.
- */
-export function verifyAuditDb(db: Db): AuditVerifyResult {
-  return verifyAuditRows(db.prepare('SELECT * FROM audit_log ORDER BY id').iterate() as Iterable<Row>);
 }
 
 function escapeLike(s: string): string {

@@ -9,8 +9,7 @@ import type { Clock } from '../patrol/clock.ts';
 import { createLogger } from '../util/log.ts';
 import type { SqlDb } from '../store/sql/db.ts';
 import type { DutyLogTable, SqlSchema } from '../store/sql/schema.ts';
-import type { Db } from '../store/db.ts';
-import { verifyChain, type LogEntry, type LogCategory, type VerifyResult } from './chain.ts';
+import type { LogEntry, LogCategory } from './chain.ts';
 import { ChainStore, type ChainVerifyResult } from './chain-store.ts';
 
 const log = createLogger('dutylog');
@@ -179,19 +178,4 @@ export class DutyLog {
   verify(): Promise<ChainVerifyResult> {
     return this.store.verify();
   }
-}
-
-/**
- * Links-only check of an SQLite file's duty log, synchronous (rows streamed). The server verifies through the
- * SQL layer (DutyLog.verify / ChainStore.verify); tests keep this as a second, independent verifier.
- */
-export function verifyDb(db: Db): VerifyResult & { triggers: boolean } {
-  const rows = db.prepare('SELECT * FROM duty_log ORDER BY seq').iterate() as IterableIterator<Row>;
-  const result = verifyChain((function* () {
-    for (const r of rows) yield toEntry(r);
-  })());
-  const trig = db
-    .prepare(`SELECT COUNT(*) AS n FROM sqlite_master WHERE type = 'trigger' AND name IN ('duty_log_no_update', 'duty_log_no_delete')`)
-    .get() as { n: number };
-  return { ...result, triggers: trig.n === 2 };
 }

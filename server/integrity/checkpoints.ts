@@ -104,8 +104,8 @@ export interface ChainSource {
 export interface CheckpointerOptions {
   store: CheckpointStore;
   key: { sign(d: Buffer): Buffer; fingerprint: string };
-  /** the chains to seal; called on every tick (cameras come and go) */
-  sources: () => ChainSource[];
+  /** the chains to seal; called on every tick (cameras come and go); may read the database (async) */
+  sources: () => ChainSource[] | Promise<ChainSource[]>;
   intervalMs?: number;
   now?: () => number;
   onSealed?: (c: Checkpoint) => void;
@@ -149,7 +149,7 @@ export class Checkpointer {
     const made: Checkpoint[] = [];
     let sources: ChainSource[] = [];
     try {
-      sources = this.o.sources();
+      sources = await this.o.sources();
     } catch (err) {
       log.error('cannot list the chains to seal', { err });
     }

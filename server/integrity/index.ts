@@ -5,7 +5,6 @@
  */
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Db } from '../store/db.ts';
 import type { SqlDb } from '../store/sql/db.ts';
 import { KEY_FILE, SigningKey } from '../evidence/keys.ts';
 import { createLogger } from '../util/log.ts';
@@ -19,17 +18,19 @@ const log = createLogger('integrity');
 export class KeyMissingError extends Error {}
 
 /** How much was sealed with the site key so far (a missing key then is an error, never a silent new key). */
-export function sealedCount(db: Db): number {
-  const cp = (db.prepare('SELECT COUNT(*) AS n FROM checkpoints').get() as { n: number }).n;
-  const seg = (db.prepare('SELECT COUNT(*) AS n FROM segments WHERE seal_seq IS NOT NULL').get() as { n: number }).n;
-  return cp + seg;
+export async function sealedCount(s: SqlDb): Promise<number> {
+  const [cp, seg] = await Promise.all([
+    s.db.selectFrom('checkpoints').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+    s.db.selectFrom('segments').select((eb) => eb.fn.countAll<number>().as('n')).where('seal_seq', 'is not', null).executeTakeFirstOrThrow(),
+  ]);
+  return Number(cp.n) + Number(seg.n);
 }
 
 /**
  * Load the site key from `keysDir`, creating it only on a site that has sealed nothing yet. A key left in the
  * data dir while keysDir points elsewhere is an error too (move it; do not fork the site's identity).
  */
-export function loadSiteKey(db: Db, keysDir: string, dataDir: string): SigningKey {
+export async function loadSiteKey(s: SqlDb, keysDir: string, dataDir: string): Promise<SigningKey> {
   mkdirSync(keysDir, { recursive: true, mode: 0o700 });
   const file = join(keysDir, KEY_FILE);
   if (!existsSync(file)) {
@@ -37,7 +38,7 @@ export function loadSiteKey(db: Db, keysDir: string, dataDir: string): SigningKe
     if (keysDir !== dataDir && existsSync(stray)) {
       throw new KeyMissingError(`the signing key is in ${stray}, but storage.keysDir is ${keysDir}: move the file there (keep mode 0600)`);
     }
-    const n = sealedCount(db);
+    const n = await sealedCount(s);
     if (n > 0) {
       throw new KeyMissingError(
         `the signing key ${file} is missing, but ${n} checkpoints and sealed segments were signed with it: ` +
@@ -50,8 +51,7 @@ export function loadSiteKey(db: Db, keysDir: string, dataDir: string): SigningKe
 }
 
 export interface IntegrityOptions {
-  db: Db;
-  /** the SQL layer the duty log and the audit trail are read through (issue J) */
+  /** the SQL layer every chain and the checkpoints are read through (issue J) */
   sql: SqlDb;
   key: SigningKey;
   checkpointsDir: string;
@@ -83,15 +83,15 @@ export async function createIntegrity(o: IntegrityOptions): Promise<Integrity> {
     if ((c.log === DUTY_LOG || c.log === AUDIT_LOG) && (!newest || c.time >= newest.time)) newest = c;
     o.onSealed?.(c);
   };
-  const checkpointer = new Checkpointer({ store, key: o.key, sources: () => chainSources(o.db, o.sql), intervalMs: o.intervalMs, onSealed });
+  const checkpointer = new Checkpointer({ store, key: o.key, sources: () => chainSources(o.sql), intervalMs: o.intervalMs, onSealed });
   log.info('checkpoints', { dir: o.checkpointsDir, everySeconds: o.intervalMs / 1000, key: o.key.fingerprint });
   return {
     key: o.key,
     store,
     checkpointer,
-    verifyDutyLog: () => verifyDutyLog(o.db, o.sql, store, o.key),
-    verifyAudit: () => verifyAudit(o.db, o.sql, store, o.key),
-    recordings: (cameraId) => sealReport(o.db, o.sql, store, o.key, recordingsLog(cameraId)),
+    verifyDutyLog: () => verifyDutyLog(o.sql, store, o.key),
+    verifyAudit: () => verifyAudit(o.sql, store, o.key),
+    recordings: (cameraId) => sealReport(o.sql, store, o.key, recordingsLog(cameraId)),
     newestLogCheckpoint() {
       const c = newest;
       return c ? { log: c.log, seq: c.seq, time: c.time, hash: c.hash } : null;

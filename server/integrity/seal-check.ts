@@ -1,6 +1,6 @@
 /**
  * Checks one chain against its signed checkpoints. The chain's own links are walked elsewhere (dutylog/chain.ts,
- * audit/log.ts, record/seal.ts); this answers what the links alone cannot: were entries removed at the end, was
+ * audit/log.ts, seal/verify.ts); this answers what the links alone cannot: were entries removed at the end, was
  * an entry rewritten and everything after it re-hashed, was the database replaced by an older copy?
  *
  * Checkpoints come from two places: the database's append-only `checkpoints` table and the JSON-lines files
@@ -32,8 +32,8 @@ export interface SealReport {
 type MaybePromise<T> = T | Promise<T>;
 
 /**
- * Read access to one chain. Async where the chain is read through the SQL layer (duty log, audit trail: issue J),
- * synchronous where it is still read from the legacy SQLite handle (a camera's seal chain); callers await either.
+ * Read access to one chain. The server's views read through the SQL layer (issue J: duty log, audit trail, each
+ * camera's seals; integrity/chains.ts) and are async; a synchronous view (tests) is awaited all the same.
  */
 export interface ChainView {
   /** the newest entry, undefined when the chain is empty */

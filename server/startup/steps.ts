@@ -12,7 +12,6 @@ import { loadConfig, ConfigError, type LoadedConfig } from '../config/load.ts';
 import type { WatchpostConfig } from '../config/schema.ts';
 import type { CameraConfig } from '../cameras/types.ts';
 import { demoCameras, demoClipsReady } from '../demo/demo-cameras.ts';
-import { type Db } from '../store/db.ts';
 import type { SqlDb } from '../store/sql/db.ts';
 import { passwordProblem } from '../auth/password-policy.ts';
 import type { UserRepo } from '../store/users.ts';
@@ -109,10 +108,10 @@ export function tighten(path: string, mode: number): void {
 }
 
 /** The site key (signing), the secret box (camera passwords) and the integrity service. */
-export async function stepIntegrity(cfg: WatchpostConfig, paths: Paths, db: Db, sql: SqlDb): Promise<{ integrity: Integrity; box: SecretBox }> {
+export async function stepIntegrity(cfg: WatchpostConfig, paths: Paths, sql: SqlDb): Promise<{ integrity: Integrity; box: SecretBox }> {
   let key;
   try {
-    key = loadSiteKey(db, paths.keysDir, paths.dataDir);
+    key = await loadSiteKey(sql, paths.keysDir, paths.dataDir);
   } catch (e) {
     if (e instanceof KeyMissingError) fail(e.message);
     throw e;
@@ -123,7 +122,7 @@ export async function stepIntegrity(cfg: WatchpostConfig, paths: Paths, db: Db, 
     fail(`the camera secret key is in ${straySecret}, but storage.keysDir is ${paths.keysDir}: move the file there (keep mode 0600)`);
   }
   const box = SecretBox.fromKeyFile(secretFile);
-  const integrity = await createIntegrity({ db, sql, key, checkpointsDir: paths.checkpointsDir, intervalMs: cfg.storage.checkpointSeconds * 1000 });
+  const integrity = await createIntegrity({ sql, key, checkpointsDir: paths.checkpointsDir, intervalMs: cfg.storage.checkpointSeconds * 1000 });
   return { integrity, box };
 }
 

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { ChainHeadError, ChainStore } from '../../server/dutylog/chain-store.ts';
-import { verifyDb } from '../../server/dutylog/log.ts';
+import { verifyDb } from '../support/legacy-verifiers.ts';
 import { wellFormed } from '../../server/integrity/text.ts';
 import { openSql, type SqlDb, type SqlTarget } from '../../server/store/sql/db.ts';
 import { migrateSql, sqlMigrations } from '../../server/store/sql/migrations.ts';

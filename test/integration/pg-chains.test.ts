@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { AuditChainStore } from '../../server/audit/chain-store.ts';
-import { verifyAuditDb } from '../../server/audit/log.ts';
+import { verifyAuditDb } from '../support/legacy-verifiers.ts';
 import { ChainHeadError } from '../../server/integrity/sql-chain.ts';
 import { SealChainStore } from '../../server/seal/chain-store.ts';
 import { openSql, type SqlDb, type SqlTarget } from '../../server/store/sql/db.ts';

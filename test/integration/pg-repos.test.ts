@@ -16,6 +16,7 @@ import { segmentSuite } from '../support/sql-suites/segments.ts';
 import { chainsSuite } from '../support/sql-suites/chains.ts';
 import { exportSuite } from '../support/sql-suites/exports.ts';
 import { equipmentSuite } from '../support/sql-suites/equipment.ts';
+import { verifySuite } from '../support/sql-suites/verify.ts';
 import { outboxSuite } from '../support/sql-suites/outbox.ts';
 import { alarmSuite } from '../support/sql-suites/alarms.ts';
 
@@ -42,3 +43,4 @@ describe('zones and alarms', () => alarmSuite(e));
 describe('duty log, handovers, audit trail (the server\'s classes)', () => chainsSuite(e));
 describe('export jobs and camera events', () => exportSuite(e));
 describe('equipment report, open-alarm counts, camera guard look-ups', () => equipmentSuite(e));
+describe('verify-recordings, seal-chain checkpoints, the site key\'s sealed count', () => verifySuite(e));

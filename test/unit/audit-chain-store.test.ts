@@ -8,7 +8,8 @@
 import { sql } from 'kysely';
 import { afterEach, describe, expect, test } from 'vitest';
 import { AuditChainStore } from '../../server/audit/chain-store.ts';
-import { AuditLog, verifyAuditDb, type AuditInput } from '../../server/audit/log.ts';
+import { AuditLog, type AuditInput } from '../../server/audit/log.ts';
+import { verifyAuditDb } from '../support/legacy-verifiers.ts';
 import { ChainStore } from '../../server/dutylog/chain-store.ts';
 import { ChainHeadError, ChainTextError } from '../../server/integrity/sql-chain.ts';
 import { openSql, type SqlDb } from '../../server/store/sql/db.ts';

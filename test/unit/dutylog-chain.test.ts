@@ -1,7 +1,8 @@
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { migrate } from '../../server/store/db.ts';
-import { DutyLog, entryFootageMs, verifyDb } from '../../server/dutylog/log.ts';
+import { DutyLog, entryFootageMs } from '../../server/dutylog/log.ts';
+import { verifyDb } from '../support/legacy-verifiers.ts';
 import { canonicalJson, entryHash, GENESIS_HASH, verifyChain } from '../../server/dutylog/chain.ts';
 import { ManualClock } from '../../server/patrol/clock.ts';
 import { migratedSqlOver } from '../support/sql-over.ts';

@@ -29,7 +29,7 @@ async function site(dir = mkdtempSync(join(tmpdir(), 'wp-cp-')), key = SigningKe
   const clock = new ManualClock(Date.UTC(2026, 11, 2, 8));
   const duty = new DutyLog(sql, clock);
   const audit = new AuditLog(sql);
-  const integrity = await createIntegrity({ db, sql, key, checkpointsDir: join(dir, 'checkpoints'), intervalMs: 60_000 });
+  const integrity = await createIntegrity({ sql, key, checkpointsDir: join(dir, 'checkpoints'), intervalMs: 60_000 });
   const write = async (n: number) => {
     for (let i = 0; i < n; i++) {
       await duty.append({ category: 'other', kind: 'manual', text: `巡查正常 ${i}`, author: { id: 1, name: 'op1' } });
@@ -146,16 +146,16 @@ describe('signed checkpoints', () => {
     const dir = mkdtempSync(join(tmpdir(), 'wp-key-'));
     dirs.push(dir);
     const db = openDb(join(dir, 'watchpost.db'));
-    const key = loadSiteKey(db, join(dir, 'keys'), dir);
     const sql = await migratedSqlOver(db);
-    const integrity = await createIntegrity({ db, sql, key, checkpointsDir: join(dir, 'checkpoints'), intervalMs: 60_000 });
+    const key = await loadSiteKey(sql, join(dir, 'keys'), dir);
+    const integrity = await createIntegrity({ sql, key, checkpointsDir: join(dir, 'checkpoints'), intervalMs: 60_000 });
     await new AuditLog(sql).record({ action: 'system.start' });
     await integrity.sealNow();
     rmSync(join(dir, 'keys'), { recursive: true });
-    expect(() => loadSiteKey(db, join(dir, 'keys'), dir)).toThrow(KeyMissingError);
-    expect(() => loadSiteKey(db, join(dir, 'keys'), dir)).toThrow(/restore the key file/);
+    await expect(loadSiteKey(sql, join(dir, 'keys'), dir)).rejects.toThrow(KeyMissingError);
+    await expect(loadSiteKey(sql, join(dir, 'keys'), dir)).rejects.toThrow(/restore the key file/);
     const fresh = new Database(':memory:');
     migrate(fresh);
-    expect(loadSiteKey(fresh, join(dir, 'keys2'), dir).fingerprint).toMatch(/^sha256:/); // nothing sealed: a first key is fine
+    expect((await loadSiteKey(await migratedSqlOver(fresh), join(dir, 'keys2'), dir)).fingerprint).toMatch(/^sha256:/); // nothing sealed: a first key is fine
   });
 });

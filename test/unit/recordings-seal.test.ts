@@ -38,7 +38,7 @@ async function store(cameras = ['gate', 'lobby'], n = 5) {
   const sealer = new Sealer(sql, segments, bus, rec);
   sealer.start();
   const key = SigningKey.generate();
-  const integrity = await createIntegrity({ db, sql: await migratedSqlOver(db), key, checkpointsDir: join(dir, 'checkpoints'), intervalMs: 60_000 });
+  const integrity = await createIntegrity({ sql: await migratedSqlOver(db), key, checkpointsDir: join(dir, 'checkpoints'), intervalMs: 60_000 });
   const paths: Record<string, string[]> = {};
   for (const cam of cameras) {
     mkdirSync(join(rec, cam, '2026-12-02'), { recursive: true });
@@ -53,7 +53,7 @@ async function store(cameras = ['gate', 'lobby'], n = 5) {
     await sealer.idle(cam);
   }
   await integrity.sealNow();
-  const verify = (camera?: string) => verifyRecordings({ db, recordingsDir: rec, store: integrity.store, key, camera, now: T + 3600_000 });
+  const verify = (camera?: string) => verifyRecordings({ sql, recordingsDir: rec, store: integrity.store, key, camera, now: T + 3600_000 });
   return { dir, rec, db, segments, sealer, integrity, paths, verify };
 }
 

@@ -15,6 +15,7 @@ import { alarmSuite } from '../support/sql-suites/alarms.ts';
 import { chainsSuite } from '../support/sql-suites/chains.ts';
 import { exportSuite } from '../support/sql-suites/exports.ts';
 import { equipmentSuite } from '../support/sql-suites/equipment.ts';
+import { verifySuite } from '../support/sql-suites/verify.ts';
 
 afterEach(closeAll);
 
@@ -31,4 +32,5 @@ describe.each([sqliteMemory, sqliteFile])('$name', (e) => {
   describe('duty log, handovers, audit trail (the server\'s classes)', () => chainsSuite(e));
   describe('export jobs and camera events', () => exportSuite(e));
   describe('equipment report, open-alarm counts, camera guard look-ups', () => equipmentSuite(e));
+  describe('verify-recordings, seal-chain checkpoints, the site key\'s sealed count', () => verifySuite(e));
 });

@@ -62,12 +62,20 @@ export interface OpenSqlOptions {
    * block the event loop. close() then closes that handle too (it is the same connection).
    */
   sqlite?: Db;
+  /** PostgreSQL: every session read-only (`default_transaction_read_only`), for the verifiers (verify-log) */
+  readOnly?: boolean;
 }
 
 /** Open the database. Does not migrate: call migrateSql (server/store/sql/migrations.ts). */
 export function openSql(target: SqlTarget, o: OpenSqlOptions = {}): SqlDb {
   if (target.engine === 'postgres') {
-    const pool = new pg.Pool({ connectionString: target.url, max: o.poolSize ?? 4, types: pgTypes, application_name: 'watchpost' });
+    const pool = new pg.Pool({
+      connectionString: target.url,
+      max: o.poolSize ?? 4,
+      types: pgTypes,
+      application_name: 'watchpost',
+      ...(o.readOnly ? { options: '-c default_transaction_read_only=on' } : {}),
+    });
     // an idle client that loses its server (restart, network) must not end the process; the pool replaces it
     pool.on('error', (err) => log.warn('idle PostgreSQL connection lost', { err: err.message }));
     const db = new Kysely<SqlSchema>({ dialect: new PostgresDialect({ pool }) });

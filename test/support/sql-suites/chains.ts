@@ -12,7 +12,6 @@ import { expect, test, vi } from 'vitest';
 import { SigningKey } from '../../../server/evidence/keys.ts';
 import { tableView, verifyAudit, verifyDutyLog } from '../../../server/integrity/chains.ts';
 import { CheckpointStore, Checkpointer } from '../../../server/integrity/checkpoints.ts';
-import { openDb } from '../../../server/store/db.ts';
 import { AuditLog } from '../../../server/audit/log.ts';
 import { HandoverService } from '../../../server/dutylog/handover.ts';
 import { DutyLog, type AppendInput } from '../../../server/dutylog/log.ts';
@@ -174,7 +173,6 @@ export function chainsSuite(e: TestEngine): void {
       await audit.record({ action: 'login', actor: { username: `u${i}` } });
     }
     const dir = mkdtempSync(join(tmpdir(), 'wp-cp-sql-'));
-    const legacy = openDb(':memory:'); // only for the seal chains' view (segments: not ported here)
     try {
       const key = SigningKey.generate();
       const store = new CheckpointStore(s, dir); // step 0030: the checkpoints on this engine
@@ -187,17 +185,16 @@ export function chainsSuite(e: TestEngine): void {
       // the table is append-only on this engine too
       await expect(sql`UPDATE checkpoints SET seq = 99`.execute(s.db)).rejects.toThrow(/append-only/);
       await expect(sql`DELETE FROM checkpoints`.execute(s.db)).rejects.toThrow(/append-only/);
-      expect(await verifyDutyLog(legacy, s, store, key)).toMatchObject({ ok: true, entries: 5, headMatches: true, seal: { checkpoints: 1, unsealed: 0, problem: null } });
-      expect(await verifyAudit(legacy, s, store, key)).toMatchObject({ ok: true, count: 5, seal: { problem: null } });
+      expect(await verifyDutyLog(s, store, key)).toMatchObject({ ok: true, entries: 5, headMatches: true, seal: { checkpoints: 1, unsealed: 0, problem: null } });
+      expect(await verifyAudit(s, store, key)).toMatchObject({ ok: true, count: 5, seal: { problem: null } });
       // someone with the database deletes the newest entries behind the triggers' back
       if (s.engine === 'sqlite') s.sqlite!.exec('DROP TRIGGER duty_log_no_delete');
       else await sql`ALTER TABLE duty_log DISABLE TRIGGER duty_log_append_only`.execute(s.db);
       await sql`DELETE FROM duty_log WHERE seq >= 4`.execute(s.db);
-      const v = await verifyDutyLog(legacy, s, store, key);
+      const v = await verifyDutyLog(s, store, key);
       expect(v).toMatchObject({ ok: false, triggers: false, broken: { seq: 4 }, seal: { problem: { kind: 'tail_deleted', seq: 4 } } });
       expect(await cp.sealNow()).toEqual([]); // never signs over it
     } finally {
-      legacy.close();
       rmSync(dir, { recursive: true, force: true });
     }
   });

@@ -67,8 +67,8 @@ async function main(): Promise<void> {
   log.info('ffmpeg found', { path: ff.ffmpegPath, version: ff.version });
 
   const paths = stepPaths(cfg);
-  // the legacy handle and the SQL layer over the same connection, both migrated (startup/database.ts)
-  const { db, sql } = await stepDatabase(paths.dbFile);
+  // SQLite in the data dir, or PostgreSQL from cluster.database / WATCHPOST_DATABASE_URL; migrated (startup/database.ts)
+  const { sql } = await stepDatabase(cfg.cluster.database, paths.dbFile);
   const { integrity, box } = await stepIntegrity(cfg, paths, sql);
   const users = await UserRepo.open(sql); // users cached: every request resolves one (store/users.ts)
   const firstPassword = await stepAdmin(users, paths.dataDir);

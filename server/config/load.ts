@@ -154,6 +154,5 @@ function applyClusterEnv(config: WatchpostConfig, env: NodeJS.ProcessEnv): void 
   const c = config.cluster;
   const notBuilt: string[] = [];
   if (c.role !== 'standalone') notBuilt.push(`cluster.role: "${c.role}" is not built yet (issue J); only "standalone" runs today`);
-  if (c.database) notBuilt.push('cluster.database: PostgreSQL is not built yet (issue J); leave it unset to use the embedded SQLite database');
   if (notBuilt.length) throw new ConfigError('not built yet', notBuilt);
 }

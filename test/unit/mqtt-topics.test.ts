@@ -131,7 +131,8 @@ describe('cluster config', () => {
     expect(bad.join()).not.toContain('secret');
     expect(problems(() => loadConfig(undefined, { WATCHPOST_ROLE: 'recorder' }))).toEqual(['cluster.role: "recorder" is not built yet (issue J); only "standalone" runs today']);
     expect(problems(() => loadConfig(undefined, { WATCHPOST_ROLE: 'boss' }))[0]).toMatch(/^WATCHPOST_ROLE: cluster\.role: /);
-    expect(problems(() => loadConfig(undefined, { WATCHPOST_DATABASE_URL: 'postgres://u@h/db' }))[0]).toMatch(/PostgreSQL is not built yet/);
+    expect(loadConfig(undefined, { WATCHPOST_DATABASE_URL: 'postgres://u@h/db' }).config.cluster.database).toBe('postgres://u@h/db');
+    expect(problems(() => loadConfig(undefined, { WATCHPOST_DATABASE_URL: 'mysql://u:secret@h/db' }))[0]).toMatch(/^WATCHPOST_DATABASE_URL: cluster\.database: must be a postgres:\/\/ URL/);
     expect(problems(() => loadConfig(undefined, { WATCHPOST_CENTRAL_URL: 'ftp://x' }))[0]).toMatch(/^WATCHPOST_CENTRAL_URL: cluster\.centralUrl: must be an http/);
   });
 });

@@ -1,6 +1,7 @@
 /**
- * Step 2 of docs/cluster.md: at start-up the SQL layer wraps the server's own better-sqlite3 handle (one
- * connection, not two) and is migrated; the legacy schema version stays 14, so the file still opens as before.
+ * Step 2 of docs/cluster.md: without a database URL, start-up opens the SQLite file (legacy schema 1–14 applied by
+ * openDb) with the SQL layer over that one connection, and migrates it; the legacy schema version stays 14, so the
+ * file still opens as before. The PostgreSQL start-up is test/integration/server-postgres.test.ts.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -20,8 +21,8 @@ test('the SQL layer shares the legacy handle, is migrated, and a restart migrate
   const dir = mkdtempSync(join(tmpdir(), 'wp-start-'));
   dirs.push(dir);
   const file = join(dir, 'watchpost.db');
-  const { db, sql: s } = await stepDatabase(file);
-  expect(s.sqlite).toBe(db); // the same object: one connection
+  const { sql: s } = await stepDatabase(undefined, file);
+  const db = s.sqlite!; // the SQL layer's own better-sqlite3 handle: the legacy schema (1–14) is applied to it too
   // a write through one layer is seen by the other at once, with no commit in between (same connection)
   db.exec('BEGIN');
   db.prepare("INSERT INTO users (username, password_hash, role, created_at) VALUES ('x', 'h', 'admin', 0)").run();
@@ -34,7 +35,7 @@ test('the SQL layer shares the legacy handle, is migrated, and a restart migrate
   await s.close();
   expect(db.open).toBe(false); // closing the SQL layer closes the shared handle
 
-  const again = await stepDatabase(file);
+  const again = await stepDatabase(undefined, file);
   expect(Number((await sql<{ n: number }>`SELECT count(*) AS n FROM kysely_migration`.execute(again.sql.db)).rows[0]!.n)).toBe(names.length);
   await again.sql.close();
   const legacy = openDb(file); // today's server opens the file the SQL layer migrated

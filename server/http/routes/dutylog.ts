@@ -38,7 +38,7 @@ export function dutyLogRouter(patrol: Patrol, verify: () => Promise<object> = ()
     res.set('Cache-Control', 'no-store').json(await verify());
   });
   r.get('/:seq', async (req, res) => {
-    const e = await duty.get(intParam(req.params.seq, 'entry'));
+    const e = await duty.get(intParam(req.params.seq, 'entry', Number.MAX_SAFE_INTEGER));
     if (!e) throw notFound('no such entry');
     res.json({ ...e, corrections: await duty.corrections(e.seq) });
   });
@@ -49,7 +49,7 @@ export function dutyLogRouter(patrol: Patrol, verify: () => Promise<object> = ()
     res.status(201).json(await duty.append({ category: body.category, kind: 'manual', text: body.text, cameraId: body.cameraId ?? null, author: { id: u.id, name: u.username } }));
   });
   r.post('/:seq/corrections', writer, async (req, res) => {
-    const old = await duty.get(intParam(req.params.seq, 'entry'));
+    const old = await duty.get(intParam(req.params.seq, 'entry', Number.MAX_SAFE_INTEGER));
     if (!old) throw notFound('no such entry');
     const { text } = parseBody(correctionSchema, req.body);
     const u = actor(req);

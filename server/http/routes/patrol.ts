@@ -11,9 +11,16 @@ import { confirmSchema, reasonSchema, routeSchema, spotSchema, startSchema } fro
 
 export const actor = (req: Request): Actor => ({ id: req.user!.id, username: req.user!.username, role: req.user!.role });
 
-export function intParam(v: unknown, what: string): number {
-  const n = typeof v === 'string' && /^\d{1,12}$/.test(v) ? Number(v) : NaN;
-  if (!Number.isInteger(n)) throw notFound(`no such ${what}: ${String(v)}`, { what, id: String(v) });
+/** The largest id of a table whose ids are `integer` (32-bit on PostgreSQL: users, groups, routes, rounds …). */
+export const MAX_ROW_ID = 2 ** 31 - 1;
+
+/**
+ * A numeric id from the path or query: anything else, or an id no row can have (beyond `max`: PostgreSQL would
+ * refuse to compare it with an `integer` column, a 500), is a 404 "no such …". The duty log's seq is 64-bit: `max`.
+ */
+export function intParam(v: unknown, what: string, max = MAX_ROW_ID): number {
+  const n = typeof v === 'string' && /^\d{1,16}$/.test(v) ? Number(v) : NaN;
+  if (!Number.isSafeInteger(n) || n > max) throw notFound(`no such ${what}: ${String(v)}`, { what, id: String(v) });
   return n;
 }
 

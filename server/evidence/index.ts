@@ -6,15 +6,10 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Router } from 'express';
 import { AuditLog } from '../audit/log.ts';
 import { ViewTracker } from '../audit/views.ts';
 import type { CameraService } from '../cameras/service.ts';
 import type { EventBus } from '../events/bus.ts';
-import { auditRouter } from '../http/routes/audit.ts';
-import { exportsRouter } from '../http/routes/exports.ts';
-import { locksRouter } from '../http/routes/locks.ts';
-import { reviewRouter } from '../http/routes/review.ts';
 import { TimelineService } from '../record/timeline.ts';
 import { LockRepo } from '../retention/locks.ts';
 import { ffprobeInfo, reconcile } from '../retention/reconcile.ts';
@@ -64,8 +59,10 @@ export interface Evidence {
   sealer: Sealer;
   access: CameraAccess;
   users: UserRepo;
-  /** the /api routes: timeline, playback, storage, exports, locks, audit */
-  router(): Router;
+  segments: SegmentRepo;
+  recordingsDir: string;
+  /** the audit trail's chain against its signed checkpoints */
+  verifyAudit(): ReturnType<Integrity['verifyAudit']>;
   /** audit the start (and a changed config file), reconcile the index, start retention */
   start(configFile?: string): Promise<void>;
   stop(): void;
@@ -144,14 +141,9 @@ export function createEvidence(o: EvidenceOptions): Evidence {
     sealer,
     access,
     users: o.users,
-    router() {
-      const r = Router();
-      r.use(reviewRouter({ segments: o.segments, timeline, views, access, retention, recordingsDir: o.recordingsDir }));
-      r.use(exportsRouter({ exporter, audit, key }));
-      r.use(locksRouter({ locks, audit, access }));
-      r.use(auditRouter(audit, () => o.integrity.verifyAudit()));
-      return r;
-    },
+    segments: o.segments,
+    recordingsDir: o.recordingsDir,
+    verifyAudit: () => o.integrity.verifyAudit(),
     async start(configFile) {
       const configSha256 = configFile && existsSync(configFile) ? createHash('sha256').update(readFileSync(configFile)).digest('hex') : null;
       const previous = (await audit.query({ action: 'system.start', limit: 1 })).entries[0];

@@ -43,6 +43,7 @@ import { listRoutes } from './route-list.ts';
 import { openApiDocument } from './openapi.ts';
 import { equipmentRouter } from './routes/equipment.ts';
 import { nodesRouter, type NodesView } from './routes/nodes.ts';
+import { evidenceRouter } from './routes/evidence.ts';
 import { clusterVideo, type ClusterVideoDeps } from '../cluster/proxy.ts';
 import { wallViewsRouter } from '../wallviews/routes.ts';
 import { WallViewRepo } from '../wallviews/repo.ts';
@@ -73,18 +74,18 @@ export interface AppDeps {
   allowedOrigins: string[];
   liveDir: (cameraId: string) => string;
   /** The main stream's live HLS dir for the single-camera view, when the camera has a sub-stream. */
-  mainLiveDir?: (cameraId: string) => string | undefined;
+  mainLiveDir: (cameraId: string) => string | undefined;
   /** LL-HLS ring of a camera's live stream (issue I point 1) */
-  llRing?: (cameraId: string, stream: LlStream) => PartRing | undefined;
+  llRing: (cameraId: string, stream: LlStream) => PartRing | undefined;
   webDist: string;
   /** Live detection zones, alarms and their handling (issue C). */
-  alarms?: { service: AlarmService; analytics: LiveAnalytics; zones: ZoneRepo; ffmpegPath: string; dispatch?: DispatchService };
+  alarms: { service: AlarmService; analytics: LiveAnalytics; zones: ZoneRepo; ffmpegPath: string; dispatch: DispatchService };
   /** ONVIF discovery, onboarding, snapshots, PTZ presets (issue B). */
-  onvif?: OnvifService;
+  onvif: OnvifService;
   /** Recording review, retention, evidence export, audit trail (issue E). */
-  evidence?: Evidence;
+  evidence: Evidence;
   /** Patrol rounds, duty log, handovers, reports, users (issue D). */
-  patrol?: {
+  patrol: {
     patrol: Patrol;
     snapshotPath: (file: string) => string | undefined;
   };
@@ -99,8 +100,8 @@ export interface AppDeps {
   equipmentThreshold: number;
   /** storage.segmentSeconds (the live edge of the recordings) */
   segmentSeconds: number;
-  /** ffprobe of a camera source for POST /api/cameras/test (absent: 503) */
-  probeCamera?: SourceProber;
+  /** ffprobe of a camera source for POST /api/cameras/test */
+  probeCamera: SourceProber;
 }
 
 /** The HTTP surface. One router per resource; everything but health and login needs a session. */
@@ -125,8 +126,8 @@ export function createApp(d: AppDeps): Express {
     res.set('Content-Type', d.metrics.registry.contentType).send(await d.metrics.registry.metrics());
   });
   app.use('/api/health', healthRouter(d.cameras, d.version));
-  if (d.evidence) app.use('/api/session', loginJson, auditLogins(d.evidence.audit, d.users));
-  const audit = d.evidence?.audit;
+  const audit = d.evidence.audit;
+  app.use('/api/session', loginJson, auditLogins(audit, d.users));
   app.use(
     '/api/session',
     loginJson,
@@ -134,7 +135,7 @@ export function createApp(d: AppDeps): Express {
       ...d,
       ttlMs: d.sessionTtlMs,
       onLockout: (e) =>
-        audit?.record({ action: 'login.locked', actor: { username: e.username, ip: e.ip }, target: e.username, detail: { scope: e.scope, retryAfterSeconds: Math.ceil(e.retryAfterMs / 1000) } }),
+        audit.record({ action: 'login.locked', actor: { username: e.username, ip: e.ip }, target: e.username, detail: { scope: e.scope, retryAfterSeconds: Math.ceil(e.retryAfterMs / 1000) } }),
     }),
   );
 
@@ -142,29 +143,26 @@ export function createApp(d: AppDeps): Express {
   app.use('/api', auth);
   // bodies are parsed before the camera guard looks at them (body-parser skips an already parsed body)
   // the change audit watches before the wall and guard accounts are turned away, so their refusals are audited too
-  const guardSources = d.alarms ? { alarmCamera: (id: number) => d.alarms!.service.cameraOf(id) } : {};
-  app.use('/api', loginJson, cameraGuard(d.rights, d.sql, guardSources), ...(d.evidence ? [auditChanges(d.evidence.audit)] : []), wallOnly, guardOnly);
-  if (d.alarms) {
-    const a = d.alarms;
-    const onvif = d.onvif;
-    app.use(
-      '/api/cameras',
-      json,
-      zonesRouter({
-        cameras: d.cameras,
-        zones: a.zones,
-        changed: () => a.analytics.sync(),
-        liveDir: d.liveDir,
-        ffmpegPath: a.ffmpegPath,
-        snapshot: onvif ? (id) => onvif.snapshot(id) : undefined,
-        scene: a.analytics,
-      }),
-    );
-    const guardDispatch: GuardDispatch | undefined = a.dispatch && { dispatch: a.dispatch, users: d.users, canSee: (u, id) => d.rights.canSee(u, id) };
-    app.use('/api/alarms', json, alarmsRouter(a.service, guardDispatch));
-    if (a.dispatch) app.use('/api/dispatches', dispatchesRouter({ dispatch: a.dispatch, alarms: a.service, users: d.users }));
-    app.use('/api/analytics', analyticsRouter(a.analytics));
-  }
+  const guardSources = { alarmCamera: (id: number) => d.alarms.service.cameraOf(id) };
+  app.use('/api', loginJson, cameraGuard(d.rights, d.sql, guardSources), auditChanges(audit), wallOnly, guardOnly);
+  const a = d.alarms;
+  app.use(
+    '/api/cameras',
+    json,
+    zonesRouter({
+      cameras: d.cameras,
+      zones: a.zones,
+      changed: () => a.analytics.sync(),
+      liveDir: d.liveDir,
+      ffmpegPath: a.ffmpegPath,
+      snapshot: (id) => d.onvif.snapshot(id),
+      scene: a.analytics,
+    }),
+  );
+  const guardDispatch: GuardDispatch = { dispatch: a.dispatch, users: d.users, canSee: (u, id) => d.rights.canSee(u, id) };
+  app.use('/api/alarms', json, alarmsRouter(a.service, guardDispatch));
+  app.use('/api/dispatches', dispatchesRouter({ dispatch: a.dispatch, alarms: a.service, users: d.users }));
+  app.use('/api/analytics', analyticsRouter(a.analytics));
   app.use('/api/cameras', json, camerasRouter(d.cameras, d.probeCamera));
   app.use('/api/nodes', nodesRouter(d.nodes, d.cameras, d.rights));
   app.use('/api/events', eventsRouter(d.cameras, d.bus, (u, id) => d.rights.canSee(u, id)));
@@ -175,32 +173,28 @@ export function createApp(d: AppDeps): Express {
     cameraGroupsRouter({ groups: d.groups, cameraExists: (id) => d.cameras.get(id) !== undefined, rightsChanged: (userIds) => d.bus.emit('user.rights', { userIds }) }),
   );
   app.use('/api/wall-views', json, wallViewsRouter({ views: new WallViewRepo(d.sql), users: d.users, groups: d.groups, rights: d.rights, cameraExists: (id) => d.cameras.get(id) !== undefined }));
-  if (d.patrol) {
-    const p = d.patrol;
-    app.use('/api/patrol', json, patrolRouter({ patrol: p.patrol, snapshotPath: p.snapshotPath }));
-    app.use('/api/dutylog', json, dutyLogRouter(p.patrol, () => d.integrity.verifyDutyLog()));
-    app.use('/api/handovers', json, handoverRouter(p.patrol));
-    app.use(
-      '/api/reports/equipment',
-      json,
-      equipmentRouter({
-        sql: d.sql,
-        duty: p.patrol.log,
-        now: () => p.patrol.clock.now(),
-        threshold: d.equipmentThreshold,
-        liveEdgeMs: d.segmentSeconds * 2000 + 5000,
-        timeZone: d.timeZone,
-        cameras: () => d.cameras.list().map((c) => ({ id: c.id, name: c.name, clockOffsetMs: d.cameras.view(c).clockOffsetMs ?? null })),
-      }),
-    );
-    app.use('/api/reports', reportsRouter(p.patrol));
-    app.use('/api/users', json, usersRouter({ users: d.users, sessions: d.sessions, groups: d.groups, cameraExists: (id) => d.cameras.get(id) !== undefined }));
-  }
-  if (d.onvif) {
-    app.use('/api/discovery', discoveryRouter(d.onvif));
-    app.use('/api/onvif', json, onvifRouter(d.onvif, d.cameras));
-  }
-  if (d.evidence) app.use('/api', json, d.evidence.router());
+  const p = d.patrol;
+  app.use('/api/patrol', json, patrolRouter({ patrol: p.patrol, snapshotPath: p.snapshotPath }));
+  app.use('/api/dutylog', json, dutyLogRouter(p.patrol, () => d.integrity.verifyDutyLog()));
+  app.use('/api/handovers', json, handoverRouter(p.patrol));
+  app.use(
+    '/api/reports/equipment',
+    json,
+    equipmentRouter({
+      sql: d.sql,
+      duty: p.patrol.log,
+      now: () => p.patrol.clock.now(),
+      threshold: d.equipmentThreshold,
+      liveEdgeMs: d.segmentSeconds * 2000 + 5000,
+      timeZone: d.timeZone,
+      cameras: () => d.cameras.list().map((c) => ({ id: c.id, name: c.name, clockOffsetMs: d.cameras.view(c).clockOffsetMs ?? null })),
+    }),
+  );
+  app.use('/api/reports', reportsRouter(p.patrol));
+  app.use('/api/users', json, usersRouter({ users: d.users, sessions: d.sessions, groups: d.groups, cameraExists: (id) => d.cameras.get(id) !== undefined }));
+  app.use('/api/discovery', discoveryRouter(d.onvif));
+  app.use('/api/onvif', json, onvifRouter(d.onvif, d.cameras));
+  app.use('/api', json, evidenceRouter(d.evidence));
   app.get('/api/meta/routes', requireRole('admin'), (_req, res) => res.json(listRoutes(app)));
   app.get('/api/openapi.json', (_req, res) => res.json(openApiDocument(listRoutes(app), d.version)));
   app.use('/api', apiNotFound);
@@ -208,8 +202,8 @@ export function createApp(d: AppDeps): Express {
   // the live multiplex (routes/hls-mux.ts): its requests come back in on /hls with the caller's cookie
   const mux = hlsMux();
   app.use('/hls-mux', csrfGuard(d.allowedOrigins), auth, express.json({ limit: '32kb' }), mux.router);
-  app.use('/hls', mux.callerIp, clusterVideo({ self: d.nodes.self, secret: d.videoProxy?.secret, holderOf: (id) => d.videoProxy?.holderOf(id), isLocal: (id) => d.cameras.get(id) !== undefined, auth, rights: d.rights, audit: d.evidence?.audit, liveViews: d.evidence ? auditLiveViews(d.evidence.views) : undefined, local: hlsRouter(d.cameras, d.liveDir, d.mainLiveDir, d.llRing) }));
-  app.use('/hls', auth, cameraGuard(d.rights, d.sql, guardSources), ...(d.evidence ? [auditLiveViews(d.evidence.views)] : []), hlsRouter(d.cameras, d.liveDir, d.mainLiveDir, d.llRing));
+  app.use('/hls', mux.callerIp, clusterVideo({ self: d.nodes.self, secret: d.videoProxy?.secret, holderOf: (id) => d.videoProxy?.holderOf(id), isLocal: (id) => d.cameras.get(id) !== undefined, auth, rights: d.rights, audit, liveViews: auditLiveViews(d.evidence.views), local: hlsRouter(d.cameras, d.liveDir, d.mainLiveDir, d.llRing) }));
+  app.use('/hls', auth, cameraGuard(d.rights, d.sql, guardSources), auditLiveViews(d.evidence.views), hlsRouter(d.cameras, d.liveDir, d.mainLiveDir, d.llRing));
   app.use(consoleRouter(d.webDist));
   app.use(errorHandler);
   return app;

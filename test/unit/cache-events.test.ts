@@ -74,7 +74,8 @@ describe('the sink applied to another process’s writes', () => {
     dir = mkdtempSync(join(tmpdir(), 'wp-cache-'));
     const file = join(dir, 'watchpost.db');
     const open = async () => {
-      const s = openSql({ engine: 'sqlite', file }, { sqlite: openDb(file) });
+      const db = openDb(file);
+      const s = openSql({ engine: 'sqlite', file }, { sqlite: db });
       handles.push(s);
       await migrateSql(s);
       const users = await UserRepo.open(s);
@@ -86,7 +87,7 @@ describe('the sink applied to another process’s writes', () => {
       const rights: number[][] = [];
       sessions.onRevoked = (u) => revoked.push(u);
       bus.on('user.rights', (e) => rights.push(e.userIds));
-      return { users, groups, sessions, bus, revoked, rights, sink: cacheSink({ users, groups, sessions, bus }) };
+      return { db, users, groups, sessions, bus, revoked, rights, sink: cacheSink({ users, groups, sessions, bus }) };
     };
     const a = await open();
     return { a, b: await open() };
@@ -106,6 +107,15 @@ describe('the sink applied to another process’s writes', () => {
     expect(b.users.get(u.id)?.disabled).toBe(true);
     expect(b.users.passwordHash(u.id)).toBe('h2');
     expect(await b.sessions.resolve(token)).toBeUndefined();
+    // a user row deleted (no route does; by hand): gone from the cache on its event, its session refused
+    const v = await a.users.create('gone-1', 'h', 'operator');
+    await b.sink.apply({ table: 'users', id: v.id });
+    const t = await b.sessions.create(v.id);
+    expect(await b.sessions.resolve(t)).toBeDefined();
+    a.db.prepare('DELETE FROM users WHERE id = ?').run(v.id);
+    await b.sink.apply({ table: 'users', id: v.id });
+    expect(b.users.get(v.id)).toBeUndefined();
+    expect(await b.sessions.resolve(t)).toBeUndefined();
   });
 
   it('sessions deleted elsewhere: one, all of a user’s (its streams end here), the expired', async () => {

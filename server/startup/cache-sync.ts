@@ -50,7 +50,7 @@ export function cacheSink({ users, groups, sessions, bus }: CachedRepos): CacheS
 /** PostgreSQL: the listener, started (its first connection tried; a failure is logged and retried). SQLite: none. */
 export async function startCacheSync(sql: SqlDb, url: string | undefined, repos: CachedRepos): Promise<CacheListener | undefined> {
   if (sql.engine !== 'postgres' || url === undefined) return undefined;
-  const listener = new CacheListener(url, cacheSink(repos), { self: originOf(sql) });
+  const listener = new CacheListener(url, cacheSink(repos), originOf(sql));
   await listener.start();
   return listener;
 }

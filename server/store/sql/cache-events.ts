@@ -87,15 +87,13 @@ export interface CacheSink {
   reloadAll(): Promise<void>;
 }
 
-export interface CacheListenerOptions {
-  /** the origin of this server's own writes (ignored) */
-  self: string;
-  /** first retry after a lost connection (doubles up to maxRetryMs) */
-  retryMs?: number;
-  maxRetryMs?: number;
-  /** how often the idle connection is checked with a query (a half-open TCP connection is found this way) */
-  pingMs?: number;
-}
+/** the first retry after a lost connection; each next one waits twice as long, up to MAX_RETRY_MS */
+const FIRST_RETRY_MS = 1000;
+const MAX_RETRY_MS = 15_000;
+/** the idle connection is checked with a query this often (a half-open TCP connection is found so) … */
+const PING_EVERY_MS = 15_000;
+/** … and dropped when the answer takes longer than this */
+const PING_TIMEOUT_MS = 10_000;
 
 /**
  * The listening connection. `start` resolves after the first attempt (connected or not: a failure is retried in
@@ -106,18 +104,17 @@ export class CacheListener {
   private stopped = false;
   private retryTimer: NodeJS.Timeout | undefined;
   private pingTimer: NodeJS.Timeout | undefined;
-  private delay: number;
+  private delay: number = FIRST_RETRY_MS;
   private lost = false;
   /** events and reloads, one after another */
   private queue: Promise<void> = Promise.resolve();
 
+  /** `self`: the origin of this server's own writes (their events are skipped) */
   constructor(
     private readonly url: string,
     private readonly sink: CacheSink,
-    private readonly o: CacheListenerOptions,
-  ) {
-    this.delay = o.retryMs ?? 1000;
-  }
+    private readonly self: string,
+  ) {}
 
   start(): Promise<void> {
     return this.connect();
@@ -131,11 +128,6 @@ export class CacheListener {
     this.client = undefined;
     await c?.end().catch(() => undefined);
     await this.queue;
-  }
-
-  /** Settles when every event received so far has been applied (for tests and shutdown). */
-  settled(): Promise<void> {
-    return this.queue;
   }
 
   private async connect(): Promise<void> {
@@ -159,18 +151,18 @@ export class CacheListener {
       return;
     }
     this.client = c;
-    this.delay = this.o.retryMs ?? 1000;
+    this.delay = FIRST_RETRY_MS;
     if (this.lost) log.info('cache invalidation: listening again, reloading the caches', { channel: CACHE_CHANNEL });
     else log.info('cache invalidation: listening', { channel: CACHE_CHANNEL });
     this.lost = false;
-    this.pingTimer = setInterval(() => this.ping(c), this.o.pingMs ?? 15_000);
+    this.pingTimer = setInterval(() => this.ping(c), PING_EVERY_MS);
     this.pingTimer.unref();
     // LISTEN is in place: whatever changed before it (start-up, or the gap after a loss) is read now
     this.enqueue(() => this.sink.reloadAll(), 'reload');
   }
 
   private ping(c: pg.Client): void {
-    const t = setTimeout(() => this.drop(c, 'no answer to a check within 10 s'), 10_000);
+    const t = setTimeout(() => this.drop(c, `no answer to a check within ${PING_TIMEOUT_MS / 1000} s`), PING_TIMEOUT_MS);
     c.query('SELECT 1').then(
       () => clearTimeout(t),
       (err: Error) => {
@@ -197,7 +189,7 @@ export class CacheListener {
     clearTimeout(this.retryTimer);
     this.retryTimer = setTimeout(() => void this.connect(), this.delay);
     this.retryTimer.unref();
-    this.delay = Math.min(this.delay * 2, this.o.maxRetryMs ?? 15_000);
+    this.delay = Math.min(this.delay * 2, MAX_RETRY_MS);
   }
 
   private received(payload: string | undefined): void {
@@ -206,7 +198,7 @@ export class CacheListener {
       log.warn('cache invalidation: ignored a malformed notification', { channel: CACHE_CHANNEL, error: p.error, payload: payload?.slice(0, 200) });
       return;
     }
-    if (p.from === this.o.self) return;
+    if (p.from === this.self) return;
     this.enqueue(() => this.sink.apply(p.event), p.event.table);
   }
 

@@ -42,6 +42,7 @@ import { createNodes } from './cluster/index.ts';
 import { addTimelineSources } from './startup/timeline-sources.ts';
 import { installShutdown } from './startup/shutdown.ts';
 import { stepDatabase } from './startup/database.ts';
+import { startCacheSync } from './startup/cache-sync.ts';
 import { cameraProber } from './startup/probe-camera.ts';
 import { equipmentProblems } from './startup/equipment-problems.ts';
 import { ROOT, VERSION, fail, listen, parseArgs, startupBlock, stepAdmin, stepCameras, stepConfig, stepIntegrity, stepPaths } from './startup/steps.ts';
@@ -215,6 +216,7 @@ async function main(): Promise<void> {
   const groups = await CameraGroupRepo.open(sql); // groups and their cameras cached (rights on every request)
   sessions.onRevoked = (userId) => bus.emit('user.revoked', { userId });
   groups.onDeleted = (id) => users.forgetGroup(id);
+  const cacheSync = await startCacheSync(sql, cfg.cluster.database, { users, groups, sessions, bus }); // PostgreSQL: other servers' writes reach these caches
   const app = createApp({
     version: VERSION,
     cameras,
@@ -288,6 +290,7 @@ async function main(): Promise<void> {
     () => dutyWriter(patrol.log).settled(), // queued duty-log entries written (a full disk keeps them: logged)
     () => evidence.audit.settled(), // and the audit entries the stops above recorded
     () => integrity.checkpointer.stop(), // the last checkpoint covers everything written until now
+    () => cacheSync?.stop(),
     () => sql.close(), // the one connection both layers share (closes the legacy handle too)
   ]);
 }

@@ -6,11 +6,13 @@
  * synchronous and free of round trips, so every group and its cameras are held in memory — loaded once by
  * `CameraGroupRepo.open` and updated by this repository's own writes, which are the only writes of these two
  * tables. Reads (list, get, byName, camerasOf) are synchronous from the cache; writes are async and change the
- * cache only after the database committed. One process per database for now: a multi-node central will need
- * invalidation (e.g. PostgreSQL LISTEN/NOTIFY on a write), which is not built.
+ * cache only after the database committed. On PostgreSQL each write also sends a cache event in its transaction
+ * (server/store/sql/cache-events.ts): the other servers re-read that group (`refresh`), or all (`reload`) after
+ * their listening connection came back.
  */
 import type { SqlDb } from './sql/db.ts';
 import { writeTransaction } from './sql/tx.ts';
+import { notifyCache, writeNotifying } from './sql/cache-events.ts';
 
 /** A named set of cameras (a site, a building, an area) that users are given rights to (issue G). */
 export interface CameraGroup {
@@ -32,6 +34,8 @@ export class CameraGroupRepo {
   private readonly cache = new Map<number, CameraGroup>();
   /** called after a group was deleted (the database dropped the users' rights to it: UserRepo's cache follows) */
   onDeleted: (id: number) => void = () => {};
+  /** counts the cache changes of this repository's writes: a read that raced one is repeated, not applied stale */
+  private writes = 0;
 
   private constructor(private readonly s: SqlDb) {}
 
@@ -42,15 +46,38 @@ export class CameraGroupRepo {
     return repo;
   }
 
-  /** Read every group again from the database (start-up; a future invalidation would call this). */
-  async reload(): Promise<void> {
-    const groups = await this.s.db.selectFrom('camera_groups').selectAll().execute();
-    const members = await this.s.db.selectFrom('camera_group_members').select(['group_id', 'camera_id']).execute();
-    const cams = new Map<number, string[]>();
-    for (const m of members) (cams.get(m.group_id) ?? cams.set(m.group_id, []).get(m.group_id)!).push(m.camera_id);
-    this.cache.clear();
-    for (const r of groups) {
-      this.cache.set(r.id, { id: r.id, name: r.name, cameras: sortedUnique(cams.get(r.id) ?? []), createdAt: r.created_at, updatedAt: r.updated_at });
+  /** Read every group again from the database (start-up; after events of other processes may have been missed). */
+  reload(): Promise<void> {
+    return this.load();
+  }
+
+  /** Another process wrote this group: read it again (gone from the database: gone here, and `onDeleted`). */
+  refresh(id: number): Promise<void> {
+    return this.load(id);
+  }
+
+  private async load(only?: number): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      const writes = this.writes;
+      const groups = await this.s.db.selectFrom('camera_groups').selectAll().$if(only !== undefined, (q) => q.where('id', '=', only!)).execute();
+      const members = await this.s.db
+        .selectFrom('camera_group_members')
+        .select(['group_id', 'camera_id'])
+        .$if(only !== undefined, (q) => q.where('group_id', '=', only!))
+        .execute();
+      if (writes !== this.writes && attempt < 5) continue; // a write of ours committed meanwhile: read again
+      const cams = new Map<number, string[]>();
+      for (const m of members) (cams.get(m.group_id) ?? cams.set(m.group_id, []).get(m.group_id)!).push(m.camera_id);
+      const gone = only === undefined ? [...this.cache.keys()] : [only];
+      for (const r of groups) {
+        this.cache.set(r.id, { id: r.id, name: r.name, cameras: sortedUnique(cams.get(r.id) ?? []), createdAt: r.created_at, updatedAt: r.updated_at });
+      }
+      for (const id of gone) {
+        if (groups.some((r) => r.id === id)) continue;
+        this.cache.delete(id);
+        this.onDeleted(id);
+      }
+      return;
     }
   }
 
@@ -75,10 +102,12 @@ export class CameraGroupRepo {
     const id = await writeTransaction(this.s, async (tx) => {
       const r = await tx.insertInto('camera_groups').values({ name, created_at: now, updated_at: now }).returning('id').executeTakeFirstOrThrow();
       await setCameras(tx, r.id, cameras);
+      await notifyCache(this.s, tx, [{ table: 'camera_groups', id: r.id }]);
       return r.id;
     });
     const g: CameraGroup = { id, name, cameras: sortedUnique(cameras), createdAt: now, updatedAt: now };
     this.cache.set(id, g);
+    this.writes++;
     return copy(g);
   }
 
@@ -91,6 +120,7 @@ export class CameraGroupRepo {
         .executeTakeFirst();
       if (Number(r.numUpdatedRows) === 0) return false;
       if (p.cameras !== undefined) await setCameras(tx, id, p.cameras);
+      await notifyCache(this.s, tx, [{ table: 'camera_groups', id }]);
       return true;
     });
     const g = this.cache.get(id);
@@ -98,14 +128,20 @@ export class CameraGroupRepo {
     if (p.name !== undefined) g.name = p.name;
     if (p.cameras !== undefined) g.cameras = sortedUnique(p.cameras);
     g.updatedAt = now;
+    this.writes++;
     return copy(g);
   }
 
   /** Its members and users' rights to it go with it (ON DELETE CASCADE). */
   async delete(id: number): Promise<boolean> {
-    const r = await this.s.db.deleteFrom('camera_groups').where('id', '=', id).executeTakeFirst();
+    const r = await writeNotifying(
+      this.s,
+      (db) => db.deleteFrom('camera_groups').where('id', '=', id).executeTakeFirst(),
+      (d) => (Number(d.numDeletedRows) > 0 ? [{ table: 'camera_groups', id }] : []),
+    );
     this.cache.delete(id);
     this.onDeleted(id);
+    this.writes++;
     return Number(r.numDeletedRows) > 0;
   }
 

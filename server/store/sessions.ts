@@ -7,13 +7,15 @@
  * Read cache: every request resolves its cookie, so the live sessions are held in memory — loaded by
  * `SessionRepo.open`, updated by this repository's own writes after the database committed. A token the cache
  * does not know is looked up in the database (a session another process made). A request then costs no
- * database round trip, only the slide once a minute per session. One process per database for now: a session
- * another node revokes is not seen here; a multi-node central will need invalidation (e.g. PostgreSQL
- * LISTEN/NOTIFY), which is not built.
+ * database round trip, only the slide once a minute per session. A session the cache holds as expired is looked
+ * up again too (another server may have slid it). On PostgreSQL every deletion also sends a cache event in its
+ * transaction (server/store/sql/cache-events.ts): the other servers drop those sessions (`forget`), or read them
+ * all again (`reload`) after their listening connection came back.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
 import type { SqlDb } from './sql/db.ts';
+import { writeNotifying, type CacheEvent } from './sql/cache-events.ts';
 import type { User, UserRepo } from './users.ts';
 import type { SessionView } from '../../shared/wire/users.ts';
 import { createLogger } from '../util/log.ts';
@@ -62,7 +64,7 @@ export class SessionRepo {
   static async open(s: SqlDb, ttlMs: number, users: UserRepo, now = Date.now()): Promise<SessionRepo> {
     const repo = new SessionRepo(s, ttlMs, users);
     const rows = await repo.select().where('expires_at', '>', now).execute();
-    for (const r of rows) repo.cache.set(r.token_hash, live(r));
+    for (const r of rows) repo.cache.set(r.token_hash, liveOf(r));
     return repo;
   }
 
@@ -84,7 +86,7 @@ export class SessionRepo {
       .values({ token_hash: h, ...row })
       .returning(this.id.as('id'))
       .executeTakeFirstOrThrow();
-    this.cache.set(h, live({ ...row, id: r.id }));
+    this.cache.set(h, liveOf({ ...row, id: r.id }));
     return token;
   }
 
@@ -97,11 +99,15 @@ export class SessionRepo {
   async resolveSliding(token: string, now = Date.now()): Promise<{ user: User; slid: boolean; sessionId: number } | undefined> {
     const h = hashToken(token);
     let c = this.cache.get(h);
+    if (c && c.expiresAt <= now) {
+      this.cache.delete(h); // another server may have slid it: the database says
+      c = undefined;
+    }
     if (!c) {
       const before = this.deletions;
       const r = await this.select().where('token_hash', '=', h).executeTakeFirst();
       if (!r) return undefined;
-      c = live(r);
+      c = liveOf(r);
       if (before === this.deletions) this.cache.set(h, c);
     }
     if (c.expiresAt <= now) return undefined;
@@ -125,20 +131,31 @@ export class SessionRepo {
   async destroy(token: string): Promise<void> {
     const h = hashToken(token);
     this.deletions++;
-    await this.s.db.deleteFrom('sessions').where('token_hash', '=', h).execute();
+    await writeNotifying(
+      this.s,
+      (db) => db.deleteFrom('sessions').where('token_hash', '=', h).returning(this.id.as('id')).execute(),
+      (gone) => gone.map((g): CacheEvent => ({ table: 'sessions', id: g.id })),
+    );
     this.cache.delete(h);
+    this.deletions++;
   }
 
   /** End every session of a user (disabled, role, rights or password changed), but `keepToken`'s. */
   async revokeUser(userId: number, keepToken?: string): Promise<number> {
     const keep = keepToken && hashToken(keepToken);
     this.deletions++;
-    const r = await this.s.db
-      .deleteFrom('sessions')
-      .where('user_id', '=', userId)
-      .$if(keep !== undefined, (q) => q.where('token_hash', '!=', keep!))
-      .executeTakeFirst();
+    const r = await writeNotifying(
+      this.s,
+      (db) =>
+        db
+          .deleteFrom('sessions')
+          .where('user_id', '=', userId)
+          .$if(keep !== undefined, (q) => q.where('token_hash', '!=', keep!))
+          .executeTakeFirst(),
+      () => [{ table: 'sessions', user: userId }],
+    );
     for (const [h, c] of this.cache) if (c.userId === userId && h !== keep) this.cache.delete(h);
+    this.deletions++;
     this.onRevoked(userId);
     return Number(r.numDeletedRows);
   }
@@ -148,8 +165,13 @@ export class SessionRepo {
     const r = await this.select().where(this.id, '=', id).executeTakeFirst();
     if (!r) return undefined;
     this.deletions++;
-    await this.s.db.deleteFrom('sessions').where('token_hash', '=', r.token_hash).execute();
+    await writeNotifying(
+      this.s,
+      (db) => db.deleteFrom('sessions').where('token_hash', '=', r.token_hash).execute(),
+      () => [{ table: 'sessions', id, user: r.user_id }],
+    );
     this.cache.delete(r.token_hash);
+    this.deletions++;
     this.onRevoked(r.user_id);
     return r.user_id;
   }
@@ -164,7 +186,7 @@ export class SessionRepo {
       .orderBy('sessions.last_seen_at', 'desc')
       .limit(500)
       .execute();
-    return rows.map((r) => ({ ...live(r), username: r.username }));
+    return rows.map((r) => ({ ...liveOf(r), username: r.username }));
   }
 
   /** The id of the session behind a token (to mark "this session" in a list). */
@@ -174,12 +196,46 @@ export class SessionRepo {
 
   async purgeExpired(now = Date.now()): Promise<number> {
     this.deletions++;
-    const r = await this.s.db.deleteFrom('sessions').where('expires_at', '<=', now).executeTakeFirst();
+    const r = await writeNotifying(
+      this.s,
+      (db) => db.deleteFrom('sessions').where('expires_at', '<=', now).executeTakeFirst(),
+      (d): CacheEvent[] => (Number(d.numDeletedRows) > 0 ? [{ table: 'sessions' }] : []),
+    );
     for (const [h, c] of this.cache) if (c.expiresAt <= now) this.cache.delete(h);
+    this.deletions++;
     return Number(r.numDeletedRows);
+  }
+
+  /**
+   * Another process deleted sessions: one (`id`), all of a user's (`user` alone: revoked — its live streams end
+   * here too), or the expired ones (neither). Dropped from the cache; one still in the database is read again.
+   */
+  forget(e: { id?: number; user?: number }, now = Date.now()): void {
+    this.deletions++;
+    for (const [h, c] of this.cache) {
+      if (e.id !== undefined ? c.id === e.id : e.user !== undefined ? c.userId === e.user : c.expiresAt <= now) this.cache.delete(h);
+    }
+    if (e.user !== undefined) this.onRevoked(e.user);
+  }
+
+  /** Read the live sessions again (events of other processes may have been missed); users who lost one: onRevoked. */
+  async reload(now = Date.now()): Promise<void> {
+    let rows;
+    for (let attempt = 1; ; attempt++) {
+      const before = this.deletions;
+      rows = await this.select().where('expires_at', '>', now).execute();
+      if (before === this.deletions || attempt >= 5) break; // a deletion raced the read: it may hold a deleted one
+    }
+    const live = new Set(rows.map((r) => r.token_hash));
+    const revoked = new Set<number>();
+    for (const [h, c] of this.cache) if (!live.has(h) && c.expiresAt > now) revoked.add(c.userId);
+    this.cache.clear();
+    for (const r of rows) this.cache.set(r.token_hash, liveOf(r));
+    this.deletions++;
+    for (const u of revoked) this.onRevoked(u);
   }
 }
 
-function live(r: { id: number; user_id: number; created_at: number; expires_at: number; last_seen_at: number; ip: string | null; user_agent: string | null }): Live {
+function liveOf(r: { id: number; user_id: number; created_at: number; expires_at: number; last_seen_at: number; ip: string | null; user_agent: string | null }): Live {
   return { id: r.id, userId: r.user_id, createdAt: r.created_at, expiresAt: r.expires_at, lastSeenAt: r.last_seen_at, ip: r.ip, userAgent: r.user_agent };
 }

@@ -6,13 +6,15 @@
  * that user, so the users (a site has tens, not thousands) are held in memory — loaded by `UserRepo.open`,
  * updated by this repository's own writes after the database committed. `get`, `byName`, `passwordHash`,
  * `count`, `activeAdmins` are synchronous from it. `findForLogin` and `list` read the database and refresh
- * the cache, so a user another process added is found at login. One process per database for now: a
- * multi-node central will need invalidation (e.g. PostgreSQL LISTEN/NOTIFY), which is not built.
+ * the cache, so a user another process added is found at login. On PostgreSQL each write also sends a cache event
+ * in its transaction (server/store/sql/cache-events.ts) and the other servers re-read that user (`refresh`), or
+ * everyone (`reload`) after their listening connection came back.
  */
 import type { Selectable } from 'kysely';
 import type { SqlDb } from './sql/db.ts';
 import type { UsersTable } from './sql/schema.ts';
 import { writeTransaction } from './sql/tx.ts';
+import { notifyCache, writeNotifying } from './sql/cache-events.ts';
 
 import type { Role } from '../../shared/wire/users.ts';
 export { ROLES, type Role } from '../../shared/wire/users.ts';
@@ -78,6 +80,8 @@ export interface UserPatch {
 
 export class UserRepo {
   private readonly cache = new Map<number, Cached>();
+  /** counts the cache changes of this repository's writes: a read that raced one is repeated, not applied stale */
+  private writes = 0;
 
   private constructor(private readonly s: SqlDb) {}
 
@@ -88,17 +92,40 @@ export class UserRepo {
     return repo;
   }
 
-  /** Read the users (all, or those named) from the database into the cache. */
-  private async load(username?: string): Promise<void> {
-    let q = this.s.db.selectFrom('users').selectAll();
-    if (username !== undefined) q = q.where((eb) => eb(eb.fn('lower', ['username']), '=', eb.fn('lower', [eb.val(username)])));
-    const rows = await q.execute();
-    const ids = rows.map((r) => r.id);
-    const links = ids.length
-      ? await this.s.db.selectFrom('user_groups').select(['user_id', 'group_id']).$if(username !== undefined, (x) => x.where('user_id', 'in', ids)).orderBy('group_id').execute()
-      : [];
-    if (username === undefined) this.cache.clear();
-    for (const r of rows) this.cache.set(r.id, { row: r, groups: links.filter((l) => l.user_id === r.id).map((l) => l.group_id) });
+  /** Read the users (all, those named, or one by id) from the database into the cache. */
+  private async load(by?: { username: string } | { id: number }): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      const writes = this.writes;
+      let q = this.s.db.selectFrom('users').selectAll();
+      if (by && 'username' in by) q = q.where((eb) => eb(eb.fn('lower', ['username']), '=', eb.fn('lower', [eb.val(by.username)])));
+      if (by && 'id' in by) q = q.where('id', '=', by.id);
+      const rows = await q.execute();
+      const ids = rows.map((r) => r.id);
+      const links = ids.length
+        ? await this.s.db.selectFrom('user_groups').select(['user_id', 'group_id']).$if(by !== undefined, (x) => x.where('user_id', 'in', ids)).orderBy('group_id').execute()
+        : [];
+      // a write of ours committed while we read: what we read may be older than what it put in the cache
+      if (writes !== this.writes && attempt < 5) continue;
+      if (by === undefined) this.cache.clear();
+      if (by && 'id' in by && rows.length === 0) this.cache.delete(by.id); // the row is gone
+      for (const r of rows) this.cache.set(r.id, { row: r, groups: links.filter((l) => l.user_id === r.id).map((l) => l.group_id) });
+      return;
+    }
+  }
+
+  /** Another process wrote this user: read it again (gone from the database: gone from the cache). */
+  refresh(id: number): Promise<void> {
+    return this.load({ id });
+  }
+
+  /** Read every user again (after events from other processes may have been missed). */
+  reload(): Promise<void> {
+    return this.load();
+  }
+
+  /** The users given a camera group (from the cache). */
+  withGroup(groupId: number): number[] {
+    return [...this.cache.values()].filter((c) => c.groups.includes(groupId)).map((c) => c.row.id);
   }
 
   count(): number {
@@ -106,20 +133,26 @@ export class UserRepo {
   }
 
   async create(username: string, passwordHash: string, role: Role, displayName: string | null = null): Promise<User> {
-    const row = await this.s.db
-      .insertInto('users')
-      .values({ username, password_hash: passwordHash, role, created_at: Date.now(), display_name: displayName })
-      .returningAll()
-      .executeTakeFirstOrThrow();
+    const row = await writeNotifying(
+      this.s,
+      (db) =>
+        db
+          .insertInto('users')
+          .values({ username, password_hash: passwordHash, role, created_at: Date.now(), display_name: displayName })
+          .returningAll()
+          .executeTakeFirstOrThrow(),
+      (r) => [{ table: 'users', id: r.id }],
+    );
     const c = { row, groups: [] };
     this.cache.set(row.id, c);
+    this.writes++;
     return toUser(c);
   }
 
   /** The user (case-insensitive for ASCII) and its password hash, for login: read from the database, the cache refreshed. */
   async findForLogin(username: string): Promise<{ user: User; passwordHash: string } | undefined> {
     if (username.includes('\u0000')) return undefined; // no name holds one (refused at the boundary); PostgreSQL could not compare it
-    await this.load(username);
+    await this.load({ username });
     const c = this.cached(username);
     return c && { user: toUser(c), passwordHash: c.row.password_hash };
   }
@@ -160,9 +193,14 @@ export class UserRepo {
 
   async setPassword(id: number, passwordHash: string, mustChange = false): Promise<void> {
     const set = { password_hash: passwordHash, must_change_password: mustChange ? 1 : 0, updated_at: Date.now() };
-    const row = await this.s.db.updateTable('users').set(set).where('id', '=', id).returningAll().executeTakeFirst();
+    const row = await writeNotifying(
+      this.s,
+      (db) => db.updateTable('users').set(set).where('id', '=', id).returningAll().executeTakeFirst(),
+      (r) => (r ? [{ table: 'users', id }] : []),
+    );
     const c = this.cache.get(id);
     if (row && c) c.row = row;
+    this.writes++;
   }
 
   async update(id: number, p: UserPatch): Promise<User | undefined> {
@@ -192,16 +230,19 @@ export class UserRepo {
         await tx.deleteFrom('user_groups').where('user_id', '=', id).execute();
         if (groups.length) await tx.insertInto('user_groups').values(groups.map((g) => ({ user_id: id, group_id: g }))).onConflict((oc) => oc.doNothing()).execute();
       }
+      if (r) await notifyCache(this.s, tx, [{ table: 'users', id }]);
       return r;
     });
     if (!row) return undefined;
     const c = { row, groups: groups ?? this.cache.get(id)?.groups ?? [] };
     this.cache.set(id, c);
+    this.writes++;
     return toUser(c);
   }
 
   /** A camera group was deleted (the database removed its user_groups rows): the cache follows. */
   forgetGroup(groupId: number): void {
     for (const c of this.cache.values()) c.groups = c.groups.filter((g) => g !== groupId);
+    this.writes++;
   }
 }

@@ -8,6 +8,7 @@ import type { Engine, SqlDb } from '../store/sql/db.ts';
 import type { AlarmsTable, SqlSchema } from '../store/sql/schema.ts';
 import type { AlarmKind, AlarmStatus, AlarmView, ZoneAlarmStats } from './types.ts';
 import { toView, type NewAlarm, type Row } from './row.ts';
+import { holdsNul } from '../store/sql/filters.ts';
 
 export type { NewAlarm } from './row.ts';
 
@@ -150,6 +151,7 @@ export class AlarmRepo {
 
   /** Open (not resolved) first, by priority (1 high first), newest first; then resolved ones, newest first. */
   async list(o: { status: 'open' | 'all'; cameraId?: string; limit: number }): Promise<AlarmView[]> {
+    if (holdsNul(o.cameraId)) return []; // no camera id holds U+0000 (filters.ts)
     const rows = await this.db
       .selectFrom('alarms')
       .selectAll()
@@ -186,6 +188,7 @@ export class AlarmRepo {
 
   /** Per camera + zone, alarms that started at or after `sinceMs`: how they were resolved. Sorted by camera, zone. */
   async stats(o: { sinceMs: number; cameraId?: string }): Promise<ZoneAlarmStats[]> {
+    if (holdsNul(o.cameraId)) return [];
     const n = (cond: ReturnType<typeof sql>) => sql<number>`SUM(CASE WHEN ${cond} THEN 1 ELSE 0 END)`;
     const rows = await this.db
       .selectFrom('alarms')

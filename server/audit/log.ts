@@ -159,7 +159,10 @@ export class AuditLog {
     } while (t !== this.tail);
   }
 
-  private where(q: AuditQuery) {
+  private where(raw: AuditQuery) {
+    // text filters as the entries were written (U+0000 → U+FFFD: PostgreSQL cannot compare a NUL); `before` within
+    // the ids' range (PostgreSQL refuses a number beyond bigint; ids are 1 … 2^53)
+    const q = withoutNul(raw);
     return (eb: Eb) => {
       const w = [];
       if (q.from !== undefined) w.push(eb('at_ms', '>=', q.from));
@@ -172,7 +175,7 @@ export class AuditLog {
         const like = `%${escapeLike(q.text.toLowerCase())}%`;
         w.push(sql<boolean>`(lower(target) LIKE ${like} ESCAPE '\\' OR lower(detail) LIKE ${like} ESCAPE '\\')`);
       }
-      if (q.before !== undefined) w.push(eb('id', '<', q.before));
+      if (q.before !== undefined) w.push(eb('id', '<', Math.max(0, Math.min(q.before, Number.MAX_SAFE_INTEGER))));
       return eb.and(w);
     };
   }

@@ -11,6 +11,7 @@ import type { SqlDb } from '../store/sql/db.ts';
 import type { DutyLogTable, SqlSchema } from '../store/sql/schema.ts';
 import type { LogEntry, LogCategory } from './chain.ts';
 import { ChainStore, type ChainVerifyResult } from './chain-store.ts';
+import { holdsNul } from '../store/sql/filters.ts';
 
 const log = createLogger('dutylog');
 
@@ -121,6 +122,7 @@ export class DutyLog {
 
   /** Newest first. */
   async list(q: LogQuery = {}): Promise<LogEntry[]> {
+    if (holdsNul(q.cameraId, q.category)) return []; // no entry holds U+0000 (filters.ts)
     const rows = await this.sql.db
       .selectFrom('duty_log')
       .selectAll()

@@ -1,6 +1,7 @@
 /** Rounds and their stops on the SQL layer (Kysely, both engines; SQL steps 0025–0026, docs/cluster.md). */
 import type { SqlDb } from '../store/sql/db.ts';
 import { writeTransaction } from '../store/sql/tx.ts';
+import { fitsInt32 } from '../store/sql/filters.ts';
 import { toStop, type CameraStop, type NewStop, type RoundFilter, type RoundRow, type StopResult } from './rounds-rows.ts';
 import type { PtzState, Round, RoundStop, SpotCheck } from './types.ts';
 
@@ -71,6 +72,7 @@ export class RoundRepo {
   }
 
   async list(f: RoundFilter = {}): Promise<Round[]> {
+    if (!fitsInt32(f.userId) || !fitsInt32(f.routeId)) return []; // ?user=abc, ?route=2147483648: no such row (filters.ts)
     const rows = await this.s.db
       .selectFrom('patrol_rounds')
       .selectAll()

@@ -2,6 +2,7 @@
 import type { Selectable } from 'kysely';
 import type { SqlDb } from '../store/sql/db.ts';
 import type { PatrolRoutesTable } from '../store/sql/schema.ts';
+import { fitsInt32 } from '../store/sql/filters.ts';
 import type { Clock } from './clock.ts';
 import type { PatrolRoute, RouteInput, RouteStop } from './types.ts';
 
@@ -50,6 +51,7 @@ export class RouteRepo {
   }
 
   async get(id: number): Promise<PatrolRoute | undefined> {
+    if (!fitsInt32(id)) return undefined; // {routeId: 2147483648}: no such route (filters.ts)
     const r = await this.s.db.selectFrom('patrol_routes').selectAll().where('id', '=', id).executeTakeFirst();
     return r && toRoute(r);
   }

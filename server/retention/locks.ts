@@ -13,6 +13,7 @@ import type { Selectable } from 'kysely';
 import type { SqlDb } from '../store/sql/db.ts';
 import type { EvidenceLocksTable } from '../store/sql/schema.ts';
 import { writeTransaction } from '../store/sql/tx.ts';
+import { holdsNul } from '../store/sql/filters.ts';
 
 export interface EvidenceLock {
   id: number;
@@ -114,6 +115,7 @@ export class LockRepo {
   }
 
   async list(opts: { cameraId?: string; active?: boolean; limit?: number } = {}): Promise<EvidenceLock[]> {
+    if (holdsNul(opts.cameraId)) return []; // no camera id holds U+0000 (filters.ts)
     const limit = Math.min(Math.max(1, opts.limit ?? 200), 1000);
     const rows = await this.s.db
       .selectFrom('evidence_locks')

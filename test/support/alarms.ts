@@ -64,3 +64,30 @@ export function seedAlarms(target: string | Db, alarms: SeedAlarm[]): number[] {
 
 /** One alarm; its id. */
 export const seedAlarm = (target: string | Db, a: SeedAlarm): number => seedAlarms(target, [a])[0]!;
+
+/**
+ * The same alarms inserted into a server's PostgreSQL database (`WATCHPOST_DATABASE_URL`), as seedAlarms does for
+ * SQLite; their ids.
+ */
+export async function seedAlarmsPg(databaseUrl: string, alarms: SeedAlarm[]): Promise<number[]> {
+  const { default: pg } = await import('pg');
+  const c = new pg.Client({ connectionString: databaseUrl });
+  await c.connect();
+  try {
+    const ids: number[] = [];
+    for (const a of alarms) {
+      const startMs = a.startMs ?? Date.now();
+      const r = await c.query<{ id: number }>(
+        `INSERT INTO alarms (camera_id, zone, kind, status, since_ms, start_ms, end_ms, recording_ms, score, track_ids, last_seen_ms, priority, snapshot)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 0.9, '[]', $9, $10, NULL) RETURNING id`,
+        [a.cameraId, a.zone ?? '草坪', a.kind ?? 'loitering', a.status ?? 'open', a.sinceMs ?? startMs - 10_000, startMs, a.endMs ?? null, startMs - 15_000, a.lastSeenMs ?? null, a.priority ?? 2],
+      );
+      const id = Number(r.rows[0]!.id);
+      if (a.snapshot !== undefined) await c.query('UPDATE alarms SET snapshot = $1 WHERE id = $2', [typeof a.snapshot === 'function' ? a.snapshot(id) : a.snapshot, id]);
+      ids.push(id);
+    }
+    return ids;
+  } finally {
+    await c.end();
+  }
+}

@@ -18,6 +18,7 @@ import type { DispatchService } from '../../dispatch/service.ts';
 import { dispatchTimes } from '../../dispatch/times.ts';
 import type { UserRepo } from '../../store/users.ts';
 import { badRequest, notFound } from '../../util/errors.ts';
+import { INT32_MAX } from '../../store/sql/filters.ts';
 import { requireRole } from '../auth.ts';
 import { parseBody } from '../errors.ts';
 import { MAX_PHOTO_BYTES, type GuardAccount } from '../../../shared/wire/dispatch.ts';
@@ -26,7 +27,8 @@ import { stepSchema } from '../../../shared/wire/requests/dispatches.ts';
 
 function idOf(raw: unknown, what = 'dispatch'): number {
   const id = Number(raw);
-  if (!Number.isInteger(id) || id <= 0) throw notFound(`no ${what} ${String(raw)}`, { what, id: String(raw) });
+  // beyond an `integer` key (PostgreSQL would refuse to compare it: a 500): no such row
+  if (!Number.isInteger(id) || id <= 0 || id > INT32_MAX) throw notFound(`no ${what} ${String(raw)}`, { what, id: String(raw) });
   return id;
 }
 

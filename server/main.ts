@@ -206,6 +206,7 @@ async function main(): Promise<void> {
     fpsIn: () => media.ll.inputFps(),
     segmentBytes: async (path) => (await segments.byPath(path))?.bytes,
     mqtt: mqtt && (() => mqtt.status()),
+    dbCacheListener: sql.engine === 'postgres' ? () => cacheSync?.status() : undefined,
   });
   bus.on('camera.state', (e) => {
     // a restart: the pipelines came back after a failure (or were restarted) — offline → online / starting

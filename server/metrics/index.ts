@@ -17,6 +17,9 @@
  *  watchpost_disk_free_bytes, watchpost_recordings_bytes, watchpost_open_alarms
  *  watchpost_mqtt_connected, watchpost_mqtt_auth_failed, watchpost_mqtt_queued_events, watchpost_mqtt_messages_published
  *  (only with a broker)
+ *  watchpost_db_cache_listener_up, watchpost_db_cache_listener_losses
+ *                                               PostgreSQL only: the connection that keeps the caches of users,
+ *                                               sessions and groups in step with other servers (docs/cluster.md)
  * plus prom-client's default process metrics (CPU, memory, event loop lag).
  */
 import type { Request, RequestHandler } from 'express';
@@ -36,6 +39,8 @@ export interface MetricsSources {
   segmentBytes: (path: string) => Promise<number | undefined>;
   /** the MQTT publisher's connection (docs/mqtt.md); absent without a broker */
   mqtt?: () => { connected: boolean; authFailed: boolean; published: number; queued: number };
+  /** the cache-invalidation listener (server/store/sql/cache-events.ts); absent on SQLite */
+  dbCacheListener?: () => { listening: boolean; losses: number } | undefined;
 }
 
 export class Metrics {
@@ -122,6 +127,15 @@ export class Metrics {
       new Gauge({ name: 'watchpost_mqtt_auth_failed', help: 'The MQTT broker refused the login (1)', registers: [r], collect() { safe(() => this.set(mq().authFailed ? 1 : 0)); } });
       new Gauge({ name: 'watchpost_mqtt_queued_events', help: 'Outbox messages (alarm events, duty-log entries) waiting for the MQTT broker PUBACK', registers: [r], collect() { safe(() => this.set(mq().queued)); } });
       new Gauge({ name: 'watchpost_mqtt_messages_published', help: 'MQTT messages published since start', registers: [r], collect() { safe(() => this.set(mq().published)); } });
+    }
+    const cl = s.dbCacheListener;
+    if (cl) {
+      const read = (fn: (st: { listening: boolean; losses: number }) => void) => safe(() => {
+        const st = cl();
+        if (st) fn(st);
+      });
+      new Gauge({ name: 'watchpost_db_cache_listener_up', help: 'PostgreSQL: listening for other servers\' changes to users, sessions and groups (1) or not (0)', registers: [r], collect() { read((st) => this.set(st.listening ? 1 : 0)); } });
+      new Gauge({ name: 'watchpost_db_cache_listener_losses', help: 'PostgreSQL: times the listening connection was lost since start', registers: [r], collect() { read((st) => this.set(st.losses)); } });
     }
     this.http = new Histogram({
       name: 'watchpost_http_request_duration_seconds', help: 'HTTP requests by method, route and status class', labelNames: ['method', 'route', 'status'], registers: [r],

@@ -18,6 +18,12 @@ let b: Watchpost;
 const admin: Record<'a' | 'b', string> = { a: '', b: '' };
 
 type Json = Record<string, unknown> & { id: number };
+/** B's two cache-listener gauges from GET /metrics (admin session) */
+const listenerMetrics = async (wp: Watchpost, cookie: string) => {
+  const text = await (await fetch(`${wp.url}/metrics`, { headers: { cookie } })).text();
+  const val = (name: string) => Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(text)?.[1] ?? NaN);
+  return { up: val('watchpost_db_cache_listener_up'), losses: val('watchpost_db_cache_listener_losses') };
+};
 const call = async (wp: Watchpost, method: string, path: string, cookie: string, body?: unknown) => {
   const r = await fetch(`${wp.url}${path}`, {
     method,
@@ -172,6 +178,8 @@ describe('two servers on one PostgreSQL database', () => {
     const gapSession = await login(b.url, 'op-gap', 'op-gap-pass-1');
     expect(await cameraIds(b, op)).toEqual(['gate']);
     const lostBefore = (b.output().match(/lost the listening connection/g) ?? []).length;
+    const before = await listenerMetrics(b, admin.b);
+    expect(before.up).toBe(1);
 
     // the database's owner ends both servers' listening connections (as a restart or a network cut would)
     const killed = await query<{ ok: boolean }>("SELECT pg_terminate_backend(pid) AS ok FROM pg_stat_activity WHERE application_name = 'watchpost-cache'");
@@ -193,6 +201,8 @@ describe('two servers on one PostgreSQL database', () => {
     expect((await call(b, 'GET', '/api/session', gapSession)).status).toBe(401);
     const rows = await query<{ n: number }>("SELECT COUNT(*)::int AS n FROM pg_stat_activity WHERE application_name = 'watchpost-cache'");
     expect(rows[0]!.n).toBe(2);
+    // the operator's dashboard saw it too: the listener is up again after one more loss
+    expect(await listenerMetrics(b, admin.b)).toEqual({ up: 1, losses: before.losses + 1 });
     // and the events flow again
     expect((await call(a, 'PATCH', `/api/camera-groups/${g.body.id}`, admin.a, { cameras: [] })).status).toBe(200);
     await within(2000, 'B sees the next change', async () => (await cameraIds(b, op)).length === 0);

@@ -106,6 +106,7 @@ export class CacheListener {
   private pingTimer: NodeJS.Timeout | undefined;
   private delay: number = FIRST_RETRY_MS;
   private lost = false;
+  private losses = 0;
   /** events and reloads, one after another */
   private queue: Promise<void> = Promise.resolve();
 
@@ -118,6 +119,11 @@ export class CacheListener {
 
   start(): Promise<void> {
     return this.connect();
+  }
+
+  /** for /metrics: listening now, and how often the connection was lost since start */
+  status(): { listening: boolean; losses: number } {
+    return { listening: this.client !== undefined, losses: this.losses };
   }
 
   async stop(): Promise<void> {
@@ -185,6 +191,7 @@ export class CacheListener {
   private lostConnection(why: string): void {
     if (this.stopped) return;
     log.warn('cache invalidation: lost the listening connection to PostgreSQL, retrying', { why, retryMs: this.delay });
+    if (!this.lost) this.losses++;
     this.lost = true;
     clearTimeout(this.retryTimer);
     this.retryTimer = setTimeout(() => void this.connect(), this.delay);

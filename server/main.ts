@@ -38,6 +38,7 @@ import { ZoneRepo } from './alarms/zone-repo.ts';
 import { LiveAnalytics } from './analytics/live/service.ts';
 import { createMqtt } from './mqtt/index.ts';
 import { createNodes } from './cluster/index.ts';
+import { RemoteCameras } from './cluster/remote-cameras.ts';
 
 import { addTimelineSources } from './startup/timeline-sources.ts';
 import { installShutdown } from './startup/shutdown.ts';
@@ -197,6 +198,10 @@ async function main(): Promise<void> {
   // events over MQTT and Home Assistant discovery (issue J, docs/mqtt.md): only when a broker is configured
   const mqtt = createMqtt({ cluster: cfg.cluster, version: VERSION, bus, cameras, alarms, zones, sql, dutyLog: patrol.log });
   const nodes = createNodes(cfg.cluster, () => cameras.list().length);
+  // other nodes' cameras on this node's list and wall: only when their video can play through this node
+  const remoteCameras = cfg.cluster.secret && cfg.cluster.mqtt
+    ? new RemoteCameras({ published: () => nodes.allRemoteCameras(), isLocal: (id) => cameras.get(id) !== undefined, bus })
+    : undefined;
   const metrics = new Metrics({
     bus,
     cameras: () => cameras.list().map((c) => ({ id: c.id, status: cameras.view(c).status })),
@@ -223,6 +228,7 @@ async function main(): Promise<void> {
     cameras,
     nodes, // itself, then the nodes seen on the MQTT broker (server/cluster/)
     videoProxy: cfg.cluster.secret ? { secret: cfg.cluster.secret, holderOf: (id) => nodes.holderOf(id) } : undefined,
+    remoteCameras, // other nodes' cameras in the camera list and event stream (server/cluster/remote-cameras.ts)
     bus,
     users,
     sessions,
@@ -261,6 +267,7 @@ async function main(): Promise<void> {
   cameras.startAll();
   mqtt?.start();
   nodes.start();
+  remoteCameras?.start();
   void evidence.start(file).finally(() => integrity.checkpointer.start());
   void analytics.start();
   if (cfg.onvif.discoverOnStart) {
@@ -278,6 +285,7 @@ async function main(): Promise<void> {
   // in this order on SIGINT/SIGTERM; a full disk never ends the process (startup/shutdown.ts)
   installShutdown(server, bus, [
     () => mqtt?.stop(), // first: "offline", and the states as they were while running (not the pipelines stopping)
+    () => remoteCameras?.stop(),
     () => nodes.stop(),
     stopCameraWatch,
     stopMissedCheck,

@@ -14,6 +14,8 @@ export interface Nodes {
   self: string;
   /** another node's cameras as it published them (undefined: not heard of, or no broker) */
   remoteCameras(node: string): NodeCameraView[] | undefined;
+  /** every camera the other nodes published, each with its node ([] without a broker) */
+  allRemoteCameras(): { node: string; camera: NodeCameraView }[];
   /** the other node that published camera `id` (its URL, whether it is up); undefined: none, or no broker */
   holderOf(id: string): { node: string; url?: string; online: boolean } | undefined;
   start(): void;
@@ -29,6 +31,7 @@ export function createNodes(cluster: ClusterConfig, cameras: () => number): Node
     list: () => [self(), ...(registry?.list() ?? [])],
     self: cluster.nodeId,
     remoteCameras: (node) => registry?.cameras(node),
+    allRemoteCameras: () => registry?.allCameras() ?? [],
     holderOf: (id) => registry?.holderOf(id),
     start: () => registry?.start(),
     stop: async () => registry?.stop(),

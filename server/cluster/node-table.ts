@@ -158,6 +158,23 @@ export class NodeTable {
     return undefined;
   }
 
+  /**
+   * Every camera other nodes published, each once with its node (the first node heard publishing an id, as holderOf
+   * picks), offline `recorder down` while its node is offline.
+   */
+  allCameras(now: number): { node: string; camera: NodeCameraView }[] {
+    const out: { node: string; camera: NodeCameraView }[] = [];
+    const seen = new Set<string>();
+    for (const node of this.cams.keys()) {
+      for (const c of this.cameras(node, now) ?? []) {
+        if (seen.has(c.id)) continue;
+        seen.add(c.id);
+        out.push({ node, camera: c });
+      }
+    }
+    return out;
+  }
+
   isOnline(node: string, now: number): boolean {
     const e = this.nodes.get(node);
     if (!e || e.status === 'offline') return false;

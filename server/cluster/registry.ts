@@ -72,6 +72,11 @@ export class NodeRegistry {
     return this.table.cameras(node, this.now());
   }
 
+  /** Every camera the other nodes published, with its node (NodeTable.allCameras). */
+  allCameras(): { node: string; camera: NodeCameraView }[] {
+    return this.table.allCameras(this.now());
+  }
+
   /** The other node holding camera `id`, its announced URL and whether it is up now; undefined: no node published it. */
   holderOf(id: string): { node: string; url?: string; online: boolean } | undefined {
     const h = this.table.holderOf(id);

@@ -10,6 +10,8 @@ const log = createLogger('bus');
 export interface BusEvents {
   'camera.state': { cameraId: string; state: CameraState; previous?: CameraState };
   'camera.changed': { cameraId: string; removed?: boolean };
+  /** another node's camera in this node's list changed, appeared or went away (server/cluster/remote-cameras.ts) */
+  'camera.remote': { cameraId: string; removed?: boolean };
   'segment.indexed': { cameraId: string; path: string; startMs: number; endMs: number };
   /** Users (issue G): all sessions of a user ended (disabled, role/rights/password changed, revoked) */
   'user.revoked': { userId: number };

@@ -8,7 +8,8 @@ import { guardOnly, requireRole, requireSession, wallOnly } from './auth.ts';
 import { dispatchesRouter } from './routes/dispatches.ts';
 import type { DispatchService } from '../dispatch/service.ts';
 import { apiNotFound, errorHandler } from './errors.ts';
-import { camerasRouter, type SourceProber } from './routes/cameras.ts';
+import type { User } from '../store/users.ts';
+import { camerasRouter, type RemoteCameraList, type SourceProber } from './routes/cameras.ts';
 import { eventsRouter } from './routes/events.ts';
 import { healthRouter } from './routes/health.ts';
 import { hlsRouter } from './routes/hls.ts';
@@ -59,6 +60,8 @@ export interface AppDeps {
   nodes: NodesView;
   /** video of other nodes' cameras through this one (server/cluster/proxy.ts); absent without cluster.secret */
   videoProxy?: { secret: string; holderOf: ClusterVideoDeps['holderOf'] };
+  /** other nodes' cameras in GET /api/cameras and /api/events (issue J); absent without cluster.secret or a broker */
+  remoteCameras?: Pick<RemoteCameraList, 'list' | 'get'>;
   bus: EventBus;
   users: UserRepo;
   sessions: SessionRepo;
@@ -163,9 +166,11 @@ export function createApp(d: AppDeps): Express {
   app.use('/api/alarms', json, alarmsRouter(a.service, guardDispatch));
   app.use('/api/dispatches', dispatchesRouter({ dispatch: a.dispatch, alarms: a.service, users: d.users }));
   app.use('/api/analytics', analyticsRouter(a.analytics));
-  app.use('/api/cameras', json, camerasRouter(d.cameras, d.probeCamera));
+  // another node's cameras: only for users who may see every camera (the rule of the video proxy and /api/nodes)
+  const remote = d.remoteCameras && { list: () => d.remoteCameras!.list(), get: (id: string) => d.remoteCameras!.get(id), mayView: (u: User) => d.rights.of(u).all };
+  app.use('/api/cameras', json, camerasRouter(d.cameras, d.probeCamera, remote));
   app.use('/api/nodes', nodesRouter(d.nodes, d.cameras, d.rights));
-  app.use('/api/events', eventsRouter(d.cameras, d.bus, (u, id) => d.rights.canSee(u, id)));
+  app.use('/api/events', eventsRouter(d.cameras, d.bus, (u, id) => d.rights.canSee(u, id), undefined, remote));
   app.use('/api/sessions', sessionsRouter(d.sessions));
   app.use(
     '/api/camera-groups',

@@ -40,11 +40,12 @@ export interface CameraView {
   hlsUrl: string;
   /** Live HLS of the main stream (single-camera view); equals hlsUrl for a camera without a sub-stream. */
   hlsMainUrl: string;
-  url: string;
+  /** the source (credentials stripped); null for another node's camera (its source stays on that node) */
+  url: string | null;
   subUrl: string | null;
   hasCredentials: boolean;
-  /** 'config' cameras (watchpost.yml, demo) are read-only in the console */
-  origin: 'config' | 'db';
+  /** 'config' cameras (watchpost.yml, demo) are read-only in the console; 'remote': another node's (issue J), read-only here */
+  origin: 'config' | 'db' | 'remote';
   /** The node that holds the camera: records it, serves its video (issue J; cluster.nodeId) */
   node: string;
   /** ONVIF facts of a camera onboarded over ONVIF (docs/onvif.md); null otherwise; absent when server/onvif is not mounted. */
@@ -60,3 +61,42 @@ export type CameraTestCode = 'auth_failed' | 'unreachable' | 'timeout' | 'not_vi
 export type CameraTestResult =
   | { ok: true; codec: string; width: number | null; height: number | null; fps: number | null; bitrateKbps: number | null }
   | { ok: false; code: CameraTestCode; detail: string };
+
+/** A camera state as another node publishes it on MQTT (NodeCameraView of shared/wire/nodes.ts, structurally). */
+export interface PublishedCameraState {
+  id: string;
+  name: string;
+  status: string;
+  reason: string | null;
+  since: number | null;
+}
+
+const STATUSES: readonly string[] = ['starting', 'online', 'offline', 'disabled'];
+
+/**
+ * Another node's camera in this node's camera list (issue J, docs/cluster.md "Cameras of other nodes"): its name and
+ * state as `node` published them; its live video through this node's /hls (the proxy forwards it to the holder);
+ * no source, credentials, ONVIF facts or thumbnail (they stay on the node that holds it).
+ */
+export function remoteCameraView(node: string, c: PublishedCameraState): CameraView {
+  const status = (STATUSES.includes(c.status) ? c.status : 'offline') as CameraStatus;
+  const hls = `/hls/${encodeURIComponent(c.id)}/index.m3u8`;
+  return {
+    id: c.id,
+    name: c.name,
+    enabled: status !== 'disabled',
+    status,
+    statusReason: status === 'offline' ? (c.reason ?? 'error') : null,
+    statusDetail: null,
+    statusSince: c.since ?? 0,
+    hlsUrl: hls,
+    hlsMainUrl: hls,
+    url: null,
+    subUrl: null,
+    hasCredentials: false,
+    origin: 'remote',
+    node,
+    onvif: null,
+    clockOffsetMs: null,
+  };
+}

@@ -1,7 +1,9 @@
 import { Router } from 'express';
 import type { CameraService } from '../../cameras/service.ts';
 import type { ProbeResult } from '../../media/probe.ts';
-import { AppError } from '../../util/errors.ts';
+import { AppError, conflict } from '../../util/errors.ts';
+import type { CameraView } from '../../../shared/wire/cameras.ts';
+import type { User } from '../../store/users.ts';
 import { parseBody } from '../errors.ts';
 import { requireRole } from '../auth.ts';
 import { createSchema, patchSchema, testSchema } from '../../../shared/wire/requests/cameras.ts';
@@ -52,8 +54,25 @@ function splitCredentials<T extends { url?: string; username?: string; password?
   return out;
 }
 
-export function camerasRouter(cameras: CameraService, probe?: SourceProber): Router {
+/** Other nodes' cameras (server/cluster/remote-cameras.ts), and who may see them (users who may see every camera). */
+export interface RemoteCameraList {
+  list(): CameraView[];
+  get(id: string): CameraView | undefined;
+  mayView(user: User): boolean;
+}
+
+/**
+ * `remote`: other nodes' cameras, listed after this node's own for users who may see them; read-only here — a
+ * PATCH or DELETE of one is `409 remote_camera` {id, node} (change it on the node that holds it), never a 500.
+ */
+export function camerasRouter(cameras: CameraService, probe?: SourceProber, remote?: RemoteCameraList): Router {
   const r = Router();
+  /** another node's camera of this id the user may see (this node's own camera of the id wins) */
+  const remoteOf = (id: string, user: User | undefined) => (remote && user && !cameras.get(id) && remote.mayView(user) ? remote.get(id) : undefined);
+  const refuseRemote = (id: string, user: User | undefined) => {
+    const c = remoteOf(id, user);
+    if (c) throw conflict(`camera "${id}" is held by node "${c.node}": change it on that node`, 'remote_camera', { id, node: c.node });
+  };
   // before /:id; admin only, as creating a camera (the form it serves is the admin's)
   r.post('/test', requireRole('admin'), async (req, res) => {
     const body = splitCredentials(parseBody(testSchema, req.body));
@@ -70,11 +89,13 @@ export function camerasRouter(cameras: CameraService, probe?: SourceProber): Rou
     }
     res.json(testResult(await probe({ url: body.url, username, password })));
   });
-  r.get('/', (_req, res) => {
-    res.json(cameras.list().map((c) => cameras.view(c)));
+  r.get('/', (req, res) => {
+    const own = cameras.list().map((c) => cameras.view(c));
+    res.json(remote && req.user && remote.mayView(req.user) ? [...own, ...remote.list()] : own);
   });
   r.get('/:id', (req, res) => {
-    res.json(cameras.view(cameras.require(req.params.id)));
+    const other = remoteOf(req.params.id, req.user);
+    res.json(other ?? cameras.view(cameras.require(req.params.id)));
   });
   r.post('/', requireRole('admin'), async (req, res) => {
     const body = splitCredentials(parseBody(createSchema, req.body));
@@ -83,11 +104,13 @@ export function camerasRouter(cameras: CameraService, probe?: SourceProber): Rou
   });
   r.patch('/:id', requireRole('admin'), async (req, res) => {
     const id = String(req.params.id);
+    refuseRemote(id, req.user);
     cameras.require(id);
     const body = splitCredentials(parseBody(patchSchema, req.body));
     res.json(cameras.view(await cameras.update(id, body)));
   });
   r.delete('/:id', requireRole('admin'), async (req, res) => {
+    refuseRemote(String(req.params.id), req.user);
     await cameras.remove(String(req.params.id));
     res.status(204).end();
   });

@@ -3,6 +3,7 @@ import type { CameraService } from '../../cameras/service.ts';
 import type { EventBus } from '../../events/bus.ts';
 import { userView } from './users.ts';
 import type { User } from '../../store/users.ts';
+import type { RemoteCameraList } from './cameras.ts';
 
 /**
  * A guard's phone (issue L point 2): no cameras, no alarms — only `dispatch` events of the dispatches addressed to
@@ -27,6 +28,8 @@ export function eventsRouter(
   bus: EventBus,
   canSee: (user: User, cameraId: string) => boolean = () => true,
   heartbeatMs = 15_000,
+  /** other nodes' cameras (issue J): in `hello` and as `camera` / `camera-removed` like this node's own */
+  remote?: RemoteCameraList,
 ): Router {
   const r = Router();
   r.get('/', (req, res) => {
@@ -41,7 +44,10 @@ export function eventsRouter(
     // only visible cameras and their alarms (rights are re-read on every event: a change applies at once)
     const sees = (id: string) => !req.user || canSee(req.user, id);
     res.write('retry: 2000\n\n');
-    send('hello', { cameras: cameras.list().filter((c) => sees(c.id)).map((c) => cameras.view(c)), user: req.user && userView(req.user) });
+    // another node's cameras: only for users who may see every camera (re-read on every event, as the rights)
+    const seesRemote = () => Boolean(remote && req.user && remote.mayView(req.user));
+    const own = cameras.list().filter((c) => sees(c.id)).map((c) => cameras.view(c));
+    send('hello', { cameras: seesRemote() ? [...own, ...remote!.list()] : own, user: req.user && userView(req.user) });
 
     const pushCamera = (id: string) => {
       const c = cameras.get(id);
@@ -51,6 +57,12 @@ export function eventsRouter(
     const offChanged = bus.on('camera.changed', ({ cameraId, removed }) =>
       removed ? sees(cameraId) && send('camera-removed', { id: cameraId }) : pushCamera(cameraId),
     );
+    const offRemote = bus.on('camera.remote', ({ cameraId, removed }) => {
+      if (!seesRemote() || cameras.get(cameraId)) return;
+      if (removed) return send('camera-removed', { id: cameraId });
+      const c = remote!.get(cameraId);
+      if (c) send('camera', c);
+    });
     const offAlarmRaised = bus.on('alarm.raised', (a) => sees(a.cameraId) && send('alarm', { ...a, raised: true }));
     const offAlarmUpdated = bus.on('alarm.updated', (a) => sees(a.cameraId) && send('alarm', a));
     const offAlarmProgress = bus.on('alarm.progress', (a) => sees(a.cameraId) && send('alarm', a));
@@ -72,6 +84,7 @@ export function eventsRouter(
       clearInterval(beat);
       offState();
       offChanged();
+      offRemote();
       offAlarmRaised();
       offAlarmUpdated();
       offAlarmProgress();

@@ -5,6 +5,8 @@
  * date-times, `field` as the field's label, `roles` as role names.
  */
 export const errorCodesEn = {
+  'error.remote_camera': 'Camera "{id}" is held by node "{node}": change it on that node.',
+  'error.remote_cameraPlain': 'This camera is held by another node: change it on that node.',
   'error.not_found.node': 'No node "{id}" is known (it has not been heard on the MQTT broker).',
   'error.not_found.camera': 'There is no camera "{id}" (or you may not see it).',
   'error.not_found.route': 'There is no patrol route {id}.',

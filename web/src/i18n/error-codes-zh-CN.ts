@@ -2,6 +2,8 @@ import type { errorCodesEn } from './error-codes-en';
 
 /** 服务器错误代码及其参数的中文（见 error-codes-en.ts）。 */
 export const errorCodesZhCN: Record<keyof typeof errorCodesEn, string> = {
+  'error.remote_camera': '摄像机“{id}”由节点“{node}”管理：请在该节点上修改。',
+  'error.remote_cameraPlain': '该摄像机由其他节点管理：请在该节点上修改。',
   'error.not_found.node': '未知节点“{id}”（MQTT 服务器上没有它的消息）。',
   'error.not_found.camera': '没有摄像机“{id}”（或您无权查看）。',
   'error.not_found.route': '没有巡查路线 {id}。',

@@ -91,7 +91,7 @@ export class WpCameraTable extends LitElement {
   }
 
   private row(c: Camera) {
-    const editable = this.admin && c.origin !== 'config';
+    const editable = this.admin && c.origin !== 'config' && c.origin !== 'remote';
     const busy = this.busy.has(c.id);
     return html`<tr data-testid="camera-row" data-camera-id=${c.id}>
       <td class="thumb"><wp-camera-thumb .camera=${c}></wp-camera-thumb></td>
@@ -103,7 +103,7 @@ export class WpCameraTable extends LitElement {
         <wp-status-badge data-testid="status-badge" data-status=${c.status} .status=${c.status}></wp-status-badge>
         ${c.status === 'offline' ? html`<div class="reason">${reasonText(c.statusReason)}</div>` : nothing}
       </td>
-      <td class="url">${c.url}${c.subUrl ? html`<br />${c.subUrl}` : nothing}</td>
+      <td class="url">${c.url ?? ''}${c.subUrl ? html`<br />${c.subUrl}` : nothing}</td>
       <td>
         ${c.hasCredentials
           ? html`<span class="cred-yes" data-testid="credentials-saved">✓ ${t('cameras.credentialsSaved')}</span>`
@@ -132,6 +132,8 @@ export class WpCameraTable extends LitElement {
             </div>`
           : c.origin === 'config'
             ? html`<span class="ro">${t('cameras.readOnly')}</span>`
+            : c.origin === 'remote'
+              ? html`<span class="ro">${t('origin.remote')}</span>`
             : nothing}
       </td>
     </tr>`;

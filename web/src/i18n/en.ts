@@ -101,6 +101,7 @@ export const en = {
   'origin.config': 'Config file (read-only)',
   'origin.db': 'Console',
   'origin.demo': 'Demo',
+  'origin.remote': 'Another node (read-only)',
 
   'cameras.title': 'Cameras',
   'cameras.add': 'Add camera',

@@ -100,6 +100,7 @@ export const zhCN: Record<MessageKey, string> = {
   'origin.config': '配置文件（只读）',
   'origin.db': '控制台',
   'origin.demo': '演示',
+  'origin.remote': '其他节点（只读）',
 
   'cameras.title': '摄像机管理',
   'cameras.add': '添加摄像机',

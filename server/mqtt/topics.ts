@@ -194,13 +194,4 @@ export function zoneDiscovery(ctx: DiscoveryContext, camera: { id: string; name:
   };
 }
 
-/** A URL safe to log: the password replaced by "***". */
-export function redactUrl(url: string): string {
-  try {
-    const u = new URL(url);
-    if (u.password) u.password = '***';
-    return u.toString();
-  } catch {
-    return url.replace(/\/\/([^:/@\s]*):[^@/\s]*@/, '//$1:***@');
-  }
-}
+export { redactUrl } from '../util/url.ts';

@@ -11,20 +11,10 @@ import { openDb, type Db } from '../store/db.ts';
 import { openSql, sqlTarget, type SqlDb, type SqlTarget } from '../store/sql/db.ts';
 import { migrateSql } from '../store/sql/migrations.ts';
 import { createLogger } from '../util/log.ts';
+import { redactUrl } from '../util/url.ts';
 import { fail, tighten } from './steps.ts';
 
 const log = createLogger('main');
-
-/** postgres://user@host:port/db — the URL without its password, for messages */
-export function redactedUrl(url: string): string {
-  try {
-    const u = new URL(url);
-    u.password = '';
-    return u.toString().replace(/^(postgres(?:ql)?:\/\/[^@/]*):@/, '$1@');
-  } catch {
-    return 'the database URL';
-  }
-}
 
 export async function stepDatabase(databaseUrl: string | undefined, dbFile: string): Promise<{ sql: SqlDb }> {
   let target: SqlTarget;
@@ -34,7 +24,7 @@ export async function stepDatabase(databaseUrl: string | undefined, dbFile: stri
     fail(`cluster.database: ${(e as Error).message}`);
   }
   const sql = target.engine === 'postgres' ? await openPostgres(target.url) : openSqlite(dbFile);
-  const name = target.engine === 'postgres' ? redactedUrl(target.url) : dbFile;
+  const name = target.engine === 'postgres' ? redactUrl(target.url) : dbFile;
   try {
     const ran = await migrateSql(sql);
     if (ran.length) log.info('migrated database (SQL layer)', { engine: sql.engine, steps: ran });
@@ -64,8 +54,8 @@ async function openPostgres(url: string): Promise<SqlDb> {
     await rawSql`SELECT 1`.execute(sql.db);
   } catch (e) {
     await sql.close().catch(() => undefined);
-    const msg = ((e as Error).message || String((e as { code?: string }).code ?? e)).split(url).join(redactedUrl(url));
-    fail(`cannot connect to the database ${redactedUrl(url)}: ${msg}`);
+    const msg = ((e as Error).message || String((e as { code?: string }).code ?? e)).split(url).join(redactUrl(url));
+    fail(`cannot connect to the database ${redactUrl(url)}: ${msg}`);
   }
   return sql;
 }

@@ -6,9 +6,8 @@
  * change in the gap is seen once they are back; a malformed notification is logged and ignored.
  * Only 127.0.0.1 is contacted (a throwaway PostgreSQL from test/support/postgres.ts).
  */
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startPostgres, type PgCluster } from '../support/postgres.ts';
+import { pgQuery, startPostgres, type PgCluster } from '../support/postgres.ts';
 import { login, startWatchpost, type Watchpost } from '../support/server.ts';
 
 let pgc: PgCluster;
@@ -35,15 +34,7 @@ const call = async (wp: Watchpost, method: string, path: string, cookie: string,
 };
 const tryLogin = (wp: Watchpost, username: string, password: string) =>
   fetch(`${wp.url}/api/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password }) }).then((r) => r.status);
-async function query<T>(text: string, params: unknown[] = []): Promise<T[]> {
-  const c = new pg.Client({ connectionString: dbUrl });
-  await c.connect();
-  try {
-    return (await c.query(text, params)).rows as T[];
-  } finally {
-    await c.end();
-  }
-}
+const query = <T>(text: string, params: unknown[] = []) => pgQuery<T>(dbUrl, text, params);
 /** Polls until fn holds; returns how long it took (ms). */
 async function within(ms: number, what: string, fn: () => Promise<boolean>): Promise<number> {
   const t0 = Date.now();

@@ -12,11 +12,11 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, w
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import pg from 'pg';
+import { until as poll } from '../support/until.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyBundle } from '../../server/evidence/verify.ts';
 import { apiClient } from '../support/api.ts';
-import { startPostgres, type PgCluster } from '../support/postgres.ts';
+import { pgQuery, startPostgres, type PgCluster } from '../support/postgres.ts';
 import { startRtspServer, type RtspServer } from '../support/rtsp.ts';
 import { login, REPO_ROOT, startWatchpost, TSX, type Watchpost } from '../support/server.ts';
 
@@ -32,25 +32,9 @@ let wp: Watchpost;
 const c: Record<string, string> = {};
 const call = apiClient(() => wp, { timeoutMs: 15_000 });
 const as = (who: string, method: string, path: string, json?: unknown) => call(method, path, { cookie: c[who], json });
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-async function until<T>(what: string, fn: () => Promise<T | undefined | false>, ms = 40_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v !== undefined && v !== false) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}\n${wp.output().slice(-2000)}`);
-    await sleep(400);
-  }
-}
-async function query<T>(text: string, params: unknown[] = []): Promise<T[]> {
-  const cl = new pg.Client({ connectionString: dbUrl });
-  await cl.connect();
-  try {
-    return (await cl.query(text, params)).rows as T[];
-  } finally {
-    await cl.end();
-  }
-}
+/** polls as long as an export or a retention pass may take here; a timeout shows the server's output */
+const until = <T>(what: string, fn: () => Promise<T | undefined | false>) => poll(what, fn, { ms: 40_000, everyMs: 400, detail: () => wp.output().slice(-2000) });
+const query = <T>(text: string, params: unknown[] = []) => pgQuery<T>(dbUrl, text, params);
 const yaml = (storage: string) =>
   [
     'server: {host: 127.0.0.1}',

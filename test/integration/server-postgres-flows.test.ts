@@ -8,6 +8,7 @@
  */
 import sharp from 'sharp';
 import { createHash } from 'node:crypto';
+import { until } from '../support/until.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedAlarmsPg } from '../support/alarms.ts';
 import { apiClient } from '../support/api.ts';
@@ -26,15 +27,6 @@ const c: Record<string, string> = {};
 const call = apiClient(() => wp, { timeoutMs: 15_000 });
 const as = (who: string, method: string, path: string, json?: unknown) => call(method, path, { cookie: c[who], json });
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-async function until<T>(what: string, fn: () => Promise<T | undefined | false>, ms = 30_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v !== undefined && v !== false) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await sleep(300);
-  }
-}
 
 /** Notes a guard would type, and what a copy-paste brings along: ZWJ emoji, flags, bidi marks and overrides, combining marks. */
 const NOTE_OK = '东门巡查正常 ✓ 👮‍♀️👨‍👩‍👧 🇨🇳 ‏שלום‎ ‮RTL‬ e\u0301 zero\u200bwidth';
@@ -196,7 +188,7 @@ describe('alarms on PostgreSQL', () => {
     const log = await until('the resolve in the duty log', async () => {
       const l = ((await as('admin', 'GET', '/api/dutylog?limit=200')).body as Json[]).filter((e) => e.data?.alarmId === gate1).reverse();
       return l.some((e) => e.kind === 'alarm_resolved') && l;
-    }, 5000);
+    }, { ms: 5000 });
     expect(log.map((e) => e.kind)).toEqual(['alarm_ack', 'alarm_dispatch', 'dispatch_on_way', 'dispatch_arrived', 'dispatch_handled', 'alarm_resolved']);
     expect(log[0].text).toContain('已看到 👀 ‏ok');
     expect(log.at(-1).text).toContain('已处置 ‮ok‬');

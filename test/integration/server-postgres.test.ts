@@ -9,9 +9,9 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
+import { until } from '../support/until.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startPostgres, type PgCluster } from '../support/postgres.ts';
+import { pgQuery, startPostgres, type PgCluster } from '../support/postgres.ts';
 import { freePort, startRtspServer, type RtspServer } from '../support/rtsp.ts';
 import { login, startWatchpost, type Watchpost } from '../support/server.ts';
 
@@ -25,24 +25,7 @@ let cookie = '';
 const get = async (path: string): Promise<any> => (await fetch(`${wp.url}${path}`, { headers: { cookie } })).json();
 const send = (method: string, path: string, body: unknown, c = cookie) =>
   fetch(`${wp.url}${path}`, { method, headers: { 'content-type': 'application/json', cookie: c }, body: JSON.stringify(body) });
-async function query<T>(text: string, params: unknown[] = []): Promise<T[]> {
-  const c = new pg.Client({ connectionString: dbUrl });
-  await c.connect();
-  try {
-    return (await c.query(text, params)).rows as T[];
-  } finally {
-    await c.end();
-  }
-}
-async function until<T>(what: string, fn: () => Promise<T | undefined>, ms = 30_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 300));
-  }
-}
+const query = <T>(text: string, params: unknown[] = []) => pgQuery<T>(dbUrl, text, params);
 
 beforeAll(async () => {
   [pgc, rtsp] = await Promise.all([startPostgres(), startRtspServer({ width: 320, height: 240, fps: 10 })]);
@@ -139,7 +122,7 @@ describe('a database the server cannot use', () => {
   it('nothing listening, or a wrong password: one clear line, exit 2, the password never shown', async () => {
     const closed = await start(`postgres://watchpost:pw-not-logged-1@127.0.0.1:${await freePort()}/watchpost`);
     expect(closed).toMatch(/exited \(2\) before it was up/);
-    expect(closed).toMatch(/cannot connect to the database postgres:\/\/watchpost@127\.0\.0\.1:\d+\/watchpost/);
+    expect(closed).toMatch(/cannot connect to the database postgres:\/\/watchpost:\*\*\*@127\.0\.0\.1:\d+\/watchpost/);
     expect(closed).not.toContain('pw-not-logged-1');
     const wrong = new URL(dbUrl);
     wrong.password = 'pw-not-logged-2';

@@ -142,3 +142,14 @@ export async function startPostgres(): Promise<PgCluster> {
     dispose,
   };
 }
+
+/** One query on the database at `url` through a connection of its own (for tests that look behind a server). */
+export async function pgQuery<T>(url: string, text: string, params: unknown[] = []): Promise<T[]> {
+  const c = new pg.Client({ connectionString: url });
+  await c.connect();
+  try {
+    return (await c.query(text, params)).rows as T[];
+  } finally {
+    await c.end();
+  }
+}
